@@ -1,0 +1,131 @@
+"""briefgen's error types.
+
+Every mistake a user can make surfaces as a :class:`BriefgenError` subclass, never as a
+bare Python traceback. Input mistakes are collected as :class:`Problem` records (file,
+line, column, key path, expected, got, suggestion) and raised together in one
+:class:`SpecError`, so that one run reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+KeyPath = tuple[str | int, ...]
+
+
+def format_key_path(path: KeyPath) -> str:
+    """Render a key path as the author would write it: ``sections[2].select.tags``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(document)"
+
+
+def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """Return the closest of ``choices`` to ``word`` (difflib ratio >= ``cutoff``), or None."""
+    matches = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=cutoff)
+    return matches[0] if matches else None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in an input file.
+
+    ``line`` and ``column`` are 1-based; 0 means "unknown". ``severity`` is ``"error"``
+    or ``"warning"``; warnings fail a build only under ``--strict``.
+    """
+
+    file: str
+    line: int
+    column: int
+    key: str
+    message: str
+    expected: str = ""
+    got: str = ""
+    suggestion: str = ""
+    severity: str = "error"
+    code: str = ""
+
+    def location(self) -> str:
+        """``file:line:col`` (parts that are unknown are left out)."""
+        loc = self.file
+        if self.line:
+            loc += f":{self.line}"
+            if self.column:
+                loc += f":{self.column}"
+        return loc
+
+    def __str__(self) -> str:
+        text = f"{self.location()}: {self.severity}: {self.key}: {self.message}"
+        if self.expected:
+            text += f" (expected {self.expected}"
+            text += f", got {self.got})" if self.got else ")"
+        elif self.got:
+            text += f" (got {self.got})"
+        if self.suggestion:
+            text += f"; did you mean {self.suggestion!r}?"
+        return text
+
+
+class BriefgenError(Exception):
+    """Base class of every error briefgen raises on purpose. ``exit_code`` is the CLI's."""
+
+    exit_code = 1
+
+
+class SpecError(BriefgenError):
+    """Invalid input (spec, knowledge base, theme, CSV): carries every :class:`Problem`.
+
+    Exit code 2, as for usage errors: the input must be corrected.
+    """
+
+    exit_code = 2
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        errors = [p for p in self.problems if p.severity == "error"]
+        head = f"{len(errors)} problem(s) in the input" if errors else "input has warnings"
+        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+
+
+class UnsafePathError(SpecError):
+    """A path in the input leaves the project root (``../../etc/passwd``, escaping symlink)."""
+
+
+class TemplateError(BriefgenError):
+    """A Jinja2 template failed: undefined name, missing field, syntax error.
+
+    The message names the template (section id or file) and line.
+    """
+
+    exit_code = 2
+
+
+class TemplateSecurityError(TemplateError):
+    """A template tried to reach outside Jinja2's sandbox (``__globals__`` and the like)."""
+
+
+class WithheldError(TemplateError):
+    """A template referred to a claim (or entity, source) withheld from this audience."""
+
+
+class RenderError(BriefgenError):
+    """Charts or layout could not be produced (names the item and the sizes involved)."""
+
+
+class PageBudgetError(BriefgenError):
+    """A briefing variant is longer than its audience's ``max_pages`` and cannot be trimmed."""
+
+
+class FontCoverageError(RenderError):
+    """No available font has a glyph for some character; names it and where it occurs."""
+
+
+class DeliveryError(BriefgenError):
+    """Composing or sending email failed (bad address, refused recipients, server down)."""
