@@ -145,3 +145,13 @@ def _unwrap(tp: Any) -> Any:
 def json_schema(model: type[BaseModel]) -> str:
     """The JSON Schema (draft 2020-12) of ``model``, as indented JSON text."""
     return json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def audience_file_model() -> type[BaseModel]:
+    """The model of a shared audiences file (``audiences:`` mapping of name -> Audience)."""
+    from pydantic import Field, create_model
+
+    from .models import Audience, Model
+
+    return create_model("AudienceFile", __base__=Model,
+                        audiences=(dict[str, Audience], Field(description="Audiences by name.")))

@@ -1,0 +1,162 @@
+"""The chart stage: a registry of chart kinds drawn with matplotlib's object API.
+
+* :data:`KINDS` maps a kind name (``bar``, ``line``, ``timeline``, ``network``, ``table``)
+  to its draw function ``fn(fig, chart, style) -> None``, registered with
+  :func:`register`. Each kind lives in its own module.
+* :func:`draw` returns a :class:`matplotlib.figure.Figure` of ``chart.spec.width`` x
+  ``chart.spec.height`` **inches** with the title drawn inside (caption and source line
+  are not drawn: the layout prints them under the figure).
+* :func:`render_pdf` returns the one-page vector PDF (bytes; fonts embedded as TrueType
+  Type 42 subsets, text literal, byte-deterministic).
+* :func:`describe` derives alternative text from the data.
+
+``matplotlib.pyplot`` is never imported. rcParams are global in matplotlib, so drawing
+and saving run under one process-wide lock (:data:`RENDER_LOCK`): threads may call these
+functions concurrently but charts are produced one at a time; use processes for
+parallel rendering.
+
+Errors: :class:`briefgen.errors.RenderError` for an unknown kind (with a did-you-mean),
+data that does not fit the kind, a missing font file, or any failure inside matplotlib
+(the message names the chart id, kind and size in inches).
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from typing import TYPE_CHECKING, Callable
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import FigureCanvasPdf
+from matplotlib.figure import Figure
+
+from ..errors import BriefgenError, RenderError, did_you_mean
+from .style import ChartStyle, rc_params
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..resolved import ResolvedChart
+
+DrawFn = Callable[[Figure, "ResolvedChart", ChartStyle], None]
+"""A chart kind: draws ``chart`` onto the empty ``fig`` (size already set, Agg canvas
+attached for text measurement; rcParams of the style active)."""
+
+KINDS: dict[str, DrawFn] = {}
+DESCRIBERS: dict[str, Callable[["ResolvedChart"], str]] = {}
+RENDER_LOCK = threading.RLock()
+
+PDF_METADATA = {"Creator": "briefgen", "Producer": None, "CreationDate": None,
+                "ModDate": None}
+"""Info dictionary of chart PDFs: no dates, so the bytes are deterministic."""
+
+
+def register(kind: str, *, describe: Callable[["ResolvedChart"], str] | None = None
+             ) -> Callable[[DrawFn], DrawFn]:
+    """Decorator: register a draw function under ``kind`` (and optionally its alt-text
+    describer). Registering a kind twice replaces the earlier function."""
+
+    def deco(fn: DrawFn) -> DrawFn:
+        KINDS[kind] = fn
+        if describe is not None:
+            DESCRIBERS[kind] = describe
+        return fn
+
+    return deco
+
+
+def _lookup(chart: "ResolvedChart") -> DrawFn:
+    fn = KINDS.get(chart.kind)
+    if fn is None:
+        hint = did_you_mean(chart.kind, KINDS)
+        msg = f"chart {chart.id!r}: unknown chart kind {chart.kind!r}"
+        msg += f"; did you mean {hint!r}?" if hint else f" (known: {', '.join(sorted(KINDS))})"
+        raise RenderError(msg)
+    return fn
+
+
+def _where(chart: "ResolvedChart") -> str:
+    return f"chart {chart.id!r} ({chart.kind}, {chart.spec.width:g} x {chart.spec.height:g} in)"
+
+
+def _draw_unlocked(chart: "ResolvedChart", style: ChartStyle) -> Figure:
+    fn = _lookup(chart)
+    fig = Figure(figsize=(chart.spec.width, chart.spec.height), dpi=100)
+    FigureCanvasAgg(fig)  # a renderer for measuring text; never registered with pyplot
+    try:
+        fn(fig, chart, style)
+    except BriefgenError:
+        raise
+    except Exception as exc:  # matplotlib / numpy failures become user-facing errors
+        raise RenderError(f"{_where(chart)}: drawing failed: {exc}") from exc
+    return fig
+
+
+def draw(chart: "ResolvedChart", style: ChartStyle | None = None) -> Figure:
+    """Draw ``chart`` and return the figure (``spec.width`` x ``spec.height`` inches).
+
+    Text properties are fixed when drawn, so the figure can be saved later; saving under
+    the style's rcParams (as :func:`render_pdf` does) is still recommended.
+    Raises RenderError (unknown kind, bad data, missing font, matplotlib failure).
+    """
+    style = style or ChartStyle()
+    with RENDER_LOCK, matplotlib.rc_context(rc_params(style)):
+        return _draw_unlocked(chart, style)
+
+
+def render_pdf(chart: "ResolvedChart", style: ChartStyle | None = None) -> bytes:
+    """The chart as a one-page vector PDF (bytes), byte-for-byte reproducible.
+
+    Fonts are embedded as TrueType (Type 42) subsets, so text is selectable and
+    extractable; no raster images are produced. The figure is dropped afterwards.
+    Raises RenderError.
+    """
+    style = style or ChartStyle()
+    with RENDER_LOCK, matplotlib.rc_context(rc_params(style)):
+        fig = _draw_unlocked(chart, style)
+        buf = io.BytesIO()
+        try:
+            FigureCanvasPdf(fig).print_figure(buf, format="pdf", metadata=PDF_METADATA)
+        except BriefgenError:
+            raise
+        except Exception as exc:
+            raise RenderError(f"{_where(chart)}: saving PDF failed: {exc}") from exc
+        finally:
+            fig.clear()
+            del fig
+    return buf.getvalue()
+
+
+def render_png(chart: "ResolvedChart", style: ChartStyle | None = None, dpi: int = 100) -> bytes:
+    """The chart as PNG bytes at ``dpi`` (for previews and visual checks). Raises RenderError."""
+    style = style or ChartStyle()
+    with RENDER_LOCK, matplotlib.rc_context(rc_params(style)):
+        fig = _draw_unlocked(chart, style)
+        buf = io.BytesIO()
+        try:
+            FigureCanvasAgg(fig).print_figure(buf, format="png", dpi=dpi,
+                                              metadata={"Software": None})
+        finally:
+            fig.clear()
+    return buf.getvalue()
+
+
+def describe(chart: "ResolvedChart", limit: int = 400) -> str:
+    """Short alternative text derived from the data (used when ``spec.alt`` is None),
+    at most ``limit`` characters. Unknown kinds get a generic sentence."""
+    fn = DESCRIBERS.get(chart.kind)
+    text = fn(chart) if fn else f"{chart.kind.capitalize()} chart: {chart.title}."
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip(" ,;:") + "…"
+    return text
+
+
+def alt_text(chart: "ResolvedChart") -> str:
+    """``spec.alt`` when given, else ``chart.alt`` when set, else :func:`describe`."""
+    return chart.spec.alt or chart.alt or describe(chart)
+
+
+# Register the built-in kinds (each module calls @register at import).
+from . import bar, line, network, table, timeline  # noqa: E402,F401
+
+__all__ = ["KINDS", "DESCRIBERS", "ChartStyle", "DrawFn", "RENDER_LOCK", "alt_text", "describe",
+           "draw", "register", "render_pdf", "render_png"]

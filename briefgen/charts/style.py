@@ -1,0 +1,287 @@
+"""Chart style: fonts, sizes and colours shared by every chart kind.
+
+Units: ``font_size`` in points; figure sizes elsewhere in inches. Colours are hex strings.
+
+Fonts are TrueType files registered with matplotlib's font manager (once per path); the
+charts use the *family names* of those files as a family list, so matplotlib's per-glyph
+fallback draws a character missing from the main font (e.g. Han) with a later font.
+Errors: :class:`briefgen.errors.RenderError` when a font file is missing or unreadable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import textwrap
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import RenderError
+
+OKABE_ITO: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#56B4E9",  # sky blue
+    "#CC79A7",  # reddish purple
+    "#F0E442",  # yellow (low contrast on white: last but one)
+    "#000000",  # black
+)
+"""Okabe & Ito (2008) colour-blind-safe palette, ordered for use on a white page."""
+
+
+def bundled_font() -> str:
+    """Absolute path of DejaVu Sans as shipped inside matplotlib (always available)."""
+    import matplotlib
+
+    return str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf")
+
+
+@dataclass(frozen=True)
+class ChartStyle:
+    """How charts look. Frozen and hashable.
+
+    ``font_files``: absolute TTF/OTF paths; the first is the main font, later ones are
+    fallbacks (e.g. a Han font) and/or other faces (bold) of the same families. Empty
+    means DejaVu Sans from matplotlib. ``font_size`` in points (body text of the chart;
+    the title is 1.15x). ``palette``: series/category colours in order.
+    """
+
+    font_files: tuple[str, ...] = ()
+    font_size: float = 8.5
+    palette: tuple[str, ...] = OKABE_ITO
+    text_colour: str = "#222222"
+    grid_colour: str = "#D9D9D9"
+    background: str = "#FFFFFF"
+
+    @property
+    def fonts(self) -> tuple[str, ...]:
+        """The font files actually used (the bundled DejaVu Sans when none are given)."""
+        return self.font_files or (bundled_font(),)
+
+    @property
+    def title_size(self) -> float:
+        """Title size in points."""
+        return round(self.font_size * 1.15, 2)
+
+    @property
+    def small_size(self) -> float:
+        """Size in points of secondary text (edge labels, legends of kinds)."""
+        return round(max(self.font_size * 0.88, 6.0), 2)
+
+    def colour(self, index: int) -> str:
+        """The palette colour for series ``index`` (cycles)."""
+        return self.palette[index % len(self.palette)]
+
+    def cache_key(self) -> str:
+        """A stable string identifying everything about the style that changes a drawing.
+
+        Fonts are identified by file name and content hash (not by path), so the key is
+        the same on every machine holding the same font files.
+        """
+        payload = {
+            "fonts": [[Path(p).name, _file_digest(p)] for p in self.fonts],
+            "font_size": self.font_size,
+            "palette": list(self.palette),
+            "text": self.text_colour,
+            "grid": self.grid_colour,
+            "background": self.background,
+        }
+        blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _file_digest(path: str) -> str:
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise RenderError(f"font file not found: {path} ({exc.strerror})") from None
+    return _digest_cached(path, st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _digest_cached(path: str, size: int, mtime_ns: int) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:24]
+
+
+# --------------------------------------------------------------------------- fonts
+_FONT_LOCK = threading.Lock()
+_FAMILIES: dict[str, str] = {}  # path -> family name
+
+
+def register_fonts(style: ChartStyle) -> list[str]:
+    """Register the style's font files with matplotlib (once per path) and return the
+    family list to use, in order, without duplicates.
+
+    A registered file is moved to the front of the font manager's list so that it wins
+    over a same-named system font. Raises RenderError for a missing/unreadable file.
+    """
+    from matplotlib import font_manager as fm
+
+    families: list[str] = []
+    with _FONT_LOCK:
+        for path in style.fonts:
+            path = os.fsdecode(path)
+            name = _FAMILIES.get(path)
+            if name is None:
+                if not os.path.isfile(path):
+                    raise RenderError(f"font file not found: {path}")
+                try:
+                    fm.fontManager.addfont(path)
+                    name = fm.FontProperties(fname=path).get_name()
+                except (OSError, RuntimeError, ValueError) as exc:
+                    raise RenderError(f"cannot read font file {path}: {exc}") from None
+                ttf = fm.fontManager.ttflist
+                ours = [e for e in ttf if os.fsdecode(e.fname) == path]
+                ttf[:] = ours + [e for e in ttf if os.fsdecode(e.fname) != path]
+                cache = getattr(fm.fontManager, "_findfont_cached", None)
+                if cache is not None and hasattr(cache, "cache_clear"):
+                    cache.cache_clear()
+                _FAMILIES[path] = name
+            if name not in families:
+                families.append(name)
+    return families
+
+
+def rc_params(style: ChartStyle) -> dict[str, object]:
+    """matplotlib rcParams for one render: literal text, Type 42 fonts, the style's look."""
+    return {
+        "font.family": register_fonts(style),
+        "font.size": style.font_size,
+        "text.parse_math": False,
+        "text.usetex": False,
+        "text.color": style.text_colour,
+        "axes.labelcolor": style.text_colour,
+        "axes.edgecolor": "#777777",
+        "axes.linewidth": 0.6,
+        "axes.titlesize": style.title_size,
+        "axes.labelsize": style.font_size,
+        "xtick.color": style.text_colour,
+        "ytick.color": style.text_colour,
+        "xtick.labelsize": style.font_size,
+        "ytick.labelsize": style.font_size,
+        "xtick.major.width": 0.6,
+        "ytick.major.width": 0.6,
+        "legend.fontsize": style.small_size,
+        "legend.frameon": False,
+        "grid.color": style.grid_colour,
+        "grid.linewidth": 0.6,
+        "figure.facecolor": style.background,
+        "axes.facecolor": style.background,
+        "savefig.facecolor": style.background,
+        "pdf.fonttype": 42,
+        "pdf.compression": 6,
+        "svg.fonttype": "none",
+        "path.simplify": False,
+        "axes.unicode_minus": True,
+        "axes.formatter.use_mathtext": False,
+        "figure.dpi": 100,
+    }
+
+
+# --------------------------------------------------------------------------- text helpers
+def wrap(text: str, width: int) -> str:
+    """Wrap ``text`` to lines of at most ``width`` characters (long words are broken only
+    when longer than ``width``)."""
+    width = max(int(width), 8)
+    lines: list[str] = []
+    for para in str(text).splitlines() or [""]:
+        lines.extend(textwrap.wrap(para, width, break_long_words=True,
+                                   break_on_hyphens=True) or [""])
+    return "\n".join(lines)
+
+
+def chars_per_line(width_in: float, font_size: float) -> int:
+    """Roughly how many average characters of ``font_size`` points fit in ``width_in``
+    inches (average glyph ~0.55 em)."""
+    return max(int(width_in * 72 / (font_size * 0.55)), 8)
+
+
+def format_number(value: float) -> str:
+    """Thousands separators; integers without decimals, others with up to 2 (``1,300``,
+    ``2.5``)."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+COMPARATOR_PREFIX = {"=": "", "": "", ">": ">", ">=": "≥", "<": "<", "<=": "≤", "~": "~"}
+"""Prefix drawn before a value for a figure comparator ('>' reads "more than")."""
+
+
+def tint(hex_colour: str, amount: float) -> str:
+    """Mix ``hex_colour`` with white; ``amount`` 0 (unchanged) to 1 (white)."""
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    mix = [round(c + (255 - c) * amount) for c in (r, g, b)]
+    return "#" + "".join(f"{c:02X}" for c in mix)
+
+
+# --------------------------------------------------------------------------- figure helpers
+PAD_IN = 0.06
+"""Margin kept around the drawing, in inches (caption/source are printed by the layout)."""
+
+
+def add_title(fig, title: str, style: ChartStyle) -> float:
+    """Draw ``title`` literally at the top left of ``fig``, wrapped (by measured width) to
+    the figure width less the margins. Returns the inches from the figure bottom to just
+    below the title: the top of the space left for the drawing."""
+    width_in, height_in = fig.get_figwidth(), fig.get_figheight()
+    avail = width_in - 2 * PAD_IN
+    kw = dict(fontsize=style.title_size, fontweight="bold", linespacing=1.15)
+    chars = chars_per_line(avail, style.title_size) + 12
+    text = wrap(title, chars)
+    while chars > 10:
+        text = wrap(title, chars)
+        if text_size_in(fig, text, **kw)[0] <= avail:
+            break
+        chars -= 2
+    t = fig.text(PAD_IN / width_in, 1 - PAD_IN / height_in, text, ha="left", va="top",
+                 color=style.text_colour, **kw)
+    return extent_in(fig, t)[1] - 0.1
+
+
+def layout_below(fig, top_in: float, pad_in: float = 0.04) -> None:
+    """Use constrained layout for the figure's axes, legends and labels, inside the figure
+    below ``top_in`` inches (the title's bottom) with ``PAD_IN`` margins."""
+    h = fig.get_figheight()
+    fig.set_layout_engine("constrained", h_pad=pad_in, w_pad=pad_in,
+                          rect=(0, 0, 1, max(top_in, 0.1) / h))
+
+
+def extent_in(fig, artist) -> tuple[float, float, float, float]:
+    """``(x0, y0, x1, y1)`` of ``artist`` in inches from the figure's lower-left corner."""
+    bb = artist.get_window_extent(fig.canvas.get_renderer())
+    dpi = fig.dpi
+    return bb.x0 / dpi, bb.y0 / dpi, bb.x1 / dpi, bb.y1 / dpi
+
+
+def text_size_in(fig, text: str, fontsize: float, **kw) -> tuple[float, float]:
+    """Width and height in inches that ``text`` takes at ``fontsize`` points."""
+    t = fig.text(0, 0, text, fontsize=fontsize, **kw)
+    x0, y0, x1, y1 = extent_in(fig, t)
+    t.remove()
+    return x1 - x0, y1 - y0
+
+
+def no_data(fig, style: ChartStyle, message: str = "No data to show") -> None:
+    """Draw a centred note instead of an empty chart."""
+    fig.text(0.5, 0.45, message, ha="center", va="center", fontsize=style.font_size,
+             color="#777777", style="italic")
+
+
+def join_limited(items, limit: int = 8) -> str:
+    """``a, b, c`` or ``a, b, … and 7 more`` (for alternative text)."""
+    items = list(items)
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f", … and {len(items) - limit} more"

@@ -1,0 +1,118 @@
+"""``table``: a text table drawn as a figure (matplotlib ``Table``), header row styled.
+
+Column widths follow the content (each column gets at least a fair share, up to its
+natural width); cell text wraps to its column, and row heights follow the wrapped lines.
+The header is bold on the main palette colour; body rows are lightly banded. Units:
+widths and heights computed in **inches**, fonts in points. If the rows do not fit the
+spec's height even at 6 pt, RenderError says how much height is needed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..errors import RenderError
+from ..resolved import TableData
+from . import register
+from .style import PAD_IN, ChartStyle, add_title, extent_in, join_limited, no_data, text_size_in, wrap
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+    from ..resolved import ResolvedChart
+
+CELL_PAD = 0.05  # inches, left/right padding inside a cell
+ROW_PAD = 0.035  # inches, top/bottom padding inside a cell
+
+
+def _describe(chart: "ResolvedChart") -> str:
+    d: TableData = chart.data
+    return (f"Table with {len(d.columns)} column{'s' if len(d.columns) != 1 else ''} "
+            f"({join_limited(d.columns)}) and {len(d.rows)} row{'s' if len(d.rows) != 1 else ''}.")
+
+
+def _widths(fig, cells: list[list[str]], size: float, area_w: float) -> list[float]:
+    """Column widths in inches: natural widths scaled to fill, with a floor per column."""
+    ncol = len(cells[0])
+    natural = []
+    for c in range(ncol):
+        w = max(text_size_in(fig, row[c] or " ", size, fontweight="bold" if r == 0 else "normal")[0]
+                for r, row in enumerate(cells))
+        natural.append(w + 2 * CELL_PAD + 0.02)
+    total = sum(natural)
+    if total <= area_w:
+        return [w * area_w / total for w in natural]
+    floor = area_w / ncol * 0.6
+    fixed = [min(w, floor) for w in natural]
+    extra = area_w - sum(fixed)
+    want = [w - f for w, f in zip(natural, fixed)]
+    return [f + (extra * x / sum(want) if sum(want) else 0) for f, x in zip(fixed, want)]
+
+
+@register("table", describe=_describe)
+def draw_table(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
+    from matplotlib.table import Table
+
+    from .style import tint
+
+    d = chart.data
+    if not isinstance(d, TableData):
+        raise RenderError(f"chart {chart.id!r}: table needs TableData, got {type(d).__name__}")
+    for i, row in enumerate(d.rows, 1):
+        if len(row) != len(d.columns):
+            raise RenderError(f"chart {chart.id!r}: table row {i} has {len(row)} cells for "
+                              f"{len(d.columns)} columns")
+    top = add_title(fig, chart.title, style)
+    if not d.columns:
+        no_data(fig, style)
+        return
+    W, H = fig.get_figwidth(), fig.get_figheight()
+    area_w, area_h = W - 2 * PAD_IN, top - PAD_IN
+    cells = [list(d.columns)] + [list(r) for r in d.rows]
+
+    size, chosen, need = style.font_size, None, 0.0
+    while size >= 6.0 - 1e-9:
+        widths = _widths(fig, cells, size, area_w)
+        wrapped = [[wrap(text, max(int((w - 2 * CELL_PAD) * 72 / (size * 0.52)), 4)) if text else ""
+                    for text, w in zip(row, widths)] for row in cells]
+        heights = []
+        for r, row in enumerate(wrapped):
+            h = max(text_size_in(fig, t or " ", size, linespacing=1.1,
+                                 fontweight="bold" if r == 0 else "normal")[1] for t in row)
+            heights.append(h + 2 * ROW_PAD)
+        need = sum(heights)
+        if need <= area_h:
+            chosen = (size, widths, wrapped, heights)
+            break
+        size -= 0.5
+    if chosen is None:
+        raise RenderError(
+            f"chart {chart.id!r} (table, {W:g} x {H:g} in): {len(d.rows)} rows need about "
+            f"{need + H - area_h:.1f} in of height even at 6 pt; increase 'height' or split "
+            f"the table")
+    size, widths, wrapped, heights = chosen
+
+    ax = fig.add_axes((PAD_IN / W, PAD_IN / H, area_w / W, area_h / H))
+    ax.set_axis_off()
+    frac_h = sum(heights) / area_h
+    table = Table(ax, bbox=(0, 1 - frac_h, 1, frac_h))
+    table.auto_set_font_size(False)
+    header_fill = style.colour(0)
+    band = tint(style.grid_colour, 0.55)
+    for r, row in enumerate(wrapped):
+        for c, text in enumerate(row):
+            cell = table.add_cell(r, c, widths[c] / area_w, heights[r] / area_h, text=text,
+                                  loc="left", edgecolor=style.grid_colour,
+                                  facecolor=header_fill if r == 0 else
+                                  (band if r % 2 == 0 else style.background))
+            cell.PAD = CELL_PAD / widths[c]
+            cell.set_linewidth(0.6)
+            t = cell.get_text()
+            t.set_fontsize(size)
+            t.set_linespacing(1.1)
+            if r == 0:
+                t.set_fontweight("bold")
+                t.set_color("#FFFFFF")
+            else:
+                t.set_color(style.text_colour)
+    ax.add_table(table)

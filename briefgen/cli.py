@@ -1,0 +1,151 @@
+"""The ``briefgen`` command line (typer + rich).
+
+Exit codes: 0 success; 1 a build or delivery failed; 2 invalid input or usage (every
+problem is listed with file, line, key and a hint; never a Python traceback for a user
+mistake).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .errors import BriefgenError, Problem, SpecError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Build sourced PDF briefings from a YAML knowledge base and briefing specs.")
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+SpecArg = typer.Argument(..., help="Briefing spec (YAML), e.g. specs/peru-china.yaml.", show_default=False)
+
+
+def show_problems(problems: list[Problem], title: str = "Problems") -> None:
+    """Print problems on stderr, one block each: ``file:line:col  severity  key`` then the
+    message, what was expected and found, and a did-you-mean hint."""
+    err.print(f"[bold]{title}[/]")
+    for p in problems:
+        sev = "[red]error[/]" if p.severity == "error" else "[yellow]warning[/]"
+        err.print(f"[cyan]{p.location()}[/]  {sev}  [magenta]{p.key}[/]", soft_wrap=True)
+        msg = p.message
+        if p.expected:
+            msg += f" (expected {p.expected}" + (f", got {p.got})" if p.got else ")")
+        elif p.got:
+            msg += f" (got {p.got})"
+        if p.suggestion:
+            msg += f" — did you mean [green]{p.suggestion!r}[/]?"
+        err.print(f"    {msg}", soft_wrap=True, markup=True)
+
+
+def _fail(exc: BriefgenError) -> None:
+    if isinstance(exc, SpecError):
+        show_problems(exc.problems)
+        n = sum(1 for p in exc.problems if p.severity == "error")
+        err.print(f"[red]{n} error(s)[/]; nothing was written.")
+    else:
+        err.print(f"[red]error:[/] {exc}")
+    raise typer.Exit(exc.exit_code)
+
+
+@app.command()
+def validate(spec: Path = SpecArg,
+             strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors.")) -> None:
+    """Check a spec and its knowledge base without rendering anything."""
+    from .pipeline import prepare
+
+    try:
+        prepared = prepare(spec, strict=strict)
+    except BriefgenError as exc:
+        _fail(exc)
+        return
+    if prepared.warnings:
+        show_problems(prepared.warnings, "Warnings")
+    s = prepared.loaded.spec
+    kb = prepared.kb
+    out.print(f"[green]ok[/] {spec}: {len(s.sections)} sections, {len(s.audiences)} audiences; "
+              f"knowledge base: {len(kb.entities)} entities, {len(kb.claims)} claims, "
+              f"{len(kb.sources)} sources, {len(kb.relations)} relations; "
+              f"{len(prepared.warnings)} warning(s)")
+
+
+@app.command()
+def build(spec: Path = SpecArg,
+          audience: Optional[List[str]] = typer.Option(None, "--audience", "-a", help="Audience to build (repeatable; default: the spec's default audience)."),
+          all_audiences: bool = typer.Option(False, "--all-audiences", help="Build every audience of the spec."),
+          out_dir: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
+          strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
+          no_cache: bool = typer.Option(False, "--no-cache", help="Redraw every chart (bypass the chart cache)."),
+          ) -> None:
+    """Build PDF briefings (and their JSON manifests) into the output folder."""
+    from .pipeline import BuildOptions, build_prepared, prepare
+    from .select import audience_names, get_audience
+
+    options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache)
+    try:
+        prepared = prepare(spec, strict=strict)
+        names = audience_names(prepared.loaded.spec) if all_audiences else (audience or [None])
+        for name in names:
+            if name is not None:
+                get_audience(prepared.loaded, name)  # unknown names fail before anything is built
+        if prepared.warnings:
+            show_problems(prepared.warnings, "Warnings")
+        for name in names:
+            result = build_prepared(prepared, name, options)
+            out.print(f"{result.pdf_path}  [bold]{result.pages}[/] pages  {result.size / 1024:.0f} KB  "
+                      f"{result.banner}  {result.seconds:.2f} s")
+    except BriefgenError as exc:
+        _fail(exc)
+
+
+@app.command()
+def audiences(spec: Path = SpecArg) -> None:
+    """List a spec's audiences and what each gets."""
+    from .pipeline import prepare
+    from .select import audience_names, resolve
+
+    try:
+        prepared = prepare(spec)
+        table = Table(title=f"Audiences of {spec}", title_justify="left")
+        for col in ("audience", "ceiling", "sections", "claims", "sources", "charts", "withheld", "max pages", "paper"):
+            table.add_column(col, justify="right" if col in ("sections", "claims", "sources", "charts", "withheld", "max pages") else "left")
+        for name in audience_names(prepared.loaded.spec):
+            b = resolve(prepared.loaded, prepared.kb, name)
+            cited = {s for rs in b.all_sections() for c in rs.claims for s in c.sources if s in b.sources}
+            table.add_row(name, b.audience.tlp.label, str(len(b.all_sections())), str(len(b.claims)),
+                          str(len(b.sources)), str(len(b.charts())), str(len(b.withheld)),
+                          str(b.audience.max_pages or "-"), b.audience.paper)
+        out.print(table)
+    except BriefgenError as exc:
+        _fail(exc)
+
+
+@app.command()
+def schema(out_dir: Path = typer.Option(Path("schemas"), "--out", "-o", help="Folder for the JSON Schema files.")) -> None:
+    """Write JSON Schemas of the spec, knowledge-base, audience and theme formats."""
+    from .models import KnowledgeBaseFile, Spec
+    from .output import atomic_write
+    from .schema import audience_file_model, json_schema
+    from .theme import Theme
+
+    for name, model in (("spec", Spec), ("kb", KnowledgeBaseFile), ("audiences", audience_file_model()), ("theme", Theme)):
+        path = out_dir / f"{name}.schema.json"
+        atomic_write(path, json_schema(model).encode("utf-8"))
+        out.print(f"wrote {path}")
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

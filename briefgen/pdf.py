@@ -1,0 +1,465 @@
+"""Layout: the resolved briefing, its rendered texts and chart PDFs -> PDF bytes.
+
+The only module that knows ReportLab's platypus. It builds the *story* (the list of
+flowables) in reading order, lays it out in the page *frames* of two page templates
+(cover and body), draws the TLP 2.0 banners in the header and footer of every page,
+numbers pages "Page X of Y", links citations to endnotes, and records where each section
+starts (for the outline, the contents and the page budget). Charts are laid out as
+reserved slots and stamped in as vector Form XObjects afterwards (:mod:`briefgen.vector`).
+
+Every flowable carries its semantic role (heading level, paragraph, list item, table,
+figure with alt text, artifact) in ``_briefgen_role`` so that a tagged-PDF stage can be
+added later without redesigning the layout.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.units import inch
+from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, KeepTogether,
+                                NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer,
+                                Table, TableStyle)
+from reportlab.platypus.doctemplate import LayoutError
+from reportlab.platypus.flowables import Flowable, HRFlowable
+from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.pdfgen.canvas import Canvas
+
+from . import fmt
+from .errors import RenderError
+from .inline import paragraphs, plain, to_markup
+from .resolved import Briefing, ResolvedChart, ResolvedSection
+from .text import Texts
+from .tlp import TLP
+
+
+@dataclass
+class LayoutResult:
+    """What layout produced: ``pdf`` bytes (charts not yet stamped), ``pages``, the endnote
+    number of each cited source, the first/last page of each section, chart placements."""
+
+    pdf: bytes
+    pages: int
+    source_numbers: dict[str, int]
+    section_pages: dict[str, tuple[int, int]]
+    outline: list[tuple[int, str]]
+    placements: list[Any]
+    shown_claims: list[str]
+    shown_entities: list[str]
+
+
+class _Heading(Paragraph):
+    """A section heading: bookmarked, in the outline and in the contents."""
+
+    def __init__(self, text: str, style, *, level: int, key: str, title: str, in_outline: bool = True):
+        super().__init__(text, style)
+        self.level, self.key, self.title_text, self.in_outline = level, key, title, in_outline
+        self._briefgen_role = f"H{level + 1}"
+
+
+class _EndOfStory(Flowable):
+    """Zero-size marker after the last section, to close the last section's page span."""
+
+    _briefgen_role = "Artifact"
+
+    def wrap(self, aw, ah):
+        return (0, 0)
+
+    def draw(self):
+        pass
+
+
+def _numbered_canvas(state: "_State") -> type[Canvas]:
+    """A canvas class that defers page furniture until the page count is known."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._saved_pages: list[dict] = []
+
+        def showPage(self):
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._saved_pages)
+            state.pages = total
+            for page in self._saved_pages:
+                self.__dict__.update(page)
+                state.draw_furniture(self, self._pageNumber, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
+
+
+@dataclass
+class _State:
+    """Per-build mutable state: endnote numbers, section pages, page furniture."""
+
+    briefing: Briefing
+    banner: TLP
+    theme: Any
+    fonts: Any
+    styles: dict
+    page_size: tuple[float, float]
+    pages: int = 0
+    source_numbers: dict[str, int] = field(default_factory=dict)
+    section_pages: dict[str, list[int]] = field(default_factory=dict)
+    outline: list[tuple[int, str]] = field(default_factory=list)
+    shown_claims: list[str] = field(default_factory=list)
+    shown_entities: list[str] = field(default_factory=list)
+    current_section: str | None = None
+
+    # ------------------------------------------------------------ furniture
+    def draw_furniture(self, canv: Canvas, page: int, total: int) -> None:
+        """Header and footer: TLP banners (TLP 2.0: right-justified, coloured on black,
+        12 pt), running title, desk and date, and "Page X of Y"."""
+        width, height = self.page_size
+        page_cfg = self.theme.page
+        m = page_cfg.margins
+        size = page_cfg.banner_font_size
+        label = self.banner.label
+        bold = self.fonts.bold
+        text_w = canv.stringWidth(label, bold, size)
+        pad = 5
+        head_band = (height - page_cfg.band_offset - page_cfg.header_height, page_cfg.header_height)
+        foot_band = (page_cfg.band_offset, page_cfg.footer_height)
+        baselines = []
+        for band_y, band_h in (head_band, foot_band):
+            baseline = band_y + (band_h - size) / 2 + size * 0.22
+            baselines.append(baseline)
+            x = width - m.right - text_w
+            canv.setFillColor(colors.black)
+            canv.rect(x - pad, band_y + (band_h - size - 6) / 2, text_w + 2 * pad, size + 6, stroke=0, fill=1)
+            canv.setFillColor(colors.HexColor(self.banner.colour))
+            canv.setFont(bold, size)
+            canv.drawString(x, baseline, label)
+        canv.setFillColor(colors.HexColor(self.theme.colors.muted))
+        if page > 1 or not self.briefing.audience.cover:
+            self._draw_runs(canv, m.left, baselines[0], self.briefing.title, 8)
+        meta = self.briefing.meta
+        self._draw_runs(canv, m.left, baselines[1], f"{meta.desk} · {meta.date.render()}", 8)
+        canv.setFont(self.fonts.regular, 8)
+        canv.drawCentredString(width / 2, baselines[1], f"Page {page} of {total}")
+
+    def _draw_runs(self, canv: Canvas, x: float, y: float, text: str, size: float) -> None:
+        for font, run in self.fonts.split_runs(text):
+            canv.setFont(font, size)
+            canv.drawString(x, y, run)
+            x += canv.stringWidth(run, font, size)
+
+    # ------------------------------------------------------------ citations
+    def cite(self, claim_ids: tuple[str, ...]) -> str:
+        """Superscript endnote numbers for the visible sources of ``claim_ids``, numbered in
+        order of first citation; each number links to its endnote."""
+        numbers = []
+        for cid in claim_ids:
+            claim = self.briefing.claims[cid]
+            if cid not in self.shown_claims:
+                self.shown_claims.append(cid)
+            for sid in claim.sources:
+                if sid not in self.briefing.sources:
+                    continue
+                if sid not in self.source_numbers:
+                    self.source_numbers[sid] = len(self.source_numbers) + 1
+                numbers.append(self.source_numbers[sid])
+        link = self.theme.colors.link
+        marks = ",".join(f'<a href="#endnote-{n}" color="{link}">{n}</a>' for n in sorted(set(numbers)))
+        return f"<super>{marks}</super>" if marks else ""
+
+    def ref(self, figure_id: str) -> str:
+        number = next(c.number for c in self.briefing.charts() if c.id == figure_id)
+        return f'<a href="#figure-{figure_id}" color="{self.theme.colors.link}">Figure {number}</a>'
+
+
+class _Doc(BaseDocTemplate):
+    def __init__(self, buf, state: _State, **kw):
+        self.state = state
+        super().__init__(buf, **kw)
+
+    def afterFlowable(self, flowable):
+        st = self.state
+        if isinstance(flowable, _Heading):
+            page = self.page
+            if flowable.in_outline:
+                self.canv.bookmarkPage(flowable.key)
+                self.canv.addOutlineEntry(flowable.title_text, flowable.key, level=flowable.level - 1, closed=False)
+                self.notify("TOCEntry", (flowable.level - 1, escape(flowable.title_text), page, flowable.key))
+            if flowable.level == 1:
+                self._close_section(page)
+                st.current_section = flowable.key.removeprefix("section-")
+                st.section_pages[st.current_section] = [page, page]
+        elif isinstance(flowable, _EndOfStory):
+            self._close_section(self.page)
+
+    def _close_section(self, page: int) -> None:
+        st = self.state
+        if st.current_section is not None:
+            st.section_pages[st.current_section][1] = max(st.section_pages[st.current_section][0], page)
+
+
+class _Builder:
+    """Builds the story for one briefing."""
+
+    def __init__(self, briefing: Briefing, texts: Texts, state: _State, slots: Callable[[ResolvedChart], Flowable]):
+        self.b, self.texts, self.st, self.slots = briefing, texts, state, slots
+        self.styles = state.styles
+        self.fonts = state.fonts
+
+    def para(self, markup: str, style: str, where: str) -> Paragraph:
+        p = Paragraph(self.fonts.fallback_markup(markup, where), self.styles[style])
+        p._briefgen_role = "P"
+        return p
+
+    def inline(self, text: str, style: str, where: str) -> list[Flowable]:
+        out = []
+        for i, (kind, block) in enumerate(paragraphs(text)):
+            markup = to_markup(block, cite=self.st.cite, ref=self.st.ref, link_colour=self.st.theme.colors.link)
+            if kind == "bullet":
+                p = Paragraph(self.fonts.fallback_markup(markup, f"{where}, item {i + 1}"),
+                              self.styles["bullet"], bulletText="•")
+                p._briefgen_role = "LI"
+                out.append(p)
+            else:
+                out.append(self.para(markup, style, f"{where}, paragraph {i + 1}"))
+        return out
+
+    # ------------------------------------------------------------ story
+    def story(self) -> list[Flowable]:
+        b = self.b
+        story: list[Flowable] = []
+        if b.audience.cover:
+            story += self.cover()
+            story += [NextPageTemplate("body"), PageBreak()]
+        else:
+            story += self.title_block()
+        if b.audience.contents:
+            toc = TableOfContents(dotsMinLevel=0)
+            toc.levelStyles = [self.styles["toc1"], self.styles["toc2"]]
+            toc._briefgen_role = "TOC"
+            story += [self.para("Contents", "h1", "contents heading"), toc, Spacer(1, 10)]
+        endnote_slots: list[list[Flowable]] = []
+        for rs in b.sections:
+            story += self.section(rs, endnote_slots)
+        # endnotes are numbered by first citation, so they are filled in last
+        for slot in endnote_slots:
+            slot.extend(self.endnotes())
+        story.append(_EndOfStory())
+        return story
+
+    def cover(self) -> list[Flowable]:
+        b, meta = self.b, self.b.meta
+        out: list[Flowable] = [Spacer(1, 1.3 * inch)]
+        out.append(self.para(plain(b.title), "title", "cover title"))
+        if meta.subtitle:
+            out.append(self.para(plain(meta.subtitle), "subtitle", "cover subtitle"))
+        out.append(Spacer(1, 18))
+        out.append(HRFlowable(width="100%", thickness=1.2, color=colors.HexColor(self.st.theme.colors.accent)))
+        out.append(Spacer(1, 12))
+        lines = [f"<b>{plain(meta.desk)}</b>", plain(meta.date.render())]
+        aud = b.audience
+        prepared = aud.description or b.audience_name
+        lines.append(f"Prepared for: {plain(prepared)}")
+        lines.append(f"Marking: <b>{plain(self.st.banner.label)}</b>")
+        for line in lines:
+            out.append(self.para(line, "cover_meta", "cover"))
+        if self.texts.cover_note:
+            out.append(Spacer(1, 24))
+            out += self.inline(self.texts.cover_note, "cover_note", "cover note")
+        return out
+
+    def title_block(self) -> list[Flowable]:
+        meta = self.b.meta
+        out = [self.para(plain(self.b.title), "title", "title")]
+        sub = " · ".join(x for x in (meta.subtitle, meta.desk, meta.date.render()) if x)
+        out.append(self.para(plain(sub), "cover_meta", "title block"))
+        if self.texts.cover_note:
+            out += self.inline(self.texts.cover_note, "cover_note", "cover note")
+        out.append(HRFlowable(width="100%", thickness=1, color=colors.HexColor(self.st.theme.colors.accent),
+                              spaceBefore=4, spaceAfter=8))
+        return out
+
+    def section(self, rs: ResolvedSection, endnote_slots: list) -> list[Flowable]:
+        style = "h1" if rs.level == 1 else "h2"
+        heading = _Heading(self.fonts.fallback_markup(f'<a name="section-{rs.id}"/>{plain(rs.title)}', f"section {rs.id!r} title"),
+                           self.styles[style], level=rs.level, key=f"section-{rs.id}", title=rs.title)
+        out: list[Flowable] = [CondPageBreak(1.2 * inch) if rs.level == 1 else CondPageBreak(0.8 * inch), heading]
+        where = f"section {rs.id!r}"
+        body = self.texts.sections.get(rs.id)
+        if body:
+            out += self.inline(body, "body", where)
+        kind = rs.kind
+        if kind == "key_judgments":
+            out += self.judgments(rs)
+        elif kind == "profiles":
+            out += self.profiles(rs)
+        elif kind == "chart":
+            for chart in rs.charts:
+                out.append(self.figure(chart))
+        elif kind == "claims_table":
+            out.append(self.claims_table(rs))
+        elif kind == "endnotes":
+            slot: list[Flowable] = []
+            endnote_slots.append(slot)
+            out.append(_Deferred(slot))
+        for sub in rs.subsections:
+            out += self.section(sub, endnote_slots)
+        return out
+
+    def judgments(self, rs: ResolvedSection) -> list[Flowable]:
+        out = []
+        for n, claim in enumerate(rs.claims, 1):
+            words = fmt.likelihood(claim)
+            head = f"<b>KJ{n}.</b> "
+            if words:
+                head += f"<b>{plain(words[0].upper() + words[1:])}:</b> "
+            markup = head + to_markup(claim.statement, link_colour=self.st.theme.colors.link) + self.st.cite((claim.id,))
+            out.append(self.para(markup, "judgment", f"key judgment {claim.id!r}"))
+        return out
+
+    def profiles(self, rs: ResolvedSection) -> list[Flowable]:
+        out = []
+        for ent in rs.entities:
+            if ent.id not in self.st.shown_entities:
+                self.st.shown_entities.append(ent.id)
+            where = f"profile of {ent.id!r}"
+            head = f"<b>{plain(ent.name)}</b>"
+            extra = [ent.kind]
+            if ent.country:
+                extra.append(ent.country)
+            if ent.aliases:
+                extra.append("also " + ", ".join(ent.aliases))
+            head += f' <font color="{self.st.theme.colors.muted}">({plain("; ".join(extra))})</font>'
+            block = [self.para(head, "body", where)]
+            if ent.description:
+                block.append(self.para(to_markup(ent.description, link_colour=self.st.theme.colors.link), "body", where))
+            if ent.attributes:
+                items = "; ".join(f"<i>{plain(k)}</i>: {plain(v)}" for k, v in ent.attributes.items())
+                block.append(self.para(items, "small", where))
+            block.append(Spacer(1, 4))
+            out.append(KeepTogether(block))
+        return out
+
+    def figure(self, chart: ResolvedChart) -> Flowable:
+        caption = f'<a name="figure-{chart.id}"/><b>Figure {chart.number}.</b> {plain(chart.title)}'
+        if chart.spec.caption:
+            caption += " — " + to_markup(chart.spec.caption, link_colour=self.st.theme.colors.link)
+        for cid in chart.claim_ids:
+            if cid not in self.st.shown_claims:
+                self.st.shown_claims.append(cid)
+        if chart.kind == "network":
+            for node in chart.data.nodes:
+                if node[0] not in self.st.shown_entities:
+                    self.st.shown_entities.append(node[0])
+        slot = self.slots(chart)
+        parts = [slot, Spacer(1, 4), self.para(caption, "caption", f"figure {chart.id!r} caption"),
+                 self.para(plain(chart.source_line), "source_line", f"figure {chart.id!r} source line")]
+        group = KeepTogether(parts)
+        group._briefgen_role = "Figure"
+        return group
+
+    def claims_table(self, rs: ResolvedSection) -> Flowable:
+        st = self.st
+        header = [self.para(h, "table_header", "claims table header") for h in ("#", "Claim", "Date", "Rating", "Src.")]
+        rows = [header]
+        for n, claim in enumerate(rs.claims, 1):
+            where = f"claims table row {n} ({claim.id!r})"
+            rating = fmt.rating(claim, self.b.sources)
+            judgment = fmt.likelihood(claim)
+            rating_text = plain(rating) + (f"<br/>{plain(judgment)}" if judgment else "")
+            rows.append([
+                self.para(str(n), "table_cell", where),
+                self.para(to_markup(claim.statement, link_colour=st.theme.colors.link), "table_cell", where),
+                self.para(plain(fmt.date(claim.date)), "table_cell", where),
+                self.para(rating_text, "table_cell", where),
+                self.para(st.cite((claim.id,)).replace("<super>", "").replace("</super>", ""), "table_cell", where),
+            ])
+        margins = st.theme.page.margins
+        width = st.page_size[0] - margins.left - margins.right
+        col_widths = [0.05 * width, 0.57 * width, 0.14 * width, 0.14 * width, 0.10 * width]
+        from .theme import table_style_commands
+
+        table = Table(rows, colWidths=col_widths, repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
+        table.setStyle(TableStyle(table_style_commands(st.theme)))
+        table._briefgen_role = "Table"
+        return table
+
+    def endnotes(self) -> list[Flowable]:
+        out = []
+        link = self.st.theme.colors.link
+        for sid, n in sorted(self.st.source_numbers.items(), key=lambda kv: kv[1]):
+            s = self.b.sources[sid]
+            parts = []
+            if s.authors:
+                parts.append(plain(", ".join(s.authors)))
+            parts.append(f"<i>{plain(s.title)}</i>")
+            parts.append(plain(s.publisher))
+            if s.date:
+                parts.append(plain(s.date.render()))
+            text = ". ".join(parts) + "."
+            if s.url:
+                text += f' <a href="{escape(s.url, {chr(34): "&quot;"})}" color="{link}">{plain(s.url)}</a>.'
+            text += f" Reliability {s.reliability.value} ({plain(s.reliability.meaning)})."
+            out.append(self.para(f'<a name="endnote-{n}"/>{n}. {text}', "endnote", f"endnote {n} ({sid!r})"))
+        if not out:
+            out.append(self.para("No sources are cited in this version.", "endnote", "endnotes"))
+        return out
+
+
+class _Deferred(Flowable):
+    """A placeholder whose flowables are filled in after the rest of the story is built
+    (endnotes, numbered by first citation). Splits like the list it holds."""
+
+    _briefgen_role = "Sect"
+
+    def __init__(self, items: list[Flowable]):
+        super().__init__()
+        self.items = items
+
+    def wrap(self, aw, ah):
+        return (0, 0)
+
+    def split(self, aw, ah):
+        return list(self.items)
+
+    def draw(self):
+        pass
+
+
+def assemble(briefing: Briefing, texts: Texts, *, banner: TLP, theme: Any, fonts: Any, styles: dict,
+             page_size: tuple[float, float], slot_factory: Callable[[ResolvedChart, Any], Flowable],
+             placement_log: Any) -> LayoutResult:
+    """Lay out ``briefing`` into PDF bytes (charts are reserved slots, stamped later).
+
+    ``page_size`` in points; ``slot_factory(chart, log)`` returns the flowable reserving a
+    chart's place. Raises :class:`RenderError` when content cannot be laid out at all
+    (names the flowable and the sizes).
+    """
+    state = _State(briefing=briefing, banner=banner, theme=theme, fonts=fonts, styles=styles, page_size=page_size)
+    m = theme.page.margins
+    buf = io.BytesIO()
+    meta = briefing.meta
+    doc = _Doc(buf, state, pagesize=page_size, leftMargin=m.left, rightMargin=m.right, topMargin=m.top,
+               bottomMargin=m.bottom, title=briefing.title, author=meta.author or meta.desk,
+               subject=meta.subtitle or briefing.title, keywords=list(meta.keywords),
+               creator="briefgen", invariant=1, lang=meta.language)
+    frame = Frame(m.left, m.bottom, page_size[0] - m.left - m.right, page_size[1] - m.top - m.bottom,
+                  id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate("cover", [frame]), PageTemplate("body", [frame])])
+    builder = _Builder(briefing, texts, state, lambda chart: slot_factory(chart, placement_log))
+    story = builder.story()
+    try:
+        doc.multiBuild(story, canvasmaker=_numbered_canvas(state), maxPasses=6)
+    except LayoutError as exc:
+        raise RenderError(f"content does not fit on a page: {exc}. Frame is "
+                          f"{frame._width:.0f} x {frame._height:.0f} pt; shorten or split that item.") from None
+    return LayoutResult(
+        pdf=buf.getvalue(), pages=state.pages, source_numbers=dict(state.source_numbers),
+        section_pages={k: (v[0], v[1]) for k, v in state.section_pages.items()},
+        outline=[], placements=list(getattr(placement_log, "placements", [])),
+        shown_claims=list(state.shown_claims), shown_entities=list(state.shown_entities))

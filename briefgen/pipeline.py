@@ -1,0 +1,172 @@
+"""The one orchestrator. :func:`build` reads top to bottom as the list of stages:
+
+load -> validate -> resolve(audience) -> render texts -> draw charts -> layout -> stamp
+charts -> check page budget -> write PDF + manifest (atomically).
+
+Heavy imports (ReportLab, matplotlib, pikepdf) happen inside the drawing stages only, so
+``validate`` and ``audiences`` stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .checks import check
+from .errors import PageBudgetError, Problem, SpecError
+from .load import KnowledgeBase, LoadedSpec, load_kb, load_spec
+from .output import atomic_write, manifest_bytes, output_paths, sha256
+from .resolved import Briefing
+from .select import audience_names, resolve
+
+
+@dataclass
+class Prepared:
+    """A loaded, validated spec and knowledge base, shared by all of its audiences."""
+
+    loaded: LoadedSpec
+    kb: KnowledgeBase
+    warnings: list[Problem]
+
+
+@dataclass
+class BuildOptions:
+    """How to build: output folder, ``strict`` (warnings fail), chart cache settings."""
+
+    out_dir: Path = Path("output")
+    strict: bool = False
+    cache: bool = True
+    cache_dir: Path | None = None
+    write: bool = True
+
+
+@dataclass
+class BuildResult:
+    """One built variant: where it was written, its size in bytes and build time in seconds."""
+
+    briefing_id: str
+    audience: str
+    pdf_path: Path
+    manifest_path: Path
+    pages: int
+    size: int
+    seconds: float
+    sha256: str
+    banner: str
+    pdf: bytes = field(repr=False, default=b"")
+    manifest: dict = field(repr=False, default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def prepare(spec_path: Path | str, *, strict: bool = False, root: Path | None = None) -> Prepared:
+    """Load and validate; raise :class:`SpecError` with every error (and, under ``strict``,
+    every warning too)."""
+    loaded = load_spec(spec_path, root=root)
+    kb = load_kb(loaded)
+    problems = check(loaded, kb)
+    errors = [p for p in problems if p.severity == "error" or strict]
+    if errors:
+        if strict:
+            errors = [Problem(**{**p.__dict__, "severity": "error"}) for p in errors]
+        raise SpecError(errors)
+    return Prepared(loaded, kb, [p for p in problems if p.severity == "warning"])
+
+
+def validate(spec_path: Path | str, *, strict: bool = False) -> list[Problem]:
+    """Every warning of a valid spec; raises :class:`SpecError` when it is not valid."""
+    return prepare(spec_path, strict=strict).warnings
+
+
+def build(spec_path: Path | str, audience: str | None = None, options: BuildOptions | None = None) -> BuildResult:
+    """Build one audience's PDF (default audience when None) and write it with its manifest."""
+    options = options or BuildOptions()
+    prepared = prepare(spec_path, strict=options.strict)
+    return build_prepared(prepared, audience, options)
+
+
+def build_all(spec_path: Path | str, options: BuildOptions | None = None) -> list[BuildResult]:
+    """Build every audience of a spec (validated once)."""
+    options = options or BuildOptions()
+    prepared = prepare(spec_path, strict=options.strict)
+    return [build_prepared(prepared, name, options) for name in audience_names(prepared.loaded.spec)]
+
+
+def build_prepared(prepared: Prepared, audience: str | None, options: BuildOptions) -> BuildResult:
+    """Build one variant of an already validated spec (see :func:`build`)."""
+    from .render import render_variant
+
+    started = time.perf_counter()
+    loaded, kb = prepared.loaded, prepared.kb
+    dropped: list[str] = []
+    while True:
+        briefing = resolve(loaded, kb, audience, extra_drops=dropped)
+        variant = render_variant(loaded, kb, briefing, options)
+        budget = briefing.audience.max_pages
+        if budget is None or variant.pages <= budget:
+            break
+        victim = _lowest_priority(briefing, dropped)
+        if victim is None:
+            raise PageBudgetError(_budget_message(briefing, variant, budget))
+        dropped.append(victim)
+    paths = output_paths(options.out_dir, briefing.meta.id, briefing.audience_name)
+    digest = sha256(variant.pdf)
+    manifest = _manifest(prepared, briefing, variant, digest, dropped)
+    if options.write:
+        atomic_write(paths["pdf"], variant.pdf)
+        atomic_write(paths["manifest"], manifest_bytes(manifest))
+    return BuildResult(
+        briefing_id=briefing.meta.id, audience=briefing.audience_name, pdf_path=paths["pdf"],
+        manifest_path=paths["manifest"], pages=variant.pages, size=len(variant.pdf),
+        seconds=time.perf_counter() - started, sha256=digest, banner=variant.banner.label,
+        pdf=variant.pdf, manifest=manifest, warnings=prepared.warnings)
+
+
+def _lowest_priority(briefing: Briefing, dropped: list[str]) -> str | None:
+    candidates = [(rs.section.priority, -i, rs.id) for i, rs in enumerate(briefing.sections)
+                  if rs.section.priority is not None and rs.id not in dropped]
+    return min(candidates)[2] if candidates else None
+
+
+def _budget_message(briefing: Briefing, variant: Any, budget: int) -> str:
+    spans = sorted(((last - first + 1, sid) for sid, (first, last) in variant.section_pages.items()), reverse=True)
+    largest = ", ".join(f"{sid!r} ({n} page{'s' if n > 1 else ''})" for n, sid in spans[:3])
+    return (f"audience {briefing.audience_name!r} of briefing {briefing.meta.id!r} has "
+            f"{variant.pages} pages, {variant.pages - budget} over its max_pages of {budget}. "
+            f"Largest sections: {largest}. Give sections a 'priority' so briefgen can drop the "
+            f"least important, or raise max_pages.")
+
+
+def _manifest(prepared: Prepared, briefing: Briefing, variant: Any, digest: str, dropped: list[str]) -> dict:
+    shown_sections = [rs.id for rs in briefing.all_sections()]
+    withheld = [{"kind": w.kind, "id": w.id, "reason": w.reason, "tlp": w.tlp} for w in briefing.withheld
+                if not (w.kind == "section" and w.id in dropped)]
+    for sid in dropped:
+        withheld.append({"kind": "section", "id": sid, "reason": "dropped to fit max_pages (lowest priority)",
+                         "tlp": ""})
+    return {
+        "briefing": briefing.meta.id,
+        "title": briefing.title,
+        "audience": briefing.audience_name,
+        "ceiling": briefing.audience.tlp.label,
+        "banner": variant.banner.label,
+        "pages": variant.pages,
+        "max_pages": briefing.audience.max_pages,
+        "paper": briefing.audience.paper,
+        "sha256": digest,
+        "bytes": len(variant.pdf),
+        "included": {
+            "sections": shown_sections,
+            "claims": sorted(variant.shown_claims),
+            "sources": [sid for sid, _ in sorted(variant.source_numbers.items(), key=lambda kv: kv[1])],
+            "entities": sorted(variant.shown_entities),
+            "charts": [{"id": c.id, "number": c.number, "kind": c.kind, "alt": c.alt,
+                        "claims": list(c.claim_ids)} for c in briefing.charts()],
+        },
+        "withheld": withheld,
+        "section_pages": {k: list(v) for k, v in variant.section_pages.items()},
+        "warnings": [str(p) for p in prepared.warnings],
+        "inputs": [os.path.relpath(p) for p in prepared.loaded.files + prepared.kb.files],
+    }

@@ -1,0 +1,98 @@
+"""The drawing stages for one variant: texts -> charts -> layout -> stamped, final PDF bytes.
+
+Imports ReportLab, matplotlib and pikepdf (through the modules it calls); commands that
+draw nothing never import this module.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .load import KnowledgeBase, LoadedSpec
+from .marking import banner_level
+from .resolved import Briefing
+from .text import Texts, render_texts
+from .tlp import TLP
+
+
+@dataclass
+class Variant:
+    """A laid-out variant: final ``pdf`` bytes, page count, banner level, endnote numbers,
+    section page spans and what it showed (for the manifest)."""
+
+    pdf: bytes
+    pages: int
+    banner: TLP
+    texts: Texts
+    source_numbers: dict[str, int]
+    section_pages: dict[str, tuple[int, int]]
+    shown_claims: list[str]
+    shown_entities: list[str]
+
+
+@contextlib.contextmanager
+def _source_date(epoch: int) -> Iterator[None]:
+    """Fix ReportLab's timestamps (it honours SOURCE_DATE_EPOCH) unless the user set one."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def chart_style_for(theme, fonts):
+    """The :class:`~briefgen.charts.style.ChartStyle` matching a theme and its fonts."""
+    from .charts.style import ChartStyle
+    from .theme import color
+
+    return ChartStyle(font_files=tuple(str(p) for p in fonts.files()), font_size=theme.chart.font_size,
+                      palette=tuple(theme.chart.palette), text_colour=color(theme, theme.chart.text_color),
+                      grid_colour=color(theme, theme.chart.grid_color))
+
+
+def render_variant(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing, options) -> Variant:
+    """Render texts and charts, lay out, stamp the charts in: the variant's final PDF."""
+    from . import fonts as fonts_mod
+    from . import theme as theme_mod
+    from . import vector
+    from .chartcache import ChartCache
+    from .pdf import assemble
+
+    texts = render_texts(loaded, kb, briefing)
+    theme_written = briefing.audience.theme or loaded.spec.theme
+    theme_path = None
+    if theme_written:
+        from .paths import resolve_inside
+
+        key = (("audiences", briefing.audience_name, "theme") if briefing.audience.theme else ("theme",))
+        theme_path = resolve_inside(theme_written, base=loaded.path.parent, root=loaded.root,
+                                    doc=loaded.source, key=key, what="theme file")
+    theme = theme_mod.load_theme(theme_path, loaded.root)
+    fonts = fonts_mod.load_fontset(theme)
+    styles = theme_mod.paragraph_styles(theme, fonts)
+    page_size = theme_mod.page_size(theme, briefing.audience.paper)
+
+    cache = ChartCache(options.cache_dir or ChartCache.default_root(), enabled=options.cache)
+    style = chart_style_for(theme, fonts)
+    chart_pdfs = {chart.id: cache.get_or_render(chart, style) for chart in briefing.charts()}
+
+    banner = banner_level(briefing, texts)
+    log = vector.PlacementLog()
+    day = briefing.meta.date.midpoint()
+    with _source_date(calendar.timegm(day.timetuple())):
+        layout = assemble(briefing, texts, banner=banner, theme=theme, fonts=fonts, styles=styles,
+                          page_size=page_size, placement_log=log,
+                          slot_factory=lambda chart, registry: vector.ChartSlot(
+                              chart.id, chart.spec.width * 72, chart.spec.height * 72, registry, alt=chart.alt))
+    pdf = vector.stamp(layout.pdf, log.placements, chart_pdfs) if chart_pdfs else layout.pdf
+    return Variant(pdf=pdf, pages=layout.pages, banner=banner, texts=texts,
+                   source_numbers=layout.source_numbers, section_pages=layout.section_pages,
+                   shown_claims=layout.shown_claims, shown_entities=layout.shown_entities)

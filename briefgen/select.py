@@ -1,0 +1,369 @@
+"""Resolve a spec and knowledge base into one audience's :class:`~briefgen.resolved.Briefing`.
+
+Pure and fast: no rendering. The withholding rules (TLP 2.0: an audience receives only
+what is marked at or below its ceiling) are:
+
+* an entity, source, claim, relation or section marked above the ceiling is withheld;
+* a claim is also withheld when every one of its sources is withheld (it could not be
+  cited) or when any entity it is about is withheld (its text would name it);
+* a relation is also withheld when an end entity is withheld or none of its supporting
+  claims is visible;
+* charts are drawn only from visible claims, entities and relations.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Iterable, Mapping
+
+from .errors import Problem, SpecError, did_you_mean
+from .load import KnowledgeBase, LoadedSpec
+from .models import Audience, ChartSpec, Claim, Section, Selector
+from .resolved import (BarData, Briefing, LineData, NetworkData, ResolvedChart, ResolvedSection,
+                       TableData, TimelineData, TimelineEvent, Withheld)
+from .tlp import TLP, may_see
+from .vocab import PartialDate
+
+DEFAULT_AUDIENCE = "default"
+"""Name of the implicit audience of a spec that defines none (ceiling TLP:RED)."""
+
+
+def select_claims(selector: Selector | None, claims: Mapping[str, Claim]) -> list[Claim]:
+    """The claims ``selector`` picks from ``claims`` (see :class:`~briefgen.models.Selector`)."""
+    sel = selector or Selector()
+    if sel.claims:
+        pool = [claims[c] for c in sel.claims if c in claims]
+    else:
+        pool = sorted(claims.values(), key=lambda c: (c.date.sort_key() if c.date else (9999, 0, 0), c.id))
+    out = []
+    tags, ents = set(sel.tags), set(sel.entities)
+    lo = sel.date_from.sort_key() if sel.date_from else None
+    hi = sel.date_to.sort_key() if sel.date_to else None
+    for c in pool:
+        if tags and not tags & set(c.tags):
+            continue
+        if ents and not ents & set(c.about):
+            continue
+        if (lo or hi) and c.date is None:
+            continue
+        if lo and c.date.sort_key() < lo:
+            continue
+        if hi and c.date.sort_key() > hi:
+            continue
+        if sel.min_confidence and (c.confidence is None or c.confidence.rank < sel.min_confidence.rank):
+            continue
+        if sel.judgments is not None and c.is_judgment != sel.judgments:
+            continue
+        if sel.with_figures and not c.figures:
+            continue
+        if sel.dated and c.date is None:
+            continue
+        out.append(c)
+    return out[: sel.limit] if sel.limit else out
+
+
+def audience_names(spec) -> list[str]:
+    """The spec's audience names in order (the implicit ``default`` when it has none)."""
+    return list(spec.audiences) or [DEFAULT_AUDIENCE]
+
+
+def get_audience(loaded: LoadedSpec, name: str | None) -> tuple[str, Audience]:
+    """The audience called ``name`` (None: ``default_audience``, else the first).
+
+    Raises :class:`SpecError` naming the spec and suggesting the closest name.
+    """
+    spec = loaded.spec
+    if not spec.audiences:
+        if name not in (None, DEFAULT_AUDIENCE):
+            raise SpecError([loaded.source.problem(("audiences",), f"unknown audience {name!r}: the spec defines no audiences",
+                                                   code="unknown-audience")])
+        return DEFAULT_AUDIENCE, Audience(tlp=TLP.RED)
+    if name is None:
+        name = spec.default_audience or next(iter(spec.audiences))
+    if name not in spec.audiences:
+        raise SpecError([loaded.source.problem(("audiences",), f"unknown audience {name!r}",
+                                               expected="one of " + ", ".join(spec.audiences),
+                                               suggestion=did_you_mean(name, spec.audiences) or "",
+                                               code="unknown-audience")])
+    return name, spec.audiences[name]
+
+
+def resolve(loaded: LoadedSpec, kb: KnowledgeBase, audience: str | None = None,
+            extra_drops: Iterable[str] = ()) -> Briefing:
+    """The briefing ``audience`` gets: visible content, sections in order, charts with data.
+
+    ``extra_drops``: section ids left out to fit the page budget.
+
+    Raises :class:`SpecError` for an unknown audience or unreadable chart CSV.
+    """
+    spec = loaded.spec
+    name, aud = get_audience(loaded, audience)
+    ceiling = aud.tlp
+    withheld: list[Withheld] = []
+
+    def above(kind: str, ident: str, level: TLP) -> bool:
+        if may_see(ceiling, level):
+            return False
+        withheld.append(Withheld(kind, ident, f"marked {level.value}, above the audience's ceiling {ceiling.value}", level.value))
+        return True
+
+    sources = {s.id: s for s in kb.sources.values() if not above("source", s.id, s.tlp)}
+    entities = {e.id: e for e in kb.entities.values() if not above("entity", e.id, e.tlp)}
+    claims: dict[str, Claim] = {}
+    for c in kb.claims.values():
+        if above("claim", c.id, c.tlp):
+            continue
+        if c.sources and not any(s in sources for s in c.sources):
+            withheld.append(Withheld("claim", c.id, "every source it rests on is withheld", c.tlp.value))
+            continue
+        hidden_about = [e for e in c.about if e not in entities]
+        if hidden_about:
+            withheld.append(Withheld("claim", c.id, f"it is about withheld entity {hidden_about[0]!r}", c.tlp.value))
+            continue
+        claims[c.id] = c
+    relations = []
+    for i, r in enumerate(kb.relations):
+        if above("relation", r.key, r.tlp):
+            continue
+        if r.subject not in entities or r.object not in entities:
+            withheld.append(Withheld("relation", r.key, "an end entity is withheld", r.tlp.value))
+            continue
+        if not any(c in claims for c in r.claims):
+            withheld.append(Withheld("relation", r.key, "no supporting claim is visible", r.tlp.value))
+            continue
+        relations.append(r)
+
+    ctx = _Context(loaded, kb, claims, entities, sources, relations)
+    ctx.extra_drops = set(extra_drops)
+    sections = []
+    for sec in spec.sections:
+        resolved = _resolve_section(sec, 1, aud, ceiling, ctx, withheld)
+        if resolved is not None:
+            sections.append(resolved)
+    return Briefing(
+        meta=spec.briefing, audience_name=name, audience=aud, sections=tuple(sections),
+        claims=claims, entities=entities, sources=sources, relations=tuple(relations),
+        withheld=tuple(withheld),
+        hidden_claims=frozenset(kb.claims) - frozenset(claims),
+        hidden_entities=frozenset(kb.entities) - frozenset(entities),
+        hidden_sources=frozenset(kb.sources) - frozenset(sources),
+    )
+
+
+class _Context:
+    def __init__(self, loaded, kb, claims, entities, sources, relations):
+        self.loaded, self.kb = loaded, kb
+        self.claims, self.entities, self.sources, self.relations = claims, entities, sources, relations
+        self.figure_number = 0
+        self.extra_drops: set[str] = set()
+
+
+def _section_excluded(sec: Section, aud: Audience) -> str | None:
+    if aud.sections is not None and sec.id not in aud.sections:
+        return "not among the audience's sections"
+    if sec.id in aud.drop_sections:
+        return "dropped by the audience (drop_sections)"
+    if sec.kind == "claims_table" and not aud.claims_table:
+        return "the audience has claims_table: false"
+    if sec.kind == "profiles" and not aud.profiles:
+        return "the audience has profiles: false"
+    return None
+
+
+def _resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx: _Context,
+                     withheld: list[Withheld]) -> ResolvedSection | None:
+    reason = _section_excluded(sec, aud) if level == 1 else None
+    if reason is None and sec.id in ctx.extra_drops:
+        reason = "dropped to fit max_pages (lowest priority)"
+    if reason is None and not may_see(ceiling, sec.tlp):
+        reason = f"marked {sec.tlp.value}, above the audience's ceiling {ceiling.value}"
+    if reason:
+        withheld.append(Withheld("section", sec.id, reason, sec.tlp.value))
+        return None
+    claims: list[Claim] = []
+    if sec.kind in ("key_judgments", "claims_table"):
+        default = Selector(judgments=True) if sec.kind == "key_judgments" else Selector()
+        claims = select_claims(sec.select or default, ctx.claims)
+    entities = tuple(ctx.entities[e] for e in sec.entities if e in ctx.entities)
+    charts = []
+    for chart in sec.charts:
+        if (aud.charts is not None and chart.id not in aud.charts) or chart.id in aud.drop_charts:
+            withheld.append(Withheld("chart", chart.id, "not among the audience's charts"))
+            continue
+        ctx.figure_number += 1
+        charts.append(_resolve_chart(chart, ctx, ctx.figure_number))
+    subs = []
+    for sub in sec.subsections:
+        r = _resolve_section(sub, level + 1, aud, ceiling, ctx, withheld)
+        if r is not None:
+            subs.append(r)
+    return ResolvedSection(section=sec, level=level, claims=tuple(claims), entities=entities,
+                           charts=tuple(charts), subsections=tuple(subs))
+
+
+# --------------------------------------------------------------------------- charts
+def _resolve_chart(chart: ChartSpec, ctx: _Context, number: int) -> ResolvedChart:
+    claims = select_claims(chart.select, ctx.claims) if chart.select else list(ctx.claims.values())
+    if chart.csv:
+        data, source_line = _csv_data(chart, ctx)
+        used: list[Claim] = []
+    elif chart.kind == "bar":
+        data, used = _bar_data(chart, claims)
+        source_line = ""
+    elif chart.kind == "timeline":
+        used = [c for c in claims if c.date is not None]
+        used.sort(key=lambda c: (c.date.sort_key(), c.id))
+        data = TimelineData(tuple(TimelineEvent(c.date, _short_label(c), c.id) for c in used))
+        source_line = ""
+    elif chart.kind == "network":
+        data, used = _network_data(chart, ctx, {c.id for c in claims})
+        source_line = ""
+    elif chart.kind == "table":
+        used = claims
+        data = TableData(("Date", "Claim"), tuple(((c.date.render() if c.date else "undated"), _short_label(c)) for c in used))
+        source_line = ""
+    else:  # line charts need series: only from CSV
+        raise SpecError([_chart_problem(ctx, chart, "a line chart takes its data from a CSV file",
+                                        expected="csv: path/to/data.csv")])
+    if chart.source:
+        source_line = chart.source
+    elif not source_line:
+        source_line = _sources_line(used, ctx)
+    from .charts_alt import describe
+
+    partial = ResolvedChart(spec=chart, data=data, number=number, source_line=source_line, alt="",
+                            claim_ids=tuple(c.id for c in used))
+    alt = chart.alt or describe(partial)
+    return ResolvedChart(spec=chart, data=data, number=number, source_line=source_line, alt=alt,
+                         claim_ids=tuple(c.id for c in used))
+
+
+def _chart_problem(ctx: _Context, chart: ChartSpec, message: str, **kw) -> Problem:
+    key = _chart_key(ctx.loaded.spec.sections, chart.id) or ("sections",)
+    return ctx.loaded.source.problem(key, message, **kw)
+
+
+def _chart_key(sections, chart_id, base=("sections",)):
+    for i, sec in enumerate(sections):
+        for j, ch in enumerate(sec.charts):
+            if ch.id == chart_id:
+                return base + (i, "charts", j)
+        found = _chart_key(sec.subsections, chart_id, base + (i, "subsections"))
+        if found:
+            return found
+    return None
+
+
+def _short_label(claim: Claim, limit: int = 90) -> str:
+    if claim.label:
+        return claim.label
+    text = claim.statement.strip()
+    first = text.split(". ")[0].rstrip(".")
+    if len(first) > limit:
+        first = first[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return first
+
+
+def _bar_data(chart: ChartSpec, claims: Iterable[Claim]) -> tuple[BarData, list[Claim]]:
+    cats, vals, comps, units, used = [], [], [], [], []
+    for c in claims:
+        for f in c.figures:
+            if chart.unit is None and f.currency is None:
+                continue  # a money chart by default: figures with a currency
+            cats.append(f.label)
+            vals.append(f.value)
+            comps.append(f.comparator)
+            units.append(" ".join(x for x in (f.currency, f.unit.split("/")[0] + ("s" if not f.unit.endswith("s") and f.unit in ("million", "billion", "thousand") else "")) if x))
+            if c not in used:
+                used.append(c)
+    unit_label = chart.unit or (units[0] if units else "")
+    return BarData(tuple(cats), tuple(vals), tuple(comps), unit_label), used
+
+
+def _network_data(chart: ChartSpec, ctx: _Context, claim_ids: set[str]) -> tuple[NetworkData, list[Claim]]:
+    wanted = set(chart.entities) if chart.entities else None
+    edges, used_claims, node_ids = [], [], []
+    for r in ctx.relations:
+        if wanted is not None and not (r.subject in wanted and r.object in wanted):
+            continue
+        support = [c for c in r.claims if c in ctx.claims and c in claim_ids]
+        if not support:
+            continue
+        edges.append((r.subject, r.object, r.predicate))
+        for cid in support:
+            if ctx.claims[cid] not in used_claims:
+                used_claims.append(ctx.claims[cid])
+        for e in (r.subject, r.object):
+            if e not in node_ids:
+                node_ids.append(e)
+    if wanted is not None:
+        for e in chart.entities:
+            if e in ctx.entities and e not in node_ids:
+                node_ids.append(e)
+    nodes = tuple((e, ctx.entities[e].name, ctx.entities[e].kind) for e in node_ids)
+    return NetworkData(nodes, tuple(edges)), used_claims
+
+
+def _sources_line(claims: Iterable[Claim], ctx: _Context) -> str:
+    seen: list[str] = []
+    for c in claims:
+        for sid in c.sources:
+            if sid in ctx.sources and sid not in seen:
+                seen.append(sid)
+    parts = []
+    for sid in seen:
+        s = ctx.sources[sid]
+        if s.authors and s.kind == "think-tank-report":
+            names = [a.split()[-1] for a in s.authors]
+            who = (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]) + f" ({s.publisher})"
+        else:
+            who = s.publisher
+        parts.append(f"{who}, {s.date.render()}" if s.date else who)
+    if not parts:
+        return "Source: briefgen knowledge base"
+    return ("Source: " if len(parts) == 1 else "Sources: ") + "; ".join(parts) + "."
+
+
+def _csv_data(chart: ChartSpec, ctx: _Context):
+    """Read a chart CSV: ``# source: ...`` and ``# unit: ...`` header lines, then a header
+    row; the first column is the category (bar) or x value (line)."""
+    from .paths import resolve_inside
+
+    key = _chart_key(ctx.loaded.spec.sections, chart.id) or ("sections",)
+    path = resolve_inside(chart.csv, base=ctx.loaded.path.parent, root=ctx.loaded.root,
+                          doc=ctx.loaded.source, key=key + ("csv",), what="CSV file")
+    text = path.read_text(encoding="utf-8")
+    meta, rows = {}, []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            k, _, v = line[1:].partition(":")
+            meta[k.strip().lower()] = v.strip()
+        elif line.strip():
+            rows.append(line)
+    problems = []
+    for needed in ("source", "unit"):
+        if needed not in meta:
+            problems.append(ctx.loaded.source.problem(key + ("csv",), f"CSV {chart.csv!r} lacks a '# {needed}:' line",
+                                                      expected=f"'# {needed}: ...' before the header row"))
+    table = list(csv.reader(io.StringIO("\n".join(rows))))
+    if len(table) < 2 or len(table[0]) < 2:
+        problems.append(ctx.loaded.source.problem(key + ("csv",), f"CSV {chart.csv!r} needs a header row and data rows of 2+ columns"))
+    if problems:
+        raise SpecError(problems)
+    header, body = table[0], table[1:]
+    try:
+        values = [[float(x.replace(",", "")) for x in r[1:]] for r in body]
+    except ValueError as exc:
+        raise SpecError([ctx.loaded.source.problem(key + ("csv",), f"CSV {chart.csv!r}: {exc}", expected="numbers after the first column")]) from None
+    unit = chart.unit or meta["unit"]
+    source_line = "Source: " + meta["source"]
+    if chart.kind == "bar":
+        return BarData(tuple(r[0] for r in body), tuple(v[0] for v in values), tuple("=" for _ in body), unit), source_line
+    if chart.kind == "line":
+        series = tuple((header[j + 1], tuple(v[j] for v in values)) for j in range(len(header) - 1))
+        return LineData(tuple(r[0] for r in body), series, header[0], unit), source_line
+    if chart.kind == "table":
+        return TableData(tuple(header), tuple(tuple(r) for r in body)), source_line
+    raise SpecError([ctx.loaded.source.problem(key + ("kind",), f"a {chart.kind} chart cannot take CSV data",
+                                               expected="bar, line or table")])

@@ -1,0 +1,279 @@
+"""Jinja2 templates: sandboxed, strict, located errors.
+
+Templates run in :class:`jinja2.sandbox.SandboxedEnvironment`; reaching for internals
+(``{{ cycler.__init__.__globals__ }}``) raises :class:`~briefgen.errors.TemplateSecurityError`.
+Undefined names and missing fields raise :class:`~briefgen.errors.TemplateError` naming the
+file, line and field (``entity 'china-minmetals' has no field 'country'``); nothing renders
+as an empty string by accident.
+
+What templates see (per audience):
+
+* ``briefing`` (title, date, desk ...), ``audience`` (its name);
+* ``claim(id)``, ``entity(id)``, ``source(id)``: the item, or an error when it is unknown
+  or withheld from this audience (ask ``visible(id)`` first);
+* ``visible(id)``: True when this audience may see that claim, entity or source;
+* ``cite(id, ...)``: superscript endnote numbers of the claims' sources;
+* ``ref(figure_id)``: "Figure N", linked to the figure;
+* filters ``date``, ``figure``, ``likelihood``, ``number``.
+
+The output is *inline text*: author markup (``**bold**``, ``*italic*``, ``[text](url)``) and
+citation tokens, turned into ReportLab markup by :mod:`briefgen.inline`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from . import fmt
+from .errors import (BriefgenError, Problem, SpecError, TemplateError, TemplateSecurityError,
+                     WithheldError, did_you_mean)
+from .load import KnowledgeBase, LoadedSpec
+from .models import Claim, Entity, Figure, Source
+from .resolved import Briefing
+from .vocab import Likelihood, PartialDate
+
+TOKEN_OPEN, TOKEN_CLOSE = "\ue000", "\ue001"
+"""Private-use characters delimiting citation/reference tokens in inline text."""
+
+
+def cite_token(claim_ids: tuple[str, ...]) -> str:
+    """The inline token standing for citations of ``claim_ids``."""
+    return f"{TOKEN_OPEN}cite:{','.join(claim_ids)}{TOKEN_CLOSE}"
+
+
+def ref_token(figure_id: str) -> str:
+    """The inline token standing for a reference to figure ``figure_id``."""
+    return f"{TOKEN_OPEN}ref:{figure_id}{TOKEN_CLOSE}"
+
+
+_KIND_NAMES = {Claim: "claim", Entity: "entity", Source: "source", Figure: "figure"}
+
+
+class _Undefined(jinja2.StrictUndefined):
+    """StrictUndefined with messages in the author's terms."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:  # type: ignore[override]
+        obj, name = self._undefined_obj, self._undefined_name
+        kind = _KIND_NAMES.get(type(obj))
+        if kind:
+            fields = list(type(obj).model_fields)
+            ident = getattr(obj, "id", getattr(obj, "label", ""))
+            hint = did_you_mean(str(name), fields)
+            return (f"{kind} {ident!r} has no field {name!r}"
+                    + (f"; did you mean {hint!r}?" if hint else f" (fields: {', '.join(fields)})"))
+        if obj is jinja2.utils.missing:
+            return f"{name!r} is undefined"
+        return super()._undefined_message
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, PartialDate):
+        return value.render()
+    if isinstance(value, Figure):
+        return fmt.figure(value)
+    if isinstance(value, Likelihood):
+        return value.value
+    if hasattr(value, "value") and type(value).__module__.endswith("vocab"):
+        return value.value
+    return value
+
+
+def make_environment() -> SandboxedEnvironment:
+    """The sandboxed, strict Jinja2 environment all briefgen templates use."""
+    env = SandboxedEnvironment(undefined=_Undefined, autoescape=False, finalize=_finalize,
+                               keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(
+        date=lambda d, missing="undated": fmt.date(d, missing),
+        figure=fmt.figure,
+        likelihood=fmt.likelihood,
+        number=fmt.number,
+    )
+    return env
+
+
+@dataclass(frozen=True)
+class TemplateSource:
+    """A template's text and where it was written: ``file`` and the 1-based ``line`` of its
+    first line there; ``label`` names it in messages (``section 'bluf'``)."""
+
+    text: str
+    file: str
+    line: int
+    label: str
+    key: str
+
+
+class Renderer:
+    """Renders templates for one audience's :class:`Briefing`."""
+
+    def __init__(self, briefing: Briefing, kb: KnowledgeBase, figure_numbers: dict[str, int] | None = None):
+        self.briefing = briefing
+        self.kb = kb
+        self.env = make_environment()
+        self.used: set[tuple[str, str]] = set()
+        """(kind, id) of every claim, entity and source a template printed or cited."""
+        self.figure_numbers = figure_numbers if figure_numbers is not None else {
+            c.id: c.number for c in briefing.charts()}
+        self.env.globals.update(
+            claim=self._claim, entity=self._entity, source=self._source, visible=self._visible,
+            cite=self._cite, ref=self._ref, briefing=briefing.meta,
+            audience={"name": briefing.audience_name, "tlp": briefing.audience.tlp.value},
+        )
+
+    # ---------------------------------------------------------------- template functions
+    def _get(self, kind: str, ident: str, visible: dict, known: dict, hidden: frozenset):
+        if ident in visible:
+            self.used.add((kind, ident))
+            return visible[ident]
+        if ident in hidden:
+            raise WithheldError(
+                f"refers to {kind} {ident!r}, which is withheld from audience "
+                f"{self.briefing.audience_name!r} (ceiling {self.briefing.audience.tlp.value}); "
+                f"wrap it in {{% if visible({ident!r}) %}} ... {{% endif %}}")
+        hint = did_you_mean(str(ident), known)
+        raise TemplateError(f"unknown {kind} id {ident!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+
+    def _claim(self, ident: str) -> Claim:
+        return self._get("claim", ident, self.briefing.claims, self.kb.claims, self.briefing.hidden_claims)
+
+    def _entity(self, ident: str) -> Entity:
+        return self._get("entity", ident, self.briefing.entities, self.kb.entities, self.briefing.hidden_entities)
+
+    def _source(self, ident: str) -> Source:
+        return self._get("source", ident, self.briefing.sources, self.kb.sources, self.briefing.hidden_sources)
+
+    def _visible(self, ident: str) -> bool:
+        b = self.briefing
+        if ident in b.claims or ident in b.entities or ident in b.sources:
+            return True
+        if ident in b.hidden_claims or ident in b.hidden_entities or ident in b.hidden_sources:
+            return False
+        known = list(self.kb.claims) + list(self.kb.entities) + list(self.kb.sources)
+        hint = did_you_mean(str(ident), known)
+        raise TemplateError(f"visible(): unknown id {ident!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+
+    def _cite(self, *ids: str) -> str:
+        if not ids:
+            raise TemplateError("cite() needs at least one claim id")
+        for ident in ids:
+            self._claim(ident)
+        return cite_token(tuple(ids))
+
+    def _ref(self, figure_id: str) -> str:
+        if figure_id not in self.figure_numbers:
+            hint = did_you_mean(figure_id, self.figure_numbers)
+            raise TemplateError(f"ref(): no figure {figure_id!r} in this briefing"
+                                + (f"; did you mean {hint!r}?" if hint else ""))
+        return ref_token(figure_id)
+
+    # ---------------------------------------------------------------- rendering
+    def render(self, source: TemplateSource, **extra: Any) -> str:
+        """Render one template to inline text; errors carry file, line and the name."""
+        filename = f"{source.file}#{source.key}"
+        try:
+            code = self.env.compile(source.text, name=source.label, filename=filename)
+            template = self.env.template_class.from_code(self.env, code, self.env.make_globals(None), None)
+            return template.render(**extra)
+        except jinja2.TemplateSyntaxError as exc:
+            raise self._located(TemplateError, source, exc.lineno or 1, f"template syntax error: {exc.message}") from None
+        except SecurityError as exc:
+            line = _template_line(exc, filename)
+            raise self._located(TemplateSecurityError, source, line,
+                                f"unsafe template access refused by the sandbox: {exc}") from None
+        except TemplateError as exc:
+            line = _template_line(exc, filename)
+            raise self._located(type(exc), source, line, str(exc)) from None
+        except jinja2.UndefinedError as exc:
+            line = _template_line(exc, filename)
+            raise self._located(TemplateError, source, line, str(exc)) from None
+        except BriefgenError:
+            raise
+        except Exception as exc:  # a filter given the wrong type, a division by zero...
+            line = _template_line(exc, filename)
+            raise self._located(TemplateError, source, line, f"{type(exc).__name__}: {exc}") from None
+
+    @staticmethod
+    def _located(cls: type[TemplateError], source: TemplateSource, line: int, message: str) -> TemplateError:
+        return cls(f"{source.file}:{source.line + line - 1}: {source.label} (line {line} of the template): {message}")
+
+
+def _template_line(exc: BaseException, filename: str) -> int:
+    tb = exc.__traceback__
+    line = 1
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def template_source(loaded: LoadedSpec, key: tuple, text: str | None, file: str | None,
+                    label: str) -> TemplateSource | None:
+    """Where a template written at spec key ``key`` (inline ``text`` or a ``file``) lives.
+
+    Template files are resolved inside the project (see :mod:`briefgen.paths`).
+    """
+    from .paths import resolve_inside
+    from .yamlsrc import display_path
+
+    if file is not None:
+        path = resolve_inside(file, base=loaded.path.parent, root=loaded.root, doc=loaded.source,
+                              key=key[:-1] + ("template_file",), what="template file")
+        return TemplateSource(path.read_text(encoding="utf-8"), display_path(path), 1, label, "template")
+    if text is None:
+        return None
+    problem = loaded.source.problem(key, "")
+    line = problem.line
+    try:
+        raw_line = Path(problem.file).read_text(encoding="utf-8").splitlines()[line - 1]
+        after = raw_line[problem.column - 1:].lstrip()
+        if after[:1] in ("|", ">"):
+            line += 1
+    except (OSError, IndexError):
+        pass
+    return TemplateSource(text, problem.file, line, label, problem.key)
+
+
+@dataclass(frozen=True)
+class Texts:
+    """Rendered inline text: section bodies by section id, and the cover note."""
+
+    sections: dict[str, str]
+    cover_note: str
+    used: frozenset[tuple[str, str]] = frozenset()
+
+
+def render_texts(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) -> Texts:
+    """Render every template of the audience's briefing (section bodies, cover note)."""
+    renderer = Renderer(briefing, kb)
+    out: dict[str, str] = {}
+    keys = _section_keys(loaded.spec.sections, ("sections",))
+    for rs in briefing.all_sections():
+        sec = rs.section
+        src = template_source(loaded, keys[sec.id] + ("template",), sec.template, sec.template_file,
+                              f"section {sec.id!r}")
+        if src is not None:
+            out[sec.id] = renderer.render(src)
+    note = ""
+    aud = briefing.audience
+    if aud.cover_note:
+        src = template_source(loaded, ("audiences", briefing.audience_name, "cover_note"), aud.cover_note, None,
+                              f"audience {briefing.audience_name!r} cover_note")
+        note = renderer.render(src)
+    return Texts(out, note, frozenset(renderer.used))
+
+
+def _section_keys(sections, base) -> dict[str, tuple]:
+    keys = {}
+    for i, s in enumerate(sections):
+        keys[s.id] = base + (i,)
+        keys.update(_section_keys(s.subsections, base + (i, "subsections")))
+    return keys
