@@ -13,6 +13,7 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape as esc
 from rich.table import Table
 
 from .errors import BriefgenError, Problem, SpecError
@@ -31,15 +32,16 @@ def show_problems(problems: list[Problem], title: str = "Problems") -> None:
     err.print(f"[bold]{title}[/]")
     for p in problems:
         sev = "[red]error[/]" if p.severity == "error" else "[yellow]warning[/]"
-        err.print(f"[cyan]{p.location()}[/]  {sev}  [magenta]{p.key}[/]", soft_wrap=True)
+        err.print(f"[cyan]{esc(p.location())}[/]  {sev}  [magenta]{esc(p.key)}[/]", soft_wrap=True)
         msg = p.message
         if p.expected:
             msg += f" (expected {p.expected}" + (f", got {p.got})" if p.got else ")")
         elif p.got:
             msg += f" (got {p.got})"
+        msg = esc(msg)
         if p.suggestion:
-            msg += f" — did you mean [green]{p.suggestion!r}[/]?"
-        err.print(f"    {msg}", soft_wrap=True, markup=True)
+            msg += f" — did you mean [green]{esc(repr(p.suggestion))}[/]?"
+        err.print(f"    {msg}", soft_wrap=True)
 
 
 def _fail(exc: BriefgenError) -> None:
@@ -48,7 +50,7 @@ def _fail(exc: BriefgenError) -> None:
         n = sum(1 for p in exc.problems if p.severity == "error")
         err.print(f"[red]{n} error(s)[/]; nothing was written.")
     else:
-        err.print(f"[red]error:[/] {exc}")
+        err.print(f"[red]error:[/] {esc(str(exc))}", soft_wrap=True)
     raise typer.Exit(exc.exit_code)
 
 

@@ -34,6 +34,8 @@ _TOKEN_RE = re.compile(r"<[^<>]*>|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]
 # printable ASCII, whitespace and the five XML entities: needs no fallback if the body has ASCII
 _ASCII_RE = re.compile(r"(?:[\t\n\r\x20-\x25\x27-\x7e]|&(?:amp|lt|gt|quot|apos);)*")
 _NEVER = frozenset({"Cc", "Cs", "Co", "Cn"})  # categories never drawn, whatever a cmap says
+_CATEGORY_NAMES = {"Cc": "control character", "Cs": "surrogate", "Co": "private-use character",
+                   "Cn": "unassigned code point"}
 _PRIMARY = ""  # marker: the primary font has the glyph
 
 _LOCK = threading.Lock()
@@ -248,7 +250,8 @@ class FontSet:
 def describe_char(char: str) -> str:
     """``'☃' U+2603 SNOWMAN`` (unprintable characters shown escaped)."""
     shown = f"'{char}'" if char.isprintable() else repr(char)
-    name = unicodedata.name(char, "") or f"<{unicodedata.category(char)}>"
+    category = unicodedata.category(char)
+    name = unicodedata.name(char, "") or f"({_CATEGORY_NAMES.get(category, category)})"
     return f"{shown} U+{ord(char):04X} {name}"
 
 

@@ -14,6 +14,7 @@ Audiences from ``audience_files`` come first; the spec's own ``audiences`` merge
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -205,7 +206,7 @@ def _load_layered(path: Path, root: Path, chain: list[Path]) -> tuple[Layered, l
     parent_path = resolve_inside(str(parent_written), base=resolved.parent, root=root, doc=doc,
                                  key=("extends",), what="parent spec")
     if parent_path in chain + [resolved]:
-        cycle = " -> ".join(yamlsrc.display_path(p) for p in chain + [resolved, parent_path])
+        cycle = " -> ".join(os.path.relpath(p, root) for p in chain + [resolved, parent_path])
         raise SpecError([doc.problem(("extends",), f"'extends' makes a cycle: {cycle}",
                                      code="extends-cycle")])
     parent, files = _load_layered(parent_path, root, chain + [resolved])

@@ -243,12 +243,15 @@ class _Builder:
             toc.levelStyles = [self.styles["toc1"], self.styles["toc2"]]
             toc._briefgen_role = "TOC"
             story += [self.para("Contents", "h1", "contents heading"), toc, Spacer(1, 10)]
-        endnote_slots: list[list[Flowable]] = []
+        body: list[Flowable] = []
         for rs in b.sections:
-            story += self.section(rs, endnote_slots)
-        # endnotes are numbered by first citation, so they are filled in last
-        for slot in endnote_slots:
-            slot.extend(self.endnotes())
+            body += self.section(rs)
+        # endnotes are numbered by first citation, so they are made after everything else
+        for item in body:
+            if isinstance(item, _EndnotesHere):
+                story += self.endnotes()
+            else:
+                story.append(item)
         story.append(_EndOfStory())
         return story
 
@@ -284,7 +287,7 @@ class _Builder:
                               spaceBefore=4, spaceAfter=8))
         return out
 
-    def section(self, rs: ResolvedSection, endnote_slots: list) -> list[Flowable]:
+    def section(self, rs: ResolvedSection) -> list[Flowable]:
         style = "h1" if rs.level == 1 else "h2"
         heading = _Heading(self.fonts.fallback_markup(f'<a name="section-{rs.id}"/>{plain(rs.title)}', f"section {rs.id!r} title"),
                            self.styles[style], level=rs.level, key=f"section-{rs.id}", title=rs.title)
@@ -304,11 +307,9 @@ class _Builder:
         elif kind == "claims_table":
             out.append(self.claims_table(rs))
         elif kind == "endnotes":
-            slot: list[Flowable] = []
-            endnote_slots.append(slot)
-            out.append(_Deferred(slot))
+            out.append(_EndnotesHere())
         for sub in rs.subsections:
-            out += self.section(sub, endnote_slots)
+            out += self.section(sub)
         return out
 
     def judgments(self, rs: ResolvedSection) -> list[Flowable]:
@@ -411,24 +412,8 @@ class _Builder:
         return out
 
 
-class _Deferred(Flowable):
-    """A placeholder whose flowables are filled in after the rest of the story is built
-    (endnotes, numbered by first citation). Splits like the list it holds."""
-
-    _briefgen_role = "Sect"
-
-    def __init__(self, items: list[Flowable]):
-        super().__init__()
-        self.items = items
-
-    def wrap(self, aw, ah):
-        return (0, 0)
-
-    def split(self, aw, ah):
-        return list(self.items)
-
-    def draw(self):
-        pass
+class _EndnotesHere(_EndOfStory):
+    """Marks where the endnotes go while the story is being built (replaced, never drawn)."""
 
 
 def assemble(briefing: Briefing, texts: Texts, *, banner: TLP, theme: Any, fonts: Any, styles: dict,

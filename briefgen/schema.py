@@ -70,6 +70,11 @@ def problems_from_validation(doc: Document, model: type[BaseModel], exc: Validat
             message = "expected a list (lines starting with '- ')"
         problems.append(doc.problem(key, message, expected=expected, got=got, suggestion=suggestion,
                                     code=kind))
+    # "missing 'title'" is noise beside "unknown key 'titel' -- did you mean 'title'?"
+    misspelt = {(p.key.rsplit(".", 1)[0] if "." in p.key else "", p.suggestion)
+                for p in problems if p.code == "unknown-key" and p.suggestion}
+    problems = [p for p in problems if not (
+        p.code == "missing" and (p.key.rsplit(".", 1)[0] if "." in p.key else "", p.key.rsplit(".", 1)[-1]) in misspelt)]
     problems.sort(key=lambda p: (p.line, p.column))
     return problems
 

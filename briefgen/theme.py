@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from .errors import BriefgenError, Problem, SpecError, UnsafePathError, did_you_mean
+from .errors import (BriefgenError, Problem, SpecError, UnsafePathError, did_you_mean,
+                     format_key_path)
 from .models import Model
 from .yamlsrc import Document, display_path, load
 
@@ -271,16 +272,18 @@ def load_theme(path: Path | None, project_root: Path) -> Theme:
 
 def _unquoted_colours(doc: Document) -> list[Problem]:
     """Values like ``text: #1b1f24`` are YAML comments (empty values): say so."""
-    problems = []
     try:
         lines = doc.path.read_text(encoding="utf-8-sig").splitlines()
     except OSError:
         return []
+    keys_by_line = {line: key for key, (line, _col) in doc.key_positions.items()}
+    problems = []
     for number, line in enumerate(lines, 1):
         m = _UNQUOTED_RE.match(line)
         if m:
-            problems.append(Problem(doc.name, number, len(m.group(1)) + 1, m.group(2) or "(list item)",
-                                    f"this colour is read as a YAML comment, so the value is empty; {_QUOTE_HINT}",
+            key = keys_by_line.get(number, (m.group(2) or "(list item)",))
+            problems.append(Problem(doc.name, number, len(m.group(1)) + 1, format_key_path(key),
+                                    f"the colour is read as a YAML comment, so the value is empty; {_QUOTE_HINT}",
                                     code="unquoted-colour", got=line.strip()))
     return problems
 
@@ -310,7 +313,8 @@ def _check_styles(doc: Document, theme: Theme) -> list[Problem]:
     missing = [n for n in REQUIRED_STYLES if n not in styles]
     if missing:
         problems.append(doc.problem(("styles",), "missing style(s) the layout uses: "
-                                    + ", ".join(repr(n) for n in missing), code="missing-style"))
+                                    + ", ".join(repr(n) for n in missing), code="missing-style",
+                                    at_key=True))
     reported: set[str] = set()
     for name, style in styles.items():
         if style.parent is not None and style.parent not in styles:

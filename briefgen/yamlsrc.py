@@ -34,9 +34,10 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 def display_path(path: Path) -> str:
     """The path as a user would type it: relative to the working directory when inside it."""
     try:
-        return os.path.relpath(path)
+        rel = os.path.relpath(path)
     except ValueError:  # other drive on Windows
         return str(path)
+    return str(path) if rel.startswith("..") else rel
 
 
 @dataclass

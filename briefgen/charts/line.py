@@ -85,5 +85,5 @@ def draw_line(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if len(d.series) > 1 or d.series[0][0]:
-        fig.legend(loc="outside upper left", ncols=min(len(d.series), 4),
-                   handlelength=2.2, columnspacing=1.6, borderaxespad=0.2)
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncols=min(len(d.series), 4),
+                  handlelength=2.2, columnspacing=1.6, borderaxespad=0, borderpad=0)

@@ -52,8 +52,40 @@ def kind_colours(kinds: list[str], style: ChartStyle) -> dict[str, str]:
     return {k: style.colour(order.index(k)) for k in kinds}
 
 
-def _layout(node_ids: list[str], edges: list[tuple[str, str, str]]) -> dict[object, tuple[float, float]]:
-    """Kamada-Kawai positions in [-1, 1]^2 for nodes and one point ("e", i) per edge."""
+def _component_layout(g, nodes: list) -> dict[object, tuple[float, float]]:
+    """Kamada-Kawai positions of one connected component, rotated so that its longest
+    extent lies along x, normalised to [0, 1]^2."""
+    import networkx as nx
+    import numpy as np
+
+    if len(nodes) == 1:
+        return {nodes[0]: (0.5, 0.5)}
+    sub = g.subgraph(nodes)
+    pos = nx.kamada_kawai_layout(sub)
+    pts = np.array([pos[n] for n in nodes], dtype=float)
+    pts -= pts.mean(axis=0)
+    _vals, vecs = np.linalg.eigh(pts.T @ pts)
+    main = vecs[:, -1]
+    rot = np.array([[main[0], main[1]], [-main[1], main[0]]])
+    pts = pts @ rot.T
+    # fixed orientation: the first node (input order) on the left and in the upper half
+    if pts[0, 0] > 1e-9:
+        pts[:, 0] *= -1
+    if pts[0, 1] < -1e-9:
+        pts[:, 1] *= -1
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    span = np.where(hi - lo > 1e-9, hi - lo, 1.0)
+    pts = (pts - lo) / span
+    pts[:, (hi - lo) <= 1e-9] = 0.5
+    return {n: (float(p[0]), float(p[1])) for n, p in zip(nodes, pts)}
+
+
+def _layout(node_ids: list[str], edges: list[tuple[str, str, str]], area_w: float,
+            area_h: float) -> dict[object, tuple[float, float]]:
+    """Positions in [0, 1]^2 of the drawing area for the nodes and for one point
+    ("e", i) per edge. Connected components are laid out separately and packed side by
+    side (slot widths grow with component size); entities without relations share a
+    slot, stacked."""
     import networkx as nx
 
     g = nx.Graph()
@@ -62,51 +94,100 @@ def _layout(node_ids: list[str], edges: list[tuple[str, str, str]]) -> dict[obje
         g.add_edge(s, ("e", i))
         if t != s:
             g.add_edge(("e", i), t)
-    if len(g) == 1:
-        return {n: (0.0, 0.0) for n in g}
-    sp = dict(nx.shortest_path_length(g))
-    far = max((v for row in sp.values() for v in row.values()), default=1) + 2
-    dist = {u: {v: sp[u].get(v, far) for v in g} for u in g}
-    pos = nx.kamada_kawai_layout(g, dist=dist)
-    return {n: (float(p[0]), float(p[1])) for n, p in pos.items()}
+    order = {n: k for k, n in enumerate(list(node_ids) + [("e", i) for i in range(len(edges))])}
+    comps = [sorted(c, key=order.__getitem__) for c in nx.connected_components(g)]
+    singles = [c[0] for c in comps if len(c) == 1]
+    groups = sorted((c for c in comps if len(c) > 1), key=lambda c: (-len(c), order[c[0]]))
+    if singles:
+        groups.append(sorted(singles, key=order.__getitem__))
+    weights = [len(c) ** 0.85 if len(c) > 1 else 1.2 for c in groups]
+    if singles:
+        weights[-1] = 1.2
+    total = sum(weights)
+    pos: dict[object, tuple[float, float]] = {}
+    x = 0.0
+    for comp, w in zip(groups, weights):
+        width = w / total
+        if comp is groups[-1] and singles:
+            local = {n: (0.5, 1 - (k + 0.5) / len(comp)) for k, n in enumerate(comp)}
+        else:
+            local = _component_layout(g, comp)
+            if width * area_w < area_h:  # a tall slot: lay the component out vertically
+                local = {n: (p[1], 1 - p[0]) for n, p in local.items()}
+        margin = 0.5 / len(groups) if len(groups) > 1 else 0.0
+        for n, (px, py) in local.items():
+            pos[n] = (x + width * (margin * 0.2 + px * (1 - margin * 0.4)), py)
+        x += width
+    return pos
 
 
-def _separate(boxes: list[list[float]], width: float, height: float, rounds: int = 400) -> int:
-    """Push boxes ``[cx, cy, w, h, mobility]`` apart until none overlap (with GAP) and
-    all lie inside ``width`` x ``height``. Deterministic. Returns overlaps left."""
-    n = len(boxes)
-    left = 0
-    for _ in range(rounds):
-        left = 0
-        for i in range(n):
-            a = boxes[i]
-            for j in range(i + 1, n):
-                b = boxes[j]
-                ox = (a[2] + b[2]) / 2 + GAP - abs(a[0] - b[0])
-                oy = (a[3] + b[3]) / 2 + GAP - abs(a[1] - b[1])
-                if ox <= 0 or oy <= 0:
-                    continue
-                left += 1
-                ma, mb = a[4], b[4]
-                share_a, share_b = ma / (ma + mb), mb / (ma + mb)
-                if ox / max(a[2] + b[2], 1e-6) < oy / max(a[3] + b[3], 1e-6):
-                    sgn = 1.0 if a[0] > b[0] or (a[0] == b[0] and i > j) else -1.0
-                    a[0] += sgn * ox * share_a * 1.02
-                    b[0] -= sgn * ox * share_b * 1.02
-                else:
-                    sgn = 1.0 if a[1] > b[1] or (a[1] == b[1] and i > j) else -1.0
-                    a[1] += sgn * oy * share_a * 1.02
-                    b[1] -= sgn * oy * share_b * 1.02
-        for b in boxes:
-            b[0] = min(max(b[0], b[2] / 2), width - b[2] / 2)
-            b[1] = min(max(b[1], b[3] / 2), height - b[3] / 2)
-        if left == 0:
-            break
-    return left
+def _relax(pos, sizes, links, mid_of, area_w: float, area_h: float, iters: int = 350):
+    """Force-directed refinement in inches with real box sizes (deterministic).
+
+    ``pos``/``sizes``: (n, 2) arrays of box centres and (width, height); ``links``: index
+    pairs joined by a line; ``mid_of``: for a predicate label i, its (source, target)
+    indexes, toward whose midpoint it is pulled. Boxes repel when closer than GAP, and
+    weakly at a distance; linked boxes keep ~0.22 in between their edges; walls contain.
+    """
+    import numpy as np
+
+    p = pos.copy()
+    half = sizes / 2
+    n = len(p)
+    eye = np.eye(n, dtype=bool)
+    li = np.array([a for a, _b in links], dtype=int)
+    lj = np.array([b for _a, b in links], dtype=int)
+    for it in range(iters):
+        step = 0.12 * (1 - it / iters) + 0.004
+        d = p[:, None, :] - p[None, :, :]
+        dist = np.hypot(d[..., 0], d[..., 1]) + 1e-9
+        u = d / dist[..., None]
+        force = np.zeros_like(p)
+        # overlap repulsion (box aware)
+        ox = half[:, None, 0] + half[None, :, 0] + GAP - np.abs(d[..., 0])
+        oy = half[:, None, 1] + half[None, :, 1] + GAP - np.abs(d[..., 1])
+        over = (ox > 0) & (oy > 0) & ~eye
+        push = np.where(over, np.minimum(ox, oy), 0.0)
+        force += (u * push[..., None]).sum(axis=1) * 0.6
+        # weak long-range repulsion spreads the drawing over the area
+        far = np.where(eye, 0.0, 0.012 / dist ** 2)
+        force += (u * np.minimum(far, 0.2)[..., None]).sum(axis=1)
+        # springs along links: target gap between box edges
+        if len(li):
+            v = p[li] - p[lj]
+            dv = np.hypot(v[:, 0], v[:, 1]) + 1e-9
+            uv = v / dv[:, None]
+            ra = np.minimum(half[li, 0] / (np.abs(uv[:, 0]) + 1e-9), half[li, 1] / (np.abs(uv[:, 1]) + 1e-9))
+            rb = np.minimum(half[lj, 0] / (np.abs(uv[:, 0]) + 1e-9), half[lj, 1] / (np.abs(uv[:, 1]) + 1e-9))
+            stretch = (dv - (ra + rb + 0.22)) * 0.25
+            np.add.at(force, li, -uv * stretch[:, None])
+            np.add.at(force, lj, uv * stretch[:, None])
+        # predicate labels sit between their two ends
+        for k, (a, b) in mid_of.items():
+            force[k] += ((p[a] + p[b]) / 2 - p[k]) * 0.3
+        lens = np.hypot(force[:, 0], force[:, 1])
+        scale = np.minimum(1.0, step / np.maximum(lens, 1e-12))
+        p += force * scale[:, None]
+        p[:, 0] = np.clip(p[:, 0], half[:, 0], np.maximum(area_w - half[:, 0], half[:, 0]))
+        p[:, 1] = np.clip(p[:, 1], half[:, 1], np.maximum(area_h - half[:, 1], half[:, 1]))
+    return p
+
+
+def _overlaps(pos, sizes) -> int:
+    """Number of box pairs closer than GAP/2."""
+    import numpy as np
+
+    half = sizes / 2
+    d = np.abs(pos[:, None, :] - pos[None, :, :])
+    ox = half[:, None, 0] + half[None, :, 0] + GAP / 2 - d[..., 0]
+    oy = half[:, None, 1] + half[None, :, 1] + GAP / 2 - d[..., 1]
+    over = (ox > 0) & (oy > 0)
+    return int((over.sum() - len(pos)) // 2)
 
 
 @register("network", describe=_describe)
 def draw_network(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
+    import numpy as np
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
     d = chart.data
@@ -145,46 +226,45 @@ def draw_network(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> No
     ax.set_xlim(0, area_w)
     ax.set_ylim(0, area_h)
 
-    pos = _layout(node_ids, edges)
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    x_lo, x_hi, y_lo, y_hi = min(xs), max(xs), min(ys), max(ys)
+    pos = _layout(node_ids, edges, area_w, area_h)
 
+    keys: list[object] = node_ids + [("e", i) for i in range(len(edges))]
+    index = {k: i for i, k in enumerate(keys)}
+    links = []
+    mid_of = {}
+    for i, (s, t, _p) in enumerate(edges):
+        e = index[("e", i)]
+        links.append((index[s], e))
+        if t != s:
+            links.append((e, index[t]))
+            mid_of[e] = (index[s], index[t])
+    start = np.array([pos[k] for k in keys], dtype=float)
     size = style.font_size
     while True:
         small = max(size * 0.88, 5.5)
-        boxes: list[list[float]] = []
         texts: list[str] = []
-        for nid, label, _k in d.nodes:
+        sizes = []
+        for _nid, label, _k in d.nodes:
             text = wrap(label, NODE_WRAP)
             w, h = text_size_in(fig, text, size, linespacing=1.05)
-            boxes.append([0, 0, w + 2 * BOX_PAD, h + 2 * BOX_PAD, 1.0])
+            sizes.append((w + 2 * BOX_PAD, h + 2 * BOX_PAD))
             texts.append(text)
-        for s, t, p in edges:
+        for _s, _t, p in edges:
             text = predicate_text(p)
             w, h = text_size_in(fig, text, small, style="italic")
-            boxes.append([0, 0, w + 0.04, h + 0.02, 1.6])
+            sizes.append((w + 0.04, h + 0.02))
             texts.append(text)
-        keys = node_ids + [("e", i) for i in range(len(edges))]
-        max_w = max(b[2] for b in boxes)
-        max_h = max(b[3] for b in boxes)
-        # Stretch the layout to the area minus half a box on each side.
-        for b, key in zip(boxes, keys):
-            px, py = pos[key]
-            b[0] = max_w / 2 + (px - x_lo) / ((x_hi - x_lo) or 1) * max(area_w - max_w, 0)
-            b[1] = max_h / 2 + (py - y_lo) / ((y_hi - y_lo) or 1) * max(area_h - max_h, 0)
-            if x_hi == x_lo:
-                b[0] = area_w / 2
-            if y_hi == y_lo:
-                b[1] = area_h / 2
-        left = _separate(boxes, area_w, area_h)
-        if left == 0 or size <= 6.0:
+        sz = np.array(sizes)
+        p0 = np.column_stack([sz[:, 0] / 2 + start[:, 0] * np.maximum(area_w - sz[:, 0], 0),
+                              sz[:, 1] / 2 + start[:, 1] * np.maximum(area_h - sz[:, 1], 0)])
+        placed = _relax(p0, sz, links, mid_of, area_w, area_h)
+        if _overlaps(placed, sz) == 0 or size <= 6.0:
             break
         size = max(size - 0.5, 6.0)
+    boxes = [[float(x), float(y), float(w), float(h)] for (x, y), (w, h) in zip(placed, sz)]
 
-    patches = {}
     for idx, (key, b, text) in enumerate(zip(keys, boxes, texts)):
-        cx, cy, w, h, _m = b
+        cx, cy, w, h = b
         if idx < len(node_ids):
             kind = kinds[idx]
             patch = FancyBboxPatch((cx - w / 2 + 0.02, cy - h / 2 + 0.02), w - 0.04, h - 0.04,
@@ -200,13 +280,24 @@ def draw_network(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> No
             ax.add_patch(patch)
             ax.text(cx, cy, text, ha="center", va="center", fontsize=small, style="italic",
                     color="#555555", zorder=4)
-        patches[key] = (patch, (cx, cy))
     for i, (s, t, _p) in enumerate(edges):
-        lab_patch, lab_xy = patches[("e", i)]
-        s_patch, s_xy = patches[s]
-        t_patch, t_xy = patches[t]
+        lab, src, dst = boxes[index[("e", i)]], boxes[index[s]], boxes[index[t]]
         line_kw = dict(color="#7A7A7A", linewidth=0.9, zorder=1, shrinkA=0, shrinkB=0)
-        ax.add_patch(FancyArrowPatch(s_xy, lab_xy, arrowstyle="-", patchA=s_patch,
-                                     patchB=lab_patch, **line_kw))
-        ax.add_patch(FancyArrowPatch(lab_xy, t_xy, arrowstyle="-|>", mutation_scale=9,
-                                     patchA=lab_patch, patchB=t_patch, **line_kw))
+        a, b = _edge_point(src, lab), _edge_point(lab, src)
+        ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-", **line_kw))
+        if t != s:
+            a, b = _edge_point(lab, dst), _edge_point(dst, lab, 0.015)
+            ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=9, **line_kw))
+
+
+def _edge_point(box: list[float], toward: list[float], gap: float = 0.0) -> tuple[float, float]:
+    """Where the line from ``box``'s centre to ``toward``'s centre leaves ``box`` (both
+    ``[cx, cy, w, h]`` in inches), ``gap`` inches further out."""
+    dx, dy = toward[0] - box[0], toward[1] - box[1]
+    length = (dx * dx + dy * dy) ** 0.5
+    if length < 1e-9:
+        return box[0], box[1]
+    t = min(box[2] / 2 / abs(dx) if dx else float("inf"),
+            box[3] / 2 / abs(dy) if dy else float("inf"), 1.0)
+    t = min(t + gap / length, 1.0)
+    return box[0] + dx * t, box[1] + dy * t

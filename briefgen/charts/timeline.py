@@ -112,6 +112,20 @@ def _side_height(heights: list[float]) -> float:
     return (STEM_MIN + sum(heights) + ROW_GAP * (len(heights) - 1)) if heights else 0.0
 
 
+def _year_label_x(x: float, span: float, label_w: float, stems: list[float]) -> float:
+    """Centre of a year label: the middle of its year's ``span`` (inches; 0 = at the tick
+    ``x``), moved sideways within the span to keep clear of stems crossing the year band
+    (the label has a background, so a stem it cannot avoid passes behind it)."""
+    centre = x + span / 2
+    room = max((span - label_w) / 2 - 0.03, 0.0)
+    clear = label_w / 2 + 0.04
+    for k in range(0, 21):
+        for cand in ((centre,) if k == 0 else (centre + room * k / 20, centre - room * k / 20)):
+            if all(abs(cand - sx) >= clear for sx in stems):
+                return cand
+    return centre
+
+
 @register("timeline", describe=_describe)
 def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     d = chart.data
@@ -175,13 +189,16 @@ def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> N
             solid_capstyle="butt")
     label_w = text_size_in(fig, "2000", size)[0]
     step = next((s for s in (1, 2, 5, 10, 20, 50, 100) if s * per_year >= label_w * 1.6), 100)
+    below_stems = [lab.x for lab in labels if lab.side == -1]
     for k in range(0, y1 - y0 + 1):
         x = k * per_year
         ax.plot([x, x], [axis_y - 0.04, axis_y + 0.04], color="#555555", linewidth=0.8, zorder=1)
         if k < y1 - y0 and (y0 + k) % step == 0:
-            cx = x + per_year / 2 if step == 1 else x
+            cx = _year_label_x(x, per_year if step == 1 else 0.0, label_w, below_stems)
             ax.text(cx, axis_y - 0.06, str(y0 + k), ha="center", va="top", fontsize=size,
-                    color="#555555")
+                    color="#555555", zorder=2,
+                    bbox=dict(boxstyle="square,pad=0.05", facecolor=style.background,
+                              edgecolor="none"))
 
     # stems, markers, labels
     for side in (1, -1):
@@ -200,7 +217,8 @@ def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> N
                     multialignment="center", linespacing=1.1, color=style.text_colour, zorder=3)
     for e, x in zip(events, xs):
         hollow = _approx(e)
-        ax.plot([x], [axis_y], marker="o", markersize=6, zorder=4, linestyle="none",
+        ax.plot([x], [axis_y], marker="o", markersize=6, zorder=5 if hollow else 4,
+                linestyle="none",
                 markerfacecolor=style.background if hollow else colour,
                 markeredgecolor=colour, markeredgewidth=1.3)
     if any_approx:

@@ -1,0 +1,70 @@
+"""Templates: functions and filters, withheld claims, strict undefined, the sandbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefgen.errors import TemplateError, TemplateSecurityError, WithheldError
+from briefgen.select import resolve
+from briefgen.text import Renderer, TemplateSource, cite_token, ref_token
+
+
+def render(prepared, audience: str, text: str) -> str:
+    b = resolve(prepared.loaded, prepared.kb, audience)
+    src = TemplateSource(text, "specs/peru-china.yaml", 40, "section 'test'", "sections[9].template")
+    return Renderer(b, prepared.kb).render(src)
+
+
+def test_filters_format_figures_dates_and_likelihood(prepared):
+    out = render(prepared, "analyst",
+                 "{{ claim('c-perurail-revenue').figures[0] | figure }} / "
+                 "{{ claim('c-chancay-cost').figures[0] | figure }} / "
+                 "{{ claim('c-california-ceremony').date | date }} / "
+                 "{{ claim('c-2026-run') | likelihood }} / {{ entity('china-minmetals').aliases | last }}")
+    assert out == ("more than USD 65 million per year / USD 1.3 billion / late April 2025 / "
+                   "likely (65%, low confidence) / 中国五矿")
+
+
+def test_cite_and_ref_make_tokens(prepared):
+    out = render(prepared, "analyst", "x{{ cite('c-us-donation', 'c-chancay-cost') }} {{ ref('fig-money') }}")
+    assert out == "x" + cite_token(("c-us-donation", "c-chancay-cost")) + " " + ref_token("fig-money")
+
+
+def test_withheld_claim_fails_unless_guarded(prepared):
+    with pytest.raises(WithheldError) as info:
+        render(prepared, "public", "Intro\n\nWe judge {{ claim('c-desk-leverage').statement }}")
+    msg = str(info.value)
+    assert "specs/peru-china.yaml:42" in msg and "line 3 of the template" in msg
+    assert "'c-desk-leverage'" in msg and "withheld from audience 'public'" in msg
+    guarded = "{% if visible('c-desk-leverage') %}secret{% else %}open{% endif %}"
+    assert render(prepared, "public", guarded) == "open"
+    assert render(prepared, "analyst", guarded) == "secret"
+
+
+def test_missing_field_and_undefined_name_name_the_culprit(prepared):
+    with pytest.raises(TemplateError) as info:
+        render(prepared, "analyst", "a\nb {{ entity('china-minmetals').contry }}")
+    msg = str(info.value)
+    assert "entity 'china-minmetals' has no field 'contry'" in msg
+    assert "did you mean 'country'?" in msg
+    assert "specs/peru-china.yaml:41" in msg
+    with pytest.raises(TemplateError) as info:
+        render(prepared, "analyst", "{{ nonsense }}")
+    assert "'nonsense' is undefined" in str(info.value)
+    with pytest.raises(TemplateError) as info:
+        render(prepared, "analyst", "{{ claim('c-us-donaton') }}")
+    assert "did you mean 'c-us-donation'?" in str(info.value)
+
+
+def test_sandbox_refuses_internals(prepared):
+    with pytest.raises(TemplateSecurityError) as info:
+        render(prepared, "analyst", "{{ cycler.__init__.__globals__ }}")
+    assert "sandbox" in str(info.value)
+    with pytest.raises(TemplateSecurityError):
+        render(prepared, "analyst", "{{ claim('c-us-donation').__class__.__mro__ }}")
+
+
+def test_syntax_error_is_located(prepared):
+    with pytest.raises(TemplateError) as info:
+        render(prepared, "analyst", "one\ntwo {% if %}")
+    assert "specs/peru-china.yaml:41" in str(info.value) and "syntax" in str(info.value)
