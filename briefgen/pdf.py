@@ -432,7 +432,7 @@ def assemble(briefing: Briefing, texts: Texts, *, banner: TLP, theme: Any, fonts
     doc = _Doc(buf, state, pagesize=page_size, leftMargin=m.left, rightMargin=m.right, topMargin=m.top,
                bottomMargin=m.bottom, title=briefing.title, author=meta.author or meta.desk,
                subject=meta.subtitle or briefing.title, keywords=list(meta.keywords),
-               creator="briefgen", invariant=1, lang=meta.language)
+               creator="briefgen", invariant=1, lang=meta.language, initialFontName=fonts.regular)
     frame = Frame(m.left, m.bottom, page_size[0] - m.left - m.right, page_size[1] - m.top - m.bottom,
                   id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("cover", [frame]), PageTemplate("body", [frame])])

@@ -61,6 +61,8 @@ def _hex(value: object) -> str:
 
 
 def _color_ref(value: object) -> str:
+    if value is None:
+        return _hex(value)
     text = str(value)
     if _NAME_RE.match(text):
         return text  # a name from `colors`, checked by load_theme

@@ -164,15 +164,15 @@ def stamp(pdf_bytes: bytes, placements: list[Placement], chart_pdfs: dict[str, b
     except pikepdf.PdfError as exc:
         raise RenderError(f"cannot read the laid-out PDF: {exc}") from None
     with pdf:
-        forms: dict[str, pikepdf.Object] = {}
+        forms: dict[str, tuple[pikepdf.Object, pikepdf.Name]] = {}
         sources: list[pikepdf.Pdf] = []
+        by_page: dict[int, list[Placement]] = {}
         try:
             for p in placements:
                 if not 1 <= p.page <= len(pdf.pages):
                     raise RenderError(f"chart {p.key!r} placed on page {p.page}, but the "
                                       f"document has {len(pdf.pages)} pages")
-                form = forms.get(p.key)
-                if form is None:
+                if p.key not in forms:
                     data = chart_pdfs.get(p.key)
                     if data is None:
                         raise RenderError(f"no chart PDF for placement {p.key!r}")
@@ -184,9 +184,21 @@ def stamp(pdf_bytes: bytes, placements: list[Placement], chart_pdfs: dict[str, b
                     if len(src.pages) < 1:
                         raise RenderError(f"chart {p.key!r}: chart PDF has no pages")
                     form = pdf.copy_foreign(src.pages[0].as_form_xobject())
-                    forms[p.key] = form
-                rect = pikepdf.Rectangle(p.x, p.y, p.x + p.width, p.y + p.height)
-                pdf.pages[p.page - 1].add_overlay(form, rect)
+                    # deterministic resource name (pikepdf's add_overlay picks a random one)
+                    forms[p.key] = (form, pikepdf.Name(f"/BriefgenChart{len(forms) + 1}"))
+                by_page.setdefault(p.page, []).append(p)
+            for number in sorted(by_page):
+                page = pdf.pages[number - 1]
+                page.contents_add(b"q\n", prepend=True)
+                page.contents_add(b"Q\n", prepend=False)
+                for p in by_page[number]:
+                    form, name = forms[p.key]
+                    page.add_resource(form, pikepdf.Name.XObject, name)
+                    rect = pikepdf.Rectangle(p.x, p.y, p.x + p.width, p.y + p.height)
+                    cs = page.calc_form_xobject_placement(form, name, rect, allow_shrink=True,
+                                                          allow_expand=True)
+                    page.contents_add(b"q\n" + bytes(cs) + b"\nQ\n", prepend=False)
+                page.contents_coalesce()
             out = io.BytesIO()
             pdf.save(out, deterministic_id=True, compress_streams=True,
                      object_stream_mode=pikepdf.ObjectStreamMode.generate,

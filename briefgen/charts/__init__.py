@@ -23,16 +23,19 @@ data that does not fit the kind, a missing font file, or any failure inside matp
 from __future__ import annotations
 
 import io
+import logging
 import threading
+import warnings
 from typing import TYPE_CHECKING, Callable
 
 import matplotlib
+import matplotlib.text
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import FigureCanvasPdf
 from matplotlib.figure import Figure
 
-from ..errors import BriefgenError, RenderError, did_you_mean
-from .style import ChartStyle, rc_params
+from ..errors import BriefgenError, FontCoverageError, RenderError, did_you_mean
+from .style import ChartStyle, missing_glyph, rc_params, strings_in
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..resolved import ResolvedChart
@@ -78,16 +81,42 @@ def _where(chart: "ResolvedChart") -> str:
     return f"chart {chart.id!r} ({chart.kind}, {chart.spec.width:g} x {chart.spec.height:g} in)"
 
 
+class _QuietFallbackWeights(logging.Filter):
+    """Drop font_manager's "Failed to find font weight bold for <fallback font>" notes:
+    a Han fallback font usually has one weight, and using it is intended."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Failed to find font weight" not in record.getMessage()
+
+
+logging.getLogger("matplotlib.font_manager").addFilter(_QuietFallbackWeights())
+
+
+def _check_coverage(chart: "ResolvedChart", style: ChartStyle, texts) -> None:
+    miss = missing_glyph(texts, style)
+    if miss:
+        ch, text = miss
+        raise FontCoverageError(
+            f"chart {chart.id!r}: no font of the chart style has a glyph for {ch!r} "
+            f"(U+{ord(ch):04X}), used in {text!r}; add a font covering it to the style's "
+            f"font_files (fonts: {', '.join(p.rsplit('/', 1)[-1] for p in style.fonts)})")
+
+
 def _draw_unlocked(chart: "ResolvedChart", style: ChartStyle) -> Figure:
     fn = _lookup(chart)
+    _check_coverage(chart, style, [chart.title, *strings_in(chart.data)])
     fig = Figure(figsize=(chart.spec.width, chart.spec.height), dpi=100)
     FigureCanvasAgg(fig)  # a renderer for measuring text; never registered with pyplot
     try:
-        fn(fig, chart, style)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Glyph .* missing from")
+            fn(fig, chart, style)
     except BriefgenError:
         raise
     except Exception as exc:  # matplotlib / numpy failures become user-facing errors
         raise RenderError(f"{_where(chart)}: drawing failed: {exc}") from exc
+    # text the kind made up (date forms, dashes, comparator signs) must be drawable too
+    _check_coverage(chart, style, [t.get_text() for t in fig.findobj(matplotlib.text.Text)])
     return fig
 
 

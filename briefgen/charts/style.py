@@ -285,3 +285,44 @@ def join_limited(items, limit: int = 8) -> str:
     if len(items) <= limit:
         return ", ".join(items)
     return ", ".join(items[:limit]) + f", … and {len(items) - limit} more"
+
+
+# --------------------------------------------------------------------------- font coverage
+@lru_cache(maxsize=32)
+def _charmap(path: str) -> frozenset[int]:
+    from matplotlib.ft2font import FT2Font
+
+    return frozenset(FT2Font(path).get_charmap())
+
+
+def _ignorable(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(ch)[0] in "CZ"  # controls, format chars, spaces
+
+
+def missing_glyph(texts, style: ChartStyle) -> tuple[str, str] | None:
+    """The first ``(character, text)`` among ``texts`` that no font of ``style`` can draw,
+    or None when every character is covered (whitespace and controls are ignored)."""
+    maps = [_charmap(os.fsdecode(p)) for p in style.fonts]
+    for text in texts:
+        for ch in str(text):
+            if not _ignorable(ch) and not any(ord(ch) in m for m in maps):
+                return ch, str(text)
+    return None
+
+
+def strings_in(value) -> list[str]:
+    """Every string inside a (nested) dataclass / tuple / list value, in order."""
+    import dataclasses
+
+    out: list[str] = []
+    if isinstance(value, str):
+        out.append(value)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            out += strings_in(getattr(value, f.name))
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            out += strings_in(item)
+    return out

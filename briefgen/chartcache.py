@@ -1,0 +1,277 @@
+"""On-disk cache of rendered chart PDFs, shared by processes, bounded in size.
+
+Entries are keyed by the SHA-256 of what changes the drawing: chart kind, data, title,
+size (inches), the style's :meth:`~briefgen.charts.style.ChartStyle.cache_key`, the
+matplotlib version, ``briefgen.__version__`` and a digest of the chart-drawing source
+code. Not the figure number, caption, source line, alt text or chart id: one chart
+shown to several audiences is rendered once.
+
+Layout: ``root/<first 2 hex>/<hash>.pdf``. Writes go to a temporary file in the same
+directory and are moved into place with :func:`os.replace` (atomic on POSIX and
+Windows), so concurrent writers in several processes never leave a partial entry; a
+truncated or corrupt entry (e.g. after a crash or disk full) fails validation, is
+ignored and rewritten. When the cache grows past ``max_bytes``, least-recently-used
+entries (by mtime; a hit touches its file) are deleted. An in-process memo serves
+repeated charts without touching the disk. Cache I/O failures never fail a build: the
+chart is rendered and returned anyway.
+
+Default root: ``$BRIEFGEN_CACHE_DIR`` if set, else ``.briefgen-cache/charts`` under the
+current directory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from collections import OrderedDict
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .charts.style import ChartStyle
+    from .resolved import ResolvedChart
+
+MiB = 1024 * 1024
+DEFAULT_MAX_BYTES = 200 * MiB
+MEMO_MAX_BYTES = 64 * MiB
+"""Upper bound of the in-process memo (bytes of PDF held in memory)."""
+
+
+def default_root() -> Path:
+    """``$BRIEFGEN_CACHE_DIR`` or ``./.briefgen-cache/charts``."""
+    env = os.environ.get("BRIEFGEN_CACHE_DIR")
+    return Path(env) if env else Path.cwd() / ".briefgen-cache" / "charts"
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """Digest of the chart modules' source, so editing how charts are drawn invalidates
+    entries even without a version bump."""
+    here = Path(__file__).parent / "charts"
+    h = hashlib.sha256()
+    for path in sorted(here.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _plain(value):
+    """JSON-able form of chart data (dataclasses -> dicts tagged with their class)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {"__type__": type(value).__name__}
+        for f in dataclasses.fields(value):
+            if f.name == "claim_id":  # provenance only; not drawn
+                continue
+            out[f.name] = _plain(getattr(value, f.name))
+        return out
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, float):
+        return repr(value)  # exact, and distinguishes 1.0 from 1
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    return str(value)
+
+
+def chart_key(chart: "ResolvedChart", style: "ChartStyle") -> str:
+    """The cache key (64 hex) of ``chart`` drawn in ``style``."""
+    import matplotlib
+
+    from . import __version__
+
+    payload = {
+        "kind": chart.kind,
+        "title": chart.title,
+        "size_in": [repr(float(chart.spec.width)), repr(float(chart.spec.height))],
+        "data": _plain(chart.data),
+        "style": style.cache_key(),
+        "matplotlib": matplotlib.__version__,
+        "briefgen": __version__,
+        "code": _code_digest(),
+    }
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def looks_like_pdf(data: bytes) -> bool:
+    """Cheap integrity check: PDF header, ``%%EOF`` at the end, and a ``startxref``
+    offset that points at a cross-reference inside the file."""
+    if len(data) < 64 or not data.startswith(b"%PDF-"):
+        return False
+    tail = data[-1024:]
+    if b"%%EOF" not in tail:
+        return False
+    at = tail.rfind(b"startxref")
+    if at < 0:
+        return False
+    try:
+        offset = int(tail[at + 9:].split()[0])
+    except (ValueError, IndexError):
+        return False
+    if not 0 < offset < len(data):
+        return False
+    here = data[offset:offset + 32]
+    return here.startswith(b"xref") or here[:1].isdigit()
+
+
+class ChartCache:
+    """Render-or-reuse for chart PDFs.
+
+    ``root``: cache directory (created on first write); ``max_bytes``: size bound of the
+    directory's entries; ``enabled=False`` renders every time and touches nothing.
+    ``render``: the renderer ``(chart, style) -> bytes`` (default
+    :func:`briefgen.charts.render_pdf`, looked up at call time). Thread-safe.
+    Counters ``hits``, ``misses`` (disk and memo hits both count as hits).
+    """
+
+    def __init__(self, root: Path | str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                 enabled: bool = True,
+                 render: Callable[["ResolvedChart", "ChartStyle"], bytes] | None = None) -> None:
+        self.root = Path(root) if root is not None else default_root()
+        self.max_bytes = int(max_bytes)
+        self.enabled = enabled
+        self._render = render
+        self._memo: OrderedDict[str, bytes] = OrderedDict()
+        self._memo_bytes = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    # ----------------------------------------------------------------- public
+    def path_for(self, key: str) -> Path:
+        """Where the entry for ``key`` lives: ``root/<2 hex>/<key>.pdf``."""
+        return self.root / key[:2] / f"{key}.pdf"
+
+    def get_or_render(self, chart: "ResolvedChart", style: "ChartStyle") -> bytes:
+        """The chart's PDF bytes, from the memo, the disk, or freshly rendered (and then
+        stored). Raises what the renderer raises (RenderError, FontCoverageError)."""
+        if not self.enabled:
+            self.misses += 1
+            return self._do_render(chart, style)
+        key = chart_key(chart, style)
+        with self._lock:
+            data = self._memo.get(key)
+            if data is not None:
+                self._memo.move_to_end(key)
+                self.hits += 1
+                return data
+        data = self._read(key)
+        if data is None:
+            self.misses += 1
+            data = self._do_render(chart, style)
+            self._write(key, data)
+        else:
+            self.hits += 1
+        self._remember(key, data)
+        return data
+
+    def clear(self) -> None:
+        """Delete every entry (and the memo)."""
+        with self._lock:
+            self._memo.clear()
+            self._memo_bytes = 0
+        for path, _size, _mtime in self._entries():
+            try:
+                path.unlink()
+            except OSError:
+                pass
+
+    def size(self) -> int:
+        """Total bytes of the entries on disk."""
+        return sum(size for _p, size, _m in self._entries())
+
+    # ----------------------------------------------------------------- internals
+    def _do_render(self, chart, style) -> bytes:
+        if self._render is not None:
+            return self._render(chart, style)
+        from . import charts
+
+        return charts.render_pdf(chart, style)
+
+    def _remember(self, key: str, data: bytes) -> None:
+        with self._lock:
+            if key in self._memo:
+                return
+            self._memo[key] = data
+            self._memo_bytes += len(data)
+            while self._memo_bytes > MEMO_MAX_BYTES and len(self._memo) > 1:
+                _k, old = self._memo.popitem(last=False)
+                self._memo_bytes -= len(old)
+
+    def _read(self, key: str) -> bytes | None:
+        path = self.path_for(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if not looks_like_pdf(data):
+            return None  # corrupt or truncated: render again, the write replaces it
+        try:
+            os.utime(path)  # LRU: a hit makes the entry young
+        except OSError:
+            pass
+        return data
+
+    def _write(self, key: str, data: bytes) -> None:
+        path = self.path_for(key)
+        tmp = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+            tmp = None
+        except OSError:
+            return  # a read-only or full disk must not fail the build
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+        self._evict()
+
+    def _entries(self) -> list[tuple[Path, int, int]]:
+        out = []
+        try:
+            subdirs = [d for d in os.scandir(self.root) if d.is_dir() and len(d.name) == 2]
+        except OSError:
+            return out
+        for sub in subdirs:
+            try:
+                for entry in os.scandir(sub.path):
+                    if entry.name.endswith(".pdf") and not entry.name.startswith("."):
+                        try:
+                            st = entry.stat()
+                        except OSError:
+                            continue
+                        out.append((Path(entry.path), st.st_size, st.st_mtime_ns))
+            except OSError:
+                continue
+        return out
+
+    def _evict(self) -> None:
+        """Delete least-recently-used entries until the total is within ``max_bytes``.
+        Safe against other processes deleting the same files meanwhile."""
+        entries = self._entries()
+        total = sum(size for _p, size, _m in entries)
+        if total <= self.max_bytes:
+            return
+        for path, size, _mtime in sorted(entries, key=lambda e: (e[2], e[0].name)):
+            if total <= self.max_bytes:
+                break
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                continue
+            total -= size
