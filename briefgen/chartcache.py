@@ -119,6 +119,20 @@ def looks_like_pdf(data: bytes) -> bool:
     return here.startswith(b"xref") or here[:1].isdigit()
 
 
+STALE_TMP_SECONDS = 3600
+
+
+def _drop_stale(entry: os.DirEntry) -> None:
+    """Remove a temporary file left by a writer that died more than an hour ago."""
+    import time
+
+    try:
+        if time.time() - entry.stat().st_mtime > STALE_TMP_SECONDS:
+            os.unlink(entry.path)
+    except OSError:
+        pass
+
+
 class ChartCache:
     """Render-or-reuse for chart PDFs.
 
@@ -141,6 +155,8 @@ class ChartCache:
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+
+    default_root = staticmethod(default_root)
 
     # ----------------------------------------------------------------- public
     def path_for(self, key: str) -> Path:
@@ -248,7 +264,9 @@ class ChartCache:
         for sub in subdirs:
             try:
                 for entry in os.scandir(sub.path):
-                    if entry.name.endswith(".pdf") and not entry.name.startswith("."):
+                    if entry.name.endswith(".tmp"):
+                        _drop_stale(entry)
+                    elif entry.name.endswith(".pdf") and not entry.name.startswith("."):
                         try:
                             st = entry.stat()
                         except OSError:

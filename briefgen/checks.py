@@ -7,14 +7,19 @@ section or chart ids.
 
 Warnings (errors under ``--strict``): sources never cited, a key judgment resting on a
 single source, claims older than ``checks.max_claim_age_days`` at the briefing date.
+
+Files the spec names beyond the knowledge base are checked too, so that ``validate``
+reports them before any build: template files, chart CSV files and themes must be inside
+the project and exist (themes are loaded and checked), templates must parse, and chart
+kinds must fit their data (a line chart needs a CSV file).
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
-from .errors import KeyPath, Problem, did_you_mean
-from .load import KnowledgeBase, LoadedSpec
+from .errors import KeyPath, Problem, SpecError, did_you_mean
+from .load import KnowledgeBase, LoadedSpec, _origin_dir
 from .models import Section, Selector
 
 
@@ -23,6 +28,7 @@ def check(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
     problems: list[Problem] = []
     problems += _check_kb(kb)
     problems += _check_spec(loaded, kb)
+    problems.sort(key=lambda p: (p.file, p.line, p.column))
     return problems
 
 
@@ -30,7 +36,7 @@ def _ref(problems: list[Problem], doc, key: KeyPath, kind: str, ident: str,
          known: Iterable[str]) -> None:
     known = list(known)
     if ident not in known:
-        problems.append(doc.problem(key, f"unknown {kind} id {ident!r}", got=repr(ident),
+        problems.append(doc.problem(key, f"unknown {kind} id {ident!r}",
                                     suggestion=did_you_mean(ident, known) or "", code=f"unknown-{kind}"))
 
 
@@ -42,7 +48,8 @@ def _check_kb(kb: KnowledgeBase) -> list[Problem]:
         for i, eid in enumerate(claim.about):
             _ref(problems, doc, base + ("about", i), "entity", eid, kb.entities)
         if not claim.sources:
-            problems.append(doc.problem(base + ("sources",) if "sources" in (doc.data or {}) else base,
+            written = _data_at(doc.data, base)
+            problems.append(doc.problem(base + ("sources",) if isinstance(written, dict) and "sources" in written else base,
                                         f"claim {cid!r} has no source", expected="at least one source id",
                                         code="unsourced-claim"))
         for i, sid in enumerate(claim.sources):
@@ -79,6 +86,22 @@ def _check_kb(kb: KnowledgeBase) -> list[Problem]:
     return problems
 
 
+def _data_at(data: Any, key: KeyPath) -> Any:
+    """The value at ``key`` in loaded YAML data, or None."""
+    for part in key:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _first(src, key: KeyPath) -> str:
+    """``first defined at spec.yaml:12`` for the item at ``key``."""
+    first = src.problem(key + ("id",), "")
+    return f"first defined at {first.file}:{first.line}"
+
+
 def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
     spec, src = loaded.spec, loaded.source
     problems: list[Problem] = []
@@ -89,9 +112,10 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
         for i, sec in enumerate(sections):
             key = base + (i,)
             if sec.id in section_ids:
-                problems.append(src.problem(key + ("id",), f"duplicate section id {sec.id!r}",
-                                            code="duplicate-id"))
-            section_ids[sec.id] = key
+                problems.append(src.problem(key + ("id",), f"duplicate section id {sec.id!r} "
+                                            f"({_first(src, section_ids[sec.id])})", code="duplicate-id"))
+            else:
+                section_ids[sec.id] = key
             if sec.select:
                 _check_selector(problems, src, key + ("select",), sec.select, kb)
             for j, eid in enumerate(sec.entities):
@@ -105,15 +129,20 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
             for j, chart in enumerate(sec.charts):
                 ckey = key + ("charts", j)
                 if chart.id in chart_ids:
-                    problems.append(src.problem(ckey + ("id",), f"duplicate chart id {chart.id!r}",
-                                                code="duplicate-id"))
-                chart_ids[chart.id] = ckey
+                    problems.append(src.problem(ckey + ("id",), f"duplicate chart id {chart.id!r} "
+                                                f"({_first(src, chart_ids[chart.id])})", code="duplicate-id"))
+                else:
+                    chart_ids[chart.id] = ckey
                 if chart.select:
                     _check_selector(problems, src, ckey + ("select",), chart.select, kb)
                 for k, eid in enumerate(chart.entities):
                     _ref(problems, src, ckey + ("entities", k), "entity", eid, kb.entities)
             if sec.kind == "key_judgments":
                 _check_judgments(problems, src, key, sec, kb)
+            _check_template(problems, loaded, key + ("template",), sec.template, sec.template_file,
+                            f"section {sec.id!r}")
+            for j, chart in enumerate(sec.charts):
+                _check_chart_data(problems, loaded, key + ("charts", j), chart)
             walk(sec.subsections, key + ("subsections",))
 
     walk(spec.sections, ("sections",))
@@ -124,6 +153,13 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
         for field in ("charts", "drop_charts"):
             for j, cid in enumerate(getattr(aud, field) or []):
                 _ref(problems, src, ("audiences", name, field, j), "chart", cid, chart_ids)
+        if aud.cover_note is not None:
+            _check_template(problems, loaded, ("audiences", name, "cover_note"), aud.cover_note, None,
+                            f"audience {name!r} cover_note")
+        if aud.distribution.subject is not None:
+            _check_template(problems, loaded, ("audiences", name, "distribution", "subject"),
+                            aud.distribution.subject, None, f"audience {name!r} email subject")
+    problems += _check_themes(loaded)
     if spec.default_audience and spec.default_audience not in spec.audiences:
         _ref(problems, src, ("default_audience",), "audience", spec.default_audience, spec.audiences)
     # claim age, measured at the briefing date
@@ -154,11 +190,154 @@ def _check_selector(problems: list[Problem], src, key: KeyPath, sel: Selector, k
 
 
 def _check_judgments(problems: list[Problem], src, key: KeyPath, sec: Section, kb: KnowledgeBase) -> None:
+    """Warn about each key judgment of section ``sec`` that rests on one source; located at
+    the claim's sources in the knowledge base, where more sources would be added (once per
+    claim, however many sections show it)."""
     from .select import select_claims
 
     for claim in select_claims(sec.select or Selector(judgments=True), kb.claims):
         if len(set(claim.sources)) == 1:
-            problems.append(src.problem(key + ("select",),
-                                        f"key judgment {claim.id!r} rests on a single source "
-                                        f"({claim.sources[0]!r})", severity="warning",
-                                        code="single-source-judgment"))
+            doc, base = kb.where("claims", claim.id)
+            problem = doc.problem(base + ("sources",),
+                                  f"key judgment {claim.id!r} (section {sec.id!r}) rests on a single "
+                                  f"source ({claim.sources[0]!r})", severity="warning",
+                                  expected="two or more independent sources",
+                                  code="single-source-judgment")
+            if not any(p.code == problem.code and (p.file, p.line) == (problem.file, problem.line)
+                       for p in problems):
+                problems.append(problem)
+
+
+def _check_template(problems: list[Problem], loaded: LoadedSpec, key: KeyPath, text: str | None,
+                    file: str | None, label: str) -> None:
+    """A template file must be inside the project and readable; any template must parse."""
+    import jinja2
+
+    from .text import make_environment, template_source
+
+    try:
+        src = template_source(loaded, key, text, file, label)
+    except SpecError as exc:
+        problems.extend(exc.problems)
+        return
+    if src is None:
+        return
+    try:
+        make_environment().parse(src.text)
+    except jinja2.TemplateSyntaxError as exc:
+        line = src.line + (exc.lineno or 1) - 1
+        where = key[:-1] + ("template_file",) if file is not None else key
+        problems.append(Problem(file=src.file, line=line, column=0, key=_fmt(where),
+                                message=f"template syntax error in {label}: {exc.message}",
+                                code="template-syntax"))
+
+
+def _check_chart_data(problems: list[Problem], loaded: LoadedSpec, key: KeyPath, chart) -> None:
+    """A chart's CSV file must be inside the project; a line chart needs one, and only bar,
+    line and table charts can take one."""
+    from .paths import resolve_inside
+
+    src = loaded.source
+    if chart.csv is None:
+        if chart.kind == "line":
+            problems.append(src.problem(key + ("kind",), "a line chart takes its data from a CSV file",
+                                        expected="csv: path/to/data.csv", code="chart-data"))
+        return
+    if chart.kind not in ("bar", "line", "table"):
+        problems.append(src.problem(key + ("csv",), f"a {chart.kind} chart cannot take CSV data",
+                                    expected="kind bar, line or table", code="chart-data"))
+    try:
+        path = resolve_inside(chart.csv, base=_origin_dir(src, key + ("csv",)), root=loaded.root, doc=src,
+                              key=key + ("csv",), what="CSV file")
+    except SpecError as exc:
+        problems.extend(exc.problems)
+        return
+    problems.extend(_check_csv(path, chart.csv, src, key + ("csv",)))
+
+
+def _check_csv(path, written: str, src, key: KeyPath) -> list[Problem]:
+    """The content of a chart CSV file: UTF-8 text with ``# source:`` and ``# unit:`` lines,
+    a header row of two or more columns, then data rows as wide as the header whose cells
+    after the first are numbers (``1,300`` allowed). Problems point at the CSV's own lines."""
+    import csv
+    import io
+
+    from .yamlsrc import display_path
+
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        return [src.problem(key, f"cannot read CSV file {written!r}: {exc.strerror or exc}",
+                            code="unreadable-file")]
+    except UnicodeDecodeError as exc:
+        return [src.problem(key, f"CSV file {written!r} is not valid UTF-8",
+                            got=f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}", code="encoding")]
+    name = display_path(path)
+    where = _fmt(key)
+    meta: set[str] = set()
+    rows: list[tuple[int, list[str]]] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("#"):
+            meta.add(line[1:].partition(":")[0].strip().lower())
+        elif line.strip():
+            try:
+                cells = next(csv.reader(io.StringIO(line)))
+            except (csv.Error, StopIteration) as exc:
+                return [Problem(name, number, 0, where, f"not a CSV row: {exc}", code="csv")]
+            rows.append((number, cells))
+    problems = [src.problem(key, f"CSV {written!r} lacks a '# {needed}:' line",
+                            expected=f"'# {needed}: ...' before the header row", code="csv")
+                for needed in ("source", "unit") if needed not in meta]
+    if len(rows) < 2 or len(rows[0][1]) < 2:
+        problems.append(src.problem(key, f"CSV {written!r} needs a header row and data rows of 2+ columns",
+                                    code="csv"))
+        return problems
+    (_, header), body = rows[0], rows[1:]
+    for number, cells in body:
+        if len(cells) != len(header):
+            problems.append(Problem(name, number, 0, where, f"row has {len(cells)} cell{'s' if len(cells) != 1 else ''}, the header has "
+                                    f"{len(header)}", expected=", ".join(header), code="csv"))
+            continue
+        for column, cell in zip(header[1:], cells[1:]):
+            try:
+                value = float(cell.replace(",", ""))
+            except ValueError:
+                problems.append(Problem(name, number, 0, where, f"column {column!r}: not a number",
+                                        got=repr(cell), expected="a number such as 65 or 1,300", code="csv"))
+                continue
+            if value != value or value in (float("inf"), float("-inf")):
+                problems.append(Problem(name, number, 0, where, f"column {column!r}: not a finite number",
+                                        got=repr(cell), code="csv"))
+    return problems
+
+
+def _check_themes(loaded: LoadedSpec) -> list[Problem]:
+    """Every theme the spec or an audience names: inside the project, present, valid."""
+    from .paths import resolve_inside
+    from .theme import load_theme
+
+    spec, src = loaded.spec, loaded.source
+    written: list[tuple[KeyPath, str]] = []
+    if spec.theme is not None:
+        written.append((("theme",), spec.theme))
+    written += [(("audiences", name, "theme"), aud.theme) for name, aud in spec.audiences.items()
+                if aud.theme is not None]
+    problems: list[Problem] = []
+    seen: set = set()
+    for key, value in written:
+        try:
+            path = resolve_inside(value, base=_origin_dir(src, key), root=loaded.root, doc=src, key=key,
+                                  what="theme file")
+            if path in seen:
+                continue
+            seen.add(path)
+            load_theme(path, loaded.root)
+        except SpecError as exc:
+            problems.extend(exc.problems)
+    return problems
+
+
+def _fmt(key: KeyPath) -> str:
+    from .errors import format_key_path
+
+    return format_key_path(key)

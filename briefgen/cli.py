@@ -140,6 +140,81 @@ def schema(out_dir: Path = typer.Option(Path("schemas"), "--out", "-o", help="Fo
         out.print(f"wrote {path}")
 
 
+# ---- email (issue 6)
+@app.command("email")
+def email_command(
+        spec: Path = SpecArg,
+        audience: Optional[List[str]] = typer.Option(None, "--audience", "-a", help="Audience to mail (repeatable; default: the spec's default audience)."),
+        all_audiences: bool = typer.Option(False, "--all-audiences", help="Mail every audience of the spec."),
+        send: bool = typer.Option(False, "--send", help="Deliver through SMTP. Without it nothing leaves the machine: only the .eml files are written."),
+        smtp_config: Optional[Path] = typer.Option(None, "--smtp-config", help="TOML file whose smtp table holds the settings (default: briefgen.toml in the project root)."),
+        max_attachment_mb: Optional[float] = typer.Option(None, "--max-attachment-mb", min=0.001, help="Refuse PDFs larger than this (MiB; default: max_attachment_mb of the smtp settings, else 10)."),
+        force: bool = typer.Option(False, "--force", help="Mail a PDF over the attachment limit anyway."),
+        all_or_nothing: bool = typer.Option(False, "--all-or-nothing", help="If the server refuses any recipient, send to none."),
+        out_dir: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder (PDFs, .eml files, sent-log.jsonl)."),
+        strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
+        no_cache: bool = typer.Option(False, "--no-cache", help="Redraw every chart (bypass the chart cache)."),
+) -> None:
+    """Build each audience's PDF and write a ready email (output/<briefing>--<audience>.eml);
+    with --send, deliver it through SMTP and record it in output/sent-log.jsonl."""
+    from .mail import message_bytes, outgoing
+    from .output import atomic_write
+    from .pipeline import BuildOptions, prepare
+    from .select import audience_names, get_audience
+    from .smtp import LOG_NAME, deliver, load_settings
+
+    options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache)
+    sent_any = False
+    try:
+        prepared = prepare(spec, strict=strict)
+        names = audience_names(prepared.loaded.spec) if all_audiences else (audience or [None])
+        for name in names:
+            if name is not None:
+                get_audience(prepared.loaded, name)
+        settings = load_settings(smtp_config, root=prepared.loaded.root)
+        if send:
+            settings = settings.with_password()  # fails before anything is built or sent
+        limit = int(max_attachment_mb * 1024 * 1024) if max_attachment_mb else settings.max_attachment
+        if prepared.warnings:
+            show_problems(prepared.warnings, "Warnings")
+        # every message is built, composed and checked before any is written or sent
+        items = [outgoing(prepared, name, options, default_sender=settings.sender, max_attachment=limit, force=force)
+                 for name in names]
+        for item in items:
+            atomic_write(item.eml_path, message_bytes(item.message))
+            out.print(f"{esc(str(item.eml_path))}  {esc(item.subject)}  "
+                      f"{len(item.addressing.recipients)} recipient(s)  {item.result.size / 1024:.0f} KB PDF",
+                      soft_wrap=True)
+        if not send:
+            out.print("[dim]not sent: add --send to deliver through SMTP[/]")
+            return
+        failed = 0
+        for item in items:
+            report = deliver(item, settings, out_dir=out_dir, all_or_nothing=all_or_nothing)
+            sent_any = sent_any or report.delivered
+            if report.ok:
+                out.print(f"[green]sent[/] {esc(item.audience)} {esc(report.message_id)} to "
+                          f"{len(report.accepted)} recipient(s) via {esc(report.server)} ({settings.tls})")
+                continue
+            failed += 1
+            table = Table(title=f"{item.audience}: {report.note}", title_justify="left")
+            for col in ("recipient", "role", "result", "server reply"):
+                table.add_column(col)
+            for r in report.results:
+                table.add_row(esc(r.address), r.role, "accepted" if r.accepted else "[red]refused[/]",
+                              esc(f"{r.code} {r.reply}"))
+            err.print(table)
+        if sent_any:
+            out.print(f"recorded in {esc(str(out_dir / LOG_NAME))}")
+        if failed:
+            err.print(f"[red]{failed} message(s) not delivered to every recipient[/]")
+            raise typer.Exit(1)
+    except BriefgenError as exc:
+        if sent_any:
+            err.print(f"[yellow]messages sent before the failure are recorded in {esc(str(out_dir / 'sent-log.jsonl'))}[/]")
+        _fail(exc)
+
+
 def main() -> None:
     """Console entry point."""
     try:

@@ -142,7 +142,7 @@ def _drop_origin(origin: dict, key: KeyPath) -> None:
 class LoadedSpec:
     """A validated spec, where it lives, and the layered source for locating problems."""
 
-    spec: Spec
+    spec: Spec  # None only inside load_project while collecting problems
     path: Path
     root: Path
     source: Layered
@@ -154,19 +154,31 @@ def load_spec(path: Path | str, *, root: Path | None = None) -> LoadedSpec:
 
     Raises :class:`SpecError` carrying every problem found (all files, all keys).
     """
+    loaded, problems = _load_spec_parts(path, root)
+    if problems or loaded.spec is None:
+        raise SpecError(problems)
+    return loaded
+
+
+def _load_spec_parts(path: Path | str, root: Path | None) -> tuple[LoadedSpec, list[Problem]]:
+    """The spec's merged source and, when valid, its model (``spec`` None otherwise), with
+    the problems found. Raises :class:`SpecError` only when the spec file itself (or a
+    parent) cannot be read or parsed as YAML."""
     path = Path(path)
     root = (root or find_project_root(path)).resolve()
     layered, files = _load_layered(path, root, chain=[])
     main = layered.main
     assert main is not None
+    problems: list[Problem] = []
     # shared audiences: files first, then the spec's own audiences over them
     audience_files = layered.data.get("audience_files")
     if isinstance(audience_files, list) and audience_files:
         shared = Layered(data={"audiences": {}}, main=main)
-        problems: list[Problem] = []
         for i, written in enumerate(audience_files):
+            if not isinstance(written, str):
+                continue  # reported by the schema (audience_files: list of paths)
             try:
-                target = resolve_inside(str(written), base=_origin_dir(layered, ("audience_files", i)),
+                target = resolve_inside(written, base=_origin_dir(layered, ("audience_files", i)),
                                         root=root, doc=layered, key=("audience_files", i),
                                         what="audience file")
                 doc = yamlsrc.load(target)
@@ -181,12 +193,32 @@ def load_spec(path: Path | str, *, root: Path | None = None) -> LoadedSpec:
                                             got=", ".join(extra) or "no audiences"))
                 continue
             shared = merge(shared, layer(doc))
-        if problems:
-            raise SpecError(problems)
         shared.main = main
         layered = merge(shared, layered)
-    spec = parse_model(layered, Spec)
-    return LoadedSpec(spec=spec, path=path.resolve(), root=root, source=layered, files=files)
+    spec = None
+    try:
+        spec = parse_model(layered, Spec)
+    except SpecError as exc:
+        problems.extend(exc.problems)
+    return LoadedSpec(spec=spec, path=path.resolve(), root=root, source=layered, files=files), problems
+
+
+def load_project(path: Path | str, *, root: Path | None = None) -> tuple[LoadedSpec, KnowledgeBase]:
+    """Load a spec and its knowledge base, reporting the problems of both in one
+    :class:`SpecError`: when the spec is invalid, the knowledge-base files its
+    ``knowledge_base`` key names are still read and checked, so that one run lists them all.
+    """
+    loaded, problems = _load_spec_parts(path, root)
+    written = loaded.source.data.get("knowledge_base")
+    if loaded.spec is not None:
+        written = loaded.spec.knowledge_base
+    kb = KnowledgeBase()
+    if isinstance(written, list):
+        kb, kb_problems = _load_kb_files(written, loaded.source, loaded.root)
+        problems += kb_problems
+    if problems or loaded.spec is None:
+        raise SpecError(problems)
+    return loaded, kb
 
 
 def _origin_dir(layered: Layered, key: KeyPath) -> Path:
@@ -197,11 +229,13 @@ def _origin_dir(layered: Layered, key: KeyPath) -> Path:
 def _load_layered(path: Path, root: Path, chain: list[Path]) -> tuple[Layered, list[Path]]:
     doc = yamlsrc.load(path)
     if not isinstance(doc.data, dict):
+        got = ("a list" if isinstance(doc.data, list) else "an empty file" if doc.data is None
+               else "a single value")
         raise SpecError([doc.problem((), "a spec is a mapping of keys (briefing:, sections:, ...)",
-                                     got="a list" if isinstance(doc.data, list) else "a single value")])
+                                     got=got)])
     resolved = path.resolve()
     parent_written = doc.data.get("extends")
-    if parent_written is None:
+    if not isinstance(parent_written, str):  # None, or a wrong type the schema reports
         return layer(doc), [resolved]
     parent_path = resolve_inside(str(parent_written), base=resolved.parent, root=root, doc=doc,
                                  key=("extends",), what="parent spec")
@@ -238,22 +272,42 @@ def load_kb(loaded: LoadedSpec) -> KnowledgeBase:
 
     Raises :class:`SpecError` with all problems of all files, including duplicate ids.
     """
+    kb, problems = _load_kb_files(loaded.spec.knowledge_base, loaded.source, loaded.root)
+    if problems:
+        raise SpecError(problems)
+    return kb
+
+
+def _load_kb_files(written_paths: list, source: Layered, root: Path) -> tuple[KnowledgeBase, list[Problem]]:
+    """The knowledge base of the paths written at ``knowledge_base`` in ``source``, and the
+    problems found (entries that are not text are left to the schema)."""
     kb = KnowledgeBase()
     problems: list[Problem] = []
-    for i, written in enumerate(loaded.spec.knowledge_base):
+    for i, written in enumerate(written_paths):
+        if not isinstance(written, str):
+            continue
         key = ("knowledge_base", i)
         try:
-            target = resolve_inside(written, base=_origin_dir(loaded.source, key), root=loaded.root,
-                                    doc=loaded.source, key=key, what="knowledge-base file or folder")
+            target = resolve_inside(written, base=_origin_dir(source, key), root=root,
+                                    doc=source, key=key, what="knowledge-base file or folder",
+                                    allow_dir=True)
+            paths = (sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml"))
+                     if target.is_dir() else [target])
         except SpecError as exc:
             problems.extend(exc.problems)
             continue
-        paths = sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml")) if target.is_dir() else [target]
+        except OSError as exc:
+            problems.append(source.problem(key, f"cannot list folder {written!r}: {exc.strerror or exc}",
+                                           code="unreadable-file"))
+            continue
         if not paths:
-            problems.append(loaded.source.problem(key, "folder holds no .yaml files", got=str(target)))
+            problems.append(source.problem(key, "folder holds no .yaml files", got=str(target)))
         for p in paths:
             try:
-                resolve_inside(str(p), base=target, root=loaded.root, doc=loaded.source, key=key)
+                # a file of a folder may be a symlink leaving the project: name it as written
+                shown = f"{written.rstrip('/')}/{p.name}" if p.parent == target else written
+                resolve_inside(shown, base=_origin_dir(source, key), root=root,
+                               doc=source, key=key, what="knowledge-base file")
                 doc = yamlsrc.load(p)
                 part = parse_model(doc, KnowledgeBaseFile)
             except SpecError as exc:
@@ -261,9 +315,7 @@ def load_kb(loaded: LoadedSpec) -> KnowledgeBase:
                 continue
             kb.files.append(p)
             _add(kb, doc, part, problems)
-    if problems:
-        raise SpecError(problems)
-    return kb
+    return kb, problems
 
 
 def _add(kb: KnowledgeBase, doc: Document, part: KnowledgeBaseFile, problems: list[Problem]) -> None:

@@ -28,7 +28,18 @@ def _check_id(value: object) -> str:
 
 
 def _parse_tlp(value: object) -> TLP:
-    return value if isinstance(value, TLP) else TLP.parse(str(value))
+    """A TLP label; a typo's error carries ``suggestion`` ('amberr' -> 'TLP:AMBER')."""
+    if isinstance(value, TLP):
+        return value
+    try:
+        return TLP.parse(str(value))
+    except ValueError as exc:
+        from .errors import did_you_mean
+
+        text = str(value).strip().upper().replace(" ", "")
+        text = text if text.startswith("TLP:") else "TLP:" + text
+        exc.suggestion = did_you_mean(text, LABELS) or ""  # read by schema.problems_from_validation
+        raise
 
 
 def _parse_date(value: object) -> PartialDate:
@@ -48,7 +59,7 @@ class Model(BaseModel):
     """Base: unknown keys are errors; values are validated on assignment too."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False,
-                              use_enum_values=False)
+                              use_enum_values=False, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- knowledge base
@@ -102,7 +113,10 @@ class Figure(Model):
     @classmethod
     def _currency(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"[A-Z]{3}", value):
-            raise ValueError(f"currency is a three-letter ISO 4217 code such as USD; got {value!r}")
+            exc = ValueError(f"currency is a three-letter ISO 4217 code such as USD; got {value!r}")
+            if re.fullmatch(r"[A-Za-z]{3}", value):
+                exc.suggestion = value.upper()  # read by schema.problems_from_validation
+            raise exc
         return value
 
 
@@ -247,6 +261,7 @@ class Audience(Model):
     drop_charts: list[Id] = Field(default_factory=list, description="Charts to leave out.")
     claims_table: bool = Field(True, description="Include claims_table sections.")
     profiles: bool = Field(True, description="Include entity profile sections.")
+    max_key_judgments: int | None = Field(None, ge=1, description="Show at most this many key judgments: those of highest ICD 203 confidence (then likelihood), in their original order.")
     max_pages: int | None = Field(None, ge=1, description="Page budget; see the README for trimming by section priority.")
     paper: Literal["A4", "letter"] = Field("A4", description="Paper size.")
     cover: bool = Field(True, description="Start with a cover page (false: a compact title block on page 1).")

@@ -30,50 +30,75 @@ def find_project_root(spec_path: Path) -> Path:
 
 
 def resolve_inside(written: str, *, base: Path, root: Path, doc, key: KeyPath,
-                   must_exist: bool = True, what: str = "file") -> Path:
+                   must_exist: bool = True, what: str = "file", allow_dir: bool = False) -> Path:
     """Resolve ``written`` relative to folder ``base`` and check it stays under ``root``.
 
     ``doc`` (a :class:`~briefgen.yamlsrc.Document` or anything with ``problem()``) and
     ``key`` locate the error. Raises :class:`UnsafePathError` for a path leaving the
-    project (also through a symlink) and :class:`SpecError` for a missing one.
+    project (also through a symlink) and :class:`SpecError` for a missing one, for a
+    folder where a file is wanted (unless ``allow_dir``), and for a path that cannot be
+    resolved at all (a NUL byte, a name too long, a symlink loop).
     """
     from .errors import SpecError
 
-    raw = Path(os.path.expanduser(written)) if written.startswith("~") else Path(written)
-    if raw.is_absolute():
-        candidate = raw
-    else:
-        candidate = base / raw
-    resolved = candidate.resolve()
-    root = root.resolve()
-    if resolved != root and root not in resolved.parents:
-        via = " (through a symbolic link)" if _has_symlink(candidate) else ""
+    written = str(written)
+    try:
+        raw = Path(os.path.expanduser(written)) if written.startswith("~") else Path(written)
+        candidate = raw if raw.is_absolute() else base / raw
+        resolved = candidate.resolve()
+        root = root.resolve()
+        leaves = resolved != root and root not in resolved.parents
+        via = " (through a symbolic link)" if leaves and _has_symlink(candidate) else ""
+        exists = resolved.exists()
+        is_dir = exists and resolved.is_dir()
+    except (OSError, ValueError, RuntimeError) as exc:  # NUL byte, ENAMETOOLONG, symlink loop
+        raise SpecError([doc.problem(key, f"{what} path {written!r} cannot be used: {exc}",
+                                     code="bad-path")]) from None
+    if leaves:
         raise UnsafePathError([doc.problem(
             key, f"path {written!r} leaves the project root{via}",
-            expected=f"a {what} under {root}", got=str(resolved), code="unsafe-path")])
-    if must_exist and not resolved.exists():
-        hint = _near_miss(resolved)
+            expected=f"{_a(what)} under {root}", got=str(resolved), code="unsafe-path")])
+    if must_exist and not exists:
+        hint = _near_miss(written, resolved)
         raise SpecError([doc.problem(key, f"{what} not found: {written!r}",
                                      got=str(resolved), suggestion=hint, code="missing-file")])
+    if exists and is_dir and not allow_dir:
+        raise SpecError([doc.problem(key, f"{what} {written!r} is a folder",
+                                     expected=_a(what), got=str(resolved), code="not-a-file")])
     return resolved
+
+
+def _a(what: str) -> str:
+    """``what`` with its indefinite article: 'an audience file', 'a CSV file'."""
+    return ("an " if what[:1].lower() in "aeio" else "a ") + what
 
 
 def _has_symlink(path: Path) -> bool:
     p = Path(path.anchor)
     for part in path.parts[1:]:
         p = p / part
-        if p.is_symlink():
-            return True
+        try:
+            if p.is_symlink():
+                return True
+        except OSError:
+            return False
     return False
 
 
-def _near_miss(path: Path) -> str:
+def _near_miss(written: str, path: Path) -> str:
+    """``written`` with its last part replaced by the closest name in that folder, or ''."""
     from .errors import did_you_mean
 
     folder = path.parent
-    if not folder.is_dir():
+    try:
+        names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+    except OSError:
         return ""
-    return did_you_mean(path.name, [p.name for p in folder.iterdir()]) or ""
+    best = did_you_mean(path.name, names)
+    if not best:
+        return ""
+    head, sep, _ = written.replace("\\", "/").rpartition("/")
+    return head + sep + best
 
 
 def problem_at(doc, key: KeyPath, message: str, **kw) -> Problem:

@@ -303,7 +303,7 @@ class _Builder:
             out += self.profiles(rs)
         elif kind == "chart":
             for chart in rs.charts:
-                out.append(self.figure(chart))
+                out += self.figure(chart)
         elif kind == "claims_table":
             out.append(self.claims_table(rs))
         elif kind == "endnotes":
@@ -343,7 +343,7 @@ class _Builder:
                 items = "; ".join(f"<i>{plain(k)}</i>: {plain(v)}" for k, v in ent.attributes.items())
                 block.append(self.para(items, "small", where))
             block.append(Spacer(1, 4))
-            out.append(KeepTogether(block))
+            out += _chain(block)
         return out
 
     def figure(self, chart: ResolvedChart) -> Flowable:
@@ -358,11 +358,10 @@ class _Builder:
                 if node[0] not in self.st.shown_entities:
                     self.st.shown_entities.append(node[0])
         slot = self.slots(chart)
+        slot._briefgen_role = "Figure"
         parts = [slot, Spacer(1, 4), self.para(caption, "caption", f"figure {chart.id!r} caption"),
                  self.para(plain(chart.source_line), "source_line", f"figure {chart.id!r} source line")]
-        group = KeepTogether(parts)
-        group._briefgen_role = "Figure"
-        return group
+        return _chain(parts)
 
     def claims_table(self, rs: ResolvedSection) -> Flowable:
         st = self.st
@@ -410,6 +409,17 @@ class _Builder:
         if not out:
             out.append(self.para("No sources are cited in this version.", "endnote", "endnotes"))
         return out
+
+
+def _chain(flowables: list[Flowable]) -> list[Flowable]:
+    """Keep ``flowables`` on one page, together with a heading before them.
+
+    Uses keepWithNext on all but the last rather than KeepTogether, because ReportLab does
+    not keep a heading with a following KeepTogether container.
+    """
+    for f in flowables[:-1]:
+        f.__dict__["keepWithNext"] = 1
+    return flowables
 
 
 class _EndnotesHere(_EndOfStory):

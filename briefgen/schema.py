@@ -63,11 +63,21 @@ def problems_from_validation(doc: Document, model: type[BaseModel], exc: Validat
             suggestion = did_you_mean(str(err.get("input")), choices) or ""
             message = "not an accepted value"
         elif kind == "value_error":
+            # validators may attach a near miss to their ValueError (see models._parse_tlp)
+            error = (err.get("ctx") or {}).get("error")
+            suggestion = str(getattr(error, "suggestion", "") or "")
+            expected = str(getattr(error, "expected", "") or "")
             message = message.removeprefix("Value error, ")
+        elif kind in _PLAIN:
+            message, expected = _PLAIN[kind]
+            ctx = {k: _num(v) for k, v in (err.get("ctx") or {}).items()}
+            message, expected = message.format(**ctx), expected.format(**ctx)
         elif kind in ("model_type", "dict_type"):
             message = "expected a mapping (key: value)"
         elif kind == "list_type":
             message = "expected a list (lines starting with '- ')"
+        if got and got in message:  # the message already quotes the input
+            got = ""
         problems.append(doc.problem(key, message, expected=expected, got=got, suggestion=suggestion,
                                     code=kind))
     # "missing 'title'" is noise beside "unknown key 'titel' -- did you mean 'title'?"
@@ -77,6 +87,28 @@ def problems_from_validation(doc: Document, model: type[BaseModel], exc: Validat
         p.code == "missing" and (p.key.rsplit(".", 1)[0] if "." in p.key else "", p.key.rsplit(".", 1)[-1]) in misspelt)]
     problems.sort(key=lambda p: (p.line, p.column))
     return problems
+
+
+_PLAIN = {
+    "int_parsing": ("not a whole number", "a whole number such as 3"),
+    "int_type": ("not a whole number", "a whole number such as 3"),
+    "int_from_float": ("not a whole number", "a whole number such as 3"),
+    "float_parsing": ("not a number", "a number such as 65 or 1.5"),
+    "float_type": ("not a number", "a number such as 65 or 1.5"),
+    "finite_number": ("not a finite number", "a number such as 65 or 1.5 (not inf or nan)"),
+    "bool_parsing": ("not true or false", "true or false"),
+    "bool_type": ("not true or false", "true or false"),
+    "string_type": ("not text", "text (a single value, not a list or mapping)"),
+    "greater_than": ("number too small: it must be greater than {gt}", ""),
+    "greater_than_equal": ("number too small: it must be greater than or equal to {ge}", ""),
+    "less_than": ("number too large: it must be less than {lt}", ""),
+    "less_than_equal": ("number too large: it must be less than or equal to {le}", ""),
+}
+"""Plain wording of pydantic's error kinds: (message, expected)."""
+
+
+def _num(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _clean_loc(loc: tuple) -> list:

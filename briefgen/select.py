@@ -185,6 +185,8 @@ def _resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx:
     if sec.kind in ("key_judgments", "claims_table"):
         default = Selector(judgments=True) if sec.kind == "key_judgments" else Selector()
         claims = select_claims(sec.select or default, ctx.claims)
+        if sec.kind == "key_judgments" and aud.max_key_judgments and len(claims) > aud.max_key_judgments:
+            claims = _strongest(claims, aud.max_key_judgments)
     entities = tuple(ctx.entities[e] for e in sec.entities if e in ctx.entities)
     charts = []
     for chart in sec.charts:
@@ -200,6 +202,21 @@ def _resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx:
             subs.append(r)
     return ResolvedSection(section=sec, level=level, claims=tuple(claims), entities=entities,
                            charts=tuple(charts), subsections=tuple(subs))
+
+
+def _strongest(claims: list[Claim], n: int) -> list[Claim]:
+    """The ``n`` claims of highest confidence, then likelihood, kept in their given order."""
+    from .vocab import Likelihood
+
+    order = list(Likelihood)
+
+    def strength(item: tuple[int, Claim]) -> tuple:
+        i, c = item
+        return (-(c.confidence.rank if c.confidence else -1),
+                -(order.index(c.likelihood) if c.likelihood else -1), i)
+
+    keep = {i for i, _ in sorted(enumerate(claims), key=strength)[:n]}
+    return [c for i, c in enumerate(claims) if i in keep]
 
 
 # --------------------------------------------------------------------------- charts

@@ -27,13 +27,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
+from pydantic import BaseModel
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from . import fmt
 from .errors import (BriefgenError, Problem, SpecError, TemplateError, TemplateSecurityError,
                      WithheldError, did_you_mean)
 from .load import KnowledgeBase, LoadedSpec
-from .models import Claim, Entity, Figure, Source
+from .models import BriefingMeta, Claim, Entity, Figure, Source
 from .resolved import Briefing
 from .vocab import Likelihood, PartialDate
 
@@ -51,7 +52,20 @@ def ref_token(figure_id: str) -> str:
     return f"{TOKEN_OPEN}ref:{figure_id}{TOKEN_CLOSE}"
 
 
-_KIND_NAMES = {Claim: "claim", Entity: "entity", Source: "source", Figure: "figure"}
+_KIND_NAMES = {Claim: "claim", Entity: "entity", Source: "source", Figure: "figure",
+               BriefingMeta: "briefing"}
+
+_TEMPLATE_NAMES = ("claim", "entity", "source", "visible", "cite", "ref", "briefing", "audience",
+                   "range", "dict", "lipsum", "cycler", "joiner", "namespace")
+"""Names every template sees (briefgen's globals and Jinja2's), for did-you-mean hints."""
+
+
+def _describe(obj: Any) -> str:
+    """``entity 'china-minmetals'`` for knowledge-base items, ``briefing`` for the metadata."""
+    kind = _KIND_NAMES[type(obj)]
+    if kind == "briefing":
+        return kind
+    return f"{kind} {getattr(obj, 'id', getattr(obj, 'label', ''))!r}"
 
 
 class _Undefined(jinja2.StrictUndefined):
@@ -61,17 +75,39 @@ class _Undefined(jinja2.StrictUndefined):
 
     @property
     def _undefined_message(self) -> str:  # type: ignore[override]
+        if self._undefined_hint:  # e.g. the sandbox's "access to attribute ... is unsafe"
+            return self._undefined_hint
         obj, name = self._undefined_obj, self._undefined_name
-        kind = _KIND_NAMES.get(type(obj))
-        if kind:
+        if type(obj) in _KIND_NAMES:
             fields = list(type(obj).model_fields)
-            ident = getattr(obj, "id", getattr(obj, "label", ""))
             hint = did_you_mean(str(name), fields)
-            return (f"{kind} {ident!r} has no field {name!r}"
+            return (f"{_describe(obj)} has no field {name!r}"
                     + (f"; did you mean {hint!r}?" if hint else f" (fields: {', '.join(fields)})"))
         if obj is jinja2.utils.missing:
-            return f"{name!r} is undefined"
+            hint = did_you_mean(str(name), _TEMPLATE_NAMES)
+            return f"{name!r} is undefined" + (f"; did you mean {hint!r}?" if hint else "")
         return super()._undefined_message
+
+
+class _Unset(_Undefined):
+    """An optional field left out of the knowledge base (``entity(...).country`` when no
+    country is written). Printing it, or reaching into it, fails like a missing field;
+    ``{% if ... %}``, ``is defined``, ``default()`` and ``==`` treat it as absent."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:  # type: ignore[override]
+        obj, name = self._undefined_obj, self._undefined_name
+        return (f"{_describe(obj)} has no field {name!r} set in the knowledge base; "
+                f"test it first ({{% if ... .{name} %}}) or give a default (| default('...'))")
+
+    def __bool__(self) -> bool:
+        return False
+
+    __eq__ = jinja2.Undefined.__eq__
+    __ne__ = jinja2.Undefined.__ne__
+    __hash__ = jinja2.Undefined.__hash__
 
 
 def _finalize(value: Any) -> Any:
@@ -86,12 +122,35 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+class _Environment(SandboxedEnvironment):
+    """The sandbox, plus: an optional field of a knowledge-base item that is not set (None)
+    is an :class:`_Unset` undefined, so it cannot print as ``None`` or as nothing."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Also refuse pydantic's machinery (``model_copy``, ``model_validate`` ...) on
+        knowledge-base items: templates read fields, they do not build objects."""
+        if isinstance(obj, BaseModel) and attr.startswith("model_"):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        return self._unset(obj, attribute, super().getattr(obj, attribute))
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        return self._unset(obj, argument, super().getitem(obj, argument))
+
+    def _unset(self, obj: Any, name: Any, value: Any) -> Any:
+        if value is None and type(obj) in _KIND_NAMES and name in type(obj).model_fields:
+            return _Unset(obj=obj, name=name)
+        return value
+
+
 def make_environment() -> SandboxedEnvironment:
     """The sandboxed, strict Jinja2 environment all briefgen templates use."""
-    env = SandboxedEnvironment(undefined=_Undefined, autoescape=False, finalize=_finalize,
-                               keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
+    env = _Environment(undefined=_Undefined, autoescape=False, finalize=_finalize,
+                       keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(
-        date=lambda d, missing="undated": fmt.date(d, missing),
+        date=lambda d, missing="undated": fmt.date(None if isinstance(d, _Unset) else d, missing),
         figure=fmt.figure,
         likelihood=fmt.likelihood,
         number=fmt.number,
@@ -221,23 +280,35 @@ def template_source(loaded: LoadedSpec, key: tuple, text: str | None, file: str 
 
     Template files are resolved inside the project (see :mod:`briefgen.paths`).
     """
+    from .load import _origin_dir
     from .paths import resolve_inside
     from .yamlsrc import display_path
 
     if file is not None:
-        path = resolve_inside(file, base=loaded.path.parent, root=loaded.root, doc=loaded.source,
-                              key=key[:-1] + ("template_file",), what="template file")
-        return TemplateSource(path.read_text(encoding="utf-8"), display_path(path), 1, label, "template")
+        file_key = key[:-1] + ("template_file",)
+        # relative to the spec file that wrote it (a parent spec's own folder under 'extends')
+        path = resolve_inside(file, base=_origin_dir(loaded.source, file_key), root=loaded.root,
+                              doc=loaded.source, key=file_key, what="template file")
+        try:
+            body = path.read_bytes().decode("utf-8-sig")
+        except OSError as exc:
+            raise SpecError([loaded.source.problem(file_key, f"cannot read template file {file!r}: "
+                                                   f"{exc.strerror or exc}", code="unreadable-file")]) from None
+        except UnicodeDecodeError as exc:
+            raise SpecError([loaded.source.problem(file_key, f"template file {file!r} is not valid UTF-8",
+                                                   got=f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}",
+                                                   code="encoding")]) from None
+        return TemplateSource(body, display_path(path), 1, label, "template")
     if text is None:
         return None
     problem = loaded.source.problem(key, "")
     line = problem.line
     try:
-        raw_line = Path(problem.file).read_text(encoding="utf-8").splitlines()[line - 1]
+        raw_line = Path(problem.file).read_text(encoding="utf-8-sig").splitlines()[line - 1]
         after = raw_line[problem.column - 1:].lstrip()
         if after[:1] in ("|", ">"):
             line += 1
-    except (OSError, IndexError):
+    except (OSError, IndexError, ValueError):
         pass
     return TemplateSource(text, problem.file, line, label, problem.key)
 

@@ -126,7 +126,9 @@ class ChartSlot(Flowable):
         if avail_width > 0 and self.width_pt > avail_width:
             scale = avail_width / self.width_pt
         frame = getattr(self, "_frame", None)
-        frame_h = getattr(frame, "_aH", None) if frame is not None else None
+        # the frame's full height, not what is left of it (``_aH``): a slot that fits an
+        # empty frame moves to the next one instead of shrinking into the gap
+        frame_h = (frame._height - frame._topPadding - frame._bottomPadding) if frame is not None else None
         if frame_h and self.height_pt * scale > frame_h:
             scale = frame_h / self.height_pt
         return max(scale, 1e-3)

@@ -51,6 +51,8 @@ class PartialDate:
                 f"not a date: {raw!r}; expected YYYY, YYYY-MM or YYYY-MM-DD, optionally "
                 "prefixed by '~', 'early', 'mid' or 'late'")
         year = int(m["y"])
+        if year < _dt.MINYEAR:  # 0000: no such year, and no midpoint() to place it at
+            raise ValueError(f"year {year:04d} does not exist in {raw!r}; years start at 0001")
         month = int(m["m"]) if m["m"] else None
         day = int(m["d"]) if m["d"] else None
         if month is not None and not 1 <= month <= 12:

@@ -8,7 +8,8 @@ Rules (they are the answer to YAML 1.1's surprises):
 * duplicate keys are an error naming both lines;
 * anchors, aliases and merge keys (``&a``, ``*a``, ``<<``) are refused, as are tags
   (``!!python/object`` ...): plain YAML only, nothing that builds Python objects;
-* one document per file, at most :data:`MAX_BYTES` bytes, UTF-8.
+* one document per file, at most :data:`MAX_BYTES` bytes, UTF-8, nested at most
+  :data:`MAX_DEPTH` levels deep.
 
 :func:`load` returns a :class:`Document`; any problem raises
 :class:`~briefgen.errors.SpecError` with the file, line and column.
@@ -26,7 +27,11 @@ import yaml
 from .errors import KeyPath, Problem, SpecError
 
 MAX_BYTES = 2 * 1024 * 1024
-"""Largest YAML file accepted (2 MiB): larger input is refused, not parsed."""
+"""Largest YAML file accepted (2 MiB): larger input is refused, not parsed. Read at each
+call, so tests may lower it."""
+
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings accepted; deeper input is refused (not a crash)."""
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -84,10 +89,16 @@ class _Refused(yaml.MarkedYAMLError):
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors, aliases and explicit tags while composing."""
+    """SafeLoader that refuses anchors, aliases, explicit tags and nesting deeper than
+    :data:`MAX_DEPTH` while composing."""
+
+    _depth = 0
 
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         event = self.peek_event()
+        if self._depth >= MAX_DEPTH and isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            raise _Refused(None, None, f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+                           event.start_mark)
         if isinstance(event, yaml.AliasEvent):
             raise _Refused(None, None, "aliases (*name) are not allowed; write the value out",
                            event.start_mark)
@@ -96,19 +107,25 @@ class _Loader(yaml.SafeLoader):
                            event.start_mark)
         tag = getattr(event, "tag", None)
         if tag not in (None, "!") and tag != "tag:yaml.org,2002:str":
-            raise _Refused(None, None, f"YAML tags such as {tag!r} are not allowed: plain YAML only",
+            shown = "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+            raise _Refused(None, None, f"YAML tags such as {shown!r} are not allowed: plain YAML only",
                            event.start_mark)
-        return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
-def load(path: Path | str, *, max_bytes: int = MAX_BYTES) -> Document:
-    """Load one YAML file under the rules above.
+def load(path: Path | str, *, max_bytes: int | None = None) -> Document:
+    """Load one YAML file under the rules above (``max_bytes`` default: :data:`MAX_BYTES`).
 
     Raises :class:`~briefgen.errors.SpecError` for a missing, unreadable, oversize or
     non-UTF-8 file, a syntax error, a duplicate key, an anchor, alias or tag.
     """
     path = Path(path)
     name = display_path(path)
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -120,14 +137,17 @@ def load(path: Path | str, *, max_bytes: int = MAX_BYTES) -> Document:
     except IsADirectoryError:
         raise SpecError([Problem(name, 0, 0, "(file)", "is a directory, expected a YAML file")]) from None
     except OSError as exc:
-        raise SpecError([Problem(name, 0, 0, "(file)", f"cannot read file: {exc.strerror}")]) from None
+        raise SpecError([Problem(name, 0, 0, "(file)", f"cannot read file: {exc.strerror or exc}")]) from None
+    except ValueError as exc:  # e.g. a NUL byte in the path
+        raise SpecError([Problem(name, 0, 0, "(file)", f"not a usable file name: {exc}")]) from None
     return loads(raw, path, max_bytes=max_bytes)
 
 
-def loads(raw: bytes | str, path: Path | str = "<string>", *, max_bytes: int = MAX_BYTES) -> Document:
+def loads(raw: bytes | str, path: Path | str = "<string>", *, max_bytes: int | None = None) -> Document:
     """Like :func:`load`, from bytes or text already read; ``path`` names it in messages."""
     path = Path(path)
     name = display_path(path)
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     if isinstance(raw, bytes):
         if len(raw) > max_bytes:
             raise SpecError([Problem(name, 0, 0, "(file)", "file is too large",
@@ -140,6 +160,10 @@ def loads(raw: bytes | str, path: Path | str = "<string>", *, max_bytes: int = M
                                      got=f"byte 0x{raw[exc.start]:02x}")]) from None
     else:
         text = raw
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > max_bytes:
+            raise SpecError([Problem(name, 0, 0, "(file)", "file is too large",
+                                     expected=f"at most {max_bytes} bytes", got=f"{size} bytes")])
     if "\x00" in text:
         raise SpecError([Problem(name, 0, 0, "(file)", "file contains a NUL byte; expected YAML text")])
     try:
@@ -151,12 +175,28 @@ def loads(raw: bytes | str, path: Path | str = "<string>", *, max_bytes: int = M
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        message = " ".join(str(x) for x in (exc.context, exc.problem) if x) or "invalid YAML"
-        if "expected a single document" in message:
+        message = str(exc.problem or exc.context or "invalid YAML")
+        if exc.problem and exc.context:  # "expected ',' or ']' ... (while parsing a flow sequence ...)"
+            started = exc.context_mark
+            message += f" ({exc.context}" + (
+                f" that starts on line {started.line + 1})" if started and started.line != mark.line else ")")
+        if "mapping values are not allowed here" in message:
+            message += " (a value containing ': ' must be quoted, or this line is indented wrongly)"
+        if "expected a single document" in message or "expected a single document" in str(exc.context):
             message = "only one YAML document per file (found a second '---')"
         raise SpecError([Problem(name, line, col, "(syntax)", message)]) from None
+    except yaml.reader.ReaderError as exc:  # a control character or other unacceptable one
+        line = text[: exc.position].count("\n") + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise SpecError([Problem(name, line, col, "(syntax)",
+                                 f"control character U+{code:04X} is not allowed in YAML text",
+                                 expected="printable text (use \\uXXXX escapes in quoted strings)")]) from None
     except yaml.YAMLError as exc:
         raise SpecError([Problem(name, 0, 0, "(syntax)", f"invalid YAML: {exc}")]) from None
+    except RecursionError:
+        raise SpecError([Problem(name, 0, 0, "(syntax)", "lists and mappings are nested too deeply",
+                                 expected=f"at most {MAX_DEPTH} levels")]) from None
     doc = Document(path=path, data=None)
     problems: list[Problem] = []
     doc.data = _convert(node, (), doc, problems) if node is not None else None
@@ -166,6 +206,8 @@ def loads(raw: bytes | str, path: Path | str = "<string>", *, max_bytes: int = M
 
 
 def _convert(node: yaml.Node, key: KeyPath, doc: Document, problems: list[Problem]) -> Any:
+    """Plain Python data of ``node`` (str / None / list / dict), recording positions and
+    appending duplicate-key, merge-key and complex-key problems."""
     doc.positions[key] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.ScalarNode):
         if node.style is None and node.value in _NULLS:

@@ -4,9 +4,11 @@ Each relation is drawn as a line from the source box to a small label box carryi
 predicate ("invests in") and an arrow from there to the target box, so predicate labels
 take part in the layout and do not sit on top of each other. A legend names the kinds.
 
-Layout is deterministic: Kamada-Kawai (networkx, no randomness; disconnected parts get a
-finite distance) on the graph with one extra point per relation, stretched to the drawing
-area, then boxes are pushed apart until none overlap and all lie inside the figure.
+Layout is deterministic (numpy only, no randomness, independent of the hash seed): each
+connected part of the graph, with one extra point per relation, is laid out by stress
+majorization from a circle in depth-first order, turned to suit its slot; the parts are
+packed in rows; then a force-directed pass with the real box sizes pushes boxes apart,
+off lines they do not belong to, and inside the figure.
 Units: the axes' data units are **inches**; fonts in points. Raises RenderError when a
 relation names an entity that is not among the nodes.
 """
@@ -30,6 +32,7 @@ KIND_ORDER = ("person", "organization", "company", "government", "place", "proje
 NODE_WRAP = 18
 BOX_PAD = 0.05    # inches of padding inside a node box
 GAP = 0.06        # inches kept between boxes
+LINE_CLEAR = 0.04  # inches kept between a line and a box it does not connect
 
 
 def predicate_text(predicate: str) -> str:
@@ -52,72 +55,202 @@ def kind_colours(kinds: list[str], style: ChartStyle) -> dict[str, str]:
     return {k: style.colour(order.index(k)) for k in kinds}
 
 
-def _component_layout(g, nodes: list) -> dict[object, tuple[float, float]]:
-    """Kamada-Kawai positions of one connected component, rotated so that its longest
-    extent lies along x, normalised to [0, 1]^2."""
-    import networkx as nx
+def _dfs_order(adj: dict, source) -> list:
+    """Depth-first preorder from ``source``, neighbours in insertion order."""
+    seen, out, stack = {source}, [], [source]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        for nb in reversed(adj[node]):
+            if nb not in seen:
+                seen.add(nb)
+                stack.append(nb)
+    return out
+
+
+def _bfs_dist(adj: dict, source) -> dict:
+    """Hop distances from ``source`` within its component."""
+    dist, frontier = {source: 0}, [source]
+    while frontier:
+        nxt = []
+        for node in frontier:
+            for nb in adj[node]:
+                if nb not in dist:
+                    dist[nb] = dist[node] + 1
+                    nxt.append(nb)
+        frontier = nxt
+    return dist
+
+
+def _stress_layout(adj: dict, nodes: list, start: dict, iters: int = 300) -> dict:
+    """Stress majorization (SMACOF, weights d^-2) of a connected component: positions
+    whose distances match the hop distances. numpy only; deterministic."""
+    import numpy as np
+
+    n = len(nodes)
+    index = {k: i for i, k in enumerate(nodes)}
+    d = np.zeros((n, n))
+    for k in nodes:
+        for other, hops in _bfs_dist(adj, k).items():
+            d[index[k], index[other]] = hops
+    w = np.zeros_like(d)
+    mask = d > 0
+    w[mask] = d[mask] ** -2.0
+    lap = -w.copy()
+    lap[np.diag_indices(n)] = w.sum(axis=1)
+    lap_pinv = np.linalg.pinv(lap)
+    x = np.array([start[k] for k in nodes], dtype=float) * (d.max() / 2 or 1.0)
+
+    def stress(x):
+        diff = np.hypot(*(x[:, None, :] - x[None, :, :]).transpose(2, 0, 1))
+        return float((w * (diff - d) ** 2).sum() / 2)
+
+    last = stress(x)
+    for _ in range(iters):
+        diff = np.hypot(*(x[:, None, :] - x[None, :, :]).transpose(2, 0, 1))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            b = np.where(diff > 1e-12, -w * d / diff, 0.0)
+        b[np.diag_indices(n)] = 0.0
+        b[np.diag_indices(n)] = -b.sum(axis=1)
+        x = lap_pinv @ (b @ x)
+        now = stress(x)
+        if last - now < 1e-7 * max(last, 1e-12):
+            break
+        last = now
+    return {k: (float(x[i, 0]), float(x[i, 1])) for k, i in index.items()}
+
+
+def _component_layout(adj: dict, nodes: list, sizes: dict, slot_w: float, slot_h: float
+                      ) -> dict[object, tuple[float, float]]:
+    """Stress-majorization positions of one connected component, normalised to [0, 1]^2 of its
+    slot (``slot_w`` x ``slot_h`` inches). Of the layout's rotations (15 degree steps,
+    starting from its longest extent along x) and their mirror images, the one whose
+    boxes (``sizes``: key -> (w, h) inches) overlap least once stretched to the slot wins."""
+    import math
+
     import numpy as np
 
     if len(nodes) == 1:
         return {nodes[0]: (0.5, 0.5)}
-    sub = g.subgraph(nodes)
-    pos = nx.kamada_kawai_layout(sub)
+    # Start from a circle in depth-first order: a tree or a cycle starts without crossings,
+    # and stress majorization keeps it untwisted.
+    ring = _dfs_order(adj, nodes[0])
+    start = {n: (math.cos(2 * math.pi * k / len(ring)), math.sin(2 * math.pi * k / len(ring)))
+             for k, n in enumerate(ring)}
+    pos = _stress_layout(adj, nodes, start)
     pts = np.array([pos[n] for n in nodes], dtype=float)
     pts -= pts.mean(axis=0)
     _vals, vecs = np.linalg.eigh(pts.T @ pts)
     main = vecs[:, -1]
-    rot = np.array([[main[0], main[1]], [-main[1], main[0]]])
-    pts = pts @ rot.T
+    pts = pts @ np.array([[main[0], main[1]], [-main[1], main[0]]]).T
     # fixed orientation: the first node (input order) on the left and in the upper half
     if pts[0, 0] > 1e-9:
         pts[:, 0] *= -1
     if pts[0, 1] < -1e-9:
         pts[:, 1] *= -1
-    lo, hi = pts.min(axis=0), pts.max(axis=0)
-    span = np.where(hi - lo > 1e-9, hi - lo, 1.0)
-    pts = (pts - lo) / span
-    pts[:, (hi - lo) <= 1e-9] = 0.5
-    return {n: (float(p[0]), float(p[1])) for n, p in zip(nodes, pts)}
+    wh = np.array([sizes[n] for n in nodes], dtype=float)
+    room = np.maximum(np.array([slot_w, slot_h]) - wh.max(axis=0), 1e-3)
+    iu = np.triu_indices(len(nodes), 1)
+
+    def normalise(q):
+        lo, hi = q.min(axis=0), q.max(axis=0)
+        span = np.where(hi - lo > 1e-9, hi - lo, 1.0)
+        out = (q - lo) / span
+        out[:, (hi - lo) <= 1e-9] = 0.5
+        return out
+
+    best, best_cost = None, None
+    for mirror in (1.0, -1.0):
+        for step in range(12):
+            a = math.radians(15 * step)
+            rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+            cand = normalise((pts * [1.0, mirror]) @ rot.T)
+            xy = cand * room
+            d = np.abs(xy[:, None, :] - xy[None, :, :])
+            ox = (wh[:, None, 0] + wh[None, :, 0]) / 2 + GAP - d[..., 0]
+            oy = (wh[:, None, 1] + wh[None, :, 1]) / 2 + GAP - d[..., 1]
+            cost = float((np.clip(ox, 0, None) * np.clip(oy, 0, None))[iu].sum())
+            if best_cost is None or cost < best_cost - 1e-9:
+                best, best_cost = cand, cost
+    return {n: (float(p[0]), float(p[1])) for n, p in zip(nodes, best)}
+
+
+def _shelves(groups: list[list], weights: list[float], area_w: float, area_h: float,
+             singles: bool) -> list[list[int]]:
+    """Arrange component slots in 1-3 rows (largest components first, each into the
+    lightest row) so that slots get a landscape shape (~1.8:1; the column of unrelated
+    entities ~0.5:1). Returns rows of group indexes, in group order within a row."""
+    import math
+
+    best, best_score = [list(range(len(groups)))], None
+    for r in range(1, min(3, len(groups)) + 1):
+        rows: list[list[int]] = [[] for _ in range(r)]
+        tot = [0.0] * r
+        for gi in range(len(groups)):
+            k = min(range(r), key=lambda j: (tot[j], j))
+            rows[k].append(gi)
+            tot[k] += weights[gi]
+        score = 0.0
+        for j, row in enumerate(rows):
+            for gi in row:
+                aspect = (weights[gi] / tot[j] * area_w) / (area_h / r)
+                want = 0.5 if singles and gi == len(groups) - 1 else 1.8
+                score += weights[gi] * abs(math.log(aspect / want))
+        if best_score is None or score < best_score - 1e-9:
+            best, best_score = [sorted(row) for row in rows], score
+    return best
 
 
 def _layout(node_ids: list[str], edges: list[tuple[str, str, str]], area_w: float,
-            area_h: float) -> dict[object, tuple[float, float]]:
+            area_h: float, sizes: dict) -> dict[object, tuple[float, float]]:
     """Positions in [0, 1]^2 of the drawing area for the nodes and for one point
-    ("e", i) per edge. Connected components are laid out separately and packed side by
-    side (slot widths grow with component size); entities without relations share a
-    slot, stacked."""
-    import networkx as nx
+    ("e", i) per edge. Connected components are laid out separately and packed in rows
+    of slots (slot widths grow with component size, see :func:`_shelves`); entities
+    without relations share a slot, stacked."""
+    keys: list[object] = list(node_ids) + [("e", i) for i in range(len(edges))]
+    adj: dict[object, list] = {k: [] for k in keys}
 
-    g = nx.Graph()
-    g.add_nodes_from(node_ids)
+    def link(a, b) -> None:
+        if b not in adj[a]:
+            adj[a].append(b)
+            adj[b].append(a)
+
     for i, (s, t, _p) in enumerate(edges):
-        g.add_edge(s, ("e", i))
+        link(s, ("e", i))
         if t != s:
-            g.add_edge(("e", i), t)
-    order = {n: k for k, n in enumerate(list(node_ids) + [("e", i) for i in range(len(edges))])}
-    comps = [sorted(c, key=order.__getitem__) for c in nx.connected_components(g)]
+            link(("e", i), t)
+    comps, seen = [], set()
+    for k in keys:  # components in input order, members in input order
+        if k not in seen:
+            members = set(_bfs_dist(adj, k))
+            seen |= members
+            comps.append([m for m in keys if m in members])
+    order = {k: i for i, k in enumerate(keys)}
     singles = [c[0] for c in comps if len(c) == 1]
     groups = sorted((c for c in comps if len(c) > 1), key=lambda c: (-len(c), order[c[0]]))
     if singles:
-        groups.append(sorted(singles, key=order.__getitem__))
-    weights = [len(c) ** 0.85 if len(c) > 1 else 1.2 for c in groups]
+        groups.append(singles)
+    weights = [len(c) ** 0.85 for c in groups]
     if singles:
         weights[-1] = 1.2
-    total = sum(weights)
+    rows = _shelves(groups, weights, area_w, area_h, bool(singles))
     pos: dict[object, tuple[float, float]] = {}
-    x = 0.0
-    for comp, w in zip(groups, weights):
-        width = w / total
-        if comp is groups[-1] and singles:
-            local = {n: (0.5, 1 - (k + 0.5) / len(comp)) for k, n in enumerate(comp)}
-        else:
-            local = _component_layout(g, comp)
-            if width * area_w < area_h:  # a tall slot: lay the component out vertically
-                local = {n: (p[1], 1 - p[0]) for n, p in local.items()}
-        margin = 0.5 / len(groups) if len(groups) > 1 else 0.0
-        for n, (px, py) in local.items():
-            pos[n] = (x + width * (margin * 0.2 + px * (1 - margin * 0.4)), py)
-        x += width
+    margin = 0.06 if len(groups) > 1 else 0.0
+    for j, row in enumerate(rows):
+        total = sum(weights[gi] for gi in row)
+        y_lo, slot_h = 1 - (j + 1) / len(rows), 1 / len(rows)
+        x = 0.0
+        for gi in row:
+            comp, width = groups[gi], weights[gi] / total
+            if singles and gi == len(groups) - 1:
+                local = {n: (0.5, 1 - (k + 0.5) / len(comp)) for k, n in enumerate(comp)}
+            else:
+                local = _component_layout(adj, comp, sizes, width * area_w * (1 - 2 * margin),
+                                          slot_h * area_h * (1 - 2 * margin))
+            for n, (px, py) in local.items():
+                pos[n] = (x + width * (margin + px * (1 - 2 * margin)),
+                          y_lo + slot_h * (margin + py * (1 - 2 * margin)))
+            x += width
     return pos
 
 
@@ -137,6 +270,9 @@ def _relax(pos, sizes, links, mid_of, area_w: float, area_h: float, iters: int =
     eye = np.eye(n, dtype=bool)
     li = np.array([a for a, _b in links], dtype=int)
     lj = np.array([b for _a, b in links], dtype=int)
+    ends_mask = np.ones((len(links), n), dtype=bool)  # False where the box is a line's end
+    ends_mask[np.arange(len(links)), li] = False
+    ends_mask[np.arange(len(links)), lj] = False
     for it in range(iters):
         step = 0.12 * (1 - it / iters) + 0.004
         d = p[:, None, :] - p[None, :, :]
@@ -162,6 +298,28 @@ def _relax(pos, sizes, links, mid_of, area_w: float, area_h: float, iters: int =
             stretch = (dv - (ra + rb + 0.22)) * 0.25
             np.add.at(force, li, -uv * stretch[:, None])
             np.add.at(force, lj, uv * stretch[:, None])
+        # a line must not run through a box that is not one of its ends
+        if len(li):
+            a, b = p[li], p[lj]                       # (L, 2)
+            ab = b - a
+            len2 = np.maximum((ab ** 2).sum(axis=1), 1e-12)
+            t = np.clip(((p[None, :, :] - a[:, None, :]) * ab[:, None, :]).sum(axis=2)
+                        / len2[:, None], 0.0, 1.0)      # (L, N)
+            closest = a[:, None, :] + t[..., None] * ab[:, None, :]
+            diff = p[None, :, :] - closest              # (L, N, 2)
+            ox = half[None, :, 0] + LINE_CLEAR - np.abs(diff[..., 0])
+            oy = half[None, :, 1] + LINE_CLEAR - np.abs(diff[..., 1])
+            hit = (ox > 0) & (oy > 0) & ends_mask
+            if hit.any():
+                dist_d = np.hypot(diff[..., 0], diff[..., 1])
+                normal = np.stack([-ab[:, 1], ab[:, 0]], axis=1) / np.sqrt(len2)[:, None]
+                side = np.sign((diff * normal[:, None, :]).sum(axis=2) + 1e-12)
+                away = np.where(dist_d[..., None] > 1e-6, diff / np.maximum(dist_d, 1e-6)[..., None],
+                                normal[:, None, :] * side[..., None])
+                amount = np.where(hit, np.minimum(ox, oy), 0.0)[..., None] * away
+                force += amount.sum(axis=0) * 0.5
+                np.add.at(force, li, -(amount * (1 - t)[..., None]).sum(axis=1) * 0.25)
+                np.add.at(force, lj, -(amount * t[..., None]).sum(axis=1) * 0.25)
         # predicate labels sit between their two ends
         for k, (a, b) in mid_of.items():
             force[k] += ((p[a] + p[b]) / 2 - p[k]) * 0.3
@@ -226,8 +384,6 @@ def draw_network(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> No
     ax.set_xlim(0, area_w)
     ax.set_ylim(0, area_h)
 
-    pos = _layout(node_ids, edges, area_w, area_h)
-
     keys: list[object] = node_ids + [("e", i) for i in range(len(edges))]
     index = {k: i for i, k in enumerate(keys)}
     links = []
@@ -238,12 +394,10 @@ def draw_network(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> No
         if t != s:
             links.append((e, index[t]))
             mid_of[e] = (index[s], index[t])
-    start = np.array([pos[k] for k in keys], dtype=float)
-    size = style.font_size
-    while True:
+
+    def measure(size: float) -> tuple[list[str], "np.ndarray"]:
         small = max(size * 0.88, 5.5)
-        texts: list[str] = []
-        sizes = []
+        texts, sizes = [], []
         for _nid, label, _k in d.nodes:
             text = wrap(label, NODE_WRAP)
             w, h = text_size_in(fig, text, size, linespacing=1.05)
@@ -254,13 +408,21 @@ def draw_network(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> No
             w, h = text_size_in(fig, text, small, style="italic")
             sizes.append((w + 0.04, h + 0.02))
             texts.append(text)
-        sz = np.array(sizes)
+        return texts, np.array(sizes)
+
+    size = style.font_size
+    texts, sz = measure(size)
+    pos = _layout(node_ids, edges, area_w, area_h, {k: tuple(sz[i]) for i, k in enumerate(keys)})
+    start = np.array([pos[k] for k in keys], dtype=float)
+    while True:
         p0 = np.column_stack([sz[:, 0] / 2 + start[:, 0] * np.maximum(area_w - sz[:, 0], 0),
                               sz[:, 1] / 2 + start[:, 1] * np.maximum(area_h - sz[:, 1], 0)])
         placed = _relax(p0, sz, links, mid_of, area_w, area_h)
         if _overlaps(placed, sz) == 0 or size <= 6.0:
             break
         size = max(size - 0.5, 6.0)
+        texts, sz = measure(size)
+    small = max(size * 0.88, 5.5)
     boxes = [[float(x), float(y), float(w), float(h)] for (x, y), (w, h) in zip(placed, sz)]
 
     for idx, (key, b, text) in enumerate(zip(keys, boxes, texts)):
@@ -288,6 +450,10 @@ def draw_network(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> No
         if t != s:
             a, b = _edge_point(lab, dst), _edge_point(dst, lab, 0.015)
             ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=9, **line_kw))
+        else:  # a relation of an entity with itself: a loop back to it
+            a, b = _edge_point(lab, src), _edge_point(src, lab, 0.015)
+            ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>", mutation_scale=9,
+                                         connectionstyle="arc3,rad=0.5", **line_kw))
 
 
 def _edge_point(box: list[float], toward: list[float], gap: float = 0.0) -> tuple[float, float]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..errors import RenderError
 from ..resolved import TableData
 from . import register
-from .style import PAD_IN, ChartStyle, add_title, extent_in, join_limited, no_data, text_size_in, wrap
+from .style import PAD_IN, ChartStyle, add_title, join_limited, no_data, text_size_in, wrap
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure

@@ -1,14 +1,15 @@
 """``timeline``: dated events on a horizontal time axis with year ticks.
 
 Each event is a marker at ``event.date.midpoint()`` (hollow when the date is approximate
-or qualified early/mid/late) joined by a stem to its label ``"<date.render()> — <label>"``
-(wrapped at ~30 characters). Labels are placed above and below the axis, alternating,
-on as many rows as needed so that no label overlaps another label or another event's
-stem, and no label leaves the figure.
+or qualified early/mid/late) joined by a leader line to its label
+``"<date.render()> — <label>"`` (wrapped at ~30 characters). Labels sit in rows above and
+below the axis, alternating; a label goes straight over its marker when there is room,
+else it moves up a row or sideways (with a slanted leader) so that no label overlaps
+another label, no leader crosses a label or another leader, and nothing leaves the figure.
 
 Layout is computed in **inches** (the axes' data units are inches from the lower-left of
-the drawing area). If the labels cannot be fitted in the spec's height even at 6 pt and
-other wrap widths, RenderError says how much height is needed.
+the drawing area); fonts in points. When the labels cannot be fitted in the spec's size
+even at 6 pt and other wrap widths, RenderError says how much height is needed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 from ..errors import RenderError
 from ..resolved import TimelineData, TimelineEvent
 from . import register
-from .style import PAD_IN, ChartStyle, add_title, extent_in, join_limited, no_data, text_size_in, wrap
+from .style import PAD_IN, ChartStyle, add_title, join_limited, no_data, text_size_in, wrap
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -28,11 +29,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..resolved import ResolvedChart
 
 LABEL_WRAP = 30
-H_GAP = 0.08      # inches between labels on one row
-STEM_CLEAR = 0.05  # inches kept between a stem and a label it passes
-STEM_MIN = 0.14   # inches from axis to the first row
-ROW_GAP = 0.07    # inches between rows
-MAX_ROWS = 6      # per side
+H_GAP = 0.08       # inches between labels
+CLEAR = 0.03       # inches kept between a leader and a label it passes
+STEM_MIN = 0.14    # inches from the axis to the first row
+ROW_GAP = 0.07     # inches between rows
+MAX_ROWS = 6       # per side
+SHIFT_STEP = 0.1   # inches, sideways moves tried for a label
+MAX_SHIFT = 2.4    # inches
 
 
 def event_text(event: TimelineEvent) -> str:
@@ -57,75 +60,189 @@ def _describe(chart: "ResolvedChart") -> str:
 
 @dataclass
 class _Label:
-    x: float       # stem position, inches
+    x: float        # marker position, inches from the left of the area
     text: str
     w: float
     h: float
-    x0: float = 0.0
-    side: int = 0  # +1 above, -1 below
+    x0: float = 0.0  # left edge of the label box
+    side: int = 0    # +1 above, -1 below
     row: int = 0
 
+    def anchor_x(self) -> float:
+        """Where the leader meets the label's near edge."""
+        inset = min(0.06, self.w / 2)
+        return min(max(self.x, self.x0 + inset), self.x0 + self.w - inset)
 
-def _year_fraction(day: dt.date, y0: int) -> float:
-    start = dt.date(day.year, 1, 1)
-    length = (dt.date(day.year + 1, 1, 1) - start).days
-    return (day.year - y0) + (day - start).days / length
+
+SHORT_SPAN_DAYS = 2.5 * 365
+"""Events closer together than this get a month axis instead of a year axis."""
 
 
-def _assign(labels: list[_Label], width: float) -> bool:
-    """Give each label a side and row (greedy, chronological). False if out of rows."""
-    boxes: dict[tuple[int, int], list[tuple[float, float]]] = {}
-    stems: dict[int, list[tuple[float, int]]] = {1: [], -1: []}
-    for i, lab in enumerate(labels):
-        lab.x0 = min(max(lab.x - lab.w / 2, 0.0), max(width - lab.w, 0.0))
-        x0, x1 = lab.x0, lab.x0 + lab.w
-        pref = 1 if i % 2 == 0 else -1
-        done = False
-        for row in range(1, MAX_ROWS + 1):
-            for side in (pref, -pref):
-                if any(not (x1 + H_GAP <= a or x0 - H_GAP >= b) for a, b in boxes.get((side, row), [])):
-                    continue
-                if any(a - STEM_CLEAR <= lab.x <= b + STEM_CLEAR
-                       for r in range(1, row) for a, b in boxes.get((side, r), [])):
-                    continue
-                if any(x0 - STEM_CLEAR <= sx <= x1 + STEM_CLEAR and sr > row for sx, sr in stems[side]):
-                    continue
-                lab.side, lab.row = side, row
-                boxes.setdefault((side, row), []).append((x0, x1))
-                stems[side].append((lab.x, row))
-                done = True
-                break
-            if done:
-                break
-        if not done:
+def _add_months(day: dt.date, months: int) -> dt.date:
+    k = day.year * 12 + day.month - 1 + months
+    return dt.date(k // 12, k % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class _Scale:
+    """Maps dates to inches along the axis; ``bounds`` are the ticks (month or year
+    starts) from the first to the last, ``unit`` is "year" or "month"."""
+
+    start: dt.date
+    end: dt.date
+    width: float
+    unit: str
+    bounds: tuple[dt.date, ...]
+
+    def x(self, day: dt.date) -> float:
+        return (day - self.start).days / (self.end - self.start).days * self.width
+
+    @classmethod
+    def for_days(cls, days: list[dt.date], width: float) -> "_Scale":
+        first, last = min(days), max(days)
+        if (last - first).days < SHORT_SPAN_DAYS:
+            start = _add_months(dt.date(first.year, first.month, 1), -1)
+            end = _add_months(dt.date(last.year, last.month, 1), 2)
+            n = (end.year - start.year) * 12 + end.month - start.month
+            return cls(start, end, width, "month", tuple(_add_months(start, k) for k in range(n + 1)))
+        start, end = dt.date(first.year, 1, 1), dt.date(last.year + 1, 1, 1)
+        return cls(start, end, width, "year",
+                   tuple(dt.date(y, 1, 1) for y in range(first.year, last.year + 2)))
+
+    def labels(self, fig, size: float) -> list[tuple[float, float, str]]:
+        """``(tick x, span to the next tick or 0, text)`` for the labelled ticks: every
+        year (or every 2nd, 5th, ...) or every month (2nd, 3rd, 6th) as room allows.
+        Month labels are 'Nov', with the year on the first label and on each January."""
+        widest = "2000" if self.unit == "year" else "Sep 2000"
+        label_w = text_size_in(fig, widest, size)[0]
+        steps = (1, 2, 5, 10, 20, 50, 100) if self.unit == "year" else (1, 2, 3, 6, 12)
+        pitch = self.x(self.bounds[1]) - self.x(self.bounds[0])
+        step = next((k for k in steps if k * pitch >= label_w * 1.3), steps[-1])
+        out = []
+        first = True
+        for k, day in enumerate(self.bounds[:-1]):
+            index = day.year if self.unit == "year" else day.year * 12 + day.month - 1
+            if index % step:
+                continue
+            if self.unit == "year":
+                text = str(day.year)
+            else:
+                text = day.strftime("%b") + (f" {day.year}" if first or day.month == 1 else "")
+            span = (self.x(self.bounds[k + 1]) - self.x(day)) if step == 1 else 0.0
+            out.append((self.x(day), span, text))
+            first = False
+        return out
+
+
+# --------------------------------------------------------------------------- geometry
+def _seg_hits_box(p, q, box, margin: float) -> bool:
+    """Does segment p-q pass through ``box`` (x0, y0, x1, y1) grown by ``margin``?"""
+    x0, y0, x1, y1 = box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin
+    t0, t1 = 0.0, 1.0
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    for den, num in ((-dx, p[0] - x0), (dx, x1 - p[0]), (-dy, p[1] - y0), (dy, y1 - p[1])):
+        if den == 0:
+            if num < 0:
+                return False
+            continue
+        t = num / den
+        if den < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 > t1:
             return False
     return True
 
 
-def _row_heights(labels: list[_Label], side: int) -> list[float]:
-    rows = max((lab.row for lab in labels if lab.side == side), default=0)
-    return [max((lab.h for lab in labels if lab.side == side and lab.row == r), default=0.0)
-            for r in range(1, rows + 1)]
+def _segs_cross(a, b, c, d) -> bool:
+    """Proper crossing of segments a-b and c-d (touching ends do not count)."""
+    def orient(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    d1, d2 = orient(c, d, a), orient(c, d, b)
+    d3, d4 = orient(a, b, c), orient(a, b, d)
+    return d1 * d2 < 0 and d3 * d4 < 0
 
 
-def _side_height(heights: list[float]) -> float:
-    return (STEM_MIN + sum(heights) + ROW_GAP * (len(heights) - 1)) if heights else 0.0
+STRATEGIES = (("chronological", 0), ("reverse", 1), ("chronological", -1))
+"""Label placements tried: processing order and where a label prefers to sit relative to
+its marker (0 centred over it, +1 starting at it, -1 ending at it). Clusters of close
+events fit as a staircase with the anchored variants."""
 
 
-def _year_label_x(x: float, span: float, label_w: float, stems: list[float]) -> float:
+def _assign(labels: list[_Label], width: float, pitch: float, offset_below: float,
+            order: str = "chronological", anchor: int = 0) -> bool:
+    """Give each label a side, row and box position; False if some label finds no place.
+    Rows are ``pitch`` inches apart; the below side starts ``offset_below`` further from
+    the axis (the year labels). Labels, leaders and other leaders never touch."""
+    placed: dict[int, list[tuple[tuple[float, float, float, float], tuple, tuple]]] = {1: [], -1: []}
+    shifts = [0.0]
+    k = 1
+    while k * SHIFT_STEP <= MAX_SHIFT + 1e-9:
+        shifts += [k * SHIFT_STEP, -k * SHIFT_STEP]
+        k += 1
+    seq = list(range(len(labels)))
+    if order == "reverse":
+        seq.reverse()
+    for n, i in enumerate(seq):
+        lab = labels[i]
+        pref = 1 if n % 2 == 0 else -1
+        base = anchor * max(lab.w / 2 - 0.06, 0.0)
+        options = []
+        for row in range(1, MAX_ROWS + 1):
+            for side in (pref, -pref):
+                for shift in shifts:
+                    cost = (row - 1) * 1.0 + abs(shift) * 1.5 + (0.35 if side != pref else 0.0)
+                    options.append((cost, row, side != pref, abs(shift), shift, side))
+        options.sort(key=lambda o: o[:5])
+        found = False
+        seen: set[tuple[int, int, float]] = set()
+        for _cost, row, _other, _a, shift, side in options:
+            x0 = min(max(lab.x - lab.w / 2 + base + shift, 0.0), max(width - lab.w, 0.0))
+            if (row, side, round(x0, 6)) in seen:
+                continue  # a shift clamped at the edge already tried
+            seen.add((row, side, round(x0, 6)))
+            near = STEM_MIN + (offset_below if side == -1 else 0.0) + (row - 1) * pitch
+            box = (x0, near, x0 + lab.w, near + lab.h)
+            probe = _Label(lab.x, lab.text, lab.w, lab.h, x0)
+            p, q = (lab.x, 0.0), (probe.anchor_x(), near)
+            ok = True
+            for other_box, op, oq in placed[side]:
+                if not (box[2] + H_GAP <= other_box[0] or box[0] >= other_box[2] + H_GAP
+                        or box[3] + ROW_GAP / 2 <= other_box[1] or box[1] >= other_box[3] + ROW_GAP / 2):
+                    ok = False
+                elif _seg_hits_box(p, q, other_box, CLEAR) or _seg_hits_box(op, oq, box, CLEAR):
+                    ok = False
+                elif _segs_cross(p, q, op, oq):
+                    ok = False
+                if not ok:
+                    break
+            if ok:
+                lab.x0, lab.side, lab.row = x0, side, row
+                placed[side].append((box, p, q))
+                found = True
+                break
+        if not found:
+            return False
+    return True
+
+
+def _year_label_x(x: float, span: float, label_w: float, crossings: list[float]) -> float:
     """Centre of a year label: the middle of its year's ``span`` (inches; 0 = at the tick
-    ``x``), moved sideways within the span to keep clear of stems crossing the year band
-    (the label has a background, so a stem it cannot avoid passes behind it)."""
+    ``x``), moved sideways within the span to keep clear of leaders crossing the year band
+    (the label has a background, so a leader it cannot avoid passes behind it)."""
     centre = x + span / 2
     room = max((span - label_w) / 2 - 0.03, 0.0)
     clear = label_w / 2 + 0.04
     for k in range(0, 21):
         for cand in ((centre,) if k == 0 else (centre + room * k / 20, centre - room * k / 20)):
-            if all(abs(cand - sx) >= clear for sx in stems):
+            if all(abs(cand - cx) >= clear for cx in crossings):
                 return cand
     return centre
 
 
+# --------------------------------------------------------------------------- drawing
 @register("timeline", describe=_describe)
 def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     d = chart.data
@@ -138,10 +255,8 @@ def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> N
         return
     W, H = fig.get_figwidth(), fig.get_figheight()
     area_w, area_h = W - 2 * PAD_IN, top - PAD_IN
-    y0 = min(e.date.midpoint().year for e in events)
-    y1 = max(e.date.midpoint().year for e in events) + 1
-    per_year = area_w / (y1 - y0)
-    xs = [_year_fraction(e.date.midpoint(), y0) * per_year for e in events]
+    scale = _Scale.for_days([e.date.midpoint() for e in events], area_w)
+    xs = [scale.x(e.date.midpoint()) for e in events]
     any_approx = any(_approx(e) for e in events)
 
     sizes, sz = [], style.font_size
@@ -158,14 +273,26 @@ def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> N
                 text = wrap(event_text(e), wrap_at)
                 w, h = text_size_in(fig, text, size, multialignment="center", linespacing=1.1)
                 labels.append(_Label(x, text, w, h))
-            if max(lab.w for lab in labels) > area_w or not _assign(labels, area_w):
+            if max(lab.w for lab in labels) > area_w:
                 continue
-            above, below = _row_heights(labels, 1), _row_heights(labels, -1)
-            need = _side_height(above) + _side_height(below) + year_band + legend_band
-            if need <= area_h:
-                chosen = (size, labels, above, below, year_band, legend_band, need)
+            pitch = max(lab.h for lab in labels) + ROW_GAP
+            best = None
+            for order, anchor in STRATEGIES:
+                trial = [_Label(lab.x, lab.text, lab.w, lab.h) for lab in labels]
+                if not _assign(trial, area_w, pitch, year_band, order, anchor):
+                    continue
+                rows_up = max((lab.row for lab in trial if lab.side == 1), default=0)
+                rows_down = max((lab.row for lab in trial if lab.side == -1), default=0)
+                need = (legend_band + year_band
+                        + sum(STEM_MIN + r * pitch - ROW_GAP for r in (rows_up, rows_down) if r))
+                if best is None or need < best[-1] - 1e-9:
+                    best = (size, trial, pitch, year_band, legend_band, rows_up, rows_down, need)
+            if best is None:
+                continue
+            if best[-1] <= area_h:
+                chosen = best
                 break
-            best_need = need if best_need is None else min(best_need, need)
+            best_need = best[-1] if best_need is None else min(best_need, best[-1])
         if chosen:
             break
     if chosen is None:
@@ -174,55 +301,55 @@ def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> N
         raise RenderError(
             f"chart {chart.id!r} (timeline, {W:g} x {H:g} in): the labels of {len(events)} "
             f"events do not fit without overlapping even at 6 pt; {hint}")
-    size, labels, above, below, year_band, legend_band, need = chosen
+    size, labels, pitch, year_band, legend_band, rows_up, rows_down, need = chosen
 
     ax = fig.add_axes((PAD_IN / W, PAD_IN / H, area_w / W, area_h / H))
     ax.set_axis_off()
     ax.set_xlim(0, area_w)
     ax.set_ylim(0, area_h)
-    spare = area_h - need
-    axis_y = legend_band + _side_height(below) + year_band + spare / 2
+    below_h = (STEM_MIN + rows_down * pitch - ROW_GAP) if rows_down else 0.0
+    spare = (area_h - need) / 2
+    axis_y = spare + legend_band + year_band + below_h
     colour = style.colour(0)
 
-    # axis, year ticks and year labels (centred in each year's span)
-    ax.plot([0, area_w], [axis_y, axis_y], color="#555555", linewidth=1.0, zorder=1,
-            solid_capstyle="butt")
-    label_w = text_size_in(fig, "2000", size)[0]
-    step = next((s for s in (1, 2, 5, 10, 20, 50, 100) if s * per_year >= label_w * 1.6), 100)
-    below_stems = [lab.x for lab in labels if lab.side == -1]
-    for k in range(0, y1 - y0 + 1):
-        x = k * per_year
-        ax.plot([x, x], [axis_y - 0.04, axis_y + 0.04], color="#555555", linewidth=0.8, zorder=1)
-        if k < y1 - y0 and (y0 + k) % step == 0:
-            cx = _year_label_x(x, per_year if step == 1 else 0.0, label_w, below_stems)
-            ax.text(cx, axis_y - 0.06, str(y0 + k), ha="center", va="top", fontsize=size,
-                    color="#555555", zorder=2,
-                    bbox=dict(boxstyle="square,pad=0.05", facecolor=style.background,
-                              edgecolor="none"))
+    # leaders and labels
+    year_mid = axis_y - 0.06 - size * 0.7 / 72
+    crossings = []
+    for lab in labels:
+        near = STEM_MIN + (year_band if lab.side == -1 else 0.0) + (lab.row - 1) * pitch
+        ay = axis_y + lab.side * near
+        ax_ = lab.anchor_x()
+        ax.plot([lab.x, ax_], [axis_y, ay - lab.side * 0.02], color="#9A9A9A", linewidth=0.7,
+                zorder=1, solid_capstyle="butt")
+        if lab.side == -1:
+            t = (axis_y - year_mid) / max(axis_y - ay, 1e-9)
+            crossings.append(lab.x + (ax_ - lab.x) * t)
+        ax.text(lab.x0 + lab.w / 2, ay, lab.text, ha="center",
+                va="bottom" if lab.side == 1 else "top", fontsize=size,
+                multialignment="center", linespacing=1.1, color=style.text_colour, zorder=3)
 
-    # stems, markers, labels
-    for side in (1, -1):
-        heights = _row_heights(labels, side)
-        bases = []  # distance from axis to the near edge of each row
-        pos = STEM_MIN + (0 if side == 1 else year_band)
-        for h in heights:
-            bases.append(pos)
-            pos += h + ROW_GAP
-        for lab in (lab for lab in labels if lab.side == side):
-            near = axis_y + side * bases[lab.row - 1]
-            ax.plot([lab.x, lab.x], [axis_y, near - side * 0.02], color="#9A9A9A",
-                    linewidth=0.7, zorder=1)
-            ax.text(lab.x0 + lab.w / 2, near, lab.text, ha="center",
-                    va="bottom" if side == 1 else "top", fontsize=size,
-                    multialignment="center", linespacing=1.1, color=style.text_colour, zorder=3)
+    # axis, year ticks and year labels (centred in each year's span)
+    ax.plot([0, area_w], [axis_y, axis_y], color="#555555", linewidth=1.0, zorder=2,
+            solid_capstyle="butt")
+    for day in scale.bounds:
+        x = scale.x(day)
+        ax.plot([x, x], [axis_y - 0.04, axis_y + 0.04], color="#555555", linewidth=0.8, zorder=2)
+    for x, span, text in scale.labels(fig, size):
+        label_w = text_size_in(fig, text, size)[0]
+        cx = _year_label_x(x, span, label_w, crossings)
+        ax.text(cx, axis_y - 0.06, text, ha="center", va="top", fontsize=size,
+                color="#555555", zorder=2,
+                bbox=dict(boxstyle="square,pad=0.05", facecolor=style.background,
+                          edgecolor="none"))
+
+    # markers (hollow = approximate), drawn last so leaders start under them
     for e, x in zip(events, xs):
         hollow = _approx(e)
         ax.plot([x], [axis_y], marker="o", markersize=6, zorder=5 if hollow else 4,
-                linestyle="none",
-                markerfacecolor=style.background if hollow else colour,
+                linestyle="none", markerfacecolor=style.background if hollow else colour,
                 markeredgecolor=colour, markeredgewidth=1.3)
     if any_approx:
-        ax.plot([0.06], [legend_band / 2], marker="o", markersize=5, linestyle="none",
+        ax.plot([0.06], [spare + legend_band / 2], marker="o", markersize=5, linestyle="none",
                 markerfacecolor=style.background, markeredgecolor=colour, markeredgewidth=1.2)
-        ax.text(0.14, legend_band / 2, "approximate date", va="center", ha="left",
+        ax.text(0.14, spare + legend_band / 2, "approximate date", va="center", ha="left",
                 fontsize=size * 0.9, color="#555555")
