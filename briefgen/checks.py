@@ -275,16 +275,22 @@ def _check_csv(path, written: str, src, key: KeyPath) -> list[Problem]:
     name = display_path(path)
     where = _fmt(key)
     meta: set[str] = set()
-    rows: list[tuple[int, list[str]]] = []
+    data_lines: list[tuple[int, str]] = []  # read as the chart stage reads them (select._csv_data)
     for number, line in enumerate(text.splitlines(), 1):
         if line.startswith("#"):
             meta.add(line[1:].partition(":")[0].strip().lower())
         elif line.strip():
-            try:
-                cells = next(csv.reader(io.StringIO(line)))
-            except (csv.Error, StopIteration) as exc:
-                return [Problem(name, number, 0, where, f"not a CSV row: {exc}", code="csv")]
-            rows.append((number, cells))
+            data_lines.append((number, line))
+    rows: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO("\n".join(line for _, line in data_lines)))
+    try:
+        start = 0
+        for cells in reader:
+            rows.append((data_lines[min(start, len(data_lines) - 1)][0], cells))
+            start = reader.line_num
+    except csv.Error as exc:
+        return [Problem(name, data_lines[min(reader.line_num, len(data_lines)) - 1][0], 0, where,
+                        f"not valid CSV: {exc}", code="csv")]
     problems = [src.problem(key, f"CSV {written!r} lacks a '# {needed}:' line",
                             expected=f"'# {needed}: ...' before the header row", code="csv")
                 for needed in ("source", "unit") if needed not in meta]

@@ -142,7 +142,7 @@ def _drop_origin(origin: dict, key: KeyPath) -> None:
 class LoadedSpec:
     """A validated spec, where it lives, and the layered source for locating problems."""
 
-    spec: Spec  # None only inside load_project while collecting problems
+    spec: Spec
     path: Path
     root: Path
     source: Layered
@@ -154,16 +154,17 @@ def load_spec(path: Path | str, *, root: Path | None = None) -> LoadedSpec:
 
     Raises :class:`SpecError` carrying every problem found (all files, all keys).
     """
-    loaded, problems = _load_spec_parts(path, root)
-    if problems or loaded.spec is None:
+    _, _, loaded, problems = _load_spec_parts(path, root)
+    if problems or loaded is None:
         raise SpecError(problems)
     return loaded
 
 
-def _load_spec_parts(path: Path | str, root: Path | None) -> tuple[LoadedSpec, list[Problem]]:
-    """The spec's merged source and, when valid, its model (``spec`` None otherwise), with
+def _load_spec_parts(path: Path | str, root: Path | None
+                     ) -> tuple[Layered, Path, LoadedSpec | None, list[Problem]]:
+    """The spec's merged source, the project root, the loaded spec (None when invalid) and
     the problems found. Raises :class:`SpecError` only when the spec file itself (or a
-    parent) cannot be read or parsed as YAML."""
+    parent) cannot be read or is not a YAML mapping."""
     path = Path(path)
     root = (root or find_project_root(path)).resolve()
     layered, files = _load_layered(path, root, chain=[])
@@ -195,12 +196,12 @@ def _load_spec_parts(path: Path | str, root: Path | None) -> tuple[LoadedSpec, l
             shared = merge(shared, layer(doc))
         shared.main = main
         layered = merge(shared, layered)
-    spec = None
     try:
         spec = parse_model(layered, Spec)
     except SpecError as exc:
-        problems.extend(exc.problems)
-    return LoadedSpec(spec=spec, path=path.resolve(), root=root, source=layered, files=files), problems
+        return layered, root, None, problems + exc.problems
+    return layered, root, LoadedSpec(spec=spec, path=path.resolve(), root=root, source=layered,
+                                     files=files), problems
 
 
 def load_project(path: Path | str, *, root: Path | None = None) -> tuple[LoadedSpec, KnowledgeBase]:
@@ -208,15 +209,13 @@ def load_project(path: Path | str, *, root: Path | None = None) -> tuple[LoadedS
     :class:`SpecError`: when the spec is invalid, the knowledge-base files its
     ``knowledge_base`` key names are still read and checked, so that one run lists them all.
     """
-    loaded, problems = _load_spec_parts(path, root)
-    written = loaded.source.data.get("knowledge_base")
-    if loaded.spec is not None:
-        written = loaded.spec.knowledge_base
+    source, root, loaded, problems = _load_spec_parts(path, root)
+    written = loaded.spec.knowledge_base if loaded else source.data.get("knowledge_base")
     kb = KnowledgeBase()
     if isinstance(written, list):
-        kb, kb_problems = _load_kb_files(written, loaded.source, loaded.root)
+        kb, kb_problems = _load_kb_files(written, source, root)
         problems += kb_problems
-    if problems or loaded.spec is None:
+    if problems or loaded is None:
         raise SpecError(problems)
     return loaded, kb
 

@@ -26,6 +26,7 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, KeepToget
                                 Table, TableStyle)
 from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.flowables import Flowable, HRFlowable
+from reportlab.platypus.doctemplate import IndexingFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 from reportlab.pdfgen.canvas import Canvas
 
@@ -73,28 +74,32 @@ class _EndOfStory(Flowable):
         pass
 
 
-def _numbered_canvas(state: "_State") -> type[Canvas]:
-    """A canvas class that defers page furniture until the page count is known."""
+class _PageCounter(IndexingFlowable):
+    """Makes multiBuild lay the story out again until the page total is stable, so that
+    "Page X of Y" can be drawn with the total of the previous pass. (A canvas that defers
+    showPage would break bookmarks: every link would point at page 1.)"""
 
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._saved_pages: list[dict] = []
+    _briefgen_role = "Artifact"
 
-        def showPage(self):
-            self._saved_pages.append(dict(self.__dict__))
-            self._startPage()
+    def __init__(self, state: "_State"):
+        super().__init__()
+        self.state = state
+        self._previous = -1
 
-        def save(self):
-            total = len(self._saved_pages)
-            state.pages = total
-            for page in self._saved_pages:
-                self.__dict__.update(page)
-                state.draw_furniture(self, self._pageNumber, total)
-                Canvas.showPage(self)
-            Canvas.save(self)
+    def beforeBuild(self):
+        self._previous = self.state.total
 
-    return NumberedCanvas
+    def afterBuild(self):
+        self.state.total = self.state.pages
+
+    def isSatisfied(self):
+        return self.state.total == self._previous
+
+    def wrap(self, aw, ah):
+        return (0, 0)
+
+    def draw(self):
+        pass
 
 
 @dataclass
@@ -108,6 +113,7 @@ class _State:
     styles: dict
     page_size: tuple[float, float]
     pages: int = 0
+    total: int = 0
     source_numbers: dict[str, int] = field(default_factory=dict)
     section_pages: dict[str, list[int]] = field(default_factory=dict)
     outline: list[tuple[int, str]] = field(default_factory=list)
@@ -116,6 +122,11 @@ class _State:
     current_section: str | None = None
 
     # ------------------------------------------------------------ furniture
+    def on_page(self, canv: Canvas, doc) -> None:
+        """PageTemplate callback: furniture with the page total of the previous pass."""
+        self.pages = doc.page
+        self.draw_furniture(canv, doc.page, self.total or doc.page)
+
     def draw_furniture(self, canv: Canvas, page: int, total: int) -> None:
         """Header and footer: TLP banners (TLP 2.0: right-justified, coloured on black,
         12 pt), running title, desk and date, and "Page X of Y"."""
@@ -445,11 +456,12 @@ def assemble(briefing: Briefing, texts: Texts, *, banner: TLP, theme: Any, fonts
                creator="briefgen", invariant=1, lang=meta.language, initialFontName=fonts.regular)
     frame = Frame(m.left, m.bottom, page_size[0] - m.left - m.right, page_size[1] - m.top - m.bottom,
                   id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate("cover", [frame]), PageTemplate("body", [frame])])
+    doc.addPageTemplates([PageTemplate("cover", [frame], onPage=state.on_page),
+                          PageTemplate("body", [frame], onPage=state.on_page)])
     builder = _Builder(briefing, texts, state, lambda chart: slot_factory(chart, placement_log))
-    story = builder.story()
+    story = [_PageCounter(state)] + builder.story()
     try:
-        doc.multiBuild(story, canvasmaker=_numbered_canvas(state), maxPasses=6)
+        doc.multiBuild(story, maxPasses=8)
     except LayoutError as exc:
         raise RenderError(f"content does not fit on a page: {exc}. Frame is "
                           f"{frame._width:.0f} x {frame._height:.0f} pt; shorten or split that item.") from None

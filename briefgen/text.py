@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
-from pydantic import BaseModel
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from pydantic import BaseModel
 
 from . import fmt
 from .errors import (BriefgenError, Problem, SpecError, TemplateError, TemplateSecurityError,

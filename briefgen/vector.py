@@ -99,9 +99,6 @@ class ChartSlot(Flowable):
     a tagged-PDF stage. Drawing records a Placement in ``registry`` and paints nothing.
     """
 
-    _fixedWidth = 1
-    _fixedHeight = 1
-
     def __init__(self, key: str, width_pt: float, height_pt: float, registry: PlacementLog,
                  alt: str = "", h_align: str = "CENTER") -> None:
         super().__init__()

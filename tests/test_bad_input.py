@@ -254,3 +254,14 @@ def test_cli_schema_writes_json_schemas(tmp_path) -> None:
     assert spec.get("additionalProperties") is False
     assert {"entities", "sources", "claims", "relations"} == set(kb["properties"])
     assert (tmp_path / "audiences.schema.json").is_file()
+
+
+def test_cli_build_stops_at_a_template_error(tmp_path, monkeypatch) -> None:
+    """A sandbox escape fails the build (exit 2) before anything is drawn or written."""
+    install("template-sandbox-escape", tmp_path, monkeypatch)
+    out = tmp_path / "out"
+    result = cli("build", "spec.yaml", "--audience", "analyst", "--out", str(out))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert "spec.yaml:15" in result.output and "sandbox" in result.output
+    assert not out.exists() or not any(out.iterdir())

@@ -324,3 +324,25 @@ def test_same_bytes_in_a_fresh_process_and_no_pyplot(style, seed) -> None:
     assert out.returncode == 0, out.stderr
     here = hashlib.sha256(render_pdf(ASCII_CHARTS["network"](), style)).hexdigest()
     assert out.stdout.strip() == here
+
+
+def test_threads_get_the_same_bytes_as_one_at_a_time(style) -> None:
+    """rcParams are global: RENDER_LOCK serialises drawing, so threads are safe."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    made = [bar_chart(title=f"Revenue {i}") for i in range(3)] + [line_chart(), timeline_chart(n=3)]
+    alone = [render_pdf(c, style) for c in made]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda c: render_pdf(c, style), made))
+    assert together == alone
+
+
+def test_table_cells_wrap_inside_their_columns(style) -> None:
+    long = "Claim " + "word " * 40
+    c = chart("table", "Long cells", TableData(("Claim", "Source"), ((long, "S1"), (long, "S2"))))
+    fig = draw(c, style)
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    for cell in fig.axes[0].tables[0].get_celld().values():
+        text = cell.get_text()
+        assert text.get_window_extent(renderer).x1 <= cell.get_window_extent(renderer).x1 + 0.5

@@ -16,8 +16,11 @@ functions concurrently but charts are produced one at a time; use processes for
 parallel rendering.
 
 Errors: :class:`briefgen.errors.RenderError` for an unknown kind (with a did-you-mean),
-data that does not fit the kind, a missing font file, or any failure inside matplotlib
-(the message names the chart id, kind and size in inches).
+data that does not fit the kind, labels that cannot fit the chart's size (the message
+says what height would do), a missing font file, or any failure inside matplotlib (the
+message names the chart id, kind and size in inches);
+:class:`briefgen.errors.FontCoverageError` (a RenderError) when no font of the style has
+a glyph for a character of the chart's text, instead of drawing a box.
 """
 
 from __future__ import annotations
@@ -125,7 +128,8 @@ def draw(chart: "ResolvedChart", style: ChartStyle | None = None) -> Figure:
 
     Text properties are fixed when drawn, so the figure can be saved later; saving under
     the style's rcParams (as :func:`render_pdf` does) is still recommended.
-    Raises RenderError (unknown kind, bad data, missing font, matplotlib failure).
+    Raises RenderError (unknown kind, bad data, labels that do not fit, missing font,
+    matplotlib failure) or FontCoverageError.
     """
     style = style or ChartStyle()
     with RENDER_LOCK, matplotlib.rc_context(rc_params(style)):
@@ -137,7 +141,7 @@ def render_pdf(chart: "ResolvedChart", style: ChartStyle | None = None) -> bytes
 
     Fonts are embedded as TrueType (Type 42) subsets, so text is selectable and
     extractable; no raster images are produced. The figure is dropped afterwards.
-    Raises RenderError.
+    Raises RenderError or FontCoverageError, as :func:`draw`.
     """
     style = style or ChartStyle()
     with RENDER_LOCK, matplotlib.rc_context(rc_params(style)):

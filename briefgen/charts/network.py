@@ -194,7 +194,7 @@ def _shelves(groups: list[list], weights: list[float], area_w: float, area_h: fl
         for j, row in enumerate(rows):
             for gi in row:
                 aspect = (weights[gi] / tot[j] * area_w) / (area_h / r)
-                want = 0.5 if singles and gi == len(groups) - 1 else 1.8
+                want = 1.0 if singles and gi == len(groups) - 1 else 1.8
                 score += weights[gi] * abs(math.log(aspect / want))
         if best_score is None or score < best_score - 1e-9:
             best, best_score = [sorted(row) for row in rows], score
@@ -242,8 +242,11 @@ def _layout(node_ids: list[str], edges: list[tuple[str, str, str]], area_w: floa
         x = 0.0
         for gi in row:
             comp, width = groups[gi], weights[gi] / total
-            if singles and gi == len(groups) - 1:
-                local = {n: (0.5, 1 - (k + 0.5) / len(comp)) for k, n in enumerate(comp)}
+            if singles and gi == len(groups) - 1:  # unrelated entities: a grid
+                cols = max(1, round((len(comp) * width * area_w / (slot_h * area_h) / 3) ** 0.5))
+                rows_n = -(-len(comp) // cols)
+                local = {n: ((k % cols + 0.5) / cols, 1 - (k // cols + 0.5) / rows_n)
+                         for k, n in enumerate(comp)}
             else:
                 local = _component_layout(adj, comp, sizes, width * area_w * (1 - 2 * margin),
                                           slot_h * area_h * (1 - 2 * margin))

@@ -49,6 +49,19 @@ def _widths(fig, cells: list[list[str]], size: float, area_w: float) -> list[flo
     return [f + (extra * x / sum(want) if sum(want) else 0) for f, x in zip(fixed, want)]
 
 
+def _fit(fig, text: str, width_in: float, size: float, bold: bool = False) -> str:
+    """``text`` wrapped so that its widest line, measured, fits ``width_in`` inches."""
+    if not text:
+        return ""
+    weight = "bold" if bold else "normal"
+    chars = max(int(width_in * 72 / (size * 0.5)), 4)
+    while True:
+        out = wrap(text, chars)
+        if chars <= 4 or text_size_in(fig, out, size, fontweight=weight, linespacing=1.1)[0] <= width_in:
+            return out
+        chars = max(4, chars - max(1, chars // 12))
+
+
 @register("table", describe=_describe)
 def draw_table(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     from matplotlib.table import Table
@@ -73,8 +86,8 @@ def draw_table(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None
     size, chosen, need = style.font_size, None, 0.0
     while size >= 6.0 - 1e-9:
         widths = _widths(fig, cells, size, area_w)
-        wrapped = [[wrap(text, max(int((w - 2 * CELL_PAD) * 72 / (size * 0.52)), 4)) if text else ""
-                    for text, w in zip(row, widths)] for row in cells]
+        wrapped = [[_fit(fig, text, w - 2 * CELL_PAD, size, bold=(r == 0))
+                    for text, w in zip(row, widths)] for r, row in enumerate(cells)]
         heights = []
         for r, row in enumerate(wrapped):
             h = max(text_size_in(fig, t or " ", size, linespacing=1.1,

@@ -337,6 +337,7 @@ def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> N
     for x, span, text in scale.labels(fig, size):
         label_w = text_size_in(fig, text, size)[0]
         cx = _year_label_x(x, span, label_w, crossings)
+        cx = min(max(cx, label_w / 2 + 0.02), area_w - label_w / 2 - 0.02)  # inside the figure
         ax.text(cx, axis_y - 0.06, text, ha="center", va="top", fontsize=size,
                 color="#555555", zorder=2,
                 bbox=dict(boxstyle="square,pad=0.05", facecolor=style.background,
