@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from .errors import KeyPath, Problem, SpecError, did_you_mean
-from .load import KnowledgeBase, LoadedSpec, _origin_dir
+from .load import KnowledgeBase, LoadedSpec, origin_dir
 from .models import Section, Selector
 
 
@@ -137,6 +137,17 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
                     _check_selector(problems, src, ckey + ("select",), chart.select, kb)
                 for k, eid in enumerate(chart.entities):
                     _ref(problems, src, ckey + ("entities", k), "entity", eid, kb.entities)
+            for j, image in enumerate(sec.images):
+                ikey = key + ("images", j)
+                if image.id in chart_ids:
+                    problems.append(src.problem(ikey + ("id",), f"duplicate figure id {image.id!r}",
+                                                code="duplicate-id"))
+                chart_ids[image.id] = ikey
+                try:
+                    resolve_inside(image.path, base=origin_dir(src, ikey + ("path",)), root=loaded.root, doc=src,
+                                   key=ikey + ("path",), what="image file")
+                except SpecError as exc:
+                    problems.extend(exc.problems)
             if sec.kind == "key_judgments":
                 _check_judgments(problems, src, key, sec, kb)
             _check_template(problems, loaded, key + ("template",), sec.template, sec.template_file,
@@ -247,7 +258,7 @@ def _check_chart_data(problems: list[Problem], loaded: LoadedSpec, key: KeyPath,
         problems.append(src.problem(key + ("csv",), f"a {chart.kind} chart cannot take CSV data",
                                     expected="kind bar, line or table", code="chart-data"))
     try:
-        path = resolve_inside(chart.csv, base=_origin_dir(src, key + ("csv",)), root=loaded.root, doc=src,
+        path = resolve_inside(chart.csv, base=origin_dir(src, key + ("csv",)), root=loaded.root, doc=src,
                               key=key + ("csv",), what="CSV file")
     except SpecError as exc:
         problems.extend(exc.problems)
@@ -332,7 +343,7 @@ def _check_themes(loaded: LoadedSpec) -> list[Problem]:
     seen: set = set()
     for key, value in written:
         try:
-            path = resolve_inside(value, base=_origin_dir(src, key), root=loaded.root, doc=src, key=key,
+            path = resolve_inside(value, base=origin_dir(src, key), root=loaded.root, doc=src, key=key,
                                   what="theme file")
             if path in seen:
                 continue

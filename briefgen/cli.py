@@ -58,10 +58,11 @@ def _fail(exc: BriefgenError) -> None:
 def validate(spec: Path = SpecArg,
              strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors.")) -> None:
     """Check a spec and its knowledge base without rendering anything."""
-    from .pipeline import prepare
+    from .pipeline import check_templates, prepare
 
     try:
         prepared = prepare(spec, strict=strict)
+        check_templates(prepared)
     except BriefgenError as exc:
         _fail(exc)
         return

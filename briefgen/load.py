@@ -179,7 +179,7 @@ def _load_spec_parts(path: Path | str, root: Path | None
             if not isinstance(written, str):
                 continue  # reported by the schema (audience_files: list of paths)
             try:
-                target = resolve_inside(written, base=_origin_dir(layered, ("audience_files", i)),
+                target = resolve_inside(written, base=origin_dir(layered, ("audience_files", i)),
                                         root=root, doc=layered, key=("audience_files", i),
                                         what="audience file")
                 doc = yamlsrc.load(target)
@@ -220,7 +220,9 @@ def load_project(path: Path | str, *, root: Path | None = None) -> tuple[LoadedS
     return loaded, kb
 
 
-def _origin_dir(layered: Layered, key: KeyPath) -> Path:
+def origin_dir(layered: Layered, key: KeyPath) -> Path:
+    """The folder of the file that wrote ``key``: paths are relative to it (under
+    ``extends``, a parent's paths stay relative to the parent)."""
     doc = layered.origin.get(key, (layered.main, key))[0]
     return doc.path.resolve().parent
 
@@ -287,7 +289,7 @@ def _load_kb_files(written_paths: list, source: Layered, root: Path) -> tuple[Kn
             continue
         key = ("knowledge_base", i)
         try:
-            target = resolve_inside(written, base=_origin_dir(source, key), root=root,
+            target = resolve_inside(written, base=origin_dir(source, key), root=root,
                                     doc=source, key=key, what="knowledge-base file or folder",
                                     allow_dir=True)
             paths = (sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml"))
@@ -305,7 +307,7 @@ def _load_kb_files(written_paths: list, source: Layered, root: Path) -> tuple[Kn
             try:
                 # a file of a folder may be a symlink leaving the project: name it as written
                 shown = f"{written.rstrip('/')}/{p.name}" if p.parent == target else written
-                resolve_inside(shown, base=_origin_dir(source, key), root=root,
+                resolve_inside(shown, base=origin_dir(source, key), root=root,
                                doc=source, key=key, what="knowledge-base file")
                 doc = yamlsrc.load(p)
                 part = parse_model(doc, KnowledgeBaseFile)

@@ -205,6 +205,19 @@ class ChartSpec(Model):
     height: float = Field(3.2, gt=0, le=20, description="Height in inches.")
 
 
+class ImageSpec(Model):
+    """A figure from an image file (map, photograph, scanned document)."""
+
+    id: Id = Field(description="Figure id, for cross-references.")
+    path: str = Field(description="PNG or JPEG file, relative to the spec; must stay inside the project.")
+    title: str = Field(description="Figure title printed in the caption.")
+    caption: str | None = Field(None, description="Caption text after the title.")
+    source: str = Field(description="Source line printed under the figure, e.g. 'Source: ...'.")
+    alt: str = Field(description="Alternative text describing the image.")
+    width: float = Field(6.5, gt=0, le=20, description="Width in inches; scaled down to fit the frame (never up).")
+    tlp: TLPField = Field(TLP.CLEAR, description="Marking of the image; withheld from audiences below it.")
+
+
 SectionKind = Literal["text", "key_judgments", "profiles", "chart", "claims_table", "endnotes"]
 
 
@@ -219,6 +232,7 @@ class Section(Model):
     select: Selector | None = Field(None, description="Claims for key_judgments and claims_table.")
     entities: list[Id] = Field(default_factory=list, description="profiles: entity ids in order.")
     charts: list[ChartSpec] = Field(default_factory=list, description="chart: the figures of the section.")
+    images: list[ImageSpec] = Field(default_factory=list, description="Figures from image files, laid out after the charts.")
     tlp: TLPField = Field(TLP.CLEAR, description="Marking of the section itself; withheld from audiences below it.")
     priority: int | None = Field(None, description="Page budget: higher is kept longer; sections without priority are never dropped.")
     subsections: list["Section"] = Field(default_factory=list, description="Nested sections (outline level 2).")

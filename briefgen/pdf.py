@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.units import inch
-from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, KeepTogether,
+from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, Image, KeepTogether,
                                 NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer,
                                 Table, TableStyle)
 from reportlab.platypus.doctemplate import LayoutError
@@ -120,6 +120,7 @@ class _State:
     shown_claims: list[str] = field(default_factory=list)
     shown_entities: list[str] = field(default_factory=list)
     current_section: str | None = None
+    frame_size: tuple[float, float] = (0.0, 0.0)
 
     # ------------------------------------------------------------ furniture
     def on_page(self, canv: Canvas, doc) -> None:
@@ -184,7 +185,7 @@ class _State:
         return f"<super>{marks}</super>" if marks else ""
 
     def ref(self, figure_id: str) -> str:
-        number = next(c.number for c in self.briefing.charts() if c.id == figure_id)
+        number = self.briefing.figure_numbers()[figure_id]
         return f'<a href="#figure-{figure_id}" color="{self.theme.colors.link}">Figure {number}</a>'
 
 
@@ -268,7 +269,17 @@ class _Builder:
 
     def cover(self) -> list[Flowable]:
         b, meta = self.b, self.b.meta
-        out: list[Flowable] = [Spacer(1, 1.3 * inch)]
+        out: list[Flowable] = []
+        logo = self.st.theme.logo
+        if logo is not None:
+            from reportlab.lib.utils import ImageReader
+
+            px_w, px_h = ImageReader(str(logo.path)).getSize()
+            picture = Image(str(logo.path), width=logo.width, height=logo.width * px_h / px_w, hAlign="LEFT")
+            picture._briefgen_role = "Artifact"
+            out += [picture, Spacer(1, 0.6 * inch)]
+        else:
+            out.append(Spacer(1, 1.3 * inch))
         out.append(self.para(plain(b.title), "title", "cover title"))
         if meta.subtitle:
             out.append(self.para(plain(meta.subtitle), "subtitle", "cover subtitle"))
@@ -319,6 +330,8 @@ class _Builder:
             out.append(self.claims_table(rs))
         elif kind == "endnotes":
             out.append(_EndnotesHere())
+        for image in rs.images:
+            out += self.image_figure(image)
         for sub in rs.subsections:
             out += self.section(sub)
         return out
@@ -373,6 +386,30 @@ class _Builder:
         parts = [slot, Spacer(1, 4), self.para(caption, "caption", f"figure {chart.id!r} caption"),
                  self.para(plain(chart.source_line), "source_line", f"figure {chart.id!r} source line")]
         return _chain(parts)
+
+    def image_figure(self, image) -> list[Flowable]:
+        """An image file as a numbered figure, scaled down (never up) to fit the frame."""
+        spec = image.spec
+        frame_w, frame_h = self.st.frame_size
+        try:
+            from reportlab.lib.utils import ImageReader
+
+            px_w, px_h = ImageReader(str(image.path)).getSize()
+        except Exception as exc:
+            raise RenderError(f"figure {spec.id!r}: cannot read image {spec.path!r}: {exc}") from None
+        width = min(spec.width * 72, frame_w)
+        height = width * px_h / px_w
+        room = frame_h * 0.8  # leave room for the caption and source line on the same page
+        if height > room:
+            width, height = width * room / height, room
+        picture = Image(str(image.path), width=width, height=height)
+        picture._briefgen_role = "Figure"
+        picture._briefgen_alt = spec.alt
+        caption = f'<a name="figure-{spec.id}"/><b>Figure {image.number}.</b> {plain(spec.title)}'
+        if spec.caption:
+            caption += " — " + to_markup(spec.caption, link_colour=self.st.theme.colors.link)
+        return _chain([picture, Spacer(1, 4), self.para(caption, "caption", f"figure {spec.id!r} caption"),
+                       self.para(plain(spec.source), "source_line", f"figure {spec.id!r} source line")])
 
     def claims_table(self, rs: ResolvedSection) -> Flowable:
         st = self.st
@@ -458,6 +495,7 @@ def assemble(briefing: Briefing, texts: Texts, *, banner: TLP, theme: Any, fonts
                   id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("cover", [frame], onPage=state.on_page),
                           PageTemplate("body", [frame], onPage=state.on_page)])
+    state.frame_size = (frame._width, frame._height)
     builder = _Builder(briefing, texts, state, lambda chart: slot_factory(chart, placement_log))
     story = [_PageCounter(state)] + builder.story()
     try:

@@ -17,7 +17,7 @@ from typing import Any
 
 from .checks import check
 from .errors import PageBudgetError, Problem, SpecError
-from .load import KnowledgeBase, LoadedSpec, load_kb, load_spec
+from .load import KnowledgeBase, LoadedSpec, load_project
 from .output import atomic_write, manifest_bytes, output_paths, sha256
 from .resolved import Briefing
 from .select import audience_names, resolve
@@ -64,15 +64,23 @@ class BuildResult:
 def prepare(spec_path: Path | str, *, strict: bool = False, root: Path | None = None) -> Prepared:
     """Load and validate; raise :class:`SpecError` with every error (and, under ``strict``,
     every warning too)."""
-    loaded = load_spec(spec_path, root=root)
-    kb = load_kb(loaded)
+    loaded, kb = load_project(spec_path, root=root)
     problems = check(loaded, kb)
-    errors = [p for p in problems if p.severity == "error" or strict]
-    if errors:
-        if strict:
-            errors = [Problem(**{**p.__dict__, "severity": "error"}) for p in errors]
-        raise SpecError(errors)
+    if strict:
+        problems = [Problem(**{**p.__dict__, "severity": "error"}) for p in problems]
+    if any(p.severity == "error" for p in problems):
+        raise SpecError(problems)  # warnings too: one run shows everything
     return Prepared(loaded, kb, [p for p in problems if p.severity == "warning"])
+
+
+def check_templates(prepared: Prepared) -> None:
+    """Resolve every audience and render its templates (no drawing): finds withheld claims,
+    undefined names and missing fields before any build. Raises :class:`TemplateError`."""
+    from .text import render_texts
+
+    for name in audience_names(prepared.loaded.spec):
+        briefing = resolve(prepared.loaded, prepared.kb, name)
+        render_texts(prepared.loaded, prepared.kb, briefing)
 
 
 def validate(spec_path: Path | str, *, strict: bool = False) -> list[Problem]:

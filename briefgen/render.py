@@ -73,7 +73,9 @@ def render_variant(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing, op
         from .paths import resolve_inside
 
         key = (("audiences", briefing.audience_name, "theme") if briefing.audience.theme else ("theme",))
-        theme_path = resolve_inside(theme_written, base=loaded.path.parent, root=loaded.root,
+        from .load import origin_dir
+
+        theme_path = resolve_inside(theme_written, base=origin_dir(loaded.source, key), root=loaded.root,
                                     doc=loaded.source, key=key, what="theme file")
     theme = theme_mod.load_theme(theme_path, loaded.root)
     fonts = fonts_mod.load_fontset(theme)

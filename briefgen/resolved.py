@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import Audience, BriefingMeta, ChartSpec, Claim, Entity, Relation, Section, Source
+from pathlib import Path
+
+from .models import Audience, BriefingMeta, ChartSpec, Claim, Entity, ImageSpec, Relation, Section, Source
 from .tlp import TLP
 from .vocab import PartialDate
 
@@ -99,6 +101,19 @@ class ResolvedChart:
         return self.spec.title
 
 
+@dataclass(frozen=True)
+class ResolvedImage:
+    """An image figure: its spec, the checked absolute ``path`` and its figure ``number``."""
+
+    spec: ImageSpec
+    path: Path
+    number: int
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
 # --------------------------------------------------------------------------- briefing
 @dataclass(frozen=True)
 class Withheld:
@@ -119,6 +134,7 @@ class ResolvedSection:
     claims: tuple[Claim, ...] = ()
     entities: tuple[Entity, ...] = ()
     charts: tuple[ResolvedChart, ...] = ()
+    images: tuple[ResolvedImage, ...] = ()
     subsections: tuple["ResolvedSection", ...] = ()
 
     @property
@@ -171,3 +187,7 @@ class Briefing:
     def charts(self) -> list[ResolvedChart]:
         """Every chart in reading order."""
         return [c for s in self.all_sections() for c in s.charts]
+
+    def figure_numbers(self) -> dict[str, int]:
+        """Figure number of every chart and image, by id."""
+        return {f.id: f.number for s in self.all_sections() for f in (*s.charts, *s.images)}

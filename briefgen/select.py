@@ -20,7 +20,7 @@ from typing import Iterable, Mapping
 from .errors import Problem, SpecError, did_you_mean
 from .load import KnowledgeBase, LoadedSpec
 from .models import Audience, ChartSpec, Claim, Section, Selector
-from .resolved import (BarData, Briefing, LineData, NetworkData, ResolvedChart, ResolvedSection,
+from .resolved import (BarData, Briefing, LineData, NetworkData, ResolvedChart, ResolvedImage, ResolvedSection,
                        TableData, TimelineData, TimelineEvent, Withheld)
 from .tlp import TLP, may_see
 from .vocab import PartialDate
@@ -195,13 +195,30 @@ def _resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx:
             continue
         ctx.figure_number += 1
         charts.append(_resolve_chart(chart, ctx, ctx.figure_number))
+    images = []
+    for j, image in enumerate(sec.images):
+        if not may_see(ceiling, image.tlp):
+            withheld.append(Withheld("image", image.id, f"marked {image.tlp.value}, above the audience's ceiling {ceiling.value}", image.tlp.value))
+            continue
+        ctx.figure_number += 1
+        images.append(ResolvedImage(image, _image_path(image, ctx), ctx.figure_number))
     subs = []
     for sub in sec.subsections:
         r = _resolve_section(sub, level + 1, aud, ceiling, ctx, withheld)
         if r is not None:
             subs.append(r)
     return ResolvedSection(section=sec, level=level, claims=tuple(claims), entities=entities,
-                           charts=tuple(charts), subsections=tuple(subs))
+                           charts=tuple(charts), images=tuple(images), subsections=tuple(subs))
+
+
+def _image_path(image, ctx: _Context):
+    from .paths import resolve_inside
+
+    key = _figure_key(ctx.loaded.spec.sections, image.id, "images") or ("sections",)
+    from .load import origin_dir
+
+    return resolve_inside(image.path, base=origin_dir(ctx.loaded.source, key + ("path",)), root=ctx.loaded.root,
+                          doc=ctx.loaded.source, key=key + ("path",), what="image file")
 
 
 def _strongest(claims: list[Claim], n: int) -> list[Claim]:
@@ -262,11 +279,15 @@ def _chart_problem(ctx: _Context, chart: ChartSpec, message: str, **kw) -> Probl
 
 
 def _chart_key(sections, chart_id, base=("sections",)):
+    return _figure_key(sections, chart_id, "charts", base)
+
+
+def _figure_key(sections, figure_id, field, base=("sections",)):
     for i, sec in enumerate(sections):
-        for j, ch in enumerate(sec.charts):
-            if ch.id == chart_id:
-                return base + (i, "charts", j)
-        found = _chart_key(sec.subsections, chart_id, base + (i, "subsections"))
+        for j, fig in enumerate(getattr(sec, field)):
+            if fig.id == figure_id:
+                return base + (i, field, j)
+        found = _figure_key(sec.subsections, figure_id, field, base + (i, "subsections"))
         if found:
             return found
     return None

@@ -22,6 +22,7 @@ citation tokens, turned into ReportLab markup by :mod:`briefgen.inline`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -122,9 +123,27 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+MAX_TEMPLATE_SIZE = 1_000_000
+"""Largest string or list a template may build with ``*``, and the largest ``**`` result
+(in digits): ``{{ 'x' * 10**10 }}`` is refused instead of exhausting memory."""
+
+
 class _Environment(SandboxedEnvironment):
     """The sandbox, plus: an optional field of a knowledge-base item that is not set (None)
-    is an :class:`_Unset` undefined, so it cannot print as ``None`` or as nothing."""
+    is an :class:`_Unset` undefined, so it cannot print as ``None`` or as nothing; and
+    ``*`` / ``**`` are bounded by :data:`MAX_TEMPLATE_SIZE`."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(left, (int, float)) and isinstance(right, (int, float)):
+            if abs(left) > 1 and right > 0 and right * math.log10(abs(left)) > 100:
+                raise SecurityError(f"{left!r} ** {right!r} is too large for a template")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_TEMPLATE_SIZE:
+                    raise SecurityError(f"repeating a {type(seq).__name__} {n} times is too large for a template")
+        return super().call_binop(context, operator, left, right)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Also refuse pydantic's machinery (``model_copy``, ``model_validate`` ...) on
@@ -179,8 +198,7 @@ class Renderer:
         self.env = make_environment()
         self.used: set[tuple[str, str]] = set()
         """(kind, id) of every claim, entity and source a template printed or cited."""
-        self.figure_numbers = figure_numbers if figure_numbers is not None else {
-            c.id: c.number for c in briefing.charts()}
+        self.figure_numbers = figure_numbers if figure_numbers is not None else briefing.figure_numbers()
         self.env.globals.update(
             claim=self._claim, entity=self._entity, source=self._source, visible=self._visible,
             cite=self._cite, ref=self._ref, briefing=briefing.meta,
@@ -280,14 +298,14 @@ def template_source(loaded: LoadedSpec, key: tuple, text: str | None, file: str 
 
     Template files are resolved inside the project (see :mod:`briefgen.paths`).
     """
-    from .load import _origin_dir
+    from .load import origin_dir
     from .paths import resolve_inside
     from .yamlsrc import display_path
 
     if file is not None:
         file_key = key[:-1] + ("template_file",)
         # relative to the spec file that wrote it (a parent spec's own folder under 'extends')
-        path = resolve_inside(file, base=_origin_dir(loaded.source, file_key), root=loaded.root,
+        path = resolve_inside(file, base=origin_dir(loaded.source, file_key), root=loaded.root,
                               doc=loaded.source, key=file_key, what="template file")
         try:
             body = path.read_bytes().decode("utf-8-sig")

@@ -210,8 +210,12 @@ def test_cli_validate_never_shows_a_traceback(name: str, tmp_path, monkeypatch) 
         repr(result.exception)
     errors = [p for p in exp["problems"] if p.get("severity", "error") == "error"
               or exp["options"].get("strict")]
-    at_validate = not (exp["options"].get("audience") or exp["options"].get("render"))
-    if errors and at_validate:
+    at_validate = not exp["options"].get("audience")
+    template_error = exp.get("error") if exp["options"].get("render") else None
+    if template_error:  # validate renders every audience's templates too
+        assert result.exit_code == 2, result.output
+        assert f"{template_error['file']}:{template_error['line']}" in result.output, result.output
+    elif errors and at_validate:
         assert result.exit_code == 2, result.output
         first = errors[0]
         where = f"{first['file']}:{first['line']}" if first["line"] else first["file"]
