@@ -21,6 +21,7 @@ from typing import Any, Iterable
 from .errors import KeyPath, Problem, SpecError, did_you_mean
 from .load import KnowledgeBase, LoadedSpec, origin_dir
 from .models import Section, Selector
+from .paths import resolve_inside
 
 
 def check(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:

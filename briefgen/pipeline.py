@@ -18,7 +18,7 @@ from typing import Any
 from .checks import check
 from .errors import PageBudgetError, Problem, SpecError
 from .load import KnowledgeBase, LoadedSpec, load_project
-from .output import atomic_write, manifest_bytes, output_paths, sha256
+from .output import atomic_write_many, manifest_bytes, output_paths, sha256
 from .resolved import Briefing
 from .select import audience_names, resolve
 
@@ -123,8 +123,7 @@ def build_prepared(prepared: Prepared, audience: str | None, options: BuildOptio
     digest = sha256(variant.pdf)
     manifest = _manifest(prepared, briefing, variant, digest, dropped)
     if options.write:
-        atomic_write(paths["pdf"], variant.pdf)
-        atomic_write(paths["manifest"], manifest_bytes(manifest))
+        atomic_write_many({paths["pdf"]: variant.pdf, paths["manifest"]: manifest_bytes(manifest)})
     return BuildResult(
         briefing_id=briefing.meta.id, audience=briefing.audience_name, pdf_path=paths["pdf"],
         manifest_path=paths["manifest"], pages=variant.pages, size=len(variant.pdf),
