@@ -13,7 +13,9 @@ def contained(briefing: Briefing, texts: Texts) -> dict[tuple[str, str], TLP]:
 
     Counts sections, claims shown in key judgments, tables and charts, claims, entities and
     sources that templates printed or cited, the sources of every shown claim (they become
-    endnotes), profiled entities, and the entities and relations a network chart draws.
+    endnotes), the entities every shown claim is about (its text names them: that is why
+    ``select`` withholds a claim about a withheld entity), profiled entities, the entities
+    and relations a network chart draws, and image figures.
     """
     b = briefing
     items: dict[tuple[str, str], TLP] = {}
@@ -23,6 +25,8 @@ def contained(briefing: Briefing, texts: Texts) -> dict[tuple[str, str], TLP]:
         claim_ids.update(c.id for c in rs.claims)
         for e in rs.entities:
             items[("entity", e.id)] = e.tlp
+        for image in rs.images:
+            items[("image", image.id)] = image.spec.tlp
         for chart in rs.charts:
             claim_ids.update(chart.claim_ids)
             if chart.kind == "network":
@@ -44,6 +48,8 @@ def contained(briefing: Briefing, texts: Texts) -> dict[tuple[str, str], TLP]:
         for sid in claim.sources:
             if sid in b.sources:
                 items[("source", sid)] = b.sources[sid].tlp
+        for eid in claim.about:  # all visible: select withholds claims about hidden entities
+            items[("entity", eid)] = b.entities[eid].tlp
     return items
 
 

@@ -161,10 +161,10 @@ class Relation(Model):
 class KnowledgeBaseFile(Model):
     """One YAML file of the knowledge base; any of the four lists may be present."""
 
-    entities: list[Entity] = Field(default_factory=list)
-    sources: list[Source] = Field(default_factory=list)
-    claims: list[Claim] = Field(default_factory=list)
-    relations: list[Relation] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list, description="People, organisations, places, projects.")
+    sources: list[Source] = Field(default_factory=list, description="Documents that claims rest on.")
+    claims: list[Claim] = Field(default_factory=list, description="Sourced statements.")
+    relations: list[Relation] = Field(default_factory=list, description="Links between entities.")
 
 
 # --------------------------------------------------------------------------- spec
@@ -255,9 +255,9 @@ class Distribution(Model):
     """Who receives an audience's briefing by email."""
 
     sender: Recipient | None = Field(None, alias="from", description="From address.")
-    to: list[Recipient] = Field(default_factory=list)
-    cc: list[Recipient] = Field(default_factory=list)
-    bcc: list[Recipient] = Field(default_factory=list)
+    to: list[Recipient] = Field(default_factory=list, description="To recipients.")
+    cc: list[Recipient] = Field(default_factory=list, description="Cc recipients.")
+    bcc: list[Recipient] = Field(default_factory=list, description="Bcc recipients (kept in the .eml, never transmitted as a header).")
     allowed_domains: list[str] = Field(default_factory=list, description="For TLP:AMBER+STRICT and TLP:RED briefings, the only domains that may receive them.")
     subject: str | None = Field(None, description="Jinja2 subject template; the TLP label is always prefixed.")
 
@@ -290,14 +290,14 @@ class BriefingMeta(Model):
     """Title page and metadata of the briefing."""
 
     id: Id = Field(description="Briefing id: the output files are output/<id>--<audience>.pdf.")
-    title: str
-    subtitle: str = ""
+    title: str = Field(description="Briefing title (cover, running header, PDF title).")
+    subtitle: str = Field("", description="Subtitle (cover; PDF subject).")
     date: DateField = Field(description="Briefing date (YYYY-MM-DD); also the PDF's fixed creation date.")
     desk: str = Field(description="Issuing desk.")
     author: str = Field("", description="PDF author metadata (default: the desk).")
     tlp: TLPField = Field(TLP.CLEAR, description="Minimum marking of every variant; the banner shows the most restrictive level of what a variant contains, never lower than this.")
     language: str = Field("en", description="BCP 47 language tag of the text.")
-    keywords: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list, description="PDF keywords metadata.")
 
 
 class Checks(Model):
@@ -310,11 +310,11 @@ class Spec(Model):
     """A briefing spec (``specs/*.yaml``)."""
 
     extends: str | None = Field(None, description="Parent spec file (relative to this one) that this spec overrides.")
-    briefing: BriefingMeta
+    briefing: BriefingMeta = Field(description="Title page, date, desk, marking floor and PDF metadata.")
     knowledge_base: list[str] = Field(description="Knowledge-base YAML files or folders, relative to the spec.")
     theme: str | None = Field(None, description="Theme YAML file relative to the spec (default: the built-in theme).")
     audience_files: list[str] = Field(default_factory=list, description="YAML files of shared audiences, relative to the spec.")
     audiences: dict[Id, Audience] = Field(default_factory=dict, description="Audiences by name.")
     default_audience: Id | None = Field(None, description="Audience built when none is named (default: the first).")
-    sections: list[Section]
-    checks: Checks = Field(default_factory=Checks)
+    sections: list[Section] = Field(description="The sections in reading order.")
+    checks: Checks = Field(default_factory=Checks, description="Options of the analytic checks.")

@@ -8,7 +8,11 @@ what is marked at or below its ceiling) are:
   cited) or when any entity it is about is withheld (its text would name it);
 * a relation is also withheld when an end entity is withheld or none of its supporting
   claims is visible;
-* charts are drawn only from visible claims, entities and relations.
+* charts are drawn only from visible claims, entities and relations;
+* the subsections, charts and images of a withheld section are withheld with it (and
+  listed, so the manifest accounts for every section);
+* a briefing keyword naming a withheld entity (name, alias or id) or the title of a
+  withheld source is left out of this audience's PDF metadata.
 """
 
 from __future__ import annotations
@@ -141,14 +145,36 @@ def resolve(loaded: LoadedSpec, kb: KnowledgeBase, audience: str | None = None,
         resolved = _resolve_section(sec, 1, aud, ceiling, ctx, withheld)
         if resolved is not None:
             sections.append(resolved)
+    meta = _without_hidden_keywords(spec.briefing, kb, entities, sources, withheld)
     return Briefing(
-        meta=spec.briefing, audience_name=name, audience=aud, sections=tuple(sections),
+        meta=meta, audience_name=name, audience=aud, sections=tuple(sections),
         claims=claims, entities=entities, sources=sources, relations=tuple(relations),
         withheld=tuple(withheld),
         hidden_claims=frozenset(kb.claims) - frozenset(claims),
         hidden_entities=frozenset(kb.entities) - frozenset(entities),
         hidden_sources=frozenset(kb.sources) - frozenset(sources),
     )
+
+
+def _without_hidden_keywords(meta, kb: KnowledgeBase, entities: Mapping, sources: Mapping,
+                             withheld: list[Withheld]):
+    """``meta`` without the keywords that name a withheld entity (its id, or its name or an
+    alias within the keyword, case-insensitively) or contain a withheld source's title; each
+    one left out is recorded by position (its text would leak into the manifest)."""
+    hidden = [("entity", e.id, [e.name, *e.aliases]) for e in kb.entities.values() if e.id not in entities]
+    hidden += [("source", s.id, [s.title]) for s in kb.sources.values() if s.id not in sources]
+    if not hidden or not meta.keywords:
+        return meta
+    keep = []
+    for i, keyword in enumerate(meta.keywords):
+        folded = keyword.casefold().strip()
+        hit = next(((kind, ident) for kind, ident, names in hidden
+                    if folded == ident or any(n.strip() and n.casefold().strip() in folded for n in names)), None)
+        if hit is None:
+            keep.append(keyword)
+        else:
+            withheld.append(Withheld("keyword", f"keywords[{i}]", f"it names withheld {hit[0]} {hit[1]!r}"))
+    return meta if len(keep) == len(meta.keywords) else meta.model_copy(update={"keywords": keep})
 
 
 class _Context:
@@ -180,6 +206,7 @@ def _resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx:
         reason = f"marked {sec.tlp.value}, above the audience's ceiling {ceiling.value}"
     if reason:
         withheld.append(Withheld("section", sec.id, reason, sec.tlp.value))
+        _withhold_contents(sec, sec.id, withheld)
         return None
     claims: list[Claim] = []
     if sec.kind in ("key_judgments", "claims_table"):
@@ -209,6 +236,18 @@ def _resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx:
             subs.append(r)
     return ResolvedSection(section=sec, level=level, claims=tuple(claims), entities=entities,
                            charts=tuple(charts), images=tuple(images), subsections=tuple(subs))
+
+
+def _withhold_contents(sec: Section, top: str, withheld: list[Withheld]) -> None:
+    """Record the charts, images and subsections (recursively) of withheld section ``top``."""
+    reason = f"part of section {top!r}, which is withheld"
+    for chart in sec.charts:
+        withheld.append(Withheld("chart", chart.id, reason))
+    for image in sec.images:
+        withheld.append(Withheld("image", image.id, reason, image.tlp.value))
+    for sub in sec.subsections:
+        withheld.append(Withheld("section", sub.id, reason, sub.tlp.value))
+        _withhold_contents(sub, top, withheld)
 
 
 def _image_path(image, ctx: _Context):

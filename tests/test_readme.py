@@ -1,0 +1,24 @@
+"""The README stays true: its key reference is current and its commands exist."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefgen.keydoc import END, START, reference
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_key_reference_is_current():
+    text = README.read_text(encoding="utf-8")
+    current = text.split(START, 1)[1].split(END, 1)[0].strip()
+    assert current == reference().strip(), "run: python -m briefgen.keydoc README.md"
+
+
+def test_readme_opens_with_the_two_commands():
+    lines = README.read_text(encoding="utf-8").splitlines()
+    block = lines[lines.index("```sh") + 1: lines.index("```sh") + 3]
+    assert block[0].endswith("briefgen build specs/peru-china.yaml --all-audiences")
+    assert block[1].endswith("python -m pytest -q")
+    ci = (README.parent / ".ci" / "run").read_text()
+    assert block[1] in ci
