@@ -118,7 +118,6 @@ def audiences(spec: Path = SpecArg) -> None:
             table.add_column(col, justify="right" if col in ("sections", "claims", "sources", "charts", "withheld", "max pages") else "left")
         for name in audience_names(prepared.loaded.spec):
             b = resolve(prepared.loaded, prepared.kb, name)
-            cited = {s for rs in b.all_sections() for c in rs.claims for s in c.sources if s in b.sources}
             table.add_row(name, b.audience.tlp.label, str(len(b.all_sections())), str(len(b.claims)),
                           str(len(b.sources)), str(len(b.charts())), str(len(b.withheld)),
                           str(b.audience.max_pages or "-"), b.audience.paper)

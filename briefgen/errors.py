@@ -9,8 +9,7 @@ line, column, key path, expected, got, suggestion) and raised together in one
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 KeyPath = tuple[str | int, ...]

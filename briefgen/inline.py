@@ -106,3 +106,28 @@ def _restore(text: str) -> str:
 def plain(text: str) -> str:
     """Markup for text that takes no author markup at all (names, titles, table cells)."""
     return escape(text)
+
+
+def strip_tokens(text: str, figures: dict[str, int] | None = None) -> str:
+    """Remove citation tokens from inline text; figure references become "Figure N"."""
+    figures = figures or {}
+
+    def repl(m: re.Match) -> str:
+        if m.group(1) == "ref":
+            n = figures.get(m.group(2))
+            return f"Figure {n}" if n is not None else "the figure"
+        return ""
+
+    return _TOKEN.sub(repl, text)
+
+
+def to_plain(text: str) -> str:
+    """Inline text as plain text (email bodies): bold and italic markers dropped,
+    ``[text](url)`` -> ``text (url)``, backslash escapes resolved, tokens removed."""
+    text = strip_tokens(text)
+    for k, v in _ESCAPES.items():
+        text = text.replace(k, v)
+    text = _LINK.sub(lambda m: m.group(1) if m.group(1) == m.group(2) else f"{m.group(1)} ({m.group(2)})", text)
+    text = _BOLD.sub(r"\1", text)
+    text = _ITALIC.sub(r"\1", text)
+    return _restore(text)

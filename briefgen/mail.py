@@ -42,7 +42,6 @@ from __future__ import annotations
 import hashlib
 import html
 import os
-import re
 import textwrap
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -53,7 +52,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from .addresses import MailInputError, check_addresses, domain_allowed, normalise_domains
 from .errors import DeliveryError
-from .text import TOKEN_CLOSE, TOKEN_OPEN
+from .inline import strip_tokens, to_plain
 from .tlp import TLP
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -84,12 +83,6 @@ SHARING = {
 }
 """The TLP 2.0 sharing rule printed under the label, per level (FIRST's wording)."""
 
-_TOKEN = re.compile(f"{TOKEN_OPEN}(cite|ref):([^{TOKEN_CLOSE}]*){TOKEN_CLOSE}")
-_ESC = {"\\*": "\ue010", "\\[": "\ue011", "\\\\": "\ue012", "\\_": "\ue013"}
-_UNESC = {"\ue010": "*", "\ue011": "[", "\ue012": "\\", "\ue013": "_"}
-_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+|mailto:[^)\s]+|#[\w.-]+)\)")
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
 _NO_COLOUR = "\ue0ff"
 _WIDTH = 76
 
@@ -124,19 +117,6 @@ class MailContent:
     judgments_title: str = ""
     judgments_intro: str = ""
     judgments: tuple[Judgment, ...] = ()
-
-
-def strip_tokens(text: str, figures: dict[str, int] | None = None) -> str:
-    """Remove citation tokens from inline text; figure references become "Figure N"."""
-    figures = figures or {}
-
-    def repl(m: re.Match) -> str:
-        if m.group(1) == "ref":
-            n = figures.get(m.group(2))
-            return f"Figure {n}" if n is not None else "the figure"
-        return ""
-
-    return _TOKEN.sub(repl, text)
 
 
 def mail_content(loaded: "LoadedSpec", kb: "KnowledgeBase", briefing: "Briefing",
@@ -325,17 +305,8 @@ def message_id(domain: str, *, seed: str | None = None) -> str:
 
 # --------------------------------------------------------------------------- bodies
 def inline_plain(text: str) -> str:
-    """Inline text as plain text: markers of bold and italic dropped, ``[text](url)`` ->
-    ``text (url)``, backslash escapes resolved, tokens removed."""
-    text = strip_tokens(text)
-    for k, v in _ESC.items():
-        text = text.replace(k, v)
-    text = _LINK.sub(lambda m: m.group(1) if m.group(1) == m.group(2) else f"{m.group(1)} ({m.group(2)})", text)
-    text = _BOLD.sub(r"\1", text)
-    text = _ITALIC.sub(r"\1", text)
-    for k, v in _UNESC.items():
-        text = text.replace(k, v)
-    return text
+    """Inline text as plain text (see :func:`briefgen.inline.to_plain`)."""
+    return to_plain(text)
 
 
 def inline_html(text: str) -> str:
@@ -533,8 +504,7 @@ class Outgoing:
 
 def dropped_sections(result: "BuildResult") -> list[str]:
     """Sections the build left out to fit ``max_pages`` (from its manifest)."""
-    return [w["id"] for w in result.manifest.get("withheld", [])
-            if w.get("kind") == "section" and "max_pages" in w.get("reason", "")]
+    return list(result.dropped)
 
 
 def outgoing(prepared: "Prepared", audience: str | None, options: "BuildOptions", *,

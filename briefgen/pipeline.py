@@ -59,6 +59,8 @@ class BuildResult:
     pdf: bytes = field(repr=False, default=b"")
     manifest: dict = field(repr=False, default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    """Section ids left out to fit the audience's ``max_pages``."""
 
 
 def prepare(spec_path: Path | str, *, strict: bool = False, root: Path | None = None) -> Prepared:
@@ -117,7 +119,7 @@ def build_prepared(prepared: Prepared, audience: str | None, options: BuildOptio
             break
         victim = _lowest_priority(briefing, dropped)
         if victim is None:
-            raise PageBudgetError(_budget_message(briefing, variant, budget))
+            raise PageBudgetError(_budget_message(briefing, variant, budget, dropped))
         dropped.append(victim)
     paths = output_paths(options.out_dir, briefing.meta.id, briefing.audience_name)
     digest = sha256(variant.pdf)
@@ -128,31 +130,44 @@ def build_prepared(prepared: Prepared, audience: str | None, options: BuildOptio
         briefing_id=briefing.meta.id, audience=briefing.audience_name, pdf_path=paths["pdf"],
         manifest_path=paths["manifest"], pages=variant.pages, size=len(variant.pdf),
         seconds=time.perf_counter() - started, sha256=digest, banner=variant.banner.label,
-        pdf=variant.pdf, manifest=manifest, warnings=prepared.warnings)
+        pdf=variant.pdf, manifest=manifest, warnings=prepared.warnings, dropped=list(dropped))
 
 
 def _lowest_priority(briefing: Briefing, dropped: list[str]) -> str | None:
-    candidates = [(rs.section.priority, -i, rs.id) for i, rs in enumerate(briefing.sections)
+    """The shown section or subsection of lowest ``priority`` (the later one on a tie), or
+    None when none has a priority. A subsection's own priority counts (a dropped section
+    takes its subsections with it)."""
+    candidates = [(rs.section.priority, -i, rs.id) for i, rs in enumerate(briefing.all_sections())
                   if rs.section.priority is not None and rs.id not in dropped]
     return min(candidates)[2] if candidates else None
 
 
-def _budget_message(briefing: Briefing, variant: Any, budget: int) -> str:
-    spans = sorted(((last - first + 1, sid) for sid, (first, last) in variant.section_pages.items()), reverse=True)
+def _budget_message(briefing: Briefing, variant: Any, budget: int, dropped: list[str]) -> str:
+    # by pages spanned, ties in reading order
+    spans = sorted(((last - first + 1, sid) for sid, (first, last) in variant.section_pages.items()),
+                   key=lambda span: -span[0])
     largest = ", ".join(f"{sid!r} ({n} page{'s' if n > 1 else ''})" for n, sid in spans[:3])
-    return (f"audience {briefing.audience_name!r} of briefing {briefing.meta.id!r} has "
+    head = (f"audience {briefing.audience_name!r} of briefing {briefing.meta.id!r} has "
             f"{variant.pages} pages, {variant.pages - budget} over its max_pages of {budget}. "
-            f"Largest sections: {largest}. Give sections a 'priority' so briefgen can drop the "
-            f"least important, or raise max_pages.")
+            f"Largest sections: {largest}.")
+    if dropped:
+        return (head + f" That is after dropping every section with a priority "
+                f"({', '.join(map(repr, dropped))}); raise max_pages or shorten what is left.")
+    return head + " Give sections a 'priority' so briefgen can drop the least important, or raise max_pages."
 
 
 def _manifest(prepared: Prepared, briefing: Briefing, variant: Any, digest: str, dropped: list[str]) -> dict:
     shown_sections = [rs.id for rs in briefing.all_sections()]
     withheld = [{"kind": w.kind, "id": w.id, "reason": w.reason, "tlp": w.tlp} for w in briefing.withheld
                 if not (w.kind == "section" and w.id in dropped)]
-    for sid in dropped:
+    levels = {w.id: w.tlp for w in briefing.withheld if w.kind == "section"}
+    for sid in dropped:  # in the order they were dropped
         withheld.append({"kind": "section", "id": sid, "reason": "dropped to fit max_pages (lowest priority)",
-                         "tlp": ""})
+                         "tlp": levels.get(sid, "")})
+    # what templates printed counts as shown, as it does for the banner (marking.contained)
+    used = variant.texts.used
+    shown_claims = set(variant.shown_claims) | {i for kind, i in used if kind == "claim"}
+    shown_entities = set(variant.shown_entities) | {i for kind, i in used if kind == "entity"}
     return {
         "briefing": briefing.meta.id,
         "title": briefing.title,
@@ -166,9 +181,9 @@ def _manifest(prepared: Prepared, briefing: Briefing, variant: Any, digest: str,
         "bytes": len(variant.pdf),
         "included": {
             "sections": shown_sections,
-            "claims": sorted(variant.shown_claims),
+            "claims": sorted(shown_claims),
             "sources": [sid for sid, _ in sorted(variant.source_numbers.items(), key=lambda kv: kv[1])],
-            "entities": sorted(variant.shown_entities),
+            "entities": sorted(shown_entities),
             "charts": [{"id": c.id, "number": c.number, "kind": c.kind, "alt": c.alt,
                         "claims": list(c.claim_ids)} for c in briefing.charts()],
         },

@@ -7,12 +7,11 @@ withheld from this audience and why. No ReportLab, no matplotlib.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pathlib import Path
 
 from .models import Audience, BriefingMeta, ChartSpec, Claim, Entity, ImageSpec, Relation, Section, Source
-from .tlp import TLP
 from .vocab import PartialDate
 
 

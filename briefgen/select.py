@@ -23,11 +23,10 @@ from typing import Iterable, Mapping
 
 from .errors import Problem, SpecError, did_you_mean
 from .load import KnowledgeBase, LoadedSpec
-from .models import Audience, ChartSpec, Claim, Section, Selector
+from .models import Audience, BriefingMeta, ChartSpec, Claim, Section, Selector
 from .resolved import (BarData, Briefing, LineData, NetworkData, ResolvedChart, ResolvedImage, ResolvedSection,
                        TableData, TimelineData, TimelineEvent, Withheld)
 from .tlp import TLP, may_see
-from .vocab import PartialDate
 
 DEFAULT_AUDIENCE = "default"
 """Name of the implicit audience of a spec that defines none (ceiling TLP:RED)."""
@@ -156,8 +155,8 @@ def resolve(loaded: LoadedSpec, kb: KnowledgeBase, audience: str | None = None,
     )
 
 
-def _without_hidden_keywords(meta, kb: KnowledgeBase, entities: Mapping, sources: Mapping,
-                             withheld: list[Withheld]):
+def _without_hidden_keywords(meta: BriefingMeta, kb: KnowledgeBase, entities: Mapping, sources: Mapping,
+                             withheld: list[Withheld]) -> BriefingMeta:
     """``meta`` without the keywords that name a withheld entity (its id, or its name or an
     alias within the keyword, case-insensitively) or contain a withheld source's title; each
     one left out is recorded by position (its text would leak into the manifest)."""

@@ -25,14 +25,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from pydantic import BaseModel
 
 from . import fmt
-from .errors import (BriefgenError, Problem, SpecError, TemplateError, TemplateSecurityError,
+from .errors import (BriefgenError, SpecError, TemplateError, TemplateSecurityError,
                      WithheldError, did_you_mean)
 from .load import KnowledgeBase, LoadedSpec
 from .models import BriefingMeta, Claim, Entity, Figure, Source

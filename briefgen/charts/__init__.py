@@ -31,19 +31,17 @@ import threading
 import warnings
 from typing import TYPE_CHECKING, Callable
 
-import matplotlib
-import matplotlib.text
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.backends.backend_pdf import FigureCanvasPdf
-from matplotlib.figure import Figure
-
 from ..errors import BriefgenError, FontCoverageError, RenderError, did_you_mean
 from .style import ChartStyle, missing_glyph, rc_params, strings_in
 
 if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
     from ..resolved import ResolvedChart
 
-DrawFn = Callable[[Figure, "ResolvedChart", ChartStyle], None]
+# matplotlib is imported when a chart is drawn, not when this package is imported: a build
+# whose charts all come from the chart cache never pays for it.
+DrawFn = Callable[["Figure", "ResolvedChart", ChartStyle], None]
 """A chart kind: draws ``chart`` onto the empty ``fig`` (size already set, Agg canvas
 attached for text measurement; rcParams of the style active)."""
 
@@ -105,7 +103,11 @@ def _check_coverage(chart: "ResolvedChart", style: ChartStyle, texts) -> None:
             f"font_files (fonts: {', '.join(p.rsplit('/', 1)[-1] for p in style.fonts)})")
 
 
-def _draw_unlocked(chart: "ResolvedChart", style: ChartStyle) -> Figure:
+def _draw_unlocked(chart: "ResolvedChart", style: ChartStyle) -> "Figure":
+    import matplotlib.text
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fn = _lookup(chart)
     _check_coverage(chart, style, [chart.title, *strings_in(chart.data)])
     fig = Figure(figsize=(chart.spec.width, chart.spec.height), dpi=100)
@@ -123,7 +125,7 @@ def _draw_unlocked(chart: "ResolvedChart", style: ChartStyle) -> Figure:
     return fig
 
 
-def draw(chart: "ResolvedChart", style: ChartStyle | None = None) -> Figure:
+def draw(chart: "ResolvedChart", style: ChartStyle | None = None) -> "Figure":
     """Draw ``chart`` and return the figure (``spec.width`` x ``spec.height`` inches).
 
     Text properties are fixed when drawn, so the figure can be saved later; saving under
@@ -131,6 +133,8 @@ def draw(chart: "ResolvedChart", style: ChartStyle | None = None) -> Figure:
     Raises RenderError (unknown kind, bad data, labels that do not fit, missing font,
     matplotlib failure) or FontCoverageError.
     """
+    import matplotlib
+
     style = style or ChartStyle()
     with RENDER_LOCK, matplotlib.rc_context(rc_params(style)):
         return _draw_unlocked(chart, style)
@@ -143,6 +147,9 @@ def render_pdf(chart: "ResolvedChart", style: ChartStyle | None = None) -> bytes
     extractable; no raster images are produced. The figure is dropped afterwards.
     Raises RenderError or FontCoverageError, as :func:`draw`.
     """
+    import matplotlib
+    from matplotlib.backends.backend_pdf import FigureCanvasPdf
+
     style = style or ChartStyle()
     with RENDER_LOCK, matplotlib.rc_context(rc_params(style)):
         fig = _draw_unlocked(chart, style)
@@ -161,6 +168,9 @@ def render_pdf(chart: "ResolvedChart", style: ChartStyle | None = None) -> bytes
 
 def render_png(chart: "ResolvedChart", style: ChartStyle | None = None, dpi: int = 100) -> bytes:
     """The chart as PNG bytes at ``dpi`` (for previews and visual checks). Raises RenderError."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     style = style or ChartStyle()
     with RENDER_LOCK, matplotlib.rc_context(rc_params(style)):
         fig = _draw_unlocked(chart, style)

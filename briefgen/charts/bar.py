@@ -12,8 +12,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from matplotlib.ticker import FuncFormatter, MaxNLocator
-
 from ..errors import RenderError
 from ..resolved import BarData
 from ..vocab import COMPARATOR_WORDS
@@ -48,6 +46,8 @@ def _describe(chart: "ResolvedChart") -> str:
 
 @register("bar", describe=_describe)
 def draw_bar(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator  # lazily: importing briefgen.charts stays cheap
+
     d = chart.data
     if not isinstance(d, BarData):
         raise RenderError(f"chart {chart.id!r}: bar chart needs BarData, got {type(d).__name__}")

@@ -12,8 +12,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from matplotlib.ticker import FuncFormatter, MaxNLocator
-
 from ..errors import RenderError
 from ..resolved import LineData
 from . import register
@@ -46,6 +44,8 @@ def _describe(chart: "ResolvedChart") -> str:
 
 @register("line", describe=_describe)
 def draw_line(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator  # lazily: importing briefgen.charts stays cheap
+
     d = chart.data
     if not isinstance(d, LineData):
         raise RenderError(f"chart {chart.id!r}: line chart needs LineData, got {type(d).__name__}")

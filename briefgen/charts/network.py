@@ -264,73 +264,108 @@ def _relax(pos, sizes, links, mid_of, area_w: float, area_h: float, iters: int =
     pairs joined by a line; ``mid_of``: for a predicate label i, its (source, target)
     indexes, toward whose midpoint it is pulled. Boxes repel when closer than GAP, and
     weakly at a distance; linked boxes keep ~0.22 in between their edges; walls contain.
+
+    Performance: x and y are kept in separate 2-D arrays (numpy is slow on arrays whose
+    last axis has length 2), pair arrays are stored ``[j, i]`` so that every sum runs
+    along axis 0 (the same order of additions as before, hence the same positions to the
+    last bit), and loop invariants are computed once.
     """
     import numpy as np
 
     p = pos.copy()
     half = sizes / 2
+    hx, hy = half[:, 0], half[:, 1]
     n = len(p)
-    eye = np.eye(n, dtype=bool)
     li = np.array([a for a, _b in links], dtype=int)
     lj = np.array([b for _a, b in links], dtype=int)
-    ends_mask = np.ones((len(links), n), dtype=bool)  # False where the box is a line's end
-    ends_mask[np.arange(len(links)), li] = False
-    ends_mask[np.arange(len(links)), lj] = False
+    n_links = len(li)
+    ends = np.ones((n_links, n), dtype=bool)  # False where the box is a line's end
+    ends[np.arange(n_links), li] = False
+    ends[np.arange(n_links), lj] = False
+    ends = np.ascontiguousarray(ends.T)                       # [box, line]
+    eye = np.eye(n, dtype=bool)
+    not_eye = ~eye
+    reach_x = np.ascontiguousarray((hx[:, None] + hx[None, :] + GAP).T)   # [j, i]
+    reach_y = np.ascontiguousarray((hy[:, None] + hy[None, :] + GAP).T)
+    hx_li, hy_li, hx_lj, hy_lj = hx[li], hy[li], hx[lj], hy[lj]
+    clear_x = (hx + LINE_CLEAR)[:, None]                      # [box, 1]
+    clear_y = (hy + LINE_CLEAR)[:, None]
+    mk = np.array(list(mid_of), dtype=int)
+    ma = np.array([a for a, _b in mid_of.values()], dtype=int)
+    mb = np.array([b for _a, b in mid_of.values()], dtype=int)
+    hi_x = np.maximum(area_w - hx, hx)
+    hi_y = np.maximum(area_h - hy, hy)
     for it in range(iters):
         step = 0.12 * (1 - it / iters) + 0.004
-        d = p[:, None, :] - p[None, :, :]
-        dist = np.hypot(d[..., 0], d[..., 1]) + 1e-9
-        u = d / dist[..., None]
-        force = np.zeros_like(p)
+        px, py = p[:, 0], p[:, 1]
+        # [j, i] = p[i] - p[j]: sums over the other box j run along axis 0
+        dx = px[None, :] - px[:, None]
+        dy = py[None, :] - py[:, None]
+        dist = np.hypot(dx, dy) + 1e-9
+        ux = dx / dist
+        uy = dy / dist
         # overlap repulsion (box aware)
-        ox = half[:, None, 0] + half[None, :, 0] + GAP - np.abs(d[..., 0])
-        oy = half[:, None, 1] + half[None, :, 1] + GAP - np.abs(d[..., 1])
-        over = (ox > 0) & (oy > 0) & ~eye
-        push = np.where(over, np.minimum(ox, oy), 0.0)
-        force += (u * push[..., None]).sum(axis=1) * 0.6
+        ox = reach_x - np.abs(dx)
+        oy = reach_y - np.abs(dy)
+        push = np.where((ox > 0) & (oy > 0) & not_eye, np.minimum(ox, oy), 0.0)
+        fx = (ux * push).sum(axis=0) * 0.6
+        fy = (uy * push).sum(axis=0) * 0.6
         # weak long-range repulsion spreads the drawing over the area
-        far = np.where(eye, 0.0, 0.012 / dist ** 2)
-        force += (u * np.minimum(far, 0.2)[..., None]).sum(axis=1)
-        # springs along links: target gap between box edges
-        if len(li):
+        far = np.minimum(np.where(eye, 0.0, 0.012 / dist ** 2), 0.2)
+        fx = fx + (ux * far).sum(axis=0)
+        fy = fy + (uy * far).sum(axis=0)
+        force = np.column_stack([fx, fy])
+        if n_links:
+            # springs along links: target gap between box edges
             v = p[li] - p[lj]
             dv = np.hypot(v[:, 0], v[:, 1]) + 1e-9
             uv = v / dv[:, None]
-            ra = np.minimum(half[li, 0] / (np.abs(uv[:, 0]) + 1e-9), half[li, 1] / (np.abs(uv[:, 1]) + 1e-9))
-            rb = np.minimum(half[lj, 0] / (np.abs(uv[:, 0]) + 1e-9), half[lj, 1] / (np.abs(uv[:, 1]) + 1e-9))
+            aux = np.abs(uv[:, 0]) + 1e-9
+            auy = np.abs(uv[:, 1]) + 1e-9
+            ra = np.minimum(hx_li / aux, hy_li / auy)
+            rb = np.minimum(hx_lj / aux, hy_lj / auy)
             stretch = (dv - (ra + rb + 0.22)) * 0.25
             np.add.at(force, li, -uv * stretch[:, None])
             np.add.at(force, lj, uv * stretch[:, None])
-        # a line must not run through a box that is not one of its ends
-        if len(li):
-            a, b = p[li], p[lj]                       # (L, 2)
-            ab = b - a
-            len2 = np.maximum((ab ** 2).sum(axis=1), 1e-12)
-            t = np.clip(((p[None, :, :] - a[:, None, :]) * ab[:, None, :]).sum(axis=2)
-                        / len2[:, None], 0.0, 1.0)      # (L, N)
-            closest = a[:, None, :] + t[..., None] * ab[:, None, :]
-            diff = p[None, :, :] - closest              # (L, N, 2)
-            ox = half[None, :, 0] + LINE_CLEAR - np.abs(diff[..., 0])
-            oy = half[None, :, 1] + LINE_CLEAR - np.abs(diff[..., 1])
-            hit = (ox > 0) & (oy > 0) & ends_mask
+            # a line must not run through a box that is not one of its ends ([box, line])
+            a = p[li]
+            abx = p[lj, 0] - a[:, 0]
+            aby = p[lj, 1] - a[:, 1]
+            len2 = np.maximum(abx * abx + aby * aby, 1e-12)
+            t = np.clip(((px[:, None] - a[:, 0]) * abx + (py[:, None] - a[:, 1]) * aby) / len2,
+                        0.0, 1.0)
+            ddx = px[:, None] - (a[:, 0] + t * abx)
+            ddy = py[:, None] - (a[:, 1] + t * aby)
+            ox = clear_x - np.abs(ddx)
+            oy = clear_y - np.abs(ddy)
+            hit = (ox > 0) & (oy > 0) & ends
             if hit.any():
-                dist_d = np.hypot(diff[..., 0], diff[..., 1])
-                normal = np.stack([-ab[:, 1], ab[:, 0]], axis=1) / np.sqrt(len2)[:, None]
-                side = np.sign((diff * normal[:, None, :]).sum(axis=2) + 1e-12)
-                away = np.where(dist_d[..., None] > 1e-6, diff / np.maximum(dist_d, 1e-6)[..., None],
-                                normal[:, None, :] * side[..., None])
-                amount = np.where(hit, np.minimum(ox, oy), 0.0)[..., None] * away
-                force += amount.sum(axis=0) * 0.5
-                np.add.at(force, li, -(amount * (1 - t)[..., None]).sum(axis=1) * 0.25)
-                np.add.at(force, lj, -(amount * t[..., None]).sum(axis=1) * 0.25)
+                dist_d = np.hypot(ddx, ddy)
+                root = np.sqrt(len2)
+                nx, ny = -aby / root, abx / root
+                side = np.sign((ddx * nx + ddy * ny) + 1e-12)
+                far_off = dist_d > 1e-6
+                dd = np.maximum(dist_d, 1e-6)
+                amount = np.where(hit, np.minimum(ox, oy), 0.0)
+                amx = amount * np.where(far_off, ddx / dd, nx * side)
+                amy = amount * np.where(far_off, ddy / dd, ny * side)
+                # per box, summed over lines in line order
+                force[:, 0] += np.ascontiguousarray(amx.T).sum(axis=0) * 0.5
+                force[:, 1] += np.ascontiguousarray(amy.T).sum(axis=0) * 0.5
+                # per line, summed over boxes
+                rest = 1 - t
+                np.add.at(force, li, -np.column_stack([(amx * rest).sum(axis=0),
+                                                       (amy * rest).sum(axis=0)]) * 0.25)
+                np.add.at(force, lj, -np.column_stack([(amx * t).sum(axis=0),
+                                                       (amy * t).sum(axis=0)]) * 0.25)
         # predicate labels sit between their two ends
-        for k, (a, b) in mid_of.items():
-            force[k] += ((p[a] + p[b]) / 2 - p[k]) * 0.3
+        if len(mk):
+            force[mk] += ((p[ma] + p[mb]) / 2 - p[mk]) * 0.3
         lens = np.hypot(force[:, 0], force[:, 1])
         scale = np.minimum(1.0, step / np.maximum(lens, 1e-12))
         p += force * scale[:, None]
-        p[:, 0] = np.clip(p[:, 0], half[:, 0], np.maximum(area_w - half[:, 0], half[:, 0]))
-        p[:, 1] = np.clip(p[:, 1], half[:, 1], np.maximum(area_h - half[:, 1], half[:, 1]))
+        p[:, 0] = np.clip(p[:, 0], hx, hi_x)
+        p[:, 1] = np.clip(p[:, 1], hy, hi_y)
     return p
 
 
