@@ -20,8 +20,9 @@ from .errors import BriefgenError, Problem, SpecError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Build sourced PDF briefings from a YAML knowledge base and briefing specs.")
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+_WIDTH = None if sys.stdout.isatty() else 120  # pipes and CI logs: do not squeeze tables to 80
+out = Console(highlight=False, width=_WIDTH)
+err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
 
 SpecArg = typer.Argument(..., help="Briefing spec (YAML), e.g. specs/peru-china.yaml.", show_default=False)
 
@@ -107,19 +108,24 @@ def build(spec: Path = SpecArg,
 
 @app.command()
 def audiences(spec: Path = SpecArg) -> None:
-    """List a spec's audiences and what each gets."""
+    """List a spec's audiences and what each gets (claims and sources actually shown)."""
+    from .marking import contained
     from .pipeline import prepare
     from .select import audience_names, resolve
+    from .text import render_texts
 
     try:
         prepared = prepare(spec)
         table = Table(title=f"Audiences of {spec}", title_justify="left")
-        for col in ("audience", "ceiling", "sections", "claims", "sources", "charts", "withheld", "max pages", "paper"):
-            table.add_column(col, justify="right" if col in ("sections", "claims", "sources", "charts", "withheld", "max pages") else "left")
+        for col in ("audience", "ceiling", "sections", "claims", "sources", "charts", "withheld",
+                    "max pages", "paper"):
+            table.add_column(col, no_wrap=True, justify="left" if col in ("audience", "ceiling", "paper") else "right")
         for name in audience_names(prepared.loaded.spec):
             b = resolve(prepared.loaded, prepared.kb, name)
-            table.add_row(name, b.audience.tlp.label, str(len(b.all_sections())), str(len(b.claims)),
-                          str(len(b.sources)), str(len(b.charts())), str(len(b.withheld)),
+            shown = contained(b, render_texts(prepared.loaded, prepared.kb, b))
+            kinds = [kind for kind, _ in shown]
+            table.add_row(name, b.audience.tlp.label, str(len(b.all_sections())), str(kinds.count("claim")),
+                          str(kinds.count("source")), str(len(b.charts())), str(len(b.withheld)),
                           str(b.audience.max_pages or "-"), b.audience.paper)
         out.print(table)
     except BriefgenError as exc:

@@ -1,0 +1,663 @@
+"""Issue 4, audiences: one spec, a tailored and safe briefing for each reader.
+
+Two projects are built for every one of their audiences:
+
+* the example (``specs/peru-china.yaml``: analyst, executive, public), through the shared
+  ``built`` fixture of conftest;
+* ``tests/data/tlp_levels``: a synthetic project with an entity, a source and a claim at
+  every TLP 2.0 level, each carrying a distinctive word (Alpaca = CLEAR, Gecko = GREEN,
+  Antelope = AMBER, Stork = AMBER+STRICT, Rhino = RED), relations, marked sections, a
+  network and a bar chart, five shared audiences (one per ceiling, from ``audiences.yaml``)
+  and two summaries whose content stays below their ceiling.
+
+Covered: nothing withheld leaks (page text, PDF metadata, outline and strings, manifest),
+banner levels, endnote numbering after withholding, page budgets (pass, trim, fail),
+the manifest, templates that use a withheld claim, and the CLI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from conftest import AUDIENCES, REPO, pdf_pages_text, squash
+from test_pdf import internal_links, outline_titles
+
+from briefgen.tlp import TLP
+
+LEVELS = Path(__file__).resolve().parent / "data" / "tlp_levels"
+LEVELS_SPEC = LEVELS / "spec.yaml"
+LEVEL_AUDIENCES = ("clear", "green", "amber", "amber-strict", "red", "amber-summary", "strict-summary")
+FULL = LEVEL_AUDIENCES[:5]
+
+# Phrases of the example's withheld claims that no public wording shares (the statements
+# are checked whole and as 6-word runs too).
+EXAMPLE_PHRASES = {
+    "c-fdd-cultivation": ["grooming López Aliaga", "plausible but unproven"],
+    "c-2026-run": ["will probably stand as a candidate"],
+    "c-desk-us-hedging": ["keep a channel open"],
+    "c-desk-leverage": ["material commercial leverage", "whatever his stated political positions"],
+}
+MARKER = re.compile(r"\b[A-Z]{6,}\b")  # ALPACAFACT, RHINOPROFILE ... in the synthetic KB
+TLP_LABEL = re.compile(r"TLP:(?:AMBER\+STRICT|CLEAR|GREEN|AMBER|RED)")
+
+
+# --------------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="module")
+def levels_prepared():
+    from briefgen.pipeline import prepare
+
+    return prepare(LEVELS_SPEC)
+
+
+@pytest.fixture(scope="module")
+def levels_built(tmp_path_factory, levels_prepared):
+    """Every audience of the synthetic spec, built once: name -> BuildResult."""
+    from briefgen.pipeline import BuildOptions, build_prepared
+
+    options = BuildOptions(out_dir=tmp_path_factory.mktemp("levels-out"),
+                           cache_dir=tmp_path_factory.mktemp("levels-cache"))
+    return {name: build_prepared(levels_prepared, name, options) for name in LEVEL_AUDIENCES}
+
+
+@pytest.fixture
+def cache_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
+def project(request, which: str):
+    """(prepared, built) of ``example`` or ``levels``."""
+    if which == "example":
+        return request.getfixturevalue("prepared"), request.getfixturevalue("built")
+    return request.getfixturevalue("levels_prepared"), request.getfixturevalue("levels_built")
+
+
+def copy_example(tmp_path: Path) -> Path:
+    """The example project (specs and knowledge base) in ``tmp_path``, its own root."""
+    (tmp_path / "briefgen.toml").write_text("")
+    shutil.copytree(REPO / "specs", tmp_path / "specs")
+    shutil.copytree(REPO / "assets" / "kb", tmp_path / "assets" / "kb")
+    return tmp_path / "specs"
+
+
+def copy_levels(tmp_path: Path) -> Path:
+    shutil.copytree(LEVELS, tmp_path / "levels")
+    return tmp_path / "levels"
+
+
+def build_child(spec: Path, audience: str, tmp_path: Path, cache: Path):
+    from briefgen.pipeline import BuildOptions, build_prepared, prepare
+
+    return build_prepared(prepare(spec), audience, BuildOptions(out_dir=tmp_path / "out", cache_dir=cache))
+
+
+def resolved(prepared, audience: str):
+    from briefgen.select import resolve
+
+    return resolve(prepared.loaded, prepared.kb, audience)
+
+
+# --------------------------------------------------------------------------- what a reader gets
+def pdf_strings(pdf: bytes) -> list[str]:
+    """Every string and name in every object of the PDF (info, outline, annotations, ...)."""
+    import pikepdf
+
+    out: list[str] = []
+    seen: set = set()
+
+    def walk(obj) -> None:
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+            if obj.objgen in seen:
+                return
+            seen.add(obj.objgen)
+        if isinstance(obj, (pikepdf.String, pikepdf.Name)):
+            out.append(str(obj))
+        elif isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+            for key, value in obj.items():
+                out.append(key)
+                walk(value)
+        elif isinstance(obj, pikepdf.Array):
+            for value in obj:
+                walk(value)
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for obj in doc.objects:
+            walk(obj)
+    return out
+
+
+def exposure(result) -> dict[str, str]:
+    """Everything the audience receives, as searchable text, by where it is."""
+    reader = pypdf.PdfReader(io.BytesIO(result.pdf))
+    meta = reader.metadata or {}
+    return {
+        "page text": squash(" ".join(pdf_pages_text(result.pdf))),
+        "PDF metadata": squash(" ".join(str(meta.get(k) or "") for k in ("/Title", "/Subject", "/Keywords", "/Author"))),
+        "PDF outline": squash(" ".join(t for _, t in outline_titles(reader.outline))),
+        "PDF strings": squash(" ".join(pdf_strings(result.pdf))),
+        "manifest included": json.dumps(result.manifest["included"], ensure_ascii=False),
+    }
+
+
+def shingles(text: str, n: int = 6) -> list[str]:
+    words = squash(text).split()
+    return [" ".join(words[i:i + n]) for i in range(max(0, len(words) - n + 1))]
+
+
+def all_spec_sections(sections):
+    for s in sections:
+        yield s
+        yield from all_spec_sections(s.subsections)
+
+
+def marked_away(prepared, b) -> set[str]:
+    """Sections withheld because of a marking (their own or an enclosing section's)."""
+    direct = {w.id for w in b.withheld if w.kind == "section" and "ceiling" in w.reason}
+    out: set[str] = set()
+
+    def walk(sections, inside: bool) -> None:
+        for sec in sections:
+            hidden = inside or sec.id in direct
+            if hidden:
+                out.add(sec.id)
+            walk(sec.subsections, hidden)
+
+    walk(prepared.loaded.spec.sections, False)
+    return out
+
+
+def forbidden(prepared, b) -> list[tuple[str, str]]:
+    """(what, text) that must not reach audience ``b``: every withheld claim's statement,
+    runs of it, its label, distinctive phrases and figure labels; every withheld source's
+    title; every withheld entity's name, aliases and description; the titles of sections
+    withheld for their marking."""
+    kb = prepared.kb
+    out: list[tuple[str, str]] = []
+    for cid in sorted(b.hidden_claims):
+        c = kb.claims[cid]
+        out.append((f"claim {cid}", squash(c.statement)))
+        out += [(f"claim {cid} (words)", s) for s in shingles(c.statement)]
+        out += [(f"claim {cid} (marker)", m) for m in MARKER.findall(c.statement)]
+        out += [(f"claim {cid} (phrase)", p) for p in EXAMPLE_PHRASES.get(cid, ())]
+        out += [(f"claim {cid} (label)", c.label)] if c.label else []
+        out += [(f"claim {cid} (figure)", f.label) for f in c.figures]
+    for sid in sorted(b.hidden_sources):
+        out.append((f"source {sid} title", squash(kb.sources[sid].title)))
+    for eid in sorted(b.hidden_entities):
+        e = kb.entities[eid]
+        out += [(f"entity {eid} name", e.name)] + [(f"entity {eid} alias", a) for a in e.aliases]
+        out += [(f"entity {eid} description", squash(e.description))] if e.description else []
+    sections = {s.id: s for s in all_spec_sections(prepared.loaded.spec.sections)}
+    for sid in sorted(marked_away(prepared, b)):
+        out.append((f"section {sid} title", sections[sid].title))
+        out.append((f"section {sid} anchor", f"section-{sid}"))
+    return out
+
+
+# --------------------------------------------------------------------------- leaks
+CASES = [("example", a) for a in AUDIENCES] + [("levels", a) for a in LEVEL_AUDIENCES]
+
+
+def test_the_cases_cover_every_audience(prepared, levels_prepared):
+    from briefgen.select import audience_names
+
+    assert tuple(audience_names(prepared.loaded.spec)) == AUDIENCES
+    # shared audiences (audiences.yaml) first, then the spec's own
+    assert tuple(audience_names(levels_prepared.loaded.spec)) == LEVEL_AUDIENCES
+    assert [levels_prepared.loaded.spec.audiences[a].tlp for a in FULL] == list(TLP)
+
+
+@pytest.mark.parametrize("which,audience", CASES)
+def test_nothing_withheld_reaches_the_audience(request, which, audience):
+    prepared, built = project(request, which)
+    result = built[audience]
+    b = resolved(prepared, audience)
+    seen = exposure(result)
+    needles = forbidden(prepared, b)
+    leaks = [(what, text, where) for what, text in needles for where, hay in seen.items() if text in hay]
+    assert not leaks, leaks
+    # withheld ids are not among the included ones either
+    inc = result.manifest["included"]
+    assert not b.hidden_claims & set(inc["claims"])
+    assert not b.hidden_sources & set(inc["sources"])
+    assert not b.hidden_entities & set(inc["entities"])
+    assert not marked_away(prepared, b) & set(inc["sections"])
+    for chart in inc["charts"]:
+        assert not b.hidden_claims & set(chart["claims"]), chart["id"]
+    if which == "levels":
+        # the synthetic KB does withhold something from every audience below RED
+        assert bool(needles) == (b.audience.tlp is not TLP.RED)
+
+
+@pytest.mark.parametrize("which,audience", CASES)
+def test_what_is_included_is_shown(request, which, audience):
+    """The positive side: every included source, entity, section and printed claim is in
+    the PDF (so the leak test searches text that is really extracted)."""
+    prepared, built = project(request, which)
+    result = built[audience]
+    kb, b = prepared.kb, resolved(prepared, audience)
+    text = exposure(result)["page text"]
+    inc = result.manifest["included"]
+    for sid in inc["sources"]:
+        assert squash(kb.sources[sid].title) in text, sid
+    for eid in inc["entities"]:
+        assert squash(kb.entities[eid].name) in text, eid
+    titles = [t for _, t in outline_titles(pypdf.PdfReader(io.BytesIO(result.pdf)).outline)]
+    assert titles == [rs.title for rs in b.all_sections()]
+    for rs in b.all_sections():
+        if rs.kind in ("key_judgments", "claims_table"):
+            for c in rs.claims:
+                assert " ".join(squash(c.statement).split()[:6]) in text, (rs.id, c.id)
+                assert all(m in text for m in MARKER.findall(c.statement)), c.id
+
+
+# --------------------------------------------------------------------------- the synthetic KB, exactly
+VISIBLE_CLAIMS = {
+    "clear": {"c-alpaca", "c-mixed"},
+    "green": {"c-alpaca", "c-mixed", "c-gecko"},
+    "amber": {"c-alpaca", "c-mixed", "c-gecko", "c-antelope", "c-orphan"},
+    "amber-strict": {"c-alpaca", "c-mixed", "c-gecko", "c-antelope", "c-orphan", "c-stork", "c-about-stork"},
+    "red": {"c-alpaca", "c-mixed", "c-gecko", "c-antelope", "c-orphan", "c-stork", "c-about-stork", "c-rhino"},
+}
+VISIBLE_ENTITIES = {
+    "clear": {"e-hub", "e-province", "e-alpaca"},
+    "green": {"e-hub", "e-province", "e-alpaca", "e-gecko"},
+    "amber": {"e-hub", "e-province", "e-alpaca", "e-gecko", "e-antelope"},
+    "amber-strict": {"e-hub", "e-province", "e-alpaca", "e-gecko", "e-antelope", "e-stork"},
+    "red": {"e-hub", "e-province", "e-alpaca", "e-gecko", "e-antelope", "e-stork", "e-rhino"},
+}
+# endnotes in order of first citation: overview, then key judgments (date, then id order)
+ENDNOTES = {
+    "clear": ["s-alpaca"],
+    "green": ["s-alpaca", "s-gecko"],
+    "amber": ["s-alpaca", "s-gecko", "s-antelope"],
+    "amber-strict": ["s-alpaca", "s-gecko", "s-antelope", "s-stork"],
+    "red": ["s-alpaca", "s-rhino", "s-gecko", "s-antelope", "s-stork"],
+    "amber-summary": ["s-alpaca", "s-gecko"],
+    "strict-summary": ["s-alpaca", "s-gecko"],
+}
+BODY = ["overview", "key-judgments", "details"]
+TAIL = ["actors", "figures", "claims", "endnotes"]
+SECTIONS = {
+    "clear": BODY + TAIL,
+    "green": BODY + TAIL,
+    "amber": BODY + ["annex-amber", "annex-note"] + TAIL,
+    "amber-strict": BODY + ["annex-amber", "annex-note"] + TAIL,
+    "red": BODY + ["annex-amber", "annex-note", "annex-red"] + TAIL,
+    "amber-summary": ["overview", "endnotes"],
+    "strict-summary": ["overview", "endnotes"],
+}
+EDGES = {
+    "clear": {("e-alpaca", "e-hub", "operates")},
+    "green": {("e-alpaca", "e-hub", "operates"), ("e-gecko", "e-hub", "ships-through")},
+    "amber": {("e-alpaca", "e-hub", "operates"), ("e-gecko", "e-hub", "ships-through"),
+              ("e-antelope", "e-hub", "ships-through"), ("e-alpaca", "e-gecko", "partner-of"),
+              ("e-hub", "e-province", "located-in")},
+}
+EDGES["amber-strict"] = EDGES["amber"] | {("e-stork", "e-antelope", "invests-in")}
+EDGES["red"] = EDGES["amber-strict"] | {("e-rhino", "e-stork", "funds")}
+BARS = {
+    "clear": ("Alpaca berth fees",),
+    "green": ("Alpaca berth fees", "Gecko freight revenue"),
+    "amber": ("Alpaca berth fees", "Antelope ore exports", "Gecko freight revenue"),
+    "amber-strict": ("Alpaca berth fees", "Antelope ore exports", "Gecko freight revenue", "Stork stake value"),
+    "red": ("Alpaca berth fees", "Antelope ore exports", "Gecko freight revenue", "Rhino side payments",
+            "Stork stake value"),
+}
+
+
+@pytest.mark.parametrize("audience", FULL)
+def test_levels_each_ceiling_gets_exactly_its_share(levels_prepared, levels_built, audience):
+    b = resolved(levels_prepared, audience)
+    assert set(b.claims) == VISIBLE_CLAIMS[audience]
+    assert set(b.entities) == VISIBLE_ENTITIES[audience]
+    assert set(b.sources) == set(ENDNOTES[audience])
+    inc = levels_built[audience].manifest["included"]
+    assert set(inc["claims"]) == VISIBLE_CLAIMS[audience]          # the claims table shows all
+    assert set(inc["entities"]) == VISIBLE_ENTITIES[audience]      # the profiles list all
+    assert inc["sources"] == ENDNOTES[audience]
+    assert inc["sections"] == SECTIONS[audience]
+
+
+def test_levels_withholding_reasons(levels_prepared):
+    reasons = {(w.kind, w.id): w.reason for w in resolved(levels_prepared, "clear").withheld}
+    assert reasons[("claim", "c-orphan")] == "every source it rests on is withheld"
+    assert reasons[("claim", "c-about-stork")] == "it is about withheld entity 'e-stork'"
+    assert reasons[("claim", "c-rhino")] == "marked TLP:RED, above the audience's ceiling TLP:CLEAR"
+    assert reasons[("source", "s-gecko")] == "marked TLP:GREEN, above the audience's ceiling TLP:CLEAR"
+    assert reasons[("entity", "e-stork")] == "marked TLP:AMBER+STRICT, above the audience's ceiling TLP:CLEAR"
+    assert reasons[("relation", "e-alpaca --partner-of--> e-gecko")] == (
+        "marked TLP:AMBER, above the audience's ceiling TLP:CLEAR")
+    assert reasons[("relation", "e-rhino --funds--> e-stork")] == "an end entity is withheld"
+    assert reasons[("relation", "e-hub --located-in--> e-province")] == "no supporting claim is visible"
+    assert reasons[("section", "annex-amber")] == "marked TLP:AMBER, above the audience's ceiling TLP:CLEAR"
+    # what a withheld section holds is withheld with it, and listed
+    assert reasons[("section", "annex-note")] == "part of section 'annex-amber', which is withheld"
+    assert reasons[("section", "annex-red")] == "part of section 'annex-amber', which is withheld"
+    # keywords naming withheld entities stay out of the PDF metadata
+    assert reasons[("keyword", "keywords[2]")] == "it names withheld entity 'e-gecko'"
+    assert reasons[("keyword", "keywords[3]")] == "it names withheld entity 'e-rhino'"
+    amber = {(w.kind, w.id): w.reason for w in resolved(levels_prepared, "amber").withheld}
+    assert amber[("section", "annex-red")] == "marked TLP:RED, above the audience's ceiling TLP:AMBER"
+    assert ("section", "annex-note") not in amber
+    assert resolved(levels_prepared, "red").withheld == ()
+
+
+@pytest.mark.parametrize("audience", FULL)
+def test_levels_charts_draw_only_visible_data(levels_prepared, levels_built, audience):
+    b = resolved(levels_prepared, audience)
+    network, money = b.charts()
+    assert set(network.data.edges) == EDGES[audience]
+    assert {n[0] for n in network.data.nodes} == {e for edge in EDGES[audience] for e in edge[:2]}
+    assert set(network.claim_ids) <= VISIBLE_CLAIMS[audience]
+    assert money.data.categories == BARS[audience]
+    assert set(money.claim_ids) <= VISIBLE_CLAIMS[audience]
+
+
+@pytest.mark.parametrize("audience,keywords", [
+    ("clear", "Meridian Port, Alpaca Harbour Board"),
+    ("green", "Meridian Port, Alpaca Harbour Board, Gecko Freight Lines"),
+    ("amber-strict", "Meridian Port, Alpaca Harbour Board, Gecko Freight Lines"),
+    ("red", "Meridian Port, Alpaca Harbour Board, Gecko Freight Lines, Rhino Consortium"),
+])
+def test_levels_pdf_keywords_leave_out_withheld_names(levels_built, audience, keywords):
+    meta = pypdf.PdfReader(io.BytesIO(levels_built[audience].pdf)).metadata
+    assert meta["/Keywords"] == keywords
+    assert meta.title == "Meridian Port test briefing"
+
+
+def test_example_manifest_includes_what_templates_printed(levels_built):
+    """The summaries have no profiles or network: the entities they name come from the
+    templates, and are listed as included (as the banner counts them)."""
+    inc = levels_built["amber-summary"].manifest["included"]
+    assert inc["entities"] == ["e-alpaca", "e-gecko", "e-hub"]
+    assert inc["claims"] == ["c-alpaca", "c-gecko", "c-mixed"]
+    inc = levels_built["strict-summary"].manifest["included"]
+    assert inc["claims"] == ["c-about-stork", "c-alpaca", "c-gecko", "c-mixed"]
+
+
+# --------------------------------------------------------------------------- banner
+BANNERS = {"clear": "TLP:CLEAR", "green": "TLP:GREEN", "amber": "TLP:AMBER",
+           "amber-strict": "TLP:AMBER+STRICT", "red": "TLP:RED",
+           # AMBER ceiling, but what it shows is at most GREEN
+           "amber-summary": "TLP:GREEN",
+           # shows only CLEAR and GREEN claims, one of them about an AMBER+STRICT entity
+           "strict-summary": "TLP:AMBER+STRICT"}
+
+
+def level_of(kb, kind: str, ident: str) -> TLP:
+    table = {"claims": kb.claims, "sources": kb.sources, "entities": kb.entities}[kind]
+    return table[ident].tlp
+
+
+@pytest.mark.parametrize("audience", LEVEL_AUDIENCES)
+def test_banner_is_the_most_restrictive_level_contained(levels_prepared, levels_built, audience):
+    result = levels_built[audience]
+    kb, spec = levels_prepared.kb, levels_prepared.loaded.spec
+    expected = BANNERS[audience]
+    assert result.banner == expected
+    assert result.manifest["banner"] == expected
+    assert result.manifest["ceiling"] == spec.audiences[audience].tlp.label
+    pages = pdf_pages_text(result.pdf)
+    assert len(pages) == result.pages
+    for i, page in enumerate(pages, 1):
+        labels = TLP_LABEL.findall(page)
+        assert labels.count(expected) >= 2, (audience, i)      # header and footer
+        assert set(labels) == {expected}, (audience, i)         # and no other level anywhere
+    # never lower than anything included (independently of marking.contained) ...
+    inc = result.manifest["included"]
+    levels = [level_of(kb, kind, i) for kind in ("claims", "sources", "entities") for i in inc[kind]]
+    levels += [kb.entities[e].tlp for c in inc["claims"] for e in kb.claims[c].about]
+    sections = {s.id: s for s in all_spec_sections(spec.sections)}
+    levels += [sections[s].tlp for s in inc["sections"]]
+    banner = TLP.parse(expected)
+    assert all(level <= banner for level in levels)
+    # ... and exactly the most restrictive of them: never higher than needed
+    assert max(levels + [spec.briefing.tlp]) is banner
+    # never above the ceiling here (the floor is CLEAR)
+    assert banner <= spec.audiences[audience].tlp
+
+
+def test_briefing_floor_raises_the_banner(tmp_path, cache_dir):
+    root = copy_levels(tmp_path)
+    (root / "floor.yaml").write_text("extends: spec.yaml\nbriefing: {tlp: TLP:AMBER}\n")
+    summary = build_child(root / "floor.yaml", "amber-summary", tmp_path, cache_dir)
+    assert summary.banner == "TLP:AMBER"            # content is GREEN, the floor is AMBER
+    pages = pdf_pages_text(summary.pdf)
+    assert all(TLP_LABEL.findall(p).count("TLP:AMBER") >= 2 for p in pages)
+    strict = build_child(root / "floor.yaml", "strict-summary", tmp_path, cache_dir)
+    assert strict.banner == "TLP:AMBER+STRICT"      # content above the floor wins
+
+
+def test_example_banners(built):
+    assert {a: built[a].banner for a in AUDIENCES} == {
+        "analyst": "TLP:AMBER", "executive": "TLP:AMBER", "public": "TLP:CLEAR"}
+
+
+# --------------------------------------------------------------------------- endnotes
+PUBLIC_ENDNOTES = ["src-article", "src-fdd-report", "src-peru-media", "src-prc-chancay", "src-state-lima"]
+
+
+def endnotes_text(result) -> str:
+    """The squashed text of the endnotes: after the last 'Endnotes' heading."""
+    text = squash(" ".join(pdf_pages_text(result.pdf)))
+    return text[text.rindex("Endnotes") + len("Endnotes"):]
+
+
+def endnote_start(source) -> str:
+    head = f"{', '.join(source.authors)}. " if source.authors else ""
+    return squash(head + source.title)
+
+
+def cited_numbers(result) -> set[int]:
+    """Numbers of the citation links in the text (contents page numbers left out)."""
+    numbers = set()
+    for page, text, dest in internal_links(result.pdf):
+        if text.isdigit() and not (page <= 1 and int(text) == dest + 1):
+            numbers.add(int(text))
+    return numbers
+
+
+def check_endnotes(result, kb, expected: list[str]) -> None:
+    assert result.manifest["included"]["sources"] == expected
+    notes = endnotes_text(result)
+    positions = [notes.find(f"{n}. {endnote_start(kb.sources[sid])}") for n, sid in enumerate(expected, 1)]
+    assert -1 not in positions, list(zip(expected, positions))
+    assert positions == sorted(positions)
+    assert notes.count(" Reliability ") + notes.startswith("Reliability ") == len(expected)
+
+
+def test_public_endnotes_are_renumbered_in_order_of_first_citation(built, prepared):
+    public, analyst = built["public"], built["analyst"]
+    check_endnotes(public, prepared.kb, PUBLIC_ENDNOTES)
+    assert cited_numbers(public) == set(range(1, len(PUBLIC_ENDNOTES) + 1))
+    # the analyst cites the AMBER desk note last: the public numbers are the analyst's
+    # without it, still 1..N with no gap
+    analyst_order = analyst.manifest["included"]["sources"]
+    assert analyst_order == PUBLIC_ENDNOTES + ["src-desk-note"]
+    check_endnotes(analyst, prepared.kb, analyst_order)
+    assert [s for s in analyst_order if s in public.manifest["included"]["sources"]] == PUBLIC_ENDNOTES
+
+
+@pytest.mark.parametrize("audience", LEVEL_AUDIENCES)
+def test_levels_endnotes_are_numbered_after_withholding(levels_prepared, levels_built, audience):
+    result = levels_built[audience]
+    check_endnotes(result, levels_prepared.kb, ENDNOTES[audience])
+    assert cited_numbers(result) == set(range(1, len(ENDNOTES[audience]) + 1))
+
+
+# --------------------------------------------------------------------------- page budget
+def max_pages_drops(result) -> list[str]:
+    return [w["id"] for w in result.manifest["withheld"] if "max_pages" in w["reason"]]
+
+
+def test_budget_pass_nothing_dropped(built):
+    result = built["executive"]
+    assert result.manifest["max_pages"] == 2
+    assert result.pages == 2 == len(pypdf.PdfReader(io.BytesIO(result.pdf)).pages)
+    assert max_pages_drops(result) == []
+
+
+@pytest.mark.parametrize("max_pages,dropped,pages", [
+    (6, ["claims", "actors"], 5),
+    # subsections carry their own priorities (55, 50, 45): they go before their parent (60)
+    (4, ["claims", "actors", "background-us-response", "background-ports-bri",
+         "background-rail-mining", "background", "figures"], 3),
+])
+def test_budget_trim_drops_lowest_priority_first(tmp_path, cache_dir, max_pages, dropped, pages):
+    specs = copy_example(tmp_path)
+    (specs / "trim.yaml").write_text(f"extends: peru-china.yaml\naudiences:\n  analyst: {{max_pages: {max_pages}}}\n")
+    result = build_child(specs / "trim.yaml", "analyst", tmp_path, cache_dir)
+    assert result.pages == pages <= max_pages
+    assert len(pypdf.PdfReader(io.BytesIO(result.pdf)).pages) == pages
+    assert max_pages_drops(result) == dropped      # in the order they were dropped
+    entries = {w["id"]: w for w in result.manifest["withheld"] if w["id"] in dropped}
+    assert all(e == {"kind": "section", "id": e["id"], "reason": "dropped to fit max_pages (lowest priority)",
+                     "tlp": "TLP:CLEAR"} for e in entries.values())
+    assert not set(dropped) & set(result.manifest["included"]["sections"])
+    titles = [t for _, t in outline_titles(pypdf.PdfReader(io.BytesIO(result.pdf)).outline)]
+    assert "Claims and sources" not in titles and "Main actors" not in titles
+
+
+NO_PRIORITIES = """\
+extends: peru-china.yaml
+audiences:
+  analyst: {max_pages: 5}
+sections:
+  - {id: bluf, priority: null}
+  - {id: key-judgments, priority: null}
+  - id: background
+    priority: null
+    subsections:
+      - {id: background-rail-mining, priority: null}
+      - {id: background-ports-bri, priority: null}
+      - {id: background-us-response, priority: null}
+  - {id: actors, priority: null}
+  - {id: figures, priority: null}
+  - {id: claims, priority: null}
+"""
+
+
+def test_budget_fail_without_priorities_says_by_how_much_and_what_is_largest(tmp_path, cache_dir):
+    from briefgen.errors import PageBudgetError
+
+    specs = copy_example(tmp_path)
+    (specs / "tight.yaml").write_text(NO_PRIORITIES)
+    with pytest.raises(PageBudgetError) as info:
+        build_child(specs / "tight.yaml", "analyst", tmp_path, cache_dir)
+    assert str(info.value) == (
+        "audience 'analyst' of briefing 'peru-china' has 8 pages, 3 over its max_pages of 5. "
+        "Largest sections: 'figures' (3 pages), 'key-judgments' (2 pages), 'background' (2 pages). "
+        "Give sections a 'priority' so briefgen can drop the least important, or raise max_pages.")
+    assert not (tmp_path / "out").exists()      # nothing written
+
+
+def test_budget_fail_after_dropping_everything_droppable(tmp_path, cache_dir):
+    from briefgen.errors import PageBudgetError
+
+    root = copy_levels(tmp_path)
+    (root / "one.yaml").write_text("extends: spec.yaml\naudiences:\n  clear: {max_pages: 1}\n")
+    with pytest.raises(PageBudgetError) as info:
+        build_child(root / "one.yaml", "clear", tmp_path, cache_dir)
+    assert str(info.value) == (
+        "audience 'clear' of briefing 'tlp-levels' has 2 pages, 1 over its max_pages of 1. "
+        "Largest sections: 'endnotes' (1 page). That is after dropping every section with a "
+        "priority ('claims', 'actors', 'details', 'figures', 'key-judgments', 'overview'); "
+        "raise max_pages or shorten what is left.")
+
+
+# --------------------------------------------------------------------------- manifest
+PUBLIC_WITHHELD = [
+    {"kind": "source", "id": "src-desk-note", "reason": "marked TLP:AMBER, above the audience's ceiling TLP:CLEAR",
+     "tlp": "TLP:AMBER"},
+    {"kind": "claim", "id": "c-fdd-cultivation", "reason": "marked TLP:AMBER, above the audience's ceiling TLP:CLEAR",
+     "tlp": "TLP:AMBER"},
+    {"kind": "claim", "id": "c-2026-run", "reason": "marked TLP:GREEN, above the audience's ceiling TLP:CLEAR",
+     "tlp": "TLP:GREEN"},
+    {"kind": "claim", "id": "c-desk-us-hedging", "reason": "marked TLP:GREEN, above the audience's ceiling TLP:CLEAR",
+     "tlp": "TLP:GREEN"},
+    {"kind": "claim", "id": "c-desk-leverage", "reason": "marked TLP:AMBER, above the audience's ceiling TLP:CLEAR",
+     "tlp": "TLP:AMBER"},
+    {"kind": "relation", "id": "prc-government --backs--> lopez-aliaga",
+     "reason": "marked TLP:AMBER, above the audience's ceiling TLP:CLEAR", "tlp": "TLP:AMBER"},
+    {"kind": "relation", "id": "us-government --partner-of--> lopez-aliaga",
+     "reason": "marked TLP:GREEN, above the audience's ceiling TLP:CLEAR", "tlp": "TLP:GREEN"},
+]
+
+
+def test_manifest_of_the_public_audience(built, prepared):
+    result = built["public"]
+    m = result.manifest
+    assert list(m) == ["briefing", "title", "audience", "ceiling", "banner", "pages", "max_pages", "paper",
+                       "sha256", "bytes", "included", "withheld", "section_pages", "warnings", "inputs"]
+    assert (m["briefing"], m["audience"], m["ceiling"], m["banner"]) == (
+        "peru-china", "public", "TLP:CLEAR", "TLP:CLEAR")
+    assert m["title"] == "Peru: Beijing's Stake in Lima's Mayor and the Race for 2026"
+    assert (m["max_pages"], m["paper"]) == (None, "A4")
+    on_disk = result.pdf_path.read_bytes()
+    assert on_disk == result.pdf
+    assert m["pages"] == len(pypdf.PdfReader(io.BytesIO(on_disk)).pages) == result.pages == 7
+    assert m["sha256"] == hashlib.sha256(on_disk).hexdigest() == result.sha256
+    assert m["bytes"] == len(on_disk)
+    assert json.loads(result.manifest_path.read_text(encoding="utf-8")) == m
+    assert m["withheld"] == PUBLIC_WITHHELD
+    inc = m["included"]
+    assert list(inc) == ["sections", "claims", "sources", "entities", "charts"]
+    assert inc["sections"] == ["bluf", "key-judgments", "background", "background-rail-mining",
+                               "background-ports-bri", "background-us-response", "actors", "figures",
+                               "claims", "endnotes"]
+    hidden = {w["id"] for w in PUBLIC_WITHHELD if w["kind"] == "claim"}
+    assert inc["claims"] == sorted(set(prepared.kb.claims) - hidden)   # the claims table shows every visible one
+    assert inc["sources"] == PUBLIC_ENDNOTES
+    assert [(c["id"], c["number"], c["kind"]) for c in inc["charts"]] == [
+        ("fig-timeline", 1, "timeline"), ("fig-network", 2, "network"), ("fig-money", 3, "bar")]
+    assert list(m["section_pages"]) == ["bluf", "key-judgments", "background", "actors", "figures", "claims",
+                                        "endnotes"]
+    assert m["section_pages"]["endnotes"][1] == m["pages"]
+
+
+def test_manifest_of_the_executive_lists_every_section_left_out(built):
+    withheld = [(w["kind"], w["id"], w["reason"]) for w in built["executive"].manifest["withheld"]]
+    assert withheld == [
+        ("section", "background", "not among the audience's sections"),
+        ("section", "background-rail-mining", "part of section 'background', which is withheld"),
+        ("section", "background-ports-bri", "part of section 'background', which is withheld"),
+        ("section", "background-us-response", "part of section 'background', which is withheld"),
+        ("section", "actors", "not among the audience's sections"),
+        ("chart", "fig-timeline", "not among the audience's charts"),
+        ("chart", "fig-money", "not among the audience's charts"),
+        ("section", "claims", "not among the audience's sections"),
+    ]
+
+
+# --------------------------------------------------------------------------- templates
+UNGUARDED = """\
+extends: spec.yaml
+sections:
+  - id: details
+    template: |
+      A first line.
+      Then {{ claim('c-rhino').statement }}{{ cite('c-rhino') }}
+"""
+
+
+def test_template_using_a_withheld_claim_fails_naming_line_and_claim(tmp_path, cache_dir):
+    from briefgen.errors import WithheldError
+
+    root = copy_levels(tmp_path)
+    (root / "unguarded.yaml").write_text(UNGUARDED)
+    assert build_child(root / "unguarded.yaml", "red", tmp_path, cache_dir).banner == "TLP:RED"
+    with pytest.raises(WithheldError) as info:
+        build_child(root / "unguarded.yaml", "amber-strict", tmp_path, cache_dir)
+    assert str(info.value).endswith(
+        "unguarded.yaml:6: section 'details' (line 2 of the template): refers to claim 'c-rhino', which "
+        "is withheld from audience 'amber-strict' (ceiling TLP:AMBER+STRICT); "
+        "wrap it in {% if visible('c-rhino') %} ... {% endif %}")
+    assert not (tmp_path / "out" / "tlp-levels--amber-strict.pdf").exists()
