@@ -10,7 +10,9 @@ Layout: ``root/<first 2 hex>/<hash>.pdf``. Writes go to a temporary file in the 
 directory and are moved into place with :func:`os.replace` (atomic on POSIX and
 Windows), so concurrent writers in several processes never leave a partial entry; a
 truncated or corrupt entry (e.g. after a crash or disk full) fails validation, is
-ignored and rewritten. When the cache grows past ``max_bytes``, least-recently-used
+ignored and rewritten. A chart missing from the cache is drawn under a lock file
+(``<hash>.lock``, removed afterwards), so that processes building at the same time
+(``briefgen batch -j N``) draw it once and the others read it. When the cache grows past ``max_bytes``, least-recently-used
 entries (by mtime; a hit touches its file) are deleted. An in-process memo serves
 repeated charts without touching the disk. Cache I/O failures never fail a build: the
 chart is rendered and returned anyway.
@@ -132,10 +134,14 @@ def looks_like_pdf(data: bytes) -> bool:
 
 
 STALE_TMP_SECONDS = 3600
+LOCK_TIMEOUT = 300.0
+"""Seconds a build waits for another process drawing the same chart before drawing it
+itself."""
 
 
 def _drop_stale(entry: os.DirEntry) -> None:
-    """Remove a temporary file left by a writer that died more than an hour ago."""
+    """Remove a temporary file left by a writer that died, or a lock file unused, for more
+    than an hour."""
     import time
 
     try:
@@ -178,25 +184,68 @@ class ChartCache:
     def get_or_render(self, chart: "ResolvedChart", style: "ChartStyle") -> bytes:
         """The chart's PDF bytes, from the memo, the disk, or freshly rendered (and then
         stored). Raises what the renderer raises (RenderError, FontCoverageError)."""
+        return self.get_many([chart], style)[chart.id]
+
+    def get_many(self, charts: "list[ResolvedChart]", style: "ChartStyle") -> dict[str, bytes]:
+        """``chart.id -> PDF bytes`` for every chart, each drawn at most once across
+        processes sharing the cache.
+
+        Hits (memo or disk) are served first. A miss is drawn under a per-entry lock file
+        (``<key>.lock`` beside the entry): charts that no other process is drawing come
+        first; then the process waits for the ones being drawn elsewhere and reads them
+        from the disk (drawing them itself only if the other writer failed). Concurrent
+        builds of several audiences thus share the work instead of repeating it. Lock
+        problems (read-only cache, timeout) never fail a build: the chart is drawn.
+        Raises what the renderer raises (RenderError, FontCoverageError).
+        """
+        out: dict[str, bytes] = {}
         if not self.enabled:
-            self.misses += 1
-            return self._do_render(chart, style)
-        key = chart_key(chart, style)
-        with self._lock:
-            data = self._memo.get(key)
-            if data is not None:
-                self._memo.move_to_end(key)
+            for chart in charts:
+                self.misses += 1
+                out[chart.id] = self._do_render(chart, style)
+            return out
+        wanted: dict[str, list[str]] = {}  # key -> chart ids (one chart may appear twice)
+        first: dict[str, "ResolvedChart"] = {}
+        for chart in charts:
+            key = chart_key(chart, style)
+            wanted.setdefault(key, []).append(chart.id)
+            first.setdefault(key, chart)
+        found: dict[str, bytes] = {}
+        missing: list[str] = []
+        for key in wanted:
+            data = self._recall(key)
+            if data is None:
+                data = self._read(key)
+            if data is None:
+                missing.append(key)
+            else:
                 self.hits += 1
-                return data
-        data = self._read(key)
-        if data is None:
-            self.misses += 1
-            data = self._do_render(chart, style)
-            self._write(key, data)
-        else:
-            self.hits += 1
-        self._remember(key, data)
-        return data
+                found[key] = data
+        busy: list[tuple[str, object]] = []
+        for key in missing:  # first the charts nobody else is drawing
+            lock = self._file_lock(key)
+            if lock is None:
+                found[key] = self._render_and_store(first[key], style, key)
+                continue
+            if self._acquire(lock, timeout=0):
+                try:
+                    found[key] = self._reread_or_render(first[key], style, key)
+                finally:
+                    self._release(lock)
+            else:
+                busy.append((key, lock))
+        for key, lock in busy:  # then wait for those being drawn elsewhere
+            got = self._acquire(lock, timeout=LOCK_TIMEOUT)
+            try:
+                found[key] = self._reread_or_render(first[key], style, key)
+            finally:
+                if got:
+                    self._release(lock)
+        for key, data in found.items():
+            self._remember(key, data)
+            for chart_id in wanted[key]:
+                out[chart_id] = data
+        return out
 
     def clear(self) -> None:
         """Delete every entry (and the memo)."""
@@ -214,6 +263,60 @@ class ChartCache:
         return sum(size for _p, size, _m in self._entries())
 
     # ----------------------------------------------------------------- internals
+    def _recall(self, key: str) -> bytes | None:
+        with self._lock:
+            data = self._memo.get(key)
+            if data is not None:
+                self._memo.move_to_end(key)
+            return data
+
+    def _render_and_store(self, chart, style, key: str) -> bytes:
+        self.misses += 1
+        data = self._do_render(chart, style)
+        self._write(key, data)
+        return data
+
+    def _reread_or_render(self, chart, style, key: str) -> bytes:
+        data = self._read(key)  # another process may have drawn it meanwhile
+        if data is not None:
+            self.hits += 1
+            return data
+        return self._render_and_store(chart, style, key)
+
+    def _file_lock(self, key: str):
+        """A lock file for ``key``'s entry, or None when the cache directory is unusable."""
+        try:
+            from filelock import FileLock
+
+            path = self.path_for(key).with_suffix(".lock")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return FileLock(str(path))
+        except (OSError, ImportError):
+            return None
+
+    @staticmethod
+    def _acquire(lock, timeout: float) -> bool:
+        from filelock import Timeout
+
+        try:
+            lock.acquire(timeout=timeout, poll_interval=0.02)
+        except Timeout:
+            return False
+        except OSError:
+            return False  # e.g. a read-only cache directory: draw without the lock
+        return True
+
+    @staticmethod
+    def _release(lock) -> None:
+        """Remove the lock file, then unlock: the entry is on the disk by now, so a process
+        arriving later finds it and never needs the lock (one that was already waiting
+        re-reads the entry once it holds the old file's lock)."""
+        try:
+            os.unlink(lock.lock_file)
+        except OSError:
+            pass
+        lock.release()
+
     def _do_render(self, chart, style) -> bytes:
         if self._render is not None:
             return self._render(chart, style)
@@ -276,7 +379,7 @@ class ChartCache:
         for sub in subdirs:
             try:
                 for entry in os.scandir(sub.path):
-                    if entry.name.endswith(".tmp"):
+                    if entry.name.endswith((".tmp", ".lock")):
                         _drop_stale(entry)
                     elif entry.name.endswith(".pdf") and not entry.name.startswith("."):
                         try:

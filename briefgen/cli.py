@@ -221,6 +221,49 @@ def email_command(
         _fail(exc)
 
 
+# ---- batch (issue 7)
+@app.command("batch")
+def batch_command(
+        paths: List[Path] = typer.Argument(..., help="Spec files, or folders whose *.yaml files with a top-level 'briefing:' key are specs.", show_default=False),
+        all_audiences: bool = typer.Option(False, "--all-audiences", help="Build every audience of each spec (default: each spec's default audience)."),
+        jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes building in parallel."),
+        out_dir: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
+        strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
+        no_cache: bool = typer.Option(False, "--no-cache", help="Redraw every chart (bypass the chart cache)."),
+        scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Build on this Dask cluster (tcp://HOST:PORT) instead of local processes; outputs are written here."),
+) -> None:
+    """Build every spec x audience in parallel, with progress, then a summary table; a
+    failing briefing does not stop the others (exit code 1 if any failed)."""
+    from . import batch
+    from .pipeline import BuildOptions
+
+    options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache)
+    specs, items = batch.find_specs(paths)
+    if not specs and not items:
+        err.print("[red]error:[/] no specs found (a spec has a top-level 'briefing:' key)")
+        raise typer.Exit(2)
+    jobs_list, invalid = batch.plan(specs, all_audiences=all_audiences, strict=strict)
+    items += invalid
+    for item in invalid:
+        if item.problems:
+            show_problems(item.problems, f"{item.spec}: not built")
+    try:
+        with batch.ProgressEvents(err, len(jobs_list), 1 if scheduler else jobs) as events:
+            if scheduler:
+                from .cluster import run_on_cluster
+
+                items += run_on_cluster(jobs_list, options, scheduler, events=events)
+            else:
+                items += batch.run(jobs_list, options, workers=jobs, events=events)
+    except BriefgenError as exc:
+        _fail(exc)
+    out.print(batch.summary_table(items))
+    bad = batch.failed(items)
+    if bad:
+        batch.describe_failures(bad, lambda line: err.print(esc(line), soft_wrap=True))
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Console entry point."""
     try:

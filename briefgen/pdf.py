@@ -474,6 +474,24 @@ class _EndnotesHere(_EndOfStory):
     """Marks where the endnotes go while the story is being built (replaced, never drawn)."""
 
 
+def _prefill_contents(story: list[Flowable]) -> None:
+    """Give the contents its entries (page numbers still unknown) before the first pass.
+
+    Without them the first pass lays out an empty contents, the second one a full one
+    (everything after it moves) and a third pass confirms: three passes. Prefilled, the
+    first pass already has the right layout and the second confirms it: the same document,
+    laid out once less. The page numbers are placeholders (1); should the width of the real
+    ones change the layout, multiBuild simply makes another pass, as before.
+    """
+    tocs = [f for f in story if isinstance(f, TableOfContents)]
+    if not tocs:
+        return
+    headings = [f for f in story if isinstance(f, _Heading) and f.in_outline]
+    entries = [(h.level - 1, escape(h.title_text), 1, h.key) for h in headings]
+    for toc in tocs:
+        toc._entries = list(entries)
+
+
 def assemble(briefing: Briefing, texts: Texts, *, banner: TLP, theme: Any, fonts: Any, styles: dict,
              page_size: tuple[float, float], slot_factory: Callable[[ResolvedChart, Any], Flowable],
              placement_log: Any) -> LayoutResult:
@@ -498,6 +516,7 @@ def assemble(briefing: Briefing, texts: Texts, *, banner: TLP, theme: Any, fonts
     state.frame_size = (frame._width, frame._height)
     builder = _Builder(briefing, texts, state, lambda chart: slot_factory(chart, placement_log))
     story = [_PageCounter(state)] + builder.story()
+    _prefill_contents(story)
     try:
         doc.multiBuild(story, maxPasses=8)
     except LayoutError as exc:

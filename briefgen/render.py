@@ -84,7 +84,7 @@ def render_variant(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing, op
 
     cache = ChartCache(options.cache_dir or ChartCache.default_root(), enabled=options.cache)
     style = chart_style_for(theme, fonts)
-    chart_pdfs = {chart.id: cache.get_or_render(chart, style) for chart in briefing.charts()}
+    chart_pdfs = cache.get_many(list(briefing.charts()), style)
 
     banner = banner_level(briefing, texts)
     log = vector.PlacementLog()

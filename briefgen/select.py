@@ -404,12 +404,14 @@ def _sources_line(claims: Iterable[Claim], ctx: _Context) -> str:
 def _csv_data(chart: ChartSpec, ctx: _Context):
     """Read a chart CSV: ``# source: ...`` and ``# unit: ...`` header lines, then a header
     row; the first column is the category (bar) or x value (line)."""
+    from .load import origin_dir
     from .paths import resolve_inside
 
     key = _chart_key(ctx.loaded.spec.sections, chart.id) or ("sections",)
-    path = resolve_inside(chart.csv, base=ctx.loaded.path.parent, root=ctx.loaded.root,
+    # relative to the file that wrote it (a parent spec under extends), as validate reads it
+    path = resolve_inside(chart.csv, base=origin_dir(ctx.loaded.source, key + ("csv",)), root=ctx.loaded.root,
                           doc=ctx.loaded.source, key=key + ("csv",), what="CSV file")
-    text = path.read_text(encoding="utf-8")
+    text = path.read_bytes().decode("utf-8-sig")  # a BOM (spreadsheet exports) is not part of the text
     meta, rows = {}, []
     for line in text.splitlines():
         if line.startswith("#"):

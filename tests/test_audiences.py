@@ -359,6 +359,11 @@ def test_levels_charts_draw_only_visible_data(levels_prepared, levels_built, aud
     assert set(network.claim_ids) <= VISIBLE_CLAIMS[audience]
     assert money.data.categories == BARS[audience]
     assert set(money.claim_ids) <= VISIBLE_CLAIMS[audience]
+    # the AMBER relation between two entities GREEN may see is drawn (with its predicate
+    # label) only from AMBER up
+    text = exposure(levels_built[audience])["page text"]
+    assert ("partner of" in text) == (TLP.parse(BANNERS[audience]) >= TLP.AMBER)
+    assert ("located in" in text) == (TLP.parse(BANNERS[audience]) >= TLP.AMBER)
 
 
 @pytest.mark.parametrize("audience,keywords", [
@@ -373,7 +378,7 @@ def test_levels_pdf_keywords_leave_out_withheld_names(levels_built, audience, ke
     assert meta.title == "Meridian Port test briefing"
 
 
-def test_example_manifest_includes_what_templates_printed(levels_built):
+def test_manifest_lists_what_templates_printed(levels_built):
     """The summaries have no profiles or network: the entities they name come from the
     templates, and are listed as included (as the banner counts them)."""
     inc = levels_built["amber-summary"].manifest["included"]
@@ -456,11 +461,12 @@ def endnote_start(source) -> str:
     return squash(head + source.title)
 
 
-def cited_numbers(result) -> set[int]:
-    """Numbers of the citation links in the text (contents page numbers left out)."""
+def cited_numbers(result, audience) -> set[int]:
+    """Numbers of the citation links in the text (page numbers in the contents left out)."""
+    contents_page = (1 if audience.cover else 0) if audience.contents else None
     numbers = set()
     for page, text, dest in internal_links(result.pdf):
-        if text.isdigit() and not (page <= 1 and int(text) == dest + 1):
+        if text.isdigit() and not (page == contents_page and int(text) == dest + 1):
             numbers.add(int(text))
     return numbers
 
@@ -477,7 +483,7 @@ def check_endnotes(result, kb, expected: list[str]) -> None:
 def test_public_endnotes_are_renumbered_in_order_of_first_citation(built, prepared):
     public, analyst = built["public"], built["analyst"]
     check_endnotes(public, prepared.kb, PUBLIC_ENDNOTES)
-    assert cited_numbers(public) == set(range(1, len(PUBLIC_ENDNOTES) + 1))
+    assert cited_numbers(public, resolved(prepared, "public").audience) == set(range(1, len(PUBLIC_ENDNOTES) + 1))
     # the analyst cites the AMBER desk note last: the public numbers are the analyst's
     # without it, still 1..N with no gap
     analyst_order = analyst.manifest["included"]["sources"]
@@ -490,7 +496,8 @@ def test_public_endnotes_are_renumbered_in_order_of_first_citation(built, prepar
 def test_levels_endnotes_are_numbered_after_withholding(levels_prepared, levels_built, audience):
     result = levels_built[audience]
     check_endnotes(result, levels_prepared.kb, ENDNOTES[audience])
-    assert cited_numbers(result) == set(range(1, len(ENDNOTES[audience]) + 1))
+    aud = levels_prepared.loaded.spec.audiences[audience]
+    assert cited_numbers(result, aud) == set(range(1, len(ENDNOTES[audience]) + 1))
 
 
 # --------------------------------------------------------------------------- page budget
@@ -661,3 +668,104 @@ def test_template_using_a_withheld_claim_fails_naming_line_and_claim(tmp_path, c
         "is withheld from audience 'amber-strict' (ceiling TLP:AMBER+STRICT); "
         "wrap it in {% if visible('c-rhino') %} ... {% endif %}")
     assert not (tmp_path / "out" / "tlp-levels--amber-strict.pdf").exists()
+
+
+# --------------------------------------------------------------------------- CLI
+@pytest.fixture
+def run(monkeypatch, tmp_path):
+    """Invoke ``briefgen`` in-process: run(*args) -> click Result. Charts are cached in
+    ``tmp_path``; the consoles are wide, so that tables are never truncated."""
+    from rich.console import Console
+    from typer.testing import CliRunner
+
+    from briefgen import cli
+
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cli, "out", Console(highlight=False, width=200))
+    monkeypatch.setattr(cli, "err", Console(stderr=True, highlight=False, width=200))
+    runner = CliRunner()
+    return lambda *args: runner.invoke(cli.app, [str(a) for a in args])
+
+
+def test_cli_build_one_audience(run, tmp_path):
+    out = tmp_path / "out"
+    result = run("build", REPO / "specs" / "peru-china.yaml", "--audience", "public", "--out", out)
+    assert result.exit_code == 0, result.output
+    pdf = out / "peru-china--public.pdf"
+    assert sorted(p.name for p in out.iterdir()) == ["peru-china--public.json", "peru-china--public.pdf"]
+    (line,) = [ln for ln in result.stdout.splitlines() if ln.strip()]
+    assert line.startswith(f"{pdf}  7 pages  ") and "  TLP:CLEAR  " in line
+    manifest = json.loads((out / "peru-china--public.json").read_text(encoding="utf-8"))
+    assert manifest["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    assert manifest["audience"] == "public" and manifest["pages"] == 7
+
+
+def test_cli_unknown_audience_exits_2_with_did_you_mean(run, tmp_path):
+    out = tmp_path / "out"
+    result = run("build", REPO / "specs" / "peru-china.yaml", "--audience", "analyst", "--audience", "publik",
+                 "--out", out)
+    assert result.exit_code == 2
+    text = squash(result.output)
+    assert "unknown audience 'publik'" in text
+    assert "did you mean 'public'?" in text
+    assert "one of analyst, executive, public" in text
+    assert "Traceback" not in result.output
+    assert not out.exists()        # checked before anything is built, even the known 'analyst'
+
+
+def test_cli_build_all_audiences(run, tmp_path):
+    out = tmp_path / "out"
+    result = run("build", LEVELS_SPEC, "--all-audiences", "--out", out)
+    assert result.exit_code == 0, result.output
+    lines = [ln for ln in result.stdout.splitlines() if ln.strip()]
+    assert [ln.split()[0] for ln in lines] == [str(out / f"tlp-levels--{a}.pdf") for a in LEVEL_AUDIENCES]
+    assert [ln.split()[-3] for ln in lines] == [BANNERS[a] for a in LEVEL_AUDIENCES]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"tlp-levels--{a}.{ext}" for a in LEVEL_AUDIENCES for ext in ("pdf", "json"))
+
+
+def audience_rows(output: str) -> dict[str, tuple[str, ...]]:
+    rows = {}
+    for line in output.splitlines():
+        cells = [c.strip() for c in line.split("│")[1:-1]]
+        if cells and cells[0] != "audience":
+            rows[cells[0]] = tuple(cells[1:])
+    return rows
+
+
+COLUMNS = ("ceiling", "sections", "claims", "sources", "charts", "withheld", "max pages", "paper")
+
+
+@pytest.mark.parametrize("which,expected", [
+    ("example", {
+        "analyst": ("TLP:AMBER", "10", "27", "6", "3", "0", "-", "A4"),
+        "executive": ("TLP:AMBER", "4", "23", "6", "1", "8", "2", "letter"),
+        "public": ("TLP:CLEAR", "10", "23", "5", "3", "7", "-", "A4"),
+    }),
+    ("levels", {
+        "clear": ("TLP:CLEAR", "7", "2", "1", "2", "25", "-", "A4"),
+        "green": ("TLP:GREEN", "7", "3", "2", "2", "20", "-", "A4"),
+        "amber": ("TLP:AMBER", "9", "5", "3", "2", "11", "-", "A4"),
+        "amber-strict": ("TLP:AMBER+STRICT", "9", "7", "4", "2", "6", "-", "A4"),
+        "red": ("TLP:RED", "10", "8", "5", "2", "0", "-", "A4"),
+        "amber-summary": ("TLP:AMBER", "2", "3", "2", "0", "20", "-", "A4"),
+        "strict-summary": ("TLP:AMBER+STRICT", "2", "4", "2", "0", "15", "-", "A4"),
+    }),
+])
+def test_cli_audiences_lists_what_each_gets(request, run, which, expected):
+    spec = REPO / "specs" / "peru-china.yaml" if which == "example" else LEVELS_SPEC
+    result = run("audiences", spec)
+    assert result.exit_code == 0, result.output
+    header = [c.strip() for c in next(ln for ln in result.stdout.splitlines() if "audience" in ln and "┃" in ln)
+              .split("┃")[1:-1]]
+    assert header == ["audience", *COLUMNS]
+    rows = audience_rows(result.stdout)
+    assert rows == expected
+    assert list(rows) == list(expected)   # in the spec's order
+    # the counts are what the built variants' manifests include
+    _, built = project(request, which)
+    for name, row in rows.items():
+        m = built[name].manifest
+        inc = m["included"]
+        assert row[1:6] == tuple(str(n) for n in (len(inc["sections"]), len(inc["claims"]), len(inc["sources"]),
+                                                  len(inc["charts"]), len(m["withheld"]))), name
