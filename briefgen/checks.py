@@ -172,6 +172,15 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
             _check_template(problems, loaded, ("audiences", name, "distribution", "subject"),
                             aud.distribution.subject, None, f"audience {name!r} email subject")
     problems += _check_themes(loaded)
+    floor = spec.briefing.tlp
+    for name, aud in spec.audiences.items():
+        if aud.tlp < floor:
+            problems.append(src.problem(
+                ("audiences", name, "tlp"),
+                f"audience {name!r} may receive at most {aud.tlp.label}, but every variant of this "
+                f"briefing is marked at least {floor.label} (briefing.tlp)",
+                expected=f"a ceiling of {floor.label} or above, or a lower briefing.tlp",
+                severity="warning", code="ceiling-below-floor"))  # building that audience fails
     if spec.default_audience and spec.default_audience not in spec.audiences:
         _ref(problems, src, ("default_audience",), "audience", spec.default_audience, spec.audiences)
     # claim age, measured at the briefing date

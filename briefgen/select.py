@@ -89,7 +89,14 @@ def get_audience(loaded: LoadedSpec, name: str | None) -> tuple[str, Audience]:
                                                expected="one of " + ", ".join(spec.audiences),
                                                suggestion=did_you_mean(name, spec.audiences) or "",
                                                code="unknown-audience")])
-    return name, spec.audiences[name]
+    aud = spec.audiences[name]
+    if aud.tlp < spec.briefing.tlp:
+        raise SpecError([loaded.source.problem(
+            ("audiences", name, "tlp"),
+            f"audience {name!r} may receive at most {aud.tlp.label}, but every variant of this "
+            f"briefing is marked at least {spec.briefing.tlp.label} (briefing.tlp)",
+            expected=f"a ceiling of {spec.briefing.tlp.label} or above", code="ceiling-below-floor")])
+    return name, aud
 
 
 def resolve(loaded: LoadedSpec, kb: KnowledgeBase, audience: str | None = None,
@@ -391,7 +398,7 @@ def _sources_line(claims: Iterable[Claim], ctx: _Context) -> str:
     for sid in seen:
         s = ctx.sources[sid]
         if s.authors and s.kind == "think-tank-report":
-            names = [a.split()[-1] for a in s.authors]
+            names = [_surname(a) for a in s.authors]
             who = (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]) + f" ({s.publisher})"
         else:
             who = s.publisher
@@ -399,6 +406,15 @@ def _sources_line(claims: Iterable[Claim], ctx: _Context) -> str:
     if not parts:
         return "Source: briefgen knowledge base"
     return ("Source: " if len(parts) == 1 else "Sources: ") + "; ".join(parts) + "."
+
+
+def _surname(name: str) -> str:
+    """Family name as cited: the last word, with particles kept ("de La Bruyère")."""
+    words = name.split()
+    for i, word in enumerate(words[1:], 1):
+        if word[:1].islower():  # de, da, van, von...
+            return " ".join(words[i:])
+    return words[-1]
 
 
 def _csv_data(chart: ChartSpec, ctx: _Context):

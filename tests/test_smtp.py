@@ -345,7 +345,8 @@ def test_cli_tlp_red_to_an_outside_domain_sends_nothing(project, smtp_server, mo
         "    tlp: TLP:RED\n"
         "    distribution:\n"
         "      bcc: [{name: Friend, email: friend@partner.example}]\n")
-    result = cli("email", "specs/red.yaml", "--all-audiences", "--send")
+    # only the analyst may receive a TLP:RED variant (the others' ceilings are lower)
+    result = cli("email", "specs/red.yaml", "--audience", "analyst", "--send")
     assert result.exit_code == 2, result.output
     assert "marked TLP:RED" in result.output and "friend@partner.example (bcc)" in result.output
     assert smtp_server.messages == [] and smtp_server.handler.rcpt_attempts == []

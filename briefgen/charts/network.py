@@ -82,9 +82,38 @@ def _bfs_dist(adj: dict, source) -> dict:
     return dist
 
 
+def _inverse(a):
+    """Inverse of the well-conditioned square matrix ``a`` by Gauss-Jordan elimination
+    with partial pivoting, in plain numpy arithmetic.
+
+    BLAS/LAPACK (``np.linalg``, ``@``) are avoided on purpose in the layout: their results
+    differ in the last bits with the number of BLAS threads (``OPENBLAS_NUM_THREADS``, the
+    number of cores), which moved boxes by 1e-10 inch and made the chart's bytes depend
+    on the machine's load and the worker set-up.
+    """
+    import numpy as np
+
+    n = len(a)
+    m = np.concatenate([np.array(a, dtype=float), np.eye(n)], axis=1)
+    for col in range(n):
+        pivot = col + int(np.argmax(np.abs(m[col:, col])))
+        if pivot != col:
+            m[[col, pivot]] = m[[pivot, col]]
+        m[col] = m[col] / m[col, col]
+        factor = m[:, col].copy()
+        factor[col] = 0.0
+        m -= factor[:, None] * m[col][None, :]
+    return m[:, n:]
+
+
+def _matmul(a, b):
+    """``a @ b`` summed in a fixed order by numpy itself (no BLAS; see :func:`_inverse`)."""
+    return (a[:, :, None] * b[None, :, :]).sum(axis=1)
+
+
 def _stress_layout(adj: dict, nodes: list, start: dict, iters: int = 300) -> dict:
     """Stress majorization (SMACOF, weights d^-2) of a connected component: positions
-    whose distances match the hop distances. numpy only; deterministic."""
+    whose distances match the hop distances. numpy only, without BLAS; deterministic."""
     import numpy as np
 
     n = len(nodes)
@@ -98,7 +127,9 @@ def _stress_layout(adj: dict, nodes: list, start: dict, iters: int = 300) -> dic
     w[mask] = d[mask] ** -2.0
     lap = -w.copy()
     lap[np.diag_indices(n)] = w.sum(axis=1)
-    lap_pinv = np.linalg.pinv(lap)
+    # (L + J/n)^-1 = L^+ + J/n for the Laplacian L of a connected graph; J/n only shifts
+    # the drawing (B x sums to zero over the nodes), so it stands in for the pseudo-inverse
+    lap_inv = _inverse(lap + 1.0 / n)
     x = np.array([start[k] for k in nodes], dtype=float) * (d.max() / 2 or 1.0)
 
     def stress(x):
@@ -112,7 +143,7 @@ def _stress_layout(adj: dict, nodes: list, start: dict, iters: int = 300) -> dic
             b = np.where(diff > 1e-12, -w * d / diff, 0.0)
         b[np.diag_indices(n)] = 0.0
         b[np.diag_indices(n)] = -b.sum(axis=1)
-        x = lap_pinv @ (b @ x)
+        x = _matmul(lap_inv, _matmul(b, x))
         now = stress(x)
         if last - now < 1e-7 * max(last, 1e-12):
             break
@@ -140,9 +171,12 @@ def _component_layout(adj: dict, nodes: list, sizes: dict, slot_w: float, slot_h
     pos = _stress_layout(adj, nodes, start)
     pts = np.array([pos[n] for n in nodes], dtype=float)
     pts -= pts.mean(axis=0)
-    _vals, vecs = np.linalg.eigh(pts.T @ pts)
-    main = vecs[:, -1]
-    pts = pts @ np.array([[main[0], main[1]], [-main[1], main[0]]]).T
+    # principal axis of the points (closed form for the 2 x 2 scatter matrix; no LAPACK)
+    sxx, syy, sxy = (pts[:, 0] ** 2).sum(), (pts[:, 1] ** 2).sum(), (pts[:, 0] * pts[:, 1]).sum()
+    angle = 0.5 * math.atan2(2 * sxy, sxx - syy)
+    main = (math.cos(angle), math.sin(angle))
+    pts = np.column_stack([pts[:, 0] * main[0] + pts[:, 1] * main[1],
+                           pts[:, 1] * main[0] - pts[:, 0] * main[1]])
     # fixed orientation: the first node (input order) on the left and in the upper half
     if pts[0, 0] > 1e-9:
         pts[:, 0] *= -1
@@ -164,7 +198,9 @@ def _component_layout(adj: dict, nodes: list, sizes: dict, slot_w: float, slot_h
         for step in range(12):
             a = math.radians(15 * step)
             rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
-            cand = normalise((pts * [1.0, mirror]) @ rot.T)
+            q = pts * [1.0, mirror]
+            cand = normalise(np.column_stack([q[:, 0] * rot[0, 0] + q[:, 1] * rot[0, 1],
+                                              q[:, 0] * rot[1, 0] + q[:, 1] * rot[1, 1]]))
             xy = cand * room
             d = np.abs(xy[:, None, :] - xy[None, :, :])
             ox = (wh[:, None, 0] + wh[None, :, 0]) / 2 + GAP - d[..., 0]
