@@ -172,6 +172,7 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
             _check_template(problems, loaded, ("audiences", name, "distribution", "subject"),
                             aud.distribution.subject, None, f"audience {name!r} email subject")
     problems += _check_themes(loaded)
+    problems += _check_addresses(spec, src)
     floor = spec.briefing.tlp
     for name, aud in spec.audiences.items():
         if aud.tlp < floor:
@@ -368,3 +369,21 @@ def _fmt(key: KeyPath) -> str:
     from .errors import format_key_path
 
     return format_key_path(key)
+
+
+def _check_addresses(spec, src) -> list[Problem]:
+    """Every distribution address of every audience, located (see :mod:`briefgen.addresses`)."""
+    from .addresses import AddressError, parse_address
+
+    problems = []
+    for name, aud in spec.audiences.items():
+        dist = aud.distribution
+        entries = [("from", None, dist.sender)] if dist.sender else []
+        entries += [(field, i, r) for field in ("to", "cc", "bcc") for i, r in enumerate(getattr(dist, field))]
+        for field, i, recipient in entries:
+            key = ("audiences", name, "distribution", field) + ((i,) if i is not None else ()) + ("email",)
+            try:
+                parse_address(recipient.email, recipient.name)
+            except AddressError as exc:
+                problems.append(src.problem(key, str(exc).removeprefix(": "), code="bad-address"))
+    return problems

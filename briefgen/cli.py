@@ -85,11 +85,19 @@ def build(spec: Path = SpecArg,
           strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
           no_cache: bool = typer.Option(False, "--no-cache", help="Redraw every chart (bypass the chart cache)."),
           ) -> None:
-    """Build PDF briefings (and their JSON manifests) into the output folder."""
+    """Build PDF briefings (and their JSON manifests) into the output folder.
+
+    Every audience named is checked (templates rendered) and built before any file is
+    written; then all files are renamed into place together, so a failure or Ctrl-C never
+    leaves a mix of old and new variants."""
+    from .output import manifest_bytes
     from .pipeline import BuildOptions, build_prepared, prepare
     from .select import audience_names, get_audience
 
-    options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache)
+    if audience and all_audiences:
+        err.print("[red]error:[/] give --audience or --all-audiences, not both")
+        raise typer.Exit(2)
+    options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache, write=False)
     try:
         prepared = prepare(spec, strict=strict)
         names = audience_names(prepared.loaded.spec) if all_audiences else (audience or [None])
@@ -98,12 +106,32 @@ def build(spec: Path = SpecArg,
                 get_audience(prepared.loaded, name)  # unknown names fail before anything is built
         if prepared.warnings:
             show_problems(prepared.warnings, "Warnings")
-        for name in names:
-            result = build_prepared(prepared, name, options)
-            out.print(f"{result.pdf_path}  [bold]{result.pages}[/] pages  {result.size / 1024:.0f} KB  "
-                      f"{result.banner}  {result.seconds:.2f} s")
+            err.print(f"{len(prepared.warnings)} warning(s); the build goes on (--strict makes them errors)")
+        results = [build_prepared(prepared, name, options) for name in names]
+        files = {}
+        for r in results:
+            files[r.pdf_path] = r.pdf
+            files[r.manifest_path] = manifest_bytes(r.manifest)
+        write_outputs(files)
+        for r in results:
+            dropped = f"  [yellow]dropped to fit {r.pages} pages: {', '.join(r.dropped)}[/]" if r.dropped else ""
+            out.print(f"{esc(str(r.pdf_path))}  [bold]{r.pages}[/] pages  {r.size / 1024:.0f} KB  "
+                      f"{r.banner}  {r.seconds:.2f} s{dropped}")
     except BriefgenError as exc:
         _fail(exc)
+
+
+def write_outputs(files: dict) -> None:
+    """Write output files atomically, turning file-system refusals into a clear error."""
+    from .errors import OutputError
+    from .output import atomic_write_many
+
+    try:
+        atomic_write_many(files)
+    except OSError as exc:
+        where = exc.filename or next(iter(files), "")
+        raise OutputError(f"cannot write {where}: {exc.strerror or exc}; nothing was written. "
+                          f"Choose another folder with --out.") from None
 
 
 @app.command()
@@ -164,7 +192,6 @@ def email_command(
     """Build each audience's PDF and write a ready email (output/<briefing>--<audience>.eml);
     with --send, deliver it through SMTP and record it in output/sent-log.jsonl."""
     from .mail import message_bytes, outgoing
-    from .output import atomic_write
     from .pipeline import BuildOptions, prepare
     from .select import audience_names, get_audience
     from .smtp import LOG_NAME, deliver, load_settings
@@ -187,7 +214,7 @@ def email_command(
         items = [outgoing(prepared, name, options, default_sender=settings.sender, max_attachment=limit, force=force)
                  for name in names]
         for item in items:
-            atomic_write(item.eml_path, message_bytes(item.message))
+            write_outputs({item.eml_path: message_bytes(item.message)})
             out.print(f"{esc(str(item.eml_path))}  {esc(item.subject)}  "
                       f"{len(item.addressing.recipients)} recipient(s)  {item.result.size / 1024:.0f} KB PDF",
                       soft_wrap=True)
@@ -269,8 +296,13 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        err.print("interrupted")
+        err.print("interrupted; files already in place are complete, nothing is half-written")
         sys.exit(130)
+    except OSError as exc:  # a folder that cannot be written, a full disk...
+        where = f"{exc.filename}: " if exc.filename else ""
+        err.print(f"[red]error:[/] {esc(where + (exc.strerror or str(exc)))}", soft_wrap=True)
+        sys.exit(2 if isinstance(exc, (PermissionError, FileExistsError, NotADirectoryError,
+                                       IsADirectoryError)) else 1)
 
 
 if __name__ == "__main__":

@@ -123,7 +123,17 @@ class PageBudgetError(BriefgenError):
 
 
 class FontCoverageError(RenderError):
-    """No available font has a glyph for some character; names it and where it occurs."""
+    """No available font has a glyph for some character; names it and where it occurs.
+
+    Exit code 2: the input must change (or the theme gain a font)."""
+
+    exit_code = 2
+
+
+class OutputError(BriefgenError):
+    """An output file could not be written (folder is a file, no permission, disk full)."""
+
+    exit_code = 2
 
 
 class DeliveryError(BriefgenError):

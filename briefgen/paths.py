@@ -17,15 +17,12 @@ ROOT_MARKERS = ("briefgen.toml", "pyproject.toml", ".git")
 
 def find_project_root(spec_path: Path) -> Path:
     """The project root for a spec: the nearest ancestor holding ``briefgen.toml``,
-    ``pyproject.toml`` or ``.git``; failing that, the working directory when the spec lies
-    inside it, else the spec's own folder."""
+    ``pyproject.toml`` or ``.git``; failing that, the spec's own folder. (Never the working
+    directory: what a spec may read must not depend on where the command was run.)"""
     spec_path = spec_path.resolve()
     for folder in spec_path.parents:
         if any((folder / m).exists() for m in ROOT_MARKERS):
             return folder
-    cwd = Path.cwd().resolve()
-    if cwd in spec_path.parents:
-        return cwd
     return spec_path.parent
 
 
@@ -57,7 +54,11 @@ def resolve_inside(written: str, *, base: Path, root: Path, doc, key: KeyPath,
     if leaves:
         raise UnsafePathError([doc.problem(
             key, f"path {written!r} leaves the project root{via}",
-            expected=f"{_a(what)} under {root}", got=str(resolved), code="unsafe-path")])
+            expected=f"{_a(what)} under {root}" + (
+                "" if any((root / m).exists() for m in ROOT_MARKERS)
+                else " (no briefgen.toml marks the project, so its root is the spec's folder: "
+                     "put an empty briefgen.toml in the project's top folder)"),
+            got=str(resolved), code="unsafe-path")])
     if must_exist and not exists:
         hint = _near_miss(written, resolved)
         raise SpecError([doc.problem(key, f"{what} not found: {written!r}",

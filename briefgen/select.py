@@ -226,8 +226,12 @@ def _resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx:
         if (aud.charts is not None and chart.id not in aud.charts) or chart.id in aud.drop_charts:
             withheld.append(Withheld("chart", chart.id, "not among the audience's charts"))
             continue
+        resolved = _resolve_chart(chart, ctx, ctx.figure_number + 1)
+        if _no_data(resolved):
+            withheld.append(Withheld("chart", chart.id, "no data visible to this audience"))
+            continue
         ctx.figure_number += 1
-        charts.append(_resolve_chart(chart, ctx, ctx.figure_number))
+        charts.append(resolved)
     images = []
     for j, image in enumerate(sec.images):
         if not may_see(ceiling, image.tlp):
@@ -240,8 +244,29 @@ def _resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx:
         r = _resolve_section(sub, level + 1, aud, ceiling, ctx, withheld)
         if r is not None:
             subs.append(r)
+    has_text = sec.template is not None or sec.template_file is not None
+    empty = {"key_judgments": not claims, "claims_table": not claims, "profiles": not entities,
+             "chart": not charts and not images, "text": True}.get(sec.kind, False)
+    if empty and not has_text and not subs and not images:
+        withheld.append(Withheld("section", sec.id, "nothing in it is visible to this audience", sec.tlp.value))
+        return None
     return ResolvedSection(section=sec, level=level, claims=tuple(claims), entities=entities,
                            charts=tuple(charts), images=tuple(images), subsections=tuple(subs))
+
+
+def _no_data(chart: ResolvedChart) -> bool:
+    data = chart.data
+    if isinstance(data, BarData):
+        return not data.values
+    if isinstance(data, TimelineData):
+        return not data.events
+    if isinstance(data, NetworkData):
+        return not data.edges and not data.nodes
+    if isinstance(data, TableData):
+        return not data.rows
+    if isinstance(data, LineData):
+        return not data.series or not data.x
+    return False
 
 
 def _withhold_contents(sec: Section, top: str, withheld: list[Withheld]) -> None:
@@ -288,7 +313,7 @@ def _resolve_chart(chart: ChartSpec, ctx: _Context, number: int) -> ResolvedChar
         data, source_line = _csv_data(chart, ctx)
         used: list[Claim] = []
     elif chart.kind == "bar":
-        data, used = _bar_data(chart, claims)
+        data, used = _bar_data(chart, claims, ctx)
         source_line = ""
     elif chart.kind == "timeline":
         used = [c for c in claims if c.date is not None]
@@ -348,20 +373,40 @@ def _short_label(claim: Claim, limit: int = 90) -> str:
     return first
 
 
-def _bar_data(chart: ChartSpec, claims: Iterable[Claim]) -> tuple[BarData, list[Claim]]:
-    cats, vals, comps, units, used = [], [], [], [], []
-    for c in claims:
-        for f in c.figures:
-            if chart.unit is None and f.currency is None:
-                continue  # a money chart by default: figures with a currency
-            cats.append(f.label)
-            vals.append(f.value)
-            comps.append(f.comparator)
-            units.append(" ".join(x for x in (f.currency, f.unit.split("/")[0] + ("s" if not f.unit.endswith("s") and f.unit in ("million", "billion", "thousand") else "")) if x))
-            if c not in used:
-                used.append(c)
-    unit_label = chart.unit or (units[0] if units else "")
-    return BarData(tuple(cats), tuple(vals), tuple(comps), unit_label), used
+def _bar_data(chart: ChartSpec, claims: Iterable[Claim], ctx: _Context) -> tuple[BarData, list[Claim]]:
+    """Bars from the figures of ``claims``, converted to one scale (USD 1.3 billion and
+    USD 900 million draw as 1,300 and 900 USD millions). Figures of different currencies or
+    base units never share an axis; mixing rates and totals (``million/year`` with
+    ``million``) needs an explicit ``unit:`` on the chart. Raises :class:`SpecError`."""
+    from .units import SCALES, parse_unit, scale_of
+
+    items = [(c, f, parse_unit(f.unit, f.currency)) for c in claims for f in c.figures]
+    if not items:
+        return BarData((), (), (), chart.unit or ""), []
+    dims = sorted({u.dimension for _, _, u in items})
+    pers = sorted({u.per for _, _, u in items})
+    problem = None
+    if len(dims) > 1:
+        found = "; ".join(f"{f.label!r} ({' '.join(x for x in (f.currency, f.unit) if x)}, claim {c.id!r})"
+                          for c, f, _ in items)
+        problem = f"chart {chart.id!r} would put figures of different units on one axis: {found}"
+    elif len(pers) > 1 and chart.unit is None:
+        problem = (f"chart {chart.id!r} mixes rates and totals ({', '.join(repr(p or 'total') for p in pers)}); "
+                   f"select figures of one kind, or set 'unit:' to say how the axis reads")
+    if problem:
+        raise SpecError([_chart_problem(ctx, chart, problem, expected="figures with one currency and unit",
+                                        code="chart-units")])
+    first = items[0][2]
+    scale = scale_of(chart.unit) if chart.unit else first.scale
+    divisor = SCALES.get(scale, 1.0)
+    used: list[Claim] = []
+    for c, _, _ in items:
+        if c not in used:
+            used.append(c)
+    return BarData(tuple(f.label for _, f, _ in items),
+                   tuple(f.value * u.multiplier / divisor for _, f, u in items),
+                   tuple(f.comparator for _, f, _ in items),
+                   chart.unit or first.label(scale)), used
 
 
 def _network_data(chart: ChartSpec, ctx: _Context, claim_ids: set[str]) -> tuple[NetworkData, list[Claim]]:

@@ -192,13 +192,16 @@ class TemplateSource:
 class Renderer:
     """Renders templates for one audience's :class:`Briefing`."""
 
-    def __init__(self, briefing: Briefing, kb: KnowledgeBase, figure_numbers: dict[str, int] | None = None):
+    def __init__(self, briefing: Briefing, kb: KnowledgeBase, figure_numbers: dict[str, int] | None = None,
+                 spec_figures: frozenset[str] = frozenset()):
         self.briefing = briefing
         self.kb = kb
         self.env = make_environment()
         self.used: set[tuple[str, str]] = set()
         """(kind, id) of every claim, entity and source a template printed or cited."""
         self.figure_numbers = figure_numbers if figure_numbers is not None else briefing.figure_numbers()
+        self.spec_figures: frozenset[str] = frozenset(spec_figures) | frozenset(self.figure_numbers)
+        """Every chart and image id of the spec, whether or not this audience gets it."""
         self.env.globals.update(
             claim=self._claim, entity=self._entity, source=self._source, visible=self._visible,
             cite=self._cite, ref=self._ref, briefing=briefing.meta,
@@ -229,11 +232,12 @@ class Renderer:
 
     def _visible(self, ident: str) -> bool:
         b = self.briefing
-        if ident in b.claims or ident in b.entities or ident in b.sources:
+        if ident in b.claims or ident in b.entities or ident in b.sources or ident in self.figure_numbers:
             return True
-        if ident in b.hidden_claims or ident in b.hidden_entities or ident in b.hidden_sources:
+        if (ident in b.hidden_claims or ident in b.hidden_entities or ident in b.hidden_sources
+                or ident in self.spec_figures):
             return False
-        known = list(self.kb.claims) + list(self.kb.entities) + list(self.kb.sources)
+        known = list(self.kb.claims) + list(self.kb.entities) + list(self.kb.sources) + sorted(self.spec_figures)
         hint = did_you_mean(str(ident), known)
         raise TemplateError(f"visible(): unknown id {ident!r}" + (f"; did you mean {hint!r}?" if hint else ""))
 
@@ -245,8 +249,13 @@ class Renderer:
         return cite_token(tuple(ids))
 
     def _ref(self, figure_id: str) -> str:
+        if figure_id in self.spec_figures and figure_id not in self.figure_numbers:
+            raise WithheldError(
+                f"ref(): figure {figure_id!r} is not in audience {self.briefing.audience_name!r}'s "
+                f"version (its chart or section is left out for this audience); wrap it in "
+                f"{{% if visible({figure_id!r}) %}} ... {{% endif %}}")
         if figure_id not in self.figure_numbers:
-            hint = did_you_mean(figure_id, self.figure_numbers)
+            hint = did_you_mean(figure_id, self.spec_figures or self.figure_numbers)
             raise TemplateError(f"ref(): no figure {figure_id!r} in this briefing"
                                 + (f"; did you mean {hint!r}?" if hint else ""))
         return ref_token(figure_id)
@@ -342,7 +351,7 @@ class Texts:
 
 def render_texts(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) -> Texts:
     """Render every template of the audience's briefing (section bodies, cover note)."""
-    renderer = Renderer(briefing, kb)
+    renderer = Renderer(briefing, kb, spec_figures=spec_figure_ids(loaded.spec.sections))
     out: dict[str, str] = {}
     keys = _section_keys(loaded.spec.sections, ("sections",))
     for rs in briefing.all_sections():
@@ -366,3 +375,13 @@ def _section_keys(sections, base) -> dict[str, tuple]:
         keys[s.id] = base + (i,)
         keys.update(_section_keys(s.subsections, base + (i, "subsections")))
     return keys
+
+
+def spec_figure_ids(sections) -> frozenset[str]:
+    """Ids of every chart and image in ``sections`` and their subsections."""
+    ids: set[str] = set()
+    for sec in sections:
+        ids.update(c.id for c in sec.charts)
+        ids.update(i.id for i in sec.images)
+        ids |= spec_figure_ids(sec.subsections)
+    return frozenset(ids)

@@ -1,0 +1,63 @@
+"""Units of figures: scale words, base units and rates, so charts compare like with like.
+
+A figure's ``unit`` is read as ``[scale] [base][/per]``: ``million/year`` is a scale of 10^6
+per year with no base (money, when the figure has a currency); ``thousand tonnes/year`` is
+10^3 tonnes per year; ``percent`` is a base unit with no scale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+"""Scale words and their multipliers (short scale, as in USD billion = 10^9)."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A parsed unit: ``scale`` word ('' for none), ``base`` ('' for a pure amount of
+    money or a count), ``per`` ('' unless a rate, e.g. 'year'), ``currency`` (ISO 4217 or '')."""
+
+    scale: str
+    base: str
+    per: str
+    currency: str
+
+    @property
+    def multiplier(self) -> float:
+        return SCALES.get(self.scale, 1.0)
+
+    @property
+    def dimension(self) -> tuple[str, str]:
+        """What must match for two figures to share an axis: currency and base unit."""
+        return (self.currency, self.base)
+
+    def label(self, scale: str | None = None) -> str:
+        """Axis label, e.g. ``USD millions per year``, ``thousand tonnes``."""
+        scale = self.scale if scale is None else scale
+        words = [self.currency] if self.currency else []
+        if scale:
+            words.append(scale + ("s" if self.currency and not self.base else ""))
+        if self.base:
+            words.append(self.base)
+        text = " ".join(words) or "count"
+        return text + (f" per {self.per}" if self.per else "")
+
+
+def parse_unit(unit: str, currency: str | None = None) -> Unit:
+    """Read a figure's unit string (see module doc)."""
+    head, _, per = unit.partition("/")
+    words = head.split()
+    scale = ""
+    if words and words[0].lower().rstrip("s") in SCALES:
+        scale = words[0].lower().rstrip("s")
+        words = words[1:]
+    return Unit(scale=scale, base=" ".join(words), per=per.strip(), currency=currency or "")
+
+
+def scale_of(label: str) -> str:
+    """The scale word an axis label names ('USD millions' -> 'million'), or ''."""
+    for word in label.lower().replace("/", " ").split():
+        if word.rstrip("s") in SCALES:
+            return word.rstrip("s")
+    return ""
