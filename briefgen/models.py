@@ -280,6 +280,7 @@ class Audience(Model):
     paper: Literal["A4", "letter"] = Field("A4", description="Paper size.")
     cover: bool = Field(True, description="Start with a cover page (false: a compact title block on page 1).")
     contents: bool = Field(True, description="Include the table of contents.")
+    prepared_for: str | None = Field(None, description="Printed on the cover as 'Prepared for: ...' (e.g. 'Andean Team and partner analysts'); nothing when unset.")
     title: str | None = Field(None, description="Title override for this audience.")
     cover_note: str | None = Field(None, description="A note printed on the cover (Jinja2).")
     theme: str | None = Field(None, description="Theme file override, relative to the spec.")

@@ -27,7 +27,7 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, Image, Ke
 from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.flowables import Flowable, HRFlowable
 from reportlab.platypus.doctemplate import IndexingFlowable
-from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.platypus.tableofcontents import TableOfContents, defaultTableStyle
 from reportlab.pdfgen.canvas import Canvas
 
 from . import fmt
@@ -53,7 +53,31 @@ class LayoutResult:
     shown_entities: list[str]
 
 
-class _Heading(Paragraph):
+def _sketching(canv) -> bool:
+    """True while the first layout pass is drawn: it only measures (page numbers and
+    section pages for the contents and "Page X of Y"; it is never the pass written out,
+    see :class:`_PageCounter`), so text and tables are not put on its canvas."""
+    return getattr(canv, "_briefgen_sketch", False)
+
+
+class _Para(Paragraph):
+    """A Paragraph that draws nothing in the measuring pass (see :func:`_sketching`).
+    Its splits are _Para too (ReportLab splits with ``self.__class__``)."""
+
+    def draw(self):
+        if not _sketching(self.canv):
+            super().draw()
+
+
+class _Table(Table):
+    """A Table that draws nothing in the measuring pass (cells and rules)."""
+
+    def draw(self):
+        if not _sketching(self.canv):
+            super().draw()
+
+
+class _Heading(_Para):
     """A section heading: bookmarked, in the outline and in the contents."""
 
     def __init__(self, text: str, style, *, level: int, key: str, title: str, in_outline: bool = True):
@@ -93,7 +117,9 @@ class _PageCounter(IndexingFlowable):
         self.state.total = self.state.pages
 
     def isSatisfied(self):
-        return self.state.total == self._previous
+        # never after the first pass (total 0 before it, the page count after): the first
+        # pass is a sketch (nothing drawn, see _sketching) and must never be written out
+        return self.state.total == self._previous and self._previous > 0
 
     def wrap(self, aw, ah):
         return (0, 0)
@@ -126,7 +152,8 @@ class _State:
     def on_page(self, canv: Canvas, doc) -> None:
         """PageTemplate callback: furniture with the page total of the previous pass."""
         self.pages = doc.page
-        self.draw_furniture(canv, doc.page, self.total or doc.page)
+        if not _sketching(canv):
+            self.draw_furniture(canv, doc.page, self.total or doc.page)
 
     def draw_furniture(self, canv: Canvas, page: int, total: int) -> None:
         """Header and footer: TLP banners (TLP 2.0: right-justified, coloured on black,
@@ -192,7 +219,15 @@ class _State:
 class _Doc(BaseDocTemplate):
     def __init__(self, buf, state: _State, **kw):
         self.state = state
+        self._canvases = 0
         super().__init__(buf, **kw)
+
+    def _makeCanvas(self, *args, **kw):
+        canv = super()._makeCanvas(*args, **kw)
+        self._canvases += 1
+        # the first pass only measures: _PageCounter is never satisfied after it
+        canv._briefgen_sketch = self._canvases == 1
+        return canv
 
     def afterFlowable(self, flowable):
         st = self.state
@@ -201,7 +236,7 @@ class _Doc(BaseDocTemplate):
             if flowable.in_outline:
                 self.canv.bookmarkPage(flowable.key)
                 self.canv.addOutlineEntry(flowable.title_text, flowable.key, level=flowable.level - 1, closed=False)
-                self.notify("TOCEntry", (flowable.level - 1, escape(flowable.title_text), page, flowable.key))
+                self.notify("TOCEntry", (flowable.level - 1, _toc_text(st.fonts, flowable), page, flowable.key))
             if flowable.level == 1:
                 self._close_section(page)
                 st.current_section = flowable.key.removeprefix("section-")
@@ -224,7 +259,7 @@ class _Builder:
         self.fonts = state.fonts
 
     def para(self, markup: str, style: str, where: str) -> Paragraph:
-        p = Paragraph(self.fonts.fallback_markup(markup, where), self.styles[style])
+        p = _Para(self.fonts.fallback_markup(markup, where), self.styles[style])
         p._briefgen_role = "P"
         return p
 
@@ -233,7 +268,7 @@ class _Builder:
         for i, (kind, block) in enumerate(paragraphs(text)):
             markup = to_markup(block, cite=self.st.cite, ref=self.st.ref, link_colour=self.st.theme.colors.link)
             if kind == "bullet":
-                p = Paragraph(self.fonts.fallback_markup(markup, f"{where}, item {i + 1}"),
+                p = _Para(self.fonts.fallback_markup(markup, f"{where}, item {i + 1}"),
                               self.styles["bullet"], bulletText="•")
                 p._briefgen_role = "LI"
                 out.append(p)
@@ -251,7 +286,8 @@ class _Builder:
         else:
             story += self.title_block()
         if b.audience.contents:
-            toc = TableOfContents(dotsMinLevel=0)
+            toc = TableOfContents(dotsMinLevel=0, tableStyle=TableStyle(  # no unembedded Helvetica
+                list(defaultTableStyle.getCommands()) + [("FONT", (0, 0), (-1, -1), self.fonts.regular)]))
             toc.levelStyles = [self.styles["toc1"], self.styles["toc2"]]
             toc._briefgen_role = "TOC"
             story += [self.para("Contents", "h1", "contents heading"), toc, Spacer(1, 10)]
@@ -288,8 +324,8 @@ class _Builder:
         out.append(Spacer(1, 12))
         lines = [f"<b>{plain(meta.desk)}</b>", plain(meta.date.render())]
         aud = b.audience
-        prepared = aud.description or b.audience_name
-        lines.append(f"Prepared for: {plain(prepared)}")
+        if aud.prepared_for:
+            lines.append(f"Prepared for: {plain(aud.prepared_for)}")
         lines.append(f"Marking: <b>{plain(self.st.banner.label)}</b>")
         for line in lines:
             out.append(self.para(line, "cover_meta", "cover"))
@@ -432,8 +468,8 @@ class _Builder:
         col_widths = [0.05 * width, 0.57 * width, 0.14 * width, 0.14 * width, 0.10 * width]
         from .theme import table_style_commands
 
-        table = Table(rows, colWidths=col_widths, repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
-        table.setStyle(TableStyle(table_style_commands(st.theme)))
+        table = _Table(rows, colWidths=col_widths, repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
+        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), self.fonts.regular)] + table_style_commands(st.theme)))
         table._briefgen_role = "Table"
         return table
 
@@ -474,7 +510,12 @@ class _EndnotesHere(_EndOfStory):
     """Marks where the endnotes go while the story is being built (replaced, never drawn)."""
 
 
-def _prefill_contents(story: list[Flowable]) -> None:
+def _toc_text(fonts: Any, heading: "_Heading") -> str:
+    """A contents entry's markup, with fallback fonts for characters the body faces lack."""
+    return fonts.fallback_markup(escape(heading.title_text), f"contents entry {heading.title_text!r}")
+
+
+def _prefill_contents(story: list[Flowable], fonts: Any) -> None:
     """Give the contents its entries (page numbers still unknown) before the first pass.
 
     Without them the first pass lays out an empty contents, the second one a full one
@@ -487,7 +528,7 @@ def _prefill_contents(story: list[Flowable]) -> None:
     if not tocs:
         return
     headings = [f for f in story if isinstance(f, _Heading) and f.in_outline]
-    entries = [(h.level - 1, escape(h.title_text), 1, h.key) for h in headings]
+    entries = [(h.level - 1, _toc_text(fonts, h), 1, h.key) for h in headings]
     for toc in tocs:
         toc._entries = list(entries)
 
@@ -516,7 +557,7 @@ def assemble(briefing: Briefing, texts: Texts, *, banner: TLP, theme: Any, fonts
     state.frame_size = (frame._width, frame._height)
     builder = _Builder(briefing, texts, state, lambda chart: slot_factory(chart, placement_log))
     story = [_PageCounter(state)] + builder.story()
-    _prefill_contents(story)
+    _prefill_contents(story, fonts)
     try:
         doc.multiBuild(story, maxPasses=8)
     except LayoutError as exc:

@@ -143,10 +143,6 @@ def test_fonts_embedded_and_no_missing_glyph(mixed):
     assert fontcheck.missing_glyphs(pdf) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pdf.py: contents entries skip FontSet.fallback_markup, so Han in a section title is drawn "
-    "as invisible code-0 glyphs in the contents; ReportLab tables (contents, claims table) "
-    "select an unembedded Helvetica for empty cells. Remove this marker once fixed."))
 def test_contents_and_claims_table_embed_fonts_and_draw_every_glyph(mixed):
     pdf = mixed["full"].pdf
     entries = [squash(line) for line in pdf_pages_text(pdf)[1].splitlines() if line.rstrip().endswith(". 2")]
@@ -160,9 +156,6 @@ def test_example_pdfs_draw_every_glyph(built):
         assert fontcheck.missing_glyphs(built[name].pdf) == [], name
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pdf.py: the contents and the claims table are ReportLab Tables whose default cell font, "
-    "Helvetica, is put in the PDF unembedded (analyst and public). Remove this marker once fixed."))
 def test_example_pdfs_embed_every_font(built):
     for name in AUDIENCES:
         assert fontcheck.fonts_without_file(built[name].pdf) == [], name
