@@ -189,6 +189,12 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
     for cid, claim in kb.claims.items():
         if claim.date is not None:
             age = (brief_day - claim.date.midpoint()).days
+            if claim.date.sort_key() > spec.briefing.date.sort_key() and claim.date.precision == "day":
+                doc, base = kb.where("claims", cid)
+                problems.append(doc.problem(base + ("date",),
+                                            f"claim {cid!r} is dated {claim.date.render()}, after the "
+                                            f"briefing date {spec.briefing.date.render()}",
+                                            severity="warning", code="future-claim"))
             if age > spec.checks.max_claim_age_days:
                 doc, base = kb.where("claims", cid)
                 problems.append(doc.problem(base + ("date",),

@@ -18,13 +18,28 @@ from rich.table import Table
 
 from .errors import BriefgenError, Problem, SpecError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        out.print(f"briefgen {__version__}")
+        raise typer.Exit()
+
+
+app = typer.Typer(add_completion=False, rich_markup_mode=None, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Build sourced PDF briefings from a YAML knowledge base and briefing specs.")
 _WIDTH = None if sys.stdout.isatty() else 120  # pipes and CI logs: do not squeeze tables to 80
 out = Console(highlight=False, width=_WIDTH)
 err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
 
-SpecArg = typer.Argument(..., help="Briefing spec (YAML), e.g. specs/peru-china.yaml.", show_default=False)
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                      help="Print the version and exit.")) -> None:
+    """Build sourced PDF briefings from a YAML knowledge base and briefing specs."""
+
+
+SpecArg = typer.Argument(..., help="Briefing spec (YAML), e.g. specs/peru-china.yaml.", show_default=False,
+                         metavar="SPEC")
 
 
 def show_problems(problems: list[Problem], title: str = "Problems") -> None:
@@ -52,6 +67,7 @@ def _fail(exc: BriefgenError) -> None:
         err.print(f"[red]{n} error(s)[/]; nothing was written.")
     else:
         err.print(f"[red]error:[/] {esc(str(exc))}", soft_wrap=True)
+        err.print("nothing was written.")
     raise typer.Exit(exc.exit_code)
 
 
@@ -79,9 +95,9 @@ def validate(spec: Path = SpecArg,
 
 @app.command()
 def build(spec: Path = SpecArg,
-          audience: Optional[List[str]] = typer.Option(None, "--audience", "-a", help="Audience to build (repeatable; default: the spec's default audience)."),
+          audience: Optional[List[str]] = typer.Option(None, "--audience", "-a", metavar="NAME", help="Audience to build (repeatable; default: the spec's default audience)."),
           all_audiences: bool = typer.Option(False, "--all-audiences", help="Build every audience of the spec."),
-          out_dir: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
+          out_dir: Path = typer.Option(Path("output"), "--out", "-o", metavar="DIR", help="Output folder."),
           strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
           no_cache: bool = typer.Option(False, "--no-cache", help="Redraw every chart (bypass the chart cache)."),
           ) -> None:
@@ -178,7 +194,7 @@ def schema(out_dir: Path = typer.Option(Path("schemas"), "--out", "-o", help="Fo
 @app.command("email")
 def email_command(
         spec: Path = SpecArg,
-        audience: Optional[List[str]] = typer.Option(None, "--audience", "-a", help="Audience to mail (repeatable; default: the spec's default audience)."),
+        audience: Optional[List[str]] = typer.Option(None, "--audience", "-a", metavar="NAME", help="Audience to mail (repeatable; default: the spec's default audience)."),
         all_audiences: bool = typer.Option(False, "--all-audiences", help="Mail every audience of the spec."),
         send: bool = typer.Option(False, "--send", help="Deliver through SMTP. Without it nothing leaves the machine: only the .eml files are written."),
         smtp_config: Optional[Path] = typer.Option(None, "--smtp-config", help="TOML file whose smtp table holds the settings (default: briefgen.toml in the project root)."),
@@ -254,7 +270,7 @@ def batch_command(
         paths: List[Path] = typer.Argument(..., help="Spec files, or folders whose *.yaml files with a top-level 'briefing:' key are specs.", show_default=False),
         all_audiences: bool = typer.Option(False, "--all-audiences", help="Build every audience of each spec (default: each spec's default audience)."),
         jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes building in parallel."),
-        out_dir: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder."),
+        out_dir: Path = typer.Option(Path("output"), "--out", "-o", metavar="DIR", help="Output folder."),
         strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
         no_cache: bool = typer.Option(False, "--no-cache", help="Redraw every chart (bypass the chart cache)."),
         scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Build on this Dask cluster (tcp://HOST:PORT) instead of local processes; outputs are written here."),
