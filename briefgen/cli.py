@@ -267,13 +267,13 @@ def email_command(
 # ---- batch (issue 7)
 @app.command("batch")
 def batch_command(
-        paths: List[Path] = typer.Argument(..., help="Spec files, or folders whose *.yaml files with a top-level 'briefing:' key are specs.", show_default=False),
+        paths: List[Path] = typer.Argument(..., metavar="SPEC|DIR...", help="Spec files, or folders whose *.yaml files with a top-level 'briefing:' key are specs.", show_default=False),
         all_audiences: bool = typer.Option(False, "--all-audiences", help="Build every audience of each spec (default: each spec's default audience)."),
         jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes building in parallel."),
         out_dir: Path = typer.Option(Path("output"), "--out", "-o", metavar="DIR", help="Output folder."),
         strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
         no_cache: bool = typer.Option(False, "--no-cache", help="Redraw every chart (bypass the chart cache)."),
-        scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Build on this Dask cluster (tcp://HOST:PORT) instead of local processes; outputs are written here."),
+        scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Build on this Dask cluster (tcp://HOST:PORT) instead of local processes (-j is then the cluster's business); outputs are written here. Needs briefgen[dask]."),
 ) -> None:
     """Build every spec x audience in parallel, with progress, then a summary table; a
     failing briefing does not stop the others (exit code 1 if any failed)."""

@@ -41,7 +41,8 @@ def build_remote(job: Job, strict: bool, cache: bool, cache_dir: str | None, cwd
     from .pipeline import BuildOptions
 
     options = BuildOptions(out_dir=Path("output"), strict=strict, cache=cache,
-                           cache_dir=Path(cache_dir) if cache_dir else None, write=False)
+                           cache_dir=Path(cache_dir) if cache_dir else None, write=False,
+                           parallel_charts=False)
     with _TASK_LOCK:
         here = os.getcwd()
         moved = False
@@ -98,7 +99,7 @@ def run_on_cluster(jobs: list[Job], options, scheduler: str, *, events: Events |
                                 pure=False, retries=0)
             futures[fut] = job
             events.started(job, 0)
-        for fut in as_completed(list(futures)):
+        for fut in as_completed(list(futures), loop=client.loop):
             job = futures[fut]
             try:
                 out = fut.result()

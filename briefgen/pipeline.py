@@ -41,6 +41,10 @@ class BuildOptions:
     cache: bool = True
     cache_dir: Path | None = None
     write: bool = True
+    parallel_charts: bool = True
+    """Draw charts missing from the cache in a forked child process while this one lays
+    out the pages (only where that is safe: see :func:`briefgen.chartcache.can_fork`).
+    Batch workers turn it off: they are parallel already."""
 
 
 @dataclass

@@ -48,12 +48,15 @@ def _source_date(epoch: int) -> Iterator[None]:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-def chart_style_for(theme, fonts):
-    """The :class:`~briefgen.charts.style.ChartStyle` matching a theme and its fonts."""
+def chart_style_for(theme, fonts=None):
+    """The :class:`~briefgen.charts.style.ChartStyle` matching a theme and its fonts
+    (``fonts``: the theme's loaded FontSet, or None to take the files from the theme)."""
     from .charts.style import ChartStyle
+    from .fonts import font_files
     from .theme import color
 
-    return ChartStyle(font_files=tuple(str(p) for p in fonts.files()), font_size=theme.chart.font_size,
+    files = fonts.files() if fonts is not None else font_files(theme)
+    return ChartStyle(font_files=tuple(str(p) for p in files), font_size=theme.chart.font_size,
                       palette=tuple(theme.chart.palette), text_colour=color(theme, theme.chart.text_color),
                       grid_colour=color(theme, theme.chart.grid_color))
 
@@ -66,7 +69,6 @@ def render_variant(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing, op
     from .chartcache import ChartCache
     from .pdf import assemble
 
-    texts = render_texts(loaded, kb, briefing)
     theme_written = briefing.audience.theme or loaded.spec.theme
     theme_path = None
     if theme_written:
@@ -78,22 +80,29 @@ def render_variant(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing, op
         theme_path = resolve_inside(theme_written, base=origin_dir(loaded.source, key), root=loaded.root,
                                     doc=loaded.source, key=key, what="theme file")
     theme = theme_mod.load_theme(theme_path, loaded.root)
-    fonts = fonts_mod.load_fontset(theme)
-    styles = theme_mod.paragraph_styles(theme, fonts)
-    page_size = theme_mod.page_size(theme, briefing.audience.paper)
 
+    # charts missing from the cache are drawn in a child process while this one lays out
+    # the pages (the layout only reserves their boxes); both meet at the stamping
     cache = ChartCache(options.cache_dir or ChartCache.default_root(), enabled=options.cache)
-    style = chart_style_for(theme, fonts)
-    chart_pdfs = cache.get_many(list(briefing.charts()), style)
-
-    banner = banner_level(briefing, texts)
-    log = vector.PlacementLog()
-    day = briefing.meta.date.midpoint()
-    with _source_date(calendar.timegm(day.timetuple())):
-        layout = assemble(briefing, texts, banner=banner, theme=theme, fonts=fonts, styles=styles,
-                          page_size=page_size, placement_log=log,
-                          slot_factory=lambda chart, registry: vector.ChartSlot(
-                              chart.id, chart.spec.width * 72, chart.spec.height * 72, registry, alt=chart.alt))
+    pending = cache.start_many(list(briefing.charts()), chart_style_for(theme),
+                               background=getattr(options, "parallel_charts", True))
+    try:
+        texts = render_texts(loaded, kb, briefing)
+        fonts = fonts_mod.load_fontset(theme, cache_dir=cache.root / "reportlab-fonts" if options.cache else None)
+        styles = theme_mod.paragraph_styles(theme, fonts)
+        page_size = theme_mod.page_size(theme, briefing.audience.paper)
+        banner = banner_level(briefing, texts)
+        log = vector.PlacementLog()
+        day = briefing.meta.date.midpoint()
+        with _source_date(calendar.timegm(day.timetuple())):
+            layout = assemble(briefing, texts, banner=banner, theme=theme, fonts=fonts, styles=styles,
+                              page_size=page_size, placement_log=log,
+                              slot_factory=lambda chart, registry: vector.ChartSlot(
+                                  chart.id, chart.spec.width * 72, chart.spec.height * 72, registry, alt=chart.alt))
+    except BaseException:
+        pending.cancel()
+        raise
+    chart_pdfs = pending.result()
     pdf = vector.stamp(layout.pdf, log.placements, chart_pdfs) if chart_pdfs else layout.pdf
     return Variant(pdf=pdf, pages=layout.pages, banner=banner, texts=texts,
                    source_numbers=layout.source_numbers, section_pages=layout.section_pages,

@@ -25,6 +25,7 @@ a glyph for a character of the chart's text, instead of drawing a box.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import threading
@@ -45,8 +46,57 @@ DrawFn = Callable[["Figure", "ResolvedChart", ChartStyle], None]
 """A chart kind: draws ``chart`` onto the empty ``fig`` (size already set, Agg canvas
 attached for text measurement; rcParams of the style active)."""
 
-KINDS: dict[str, DrawFn] = {}
-DESCRIBERS: dict[str, Callable[["ResolvedChart"], str]] = {}
+class _Registry(dict):
+    """A dict that imports the built-in chart kinds on first reading (registering only
+    writes), so that importing this package (for ChartStyle, say) does not."""
+
+    def _load(self) -> None:
+        if not _BUILTINS_LOADED:
+            _load_builtin_kinds()
+
+    def __getitem__(self, key):
+        self._load()
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self._load()
+        return super().get(key, default)
+
+    def __contains__(self, key) -> bool:
+        self._load()
+        return super().__contains__(key)
+
+    def __iter__(self):
+        self._load()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._load()
+        return super().__len__()
+
+    def keys(self):
+        self._load()
+        return super().keys()
+
+    def values(self):
+        self._load()
+        return super().values()
+
+    def items(self):
+        self._load()
+        return super().items()
+
+
+_BUILTINS_LOADED = False
+KINDS: dict[str, DrawFn] = _Registry()
+DESCRIBERS: dict[str, Callable[["ResolvedChart"], str]] = _Registry()
+
+
+def _load_builtin_kinds() -> None:
+    """Import the built-in kinds (each module calls @register at import)."""
+    global _BUILTINS_LOADED
+    _BUILTINS_LOADED = True
+    from . import bar, line, network, table, timeline  # noqa: F401
 RENDER_LOCK = threading.RLock()
 
 PDF_METADATA = {"Creator": "briefgen", "Producer": None, "CreationDate": None,
@@ -60,6 +110,8 @@ def register(kind: str, *, describe: Callable[["ResolvedChart"], str] | None = N
     describer). Registering a kind twice replaces the earlier function."""
 
     def deco(fn: DrawFn) -> DrawFn:
+        if not _BUILTINS_LOADED:  # a kind registered by a user replaces a built-in one
+            _load_builtin_kinds()
         KINDS[kind] = fn
         if describe is not None:
             DESCRIBERS[kind] = describe
@@ -103,7 +155,13 @@ def _check_coverage(chart: "ResolvedChart", style: ChartStyle, texts) -> None:
             f"font_files (fonts: {', '.join(p.rsplit('/', 1)[-1] for p in style.fonts)})")
 
 
+SAFETY_CHARS = frozenset(chr(c) for c in range(0x21, 0x7F)) | frozenset("−–—…≥≤·•’")
+"""Characters the chart kinds make up themselves (numbers, signs, dates, dashes): chosen
+fonts cover them from the start, so a chart is rarely drawn twice (see :func:`_drawn`)."""
+
+
 def _draw_unlocked(chart: "ResolvedChart", style: ChartStyle) -> "Figure":
+    """Draw under the rcParams in force (the caller's ``rc_context``)."""
     import matplotlib.text
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -117,12 +175,61 @@ def _draw_unlocked(chart: "ResolvedChart", style: ChartStyle) -> "Figure":
             warnings.filterwarnings("ignore", message="Glyph .* missing from")
             fn(fig, chart, style)
     except BriefgenError:
+        fig.clear()
         raise
     except Exception as exc:  # matplotlib / numpy failures become user-facing errors
+        fig.clear()
         raise RenderError(f"{_where(chart)}: drawing failed: {exc}") from exc
     # text the kind made up (date forms, dashes, comparator signs) must be drawable too
     _check_coverage(chart, style, [t.get_text() for t in fig.findobj(matplotlib.text.Text)])
     return fig
+
+
+@contextlib.contextmanager
+def _drawn(chart: "ResolvedChart", style: ChartStyle):
+    """Draw ``chart`` under the style's rcParams with the fonts it needs (see
+    :func:`briefgen.chartfonts.choose`: small subsets of the fonts when they have every
+    character, no fallback font that adds nothing) and yield the figure, still under those
+    rcParams; the figure is cleared afterwards. Should the drawn text need characters
+    the chosen fonts were not chosen for, the chart is drawn again with the right ones,
+    so the result is always what the full fonts would give."""
+    import matplotlib
+    import matplotlib.text
+
+    from ..chartfonts import chars_of, choose
+
+    chars = chars_of([chart.title, *strings_in(chart.data)]) | SAFETY_CHARS
+    choice = choose(style.fonts, chars)
+    while True:
+        with matplotlib.rc_context(rc_params(style, choice)):
+            fig = _draw_unlocked(chart, style)
+            drawn = chars_of(t.get_text() for t in fig.findobj(matplotlib.text.Text))
+            if drawn <= chars or choose(style.fonts, chars | drawn) == choice:
+                try:
+                    yield fig
+                finally:
+                    fig.clear()
+                return
+            fig.clear()
+        chars |= drawn
+        choice = choose(style.fonts, chars)
+
+
+def warm_up(style: ChartStyle | None = None) -> None:
+    """Import what drawing and saving need and register the style's fonts, so that a
+    process forked afterwards starts drawing at once."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.backends.backend_pdf  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import matplotlib.legend  # noqa: F401
+    import matplotlib.patches  # noqa: F401
+    import matplotlib.text  # noqa: F401
+    import matplotlib.ticker  # noqa: F401
+
+    from ..chartfonts import choose
+
+    style = style or ChartStyle()
+    rc_params(style, choose(style.fonts, SAFETY_CHARS))
 
 
 def draw(chart: "ResolvedChart", style: ChartStyle | None = None) -> "Figure":
@@ -147,39 +254,28 @@ def render_pdf(chart: "ResolvedChart", style: ChartStyle | None = None) -> bytes
     extractable; no raster images are produced. The figure is dropped afterwards.
     Raises RenderError or FontCoverageError, as :func:`draw`.
     """
-    import matplotlib
     from matplotlib.backends.backend_pdf import FigureCanvasPdf
 
     style = style or ChartStyle()
-    with RENDER_LOCK, matplotlib.rc_context(rc_params(style)):
-        fig = _draw_unlocked(chart, style)
-        buf = io.BytesIO()
+    buf = io.BytesIO()
+    with RENDER_LOCK, _drawn(chart, style) as fig:
         try:
             FigureCanvasPdf(fig).print_figure(buf, format="pdf", metadata=PDF_METADATA)
         except BriefgenError:
             raise
         except Exception as exc:
             raise RenderError(f"{_where(chart)}: saving PDF failed: {exc}") from exc
-        finally:
-            fig.clear()
-            del fig
     return buf.getvalue()
 
 
 def render_png(chart: "ResolvedChart", style: ChartStyle | None = None, dpi: int = 100) -> bytes:
     """The chart as PNG bytes at ``dpi`` (for previews and visual checks). Raises RenderError."""
-    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     style = style or ChartStyle()
-    with RENDER_LOCK, matplotlib.rc_context(rc_params(style)):
-        fig = _draw_unlocked(chart, style)
-        buf = io.BytesIO()
-        try:
-            FigureCanvasAgg(fig).print_figure(buf, format="png", dpi=dpi,
-                                              metadata={"Software": None})
-        finally:
-            fig.clear()
+    buf = io.BytesIO()
+    with RENDER_LOCK, _drawn(chart, style) as fig:
+        FigureCanvasAgg(fig).print_figure(buf, format="png", dpi=dpi, metadata={"Software": None})
     return buf.getvalue()
 
 
@@ -198,8 +294,6 @@ def alt_text(chart: "ResolvedChart") -> str:
     return chart.spec.alt or chart.alt or describe(chart)
 
 
-# Register the built-in kinds (each module calls @register at import).
-from . import bar, line, network, table, timeline  # noqa: E402,F401
 
 __all__ = ["KINDS", "DESCRIBERS", "ChartStyle", "DrawFn", "RENDER_LOCK", "alt_text", "describe",
-           "draw", "register", "render_pdf", "render_png"]
+           "draw", "register", "render_pdf", "render_png", "warm_up"]

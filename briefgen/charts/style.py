@@ -83,8 +83,13 @@ class ChartStyle:
         Fonts are identified by file name and content hash (not by path), so the key is
         the same on every machine holding the same font files.
         """
+        from ..chartfonts import subset_for
+
+        subsets = [subset_for(p) for p in self.fonts]
         payload = {
             "fonts": [[Path(p).name, _file_digest(p)] for p in self.fonts],
+            # the chart subsets of the fonts (briefgen.chartfonts) are drawn with too
+            "subsets": [[Path(s).name, _file_digest(s)] for s in subsets if s],
             "font_size": self.font_size,
             "palette": list(self.palette),
             "text": self.text_colour,
@@ -100,16 +105,9 @@ def _file_digest(path: str) -> str:
         st = os.stat(path)
     except OSError as exc:
         raise RenderError(f"font file not found: {path} ({exc.strerror})") from None
-    return _digest_cached(path, st.st_size, st.st_mtime_ns)
+    from ..chartfonts import _sha256  # one hash per font file and process, shared
 
-
-@lru_cache(maxsize=64)
-def _digest_cached(path: str, size: int, mtime_ns: int) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()[:24]
+    return _sha256(os.fsdecode(path), st.st_size, st.st_mtime_ns)[:24]
 
 
 # --------------------------------------------------------------------------- fonts
@@ -117,9 +115,9 @@ _FONT_LOCK = threading.Lock()
 _FAMILIES: dict[str, str] = {}  # path -> family name
 
 
-def register_fonts(style: ChartStyle) -> list[str]:
-    """Register the style's font files with matplotlib (once per path) and return the
-    family list to use, in order, without duplicates.
+def register_fonts(style: ChartStyle, files=None) -> list[str]:
+    """Register the style's font files (or ``files``, some of them) with matplotlib (once
+    per path) and return the family list to use, in order, without duplicates.
 
     A registered file is moved to the front of the font manager's list so that it wins
     over a same-named system font. Raises RenderError for a missing/unreadable file.
@@ -128,7 +126,7 @@ def register_fonts(style: ChartStyle) -> list[str]:
 
     families: list[str] = []
     with _FONT_LOCK:
-        for path in style.fonts:
+        for path in (files if files is not None else style.fonts):
             path = os.fsdecode(path)
             name = _FAMILIES.get(path)
             if name is None:
@@ -151,10 +149,71 @@ def register_fonts(style: ChartStyle) -> list[str]:
     return families
 
 
-def rc_params(style: ChartStyle) -> dict[str, object]:
-    """matplotlib rcParams for one render: literal text, Type 42 fonts, the style's look."""
+COMBOS = (("normal", "normal"), ("bold", "normal"), ("normal", "italic"), ("bold", "italic"))
+"""The (weight, style) pairs chart kinds draw text in."""
+_SUBSET_FAMILIES: dict[tuple[str, tuple[str, ...]], str | None] = {}
+
+
+def register_choice(style: ChartStyle, choice) -> list[str]:
+    """Register the fonts of ``choice`` (from :func:`briefgen.chartfonts.choose`) with
+    matplotlib and return the family list: per family, the name its subsets are
+    registered under when they may stand in for the faces, else its own name."""
+    names: list[str] = []
+    for faces, subset in choice:
+        name = register_fonts(style, faces)[0]
+        if subset:
+            name = _subset_family(name, tuple(os.fsdecode(f) for f in faces)) or name
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _subset_family(name: str, faces: tuple[str, ...]) -> str | None:
+    """Register the subsets of ``faces`` (one family, already registered) as a family of
+    their own and return its name, or None when they may not replace the faces: some
+    (weight, style) of :data:`COMBOS` resolves to a font outside ``faces``."""
+    from dataclasses import replace
+
+    from matplotlib import font_manager as fm
+
+    from ..chartfonts import subset_for
+
+    key = (name, faces)
+    with _FONT_LOCK:
+        if key in _SUBSET_FAMILIES:
+            return _SUBSET_FAMILIES[key]
+        resolved = set()
+        for weight, slant in COMBOS:
+            prop = fm.FontProperties(family=[name], weight=weight, style=slant)
+            try:
+                found = fm.fontManager.findfont(prop, fallback_to_default=False)
+                resolved.add(os.fsdecode(getattr(found, "path", found)))  # FontPath (3.11+) or str
+            except ValueError:
+                resolved.add(None)
+        subsets = [subset_for(f) for f in faces]
+        if not resolved <= set(faces) or not all(subsets):
+            _SUBSET_FAMILIES[key] = None
+            return None
+        token = hashlib.sha256("\0".join(subsets).encode()).hexdigest()[:10]
+        subset_name = f"{name} (briefgen subset {token})"
+        ttf = fm.fontManager.ttflist
+        originals = {os.fsdecode(e.fname): e for e in ttf if e.name == name}
+        ours = [replace(originals[f], fname=sub, name=subset_name) for f, sub in zip(faces, subsets)
+                if f in originals]
+        ttf[:] = ours + [e for e in ttf if e.name != subset_name]
+        cache = getattr(fm.fontManager, "_findfont_cached", None)
+        if cache is not None and hasattr(cache, "cache_clear"):
+            cache.cache_clear()
+        _SUBSET_FAMILIES[key] = subset_name
+        return subset_name
+
+
+def rc_params(style: ChartStyle, choice=None) -> dict[str, object]:
+    """matplotlib rcParams for one render: literal text, Type 42 fonts, the style's look
+    (``choice``: the fonts chosen by :func:`briefgen.chartfonts.choose`; default: all of
+    the style's fonts, full)."""
     return {
-        "font.family": register_fonts(style),
+        "font.family": register_fonts(style) if choice is None else register_choice(style, choice),
         "font.size": style.font_size,
         "text.parse_math": False,
         "text.usetex": False,

@@ -1,0 +1,231 @@
+"""briefgen benchmarks: one run, measured side by side, printed as a table of ratios.
+
+    pip install -e . -r bench/requirements.txt     # WeasyPrint for the reference point
+    python bench/run.py                             # ~3 minutes; --repeat N, --quick
+
+Every measurement is a whole fresh process (``python -m briefgen.cli ...``), wall time,
+the median of ``--repeat`` runs taken in interleaved rounds (so that a slow moment of the
+machine hits every measurement alike). Peak memory is the peak resident set size of the
+process (``wait4``). "Cold" means an empty chart cache and a fresh process; "warm" a
+chart cache holding the charts (what any rebuild finds). Ratios, not absolute times, are
+what carries over to another machine: the **import floor** is a fresh process importing
+``matplotlib.pyplot`` and ``reportlab.platypus``, the least a one-briefing-per-process
+tool pays.
+
+The 10- and 50-variant batches build a spec generated in a temporary folder inside
+bench/: it ``extends`` the example with that many audiences of different ceilings,
+paper, cover, contents and sections. The reference pipeline is bench/reference.py
+(Jinja2 + WeasyPrint, same text and charts, exported by bench/export_content.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SPEC = "specs/peru-china.yaml"
+PY = sys.executable
+
+
+def run(cmd: list[str], *, cwd: Path = REPO, env: dict | None = None) -> tuple[float, int, int]:
+    """Run ``cmd``; return (wall seconds, peak RSS in bytes, exit status)."""
+    full_env = dict(os.environ, **(env or {}))
+    full_env["PYTHONPATH"] = os.pathsep.join([str(REPO), full_env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    full_env.pop("SOURCE_DATE_EPOCH", None)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}")
+    proc.stderr.close()
+    rss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    return wall, rss, proc.returncode
+
+
+def variants_spec(n: int, briefing_id: str) -> str:
+    tlps = ["TLP:AMBER", "TLP:GREEN", "TLP:CLEAR", "TLP:AMBER+STRICT"]
+    lines = ["extends: peru-china.yaml", "briefing:", f"  id: {briefing_id}", "audience_files: []",
+             "default_audience: v01", "audiences:"]
+    for i in range(1, n + 1):
+        lines += [f"  v{i:02d}:", f"    tlp: {tlps[i % 4]}", f"    paper: {'A4' if i % 2 else 'letter'}"]
+        if i % 5 == 0:
+            lines.append("    cover: false")
+        if i % 7 == 0:
+            lines.append("    contents: false")
+        if i % 3 == 0:
+            lines.append("    drop_sections: [actors]")
+        if i % 11 == 0:
+            lines.append("    claims_table: false")
+    return "\n".join(lines) + "\n"
+
+
+def import_seconds(args: list[str]) -> float:
+    """Seconds spent importing modules while running ``briefgen ARGS`` (from -X importtime:
+    the sum of the top-level imports' cumulative times)."""
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.run([PY, "-X", "importtime", "-m", "briefgen.cli", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True)
+    total = 0
+    for line in proc.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            _self, cumulative, name = line[len("import time:"):].split("|")
+            if cumulative.strip().isdigit() and not name.startswith("  "):  # top level only
+                total += int(cumulative)
+    return total / 1e6
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=5, help="runs per single-process measurement (median)")
+    ap.add_argument("--batch-repeat", type=int, default=1, help="runs per batch measurement")
+    ap.add_argument("--quick", action="store_true", help="--repeat 2, no reference pipeline")
+    opts = ap.parse_args()
+    repeat = 2 if opts.quick else opts.repeat
+    try:
+        import weasyprint  # noqa: F401
+        have_ref = not opts.quick
+    except ImportError:
+        print("(WeasyPrint not installed: pip install -r bench/requirements.txt; reference skipped)")
+        have_ref = False
+
+    work = Path(tempfile.mkdtemp(prefix=".bench-", dir=HERE))
+    try:
+        return _bench(work, repeat, opts.batch_repeat, have_ref)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _bench(work: Path, repeat: int, batch_repeat: int, have_ref: bool) -> int:
+    out = work / "out"
+    warm_cache = work / "cache-warm"
+    run([PY, "-m", "briefgen.cli", "build", SPEC, "-o", str(out)], env={"BRIEFGEN_CACHE_DIR": str(warm_cache)})
+    analyst_pdf = out / "peru-china--analyst.pdf"
+
+    content = work / "content"
+    if have_ref:
+        subprocess.run([PY, str(HERE / "export_content.py"), SPEC, "analyst", str(content)], cwd=REPO,
+                       env=dict(os.environ, PYTHONPATH=f"{REPO}{os.pathsep}{HERE}"), check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    # the measurements of one fresh process each; cold ones get a new empty cache every run
+    counter = iter(range(10**6))
+
+    def cold_env() -> dict:
+        return {"BRIEFGEN_CACHE_DIR": str(work / f"cache-cold-{next(counter)}")}
+
+    single = {
+        "python -c pass": lambda: run([PY, "-c", "pass"]),
+        "import floor": lambda: run([PY, "-c", "import matplotlib.pyplot, reportlab.platypus"]),
+        "briefgen --help": lambda: run([PY, "-m", "briefgen.cli", "--help"]),
+        "briefgen validate": lambda: run([PY, "-m", "briefgen.cli", "validate", SPEC]),
+        "briefgen audiences": lambda: run([PY, "-m", "briefgen.cli", "audiences", SPEC]),
+        "build cold": lambda: run([PY, "-m", "briefgen.cli", "build", SPEC, "-o", str(out)], env=cold_env()),
+        "build warm": lambda: run([PY, "-m", "briefgen.cli", "build", SPEC, "-o", str(out)],
+                                  env={"BRIEFGEN_CACHE_DIR": str(warm_cache)}),
+    }
+    if have_ref:
+        single["reference warm"] = lambda: run([PY, str(HERE / "reference.py"), str(content), str(work / "ref.pdf")])
+        single["reference cold"] = lambda: run([PY, str(HERE / "reference.py"), str(content), str(work / "ref.pdf"),
+                                                "--draw-charts"])
+    times: dict[str, list[float]] = {k: [] for k in single}
+    peaks: dict[str, list[int]] = {k: [] for k in single}
+    for _ in range(repeat):
+        for name, fn in single.items():
+            wall, rss, _code = fn()
+            times[name].append(wall)
+            peaks[name].append(rss)
+
+    # batches: a copy of the project with generated variant specs
+    project = work / "project"
+    shutil.copytree(REPO / "specs", project / "specs")
+    shutil.copytree(REPO / "assets", project / "assets")
+    (project / "briefgen.toml").write_text("")
+    for n in (10, 50):
+        (project / "specs" / f"variants{n}.yaml").write_text(variants_spec(n, f"variants{n}"))
+    batch = {
+        "batch 50, -j 1": ("variants50.yaml", "1"),
+        "batch 50, -j 2": ("variants50.yaml", "2"),
+        "batch 10, -j 1": ("variants10.yaml", "1"),
+    }
+    for name in batch:
+        times[name], peaks[name] = [], []
+    for _ in range(batch_repeat):
+        for name, (spec, jobs) in batch.items():
+            wall, rss, _ = run([PY, "-m", "briefgen.cli", "batch", f"specs/{spec}", "--all-audiences", "-j", jobs,
+                                "-o", str(work / "batch-out")], cwd=project, env=cold_env())
+            times[name].append(wall)
+            peaks[name].append(rss)
+
+    med = {k: statistics.median(v) for k, v in times.items()}
+    peak = {k: max(v) for k, v in peaks.items()}
+    floor = med["import floor"]
+    imports = {cmd: import_seconds(args) for cmd, args in
+               (("--help", ["--help"]), ("validate", ["validate", SPEC]), ("audiences", ["audiences", SPEC]),
+                ("build (warm)", ["build", SPEC, "-o", str(out)]))}
+
+    rows = []
+
+    def row(what, value, target="", ok=None):
+        mark = "" if ok is None else ("met" if ok else "NOT met")
+        rows.append((what, value, target, mark))
+
+    row("import floor (fresh process: matplotlib.pyplot + reportlab.platypus)", f"{floor:.2f} s", "", None)
+    row("example briefing (analyst), cold, vector charts", f"{med['build cold'] / floor:.2f}x floor  ({med['build cold']:.2f} s)",
+        "<= 1.6x floor", med["build cold"] / floor <= 1.6)
+    row("example briefing, warm (charts cached)", f"{med['build warm'] / floor:.2f}x floor  ({med['build warm']:.2f} s)",
+        "<= 1.25x floor", med["build warm"] / floor <= 1.25)
+    if have_ref:
+        row("WeasyPrint + Jinja2 reference / briefgen, warm (charts drawn beforehand)",
+            f"{med['reference warm'] / med['build warm']:.2f}x  ({med['reference warm']:.2f} s)",
+            ">= 3x", med["reference warm"] / med["build warm"] >= 3)
+        row("WeasyPrint + Jinja2 reference / briefgen, cold (charts drawn in the run)",
+            f"{med['reference cold'] / med['build cold']:.2f}x  ({med['reference cold']:.2f} s)",
+            ">= 3x", med["reference cold"] / med["build cold"] >= 3)
+    row("batch of 50 audience variants, sequential (-j 1), cold cache",
+        f"{med['batch 50, -j 1'] / med['build cold']:.2f}x one cold briefing  ({med['batch 50, -j 1']:.1f} s)", "", None)
+    row("batch of 50 audience variants, -j 2, cold cache",
+        f"{med['batch 50, -j 2'] / med['build cold']:.2f}x one cold briefing  ({med['batch 50, -j 2']:.1f} s)",
+        "<= 5x one cold briefing", med["batch 50, -j 2"] / med["build cold"] <= 5)
+    row("speed-up of -j 2 over -j 1 (50 variants)", f"{med['batch 50, -j 1'] / med['batch 50, -j 2']:.2f}x", "", None)
+    growth = peak["batch 50, -j 1"] / peak["batch 10, -j 1"] - 1
+    row("peak memory, 50 variants vs 10 (one process, -j 1)",
+        f"{growth * 100:+.1f} %  ({peak['batch 10, -j 1'] / 2**20:.0f} -> {peak['batch 50, -j 1'] / 2**20:.0f} MiB)",
+        "within 10 %", abs(growth) <= 0.10)
+    row("briefgen validate (example), whole process", f"{med['briefgen validate']:.2f} s  ({med['briefgen validate'] / floor:.2f}x floor)",
+        "<= 0.25 s", med["briefgen validate"] <= 0.25)
+    row("briefgen audiences, whole process", f"{med['briefgen audiences']:.2f} s", "", None)
+    row("briefgen --help, whole process", f"{med['briefgen --help']:.2f} s", "", None)
+    row("python -c pass (interpreter start)", f"{med['python -c pass']:.2f} s", "", None)
+    for cmd, secs in imports.items():
+        row(f"import time of `briefgen {cmd}` (-X importtime, top level)", f"{secs:.2f} s", "", None)
+    size = analyst_pdf.stat().st_size
+    row("example analyst PDF size", f"{size / 1024:.0f} KB", "<= 400 KB", size <= 400 * 1024)
+    row("peak memory, one cold build / one warm build",
+        f"{peak['build cold'] / 2**20:.0f} / {peak['build warm'] / 2**20:.0f} MiB", "", None)
+
+    width = max(len(r[0]) for r in rows)
+    vw = max(len(r[1]) for r in rows)
+    tw = max(len(r[2]) for r in rows)
+    print(f"\nbriefgen benchmarks ({repeat} runs per measurement, median; {os.cpu_count()} CPUs; "
+          f"Python {sys.version.split()[0]})\n")
+    print(f"| {'measure'.ljust(width)} | {'result'.ljust(vw)} | {'target'.ljust(tw)} | status |")
+    print(f"|{'-' * (width + 2)}|{'-' * (vw + 2)}|{'-' * (tw + 2)}|--------|")
+    for what, value, target, mark in rows:
+        print(f"| {what.ljust(width)} | {value.ljust(vw)} | {target.ljust(tw)} | {mark.ljust(6)} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
