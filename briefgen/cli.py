@@ -7,6 +7,7 @@ mistake).
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -308,17 +309,32 @@ def batch_command(
 
 
 def main() -> None:
-    """Console entry point."""
+    """Console entry point.
+
+    Exits with ``os._exit`` after flushing: every file is already written (atomically) and
+    every worker joined by then, and skipping the interpreter's teardown of matplotlib,
+    ReportLab and pydantic saves about 0.1 s per command.
+    """
+    code: int = 0
     try:
         app()
+    except SystemExit as exc:
+        if isinstance(exc.code, int):
+            code = exc.code
+        elif exc.code is not None:
+            err.print(str(exc.code))
+            code = 1
     except KeyboardInterrupt:
         err.print("interrupted; files already in place are complete, nothing is half-written")
-        sys.exit(130)
+        code = 130
     except OSError as exc:  # a folder that cannot be written, a full disk...
         where = f"{exc.filename}: " if exc.filename else ""
         err.print(f"[red]error:[/] {esc(where + (exc.strerror or str(exc)))}", soft_wrap=True)
-        sys.exit(2 if isinstance(exc, (PermissionError, FileExistsError, NotADirectoryError,
-                                       IsADirectoryError)) else 1)
+        code = 2 if isinstance(exc, (PermissionError, FileExistsError, NotADirectoryError,
+                                     IsADirectoryError)) else 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

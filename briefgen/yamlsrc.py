@@ -88,8 +88,8 @@ class _Refused(yaml.MarkedYAMLError):
     pass
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors, aliases, explicit tags and nesting deeper than
+class _Rules:
+    """Composer hook that refuses anchors, aliases, explicit tags and nesting deeper than
     :data:`MAX_DEPTH` while composing."""
 
     _depth = 0
@@ -115,6 +115,47 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+class _Loader(_Rules, yaml.SafeLoader):
+    """Pure-Python safe loader with the rules (exact error messages)."""
+
+
+try:
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # PyYAML built without libyaml
+    _CParser = None
+
+_FastLoader = None
+if _CParser is not None:
+    class _FastLoader(_Rules, yaml.composer.Composer, _CParser,  # type: ignore[no-redef]
+                      yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+        """libyaml's C parser feeding the same Python composer and rules (about 4x faster);
+        any error is reported by re-reading with :class:`_Loader`, so messages do not depend
+        on whether libyaml is installed."""
+
+        def __init__(self, stream):
+            _CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            yaml.composer.Composer.__init__(self)
+
+
+def _compose(text: str):
+    if _FastLoader is not None:
+        try:
+            loader = _FastLoader(text)
+            try:
+                return loader.get_single_node()
+            finally:
+                loader.dispose()
+        except (yaml.YAMLError, RecursionError):
+            pass  # read again below for the canonical message
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 def load(path: Path | str, *, max_bytes: int | None = None) -> Document:
@@ -167,11 +208,7 @@ def loads(raw: bytes | str, path: Path | str = "<string>", *, max_bytes: int | N
     if "\x00" in text:
         raise SpecError([Problem(name, 0, 0, "(file)", "file contains a NUL byte; expected YAML text")])
     try:
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -210,7 +247,7 @@ def _convert(node: yaml.Node, key: KeyPath, doc: Document, problems: list[Proble
     appending duplicate-key, merge-key and complex-key problems."""
     doc.positions[key] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.value in _NULLS:
+        if not node.style and node.value in _NULLS:
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
@@ -225,7 +262,7 @@ def _convert(node: yaml.Node, key: KeyPath, doc: Document, problems: list[Proble
                                     + ("list" if isinstance(key_node, yaml.SequenceNode) else "mapping")))
             continue
         k = key_node.value
-        if k == "<<" and key_node.style is None:
+        if k == "<<" and not key_node.style:
             problems.append(Problem(doc.name, line, key_node.start_mark.column + 1, _fmt(key + (k,)),
                                     "merge keys (<<) are not allowed; write the keys out"))
             continue
