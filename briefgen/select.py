@@ -334,7 +334,7 @@ def _resolve_chart(chart: ChartSpec, ctx: _Context, number: int) -> ResolvedChar
         source_line = chart.source
     elif not source_line:
         source_line = _sources_line(used, ctx)
-    from .charts_alt import describe
+    from .charts import describe
 
     partial = ResolvedChart(spec=chart, data=data, number=number, source_line=source_line, alt="",
                             claim_ids=tuple(c.id for c in used))
