@@ -211,9 +211,13 @@ class _State:
         marks = ",".join(f'<a href="#endnote-{n}" color="{link}">{n}</a>' for n in sorted(set(numbers)))
         return f"<super>{marks}</super>" if marks else ""
 
-    def ref(self, figure_id: str) -> str:
-        number = self.briefing.figure_numbers()[figure_id]
-        return f'<a href="#figure-{figure_id}" color="{self.theme.colors.link}">Figure {number}</a>'
+    def ref(self, target: str) -> str:
+        """"Figure N" or "Table N", linked to the figure or table."""
+        tables = self.briefing.table_numbers()
+        if target in tables:
+            return f'<a href="#table-{target}" color="{self.theme.colors.link}">Table {tables[target]}</a>'
+        number = self.briefing.figure_numbers()[target]
+        return f'<a href="#figure-{target}" color="{self.theme.colors.link}">Figure {number}</a>'
 
 
 class _Doc(BaseDocTemplate):
@@ -449,8 +453,12 @@ class _Builder:
 
     def claims_table(self, rs: ResolvedSection) -> Flowable:
         st = self.st
+        number = self.b.table_numbers()[rs.id]
+        caption = f'<a name="table-{rs.id}"/><b>Table {number}.</b> {plain(rs.title)}'
         header = [self.para(h, "table_header", "claims table header") for h in ("#", "Claim", "Date", "Rating", "Src.")]
-        rows = [header]
+        # the caption is the table's first row (spanning all columns), so it repeats on every
+        # page with the header and never stays behind alone at the foot of a page
+        rows = [[self.para(caption, "caption", f"table {rs.id!r} caption"), "", "", "", ""], header]
         for n, claim in enumerate(rs.claims, 1):
             where = f"claims table row {n} ({claim.id!r})"
             rating = fmt.rating(claim, self.b.sources)
@@ -468,8 +476,11 @@ class _Builder:
         col_widths = [0.05 * width, 0.57 * width, 0.14 * width, 0.14 * width, 0.10 * width]
         from .theme import table_style_commands
 
-        table = _Table(rows, colWidths=col_widths, repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
-        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), self.fonts.regular)] + table_style_commands(st.theme)))
+        table = _Table(rows, colWidths=col_widths, repeatRows=2, splitByRow=1, splitInRow=1, hAlign="LEFT")
+        body = [_shift_rows(cmd, 1) for cmd in table_style_commands(st.theme)]
+        table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), self.fonts.regular), ("SPAN", (0, 0), (-1, 0)),
+                                   ("LEFTPADDING", (0, 0), (-1, 0), 0), ("BOTTOMPADDING", (0, 0), (-1, 0), 4)]
+                                  + body))
         table._briefgen_role = "Table"
         return table
 
@@ -484,7 +495,8 @@ class _Builder:
             parts.append(f"<i>{plain(s.title)}</i>")
             parts.append(plain(s.publisher))
             if s.date:
-                parts.append(plain(s.date.render()))
+                rendered = s.date.render()
+                parts.append(plain(rendered[:1].upper() + rendered[1:]))
             text = ". ".join(parts) + "."
             if s.url:
                 text += f' <a href="{escape(s.url, {chr(34): "&quot;"})}" color="{link}">{plain(s.url)}</a>.'
@@ -493,6 +505,13 @@ class _Builder:
         if not out:
             out.append(self.para("No sources are cited in this version.", "endnote", "endnotes"))
         return out
+
+
+def _shift_rows(command: tuple, by: int) -> tuple:
+    """A TableStyle command moved down ``by`` rows (negative row indices, counted from the
+    end, stay as they are)."""
+    name, (c0, r0), (c1, r1), *rest = command
+    return (name, (c0, r0 + by if r0 >= 0 else r0), (c1, r1 + by if r1 >= 0 else r1), *rest)
 
 
 def _chain(flowables: list[Flowable]) -> list[Flowable]:

@@ -190,3 +190,8 @@ class Briefing:
     def figure_numbers(self) -> dict[str, int]:
         """Figure number of every chart and image, by id."""
         return {f.id: f.number for s in self.all_sections() for f in (*s.charts, *s.images)}
+
+    def table_numbers(self) -> dict[str, int]:
+        """Table number of every claims table, by section id, in reading order."""
+        tables = [s.id for s in self.all_sections() if s.kind == "claims_table"]
+        return {sid: n for n, sid in enumerate(tables, 1)}

@@ -200,6 +200,7 @@ class Renderer:
         self.used: set[tuple[str, str]] = set()
         """(kind, id) of every claim, entity and source a template printed or cited."""
         self.figure_numbers = figure_numbers if figure_numbers is not None else briefing.figure_numbers()
+        self.figure_numbers = {**self.figure_numbers, **briefing.table_numbers()}  # ref() takes both
         self.spec_figures: frozenset[str] = frozenset(spec_figures) | frozenset(self.figure_numbers)
         """Every chart and image id of the spec, whether or not this audience gets it."""
         self.env.globals.update(
@@ -383,5 +384,7 @@ def spec_figure_ids(sections) -> frozenset[str]:
     for sec in sections:
         ids.update(c.id for c in sec.charts)
         ids.update(i.id for i in sec.images)
+        if sec.kind == "claims_table":
+            ids.add(sec.id)
         ids |= spec_figure_ids(sec.subsections)
     return frozenset(ids)
