@@ -115,6 +115,11 @@ _FONT_LOCK = threading.Lock()
 _FAMILIES: dict[str, str] = {}  # path -> family name
 
 
+_ENTRIES: dict[str, list] = {}
+"""matplotlib font-list entries of every file briefgen registered, by path (kept so that a
+file set aside for one style can be put back for another)."""
+
+
 def register_fonts(style: ChartStyle, files=None) -> list[str]:
     """Register the style's font files (or ``files``, some of them) with matplotlib (once
     per path) and return the family list to use, in order, without duplicates.
@@ -125,9 +130,10 @@ def register_fonts(style: ChartStyle, files=None) -> list[str]:
     from matplotlib import font_manager as fm
 
     families: list[str] = []
+    paths = [os.fsdecode(p) for p in (files if files is not None else style.fonts)]
     with _FONT_LOCK:
-        for path in (files if files is not None else style.fonts):
-            path = os.fsdecode(path)
+        ttf = fm.fontManager.ttflist
+        for path in paths:
             name = _FAMILIES.get(path)
             if name is None:
                 if not os.path.isfile(path):
@@ -137,15 +143,24 @@ def register_fonts(style: ChartStyle, files=None) -> list[str]:
                     name = fm.FontProperties(fname=path).get_name()
                 except (OSError, RuntimeError, ValueError) as exc:
                     raise RenderError(f"cannot read font file {path}: {exc}") from None
-                ttf = fm.fontManager.ttflist
-                ours = [e for e in ttf if os.fsdecode(e.fname) == path]
-                ttf[:] = ours + [e for e in ttf if os.fsdecode(e.fname) != path]
-                cache = getattr(fm.fontManager, "_findfont_cached", None)
-                if cache is not None and hasattr(cache, "cache_clear"):
-                    cache.cache_clear()
                 _FAMILIES[path] = name
+                _ENTRIES[path] = [e for e in ttf if os.fsdecode(e.fname) == path]
             if name not in families:
                 families.append(name)
+        # Which file draws a family (and its bold and italic) must depend on this style
+        # only, never on what this process drew before: put exactly these files first, in
+        # this order, and set aside files registered for other styles under the same
+        # family names (matplotlib picks the first of equally good candidates).
+        wanted = set(paths)
+        ours = [e for p in paths for e in _ENTRIES[p]]
+        clash = {e.name for e in ours}
+        rest = [e for e in ttf if os.fsdecode(e.fname) not in wanted
+                and not (e.name in clash and os.fsdecode(e.fname) in _ENTRIES)]
+        if ttf != ours + rest:
+            ttf[:] = ours + rest
+            cache = getattr(fm.fontManager, "_findfont_cached", None)
+            if cache is not None and hasattr(cache, "cache_clear"):
+                cache.cache_clear()
     return families
 
 
