@@ -22,6 +22,7 @@ from .errors import KeyPath, Problem, SpecError, did_you_mean
 from .load import KnowledgeBase, LoadedSpec, origin_dir
 from .models import Section, Selector
 from .paths import resolve_inside
+from .csvdata import check_chart_csv
 
 
 def check(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
@@ -280,69 +281,7 @@ def _check_chart_data(problems: list[Problem], loaded: LoadedSpec, key: KeyPath,
     except SpecError as exc:
         problems.extend(exc.problems)
         return
-    problems.extend(_check_csv(path, chart.csv, src, key + ("csv",)))
-
-
-def _check_csv(path, written: str, src, key: KeyPath) -> list[Problem]:
-    """The content of a chart CSV file: UTF-8 text with ``# source:`` and ``# unit:`` lines,
-    a header row of two or more columns, then data rows as wide as the header whose cells
-    after the first are numbers (``1,300`` allowed). Problems point at the CSV's own lines."""
-    import csv
-    import io
-
-    from .yamlsrc import display_path
-
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        return [src.problem(key, f"cannot read CSV file {written!r}: {exc.strerror or exc}",
-                            code="unreadable-file")]
-    except UnicodeDecodeError as exc:
-        return [src.problem(key, f"CSV file {written!r} is not valid UTF-8",
-                            got=f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}", code="encoding")]
-    name = display_path(path)
-    where = _fmt(key)
-    meta: set[str] = set()
-    data_lines: list[tuple[int, str]] = []  # read as the chart stage reads them (select._csv_data)
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.startswith("#"):
-            meta.add(line[1:].partition(":")[0].strip().lower())
-        elif line.strip():
-            data_lines.append((number, line))
-    rows: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO("\n".join(line for _, line in data_lines)))
-    try:
-        start = 0
-        for cells in reader:
-            rows.append((data_lines[min(start, len(data_lines) - 1)][0], cells))
-            start = reader.line_num
-    except csv.Error as exc:
-        return [Problem(name, data_lines[min(reader.line_num, len(data_lines)) - 1][0], 0, where,
-                        f"not valid CSV: {exc}", code="csv")]
-    problems = [src.problem(key, f"CSV {written!r} lacks a '# {needed}:' line",
-                            expected=f"'# {needed}: ...' before the header row", code="csv")
-                for needed in ("source", "unit") if needed not in meta]
-    if len(rows) < 2 or len(rows[0][1]) < 2:
-        problems.append(src.problem(key, f"CSV {written!r} needs a header row and data rows of 2+ columns",
-                                    code="csv"))
-        return problems
-    (_, header), body = rows[0], rows[1:]
-    for number, cells in body:
-        if len(cells) != len(header):
-            problems.append(Problem(name, number, 0, where, f"row has {len(cells)} cell{'s' if len(cells) != 1 else ''}, the header has "
-                                    f"{len(header)}", expected=", ".join(header), code="csv"))
-            continue
-        for column, cell in zip(header[1:], cells[1:]):
-            try:
-                value = float(cell.replace(",", ""))
-            except ValueError:
-                problems.append(Problem(name, number, 0, where, f"column {column!r}: not a number",
-                                        got=repr(cell), expected="a number such as 65 or 1,300", code="csv"))
-                continue
-            if value != value or value in (float("inf"), float("-inf")):
-                problems.append(Problem(name, number, 0, where, f"column {column!r}: not a finite number",
-                                        got=repr(cell), code="csv"))
-    return problems
+    problems.extend(check_chart_csv(path, chart.csv, src, key + ("csv",)))
 
 
 def _check_themes(loaded: LoadedSpec) -> list[Problem]:

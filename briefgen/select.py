@@ -17,8 +17,6 @@ what is marked at or below its ceiling) are:
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Iterable, Mapping
 
 from .errors import Problem, SpecError, did_you_mean
@@ -465,6 +463,7 @@ def _surname(name: str) -> str:
 def _csv_data(chart: ChartSpec, ctx: _Context):
     """Read a chart CSV: ``# source: ...`` and ``# unit: ...`` header lines, then a header
     row; the first column is the category (bar) or x value (line)."""
+    from .csvdata import read_chart_csv
     from .load import origin_dir
     from .paths import resolve_inside
 
@@ -472,29 +471,8 @@ def _csv_data(chart: ChartSpec, ctx: _Context):
     # relative to the file that wrote it (a parent spec under extends), as validate reads it
     path = resolve_inside(chart.csv, base=origin_dir(ctx.loaded.source, key + ("csv",)), root=ctx.loaded.root,
                           doc=ctx.loaded.source, key=key + ("csv",), what="CSV file")
-    text = path.read_bytes().decode("utf-8-sig")  # a BOM (spreadsheet exports) is not part of the text
-    meta, rows = {}, []
-    for line in text.splitlines():
-        if line.startswith("#"):
-            k, _, v = line[1:].partition(":")
-            meta[k.strip().lower()] = v.strip()
-        elif line.strip():
-            rows.append(line)
-    problems = []
-    for needed in ("source", "unit"):
-        if needed not in meta:
-            problems.append(ctx.loaded.source.problem(key + ("csv",), f"CSV {chart.csv!r} lacks a '# {needed}:' line",
-                                                      expected=f"'# {needed}: ...' before the header row"))
-    table = list(csv.reader(io.StringIO("\n".join(rows))))
-    if len(table) < 2 or len(table[0]) < 2:
-        problems.append(ctx.loaded.source.problem(key + ("csv",), f"CSV {chart.csv!r} needs a header row and data rows of 2+ columns"))
-    if problems:
-        raise SpecError(problems)
-    header, body = table[0], table[1:]
-    try:
-        values = [[float(x.replace(",", "")) for x in r[1:]] for r in body]
-    except ValueError as exc:
-        raise SpecError([ctx.loaded.source.problem(key + ("csv",), f"CSV {chart.csv!r}: {exc}", expected="numbers after the first column")]) from None
+    table = read_chart_csv(path, chart.csv, ctx.loaded.source, key + ("csv",))
+    meta, header, body, values = table.meta, table.header, table.rows, table.values
     unit = chart.unit or meta["unit"]
     source_line = "Source: " + meta["source"]
     if chart.kind == "bar":
