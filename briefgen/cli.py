@@ -209,11 +209,12 @@ def email_command(
     """Build each audience's PDF and write a ready email (output/<briefing>--<audience>.eml);
     with --send, deliver it through SMTP and record it in output/sent-log.jsonl."""
     from .mail import message_bytes, outgoing
+    from .output import manifest_bytes
     from .pipeline import BuildOptions, prepare
     from .select import audience_names, get_audience
     from .smtp import LOG_NAME, deliver, load_settings
 
-    options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache)
+    options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache, write=False)
     sent_any = False
     try:
         prepared = prepare(spec, strict=strict)
@@ -230,8 +231,13 @@ def email_command(
         # every message is built, composed and checked before any is written or sent
         items = [outgoing(prepared, name, options, default_sender=settings.sender, max_attachment=limit, force=force)
                  for name in names]
+        files = {}
+        for item in items:  # PDFs, manifests and messages land together, or not at all
+            files[item.result.pdf_path] = item.result.pdf
+            files[item.result.manifest_path] = manifest_bytes(item.result.manifest)
+            files[item.eml_path] = message_bytes(item.message)
+        write_outputs(files)
         for item in items:
-            write_outputs({item.eml_path: message_bytes(item.message)})
             out.print(f"{esc(str(item.eml_path))}  {esc(item.subject)}  "
                       f"{len(item.addressing.recipients)} recipient(s)  {item.result.size / 1024:.0f} KB PDF",
                       soft_wrap=True)

@@ -522,7 +522,8 @@ def outgoing(prepared: "Prepared", audience: str | None, options: "BuildOptions"
         result = build_prepared(prepared, audience, options)
     briefing = resolve(prepared.loaded, prepared.kb, result.audience, extra_drops=dropped_sections(result))
     dist = briefing.audience.distribution
-    where = f"audiences.{result.audience}.distribution"
+    located = prepared.loaded.source.problem(("audiences", result.audience, "distribution"), "")
+    where = f"{located.location()}: audiences.{result.audience}.distribution"
     addrs = addressing(dist, default_sender=default_sender, where=where)
     banner = TLP.parse(result.banner)
     check_restricted(banner, addrs, dist.allowed_domains, audience=result.audience)
