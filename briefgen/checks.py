@@ -110,14 +110,18 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
     section_ids: dict[str, KeyPath] = {}
     chart_ids: dict[str, KeyPath] = {}
 
+    def unique(table: dict[str, KeyPath], ident: str, key: KeyPath, kind: str) -> None:
+        """Record ``ident`` at ``key``; a second use is an error naming the first."""
+        if ident in table:
+            problems.append(src.problem(key + ("id",), f"duplicate {kind} id {ident!r} "
+                                        f"({_first(src, table[ident])})", code="duplicate-id"))
+        else:
+            table[ident] = key
+
     def walk(sections: list[Section], base: KeyPath) -> None:
         for i, sec in enumerate(sections):
             key = base + (i,)
-            if sec.id in section_ids:
-                problems.append(src.problem(key + ("id",), f"duplicate section id {sec.id!r} "
-                                            f"({_first(src, section_ids[sec.id])})", code="duplicate-id"))
-            else:
-                section_ids[sec.id] = key
+            unique(section_ids, sec.id, key, "section")
             if sec.select:
                 _check_selector(problems, src, key + ("select",), sec.select, kb)
             for j, eid in enumerate(sec.entities):
@@ -125,26 +129,20 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
             if sec.kind == "profiles" and not sec.entities:
                 problems.append(src.problem(key, "a profiles section lists its entities",
                                             expected="entities: [entity ids]", code="profiles"))
-            if sec.kind == "chart" and not sec.charts:
+            if sec.kind == "chart" and not sec.charts and not sec.images:
                 problems.append(src.problem(key, "a chart section lists its charts",
                                             expected="charts: [...]", code="charts"))
             for j, chart in enumerate(sec.charts):
                 ckey = key + ("charts", j)
-                if chart.id in chart_ids:
-                    problems.append(src.problem(ckey + ("id",), f"duplicate chart id {chart.id!r} "
-                                                f"({_first(src, chart_ids[chart.id])})", code="duplicate-id"))
-                else:
-                    chart_ids[chart.id] = ckey
+                unique(chart_ids, chart.id, ckey, "chart")
                 if chart.select:
                     _check_selector(problems, src, ckey + ("select",), chart.select, kb)
                 for k, eid in enumerate(chart.entities):
                     _ref(problems, src, ckey + ("entities", k), "entity", eid, kb.entities)
+                _check_chart_data(problems, loaded, ckey, chart)
             for j, image in enumerate(sec.images):
                 ikey = key + ("images", j)
-                if image.id in chart_ids:
-                    problems.append(src.problem(ikey + ("id",), f"duplicate figure id {image.id!r}",
-                                                code="duplicate-id"))
-                chart_ids[image.id] = ikey
+                unique(chart_ids, image.id, ikey, "figure")
                 try:
                     resolve_inside(image.path, base=origin_dir(src, ikey + ("path",)), root=loaded.root, doc=src,
                                    key=ikey + ("path",), what="image file")
@@ -154,8 +152,6 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
                 _check_judgments(problems, src, key, sec, kb)
             _check_template(problems, loaded, key + ("template",), sec.template, sec.template_file,
                             f"section {sec.id!r}")
-            for j, chart in enumerate(sec.charts):
-                _check_chart_data(problems, loaded, key + ("charts", j), chart)
             walk(sec.subsections, key + ("subsections",))
 
     walk(spec.sections, ("sections",))
