@@ -27,7 +27,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import pickle
 import tempfile
 import threading
 from collections import OrderedDict
@@ -37,6 +36,7 @@ from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:  # pragma: no cover
     from .charts.style import ChartStyle
+    from .chartworker import PendingCharts
     from .resolved import ResolvedChart
 
 MiB = 1024 * 1024
@@ -250,11 +250,14 @@ class ChartCache:
 
     def start_many(self, charts: "list[ResolvedChart]", style: "ChartStyle", *,
                    background: bool = True) -> "PendingCharts":
-        """Begin :meth:`get_many`: hits are read now; with ``background`` the misses are
-        drawn by a forked child process while the caller goes on (lays out the pages),
-        and :meth:`PendingCharts.result` collects them. Without a usable ``fork`` (other
+        """Begin :meth:`get_many`: with ``background``, the misses are drawn in another
+        process (the pre-started worker, else a child forked now: see
+        :mod:`briefgen.chartworker`) while the caller goes on (lays out the pages), and
+        :meth:`PendingCharts.result` collects them. Without a usable ``fork`` (other
         threads running, no ``os.fork``) or without misses, everything happens in
         :meth:`~PendingCharts.result`, in this process. The bytes are the same either way."""
+        from .chartworker import PendingCharts
+
         return PendingCharts(self, list(charts), style, background)
 
     def clear(self) -> None:
@@ -418,133 +421,3 @@ class ChartCache:
             except OSError:
                 continue
             total -= size
-
-
-def can_fork() -> bool:
-    """True when drawing in a forked child is safe: ``os.fork`` exists and this process
-    runs no other thread (a fork copies only the calling thread; locks held by others
-    would stay locked in the child)."""
-    return hasattr(os, "fork") and threading.active_count() == 1 \
-        and threading.current_thread() is threading.main_thread()
-
-
-class PendingCharts:
-    """Charts being drawn in a child process (see :meth:`ChartCache.start_many`).
-
-    The child draws the misses through the same cache (entries written, lock files
-    honoured), sends the PDF bytes back through a pipe and exits. If it fails for any
-    reason, :meth:`result` draws the charts in this process instead, so the errors raised
-    (RenderError, FontCoverageError) are the ones a plain build raises.
-    """
-
-    def __init__(self, cache: ChartCache, charts: list, style, background: bool) -> None:
-        self.cache, self.charts, self.style = cache, charts, style
-        self._pid: int | None = None
-        self._fd: int | None = None
-        if not (background and charts and can_fork()):
-            return
-        missing = [c for c in charts if not self._cached(c)]
-        if not missing:
-            return
-        self._pid, self._fd = _fork(lambda: _draw_split(cache, missing, style))
-
-    def _cached(self, chart) -> bool:
-        if not self.cache.enabled:
-            return False
-        key = chart_key(chart, self.style)
-        return self.cache._recall(key) is not None or self.cache.path_for(key).is_file()
-
-    def result(self) -> dict[str, bytes]:
-        """``chart.id -> PDF bytes`` for every chart (waits for the child)."""
-        drawn: dict[str, bytes] = {}
-        if self._pid is not None:
-            drawn = _collect(self._pid, self._fd)
-            self._pid = None
-        rest = [c for c in self.charts if c.id not in drawn]  # the child's failures too
-        out = self.cache.get_many(rest, self.style) if rest else {}
-        for chart in self.charts:
-            if chart.id in drawn:
-                self.cache.misses += 1
-                out[chart.id] = drawn[chart.id]
-                if self.cache.enabled:
-                    self.cache._remember(chart_key(chart, self.style), drawn[chart.id])
-        return out
-
-    def cancel(self) -> None:
-        """Stop the child (its result is not wanted, e.g. the layout failed)."""
-        if self._pid is not None:
-            import signal
-
-            try:
-                os.kill(self._pid, signal.SIGKILL)
-                os.close(self._fd)
-                os.waitpid(self._pid, 0)
-            except OSError:
-                pass
-            self._pid = None
-
-    __del__ = cancel  # never leave a zombie behind
-
-
-CHART_WEIGHT = {"network": 5, "table": 2}
-"""Rough relative drawing cost of a chart kind (others: 1), to share charts between two
-processes."""
-
-
-def _fork(work) -> tuple[int, int]:
-    """Run ``work()`` (returning a picklable dict) in a forked child; return its pid and
-    the read end of a pipe carrying the pickled result. The child leaves with
-    ``os._exit`` (never running this process's exit handlers); on failure it sends
-    nothing and exits 1."""
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            os.close(read_fd)
-            payload = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_fd, "wb") as fh:
-                fh.write(payload)
-            code = 0
-        except BaseException:  # the parent draws what is missing itself
-            pass
-        finally:
-            os._exit(code)
-    os.close(write_fd)
-    return pid, read_fd
-
-
-def _collect(pid: int, fd: int) -> dict:
-    """The result sent by :func:`_fork`'s child (empty if it failed)."""
-    chunks = []
-    with os.fdopen(fd, "rb") as fh:
-        while chunk := fh.read(1 << 16):
-            chunks.append(chunk)
-    _pid, status = os.waitpid(pid, 0)
-    if status != 0:
-        return {}
-    try:
-        return pickle.loads(b"".join(chunks))
-    except Exception:  # pragma: no cover - a truncated message
-        return {}
-
-
-def _draw_split(cache: ChartCache, charts: list, style) -> dict[str, bytes]:
-    """In the chart child: import matplotlib once, then, with two charts or more, fork
-    again so that two processes share the drawing (heaviest charts first, each to the
-    less loaded process). Returns ``chart.id -> bytes`` of what was drawn."""
-    from . import charts as charts_mod
-
-    if len(charts) < 2:
-        return cache.get_many(charts, style)
-    charts_mod.warm_up(style)  # inherited by the second process: imported once
-    groups: list[list] = [[], []]
-    load = [0, 0]
-    for chart in sorted(charts, key=lambda c: -CHART_WEIGHT.get(c.kind, 1)):
-        k = 0 if load[0] <= load[1] else 1
-        groups[k].append(chart)
-        load[k] += CHART_WEIGHT.get(chart.kind, 1)
-    pid, fd = _fork(lambda: cache.get_many(groups[1], style))
-    out = cache.get_many(groups[0], style)
-    out.update(_collect(pid, fd))
-    return out

@@ -107,6 +107,9 @@ def build(spec: Path = SpecArg,
     Every audience named is checked (templates rendered) and built before any file is
     written; then all files are renamed into place together, so a failure or Ctrl-C never
     leaves a mix of old and new variants."""
+    from .chartworker import prestart
+
+    prestart()  # matplotlib is imported in a worker while this process reads the spec
     from .output import manifest_bytes
     from .pipeline import BuildOptions, build_prepared, prepare
     from .select import audience_names, get_audience
@@ -208,6 +211,9 @@ def email_command(
 ) -> None:
     """Build each audience's PDF and write a ready email (output/<briefing>--<audience>.eml);
     with --send, deliver it through SMTP and record it in output/sent-log.jsonl."""
+    from .chartworker import prestart
+
+    prestart()  # matplotlib is imported in a worker while this process reads the spec
     from .mail import message_bytes, outgoing
     from .output import manifest_bytes
     from .pipeline import BuildOptions, prepare

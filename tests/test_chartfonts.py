@@ -16,7 +16,8 @@ from conftest import EXAMPLE_SPEC, REPO
 
 import briefgen.charts as charts
 from briefgen import chartfonts
-from briefgen.chartcache import ChartCache, can_fork
+from briefgen.chartcache import ChartCache
+from briefgen.chartworker import can_fork
 from briefgen.charts.style import ChartStyle
 from briefgen.errors import RenderError
 from briefgen.resolved import BarData
@@ -128,7 +129,8 @@ CHILD_SCRIPT = """
 import sys
 sys.path[:0] = [{repo!r}, {tests!r}]
 from pathlib import Path
-from briefgen.chartcache import ChartCache, can_fork
+from briefgen.chartcache import ChartCache
+from briefgen.chartworker import can_fork
 from test_charts import ASCII_CHARTS, bar_chart, network_chart
 from test_chartfonts import THEME_STYLE
 assert can_fork()

@@ -1,0 +1,131 @@
+"""The pre-started chart worker (briefgen.chartworker): it draws what a plain build draws,
+serves several jobs, falls back to drawing here when it fails, and never outlives the
+process that started it.
+
+Each test runs in a fresh interpreter: this one may run threads left by other tests, and
+then never forks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+
+PREAMBLE = """
+import os, sys, dataclasses
+sys.path[:0] = [{repo!r}, {tests!r}]
+from pathlib import Path
+from briefgen import chartworker
+from briefgen.chartcache import ChartCache
+from test_charts import ASCII_CHARTS, bar_chart, network_chart
+from test_chartfonts import THEME_STYLE
+tmp = Path({tmp!r})
+"""
+
+
+def run_script(body: str, tmp_path: Path) -> str:
+    code = PREAMBLE.format(repo=str(REPO), tests=str(Path(__file__).parent), tmp=str(tmp_path)) + body
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout.strip()
+
+
+def test_worker_draws_the_bytes_drawn_here_and_serves_several_jobs(tmp_path) -> None:
+    out = run_script("""
+worker = chartworker.prestart()
+assert worker is not None and worker.alive
+made = [bar_chart(), network_chart(), ASCII_CHARTS["timeline"]()]
+here = ChartCache(tmp / "a").get_many(made, THEME_STYLE)
+for round_ in range(2):  # two jobs, as two audiences of one build send
+    cache = ChartCache(tmp / f"b{round_}")
+    pending = cache.start_many(made, THEME_STYLE)
+    assert pending._worker is worker and pending._pid is None, "not sent to the worker"
+    assert pending.result() == here, "different bytes"
+    assert len(list(cache.root.rglob("*.pdf"))) == 3, "cache not filled"
+    assert cache.misses == 3
+hit = ChartCache(tmp / "b0").start_many(made, THEME_STYLE)
+assert not hit.in_background and hit.result() == here, "a hit was sent to the worker"
+assert worker.alive and not worker.busy
+print("ok", worker.pid)
+""", tmp_path)
+    assert out.startswith("ok")
+
+
+def test_a_failing_chart_in_the_worker_fails_as_it_would_here(tmp_path) -> None:
+    out = run_script("""
+from briefgen.errors import RenderError
+worker = chartworker.prestart()
+bad = dataclasses.replace(bar_chart(), data="not bar data")
+pending = ChartCache(tmp, enabled=False).start_many([bad, network_chart()], THEME_STYLE)
+assert pending._worker is worker
+try:
+    pending.result()
+except RenderError as exc:
+    print("raised:", exc)
+# the worker answered (nothing for the failed job) and is still there for the next one
+assert worker.alive
+again = ChartCache(tmp / "c").start_many([bar_chart()], THEME_STYLE)
+assert again._worker is worker and list(again.result()) == [bar_chart().id]
+""", tmp_path)
+    assert "raised:" in out and "bar chart needs BarData" in out
+
+
+def test_a_dead_worker_means_the_charts_are_drawn_here(tmp_path) -> None:
+    out = run_script("""
+import signal
+worker = chartworker.prestart()
+os.kill(worker.pid, signal.SIGKILL)
+made = [bar_chart(), network_chart()]
+here = ChartCache(tmp / "a").get_many(made, THEME_STYLE)
+pending = ChartCache(tmp / "b").start_many(made, THEME_STYLE)
+assert pending.result() == here
+assert not worker.alive, "a dead worker is not kept"
+print("ok")
+""", tmp_path)
+    assert out == "ok"
+
+
+def test_the_worker_leaves_when_its_process_exits(tmp_path) -> None:
+    """The process that started the worker exits at once (os._exit, as the CLI does):
+    the worker reads the end of its job pipe and exits too, no orphan is left."""
+    out = run_script("""
+worker = chartworker.prestart()
+print(worker.pid, flush=True)
+os._exit(0)
+""", tmp_path)
+    pid = int(out)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        try:  # a zombie counts as gone (its parent, init, reaps it)
+            if Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":
+                return
+        except OSError:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"worker {pid} still running 30 s after its parent exited")
+
+
+def test_build_command_uses_the_worker_and_writes_what_a_plain_build_writes(tmp_path) -> None:
+    """`briefgen build` (which pre-starts the worker) and a build with background drawing
+    off give byte-identical PDFs."""
+    env = dict(os.environ, BRIEFGEN_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(REPO))
+    subprocess.run([sys.executable, "-m", "briefgen.cli", "build", "specs/peru-china.yaml", "-a", "analyst",
+                    "-o", str(tmp_path / "cli")], cwd=REPO, env=env, check=True, capture_output=True)
+    from conftest import EXAMPLE_SPEC
+    from briefgen.pipeline import BuildOptions, build_prepared, prepare
+
+    plain = build_prepared(prepare(EXAMPLE_SPEC), "analyst", BuildOptions(
+        out_dir=tmp_path, write=False, cache=False, parallel_charts=False))
+    assert (tmp_path / "cli" / "peru-china--analyst.pdf").read_bytes() == plain.pdf
