@@ -238,7 +238,7 @@ def _check_template(problems: list[Problem], loaded: LoadedSpec, key: KeyPath, t
     """A template file must be inside the project and readable; any template must parse."""
     import jinja2
 
-    from .text import make_environment, template_source
+    from .text import compiled, template_source
 
     try:
         src = template_source(loaded, key, text, file, label)
@@ -248,7 +248,7 @@ def _check_template(problems: list[Problem], loaded: LoadedSpec, key: KeyPath, t
     if src is None:
         return
     try:
-        make_environment().parse(src.text)
+        compiled(src)
     except jinja2.TemplateSyntaxError as exc:
         line = src.line + (exc.lineno or 1) - 1
         where = key[:-1] + ("template_file",) if file is not None else key

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -189,6 +190,24 @@ class TemplateSource:
     key: str
 
 
+@lru_cache(maxsize=512)
+def _compile(text: str, name: str, filename: str) -> Any:
+    return _compiler().compile(text, name=name, filename=filename)
+
+
+@lru_cache(maxsize=1)
+def _compiler() -> SandboxedEnvironment:
+    return make_environment()
+
+
+def compiled(source: TemplateSource) -> Any:
+    """The Python code of ``source``, compiled once per process: validation and every
+    audience's rendering share it (Jinja2's code depends on the environment's settings,
+    which :func:`make_environment` fixes, not on its globals). Raises
+    :class:`jinja2.TemplateSyntaxError`."""
+    return _compile(source.text, source.label, f"{source.file}#{source.key}")
+
+
 class Renderer:
     """Renders templates for one audience's :class:`Briefing`."""
 
@@ -266,7 +285,7 @@ class Renderer:
         """Render one template to inline text; errors carry file, line and the name."""
         filename = f"{source.file}#{source.key}"
         try:
-            code = self.env.compile(source.text, name=source.label, filename=filename)
+            code = compiled(source)
             template = self.env.template_class.from_code(self.env, code, self.env.make_globals(None), None)
             return template.render(**extra)
         except jinja2.TemplateSyntaxError as exc:
