@@ -129,3 +129,19 @@ def test_build_command_uses_the_worker_and_writes_what_a_plain_build_writes(tmp_
     plain = build_prepared(prepare(EXAMPLE_SPEC), "analyst", BuildOptions(
         out_dir=tmp_path, write=False, cache=False, parallel_charts=False))
     assert (tmp_path / "cli" / "peru-china--analyst.pdf").read_bytes() == plain.pdf
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["build", "specs/peru-china.yaml"], True),
+    (["email", "specs/peru-china.yaml", "--send"], True),
+    (["build", "specs/peru-china.yaml", "--help"], False),
+    (["email", "-h"], False),
+    (["validate", "specs/peru-china.yaml"], False),
+    (["audiences", "specs/peru-china.yaml"], False),
+    (["batch", "specs"], False),  # batch workers draw their own charts
+    ([], False),
+])
+def test_only_drawing_commands_start_a_worker_before_parsing(args, expected) -> None:
+    from briefgen.cli import _draws
+
+    assert _draws(args) is expected
