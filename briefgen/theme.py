@@ -19,6 +19,7 @@ names a file in briefgen's assets folder. After :func:`load_theme` they are abso
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -234,15 +235,35 @@ def default_theme_path() -> Path:
     return assets_dir() / "themes" / "default.yaml"
 
 
+_LOADED: dict[tuple, Theme] = {}
+"""Themes already loaded by this process, by (file, digest of its bytes, project root): a
+batch loads one theme for every briefing."""
+
+
 def load_theme(path: Path | None, project_root: Path) -> Theme:
     """Load and check a theme file (``None``: the built-in default theme).
 
-    Returns a :class:`Theme` whose font and logo paths are absolute. Raises
-    :class:`SpecError` / :class:`UnsafePathError` (see the module docstring).
+    Returns a :class:`Theme` whose font and logo paths are absolute (the same object for
+    an unchanged file: do not modify it). Raises :class:`SpecError` /
+    :class:`UnsafePathError` (see the module docstring).
     """
+    path = default_theme_path() if path is None else Path(path)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        key: tuple | None = (str(path.resolve()), digest, str(Path(project_root).resolve()))
+    except OSError:
+        key = None  # load() below reports the missing file
+    if key is not None and key in _LOADED:
+        return _LOADED[key]
+    theme = _load_theme(path, project_root)
+    if key is not None:
+        _LOADED[key] = theme
+    return theme
+
+
+def _load_theme(path: Path, project_root: Path) -> Theme:
     from .schema import parse_model
 
-    path = default_theme_path() if path is None else Path(path)
     doc = load(path)
     problems = _unquoted_colours(doc)
     try:

@@ -104,6 +104,19 @@ def test_minimal_theme_is_valid(tmp_path: Path) -> None:
     assert resolved_style(theme, "h1")["leading"] == pytest.approx(9.5 * 1.4)
 
 
+def test_a_theme_is_read_once_per_process_until_its_file_changes(tmp_path: Path) -> None:
+    path = write(tmp_path, base_theme())
+    first = load_theme(path, tmp_path)
+    assert load_theme(path, tmp_path) is first  # a batch reads it once
+    path.write_text(base_theme().replace("size: 9.5", "size: 10.5"), encoding="utf-8")
+    changed = load_theme(path, tmp_path)
+    assert changed is not first and changed.styles["body"].size == 10.5
+    path.write_text(base_theme().replace("  h1:\n    parent: body\n", "  h1:\n    parent: body\n    colour: accent\n"),
+                    encoding="utf-8")
+    with pytest.raises(SpecError):  # a broken edit is reported, not hidden by the memo
+        load_theme(path, tmp_path)
+
+
 def test_misspelt_key_gets_did_you_mean(tmp_path: Path) -> None:
     text = base_theme().replace("  h1:\n    parent: body\n", "  h1:\n    parent: body\n    colour: accent\n")
     path = write(tmp_path, text)
