@@ -37,6 +37,7 @@ _NEVER = frozenset({"Cc", "Cs", "Co", "Cn"})  # categories never drawn, whatever
 _CATEGORY_NAMES = {"Cc": "control character", "Cs": "surrogate", "Co": "private-use character",
                    "Cn": "unassigned code point"}
 _PRIMARY = ""  # marker: the primary font has the glyph
+_SPACES = frozenset(c for c in map(chr, range(0x3001)) if c.isspace())  # every str.isspace() character
 
 _LOCK = threading.Lock()
 _REGISTERED: dict[Path, str] = {}  # font file -> ReportLab font name (pdfmetrics is global)
@@ -63,6 +64,7 @@ class FontSet:
     _glyphs: dict[str, frozenset[int]] = field(repr=False)
     _cache: dict[str, dict[int, str | None]] = field(default_factory=dict, repr=False)
     _ascii_ok: bool = field(default=False, repr=False)
+    _drawn_by: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         body = frozenset.intersection(*(self._glyphs[getattr(self, r)] for r in BODY_ROLES))
@@ -109,6 +111,9 @@ class FontSet:
         if self._ascii_ok and _ASCII_RE.fullmatch(escaped_text):
             return escaped_text
         primary = self._primary(font)
+        own = self._own_chars(primary)
+        if set(escaped_text) <= own and ("&" not in escaped_text or set(html.unescape(escaped_text)) <= own):
+            return escaped_text  # no fallback run needed (tags and entities are ASCII)
         out: list[str] = []
         run: list[str] = []  # source text of the open fallback run
         run_font: str | None = None
@@ -216,6 +221,15 @@ class FontSet:
         if font not in self._glyphs:
             raise ValueError(f"font {font!r} is not part of this FontSet")
         return font
+
+    def _own_chars(self, primary: str) -> frozenset[str]:
+        """Characters the primary font draws itself (as :meth:`_lookup` decides), and
+        whitespace."""
+        chars = self._drawn_by.get(primary)
+        if chars is None:
+            chars = self._drawn_by[primary] = _SPACES | frozenset(
+                chr(cp) for cp in self._glyphs[primary] if unicodedata.category(chr(cp)) not in _NEVER)
+        return chars
 
     def _lookup(self, cp: int, primary: str) -> str | None:
         cache = self._cache.get(primary)

@@ -91,6 +91,16 @@ def test_plain_ascii_is_returned_unchanged(fs: FontSet) -> None:
     assert fs.fallback_markup(text, "t") is text
 
 
+def test_text_the_body_faces_draw_is_returned_unchanged(fs: FontSet) -> None:
+    text = "Perú’s <b>Chancay</b> port — López Aliaga &amp; Boluarte, 12 km²\u00a0north"
+    assert fs.fallback_markup(text, "t") is text
+    # the same text with one Han character, written as an entity or as itself, is not
+    assert fs.fallback_markup(text + " &#20013;", "t") == text + ' <font name="DroidSansFallbackFull">&#20013;</font>'
+    assert fs.fallback_markup(text + " 中", "t") == text + ' <font name="DroidSansFallbackFull">中</font>'
+    with pytest.raises(FontCoverageError):  # a control character in the cmap of no body face
+        fs.fallback_markup(text + "\x07", "t")
+
+
 def test_uncovered_character_names_codepoint_and_place(fs: FontSet) -> None:
     with pytest.raises(FontCoverageError) as info:
         fs.fallback_markup("Growth 😀 in <b>Perú</b>", "section 'bluf', paragraph 2")
