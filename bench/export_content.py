@@ -57,19 +57,19 @@ def export(spec: str, audience: str, out_dir: Path) -> dict:
     from briefgen.vector import ChartSlot
 
     captured: dict = {}
-    real = pdf_mod._Doc.multiBuild
+    real = pdf_mod._Doc.build
 
     def capture(self, story, *a, **kw):
         captured.setdefault("story", list(story))
         captured.setdefault("page", self.pagesize)
         return real(self, story, *a, **kw)
 
-    pdf_mod._Doc.multiBuild = capture
+    pdf_mod._Doc.build = capture
     try:
         prepared = prepare(spec)
         result = build_prepared(prepared, audience, BuildOptions(write=False, parallel_charts=False))
     finally:
-        pdf_mod._Doc.multiBuild = real
+        pdf_mod._Doc.build = real
     briefing = resolve(prepared.loaded, prepared.kb, result.audience, extra_drops=result.dropped)
     charts = {c.id: c for c in briefing.charts()}
     theme = theme_mod.load_theme(None, prepared.loaded.root)

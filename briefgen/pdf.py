@@ -7,6 +7,15 @@ numbers pages "Page X of Y", links citations to endnotes, and records where each
 starts (for the outline, the contents and the page budget). Charts are laid out as
 reserved slots and stamped in as vector Form XObjects afterwards (:mod:`briefgen.vector`).
 
+The story is laid out once (one ``build``, no ``multiBuild``). What needs the finished
+layout -- the page total of "Page X of Y" and the page number (with its dot leaders) of
+each contents entry -- is drawn on the pages as PDF Form XObjects that are referenced
+(``canvas.doForm``) when the page is drawn and defined (``beginForm``/``endForm``) only
+when the layout is done, just before the canvas is saved (:class:`_Canvas`,
+:meth:`_State.finish`). ReportLab allows such forward references: ``doForm`` writes the
+form's name into the page and its resources, and the object is resolved when the file
+is written.
+
 Every flowable carries its semantic role (heading level, paragraph, list item, table,
 figure with alt text, artifact) in ``_briefgen_role`` so that a tagged-PDF stage can be
 added later without redesigning the layout.
@@ -14,6 +23,7 @@ added later without redesigning the layout.
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -26,8 +36,8 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, Image, Ke
                                 Table, TableStyle)
 from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.flowables import Flowable, HRFlowable
-from reportlab.platypus.doctemplate import IndexingFlowable
 from reportlab.platypus.tableofcontents import TableOfContents, defaultTableStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from . import fmt
@@ -53,31 +63,7 @@ class LayoutResult:
     shown_entities: list[str]
 
 
-def _sketching(canv) -> bool:
-    """True while the first layout pass is drawn: it only measures (page numbers and
-    section pages for the contents and "Page X of Y"; it is never the pass written out,
-    see :class:`_PageCounter`), so text and tables are not put on its canvas."""
-    return getattr(canv, "_briefgen_sketch", False)
-
-
-class _Para(Paragraph):
-    """A Paragraph that draws nothing in the measuring pass (see :func:`_sketching`).
-    Its splits are _Para too (ReportLab splits with ``self.__class__``)."""
-
-    def draw(self):
-        if not _sketching(self.canv):
-            super().draw()
-
-
-class _Table(Table):
-    """A Table that draws nothing in the measuring pass (cells and rules)."""
-
-    def draw(self):
-        if not _sketching(self.canv):
-            super().draw()
-
-
-class _Heading(_Para):
+class _Heading(Paragraph):
     """A section heading: bookmarked, in the outline and in the contents."""
 
     def __init__(self, text: str, style, *, level: int, key: str, title: str, in_outline: bool = True):
@@ -98,34 +84,167 @@ class _EndOfStory(Flowable):
         pass
 
 
-class _PageCounter(IndexingFlowable):
-    """Makes multiBuild lay the story out again until the page total is stable, so that
-    "Page X of Y" can be drawn with the total of the previous pass. (A canvas that defers
-    showPage would break bookmarks: every link would point at page 1.)"""
+class _Canvas(Canvas):
+    """The layout's canvas: just before it is saved, ``finish(canvas)`` defines the forms
+    that the pages refer to but that need the whole layout (see :meth:`_State.finish`).
+    ReportLab's ``doForm`` accepts a form defined later, as long as it is defined when
+    the canvas is saved."""
 
-    _briefgen_role = "Artifact"
+    def __init__(self, *args, finish: Callable[[Canvas], None], **kw):
+        super().__init__(*args, **kw)
+        self._briefgen_finish = finish
 
-    def __init__(self, state: "_State"):
-        super().__init__()
+    def save(self):
+        self._briefgen_finish(self)
+        super().save()
+
+
+@dataclass
+class _ContentsMark:
+    """A contents entry as drawn, waiting for its heading's page: its leaders and page
+    number are form ``form`` (drawn by the entry, defined by :meth:`_State.finish`), the
+    number's link is annotation ``link`` (reserved on the page, made by ``finish``). The
+    entry's title ends at ``x``, ``y`` and its line at ``width`` (points, in the entry
+    paragraph's space, which ``matrix`` maps to the page's); ``style`` is the entry's
+    paragraph style, ``dots`` the leader (empty for none)."""
+
+    form: str
+    link: str
+    key: str
+    style: Any
+    dots: str
+    x: float
+    y: float
+    width: float
+    matrix: tuple[float, float, float, float, float, float]
+
+
+class _Contents(TableOfContents):
+    """The contents: one entry per outlined heading, each its linked title, dot leaders
+    and page number, laid out as ReportLab's TableOfContents lays out its entries.
+
+    The entries (``level``, title markup, bookmark key) are known before the layout: the
+    headings are in the story. Only the page numbers are not, so the leaders and number
+    after each title are a form the page refers to, defined once the layout is done
+    (:meth:`_State.mark_contents`, :meth:`_State.finish`). Laid out once, with no pass
+    before it (it is not an indexing flowable); with no entry it is empty (zero size).
+
+    Relies on three ReportLab (5.1) canvas internals: ``_curr_tx_info`` (where an onDraw
+    callback is called, as TableOfContents itself uses it), ``_currentMatrix`` (the user
+    space, as ``absolutePosition`` reads it) and ``_annotatePage`` (a page's reference to
+    an annotation made later, as ``linkRect(..., addtopage=1)`` adds it).
+    """
+
+    _briefgen_role = "TOC"
+    _CALLBACK = "briefgenContentsEnd"
+
+    def __init__(self, state: "_State", **kw):
+        super().__init__(**kw)
         self.state = state
-        self._previous = -1
+        self.entries: list[tuple[int, str, str]] = []
+        self._marks: dict[int, _ContentsMark] = {}
 
-    def beforeBuild(self):
-        self._previous = self.state.total
+    def isIndexing(self):
+        return 0
 
-    def afterBuild(self):
-        self.state.total = self.state.pages
+    def wrap(self, availWidth, availHeight):  # noqa: N803
+        if not self.entries:  # no section shown: an empty contents (no placeholder entry)
+            self._table = None
+            self.width = self.height = 0
+            return 0, 0
+        self.canv.setNamedCB(self._CALLBACK, functools.partial(self._entry_end, availWidth))
+        rows = []
+        for n, (level, text, key) in enumerate(self.entries):
+            style = self.getLevelStyle(level)
+            para = _ContentsEntry(f'<a href="#{key}">{text}</a><onDraw name="{self._CALLBACK}" label="{n}"/>',
+                                  style, contents=self, index=n)
+            if style.spaceBefore:
+                rows.append([Spacer(1, style.spaceBefore)])
+            rows.append([para])
+        self._table = Table(rows, colWidths=(availWidth,), style=self.tableStyle)
+        self.width, self.height = self._table.wrapOn(self.canv, availWidth, availHeight)
+        return self.width, self.height
 
-    def isSatisfied(self):
-        # never after the first pass (total 0 before it, the page count after): the first
-        # pass is a sketch (nothing drawn, see _sketching) and must never be written out
-        return self.state.total == self._previous and self._previous > 0
+    def split(self, availWidth, availHeight):  # noqa: N803
+        return super().split(availWidth, availHeight) if self._table is not None else []
 
-    def wrap(self, aw, ah):
-        return (0, 0)
+    def drawOn(self, canvas, x, y, _sW=0):  # noqa: N802, N803
+        if self._table is not None:
+            super().drawOn(canvas, x, y, _sW)
+
+    def _entry_end(self, width: float, canv: Canvas, kind: str, label: str) -> None:
+        """onDraw callback at the end of entry ``label``'s title (``width``: the line's)."""
+        n = int(label)
+        level, _text, key = self.entries[n]
+        dots = " . " if 0 <= self.dotsMinLevel <= level else ""
+        where = canv._curr_tx_info  # set by Paragraph for onDraw callbacks
+        self._marks[n] = self.state.mark_contents(canv, key, self.getLevelStyle(level), dots,
+                                                  where["cur_x"], where["cur_y"], width)
+
+
+class _ContentsEntry(Paragraph):
+    """A contents entry: its title, then the form with its leaders and page number.
+
+    The form is drawn after the title's text and in the page's own space (its content
+    places itself where the title's onDraw callback measured the title's end): text
+    extractors then read title, leaders and number as one line, as when they were drawn
+    directly (pdfium compares a form's text with the page's in the form's own space)."""
+
+    def __init__(self, text, style, contents: _Contents | None = None, index: int = -1, **kw):
+        super().__init__(text, style, **kw)
+        self.contents, self.index = contents, index
+
+    def split(self, availWidth, availHeight):  # noqa: N803
+        parts = super().split(availWidth, availHeight)
+        for part in parts:  # the part holding the title's end draws the form
+            part.contents, part.index = self.contents, self.index
+        return parts
 
     def draw(self):
-        pass
+        super().draw()
+        mark = self.contents._marks.pop(self.index, None) if self.contents is not None else None
+        if mark is not None:
+            canv = self.canv
+            canv.saveState()
+            canv.transform(*_inverse(canv._currentMatrix))
+            canv.doForm(mark.form)
+            canv.restoreState()
+
+
+def _leaders(style, page: int, x: float, width: float, dots: str) -> tuple[float, str, float, float, float]:
+    """The leaders and page number of a contents entry, as ReportLab's TableOfContents draws
+    them (``drawPageNumbers``): font size (smaller when the number does not fit), text (dots
+    and number), x of the text, x and width of the number (points)."""
+    number = str(page)
+    size = style.fontSize
+    number_w = stringWidth(number, style.fontName, size)
+    while number_w > width - x and size >= 1.0:
+        size *= 0.9
+        number_w = stringWidth(number, style.fontName, size)
+    if dots:
+        dot_w = stringWidth(dots, style.fontName, size)
+        count = int((width - x - number_w) / dot_w)
+    else:
+        count = dot_w = 0
+    return size, count * dots + number, width - count * dot_w - number_w, width - number_w, number_w
+
+
+def _page_form(page: int) -> str:
+    """Name of the form holding page ``page``'s "Page X of Y"."""
+    return f"BriefgenPage{page}"
+
+
+def _inverse(matrix: tuple[float, ...]) -> tuple[float, ...]:
+    """The transformation undoing ``matrix`` (a, b, c, d, e, f as in PDF)."""
+    a, b, c, d, e, f = matrix
+    det = a * d - b * c
+    return d / det, -b / det, -c / det, a / det, (c * f - d * e) / det, (b * e - a * f) / det
+
+
+def _apply(matrix: tuple[float, ...], x: float, y: float) -> tuple[float, float]:
+    """``x``, ``y`` through the transformation ``matrix`` (as ``Canvas.absolutePosition``)."""
+    a, b, c, d, e, f = matrix
+    return a * x + c * y + e, b * x + d * y + f
 
 
 @dataclass
@@ -139,9 +258,10 @@ class _State:
     styles: dict
     page_size: tuple[float, float]
     pages: int = 0
-    total: int = 0
     source_numbers: dict[str, int] = field(default_factory=dict)
     section_pages: dict[str, list[int]] = field(default_factory=dict)
+    heading_pages: dict[str, int] = field(default_factory=dict)
+    contents_marks: list[_ContentsMark] = field(default_factory=list)
     outline: list[tuple[int, str]] = field(default_factory=list)
     shown_claims: list[str] = field(default_factory=list)
     shown_entities: list[str] = field(default_factory=list)
@@ -150,14 +270,23 @@ class _State:
 
     # ------------------------------------------------------------ furniture
     def on_page(self, canv: Canvas, doc) -> None:
-        """PageTemplate callback: furniture with the page total of the previous pass."""
+        """PageTemplate callback: the page's furniture (its "Page X of Y" a form defined
+        when the page total is known, see :meth:`finish`)."""
         self.pages = doc.page
-        if not _sketching(canv):
-            self.draw_furniture(canv, doc.page, self.total or doc.page)
+        self.draw_furniture(canv, doc.page)
 
-    def draw_furniture(self, canv: Canvas, page: int, total: int) -> None:
+    def _baselines(self) -> tuple[float, float]:
+        """Baselines (points from the page's foot) of the header and the footer line."""
+        height = self.page_size[1]
+        page_cfg = self.theme.page
+        size = page_cfg.banner_font_size
+        head_y = height - page_cfg.band_offset - page_cfg.header_height
+        return (head_y + (page_cfg.header_height - size) / 2 + size * 0.22,
+                page_cfg.band_offset + (page_cfg.footer_height - size) / 2 + size * 0.22)
+
+    def draw_furniture(self, canv: Canvas, page: int) -> None:
         """Header and footer: TLP banners (TLP 2.0: right-justified, coloured on black,
-        12 pt), running title, desk and date, and "Page X of Y"."""
+        12 pt), running title, desk and date, and "Page X of Y" (form ``_page_form(page)``)."""
         width, height = self.page_size
         page_cfg = self.theme.page
         m = page_cfg.margins
@@ -168,10 +297,8 @@ class _State:
         pad = 5
         head_band = (height - page_cfg.band_offset - page_cfg.header_height, page_cfg.header_height)
         foot_band = (page_cfg.band_offset, page_cfg.footer_height)
-        baselines = []
-        for band_y, band_h in (head_band, foot_band):
-            baseline = band_y + (band_h - size) / 2 + size * 0.22
-            baselines.append(baseline)
+        baselines = self._baselines()
+        for (band_y, band_h), baseline in zip((head_band, foot_band), baselines):
             x = width - m.right - text_w
             canv.setFillColor(colors.black)
             canv.rect(x - pad, band_y + (band_h - size - 6) / 2, text_w + 2 * pad, size + 6, stroke=0, fill=1)
@@ -183,8 +310,58 @@ class _State:
             self._draw_runs(canv, m.left, baselines[0], self.briefing.title, 8)
         meta = self.briefing.meta
         self._draw_runs(canv, m.left, baselines[1], f"{meta.desk} · {meta.date.render()}", 8)
-        canv.setFont(self.fonts.regular, 8)
-        canv.drawCentredString(width / 2, baselines[1], f"Page {page} of {total}")
+        canv.doForm(_page_form(page))
+
+    # ------------------------------------------------------------ forms defined at the end
+    def mark_contents(self, canv: Canvas, key: str, style, dots: str, x: float, y: float,
+                      width: float) -> _ContentsMark:
+        """Name the form holding a contents entry's leaders and page number (the entry draws
+        it, :meth:`finish` defines it) and reserve the page's link annotation for that
+        number, in the order the number's link had when it was drawn at once. ``x``, ``y``:
+        where the entry's title ends, ``width``: where its line ends (points, current user
+        space)."""
+        n = len(self.contents_marks) + 1
+        mark = _ContentsMark(form=f"BriefgenContents{n}", link=f"BriefgenContentsLink{n}", key=key, style=style,
+                             dots=dots, x=x, y=y, width=width, matrix=tuple(canv._currentMatrix))
+        self.contents_marks.append(mark)
+        canv._annotatePage(mark.link)  # the annotation itself is made by finish()
+        return mark
+
+    def finish(self, canv: Canvas) -> None:
+        """Define the forms the pages refer to, now that the layout is done: "Page X of Y"
+        of every page, and the leaders and page number of every contents entry (with the
+        number's link to its section). Called by :class:`_Canvas` just before saving."""
+        width = self.page_size[0]
+        foot = self._baselines()[1]
+        muted = colors.HexColor(self.theme.colors.muted)
+        for page in range(1, self.pages + 1):
+            canv.beginForm(_page_form(page))  # bounding box: the page, drawn at its origin
+            canv.setFont(self.fonts.regular, 8)
+            canv.setFillColor(muted)
+            canv.drawCentredString(width / 2, foot, f"Page {page} of {self.pages}")
+            canv.endForm()
+        for mark in self.contents_marks:
+            page = self.heading_pages.get(mark.key)
+            if page is None:  # every heading of the story is placed before the canvas is saved
+                raise RenderError(f"contents entry {mark.key!r}: its heading was never laid out")
+            style = mark.style
+            size, text, text_x, number_x, number_w = _leaders(style, page, mark.x, mark.width, mark.dots)
+            margin = 2 * style.leading  # a generous box around the line, in the page's space
+            box = [_apply(mark.matrix, px, py) for px in (min(mark.x, text_x) - margin, mark.width + margin)
+                   for py in (mark.y - margin, mark.y + margin)]
+            canv.beginForm(mark.form, min(x for x, _ in box), min(y for _, y in box),
+                           max(x for x, _ in box), max(y for _, y in box))
+            canv.transform(*mark.matrix)  # drawn at the page's origin: into the entry's space
+            tx = canv.beginText(text_x, mark.y)
+            tx.setFont(style.fontName, size)
+            tx.setFillColor(style.textColor)
+            tx.textLine(text)
+            canv.drawText(tx)
+            canv.endForm()
+            corners = [_apply(mark.matrix, px, py) for px in (number_x, number_x + number_w)
+                       for py in (mark.y, mark.y + style.leading)]
+            xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+            canv.linkAbsolute("", mark.key, (min(xs), min(ys), max(xs), max(ys)), addtopage=0, name=mark.link)
 
     def _draw_runs(self, canv: Canvas, x: float, y: float, text: str, size: float) -> None:
         for font, run in self.fonts.split_runs(text):
@@ -223,15 +400,7 @@ class _State:
 class _Doc(BaseDocTemplate):
     def __init__(self, buf, state: _State, **kw):
         self.state = state
-        self._canvases = 0
         super().__init__(buf, **kw)
-
-    def _makeCanvas(self, *args, **kw):
-        canv = super()._makeCanvas(*args, **kw)
-        self._canvases += 1
-        # the first pass only measures: _PageCounter is never satisfied after it
-        canv._briefgen_sketch = self._canvases == 1
-        return canv
 
     def afterFlowable(self, flowable):
         st = self.state
@@ -240,7 +409,7 @@ class _Doc(BaseDocTemplate):
             if flowable.in_outline:
                 self.canv.bookmarkPage(flowable.key)
                 self.canv.addOutlineEntry(flowable.title_text, flowable.key, level=flowable.level - 1, closed=False)
-                self.notify("TOCEntry", (flowable.level - 1, _toc_text(st.fonts, flowable), page, flowable.key))
+                st.heading_pages[flowable.key] = page
             if flowable.level == 1:
                 self._close_section(page)
                 st.current_section = flowable.key.removeprefix("section-")
@@ -263,7 +432,7 @@ class _Builder:
         self.fonts = state.fonts
 
     def para(self, markup: str, style: str, where: str) -> Paragraph:
-        p = _Para(self.fonts.fallback_markup(markup, where), self.styles[style])
+        p = Paragraph(self.fonts.fallback_markup(markup, where), self.styles[style])
         p._briefgen_role = "P"
         return p
 
@@ -272,7 +441,7 @@ class _Builder:
         for i, (kind, block) in enumerate(paragraphs(text)):
             markup = to_markup(block, cite=self.st.cite, ref=self.st.ref, link_colour=self.st.theme.colors.link)
             if kind == "bullet":
-                p = _Para(self.fonts.fallback_markup(markup, f"{where}, item {i + 1}"),
+                p = Paragraph(self.fonts.fallback_markup(markup, f"{where}, item {i + 1}"),
                               self.styles["bullet"], bulletText="•")
                 p._briefgen_role = "LI"
                 out.append(p)
@@ -289,15 +458,18 @@ class _Builder:
             story += [NextPageTemplate("body"), PageBreak()]
         else:
             story += self.title_block()
+        toc = None
         if b.audience.contents:
-            toc = TableOfContents(dotsMinLevel=0, tableStyle=TableStyle(  # no unembedded Helvetica
+            toc = _Contents(self.st, dotsMinLevel=0, tableStyle=TableStyle(  # no unembedded Helvetica
                 list(defaultTableStyle.getCommands()) + [("FONT", (0, 0), (-1, -1), self.fonts.regular)]))
             toc.levelStyles = [self.styles["toc1"], self.styles["toc2"]]
-            toc._briefgen_role = "TOC"
             story += [self.para("Contents", "h1", "contents heading"), toc, Spacer(1, 10)]
         body: list[Flowable] = []
         for rs in b.sections:
             body += self.section(rs)
+        if toc is not None:  # its entries are the headings; their pages come with the layout
+            toc.entries = [(h.level - 1, _toc_text(self.fonts, h), h.key) for h in body
+                           if isinstance(h, _Heading) and h.in_outline]
         # endnotes are numbered by first citation, so they are made after everything else
         for item in body:
             if isinstance(item, _EndnotesHere):
@@ -476,7 +648,7 @@ class _Builder:
         col_widths = [0.05 * width, 0.57 * width, 0.14 * width, 0.14 * width, 0.10 * width]
         from .theme import table_style_commands
 
-        table = _Table(rows, colWidths=col_widths, repeatRows=2, splitByRow=1, splitInRow=1, hAlign="LEFT")
+        table = Table(rows, colWidths=col_widths, repeatRows=2, splitByRow=1, splitInRow=1, hAlign="LEFT")
         body = [_shift_rows(cmd, 1) for cmd in table_style_commands(st.theme)]
         table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), self.fonts.regular), ("SPAN", (0, 0), (-1, 0)),
                                    ("LEFTPADDING", (0, 0), (-1, 0), 0), ("BOTTOMPADDING", (0, 0), (-1, 0), 4)]
@@ -534,24 +706,6 @@ def _toc_text(fonts: Any, heading: "_Heading") -> str:
     return fonts.fallback_markup(escape(heading.title_text), f"contents entry {heading.title_text!r}")
 
 
-def _prefill_contents(story: list[Flowable], fonts: Any) -> None:
-    """Give the contents its entries (page numbers still unknown) before the first pass.
-
-    Without them the first pass lays out an empty contents, the second one a full one
-    (everything after it moves) and a third pass confirms: three passes. Prefilled, the
-    first pass already has the right layout and the second confirms it: the same document,
-    laid out once less. The page numbers are placeholders (1); should the width of the real
-    ones change the layout, multiBuild simply makes another pass, as before.
-    """
-    tocs = [f for f in story if isinstance(f, TableOfContents)]
-    if not tocs:
-        return
-    headings = [f for f in story if isinstance(f, _Heading) and f.in_outline]
-    entries = [(h.level - 1, _toc_text(fonts, h), 1, h.key) for h in headings]
-    for toc in tocs:
-        toc._entries = list(entries)
-
-
 def assemble(briefing: Briefing, texts: Texts, *, banner: TLP, theme: Any, fonts: Any, styles: dict,
              page_size: tuple[float, float], slot_factory: Callable[[ResolvedChart, Any], Flowable],
              placement_log: Any) -> LayoutResult:
@@ -575,10 +729,9 @@ def assemble(briefing: Briefing, texts: Texts, *, banner: TLP, theme: Any, fonts
                           PageTemplate("body", [frame], onPage=state.on_page)])
     state.frame_size = (frame._width, frame._height)
     builder = _Builder(briefing, texts, state, lambda chart: slot_factory(chart, placement_log))
-    story = [_PageCounter(state)] + builder.story()
-    _prefill_contents(story, fonts)
+    story = builder.story()
     try:
-        doc.multiBuild(story, maxPasses=8)
+        doc.build(story, canvasmaker=functools.partial(_Canvas, finish=state.finish))
     except LayoutError as exc:
         raise RenderError(f"content does not fit on a page: {exc}. Frame is "
                           f"{frame._width:.0f} x {frame._height:.0f} pt; shorten or split that item.") from None

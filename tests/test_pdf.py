@@ -133,8 +133,8 @@ def test_charts_are_vector_forms_not_images(built):
         for name, obj in xobjects.items():
             obj = obj.get_object()
             assert obj.get("/Subtype") != "/Image", f"bitmap {name}"
-            if obj.get("/Subtype") == "/Form":
-                forms += 1
+            if obj.get("/Subtype") == "/Form" and name.startswith("/BriefgenChart"):
+                forms += 1  # (the other forms are "Page X of Y" and contents page numbers)
     assert forms == 3
     text = squash(" ".join(pdf_pages_text(built["analyst"].pdf)))
     assert "Reported sums (USD millions)" in text     # chart title drawn as text in the chart
@@ -156,3 +156,147 @@ def test_qpdf_check_passes(built):
     for result in built.values():
         proc = subprocess.run(["qpdf", "--check", str(result.pdf_path)], capture_output=True, text=True)
         assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# --------------------------------------------------------------------------- one layout pass
+# "Page X of Y" and the contents' leaders and page numbers need the finished layout: they
+# are Form XObjects the pages refer to, defined once the story is laid out (one pass).
+
+def outline_pages(r: pypdf.PdfReader, items=None) -> dict[str, int]:
+    """Title -> 1-based page of every outline entry."""
+    out = {}
+    for item in r.outline if items is None else items:
+        if isinstance(item, list):
+            out.update(outline_pages(r, item))
+        else:
+            out[item.title] = r.get_destination_page_number(item) + 1
+    return out
+
+
+def contents_numbers(text: str, titles) -> dict[str, int]:
+    """Title -> the page number its contents entry shows (title, dot leaders, number)."""
+    text = squash(text)
+    found = {}
+    for title in titles:
+        m = re.search(re.escape(title) + r" ?(?:\. ?){3,}(\d+)", text)
+        if m:
+            found[title] = int(m.group(1))
+    return found
+
+
+def assert_contents_links(pdf_bytes: bytes, contents_pages, expected: dict[str, int]) -> None:
+    """Each contents entry's title links to its heading's page, and so does its page
+    number (the link just before the title's, the number's link made first)."""
+    links = [(text, dest + 1) for page, text, dest in internal_links(pdf_bytes) if page + 1 in contents_pages]
+    seen = set()
+    for i, (text, dest) in enumerate(links):
+        if text in expected:
+            assert dest == expected[text], text
+            assert i > 0 and links[i - 1] == (str(dest), dest), (text, links[i - 1])
+            seen.add(text)
+    assert seen == set(expected)
+
+
+def pdftotext_pages(path) -> list[str]:
+    proc = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
+    return proc.stdout.split("\f")[:-1]
+
+
+def test_page_numbers_read_back_with_pypdf_and_pdftotext(built):
+    """pdfium reads "Page X of Y" on every page (test above); pypdf and pdftotext too."""
+    for name, result in built.items():
+        texts = [[p.extract_text() for p in reader(result).pages]]
+        if shutil.which("pdftotext"):
+            texts.append(pdftotext_pages(result.pdf_path))
+        for pages in texts:
+            assert len(pages) == result.pages, name
+            for n, text in enumerate(pages, 1):
+                assert f"Page {n} of {result.pages}" in text, (name, n)
+
+
+def test_contents_shows_each_sections_page_and_links_to_it(built):
+    """Every contents entry reads as title, leaders and its heading's page (pdfium, pypdf,
+    pdftotext); its title and its page number both link to the heading's page."""
+    result = built["analyst"]
+    expected = outline_pages(reader(result))
+    assert len(expected) == len(SECTION_TITLES)
+    contents_page = 2
+    texts = [pdf_pages_text(result.pdf)[contents_page - 1], reader(result).pages[contents_page - 1].extract_text()]
+    if shutil.which("pdftotext"):
+        texts.append(pdftotext_pages(result.pdf_path)[contents_page - 1])
+    for text in texts:
+        assert contents_numbers(text, expected) == expected
+    assert_contents_links(result.pdf, [contents_page], expected)
+
+
+def test_laid_out_in_one_pass(prepared, tmp_path, monkeypatch):
+    """The story is laid out once: one canvas per variant, no multiBuild."""
+    import briefgen.pdf as pdf
+    from briefgen.pipeline import BuildOptions, build_prepared
+
+    canvases = []
+    real_init = pdf._Canvas.__init__
+
+    def counting_init(self, *args, **kw):
+        canvases.append(self)
+        real_init(self, *args, **kw)
+
+    monkeypatch.setattr(pdf._Canvas, "__init__", counting_init)
+    monkeypatch.setattr(pdf._Doc, "multiBuild", lambda *a, **kw: pytest.fail("multiBuild called"))
+    result = build_prepared(prepared, "analyst", BuildOptions(write=False, cache_dir=tmp_path))
+    assert len(canvases) == 1
+    assert result.pages == 8
+
+
+LONG_CONTENTS = "extends: peru-china.yaml\nsections:\n" + "".join(
+    f"  - {{id: extra-{n}, title: Extra section number {n}, kind: text, template: Filler paragraph {n}.}}\n"
+    for n in range(1, 46))
+
+
+def test_contents_over_several_pages(tmp_path):
+    """A contents too long for one page continues on the next ones; every entry still
+    shows its heading's page and links there, and every page its "Page X of Y"."""
+    import shutil as sh
+
+    from conftest import REPO
+
+    from briefgen.pipeline import BuildOptions, build_prepared, prepare
+
+    (tmp_path / "briefgen.toml").write_text("")
+    sh.copytree(REPO / "specs", tmp_path / "specs")
+    sh.copytree(REPO / "assets" / "kb", tmp_path / "assets" / "kb")
+    (tmp_path / "specs" / "long.yaml").write_text(LONG_CONTENTS)
+    result = build_prepared(prepare(tmp_path / "specs" / "long.yaml"), "analyst",
+                            BuildOptions(write=False, cache_dir=tmp_path / "cache"))
+    expected = outline_pages(pypdf.PdfReader(io.BytesIO(result.pdf)))
+    assert len(expected) == len(SECTION_TITLES) + 45
+    pages = pdf_pages_text(result.pdf)
+    holding = [n for n, text in enumerate(pages, 1) if contents_numbers(text, expected)]
+    assert holding[0] == 2 and len(holding) >= 2 and holding == list(range(2, 2 + len(holding)))
+    found = {}
+    for n in holding:
+        found.update(contents_numbers(pages[n - 1], expected))
+    assert found == expected
+    assert_contents_links(result.pdf, holding, expected)
+    for n, text in enumerate(pages, 1):
+        assert f"Page {n} of {len(pages)}" in text
+
+
+def test_contents_without_sections_is_empty(tmp_path):
+    """An audience shown no section gets an empty contents (no placeholder entry)."""
+    import shutil as sh
+
+    from conftest import REPO
+
+    from briefgen.pipeline import BuildOptions, build_prepared, prepare
+
+    (tmp_path / "briefgen.toml").write_text("")
+    sh.copytree(REPO / "specs", tmp_path / "specs")
+    sh.copytree(REPO / "assets" / "kb", tmp_path / "assets" / "kb")
+    (tmp_path / "specs" / "empty.yaml").write_text("extends: peru-china.yaml\naudiences:\n  analyst: {sections: []}\n")
+    result = build_prepared(prepare(tmp_path / "specs" / "empty.yaml"), "analyst",
+                            BuildOptions(write=False, cache_dir=tmp_path / "cache"))
+    pages = [squash(t) for t in pdf_pages_text(result.pdf)]
+    assert result.pages == len(pages) == 2
+    assert "Contents" in pages[1] and "Placeholder" not in pages[1] and " . . ." not in pages[1]
+    assert "Page 2 of 2" in pages[1]
