@@ -158,11 +158,12 @@ def _receive(fd: int):
 def _serve(jobs: int, results: int) -> None:
     """The worker's life: import matplotlib, then answer jobs until end of file."""
     from . import charts as charts_mod
-    from . import resolved  # noqa: F401  (what unpickling a job needs: the models, pydantic)
-    from .chartcache import ChartCache
+    from .chartcache import ChartCache, _code_digest, _matplotlib_version
 
-    try:
+    try:  # everything a job needs but its data, while the parent reads the spec
         charts_mod.warm_up()
+        _code_digest()
+        _matplotlib_version()
     except Exception:  # pragma: no cover - drawing will fail (and be redone) per job
         pass
     while True:
@@ -212,7 +213,8 @@ class ChartWorker:
     def submit(self, cache: "ChartCache", charts: list, style: "ChartStyle") -> bool:
         """Send a job (the charts to draw through ``cache``); False if the worker is gone."""
         try:
-            _send(self._jobs, (cache.root, cache.max_bytes, cache.enabled, charts, style))
+            _send(self._jobs, (cache.root, cache.max_bytes, cache.enabled,
+                               [c.for_drawing() for c in charts], style))
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             self.close()
             return False

@@ -7,12 +7,15 @@ withheld from this audience and why. No ReportLab, no matplotlib.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .models import Audience, BriefingMeta, ChartSpec, Claim, Entity, ImageSpec, Relation, Section, Source
 from .vocab import PartialDate
+
+if TYPE_CHECKING:  # annotations only: chart processes unpickle these without pydantic
+    from .models import Audience, BriefingMeta, ChartSpec, Claim, Entity, ImageSpec, Relation, Section, Source
 
 
 # --------------------------------------------------------------------------- chart data
@@ -74,13 +77,27 @@ ChartData = BarData | LineData | TimelineData | NetworkData | TableData
 
 
 @dataclass(frozen=True)
+class DrawSpec:
+    """What drawing reads of a :class:`~briefgen.models.ChartSpec` (``width``/``height`` in
+    inches), as a plain dataclass: a chart process unpickles it without importing pydantic
+    and the models (~0.1 s saved where that import would delay the drawing)."""
+
+    id: str
+    kind: str
+    title: str
+    width: float
+    height: float
+    alt: str | None = None
+
+
+@dataclass(frozen=True)
 class ResolvedChart:
     """A chart ready to draw: spec, data visible to this audience, and its source line.
 
     ``number`` is the figure number in the document (1-based); ``width``/``height`` in inches.
     """
 
-    spec: ChartSpec
+    spec: ChartSpec | DrawSpec
     data: ChartData
     number: int
     source_line: str
@@ -90,6 +107,13 @@ class ResolvedChart:
     @property
     def id(self) -> str:
         return self.spec.id
+
+    def for_drawing(self) -> "ResolvedChart":
+        """This chart with its spec reduced to a :class:`DrawSpec`: the same drawing, the
+        same cache key, and nothing of pydantic to unpickle in another process."""
+        s = self.spec
+        plain = DrawSpec(id=s.id, kind=s.kind, title=s.title, width=s.width, height=s.height, alt=s.alt)
+        return dataclasses.replace(self, spec=plain)
 
     @property
     def kind(self) -> str:

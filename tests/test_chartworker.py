@@ -145,3 +145,32 @@ def test_only_drawing_commands_start_a_worker_before_parsing(args, expected) -> 
     from briefgen.cli import _draws
 
     assert _draws(args) is expected
+
+
+def test_a_job_unpickles_without_pydantic_and_draws_the_same_chart(tmp_path) -> None:
+    """What the worker receives (charts with a plain DrawSpec) needs neither pydantic nor
+    the models, and has the cache key of the chart it stands for."""
+    import pickle
+
+    from test_chartfonts import THEME_STYLE
+    from test_charts import ASCII_CHARTS, bar_chart, network_chart
+
+    from briefgen.chartcache import chart_key
+    from briefgen.pipeline import prepare
+    from briefgen.select import resolve
+
+    prepared = prepare(REPO / "specs" / "peru-china.yaml")
+    example = list(resolve(prepared.loaded, prepared.kb, "analyst").charts())
+    charts = example + [bar_chart(), network_chart(), ASCII_CHARTS["timeline"]()]
+    plain = [c.for_drawing() for c in charts]
+    assert [chart_key(c, THEME_STYLE) for c in plain] == [chart_key(c, THEME_STYLE) for c in charts]
+    assert [(c.id, c.kind, c.title, c.spec.width, c.spec.height, c.spec.alt) for c in plain] == \
+        [(c.id, c.kind, c.title, c.spec.width, c.spec.height, c.spec.alt) for c in charts]
+    blob = tmp_path / "job.pickle"
+    blob.write_bytes(pickle.dumps(plain))
+    code = ("import pickle, sys; charts = pickle.loads(open(sys.argv[1], 'rb').read()); "
+            "print(len(charts), sorted(m for m in ('pydantic', 'briefgen.models', 'yaml', 'jinja2', 'reportlab') "
+            "if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code, str(blob)], capture_output=True, text=True, cwd=REPO,
+                          env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=120)
+    assert proc.stdout.split("\n")[0] == f"{len(charts)} []", proc.stderr[-2000:]
