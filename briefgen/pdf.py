@@ -63,7 +63,26 @@ class LayoutResult:
     shown_entities: list[str]
 
 
-class _Heading(Paragraph):
+class _Paragraph(Paragraph):
+    """A Paragraph that breaks its lines once per available width.
+
+    Platypus wraps a paragraph several times at the same width (to keep a heading with
+    what follows, to size a table row, before and after a split); ReportLab's ``wrap``
+    breaks the lines again each time. The result depends only on the width (``wrap``
+    ignores the available height), so it is kept; splits are new paragraphs and break
+    their own lines. About 10 % of a variant's layout time."""
+
+    _wrapped_at: float | None = None
+
+    def wrap(self, availWidth, availHeight):
+        if availWidth == self._wrapped_at and getattr(self, "blPara", None) is not None:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_at = availWidth
+        return size
+
+
+class _Heading(_Paragraph):
     """A section heading: bookmarked, in the outline and in the contents."""
 
     def __init__(self, text: str, style, *, level: int, key: str, title: str, in_outline: bool = True):
@@ -432,7 +451,7 @@ class _Builder:
         self.fonts = state.fonts
 
     def para(self, markup: str, style: str, where: str) -> Paragraph:
-        p = Paragraph(self.fonts.fallback_markup(markup, where), self.styles[style])
+        p = _Paragraph(self.fonts.fallback_markup(markup, where), self.styles[style])
         p._briefgen_role = "P"
         return p
 
@@ -441,7 +460,7 @@ class _Builder:
         for i, (kind, block) in enumerate(paragraphs(text)):
             markup = to_markup(block, cite=self.st.cite, ref=self.st.ref, link_colour=self.st.theme.colors.link)
             if kind == "bullet":
-                p = Paragraph(self.fonts.fallback_markup(markup, f"{where}, item {i + 1}"),
+                p = _Paragraph(self.fonts.fallback_markup(markup, f"{where}, item {i + 1}"),
                               self.styles["bullet"], bulletText="•")
                 p._briefgen_role = "LI"
                 out.append(p)

@@ -300,3 +300,24 @@ def test_contents_without_sections_is_empty(tmp_path):
     assert result.pages == len(pages) == 2
     assert "Contents" in pages[1] and "Placeholder" not in pages[1] and " . . ." not in pages[1]
     assert "Page 2 of 2" in pages[1]
+
+
+def test_a_paragraph_breaks_its_lines_once_per_width(monkeypatch) -> None:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus.paragraph import Paragraph
+
+    from briefgen.pdf import _Paragraph
+
+    calls = []
+    real = Paragraph.breakLines
+    monkeypatch.setattr(Paragraph, "breakLines", lambda self, widths: calls.append(widths) or real(self, widths))
+    p = _Paragraph("one two three four five six seven eight nine ten " * 4, ParagraphStyle("t", fontSize=10, leading=12))
+    wide = p.wrap(400, 700)
+    assert p.wrap(400, 50) == wide and len(calls) == 1  # the height offered does not matter
+    narrow = p.wrap(100, 700)
+    assert len(calls) == 2 and narrow[1] > wide[1]  # another width: broken again, more lines
+    assert p.wrap(400, 700) == wide and len(calls) == 3
+    first, second = p.split(400, 30)
+    assert len(calls) == 3 and len(first.blPara.lines) == 2  # the split reuses the lines...
+    second.wrap(400, 700)
+    assert len(calls) == 4  # ...and each part breaks its own
