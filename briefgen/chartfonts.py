@@ -126,7 +126,8 @@ def _ignorable(ch: str) -> bool:
 
 def chars_of(texts) -> frozenset[str]:
     """The drawable characters of ``texts`` (whitespace and controls left out)."""
-    return frozenset(ch for text in texts for ch in str(text) if not _ignorable(ch))
+    every = {ch for text in texts for ch in str(text)}
+    return frozenset(ch for ch in every if not _ignorable(ch))
 
 
 Choice = tuple[tuple[tuple[str, ...], bool], ...]

@@ -3,8 +3,11 @@
 Category labels wrap at ~28 characters; each bar carries its value at its end with
 thousands separators and the comparator prefix ('>' = "more than"). The x axis is linear
 (never log: a >50x range still reads because every bar is labelled) and titled with the
-unit label, e.g. 'USD millions'. Sizes: the figure is the spec's inches; fonts in points.
-Raises RenderError when categories, values and comparators differ in length.
+unit label, e.g. 'USD millions'. The axes are placed from text measured with
+:class:`~briefgen.charts.style.TextMeter`, where a constrained layout would put them (no
+layout engine: saving draws the figure once). Sizes: the figure is the spec's inches;
+fonts and paddings in points. Raises RenderError when categories, values and comparators
+differ in length, or when the labels do not fit the height.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from ..errors import RenderError
 from ..resolved import BarData
 from ..vocab import COMPARATOR_WORDS
 from . import register
-from .style import (COMPARATOR_PREFIX, ChartStyle, add_title, layout_below, extent_in, format_number,
+from .style import (COMPARATOR_PREFIX, LAYOUT_PAD, ChartStyle, TextMeter, add_title, format_number,
                     join_limited, no_data, wrap)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,6 +31,11 @@ LABEL_WRAP = 28
 WIDE_WRAP = 44   # characters, when rows are too low for 28-character lines
 MIN_SIZE = 7.0   # points: category labels are never drawn smaller
 ROW_FILL = 0.9   # share of a bar's row its label may take
+Y_PAD = 4.0      # points between a category label and the axis (no tick marks)
+TICK = 3.5       # points: x tick length (matplotlib's default)
+TICK_PAD = 3.5   # points between an x tick and its label (matplotlib's default)
+LABEL_PAD = 4.0  # points between the x tick labels and the axis label
+NOTE_OFFSET = 3  # points between a bar's end and its value label
 
 
 def value_label(value: float, comparator: str) -> str:
@@ -57,51 +65,44 @@ def draw_bar(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
         raise RenderError(
             f"chart {chart.id!r}: {n} categories but {len(d.values)} values and "
             f"{len(comps)} comparators")
-    layout_below(fig, add_title(fig, chart.title, style))
+    top = add_title(fig, chart.title, style)
     if n == 0:
         no_data(fig, style)
         return
-    ax = fig.add_subplot()
+    W, H = fig.get_figwidth(), fig.get_figheight()
     values = [float(v) for v in d.values]
     ys = list(range(n))
-    wrap_at = LABEL_WRAP
-    labels = [wrap(c, wrap_at) for c in d.categories]
-    ax.barh(ys, values, height=0.62, color=style.colour(0), zorder=2)
-    ax.set_yticks(ys, labels)
-    ax.set_ylim(n - 0.5, -0.5)  # first category on top
-    ax.tick_params(axis="y", length=0, pad=4)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v)))
-    if d.unit_label:
-        ax.set_xlabel(d.unit_label)
-    ax.grid(axis="x", zorder=0)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-
     lo, hi = min(0.0, *values), max(0.0, *values)
     hi = hi if hi > lo else 1.0
-    ax.set_xlim(lo, hi)
     # ticks only over the data range: the room added for value labels gets none, so no
     # tick label sits at (and beyond) the figure's edge
     ticks = [t for t in MaxNLocator(nbins=6, min_n_ticks=3).tick_values(lo, hi)
              if lo - 1e-9 * (hi - lo) <= t <= hi + 1e-9 * (hi - lo)]
-    ax.set_xticks(ticks)
-    notes = []
-    for y, v, k in zip(ys, values, comps):
-        neg = v < 0
-        notes.append(ax.annotate(value_label(v, k), xy=(v, y), xytext=(-3 if neg else 3, 0),
-                                 textcoords="offset points", va="center",
-                                 ha="right" if neg else "left", fontsize=style.font_size,
-                                 color=style.text_colour, annotation_clip=False))
+
+    # The frame is computed from measured text, as a constrained layout would place it:
+    # LAYOUT_PAD inches from the figure's edges and below the title, the y tick labels (4 pt
+    # from the axis) on the left, x tick labels (3.5 pt ticks, 3.5 pt pad) and the axis
+    # label (4 pt below them) at the bottom.
+    meter = TextMeter(fig)
+    line_h = meter.size_in("0", style.font_size)[1]
+    bottom = LAYOUT_PAD + line_h + (TICK + TICK_PAD) / 72
+    if d.unit_label:
+        bottom += line_h + LABEL_PAD / 72
+    axes_top = top - LAYOUT_PAD
+    axes_h = axes_top - bottom
+    if axes_h <= 0:
+        raise RenderError(
+            f"chart {chart.id!r} (bar, {W:g} x {H:g} in): no room for the bars below the title; "
+            f"increase 'height' to about {H - axes_h + 0.5:.1f} in")
 
     # Category labels must fit their rows: shrink them (not below MIN_SIZE), then wrap
     # wider; if they still do not fit, the chart needs more height.
     size = style.font_size
+    wrap_at = LABEL_WRAP
+    labels = [wrap(c, wrap_at) for c in d.categories]
+    row_in = axes_h / n
     for _ in range(6):
-        fig.draw_without_rendering()
-        _x0, ax_y0, _x1, ax_y1 = extent_in(fig, ax.patch)
-        row_in = (ax_y1 - ax_y0) / n
-        tall = max(extent_in(fig, t)[3] - extent_in(fig, t)[1] for t in ax.yaxis.get_ticklabels())
+        tall = max(meter.size_in(label, size)[1] for label in labels)
         if tall <= row_in * ROW_FILL + 1e-3:
             break
         fit = math.floor(size * row_in * ROW_FILL / tall * 10) / 10
@@ -111,34 +112,54 @@ def draw_bar(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
             wrap_at = WIDE_WRAP
             labels = [wrap(c, wrap_at) for c in d.categories]
         else:
-            need_in = n * tall * MIN_SIZE / size / ROW_FILL - (ax_y1 - ax_y0)
+            need_in = n * tall * MIN_SIZE / size / ROW_FILL - axes_h
             raise RenderError(
-                f"chart {chart.id!r} (bar, {fig.get_figwidth():g} x {fig.get_figheight():g} in): "
+                f"chart {chart.id!r} (bar, {W:g} x {H:g} in): "
                 f"{n} bars with {labels[0].count(chr(10)) + 1}-line labels do not fit at "
                 f"{MIN_SIZE:g} pt; increase 'height' to about "
-                f"{fig.get_figheight() + need_in + 0.1:.1f} in or shorten the category names")
-        ax.set_yticks(ys, labels, fontsize=size)
-        for note in notes:
-            note.set_fontsize(size)
+                f"{H + need_in + 0.1:.1f} in or shorten the category names")
+    left = LAYOUT_PAD + max(meter.size_in(label, size)[0] for label in labels) + Y_PAD / 72
+    right = W - LAYOUT_PAD
+    notes = [value_label(v, k) for v, k in zip(values, comps)]
+    note_w = [meter.size_in(text, size)[0] + NOTE_OFFSET / 72 for text in notes]
 
-    # Make room for the value labels inside the axes (they must not leave the figure).
-    for _ in range(3):
-        fig.draw_without_rendering()
-        ax_x0, ax_y0, ax_x1, ax_y1 = extent_in(fig, ax.patch)
-        x_lo, x_hi = ax.get_xlim()
-        span = max(ax_x1 - ax_x0, 1e-6)
+    # Room for the value labels inside the axes (they must not leave the figure), and
+    # for half of the last tick label when it ends the axis.
+    x_lo, x_hi = lo, hi
+    last_w = meter.size_in(format_number(ticks[-1]), style.font_size)[0] if ticks else 0.0
+    for _ in range(4):
+        span = max(right - left, 1e-6)
         new_lo, new_hi = x_lo, x_hi
-        for note, v in zip(notes, values):
-            nx0, _, nx1, _ = extent_in(fig, note)
-            at = ax_x0 + (v - x_lo) / (x_hi - x_lo) * span  # bar end, inches
-            if v >= 0:  # need (v - lo) / (hi - lo) * span + width <= span
-                room = span - (nx1 - at) - 0.03
-                if room > span * 0.25:
+        for v, w in zip(values, note_w):
+            room = span - w - 0.03
+            if room > span * 0.25:
+                if v >= 0:  # need (v - lo) / (hi - lo) * span + width <= span
                     new_hi = max(new_hi, x_lo + (v - x_lo) * span / room)
-            else:
-                room = span - (at - nx0) - 0.03
-                if room > span * 0.25:
+                else:
                     new_lo = min(new_lo, x_hi - (x_hi - v) * span / room)
-        if (new_lo, new_hi) == (x_lo, x_hi):
+        over = (left + (ticks[-1] - new_lo) / (new_hi - new_lo) * span + last_w / 2
+                - (W - LAYOUT_PAD) if ticks else 0.0)
+        if (new_lo, new_hi) == (x_lo, x_hi) and over <= 1e-9:
             break
-        ax.set_xlim(new_lo, new_hi)
+        x_lo, x_hi = new_lo, new_hi
+        right -= max(over, 0.0)
+
+    ax = fig.add_axes((left / W, bottom / H, (right - left) / W, axes_h / H))
+    ax.barh(ys, values, height=0.62, color=style.colour(0), zorder=2)
+    ax.set_yticks(ys, labels, fontsize=size)
+    ax.set_ylim(n - 0.5, -0.5)  # first category on top
+    ax.tick_params(axis="y", length=0, pad=Y_PAD)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v)))
+    if d.unit_label:
+        ax.set_xlabel(d.unit_label, labelpad=LABEL_PAD)
+    ax.grid(axis="x", zorder=0)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_xticks(ticks)
+    for y, v, text in zip(ys, values, notes):
+        neg = v < 0
+        ax.annotate(text, xy=(v, y), xytext=(-NOTE_OFFSET if neg else NOTE_OFFSET, 0),
+                    textcoords="offset points", va="center", ha="right" if neg else "left",
+                    fontsize=size, color=style.text_colour, annotation_clip=False)

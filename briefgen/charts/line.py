@@ -2,9 +2,11 @@
 
 A legend names the series (above the plot, outside the data); the x axis is titled with
 ``x_label`` and the y axis with ``unit_label``. When every value is >= 0 the y axis starts
-at zero. Missing points may be given as NaN (the line breaks there). Sizes: the figure
-is the spec's inches, fonts in points. Raises RenderError when a series' length differs
-from the number of x labels.
+at zero. Missing points may be given as NaN (the line breaks there). The axes are placed
+from text measured with :class:`~briefgen.charts.style.TextMeter`, where a constrained
+layout would put them (no layout engine: saving draws the figure once). Sizes: the
+figure is the spec's inches, fonts and paddings in points. Raises RenderError when a
+series' length differs from the number of x labels.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING
 from ..errors import RenderError
 from ..resolved import LineData
 from . import register
-from .style import ChartStyle, add_title, layout_below, format_number, no_data, wrap
+from .style import LAYOUT_PAD, ChartStyle, TextMeter, add_title, format_number, no_data, wrap
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -24,6 +26,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 """Marker per series, so the lines differ by more than colour."""
+TICK = 3.5       # points: tick length (matplotlib's default)
+TICK_PAD = 3.5   # points between a tick and its label (matplotlib's default)
+LABEL_PAD = 4.0  # points between tick labels and the axis label
 
 
 def _describe(chart: "ResolvedChart") -> str:
@@ -53,11 +58,12 @@ def draw_line(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
         if len(ys) != len(d.x):
             raise RenderError(f"chart {chart.id!r}: series {name!r} has {len(ys)} values "
                               f"for {len(d.x)} x labels")
-    layout_below(fig, add_title(fig, chart.title, style))
+    top = add_title(fig, chart.title, style)
     if not d.x or not d.series:
         no_data(fig, style)
         return
-    ax = fig.add_subplot()
+    W, H = fig.get_figwidth(), fig.get_figheight()
+    ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))  # placed below, once its labels are known
     xs = list(range(len(d.x)))
     finite: list[float] = []
     for i, (name, ys) in enumerate(d.series):
@@ -72,10 +78,11 @@ def draw_line(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     ticks = sorted(set(xs[::-1][::step]))
     ax.set_xticks(ticks, [str(d.x[i]) for i in ticks])
     ax.set_xlim(-0.3, len(xs) - 0.7)
+    unit = wrap(d.unit_label, 40) if d.unit_label else ""
     if d.x_label:
-        ax.set_xlabel(d.x_label)
-    if d.unit_label:
-        ax.set_ylabel(wrap(d.unit_label, 40))
+        ax.set_xlabel(d.x_label, labelpad=LABEL_PAD)
+    if unit:
+        ax.set_ylabel(unit, labelpad=LABEL_PAD)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v)))
     if finite and min(finite) >= 0:
@@ -84,6 +91,37 @@ def draw_line(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    if len(d.series) > 1 or d.series[0][0]:
+    legend = len(d.series) > 1 or bool(d.series[0][0])
+    if legend:
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncols=min(len(d.series), 4),
                   handlelength=2.2, columnspacing=1.6, borderaxespad=0, borderpad=0)
+
+    # The frame, from measured text, as a constrained layout would place it: LAYOUT_PAD
+    # inches from the figure's edges and below the title (the legend above the axes), the
+    # axis labels 4 pt beyond the tick labels, tick labels 3.5 pt beyond 3.5 pt ticks.
+    meter = TextMeter(fig)
+    line_h = meter.size_in("0", style.font_size)[1]
+    lo, hi = ax.get_ylim()
+    y_labels = [format_number(v) for v in ax.yaxis.get_major_locator().tick_values(lo, hi)
+                if lo - 1e-9 * (hi - lo) <= v <= hi + 1e-9 * (hi - lo)]
+    left = LAYOUT_PAD + max((meter.size_in(t, style.font_size)[0] for t in y_labels), default=0.0)
+    left += (TICK + TICK_PAD) / 72
+    if unit:
+        left += meter.size_in(unit, style.font_size)[1] + LABEL_PAD / 72  # rotated: its height
+    bottom = LAYOUT_PAD + line_h + (TICK + TICK_PAD) / 72
+    if d.x_label:
+        bottom += meter.size_in(d.x_label, style.font_size)[1] + LABEL_PAD / 72
+    axes_top = top - LAYOUT_PAD
+    if legend:  # the legend's bottom is 2 % of the axes' height above them
+        axes_top = (axes_top - meter.size_in("0", style.small_size)[1] + 0.02 * bottom) / 1.02
+    right = W - LAYOUT_PAD
+    last = str(d.x[ticks[-1]])  # half of the last x tick label may stick out of the axes
+    span_units = len(xs) - 0.7 + 0.3
+    over = ((ticks[-1] + 0.3) / span_units * (right - left)
+            + meter.size_in(last, style.font_size)[0] / 2 - (right - left))
+    right -= max(over, 0.0)
+    if axes_top - bottom <= 0 or right - left <= 0:
+        raise RenderError(
+            f"chart {chart.id!r} (line, {W:g} x {H:g} in): no room for the plot below the "
+            f"title and labels; increase 'height' or 'width'")
+    ax.set_position((left / W, bottom / H, (right - left) / W, (axes_top - bottom) / H))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..errors import RenderError
 from ..resolved import TableData
 from . import register
-from .style import PAD_IN, ChartStyle, add_title, join_limited, no_data, text_size_in, wrap
+from .style import PAD_IN, ChartStyle, TextMeter, add_title, join_limited, no_data, wrap
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -31,12 +31,13 @@ def _describe(chart: "ResolvedChart") -> str:
             f"({join_limited(d.columns)}) and {len(d.rows)} row{'s' if len(d.rows) != 1 else ''}.")
 
 
-def _widths(fig, cells: list[list[str]], size: float, area_w: float) -> list[float]:
+def _widths(header: TextMeter, body: TextMeter, cells: list[list[str]], size: float,
+            area_w: float) -> list[float]:
     """Column widths in inches: natural widths scaled to fill, with a floor per column."""
     ncol = len(cells[0])
     natural = []
     for c in range(ncol):
-        w = max(text_size_in(fig, row[c] or " ", size, fontweight="bold" if r == 0 else "normal")[0]
+        w = max((header if r == 0 else body).size_in(row[c] or " ", size)[0]
                 for r, row in enumerate(cells))
         natural.append(w + 2 * CELL_PAD + 0.02)
     total = sum(natural)
@@ -49,15 +50,14 @@ def _widths(fig, cells: list[list[str]], size: float, area_w: float) -> list[flo
     return [f + (extra * x / sum(want) if sum(want) else 0) for f, x in zip(fixed, want)]
 
 
-def _fit(fig, text: str, width_in: float, size: float, bold: bool = False) -> str:
+def _fit(meter: TextMeter, text: str, width_in: float, size: float) -> str:
     """``text`` wrapped so that its widest line, measured, fits ``width_in`` inches."""
     if not text:
         return ""
-    weight = "bold" if bold else "normal"
     chars = max(int(width_in * 72 / (size * 0.5)), 4)
     while True:
         out = wrap(text, chars)
-        if chars <= 4 or text_size_in(fig, out, size, fontweight=weight, linespacing=1.1)[0] <= width_in:
+        if chars <= 4 or meter.size_in(out, size)[0] <= width_in:
             return out
         chars = max(4, chars - max(1, chars // 12))
 
@@ -83,15 +83,17 @@ def draw_table(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None
     area_w, area_h = W - 2 * PAD_IN, top - PAD_IN
     cells = [list(d.columns)] + [list(r) for r in d.rows]
 
+    header = TextMeter(fig, fontweight="bold", linespacing=1.1)
+    body = TextMeter(fig, linespacing=1.1)
     size, chosen, need = style.font_size, None, 0.0
     while size >= 6.0 - 1e-9:
-        widths = _widths(fig, cells, size, area_w)
-        wrapped = [[_fit(fig, text, w - 2 * CELL_PAD, size, bold=(r == 0))
+        widths = _widths(header, body, cells, size, area_w)
+        wrapped = [[_fit(header if r == 0 else body, text, w - 2 * CELL_PAD, size)
                     for text, w in zip(row, widths)] for r, row in enumerate(cells)]
         heights = []
         for r, row in enumerate(wrapped):
-            h = max(text_size_in(fig, t or " ", size, linespacing=1.1,
-                                 fontweight="bold" if r == 0 else "normal")[1] for t in row)
+            meter = header if r == 0 else body
+            h = max(meter.size_in(t or " ", size)[1] for t in row)
             heights.append(h + 2 * ROW_PAD)
         need = sum(heights)
         if need <= area_h:

@@ -7,9 +7,11 @@ below the axis, alternating; a label goes straight over its marker when there is
 else it moves up a row or sideways (with a slanted leader) so that no label overlaps
 another label, no leader crosses a label or another leader, and nothing leaves the figure.
 
-Layout is computed in **inches** (the axes' data units are inches from the lower-left of
-the drawing area); fonts in points. When the labels cannot be fitted in the spec's size
-even at 6 pt and other wrap widths, RenderError says how much height is needed.
+Layout is computed in **inches** from the lower-left of the drawing area (artists are put
+on the figure with that transform; there is no Axes); labels are measured with
+:class:`~briefgen.charts.style.TextMeter`; fonts in points. When the labels cannot be
+fitted in the spec's size even at 6 pt and other wrap widths, RenderError says how much
+height is needed.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING
 from ..errors import RenderError
 from ..resolved import TimelineData, TimelineEvent
 from . import register
-from .style import PAD_IN, ChartStyle, add_title, join_limited, no_data, text_size_in, wrap
+from .style import PAD_IN, ChartStyle, TextMeter, add_title, join_limited, no_data, wrap
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -114,7 +116,7 @@ class _Scale:
         year (or every 2nd, 5th, ...) or every month (2nd, 3rd, 6th) as room allows.
         Month labels are 'Nov', with the year on the first label and on each January."""
         widest = "2000" if self.unit == "year" else "Sep 2000"
-        label_w = text_size_in(fig, widest, size)[0]
+        label_w = TextMeter(fig).size_in(widest, size)[0]
         steps = (1, 2, 5, 10, 20, 50, 100) if self.unit == "year" else (1, 2, 3, 6, 12)
         pitch = self.x(self.bounds[1]) - self.x(self.bounds[0])
         step = next((k for k in steps if k * pitch >= label_w * 1.3), steps[-1])
@@ -182,13 +184,9 @@ def _assign(labels: list[_Label], width: float, pitch: float, offset_below: floa
     while k * SHIFT_STEP <= MAX_SHIFT + 1e-9:
         shifts += [k * SHIFT_STEP, -k * SHIFT_STEP]
         k += 1
-    seq = list(range(len(labels)))
-    if order == "reverse":
-        seq.reverse()
-    for n, i in enumerate(seq):
-        lab = labels[i]
-        pref = 1 if n % 2 == 0 else -1
-        base = anchor * max(lab.w / 2 - 0.06, 0.0)
+    # (row, side, shift) in order of preference, for a label preferring either side
+    tries = {}
+    for pref in (1, -1):
         options = []
         for row in range(1, MAX_ROWS + 1):
             for side in (pref, -pref):
@@ -196,33 +194,36 @@ def _assign(labels: list[_Label], width: float, pitch: float, offset_below: floa
                     cost = (row - 1) * 1.0 + abs(shift) * 1.5 + (0.35 if side != pref else 0.0)
                     options.append((cost, row, side != pref, abs(shift), shift, side))
         options.sort(key=lambda o: o[:5])
+        tries[pref] = [(row, side, shift) for _c, row, _o, _a, shift, side in options]
+    seq = list(range(len(labels)))
+    if order == "reverse":
+        seq.reverse()
+    for n, i in enumerate(seq):
+        lab = labels[i]
+        base = anchor * max(lab.w / 2 - 0.06, 0.0)
         found = False
         seen: set[tuple[int, int, float]] = set()
-        for _cost, row, _other, _a, shift, side in options:
+        for row, side, shift in tries[1 if n % 2 == 0 else -1]:
             x0 = min(max(lab.x - lab.w / 2 + base + shift, 0.0), max(width - lab.w, 0.0))
-            if (row, side, round(x0, 6)) in seen:
+            if (row, side, x0) in seen:
                 continue  # a shift clamped at the edge already tried
-            seen.add((row, side, round(x0, 6)))
+            seen.add((row, side, x0))
             near = STEM_MIN + (offset_below if side == -1 else 0.0) + (row - 1) * pitch
             box = (x0, near, x0 + lab.w, near + lab.h)
+            others = placed[side]
+            if any(not (box[2] + H_GAP <= ob[0] or box[0] >= ob[2] + H_GAP
+                        or box[3] + ROW_GAP / 2 <= ob[1] or box[1] >= ob[3] + ROW_GAP / 2)
+                   for ob, _op, _oq in others):
+                continue
             probe = _Label(lab.x, lab.text, lab.w, lab.h, x0)
             p, q = (lab.x, 0.0), (probe.anchor_x(), near)
-            ok = True
-            for other_box, op, oq in placed[side]:
-                if not (box[2] + H_GAP <= other_box[0] or box[0] >= other_box[2] + H_GAP
-                        or box[3] + ROW_GAP / 2 <= other_box[1] or box[1] >= other_box[3] + ROW_GAP / 2):
-                    ok = False
-                elif _seg_hits_box(p, q, other_box, CLEAR) or _seg_hits_box(op, oq, box, CLEAR):
-                    ok = False
-                elif _segs_cross(p, q, op, oq):
-                    ok = False
-                if not ok:
-                    break
-            if ok:
-                lab.x0, lab.side, lab.row = x0, side, row
-                placed[side].append((box, p, q))
-                found = True
-                break
+            if any(_seg_hits_box(p, q, ob, CLEAR) or _seg_hits_box(op, oq, box, CLEAR)
+                   or _segs_cross(p, q, op, oq) for ob, op, oq in others):
+                continue
+            lab.x0, lab.side, lab.row = x0, side, row
+            placed[side].append((box, p, q))
+            found = True
+            break
         if not found:
             return False
     return True
@@ -245,6 +246,10 @@ def _year_label_x(x: float, span: float, label_w: float, crossings: list[float])
 # --------------------------------------------------------------------------- drawing
 @register("timeline", describe=_describe)
 def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
+    from matplotlib.collections import LineCollection, PolyCollection
+    from matplotlib.lines import Line2D
+    from matplotlib.transforms import Affine2D
+
     d = chart.data
     if not isinstance(d, TimelineData):
         raise RenderError(f"chart {chart.id!r}: timeline needs TimelineData, got {type(d).__name__}")
@@ -259,6 +264,7 @@ def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> N
     xs = [scale.x(e.date.midpoint()) for e in events]
     any_approx = any(_approx(e) for e in events)
 
+    label_meter = TextMeter(fig, linespacing=1.1)
     sizes, sz = [], style.font_size
     while sz >= 6.0 - 1e-9:
         sizes.append(round(sz, 2))
@@ -271,7 +277,7 @@ def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> N
             labels = []
             for e, x in zip(events, xs):
                 text = wrap(event_text(e), wrap_at)
-                w, h = text_size_in(fig, text, size, multialignment="center", linespacing=1.1)
+                w, h = label_meter.size_in(text, size)
                 labels.append(_Label(x, text, w, h))
             if max(lab.w for lab in labels) > area_w:
                 continue
@@ -303,10 +309,16 @@ def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> N
             f"events do not fit without overlapping even at 6 pt; {hint}")
     size, labels, pitch, year_band, legend_band, rows_up, rows_down, need = chosen
 
-    ax = fig.add_axes((PAD_IN / W, PAD_IN / H, area_w / W, area_h / H))
-    ax.set_axis_off()
-    ax.set_xlim(0, area_w)
-    ax.set_ylim(0, area_h)
+    # the drawing area's coordinates: inches from its lower left corner (artists go on
+    # the figure itself: an Axes would only add set-up and tick work)
+    area = Affine2D().translate(PAD_IN, PAD_IN) + fig.dpi_scale_trans
+
+    def line(xs, ys, **kw) -> None:
+        fig.add_artist(Line2D(xs, ys, transform=area, **kw))
+
+    def text(x, y, s, **kw) -> None:
+        fig.text(x, y, s, transform=area, **kw)
+
     below_h = (STEM_MIN + rows_down * pitch - ROW_GAP) if rows_down else 0.0
     spare = (area_h - need) / 2
     axis_y = spare + legend_band + year_band + below_h
@@ -314,43 +326,52 @@ def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> N
 
     # leaders and labels
     year_mid = axis_y - 0.06 - size * 0.7 / 72
-    crossings = []
+    crossings, leaders = [], []
     for lab in labels:
         near = STEM_MIN + (year_band if lab.side == -1 else 0.0) + (lab.row - 1) * pitch
         ay = axis_y + lab.side * near
         ax_ = lab.anchor_x()
-        ax.plot([lab.x, ax_], [axis_y, ay - lab.side * 0.02], color="#9A9A9A", linewidth=0.7,
-                zorder=1, solid_capstyle="butt")
+        leaders.append([(lab.x, axis_y), (ax_, ay - lab.side * 0.02)])
         if lab.side == -1:
             t = (axis_y - year_mid) / max(axis_y - ay, 1e-9)
             crossings.append(lab.x + (ax_ - lab.x) * t)
-        ax.text(lab.x0 + lab.w / 2, ay, lab.text, ha="center",
-                va="bottom" if lab.side == 1 else "top", fontsize=size,
-                multialignment="center", linespacing=1.1, color=style.text_colour, zorder=3)
+        text(lab.x0 + lab.w / 2, ay, lab.text, ha="center",
+             va="bottom" if lab.side == 1 else "top", fontsize=size,
+             multialignment="center", linespacing=1.1, color=style.text_colour, zorder=3)
+    fig.add_artist(LineCollection(leaders, colors="#9A9A9A", linewidths=0.7, capstyle="butt",
+                                  zorder=1, transform=area))
 
-    # axis, year ticks and year labels (centred in each year's span)
-    ax.plot([0, area_w], [axis_y, axis_y], color="#555555", linewidth=1.0, zorder=2,
-            solid_capstyle="butt")
-    for day in scale.bounds:
-        x = scale.x(day)
-        ax.plot([x, x], [axis_y - 0.04, axis_y + 0.04], color="#555555", linewidth=0.8, zorder=2)
-    for x, span, text in scale.labels(fig, size):
-        label_w = text_size_in(fig, text, size)[0]
+    # axis, year ticks and year labels (centred in each year's span) on a background
+    # that hides the leaders they cross (0.05 font sizes around the text)
+    line([0, area_w], [axis_y, axis_y], color="#555555", linewidth=1.0, zorder=2,
+         solid_capstyle="butt")
+    fig.add_artist(LineCollection(
+        [[(scale.x(day), axis_y - 0.04), (scale.x(day), axis_y + 0.04)] for day in scale.bounds],
+        colors="#555555", linewidths=0.8, capstyle="projecting", zorder=2, transform=area))
+    year_meter = TextMeter(fig)
+    pad = 0.05 * size / 72
+    grounds = []
+    for x, span, year in scale.labels(fig, size):
+        label_w, label_h = year_meter.size_in(year, size)
         cx = _year_label_x(x, span, label_w, crossings)
         cx = min(max(cx, label_w / 2 + 0.02), area_w - label_w / 2 - 0.02)  # inside the figure
-        ax.text(cx, axis_y - 0.06, text, ha="center", va="top", fontsize=size,
-                color="#555555", zorder=2,
-                bbox=dict(boxstyle="square,pad=0.05", facecolor=style.background,
-                          edgecolor="none"))
+        x0, x1 = cx - label_w / 2 - pad, cx + label_w / 2 + pad
+        y0, y1 = axis_y - 0.06 - label_h - pad, axis_y - 0.06 + pad
+        grounds.append([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+        text(cx, axis_y - 0.06, year, ha="center", va="top", fontsize=size, color="#555555",
+             zorder=2)
+    fig.add_artist(PolyCollection(grounds, facecolors=style.background, edgecolors="none",
+                                  linewidths=0.0, zorder=2, transform=area))
 
     # markers (hollow = approximate), drawn last so leaders start under them
-    for e, x in zip(events, xs):
-        hollow = _approx(e)
-        ax.plot([x], [axis_y], marker="o", markersize=6, zorder=5 if hollow else 4,
-                linestyle="none", markerfacecolor=style.background if hollow else colour,
-                markeredgecolor=colour, markeredgewidth=1.3)
+    for hollow in (False, True):
+        at = [x for e, x in zip(events, xs) if _approx(e) == hollow]
+        if at:
+            line(at, [axis_y] * len(at), marker="o", markersize=6, zorder=5 if hollow else 4,
+                 linestyle="none", markerfacecolor=style.background if hollow else colour,
+                 markeredgecolor=colour, markeredgewidth=1.3)
     if any_approx:
-        ax.plot([0.06], [spare + legend_band / 2], marker="o", markersize=5, linestyle="none",
-                markerfacecolor=style.background, markeredgecolor=colour, markeredgewidth=1.2)
-        ax.text(0.14, spare + legend_band / 2, "approximate date", va="center", ha="left",
-                fontsize=size * 0.9, color="#555555")
+        line([0.06], [spare + legend_band / 2], marker="o", markersize=5, linestyle="none",
+             markerfacecolor=style.background, markeredgecolor=colour, markeredgewidth=1.2)
+        text(0.14, spare + legend_band / 2, "approximate date", va="center", ha="left",
+             fontsize=size * 0.9, color="#555555")

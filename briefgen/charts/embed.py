@@ -1,0 +1,119 @@
+"""Lean font embedding: chart PDFs carry fonts without the OpenType layout tables.
+
+matplotlib embeds each font face a chart uses as a TrueType (Type 42) subset made with
+fontTools (``matplotlib.backends._backend_pdf_ps.get_glyphs_subset``, once per face and
+chart). fontTools also reads, closes over and rewrites the layout tables (GSUB, GPOS,
+GDEF, ...): ~10 ms per face even for a chart subset font (briefgen.chartfonts), two thirds
+of the embedding time, for tables no PDF viewer reads: the page's content stream already
+fixes every glyph and its position (matplotlib shapes text itself, with the full font:
+kerning, ligatures and marks are in the drawing).
+
+:func:`install` wraps that function, once and for the rest of the process (it is called
+when briefgen registers fonts). When matplotlib embeds a font file briefgen registered
+(:data:`briefgen.charts.style.REGISTERED`) that has layout tables, it subsets a *twin* of
+the file instead: a copy without the tables of :data:`DROPPED` (the same glyphs in the
+same order, the same outlines, metrics, hinting, character map and names). The embedded
+program differs from before only by those tables (and by glyphs only they reached); the
+drawing and the extracted text are unchanged, and the bytes are as reproducible as
+before. Any other font, a font collection, or a font whose twin cannot be written (no
+writable cache folder) passes through untouched: embedded whole, as matplotlib does.
+
+Twins are kept in matplotlib's cache folder (``matplotlib.get_cachedir()``, where it keeps
+its own font list), under ``briefgen-font-twins/<name>.<sha12>.<tables>.ttf``: named by
+the original's content hash, written once (atomically) and shared by every process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+DROPPED = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "kern")
+"""Tables a twin leaves out: text layout only, never read when a PDF is shown."""
+
+_log = logging.getLogger(__name__)
+_LOCK = threading.Lock()
+_TWINS: dict[str, str | None] = {}  # original path -> twin path, or None (no twin)
+
+
+def _twin_path(path: str) -> Path:
+    import matplotlib
+
+    from ..chartfonts import sha12
+
+    tables = hashlib.sha256(" ".join(DROPPED).encode()).hexdigest()[:6]
+    return (Path(matplotlib.get_cachedir()) / "briefgen-font-twins"
+            / f"{Path(path).stem}.{sha12(path)}.{tables}.ttf")
+
+
+def _make_twin(path: str) -> str | None:
+    """Write the twin of ``path`` unless it exists; None when ``path`` needs none."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True, recalcTimestamp=False, recalcBBoxes=False) as font:
+        present = [tag for tag in DROPPED if tag in font]
+        if not present or "glyf" not in font:
+            return None
+        target = _twin_path(path)
+        if target.is_file():
+            return str(target)
+        for tag in present:
+            del font[tag]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                font.save(fh)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return str(target)
+
+
+def twin_of(path: str) -> str | None:
+    """The embedding twin of font file ``path`` (made on first use), or None when the file
+    is not one briefgen registered, has no layout tables, or the twin cannot be made."""
+    from .style import REGISTERED
+
+    if path not in REGISTERED or path.lower().endswith((".ttc", ".otc")):
+        return None
+    with _LOCK:
+        twin = _TWINS.get(path, "")
+        if twin is None or (twin and os.path.isfile(twin)):
+            return twin
+        try:
+            twin = _make_twin(path)
+        except Exception as exc:  # unwritable cache, a font fontTools cannot rewrite, ...
+            _log.debug("no embedding twin for %s: %s", path, exc)
+            twin = None
+        _TWINS[path] = twin
+        return twin
+
+
+def install() -> None:
+    """Make matplotlib's PDF/PS backends embed registered fonts through their twins (once
+    per process; does nothing if this matplotlib has no ``get_glyphs_subset``)."""
+    try:
+        from matplotlib.backends import _backend_pdf_ps as pdf_ps
+    except ImportError:  # pragma: no cover
+        return
+    original = getattr(pdf_ps, "get_glyphs_subset", None)
+    if original is None or getattr(original, "_briefgen_lean", False):
+        return
+
+    def get_glyphs_subset(fontfile, *args, **kwargs):
+        twin = twin_of(os.fsdecode(str(fontfile)))
+        if twin is not None and getattr(fontfile, "face_index", 0) == 0:
+            # the same kind of path matplotlib passed (FontPath(path, face_index) or str)
+            fontfile = type(fontfile)(twin, 0) if hasattr(fontfile, "face_index") else twin
+        return original(fontfile, *args, **kwargs)
+
+    get_glyphs_subset._briefgen_lean = True  # type: ignore[attr-defined]
+    get_glyphs_subset.__wrapped__ = original  # type: ignore[attr-defined]
+    get_glyphs_subset.__doc__ = original.__doc__
+    pdf_ps.get_glyphs_subset = get_glyphs_subset
