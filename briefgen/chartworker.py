@@ -164,6 +164,7 @@ def _serve(jobs: int, results: int) -> None:
         charts_mod.warm_up()
         _code_digest()
         _matplotlib_version()
+        import filelock  # noqa: F401  (the cache's entry locks; ~10 ms to import)
     except Exception:  # pragma: no cover - drawing will fail (and be redone) per job
         pass
     while True:

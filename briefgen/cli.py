@@ -320,12 +320,6 @@ def batch_command(
         raise typer.Exit(1)
 
 
-def _draws(args: list[str]) -> bool:
-    """True for a command line that will draw charts: ``build`` or ``email`` without a
-    help option."""
-    return bool(args) and args[0] in ("build", "email") and not {"--help", "-h"} & set(args)
-
-
 def main() -> None:
     """Console entry point.
 
@@ -334,7 +328,9 @@ def main() -> None:
     ReportLab and pydantic saves about 0.1 s per command.
     """
     code: int = 0
-    if _draws(sys.argv[1:]):
+    from .launch import draws
+
+    if draws(sys.argv[1:]):  # started already when run through briefgen.launch
         from .chartworker import prestart
 
         prestart()  # before typer builds and parses the command line (~0.06 s)

@@ -102,6 +102,8 @@ def render_variant(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing, op
     except BaseException:
         pending.cancel()
         raise
+    if pending.in_background:
+        import pikepdf  # noqa: F401  (stamping needs it: imported while the charts are drawn)
     chart_pdfs = pending.result()
     pdf = vector.stamp(layout.pdf, log.placements, chart_pdfs) if chart_pdfs else layout.pdf
     return Variant(pdf=pdf, pages=layout.pages, banner=banner, texts=texts,

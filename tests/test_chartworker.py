@@ -142,9 +142,9 @@ def test_build_command_uses_the_worker_and_writes_what_a_plain_build_writes(tmp_
     ([], False),
 ])
 def test_only_drawing_commands_start_a_worker_before_parsing(args, expected) -> None:
-    from briefgen.cli import _draws
+    from briefgen.launch import draws
 
-    assert _draws(args) is expected
+    assert draws(args) is expected
 
 
 def test_a_job_unpickles_without_pydantic_and_draws_the_same_chart(tmp_path) -> None:

@@ -241,6 +241,16 @@ def test_idn_domain_is_converted() -> None:
     assert normalise_domains(["@Example.org", "bücher.example"]) == ["example.org", "xn--bcher-kva.example"]
 
 
+@pytest.mark.parametrize("domain, why", [
+    ("example..org", "domain label ''"), ("-bad.example", "domain label '-bad'"),
+    (("x" * 64) + ".example", "domain label 'xxx"), ("localhost", "has no dot"), ("example.123", "numeric label"),
+    ("b\u00fccher..example", "not a valid international domain name"),
+])
+def test_bad_domains_are_refused_ascii_or_not(domain, why) -> None:
+    with pytest.raises(ValueError, match=re.escape(why)):
+        ascii_domain(domain)
+
+
 @pytest.mark.parametrize("text, why", [
     ("", "empty"),
     ("ana.example.org", "no '@domain'"),
