@@ -34,6 +34,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from .recent import default_root
+
 if TYPE_CHECKING:  # pragma: no cover
     from .charts.style import ChartStyle
     from .chartworker import PendingCharts
@@ -43,12 +45,6 @@ MiB = 1024 * 1024
 DEFAULT_MAX_BYTES = 200 * MiB
 MEMO_MAX_BYTES = 64 * MiB
 """Upper bound of the in-process memo (bytes of PDF held in memory)."""
-
-
-def default_root() -> Path:
-    """``$BRIEFGEN_CACHE_DIR`` or ``./.briefgen-cache/charts``."""
-    env = os.environ.get("BRIEFGEN_CACHE_DIR")
-    return Path(env) if env else Path.cwd() / ".briefgen-cache" / "charts"
 
 
 @lru_cache(maxsize=1)

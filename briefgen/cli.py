@@ -107,9 +107,6 @@ def build(spec: Path = SpecArg,
     Every audience named is checked (templates rendered) and built before any file is
     written; then all files are renamed into place together, so a failure or Ctrl-C never
     leaves a mix of old and new variants."""
-    from .chartworker import prestart
-
-    prestart()  # matplotlib is imported in a worker while this process reads the spec
     from .output import manifest_bytes
     from .pipeline import BuildOptions, build_prepared, prepare
     from .select import audience_names, get_audience
@@ -211,9 +208,6 @@ def email_command(
 ) -> None:
     """Build each audience's PDF and write a ready email (output/<briefing>--<audience>.eml);
     with --send, deliver it through SMTP and record it in output/sent-log.jsonl."""
-    from .chartworker import prestart
-
-    prestart()  # matplotlib is imported in a worker while this process reads the spec
     from .mail import message_bytes, outgoing
     from .output import manifest_bytes
     from .pipeline import BuildOptions, prepare
@@ -328,9 +322,9 @@ def main() -> None:
     ReportLab and pydantic saves about 0.1 s per command.
     """
     code: int = 0
-    from .launch import draws
+    from .launch import should_prestart
 
-    if draws(sys.argv[1:]):  # started already when run through briefgen.launch
+    if should_prestart(sys.argv[1:]):  # started already when run through briefgen.launch
         from .chartworker import prestart
 
         prestart()  # before typer builds and parses the command line (~0.06 s)

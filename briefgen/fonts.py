@@ -285,6 +285,21 @@ def font_files(theme: "Theme") -> tuple[Path, ...]:
     return body + tuple(dict.fromkeys(Path(p).resolve() for p in f.fallbacks))
 
 
+def face_cache_dir() -> Path:
+    """Where ReportLab's parsing of font files is kept between processes (see
+    :func:`_ttfont`): ``$BRIEFGEN_FONT_CACHE_DIR``, else ``briefgen/reportlab-fonts`` in the
+    user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``). Like matplotlib's font list,
+    it belongs to the machine's fonts, not to a project: an empty chart cache (a cold
+    build) still finds its fonts parsed."""
+    import os
+
+    env = os.environ.get("BRIEFGEN_FONT_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "briefgen" / "reportlab-fonts"
+
+
 def load_fontset(theme: "Theme", *, cache_dir: Path | None = None) -> FontSet:
     """Register ``theme.fonts`` with ReportLab (once per process) and return its FontSet.
 

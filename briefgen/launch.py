@@ -17,9 +17,43 @@ def draws(args: list[str]) -> bool:
     return bool(args) and args[0] in ("build", "email") and not {"--help", "-h"} & set(args)
 
 
+_VALUED = {"-a", "--audience", "-o", "--out", "--smtp-config", "--max-attachment-mb"}
+"""Options of ``build`` and ``email`` that take a value (the spec is the first other
+argument)."""
+
+
+def should_prestart(args: list[str]) -> bool:
+    """True when the command draws (:func:`draws`) and may well find charts missing from
+    the cache: ``--no-cache``, no record of the spec's last build, or a chart of it gone
+    (see :mod:`briefgen.recent`). A wrong guess costs time, never a result."""
+    if not draws(args):
+        return False
+    if "--no-cache" in args:
+        return True
+    spec = _spec_argument(args)
+    if spec is None:
+        return True
+    from .recent import default_root, probably_cached
+
+    return not probably_cached(default_root(), spec)
+
+
+def _spec_argument(args: list[str]) -> str | None:
+    """The first argument after the command that is neither an option nor an option's value."""
+    i = 1
+    while i < len(args):
+        if args[i] in _VALUED:
+            i += 2
+        elif args[i].startswith("-"):
+            i += 1
+        else:
+            return args[i]
+    return None
+
+
 def main() -> None:
-    """Start the chart worker if the command draws, then run the command line."""
-    if draws(sys.argv[1:]):
+    """Start the chart worker if the command may draw, then run the command line."""
+    if should_prestart(sys.argv[1:]):
         from .chartworker import prestart
 
         prestart()

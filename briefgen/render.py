@@ -88,7 +88,7 @@ def render_variant(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing, op
                                background=getattr(options, "parallel_charts", True))
     try:
         texts = render_texts(loaded, kb, briefing)
-        fonts = fonts_mod.load_fontset(theme, cache_dir=cache.root / "reportlab-fonts" if options.cache else None)
+        fonts = fonts_mod.load_fontset(theme, cache_dir=fonts_mod.face_cache_dir())
         styles = theme_mod.paragraph_styles(theme, fonts)
         page_size = theme_mod.page_size(theme, briefing.audience.paper)
         banner = banner_level(briefing, texts)
@@ -105,6 +105,12 @@ def render_variant(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing, op
     if pending.in_background:
         import pikepdf  # noqa: F401  (stamping needs it: imported while the charts are drawn)
     chart_pdfs = pending.result()
+    if cache.enabled and chart_pdfs:
+        from .chartcache import chart_key
+        from .recent import remember
+
+        style = pending.style
+        remember(cache.root, loaded.path, [chart_key(c, style) for c in pending.charts])
     pdf = vector.stamp(layout.pdf, log.placements, chart_pdfs) if chart_pdfs else layout.pdf
     return Variant(pdf=pdf, pages=layout.pages, banner=banner, texts=texts,
                    source_numbers=layout.source_numbers, section_pages=layout.section_pages,

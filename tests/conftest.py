@@ -8,8 +8,16 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
 EXAMPLE_SPEC = REPO / "specs" / "peru-china.yaml"
 AUDIENCES = ("analyst", "executive", "public")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def font_cache(tmp_path_factory) -> Path:
+    """Parsed fonts (briefgen.fonts.face_cache_dir) go to a folder of the test run, not to
+    the user's cache; subprocesses inherit it."""
+    return Path(os.environ.setdefault("BRIEFGEN_FONT_CACHE_DIR", str(tmp_path_factory.mktemp("font-cache"))))
 
 
 @pytest.fixture(scope="session")

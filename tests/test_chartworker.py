@@ -7,6 +7,7 @@ then never forks."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -174,3 +175,34 @@ def test_a_job_unpickles_without_pydantic_and_draws_the_same_chart(tmp_path) -> 
     proc = subprocess.run([sys.executable, "-c", code, str(blob)], capture_output=True, text=True, cwd=REPO,
                           env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=120)
     assert proc.stdout.split("\n")[0] == f"{len(charts)} []", proc.stderr[-2000:]
+
+
+def test_a_build_records_its_charts_and_the_next_one_starts_no_worker(tmp_path, monkeypatch) -> None:
+    """After a build, the spec's record lists its charts: the next build of it expects
+    no drawing (no worker), until a chart leaves the cache or --no-cache is given."""
+    from briefgen import recent
+    from briefgen.launch import should_prestart
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(cache))
+    spec = str(REPO / "specs" / "peru-china.yaml")
+    args = ["build", "-a", "analyst", "-o", str(tmp_path / "out"), spec]
+    assert should_prestart(args)  # nothing recorded yet
+    env = dict(os.environ, BRIEFGEN_CACHE_DIR=str(cache), PYTHONPATH=str(REPO))
+    subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=REPO, env=env, check=True, capture_output=True)
+    record = json.loads(recent._record_path(cache, spec).read_text())
+    assert len(record) == 3 and all(recent.entry_path(cache, k).is_file() for k in record)  # the analyst's 3 charts
+    assert not should_prestart(args)
+    assert should_prestart(args + ["--no-cache"])
+    assert not should_prestart(["validate", spec]) and not should_prestart(["build", spec, "--help"])
+    recent.entry_path(cache, record[0]).unlink()  # a chart evicted: drawing is likely again
+    assert should_prestart(args)
+
+
+def test_the_record_survives_an_unwritable_cache(tmp_path) -> None:
+    from briefgen import recent
+
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    recent.remember(blocked, tmp_path / "spec.yaml", ["ab" * 32])  # no error, nothing written
+    assert not recent.probably_cached(blocked, tmp_path / "spec.yaml")

@@ -144,3 +144,13 @@ def test_mixed_paragraph_round_trips_through_pdf(fs: FontSet, theme, tmp_path: P
     for word in ("López", "Perú", "中国五矿", "€", "¥", "“ok”", "≈", "✓"):
         assert word in extracted
     assert out.stat().st_size < 150_000  # fonts are subset (7.6 MB if embedded whole)
+
+
+def test_parsed_fonts_are_kept_per_user_not_per_chart_cache(tmp_path, monkeypatch) -> None:
+    from briefgen.fonts import face_cache_dir
+
+    monkeypatch.delenv("BRIEFGEN_FONT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert face_cache_dir() == tmp_path / "xdg" / "briefgen" / "reportlab-fonts"
+    monkeypatch.setenv("BRIEFGEN_FONT_CACHE_DIR", str(tmp_path / "mine"))
+    assert face_cache_dir() == tmp_path / "mine"
