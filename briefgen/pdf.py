@@ -64,16 +64,44 @@ class LayoutResult:
     shown_entities: list[str]
 
 
-class _Paragraph(Paragraph):
-    """A Paragraph that breaks its lines once per available width.
+_PARSED: dict[tuple, tuple] = {}
+"""Parsed paragraph markup of this process: (markup, id(style), bullet) -> (style, parsed
+style, fragments, bullet). The style is kept so that its id is never reused."""
+_PARSED_MAX = 20_000
 
-    Platypus wraps a paragraph several times at the same width (to keep a heading with
-    what follows, to size a table row, before and after a split); ReportLab's ``wrap``
-    breaks the lines again each time. The result depends only on the width (``wrap``
-    ignores the available height), so it is kept; splits are new paragraphs and break
-    their own lines. About 10 % of a variant's layout time."""
+
+class _Paragraph(Paragraph):
+    """A Paragraph that parses its markup once per process and breaks its lines once per
+    available width.
+
+    Parsing: ReportLab parses markup with an HTML parser for every paragraph made; the
+    audiences of a briefing (and a batch's variants) repeat the same paragraphs, so the
+    fragments of each (markup, style) are kept and every paragraph gets copies of them
+    (~14 % of a variant's layout time). Styles must be the same objects to match, as
+    :func:`briefgen.theme.paragraph_styles` returns them.
+
+    Wrapping: platypus wraps a paragraph several times at the same width (to keep a
+    heading with what follows, to size a table row, before and after a split); ReportLab's
+    ``wrap`` breaks the lines again each time. The result depends only on the width
+    (``wrap`` ignores the available height), so it is kept; splits are new paragraphs and
+    break their own lines (~10 %)."""
 
     _wrapped_at: float | None = None
+
+    def __init__(self, text: str, style, bulletText=None, frags=None, **kw) -> None:
+        if frags is not None or kw:  # a split part (ReportLab hands over its fragments)
+            super().__init__(text, style, bulletText=bulletText, frags=frags, **kw)
+            return
+        key = (text, id(style), bulletText)
+        hit = _PARSED.get(key)
+        if hit is not None and hit[0] is style:
+            _style, parsed_style, frags, bullet = hit
+            super().__init__(text, parsed_style, bulletText=bullet, frags=[f.clone() for f in frags])
+            return
+        super().__init__(text, style, bulletText=bulletText)  # parses (raises on bad markup)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[key] = (style, self.style, [f.clone() for f in self.frags], self.bulletText)
 
     def wrap(self, availWidth, availHeight):
         if availWidth == self._wrapped_at and getattr(self, "blPara", None) is not None:

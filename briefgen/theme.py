@@ -444,11 +444,26 @@ def resolved_style(theme: Theme, name: str) -> dict:
     return out
 
 
+_STYLES: dict[tuple[int, int], tuple] = {}  # (id(theme), id(fontset)) -> (theme, fontset, styles)
+
+
 def paragraph_styles(theme: Theme, fontset: "FontSet") -> "dict[str, ParagraphStyle]":
     """ReportLab ``ParagraphStyle`` objects for every style of ``theme``, by name.
 
     ``fontset`` is the :class:`briefgen.fonts.FontSet` of the theme (its font names are used).
+    The same theme and font set objects (both are loaded once per process) give the same
+    style objects: the layout keeps parsed paragraphs per style (see ``briefgen.pdf``).
+    Do not modify them.
     """
+    known = _STYLES.get((id(theme), id(fontset)))
+    if known is not None and known[0] is theme and known[1] is fontset:
+        return known[2]
+    styles = _paragraph_styles(theme, fontset)
+    _STYLES[(id(theme), id(fontset))] = (theme, fontset, styles)
+    return styles
+
+
+def _paragraph_styles(theme: Theme, fontset: "FontSet") -> "dict[str, ParagraphStyle]":
     from reportlab.lib.colors import HexColor
     from reportlab.lib.styles import ParagraphStyle
 

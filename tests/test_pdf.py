@@ -321,3 +321,30 @@ def test_a_paragraph_breaks_its_lines_once_per_width(monkeypatch) -> None:
     assert len(calls) == 3 and len(first.blPara.lines) == 2  # the split reuses the lines...
     second.wrap(400, 700)
     assert len(calls) == 4  # ...and each part breaks its own
+
+
+def test_paragraph_markup_is_parsed_once_and_each_paragraph_gets_its_own_fragments(monkeypatch) -> None:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus.paraparser import ParaParser
+
+    from briefgen.pdf import _Paragraph
+
+    parses = []
+    real = ParaParser.parse
+    monkeypatch.setattr(ParaParser, "parse", lambda self, text, style: parses.append(text) or real(self, text, style))
+    style, other = ParagraphStyle("memo-a", fontSize=10, leading=12), ParagraphStyle("memo-b", fontSize=14, leading=17)
+    markup = "Chancay <b>port</b> opened in <i>November 2024</i>, " * 6 + "unique-marker-7f3a"
+    first = _Paragraph(markup, style)
+    second = _Paragraph(markup, style)
+    assert len(parses) == 1  # the second paragraph reused the parse
+    assert second.frags is not first.frags and second.frags[0] is not first.frags[0]
+    assert [f.text for f in second.frags] == [f.text for f in first.frags]
+    first.wrap(120, 800)
+    head, _tail = first.split(120, 30)  # splitting one leaves the other whole
+    assert second.wrap(400, 800)[1] < first.wrap(120, 800)[1]
+    assert second.getPlainText() == _Paragraph(markup, style).getPlainText()
+    assert second.getPlainText().endswith("unique-marker-7f3a") and second.getPlainText().count("Chancay") == 6
+    _Paragraph(markup, other)
+    assert len(parses) == 2  # another style: parsed for it
+    with pytest.raises(ValueError):
+        _Paragraph("<b>unclosed <i>markup", style)
