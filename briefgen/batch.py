@@ -220,6 +220,12 @@ def build_job(job: Job, options) -> tuple[BatchItem, object | None]:
         item = _failure(job.shown, job.briefing, job.audience, exc)
         item.seconds = time.perf_counter() - started
         return item, None
+    except OSError as exc:  # the output folder cannot be written (permissions, disk full)
+        where = exc.filename or options.out_dir
+        item = BatchItem(spec=job.shown, briefing=job.briefing, audience=job.audience, status="failed",
+                         message=f"cannot write {where}: {exc.strerror or exc}; choose another folder with --out",
+                         seconds=time.perf_counter() - started)
+        return item, None
     except Exception as exc:  # a bug must not stop the batch: report it with its place
         where = traceback.extract_tb(exc.__traceback__)[-1]
         item = BatchItem(spec=job.shown, briefing=job.briefing, audience=job.audience, status="failed",

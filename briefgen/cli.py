@@ -61,14 +61,17 @@ def show_problems(problems: list[Problem], title: str = "Problems") -> None:
         err.print(f"    {msg}", soft_wrap=True)
 
 
-def _fail(exc: BriefgenError) -> None:
+def _fail(exc: BriefgenError, outcome: str | None = "nothing was written.") -> None:
+    """Report ``exc`` and exit with its code; ``outcome`` says what happened to the
+    output folder (None for commands that write nothing)."""
     if isinstance(exc, SpecError):
         show_problems(exc.problems)
         n = sum(1 for p in exc.problems if p.severity == "error")
-        err.print(f"[red]{n} error(s)[/]; nothing was written.")
+        err.print(f"[red]{n} error(s)[/]" + (f"; {outcome}" if outcome else ""))
     else:
         err.print(f"[red]error:[/] {esc(str(exc))}", soft_wrap=True)
-        err.print("nothing was written.")
+        if outcome:
+            err.print(outcome)
     raise typer.Exit(exc.exit_code)
 
 
@@ -82,7 +85,7 @@ def validate(spec: Path = SpecArg,
         prepared = prepare(spec, strict=strict)
         check_templates(prepared)
     except BriefgenError as exc:
-        _fail(exc)
+        _fail(exc, None)
         return
     if prepared.warnings:
         show_problems(prepared.warnings, "Warnings")
@@ -138,6 +141,20 @@ def build(spec: Path = SpecArg,
         _fail(exc)
 
 
+def _check_writable(out_dir: Path) -> None:
+    """Stop before building anything when ``out_dir`` cannot be created or written."""
+    import tempfile
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out_dir):
+            pass
+    except OSError as exc:
+        err.print(f"[red]error:[/] cannot write {esc(str(out_dir))}: {esc(exc.strerror or str(exc))}. "
+                  f"Choose another folder with --out.", soft_wrap=True)
+        raise typer.Exit(2)
+
+
 def write_outputs(files: dict) -> None:
     """Write output files atomically, turning file-system refusals into a clear error."""
     from .errors import OutputError
@@ -147,7 +164,7 @@ def write_outputs(files: dict) -> None:
         atomic_write_many(files)
     except OSError as exc:
         where = exc.filename or next(iter(files), "")
-        raise OutputError(f"cannot write {where}: {exc.strerror or exc}; nothing was written. "
+        raise OutputError(f"cannot write {where}: {exc.strerror or exc}. "
                           f"Choose another folder with --out.") from None
 
 
@@ -174,7 +191,7 @@ def audiences(spec: Path = SpecArg) -> None:
                           str(b.audience.max_pages or "-"), b.audience.paper)
         out.print(table)
     except BriefgenError as exc:
-        _fail(exc)
+        _fail(exc, None)
 
 
 @app.command()
@@ -216,6 +233,7 @@ def email_command(
 
     options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache, write=False)
     sent_any = False
+    written = False
     try:
         prepared = prepare(spec, strict=strict)
         names = audience_names(prepared.loaded.spec) if all_audiences else (audience or [None])
@@ -237,6 +255,7 @@ def email_command(
             files[item.result.manifest_path] = manifest_bytes(item.result.manifest)
             files[item.eml_path] = message_bytes(item.message)
         write_outputs(files)
+        written = True
         for item in items:
             out.print(f"{esc(str(item.eml_path))}  {esc(item.subject)}  "
                       f"{len(item.addressing.recipients)} recipient(s)  {item.result.size / 1024:.0f} KB PDF",
@@ -268,7 +287,8 @@ def email_command(
     except BriefgenError as exc:
         if sent_any:
             err.print(f"[yellow]messages sent before the failure are recorded in {esc(str(out_dir / 'sent-log.jsonl'))}[/]")
-        _fail(exc)
+        _fail(exc, f"the PDFs and .eml files are in {out_dir}; " + ("the rest was not sent." if sent_any else "nothing was sent.")
+              if written else "nothing was written.")
 
 
 # ---- batch (issue 7)
@@ -288,6 +308,7 @@ def batch_command(
     from .pipeline import BuildOptions
 
     options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache)
+    _check_writable(out_dir)
     specs, items = batch.find_specs(paths)
     if not specs and not items:
         err.print("[red]error:[/] no specs found (a spec has a top-level 'briefing:' key)")

@@ -8,6 +8,7 @@ the worker's matplotlib import starts earlier is a moment off a cold build. Then
 
 from __future__ import annotations
 
+import signal
 import sys
 
 
@@ -51,8 +52,34 @@ def _spec_argument(args: list[str]) -> str | None:
     return None
 
 
+_MAIN_PID = 0
+
+
+def _interrupted(signum, frame) -> None:  # noqa: ARG001 - a signal handler's signature
+    """Ctrl-C or SIGTERM: leave at once, removing this process's temporary output files.
+    Output is only ever changed by a commit, which holds these signals back until it is
+    done (:mod:`briefgen.output`), so what is in place is complete: the old set or the new
+    one. Leaving at once (``os._exit``) also keeps the interruption from surfacing inside
+    ReportLab, pikepdf or an import as a traceback. Worker processes leave silently."""
+    import os
+
+    output = sys.modules.get("briefgen.output")
+    if output is not None:
+        output.discard_staged()
+    if os.getpid() == _MAIN_PID:
+        os.write(2, b"\ninterrupted; files already in place are complete, nothing is half-written\n")
+    os._exit(130 if signum == signal.SIGINT else 143)
+
+
 def main() -> None:
-    """Start the chart worker if the command may draw, then run the command line."""
+    """Handle Ctrl-C, start the chart worker if the command may draw, then run the
+    command line."""
+    global _MAIN_PID
+    import os
+
+    _MAIN_PID = os.getpid()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _interrupted)
     if should_prestart(sys.argv[1:]):
         from .chartworker import prestart
 
