@@ -83,7 +83,8 @@ def get_audience(loaded: LoadedSpec, name: str | None) -> tuple[str, Audience]:
     if name is None:
         name = spec.default_audience or next(iter(spec.audiences))
     if name not in spec.audiences:
-        raise SpecError([loaded.source.problem(("audiences",), f"unknown audience {name!r}",
+        raise SpecError([loaded.source.problem(("audiences",), f"unknown audience {name!r} (asked for by "
+                                               f"name; the spec's audiences are listed here)",
                                                expected="one of " + ", ".join(spec.audiences),
                                                suggestion=did_you_mean(name, spec.audiences) or "",
                                                code="unknown-audience")])
