@@ -81,12 +81,21 @@ def prepare(spec_path: Path | str, *, strict: bool = False, root: Path | None = 
 
 def check_templates(prepared: Prepared) -> None:
     """Resolve every audience and render its templates (no drawing): finds withheld claims,
-    undefined names and missing fields before any build. Raises :class:`TemplateError`."""
-    from .text import render_texts
+    undefined names and missing fields before any build. Raises :class:`TemplateError`:
+    the error itself when there is one, else one listing every distinct error (each
+    template of each audience is rendered)."""
+    from .errors import TemplateError
+    from .text import template_errors
 
+    found: dict[str, TemplateError] = {}
     for name in audience_names(prepared.loaded.spec):
         briefing = resolve(prepared.loaded, prepared.kb, name)
-        render_texts(prepared.loaded, prepared.kb, briefing)
+        for exc in template_errors(prepared.loaded, prepared.kb, briefing):
+            found.setdefault(str(exc), exc)
+    if len(found) == 1:
+        raise next(iter(found.values()))
+    if found:
+        raise TemplateError(f"{len(found)} template errors:\n" + "\n".join(f"  {m}" for m in found))
 
 
 def validate(spec_path: Path | str, *, strict: bool = False) -> list[Problem]:

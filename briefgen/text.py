@@ -370,8 +370,32 @@ class Texts:
 
 
 def render_texts(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) -> Texts:
-    """Render every template of the audience's briefing (section bodies, cover note)."""
+    """Render every template of the audience's briefing (section bodies, cover note).
+    Raises the first :class:`TemplateError`."""
+    return _render_all(loaded, kb, briefing, None)
+
+
+def template_errors(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) -> list[TemplateError]:
+    """Every template error of the audience's briefing (each template is rendered even
+    when an earlier one failed), in reading order."""
+    errors: list[TemplateError] = []
+    _render_all(loaded, kb, briefing, errors)
+    return errors
+
+
+def _render_all(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing,
+                errors: list[TemplateError] | None) -> Texts:
     renderer = Renderer(briefing, kb, spec_figures=spec_figure_ids(loaded.spec.sections))
+
+    def render(src: TemplateSource) -> str:
+        try:
+            return renderer.render(src)
+        except TemplateError as exc:
+            if errors is None:
+                raise
+            errors.append(exc)
+            return ""
+
     out: dict[str, str] = {}
     keys = _section_keys(loaded.spec.sections, ("sections",))
     for rs in briefing.all_sections():
@@ -379,13 +403,13 @@ def render_texts(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) -> T
         src = template_source(loaded, keys[sec.id] + ("template",), sec.template, sec.template_file,
                               f"section {sec.id!r}")
         if src is not None:
-            out[sec.id] = renderer.render(src)
+            out[sec.id] = render(src)
     note = ""
     aud = briefing.audience
     if aud.cover_note:
         src = template_source(loaded, ("audiences", briefing.audience_name, "cover_note"), aud.cover_note, None,
                               f"audience {briefing.audience_name!r} cover_note")
-        note = renderer.render(src)
+        note = render(src)
     return Texts(out, note, frozenset(renderer.used))
 
 

@@ -68,3 +68,29 @@ def test_syntax_error_is_located(prepared):
     with pytest.raises(TemplateError) as info:
         render(prepared, "analyst", "one\ntwo {% if %}")
     assert "specs/peru-china.yaml:41" in str(info.value) and "syntax" in str(info.value)
+
+
+def test_validate_lists_every_broken_template_at_once(tmp_path):
+    """Three broken sections: one run names all three (not one per run)."""
+    import shutil
+
+    from conftest import REPO
+
+    from briefgen.pipeline import check_templates, prepare
+
+    shutil.copytree(REPO / "specs", tmp_path / "specs")
+    shutil.copytree(REPO / "assets", tmp_path / "assets")
+    (tmp_path / "briefgen.toml").write_text("")
+    spec = tmp_path / "specs" / "peru-china.yaml"
+    text = spec.read_text(encoding="utf-8")
+    text = text.replace("{{ entity('chancay-port').name }}", "{{ entity('chancay-prot').name }}", 1)
+    text = text.replace("{{ cite('c-us-donation') }}", "{{ cite('c-us-donatoin') }}", 1)
+    text = text.replace("{{ entity('blinken').name }}", "{{ entity('blinken').nmae }}", 1)
+    spec.write_text(text, encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        check_templates(prepare(spec))
+    message = str(info.value)
+    assert message.startswith("3 template errors:")
+    for culprit in ("'chancay-prot'", "'c-us-donatoin'", "nmae"):
+        assert message.count(culprit) == 1, (culprit, message)
+    assert message.count("peru-china.yaml:") == 3  # each with its file and line
