@@ -5,10 +5,11 @@ it to disk; only then does it *commit*: each existing target is kept under a bac
 (a hard link, or a copy where links are not supported), each temporary file is renamed
 over its target (``os.replace``), and the backups are deleted. Should a rename fail, the
 renamed files are put back from their backups, so the folder holds the old set or the new
-set, never a mix. During the commit Ctrl-C (SIGINT) and SIGTERM are held back, and
-concurrent commits into one folder take turns (an exclusive ``flock`` on the folder,
-where the system has one): two builds writing the same files at once leave one build's
-complete set, with each manifest beside its own PDF.
+set, never a mix. While files are staged and committed, Ctrl-C (SIGINT) and SIGTERM are
+held back (they take effect right after), and concurrent commits into one folder take
+turns (an exclusive ``flock`` on the folder, where the system has one): two builds
+writing the same files at once leave one build's complete set, with each manifest beside
+its own PDF.
 
 Readers see the old file or the new one at every moment, never half of one.
 """
@@ -54,20 +55,8 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
     """
     staged: list[tuple[str, Path]] = []
     try:
-        for path, data in files.items():
-            path = Path(path)
-            if path.exists() and not path.is_file():
-                raise OSError(errno.EISDIR if path.is_dir() else errno.EEXIST,
-                              "something other than a file is in the way", str(path))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            _STAGED.add(tmp)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
+        with _signals_held():  # an interruption never strands a temporary file
+            _stage(files, staged)
         with _signals_held(), _folders_locked({p.parent for _t, p in staged}):
             _commit(staged)
     finally:
@@ -77,6 +66,24 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
                 os.unlink(tmp)
             except FileNotFoundError:
                 pass
+
+
+def _stage(files: dict[Path, bytes], staged: list[tuple[str, Path]]) -> None:
+    """Write each file's bytes to a temporary file beside it, flushed to disk."""
+    for path, data in files.items():
+        path = Path(path)
+        if path.exists() and not path.is_file():
+            raise OSError(errno.EISDIR if path.is_dir() else errno.EEXIST,
+                          "something other than a file is in the way", str(path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        _STAGED.add(tmp)
+        staged.append((tmp, path))
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
 
 
 def _commit(staged: list[tuple[str, Path]]) -> None:
