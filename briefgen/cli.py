@@ -94,7 +94,7 @@ def validate(spec: Path = SpecArg,
     out.print(f"[green]ok[/] {spec}: {len(s.sections)} sections, {len(s.audiences)} audiences; "
               f"knowledge base: {len(kb.entities)} entities, {len(kb.claims)} claims, "
               f"{len(kb.sources)} sources, {len(kb.relations)} relations; "
-              f"{len(prepared.warnings)} warning(s)")
+              f"{len(prepared.warnings)} warning(s)", soft_wrap=True)
 
 
 @app.command()
@@ -179,7 +179,7 @@ def audiences(spec: Path = SpecArg) -> None:
     try:
         prepared = prepare(spec)
         table = Table(title=f"Audiences of {spec}", title_justify="left")
-        for col in ("audience", "ceiling", "sections", "claims", "sources", "charts", "withheld",
+        for col in ("audience", "ceiling", "sections", "claims", "sources", "charts", "left out",
                     "max pages", "paper"):
             table.add_column(col, no_wrap=True, justify="left" if col in ("audience", "ceiling", "paper") else "right")
         for name in audience_names(prepared.loaded.spec):

@@ -206,3 +206,22 @@ def test_the_record_survives_an_unwritable_cache(tmp_path) -> None:
     blocked.write_text("x")
     recent.remember(blocked, tmp_path / "spec.yaml", ["ab" * 32])  # no error, nothing written
     assert not recent.probably_cached(blocked, tmp_path / "spec.yaml")
+
+
+def test_matplotlib_gets_one_reused_folder_when_its_own_cannot_be_written(tmp_path) -> None:
+    """A home where nothing can be written (here a file, which stops even root):
+    matplotlib would make (and, as briefgen leaves with os._exit, never delete) a new
+    temporary folder per process; it gets one reused folder instead."""
+    home = tmp_path / "home-is-a-file"
+    home.write_text("")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("MPLCONFIGDIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
+    env.update(HOME=str(home), PYTHONPATH=str(REPO), TMPDIR=str(temp))
+    code = "import os, briefgen.charts, matplotlib; print(os.environ['MPLCONFIGDIR'], matplotlib.get_cachedir())"
+    shared = str(temp / f"briefgen-matplotlib-{os.getuid()}")
+    for _ in range(2):
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.split() == [shared, shared]
+    assert sorted(p.name for p in temp.iterdir()) == [f"briefgen-matplotlib-{os.getuid()}"]

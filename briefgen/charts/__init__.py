@@ -42,6 +42,45 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..resolved import ResolvedChart
 
+
+
+def _reusable_matplotlib_dir() -> None:
+    """Give matplotlib one reused folder when its own cannot be written.
+
+    matplotlib keeps its font list in its config/cache folder; when that cannot be written
+    (a read-only home, say) it makes a new temporary folder in every process and deletes
+    it at exit, a clean-up briefgen commands skip (they leave with ``os._exit``), so
+    folders piled up in /tmp. ``MPLCONFIGDIR`` then points at one folder per user in the
+    temporary directory. An explicit ``MPLCONFIGDIR`` is left alone.
+    """
+    if os.environ.get("MPLCONFIGDIR"):
+        return
+    home = os.path.expanduser("~")
+    wanted = [os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"),
+              os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache")]
+    for base in wanted:
+        folder = os.path.join(base, "matplotlib")
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError:
+            pass
+        if not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
+            break
+    else:
+        return
+    import tempfile
+
+    uid = os.getuid() if hasattr(os, "getuid") else "user"
+    shared = os.path.join(tempfile.gettempdir(), f"briefgen-matplotlib-{uid}")
+    try:
+        os.makedirs(shared, mode=0o700, exist_ok=True)
+    except OSError:
+        return  # matplotlib falls back to its own temporary folder
+    os.environ["MPLCONFIGDIR"] = shared
+
+
+_reusable_matplotlib_dir()
+
 # matplotlib is imported when a chart is drawn, not when this package is imported: a build
 # whose charts all come from the chart cache never pays for it.
 DrawFn = Callable[["Figure", "ResolvedChart", ChartStyle], None]
