@@ -733,7 +733,7 @@ def audience_rows(output: str) -> dict[str, tuple[str, ...]]:
     return rows
 
 
-COLUMNS = ("ceiling", "sections", "claims", "sources", "charts", "withheld", "max pages", "paper")
+COLUMNS = ("ceiling", "sections", "claims", "sources", "charts", "left out", "max pages", "paper")
 
 
 @pytest.mark.parametrize("which,expected", [
