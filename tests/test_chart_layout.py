@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import random
 
 import matplotlib
@@ -188,6 +189,89 @@ def test_network_relations_are_straight_where_their_label_fits(example) -> None:
         norm = ((bx - ax) ** 2 + (by - ay) ** 2) ** 0.5 * ((dx - cx) ** 2 + (dy - cy) ** 2) ** 0.5
         straight += abs(turn) <= 0.02 * norm
     assert straight > 0.5 * len(c.data.edges)
+
+
+def _enter(p, d, box) -> float:
+    """Distance along the unit vector ``d`` from point ``p`` to where the ray enters
+    ``box`` (x0, y0, x1, y1); inf when it misses."""
+    t0, t1 = -math.inf, math.inf
+    for axis in (0, 1):
+        lo, hi = box[axis], box[axis + 2]
+        if abs(d[axis]) < 1e-12:
+            if not lo <= p[axis] <= hi:
+                return math.inf
+            continue
+        u, v = (lo - p[axis]) / d[axis], (hi - p[axis]) / d[axis]
+        t0, t1 = max(t0, min(u, v)), min(t1, max(u, v))
+    return t0 if t0 <= t1 else math.inf
+
+
+def _arrow_faults(fig, chart) -> list[str]:
+    """Relations of a drawn network whose arrow from the predicate label to the target
+    box is shorter than MIN_ARROW, whose line from the source box to the label is
+    shorter than MIN_LINE, or whose arrow head a label box or another entity's box
+    covers (display space)."""
+    import numpy as np
+    from matplotlib.collections import LineCollection, PolyCollection
+
+    boxes = _boxes(fig)
+    dpi = fig.dpi
+    lines = next(a for a in fig.artists if isinstance(a, LineCollection))
+    shafts = [lines.get_transform().transform(s) for s in lines.get_segments()]
+    heads = [a.get_transform().transform(path.vertices) for a in fig.artists
+             if isinstance(a, PolyCollection) and a.get_zorder() == 1 for path in a.get_paths()]
+    ids = [nid for nid, _label, _kind in chart.data.nodes]
+    assert all(s != t for s, t, _p in chart.data.edges)  # one line and one arrow each
+    assert len(shafts) == 2 * len(chart.data.edges) and len(heads) == len(chart.data.edges)
+    faults = []
+    for i, (s, t, p) in enumerate(chart.data.edges):
+        name = f"{s} {p} {t}"
+        first, second, head = shafts[2 * i], shafts[2 * i + 1], heads[i]
+        line = float(np.hypot(*(first[1] - first[0]))) / dpi
+        if line < net.MIN_LINE - 0.002:
+            faults.append(f"{name}: line {line:.3f} in")
+        start, tip = second[0], head[1]
+        d = (tip - start) / np.hypot(*(tip - start))
+        arrow = _enter(start, d, boxes["node"][ids.index(t)]) / dpi
+        if arrow < net.MIN_ARROW - 0.002:
+            faults.append(f"{name}: arrow {arrow:.3f} in")
+        # points of the head (corners, edges, inside) under a label box or another box
+        a, b, c = head[0], head[1], head[2]
+        pts = [a + (b - a) * u + (c - a) * v for u in np.linspace(0, 1, 9)
+               for v in np.linspace(0, 1, 9) if u + v <= 1 + 1e-9]
+        pts += [b + (c - b) * u for u in np.linspace(0, 1, 9)]
+        covers = [(f"label {j}", box) for j, box in enumerate(boxes["label"])]
+        covers += [(n, box) for n, box in zip(ids, boxes["node"]) if n != t]
+        for what, (x0, y0, x1, y1) in covers:
+            if any(x0 + 0.5 < x < x1 - 0.5 and y0 + 0.5 < y < y1 - 0.5 for x, y in pts):
+                faults.append(f"{name}: head under {what}"
+                              + (" (its own)" if what == f"label {i}" else ""))
+    return faults
+
+
+@pytest.mark.parametrize("make", [
+    "analyst",
+    "public",
+    lambda: network_chart(),
+    lambda: dense_network(),
+    lambda: dense_network(seed=3, height=5.5),
+    lambda: dense_network(nodes=40, relations=50, seed=9, height=6.0),
+], ids=["example-analyst", "example-public", "test-network", "dense-30-40", "dense-30-40-tall",
+        "dense-40-50"])
+def test_network_arrow_heads_show(example, prepared, make) -> None:
+    """Every relation keeps MIN_LINE of line from its source box to its predicate label
+    and MIN_ARROW of arrow from the label to its target box (so the head shows beside
+    the label, never under it), and no label or other box covers an arrow head."""
+    from briefgen.select import resolve
+
+    _charts, style = example
+    if isinstance(make, str):
+        briefing = resolve(prepared.loaded, prepared.kb, make)
+        c = next(c for c in briefing.charts() if c.kind == "network")
+    else:
+        c = make()
+    fig = draw(c, style)
+    assert _arrow_faults(fig, c) == []
 
 
 def test_separating_pass_frees_a_row_jammed_between_walls() -> None:

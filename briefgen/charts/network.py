@@ -51,6 +51,13 @@ RELAX_TOL = 0.002  # inches: the force-directed pass stops when no box moves mor
 SETTLE_AFTER = 60  # ... or, after this many iterations, when boxes move a quarter of it on average
 SEPARATION = 0.04  # inches the separating pass leaves between boxes (> GAP / 2)
 ARROW_ROOM = 0.1   # inches a predicate label put on its line keeps from the line's ends
+MIN_ARROW = 0.12   # inches of arrow (head included) every label keeps to its target box ...
+MIN_LINE = 0.035   # ... and of line from its source box, where the area allows
+RESCUE_REACH = 1.0  # inches: how far around its relation a label with no room looks ...
+RESCUE_STEP = 0.08  # ... on a grid of this step, checking lines at the RESCUE_TRIES
+RESCUE_TRIES = 12   # nearest places that fit
+HEAD_ZONE = 0.07   # inches: the end of an arrow (its head) kept clear of other boxes ...
+HEAD_CLEAR = 0.035  # ... by this much to each side (the head is 0.025 in wide each way)
 MIN_SIZE = 6.0     # points: the smallest font size node labels get
 SIZE_STEP = 0.5    # points the labels shrink by while boxes still overlap
 WARM_ITERS = 80    # most iterations of the force-directed pass after a shrink
@@ -556,10 +563,16 @@ def _straighten(pos, sizes, lines, mid_of, area_w: float, area_h: float, gap: fl
 
     1. on the straight line between its two ends, so that the relation reads as one
        straight arrow: at the middle, else as near to it as fits on the way to where the
-       label is, at least ARROW_ROOM inches from both end boxes;
-    2. else, when the label is closer than ARROW_ROOM to one of its ends (the arrow would
-       hardly show), beside the middle of that line, on its own side first, ARROW_ROOM
-       or more from both ends.
+       label is, ARROW_ROOM inches or more from the source box and MIN_ARROW from the
+       target box;
+    2. else, when its line from the source is shorter than MIN_LINE or its arrow to the
+       target shorter than MIN_ARROW (measured along the drawn lines, between box edges:
+       the arrow head would hardly show, or hide under the label), beside the line
+       between its ends (at the middle first, then nearer either end), on its own side
+       first, with those lengths kept;
+    3. else, when nothing there fits, at the first of those places that keeps ``gap``
+       inches from every box even though lines cross it (an arrow head shows better
+       with a line crossing the label than under it).
 
     A place fits when it is inside the area, ``gap`` inches clear of every other box, no
     other line runs through the label there, and its own lines through no other box. A
@@ -570,28 +583,57 @@ def _straighten(pos, sizes, lines, mid_of, area_w: float, area_h: float, gap: fl
     lines = np.array(lines, dtype=int).reshape(-1, 2)
     half = sizes / 2
 
-    def apart(i: int, j: int) -> float:
-        """Inches between boxes i and j (negative when they overlap)."""
-        return max(abs(p[i, 0] - p[j, 0]) - half[i, 0] - half[j, 0],
-                   abs(p[i, 1] - p[j, 1]) - half[i, 1] - half[j, 1])
+    def along(i: int, d) -> float:
+        """How far a line in direction ``d`` runs from box i's centre to its edge."""
+        return float(min(half[i, 0] / max(abs(d[0]), 1e-9), half[i, 1] / max(abs(d[1]), 1e-9)))
 
-    def fits(k: int, q, ends: tuple[int, int] | None) -> bool:
+    def span(k: int, q, e: int) -> float:
+        """Inches of the line between label k (centred at ``q``) and box e, edge to edge,
+        as drawn (along the line between their centres; negative when they overlap)."""
+        v = p[e] - q
+        length = math.hypot(v[0], v[1])
+        if length < 1e-9:
+            return -1.0
+        v = v / length
+        return length - along(k, v) - along(e, v)
+
+    def roomy(k: int, q, a: int, b: int) -> bool:
+        """Do label k's line from the source and arrow to the target show, at ``q``?"""
+        return span(k, q, a) >= MIN_LINE - 1e-9 and span(k, q, b) >= MIN_ARROW - 1e-9
+
+    def clear_of_boxes(k: int, q) -> bool:
         if not (half[k, 0] <= q[0] <= area_w - half[k, 0]
                 and half[k, 1] <= q[1] <= area_h - half[k, 1]):
             return False
         clear = ((np.abs(p[:, 0] - q[0]) >= half[:, 0] + half[k, 0] + gap)
                  | (np.abs(p[:, 1] - q[1]) >= half[:, 1] + half[k, 1] + gap))
         clear[k] = True
-        if not clear.all():
+        return bool(clear.all())
+
+    def heads_clear(k: int, qs, b: int):
+        """For each place in ``qs`` ((m, 2)) of label k: does the head of its arrow to
+        box b keep clear of every box but those two (HEAD_CLEAR inches to each side)?"""
+        vx, vy = p[b, 0] - qs[:, 0], p[b, 1] - qs[:, 1]
+        length = np.maximum(np.sqrt(vx * vx + vy * vy), 1e-9)
+        ux, uy = vx / length, vy / length
+        reach = np.minimum(half[b, 0] / np.maximum(np.abs(ux), 1e-9),
+                           half[b, 1] / np.maximum(np.abs(uy), 1e-9))
+        tip = np.column_stack([p[b, 0] - ux * reach, p[b, 1] - uy * reach])
+        back = np.column_stack([tip[:, 0] - ux * HEAD_ZONE, tip[:, 1] - uy * HEAD_ZONE])
+        rest = np.ones(len(p), dtype=bool)
+        rest[[k, b]] = False
+        hit = _crossed(back, tip, p[rest], sizes[rest] + 2 * HEAD_CLEAR)
+        return ~hit.any(axis=0)
+
+    def fits(k: int, q, ends: tuple[int, int], room: bool = True) -> bool:
+        if not clear_of_boxes(k, q):
+            return False
+        if room and not roomy(k, q, *ends):
+            return False
+        if not heads_clear(k, q[None, :], ends[1])[0]:
             return False
         trial = p.copy()
         trial[k] = q
-        if ends is not None:
-            for e in ends:
-                room = max(abs(q[0] - p[e, 0]) - half[k, 0] - half[e, 0],
-                           abs(q[1] - p[e, 1]) - half[k, 1] - half[e, 1])
-                if room < ARROW_ROOM:
-                    return False
         mine = (lines[:, 0] == k) | (lines[:, 1] == k)
         others = lines[~mine]
         if _crossed(trial[others[:, 0]], trial[others[:, 1]], q[None, :], sizes[[k]]).any():
@@ -602,6 +644,62 @@ def _straighten(pos, sizes, lines, mid_of, area_w: float, area_h: float, gap: fl
         hit[own[:, 1], np.arange(len(own))] = False
         return not hit.any()  # nor its own lines through another box
 
+    def spans(k: int, qs, e: int):
+        """:func:`span` for an (m, 2) array of places ``qs`` of label k."""
+        vx, vy = p[e, 0] - qs[:, 0], p[e, 1] - qs[:, 1]
+        length = np.sqrt(vx * vx + vy * vy)
+        ax_ = np.maximum(np.abs(vx), 1e-9 * length + 1e-12)
+        ay_ = np.maximum(np.abs(vy), 1e-9 * length + 1e-12)
+        return length * (1 - np.minimum(half[k, 0] / ax_, half[k, 1] / ay_)
+                         - np.minimum(half[e, 0] / ax_, half[e, 1] / ay_))
+
+    def rescue(k: int, a: int, b: int, centre):
+        """The place nearest ``centre`` on a RESCUE_STEP grid around it (RESCUE_REACH
+        inches each way) where label k keeps ``gap`` from every box and its line and
+        arrow show, lines running through as few boxes as may be; None if there is none."""
+        steps = np.arange(-RESCUE_REACH, RESCUE_REACH + 1e-9, RESCUE_STEP)
+        gx, gy = np.meshgrid(steps, steps)
+        qs = np.column_stack([centre[0] + gx.ravel(), centre[1] + gy.ravel()])
+        ok = ((qs[:, 0] >= half[k, 0]) & (qs[:, 0] <= area_w - half[k, 0])
+              & (qs[:, 1] >= half[k, 1]) & (qs[:, 1] <= area_h - half[k, 1])
+              & (spans(k, qs, a) >= MIN_LINE) & (spans(k, qs, b) >= MIN_ARROW))
+        others = np.ones(len(p), dtype=bool)
+        others[k] = False
+        far_x = np.abs(p[others, 0][None, :] - qs[:, 0, None]) >= (half[others, 0] + half[k, 0]
+                                                                  + gap)[None, :]
+        far_y = np.abs(p[others, 1][None, :] - qs[:, 1, None]) >= (half[others, 1] + half[k, 1]
+                                                                  + gap)[None, :]
+        ok &= (far_x | far_y).all(axis=1)
+        if not ok.any():
+            return None
+        cand = qs[ok]
+        cand = cand[heads_clear(k, cand, b)]
+        if not len(cand):
+            return None
+        order = np.argsort((cand[:, 0] - centre[0]) ** 2 + (cand[:, 1] - centre[1]) ** 2,
+                           kind="stable")
+        best, best_hits = None, None
+        for q in cand[order[:RESCUE_TRIES]]:
+            hits = crossings(k, q)
+            if best_hits is None or hits < best_hits:
+                best, best_hits = q, hits
+            if not hits:
+                break
+        return best
+
+    def crossings(k: int, q) -> int:
+        """How many (line, box) pairs cross with label k at ``q`` (of those involving it)."""
+        trial = p.copy()
+        trial[k] = q
+        mine = (lines[:, 0] == k) | (lines[:, 1] == k)
+        others = lines[~mine]
+        n = int(_crossed(trial[others[:, 0]], trial[others[:, 1]], q[None, :], sizes[[k]]).sum())
+        own = lines[mine]
+        hit = _crossed(trial[own[:, 0]], trial[own[:, 1]], trial, sizes)
+        hit[own[:, 0], np.arange(len(own))] = False
+        hit[own[:, 1], np.arange(len(own))] = False
+        return n + int(hit.sum())
+
     for k, (a, b) in mid_of.items():
         ab = p[b] - p[a]
         length = math.hypot(ab[0], ab[1])
@@ -609,29 +707,27 @@ def _straighten(pos, sizes, lines, mid_of, area_w: float, area_h: float, gap: fl
             continue
         u = ab / length
         normal = np.array([-u[1], u[0]])
-
-        def along(i: int, d) -> float:
-            """How far a line in direction ``d`` runs from box i's centre to its edge."""
-            return float(min(half[i, 0] / max(abs(d[0]), 1e-9), half[i, 1] / max(abs(d[1]), 1e-9)))
-
         middle = (along(a, u) - along(b, u)) / 2 + length / 2  # between the two edges
         first = along(a, u) + along(k, u) + ARROW_ROOM
-        last = length - along(b, u) - along(k, u) - ARROW_ROOM
+        last = length - along(b, u) - along(k, u) - max(ARROW_ROOM, MIN_ARROW)
         if first <= last:
             mid = min(max(middle, first), last)
             now = min(max(float((p[k] - p[a]) @ u), first), last)
             on_line = [p[a] + u * (mid + (now - mid) * frac) for frac in (0.0, 1 / 3, 2 / 3, 1.0)]
-            q = next((q for q in on_line if fits(k, q, None)), None)
+            q = next((q for q in on_line if fits(k, q, (a, b), room=False)), None)
             if q is not None:
                 p[k] = q
                 continue
-        if min(apart(k, a), apart(k, b)) >= ARROW_ROOM:
-            continue  # its arrow shows where it is
+        if roomy(k, p[k], a, b) and heads_clear(k, p[k][None, :], b)[0]:
+            continue  # its line and arrow show where it is
         side = 1.0 if float((p[k] - p[a]) @ normal) >= 0 else -1.0
-        base = p[a] + u * middle
-        beside = [base + normal * way * (along(k, normal) + extra)
-                  for way in (side, -side) for extra in (0.05, 0.15, 0.3, 0.5)]
+        lo, hi = along(a, u), length - along(b, u)  # the line's ends on the two boxes
+        beside = [p[a] + u * (lo + (hi - lo) * at) + normal * way * (along(k, normal) + extra)
+                  for at in (0.5, 0.3, 0.7) for way in (side, -side)
+                  for extra in (0.05, 0.15, 0.3, 0.5)]
         q = next((q for q in beside if fits(k, q, (a, b))), None)
+        if q is None:
+            q = rescue(k, a, b, p[a] + u * (lo + hi) / 2)
         if q is not None:
             p[k] = q
     return p
