@@ -15,7 +15,6 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape as esc
-from rich.table import Table
 
 from .errors import BriefgenError, Problem, SpecError
 
@@ -178,6 +177,8 @@ def audiences(spec: Path = SpecArg) -> None:
 
     try:
         prepared = prepare(spec)
+        from rich.table import Table
+
         table = Table(title=f"Audiences of {spec}", title_justify="left")
         for col in ("audience", "ceiling", "sections", "claims", "sources", "charts", "left out",
                     "max pages", "paper"):
@@ -272,6 +273,8 @@ def email_command(
                           f"{len(report.accepted)} recipient(s) via {esc(report.server)} ({settings.tls})")
                 continue
             failed += 1
+            from rich.table import Table
+
             table = Table(title=f"{item.audience}: {report.note}", title_justify="left")
             for col in ("recipient", "role", "result", "server reply"):
                 table.add_column(col)

@@ -59,7 +59,7 @@ class Model(BaseModel):
     """Base: unknown keys are errors; values are validated on assignment too."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False,
-                              use_enum_values=False, allow_inf_nan=False)
+                              use_enum_values=False, allow_inf_nan=False, defer_build=True)
 
 
 # --------------------------------------------------------------------------- knowledge base
