@@ -106,7 +106,7 @@ def compile_package() -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=5, help="runs per single-process measurement (median)")
-    ap.add_argument("--batch-repeat", type=int, default=1, help="runs per batch measurement")
+    ap.add_argument("--batch-repeat", type=int, default=3, help="runs per batch measurement (median)")
     ap.add_argument("--quick", action="store_true", help="--repeat 2, no reference pipeline")
     opts = ap.parse_args()
     repeat = 2 if opts.quick else opts.repeat
