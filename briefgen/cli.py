@@ -123,6 +123,7 @@ def build(spec: Path = SpecArg,
         for name in names:
             if name is not None:
                 get_audience(prepared.loaded, name)  # unknown names fail before anything is built
+        _note_unusable_cache(options)
         if prepared.warnings:
             show_problems(prepared.warnings, "Warnings")
             err.print(f"{len(prepared.warnings)} warning(s); the build goes on (--strict makes them errors)")
@@ -138,6 +139,24 @@ def build(spec: Path = SpecArg,
                       f"{r.banner}  {r.seconds:.2f} s{dropped}")
     except BriefgenError as exc:
         _fail(exc)
+
+
+def _note_unusable_cache(options) -> None:
+    """Say so when the chart cache folder cannot be used (a file in the way, no
+    permission): the build still works, drawing every chart."""
+    if not options.cache:
+        return
+    from .recent import default_root
+
+    root = options.cache_dir or default_root()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        usable = os.access(root, os.W_OK)
+    except OSError:
+        usable = False
+    if not usable:
+        err.print(f"[yellow]note:[/] the chart cache {esc(str(root))} cannot be written; every chart is drawn "
+                  f"(set BRIEFGEN_CACHE_DIR to a writable folder)", soft_wrap=True)
 
 
 def _check_writable(out_dir: Path) -> None:
@@ -321,6 +340,14 @@ def batch_command(
     for item in invalid:
         if item.problems:
             show_problems(item.problems, f"{item.spec}: not built")
+    for spec in specs:  # validated once by plan(); the memo answers
+        try:
+            warnings = batch.prepared_for(spec, strict).warnings
+        except BriefgenError:
+            continue  # listed above as not built
+        if warnings:
+            show_problems(warnings, f"{spec}: warnings")
+    _note_unusable_cache(options)
     try:
         with batch.ProgressEvents(err, len(jobs_list), 1 if scheduler else jobs) as events:
             if scheduler:

@@ -272,3 +272,25 @@ def test_unreachable_scheduler_is_an_error_not_a_traceback(in_project, tmp_path)
     jobs, _ = batch.plan([Path("specs/peru-china.yaml")])
     with pytest.raises(BriefgenError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         run_on_cluster(jobs, BuildOptions(out_dir=tmp_path / "out"), "tcp://127.0.0.1:9", timeout=1)
+
+
+def test_batch_shows_each_specs_warnings_and_stops_early_on_an_unwritable_folder(in_project, tmp_path) -> None:
+    result, output = run_cli("batch", "specs/peru-china.yaml", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, output
+    assert "specs/peru-china.yaml: warnings" in output and output.count("rests on a single source") == 4
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result, output = run_cli("batch", "specs/peru-china.yaml", "--out", str(blocker / "out"))
+    assert result.exit_code == 2
+    assert f"cannot write {blocker / 'out'}" in output and "Choose another folder with --out" in output
+    assert "Building" not in output and not (tmp_path / "out" / "peru-china--executive.pdf").exists()
+
+
+def test_an_unusable_chart_cache_is_noted_and_the_build_goes_on(in_project, tmp_path, monkeypatch) -> None:
+    blocker = tmp_path / "cache-is-a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(blocker))
+    result, output = run_cli("build", "specs/peru-china.yaml", "-a", "executive", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, output
+    assert f"the chart cache {blocker} cannot be written; every chart is drawn" in output
+    assert (tmp_path / "out" / "peru-china--executive.pdf").is_file()
