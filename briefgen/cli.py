@@ -117,6 +117,7 @@ def build(spec: Path = SpecArg,
         err.print("[red]error:[/] give --audience or --all-audiences, not both")
         raise typer.Exit(2)
     options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache, write=False)
+    _check_writable(out_dir)
     try:
         prepared = prepare(spec, strict=strict)
         names = audience_names(prepared.loaded.spec) if all_audiences else (audience or [None])
@@ -160,13 +161,26 @@ def _note_unusable_cache(options) -> None:
 
 
 def _check_writable(out_dir: Path) -> None:
-    """Stop before building anything when ``out_dir`` cannot be created or written."""
+    """Stop before building anything when ``out_dir`` could not be written: it is not a
+    folder, or it (or, when it does not exist yet, the folder it would be made in) does
+    not take a new file. Creates nothing."""
+    import errno
     import tempfile
 
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out_dir):
-            pass
+        if out_dir.exists():
+            if not out_dir.is_dir():
+                raise OSError(errno.ENOTDIR, "not a folder")
+            with tempfile.TemporaryFile(dir=out_dir):
+                pass
+        else:
+            parent = out_dir.absolute().parent
+            while not parent.exists():
+                parent = parent.parent
+            if not parent.is_dir():
+                raise OSError(errno.ENOTDIR, f"{parent} is not a folder")
+            if not os.access(parent, os.W_OK | os.X_OK):
+                raise OSError(errno.EACCES, f"cannot create folders in {parent}")
     except OSError as exc:
         err.print(f"[red]error:[/] cannot write {esc(str(out_dir))}: {esc(exc.strerror or str(exc))}. "
                   f"Choose another folder with --out.", soft_wrap=True)
@@ -252,6 +266,7 @@ def email_command(
     from .smtp import LOG_NAME, deliver, load_settings
 
     options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache, write=False)
+    _check_writable(out_dir)
     sent_any = False
     written = False
     try:

@@ -63,9 +63,9 @@ def _interrupted(signum, frame) -> None:  # noqa: ARG001 - a signal handler's si
     ReportLab, pikepdf or an import as a traceback. Worker processes leave silently."""
     import os
 
-    output = sys.modules.get("briefgen.output")
-    if output is not None:
-        output.discard_staged()
+    discard = getattr(sys.modules.get("briefgen.output"), "discard_staged", None)
+    if discard is not None:  # None while the module is still being imported
+        discard()
     if os.getpid() == _MAIN_PID:
         os.write(2, b"\ninterrupted; files already in place are complete, nothing is half-written\n")
     os._exit(130 if signum == signal.SIGINT else 143)
@@ -80,6 +80,12 @@ def main() -> None:
     _MAIN_PID = os.getpid()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _interrupted)
+    if not os.path.isdir(os.path.expanduser("~")) and "reportlab_mods" not in sys.modules:
+        # ReportLab reads ~/.reportlab_mods when imported and fails (NotADirectoryError)
+        # when the home folder is a file: there is nothing to read there anyway
+        import types
+
+        sys.modules["reportlab_mods"] = types.ModuleType("reportlab_mods")
     if should_prestart(sys.argv[1:]):
         from .chartworker import prestart
 

@@ -76,7 +76,10 @@ def _stage(files: dict[Path, bytes], staged: list[tuple[str, Path]]) -> None:
             raise OSError(errno.EISDIR if path.is_dir() else errno.EEXIST,
                           "something other than a file is in the way", str(path))
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        except OSError as exc:  # name the file the user asked for, not the temporary one
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         _STAGED.add(tmp)
         staged.append((tmp, path))
         with os.fdopen(fd, "wb") as fh:

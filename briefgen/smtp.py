@@ -352,7 +352,7 @@ def send_message(msg: "EmailMessage", settings: SmtpSettings, *, envelope_from: 
             if code != 250:
                 client.rset()
                 raise DeliveryError(f"SMTP server {server} refused the sender {envelope_from}: {code} {_reply(resp)}; "
-                                    f"nothing was sent")
+                                    f"this message was not sent")
             results = []
             for rcpt in recipients:
                 code, resp = client.rcpt(rcpt)
@@ -368,7 +368,7 @@ def send_message(msg: "EmailMessage", settings: SmtpSettings, *, envelope_from: 
                 return report
             code, resp = client.data(data)
             if code != 250:
-                raise DeliveryError(f"SMTP server {server} refused the message: {code} {_reply(resp)}; nothing was sent")
+                raise DeliveryError(f"SMTP server {server} refused the message: {code} {_reply(resp)}; this message was not sent")
             report.delivered = True
             if report.refused:
                 report.note = f"sent to {len(report.accepted)} of {len(results)} recipients"
@@ -380,34 +380,34 @@ def send_message(msg: "EmailMessage", settings: SmtpSettings, *, envelope_from: 
             return report
         except smtplib.SMTPAuthenticationError as exc:
             raise DeliveryError(f"SMTP server {server} refused the login of user {settings.user!r}: "
-                                f"{exc.smtp_code} {_reply(exc.smtp_error)}; nothing was sent") from None
+                                f"{exc.smtp_code} {_reply(exc.smtp_error)}; this message was not sent") from None
         except smtplib.SMTPNotSupportedError as exc:
-            raise DeliveryError(f"SMTP server {server}: {exc}; nothing was sent") from None
+            raise DeliveryError(f"SMTP server {server}: {exc}; this message was not sent") from None
         except smtplib.SMTPServerDisconnected as exc:
             raise DeliveryError(f"SMTP server {server} closed the connection ({exc or 'no reason given'}); "
-                                f"nothing was sent") from None
+                                f"this message was not sent") from None
         except smtplib.SMTPResponseException as exc:
             raise DeliveryError(f"SMTP server {server} answered {exc.smtp_code} {_reply(exc.smtp_error)}; "
-                                f"nothing was sent") from None
+                                f"this message was not sent") from None
         except smtplib.SMTPException as exc:
-            raise DeliveryError(f"SMTP error with {server}: {exc}; nothing was sent") from None
+            raise DeliveryError(f"SMTP error with {server}: {exc}; this message was not sent") from None
         except ssl.SSLCertVerificationError as exc:
             raise DeliveryError(f"the TLS certificate of SMTP server {server} could not be verified "
-                                f"({exc.verify_message or exc}); set ca_file for a private CA; nothing was sent") from None
+                                f"({exc.verify_message or exc}); set ca_file for a private CA; this message was not sent") from None
         except ssl.SSLError as exc:
             hint = " (is the port right for tls = \"implicit\"?)" if settings.tls == "implicit" else ""
-            raise DeliveryError(f"TLS with SMTP server {server} failed: {exc.reason or exc}{hint}; nothing was sent") from None
+            raise DeliveryError(f"TLS with SMTP server {server} failed: {exc.reason or exc}{hint}; this message was not sent") from None
         except ConnectionRefusedError:
             raise DeliveryError(f"cannot connect to SMTP server {server}: connection refused (is the server "
                                 f"running, and are host and port right? settings from {settings.origin}); "
-                                f"nothing was sent") from None
+                                f"this message was not sent") from None
         except socket.gaierror as exc:
-            raise DeliveryError(f"cannot resolve SMTP host {settings.host!r}: {exc.strerror or exc}; nothing was sent") from None
+            raise DeliveryError(f"cannot resolve SMTP host {settings.host!r}: {exc.strerror or exc}; this message was not sent") from None
         except (TimeoutError, socket.timeout):
             raise DeliveryError(f"SMTP server {server} did not answer within {settings.timeout:g} s; "
-                                f"nothing was sent") from None
+                                f"this message was not sent") from None
         except OSError as exc:
-            raise DeliveryError(f"cannot talk to SMTP server {server}: {exc.strerror or exc}; nothing was sent") from None
+            raise DeliveryError(f"cannot talk to SMTP server {server}: {exc.strerror or exc}; this message was not sent") from None
     finally:
         if client is not None:
             try:
@@ -455,7 +455,7 @@ def append_log(out_dir: Path, record: Mapping[str, Any]) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / LOG_NAME
     line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
-    with FileLock(str(path) + ".lock", timeout=60):
+    with FileLock(str(path.with_name(f".{path.name}.lock")), timeout=60):  # hidden beside the log
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             os.write(fd, line)

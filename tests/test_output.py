@@ -116,3 +116,41 @@ def test_ctrl_c_at_any_moment_leaves_old_or_new_set_and_no_traceback(tmp_path, d
     assert proc.returncode in (0, 130), (proc.returncode, err.decode()[-500:])
     if proc.returncode == 130:
         assert b"interrupted" in err
+
+
+def test_a_temporary_file_that_cannot_be_made_is_reported_as_its_target(tmp_path, monkeypatch) -> None:
+    import errno
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", str(tmp_path / ".x.pdf.abc.tmp"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(OSError) as info:
+        atomic_write_many({tmp_path / "x.pdf": b"new"})
+    assert info.value.filename == str(tmp_path / "x.pdf") and info.value.errno == errno.EROFS
+
+
+def test_an_interruption_while_the_output_module_is_still_importing_leaves_quietly(tmp_path) -> None:
+    code = ("import os, signal, sys, types\n"
+            "sys.modules['briefgen.output'] = types.ModuleType('briefgen.output')  # half imported\n"
+            "import briefgen.launch as launch\n"
+            "launch._MAIN_PID = os.getpid()\n"
+            "launch._interrupted(signal.SIGINT, None)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert run.returncode == 130 and "interrupted" in run.stderr and "Traceback" not in run.stderr, run.stderr
+
+
+def test_a_build_works_when_the_home_folder_is_a_file(tmp_path) -> None:
+    """Nothing can be written under such a home (matplotlib's and briefgen's per-user
+    caches move aside), and ReportLab's ~/.reportlab_mods is not read."""
+    home = tmp_path / "home-is-a-file"
+    home.write_text("")
+    env = {k: v for k, v in os.environ.items() if k not in ("MPLCONFIGDIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
+                                                            "BRIEFGEN_FONT_CACHE_DIR")}
+    env.update(HOME=str(home), PYTHONPATH=str(REPO), BRIEFGEN_CACHE_DIR=str(tmp_path / "cache"), TMPDIR=str(tmp_path))
+    run = subprocess.run([sys.executable, "-m", "briefgen", "build", "specs/peru-china.yaml", "-a", "executive",
+                          "-o", str(tmp_path / "out")], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert (tmp_path / "out" / "peru-china--executive.pdf").read_bytes().startswith(b"%PDF-")

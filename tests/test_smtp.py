@@ -217,7 +217,7 @@ def test_server_down(down_port, prepared, built, tmp_path) -> None:
         smtp.deliver(make_outgoing(prepared, built, "analyst", tmp_path), settings, out_dir=tmp_path)
     text = str(exc.value)
     assert f"cannot connect to SMTP server {HOST}:{down_port}: connection refused" in text
-    assert "nothing was sent" in text and exc.value.exit_code == 1
+    assert "this message was not sent" in text and exc.value.exit_code == 1
     assert not (tmp_path / smtp.LOG_NAME).exists()
 
 
