@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .recent import default_root
+from .recent import default_root, entry_path
 
 if TYPE_CHECKING:  # pragma: no cover
     from .charts.style import ChartStyle
@@ -176,7 +176,7 @@ class ChartCache:
     # ----------------------------------------------------------------- public
     def path_for(self, key: str) -> Path:
         """Where the entry for ``key`` lives: ``root/<2 hex>/<key>.pdf``."""
-        return self.root / key[:2] / f"{key}.pdf"
+        return entry_path(self.root, key)
 
     def get_or_render(self, chart: "ResolvedChart", style: "ChartStyle") -> bytes:
         """The chart's PDF bytes, from the memo, the disk, or freshly rendered (and then

@@ -299,6 +299,7 @@ class PendingCharts:
         self._pid: int | None = None
         self._fd: int | None = None
         self._worker: ChartWorker | None = None
+        self._keys: dict[str, str] | None = None
         if not (background and charts):
             return
         missing = [c for c in charts if not self._cached(c)]
@@ -315,18 +316,23 @@ class PendingCharts:
         """True while charts are being drawn in another process."""
         return self._pid is not None or self._worker is not None
 
-    def _cached(self, chart) -> bool:
-        from .chartcache import chart_key
+    @property
+    def keys(self) -> dict[str, str]:
+        """``chart.id -> cache key`` of every chart, computed once."""
+        if self._keys is None:
+            from .chartcache import chart_key
 
+            self._keys = {c.id: chart_key(c, self.style) for c in self.charts}
+        return self._keys
+
+    def _cached(self, chart) -> bool:
         if not self.cache.enabled:
             return False
-        key = chart_key(chart, self.style)
+        key = self.keys[chart.id]
         return self.cache._recall(key) is not None or self.cache.path_for(key).is_file()
 
     def result(self) -> dict[str, bytes]:
         """``chart.id -> PDF bytes`` for every chart (waits for the other process)."""
-        from .chartcache import chart_key
-
         drawn: dict[str, bytes] = {}
         if self._worker is not None:
             drawn = self._worker.collect()
@@ -341,7 +347,7 @@ class PendingCharts:
                 self.cache.misses += 1
                 out[chart.id] = drawn[chart.id]
                 if self.cache.enabled:
-                    self.cache._remember(chart_key(chart, self.style), drawn[chart.id])
+                    self.cache._remember(self.keys[chart.id], drawn[chart.id])
         return out
 
     def cancel(self) -> None:

@@ -34,7 +34,8 @@ def _record_path(root: Path, spec: Path | str) -> Path:
 
 
 def entry_path(root: Path, key: str) -> Path:
-    """Where the cache keeps the chart of ``key`` (as :meth:`ChartCache.path_for`)."""
+    """Where the chart cache keeps the chart of ``key``: ``root/<2 hex>/<key>.pdf``
+    (:meth:`briefgen.chartcache.ChartCache.path_for`)."""
     return Path(root) / key[:2] / f"{key}.pdf"
 
 

@@ -106,11 +106,9 @@ def render_variant(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing, op
         import pikepdf  # noqa: F401  (stamping needs it: imported while the charts are drawn)
     chart_pdfs = pending.result()
     if cache.enabled and chart_pdfs:
-        from .chartcache import chart_key
         from .recent import remember
 
-        style = pending.style
-        remember(cache.root, loaded.path, [chart_key(c, style) for c in pending.charts])
+        remember(cache.root, loaded.path, list(pending.keys.values()))
     pdf = vector.stamp(layout.pdf, log.placements, chart_pdfs) if chart_pdfs else layout.pdf
     return Variant(pdf=pdf, pages=layout.pages, banner=banner, texts=texts,
                    source_numbers=layout.source_numbers, section_pages=layout.section_pages,
