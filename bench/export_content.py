@@ -48,13 +48,13 @@ def export(spec: str, audience: str, out_dir: Path) -> dict:
     from reportlab.platypus.flowables import HRFlowable
     from reportlab.platypus.tableofcontents import TableOfContents
 
-    import briefgen.pdf as pdf_mod
+    import briefgen.layout.pdf as pdf_mod
     from briefgen import charts as charts_mod
-    from briefgen.pipeline import BuildOptions, build_prepared, prepare
-    from briefgen.render import chart_style_for
-    from briefgen.select import resolve
-    from briefgen import theme as theme_mod
-    from briefgen.vector import ChartSlot
+    from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
+    from briefgen.pipeline.variant import chart_style_for
+    from briefgen.resolve.select import resolve
+    from briefgen.layout import theme as theme_mod
+    from briefgen.layout.vector import ChartSlot
 
     captured: dict = {}
     real = pdf_mod._Doc.build

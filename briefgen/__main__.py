@@ -1,5 +1,5 @@
 """``python -m briefgen ...``: the same as the ``briefgen`` command."""
 
-from .launch import main
+from briefgen.cli.launch import main
 
 main()

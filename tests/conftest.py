@@ -15,7 +15,7 @@ AUDIENCES = ("analyst", "executive", "public")
 
 @pytest.fixture(scope="session", autouse=True)
 def font_cache(tmp_path_factory) -> Path:
-    """Parsed fonts (briefgen.fonts.face_cache_dir) go to a folder of the test run, not to
+    """Parsed fonts (briefgen.layout.fonts.face_cache_dir) go to a folder of the test run, not to
     the user's cache; subprocesses inherit it."""
     return Path(os.environ.setdefault("BRIEFGEN_FONT_CACHE_DIR", str(tmp_path_factory.mktemp("font-cache"))))
 
@@ -27,7 +27,7 @@ def example_spec() -> Path:
 
 @pytest.fixture(scope="session")
 def prepared():
-    from briefgen.pipeline import prepare
+    from briefgen.pipeline.build import prepare
 
     return prepare(EXAMPLE_SPEC)
 
@@ -35,7 +35,7 @@ def prepared():
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, prepared):
     """Every example audience built once into a temporary output folder: name -> BuildResult."""
-    from briefgen.pipeline import BuildOptions, build_prepared
+    from briefgen.pipeline.build import BuildOptions, build_prepared
 
     out = tmp_path_factory.mktemp("output")
     cache = tmp_path_factory.mktemp("cache")

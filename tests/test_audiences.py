@@ -30,7 +30,7 @@ import pytest
 from conftest import AUDIENCES, REPO, pdf_pages_text, squash
 from test_pdf import internal_links, outline_titles
 
-from briefgen.tlp import TLP
+from briefgen.model.tlp import TLP
 
 LEVELS = Path(__file__).resolve().parent / "data" / "tlp_levels"
 LEVELS_SPEC = LEVELS / "spec.yaml"
@@ -52,7 +52,7 @@ TLP_LABEL = re.compile(r"TLP:(?:AMBER\+STRICT|CLEAR|GREEN|AMBER|RED)")
 # --------------------------------------------------------------------------- fixtures
 @pytest.fixture(scope="module")
 def levels_prepared():
-    from briefgen.pipeline import prepare
+    from briefgen.pipeline.build import prepare
 
     return prepare(LEVELS_SPEC)
 
@@ -60,7 +60,7 @@ def levels_prepared():
 @pytest.fixture(scope="module")
 def levels_built(tmp_path_factory, levels_prepared):
     """Every audience of the synthetic spec, built once: name -> BuildResult."""
-    from briefgen.pipeline import BuildOptions, build_prepared
+    from briefgen.pipeline.build import BuildOptions, build_prepared
 
     options = BuildOptions(out_dir=tmp_path_factory.mktemp("levels-out"),
                            cache_dir=tmp_path_factory.mktemp("levels-cache"))
@@ -93,13 +93,13 @@ def copy_levels(tmp_path: Path) -> Path:
 
 
 def build_child(spec: Path, audience: str, tmp_path: Path, cache: Path):
-    from briefgen.pipeline import BuildOptions, build_prepared, prepare
+    from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
 
     return build_prepared(prepare(spec), audience, BuildOptions(out_dir=tmp_path / "out", cache_dir=cache))
 
 
 def resolved(prepared, audience: str):
-    from briefgen.select import resolve
+    from briefgen.resolve.select import resolve
 
     return resolve(prepared.loaded, prepared.kb, audience)
 
@@ -206,7 +206,7 @@ CASES = [("example", a) for a in AUDIENCES] + [("levels", a) for a in LEVEL_AUDI
 
 
 def test_the_cases_cover_every_audience(prepared, levels_prepared):
-    from briefgen.select import audience_names
+    from briefgen.resolve.select import audience_names
 
     assert tuple(audience_names(prepared.loaded.spec)) == AUDIENCES
     # shared audiences (audiences.yaml) first, then the spec's own
@@ -678,7 +678,7 @@ def run(monkeypatch, tmp_path):
     from rich.console import Console
     from typer.testing import CliRunner
 
-    from briefgen import cli
+    from briefgen.cli import app as cli
 
     monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(cli, "out", Console(highlight=False, width=200))

@@ -37,12 +37,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from briefgen import yamlsrc
+from briefgen.load import yamlsrc
 from briefgen.errors import BriefgenError, Problem, SpecError
-from briefgen.load import load_project
-from briefgen.pipeline import prepare
-from briefgen.select import audience_names, resolve
-from briefgen.text import render_texts
+from briefgen.load.project import load_project
+from briefgen.pipeline.build import prepare
+from briefgen.resolve.select import audience_names, resolve
+from briefgen.text.templates import render_texts
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 CASES = sorted(p.name for p in BAD.iterdir() if (p / "expected.yaml").is_file())
@@ -192,7 +192,7 @@ def test_spec_and_knowledge_base_problems_are_reported_together(tmp_path, monkey
 
 # --------------------------------------------------------------------------- CLI
 def cli(*args: str):
-    from briefgen.cli import app
+    from briefgen.cli.app import app
 
     return CliRunner().invoke(app, list(args))
 

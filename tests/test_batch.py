@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 
 from conftest import AUDIENCES, EXAMPLE_SPEC, REPO
 
-import briefgen.batch as batch
-from briefgen.cli import app
-from briefgen.pipeline import BuildOptions
+import briefgen.pipeline.batch as batch
+from briefgen.cli.app import app
+from briefgen.pipeline.build import BuildOptions
 
 VARIANTS = 6
 
@@ -145,9 +145,9 @@ def test_each_distinct_chart_is_drawn_once_across_worker_processes(in_project, t
     """Workers building audiences at the same time share the chart cache: every distinct
     (kind, data, style) is drawn by one process, the others read it."""
     import briefgen.charts as charts
-    from briefgen.chartcache import chart_key
-    from briefgen.render import chart_style_for
-    from briefgen.select import resolve
+    from briefgen.charts.cache import chart_key
+    from briefgen.pipeline.variant import chart_style_for
+    from briefgen.resolve.select import resolve
 
     log = tmp_path / "drawn.log"
     real = charts.render_pdf
@@ -166,7 +166,8 @@ def test_each_distinct_chart_is_drawn_once_across_worker_processes(in_project, t
     drawn = [line.split()[1] for line in log.read_text().splitlines()]
     assert len(drawn) == len(set(drawn)), "a chart was drawn twice"
     # and exactly the distinct charts of all variants were drawn
-    from briefgen import fonts as fonts_mod, theme as theme_mod
+    from briefgen.layout import fonts as fonts_mod
+    from briefgen.layout import theme as theme_mod
 
     prepared = batch.prepared_for(Path("specs/variants.yaml"), False)
     theme = theme_mod.load_theme(None, prepared.loaded.root)
@@ -242,7 +243,7 @@ def test_batch_on_a_dask_cluster_writes_identical_outputs_here(in_project, dask_
 
 
 def _dies_on_executive(job, *args):
-    from briefgen.cluster import build_remote
+    from briefgen.pipeline.cluster import build_remote
 
     if job.audience == "executive":
         os._exit(5)  # the worker process is lost while building this briefing
@@ -250,7 +251,7 @@ def _dies_on_executive(job, *args):
 
 
 def test_cluster_reports_failures_per_briefing(in_project, dask_cluster, tmp_path) -> None:
-    from briefgen.cluster import run_on_cluster
+    from briefgen.pipeline.cluster import run_on_cluster
 
     jobs, invalid = batch.plan([Path("specs/peru-china.yaml"), Path("bad/tight.yaml")], all_audiences=True)
     assert not invalid
@@ -266,7 +267,7 @@ def test_cluster_reports_failures_per_briefing(in_project, dask_cluster, tmp_pat
 
 def test_unreachable_scheduler_is_an_error_not_a_traceback(in_project, tmp_path) -> None:
     pytest.importorskip("distributed")
-    from briefgen.cluster import run_on_cluster
+    from briefgen.pipeline.cluster import run_on_cluster
     from briefgen.errors import BriefgenError
 
     jobs, _ = batch.plan([Path("specs/peru-china.yaml")])

@@ -18,17 +18,17 @@ import briefgen.charts as charts
 from briefgen.charts import draw, render_pdf
 from briefgen.charts import network as net
 from briefgen.charts.style import LAYOUT_PAD, TextMeter, extent_in, rc_params, wrap
-from briefgen.models import ChartSpec
-from briefgen.resolved import NetworkData, ResolvedChart
+from briefgen.model.models import ChartSpec
+from briefgen.model.resolved import NetworkData, ResolvedChart
 from test_charts import ASCII_CHARTS, bar_chart, line_chart, network_chart, timeline_chart
 
 
 @pytest.fixture(scope="module")
 def example(prepared):
     """The example's charts (analyst) and the chart style of its theme."""
-    from briefgen import theme as th
-    from briefgen.render import chart_style_for
-    from briefgen.select import resolve
+    from briefgen.layout import theme as th
+    from briefgen.pipeline.variant import chart_style_for
+    from briefgen.resolve.select import resolve
 
     briefing = resolve(prepared.loaded, prepared.kb, None)
     return {c.kind: c for c in briefing.charts()}, chart_style_for(th.load_theme(None, prepared.loaded.root))
@@ -262,7 +262,7 @@ def test_network_arrow_heads_show(example, prepared, make) -> None:
     """Every relation keeps MIN_LINE of line from its source box to its predicate label
     and MIN_ARROW of arrow from the label to its target box (so the head shows beside
     the label, never under it), and no label or other box covers an arrow head."""
-    from briefgen.select import resolve
+    from briefgen.resolve.select import resolve
 
     _charts, style = example
     if isinstance(make, str):
@@ -327,7 +327,7 @@ def test_axes_sit_where_a_constrained_layout_would_put_them(example, make) -> No
 def test_bar_labels_shrink_to_fit_their_rows(example) -> None:
     from dataclasses import replace
 
-    from briefgen.resolved import BarData
+    from briefgen.model.resolved import BarData
 
     _charts, style = example
     many = [f"Category {i}" for i in range(14)]

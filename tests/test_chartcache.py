@@ -14,10 +14,10 @@ import pypdf
 from reportlab.pdfgen import canvas as rl_canvas
 
 import briefgen.charts as charts
-from briefgen.chartcache import ChartCache, chart_key, default_root, looks_like_pdf
+from briefgen.charts.cache import ChartCache, chart_key, default_root, looks_like_pdf
 from briefgen.charts.style import ChartStyle
-from briefgen.models import ChartSpec
-from briefgen.resolved import BarData, ResolvedChart
+from briefgen.model.models import ChartSpec
+from briefgen.model.resolved import BarData, ResolvedChart
 
 STYLE = ChartStyle()
 

@@ -1,5 +1,5 @@
 """Speed-ups of the chart stage that must not change what is drawn: chart font subsets
-(briefgen.chartfonts), fallback fonts left out of charts that do not need them, charts
+(briefgen.charts.fonts), fallback fonts left out of charts that do not need them, charts
 drawn in a forked child while the pages are laid out, and the pages laid out in one pass
 (page totals and contents page numbers as forms defined at the end)."""
 
@@ -16,12 +16,12 @@ import pytest
 from conftest import EXAMPLE_SPEC, REPO
 
 import briefgen.charts as charts
-from briefgen import chartfonts
-from briefgen.chartcache import ChartCache
-from briefgen.chartworker import can_fork
+from briefgen.charts import fonts as chartfonts
+from briefgen.charts.cache import ChartCache
+from briefgen.charts.worker import can_fork
 from briefgen.charts.style import ChartStyle
 from briefgen.errors import RenderError
-from briefgen.resolved import BarData
+from briefgen.model.resolved import BarData
 from test_charts import ASCII_CHARTS, bar_chart, chart, network_chart
 
 FONTS = REPO / "assets" / "fonts"
@@ -118,8 +118,8 @@ def test_fallback_fonts_a_chart_does_not_need_change_nothing(monkeypatch) -> Non
 
 
 def test_font_files_without_loading_equal_the_fontsets() -> None:
-    from briefgen.fonts import font_files, load_fontset
-    from briefgen.theme import load_theme
+    from briefgen.layout.fonts import font_files, load_fontset
+    from briefgen.layout.theme import load_theme
 
     theme = load_theme(None, REPO)
     assert font_files(theme) == load_fontset(theme).files()
@@ -130,8 +130,8 @@ CHILD_SCRIPT = """
 import sys
 sys.path[:0] = [{repo!r}, {tests!r}]
 from pathlib import Path
-from briefgen.chartcache import ChartCache
-from briefgen.chartworker import can_fork
+from briefgen.charts.cache import ChartCache
+from briefgen.charts.worker import can_fork
 from test_charts import ASCII_CHARTS, bar_chart, network_chart
 from test_chartfonts import THEME_STYLE
 assert can_fork()
@@ -169,7 +169,7 @@ def test_a_failing_chart_fails_as_it_would_here(tmp_path) -> None:
 
 
 def test_builds_with_and_without_background_charts_are_identical(tmp_path) -> None:
-    from briefgen.pipeline import BuildOptions, build_prepared, prepare
+    from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
 
     prepared = prepare(EXAMPLE_SPEC)
     results = [build_prepared(prepared, "executive", BuildOptions(

@@ -18,10 +18,10 @@ from briefgen.charts import KINDS, describe, draw, render_pdf
 from briefgen.charts.bar import value_label
 from briefgen.charts.style import ChartStyle, format_number
 from briefgen.errors import FontCoverageError, RenderError
-from briefgen.models import ChartSpec
-from briefgen.resolved import (BarData, LineData, NetworkData, ResolvedChart, TableData,
+from briefgen.model.models import ChartSpec
+from briefgen.model.resolved import (BarData, LineData, NetworkData, ResolvedChart, TableData,
                                TimelineData, TimelineEvent)
-from briefgen.vocab import PartialDate
+from briefgen.model.vocab import PartialDate
 
 REPO = Path(__file__).resolve().parent.parent
 FONT_DIR = REPO / "assets" / "fonts"

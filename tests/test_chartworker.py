@@ -1,4 +1,4 @@
-"""The pre-started chart worker (briefgen.chartworker): it draws what a plain build draws,
+"""The pre-started chart worker (briefgen.charts.worker): it draws what a plain build draws,
 serves several jobs, falls back to drawing here when it fails, and never outlives the
 process that started it.
 
@@ -24,8 +24,8 @@ PREAMBLE = """
 import os, sys, dataclasses
 sys.path[:0] = [{repo!r}, {tests!r}]
 from pathlib import Path
-from briefgen import chartworker
-from briefgen.chartcache import ChartCache
+from briefgen.charts import worker as chartworker
+from briefgen.charts.cache import ChartCache
 from test_charts import ASCII_CHARTS, bar_chart, network_chart
 from test_chartfonts import THEME_STYLE
 tmp = Path({tmp!r})
@@ -122,10 +122,10 @@ def test_build_command_uses_the_worker_and_writes_what_a_plain_build_writes(tmp_
     """`briefgen build` (which pre-starts the worker) and a build with background drawing
     off give byte-identical PDFs."""
     env = dict(os.environ, BRIEFGEN_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(REPO))
-    subprocess.run([sys.executable, "-m", "briefgen.cli", "build", "specs/peru-china.yaml", "-a", "analyst",
+    subprocess.run([sys.executable, "-m", "briefgen.cli.app", "build", "specs/peru-china.yaml", "-a", "analyst",
                     "-o", str(tmp_path / "cli")], cwd=REPO, env=env, check=True, capture_output=True)
     from conftest import EXAMPLE_SPEC
-    from briefgen.pipeline import BuildOptions, build_prepared, prepare
+    from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
 
     plain = build_prepared(prepare(EXAMPLE_SPEC), "analyst", BuildOptions(
         out_dir=tmp_path, write=False, cache=False, parallel_charts=False))
@@ -143,7 +143,7 @@ def test_build_command_uses_the_worker_and_writes_what_a_plain_build_writes(tmp_
     ([], False),
 ])
 def test_only_drawing_commands_start_a_worker_before_parsing(args, expected) -> None:
-    from briefgen.launch import draws
+    from briefgen.cli.launch import draws
 
     assert draws(args) is expected
 
@@ -156,9 +156,9 @@ def test_a_job_unpickles_without_pydantic_and_draws_the_same_chart(tmp_path) -> 
     from test_chartfonts import THEME_STYLE
     from test_charts import ASCII_CHARTS, bar_chart, network_chart
 
-    from briefgen.chartcache import chart_key
-    from briefgen.pipeline import prepare
-    from briefgen.select import resolve
+    from briefgen.charts.cache import chart_key
+    from briefgen.pipeline.build import prepare
+    from briefgen.resolve.select import resolve
 
     prepared = prepare(REPO / "specs" / "peru-china.yaml")
     example = list(resolve(prepared.loaded, prepared.kb, "analyst").charts())
@@ -170,7 +170,7 @@ def test_a_job_unpickles_without_pydantic_and_draws_the_same_chart(tmp_path) -> 
     blob = tmp_path / "job.pickle"
     blob.write_bytes(pickle.dumps(plain))
     code = ("import pickle, sys; charts = pickle.loads(open(sys.argv[1], 'rb').read()); "
-            "print(len(charts), sorted(m for m in ('pydantic', 'briefgen.models', 'yaml', 'jinja2', 'reportlab') "
+            "print(len(charts), sorted(m for m in ('pydantic', 'briefgen.model.models', 'yaml', 'jinja2', 'reportlab') "
             "if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code, str(blob)], capture_output=True, text=True, cwd=REPO,
                           env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=120)
@@ -180,8 +180,8 @@ def test_a_job_unpickles_without_pydantic_and_draws_the_same_chart(tmp_path) -> 
 def test_a_build_records_its_charts_and_the_next_one_starts_no_worker(tmp_path, monkeypatch) -> None:
     """After a build, the spec's record lists its charts: the next build of it expects
     no drawing (no worker), until a chart leaves the cache or --no-cache is given."""
-    from briefgen import recent
-    from briefgen.launch import should_prestart
+    from briefgen.charts import recent
+    from briefgen.cli.launch import should_prestart
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(cache))
@@ -200,7 +200,7 @@ def test_a_build_records_its_charts_and_the_next_one_starts_no_worker(tmp_path, 
 
 
 def test_the_record_survives_an_unwritable_cache(tmp_path) -> None:
-    from briefgen import recent
+    from briefgen.charts import recent
 
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("x")

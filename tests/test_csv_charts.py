@@ -120,8 +120,8 @@ def test_committed_sums_are_the_knowledge_base_figures(prepared):
 # ----------------------------------------------------------------- drawn from the CSV
 @pytest.fixture(scope="module")
 def csv_build(tmp_path_factory):
-    from briefgen.pipeline import BuildOptions, build_prepared, prepare
-    from briefgen.select import resolve
+    from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
+    from briefgen.resolve.select import resolve
 
     root = tmp_path_factory.mktemp("csv-project")
     prepared = prepare(make_project(root, CHARTS))
@@ -170,8 +170,8 @@ def test_both_charts_are_drawn_as_vectors_with_their_source_lines(csv_build):
 
 def test_a_byte_order_mark_is_accepted(tmp_path):
     """Spreadsheets often save UTF-8 with a BOM: validate accepts it, so must the build."""
-    from briefgen.pipeline import BuildOptions, build_prepared, prepare
-    from briefgen.select import resolve
+    from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
+    from briefgen.resolve.select import resolve
 
     bom = "\ufeff" + SUMS.read_text(encoding="utf-8")
     spec = make_project(tmp_path, "- {id: fig-bom, kind: bar, title: BOM, csv: data/bom.csv}\n",
@@ -186,8 +186,8 @@ def test_a_byte_order_mark_is_accepted(tmp_path):
 def test_csv_paths_in_a_parent_spec_stay_relative_to_the_parent(tmp_path):
     """Under ``extends``, the parent's ``csv:`` is relative to the parent's folder (as
     validate reads it), not to the child's."""
-    from briefgen.pipeline import prepare
-    from briefgen.select import resolve
+    from briefgen.pipeline.build import prepare
+    from briefgen.resolve.select import resolve
 
     parent = make_project(tmp_path, "- {id: fig-sums, kind: bar, title: Sums, csv: data/peru-reported-sums.csv}\n")
     child_dir = tmp_path / "variants"
@@ -200,7 +200,7 @@ def test_csv_paths_in_a_parent_spec_stay_relative_to_the_parent(tmp_path):
 
 # ----------------------------------------------------------------- located errors
 def problems_of(spec: Path) -> list:
-    from briefgen.pipeline import prepare
+    from briefgen.pipeline.build import prepare
 
     with pytest.raises(SpecError) as info:
         prepare(spec)
@@ -236,8 +236,8 @@ def test_path_leaving_the_project_is_refused_and_located(tmp_path):
     assert (Path(p.file).name, p.line, p.key) == ("spec.yaml", csv_key_line(spec, "etc/passwd"), "sections[0].charts[0].csv")
     assert p.message == "path '../../etc/passwd' leaves the project root" and p.code == "unsafe-path"
     # the chart stage alone refuses it too, with the dedicated error type
-    from briefgen.load import load_kb, load_spec
-    from briefgen.select import resolve
+    from briefgen.load.project import load_kb, load_spec
+    from briefgen.resolve.select import resolve
 
     loaded = load_spec(spec)
     with pytest.raises(UnsafePathError):
@@ -246,8 +246,8 @@ def test_path_leaving_the_project_is_refused_and_located(tmp_path):
 
 def test_the_chart_stage_reports_the_same_errors_without_validate(tmp_path):
     """resolve() used directly (no checks first) still gives located SpecErrors."""
-    from briefgen.load import load_kb, load_spec
-    from briefgen.select import resolve
+    from briefgen.load.project import load_kb, load_spec
+    from briefgen.resolve.select import resolve
 
     no_unit = "\n".join(line for line in LINE_CSV.splitlines() if not line.startswith("# unit:")) + "\n"
     bad_value = LINE_CSV.replace("2022,2.5,3", "2022,n/a,3")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import SpecError
-from briefgen.load import load_spec
+from briefgen.load.project import load_spec
 
 REPO = Path(__file__).resolve().parent.parent
 

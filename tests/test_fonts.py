@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import FontCoverageError, RenderError
-from briefgen.fonts import FontSet, describe_char, load_fontset
-from briefgen.theme import load_theme, paragraph_styles
+from briefgen.layout.fonts import FontSet, describe_char, load_fontset
+from briefgen.layout.theme import load_theme, paragraph_styles
 
 REPO = Path(__file__).resolve().parent.parent
 LATIN = "López Perú é ñ ü ‘’“” –— € ¥ … · • Señor Núñez Ñandú Ça «» ¿¡"
@@ -147,7 +147,7 @@ def test_mixed_paragraph_round_trips_through_pdf(fs: FontSet, theme, tmp_path: P
 
 
 def test_parsed_fonts_are_kept_per_user_not_per_chart_cache(tmp_path, monkeypatch) -> None:
-    from briefgen.fonts import face_cache_dir
+    from briefgen.layout.fonts import face_cache_dir
 
     monkeypatch.delenv("BRIEFGEN_FONT_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))

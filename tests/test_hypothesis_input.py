@@ -24,13 +24,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen import yamlsrc
+from briefgen.load import yamlsrc
 from briefgen.errors import BriefgenError
-from briefgen.models import KnowledgeBaseFile, Spec
-from briefgen.pipeline import prepare
-from briefgen.schema import audience_file_model, parse_model
-from briefgen.select import audience_names, resolve
-from briefgen.text import render_texts
+from briefgen.model.models import KnowledgeBaseFile, Spec
+from briefgen.pipeline.build import prepare
+from briefgen.load.schema import audience_file_model, parse_model
+from briefgen.resolve.select import audience_names, resolve
+from briefgen.text.templates import render_texts
 
 REPO = Path(__file__).resolve().parent.parent
 

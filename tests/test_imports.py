@@ -18,8 +18,8 @@ HEAVY = ("matplotlib", "reportlab", "pikepdf", "numpy", "PIL", "fontTools")
 SCRIPT = """
 import json, sys
 from typer.testing import CliRunner
-import briefgen.cli
-result = CliRunner().invoke(briefgen.cli.app, sys.argv[1:])
+import briefgen.cli.app
+result = CliRunner().invoke(briefgen.cli.app.app, sys.argv[1:])
 loaded = sorted({m.split('.')[0] for m in sys.modules})
 print(json.dumps({"code": result.exit_code, "output": result.output, "loaded": loaded}))
 """
@@ -47,8 +47,8 @@ def test_commands_that_draw_nothing_import_no_drawing_library(args) -> None:
 
 def test_importing_the_package_and_the_cli_is_light() -> None:
     proc = subprocess.run(
-        [sys.executable, "-c", "import sys, briefgen, briefgen.cli, briefgen.batch, briefgen.cluster, "
-                               "briefgen.charts, briefgen.chartcache\n"
+        [sys.executable, "-c", "import sys, briefgen, briefgen.cli.app, briefgen.pipeline.batch, briefgen.pipeline.cluster, "
+                               "briefgen.charts, briefgen.charts.cache\n"
                                "print(sorted({m.split('.')[0] for m in sys.modules}))"],
         cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

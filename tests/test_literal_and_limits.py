@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import BriefgenError, TemplateError
-from briefgen.pipeline import BuildOptions, build, prepare
+from briefgen.pipeline.build import BuildOptions, build, prepare
 from conftest import pdf_pages_text, squash
 
 DATA = Path(__file__).parent / "data" / "literal"
@@ -74,7 +74,7 @@ def test_documented_markup_applies_and_nothing_else(result):
 
 def test_chart_title_with_dollar_amounts_is_drawn_literally(project):
     from briefgen.charts import render_pdf
-    from briefgen.select import resolve
+    from briefgen.resolve.select import resolve
 
     prepared = prepare(project / "spec.yaml")
     chart = resolve(prepared.loaded, prepared.kb, "reader").charts()[0]
@@ -155,7 +155,7 @@ def test_concurrent_builds_of_the_same_spec_do_not_corrupt_each_other(project, t
     repo = str(Path(__file__).resolve().parent.parent)
     env = {**os.environ, "BRIEFGEN_CACHE_DIR": str(tmp_path / "cache"),
            "PYTHONPATH": repo + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    cmd = [sys.executable, "-m", "briefgen.cli", "build", str(project / "spec.yaml"), "--out", str(out)]
+    cmd = [sys.executable, "-m", "briefgen.cli.app", "build", str(project / "spec.yaml"), "--out", str(out)]
     procs = [subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
              for _ in range(2)]
     outputs = [p.communicate(timeout=300)[0].decode() for p in procs]

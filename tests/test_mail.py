@@ -11,14 +11,14 @@ from datetime import datetime, timezone
 
 import pytest
 
-from briefgen import mail
-from briefgen.addresses import (AddressError, MailInputError, ascii_domain, check_addresses,
+from briefgen.deliver import mail
+from briefgen.deliver.addresses import (AddressError, MailInputError, ascii_domain, check_addresses,
                                 normalise_domains, parse_address)
 from briefgen.errors import DeliveryError, TemplateError
-from briefgen.models import Distribution, Recipient
-from briefgen.pipeline import BuildOptions
-from briefgen.select import resolve
-from briefgen.tlp import TLP
+from briefgen.model.models import Distribution, Recipient
+from briefgen.pipeline.build import BuildOptions
+from briefgen.resolve.select import resolve
+from briefgen.model.tlp import TLP
 
 NOW = datetime(2025, 5, 12, 9, 30, tzinfo=timezone.utc)
 PDF = b"%PDF-1.7\n% fake test bytes \xe2\x80\x94\n%%EOF\n"

@@ -16,8 +16,8 @@ import pytest
 
 from conftest import REPO
 
-from briefgen import output
-from briefgen.output import atomic_write_many
+from briefgen.deliver import output
+from briefgen.deliver.output import atomic_write_many
 
 
 def listing(folder: Path) -> dict[str, bytes]:
@@ -133,8 +133,8 @@ def test_a_temporary_file_that_cannot_be_made_is_reported_as_its_target(tmp_path
 
 def test_an_interruption_while_the_output_module_is_still_importing_leaves_quietly(tmp_path) -> None:
     code = ("import os, signal, sys, types\n"
-            "sys.modules['briefgen.output'] = types.ModuleType('briefgen.output')  # half imported\n"
-            "import briefgen.launch as launch\n"
+            "sys.modules['briefgen.deliver.output'] = types.ModuleType('briefgen.deliver.output')  # half imported\n"
+            "import briefgen.cli.launch as launch\n"
             "launch._MAIN_PID = os.getpid()\n"
             "launch._interrupted(signal.SIGINT, None)\n")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,

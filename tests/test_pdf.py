@@ -231,8 +231,8 @@ def test_contents_shows_each_sections_page_and_links_to_it(built):
 
 def test_laid_out_in_one_pass(prepared, tmp_path, monkeypatch):
     """The story is laid out once: one canvas per variant, no multiBuild."""
-    import briefgen.pdf as pdf
-    from briefgen.pipeline import BuildOptions, build_prepared
+    import briefgen.layout.pdf as pdf
+    from briefgen.pipeline.build import BuildOptions, build_prepared
 
     canvases = []
     real_init = pdf._Canvas.__init__
@@ -260,7 +260,7 @@ def test_contents_over_several_pages(tmp_path):
 
     from conftest import REPO
 
-    from briefgen.pipeline import BuildOptions, build_prepared, prepare
+    from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
 
     (tmp_path / "briefgen.toml").write_text("")
     sh.copytree(REPO / "specs", tmp_path / "specs")
@@ -288,7 +288,7 @@ def test_contents_without_sections_is_empty(tmp_path):
 
     from conftest import REPO
 
-    from briefgen.pipeline import BuildOptions, build_prepared, prepare
+    from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
 
     (tmp_path / "briefgen.toml").write_text("")
     sh.copytree(REPO / "specs", tmp_path / "specs")
@@ -306,7 +306,7 @@ def test_a_paragraph_breaks_its_lines_once_per_width(monkeypatch) -> None:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus.paragraph import Paragraph
 
-    from briefgen.pdf import _Paragraph
+    from briefgen.layout.pdf import _Paragraph
 
     calls = []
     real = Paragraph.breakLines
@@ -327,7 +327,7 @@ def test_paragraph_markup_is_parsed_once_and_each_paragraph_gets_its_own_fragmen
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus.paraparser import ParaParser
 
-    from briefgen.pdf import _Paragraph
+    from briefgen.layout.pdf import _Paragraph
 
     parses = []
     real = ParaParser.parse

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefgen.keydoc import END, START, reference
+from briefgen.cli.keydoc import END, START, reference
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -12,7 +12,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 def test_key_reference_is_current():
     text = README.read_text(encoding="utf-8")
     current = text.split(START, 1)[1].split(END, 1)[0].strip()
-    assert current == reference().strip(), "run: python -m briefgen.keydoc README.md"
+    assert current == reference().strip(), "run: python -m briefgen.cli.keydoc README.md"
 
 
 def test_readme_opens_with_the_two_commands():

@@ -34,7 +34,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 def _start(spec: str, out: Path, cwd: Path, *audience_args: str, **env: str) -> subprocess.Popen:
     args = audience_args or ("--all-audiences",)
-    return subprocess.Popen([sys.executable, "-m", "briefgen.cli", "build", spec, *args, "--out", str(out), "--no-cache"],
+    return subprocess.Popen([sys.executable, "-m", "briefgen.cli.app", "build", spec, *args, "--out", str(out), "--no-cache"],
                             cwd=cwd, env=_env(**env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

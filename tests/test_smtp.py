@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from briefgen import mail, smtp
-from briefgen.addresses import MailInputError
+from briefgen.deliver import mail
+
+from briefgen.deliver import smtp
+from briefgen.deliver.addresses import MailInputError
 from briefgen.errors import DeliveryError
-from briefgen.models import Distribution, Recipient
-from briefgen.pipeline import BuildOptions
+from briefgen.model.models import Distribution, Recipient
+from briefgen.pipeline.build import BuildOptions
 from smtp_server import (HOST, PASSWORD, REFUSED, USER, down_port, refusing_server,  # noqa: F401
                          smtp_server, starttls_server, tls_server, certificate)
 
@@ -276,7 +278,7 @@ def project(tmp_path, monkeypatch) -> Path:
 
 
 def cli(*args: str):
-    from briefgen.cli import app
+    from briefgen.cli.app import app
 
     return CliRunner().invoke(app, list(args))
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from briefgen.errors import TemplateError, TemplateSecurityError, WithheldError
-from briefgen.select import resolve
-from briefgen.text import Renderer, TemplateSource, cite_token, ref_token
+from briefgen.resolve.select import resolve
+from briefgen.text.templates import Renderer, TemplateSource, cite_token, ref_token
 
 
 def render(prepared, audience: str, text: str) -> str:
@@ -76,7 +76,7 @@ def test_validate_lists_every_broken_template_at_once(tmp_path):
 
     from conftest import REPO
 
-    from briefgen.pipeline import check_templates, prepare
+    from briefgen.pipeline.build import check_templates, prepare
 
     shutil.copytree(REPO / "specs", tmp_path / "specs")
     shutil.copytree(REPO / "assets", tmp_path / "assets")

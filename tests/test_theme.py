@@ -10,8 +10,8 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT
 
 from briefgen.errors import Problem, SpecError, UnsafePathError
-from briefgen.fonts import load_fontset
-from briefgen.theme import (OKABE_ITO, REQUIRED_STYLES, Theme, assets_dir, chart_palette, load_theme,
+from briefgen.layout.fonts import load_fontset
+from briefgen.layout.theme import (OKABE_ITO, REQUIRED_STYLES, Theme, assets_dir, chart_palette, load_theme,
                             page_size, paragraph_styles, resolved_style, table_style,
                             table_style_commands)
 

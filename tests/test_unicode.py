@@ -95,7 +95,7 @@ Perú ñandú,65
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory):
     """audience -> BuildResult of the mixed-text project."""
-    from briefgen.pipeline import BuildOptions, build_prepared, prepare
+    from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
 
     root = tmp_path_factory.mktemp("mixed")
     (root / "briefgen.toml").write_text("")
@@ -174,8 +174,8 @@ def _reportlab_pdf(tmp_path, draw, font: str) -> bytes:
 
 
 def test_checks_catch_an_unembedded_font_and_a_missing_glyph(tmp_path):
-    from briefgen.fonts import load_fontset
-    from briefgen.theme import load_theme
+    from briefgen.layout.fonts import load_fontset
+    from briefgen.layout.theme import load_theme
 
     fonts = load_fontset(load_theme(None, tmp_path))
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import SpecError
-from briefgen.pipeline import prepare
-from briefgen.select import resolve
-from briefgen.units import parse_unit
+from briefgen.pipeline.build import prepare
+from briefgen.resolve.select import resolve
+from briefgen.model.units import parse_unit
 
 KB = """\
 entities:

@@ -105,7 +105,7 @@ def test_failure_writes_actual_and_diff_images(tmp_path, reference):
 def test_one_changed_word_in_the_bottom_line_fails(tmp_path, tmp_path_factory):
     """The real pipeline: a copy of the example project passes; the same copy whose bottom
     line says "beside" instead of "behind" fails on executive page 1."""
-    from briefgen.pipeline import BuildOptions, build
+    from briefgen.pipeline.build import BuildOptions, build
 
     root = tmp_path / "project"
     (root / "specs").mkdir(parents=True)

@@ -185,8 +185,8 @@ def _split(name: str) -> tuple[str, int]:
 def build_example(out_dir: Path, spec: Path = EXAMPLE_SPEC) -> dict[str, Path]:
     """Build every audience of ``spec`` into ``out_dir`` with a fresh chart cache;
     returns audience -> PDF path."""
-    from briefgen.pipeline import BuildOptions, build_prepared, prepare
-    from briefgen.select import audience_names
+    from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
+    from briefgen.resolve.select import audience_names
 
     prepared = prepare(spec)
     options = BuildOptions(out_dir=out_dir, cache_dir=out_dir / ".chart-cache")

@@ -34,13 +34,13 @@ import threading
 import warnings
 from typing import TYPE_CHECKING, Callable
 
-from ..errors import BriefgenError, FontCoverageError, RenderError, did_you_mean
-from .style import ChartStyle, missing_glyph, rc_params, strings_in
+from briefgen.errors import BriefgenError, FontCoverageError, RenderError, did_you_mean
+from briefgen.charts.style import ChartStyle, missing_glyph, rc_params, strings_in
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from ..resolved import ResolvedChart
+    from briefgen.model.resolved import ResolvedChart
 
 
 
@@ -137,7 +137,11 @@ def _load_builtin_kinds() -> None:
     """Import the built-in kinds (each module calls @register at import)."""
     global _BUILTINS_LOADED
     _BUILTINS_LOADED = True
-    from . import bar, line, network, table, timeline  # noqa: F401
+    from briefgen.charts import bar  # noqa: F401
+    from briefgen.charts import line  # noqa: F401
+    from briefgen.charts import network  # noqa: F401
+    from briefgen.charts import table  # noqa: F401
+    from briefgen.charts import timeline  # noqa: F401
 RENDER_LOCK = threading.RLock()
 
 PDF_METADATA = {"Creator": "briefgen", "Producer": None, "CreationDate": None,
@@ -258,14 +262,14 @@ def _drawn_texts(fig: "Figure") -> list[str]:
 @contextlib.contextmanager
 def _drawn(chart: "ResolvedChart", style: ChartStyle):
     """Draw ``chart`` under the style's rcParams with the fonts it needs (see
-    :func:`briefgen.chartfonts.choose`: small subsets of the fonts when they have every
+    :func:`briefgen.charts.fonts.choose`: small subsets of the fonts when they have every
     character, no fallback font that adds nothing) and yield the figure, still under those
     rcParams; the figure is cleared afterwards. Should the drawn text need characters
     the chosen fonts were not chosen for, the chart is drawn again with the right ones,
     so the result is always what the full fonts would give."""
     import matplotlib
 
-    from ..chartfonts import chars_of, choose
+    from briefgen.charts.fonts import chars_of, choose
 
     chars = chars_of([chart.title, *strings_in(chart.data)]) | SAFETY_CHARS
     choice = choose(style.fonts, chars)
@@ -301,8 +305,8 @@ def warm_up(style: ChartStyle | None = None) -> None:
     from fontTools.ttLib import getTableModule
     from matplotlib import font_manager
 
-    from ..chartfonts import choose, subset_for
-    from .embed import twin_of
+    from briefgen.charts.fonts import choose, subset_for
+    from briefgen.charts.embed import twin_of
 
     for tag in SUBSET_TABLES:  # fontTools imports a module per table on first use
         getTableModule(tag)

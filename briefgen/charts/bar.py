@@ -15,17 +15,17 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from ..errors import RenderError
-from ..resolved import BarData
-from ..vocab import COMPARATOR_WORDS
-from . import register
-from .style import (COMPARATOR_PREFIX, LAYOUT_PAD, ChartStyle, TextMeter, add_title, format_number,
+from briefgen.errors import RenderError
+from briefgen.model.resolved import BarData
+from briefgen.model.vocab import COMPARATOR_WORDS
+from briefgen.charts import register
+from briefgen.charts.style import (COMPARATOR_PREFIX, LAYOUT_PAD, ChartStyle, TextMeter, add_title, format_number,
                     join_limited, no_data, wrap)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from ..resolved import ResolvedChart
+    from briefgen.model.resolved import ResolvedChart
 
 LABEL_WRAP = 28
 WIDE_WRAP = 44   # characters, when rows are too low for 28-character lines

@@ -3,7 +3,7 @@
 matplotlib embeds each font face a chart uses as a TrueType (Type 42) subset made with
 fontTools (``matplotlib.backends._backend_pdf_ps.get_glyphs_subset``, once per face and
 chart). fontTools also reads, closes over and rewrites the layout tables (GSUB, GPOS,
-GDEF, ...): ~10 ms per face even for a chart subset font (briefgen.chartfonts), two thirds
+GDEF, ...): ~10 ms per face even for a chart subset font (briefgen.charts.fonts), two thirds
 of the embedding time, for tables no PDF viewer reads: the page's content stream already
 fixes every glyph and its position (matplotlib shapes text itself, with the full font:
 kerning, ligatures and marks are in the drawing).
@@ -43,7 +43,7 @@ _TWINS: dict[str, str | None] = {}  # original path -> twin path, or None (no tw
 def _twin_path(path: str) -> Path:
     import matplotlib
 
-    from ..chartfonts import sha12
+    from briefgen.charts.fonts import sha12
 
     tables = hashlib.sha256(" ".join(DROPPED).encode()).hexdigest()[:6]
     return (Path(matplotlib.get_cachedir()) / "briefgen-font-twins"
@@ -78,7 +78,7 @@ def _make_twin(path: str) -> str | None:
 def twin_of(path: str) -> str | None:
     """The embedding twin of font file ``path`` (made on first use), or None when the file
     is not one briefgen registered, has no layout tables, or the twin cannot be made."""
-    from .style import REGISTERED
+    from briefgen.charts.style import REGISTERED
 
     if path not in REGISTERED or path.lower().endswith((".ttc", ".otc")):
         return None

@@ -14,15 +14,15 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from ..errors import RenderError
-from ..resolved import LineData
-from . import register
-from .style import LAYOUT_PAD, ChartStyle, TextMeter, add_title, format_number, no_data, wrap
+from briefgen.errors import RenderError
+from briefgen.model.resolved import LineData
+from briefgen.charts import register
+from briefgen.charts.style import LAYOUT_PAD, ChartStyle, TextMeter, add_title, format_number, no_data, wrap
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from ..resolved import ResolvedChart
+    from briefgen.model.resolved import ResolvedChart
 
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 """Marker per series, so the lines differ by more than colour."""

@@ -26,15 +26,15 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from ..errors import RenderError
-from ..resolved import NetworkData
-from . import register
-from .style import PAD_IN, ChartStyle, TextMeter, add_title, join_limited, no_data, tint, wrap
+from briefgen.errors import RenderError
+from briefgen.model.resolved import NetworkData
+from briefgen.charts import register
+from briefgen.charts.style import PAD_IN, ChartStyle, TextMeter, add_title, join_limited, no_data, tint, wrap
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from ..resolved import ResolvedChart
+    from briefgen.model.resolved import ResolvedChart
 
 KIND_ORDER = ("person", "organization", "company", "government", "place", "project", "program")
 """Kinds in legend order; kind i takes palette colour i (unknown kinds follow, sorted)."""

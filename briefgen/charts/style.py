@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import RenderError
+from briefgen.errors import RenderError
 
 OKABE_ITO: tuple[str, ...] = (
     "#0072B2",  # blue
@@ -86,12 +86,12 @@ class ChartStyle:
         Fonts are identified by file name and content hash (not by path), so the key is
         the same on every machine holding the same font files.
         """
-        from ..chartfonts import subset_for
+        from briefgen.charts.fonts import subset_for
 
         subsets = [subset_for(p) for p in self.fonts]
         payload = {
             "fonts": [[Path(p).name, _file_digest(p)] for p in self.fonts],
-            # the chart subsets of the fonts (briefgen.chartfonts) are drawn with too
+            # the chart subsets of the fonts (briefgen.charts.fonts) are drawn with too
             "subsets": [[Path(s).name, _file_digest(s)] for s in subsets if s],
             "font_size": self.font_size,
             "palette": list(self.palette),
@@ -108,7 +108,7 @@ def _file_digest(path: str) -> str:
         st = os.stat(path)
     except OSError as exc:
         raise RenderError(f"font file not found: {path} ({exc.strerror})") from None
-    from ..chartfonts import _sha256  # one hash per font file and process, shared
+    from briefgen.charts.fonts import _sha256  # one hash per font file and process, shared
 
     return _sha256(os.fsdecode(path), st.st_size, st.st_mtime_ns)[:24]
 
@@ -137,7 +137,7 @@ def register_fonts(style: ChartStyle, files=None) -> list[str]:
     """
     from matplotlib import font_manager as fm
 
-    from .embed import install
+    from briefgen.charts.embed import install
 
     install()  # chart PDFs embed these fonts without their layout tables
     families: list[str] = []
@@ -204,7 +204,7 @@ _SUBSET_FAMILIES: dict[tuple[str, tuple[str, ...]], str | None] = {}
 
 
 def register_choice(style: ChartStyle, choice) -> list[str]:
-    """Register the fonts of ``choice`` (from :func:`briefgen.chartfonts.choose`) with
+    """Register the fonts of ``choice`` (from :func:`briefgen.charts.fonts.choose`) with
     matplotlib and return the family list: per family, the name its subsets are
     registered under when they may stand in for the faces, else its own name."""
     names: list[str] = []
@@ -226,7 +226,7 @@ def _subset_family(name: str, faces: tuple[str, ...]) -> str | None:
 
     from matplotlib import font_manager as fm
 
-    from ..chartfonts import subset_for
+    from briefgen.charts.fonts import subset_for
 
     key = (name, faces)
     with _FONT_LOCK:
@@ -261,7 +261,7 @@ def _subset_family(name: str, faces: tuple[str, ...]) -> str | None:
 
 def rc_params(style: ChartStyle, choice=None) -> dict[str, object]:
     """matplotlib rcParams for one render: literal text, Type 42 fonts, the style's look
-    (``choice``: the fonts chosen by :func:`briefgen.chartfonts.choose`; default: all of
+    (``choice``: the fonts chosen by :func:`briefgen.charts.fonts.choose`; default: all of
     the style's fonts, full)."""
     return {
         "font.family": register_fonts(style) if choice is None else register_choice(style, choice),
@@ -524,7 +524,7 @@ def join_limited(items, limit: int = 8) -> str:
 def _charmap(path: str) -> frozenset[int]:
     """The code points ``path`` has glyphs for (cached per path, shared with the choice of
     chart fonts)."""
-    from ..chartfonts import _cmap
+    from briefgen.charts.fonts import _cmap
 
     return _cmap(path)
 

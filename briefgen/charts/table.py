@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..errors import RenderError
-from ..resolved import TableData
-from . import register
-from .style import PAD_IN, ChartStyle, TextMeter, add_title, join_limited, no_data, wrap
+from briefgen.errors import RenderError
+from briefgen.model.resolved import TableData
+from briefgen.charts import register
+from briefgen.charts.style import PAD_IN, ChartStyle, TextMeter, add_title, join_limited, no_data, wrap
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from ..resolved import ResolvedChart
+    from briefgen.model.resolved import ResolvedChart
 
 CELL_PAD = 0.05  # inches, left/right padding inside a cell
 ROW_PAD = 0.035  # inches, top/bottom padding inside a cell
@@ -66,7 +66,7 @@ def _fit(meter: TextMeter, text: str, width_in: float, size: float) -> str:
 def draw_table(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     from matplotlib.table import Table
 
-    from .style import tint
+    from briefgen.charts.style import tint
 
     d = chart.data
     if not isinstance(d, TableData):

@@ -20,15 +20,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import RenderError
-from ..resolved import TimelineData, TimelineEvent
-from . import register
-from .style import PAD_IN, ChartStyle, TextMeter, add_title, join_limited, no_data, wrap
+from briefgen.errors import RenderError
+from briefgen.model.resolved import TimelineData, TimelineEvent
+from briefgen.charts import register
+from briefgen.charts.style import PAD_IN, ChartStyle, TextMeter, add_title, join_limited, no_data, wrap
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from ..resolved import ResolvedChart
+    from briefgen.model.resolved import ResolvedChart
 
 LABEL_WRAP = 30
 H_GAP = 0.08       # inches between labels

@@ -1,0 +1,95 @@
+"""The ``briefgen`` command's entry point (also ``python -m briefgen``), kept light.
+
+For a command that draws charts it starts the chart worker (:mod:`briefgen.charts.worker`)
+before anything else is imported: typer and rich alone take ~0.04 s, and every moment
+the worker's matplotlib import starts earlier is a moment off a cold build. Then it runs
+:func:`briefgen.cli.app.main`.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+
+def draws(args: list[str]) -> bool:
+    """True for a command line that will draw charts: ``build`` or ``email`` without a
+    help option."""
+    return bool(args) and args[0] in ("build", "email") and not {"--help", "-h"} & set(args)
+
+
+_VALUED = {"-a", "--audience", "-o", "--out", "--smtp-config", "--max-attachment-mb"}
+"""Options of ``build`` and ``email`` that take a value (the spec is the first other
+argument)."""
+
+
+def should_prestart(args: list[str]) -> bool:
+    """True when the command draws (:func:`draws`) and may well find charts missing from
+    the cache: ``--no-cache``, no record of the spec's last build, or a chart of it gone
+    (see :mod:`briefgen.charts.recent`). A wrong guess costs time, never a result."""
+    if not draws(args):
+        return False
+    if "--no-cache" in args:
+        return True
+    spec = _spec_argument(args)
+    if spec is None:
+        return True
+    from briefgen.charts.recent import default_root, probably_cached
+
+    return not probably_cached(default_root(), spec)
+
+
+def _spec_argument(args: list[str]) -> str | None:
+    """The first argument after the command that is neither an option nor an option's value."""
+    i = 1
+    while i < len(args):
+        if args[i] in _VALUED:
+            i += 2
+        elif args[i].startswith("-"):
+            i += 1
+        else:
+            return args[i]
+    return None
+
+
+_MAIN_PID = 0
+
+
+def _interrupted(signum, frame) -> None:  # noqa: ARG001 - a signal handler's signature
+    """Ctrl-C or SIGTERM: leave at once, removing this process's temporary output files.
+    Output is only ever changed by a commit, which holds these signals back until it is
+    done (:mod:`briefgen.deliver.output`), so what is in place is complete: the old set or the new
+    one. Leaving at once (``os._exit``) also keeps the interruption from surfacing inside
+    ReportLab, pikepdf or an import as a traceback. Worker processes leave silently."""
+    import os
+
+    discard = getattr(sys.modules.get("briefgen.deliver.output"), "discard_staged", None)
+    if discard is not None:  # None while the module is still being imported
+        discard()
+    if os.getpid() == _MAIN_PID:
+        os.write(2, b"\ninterrupted; files already in place are complete, nothing is half-written\n")
+    os._exit(130 if signum == signal.SIGINT else 143)
+
+
+def main() -> None:
+    """Handle Ctrl-C, start the chart worker if the command may draw, then run the
+    command line."""
+    global _MAIN_PID
+    import os
+
+    _MAIN_PID = os.getpid()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _interrupted)
+    if not os.path.isdir(os.path.expanduser("~")) and "reportlab_mods" not in sys.modules:
+        # ReportLab reads ~/.reportlab_mods when imported and fails (NotADirectoryError)
+        # when the home folder is a file: there is nothing to read there anyway
+        import types
+
+        sys.modules["reportlab_mods"] = types.ModuleType("reportlab_mods")
+    if should_prestart(sys.argv[1:]):
+        from briefgen.charts.worker import prestart
+
+        prestart()
+    from briefgen.cli.app import main as cli_main
+
+    cli_main()

@@ -1,0 +1,454 @@
+"""Fonts: register a theme's TrueType files with ReportLab and fall back per run of text.
+
+ReportLab draws each run of text in one font and prints a blank box for a character the font
+lacks, silently. A :class:`FontSet` prevents that: every character of a paragraph either
+has a glyph in the body faces, or is wrapped in ``<font name="FALLBACK">`` for the first
+fallback font that has it, or makes :class:`~briefgen.errors.FontCoverageError` name it
+(``'😀' U+1F600 GRINNING FACE``) and where it occurs. Whitespace is never checked; control,
+private-use, surrogate and unassigned code points are never drawable.
+
+:func:`load_fontset` builds and caches one FontSet per set of font files per process.
+Coverage is read from each font's cmap and cached per code point. Sizes are in points.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from hashlib import sha1
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefgen.errors import FontCoverageError, RenderError
+
+if TYPE_CHECKING:
+    from briefgen.layout.theme import Theme
+
+BODY_ROLES = ("regular", "bold", "italic", "bold_italic")
+
+# a tag, or an entity (named, decimal or hex); all other text is characters
+_TOKEN_RE = re.compile(r"<[^<>]*>|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
+# printable ASCII, whitespace and the five XML entities: needs no fallback if the body has ASCII
+_ASCII_RE = re.compile(r"(?:[\t\n\r\x20-\x25\x27-\x7e]|&(?:amp|lt|gt|quot|apos);)*")
+_NEVER = frozenset({"Cc", "Cs", "Co", "Cn"})  # categories never drawn, whatever a cmap says
+_CATEGORY_NAMES = {"Cc": "control character", "Cs": "surrogate", "Co": "private-use character",
+                   "Cn": "unassigned code point"}
+_PRIMARY = ""  # marker: the primary font has the glyph
+_SPACES = frozenset(c for c in map(chr, range(0x3001)) if c.isspace())  # every str.isspace() character
+
+_LOCK = threading.Lock()
+_REGISTERED: dict[Path, str] = {}  # font file -> ReportLab font name (pdfmetrics is global)
+_CACHE: dict[tuple, "FontSet"] = {}
+
+
+@dataclass(eq=False)
+class FontSet:
+    """Registered ReportLab font names of a theme, with per-character fallback.
+
+    ``regular``/``bold``/``italic``/``bold_italic`` form one ReportLab family (so ``<b>``
+    and ``<i>`` work); ``mono`` and each fallback are families of their own whose bold and
+    italic map to themselves. ``paths`` maps each font name to its file.
+    """
+
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+    mono: str
+    fallbacks: tuple[str, ...]
+    paths: dict[str, Path]
+    family_names: dict[str, str]
+    _glyphs: dict[str, frozenset[int]] = field(repr=False)
+    _cache: dict[str, dict[int, str | None]] = field(default_factory=dict, repr=False)
+    _ascii_ok: bool = field(default=False, repr=False)
+    _drawn_by: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        body = frozenset.intersection(*(self._glyphs[getattr(self, r)] for r in BODY_ROLES))
+        self._glyphs[_PRIMARY] = body
+        self._ascii_ok = all(cp in body for cp in range(0x20, 0x7F))
+
+    # ------------------------------------------------------------------ queries
+    @property
+    def body(self) -> tuple[str, str, str, str]:
+        """(regular, bold, italic, bold_italic) font names."""
+        return (self.regular, self.bold, self.italic, self.bold_italic)
+
+    def files(self) -> tuple[Path, ...]:
+        """Font files for matplotlib: the four body faces first, then the fallbacks in order."""
+        return tuple(self.paths[n] for n in self.body + self.fallbacks)
+
+    def matplotlib_families(self) -> list[str]:
+        """Family names (from the fonts' name tables) for ``rcParams['font.family']``: body
+        family first, then fallbacks; register :meth:`files` with ``fontManager.addfont``."""
+        names = [self.family_names[n] for n in (self.regular,) + self.fallbacks]
+        return list(dict.fromkeys(names))
+
+    def font_for(self, char: str, font: str | None = None) -> str | None:
+        """Name of the font that draws ``char`` in text set in ``font`` (default: the body
+        faces): ``font`` itself (or ``regular``) if it has the glyph, else the first fallback
+        that has it, else None."""
+        found = self._lookup(ord(char), self._primary(font))
+        if found == _PRIMARY:
+            return font or self.regular
+        return found
+
+    def covers(self, char: str, font: str | None = None) -> bool:
+        """True if some font of the set can draw ``char`` (whitespace always can)."""
+        return char.isspace() or self.font_for(char, font) is not None
+
+    # ------------------------------------------------------------------ paragraphs
+    def fallback_markup(self, escaped_text: str, where: str, *, font: str | None = None) -> str:
+        """Wrap runs the body faces (or ``font``) lack in ``<font name="FALLBACK">``.
+
+        ``escaped_text`` is ReportLab paragraph markup: tags and entities are kept as they are
+        (an entity counts as the character it stands for). Raises FontCoverageError naming
+        every character no font has, and ``where`` (e.g. "section 'bluf', paragraph 2").
+        """
+        if self._ascii_ok and _ASCII_RE.fullmatch(escaped_text):
+            return escaped_text
+        primary = self._primary(font)
+        own = self._own_chars(primary)
+        if set(escaped_text) <= own and ("&" not in escaped_text or set(html.unescape(escaped_text)) <= own):
+            return escaped_text  # no fallback run needed (tags and entities are ASCII)
+        out: list[str] = []
+        run: list[str] = []  # source text of the open fallback run
+        run_font: str | None = None
+        missing: list[str] = []
+
+        def close_run() -> None:
+            nonlocal run_font
+            if run:
+                out.append(f'<font name="{run_font}">{"".join(run)}</font>')
+                run.clear()
+            run_font = None
+
+        def add(src: str, char: str) -> None:
+            nonlocal run_font
+            found = _PRIMARY if char.isspace() else self._lookup(ord(char), primary)
+            if found is None:
+                missing.append(char)
+                found = _PRIMARY
+            if found == _PRIMARY:
+                close_run()
+                out.append(src)
+                return
+            if found != run_font:
+                close_run()
+                run_font = found
+            run.append(src)
+
+        pos = 0
+        for m in _TOKEN_RE.finditer(escaped_text):
+            for char in escaped_text[pos:m.start()]:
+                add(char, char)
+            token = m.group()
+            if token[0] == "<":  # a tag: never inside a run, so nesting stays valid
+                close_run()
+                out.append(token)
+            else:
+                decoded = html.unescape(token)
+                if len(decoded) == 1:
+                    add(token, decoded)
+                else:  # an entity ReportLab will not know either: literal characters
+                    for char in token:
+                        add(char, char)
+            pos = m.end()
+        for char in escaped_text[pos:]:
+            add(char, char)
+        close_run()
+        if missing:
+            raise self._error(missing, where, escaped_text)
+        return "".join(out)
+
+    # ------------------------------------------------------------------ canvas text
+    def split_runs(self, text: str, *, font: str | None = None, where: str = "text") -> list[tuple[str, str]]:
+        """Split plain ``text`` into ``(font_name, text)`` runs for ``canvas.drawString``.
+
+        Runs the primary font (``font``, default ``regular``) has use it; whitespace stays in
+        the primary font. Raises FontCoverageError for characters no font has.
+        """
+        primary = self._primary(font)
+        main = font or self.regular
+        runs: list[tuple[str, str]] = []
+        missing = []
+        for char in text:
+            found = _PRIMARY if char.isspace() else self._lookup(ord(char), primary)
+            if found is None:
+                missing.append(char)
+            name = main if found in (_PRIMARY, None) else found
+            if runs and runs[-1][0] == name:
+                runs[-1] = (name, runs[-1][1] + char)
+            else:
+                runs.append((name, char))
+        if missing:
+            raise self._error(missing, where, text)
+        return runs
+
+    def check_plain(self, text: str, where: str, *, font: str | None = None) -> None:
+        """Raise FontCoverageError if some character of plain ``text`` has no font at all."""
+        self.split_runs(text, font=font, where=where)
+
+    def string_width(self, text: str, size: float, *, font: str | None = None, where: str = "text") -> float:
+        """Width in points of plain ``text`` at ``size`` points, fallbacks included."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        return sum(stringWidth(t, f, size) for f, t in self.split_runs(text, font=font, where=where))
+
+    def draw_string(self, canvas, x: float, y: float, text: str, size: float, *,
+                    font: str | None = None, anchor: str = "left", where: str = "text") -> float:
+        """Draw plain ``text`` at (x, y) points, baseline, with fallbacks; ``anchor`` is
+        'left', 'right' or 'center'. Returns the width drawn, in points."""
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        runs = self.split_runs(text, font=font, where=where)
+        widths = [stringWidth(t, f, size) for f, t in runs]
+        total = sum(widths)
+        x -= {"left": 0.0, "center": total / 2, "right": total}[anchor]
+        for (name, part), width in zip(runs, widths):
+            canvas.setFont(name, size)
+            canvas.drawString(x, y, part)
+            x += width
+        return total
+
+    # ------------------------------------------------------------------ internals
+    def _primary(self, font: str | None) -> str:
+        if font is None or font == self.regular:
+            return _PRIMARY
+        if font not in self._glyphs:
+            raise ValueError(f"font {font!r} is not part of this FontSet")
+        return font
+
+    def _own_chars(self, primary: str) -> frozenset[str]:
+        """Characters the primary font draws itself (as :meth:`_lookup` decides), and
+        whitespace."""
+        chars = self._drawn_by.get(primary)
+        if chars is None:
+            chars = self._drawn_by[primary] = _SPACES | frozenset(
+                chr(cp) for cp in self._glyphs[primary] if unicodedata.category(chr(cp)) not in _NEVER)
+        return chars
+
+    def _lookup(self, cp: int, primary: str) -> str | None:
+        cache = self._cache.get(primary)
+        if cache is None:
+            cache = self._cache[primary] = {}
+        try:
+            return cache[cp]
+        except KeyError:
+            pass
+        if unicodedata.category(chr(cp)) in _NEVER:
+            found: str | None = None  # control, surrogate, private-use, unassigned
+        elif cp in self._glyphs[primary]:
+            found = _PRIMARY
+        else:
+            found = next((fb for fb in self.fallbacks if cp in self._glyphs[fb]), None)
+        cache[cp] = found
+        return found
+
+    def _error(self, missing: list[str], where: str, text: str) -> FontCoverageError:
+        chars = list(dict.fromkeys(missing))
+        names = ", ".join(describe_char(c) for c in chars[:5]) + (" ..." if len(chars) > 5 else "")
+        context = text if len(text) <= 60 else _around(text, missing[0])
+        err = FontCoverageError(
+            f"{where}: no font has a glyph for {names} in {context!r} (fonts tried: "
+            f"{', '.join((self.regular,) + self.fallbacks)}); remove the character or add a "
+            f"font that has it to the theme's fonts.fallbacks")
+        err.chars = chars  # type: ignore[attr-defined]
+        err.where = where  # type: ignore[attr-defined]
+        return err
+
+
+def describe_char(char: str) -> str:
+    """``'☃' U+2603 SNOWMAN`` (unprintable characters shown escaped)."""
+    shown = f"'{char}'" if char.isprintable() else repr(char)
+    category = unicodedata.category(char)
+    name = unicodedata.name(char, "") or f"({_CATEGORY_NAMES.get(category, category)})"
+    return f"{shown} U+{ord(char):04X} {name}"
+
+
+def _around(text: str, char: str) -> str:
+    i = text.find(char)
+    start = max(0, i - 25)
+    return ("…" if start else "") + text[start:i + 25] + ("…" if i + 25 < len(text) else "")
+
+
+# --------------------------------------------------------------------------- loading
+def font_files(theme: "Theme") -> tuple[Path, ...]:
+    """What ``load_fontset(theme).files()`` returns (the four body faces, then the
+    fallbacks without repeats), without reading or registering any font: the charts
+    can start before the layout's fonts are loaded."""
+    f = theme.fonts
+    body = tuple(Path(p).resolve() for p in (f.regular, f.bold, f.italic, f.bold_italic))
+    return body + tuple(dict.fromkeys(Path(p).resolve() for p in f.fallbacks))
+
+
+def face_cache_dir() -> Path:
+    """Where ReportLab's parsing of font files is kept between processes (see
+    :func:`_ttfont`): ``$BRIEFGEN_FONT_CACHE_DIR``, else ``briefgen/reportlab-fonts`` in the
+    user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``). Like matplotlib's font list,
+    it belongs to the machine's fonts, not to a project: an empty chart cache (a cold
+    build) still finds its fonts parsed."""
+    import os
+
+    env = os.environ.get("BRIEFGEN_FONT_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "briefgen" / "reportlab-fonts"
+
+
+def load_fontset(theme: "Theme", *, cache_dir: Path | None = None) -> FontSet:
+    """Register ``theme.fonts`` with ReportLab (once per process) and return its FontSet.
+
+    Font paths must be absolute, as :func:`briefgen.layout.theme.load_theme` leaves them. Raises
+    :class:`~briefgen.errors.RenderError` if a file cannot be read as a TrueType font.
+    ``cache_dir``: where ReportLab's reading of each font file is kept between processes
+    (see :func:`_ttfont`); None reads the files every time.
+    """
+    f = theme.fonts
+    key = tuple(Path(p).resolve() for p in (f.regular, f.bold, f.italic, f.bold_italic, f.mono, *f.fallbacks))
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached is None:
+            cached = _CACHE[key] = _build(key[:4], key[4], key[5:], cache_dir)
+        return cached
+
+
+def _build(body: tuple[Path, ...], mono: Path, fallbacks: tuple[Path, ...],
+           cache_dir: Path | None = None) -> FontSet:
+    from reportlab.pdfbase import pdfmetrics
+
+    glyphs: dict[str, frozenset[int]] = {}
+    paths: dict[str, Path] = {}
+    families: dict[str, str] = {}
+    names = [_register(p, glyphs, paths, families, cache_dir) for p in body]
+    pdfmetrics.registerFontFamily(names[0], normal=names[0], bold=names[1], italic=names[2],
+                                  boldItalic=names[3])
+    mono_name = _register(mono, glyphs, paths, families, cache_dir)
+    fb_names = tuple(dict.fromkeys(_register(p, glyphs, paths, families, cache_dir) for p in fallbacks))
+    for name in (mono_name,) + fb_names:
+        if name not in names:
+            pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
+    return FontSet(regular=names[0], bold=names[1], italic=names[2], bold_italic=names[3],
+                   mono=mono_name, fallbacks=fb_names, paths=paths, family_names=families,
+                   _glyphs=glyphs)
+
+
+def _register(path: Path, glyphs: dict, paths: dict, families: dict, cache_dir: Path | None = None) -> str:
+    """Register one TTF under a stable name (its file stem) and record its cmap."""
+    from reportlab.pdfbase import pdfmetrics
+
+    name = _REGISTERED.get(path)
+    if name is None:
+        name = path.stem
+        if name in pdfmetrics.getRegisteredFontNames():
+            name = f"{path.stem}-{sha1(str(path).encode()).hexdigest()[:8]}"
+        try:
+            pdfmetrics.registerFont(_ttfont(name, path, cache_dir))
+        except Exception as exc:  # TTFError, OSError, struct errors from a damaged file
+            raise RenderError(f"cannot load font {path}: {exc}") from None
+        _REGISTERED[path] = name
+    face = pdfmetrics.getFont(name).face
+    glyphs[name] = frozenset(cp for cp, gid in face.charToGlyph.items() if gid)
+    paths[name] = path
+    families[name] = face.familyName.decode("utf-8", "replace") if isinstance(face.familyName, bytes) else str(face.familyName)
+    return name
+
+
+# --------------------------------------------------------------------------- reading cache
+_FACE_FORMAT = 1
+_FACE_CACHE_FILES = 64
+_SKIP = ("_ttf_data", "_pdfScale")
+
+
+def _ttfont(name: str, path: Path, cache_dir: Path | None):
+    """``reportlab.pdfbase.ttfonts.TTFont(name, path)``, its parsing taken from
+    ``cache_dir`` when an earlier process kept it.
+
+    ReportLab reads every table of a TrueType file in Python when it loads it (~48 ms for
+    the 4 MB Han fallback, ~77 ms for the default theme's eight files), in every process.
+    The parsed face (names, metrics, character map, glyph positions: everything but the
+    file's bytes, which are read again) is pickled under a key made of the file's path,
+    size and modification time and the ReportLab and Python versions, and read back in
+    ~28 ms. Anything unexpected (a damaged, foreign or stale entry) falls back to parsing;
+    a damaged font file still raises as ReportLab raises.
+    """
+    from reportlab.pdfbase import ttfonts
+
+    if cache_dir is None:
+        return ttfonts.TTFont(name, str(path))
+    entry = _face_entry(path, cache_dir)
+    face = _read_face(entry, path) if entry is not None else None
+    if face is not None:
+        real = ttfonts.TTFontFace
+        ttfonts.TTFontFace = lambda *_a, **_k: face  # TTFont.__init__ as it is, parsing skipped
+        try:
+            return ttfonts.TTFont(name, str(path))
+        finally:
+            ttfonts.TTFontFace = real
+    font = ttfonts.TTFont(name, str(path))
+    if entry is not None:
+        _write_face(entry, font.face)
+    return font
+
+
+def _face_entry(path: Path, cache_dir: Path) -> Path | None:
+    import hashlib
+    import sys
+
+    import reportlab
+
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    key = repr((_FACE_FORMAT, str(path), st.st_size, st.st_mtime_ns, reportlab.Version, sys.version_info[:2]))
+    return Path(cache_dir) / f"{path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.pickle"
+
+
+def _read_face(entry: Path, path: Path):
+    import pickle
+
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    try:
+        with open(entry, "rb") as fh:
+            state = pickle.load(fh)
+        data = path.read_bytes()
+    except Exception:  # missing, truncated or foreign: parse instead
+        return None
+    if not isinstance(state, dict) or state.get("filename") != str(path) or not state.get("charToGlyph"):
+        return None
+    face = TTFontFace.__new__(TTFontFace)
+    face.__dict__.update(state)
+    face._ttf_data = data
+    units = state["unitsPerEm"]
+    if units == 1000:  # as ReportLab's extractInfo sets it
+        face._pdfScale = lambda x: x
+    else:
+        mult = 1000 / units
+        face._pdfScale = lambda x: x * mult
+    return face
+
+
+def _write_face(entry: Path, face) -> None:
+    import os
+    import pickle
+    import tempfile
+
+    state = {k: v for k, v in vars(face).items() if k not in _SKIP}
+    try:
+        blob = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=entry.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(blob)
+        os.replace(tmp, entry)
+        entries = sorted(entry.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-_FACE_CACHE_FILES]:
+            old.unlink()
+    except Exception:  # a cache that cannot be written never fails a build
+        pass

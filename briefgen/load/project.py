@@ -1,0 +1,336 @@
+"""Load a briefing spec (with ``extends`` and shared audience files) and its knowledge base
+into typed models, collecting every problem with its file and line.
+
+Merge rules for ``extends`` (child over parent), applied recursively:
+
+* mappings merge key by key; a key set to ``null`` in the child removes it;
+* lists whose items are all mappings with an ``id`` merge item by item on ``id``
+  (a child item with a known id merges into it in place, new ids are appended);
+* any other list, and any scalar, is replaced by the child's value;
+* ``extends`` itself is not inherited. Cycles and missing parents are errors.
+
+Audiences from ``audience_files`` come first; the spec's own ``audiences`` merge over them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefgen.errors import KeyPath, Problem, SpecError, format_key_path
+from briefgen.model.models import Claim, Entity, KnowledgeBaseFile, Relation, Source, Spec
+from briefgen.load.paths import find_project_root, resolve_inside
+from briefgen.load.schema import parse_model
+from briefgen.load import yamlsrc
+from briefgen.load.yamlsrc import Document
+
+
+@dataclass
+class Layered:
+    """Merged data of several YAML documents; ``origin`` maps each merged key path to the
+    document and key path it came from, so problems point at the right file and line."""
+
+    data: Any
+    origin: dict[KeyPath, tuple[Document, KeyPath]] = field(default_factory=dict)
+    main: Document | None = None
+
+    @property
+    def name(self) -> str:
+        return self.main.name if self.main else "<spec>"
+
+    def problem(self, key: KeyPath, message: str, **kw: Any) -> Problem:
+        """A Problem located in whichever file the value at ``key`` came from."""
+        key = tuple(key)
+        probe = key
+        while probe not in self.origin and probe:
+            probe = probe[:-1]
+        if probe in self.origin:
+            doc, doc_key = self.origin[probe]
+            problem = doc.problem(doc_key + key[len(probe):], message, **kw)
+        else:
+            assert self.main is not None
+            problem = self.main.problem(key, message, **kw)
+        # show the key path as it is in the merged spec
+        return Problem(**{**problem.__dict__, "key": format_key_path(key)})
+
+    @property
+    def path(self) -> Path:
+        assert self.main is not None
+        return self.main.path
+
+
+def _index_origin(value: Any, key: KeyPath, doc: Document, doc_key: KeyPath,
+                  origin: dict[KeyPath, tuple[Document, KeyPath]]) -> None:
+    origin[key] = (doc, doc_key)
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _index_origin(v, key + (k,), doc, doc_key + (k,), origin)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _index_origin(v, key + (i,), doc, doc_key + (i,), origin)
+
+
+def _is_id_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(v, dict) and isinstance(v.get("id"), str) for v in value)
+
+
+def layer(doc: Document, data: Any = None, at: KeyPath = ()) -> Layered:
+    """A :class:`Layered` of one document (``data`` found at key path ``at`` in ``doc``)."""
+    data = doc.data if data is None else data
+    origin: dict[KeyPath, tuple[Document, KeyPath]] = {}
+    _index_origin(data, (), doc, at, origin)
+    return Layered(data=data, origin=origin, main=doc)
+
+
+def merge(parent: Layered, child: Layered) -> Layered:
+    """Merge ``child`` over ``parent`` per the module's rules; returns a new :class:`Layered`
+    whose ``main`` document is the child's."""
+    origin = dict(parent.origin)
+    data = _merge_value(parent.data, child.data, (), (), child.origin, origin)
+    return Layered(data=data, origin=origin, main=child.main or parent.main)
+
+
+def _take(origin: dict, key: KeyPath, child_origin: dict, child_key: KeyPath) -> None:
+    """Copy the child's origins under ``child_key`` to ``key`` in the merged origin."""
+    _drop_origin(origin, key)
+    n = len(child_key)
+    for k, v in child_origin.items():
+        if k[:n] == child_key:
+            origin[key + k[n:]] = v
+
+
+def _merge_value(base: Any, over: Any, key: KeyPath, child_key: KeyPath, child_origin: dict,
+                 origin: dict) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        result = dict(base)
+        for k, v in over.items():
+            if v is None:
+                result.pop(k, None)
+                _drop_origin(origin, key + (k,))
+            elif k in base:
+                result[k] = _merge_value(base[k], v, key + (k,), child_key + (k,), child_origin, origin)
+            else:
+                result[k] = v
+                _take(origin, key + (k,), child_origin, child_key + (k,))
+        return result
+    if _is_id_list(base) and _is_id_list(over):
+        result = list(base)
+        positions = {item["id"]: i for i, item in enumerate(base)}
+        for j, item in enumerate(over):
+            if item["id"] in positions:
+                i = positions[item["id"]]
+                result[i] = _merge_value(base[i], item, key + (i,), child_key + (j,), child_origin, origin)
+            else:
+                result.append(item)
+                _take(origin, key + (len(result) - 1,), child_origin, child_key + (j,))
+        return result
+    _take(origin, key, child_origin, child_key)
+    return over
+
+
+def _drop_origin(origin: dict, key: KeyPath) -> None:
+    n = len(key)
+    for k in [k for k in origin if k[:n] == key]:
+        del origin[k]
+
+
+# --------------------------------------------------------------------------- spec
+@dataclass
+class LoadedSpec:
+    """A validated spec, where it lives, and the layered source for locating problems."""
+
+    spec: Spec
+    path: Path
+    root: Path
+    source: Layered
+    files: list[Path]
+
+
+def load_spec(path: Path | str, *, root: Path | None = None) -> LoadedSpec:
+    """Load and validate a spec file, following ``extends`` and ``audience_files``.
+
+    Raises :class:`SpecError` carrying every problem found (all files, all keys).
+    """
+    _, _, loaded, problems = _load_spec_parts(path, root)
+    if problems or loaded is None:
+        raise SpecError(problems)
+    return loaded
+
+
+def _load_spec_parts(path: Path | str, root: Path | None
+                     ) -> tuple[Layered, Path, LoadedSpec | None, list[Problem]]:
+    """The spec's merged source, the project root, the loaded spec (None when invalid) and
+    the problems found. Raises :class:`SpecError` only when the spec file itself (or a
+    parent) cannot be read or is not a YAML mapping."""
+    path = Path(path)
+    root = (root or find_project_root(path)).resolve()
+    layered, files = _load_layered(path, root, chain=[])
+    main = layered.main
+    assert main is not None
+    problems: list[Problem] = []
+    # shared audiences: files first, then the spec's own audiences over them
+    audience_files = layered.data.get("audience_files")
+    if isinstance(audience_files, list) and audience_files:
+        shared = Layered(data={"audiences": {}}, main=main)
+        for i, written in enumerate(audience_files):
+            if not isinstance(written, str):
+                continue  # reported by the schema (audience_files: list of paths)
+            try:
+                target = resolve_inside(written, base=origin_dir(layered, ("audience_files", i)),
+                                        root=root, doc=layered, key=("audience_files", i),
+                                        what="audience file")
+                doc = yamlsrc.load(target)
+            except SpecError as exc:
+                problems.extend(exc.problems)
+                continue
+            files.append(target)
+            extra = sorted(set(doc.data) - {"audiences"}) if isinstance(doc.data, dict) else ["(document)"]
+            if extra or not isinstance(doc.data.get("audiences"), dict):
+                problems.append(doc.problem((extra[0],) if extra and isinstance(doc.data, dict) else (),
+                                            "an audience file holds one mapping, 'audiences:'",
+                                            got=", ".join(extra) or "no audiences"))
+                continue
+            shared = merge(shared, layer(doc))
+        shared.main = main
+        layered = merge(shared, layered)
+    try:
+        spec = parse_model(layered, Spec)
+    except SpecError as exc:
+        return layered, root, None, problems + exc.problems
+    return layered, root, LoadedSpec(spec=spec, path=path.resolve(), root=root, source=layered,
+                                     files=files), problems
+
+
+def load_project(path: Path | str, *, root: Path | None = None) -> tuple[LoadedSpec, KnowledgeBase]:
+    """Load a spec and its knowledge base, reporting the problems of both in one
+    :class:`SpecError`: when the spec is invalid, the knowledge-base files its
+    ``knowledge_base`` key names are still read and checked, so that one run lists them all.
+    """
+    source, root, loaded, problems = _load_spec_parts(path, root)
+    written = loaded.spec.knowledge_base if loaded else source.data.get("knowledge_base")
+    kb = KnowledgeBase()
+    if isinstance(written, list):
+        kb, kb_problems = _load_kb_files(written, source, root)
+        problems += kb_problems
+    if problems or loaded is None:
+        raise SpecError(problems)
+    return loaded, kb
+
+
+def origin_dir(layered: Layered, key: KeyPath) -> Path:
+    """The folder of the file that wrote ``key``: paths are relative to it (under
+    ``extends``, a parent's paths stay relative to the parent)."""
+    doc = layered.origin.get(key, (layered.main, key))[0]
+    return doc.path.resolve().parent
+
+
+def _load_layered(path: Path, root: Path, chain: list[Path]) -> tuple[Layered, list[Path]]:
+    doc = yamlsrc.load(path)
+    if not isinstance(doc.data, dict):
+        got = ("a list" if isinstance(doc.data, list) else "an empty file" if doc.data is None
+               else "a single value")
+        raise SpecError([doc.problem((), "a spec is a mapping of keys (briefing:, sections:, ...)",
+                                     got=got)])
+    resolved = path.resolve()
+    parent_written = doc.data.get("extends")
+    if not isinstance(parent_written, str):  # None, or a wrong type the schema reports
+        return layer(doc), [resolved]
+    parent_path = resolve_inside(str(parent_written), base=resolved.parent, root=root, doc=doc,
+                                 key=("extends",), what="parent spec")
+    if parent_path in chain + [resolved]:
+        cycle = " -> ".join(os.path.relpath(p, root) for p in chain + [resolved, parent_path])
+        raise SpecError([doc.problem(("extends",), f"'extends' makes a cycle: {cycle}",
+                                     code="extends-cycle")])
+    parent, files = _load_layered(parent_path, root, chain + [resolved])
+    parent.data = {k: v for k, v in parent.data.items() if k != "extends"}
+    child = layer(doc)
+    child.data = {k: v for k, v in doc.data.items() if k != "extends"}
+    return merge(parent, child), files + [resolved]
+
+
+# --------------------------------------------------------------------------- knowledge base
+@dataclass
+class KnowledgeBase:
+    """Every entity, source, claim and relation, by id, with where each was written."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    relations: list[Relation] = field(default_factory=list)
+    origin: dict[tuple[str, str], tuple[Document, KeyPath]] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    def where(self, kind: str, ident: str | int) -> tuple[Document, KeyPath]:
+        """The document and key path of an item (``kind`` is entities/sources/claims/relations)."""
+        return self.origin[(kind, str(ident))]
+
+
+def load_kb(loaded: LoadedSpec) -> KnowledgeBase:
+    """Load every knowledge-base file the spec names (folders: their ``*.yaml``, sorted).
+
+    Raises :class:`SpecError` with all problems of all files, including duplicate ids.
+    """
+    kb, problems = _load_kb_files(loaded.spec.knowledge_base, loaded.source, loaded.root)
+    if problems:
+        raise SpecError(problems)
+    return kb
+
+
+def _load_kb_files(written_paths: list, source: Layered, root: Path) -> tuple[KnowledgeBase, list[Problem]]:
+    """The knowledge base of the paths written at ``knowledge_base`` in ``source``, and the
+    problems found (entries that are not text are left to the schema)."""
+    kb = KnowledgeBase()
+    problems: list[Problem] = []
+    for i, written in enumerate(written_paths):
+        if not isinstance(written, str):
+            continue
+        key = ("knowledge_base", i)
+        try:
+            target = resolve_inside(written, base=origin_dir(source, key), root=root,
+                                    doc=source, key=key, what="knowledge-base file or folder",
+                                    allow_dir=True)
+            paths = (sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml"))
+                     if target.is_dir() else [target])
+        except SpecError as exc:
+            problems.extend(exc.problems)
+            continue
+        except OSError as exc:
+            problems.append(source.problem(key, f"cannot list folder {written!r}: {exc.strerror or exc}",
+                                           code="unreadable-file"))
+            continue
+        if not paths:
+            problems.append(source.problem(key, "folder holds no .yaml files", got=str(target)))
+        for p in paths:
+            try:
+                # a file of a folder may be a symlink leaving the project: name it as written
+                shown = f"{written.rstrip('/')}/{p.name}" if p.parent == target else written
+                resolve_inside(shown, base=origin_dir(source, key), root=root,
+                               doc=source, key=key, what="knowledge-base file")
+                doc = yamlsrc.load(p)
+                part = parse_model(doc, KnowledgeBaseFile)
+            except SpecError as exc:
+                problems.extend(exc.problems)
+                continue
+            kb.files.append(p)
+            _add(kb, doc, part, problems)
+    return kb, problems
+
+
+def _add(kb: KnowledgeBase, doc: Document, part: KnowledgeBaseFile, problems: list[Problem]) -> None:
+    for kind in ("entities", "sources", "claims"):
+        table = getattr(kb, kind)
+        for i, item in enumerate(getattr(part, kind)):
+            if item.id in table:
+                first_doc, first_key = kb.where(kind, item.id)
+                line = first_doc.locate(first_key)[0]
+                problems.append(doc.problem((kind, i, "id"), f"duplicate {kind[:-1] if kind != 'entities' else 'entity'} id {item.id!r} "
+                                            f"(first defined at {first_doc.name}:{line})", code="duplicate-id"))
+                continue
+            table[item.id] = item
+            kb.origin[(kind, item.id)] = (doc, (kind, i))
+    for i, rel in enumerate(part.relations):
+        kb.origin[("relations", str(len(kb.relations)))] = (doc, ("relations", i))
+        kb.relations.append(rel)

@@ -1,0 +1,194 @@
+"""Validate a loaded YAML :class:`~briefgen.load.yamlsrc.Document` against a pydantic model and
+turn every validation error into a located :class:`~briefgen.errors.Problem` with a
+did-you-mean for misspelt keys and choices.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from briefgen.errors import KeyPath, Problem, SpecError, did_you_mean
+from briefgen.load.yamlsrc import Document
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_model(doc: Document, model: type[M], *, data: Any = None, prefix: KeyPath = ()) -> M:
+    """Validate ``data`` (default ``doc.data``; located at ``prefix`` in ``doc``) as ``model``.
+
+    Raises :class:`SpecError` with one :class:`Problem` per pydantic error, each located at
+    the line of the offending key.
+    """
+    data = doc.data if data is None and not prefix else data
+    if data is None:
+        data = {}
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise SpecError(problems_from_validation(doc, model, exc, prefix)) from None
+
+
+def problems_from_validation(doc: Document, model: type[BaseModel], exc: ValidationError,
+                             prefix: KeyPath = ()) -> list[Problem]:
+    """Map a pydantic ValidationError to located Problems (one per error, in file order)."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(_clean_loc(err["loc"]))
+        key = prefix + loc
+        kind = err["type"]
+        got = _short(err.get("input"))
+        suggestion = ""
+        expected = ""
+        message = err["msg"]
+        if kind == "extra_forbidden":
+            name = str(loc[-1]) if loc else ""
+            allowed = _allowed_keys(model, loc[:-1])
+            suggestion = did_you_mean(name, allowed) or ""
+            message = f"unknown key {name!r}"
+            expected = "one of " + ", ".join(sorted(allowed)) if allowed else ""
+            got = ""
+            problems.append(doc.problem(key, message, expected=expected, suggestion=suggestion,
+                                        at_key=True, code="unknown-key"))
+            continue
+        if kind == "missing":
+            message = f"required key {str(loc[-1])!r} is missing"
+            got = ""
+        elif kind in ("literal_error", "enum"):
+            choices = _choices(err)
+            expected = "one of " + ", ".join(repr(c) for c in choices)
+            suggestion = did_you_mean(str(err.get("input")), choices) or ""
+            message = "not an accepted value"
+        elif kind == "value_error":
+            # validators may attach a near miss to their ValueError (see models._parse_tlp)
+            error = (err.get("ctx") or {}).get("error")
+            suggestion = str(getattr(error, "suggestion", "") or "")
+            expected = str(getattr(error, "expected", "") or "")
+            message = message.removeprefix("Value error, ")
+        elif kind in _PLAIN:
+            message, expected = _PLAIN[kind]
+            ctx = {k: _num(v) for k, v in (err.get("ctx") or {}).items()}
+            message, expected = message.format(**ctx), expected.format(**ctx)
+        elif kind in ("model_type", "dict_type"):
+            message = "expected a mapping (key: value)"
+        elif kind == "list_type":
+            message = "expected a list (lines starting with '- ')"
+        if got and got in message:  # the message already quotes the input
+            got = ""
+        problems.append(doc.problem(key, message, expected=expected, got=got, suggestion=suggestion,
+                                    code=kind))
+    # "missing 'title'" is noise beside "unknown key 'titel' -- did you mean 'title'?"
+    misspelt = {(p.key.rsplit(".", 1)[0] if "." in p.key else "", p.suggestion)
+                for p in problems if p.code == "unknown-key" and p.suggestion}
+    problems = [p for p in problems if not (
+        p.code == "missing" and (p.key.rsplit(".", 1)[0] if "." in p.key else "", p.key.rsplit(".", 1)[-1]) in misspelt)]
+    problems.sort(key=lambda p: (p.line, p.column))
+    return problems
+
+
+_PLAIN = {
+    "int_parsing": ("not a whole number", "a whole number such as 3"),
+    "int_type": ("not a whole number", "a whole number such as 3"),
+    "int_from_float": ("not a whole number", "a whole number such as 3"),
+    "float_parsing": ("not a number", "a number such as 65 or 1.5"),
+    "float_type": ("not a number", "a number such as 65 or 1.5"),
+    "finite_number": ("not a finite number", "a number such as 65 or 1.5 (not inf or nan)"),
+    "bool_parsing": ("not true or false", "true or false"),
+    "bool_type": ("not true or false", "true or false"),
+    "string_type": ("not text", "text (a single value, not a list or mapping)"),
+    "greater_than": ("number too small: it must be greater than {gt}", ""),
+    "greater_than_equal": ("number too small: it must be greater than or equal to {ge}", ""),
+    "less_than": ("number too large: it must be less than {lt}", ""),
+    "less_than_equal": ("number too large: it must be less than or equal to {le}", ""),
+}
+"""Plain wording of pydantic's error kinds: (message, expected)."""
+
+
+def _num(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _clean_loc(loc: tuple) -> list:
+    # pydantic adds validator names like 'function-after[...]' to locations; drop them
+    return [p for p in loc if not (isinstance(p, str) and ("[" in p and "]" in p and "-" in p))]
+
+
+def _short(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, (dict, list)):
+        text = "a mapping" if isinstance(value, dict) else "a list"
+        return text
+    text = str(value)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _choices(err: dict) -> list[str]:
+    ctx = err.get("ctx") or {}
+    expected = ctx.get("expected", "")
+    return [c.strip().strip("'\"") for c in expected.replace(" or ", ",").split(",") if c.strip()]
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names (and aliases) accepted at ``loc`` below ``model``."""
+    current: Any = model
+    for part in loc:
+        current = _descend(current, part)
+        if current is None:
+            return []
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        keys = []
+        for name, info in current.model_fields.items():
+            keys.append(info.alias or name)
+        return keys
+    return []
+
+
+def _descend(tp: Any, part: Any) -> Any:
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        for name, info in tp.model_fields.items():
+            if part in (name, info.alias):
+                return _unwrap(info.annotation)
+        return None
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (list, tuple) and args:
+        return _unwrap(args[0])
+    if origin is dict and len(args) == 2:
+        return _unwrap(args[1])
+    return None
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+            continue
+        if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            tp = models[0] if models else (args[0] if args else tp)
+            if typing.get_origin(tp) in (typing.Annotated, typing.Union):
+                continue
+            return tp
+        return tp
+
+
+def json_schema(model: type[BaseModel]) -> str:
+    """The JSON Schema (draft 2020-12) of ``model``, as indented JSON text."""
+    return json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def audience_file_model() -> type[BaseModel]:
+    """The model of a shared audiences file (``audiences:`` mapping of name -> Audience)."""
+    from pydantic import Field, create_model
+
+    from briefgen.model.models import Audience, Model
+
+    return create_model("AudienceFile", __base__=Model,
+                        audiences=(dict[str, Audience], Field(description="Audiences by name.")))

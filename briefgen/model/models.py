@@ -1,0 +1,321 @@
+"""Typed models of the knowledge base and the briefing spec (pydantic, unknown keys forbidden).
+
+The JSON Schemas written by ``briefgen schema`` come from these classes, so each field's
+``description`` is the documentation an editor shows while the author types.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer,
+                      WithJsonSchema, field_validator, model_validator)
+
+from briefgen.model.tlp import LABELS, TLP
+from briefgen.model.vocab import Confidence, Likelihood, PartialDate, Reliability
+
+# --------------------------------------------------------------------------- field types
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def _check_id(value: object) -> str:
+    text = str(value)
+    if not _ID_RE.match(text):
+        raise ValueError(f"ids are lower-case letters, digits, '-', '_' and '.', starting "
+                         f"with a letter or digit; got {text!r}")
+    return text
+
+
+def _parse_tlp(value: object) -> TLP:
+    """A TLP label; a typo's error carries ``suggestion`` ('amberr' -> 'TLP:AMBER')."""
+    if isinstance(value, TLP):
+        return value
+    try:
+        return TLP.parse(str(value))
+    except ValueError as exc:
+        from briefgen.errors import did_you_mean
+
+        text = str(value).strip().upper().replace(" ", "")
+        text = text if text.startswith("TLP:") else "TLP:" + text
+        exc.suggestion = did_you_mean(text, LABELS) or ""  # read by schema.problems_from_validation
+        raise
+
+
+def _parse_date(value: object) -> PartialDate:
+    return value if isinstance(value, PartialDate) else PartialDate.parse(str(value))
+
+
+Id = Annotated[str, BeforeValidator(_check_id),
+               WithJsonSchema({"type": "string", "pattern": _ID_RE.pattern})]
+TLPField = Annotated[TLP, BeforeValidator(_parse_tlp), PlainSerializer(lambda t: t.value),
+                     WithJsonSchema({"type": "string", "enum": LABELS + [l.split(":")[1] for l in LABELS]})]
+DateField = Annotated[PartialDate, BeforeValidator(_parse_date), PlainSerializer(str),
+                      WithJsonSchema({"type": "string", "pattern":
+                                      r"^(~|c\. ?|(early|mid|late) )?\d{4}(-\d{2}(-\d{2})?)?$"})]
+
+
+class Model(BaseModel):
+    """Base: unknown keys are errors; values are validated on assignment too."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False,
+                              use_enum_values=False, allow_inf_nan=False, defer_build=True)
+
+
+# --------------------------------------------------------------------------- knowledge base
+EntityKind = Literal["person", "organization", "company", "government", "place", "project", "program"]
+SourceKind = Literal["news-report", "think-tank-report", "official-statement", "media-report",
+                     "dataset", "other"]
+Predicate = Literal[
+    "owns", "operates", "backs", "invests-in", "opened", "donated-to", "attended",
+    "analyses", "leads", "member-of", "partner-of", "located-in", "reported-on",
+    "allied-with", "ships-through", "represents", "funds", "supplies",
+]
+
+
+class Entity(Model):
+    """A person, organisation, government, place, project or programme."""
+
+    id: Id = Field(description="Unique id used by claims, relations and templates, e.g. 'china-minmetals'.")
+    name: str = Field(description="Display name, exactly as it should be printed (accents kept).")
+    kind: EntityKind = Field(description="What the entity is.")
+    aliases: list[str] = Field(default_factory=list, description="Other names, including native-script names (e.g. 中国五矿).")
+    description: str = Field("", description="One or two sentences for the entity profile.")
+    country: str | None = Field(None, description="Country the entity belongs to or is located in.")
+    attributes: dict[str, str] = Field(default_factory=dict, description="Free key/value facts shown in the profile (text as written).")
+    tlp: TLPField = Field(TLP.CLEAR, description="TLP 2.0 marking of the entity itself (its name and profile).")
+
+
+class Source(Model):
+    """A document that claims rest on."""
+
+    id: Id = Field(description="Unique id cited by claims.")
+    title: str = Field(description="Title of the source document.")
+    publisher: str = Field(description="Publishing organisation or outlet.")
+    authors: list[str] = Field(default_factory=list, description="Authors, as printed.")
+    date: DateField | None = Field(None, description="Publication date at its precision (YYYY, YYYY-MM or YYYY-MM-DD).")
+    url: str | None = Field(None, description="Where the source can be read; printed literally and clickable.")
+    kind: SourceKind = Field(description="What kind of document this is.")
+    reliability: Reliability = Field(description="Admiralty code source reliability, A (completely reliable) to F (cannot be judged).")
+    tlp: TLPField = Field(TLP.CLEAR, description="TLP 2.0 marking of the source's existence and title.")
+
+
+class Figure(Model):
+    """A number a claim states, with its unit (e.g. 65 USD millions per year)."""
+
+    label: str = Field(description="What is measured, e.g. 'PeruRail annual revenue'; used as the bar label.")
+    value: float = Field(description="The number, in the stated unit.")
+    unit: str = Field(description="Unit after the currency, e.g. 'million', 'million/year', 'tonnes/year', 'locomotives'.")
+    currency: str | None = Field(None, description="ISO 4217 currency code when the figure is money, e.g. 'USD'.")
+    comparator: Literal["=", "~", ">", ">=", "<", "<="] = Field("=", description="'>' where the source says 'more than', '~' for 'about'.")
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Z]{3}", value):
+            exc = ValueError(f"currency is a three-letter ISO 4217 code such as USD; got {value!r}")
+            if re.fullmatch(r"[A-Za-z]{3}", value):
+                exc.suggestion = value.upper()  # read by schema.problems_from_validation
+            raise exc
+        return value
+
+
+class Claim(Model):
+    """One sourced statement, in our own words, attributed to its sources."""
+
+    id: Id = Field(description="Unique id used by sections and templates.")
+    statement: str = Field(description="The claim in our words (never copied from the source).")
+    label: str | None = Field(None, description="Short headline for timelines and charts (default: the statement's first clause).")
+    about: list[Id] = Field(default_factory=list, description="Ids of the entities the claim is about.")
+    sources: list[Id] = Field(default_factory=list, description="Ids of the sources behind the claim (at least one).")
+    date: DateField | None = Field(None, description="When the stated fact happened, at its precision.")
+    figures: list[Figure] = Field(default_factory=list, description="Numbers the claim states.")
+    likelihood: Likelihood | None = Field(None, description="ICD 203 likelihood word, for judgments.")
+    probability: float | None = Field(None, ge=0, le=100, description="Stated probability in percent (0-100); must agree with the likelihood word.")
+    confidence: Confidence | None = Field(None, description="ICD 203 analytic confidence (low / moderate / high).")
+    credibility: int | None = Field(None, ge=1, le=6, description="Admiralty information credibility, 1 (confirmed) to 6 (cannot be judged).")
+    tlp: TLPField = Field(TLP.CLEAR, description="TLP 2.0 marking of the claim.")
+    tags: list[str] = Field(default_factory=list, description="Free tags used by section selectors.")
+
+    @property
+    def is_judgment(self) -> bool:
+        """A claim with a likelihood or confidence is an analytic judgment."""
+        return self.likelihood is not None or self.confidence is not None
+
+
+class Relation(Model):
+    """A directed edge between two entities, supported by claims."""
+
+    subject: Id = Field(description="Entity id the relation starts from.")
+    predicate: Predicate = Field(description="What the subject does to the object.")
+    object: Id = Field(description="Entity id the relation points to.")
+    claims: list[Id] = Field(default_factory=list, description="Claims that support the relation (at least one).")
+    tlp: TLPField = Field(TLP.CLEAR, description="TLP 2.0 marking of the relation.")
+
+    @property
+    def key(self) -> str:
+        """A readable id for messages: ``subject --predicate--> object``."""
+        return f"{self.subject} --{self.predicate}--> {self.object}"
+
+
+class KnowledgeBaseFile(Model):
+    """One YAML file of the knowledge base; any of the four lists may be present."""
+
+    entities: list[Entity] = Field(default_factory=list, description="People, organisations, places, projects.")
+    sources: list[Source] = Field(default_factory=list, description="Documents that claims rest on.")
+    claims: list[Claim] = Field(default_factory=list, description="Sourced statements.")
+    relations: list[Relation] = Field(default_factory=list, description="Links between entities.")
+
+
+# --------------------------------------------------------------------------- spec
+class Selector(Model):
+    """Which claims a section or chart shows. Every criterion given must hold (AND);
+    a criterion left out does not filter. With ``claims`` alone, exactly those, in that order;
+    otherwise ordered by date, then id."""
+
+    claims: list[Id] = Field(default_factory=list, description="Claim ids to show, in this order.")
+    tags: list[str] = Field(default_factory=list, description="Claims with any of these tags.")
+    entities: list[Id] = Field(default_factory=list, description="Claims about any of these entities.")
+    date_from: DateField | None = Field(None, description="Claims dated on or after this date.")
+    date_to: DateField | None = Field(None, description="Claims dated on or before this date.")
+    min_confidence: Confidence | None = Field(None, description="Claims with at least this ICD 203 confidence.")
+    judgments: bool | None = Field(None, description="true: only judgments; false: only facts.")
+    with_figures: bool | None = Field(None, description="true: only claims stating figures.")
+    dated: bool | None = Field(None, description="true: only claims with a date.")
+    limit: int | None = Field(None, ge=1, description="At most this many claims.")
+
+
+ChartKind = Literal["bar", "line", "timeline", "network", "table"]
+
+
+class ChartSpec(Model):
+    """A figure drawn by matplotlib from the knowledge base or a CSV file."""
+
+    id: Id = Field(description="Figure id, for cross-references ('see Figure {{ ref(\"fig-id\") }}').")
+    kind: ChartKind = Field(description="Chart kind from the registry.")
+    title: str = Field(description="Title drawn in the chart (text shown literally, '$' included).")
+    caption: str | None = Field(None, description="Caption printed under the figure number.")
+    source: str | None = Field(None, description="Source line override; default: the sources of the claims drawn.")
+    alt: str | None = Field(None, description="Alternative text; default: derived from the data.")
+    select: Selector | None = Field(None, description="Claims whose figures (bar), dates (timeline) or relations (network) are drawn.")
+    entities: list[Id] = Field(default_factory=list, description="network: entities to draw (default: every visible entity in a visible relation).")
+    csv: str | None = Field(None, description="CSV file (relative to the spec) with a '# source:' and '# unit:' header.")
+    unit: str | None = Field(None, description="Axis unit label override, e.g. 'USD millions'.")
+    width: float = Field(6.5, gt=0, le=20, description="Width in inches.")
+    height: float = Field(3.2, gt=0, le=20, description="Height in inches.")
+
+
+class ImageSpec(Model):
+    """A figure from an image file (map, photograph, scanned document)."""
+
+    id: Id = Field(description="Figure id, for cross-references.")
+    path: str = Field(description="PNG or JPEG file, relative to the spec; must stay inside the project.")
+    title: str = Field(description="Figure title printed in the caption.")
+    caption: str | None = Field(None, description="Caption text after the title.")
+    source: str = Field(description="Source line printed under the figure, e.g. 'Source: ...'.")
+    alt: str = Field(description="Alternative text describing the image.")
+    width: float = Field(6.5, gt=0, le=20, description="Width in inches; scaled down to fit the frame (never up).")
+    tlp: TLPField = Field(TLP.CLEAR, description="Marking of the image; withheld from audiences below it.")
+
+
+SectionKind = Literal["text", "key_judgments", "profiles", "chart", "claims_table", "endnotes"]
+
+
+class Section(Model):
+    """One section of the briefing, in reading order."""
+
+    id: Id = Field(description="Section id, used by audiences to include or drop it.")
+    title: str = Field(description="Heading, contents entry and PDF outline entry.")
+    kind: SectionKind = Field("text", description="How the section is laid out.")
+    template: str | None = Field(None, description="Jinja2 text (sandboxed, strict). In text sections the body; elsewhere an introduction.")
+    template_file: str | None = Field(None, description="Jinja2 template file relative to the spec, instead of 'template'.")
+    select: Selector | None = Field(None, description="Claims for key_judgments and claims_table.")
+    entities: list[Id] = Field(default_factory=list, description="profiles: entity ids in order.")
+    charts: list[ChartSpec] = Field(default_factory=list, description="chart: the figures of the section.")
+    images: list[ImageSpec] = Field(default_factory=list, description="Figures from image files, laid out after the charts.")
+    tlp: TLPField = Field(TLP.CLEAR, description="Marking of the section itself; withheld from audiences below it.")
+    priority: int | None = Field(None, description="Page budget: higher is kept longer; sections without priority are never dropped.")
+    subsections: list["Section"] = Field(default_factory=list, description="Nested sections (outline level 2).")
+
+    @model_validator(mode="after")
+    def _template_once(self) -> "Section":
+        if self.template is not None and self.template_file is not None:
+            raise ValueError("give either 'template' or 'template_file', not both")
+        return self
+
+
+class Recipient(Model):
+    """A person on a distribution list."""
+
+    name: str = Field("", description="Display name.")
+    email: str = Field(description="Address, e.g. 'ana@example.org'.")
+
+
+class Distribution(Model):
+    """Who receives an audience's briefing by email."""
+
+    sender: Recipient | None = Field(None, alias="from", description="From address.")
+    to: list[Recipient] = Field(default_factory=list, description="To recipients.")
+    cc: list[Recipient] = Field(default_factory=list, description="Cc recipients.")
+    bcc: list[Recipient] = Field(default_factory=list, description="Bcc recipients (kept in the .eml, never transmitted as a header).")
+    allowed_domains: list[str] = Field(default_factory=list, description="For TLP:AMBER+STRICT and TLP:RED briefings, the only domains that may receive them.")
+    subject: str | None = Field(None, description="Jinja2 subject template; the TLP label is always prefixed.")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Audience(Model):
+    """A reader of the briefing and what they may see."""
+
+    description: str = Field("", description="Who this audience is.")
+    tlp: TLPField = Field(description="Ceiling: the most restrictive TLP 2.0 level this audience may receive.")
+    sections: list[Id] | None = Field(None, description="Only these sections (default: all).")
+    drop_sections: list[Id] = Field(default_factory=list, description="Sections to leave out.")
+    charts: list[Id] | None = Field(None, description="Only these charts (by chart id; default: all).")
+    drop_charts: list[Id] = Field(default_factory=list, description="Charts to leave out.")
+    claims_table: bool = Field(True, description="Include claims_table sections.")
+    profiles: bool = Field(True, description="Include entity profile sections.")
+    max_key_judgments: int | None = Field(None, ge=1, description="Show at most this many key judgments: those of highest ICD 203 confidence (then likelihood), in their original order.")
+    max_pages: int | None = Field(None, ge=1, description="Page budget; see the README for trimming by section priority.")
+    paper: Literal["A4", "letter"] = Field("A4", description="Paper size.")
+    cover: bool = Field(True, description="Start with a cover page (false: a compact title block on page 1).")
+    contents: bool = Field(True, description="Include the table of contents.")
+    prepared_for: str | None = Field(None, description="Printed on the cover as 'Prepared for: ...' (e.g. 'Andean Team and partner analysts'); nothing when unset.")
+    title: str | None = Field(None, description="Title override for this audience.")
+    cover_note: str | None = Field(None, description="A note printed on the cover (Jinja2).")
+    theme: str | None = Field(None, description="Theme file override, relative to the spec.")
+    distribution: Distribution = Field(default_factory=Distribution, description="Email recipients.")
+
+
+class BriefingMeta(Model):
+    """Title page and metadata of the briefing."""
+
+    id: Id = Field(description="Briefing id: the output files are output/<id>--<audience>.pdf.")
+    title: str = Field(description="Briefing title (cover, running header, PDF title).")
+    subtitle: str = Field("", description="Subtitle (cover; PDF subject).")
+    date: DateField = Field(description="Briefing date (YYYY-MM-DD); also the PDF's fixed creation date.")
+    desk: str = Field(description="Issuing desk.")
+    author: str = Field("", description="PDF author metadata (default: the desk).")
+    tlp: TLPField = Field(TLP.CLEAR, description="Minimum marking of every variant; the banner shows the most restrictive level of what a variant contains, never lower than this.")
+    language: str = Field("en", description="BCP 47 language tag of the text.")
+    keywords: list[str] = Field(default_factory=list, description="PDF keywords metadata.")
+
+
+class Checks(Model):
+    """Options of the analytic checks ``briefgen validate`` runs."""
+
+    max_claim_age_days: int = Field(730, ge=1, description="Warn about claims older than this at the briefing date.")
+
+
+class Spec(Model):
+    """A briefing spec (``specs/*.yaml``)."""
+
+    extends: str | None = Field(None, description="Parent spec file (relative to this one) that this spec overrides.")
+    briefing: BriefingMeta = Field(description="Title page, date, desk, marking floor and PDF metadata.")
+    knowledge_base: list[str] = Field(description="Knowledge-base YAML files or folders, relative to the spec.")
+    theme: str | None = Field(None, description="Theme YAML file relative to the spec (default: the built-in theme).")
+    audience_files: list[str] = Field(default_factory=list, description="YAML files of shared audiences, relative to the spec.")
+    audiences: dict[Id, Audience] = Field(default_factory=dict, description="Audiences by name.")
+    default_audience: Id | None = Field(None, description="Audience built when none is named (default: the first).")
+    sections: list[Section] = Field(description="The sections in reading order.")
+    checks: Checks = Field(default_factory=Checks, description="Options of the analytic checks.")

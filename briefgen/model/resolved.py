@@ -1,0 +1,221 @@
+"""The resolved briefing: pure, frozen data for one audience, produced by ``select``.
+
+Everything later stages need is here: the sections in order with the claims and entities
+each shows, the charts with their data, the sources that may be cited, and what was
+withheld from this audience and why. No ReportLab, no matplotlib.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefgen.model.vocab import PartialDate
+
+if TYPE_CHECKING:  # annotations only: chart processes unpickle these without pydantic
+    from briefgen.model.models import Audience, BriefingMeta, ChartSpec, Claim, Entity, ImageSpec, Relation, Section, Source
+
+
+# --------------------------------------------------------------------------- chart data
+@dataclass(frozen=True)
+class BarData:
+    """Bars: one per category. ``values`` in the unit ``unit_label`` (e.g. 'USD millions');
+    ``comparators`` per bar ('=' or '>' for "more than", drawn as a '>' prefix)."""
+
+    categories: tuple[str, ...]
+    values: tuple[float, ...]
+    comparators: tuple[str, ...]
+    unit_label: str
+
+
+@dataclass(frozen=True)
+class LineData:
+    """Lines sharing one x axis: ``x`` labels (years or text) and named ``series`` of y values."""
+
+    x: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float, ...]], ...]
+    x_label: str
+    unit_label: str
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One dated event: placed at ``date.midpoint()``, labelled with ``date.render()``."""
+
+    date: PartialDate
+    label: str
+    claim_id: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineData:
+    """Events in chronological order."""
+
+    events: tuple[TimelineEvent, ...]
+
+
+@dataclass(frozen=True)
+class NetworkData:
+    """Entities as ``nodes`` (id, label, kind) and relations as ``edges`` (source id,
+    target id, predicate)."""
+
+    nodes: tuple[tuple[str, str, str], ...]
+    edges: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True)
+class TableData:
+    """A table drawn as a figure: header ``columns`` and text ``rows``."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+ChartData = BarData | LineData | TimelineData | NetworkData | TableData
+
+
+@dataclass(frozen=True)
+class DrawSpec:
+    """What drawing reads of a :class:`~briefgen.model.models.ChartSpec` (``width``/``height`` in
+    inches), as a plain dataclass: a chart process unpickles it without importing pydantic
+    and the models (~0.1 s saved where that import would delay the drawing)."""
+
+    id: str
+    kind: str
+    title: str
+    width: float
+    height: float
+    alt: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedChart:
+    """A chart ready to draw: spec, data visible to this audience, and its source line.
+
+    ``number`` is the figure number in the document (1-based); ``width``/``height`` in inches.
+    """
+
+    spec: ChartSpec | DrawSpec
+    data: ChartData
+    number: int
+    source_line: str
+    alt: str
+    claim_ids: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    def for_drawing(self) -> "ResolvedChart":
+        """This chart with its spec reduced to a :class:`DrawSpec`: the same drawing, the
+        same cache key, and nothing of pydantic to unpickle in another process."""
+        s = self.spec
+        plain = DrawSpec(id=s.id, kind=s.kind, title=s.title, width=s.width, height=s.height, alt=s.alt)
+        return dataclasses.replace(self, spec=plain)
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+
+@dataclass(frozen=True)
+class ResolvedImage:
+    """An image figure: its spec, the checked absolute ``path`` and its figure ``number``."""
+
+    spec: ImageSpec
+    path: Path
+    number: int
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+# --------------------------------------------------------------------------- briefing
+@dataclass(frozen=True)
+class Withheld:
+    """Something left out of this audience's briefing and why (``reason`` is a sentence)."""
+
+    kind: str  # "claim" | "source" | "entity" | "relation" | "section" | "chart"
+    id: str
+    reason: str
+    tlp: str = ""
+
+
+@dataclass(frozen=True)
+class ResolvedSection:
+    """A section as this audience gets it: its claims/entities/charts already filtered."""
+
+    section: Section
+    level: int
+    claims: tuple[Claim, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    charts: tuple[ResolvedChart, ...] = ()
+    images: tuple[ResolvedImage, ...] = ()
+    subsections: tuple["ResolvedSection", ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.section.id
+
+    @property
+    def title(self) -> str:
+        return self.section.title
+
+    @property
+    def kind(self) -> str:
+        return self.section.kind
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """One audience's briefing. ``claims``/``entities``/``sources``/``relations`` hold
+    everything this audience may see (by id); ``withheld`` what it may not."""
+
+    meta: BriefingMeta
+    audience_name: str
+    audience: Audience
+    sections: tuple[ResolvedSection, ...]
+    claims: dict[str, Claim]
+    entities: dict[str, Entity]
+    sources: dict[str, Source]
+    relations: tuple[Relation, ...]
+    withheld: tuple[Withheld, ...]
+    hidden_claims: frozenset[str] = frozenset()
+    hidden_entities: frozenset[str] = frozenset()
+    hidden_sources: frozenset[str] = frozenset()
+
+    @property
+    def title(self) -> str:
+        return self.audience.title or self.meta.title
+
+    def all_sections(self) -> list[ResolvedSection]:
+        """Sections and subsections in reading order."""
+        out: list[ResolvedSection] = []
+
+        def walk(items: tuple[ResolvedSection, ...]) -> None:
+            for item in items:
+                out.append(item)
+                walk(item.subsections)
+
+        walk(self.sections)
+        return out
+
+    def charts(self) -> list[ResolvedChart]:
+        """Every chart in reading order."""
+        return [c for s in self.all_sections() for c in s.charts]
+
+    def figure_numbers(self) -> dict[str, int]:
+        """Figure number of every chart and image, by id."""
+        return {f.id: f.number for s in self.all_sections() for f in (*s.charts, *s.images)}
+
+    def table_numbers(self) -> dict[str, int]:
+        """Table number of every claims table, by section id, in reading order."""
+        tables = [s.id for s in self.all_sections() if s.kind == "claims_table"]
+        return {sid: n for n, sid in enumerate(tables, 1)}

@@ -1,0 +1,330 @@
+"""Cross-reference and analytic checks of a spec and its knowledge base.
+
+Errors: unknown entity / claim / source / section / audience ids (with a did-you-mean),
+claims without a source, figures without a unit, relations without a supporting claim,
+likelihood words that contradict a stated probability (ICD 203 ranges), duplicate
+section or chart ids.
+
+Warnings (errors under ``--strict``): sources never cited, a key judgment resting on a
+single source, claims older than ``checks.max_claim_age_days`` at the briefing date.
+
+Files the spec names beyond the knowledge base are checked too, so that ``validate``
+reports them before any build: template files, chart CSV files and themes must be inside
+the project and exist (themes are loaded and checked), templates must parse, and chart
+kinds must fit their data (a line chart needs a CSV file).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from briefgen.errors import KeyPath, Problem, SpecError, did_you_mean
+from briefgen.load.project import KnowledgeBase, LoadedSpec, origin_dir
+from briefgen.model.models import Section, Selector
+from briefgen.load.paths import resolve_inside
+from briefgen.load.csvdata import check_chart_csv
+
+
+def check(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
+    """Every cross-reference and analytic problem, errors and warnings, in file order."""
+    problems: list[Problem] = []
+    problems += _check_kb(kb)
+    problems += _check_spec(loaded, kb)
+    problems.sort(key=lambda p: (p.file, p.line, p.column))
+    return problems
+
+
+def _ref(problems: list[Problem], doc, key: KeyPath, kind: str, ident: str,
+         known: Iterable[str]) -> None:
+    known = list(known)
+    if ident not in known:
+        problems.append(doc.problem(key, f"unknown {kind} id {ident!r}",
+                                    suggestion=did_you_mean(ident, known) or "", code=f"unknown-{kind}"))
+
+
+def _check_kb(kb: KnowledgeBase) -> list[Problem]:
+    problems: list[Problem] = []
+    cited: set[str] = set()
+    for cid, claim in kb.claims.items():
+        doc, base = kb.where("claims", cid)
+        for i, eid in enumerate(claim.about):
+            _ref(problems, doc, base + ("about", i), "entity", eid, kb.entities)
+        if not claim.sources:
+            written = _data_at(doc.data, base)
+            problems.append(doc.problem(base + ("sources",) if isinstance(written, dict) and "sources" in written else base,
+                                        f"claim {cid!r} has no source", expected="at least one source id",
+                                        code="unsourced-claim"))
+        for i, sid in enumerate(claim.sources):
+            _ref(problems, doc, base + ("sources", i), "source", sid, kb.sources)
+            cited.add(sid)
+        for i, fig in enumerate(claim.figures):
+            if not fig.unit.strip():
+                problems.append(doc.problem(base + ("figures", i, "unit"), "figure has no unit",
+                                            expected="a unit such as 'million' or 'tonnes/year'",
+                                            code="figure-unit"))
+        if claim.likelihood is not None and claim.probability is not None:
+            if not claim.likelihood.admits(claim.probability):
+                lo, hi = claim.likelihood.range_percent
+                from briefgen.model.vocab import Likelihood
+                problems.append(doc.problem(
+                    base + ("probability",),
+                    f"probability {claim.probability:g}% contradicts likelihood "
+                    f"{claim.likelihood.value!r} (ICD 203: {lo}-{hi}%)",
+                    suggestion=Likelihood.for_percent(claim.probability).value, code="likelihood"))
+    for i, rel in enumerate(kb.relations):
+        doc, base = kb.where("relations", i)
+        _ref(problems, doc, base + ("subject",), "entity", rel.subject, kb.entities)
+        _ref(problems, doc, base + ("object",), "entity", rel.object, kb.entities)
+        if not rel.claims:
+            problems.append(doc.problem(base, f"relation {rel.key} has no supporting claim",
+                                        expected="claims: [claim ids]", code="unsupported-relation"))
+        for j, cid in enumerate(rel.claims):
+            _ref(problems, doc, base + ("claims", j), "claim", cid, kb.claims)
+    for sid in kb.sources:
+        if sid not in cited:
+            doc, base = kb.where("sources", sid)
+            problems.append(doc.problem(base + ("id",), f"source {sid!r} is never cited by a claim",
+                                        severity="warning", code="uncited-source"))
+    return problems
+
+
+def _data_at(data: Any, key: KeyPath) -> Any:
+    """The value at ``key`` in loaded YAML data, or None."""
+    for part in key:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _first(src, key: KeyPath) -> str:
+    """``first defined at spec.yaml:12`` for the item at ``key``."""
+    first = src.problem(key + ("id",), "")
+    return f"first defined at {first.file}:{first.line}"
+
+
+def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
+    spec, src = loaded.spec, loaded.source
+    problems: list[Problem] = []
+    section_ids: dict[str, KeyPath] = {}
+    chart_ids: dict[str, KeyPath] = {}
+
+    def unique(table: dict[str, KeyPath], ident: str, key: KeyPath, kind: str) -> None:
+        """Record ``ident`` at ``key``; a second use is an error naming the first."""
+        if ident in table:
+            problems.append(src.problem(key + ("id",), f"duplicate {kind} id {ident!r} "
+                                        f"({_first(src, table[ident])})", code="duplicate-id"))
+        else:
+            table[ident] = key
+
+    def walk(sections: list[Section], base: KeyPath) -> None:
+        for i, sec in enumerate(sections):
+            key = base + (i,)
+            unique(section_ids, sec.id, key, "section")
+            if sec.select:
+                _check_selector(problems, src, key + ("select",), sec.select, kb)
+            for j, eid in enumerate(sec.entities):
+                _ref(problems, src, key + ("entities", j), "entity", eid, kb.entities)
+            if sec.kind == "profiles" and not sec.entities:
+                problems.append(src.problem(key, "a profiles section lists its entities",
+                                            expected="entities: [entity ids]", code="profiles"))
+            if sec.kind == "chart" and not sec.charts and not sec.images:
+                problems.append(src.problem(key, "a chart section lists its charts",
+                                            expected="charts: [...]", code="charts"))
+            for j, chart in enumerate(sec.charts):
+                ckey = key + ("charts", j)
+                unique(chart_ids, chart.id, ckey, "chart")
+                if chart.select:
+                    _check_selector(problems, src, ckey + ("select",), chart.select, kb)
+                for k, eid in enumerate(chart.entities):
+                    _ref(problems, src, ckey + ("entities", k), "entity", eid, kb.entities)
+                _check_chart_data(problems, loaded, ckey, chart)
+            for j, image in enumerate(sec.images):
+                ikey = key + ("images", j)
+                unique(chart_ids, image.id, ikey, "figure")
+                try:
+                    resolve_inside(image.path, base=origin_dir(src, ikey + ("path",)), root=loaded.root, doc=src,
+                                   key=ikey + ("path",), what="image file")
+                except SpecError as exc:
+                    problems.extend(exc.problems)
+            if sec.kind == "key_judgments":
+                _check_judgments(problems, src, key, sec, kb)
+            _check_template(problems, loaded, key + ("template",), sec.template, sec.template_file,
+                            f"section {sec.id!r}")
+            walk(sec.subsections, key + ("subsections",))
+
+    walk(spec.sections, ("sections",))
+    for name, aud in spec.audiences.items():
+        for field in ("sections", "drop_sections"):
+            for j, sid in enumerate(getattr(aud, field) or []):
+                _ref(problems, src, ("audiences", name, field, j), "section", sid, section_ids)
+        for field in ("charts", "drop_charts"):
+            for j, cid in enumerate(getattr(aud, field) or []):
+                _ref(problems, src, ("audiences", name, field, j), "chart", cid, chart_ids)
+        if aud.cover_note is not None:
+            _check_template(problems, loaded, ("audiences", name, "cover_note"), aud.cover_note, None,
+                            f"audience {name!r} cover_note")
+        if aud.distribution.subject is not None:
+            _check_template(problems, loaded, ("audiences", name, "distribution", "subject"),
+                            aud.distribution.subject, None, f"audience {name!r} email subject")
+    problems += _check_themes(loaded)
+    problems += _check_addresses(spec, src)
+    floor = spec.briefing.tlp
+    for name, aud in spec.audiences.items():
+        if aud.tlp < floor:
+            problems.append(src.problem(
+                ("audiences", name, "tlp"),
+                f"audience {name!r} may receive at most {aud.tlp.label}, but every variant of this "
+                f"briefing is marked at least {floor.label} (briefing.tlp)",
+                expected=f"a ceiling of {floor.label} or above, or a lower briefing.tlp",
+                severity="warning", code="ceiling-below-floor"))  # building that audience fails
+    if spec.default_audience and spec.default_audience not in spec.audiences:
+        _ref(problems, src, ("default_audience",), "audience", spec.default_audience, spec.audiences)
+    # claim age, measured at the briefing date
+    brief_day = spec.briefing.date.midpoint()
+    for cid, claim in kb.claims.items():
+        if claim.date is not None:
+            age = (brief_day - claim.date.midpoint()).days
+            if claim.date.sort_key() > spec.briefing.date.sort_key() and claim.date.precision == "day":
+                doc, base = kb.where("claims", cid)
+                problems.append(doc.problem(base + ("date",),
+                                            f"claim {cid!r} is dated {claim.date.render()}, after the "
+                                            f"briefing date {spec.briefing.date.render()}",
+                                            severity="warning", code="future-claim"))
+            if age > spec.checks.max_claim_age_days:
+                doc, base = kb.where("claims", cid)
+                problems.append(doc.problem(base + ("date",),
+                                            f"claim {cid!r} is {age} days old at the briefing date "
+                                            f"(limit {spec.checks.max_claim_age_days})",
+                                            severity="warning", code="stale-claim"))
+    return problems
+
+
+def _check_selector(problems: list[Problem], src, key: KeyPath, sel: Selector, kb: KnowledgeBase) -> None:
+    for i, cid in enumerate(sel.claims):
+        _ref(problems, src, key + ("claims", i), "claim", cid, kb.claims)
+    for i, eid in enumerate(sel.entities):
+        _ref(problems, src, key + ("entities", i), "entity", eid, kb.entities)
+    known_tags = {t for c in kb.claims.values() for t in c.tags}
+    for i, tag in enumerate(sel.tags):
+        if tag not in known_tags:
+            problems.append(src.problem(key + ("tags", i), f"no claim has the tag {tag!r}",
+                                        suggestion=did_you_mean(tag, known_tags) or "",
+                                        severity="warning", code="unknown-tag"))
+
+
+def _check_judgments(problems: list[Problem], src, key: KeyPath, sec: Section, kb: KnowledgeBase) -> None:
+    """Warn about each key judgment of section ``sec`` that rests on one source; located at
+    the claim's sources in the knowledge base, where more sources would be added (once per
+    claim, however many sections show it)."""
+    from briefgen.resolve.select import select_claims
+
+    for claim in select_claims(sec.select or Selector(judgments=True), kb.claims):
+        if len(set(claim.sources)) == 1:
+            doc, base = kb.where("claims", claim.id)
+            problem = doc.problem(base + ("sources",),
+                                  f"key judgment {claim.id!r} (section {sec.id!r}) rests on a single "
+                                  f"source ({claim.sources[0]!r})", severity="warning",
+                                  expected="two or more independent sources",
+                                  code="single-source-judgment")
+            if not any(p.code == problem.code and (p.file, p.line) == (problem.file, problem.line)
+                       for p in problems):
+                problems.append(problem)
+
+
+def _check_template(problems: list[Problem], loaded: LoadedSpec, key: KeyPath, text: str | None,
+                    file: str | None, label: str) -> None:
+    """A template file must be inside the project and readable; any template must parse."""
+    import jinja2
+
+    from briefgen.text.templates import compiled, template_source
+
+    try:
+        src = template_source(loaded, key, text, file, label)
+    except SpecError as exc:
+        problems.extend(exc.problems)
+        return
+    if src is None:
+        return
+    try:
+        compiled(src)
+    except jinja2.TemplateSyntaxError as exc:
+        line = src.line + (exc.lineno or 1) - 1
+        where = key[:-1] + ("template_file",) if file is not None else key
+        problems.append(Problem(file=src.file, line=line, column=0, key=_fmt(where),
+                                message=f"template syntax error in {label}: {exc.message}",
+                                code="template-syntax"))
+
+
+def _check_chart_data(problems: list[Problem], loaded: LoadedSpec, key: KeyPath, chart) -> None:
+    """A chart's CSV file must be inside the project; a line chart needs one, and only bar,
+    line and table charts can take one."""
+    from briefgen.load.paths import resolve_inside
+
+    src = loaded.source
+    if chart.csv is None:
+        if chart.kind == "line":
+            problems.append(src.problem(key + ("kind",), "a line chart takes its data from a CSV file",
+                                        expected="csv: path/to/data.csv", code="chart-data"))
+        return
+    if chart.kind not in ("bar", "line", "table"):
+        problems.append(src.problem(key + ("csv",), f"a {chart.kind} chart cannot take CSV data",
+                                    expected="kind bar, line or table", code="chart-data"))
+    try:
+        path = resolve_inside(chart.csv, base=origin_dir(src, key + ("csv",)), root=loaded.root, doc=src,
+                              key=key + ("csv",), what="CSV file")
+    except SpecError as exc:
+        problems.extend(exc.problems)
+        return
+    problems.extend(check_chart_csv(path, chart.csv, src, key + ("csv",)))
+
+
+def _check_themes(loaded: LoadedSpec) -> list[Problem]:
+    """Every theme the spec or an audience names: inside the project, present, valid."""
+    from briefgen.load.paths import resolve_inside
+    from briefgen.layout.theme import load_theme
+
+    spec, src = loaded.spec, loaded.source
+    written: list[tuple[KeyPath, str]] = []
+    if spec.theme is not None:
+        written.append((("theme",), spec.theme))
+    written += [(("audiences", name, "theme"), aud.theme) for name, aud in spec.audiences.items()
+                if aud.theme is not None]
+    problems: list[Problem] = []
+    seen: set = set()
+    for key, value in written:
+        try:
+            path = resolve_inside(value, base=origin_dir(src, key), root=loaded.root, doc=src, key=key,
+                                  what="theme file")
+            if path in seen:
+                continue
+            seen.add(path)
+            load_theme(path, loaded.root)
+        except SpecError as exc:
+            problems.extend(exc.problems)
+    return problems
+
+
+def _fmt(key: KeyPath) -> str:
+    from briefgen.errors import format_key_path
+
+    return format_key_path(key)
+
+
+def _check_addresses(spec, src) -> list[Problem]:
+    """Every distribution address of every audience, located (see :mod:`briefgen.deliver.addresses`)."""
+    from briefgen.deliver.addresses import AddressError, parse_address
+
+    problems = []
+    for name, aud in spec.audiences.items():
+        dist = aud.distribution
+        entries = [("from", None, dist.sender)] if dist.sender else []
+        entries += [(field, i, r) for field in ("to", "cc", "bcc") for i, r in enumerate(getattr(dist, field))]
+        for field, i, recipient in entries:
+            key = ("audiences", name, "distribution", field) + ((i,) if i is not None else ()) + ("email",)
+            try:
+                parse_address(recipient.email, recipient.name)
+            except AddressError as exc:
+                problems.append(src.problem(key, str(exc).removeprefix(": "), code="bad-address"))
+    return problems
