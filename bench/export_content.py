@@ -49,11 +49,12 @@ def export(spec: str, audience: str, out_dir: Path) -> dict:
     from reportlab.platypus.tableofcontents import TableOfContents
 
     import briefgen.layout.pdf as pdf_mod
+    from briefgen.layout.flowables import Heading
     from briefgen import charts as charts_mod
     from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
     from briefgen.pipeline.variant import chart_style_for
     from briefgen.resolve.select import resolve
-    from briefgen.layout import theme as theme_mod
+    from briefgen.load import theme as theme_mod
     from briefgen.layout.vector import ChartSlot
 
     captured: dict = {}
@@ -78,7 +79,7 @@ def export(spec: str, audience: str, out_dir: Path) -> dict:
     blocks: list[dict] = []
     headings = []
     for f in captured["story"]:
-        if isinstance(f, pdf_mod._Heading):
+        if isinstance(f, Heading):
             blocks.append({"kind": "heading", "level": f.level, "id": f.key, "html": markup_to_html(f.text)})
             if f.in_outline:
                 headings.append({"level": f.level, "id": f.key, "title": f.title_text})

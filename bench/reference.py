@@ -30,7 +30,7 @@ def draw_svgs(content_dir: Path) -> None:
     import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
 
-    from briefgen.charts import _drawn
+    from briefgen.charts.render import _drawn
 
     with open(content_dir / "charts.pickle", "rb") as fh:
         data = pickle.load(fh)

@@ -1,8 +1,17 @@
-"""Shared fixtures: the example project, and its briefings built once per test session."""
+"""Shared fixtures: the example project (a writable copy per test, or its briefings built once
+per test session), and helpers to read PDFs back.
+
+Markers (registered in pyproject.toml): ``slow`` marks tests that take more than about a
+second (command-line builds in subprocesses, worker processes, batch and Dask cluster runs,
+hypothesis, Ctrl-C); ``python -m pytest -m "not slow"`` is the fast suite, the README's
+``python -m pytest -q`` runs everything.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,6 +32,56 @@ def font_cache(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def example_spec() -> Path:
     return EXAMPLE_SPEC
+
+
+# --------------------------------------------------------------------------- example copies
+EXAMPLE_PARTS = ("specs", "assets")
+"""What a copy of the example project holds, besides an empty ``briefgen.toml`` marking its root."""
+
+
+def _link_or_copy(src: str, dst: str) -> str:
+    """Font files are only ever read by tests: hard-link them (8 MB less to copy per test)
+    when the file system allows; every other file is copied, so a test may edit it."""
+    if src.endswith(".ttf"):
+        try:
+            os.link(src, dst)
+            return dst
+        except OSError:
+            pass
+    return shutil.copy2(src, dst)
+
+
+@pytest.fixture(scope="session")
+def example_snapshot(tmp_path_factory) -> Path:
+    """The example project (the repository's ``specs/`` and ``assets/`` and an empty
+    ``briefgen.toml``) copied once per session. The source of :func:`copy_example`;
+    never written by a test."""
+    root = tmp_path_factory.mktemp("example-snapshot")
+    for part in EXAMPLE_PARTS:
+        shutil.copytree(REPO / part, root / part, ignore=shutil.ignore_patterns("__pycache__", ".briefgen-cache"))
+    (root / "briefgen.toml").write_text("")
+    return root
+
+
+@pytest.fixture(scope="session")
+def copy_example(example_snapshot) -> Callable[[Path], Path]:
+    """``copy_example(root) -> root``: a writable copy of the example project in ``root``
+    (made if missing, may already exist): ``root/briefgen.toml`` (empty),
+    ``root/specs/{peru-china,audiences}.yaml``, ``root/assets/{kb,data,themes,fonts}``.
+    For module-scoped fixtures; tests take :func:`example_project`."""
+
+    def copy(root: Path) -> Path:
+        shutil.copytree(example_snapshot, root, copy_function=_link_or_copy, dirs_exist_ok=True)
+        return root
+
+    return copy
+
+
+@pytest.fixture
+def example_project(copy_example, tmp_path) -> Path:
+    """A writable copy of the example project, its own root, in ``tmp_path / "project"``
+    (see :func:`copy_example`); the spec is ``example_project / "specs" / "peru-china.yaml"``."""
+    return copy_example(tmp_path / "project")
 
 
 @pytest.fixture(scope="session")

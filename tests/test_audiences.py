@@ -79,14 +79,6 @@ def project(request, which: str):
     return request.getfixturevalue("levels_prepared"), request.getfixturevalue("levels_built")
 
 
-def copy_example(tmp_path: Path) -> Path:
-    """The example project (specs and knowledge base) in ``tmp_path``, its own root."""
-    (tmp_path / "briefgen.toml").write_text("")
-    shutil.copytree(REPO / "specs", tmp_path / "specs")
-    shutil.copytree(REPO / "assets" / "kb", tmp_path / "assets" / "kb")
-    return tmp_path / "specs"
-
-
 def copy_levels(tmp_path: Path) -> Path:
     shutil.copytree(LEVELS, tmp_path / "levels")
     return tmp_path / "levels"
@@ -518,8 +510,9 @@ def test_budget_pass_nothing_dropped(built):
     (4, ["claims", "actors", "background-us-response", "background-ports-bri",
          "background-rail-mining", "background", "figures"], 3),
 ])
-def test_budget_trim_drops_lowest_priority_first(tmp_path, cache_dir, max_pages, dropped, pages):
-    specs = copy_example(tmp_path)
+@pytest.mark.slow
+def test_budget_trim_drops_lowest_priority_first(example_project, tmp_path, cache_dir, max_pages, dropped, pages):
+    specs = example_project / "specs"
     (specs / "trim.yaml").write_text(f"extends: peru-china.yaml\naudiences:\n  analyst: {{max_pages: {max_pages}}}\n")
     result = build_child(specs / "trim.yaml", "analyst", tmp_path, cache_dir)
     assert result.pages == pages <= max_pages
@@ -552,10 +545,11 @@ sections:
 """
 
 
-def test_budget_fail_without_priorities_says_by_how_much_and_what_is_largest(tmp_path, cache_dir):
+@pytest.mark.slow
+def test_budget_fail_without_priorities_says_by_how_much_and_what_is_largest(example_project, tmp_path, cache_dir):
     from briefgen.errors import PageBudgetError
 
-    specs = copy_example(tmp_path)
+    specs = example_project / "specs"
     (specs / "tight.yaml").write_text(NO_PRIORITIES)
     with pytest.raises(PageBudgetError) as info:
         build_child(specs / "tight.yaml", "analyst", tmp_path, cache_dir)
@@ -566,6 +560,7 @@ def test_budget_fail_without_priorities_says_by_how_much_and_what_is_largest(tmp
     assert not (tmp_path / "out").exists()      # nothing written
 
 
+@pytest.mark.slow
 def test_budget_fail_after_dropping_everything_droppable(tmp_path, cache_dir):
     from briefgen.errors import PageBudgetError
 
@@ -655,6 +650,7 @@ sections:
 """
 
 
+@pytest.mark.slow
 def test_template_using_a_withheld_claim_fails_naming_line_and_claim(tmp_path, cache_dir):
     from briefgen.errors import WithheldError
 
@@ -687,6 +683,7 @@ def run(monkeypatch, tmp_path):
     return lambda *args: runner.invoke(cli.app, [str(a) for a in args])
 
 
+@pytest.mark.slow
 def test_cli_build_one_audience(run, tmp_path):
     out = tmp_path / "out"
     result = run("build", REPO / "specs" / "peru-china.yaml", "--audience", "public", "--out", out)
@@ -713,6 +710,7 @@ def test_cli_unknown_audience_exits_2_with_did_you_mean(run, tmp_path):
     assert not out.exists()        # checked before anything is built, even the known 'analyst'
 
 
+@pytest.mark.slow
 def test_cli_build_all_audiences(run, tmp_path):
     out = tmp_path / "out"
     result = run("build", LEVELS_SPEC, "--all-audiences", "--out", out)

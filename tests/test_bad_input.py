@@ -14,6 +14,8 @@ marks its root): ``spec.yaml``, ``kb/*.yaml`` and whatever else the case needs, 
     problems:                 # exactly these problems, no more, no fewer
       - {file: kb/kb.yaml, line: 7, key: claims[0].sources[0], severity: error,
          message: "unknown source id 'src-fdd-reprot'", suggestion: src-fdd-report}
+      - {file: theme.yaml, line: 38, column: 9, key: logo.path, severity: error,
+         message: "logo file not found: logo.png", got: "'logo.png'", code: missing-file}
     error:                    # or: the one template error raised while rendering
       {type: TemplateSecurityError, file: spec.yaml, line: 14, message: "..."}
     values:                   # good-input cases: loaded values, by dotted path into the KB
@@ -22,13 +24,17 @@ marks its root): ``spec.yaml``, ``kb/*.yaml`` and whatever else the case needs, 
 The case is copied to a temporary folder which becomes the working directory, so problems
 name files as ``spec.yaml`` and ``kb/kb.yaml``. A problem matches an expected one when
 file, line, key and severity are equal, the expected ``message`` is contained in the
-message, and (when given) ``suggestion`` and ``column`` are equal.
+message, and (when given) ``suggestion``, ``column``, ``got``, ``expected`` and ``code``
+are equal.
+
+The ``theme-*`` cases name a broken theme file from ``spec.yaml`` (``theme:``, or an
+audience's ``theme:``); validate loads and checks it, so its problems are located in the
+theme file. Their expected problems give every field of what briefgen prints today.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -113,7 +119,8 @@ def compare(actual: list[Problem], expected: list[dict]) -> list[str]:
             if (p.file == exp["file"] and p.line == exp["line"] and p.key == exp["key"]
                     and p.severity == exp.get("severity", "error") and exp["message"] in p.message
                     and ("suggestion" not in exp or p.suggestion == (exp["suggestion"] or ""))
-                    and ("column" not in exp or p.column == exp["column"])):
+                    and all(getattr(p, field) == exp[field] for field in ("column", "got", "expected", "code")
+                            if field in exp)):
                 left.remove(p)
                 break
         else:
@@ -171,7 +178,11 @@ def test_corpus_covers_every_kind() -> None:
              "check-warnings-strict", "check-likelihood-vs-probability", "template-sandbox-escape",
              "template-undefined-name", "template-missing-field", "template-withheld-claim",
              "path-knowledge-base", "path-extends", "path-audience-files", "path-template-csv-theme",
-             "path-symlink-escape", "path-missing-file", "path-extends-cycle", "path-missing-parent"]
+             "path-symlink-escape", "path-missing-file", "path-extends-cycle", "path-missing-parent",
+             "theme-misspelt-key", "theme-bad-colour-value", "theme-unquoted-colour", "theme-unknown-colour-name",
+             "theme-unknown-parent", "theme-parent-cycle", "theme-missing-required-style",
+             "theme-missing-font-file", "theme-font-path-escape", "theme-symlink-escape", "theme-cff-font",
+             "theme-missing-logo", "theme-bands-do-not-fit", "theme-banner-below-tlp-minimum"]
     for kind in kinds:
         assert any(c.startswith(kind) for c in CASES), kind
 

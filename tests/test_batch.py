@@ -11,14 +11,12 @@ from __future__ import annotations
 import gc
 import json
 import os
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import AUDIENCES, EXAMPLE_SPEC, REPO
+from conftest import AUDIENCES
 
 import briefgen.pipeline.batch as batch
 from briefgen.cli.app import app
@@ -43,13 +41,10 @@ def variants_yaml(n: int, briefing_id: str = "peru-china-variants") -> str:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
+def project(tmp_path_factory, copy_example) -> Path:
     """The example project copied, plus specs/variants.yaml and two specs that fail:
     specs/broken.yaml does not validate, specs/tight.yaml cannot fit its page budget."""
-    root = tmp_path_factory.mktemp("project")
-    shutil.copytree(REPO / "specs", root / "specs")
-    shutil.copytree(REPO / "assets", root / "assets")
-    (root / "briefgen.toml").write_text("")
+    root = copy_example(tmp_path_factory.mktemp("project"))
     (root / "specs" / "variants.yaml").write_text(variants_yaml(VARIANTS))
     (root / "bad").mkdir()
     (root / "bad" / "broken.yaml").write_text(
@@ -80,6 +75,7 @@ def test_find_specs_takes_specs_from_folders_and_skips_other_yaml(in_project) ->
     assert [(m.spec, m.status) for m in missing] == [("nope.yaml", "invalid")]
 
 
+@pytest.mark.slow
 def test_batch_with_two_workers_equals_one_by_one_builds(in_project, built, tmp_path) -> None:
     out = tmp_path / "out"
     result, output = run_cli("batch", "specs/peru-china.yaml", "--all-audiences", "-j", "2", "--out", str(out))
@@ -94,6 +90,7 @@ def test_batch_with_two_workers_equals_one_by_one_builds(in_project, built, tmp_
     assert "3 of 3 built" in output and output.count(" ok ") >= 3
 
 
+@pytest.mark.slow
 def test_batch_equals_build_for_variants_sequential_and_parallel(in_project, tmp_path) -> None:
     one_by_one, seq, par = tmp_path / "build", tmp_path / "seq", tmp_path / "par"
     result, output = run_cli("build", "specs/variants.yaml", "--all-audiences", "--out", str(one_by_one))
@@ -110,6 +107,7 @@ def test_batch_equals_build_for_variants_sequential_and_parallel(in_project, tmp
         assert (par / name).read_bytes() == expected, name
 
 
+@pytest.mark.slow
 def test_failing_briefings_do_not_stop_the_batch(in_project, tmp_path) -> None:
     out = tmp_path / "out"
     result, output = run_cli("batch", "bad", "specs/peru-china.yaml", "--all-audiences", "-j", "2", "--out", str(out))
@@ -121,6 +119,7 @@ def test_failing_briefings_do_not_stop_the_batch(in_project, tmp_path) -> None:
     assert "max_pages" in output                               # tight: the page budget error
 
 
+@pytest.mark.slow
 def test_a_crashed_worker_fails_only_its_briefing(in_project, tmp_path, monkeypatch) -> None:
     real = batch.build_job
 
@@ -141,6 +140,7 @@ def test_a_crashed_worker_fails_only_its_briefing(in_project, tmp_path, monkeypa
     assert by_audience["analyst"].ok and by_audience["public"].ok
 
 
+@pytest.mark.slow
 def test_each_distinct_chart_is_drawn_once_across_worker_processes(in_project, tmp_path, monkeypatch) -> None:
     """Workers building audiences at the same time share the chart cache: every distinct
     (kind, data, style) is drawn by one process, the others read it."""
@@ -167,7 +167,7 @@ def test_each_distinct_chart_is_drawn_once_across_worker_processes(in_project, t
     assert len(drawn) == len(set(drawn)), "a chart was drawn twice"
     # and exactly the distinct charts of all variants were drawn
     from briefgen.layout import fonts as fonts_mod
-    from briefgen.layout import theme as theme_mod
+    from briefgen.load import theme as theme_mod
 
     prepared = batch.prepared_for(Path("specs/variants.yaml"), False)
     theme = theme_mod.load_theme(None, prepared.loaded.root)
@@ -176,6 +176,7 @@ def test_each_distinct_chart_is_drawn_once_across_worker_processes(in_project, t
     assert set(drawn) == distinct
 
 
+@pytest.mark.slow
 def test_no_cache_is_accepted_and_redraws(in_project, tmp_path) -> None:
     result, output = run_cli("batch", "specs/peru-china.yaml", "--no-cache", "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, output
@@ -189,6 +190,7 @@ def test_no_specs_found_is_a_usage_error(in_project, tmp_path) -> None:
     assert result.exit_code == 2 and "no specs found" in output
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_and_no_figure_survives(in_project, tmp_path) -> None:
     """Building the same variant again and again (charts redrawn: no cache) leaves no
     matplotlib figure alive and does not grow the number of live objects."""
@@ -227,6 +229,7 @@ def dask_cluster():
             cluster.close()
 
 
+@pytest.mark.slow
 def test_batch_on_a_dask_cluster_writes_identical_outputs_here(in_project, dask_cluster, built, tmp_path) -> None:
     out = tmp_path / "out"
     result, output = run_cli("batch", "specs/peru-china.yaml", "--all-audiences", "--scheduler",
@@ -250,6 +253,7 @@ def _dies_on_executive(job, *args):
     return build_remote(job, *args)
 
 
+@pytest.mark.slow
 def test_cluster_reports_failures_per_briefing(in_project, dask_cluster, tmp_path) -> None:
     from briefgen.pipeline.cluster import run_on_cluster
 
@@ -265,16 +269,18 @@ def test_cluster_reports_failures_per_briefing(in_project, dask_cluster, tmp_pat
     assert (tmp_path / "out" / "peru-china--analyst.pdf").exists()
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler_is_an_error_not_a_traceback(in_project, tmp_path) -> None:
     pytest.importorskip("distributed")
-    from briefgen.pipeline.cluster import run_on_cluster
     from briefgen.errors import BriefgenError
+    from briefgen.pipeline.cluster import run_on_cluster
 
     jobs, _ = batch.plan([Path("specs/peru-china.yaml")])
     with pytest.raises(BriefgenError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         run_on_cluster(jobs, BuildOptions(out_dir=tmp_path / "out"), "tcp://127.0.0.1:9", timeout=1)
 
 
+@pytest.mark.slow
 def test_batch_shows_each_specs_warnings_and_stops_early_on_an_unwritable_folder(in_project, tmp_path) -> None:
     result, output = run_cli("batch", "specs/peru-china.yaml", "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, output
@@ -287,6 +293,7 @@ def test_batch_shows_each_specs_warnings_and_stops_early_on_an_unwritable_folder
     assert "Building" not in output and not (tmp_path / "out" / "peru-china--executive.pdf").exists()
 
 
+@pytest.mark.slow
 def test_an_unusable_chart_cache_is_noted_and_the_build_goes_on(in_project, tmp_path, monkeypatch) -> None:
     blocker = tmp_path / "cache-is-a-file"
     blocker.write_text("")

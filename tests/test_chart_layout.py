@@ -17,7 +17,10 @@ import pytest
 import briefgen.charts as charts
 from briefgen.charts import draw, render_pdf
 from briefgen.charts import network as net
-from briefgen.charts.style import LAYOUT_PAD, TextMeter, extent_in, rc_params, wrap
+from briefgen.charts import network_labels as labels
+from briefgen.charts import network_layout as graph
+from briefgen.charts.measure import TextMeter, extent_in
+from briefgen.charts.style import LAYOUT_PAD, rc_params, wrap
 from briefgen.model.models import ChartSpec
 from briefgen.model.resolved import NetworkData, ResolvedChart
 from test_charts import ASCII_CHARTS, bar_chart, line_chart, network_chart, timeline_chart
@@ -26,7 +29,7 @@ from test_charts import ASCII_CHARTS, bar_chart, line_chart, network_chart, time
 @pytest.fixture(scope="module")
 def example(prepared):
     """The example's charts (analyst) and the chart style of its theme."""
-    from briefgen.layout import theme as th
+    from briefgen.load import theme as th
     from briefgen.pipeline.variant import chart_style_for
     from briefgen.resolve.select import resolve
 
@@ -135,7 +138,7 @@ def _check_network(fig) -> float:
     for i, a in enumerate(every):
         for b in every[i + 1:]:
             gap = max(max(a[0], b[0]) - min(a[2], b[2]), max(a[1], b[1]) - min(a[3], b[3]))
-            assert gap >= net.GAP / 2 * dpi - 1e-6, (a, b)
+            assert gap >= graph.GAP / 2 * dpi - 1e-6, (a, b)
     texts = [t for t in fig.texts if t.get_zorder() == 4]
     assert len(texts) == len(every)
     agg = fig.canvas.get_renderer()
@@ -228,12 +231,12 @@ def _arrow_faults(fig, chart) -> list[str]:
         name = f"{s} {p} {t}"
         first, second, head = shafts[2 * i], shafts[2 * i + 1], heads[i]
         line = float(np.hypot(*(first[1] - first[0]))) / dpi
-        if line < net.MIN_LINE - 0.002:
+        if line < labels.MIN_LINE - 0.002:
             faults.append(f"{name}: line {line:.3f} in")
         start, tip = second[0], head[1]
         d = (tip - start) / np.hypot(*(tip - start))
         arrow = _enter(start, d, boxes["node"][ids.index(t)]) / dpi
-        if arrow < net.MIN_ARROW - 0.002:
+        if arrow < labels.MIN_ARROW - 0.002:
             faults.append(f"{name}: arrow {arrow:.3f} in")
         # points of the head (corners, edges, inside) under a label box or another box
         a, b, c = head[0], head[1], head[2]
@@ -281,9 +284,9 @@ def test_separating_pass_frees_a_row_jammed_between_walls() -> None:
 
     sizes = np.array([[1.0, 0.3]] * 7)  # 7 in of boxes in a row 5 in wide
     pos = np.array([[0.5 + 4.0 / 6 * i, 0.15] for i in range(7)])
-    out = net._separate(pos, sizes, [], 5.0, 3.0)
-    assert net._overlaps(out, sizes) == 0
-    assert np.array_equal(out, net._separate(pos, sizes, [], 5.0, 3.0))
+    out = labels.separate(pos, sizes, [], 5.0, 3.0)
+    assert labels.overlaps(out, sizes) == 0
+    assert np.array_equal(out, labels.separate(pos, sizes, [], 5.0, 3.0))
     assert (out[:, 0] >= 0.5 - 1e-9).all() and (out[:, 0] <= 4.5 + 1e-9).all()
 
 
@@ -292,9 +295,9 @@ def test_separating_pass_moves_boxes_off_lines() -> None:
 
     sizes = np.array([[0.4, 0.2], [0.4, 0.2], [0.5, 0.2]])
     pos = np.array([[0.5, 1.0], [3.5, 1.0], [2.0, 1.02]])  # box 2 sits on the line 0-1
-    out = net._separate(pos, sizes, [(0, 1)], 4.0, 2.0)
-    assert not net._crossed(out[[0]], out[[1]], out[[2]], sizes[[2]]).any()
-    assert abs(out[2, 1] - 1.0) >= 0.1 + net.LINE_CLEAR - 1e-9
+    out = labels.separate(pos, sizes, [(0, 1)], 4.0, 2.0)
+    assert not labels.crossed(out[[0]], out[[1]], out[[2]], sizes[[2]]).any()
+    assert abs(out[2, 1] - 1.0) >= 0.1 + graph.LINE_CLEAR - 1e-9
 
 
 # --------------------------------------------------------------------------- bar, line

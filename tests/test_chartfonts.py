@@ -17,6 +17,7 @@ from conftest import EXAMPLE_SPEC, REPO
 
 import briefgen.charts as charts
 from briefgen.charts import fonts as chartfonts
+from briefgen.charts import render
 from briefgen.charts.cache import ChartCache
 from briefgen.charts.worker import can_fork
 from briefgen.charts.style import ChartStyle
@@ -93,10 +94,11 @@ def test_text_made_up_by_a_kind_gets_the_fonts_it_needs(monkeypatch) -> None:
     at_least = chart("bar", "Balance", BarData(("Exports", "Imports"), (120, 80), (">=", "="), "USD m"))
     expected = charts.render_pdf(at_least, THEME_STYLE)
     assert b"NotoSansMath" in expected
-    monkeypatch.setattr(charts, "SAFETY_CHARS", frozenset())
+    monkeypatch.setattr(render, "SAFETY_CHARS", frozenset())
     assert charts.render_pdf(at_least, THEME_STYLE) == expected
 
 
+@pytest.mark.slow
 def test_fallback_fonts_a_chart_does_not_need_change_nothing(monkeypatch) -> None:
     """Leaving a fallback font out of a chart that draws no glyph from it gives the bytes
     of drawing with every font of the style (subsets off for the comparison)."""
@@ -108,7 +110,7 @@ def test_fallback_fonts_a_chart_does_not_need_change_nothing(monkeypatch) -> Non
     for make in ASCII_CHARTS.values():
         c = make()
         with charts.RENDER_LOCK, matplotlib.rc_context(rc_params(THEME_STYLE)):
-            fig = charts._draw_unlocked(c, THEME_STYLE)
+            fig = render._draw_unlocked(c, THEME_STYLE)
             buf = io.BytesIO()
             from matplotlib.backends.backend_pdf import FigureCanvasPdf
 
@@ -119,7 +121,7 @@ def test_fallback_fonts_a_chart_does_not_need_change_nothing(monkeypatch) -> Non
 
 def test_font_files_without_loading_equal_the_fontsets() -> None:
     from briefgen.layout.fonts import font_files, load_fontset
-    from briefgen.layout.theme import load_theme
+    from briefgen.load.theme import load_theme
 
     theme = load_theme(None, REPO)
     assert font_files(theme) == load_fontset(theme).files()
@@ -148,6 +150,7 @@ print("ok")
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_charts_drawn_in_a_child_are_the_charts_drawn_here(tmp_path) -> None:
     """In a fresh interpreter (this one may run threads left by other tests, and then
@@ -160,6 +163,7 @@ def test_charts_drawn_in_a_child_are_the_charts_drawn_here(tmp_path) -> None:
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-3000:]
 
 
+@pytest.mark.slow
 def test_a_failing_chart_fails_as_it_would_here(tmp_path) -> None:
     """Drawn in a child or here (when forking is not safe), the error is the same."""
     bad = dataclasses.replace(bar_chart(), data="not bar data")
@@ -168,6 +172,7 @@ def test_a_failing_chart_fails_as_it_would_here(tmp_path) -> None:
         pending.result()
 
 
+@pytest.mark.slow
 def test_builds_with_and_without_background_charts_are_identical(tmp_path) -> None:
     from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
 

@@ -39,6 +39,7 @@ def run_script(body: str, tmp_path: Path) -> str:
     return proc.stdout.strip()
 
 
+@pytest.mark.slow
 def test_worker_draws_the_bytes_drawn_here_and_serves_several_jobs(tmp_path) -> None:
     out = run_script("""
 worker = chartworker.prestart()
@@ -60,6 +61,7 @@ print("ok", worker.pid)
     assert out.startswith("ok")
 
 
+@pytest.mark.slow
 def test_a_failing_chart_in_the_worker_fails_as_it_would_here(tmp_path) -> None:
     out = run_script("""
 from briefgen.errors import RenderError
@@ -79,6 +81,7 @@ assert again._worker is worker and list(again.result()) == [bar_chart().id]
     assert "raised:" in out and "bar chart needs BarData" in out
 
 
+@pytest.mark.slow
 def test_a_dead_worker_means_the_charts_are_drawn_here(tmp_path) -> None:
     out = run_script("""
 import signal
@@ -94,6 +97,7 @@ print("ok")
     assert out == "ok"
 
 
+@pytest.mark.slow
 def test_the_worker_leaves_when_its_process_exits(tmp_path) -> None:
     """The process that started the worker exits at once (os._exit, as the CLI does):
     the worker reads the end of its job pipe and exits too, no orphan is left."""
@@ -118,6 +122,7 @@ os._exit(0)
     pytest.fail(f"worker {pid} still running 30 s after its parent exited")
 
 
+@pytest.mark.slow
 def test_build_command_uses_the_worker_and_writes_what_a_plain_build_writes(tmp_path) -> None:
     """`briefgen build` (which pre-starts the worker) and a build with background drawing
     off give byte-identical PDFs."""
@@ -177,6 +182,7 @@ def test_a_job_unpickles_without_pydantic_and_draws_the_same_chart(tmp_path) -> 
     assert proc.stdout.split("\n")[0] == f"{len(charts)} []", proc.stderr[-2000:]
 
 
+@pytest.mark.slow
 def test_a_build_records_its_charts_and_the_next_one_starts_no_worker(tmp_path, monkeypatch) -> None:
     """After a build, the spec's record lists its charts: the next build of it expects
     no drawing (no worker), until a chart leaves the cache or --no-cache is given."""
@@ -208,6 +214,7 @@ def test_the_record_survives_an_unwritable_cache(tmp_path) -> None:
     assert not recent.probably_cached(blocked, tmp_path / "spec.yaml")
 
 
+@pytest.mark.slow
 def test_matplotlib_gets_one_reused_folder_when_its_own_cannot_be_written(tmp_path) -> None:
     """A home where nothing can be written (here a file, which stops even root):
     matplotlib would make (and, as briefgen leaves with os._exit, never delete) a new

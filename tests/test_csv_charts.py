@@ -47,11 +47,21 @@ def read_rows(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO("\n".join(lines))))
 
 
-def make_project(root: Path, charts: str, files: dict[str, str | bytes] | None = None) -> Path:
-    """A project in ``root``: briefgen.toml, the example knowledge base, data/ with the
-    committed CSV and the test line CSV (plus ``files``), and spec.yaml with ``charts``."""
-    (root / "briefgen.toml").write_text("")
-    shutil.copytree(REPO / "assets" / "kb", root / "kb")
+@pytest.fixture(scope="module")
+def make_project(copy_example):
+    """``make_project(root, charts, files=None) -> spec path``: the example project copied
+    into ``root`` and made the CSV test project (:func:`_make_project`)."""
+
+    def make(root: Path, charts: str, files: dict[str, str | bytes] | None = None) -> Path:
+        return _make_project(copy_example(root), charts, files)
+
+    return make
+
+
+def _make_project(root: Path, charts: str, files: dict[str, str | bytes] | None = None) -> Path:
+    """A project in ``root``, which holds a copy of the example project (its knowledge base
+    in assets/kb): data/ with the committed CSV and the test line CSV (plus ``files``), and
+    spec.yaml with ``charts``."""
     (root / "data").mkdir()
     shutil.copy(SUMS, root / "data" / SUMS.name)
     (root / "data" / "series.csv").write_text(LINE_CSV, encoding="utf-8")
@@ -68,7 +78,7 @@ def make_project(root: Path, charts: str, files: dict[str, str | bytes] | None =
           title: Charts from CSV files
           date: 2025-05-12
           desk: Test Desk
-        knowledge_base: [kb]
+        knowledge_base: [assets/kb]
         audiences:
           analyst: {tlp: TLP:AMBER, contents: false, cover: false}
         sections:
@@ -119,7 +129,7 @@ def test_committed_sums_are_the_knowledge_base_figures(prepared):
 
 # ----------------------------------------------------------------- drawn from the CSV
 @pytest.fixture(scope="module")
-def csv_build(tmp_path_factory):
+def csv_build(tmp_path_factory, make_project):
     from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
     from briefgen.resolve.select import resolve
 
@@ -168,7 +178,7 @@ def test_both_charts_are_drawn_as_vectors_with_their_source_lines(csv_build):
     assert [c["id"] for c in result.manifest["included"]["charts"]] == ["fig-sums", "fig-series"]
 
 
-def test_a_byte_order_mark_is_accepted(tmp_path):
+def test_a_byte_order_mark_is_accepted(tmp_path, make_project):
     """Spreadsheets often save UTF-8 with a BOM: validate accepts it, so must the build."""
     from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
     from briefgen.resolve.select import resolve
@@ -180,10 +190,13 @@ def test_a_byte_order_mark_is_accepted(tmp_path):
     chart = resolve(prepared.loaded, prepared.kb, "analyst").charts()[0]
     assert chart.source_line == "Source: " + read_meta(SUMS)["source"]
     assert chart.data.values == (65.0, 1300.0)
-    build_prepared(prepared, "analyst", BuildOptions(out_dir=tmp_path / "out", cache_dir=tmp_path / "cache", write=False))
+    result = build_prepared(prepared, "analyst",
+                            BuildOptions(out_dir=tmp_path / "out", cache_dir=tmp_path / "cache", write=False))
+    text = squash(" ".join(pdf_pages_text(result.pdf)))
+    assert "PeruRail annual revenue (lower bound)" in text and "1,300" in text  # the chart was drawn
 
 
-def test_csv_paths_in_a_parent_spec_stay_relative_to_the_parent(tmp_path):
+def test_csv_paths_in_a_parent_spec_stay_relative_to_the_parent(tmp_path, make_project):
     """Under ``extends``, the parent's ``csv:`` is relative to the parent's folder (as
     validate reads it), not to the child's."""
     from briefgen.pipeline.build import prepare
@@ -212,7 +225,7 @@ def csv_key_line(spec: Path, name: str) -> int:
 
 
 @pytest.mark.parametrize("missing", ["source", "unit"])
-def test_missing_header_line_is_located_in_the_spec(tmp_path, missing):
+def test_missing_header_line_is_located_in_the_spec(tmp_path, missing, make_project):
     text = "\n".join(line for line in LINE_CSV.splitlines() if not line.startswith(f"# {missing}:")) + "\n"
     spec = make_project(tmp_path, "- {id: fig-bad, kind: line, title: Bad, csv: data/bad.csv}\n", {"data/bad.csv": text})
     [p] = problems_of(spec)
@@ -220,7 +233,7 @@ def test_missing_header_line_is_located_in_the_spec(tmp_path, missing):
     assert p.message == f"CSV 'data/bad.csv' lacks a '# {missing}:' line"
 
 
-def test_non_numeric_value_is_located_in_the_csv(tmp_path):
+def test_non_numeric_value_is_located_in_the_csv(tmp_path, make_project):
     text = LINE_CSV.replace("2022,2.5,3", "2022,n/a,3")
     spec = make_project(tmp_path, "- {id: fig-bad, kind: line, title: Bad, csv: data/bad.csv}\n", {"data/bad.csv": text})
     [p] = problems_of(spec)
@@ -230,7 +243,7 @@ def test_non_numeric_value_is_located_in_the_csv(tmp_path):
     assert p.message == "column 'Series A': not a number" and p.got == "'n/a'"
 
 
-def test_path_leaving_the_project_is_refused_and_located(tmp_path):
+def test_path_leaving_the_project_is_refused_and_located(tmp_path, make_project):
     spec = make_project(tmp_path, "- {id: fig-bad, kind: bar, title: Bad, csv: ../../etc/passwd}\n")
     [p] = problems_of(spec)
     assert (Path(p.file).name, p.line, p.key) == ("spec.yaml", csv_key_line(spec, "etc/passwd"), "sections[0].charts[0].csv")
@@ -244,7 +257,7 @@ def test_path_leaving_the_project_is_refused_and_located(tmp_path):
         resolve(loaded, load_kb(loaded), "analyst")
 
 
-def test_the_chart_stage_reports_the_same_errors_without_validate(tmp_path):
+def test_the_chart_stage_reports_the_same_errors_without_validate(tmp_path, make_project):
     """resolve() used directly (no checks first) still gives located SpecErrors."""
     from briefgen.load.project import load_kb, load_spec
     from briefgen.resolve.select import resolve

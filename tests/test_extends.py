@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 from pathlib import Path
 
@@ -11,15 +10,19 @@ import pytest
 from briefgen.errors import SpecError
 from briefgen.load.project import load_spec
 
-REPO = Path(__file__).resolve().parent.parent
 
+@pytest.fixture
+def project(copy_example):
+    """``project(root, files) -> root``: the example project copied into ``root`` (its
+    knowledge base in assets/kb), plus the specs ``files`` (name -> text) at its top."""
 
-def project(tmp_path: Path, files: dict[str, str]) -> Path:
-    (tmp_path / "briefgen.toml").write_text("")
-    shutil.copytree(REPO / "assets" / "kb", tmp_path / "kb")
-    for name, text in files.items():
-        (tmp_path / name).write_text(textwrap.dedent(text))
-    return tmp_path
+    def make(root: Path, files: dict[str, str]) -> Path:
+        copy_example(root)
+        for name, text in files.items():
+            (root / name).write_text(textwrap.dedent(text))
+        return root
+
+    return make
 
 
 BASE = """\
@@ -30,7 +33,7 @@ BASE = """\
       date: 2025-05-12
       desk: Desk
       keywords: [a, b]
-    knowledge_base: [kb]
+    knowledge_base: [assets/kb]
     audiences:
       analyst: {tlp: TLP:AMBER, max_pages: 9}
       public: {tlp: TLP:CLEAR}
@@ -41,7 +44,7 @@ BASE = """\
 """
 
 
-def test_child_overrides_mappings_merges_id_lists_and_replaces_plain_lists(tmp_path):
+def test_child_overrides_mappings_merges_id_lists_and_replaces_plain_lists(project, tmp_path):
     root = project(tmp_path, {"base.yaml": BASE, "child.yaml": """\
         extends: base.yaml
         briefing:
@@ -69,7 +72,7 @@ def test_child_overrides_mappings_merges_id_lists_and_replaces_plain_lists(tmp_p
     assert spec.sections[0].priority == 10
 
 
-def test_problem_in_parent_points_at_the_parent_file(tmp_path):
+def test_problem_in_parent_points_at_the_parent_file(project, tmp_path):
     root = project(tmp_path, {"base.yaml": BASE.replace("title: Claims,", "titel: Claims,"),
                               "child.yaml": "extends: base.yaml\nbriefing: {id: child}\n"})
     with pytest.raises(SpecError) as info:
@@ -79,7 +82,7 @@ def test_problem_in_parent_points_at_the_parent_file(tmp_path):
     assert p.suggestion == "title"
 
 
-def test_problem_in_child_points_at_the_child_file(tmp_path):
+def test_problem_in_child_points_at_the_child_file(project, tmp_path):
     root = project(tmp_path, {"base.yaml": BASE,
                               "child.yaml": "extends: base.yaml\nsections:\n  - {id: bluf, kind: txt}\n"})
     with pytest.raises(SpecError) as info:
@@ -89,7 +92,7 @@ def test_problem_in_child_points_at_the_child_file(tmp_path):
     assert p.key == "sections[0].kind" and p.suggestion == "text"
 
 
-def test_cycle_and_missing_parent_are_errors(tmp_path):
+def test_cycle_and_missing_parent_are_errors(project, tmp_path):
     root = project(tmp_path, {"a.yaml": "extends: b.yaml\n", "b.yaml": "extends: a.yaml\n",
                               "c.yaml": "extends: base.yml\n", "base.yaml": BASE})
     with pytest.raises(SpecError) as info:

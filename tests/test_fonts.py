@@ -8,7 +8,8 @@ import pytest
 
 from briefgen.errors import FontCoverageError, RenderError
 from briefgen.layout.fonts import FontSet, describe_char, load_fontset
-from briefgen.layout.theme import load_theme, paragraph_styles
+from briefgen.layout.styles import paragraph_styles
+from briefgen.load.theme import load_theme
 
 REPO = Path(__file__).resolve().parent.parent
 LATIN = "López Perú é ñ ü ‘’“” –— € ¥ … · • Señor Núñez Ñandú Ça «» ¿¡"

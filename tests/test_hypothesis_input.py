@@ -13,9 +13,7 @@ Two sources of input:
 
 from __future__ import annotations
 
-import shutil
 import string
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +23,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefgen.load import yamlsrc
-from briefgen.errors import BriefgenError
+from briefgen.errors import BriefgenError, SpecError
 from briefgen.model.models import KnowledgeBaseFile, Spec
 from briefgen.pipeline.build import prepare
 from briefgen.load.schema import audience_file_model, parse_model
 from briefgen.resolve.select import audience_names, resolve
 from briefgen.text.templates import render_texts
-
-REPO = Path(__file__).resolve().parent.parent
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -80,18 +76,31 @@ def _dump(value: Any) -> str:
     return yaml.safe_dump(value, allow_unicode=True, sort_keys=False)
 
 
+def _assert_located(exc: BriefgenError, names: set[str]) -> None:
+    """A briefgen error names what is wrong: a :class:`SpecError` has problems, each in one of
+    the files ``names`` (by file name) with a message; any other error has a message."""
+    if isinstance(exc, SpecError):
+        assert exc.problems, repr(exc)
+        for problem in exc.problems:
+            assert Path(problem.file).name in names and problem.message, problem
+    else:
+        assert str(exc).strip(), repr(exc)
+
+
 def _validate_text(text: str | bytes) -> None:
     try:
         doc = yamlsrc.loads(text, "fuzz.yaml")
-    except BriefgenError:
+    except BriefgenError as exc:
+        _assert_located(exc, {"fuzz.yaml"})
         return
     for model in (Spec, KnowledgeBaseFile, audience_file_model()):
         try:
             parse_model(doc, model)
-        except BriefgenError:
-            pass
+        except BriefgenError as exc:
+            _assert_located(exc, {"fuzz.yaml"})
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(documents)
 def test_arbitrary_documents_fail_only_with_briefgen_errors(document: Any) -> None:
@@ -107,14 +116,9 @@ def test_raw_text_fails_only_with_briefgen_errors(text: str | bytes) -> None:
 
 # --------------------------------------------------------------------------- mutations
 @pytest.fixture(scope="module")
-def project() -> Path:
+def project(tmp_path_factory, copy_example) -> Path:
     """A copy of the example project (spec, audiences, knowledge base) as its own root."""
-    root = Path(tempfile.mkdtemp(prefix="briefgen-fuzz-"))
-    (root / "briefgen.toml").write_text("")
-    shutil.copytree(REPO / "specs", root / "specs")
-    shutil.copytree(REPO / "assets" / "kb", root / "assets" / "kb")
-    yield root
-    shutil.rmtree(root, ignore_errors=True)
+    return copy_example(tmp_path_factory.mktemp("fuzz"))
 
 
 TARGETS = ["specs/peru-china.yaml", "specs/audiences.yaml", "assets/kb/claims.yaml",
@@ -158,6 +162,7 @@ def _mutate(data: Any, draw) -> Any:
     return data
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.data())
 def test_mutated_example_fails_only_with_briefgen_errors(project: Path, data) -> None:
@@ -167,17 +172,19 @@ def test_mutated_example_fails_only_with_briefgen_errors(project: Path, data) ->
     for _ in range(data.draw(st.integers(1, 3), label="mutations")):
         tree = _mutate(tree, data.draw)
     target.write_text(_dump(tree), encoding="utf-8")
+    names = {Path(t).name for t in TARGETS}
     try:
         try:
             prepared = prepare(project / "specs" / "peru-china.yaml",
                                strict=data.draw(st.booleans(), label="strict"))
-        except BriefgenError:
+        except BriefgenError as exc:
+            _assert_located(exc, names)
             return
         for name in audience_names(prepared.loaded.spec):
             try:
                 briefing = resolve(prepared.loaded, prepared.kb, name)
                 render_texts(prepared.loaded, prepared.kb, briefing)
-            except BriefgenError:
-                pass
+            except BriefgenError as exc:
+                _assert_located(exc, names)
     finally:
         target.write_text(original, encoding="utf-8")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.errors import BriefgenError, TemplateError
+from briefgen.errors import TemplateError
 from briefgen.pipeline.build import BuildOptions, build, prepare
 from conftest import pdf_pages_text, squash
 
@@ -19,9 +19,8 @@ DATA = Path(__file__).parent / "data" / "literal"
 HUGE_WORDS = 2600  # about four pages of a narrow table column
 
 
-@pytest.fixture()
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
+def make_project(root: Path) -> Path:
+    """The literal project (tests/data/literal) in ``root``, its huge cell filled in."""
     shutil.copytree(DATA, root)
     kb = root / "kb" / "kb.yaml"
     filler = " ".join(f"word{i}" for i in range(HUGE_WORDS))
@@ -30,8 +29,17 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture()
-def result(project: Path, tmp_path: Path):
-    return build(project / "spec.yaml", "reader", BuildOptions(out_dir=tmp_path / "out", cache_dir=tmp_path / "cache"))
+def project(tmp_path: Path) -> Path:
+    """A copy of the literal project a test may change."""
+    return make_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    """The literal project built once, for the tests that only read the result."""
+    tmp = tmp_path_factory.mktemp("literal")
+    spec = make_project(tmp / "project") / "spec.yaml"
+    return build(spec, "reader", BuildOptions(out_dir=tmp / "out", cache_dir=tmp / "cache"))
 
 
 def all_text(result) -> str:
@@ -150,6 +158,7 @@ def test_failure_while_writing_leaves_no_partial_files(project, tmp_path, monkey
     assert first.pdf_path.read_bytes() == first.pdf
 
 
+@pytest.mark.slow
 def test_concurrent_builds_of_the_same_spec_do_not_corrupt_each_other(project, tmp_path):
     out = tmp_path / "out"
     repo = str(Path(__file__).resolve().parent.parent)

@@ -253,20 +253,14 @@ LONG_CONTENTS = "extends: peru-china.yaml\nsections:\n" + "".join(
     for n in range(1, 46))
 
 
-def test_contents_over_several_pages(tmp_path):
+@pytest.mark.slow
+def test_contents_over_several_pages(example_project, tmp_path):
     """A contents too long for one page continues on the next ones; every entry still
     shows its heading's page and links there, and every page its "Page X of Y"."""
-    import shutil as sh
-
-    from conftest import REPO
-
     from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
 
-    (tmp_path / "briefgen.toml").write_text("")
-    sh.copytree(REPO / "specs", tmp_path / "specs")
-    sh.copytree(REPO / "assets" / "kb", tmp_path / "assets" / "kb")
-    (tmp_path / "specs" / "long.yaml").write_text(LONG_CONTENTS)
-    result = build_prepared(prepare(tmp_path / "specs" / "long.yaml"), "analyst",
+    (example_project / "specs" / "long.yaml").write_text(LONG_CONTENTS)
+    result = build_prepared(prepare(example_project / "specs" / "long.yaml"), "analyst",
                             BuildOptions(write=False, cache_dir=tmp_path / "cache"))
     expected = outline_pages(pypdf.PdfReader(io.BytesIO(result.pdf)))
     assert len(expected) == len(SECTION_TITLES) + 45
@@ -282,19 +276,13 @@ def test_contents_over_several_pages(tmp_path):
         assert f"Page {n} of {len(pages)}" in text
 
 
-def test_contents_without_sections_is_empty(tmp_path):
+def test_contents_without_sections_is_empty(example_project, tmp_path):
     """An audience shown no section gets an empty contents (no placeholder entry)."""
-    import shutil as sh
-
-    from conftest import REPO
-
     from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
 
-    (tmp_path / "briefgen.toml").write_text("")
-    sh.copytree(REPO / "specs", tmp_path / "specs")
-    sh.copytree(REPO / "assets" / "kb", tmp_path / "assets" / "kb")
-    (tmp_path / "specs" / "empty.yaml").write_text("extends: peru-china.yaml\naudiences:\n  analyst: {sections: []}\n")
-    result = build_prepared(prepare(tmp_path / "specs" / "empty.yaml"), "analyst",
+    specs = example_project / "specs"
+    (specs / "empty.yaml").write_text("extends: peru-china.yaml\naudiences:\n  analyst: {sections: []}\n")
+    result = build_prepared(prepare(specs / "empty.yaml"), "analyst",
                             BuildOptions(write=False, cache_dir=tmp_path / "cache"))
     pages = [squash(t) for t in pdf_pages_text(result.pdf)]
     assert result.pages == len(pages) == 2
@@ -306,12 +294,13 @@ def test_a_paragraph_breaks_its_lines_once_per_width(monkeypatch) -> None:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus.paragraph import Paragraph
 
-    from briefgen.layout.pdf import _Paragraph
+    from briefgen.layout.flowables import CachedParagraph
 
     calls = []
     real = Paragraph.breakLines
     monkeypatch.setattr(Paragraph, "breakLines", lambda self, widths: calls.append(widths) or real(self, widths))
-    p = _Paragraph("one two three four five six seven eight nine ten " * 4, ParagraphStyle("t", fontSize=10, leading=12))
+    p = CachedParagraph("one two three four five six seven eight nine ten " * 4,
+                        ParagraphStyle("t", fontSize=10, leading=12))
     wide = p.wrap(400, 700)
     assert p.wrap(400, 50) == wide and len(calls) == 1  # the height offered does not matter
     narrow = p.wrap(100, 700)
@@ -327,24 +316,184 @@ def test_paragraph_markup_is_parsed_once_and_each_paragraph_gets_its_own_fragmen
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus.paraparser import ParaParser
 
-    from briefgen.layout.pdf import _Paragraph
+    from briefgen.layout.flowables import CachedParagraph
 
     parses = []
     real = ParaParser.parse
     monkeypatch.setattr(ParaParser, "parse", lambda self, text, style: parses.append(text) or real(self, text, style))
     style, other = ParagraphStyle("memo-a", fontSize=10, leading=12), ParagraphStyle("memo-b", fontSize=14, leading=17)
     markup = "Chancay <b>port</b> opened in <i>November 2024</i>, " * 6 + "unique-marker-7f3a"
-    first = _Paragraph(markup, style)
-    second = _Paragraph(markup, style)
+    first = CachedParagraph(markup, style)
+    second = CachedParagraph(markup, style)
     assert len(parses) == 1  # the second paragraph reused the parse
     assert second.frags is not first.frags and second.frags[0] is not first.frags[0]
     assert [f.text for f in second.frags] == [f.text for f in first.frags]
     first.wrap(120, 800)
     head, _tail = first.split(120, 30)  # splitting one leaves the other whole
     assert second.wrap(400, 800)[1] < first.wrap(120, 800)[1]
-    assert second.getPlainText() == _Paragraph(markup, style).getPlainText()
+    assert second.getPlainText() == CachedParagraph(markup, style).getPlainText()
     assert second.getPlainText().endswith("unique-marker-7f3a") and second.getPlainText().count("Chancay") == 6
-    _Paragraph(markup, other)
+    CachedParagraph(markup, other)
     assert len(parses) == 2  # another style: parsed for it
     with pytest.raises(ValueError):
-        _Paragraph("<b>unclosed <i>markup", style)
+        CachedParagraph("<b>unclosed <i>markup", style)
+
+
+# --------------------------------------------------------------------------- contents forms
+
+def test_a_contents_entry_whose_heading_was_never_laid_out_is_an_error() -> None:
+    """The forms of the contents are defined from the headings' pages; an entry whose heading
+    has no page is a RenderError naming it, not a number left blank."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen.canvas import Canvas
+
+    from briefgen.errors import RenderError
+    from briefgen.layout.contents import ContentsForms
+
+    canv = Canvas(io.BytesIO())
+    canv.translate(72, 500)  # the entry's space is not the page's
+    forms = ContentsForms()
+    style = ParagraphStyle("toc", fontName="Helvetica", fontSize=10, leading=12)
+    first = forms.mark(canv, "section-a", style, " . ", 100.0, 0.0, 400.0)
+    second = forms.mark(canv, "section-b", style, "", 80.0, -14.0, 400.0)
+    assert (first.form, first.link, second.form) == ("BriefgenContents1", "BriefgenContentsLink1", "BriefgenContents2")
+    assert first.matrix == (1, 0, 0, 1, 72, 500)
+    with pytest.raises(RenderError, match="contents entry 'section-b': its heading was never laid out"):
+        forms.define(canv, {"section-a": 3})
+
+
+def test_contents_leaders_end_where_the_line_ends() -> None:
+    """Dots then the page number, right-aligned on the entry's line (as ReportLab's
+    TableOfContents draws them); a number too wide for the room left is set smaller."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from briefgen.layout.contents import _apply, _inverse, _leaders
+
+    style = ParagraphStyle("toc", fontName="Helvetica", fontSize=10, leading=12)
+    size, text, text_x, number_x, number_w = _leaders(style, 12, 100.0, 400.0, " . ")
+    assert size == 10 and text.endswith("12") and text.startswith(" . ")
+    assert number_x + number_w == pytest.approx(400.0)
+    assert text_x + stringWidth(text, "Helvetica", 10) == pytest.approx(400.0)
+    assert 100.0 <= text_x < 100.0 + stringWidth(" . ", "Helvetica", 10)  # as many dots as fit
+    size, text, *_ = _leaders(style, 123456, 390.0, 400.0, " . ")
+    assert text == "123456" and size < 10 and stringWidth("123456", "Helvetica", size) <= 10.0
+    matrix = (0.5, 0.25, -0.25, 2.0, 30.0, -7.0)
+    assert _apply(_inverse(matrix), *_apply(matrix, 12.5, -3.0)) == pytest.approx((12.5, -3.0))
+
+
+# --------------------------------------------------------------------------- made from the document alone
+
+def _citation_numbers(document) -> set[int]:
+    """Every endnote number some citation run of ``document`` prints."""
+    from briefgen.document.model import Citation, Table
+
+    numbers: set[int] = set()
+    for blk in document.blocks():
+        runs = list(getattr(blk, "runs", ())) + list(getattr(blk, "statement", ()))
+        runs += [r for item in getattr(blk, "items", ()) for r in item.runs]
+        if isinstance(blk, Table):
+            runs += [r for row in blk.rows for cell in row.cells for r in cell.runs]
+        numbers.update(n for r in runs if isinstance(r, Citation) for n in r.numbers)
+    return numbers
+
+
+@pytest.mark.parametrize("audience", ["analyst", "executive", "public"])
+def test_endnote_numbers_printed_are_the_documents(built, audience):
+    """The endnotes the PDF prints are the document's, numbered as it numbers them (each
+    "N. reference" in order), and every superscript number links to endnote N's page."""
+    from briefgen.document.model import Endnotes, plain_text
+
+    result = built[audience]
+    document = result.document
+    notes = next(b for b in document.blocks() if isinstance(b, Endnotes)).notes
+    assert [(n.source, n.number) for n in notes] == list(document.endnote_numbers)
+    assert [n.number for n in notes] == list(range(1, len(notes) + 1)) and notes
+    pages = [squash(t) for t in pdf_pages_text(result.pdf)]
+    text = " ".join(pages)
+    endnotes = text[text.rindex("Endnotes"):]
+    at = 0
+    for note in notes:
+        printed = f"{note.number}. {plain_text(note.runs)}"
+        assert printed in endnotes[at:], (audience, printed)
+        at = endnotes.index(printed, at) + len(printed)
+    contents_pages = {1} if document.contents is not None and document.cover.page else set()
+    linked = set()
+    for page, text, dest in internal_links(result.pdf):
+        label = text.splitlines()[-1].strip() if text else ""  # a superscript's box may reach the line above
+        if not label.isdigit() or (page in contents_pages and int(label) == dest + 1):
+            continue  # not a citation, or a contents entry's page number
+        n = int(label)
+        linked.add(n)
+        reference = plain_text(notes[n - 1].runs)
+        assert f"{n}. {reference[:40]}" in pages[dest], (audience, page, n, dest)
+    assert linked == _citation_numbers(document) == set(dict(document.endnote_numbers).values())
+
+
+@pytest.fixture(scope="module")
+def edited_layout(prepared, tmp_path_factory):
+    """The analyst's document, edited where no briefing or text could say so (a paragraph's
+    runs, a key judgment's number and likelihood, the marking, the running title), laid
+    out by itself: (document, LaidOut)."""
+    import dataclasses
+
+    from briefgen.document.model import KeyJudgment, Paragraph, Text
+    from briefgen.pipeline.build import BuildOptions, document_of
+    from briefgen.pipeline.variant import layout_document, variant_theme
+    from briefgen.resolve.select import resolve
+
+    document = document_of(prepared, "analyst")
+
+    def edit(block):
+        if isinstance(block, Paragraph) and block.id == "bluf.p1":
+            return dataclasses.replace(block, runs=(Text("Marker "), Text("only-in-the-document-4b7e", bold=True)))
+        if isinstance(block, KeyJudgment) and block.number == 1:
+            return dataclasses.replace(block, number=41, likelihood="Marker likelihood")
+        return block
+
+    def edit_section(section):
+        return dataclasses.replace(section, blocks=tuple(edit(b) for b in section.blocks),
+                                   subsections=tuple(edit_section(s) for s in section.subsections))
+
+    edited = dataclasses.replace(document, sections=tuple(edit_section(s) for s in document.sections),
+                                 marking="TLP:RED", running_title="Marker running title")
+    theme = variant_theme(prepared.loaded, resolve(prepared.loaded, prepared.kb, "analyst"))
+    options = BuildOptions(write=False, cache_dir=tmp_path_factory.mktemp("cache"))
+    return edited, layout_document(edited, theme, options)
+
+
+def test_the_pdf_is_made_from_the_document_alone(edited_layout):
+    document, laid = edited_layout
+    r = pypdf.PdfReader(io.BytesIO(laid.pdf))
+    assert len(r.pages) == laid.pages
+    pages = [squash(p.extract_text()) for p in r.pages]
+    text = " ".join(pages)
+    assert "Marker only-in-the-document-4b7e" in text
+    assert "KJ41. Marker likelihood:" in text and "KJ1." not in text
+    for n, page in enumerate(pages, 1):
+        assert page.count("TLP:RED") >= 2 and "TLP:AMBER" not in page, n  # banners: the document's marking
+        if n > 1:  # the cover has no running title
+            assert "Marker running title" in page, n
+    assert "Marking: TLP:RED" in pages[0]
+    assert r.metadata.title == document.title and r.metadata.author == document.author
+    assert list(laid.section_pages) == [s.section for s in document.sections]  # top-level sections, in order
+    assert laid.section_pages["bluf"][0] == 2 and laid.section_pages["endnotes"][1] == laid.pages
+
+
+def test_layout_imports_only_the_stages_below_it():
+    """layout/ reads the document: it never imports the resolved briefing's makers or the
+    texts (resolve, text, load), nor the stages above it."""
+    import ast
+    from pathlib import Path
+
+    import briefgen.layout
+
+    forbidden = ("briefgen.resolve", "briefgen.text", "briefgen.load", "briefgen.deliver", "briefgen.pipeline",
+                 "briefgen.cli")
+    found = []
+    for path in Path(briefgen.layout.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            found += [(path.name, n) for n in names if n.startswith(forbidden)]
+    assert found == []

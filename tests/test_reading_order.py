@@ -76,3 +76,20 @@ def test_section_text_sits_under_its_heading(built, prepared, audience):
         assert words in " ".join(lines[heading_at[i] + 1:end]), (audience, sid, words)
         checked += 1
     assert checked >= 2, "too few sections open with literal text to check"
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_key_judgments_read_in_the_documents_order_and_numbering(built, audience):
+    """Each key judgment reads "KJn. Likelihood: statement" with the document's number and
+    words, in the document's reading order."""
+    from briefgen.document.model import plain_text
+
+    judgments = built[audience].document.key_judgments()
+    assert [kj.number for kj in judgments] == list(range(1, len(judgments) + 1)) and judgments
+    text = " ".join(_body_lines(built[audience].pdf))
+    at = 0
+    for kj in judgments:
+        head = f"{kj.label}. " + (f"{kj.likelihood}: " if kj.likelihood else "")
+        printed = head + " ".join(plain_text(kj.statement).split()[:6])
+        assert printed in text[at:], (audience, printed)
+        at = text.index(printed, at) + len(printed)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +18,8 @@ import pypdf
 import pytest
 
 from conftest import AUDIENCES, EXAMPLE_SPEC, REPO
+
+pytestmark = pytest.mark.slow  # four command-line builds of the example, two at a time
 
 BRIEFING_DATE = "D:20250512000000+00'00'"
 EPOCH = 1700000000                       # 2023-11-14 22:13:20 UTC
@@ -44,17 +45,12 @@ def _wait(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory) -> dict[str, Path]:
+def builds(tmp_path_factory, copy_example) -> dict[str, Path]:
     """Four builds, run two at a time in separate processes: ``first`` and ``second`` of
     the repository's example (different TZ, locale and hash seed), ``copy`` of a copy of
     the project in another folder, ``epoch`` (executive only) with SOURCE_DATE_EPOCH."""
     base = tmp_path_factory.mktemp("reproducible")
-    copy_root = base / "elsewhere" / "project"
-    (copy_root / "specs").mkdir(parents=True)
-    (copy_root / "briefgen.toml").write_text("")
-    shutil.copytree(REPO / "assets" / "kb", copy_root / "assets" / "kb")
-    for spec in EXAMPLE_SPEC.parent.glob("*.yaml"):
-        shutil.copy(spec, copy_root / "specs" / spec.name)
+    copy_root = copy_example(base / "elsewhere" / "project")
     spec = str(EXAMPLE_SPEC.relative_to(REPO))
     outs = {name: base / name for name in ("first", "second", "copy", "epoch")}
     batches = [

@@ -7,23 +7,25 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from briefgen.deliver import mail
+from briefgen.deliver.addresses import addressing
+from briefgen.deliver.attachment import AttachmentInfo
+from briefgen.deliver.mailcontent import MailContent
 
 from briefgen.deliver import smtp
 from briefgen.deliver.addresses import MailInputError
 from briefgen.errors import DeliveryError
 from briefgen.model.models import Distribution, Recipient
 from briefgen.pipeline.build import BuildOptions
+from briefgen.pipeline.email import outgoing
 from smtp_server import (HOST, PASSWORD, REFUSED, USER, down_port, refusing_server,  # noqa: F401
                          smtp_server, starttls_server, tls_server, certificate)
 
-REPO = Path(__file__).resolve().parent.parent
 AUDIENCES = ("analyst", "executive", "public")
 
 
@@ -41,7 +43,7 @@ def settings_for(server, tls="none", **kw) -> smtp.SmtpSettings:
 
 
 def make_outgoing(prepared, built, name, out_dir: Path) -> mail.Outgoing:
-    return mail.outgoing(prepared, name, BuildOptions(out_dir=out_dir), result=built[name])
+    return outgoing(prepared, name, BuildOptions(out_dir=out_dir), result=built[name])
 
 
 def check_received(received, out: mail.Outgoing) -> email.message.EmailMessage:
@@ -148,7 +150,7 @@ def test_send_every_example_audience(smtp_server, prepared, built, tmp_path) -> 
     assert [e["audience"] for e in log] == list(AUDIENCES)
     for entry, out in zip(log, outs):
         assert entry["message_id"] == out.message_id
-        assert entry["pdf_sha256"] == out.result.sha256 == mail.AttachmentInfo("x", out.result.pdf_path.read_bytes()).sha256
+        assert entry["pdf_sha256"] == out.result.sha256 == AttachmentInfo("x", out.result.pdf_path.read_bytes()).sha256
         assert entry["accepted"] == out.addressing.recipients and entry["refused"] == {}
         assert entry["banner"] == out.result.banner and entry["briefing"] == "peru-china"
         assert entry["to"] == [a.addr_spec for a in out.addressing.to]
@@ -156,12 +158,12 @@ def test_send_every_example_audience(smtp_server, prepared, built, tmp_path) -> 
 
 
 def test_bcc_is_delivered_but_never_shown(smtp_server, prepared, built) -> None:
-    content = mail.MailContent("peru-china", "analyst", "Title")
-    addrs = mail.addressing(Distribution(sender=Recipient(email="desk@example.org"),
-                                         to=[Recipient(email="to@example.org")],
-                                         bcc=[Recipient(name="Secret", email="secret@example.org")]))
+    content = MailContent("peru-china", "analyst", "Title")
+    addrs = addressing(Distribution(sender=Recipient(email="desk@example.org"),
+                                    to=[Recipient(email="to@example.org")],
+                                    bcc=[Recipient(name="Secret", email="secret@example.org")]))
     msg = mail.compose(content, addrs, banner="TLP:GREEN", subject="s",
-                       attachment=mail.AttachmentInfo("a.pdf", built["executive"].pdf, 2))
+                       attachment=AttachmentInfo("a.pdf", built["executive"].pdf, 2))
     assert msg["Bcc"] == "Secret <secret@example.org>"  # kept in the .eml
     report = smtp.send_message(msg, settings_for(smtp_server))
     assert report.ok
@@ -249,9 +251,9 @@ def test_all_or_nothing_sends_nothing_when_one_is_refused(refusing_server, prepa
 
 
 def test_every_recipient_refused(refusing_server, prepared, built) -> None:
-    content = mail.MailContent("b", "a", "T")
-    addrs = mail.addressing(Distribution(sender=Recipient(email="d@example.org"), to=[Recipient(email=REFUSED)]))
-    msg = mail.compose(content, addrs, banner="TLP:CLEAR", subject="s", attachment=mail.AttachmentInfo("a.pdf", b"%PDF"))
+    content = MailContent("b", "a", "T")
+    addrs = addressing(Distribution(sender=Recipient(email="d@example.org"), to=[Recipient(email=REFUSED)]))
+    msg = mail.compose(content, addrs, banner="TLP:CLEAR", subject="s", attachment=AttachmentInfo("a.pdf", b"%PDF"))
     report = smtp.send_message(msg, settings_for(refusing_server))
     assert not report.delivered and report.accepted == [] and "refused every recipient" in report.note
     assert refusing_server.messages == []
@@ -267,11 +269,9 @@ def test_log_appends_whole_lines(tmp_path) -> None:
 
 # --------------------------------------------------------------------------- briefgen email
 @pytest.fixture
-def project(tmp_path, monkeypatch) -> Path:
+def project(example_project, monkeypatch) -> Path:
     """A copy of the example project with a briefgen.toml at its root; cwd is its root."""
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "specs", root / "specs")
-    shutil.copytree(REPO / "assets" / "kb", root / "assets" / "kb")
+    root = example_project
     (root / "briefgen.toml").write_text('[smtp]\nhost = "127.0.0.1"\ntls = "none"\nfrom = "relay@example.org"\n')
     monkeypatch.chdir(root)
     return root
@@ -295,6 +295,7 @@ def test_cli_writes_eml_and_sends_nothing_without_send(project, smtp_server, mon
     assert smtp_server.messages == [] and not (project / "output" / smtp.LOG_NAME).exists()
 
 
+@pytest.mark.slow
 def test_cli_sends_every_audience(project, smtp_server, monkeypatch) -> None:
     monkeypatch.setenv("BRIEFGEN_SMTP_PORT", str(smtp_server.port))  # over briefgen.toml
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1747040000")
@@ -314,7 +315,7 @@ def test_cli_sends_every_audience(project, smtp_server, monkeypatch) -> None:
         assert msg["Message-ID"] == eml["Message-ID"] == entry["message_id"]
         assert msg["Subject"] == eml["Subject"] and msg["Subject"].startswith("[TLP:")
         assert next(msg.iter_attachments()).get_content() == pdf
-        assert entry["pdf_sha256"] == mail.AttachmentInfo("x", pdf).sha256
+        assert entry["pdf_sha256"] == AttachmentInfo("x", pdf).sha256
         assert received.rcpt_tos == entry["accepted"]
 
 

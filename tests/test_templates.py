@@ -70,18 +70,11 @@ def test_syntax_error_is_located(prepared):
     assert "specs/peru-china.yaml:41" in str(info.value) and "syntax" in str(info.value)
 
 
-def test_validate_lists_every_broken_template_at_once(tmp_path):
+def test_validate_lists_every_broken_template_at_once(example_project):
     """Three broken sections: one run names all three (not one per run)."""
-    import shutil
-
-    from conftest import REPO
-
     from briefgen.pipeline.build import check_templates, prepare
 
-    shutil.copytree(REPO / "specs", tmp_path / "specs")
-    shutil.copytree(REPO / "assets", tmp_path / "assets")
-    (tmp_path / "briefgen.toml").write_text("")
-    spec = tmp_path / "specs" / "peru-china.yaml"
+    spec = example_project / "specs" / "peru-china.yaml"
     text = spec.read_text(encoding="utf-8")
     text = text.replace("{{ entity('chancay-port').name }}", "{{ entity('chancay-prot').name }}", 1)
     text = text.replace("{{ cite('c-us-donation') }}", "{{ cite('c-us-donatoin') }}", 1)

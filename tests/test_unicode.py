@@ -137,7 +137,7 @@ def test_metadata_and_outline_keep_the_text(mixed):
 
 
 def test_fonts_embedded_and_no_missing_glyph(mixed):
-    """Everything but the contents page and the claims table (see the xfail test below)."""
+    """Everything but the contents page and the claims table (see the next test)."""
     pdf = mixed["plain"].pdf
     assert fontcheck.fonts_without_file(pdf) == []
     assert fontcheck.missing_glyphs(pdf) == []
@@ -175,7 +175,7 @@ def _reportlab_pdf(tmp_path, draw, font: str) -> bytes:
 
 def test_checks_catch_an_unembedded_font_and_a_missing_glyph(tmp_path):
     from briefgen.layout.fonts import load_fontset
-    from briefgen.layout.theme import load_theme
+    from briefgen.load.theme import load_theme
 
     fonts = load_fontset(load_theme(None, tmp_path))
 
@@ -188,7 +188,11 @@ def test_checks_catch_an_unembedded_font_and_a_missing_glyph(tmp_path):
         canv.drawString(72, 720, "Perú 中国")
 
     def with_fallback(canv):
-        fonts.draw_string(canv, 72, 720, "Perú 中国", 10)
+        x = 72.0
+        for name, part in fonts.split_runs("Perú 中国"):
+            canv.setFont(name, 10)
+            canv.drawString(x, 720, part)
+            x += fonts.string_width(part, 10, font=name)
 
     assert any("Helvetica" in f for f in fontcheck.fonts_without_file(_reportlab_pdf(tmp_path, helvetica, "Helvetica")))
     missing = fontcheck.missing_glyphs(_reportlab_pdf(tmp_path, han_in_latin_font, fonts.regular))

@@ -5,13 +5,12 @@ After an intended change of layout, fonts or theme: ``python -m tests.visual --r
 
 from __future__ import annotations
 
-import shutil
 from math import ceil
 
 import pytest
 
 import visual
-from conftest import EXAMPLE_SPEC, REPO
+from conftest import EXAMPLE_SPEC
 
 
 @pytest.mark.parametrize("audience,page", visual.PAGES, ids=[visual.reference_name(*p) for p in visual.PAGES])
@@ -102,18 +101,12 @@ def test_failure_writes_actual_and_diff_images(tmp_path, reference):
     assert str(out) in message and "--refresh" in message
 
 
-def test_one_changed_word_in_the_bottom_line_fails(tmp_path, tmp_path_factory):
+def test_one_changed_word_in_the_bottom_line_fails(example_project, tmp_path, tmp_path_factory):
     """The real pipeline: a copy of the example project passes; the same copy whose bottom
     line says "beside" instead of "behind" fails on executive page 1."""
     from briefgen.pipeline.build import BuildOptions, build
 
-    root = tmp_path / "project"
-    (root / "specs").mkdir(parents=True)
-    (root / "briefgen.toml").write_text("")
-    shutil.copytree(REPO / "assets" / "kb", root / "assets" / "kb")
-    for spec in EXAMPLE_SPEC.parent.glob("*.yaml"):
-        shutil.copy(spec, root / "specs" / spec.name)
-    spec = root / "specs" / EXAMPLE_SPEC.name
+    spec = example_project / "specs" / EXAMPLE_SPEC.name
     options = BuildOptions(out_dir=tmp_path / "out", cache_dir=tmp_path_factory.mktemp("cache"))
     failures = tmp_path / "failures"
 

@@ -1,47 +1,45 @@
-"""The chart stage: a registry of chart kinds drawn with matplotlib's object API.
+"""The chart stage: chart kinds drawn with matplotlib's object API into vector PDFs.
 
-* :data:`KINDS` maps a kind name (``bar``, ``line``, ``timeline``, ``network``, ``table``)
-  to its draw function ``fn(fig, chart, style) -> None``, registered with
-  :func:`register`. Each kind lives in its own module.
-* :func:`draw` returns a :class:`matplotlib.figure.Figure` of ``chart.spec.width`` x
-  ``chart.spec.height`` **inches** with the title drawn inside (caption and source line
-  are not drawn: the layout prints them under the figure).
-* :func:`render_pdf` returns the one-page vector PDF (bytes; fonts embedded as TrueType
-  Type 42 subsets, text literal, byte-deterministic).
-* :func:`describe` derives alternative text from the data.
+Modules, from the bottom up (each imports only modules listed before it):
 
-``matplotlib.pyplot`` is never imported. rcParams are global in matplotlib, so drawing
-and saving run under one process-wide lock (:data:`RENDER_LOCK`): threads may call these
-functions concurrently but charts are produced one at a time; use processes for
-parallel rendering.
+* :mod:`~briefgen.charts.fonts` (chart subsets of the fonts, and which fonts a chart
+  needs), :mod:`~briefgen.charts.recent` (which charts a spec's last build used); every
+  use of matplotlib's private API is in :mod:`briefgen.compat.matplotlib`;
+* :mod:`~briefgen.charts.embed` (lean font embedding), :mod:`~briefgen.charts.measure`
+  (text sizes), :mod:`~briefgen.charts.fontlist` (a style's fonts in matplotlib's font
+  list);
+* :mod:`~briefgen.charts.style` (ChartStyle, rcParams, colours, text helpers), then
+  :mod:`~briefgen.charts.coverage` (glyph coverage);
+* :mod:`~briefgen.charts.registry`: the chart kinds as kind modules register them (the
+  registry itself is :mod:`briefgen.model.chart_kinds`, below every stage: the model
+  validates ``kind:`` against it, and it imports the kind modules by name when first
+  read);
+* the kinds, one module each: :mod:`~briefgen.charts.bar`, :mod:`~briefgen.charts.line`,
+  :mod:`~briefgen.charts.timeline`, :mod:`~briefgen.charts.network` (with
+  :mod:`~briefgen.charts.network_layout` and :mod:`~briefgen.charts.network_labels`),
+  :mod:`~briefgen.charts.table`;
+* :mod:`~briefgen.charts.render` (drawing and saving);
+* :mod:`~briefgen.charts.keys` (cache keys), :mod:`~briefgen.charts.store` (the on-disk
+  cache), :mod:`~briefgen.charts.worker` (drawing in other processes),
+  :mod:`~briefgen.charts.cache` (the cache with background drawing).
 
-Errors: :class:`briefgen.errors.RenderError` for an unknown kind (with a did-you-mean),
-data that does not fit the kind, labels that cannot fit the chart's size (the message
-says what height would do), a missing font file, or any failure inside matplotlib (the
-message names the chart id, kind and size in inches);
-:class:`briefgen.errors.FontCoverageError` (a RenderError) when no font of the style has
-a glyph for a character of the chart's text, instead of drawing a box.
+This package re-exports the names most callers need (:func:`render_pdf`, :func:`draw`,
+:func:`describe`, :func:`alt_text`, :func:`warm_up`, :class:`ChartStyle`,
+:data:`RENDER_LOCK`, :data:`PDF_METADATA`, :data:`CHART_KINDS`, :class:`ChartKind`,
+:func:`register_kind`), each imported when first asked for: importing the package, or
+its registry, imports no drawing code.
 """
 
 from __future__ import annotations
 
-import codecs
-import contextlib
-import io
-import logging
+import importlib
 import os
-import threading
-import warnings
-from typing import TYPE_CHECKING, Callable
-
-from briefgen.errors import BriefgenError, FontCoverageError, RenderError, did_you_mean
-from briefgen.charts.style import ChartStyle, missing_glyph, rc_params, strings_in
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.figure import Figure
-
-    from briefgen.model.resolved import ResolvedChart
-
+    from briefgen.charts.registry import CHART_KINDS, ChartKind, DrawFn, alt_text, describe, register_kind
+    from briefgen.charts.render import PDF_METADATA, RENDER_LOCK, draw, render_pdf, warm_up
+    from briefgen.charts.style import ChartStyle
 
 
 def _reusable_matplotlib_dir() -> None:
@@ -79,324 +77,33 @@ def _reusable_matplotlib_dir() -> None:
     os.environ["MPLCONFIGDIR"] = shared
 
 
+# before anything imports matplotlib (which reads MPLCONFIGDIR once)
 _reusable_matplotlib_dir()
 
-# matplotlib is imported when a chart is drawn, not when this package is imported: a build
-# whose charts all come from the chart cache never pays for it.
-DrawFn = Callable[["Figure", "ResolvedChart", ChartStyle], None]
-"""A chart kind: draws ``chart`` onto the empty ``fig`` (size already set, Agg canvas
-attached for text measurement; rcParams of the style active)."""
-
-class _Registry(dict):
-    """A dict that imports the built-in chart kinds on first reading (registering only
-    writes), so that importing this package (for ChartStyle, say) does not."""
-
-    def _load(self) -> None:
-        if not _BUILTINS_LOADED:
-            _load_builtin_kinds()
-
-    def __getitem__(self, key):
-        self._load()
-        return super().__getitem__(key)
-
-    def get(self, key, default=None):
-        self._load()
-        return super().get(key, default)
-
-    def __contains__(self, key) -> bool:
-        self._load()
-        return super().__contains__(key)
-
-    def __iter__(self):
-        self._load()
-        return super().__iter__()
-
-    def __len__(self) -> int:
-        self._load()
-        return super().__len__()
-
-    def keys(self):
-        self._load()
-        return super().keys()
-
-    def values(self):
-        self._load()
-        return super().values()
-
-    def items(self):
-        self._load()
-        return super().items()
-
-
-_BUILTINS_LOADED = False
-KINDS: dict[str, DrawFn] = _Registry()
-DESCRIBERS: dict[str, Callable[["ResolvedChart"], str]] = _Registry()
-
-
-def _load_builtin_kinds() -> None:
-    """Import the built-in kinds (each module calls @register at import)."""
-    global _BUILTINS_LOADED
-    _BUILTINS_LOADED = True
-    from briefgen.charts import bar  # noqa: F401
-    from briefgen.charts import line  # noqa: F401
-    from briefgen.charts import network  # noqa: F401
-    from briefgen.charts import table  # noqa: F401
-    from briefgen.charts import timeline  # noqa: F401
-RENDER_LOCK = threading.RLock()
-
-PDF_METADATA = {"Creator": "briefgen", "Producer": None, "CreationDate": None,
-                "ModDate": None}
-"""Info dictionary of chart PDFs: no dates, so the bytes are deterministic."""
-
-
-def register(kind: str, *, describe: Callable[["ResolvedChart"], str] | None = None
-             ) -> Callable[[DrawFn], DrawFn]:
-    """Decorator: register a draw function under ``kind`` (and optionally its alt-text
-    describer). Registering a kind twice replaces the earlier function."""
-
-    def deco(fn: DrawFn) -> DrawFn:
-        if not _BUILTINS_LOADED:  # a kind registered by a user replaces a built-in one
-            _load_builtin_kinds()
-        KINDS[kind] = fn
-        if describe is not None:
-            DESCRIBERS[kind] = describe
-        return fn
-
-    return deco
-
-
-def _lookup(chart: "ResolvedChart") -> DrawFn:
-    fn = KINDS.get(chart.kind)
-    if fn is None:
-        hint = did_you_mean(chart.kind, KINDS)
-        msg = f"chart {chart.id!r}: unknown chart kind {chart.kind!r}"
-        msg += f"; did you mean {hint!r}?" if hint else f" (known: {', '.join(sorted(KINDS))})"
-        raise RenderError(msg)
-    return fn
-
-
-def _where(chart: "ResolvedChart") -> str:
-    return f"chart {chart.id!r} ({chart.kind}, {chart.spec.width:g} x {chart.spec.height:g} in)"
-
-
-class _QuietFallbackWeights(logging.Filter):
-    """Drop font_manager's "Failed to find font weight bold for <fallback font>" notes:
-    a Han fallback font usually has one weight, and using it is intended."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "Failed to find font weight" not in record.getMessage()
-
-
-logging.getLogger("matplotlib.font_manager").addFilter(_QuietFallbackWeights())
-
-
-def _check_coverage(chart: "ResolvedChart", style: ChartStyle, texts) -> None:
-    miss = missing_glyph(texts, style)
-    if miss:
-        ch, text = miss
-        raise FontCoverageError(
-            f"chart {chart.id!r}: no font of the chart style has a glyph for {ch!r} "
-            f"(U+{ord(ch):04X}), used in {text!r}; add a font covering it to the style's "
-            f"font_files (fonts: {', '.join(p.rsplit('/', 1)[-1] for p in style.fonts)})")
-
-
-SAFETY_CHARS = frozenset(chr(c) for c in range(0x21, 0x7F)) | frozenset("−–—…≥≤·•’")
-"""Characters the chart kinds make up themselves (numbers, signs, dates, dashes): chosen
-fonts cover them from the start, so a chart is rarely drawn twice (see :func:`_drawn`)."""
-
-
-def _draw_unlocked(chart: "ResolvedChart", style: ChartStyle) -> "Figure":
-    """Draw under the rcParams in force (the caller's ``rc_context``)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fn = _lookup(chart)
-    _check_coverage(chart, style, [chart.title, *strings_in(chart.data)])
-    fig = Figure(figsize=(chart.spec.width, chart.spec.height), dpi=100)
-    FigureCanvasAgg(fig)  # a renderer for measuring text; never registered with pyplot
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Glyph .* missing from")
-            fn(fig, chart, style)
-    except BriefgenError:
-        _dispose(fig)
-        raise
-    except Exception as exc:  # matplotlib / numpy failures become user-facing errors
-        _dispose(fig)
-        raise RenderError(f"{_where(chart)}: drawing failed: {exc}") from exc
-    # text the kind made up (date forms, dashes, comparator signs) must be drawable too
-    _check_coverage(chart, style, _drawn_texts(fig))
-    return fig
-
-
-def _dispose(fig: "Figure") -> None:
-    """Drop what ``fig`` holds (as ``fig.clear()``, without resetting each Axes first,
-    which would make new ticks only to drop them: ~3 ms per Axes)."""
-    for ax in list(fig.axes):
-        fig.delaxes(ax)
-    fig.clear()
-
-
-def _drawn_texts(fig: "Figure") -> list[str]:
-    """The strings of the figure's Text artists, in ``findobj`` order, leaving out the
-    axis artists (ticks, axis labels) of an Axes drawn without axes (``set_axis_off``):
-    they are never drawn, and listing them would make matplotlib create ticks (~1 ms
-    each)."""
-    import matplotlib.axis
-    import matplotlib.text
-
-    out: list[str] = []
-
-    def walk(artist) -> None:
-        for child in artist.get_children():
-            if isinstance(child, matplotlib.axis.Axis) and not child.axes.axison:
-                continue
-            walk(child)
-        if isinstance(artist, matplotlib.text.Text):
-            out.append(artist.get_text())
-
-    walk(fig)
-    return out
-
-
-@contextlib.contextmanager
-def _drawn(chart: "ResolvedChart", style: ChartStyle):
-    """Draw ``chart`` under the style's rcParams with the fonts it needs (see
-    :func:`briefgen.charts.fonts.choose`: small subsets of the fonts when they have every
-    character, no fallback font that adds nothing) and yield the figure, still under those
-    rcParams; the figure is cleared afterwards. Should the drawn text need characters
-    the chosen fonts were not chosen for, the chart is drawn again with the right ones,
-    so the result is always what the full fonts would give."""
-    import matplotlib
-
-    from briefgen.charts.fonts import chars_of, choose
-
-    chars = chars_of([chart.title, *strings_in(chart.data)]) | SAFETY_CHARS
-    choice = choose(style.fonts, chars)
-    while True:
-        with matplotlib.rc_context(rc_params(style, choice)):
-            fig = _draw_unlocked(chart, style)
-            drawn = chars_of(_drawn_texts(fig))
-            if drawn <= chars or choose(style.fonts, chars | drawn) == choice:
-                try:
-                    yield fig
-                finally:
-                    _dispose(fig)
-                return
-            _dispose(fig)
-        chars |= drawn
-        choice = choose(style.fonts, chars)
-
-
-def warm_up(style: ChartStyle | None = None) -> None:
-    """Import what drawing and saving need, register the style's fonts and find (or make)
-    their embedding twins (:mod:`briefgen.charts.embed`), so that a process forked
-    afterwards starts drawing at once."""
-    import matplotlib
-    import matplotlib.backends.backend_agg  # noqa: F401
-    import matplotlib.backends.backend_pdf  # noqa: F401
-    import matplotlib.collections  # noqa: F401
-    import matplotlib.figure  # noqa: F401
-    import matplotlib.legend  # noqa: F401
-    import matplotlib.lines  # noqa: F401
-    import matplotlib.patches  # noqa: F401
-    import matplotlib.text  # noqa: F401
-    import matplotlib.ticker  # noqa: F401
-    from fontTools.ttLib import getTableModule
-    from matplotlib import font_manager
-
-    from briefgen.charts.fonts import choose, subset_for
-    from briefgen.charts.embed import twin_of
-
-    for tag in SUBSET_TABLES:  # fontTools imports a module per table on first use
-        getTableModule(tag)
-    codecs.lookup("utf_32_be")  # the PDF backend's first text needs it
-    style = style or ChartStyle()
-    choice = choose(style.fonts, SAFETY_CHARS)
-    rc = rc_params(style, choice)
-    for faces, subset in choice:
-        for face in faces:
-            twin_of(os.fsdecode((subset and subset_for(face)) or face))
-    # matplotlib looks fonts up per (family, weight, style, size) and rcParams, scoring
-    # every font of the system for a combination a family has no face for: make the
-    # usual ones now, under the rcParams charts drawn with these fonts have
-    find = getattr(font_manager.fontManager, "_find_fonts_by_props", None)
-    if find is not None:
-        with matplotlib.rc_context(rc):
-            for weight, slant, size in (("bold", "normal", style.title_size),
-                                        ("normal", "normal", style.font_size),
-                                        ("normal", "normal", style.small_size),
-                                        ("normal", "italic", style.small_size)):
-                find(font_manager.FontProperties(weight=weight, style=slant, size=size))
-
-
-SUBSET_TABLES = ("head", "hhea", "maxp", "OS/2", "hmtx", "cmap", "loca", "glyf", "post", "name",
-                 "cvt ", "fpgm", "prep", "gasp")
-"""Tables of a TrueType font that embedding it (subsetting it) reads."""
-
-
-def draw(chart: "ResolvedChart", style: ChartStyle | None = None) -> "Figure":
-    """Draw ``chart`` and return the figure (``spec.width`` x ``spec.height`` inches).
-
-    Text properties are fixed when drawn, so the figure can be saved later; saving under
-    the style's rcParams (as :func:`render_pdf` does) is still recommended.
-    Raises RenderError (unknown kind, bad data, labels that do not fit, missing font,
-    matplotlib failure) or FontCoverageError.
-    """
-    import matplotlib
-
-    style = style or ChartStyle()
-    with RENDER_LOCK, matplotlib.rc_context(rc_params(style)):
-        return _draw_unlocked(chart, style)
-
-
-def render_pdf(chart: "ResolvedChart", style: ChartStyle | None = None) -> bytes:
-    """The chart as a one-page vector PDF (bytes), byte-for-byte reproducible.
-
-    Fonts are embedded as TrueType (Type 42) subsets, so text is selectable and
-    extractable; no raster images are produced. The figure is dropped afterwards.
-    Raises RenderError or FontCoverageError, as :func:`draw`.
-    """
-    from matplotlib.backends.backend_pdf import FigureCanvasPdf
-
-    style = style or ChartStyle()
-    buf = io.BytesIO()
-    with RENDER_LOCK, _drawn(chart, style) as fig:
-        try:
-            FigureCanvasPdf(fig).print_figure(buf, format="pdf", metadata=PDF_METADATA)
-        except BriefgenError:
-            raise
-        except Exception as exc:
-            raise RenderError(f"{_where(chart)}: saving PDF failed: {exc}") from exc
-    return buf.getvalue()
-
-
-def render_png(chart: "ResolvedChart", style: ChartStyle | None = None, dpi: int = 100) -> bytes:
-    """The chart as PNG bytes at ``dpi`` (for previews and visual checks). Raises RenderError."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    style = style or ChartStyle()
-    buf = io.BytesIO()
-    with RENDER_LOCK, _drawn(chart, style) as fig:
-        FigureCanvasAgg(fig).print_figure(buf, format="png", dpi=dpi, metadata={"Software": None})
-    return buf.getvalue()
-
-
-def describe(chart: "ResolvedChart", limit: int = 400) -> str:
-    """Short alternative text derived from the data (used when ``spec.alt`` is None),
-    at most ``limit`` characters. Unknown kinds get a generic sentence."""
-    fn = DESCRIBERS.get(chart.kind)
-    text = fn(chart) if fn else f"{chart.kind.capitalize()} chart: {chart.title}."
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip(" ,;:") + "…"
-    return text
-
-
-def alt_text(chart: "ResolvedChart") -> str:
-    """``spec.alt`` when given, else ``chart.alt`` when set, else :func:`describe`."""
-    return chart.spec.alt or chart.alt or describe(chart)
-
-
-
-__all__ = ["KINDS", "DESCRIBERS", "ChartStyle", "DrawFn", "RENDER_LOCK", "alt_text", "describe",
-           "draw", "register", "render_pdf", "render_png", "warm_up"]
+_EXPORTS = {
+    "alt_text": "briefgen.charts.registry", "describe": "briefgen.charts.registry",
+    "CHART_KINDS": "briefgen.charts.registry", "ChartKind": "briefgen.charts.registry",
+    "DrawFn": "briefgen.charts.registry", "register_kind": "briefgen.charts.registry",
+    "PDF_METADATA": "briefgen.charts.render", "RENDER_LOCK": "briefgen.charts.render",
+    "draw": "briefgen.charts.render", "render_pdf": "briefgen.charts.render",
+    "warm_up": "briefgen.charts.render",
+    "ChartStyle": "briefgen.charts.style",
+}
+"""Name -> the module it comes from, imported on first use (PEP 562)."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later reads (and monkeypatching) see a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+__all__ = ["CHART_KINDS", "ChartKind", "ChartStyle", "DrawFn", "PDF_METADATA", "RENDER_LOCK", "alt_text",
+           "describe", "draw", "register_kind", "render_pdf", "warm_up"]

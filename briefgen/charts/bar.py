@@ -4,7 +4,7 @@ Category labels wrap at ~28 characters; each bar carries its value at its end wi
 thousands separators and the comparator prefix ('>' = "more than"). The x axis is linear
 (never log: a >50x range still reads because every bar is labelled) and titled with the
 unit label, e.g. 'USD millions'. The axes are placed from text measured with
-:class:`~briefgen.charts.style.TextMeter`, where a constrained layout would put them (no
+:class:`~briefgen.charts.measure.TextMeter`, where a constrained layout would put them (no
 layout engine: saving draws the figure once). Sizes: the figure is the spec's inches;
 fonts and paddings in points. Raises RenderError when categories, values and comparators
 differ in length, or when the labels do not fit the height.
@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 from briefgen.errors import RenderError
 from briefgen.model.resolved import BarData
 from briefgen.model.vocab import COMPARATOR_WORDS
-from briefgen.charts import register
-from briefgen.charts.style import (COMPARATOR_PREFIX, LAYOUT_PAD, ChartStyle, TextMeter, add_title, format_number,
-                    join_limited, no_data, wrap)
+from briefgen.charts.measure import TextMeter
+from briefgen.charts.registry import ChartKind, register_kind
+from briefgen.charts.style import (COMPARATOR_PREFIX, LAYOUT_PAD, ChartStyle, add_title, format_number, join_limited,
+                                   no_data, wrap)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -52,7 +53,6 @@ def _describe(chart: "ResolvedChart") -> str:
     return f"Bar chart of {n} figure{'s' if n != 1 else ''}{unit}: {join_limited(items)}."
 
 
-@register("bar", describe=_describe)
 def draw_bar(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     from matplotlib.ticker import FuncFormatter, MaxNLocator  # lazily: importing briefgen.charts stays cheap
 
@@ -163,3 +163,7 @@ def draw_bar(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
         ax.annotate(text, xy=(v, y), xytext=(-NOTE_OFFSET if neg else NOTE_OFFSET, 0),
                     textcoords="offset points", va="center", ha="right" if neg else "left",
                     fontsize=size, color=style.text_colour, annotation_clip=False)
+
+
+BAR = register_kind(ChartKind(name="bar", data="bar", draw=draw_bar, describe=_describe,
+                              doc="Horizontal bars, one per category, each labelled with its value."))

@@ -1,21 +1,14 @@
-"""On-disk cache of rendered chart PDFs, shared by processes, bounded in size.
+"""The chart cache a build uses: the on-disk store of chart PDFs
+(:mod:`briefgen.charts.store`), and drawing the charts it misses in another process while
+the caller lays out the pages (:mod:`briefgen.charts.worker`).
 
-Entries are keyed by the SHA-256 of what changes the drawing: chart kind, data, title,
-size (inches), the style's :meth:`~briefgen.charts.style.ChartStyle.cache_key`, the
-matplotlib version, ``briefgen.__version__`` and a digest of the chart-drawing source
-code. Not the figure number, caption, source line, alt text or chart id: one chart
-shown to several audiences is rendered once.
-
-Layout: ``root/<first 2 hex>/<hash>.pdf``. Writes go to a temporary file in the same
-directory and are moved into place with :func:`os.replace` (atomic on POSIX and
-Windows), so concurrent writers in several processes never leave a partial entry; a
-truncated or corrupt entry (e.g. after a crash or disk full) fails validation, is
-ignored and rewritten. A chart missing from the cache is drawn under a lock file
-(``<hash>.lock``, removed afterwards), so that processes building at the same time
-(``briefgen batch -j N``) draw it once and the others read it. When the cache grows past ``max_bytes``, least-recently-used
-entries (by mtime; a hit touches its file) are deleted. An in-process memo serves
-repeated charts without touching the disk. Cache I/O failures never fail a build: the
-chart is rendered and returned anyway.
+Entries are keyed by the SHA-256 of what changes the drawing (:mod:`briefgen.charts.keys`):
+chart kind, data, title, size (inches), the style's
+:meth:`~briefgen.charts.style.ChartStyle.cache_key`, the matplotlib version,
+``briefgen.__version__`` and a digest of the chart-drawing source code. Not the figure
+number, caption, source line, alt text or chart id: one chart shown to several audiences
+is rendered once. Cache I/O failures never fail a build: the chart is rendered and
+returned anyway.
 
 Default root: ``$BRIEFGEN_CACHE_DIR`` if set, else ``.briefgen-cache/charts`` under the
 current directory.
@@ -23,397 +16,33 @@ current directory.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import json
-import os
-import tempfile
-import threading
-from collections import OrderedDict
-from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
-from briefgen.charts.recent import default_root, entry_path
+from briefgen.charts.keys import chart_key
+from briefgen.charts.recent import default_root
+from briefgen.charts.store import (DEFAULT_MAX_BYTES, LOCK_TIMEOUT, MEMO_MAX_BYTES, STALE_TMP_SECONDS, ChartStore, MiB,
+                                   looks_like_pdf)
+from briefgen.charts.worker import PendingCharts
 
 if TYPE_CHECKING:  # pragma: no cover
     from briefgen.charts.style import ChartStyle
-    from briefgen.charts.worker import PendingCharts
     from briefgen.model.resolved import ResolvedChart
 
-MiB = 1024 * 1024
-DEFAULT_MAX_BYTES = 200 * MiB
-MEMO_MAX_BYTES = 64 * MiB
-"""Upper bound of the in-process memo (bytes of PDF held in memory)."""
 
-
-@lru_cache(maxsize=1)
-def _code_digest() -> str:
-    """Digest of the chart modules' source, so editing how charts are drawn invalidates
-    entries even without a version bump."""
-    here = Path(__file__).parent
-    h = hashlib.sha256()
-    for path in sorted(here.glob("*.py")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def _plain(value):
-    """JSON-able form of chart data (dataclasses -> dicts tagged with their class)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {"__type__": type(value).__name__}
-        for f in dataclasses.fields(value):
-            if f.name == "claim_id":  # provenance only; not drawn
-                continue
-            out[f.name] = _plain(getattr(value, f.name))
-        return out
-    if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
-    if isinstance(value, float):
-        return repr(value)  # exact, and distinguishes 1.0 from 1
-    if value is None or isinstance(value, (str, int, bool)):
-        return value
-    return str(value)
-
-
-@lru_cache(maxsize=1)
-def _matplotlib_version() -> str:
-    """matplotlib's version, read from its installed metadata: a cache hit must not
-    import matplotlib (that alone costs about 0.3 s)."""
-    from importlib import metadata
-
-    try:
-        return metadata.version("matplotlib")
-    except metadata.PackageNotFoundError:  # pragma: no cover - not installed as a dist
-        import matplotlib
-
-        return matplotlib.__version__
-
-
-def chart_key(chart: "ResolvedChart", style: "ChartStyle") -> str:
-    """The cache key (64 hex) of ``chart`` drawn in ``style``."""
-    from briefgen import __version__
-
-    payload = {
-        "kind": chart.kind,
-        "title": chart.title,
-        "size_in": [repr(float(chart.spec.width)), repr(float(chart.spec.height))],
-        "data": _plain(chart.data),
-        "style": style.cache_key(),
-        "matplotlib": _matplotlib_version(),
-        "briefgen": __version__,
-        "code": _code_digest(),
-    }
-    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-def looks_like_pdf(data: bytes) -> bool:
-    """Cheap integrity check: PDF header, ``%%EOF`` at the end, and a ``startxref``
-    offset that points at a cross-reference inside the file."""
-    if len(data) < 64 or not data.startswith(b"%PDF-"):
-        return False
-    tail = data[-1024:]
-    if b"%%EOF" not in tail:
-        return False
-    at = tail.rfind(b"startxref")
-    if at < 0:
-        return False
-    try:
-        offset = int(tail[at + 9:].split()[0])
-    except (ValueError, IndexError):
-        return False
-    if not 0 < offset < len(data):
-        return False
-    here = data[offset:offset + 32]
-    return here.startswith(b"xref") or here[:1].isdigit()
-
-
-STALE_TMP_SECONDS = 3600
-LOCK_TIMEOUT = 300.0
-"""Seconds a build waits for another process drawing the same chart before drawing it
-itself."""
-
-
-def _drop_stale(entry: os.DirEntry) -> None:
-    """Remove a temporary file left by a writer that died, or a lock file unused, for more
-    than an hour."""
-    import time
-
-    try:
-        if time.time() - entry.stat().st_mtime > STALE_TMP_SECONDS:
-            os.unlink(entry.path)
-    except OSError:
-        pass
-
-
-class ChartCache:
-    """Render-or-reuse for chart PDFs.
-
-    ``root``: cache directory (created on first write); ``max_bytes``: size bound of the
-    directory's entries; ``enabled=False`` renders every time and touches nothing.
-    ``render``: the renderer ``(chart, style) -> bytes`` (default
-    :func:`briefgen.charts.render_pdf`, looked up at call time). Thread-safe.
-    Counters ``hits``, ``misses`` (disk and memo hits both count as hits).
-    """
-
-    def __init__(self, root: Path | str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                 enabled: bool = True,
-                 render: Callable[["ResolvedChart", "ChartStyle"], bytes] | None = None) -> None:
-        self.root = Path(root) if root is not None else default_root()
-        self.max_bytes = int(max_bytes)
-        self.enabled = enabled
-        self._render = render
-        self._memo: OrderedDict[str, bytes] = OrderedDict()
-        self._memo_bytes = 0
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
-
-    default_root = staticmethod(default_root)
-
-    # ----------------------------------------------------------------- public
-    def path_for(self, key: str) -> Path:
-        """Where the entry for ``key`` lives: ``root/<2 hex>/<key>.pdf``."""
-        return entry_path(self.root, key)
-
-    def get_or_render(self, chart: "ResolvedChart", style: "ChartStyle") -> bytes:
-        """The chart's PDF bytes, from the memo, the disk, or freshly rendered (and then
-        stored). Raises what the renderer raises (RenderError, FontCoverageError)."""
-        return self.get_many([chart], style)[chart.id]
-
-    def get_many(self, charts: "list[ResolvedChart]", style: "ChartStyle") -> dict[str, bytes]:
-        """``chart.id -> PDF bytes`` for every chart, each drawn at most once across
-        processes sharing the cache.
-
-        Hits (memo or disk) are served first. A miss is drawn under a per-entry lock file
-        (``<key>.lock`` beside the entry): charts that no other process is drawing come
-        first; then the process waits for the ones being drawn elsewhere and reads them
-        from the disk (drawing them itself only if the other writer failed). Concurrent
-        builds of several audiences thus share the work instead of repeating it. Lock
-        problems (read-only cache, timeout) never fail a build: the chart is drawn.
-        Raises what the renderer raises (RenderError, FontCoverageError).
-        """
-        out: dict[str, bytes] = {}
-        if not self.enabled:
-            for chart in charts:
-                self.misses += 1
-                out[chart.id] = self._do_render(chart, style)
-            return out
-        wanted: dict[str, list[str]] = {}  # key -> chart ids (one chart may appear twice)
-        first: dict[str, "ResolvedChart"] = {}
-        for chart in charts:
-            key = chart_key(chart, style)
-            wanted.setdefault(key, []).append(chart.id)
-            first.setdefault(key, chart)
-        found: dict[str, bytes] = {}
-        missing: list[str] = []
-        for key in wanted:
-            data = self._recall(key)
-            if data is None:
-                data = self._read(key)
-            if data is None:
-                missing.append(key)
-            else:
-                self.hits += 1
-                found[key] = data
-        busy: list[tuple[str, object]] = []
-        for key in missing:  # first the charts nobody else is drawing
-            lock = self._file_lock(key)
-            if lock is None:
-                found[key] = self._render_and_store(first[key], style, key)
-                continue
-            if self._acquire(lock, timeout=0):
-                try:
-                    found[key] = self._reread_or_render(first[key], style, key)
-                finally:
-                    self._release(lock)
-            else:
-                busy.append((key, lock))
-        for key, lock in busy:  # then wait for those being drawn elsewhere
-            got = self._acquire(lock, timeout=LOCK_TIMEOUT)
-            try:
-                found[key] = self._reread_or_render(first[key], style, key)
-            finally:
-                if got:
-                    self._release(lock)
-        for key, data in found.items():
-            self._remember(key, data)
-            for chart_id in wanted[key]:
-                out[chart_id] = data
-        return out
+class ChartCache(ChartStore):
+    """Render-or-reuse for chart PDFs (see :class:`~briefgen.charts.store.ChartStore`), and
+    :meth:`start_many`: the misses drawn in another process meanwhile."""
 
     def start_many(self, charts: "list[ResolvedChart]", style: "ChartStyle", *,
-                   background: bool = True) -> "PendingCharts":
+                   background: bool = True) -> PendingCharts:
         """Begin :meth:`get_many`: with ``background``, the misses are drawn in another
         process (the pre-started worker, else a child forked now: see
         :mod:`briefgen.charts.worker`) while the caller goes on (lays out the pages), and
         :meth:`PendingCharts.result` collects them. Without a usable ``fork`` (other
         threads running, no ``os.fork``) or without misses, everything happens in
         :meth:`~PendingCharts.result`, in this process. The bytes are the same either way."""
-        from briefgen.charts.worker import PendingCharts
-
         return PendingCharts(self, list(charts), style, background)
 
-    def clear(self) -> None:
-        """Delete every entry (and the memo)."""
-        with self._lock:
-            self._memo.clear()
-            self._memo_bytes = 0
-        for path, _size, _mtime in self._entries():
-            try:
-                path.unlink()
-            except OSError:
-                pass
 
-    def size(self) -> int:
-        """Total bytes of the entries on disk."""
-        return sum(size for _p, size, _m in self._entries())
-
-    # ----------------------------------------------------------------- internals
-    def _recall(self, key: str) -> bytes | None:
-        with self._lock:
-            data = self._memo.get(key)
-            if data is not None:
-                self._memo.move_to_end(key)
-            return data
-
-    def _render_and_store(self, chart, style, key: str) -> bytes:
-        self.misses += 1
-        data = self._do_render(chart, style)
-        self._write(key, data)
-        return data
-
-    def _reread_or_render(self, chart, style, key: str) -> bytes:
-        data = self._read(key)  # another process may have drawn it meanwhile
-        if data is not None:
-            self.hits += 1
-            return data
-        return self._render_and_store(chart, style, key)
-
-    def _file_lock(self, key: str):
-        """A lock file for ``key``'s entry, or None when the cache directory is unusable."""
-        try:
-            from filelock import FileLock
-
-            path = self.path_for(key).with_suffix(".lock")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            return FileLock(str(path))
-        except (OSError, ImportError):
-            return None
-
-    @staticmethod
-    def _acquire(lock, timeout: float) -> bool:
-        from filelock import Timeout
-
-        try:
-            lock.acquire(timeout=timeout, poll_interval=0.02)
-        except Timeout:
-            return False
-        except OSError:
-            return False  # e.g. a read-only cache directory: draw without the lock
-        return True
-
-    @staticmethod
-    def _release(lock) -> None:
-        """Remove the lock file, then unlock: the entry is on the disk by now, so a process
-        arriving later finds it and never needs the lock (one that was already waiting
-        re-reads the entry once it holds the old file's lock)."""
-        try:
-            os.unlink(lock.lock_file)
-        except OSError:
-            pass
-        lock.release()
-
-    def _do_render(self, chart, style) -> bytes:
-        if self._render is not None:
-            return self._render(chart, style)
-        from briefgen import charts
-
-        return charts.render_pdf(chart, style)
-
-    def _remember(self, key: str, data: bytes) -> None:
-        with self._lock:
-            if key in self._memo:
-                return
-            self._memo[key] = data
-            self._memo_bytes += len(data)
-            while self._memo_bytes > MEMO_MAX_BYTES and len(self._memo) > 1:
-                _k, old = self._memo.popitem(last=False)
-                self._memo_bytes -= len(old)
-
-    def _read(self, key: str) -> bytes | None:
-        path = self.path_for(key)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return None
-        if not looks_like_pdf(data):
-            return None  # corrupt or truncated: render again, the write replaces it
-        try:
-            os.utime(path)  # LRU: a hit makes the entry young
-        except OSError:
-            pass
-        return data
-
-    def _write(self, key: str, data: bytes) -> None:
-        path = self.path_for(key)
-        tmp = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-            tmp = None
-        except OSError:
-            return  # a read-only or full disk must not fail the build
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-        self._evict()
-
-    def _entries(self) -> list[tuple[Path, int, int]]:
-        out = []
-        try:
-            subdirs = [d for d in os.scandir(self.root) if d.is_dir() and len(d.name) == 2]
-        except OSError:
-            return out
-        for sub in subdirs:
-            try:
-                for entry in os.scandir(sub.path):
-                    if entry.name.endswith((".tmp", ".lock")):
-                        _drop_stale(entry)
-                    elif entry.name.endswith(".pdf") and not entry.name.startswith("."):
-                        try:
-                            st = entry.stat()
-                        except OSError:
-                            continue
-                        out.append((Path(entry.path), st.st_size, st.st_mtime_ns))
-            except OSError:
-                continue
-        return out
-
-    def _evict(self) -> None:
-        """Delete least-recently-used entries until the total is within ``max_bytes``.
-        Safe against other processes deleting the same files meanwhile."""
-        entries = self._entries()
-        total = sum(size for _p, size, _m in entries)
-        if total <= self.max_bytes:
-            return
-        for path, size, _mtime in sorted(entries, key=lambda e: (e[2], e[0].name)):
-            if total <= self.max_bytes:
-                break
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                pass
-            except OSError:
-                continue
-            total -= size
+__all__ = ["DEFAULT_MAX_BYTES", "LOCK_TIMEOUT", "MEMO_MAX_BYTES", "STALE_TMP_SECONDS", "ChartCache", "MiB",
+           "PendingCharts", "chart_key", "default_root", "looks_like_pdf"]

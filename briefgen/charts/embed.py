@@ -1,16 +1,17 @@
 """Lean font embedding: chart PDFs carry fonts without the OpenType layout tables.
 
 matplotlib embeds each font face a chart uses as a TrueType (Type 42) subset made with
-fontTools (``matplotlib.backends._backend_pdf_ps.get_glyphs_subset``, once per face and
-chart). fontTools also reads, closes over and rewrites the layout tables (GSUB, GPOS,
-GDEF, ...): ~10 ms per face even for a chart subset font (briefgen.charts.fonts), two thirds
+fontTools (``get_glyphs_subset`` of its PDF/PS backends, once per face and chart).
+fontTools also reads, closes over and rewrites the layout tables (GSUB, GPOS, GDEF,
+...): ~10 ms per face even for a chart subset font (briefgen.charts.fonts), two thirds
 of the embedding time, for tables no PDF viewer reads: the page's content stream already
 fixes every glyph and its position (matplotlib shapes text itself, with the full font:
 kerning, ligatures and marks are in the drawing).
 
 :func:`install` wraps that function, once and for the rest of the process (it is called
-when briefgen registers fonts). When matplotlib embeds a font file briefgen registered
-(:data:`briefgen.charts.style.REGISTERED`) that has layout tables, it subsets a *twin* of
+when briefgen registers fonts; the wrapping itself, private API of matplotlib, is in
+:mod:`briefgen.compat.matplotlib`). When matplotlib embeds a font file briefgen
+registered (:data:`REGISTERED`) that has layout tables, it subsets a *twin* of
 the file instead: a copy without the tables of :data:`DROPPED` (the same glyphs in the
 same order, the same outlines, metrics, hinting, character map and names). The embedded
 program differs from before only by those tables (and by glyphs only they reached); the
@@ -32,6 +33,9 @@ import tempfile
 import threading
 from pathlib import Path
 
+from briefgen.compat.matplotlib import hook_glyph_subsetting
+from briefgen.charts.fonts import sha12
+
 DROPPED = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "kern")
 """Tables a twin leaves out: text layout only, never read when a PDF is shown."""
 
@@ -39,11 +43,13 @@ _log = logging.getLogger(__name__)
 _LOCK = threading.Lock()
 _TWINS: dict[str, str | None] = {}  # original path -> twin path, or None (no twin)
 
+REGISTERED: set[str] = set()
+"""Paths of every font file briefgen registered with matplotlib: the styles' files and
+their chart subsets (added by :mod:`briefgen.charts.fontlist`). Only these get twins."""
+
 
 def _twin_path(path: str) -> Path:
     import matplotlib
-
-    from briefgen.charts.fonts import sha12
 
     tables = hashlib.sha256(" ".join(DROPPED).encode()).hexdigest()[:6]
     return (Path(matplotlib.get_cachedir()) / "briefgen-font-twins"
@@ -78,8 +84,6 @@ def _make_twin(path: str) -> str | None:
 def twin_of(path: str) -> str | None:
     """The embedding twin of font file ``path`` (made on first use), or None when the file
     is not one briefgen registered, has no layout tables, or the twin cannot be made."""
-    from briefgen.charts.style import REGISTERED
-
     if path not in REGISTERED or path.lower().endswith((".ttc", ".otc")):
         return None
     with _LOCK:
@@ -98,22 +102,4 @@ def twin_of(path: str) -> str | None:
 def install() -> None:
     """Make matplotlib's PDF/PS backends embed registered fonts through their twins (once
     per process; does nothing if this matplotlib has no ``get_glyphs_subset``)."""
-    try:
-        from matplotlib.backends import _backend_pdf_ps as pdf_ps
-    except ImportError:  # pragma: no cover
-        return
-    original = getattr(pdf_ps, "get_glyphs_subset", None)
-    if original is None or getattr(original, "_briefgen_lean", False):
-        return
-
-    def get_glyphs_subset(fontfile, *args, **kwargs):
-        twin = twin_of(os.fsdecode(str(fontfile)))
-        if twin is not None and getattr(fontfile, "face_index", 0) == 0:
-            # the same kind of path matplotlib passed (FontPath(path, face_index) or str)
-            fontfile = type(fontfile)(twin, 0) if hasattr(fontfile, "face_index") else twin
-        return original(fontfile, *args, **kwargs)
-
-    get_glyphs_subset._briefgen_lean = True  # type: ignore[attr-defined]
-    get_glyphs_subset.__wrapped__ = original  # type: ignore[attr-defined]
-    get_glyphs_subset.__doc__ = original.__doc__
-    pdf_ps.get_glyphs_subset = get_glyphs_subset
+    hook_glyph_subsetting(twin_of)

@@ -3,7 +3,7 @@
 A legend names the series (above the plot, outside the data); the x axis is titled with
 ``x_label`` and the y axis with ``unit_label``. When every value is >= 0 the y axis starts
 at zero. Missing points may be given as NaN (the line breaks there). The axes are placed
-from text measured with :class:`~briefgen.charts.style.TextMeter`, where a constrained
+from text measured with :class:`~briefgen.charts.measure.TextMeter`, where a constrained
 layout would put them (no layout engine: saving draws the figure once). Sizes: the
 figure is the spec's inches, fonts and paddings in points. Raises RenderError when a
 series' length differs from the number of x labels.
@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 from briefgen.errors import RenderError
 from briefgen.model.resolved import LineData
-from briefgen.charts import register
-from briefgen.charts.style import LAYOUT_PAD, ChartStyle, TextMeter, add_title, format_number, no_data, wrap
+from briefgen.charts.measure import TextMeter
+from briefgen.charts.registry import ChartKind, register_kind
+from briefgen.charts.style import LAYOUT_PAD, ChartStyle, add_title, format_number, no_data, wrap
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -47,7 +48,6 @@ def _describe(chart: "ResolvedChart") -> str:
     return head + (": " + "; ".join(parts) if parts else "") + "."
 
 
-@register("line", describe=_describe)
 def draw_line(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     from matplotlib.ticker import FuncFormatter, MaxNLocator  # lazily: importing briefgen.charts stays cheap
 
@@ -125,3 +125,7 @@ def draw_line(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
             f"chart {chart.id!r} (line, {W:g} x {H:g} in): no room for the plot below the "
             f"title and labels; increase 'height' or 'width'")
     ax.set_position((left / W, bottom / H, (right - left) / W, (axes_top - bottom) / H))
+
+
+LINE = register_kind(ChartKind(name="line", data="line", draw=draw_line, describe=_describe,
+                               doc="One line per series over shared x labels (years or text), with a legend."))

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from briefgen.errors import RenderError
 from briefgen.model.resolved import TableData
-from briefgen.charts import register
-from briefgen.charts.style import PAD_IN, ChartStyle, TextMeter, add_title, join_limited, no_data, wrap
+from briefgen.charts.measure import TextMeter
+from briefgen.charts.registry import ChartKind, register_kind
+from briefgen.charts.style import PAD_IN, ChartStyle, add_title, join_limited, no_data, tint, wrap
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -62,11 +63,8 @@ def _fit(meter: TextMeter, text: str, width_in: float, size: float) -> str:
         chars = max(4, chars - max(1, chars // 12))
 
 
-@register("table", describe=_describe)
 def draw_table(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     from matplotlib.table import Table
-
-    from briefgen.charts.style import tint
 
     d = chart.data
     if not isinstance(d, TableData):
@@ -131,3 +129,7 @@ def draw_table(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None
             else:
                 t.set_color(style.text_colour)
     ax.add_table(table)
+
+
+TABLE = register_kind(ChartKind(name="table", data="table", draw=draw_table, describe=_describe, cost=2,
+                                doc="A text table with a styled header row, columns sized to their content."))

@@ -9,7 +9,7 @@ another label, no leader crosses a label or another leader, and nothing leaves t
 
 Layout is computed in **inches** from the lower-left of the drawing area (artists are put
 on the figure with that transform; there is no Axes); labels are measured with
-:class:`~briefgen.charts.style.TextMeter`; fonts in points. When the labels cannot be
+:class:`~briefgen.charts.measure.TextMeter`; fonts in points. When the labels cannot be
 fitted in the spec's size even at 6 pt and other wrap widths, RenderError says how much
 height is needed.
 """
@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING
 
 from briefgen.errors import RenderError
 from briefgen.model.resolved import TimelineData, TimelineEvent
-from briefgen.charts import register
-from briefgen.charts.style import PAD_IN, ChartStyle, TextMeter, add_title, join_limited, no_data, wrap
+from briefgen.charts.measure import TextMeter
+from briefgen.charts.registry import ChartKind, register_kind
+from briefgen.charts.style import PAD_IN, ChartStyle, add_title, join_limited, no_data, wrap
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -244,7 +245,6 @@ def _year_label_x(x: float, span: float, label_w: float, crossings: list[float])
 
 
 # --------------------------------------------------------------------------- drawing
-@register("timeline", describe=_describe)
 def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     from matplotlib.collections import LineCollection, PolyCollection
     from matplotlib.lines import Line2D
@@ -375,3 +375,8 @@ def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> N
              markerfacecolor=style.background, markeredgecolor=colour, markeredgewidth=1.2)
         text(0.14, spare + legend_band / 2, "approximate date", va="center", ha="left",
              fontsize=size * 0.9, color="#555555")
+
+
+TIMELINE = register_kind(ChartKind(name="timeline", data="timeline", draw=draw_timeline, describe=_describe,
+                                   doc="Dated events on a time axis, labels above and below, "
+                                       "approximate dates hollow."))

@@ -28,14 +28,23 @@ import struct
 import threading
 from typing import TYPE_CHECKING, Callable
 
-if TYPE_CHECKING:  # pragma: no cover
-    from briefgen.charts.cache import ChartCache
-    from briefgen.charts.style import ChartStyle
-    from briefgen.model.resolved import ResolvedChart
+from briefgen.charts.keys import _code_digest, _matplotlib_version, chart_key
+from briefgen.charts.store import ChartStore
+from briefgen.model.chart_kinds import CHART_KINDS
+from briefgen.model.kinds import KindPluginError
 
-CHART_WEIGHT = {"network": 5, "table": 2}
-"""Rough relative drawing cost of a chart kind (others: 1), to share charts between two
-processes."""
+if TYPE_CHECKING:  # pragma: no cover
+    from briefgen.charts.style import ChartStyle
+
+
+def chart_weight(chart) -> int:
+    """Rough relative drawing cost of ``chart`` (its kind's :attr:`ChartKind.cost`; 1 for a
+    kind that cannot be looked up), to share charts between two processes."""
+    try:
+        kind = CHART_KINDS.get(chart.kind)
+    except KindPluginError:  # drawing it raises (in this process too, which reports it)
+        kind = None
+    return kind.cost if kind is not None else 1
 
 
 def can_fork() -> bool:
@@ -103,21 +112,21 @@ def _kill(pid: int) -> None:
         pass
 
 
-def draw_split(cache: "ChartCache", charts: list, style: "ChartStyle") -> dict[str, bytes]:
+def draw_split(cache: ChartStore, charts: list, style: "ChartStyle") -> dict[str, bytes]:
     """Draw ``charts`` through ``cache`` (in a chart process): import matplotlib once, then,
     with two charts or more, fork again so that two processes share the drawing (heaviest
     charts first, each to the less loaded process). Returns ``chart.id -> bytes``."""
-    from briefgen import charts as charts_mod
+    from briefgen.charts.render import warm_up
 
     if len(charts) < 2:
         return cache.get_many(charts, style)
-    charts_mod.warm_up(style)  # inherited by the second process: imported once
+    warm_up(style)  # inherited by the second process: imported once
     groups: list[list] = [[], []]
     load = [0, 0]
-    for chart in sorted(charts, key=lambda c: -CHART_WEIGHT.get(c.kind, 1)):
+    for chart in sorted(charts, key=lambda c: -chart_weight(c)):
         k = 0 if load[0] <= load[1] else 1
         groups[k].append(chart)
-        load[k] += CHART_WEIGHT.get(chart.kind, 1)
+        load[k] += chart_weight(chart)
     pid, fd = _fork(lambda: cache.get_many(groups[1], style))
     out = cache.get_many(groups[0], style)
     out.update(_collect(pid, fd))
@@ -157,11 +166,10 @@ def _receive(fd: int):
 
 def _serve(jobs: int, results: int) -> None:
     """The worker's life: import matplotlib, then answer jobs until end of file."""
-    from briefgen import charts as charts_mod
-    from briefgen.charts.cache import ChartCache, _code_digest, _matplotlib_version
+    from briefgen.charts.render import warm_up
 
     try:  # everything a job needs but its data, while the parent reads the spec
-        charts_mod.warm_up()
+        warm_up()
         _code_digest()
         _matplotlib_version()
         import filelock  # noqa: F401  (the cache's entry locks; ~10 ms to import)
@@ -173,7 +181,7 @@ def _serve(jobs: int, results: int) -> None:
             return
         root, max_bytes, enabled, charts, style = job
         try:
-            drawn = draw_split(ChartCache(root, max_bytes=max_bytes, enabled=enabled), charts, style)
+            drawn = draw_split(ChartStore(root, max_bytes=max_bytes, enabled=enabled), charts, style)
         except BaseException:  # the parent draws them itself and raises what it raises
             drawn = {}
         _send(results, drawn)
@@ -211,7 +219,7 @@ class ChartWorker:
     def alive(self) -> bool:
         return self.pid is not None
 
-    def submit(self, cache: "ChartCache", charts: list, style: "ChartStyle") -> bool:
+    def submit(self, cache: ChartStore, charts: list, style: "ChartStyle") -> bool:
         """Send a job (the charts to draw through ``cache``); False if the worker is gone."""
         try:
             _send(self._jobs, (cache.root, cache.max_bytes, cache.enabled,
@@ -294,7 +302,7 @@ class PendingCharts:
     ones a plain build raises.
     """
 
-    def __init__(self, cache: "ChartCache", charts: list, style, background: bool) -> None:
+    def __init__(self, cache: ChartStore, charts: list, style, background: bool) -> None:
         self.cache, self.charts, self.style = cache, charts, style
         self._pid: int | None = None
         self._fd: int | None = None
@@ -320,8 +328,6 @@ class PendingCharts:
     def keys(self) -> dict[str, str]:
         """``chart.id -> cache key`` of every chart, computed once."""
         if self._keys is None:
-            from briefgen.charts.cache import chart_key
-
             self._keys = {c.id: chart_key(c, self.style) for c in self.charts}
         return self._keys
 
@@ -337,7 +343,7 @@ class PendingCharts:
         if self._worker is not None:
             drawn = self._worker.collect()
             self._worker = None
-        elif self._pid is not None:
+        elif self._pid is not None and self._fd is not None:
             drawn = _collect(self._pid, self._fd)
             self._pid = None
         rest = [c for c in self.charts if c.id not in drawn]  # the other process's failures too
@@ -357,7 +363,7 @@ class PendingCharts:
             self._worker = None
         if self._pid is not None:
             try:
-                os.close(self._fd)
+                os.close(self._fd)  # type: ignore[arg-type]  # set with the pid
             except OSError:
                 pass
             _kill(self._pid)
@@ -366,5 +372,5 @@ class PendingCharts:
     __del__ = cancel  # never leave a zombie behind
 
 
-__all__ = ["CHART_WEIGHT", "ChartWorker", "PendingCharts", "can_fork", "draw_split", "prestart",
+__all__ = ["ChartWorker", "chart_weight", "PendingCharts", "can_fork", "draw_split", "prestart",
            "stop_worker", "take_worker", "usable_cores"]

@@ -103,6 +103,7 @@ def build(spec: Path = SpecArg,
           out_dir: Path = typer.Option(Path("output"), "--out", "-o", metavar="DIR", help="Output folder."),
           strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
           no_cache: bool = typer.Option(False, "--no-cache", help="Redraw every chart (bypass the chart cache)."),
+          emit_document: bool = typer.Option(False, "--emit-document", help="Also write each audience's document model as <briefing>--<audience>.document.json."),
           ) -> None:
     """Build PDF briefings (and their JSON manifests) into the output folder.
 
@@ -133,6 +134,10 @@ def build(spec: Path = SpecArg,
         for r in results:
             files[r.pdf_path] = r.pdf
             files[r.manifest_path] = manifest_bytes(r.manifest)
+            if emit_document:
+                from briefgen.document.jsonout import document_bytes
+
+                files[r.pdf_path.with_name(r.pdf_path.stem + ".document.json")] = document_bytes(r.document)
         write_outputs(files)
         for r in results:
             dropped = f"  [yellow]dropped to fit {r.pages} pages: {', '.join(r.dropped)}[/]" if r.dropped else ""
@@ -203,10 +208,8 @@ def write_outputs(files: dict) -> None:
 @app.command()
 def audiences(spec: Path = SpecArg) -> None:
     """List a spec's audiences and what each gets (claims and sources actually shown)."""
-    from briefgen.resolve.marking import contained
-    from briefgen.pipeline.build import prepare
-    from briefgen.resolve.select import audience_names, resolve
-    from briefgen.text.templates import render_texts
+    from briefgen.pipeline.build import document_of, prepare
+    from briefgen.resolve.select import audience_names
 
     try:
         prepared = prepare(spec)
@@ -217,12 +220,11 @@ def audiences(spec: Path = SpecArg) -> None:
                     "max pages", "paper"):
             table.add_column(col, no_wrap=True, justify="left" if col in ("audience", "ceiling", "paper") else "right")
         for name in audience_names(prepared.loaded.spec):
-            b = resolve(prepared.loaded, prepared.kb, name)
-            shown = contained(b, render_texts(prepared.loaded, prepared.kb, b))
-            kinds = [kind for kind, _ in shown]
-            table.add_row(name, b.audience.tlp.label, str(len(b.all_sections())), str(kinds.count("claim")),
-                          str(kinds.count("source")), str(len(b.charts())), str(len(b.withheld)),
-                          str(b.audience.max_pages or "-"), b.audience.paper)
+            doc = document_of(prepared, name)  # what the built variant shows (its manifest's counts)
+            charts = [f for f in doc.figures() if f.chart is not None]
+            table.add_row(name, doc.ceiling, str(len(doc.shown.sections)), str(len(doc.shown.claims)),
+                          str(len(doc.shown.sources)), str(len(charts)), str(len(doc.withheld)),
+                          str(doc.max_pages or "-"), doc.paper)
         out.print(table)
     except BriefgenError as exc:
         _fail(exc, None)
@@ -234,7 +236,7 @@ def schema(out_dir: Path = typer.Option(Path("schemas"), "--out", "-o", help="Fo
     from briefgen.model.models import KnowledgeBaseFile, Spec
     from briefgen.deliver.output import atomic_write
     from briefgen.load.schema import audience_file_model, json_schema
-    from briefgen.layout.theme import Theme
+    from briefgen.model.theme import Theme
 
     for name, model in (("spec", Spec), ("kb", KnowledgeBaseFile), ("audiences", audience_file_model()), ("theme", Theme)):
         path = out_dir / f"{name}.schema.json"
@@ -259,7 +261,8 @@ def email_command(
 ) -> None:
     """Build each audience's PDF and write a ready email (output/<briefing>--<audience>.eml);
     with --send, deliver it through SMTP and record it in output/sent-log.jsonl."""
-    from briefgen.deliver.mail import message_bytes, outgoing
+    from briefgen.deliver.mail import message_bytes
+    from briefgen.pipeline.email import outgoing
     from briefgen.deliver.output import manifest_bytes
     from briefgen.pipeline.build import BuildOptions, prepare
     from briefgen.resolve.select import audience_names, get_audience
@@ -341,6 +344,7 @@ def batch_command(
 ) -> None:
     """Build every spec x audience in parallel, with progress, then a summary table; a
     failing briefing does not stop the others (exit code 1 if any failed)."""
+    from briefgen.cli.batch_report import ProgressEvents, describe_failures, failed, summary_table
     from briefgen.pipeline import batch
     from briefgen.pipeline.build import BuildOptions
 
@@ -364,7 +368,7 @@ def batch_command(
             show_problems(warnings, f"{spec}: warnings")
     _note_unusable_cache(options)
     try:
-        with batch.ProgressEvents(err, len(jobs_list), 1 if scheduler else jobs) as events:
+        with ProgressEvents(err, len(jobs_list), 1 if scheduler else jobs) as events:
             if scheduler:
                 from briefgen.pipeline.cluster import run_on_cluster
 
@@ -373,10 +377,10 @@ def batch_command(
                 items += batch.run(jobs_list, options, workers=jobs, events=events)
     except BriefgenError as exc:
         _fail(exc)
-    out.print(batch.summary_table(items))
-    bad = batch.failed(items)
+    out.print(summary_table(items))
+    bad = failed(items)
     if bad:
-        batch.describe_failures(bad, lambda line: err.print(esc(line), soft_wrap=True))
+        describe_failures(bad, lambda line: err.print(esc(line), soft_wrap=True))
         raise typer.Exit(1)
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from briefgen.model.kinds import KindName
+
 START, END = "<!-- keys:start -->", "<!-- keys:end -->"
 
 
@@ -67,14 +69,17 @@ def model_table(model: type[BaseModel]) -> str:
     for name, info in model.model_fields.items():
         key = info.alias or name
         desc = " ".join((info.description or "").split()).replace("|", "\\|")
-        lines.append(f"| `{key}` | {_type_name(info.annotation)} | {_default(info)} | {desc} |")
+        # a name from a kind registry (briefgen.model.kinds): its kinds, listed as a Literal's values
+        kinds = next((m.registry for m in info.metadata if isinstance(m, KindName)), None)
+        kind = " \\| ".join(f"`{n}`" for n in kinds.names()) if kinds is not None else None
+        lines.append(f"| `{key}` | {kind or _type_name(info.annotation)} | {_default(info)} | {desc} |")
     return "\n".join(lines) + "\n"
 
 
 def reference() -> str:
     """The whole key reference (spec, knowledge base, theme) as Markdown."""
     from briefgen.model import models
-    from briefgen.layout import theme
+    from briefgen.model import theme
 
     groups = [
         ("Briefing spec (`specs/*.yaml`)", [models.Spec, models.BriefingMeta, models.Section, models.Selector,

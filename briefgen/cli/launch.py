@@ -54,6 +54,11 @@ def _spec_argument(args: list[str]) -> str | None:
 
 _MAIN_PID = 0
 
+READY_FILE_ENV = "BRIEFGEN_TEST_READY_FILE"
+"""For tests: when this environment variable names a file, :func:`main` creates it once
+Ctrl-C and SIGTERM are handled (tests/test_output.py waits for it before interrupting a
+build, instead of guessing how long the interpreter takes to start)."""
+
 
 def _interrupted(signum, frame) -> None:  # noqa: ARG001 - a signal handler's signature
     """Ctrl-C or SIGTERM: leave at once, removing this process's temporary output files.
@@ -80,6 +85,8 @@ def main() -> None:
     _MAIN_PID = os.getpid()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _interrupted)
+    if os.environ.get(READY_FILE_ENV):
+        open(os.environ[READY_FILE_ENV], "w").close()
     if not os.path.isdir(os.path.expanduser("~")) and "reportlab_mods" not in sys.modules:
         # ReportLab reads ~/.reportlab_mods when imported and fails (NotADirectoryError)
         # when the home folder is a file: there is nothing to read there anyway

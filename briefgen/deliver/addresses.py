@@ -14,15 +14,28 @@ Display names may hold any text except line breaks (they are RFC 2047 encoded wh
 
 Problems raise :class:`AddressError` (a :class:`~briefgen.errors.DeliveryError` with exit
 code 2: the input must be corrected) naming the address, where it was written and why.
+
+A message's addresses (:func:`addressing`: an audience's ``distribution`` -> validated
+:class:`Addressing`) and the TLP rule on them (:func:`check_restricted`: a briefing marked
+TLP:AMBER+STRICT or TLP:RED goes only to the audience's ``allowed_domains``) are checked
+before anything is written or sent.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from email.headerregistry import Address
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from briefgen.errors import DeliveryError
+from briefgen.model.tlp import TLP
+
+if TYPE_CHECKING:  # pragma: no cover
+    from briefgen.model.models import Distribution
+
+RESTRICTED = (TLP.AMBER_STRICT, TLP.RED)
+"""Levels sent only to recipients in the audience's ``allowed_domains``."""
 
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LOCAL = re.compile(rf"^{_ATEXT}(?:\.{_ATEXT})*$")
@@ -139,3 +152,87 @@ def domain_allowed(address: Address, allowed: Sequence[str]) -> bool:
     """True when ``address``'s domain is exactly one of ``allowed`` (already normalised by
     :func:`normalise_domains`). Subdomains do not match: list each domain that may receive."""
     return address.domain.lower() in allowed
+
+
+# --------------------------------------------------------------------------- one message's addresses
+@dataclass(frozen=True)
+class Addressing:
+    """Validated header addresses of one message (domains in ASCII/IDNA form)."""
+
+    sender: Address
+    to: tuple[Address, ...] = ()
+    cc: tuple[Address, ...] = ()
+    bcc: tuple[Address, ...] = ()
+
+    @property
+    def recipients(self) -> list[str]:
+        """Every envelope recipient (To, Cc, Bcc), each address once, in that order."""
+        seen: list[str] = []
+        for a in (*self.to, *self.cc, *self.bcc):
+            spec = a.addr_spec
+            if spec.lower() not in (s.lower() for s in seen):
+                seen.append(spec)
+        return seen
+
+    def roles(self) -> dict[str, str]:
+        """``{address: "to" | "cc" | "bcc"}`` (first role wins)."""
+        out: dict[str, str] = {}
+        for role, items in (("to", self.to), ("cc", self.cc), ("bcc", self.bcc)):
+            for a in items:
+                out.setdefault(a.addr_spec, role)
+        return out
+
+
+def addressing(distribution: "Distribution", *, default_sender: str | None = None,
+               where: str = "distribution") -> Addressing:
+    """Validate the distribution list (and the fallback From address ``default_sender``,
+    the ``[smtp] from`` setting) into an :class:`Addressing`.
+
+    Raises :class:`AddressError` listing every invalid address, or :class:`MailInputError`
+    when there is no From address or no recipient.
+    """
+    items: list[tuple[str, str, str]] = []
+    if distribution.sender is not None:
+        items.append((distribution.sender.email, distribution.sender.name, f"{where}.from"))
+    elif default_sender:
+        items.append((default_sender, "", "smtp setting 'from'"))
+    else:
+        raise MailInputError(f"{where}: no From address: set 'from' in the audience's distribution "
+                             f"or 'from' in the [smtp] section of briefgen.toml")
+    counts = {}
+    for role in ("to", "cc", "bcc"):
+        people = getattr(distribution, role)
+        counts[role] = len(people)
+        items += [(r.email, r.name, f"{where}.{role}[{i}]") for i, r in enumerate(people)]
+    found = check_addresses(items)
+    sender, rest = found[0], found[1:]
+    to, rest = tuple(rest[:counts["to"]]), rest[counts["to"]:]
+    cc, bcc = tuple(rest[:counts["cc"]]), tuple(rest[counts["cc"]:])
+    result = Addressing(sender, to, cc, bcc)
+    if not result.recipients:
+        raise MailInputError(f"{where}: no recipients: add addresses under 'to' (or 'cc', 'bcc')")
+    return result
+
+
+def check_restricted(banner: TLP | str, addrs: Addressing, allowed_domains: Iterable[str],
+                     *, audience: str = "") -> None:
+    """For a briefing marked TLP:AMBER+STRICT or TLP:RED, every recipient (To, Cc and Bcc)
+    must be in one of ``allowed_domains`` (exact domain match, IDN-aware). Any other
+    recipient fails the whole message, listing each offender (:class:`MailInputError`).
+    Other levels pass."""
+    level = banner if isinstance(banner, TLP) else TLP.parse(banner)
+    if level not in RESTRICTED:
+        return
+    who = f"audience {audience!r}: " if audience else ""
+    allowed = normalise_domains(allowed_domains)
+    if not allowed:
+        raise MailInputError(f"{who}the briefing is marked {level.label}, which is sent only to "
+                             f"the audience's allowed_domains, and none are set; nothing was sent")
+    roles = addrs.roles()
+    outside = [a for a in (*addrs.to, *addrs.cc, *addrs.bcc) if not domain_allowed(a, allowed)]
+    if outside:
+        specs = list(dict.fromkeys(a.addr_spec for a in outside))
+        listed = ", ".join(f"{s} ({roles[s]})" for s in specs)
+        raise MailInputError(f"{who}the briefing is marked {level.label}: it may go only to "
+                             f"{', '.join(allowed)}, but {listed} "
+                             f"{'is' if len(specs) == 1 else 'are'} outside; nothing was sent")

@@ -33,10 +33,11 @@ _STAGED: set[str] = set()
 
 
 def output_paths(out_dir: Path, briefing_id: str, audience: str) -> dict[str, Path]:
-    """``{"pdf": out/<id>--<audience>.pdf, "manifest": ....json, "eml": ....eml}``."""
+    """``{"pdf": out/<id>--<audience>.pdf, "manifest": ....json, "eml": ....eml,
+    "document": ....document.json}``."""
     stem = f"{briefing_id}--{audience}"
     return {"pdf": out_dir / f"{stem}.pdf", "manifest": out_dir / f"{stem}.json",
-            "eml": out_dir / f"{stem}.eml"}
+            "eml": out_dir / f"{stem}.eml", "document": out_dir / f"{stem}.document.json"}
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -39,11 +39,12 @@ installed, from the system keyring (service ``briefgen-smtp``, user name = ``use
 ``keyring set briefgen-smtp USER``). A ``password`` key in the config file is an error. The
 password is never printed, logged or shown in ``repr``.
 
-Delivery (:func:`send_message`): one connection per message; MAIL FROM, then RCPT TO for
-every recipient (To, Cc and Bcc), each answer kept in a :class:`SendReport`. When some
-recipients are refused the message still goes to the accepted ones (as any mail client
-does) unless ``all_or_nothing``; either way the report lists each refusal and the command
-exits 1. ``Bcc`` is never transmitted in the headers.
+Delivery (:func:`deliver`, through :func:`briefgen.deliver.smtp_client.send_message`): one
+connection per message; MAIL FROM, then RCPT TO for every recipient (To, Cc and Bcc), each
+answer kept in a :class:`~briefgen.deliver.smtp_client.SendReport`. When some recipients are
+refused the message still goes to the accepted ones (as any mail client does) unless
+``all_or_nothing``; either way the report lists each refusal and the command exits 1.
+``Bcc`` is never transmitted in the headers.
 
 Send log (:func:`append_log`): each message the server accepted for at least one recipient
 is recorded as one JSON line in ``<out>/sent-log.jsonl`` (time, briefing, audience, banner,
@@ -63,11 +64,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from briefgen.deliver.addresses import MailInputError, parse_address
+from briefgen.deliver.smtp_client import SendReport, send_message
 from briefgen.errors import DeliveryError, did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover
-    from email.message import EmailMessage
-
     from briefgen.deliver.mail import Outgoing
 
 CONFIG_NAME = "briefgen.toml"
@@ -246,174 +246,6 @@ def _apply(s: SmtpSettings, key: str, value: Any, where: str, base: Path) -> Non
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise bad("a positive number")
         setattr(s, key, float(value))
-
-
-# --------------------------------------------------------------------------- sending
-@dataclass(frozen=True)
-class RecipientResult:
-    """What the server answered to ``RCPT TO`` for one address."""
-
-    address: str
-    role: str
-    accepted: bool
-    code: int
-    reply: str
-
-    def __str__(self) -> str:
-        state = "accepted" if self.accepted else "REFUSED"
-        return f"{self.address} ({self.role}): {state} {self.code} {self.reply}".rstrip()
-
-
-@dataclass
-class SendReport:
-    """Per-recipient outcome of one message. ``delivered``: the server took the message
-    (for the accepted recipients)."""
-
-    message_id: str
-    server: str
-    results: list[RecipientResult]
-    delivered: bool
-    note: str = ""
-
-    @property
-    def accepted(self) -> list[str]:
-        return [r.address for r in self.results if r.accepted]
-
-    @property
-    def refused(self) -> list[RecipientResult]:
-        return [r for r in self.results if not r.accepted]
-
-    @property
-    def ok(self) -> bool:
-        """Delivered to every recipient."""
-        return self.delivered and not self.refused
-
-
-def _context(settings: SmtpSettings):
-    import ssl
-
-    return ssl.create_default_context(cafile=str(settings.ca_file) if settings.ca_file else None)
-
-
-def _reply(data: bytes | str) -> str:
-    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
-    return " ".join(text.split())
-
-
-def send_message(msg: "EmailMessage", settings: SmtpSettings, *, envelope_from: str | None = None,
-                 recipients: list[str] | None = None, roles: Mapping[str, str] | None = None,
-                 all_or_nothing: bool = False) -> SendReport:
-    """Send ``msg`` (its ``Bcc`` header removed) to ``recipients`` (default: every address in
-    To, Cc and Bcc) from ``envelope_from`` (default: ``settings.sender``, else the From
-    address). ``settings`` must come from :meth:`SmtpSettings.with_password` when it has a user.
-
-    Returns a :class:`SendReport` (refused recipients are reported, not raised). Raises
-    :class:`DeliveryError` when the server cannot be reached, TLS or login fails, or the
-    server refuses the sender or the message: nothing was delivered then."""
-    import smtplib
-    import socket
-    import ssl
-    from email.utils import getaddresses
-
-    from briefgen.deliver.mail import message_bytes, wire_copy
-
-    if recipients is None:
-        pairs = getaddresses([str(v) for h in ("To", "Cc", "Bcc") for v in msg.get_all(h, [])])
-        recipients = list(dict.fromkeys(a for _, a in pairs if a))
-    if not recipients:
-        raise MailInputError("the message has no recipients")
-    if envelope_from is None:
-        envelope_from = settings.sender or msg["From"].addresses[0].addr_spec
-    if settings.user and settings.password is None:
-        raise MailInputError("internal: settings.with_password() was not called before sending")
-    roles = roles or {}
-    data = message_bytes(wire_copy(msg))
-    server = settings.server
-    msgid = str(msg.get("Message-ID", ""))
-    client = None
-    try:
-        try:
-            if settings.tls == "implicit":
-                client = smtplib.SMTP_SSL(settings.host, settings.effective_port, timeout=settings.timeout,
-                                          context=_context(settings))
-            else:
-                client = smtplib.SMTP(settings.host, settings.effective_port, timeout=settings.timeout)
-            client.ehlo()
-            if settings.tls == "starttls":
-                if not client.has_extn("starttls"):
-                    raise DeliveryError(f"SMTP server {server} does not offer STARTTLS; refusing to send "
-                                        f"in clear text (tls = \"none\" is for a local relay only)")
-                client.starttls(context=_context(settings))
-                client.ehlo()
-            if settings.user:
-                client.login(settings.user, settings.password or "")
-            options = [f"SIZE={len(data)}"] if client.has_extn("size") else []
-            code, resp = client.mail(envelope_from, options)
-            if code != 250:
-                client.rset()
-                raise DeliveryError(f"SMTP server {server} refused the sender {envelope_from}: {code} {_reply(resp)}; "
-                                    f"this message was not sent")
-            results = []
-            for rcpt in recipients:
-                code, resp = client.rcpt(rcpt)
-                results.append(RecipientResult(rcpt, roles.get(rcpt, ""), code in (250, 251), code, _reply(resp)))
-            report = SendReport(msgid, server, results, delivered=False)
-            if not report.accepted:
-                client.rset()
-                report.note = "the server refused every recipient; nothing was sent"
-                return report
-            if report.refused and all_or_nothing:
-                client.rset()
-                report.note = "some recipients were refused and all-or-nothing is set; nothing was sent"
-                return report
-            code, resp = client.data(data)
-            if code != 250:
-                raise DeliveryError(f"SMTP server {server} refused the message: {code} {_reply(resp)}; this message was not sent")
-            report.delivered = True
-            if report.refused:
-                report.note = f"sent to {len(report.accepted)} of {len(results)} recipients"
-            try:
-                client.quit()
-            except (smtplib.SMTPException, OSError):
-                pass  # the message was accepted already
-            client = None
-            return report
-        except smtplib.SMTPAuthenticationError as exc:
-            raise DeliveryError(f"SMTP server {server} refused the login of user {settings.user!r}: "
-                                f"{exc.smtp_code} {_reply(exc.smtp_error)}; this message was not sent") from None
-        except smtplib.SMTPNotSupportedError as exc:
-            raise DeliveryError(f"SMTP server {server}: {exc}; this message was not sent") from None
-        except smtplib.SMTPServerDisconnected as exc:
-            raise DeliveryError(f"SMTP server {server} closed the connection ({exc or 'no reason given'}); "
-                                f"this message was not sent") from None
-        except smtplib.SMTPResponseException as exc:
-            raise DeliveryError(f"SMTP server {server} answered {exc.smtp_code} {_reply(exc.smtp_error)}; "
-                                f"this message was not sent") from None
-        except smtplib.SMTPException as exc:
-            raise DeliveryError(f"SMTP error with {server}: {exc}; this message was not sent") from None
-        except ssl.SSLCertVerificationError as exc:
-            raise DeliveryError(f"the TLS certificate of SMTP server {server} could not be verified "
-                                f"({exc.verify_message or exc}); set ca_file for a private CA; this message was not sent") from None
-        except ssl.SSLError as exc:
-            hint = " (is the port right for tls = \"implicit\"?)" if settings.tls == "implicit" else ""
-            raise DeliveryError(f"TLS with SMTP server {server} failed: {exc.reason or exc}{hint}; this message was not sent") from None
-        except ConnectionRefusedError:
-            raise DeliveryError(f"cannot connect to SMTP server {server}: connection refused (is the server "
-                                f"running, and are host and port right? settings from {settings.origin}); "
-                                f"this message was not sent") from None
-        except socket.gaierror as exc:
-            raise DeliveryError(f"cannot resolve SMTP host {settings.host!r}: {exc.strerror or exc}; this message was not sent") from None
-        except (TimeoutError, socket.timeout):
-            raise DeliveryError(f"SMTP server {server} did not answer within {settings.timeout:g} s; "
-                                f"this message was not sent") from None
-        except OSError as exc:
-            raise DeliveryError(f"cannot talk to SMTP server {server}: {exc.strerror or exc}; this message was not sent") from None
-    finally:
-        if client is not None:
-            try:
-                client.close()
-            except OSError:
-                pass
 
 
 # --------------------------------------------------------------------------- the log

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from briefgen.errors import FontCoverageError, RenderError
 
 if TYPE_CHECKING:
-    from briefgen.layout.theme import Theme
+    from briefgen.model.theme import Theme
 
 BODY_ROLES = ("regular", "bold", "italic", "bold_italic")
 
@@ -198,22 +198,6 @@ class FontSet:
 
         return sum(stringWidth(t, f, size) for f, t in self.split_runs(text, font=font, where=where))
 
-    def draw_string(self, canvas, x: float, y: float, text: str, size: float, *,
-                    font: str | None = None, anchor: str = "left", where: str = "text") -> float:
-        """Draw plain ``text`` at (x, y) points, baseline, with fallbacks; ``anchor`` is
-        'left', 'right' or 'center'. Returns the width drawn, in points."""
-        from reportlab.pdfbase.pdfmetrics import stringWidth
-
-        runs = self.split_runs(text, font=font, where=where)
-        widths = [stringWidth(t, f, size) for f, t in runs]
-        total = sum(widths)
-        x -= {"left": 0.0, "center": total / 2, "right": total}[anchor]
-        for (name, part), width in zip(runs, widths):
-            canvas.setFont(name, size)
-            canvas.drawString(x, y, part)
-            x += width
-        return total
-
     # ------------------------------------------------------------------ internals
     def _primary(self, font: str | None) -> str:
         if font is None or font == self.regular:
@@ -287,7 +271,7 @@ def font_files(theme: "Theme") -> tuple[Path, ...]:
 
 def face_cache_dir() -> Path:
     """Where ReportLab's parsing of font files is kept between processes (see
-    :func:`_ttfont`): ``$BRIEFGEN_FONT_CACHE_DIR``, else ``briefgen/reportlab-fonts`` in the
+    :func:`briefgen.compat.reportlab.ttfont`): ``$BRIEFGEN_FONT_CACHE_DIR``, else ``briefgen/reportlab-fonts`` in the
     user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``). Like matplotlib's font list,
     it belongs to the machine's fonts, not to a project: an empty chart cache (a cold
     build) still finds its fonts parsed."""
@@ -303,10 +287,10 @@ def face_cache_dir() -> Path:
 def load_fontset(theme: "Theme", *, cache_dir: Path | None = None) -> FontSet:
     """Register ``theme.fonts`` with ReportLab (once per process) and return its FontSet.
 
-    Font paths must be absolute, as :func:`briefgen.layout.theme.load_theme` leaves them. Raises
+    Font paths must be absolute, as :func:`briefgen.load.theme.load_theme` leaves them. Raises
     :class:`~briefgen.errors.RenderError` if a file cannot be read as a TrueType font.
     ``cache_dir``: where ReportLab's reading of each font file is kept between processes
-    (see :func:`_ttfont`); None reads the files every time.
+    (see :func:`briefgen.compat.reportlab.ttfont`); None reads the files every time.
     """
     f = theme.fonts
     key = tuple(Path(p).resolve() for p in (f.regular, f.bold, f.italic, f.bold_italic, f.mono, *f.fallbacks))
@@ -341,114 +325,18 @@ def _register(path: Path, glyphs: dict, paths: dict, families: dict, cache_dir: 
     """Register one TTF under a stable name (its file stem) and record its cmap."""
     from reportlab.pdfbase import pdfmetrics
 
+    from briefgen.compat.reportlab import registered_face, ttfont
+
     name = _REGISTERED.get(path)
     if name is None:
         name = path.stem
         if name in pdfmetrics.getRegisteredFontNames():
             name = f"{path.stem}-{sha1(str(path).encode()).hexdigest()[:8]}"
         try:
-            pdfmetrics.registerFont(_ttfont(name, path, cache_dir))
+            pdfmetrics.registerFont(ttfont(name, path, cache_dir))
         except Exception as exc:  # TTFError, OSError, struct errors from a damaged file
             raise RenderError(f"cannot load font {path}: {exc}") from None
         _REGISTERED[path] = name
-    face = pdfmetrics.getFont(name).face
-    glyphs[name] = frozenset(cp for cp, gid in face.charToGlyph.items() if gid)
+    glyphs[name], families[name] = registered_face(name)
     paths[name] = path
-    families[name] = face.familyName.decode("utf-8", "replace") if isinstance(face.familyName, bytes) else str(face.familyName)
     return name
-
-
-# --------------------------------------------------------------------------- reading cache
-_FACE_FORMAT = 1
-_FACE_CACHE_FILES = 64
-_SKIP = ("_ttf_data", "_pdfScale")
-
-
-def _ttfont(name: str, path: Path, cache_dir: Path | None):
-    """``reportlab.pdfbase.ttfonts.TTFont(name, path)``, its parsing taken from
-    ``cache_dir`` when an earlier process kept it.
-
-    ReportLab reads every table of a TrueType file in Python when it loads it (~48 ms for
-    the 4 MB Han fallback, ~77 ms for the default theme's eight files), in every process.
-    The parsed face (names, metrics, character map, glyph positions: everything but the
-    file's bytes, which are read again) is pickled under a key made of the file's path,
-    size and modification time and the ReportLab and Python versions, and read back in
-    ~28 ms. Anything unexpected (a damaged, foreign or stale entry) falls back to parsing;
-    a damaged font file still raises as ReportLab raises.
-    """
-    from reportlab.pdfbase import ttfonts
-
-    if cache_dir is None:
-        return ttfonts.TTFont(name, str(path))
-    entry = _face_entry(path, cache_dir)
-    face = _read_face(entry, path) if entry is not None else None
-    if face is not None:
-        real = ttfonts.TTFontFace
-        ttfonts.TTFontFace = lambda *_a, **_k: face  # TTFont.__init__ as it is, parsing skipped
-        try:
-            return ttfonts.TTFont(name, str(path))
-        finally:
-            ttfonts.TTFontFace = real
-    font = ttfonts.TTFont(name, str(path))
-    if entry is not None:
-        _write_face(entry, font.face)
-    return font
-
-
-def _face_entry(path: Path, cache_dir: Path) -> Path | None:
-    import hashlib
-    import sys
-
-    import reportlab
-
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    key = repr((_FACE_FORMAT, str(path), st.st_size, st.st_mtime_ns, reportlab.Version, sys.version_info[:2]))
-    return Path(cache_dir) / f"{path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.pickle"
-
-
-def _read_face(entry: Path, path: Path):
-    import pickle
-
-    from reportlab.pdfbase.ttfonts import TTFontFace
-
-    try:
-        with open(entry, "rb") as fh:
-            state = pickle.load(fh)
-        data = path.read_bytes()
-    except Exception:  # missing, truncated or foreign: parse instead
-        return None
-    if not isinstance(state, dict) or state.get("filename") != str(path) or not state.get("charToGlyph"):
-        return None
-    face = TTFontFace.__new__(TTFontFace)
-    face.__dict__.update(state)
-    face._ttf_data = data
-    units = state["unitsPerEm"]
-    if units == 1000:  # as ReportLab's extractInfo sets it
-        face._pdfScale = lambda x: x
-    else:
-        mult = 1000 / units
-        face._pdfScale = lambda x: x * mult
-    return face
-
-
-def _write_face(entry: Path, face) -> None:
-    import os
-    import pickle
-    import tempfile
-
-    state = {k: v for k, v in vars(face).items() if k not in _SKIP}
-    try:
-        blob = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=entry.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
-        os.replace(tmp, entry)
-        entries = sorted(entry.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
-        for old in entries[:-_FACE_CACHE_FILES]:
-            old.unlink()
-    except Exception:  # a cache that cannot be written never fails a build
-        pass

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from reportlab.platypus import Flowable
 
+from briefgen.compat.reportlab import frame_inner_height
 from briefgen.errors import RenderError
 
 __all__ = ["ChartSlot", "Placement", "PlacementLog", "stamp"]
@@ -122,10 +123,9 @@ class ChartSlot(Flowable):
         scale = 1.0
         if avail_width > 0 and self.width_pt > avail_width:
             scale = avail_width / self.width_pt
-        frame = getattr(self, "_frame", None)
-        # the frame's full height, not what is left of it (``_aH``): a slot that fits an
-        # empty frame moves to the next one instead of shrinking into the gap
-        frame_h = (frame._height - frame._topPadding - frame._bottomPadding) if frame is not None else None
+        # the frame's full height, not what is left of it: a slot that fits an empty frame
+        # moves to the next one instead of shrinking into the gap
+        frame_h = frame_inner_height(self)
         if frame_h and self.height_pt * scale > frame_h:
             scale = frame_h / self.height_pt
         return max(scale, 1e-3)

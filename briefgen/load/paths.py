@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from briefgen.errors import KeyPath, Problem, UnsafePathError
+from briefgen.errors import KeyPath, UnsafePathError
 
 ROOT_MARKERS = ("briefgen.toml", "pyproject.toml", ".git")
 
@@ -100,8 +100,3 @@ def _near_miss(written: str, path: Path) -> str:
         return ""
     head, sep, _ = written.replace("\\", "/").rpartition("/")
     return head + sep + best
-
-
-def problem_at(doc, key: KeyPath, message: str, **kw) -> Problem:
-    """Shorthand for ``doc.problem(key, message, **kw)``."""
-    return doc.problem(key, message, **kw)

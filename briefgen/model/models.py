@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer,
                       WithJsonSchema, field_validator, model_validator)
 
+from briefgen.model.chart_kinds import CHART_KINDS
+from briefgen.model.kinds import KindName
 from briefgen.model.tlp import LABELS, TLP
 from briefgen.model.vocab import Confidence, Likelihood, PartialDate, Reliability
 
@@ -185,14 +187,16 @@ class Selector(Model):
     limit: int | None = Field(None, ge=1, description="At most this many claims.")
 
 
-ChartKind = Literal["bar", "line", "timeline", "network", "table"]
+ChartKindName = Annotated[str, KindName(CHART_KINDS)]
+"""A chart kind of the registry (:mod:`briefgen.model.chart_kinds`), built-in or added by a
+plugin: checked when a spec is validated, listed in the JSON Schema when it is written."""
 
 
 class ChartSpec(Model):
     """A figure drawn by matplotlib from the knowledge base or a CSV file."""
 
     id: Id = Field(description="Figure id, for cross-references ('see Figure {{ ref(\"fig-id\") }}').")
-    kind: ChartKind = Field(description="Chart kind from the registry.")
+    kind: ChartKindName = Field(description="Chart kind from the registry.")
     title: str = Field(description="Title drawn in the chart (text shown literally, '$' included).")
     caption: str | None = Field(None, description="Caption printed under the figure number.")
     source: str | None = Field(None, description="Source line override; default: the sources of the claims drawn.")

@@ -19,6 +19,7 @@ from briefgen.pipeline.checks import check
 from briefgen.errors import PageBudgetError, Problem, SpecError
 from briefgen.load.project import KnowledgeBase, LoadedSpec, load_project
 from briefgen.deliver.output import atomic_write_many, manifest_bytes, output_paths, sha256
+from briefgen.document.model import Document
 from briefgen.model.resolved import Briefing
 from briefgen.resolve.select import audience_names, resolve
 
@@ -62,6 +63,10 @@ class BuildResult:
     banner: str
     pdf: bytes = field(repr=False, default=b"")
     manifest: dict = field(repr=False, default_factory=dict)
+    document: Document | None = field(repr=False, default=None)
+    """The format-neutral document the PDF was laid out from."""
+    briefing: Briefing | None = field(repr=False, default=None)
+    """The resolved briefing (what this audience may see), for composing its email."""
     warnings: list[Problem] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     """Section ids left out to fit the audience's ``max_pages``."""
@@ -117,6 +122,22 @@ def build_all(spec_path: Path | str, options: BuildOptions | None = None) -> lis
     return [build_prepared(prepared, name, options) for name in audience_names(prepared.loaded.spec)]
 
 
+def document_of(prepared: Prepared, audience: str | None = None, *, dropped: tuple[str, ...] = ()) -> Document:
+    """The format-neutral document of one audience (default audience when None) of an
+    already validated spec: resolved, its templates rendered, nothing laid out or drawn
+    (no ReportLab, no matplotlib). ``dropped``: section ids to leave out as the page budget
+    would. Raises :class:`~briefgen.errors.TemplateError` for a template that fails and
+    :class:`~briefgen.errors.SpecError` for an unknown audience.
+
+    This is the Python API behind ``briefgen build --emit-document``; a build's own
+    document is :attr:`BuildResult.document` (after any page-budget drops)."""
+    from briefgen.document.build import build_document
+    from briefgen.text.templates import render_texts
+
+    briefing = resolve(prepared.loaded, prepared.kb, audience, extra_drops=list(dropped))
+    return build_document(briefing, render_texts(prepared.loaded, prepared.kb, briefing), dropped=dropped)
+
+
 def build_prepared(prepared: Prepared, audience: str | None, options: BuildOptions) -> BuildResult:
     """Build one variant of an already validated spec (see :func:`build`)."""
     from briefgen.pipeline.variant import render_variant
@@ -126,7 +147,7 @@ def build_prepared(prepared: Prepared, audience: str | None, options: BuildOptio
     dropped: list[str] = []
     while True:
         briefing = resolve(loaded, kb, audience, extra_drops=dropped)
-        variant = render_variant(loaded, kb, briefing, options)
+        variant = render_variant(loaded, kb, briefing, options, tuple(dropped))
         budget = briefing.audience.max_pages
         if budget is None or variant.pages <= budget:
             break
@@ -136,14 +157,15 @@ def build_prepared(prepared: Prepared, audience: str | None, options: BuildOptio
         dropped.append(victim)
     paths = output_paths(options.out_dir, briefing.meta.id, briefing.audience_name)
     digest = sha256(variant.pdf)
-    manifest = _manifest(prepared, briefing, variant, digest, dropped)
+    manifest = _manifest(prepared, variant, digest)
     if options.write:
         atomic_write_many({paths["pdf"]: variant.pdf, paths["manifest"]: manifest_bytes(manifest)})
     return BuildResult(
         briefing_id=briefing.meta.id, audience=briefing.audience_name, pdf_path=paths["pdf"],
         manifest_path=paths["manifest"], pages=variant.pages, size=len(variant.pdf),
         seconds=time.perf_counter() - started, sha256=digest, banner=variant.banner.label,
-        pdf=variant.pdf, manifest=manifest, warnings=prepared.warnings, dropped=list(dropped))
+        pdf=variant.pdf, manifest=manifest, document=variant.document, briefing=briefing,
+        warnings=prepared.warnings, dropped=list(dropped))
 
 
 def _lowest_priority(briefing: Briefing, dropped: list[str]) -> str | None:
@@ -169,36 +191,34 @@ def _budget_message(briefing: Briefing, variant: Any, budget: int, dropped: list
     return head + " Give sections a 'priority' so briefgen can drop the least important, or raise max_pages."
 
 
-def _manifest(prepared: Prepared, briefing: Briefing, variant: Any, digest: str, dropped: list[str]) -> dict:
-    shown_sections = [rs.id for rs in briefing.all_sections()]
-    withheld = [{"kind": w.kind, "id": w.id, "reason": w.reason, "tlp": w.tlp} for w in briefing.withheld
-                if not (w.kind == "section" and w.id in dropped)]
-    levels = {w.id: w.tlp for w in briefing.withheld if w.kind == "section"}
-    for sid in dropped:  # in the order they were dropped
+def _manifest(prepared: Prepared, variant: Any, digest: str) -> dict:
+    """The manifest written beside the PDF: what the document showed and withheld, where its
+    sections fell, the PDF's digest, the warnings and the inputs."""
+    doc = variant.document
+    withheld = [{"kind": kind, "id": ident, "reason": reason, "tlp": tlp} for kind, ident, reason, tlp in doc.withheld
+                if not (kind == "section" and ident in doc.dropped)]
+    levels = {ident: tlp for kind, ident, _, tlp in doc.withheld if kind == "section"}
+    for sid in doc.dropped:  # in the order they were dropped
         withheld.append({"kind": "section", "id": sid, "reason": "dropped to fit max_pages (lowest priority)",
                          "tlp": levels.get(sid, "")})
-    # what templates printed counts as shown, as it does for the banner (marking.contained)
-    used = variant.texts.used
-    shown_claims = set(variant.shown_claims) | {i for kind, i in used if kind == "claim"}
-    shown_entities = set(variant.shown_entities) | {i for kind, i in used if kind == "entity"}
     return {
-        "briefing": briefing.meta.id,
-        "title": briefing.title,
-        "audience": briefing.audience_name,
-        "ceiling": briefing.audience.tlp.label,
-        "banner": variant.banner.label,
+        "briefing": doc.briefing,
+        "title": doc.title,
+        "audience": doc.audience,
+        "ceiling": doc.ceiling,
+        "banner": doc.marking,
         "pages": variant.pages,
-        "max_pages": briefing.audience.max_pages,
-        "paper": briefing.audience.paper,
+        "max_pages": doc.max_pages,
+        "paper": doc.paper or None,
         "sha256": digest,
         "bytes": len(variant.pdf),
         "included": {
-            "sections": shown_sections,
-            "claims": sorted(shown_claims),
-            "sources": [sid for sid, _ in sorted(variant.source_numbers.items(), key=lambda kv: kv[1])],
-            "entities": sorted(shown_entities),
-            "charts": [{"id": c.id, "number": c.number, "kind": c.kind, "alt": c.alt,
-                        "claims": list(c.claim_ids)} for c in briefing.charts()],
+            "sections": list(doc.shown.sections),
+            "claims": list(doc.shown.claims),
+            "sources": list(doc.shown.sources),
+            "entities": list(doc.shown.entities),
+            "charts": [{"id": f.chart.id, "number": f.number, "kind": f.kind, "alt": f.alt,
+                        "claims": list(f.chart.claim_ids)} for f in doc.figures() if f.chart is not None],
         },
         "withheld": withheld,
         "section_pages": {k: list(v) for k, v in variant.section_pages.items()},

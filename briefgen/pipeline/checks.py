@@ -258,19 +258,24 @@ def _check_template(problems: list[Problem], loaded: LoadedSpec, key: KeyPath, t
 
 
 def _check_chart_data(problems: list[Problem], loaded: LoadedSpec, key: KeyPath, chart) -> None:
-    """A chart's CSV file must be inside the project; a line chart needs one, and only bar,
-    line and table charts can take one."""
+    """A chart's CSV file must be inside the project; a kind whose data shape only a CSV file
+    gives (line) needs one, and only kinds whose shape a CSV file can give (bar, line,
+    table: see :mod:`briefgen.model.chart_kinds`) can take one."""
     from briefgen.load.paths import resolve_inside
+    from briefgen.model.chart_kinds import CHART_KINDS, kinds_taking_csv
 
     src = loaded.source
+    kind = CHART_KINDS.get(chart.kind)
+    if kind is None:  # reported by the spec's validation
+        return
     if chart.csv is None:
-        if chart.kind == "line":
-            problems.append(src.problem(key + ("kind",), "a line chart takes its data from a CSV file",
+        if not kind.shape.from_claims:
+            problems.append(src.problem(key + ("kind",), f"a {chart.kind} chart takes its data from a CSV file",
                                         expected="csv: path/to/data.csv", code="chart-data"))
         return
-    if chart.kind not in ("bar", "line", "table"):
+    if not kind.shape.from_csv:
         problems.append(src.problem(key + ("csv",), f"a {chart.kind} chart cannot take CSV data",
-                                    expected="kind bar, line or table", code="chart-data"))
+                                    expected="kind " + kinds_taking_csv(), code="chart-data"))
     try:
         path = resolve_inside(chart.csv, base=origin_dir(src, key + ("csv",)), root=loaded.root, doc=src,
                               key=key + ("csv",), what="CSV file")
@@ -283,7 +288,7 @@ def _check_chart_data(problems: list[Problem], loaded: LoadedSpec, key: KeyPath,
 def _check_themes(loaded: LoadedSpec) -> list[Problem]:
     """Every theme the spec or an audience names: inside the project, present, valid."""
     from briefgen.load.paths import resolve_inside
-    from briefgen.layout.theme import load_theme
+    from briefgen.load.theme import load_theme
 
     spec, src = loaded.spec, loaded.source
     written: list[tuple[KeyPath, str]] = []

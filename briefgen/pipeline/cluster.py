@@ -5,7 +5,7 @@ writing anything there and returns both as bytes; this (submitting) side writes 
 the output folder with :func:`briefgen.deliver.output.atomic_write_many` (PDF and manifest
 renamed into place together), so the outputs arrive on the machine that asked for them.
 A failing briefing (an error in the build, or a worker lost while building it) becomes a
-``failed`` :class:`~briefgen.pipeline.batch.BatchItem`; the other briefings are built.
+``failed`` :class:`~briefgen.pipeline.jobs.BatchItem`; the other briefings are built.
 
 Workers need ``briefgen`` installed and the project (specs, knowledge base, theme, fonts)
 at the same path as here: a shared file system or an identical checkout. A task runs
@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from briefgen.pipeline.batch import BatchItem, Events, Job, _NoEvents
 from briefgen.errors import BriefgenError
+from briefgen.pipeline.jobs import BatchItem, Events, Job, NoEvents
 
 _TASK_LOCK = threading.Lock()
 
@@ -36,9 +36,10 @@ def build_remote(job: Job, strict: bool, cache: bool, cache_dir: str | None, cwd
     """Run on a worker: build ``job`` without writing and return a dict with the
     :class:`BatchItem` fields plus ``pdf`` and ``manifest`` (bytes) on success. Never
     raises for a failing briefing."""
-    from briefgen.pipeline.batch import build_job, peak_rss
     from briefgen.deliver.output import manifest_bytes
+    from briefgen.pipeline.batch import build_job
     from briefgen.pipeline.build import BuildOptions
+    from briefgen.pipeline.jobs import peak_rss
 
     options = BuildOptions(out_dir=Path("output"), strict=strict, cache=cache,
                            cache_dir=Path(cache_dir) if cache_dir else None, write=False,
@@ -54,9 +55,10 @@ def build_remote(job: Job, strict: bool, cache: bool, cache_dir: str | None, cwd
         finally:
             if moved:
                 os.chdir(here)
-    out = {"item": item, "host": _host()}
+    host = _host()
+    out: dict[str, object] = {"item": item, "host": host}
     item.peak_rss = peak_rss()
-    item.worker = out["host"]
+    item.worker = host
     if result is not None:
         out["pdf"] = result.pdf
         out["manifest"] = manifest_bytes(result.manifest)
@@ -83,7 +85,7 @@ def run_on_cluster(jobs: list[Job], options, scheduler: str, *, events: Events |
         raise BriefgenError("--scheduler needs dask.distributed: pip install 'briefgen[dask]'") from None
     from briefgen.deliver.output import atomic_write_many
 
-    events = events or _NoEvents()
+    events = events or NoEvents()
     cwd = os.getcwd()
     cache_dir = str(Path(options.cache_dir).resolve()) if options.cache_dir else None
     try:

@@ -1,38 +1,52 @@
-"""The drawing stages for one variant: texts -> charts -> layout -> stamped, final PDF bytes.
+"""The drawing stages for one variant: texts -> document -> charts and layout -> stamped, final PDF bytes.
 
-Imports ReportLab, matplotlib and pikepdf (through the modules it calls); commands that
-draw nothing never import this module.
+:func:`render_variant` renders the texts and builds the format-neutral document; from
+there on, :func:`layout_document` works from the document alone (its figures' charts, its
+text, numbers and marking). Imports ReportLab, matplotlib and pikepdf (through the modules
+it calls); commands that draw nothing never import this module.
 """
 
 from __future__ import annotations
 
 import calendar
 import contextlib
+import datetime
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
+from briefgen.document.build import build_document
+from briefgen.document.model import Document, Figure
 from briefgen.load.project import KnowledgeBase, LoadedSpec
-from briefgen.resolve.marking import banner_level
 from briefgen.model.resolved import Briefing
-from briefgen.text.templates import Texts, render_texts
+from briefgen.model.theme import Theme
 from briefgen.model.tlp import TLP
+from briefgen.text.templates import render_texts
 
 
 @dataclass
 class Variant:
-    """A laid-out variant: final ``pdf`` bytes, page count, banner level, endnote numbers,
-    section page spans and what it showed (for the manifest)."""
+    """A laid-out variant: final ``pdf`` bytes, page count, banner level, the ``document``
+    it was laid out from (what it shows, numbered and marked) and the first/last page of
+    each top-level section."""
 
     pdf: bytes
     pages: int
     banner: TLP
-    texts: Texts
-    source_numbers: dict[str, int]
+    document: Document
     section_pages: dict[str, tuple[int, int]]
-    shown_claims: list[str]
-    shown_entities: list[str]
+
+
+@dataclass
+class LaidOut:
+    """A document laid out and its charts stamped in: final ``pdf`` bytes, ``pages`` and the
+    first/last page of each top-level section (by section id)."""
+
+    pdf: bytes
+    pages: int
+    section_pages: dict[str, tuple[int, int]]
 
 
 @contextlib.contextmanager
@@ -53,7 +67,7 @@ def chart_style_for(theme, fonts=None):
     (``fonts``: the theme's loaded FontSet, or None to take the files from the theme)."""
     from briefgen.charts.style import ChartStyle
     from briefgen.layout.fonts import font_files
-    from briefgen.layout.theme import color
+    from briefgen.model.theme import color
 
     files = fonts.files() if fonts is not None else font_files(theme)
     return ChartStyle(font_files=tuple(str(p) for p in files), font_size=theme.chart.font_size,
@@ -61,55 +75,84 @@ def chart_style_for(theme, fonts=None):
                       grid_colour=color(theme, theme.chart.grid_color))
 
 
-def render_variant(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing, options) -> Variant:
-    """Render texts and charts, lay out, stamp the charts in: the variant's final PDF."""
-    from briefgen.layout import fonts as fonts_mod
-    from briefgen.layout import theme as theme_mod
-    from briefgen.layout import vector
-    from briefgen.charts.cache import ChartCache
-    from briefgen.layout.pdf import assemble
+def variant_theme(loaded: LoadedSpec, briefing: Briefing) -> Theme:
+    """The theme of one audience's variant: the audience's ``theme`` file, else the spec's,
+    else the default. Raises :class:`~briefgen.errors.SpecError` for a theme path outside the
+    project or a theme that is not valid."""
+    from briefgen.load import theme as theme_mod
+    from briefgen.load.paths import resolve_inside
+    from briefgen.load.project import origin_dir
 
     theme_written = briefing.audience.theme or loaded.spec.theme
     theme_path = None
     if theme_written:
-        from briefgen.load.paths import resolve_inside
-
         key = (("audiences", briefing.audience_name, "theme") if briefing.audience.theme else ("theme",))
-        from briefgen.load.project import origin_dir
-
         theme_path = resolve_inside(theme_written, base=origin_dir(loaded.source, key), root=loaded.root,
                                     doc=loaded.source, key=key, what="theme file")
-    theme = theme_mod.load_theme(theme_path, loaded.root)
+    return theme_mod.load_theme(theme_path, loaded.root)
 
-    # charts missing from the cache are drawn in a child process while this one lays out
-    # the pages (the layout only reserves their boxes); both meet at the stamping
+
+def render_variant(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing, options: Any,
+                   dropped: tuple[str, ...] = ()) -> Variant:
+    """Render the texts, make the document, then lay it out with its charts stamped in
+    (:func:`layout_document`): the variant's final PDF. ``dropped``: sections left out to
+    fit the page budget."""
+    theme = variant_theme(loaded, briefing)
+    texts = render_texts(loaded, kb, briefing)
+    document = build_document(briefing, texts, dropped=dropped)
+    laid = layout_document(document, theme, options, spec_path=loaded.path)
+    return Variant(pdf=laid.pdf, pages=laid.pages, banner=TLP.parse(document.marking), document=document,
+                   section_pages=laid.section_pages)
+
+
+def layout_document(document: Document, theme: Theme, options: Any, *, spec_path: Path | str | None = None) -> LaidOut:
+    """Lay out ``document`` in ``theme`` and stamp its charts in: made from the document alone.
+
+    ``options``: a :class:`~briefgen.pipeline.build.BuildOptions` (or anything with its
+    ``cache``, ``cache_dir`` and ``parallel_charts``). Charts missing from the chart cache
+    are drawn in a child process while this one lays out the pages (the layout only
+    reserves their boxes); both meet at the stamping. ``spec_path``: the spec the document
+    was built from, whose record of recently used cache entries is updated (none when None).
+    ReportLab's timestamps are the document's date (unless SOURCE_DATE_EPOCH is set).
+    Raises :class:`~briefgen.errors.RenderError` or
+    :class:`~briefgen.errors.FontCoverageError` for content that cannot be drawn.
+    """
+    from briefgen.charts.cache import ChartCache
+    from briefgen.layout import fonts as fonts_mod
+    from briefgen.layout import styles as styles_mod
+    from briefgen.layout import vector
+    from briefgen.layout.pdf import assemble
+
+    charts = [fig.chart for fig in document.figures() if fig.chart is not None]
     cache = ChartCache(options.cache_dir or ChartCache.default_root(), enabled=options.cache)
-    pending = cache.start_many(list(briefing.charts()), chart_style_for(theme),
-                               background=getattr(options, "parallel_charts", True))
+    pending = cache.start_many(charts, chart_style_for(theme), background=getattr(options, "parallel_charts", True))
     try:
-        texts = render_texts(loaded, kb, briefing)
         fonts = fonts_mod.load_fontset(theme, cache_dir=fonts_mod.face_cache_dir())
-        styles = theme_mod.paragraph_styles(theme, fonts)
-        page_size = theme_mod.page_size(theme, briefing.audience.paper)
-        banner = banner_level(briefing, texts)
+        styles = styles_mod.paragraph_styles(theme, fonts)
+        page_size = styles_mod.page_size(theme, document.paper or None)
         log = vector.PlacementLog()
-        day = briefing.meta.date.midpoint()
+        day = datetime.date.fromisoformat(document.date_iso)
         with _source_date(calendar.timegm(day.timetuple())):
-            layout = assemble(briefing, texts, banner=banner, theme=theme, fonts=fonts, styles=styles,
-                              page_size=page_size, placement_log=log,
-                              slot_factory=lambda chart, registry: vector.ChartSlot(
-                                  chart.id, chart.spec.width * 72, chart.spec.height * 72, registry, alt=chart.alt))
+            layout = assemble(document, theme=theme, fonts=fonts, styles=styles, page_size=page_size,
+                              placement_log=log, slot_factory=_chart_slot)
     except BaseException:
         pending.cancel()
         raise
     if pending.in_background:
         import pikepdf  # noqa: F401  (stamping needs it: imported while the charts are drawn)
     chart_pdfs = pending.result()
-    if cache.enabled and chart_pdfs:
+    if cache.enabled and chart_pdfs and spec_path is not None:
         from briefgen.charts.recent import remember
 
-        remember(cache.root, loaded.path, list(pending.keys.values()))
+        remember(cache.root, spec_path, list(pending.keys.values()))
     pdf = vector.stamp(layout.pdf, log.placements, chart_pdfs) if chart_pdfs else layout.pdf
-    return Variant(pdf=pdf, pages=layout.pages, banner=banner, texts=texts,
-                   source_numbers=layout.source_numbers, section_pages=layout.section_pages,
-                   shown_claims=layout.shown_claims, shown_entities=layout.shown_entities)
+    return LaidOut(pdf=pdf, pages=layout.pages, section_pages=layout.section_pages)
+
+
+def _chart_slot(figure: Figure, placement_log: Any) -> Any:
+    """The flowable reserving chart ``figure``'s box (its width and height in inches), keyed
+    by the chart's id: where :func:`briefgen.layout.vector.stamp` puts the chart's PDF."""
+    from briefgen.layout.vector import ChartSlot
+
+    key = figure.chart.id if figure.chart is not None else figure.id
+    return ChartSlot(key, figure.width * 72, figure.height * 72, placement_log, alt=figure.alt)

@@ -21,6 +21,7 @@ from typing import Iterable, Mapping
 
 from briefgen.errors import Problem, SpecError, did_you_mean
 from briefgen.load.project import KnowledgeBase, LoadedSpec
+from briefgen.model.chart_kinds import CHART_KINDS, describe, kinds_taking_csv
 from briefgen.model.models import Audience, BriefingMeta, ChartSpec, Claim, Section, Selector
 from briefgen.model.resolved import (BarData, Briefing, LineData, NetworkData, ResolvedChart, ResolvedImage, ResolvedSection,
                        TableData, TimelineData, TimelineEvent, Withheld)
@@ -307,39 +308,50 @@ def _strongest(claims: list[Claim], n: int) -> list[Claim]:
 
 # --------------------------------------------------------------------------- charts
 def _resolve_chart(chart: ChartSpec, ctx: _Context, number: int) -> ResolvedChart:
+    """The chart's data, built for the data shape of its kind (see
+    :mod:`briefgen.model.chart_kinds`), from its CSV file or the claims it selects."""
     claims = select_claims(chart.select, ctx.claims) if chart.select else list(ctx.claims.values())
+    shape = _kind_of(chart, ctx).data
     if chart.csv:
         data, source_line = _csv_data(chart, ctx)
         used: list[Claim] = []
-    elif chart.kind == "bar":
+    elif shape == "bar":
         data, used = _bar_data(chart, claims, ctx)
         source_line = ""
-    elif chart.kind == "timeline":
+    elif shape == "timeline":
         used = [c for c in claims if c.date is not None]
         used.sort(key=lambda c: (c.date.sort_key(), c.id))
         data = TimelineData(tuple(TimelineEvent(c.date, _short_label(c), c.id) for c in used))
         source_line = ""
-    elif chart.kind == "network":
+    elif shape == "network":
         data, used = _network_data(chart, ctx, {c.id for c in claims})
         source_line = ""
-    elif chart.kind == "table":
+    elif shape == "table":
         used = claims
         data = TableData(("Date", "Claim"), tuple(((c.date.render() if c.date else "undated"), _short_label(c)) for c in used))
         source_line = ""
-    else:  # line charts need series: only from CSV
-        raise SpecError([_chart_problem(ctx, chart, "a line chart takes its data from a CSV file",
+    else:  # a shape only a CSV file gives (line: series)
+        raise SpecError([_chart_problem(ctx, chart, f"a {chart.kind} chart takes its data from a CSV file",
                                         expected="csv: path/to/data.csv")])
     if chart.source:
         source_line = chart.source
     elif not source_line:
         source_line = _sources_line(used, ctx)
-    from briefgen.charts import describe
-
     partial = ResolvedChart(spec=chart, data=data, number=number, source_line=source_line, alt="",
                             claim_ids=tuple(c.id for c in used))
     alt = chart.alt or describe(partial)
     return ResolvedChart(spec=chart, data=data, number=number, source_line=source_line, alt=alt,
                          claim_ids=tuple(c.id for c in used))
+
+
+def _kind_of(chart: ChartSpec, ctx: _Context):
+    """The registry's record of the chart's kind. Raises KindPluginError when the kind's
+    plugin cannot be loaded, SpecError for an unknown kind (a spec made without validation)."""
+    kind = CHART_KINDS.get(chart.kind)
+    if kind is None:
+        raise SpecError([_chart_problem(ctx, chart, f"unknown chart kind {chart.kind!r}",
+                                        suggestion=CHART_KINDS.suggestion(chart.kind) or "")])
+    return kind
 
 
 def _chart_problem(ctx: _Context, chart: ChartSpec, message: str, **kw) -> Problem:
@@ -476,12 +488,13 @@ def _csv_data(chart: ChartSpec, ctx: _Context):
     meta, header, body, values = table.meta, table.header, table.rows, table.values
     unit = chart.unit or meta["unit"]
     source_line = "Source: " + meta["source"]
-    if chart.kind == "bar":
+    shape = _kind_of(chart, ctx).shape
+    if shape.name == "bar":
         return BarData(tuple(r[0] for r in body), tuple(v[0] for v in values), tuple("=" for _ in body), unit), source_line
-    if chart.kind == "line":
+    if shape.name == "line":
         series = tuple((header[j + 1], tuple(v[j] for v in values)) for j in range(len(header) - 1))
         return LineData(tuple(r[0] for r in body), series, header[0], unit), source_line
-    if chart.kind == "table":
+    if shape.name == "table":
         return TableData(tuple(header), tuple(tuple(r) for r in body)), source_line
     raise SpecError([ctx.loaded.source.problem(key + ("kind",), f"a {chart.kind} chart cannot take CSV data",
-                                               expected="bar, line or table")])
+                                               expected=kinds_taking_csv())])

@@ -19,7 +19,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from briefgen.text.templates import TOKEN_CLOSE, TOKEN_OPEN
 
-_TOKEN = re.compile(f"{TOKEN_OPEN}(cite|ref):([^{TOKEN_CLOSE}]*){TOKEN_CLOSE}")
+TOKEN = re.compile(f"{TOKEN_OPEN}(cite|ref):([^{TOKEN_CLOSE}]*){TOKEN_CLOSE}")
+"""A citation (``cite:id,id``) or cross-reference (``ref:id``) token in inline text."""
+_TOKEN = TOKEN
 _ESCAPES = {"\\*": "\ue010", "\\[": "\ue011", "\\\\": "\ue012", "\\_": "\ue013"}
 _UNESCAPE = {"\ue010": "*", "\ue011": "[", "\ue012": "\\", "\ue013": "_"}
 _LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+|mailto:[^)\s]+|#[\w.-]+)\)")

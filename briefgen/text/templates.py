@@ -23,7 +23,7 @@ citation tokens, turned into ReportLab markup by :mod:`briefgen.text.inline`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from pydantic import BaseModel
 
+from briefgen.compat.jinja2 import MISSING, AuthorUndefined, require_supported
 from briefgen.text import fmt
 from briefgen.errors import (BriefgenError, SpecError, TemplateError, TemplateSecurityError,
                      WithheldError, did_you_mean)
@@ -70,25 +71,23 @@ def _describe(obj: Any) -> str:
     return f"{kind} {getattr(obj, 'id', getattr(obj, 'label', ''))!r}"
 
 
-class _Undefined(jinja2.StrictUndefined):
+class _Undefined(AuthorUndefined):
     """StrictUndefined with messages in the author's terms."""
 
     __slots__ = ()
 
-    @property
-    def _undefined_message(self) -> str:  # type: ignore[override]
-        if self._undefined_hint:  # e.g. the sandbox's "access to attribute ... is unsafe"
-            return self._undefined_hint
-        obj, name = self._undefined_obj, self._undefined_name
+    def _briefgen_message(self, hint: str | None, obj: Any, name: Any) -> str | None:
+        if hint:  # e.g. the sandbox's "access to attribute ... is unsafe"
+            return hint
         if type(obj) in _KIND_NAMES:
             fields = list(type(obj).model_fields)
-            hint = did_you_mean(str(name), fields)
+            close = did_you_mean(str(name), fields)
             return (f"{_describe(obj)} has no field {name!r}"
-                    + (f"; did you mean {hint!r}?" if hint else f" (fields: {', '.join(fields)})"))
-        if obj is jinja2.utils.missing:
-            hint = did_you_mean(str(name), _TEMPLATE_NAMES)
-            return f"{name!r} is undefined" + (f"; did you mean {hint!r}?" if hint else "")
-        return super()._undefined_message
+                    + (f"; did you mean {close!r}?" if close else f" (fields: {', '.join(fields)})"))
+        if obj is MISSING:
+            close = did_you_mean(str(name), _TEMPLATE_NAMES)
+            return f"{name!r} is undefined" + (f"; did you mean {close!r}?" if close else "")
+        return None
 
 
 class _Unset(_Undefined):
@@ -98,9 +97,7 @@ class _Unset(_Undefined):
 
     __slots__ = ()
 
-    @property
-    def _undefined_message(self) -> str:  # type: ignore[override]
-        obj, name = self._undefined_obj, self._undefined_name
+    def _briefgen_message(self, hint: str | None, obj: Any, name: Any) -> str | None:
         return (f"{_describe(obj)} has no field {name!r} set in the knowledge base; "
                 f"test it first ({{% if ... .{name} %}}) or give a default (| default('...'))")
 
@@ -166,7 +163,11 @@ class _Environment(SandboxedEnvironment):
 
 
 def make_environment() -> SandboxedEnvironment:
-    """The sandboxed, strict Jinja2 environment all briefgen templates use."""
+    """The sandboxed, strict Jinja2 environment all briefgen templates use.
+
+    Raises :class:`~briefgen.compat.UnsupportedLibraryError` for a Jinja2 outside the versions
+    :mod:`briefgen.compat.jinja2` was written for."""
+    require_supported()
     env = _Environment(undefined=_Undefined, autoescape=False, finalize=_finalize,
                        keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(
@@ -218,6 +219,8 @@ class Renderer:
         self.env = make_environment()
         self.used: set[tuple[str, str]] = set()
         """(kind, id) of every claim, entity and source a template printed or cited."""
+        self.trace: set[tuple[str, str]] | None = None
+        """When a set: also collects what the template being rendered uses."""
         self.figure_numbers = figure_numbers if figure_numbers is not None else briefing.figure_numbers()
         self.figure_numbers = {**self.figure_numbers, **briefing.table_numbers()}  # ref() takes both
         self.spec_figures: frozenset[str] = frozenset(spec_figures) | frozenset(self.figure_numbers)
@@ -232,6 +235,8 @@ class Renderer:
     def _get(self, kind: str, ident: str, visible: dict, known: dict, hidden: frozenset):
         if ident in visible:
             self.used.add((kind, ident))
+            if self.trace is not None:
+                self.trace.add((kind, ident))
             return visible[ident]
         if ident in hidden:
             raise WithheldError(
@@ -367,6 +372,8 @@ class Texts:
     sections: dict[str, str]
     cover_note: str
     used: frozenset[tuple[str, str]] = frozenset()
+    used_by: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    """What each template used: (kind, id) pairs by section id, and ``cover_note``."""
 
 
 def render_texts(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) -> Texts:
@@ -387,7 +394,10 @@ def _render_all(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing,
                 errors: list[TemplateError] | None) -> Texts:
     renderer = Renderer(briefing, kb, spec_figures=spec_figure_ids(loaded.spec.sections))
 
-    def render(src: TemplateSource) -> str:
+    used_by: dict[str, frozenset[tuple[str, str]]] = {}
+
+    def render(src: TemplateSource, key: str) -> str:
+        renderer.trace = set()
         try:
             return renderer.render(src)
         except TemplateError as exc:
@@ -395,6 +405,9 @@ def _render_all(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing,
                 raise
             errors.append(exc)
             return ""
+        finally:
+            used_by[key] = frozenset(renderer.trace)
+            renderer.trace = None
 
     out: dict[str, str] = {}
     keys = _section_keys(loaded.spec.sections, ("sections",))
@@ -403,14 +416,14 @@ def _render_all(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing,
         src = template_source(loaded, keys[sec.id] + ("template",), sec.template, sec.template_file,
                               f"section {sec.id!r}")
         if src is not None:
-            out[sec.id] = render(src)
+            out[sec.id] = render(src, sec.id)
     note = ""
     aud = briefing.audience
     if aud.cover_note:
         src = template_source(loaded, ("audiences", briefing.audience_name, "cover_note"), aud.cover_note, None,
                               f"audience {briefing.audience_name!r} cover_note")
-        note = render(src)
-    return Texts(out, note, frozenset(renderer.used))
+        note = render(src, "cover_note")
+    return Texts(out, note, frozenset(renderer.used), used_by)
 
 
 def _section_keys(sections, base) -> dict[str, tuple]:

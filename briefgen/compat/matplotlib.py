@@ -1,0 +1,168 @@
+"""Every use of matplotlib's private API, in one place, with the versions it was written for.
+
+Written for and checked against matplotlib 3.11 (:data:`SUPPORTED`, the same range as the
+``matplotlib`` pin in ``pyproject.toml``; the code paths for 3.8 to 3.10 are kept but
+were not run here). :data:`VERSION_OK` says whether the installed matplotlib is in that
+range. Outside it, each section says what it does. matplotlib itself is imported by the
+functions, never by importing this module (``briefgen validate`` imports no matplotlib):
+the version is read from the installed package's metadata.
+
+Sections: fonts in the font manager (the font list, its lookup cache, weights by name,
+the files a text is drawn with), text layout (load flags, line stacking), then font
+embedding (``get_glyphs_subset``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from functools import lru_cache
+from importlib import metadata
+from typing import Any, Callable
+
+from briefgen.compat import VersionRange, in_range, require
+
+SUPPORTED: VersionRange = ((3, 8), (3, 12))
+
+
+def _installed_version() -> str:
+    """matplotlib's version from its installed metadata ("0" when there is none: then
+    nothing private is relied on, and drawing refuses in :func:`font_list`)."""
+    try:
+        return metadata.version("matplotlib")
+    except metadata.PackageNotFoundError:  # pragma: no cover - not installed as a distribution
+        return "0"
+
+
+VERSION: str = _installed_version()
+VERSION_OK: bool = in_range(VERSION, SUPPORTED)
+
+
+def require_supported(feature: str) -> None:
+    """Raise :class:`~briefgen.compat.UnsupportedLibraryError` naming ``feature`` if the
+    installed matplotlib is outside :data:`SUPPORTED` (for internals that have no fallback)."""
+    require("matplotlib", VERSION, SUPPORTED, feature)
+
+
+# =========================================================================== fonts
+# Internals used: ``fontManager.ttflist`` (reordered in place: of equally good candidates
+# matplotlib picks the first), its entries' ``weight`` (given by name), ``fontManager.
+# _findfont_cached`` (cleared after a reorder), ``fontManager._find_fonts_by_props`` (the files a
+# text with fallback families is drawn with). Outside SUPPORTED: the font list raises (which
+# file draws a family would depend on what the process drew before); the rest falls back
+# (lookups are not primed; a text is measured with the first font of its family list only).
+
+def font_list() -> list[Any]:
+    """The font manager's list of font entries (``fontManager.ttflist``), to be reordered in
+    place. Raises UnsupportedLibraryError outside :data:`SUPPORTED`."""
+    require_supported("the choice of chart fonts (matplotlib's font list)")
+    from matplotlib import font_manager as fm
+
+    return fm.fontManager.ttflist
+
+
+def forget_font_lookups() -> None:
+    """Clear the font manager's cache of lookups (after :func:`font_list` was reordered)."""
+    from matplotlib import font_manager as fm
+
+    cache = getattr(fm.fontManager, "_findfont_cached", None)
+    if cache is not None and hasattr(cache, "cache_clear"):
+        cache.cache_clear()
+
+
+def with_named_weight(entry: Any) -> Any:
+    """``entry`` (a font-list entry) with its weight 400 or 700 given by name.
+
+    matplotlib scores candidate fonts for each new (family, size, weight, style) asked
+    for, and stops at a perfect score, which a weight only gets when both sides name it
+    ("bold" == "bold"; 700 against "bold" scores 0.05): with numbers, every lookup scores
+    all ~400 fonts of the system (~1.3 ms), with names it stops at the style's own font,
+    which is first in the list. The font chosen is the same.
+    """
+    name = {400: "normal", 700: "bold"}.get(entry.weight)
+    return dataclasses.replace(entry, weight=name) if name else entry
+
+
+def renamed_entry(entry: Any, *, fname: str, name: str) -> Any:
+    """A copy of the font-list ``entry`` for the file ``fname`` under the family ``name``."""
+    return dataclasses.replace(entry, fname=fname, name=name)
+
+
+def found_path(found: Any) -> str:
+    """The path ``findfont`` returned (a ``FontPath`` from matplotlib 3.11, a str before)."""
+    return os.fsdecode(getattr(found, "path", found))
+
+
+def can_find_font_lists() -> bool:
+    """True when :func:`font_files_for` gives a text's whole family list (and primes
+    matplotlib's lookup of it)."""
+    from matplotlib import font_manager as fm
+
+    return VERSION_OK and getattr(fm.fontManager, "_find_fonts_by_props", None) is not None
+
+
+def font_files_for(prop: Any) -> tuple[str, ...]:
+    """The font files matplotlib draws text of the FontProperties ``prop`` with, fallback
+    fonts of its family list included; without :func:`can_find_font_lists`, the one file
+    ``findfont`` gives."""
+    from matplotlib import font_manager as fm
+
+    if can_find_font_lists():
+        return tuple(fm.fontManager._find_fonts_by_props(prop))
+    return (found_path(fm.findfont(prop)),)
+
+
+# =========================================================================== text layout
+@lru_cache(maxsize=1)
+def no_hinting_flag() -> Any:
+    """The FT2Font load flag for unhinted outlines (``LoadFlags.NO_HINTING`` from matplotlib
+    3.10, ``LOAD_NO_HINTING`` before)."""
+    from matplotlib import ft2font
+
+    flags = getattr(ft2font, "LoadFlags", None)
+    return flags.NO_HINTING if flags is not None else ft2font.LOAD_NO_HINTING  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=1)
+def stacks_lines_by_font_metrics() -> bool:
+    """True when matplotlib (>= 3.11) stacks the lines of a text by the first font's line
+    metrics (so :class:`briefgen.charts.measure.TextMeter` can compute heights)."""
+    import matplotlib
+
+    return tuple(matplotlib.__version_info__[:2]) >= (3, 11)
+
+
+# =========================================================================== font embedding
+# Internal used: ``matplotlib.backends._backend_pdf_ps.get_glyphs_subset(fontfile, characters)``,
+# the function the PDF and PS backends subset a font with (``fontfile`` a str, or from 3.11 a
+# ``FontPath`` with ``face_index``). Outside SUPPORTED it is left alone: fonts are embedded whole
+# (larger chart PDFs, drawn the same).
+
+def hook_glyph_subsetting(substitute: Callable[[str], str | None]) -> bool:
+    """Make the PDF and PS backends subset the file ``substitute(path)`` instead of the font
+    file at ``path`` whenever it returns a path (once per process). Returns False when
+    nothing was hooked (outside :data:`SUPPORTED`, or no ``get_glyphs_subset``)."""
+    if not VERSION_OK:
+        return False
+    try:
+        from matplotlib.backends import _backend_pdf_ps as pdf_ps
+    except ImportError:  # pragma: no cover - another matplotlib
+        return False
+    original = getattr(pdf_ps, "get_glyphs_subset", None)
+    if original is None:  # pragma: no cover - another matplotlib
+        return False
+    if getattr(original, "_briefgen_lean", False):
+        return True
+
+    def get_glyphs_subset(fontfile, *args, **kwargs):
+        twin = substitute(os.fsdecode(str(fontfile)))
+        if twin is not None and getattr(fontfile, "face_index", 0) == 0:
+            # the same kind of path matplotlib passed (FontPath(path, face_index) or str)
+            fontfile = type(fontfile)(twin, 0) if hasattr(fontfile, "face_index") else twin
+        return original(fontfile, *args, **kwargs)
+
+    get_glyphs_subset._briefgen_lean = True  # type: ignore[attr-defined]
+    get_glyphs_subset.__wrapped__ = original  # type: ignore[attr-defined]
+    get_glyphs_subset.__doc__ = original.__doc__
+    pdf_ps.get_glyphs_subset = get_glyphs_subset
+    return True

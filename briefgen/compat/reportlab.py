@@ -1,0 +1,185 @@
+"""Every use of ReportLab's private API, in one place, with the versions it was written for.
+
+Written for and checked against ReportLab 4.2 and 5.1 (:data:`SUPPORTED`, the same range as
+the ``reportlab`` pin in ``pyproject.toml``). :data:`VERSION_OK` says whether the installed
+ReportLab is in that range. Outside it, each section says what it does:
+
+- fonts: the face cache is not used (every process parses its font files, ~80 ms slower);
+  fonts still load and look the same;
+- canvas: the functions raise :class:`~briefgen.compat.UnsupportedLibraryError` (through
+  :func:`require_supported`): the layout cannot be made without them.
+
+Sections: fonts (TTFontFace and TTFont internals), then canvas.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import reportlab
+from reportlab.pdfbase import pdfmetrics, ttfonts
+
+from briefgen.compat import VersionRange, in_range, require
+
+SUPPORTED: VersionRange = ((4, 2), (5, 2))
+VERSION: str = reportlab.Version
+VERSION_OK: bool = in_range(VERSION, SUPPORTED)
+
+
+def require_supported(feature: str) -> None:
+    """Raise :class:`~briefgen.compat.UnsupportedLibraryError` naming ``feature`` if the
+    installed ReportLab is outside :data:`SUPPORTED` (for internals that have no fallback)."""
+    require("reportlab", VERSION, SUPPORTED, feature)
+
+
+# =========================================================================== fonts
+# Internals used: ``ttfonts.TTFontFace`` (replaced for the length of one ``TTFont(...)`` call,
+# which builds its face through that module-level name), a face's instance ``__dict__`` (pickled
+# and restored on an instance made with ``__new__``), and its ``_ttf_data`` (the file's bytes) and
+# ``_pdfScale`` (font units -> 1/1000 em, set by ``extractInfo``; a lambda, so not picklable).
+# Public attributes read: a face's ``charToGlyph`` and ``familyName``.
+
+_FACE_FORMAT = 1
+_FACE_CACHE_FILES = 64
+_SKIP = ("_ttf_data", "_pdfScale")
+
+
+def ttfont(name: str, path: Path, cache_dir: Path | None) -> Any:
+    """``reportlab.pdfbase.ttfonts.TTFont(name, path)``, its parsing taken from
+    ``cache_dir`` when an earlier process kept it.
+
+    ReportLab reads every table of a TrueType file in Python when it loads it (~48 ms for
+    the 4 MB Han fallback, ~77 ms for the default theme's eight files), in every process.
+    The parsed face (names, metrics, character map, glyph positions: everything but the
+    file's bytes, which are read again) is pickled under a key made of the file's path,
+    size and modification time and the ReportLab and Python versions, and read back in
+    ~28 ms. Anything unexpected (a damaged, foreign or stale entry) falls back to parsing;
+    a damaged font file still raises as ReportLab raises. ``cache_dir`` None, or a ReportLab
+    outside :data:`SUPPORTED`, parses every time.
+    """
+    if cache_dir is None or not VERSION_OK:
+        return ttfonts.TTFont(name, str(path))
+    entry = _face_entry(path, cache_dir)
+    face = _read_face(entry, path) if entry is not None else None
+    if face is not None:
+        real = ttfonts.TTFontFace
+        ttfonts.TTFontFace = lambda *_a, **_k: face  # TTFont.__init__ as it is, parsing skipped
+        try:
+            return ttfonts.TTFont(name, str(path))
+        finally:
+            ttfonts.TTFontFace = real
+    font = ttfonts.TTFont(name, str(path))
+    if entry is not None:
+        _write_face(entry, font.face)
+    return font
+
+
+def registered_face(name: str) -> tuple[frozenset[int], str]:
+    """(code points the registered TrueType font ``name`` has a glyph for, its family name
+    from the name table)."""
+    face = pdfmetrics.getFont(name).face
+    glyphs = frozenset(cp for cp, gid in face.charToGlyph.items() if gid)
+    family = face.familyName
+    return glyphs, family.decode("utf-8", "replace") if isinstance(family, bytes) else str(family)
+
+
+def _face_entry(path: Path, cache_dir: Path) -> Path | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    key = repr((_FACE_FORMAT, str(path), st.st_size, st.st_mtime_ns, VERSION, sys.version_info[:2]))
+    return Path(cache_dir) / f"{path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.pickle"
+
+
+def _read_face(entry: Path, path: Path) -> Any:
+    try:
+        with open(entry, "rb") as fh:
+            state = pickle.load(fh)
+        data = path.read_bytes()
+    except Exception:  # missing, truncated or foreign: parse instead
+        return None
+    if not isinstance(state, dict) or state.get("filename") != str(path) or not state.get("charToGlyph"):
+        return None
+    face = ttfonts.TTFontFace.__new__(ttfonts.TTFontFace)
+    face.__dict__.update(state)
+    face._ttf_data = data
+    units = state["unitsPerEm"]
+    if units == 1000:  # as ReportLab's extractInfo sets it
+        face._pdfScale = lambda x: x
+    else:
+        mult = 1000 / units
+        face._pdfScale = lambda x: x * mult
+    return face
+
+
+def _write_face(entry: Path, face: Any) -> None:
+    state = {k: v for k, v in vars(face).items() if k not in _SKIP}
+    try:
+        blob = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=entry.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(blob)
+        os.replace(tmp, entry)
+        entries = sorted(entry.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+        for old in entries[:-_FACE_CACHE_FILES]:
+            old.unlink()
+    except Exception:  # a cache that cannot be written never fails a build
+        pass
+
+
+# =========================================================================== canvas
+# Internals used by the PDF layout (briefgen.layout.contents, briefgen.layout.vector), none with
+# a fallback: outside SUPPORTED each function raises UnsupportedLibraryError naming what needs it.
+# - ``canvas._curr_tx_info``: where a paragraph's ``<onDraw>`` callback is called (set by
+#   ``Paragraph`` for those callbacks; ReportLab's own TableOfContents reads it the same way);
+# - ``canvas._currentMatrix``: the current user space (as ``Canvas.absolutePosition`` reads it);
+# - ``canvas._annotatePage(name)``: a page's reference to an annotation made later (as
+#   ``linkRect(..., addtopage=1)`` adds it);
+# - a flowable's ``_frame`` (set by ``Frame.add`` while it is laid out) and a frame's ``_height``,
+#   ``_topPadding`` and ``_bottomPadding``.
+
+Matrix = tuple[float, float, float, float, float, float]
+"""A PDF transformation (a, b, c, d, e, f)."""
+
+
+def ondraw_position(canv: Any) -> tuple[float, float]:
+    """Where the text ends when a paragraph's ``<onDraw>`` callback is called on ``canv``:
+    (x, y) in points, in the paragraph's (current) user space."""
+    if not VERSION_OK:
+        require_supported("the contents' page numbers")
+    where = canv._curr_tx_info
+    return where["cur_x"], where["cur_y"]
+
+
+def user_space_matrix(canv: Any) -> Matrix:
+    """The transformation from ``canv``'s current user space to the page's default space."""
+    if not VERSION_OK:
+        require_supported("the contents' page numbers")
+    a, b, c, d, e, f = canv._currentMatrix
+    return a, b, c, d, e, f
+
+
+def reserve_page_annotation(canv: Any, name: str) -> None:
+    """Put a reference to annotation ``name`` on ``canv``'s current page, where it would be
+    if it was made now; the annotation itself is made later under that name (e.g. with
+    ``canv.linkAbsolute(..., addtopage=0, name=name)``) before the canvas is saved."""
+    if not VERSION_OK:
+        require_supported("the contents' page links")
+    canv._annotatePage(name)
+
+
+def frame_inner_height(flowable: Any) -> float | None:
+    """Height (points) inside the padding of the frame ``flowable`` is being laid out in;
+    None when it is not being laid out in a frame (e.g. wrapped directly)."""
+    if not VERSION_OK:
+        require_supported("fitting a chart into its frame")
+    frame = getattr(flowable, "_frame", None)
+    return (frame._height - frame._topPadding - frame._bottomPadding) if frame is not None else None

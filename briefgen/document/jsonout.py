@@ -1,0 +1,52 @@
+"""The document as JSON (``briefgen build --emit-document``).
+
+Shape: one object per block and run, each with a ``"type"`` (the class name: ``Paragraph``,
+``KeyJudgment``, ``Text``, ``Citation`` ...) and its fields; tuples become lists; a
+figure's chart is written as its kind, size and data (``"chart": {"kind": ..., "data":
+{...}}``), dates as their written form. Keys are sorted and the output ends with a newline,
+so the same document always gives the same bytes. ``"format": "briefgen-document/1"`` names
+the shape's version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+from typing import Any
+
+from briefgen.document.model import Document
+from briefgen.model.resolved import ResolvedChart
+from briefgen.model.vocab import PartialDate
+
+FORMAT = "briefgen-document/1"
+
+
+def to_json(doc: Document) -> dict[str, Any]:
+    """The document as JSON-able data (see module doc)."""
+    return {"format": FORMAT, **_plain(doc)}
+
+
+def document_bytes(doc: Document) -> bytes:
+    """``to_json(doc)`` as UTF-8 JSON text, indented, keys sorted."""
+    return (json.dumps(to_json(doc), indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, ResolvedChart):
+        return {"kind": value.kind, "number": value.number, "claims": list(value.claim_ids),
+                "data": _plain(value.data)}
+    if isinstance(value, PartialDate):
+        return value.render()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {"type": type(value).__name__}
+        for f in dataclasses.fields(value):
+            out[f.name] = _plain(getattr(value, f.name))
+        return out
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,79 @@
+"""Document runs -> ReportLab paragraph markup.
+
+The one place that writes platypus markup for text: emphasis as ``<b>``/``<i>`` (opened
+and closed as the runs change, bold outermost), links as ``<a href>`` in the theme's link
+colour, citations as superscript endnote numbers linked to their endnotes, and
+cross-references linked to their figure or table. Text is escaped: nothing an author
+writes is read as markup.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape, quoteattr
+
+from briefgen.document.model import Citation, CrossRef, LineBreak, Link, Runs, Text
+
+
+def citation_markup(numbers: tuple[int, ...], link_colour: str, *, superscript: bool = True) -> str:
+    """Endnote numbers ``1,3``, each linked to ``#endnote-N``; superscript in running text."""
+    marks = ",".join(f'<a href="#endnote-{n}" color="{link_colour}">{n}</a>' for n in numbers)
+    if not marks:
+        return ""
+    return f"<super>{marks}</super>" if superscript else marks
+
+
+def runs_markup(runs: Runs, link_colour: str, *, superscript_citations: bool = True) -> str:
+    """The paragraph markup of ``runs`` (see module doc). Neighbouring link runs to the same
+    address are one ``<a>``: emphasis they all share stays outside it, the rest inside."""
+    out: list[str] = []
+    outer = _Emphasis(out)
+    i = 0
+    while i < len(runs):
+        run = runs[i]
+        if isinstance(run, Link):
+            group = [run]
+            while i + 1 < len(runs) and isinstance(runs[i + 1], Link) and runs[i + 1].href == run.href:
+                i += 1
+                group.append(runs[i])
+            bold, italic = all(r.bold for r in group), all(r.italic for r in group)
+            outer.set(bold, italic)
+            out.append(f"<a href={quoteattr(run.href)} color=\"{link_colour}\">")
+            inner = _Emphasis(out)
+            for piece in group:
+                inner.set(piece.bold and not bold, piece.italic and not italic)
+                out.append(escape(piece.text))
+            inner.set(False, False)
+            out.append("</a>")
+        elif isinstance(run, Text):
+            outer.set(run.bold, run.italic)
+            out.append(escape(run.text))
+        else:
+            outer.set(False, False)
+            if isinstance(run, Citation):
+                out.append(citation_markup(run.numbers, link_colour, superscript=superscript_citations))
+            elif isinstance(run, CrossRef):
+                out.append(f'<a href="#{run.target}" color="{link_colour}">{escape(run.label)}</a>')
+            elif isinstance(run, LineBreak):
+                out.append("<br/>")
+        i += 1
+    outer.set(False, False)
+    return "".join(out)
+
+
+class _Emphasis:
+    """Open ``<b>``/``<i>`` tags written to ``out``: :meth:`set` closes the ones no longer
+    wanted (and any opened after them) and opens the missing ones, bold first."""
+
+    def __init__(self, out: list[str]) -> None:
+        self.out = out
+        self.open: list[str] = []
+
+    def set(self, bold: bool, italic: bool) -> None:
+        wanted = {t for t, on in (("b", bold), ("i", italic)) if on}
+        first_unwanted = next((n for n, t in enumerate(self.open) if t not in wanted), len(self.open))
+        while len(self.open) > first_unwanted:
+            self.out.append(f"</{self.open.pop()}>")
+        for tag in ("b", "i"):
+            if tag in wanted and tag not in self.open:
+                self.out.append(f"<{tag}>")
+                self.open.append(tag)

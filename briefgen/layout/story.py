@@ -1,0 +1,125 @@
+"""The story: the flowables of one briefing document, in reading order.
+
+:class:`StoryBuilder` lays out a :class:`~briefgen.document.model.Document` and nothing
+else: the cover page or the title block (``document.cover``), the contents
+(``document.contents``), then every section's heading, its blocks (made by
+:class:`briefgen.layout.blocks.BlockFlowables`) and its subsections. The document has
+decided what is shown and how it is numbered (endnotes, key judgments, figures, tables);
+the story only draws it. Charts are reserved slots made by the caller's slot factory
+(stamped in after the layout, :mod:`briefgen.layout.vector`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.units import inch
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import CondPageBreak, Image, NextPageTemplate, PageBreak, Spacer, TableStyle
+from reportlab.platypus.flowables import Flowable, HRFlowable
+from reportlab.platypus.tableofcontents import defaultTableStyle
+
+from briefgen.document import model as dm
+from briefgen.layout.blocks import BlockFlowables, LayoutState
+from briefgen.layout.contents import Contents, toc_text
+from briefgen.layout.flowables import EndOfStory, Heading
+
+__all__ = ["StoryBuilder"]
+
+
+class StoryBuilder:
+    """Builds the story of ``document``; ``slots(figure)`` returns the flowable reserving a
+    chart figure's place. ``state`` gives the theme, fonts, styles and sizes (see
+    :class:`~briefgen.layout.blocks.LayoutState`)."""
+
+    def __init__(self, document: dm.Document, state: LayoutState, slots: Callable[[dm.Figure], Flowable]):
+        self.doc, self.st = document, state
+        self.blocks = BlockFlowables(state, slots)
+        self.para = self.blocks.para
+
+    def story(self) -> list[Flowable]:
+        """Every flowable of the document, in reading order, ending with :class:`EndOfStory`."""
+        doc = self.doc
+        story: list[Flowable] = []
+        if doc.cover.page:
+            story += self.cover(doc.cover)
+            story += [NextPageTemplate("body"), PageBreak()]
+        else:
+            story += self.title_block(doc.cover)
+        if doc.contents is not None:
+            story += self.contents(doc.contents)
+        for section in doc.sections:
+            story += self.section(section)
+        story.append(EndOfStory())
+        return story
+
+    def _note(self, cover: dm.Cover) -> list[Flowable]:
+        out: list[Flowable] = []
+        for block in cover.note:
+            out += self.blocks.flowables(block)
+        return out
+
+    def cover(self, cover: dm.Cover) -> list[Flowable]:
+        """The cover page: logo (or space), title, subtitle, rule, desk, date, audience, marking, note."""
+        out: list[Flowable] = []
+        logo = self.st.theme.logo
+        if logo is not None:
+            px_w, px_h = ImageReader(str(logo.path)).getSize()
+            picture = Image(str(logo.path), width=logo.width, height=logo.width * px_h / px_w, hAlign="LEFT")
+            picture._briefgen_role = "Artifact"
+            out += [picture, Spacer(1, 0.6 * inch)]
+        else:
+            out.append(Spacer(1, 1.3 * inch))
+        out.append(self.para(escape(cover.title), "title", f"{cover.where} title"))
+        if cover.subtitle:
+            out.append(self.para(escape(cover.subtitle), "subtitle", f"{cover.where} subtitle"))
+        out.append(Spacer(1, 18))
+        out.append(HRFlowable(width="100%", thickness=1.2, color=colors.HexColor(self.st.theme.colors.accent)))
+        out.append(Spacer(1, 12))
+        lines = [f"<b>{escape(cover.desk)}</b>", escape(cover.date)]
+        if cover.prepared_for:
+            lines.append(f"Prepared for: {escape(cover.prepared_for)}")
+        lines.append(f"Marking: <b>{escape(self.doc.marking)}</b>")  # as the banners: the document's
+        for line in lines:
+            out.append(self.para(line, "cover_meta", cover.where))
+        if cover.note:
+            out.append(Spacer(1, 24))
+            out += self._note(cover)
+        return out
+
+    def title_block(self, cover: dm.Cover) -> list[Flowable]:
+        """The title block that opens page 1 when there is no cover page."""
+        out: list[Flowable] = [self.para(escape(cover.title), "title", "title")]
+        sub = " · ".join(x for x in (cover.subtitle, cover.desk, cover.date) if x)
+        out.append(self.para(escape(sub), "cover_meta", "title block"))
+        out += self._note(cover)
+        out.append(HRFlowable(width="100%", thickness=1, color=colors.HexColor(self.st.theme.colors.accent),
+                              spaceBefore=4, spaceAfter=8))
+        return out
+
+    def contents(self, contents: dm.Contents) -> list[Flowable]:
+        """The contents heading and one entry per outlined heading (its page comes with the layout)."""
+        fonts = self.st.fonts
+        toc = Contents(self.st.contents_forms, dotsMinLevel=0, tableStyle=TableStyle(  # no unembedded Helvetica
+            list(defaultTableStyle.getCommands()) + [("FONT", (0, 0), (-1, -1), fonts.regular)]))
+        toc.levelStyles = [self.st.styles["toc1"], self.st.styles["toc2"]]
+        toc.entries = [(entry.level - 1, toc_text(fonts, entry.text), entry.anchor) for entry in contents.entries]
+        return [self.para(escape(contents.title), "h1", f"{contents.where} heading"), toc, Spacer(1, 10)]
+
+    def section(self, section: dm.Section) -> list[Flowable]:
+        """A section: its heading, its blocks in reading order, then its subsections."""
+        out: list[Flowable] = []
+        head = section.heading
+        if head is not None:
+            style = "h1" if head.level == 1 else "h2"
+            heading = Heading(self.st.fonts.fallback_markup(f'<a name="{head.anchor}"/>{escape(head.text)}', head.where),
+                              self.st.styles[style], level=head.level, key=head.anchor, title=head.text,
+                              in_outline=head.in_outline)
+            out += [CondPageBreak(1.2 * inch) if head.level == 1 else CondPageBreak(0.8 * inch), heading]
+        for block in section.blocks:
+            out += self.blocks.flowables(block)
+        for sub in section.subsections:
+            out += self.section(sub)
+        return out

@@ -1,0 +1,91 @@
+"""One audience's briefing email: build (when needed), check, compose.
+
+:func:`outgoing` takes a built variant (or builds it with
+:func:`briefgen.pipeline.build.build_prepared`) and makes its message from what that build
+made, and nothing else: the bodies from its document (``result.document``), the
+distribution list and the subject template from its resolved briefing
+(``result.briefing``), the attachment from its PDF bytes. Nothing is resolved, rendered or
+laid out a second time. The guards run before the message is composed, so a refused
+message writes and sends nothing:
+
+* every address valid, a From address and a recipient
+  (:func:`briefgen.deliver.addresses.addressing`);
+* for a briefing marked TLP:AMBER+STRICT or TLP:RED, every recipient in the audience's
+  ``allowed_domains`` (:func:`briefgen.deliver.addresses.check_restricted`);
+* the PDF within the attachment limit unless forced
+  (:func:`briefgen.deliver.attachment.check_size`).
+
+Those raise :class:`~briefgen.deliver.addresses.MailInputError` (exit code 2).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from briefgen.deliver.addresses import addressing, check_restricted
+from briefgen.deliver.attachment import DEFAULT_MAX_ATTACHMENT, AttachmentInfo, check_size
+from briefgen.deliver.mail import Outgoing, compose
+from briefgen.deliver.mailcontent import mail_content
+from briefgen.deliver.output import output_paths
+from briefgen.errors import DeliveryError
+from briefgen.load.project import KnowledgeBase, LoadedSpec
+from briefgen.model.resolved import Briefing
+from briefgen.model.tlp import TLP
+from briefgen.pipeline.build import BuildOptions, BuildResult, Prepared, build_prepared
+from briefgen.text.inline import strip_tokens
+
+DEFAULT_SUBJECT = "{{ briefing.title }} ({{ briefing.date }})"
+"""Subject template used when the audience's ``distribution.subject`` is not set."""
+
+
+def render_subject(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) -> str:
+    """The audience's subject template (``distribution.subject``, default
+    :data:`DEFAULT_SUBJECT`) rendered in briefgen's sandboxed, strict Jinja2 environment with
+    the same names as section templates; citation tokens are dropped and whitespace is
+    folded to single spaces. Without the TLP label (see
+    :func:`briefgen.deliver.mail.subject_line`). Raises :class:`~briefgen.errors.TemplateError`."""
+    from briefgen.text.templates import Renderer, TemplateSource, template_source
+
+    template = briefing.audience.distribution.subject
+    label = f"audience {briefing.audience_name!r} distribution.subject"
+    src = None
+    if template is not None:
+        src = template_source(loaded, ("audiences", briefing.audience_name, "distribution", "subject"),
+                              template, None, label)
+    if src is None:
+        src = TemplateSource(DEFAULT_SUBJECT, "(built-in default subject)", 1, "default subject", "subject")
+    text = Renderer(briefing, kb).render(src)
+    return " ".join(strip_tokens(text).split())
+
+
+def outgoing(prepared: Prepared, audience: str | None, options: BuildOptions, *,
+             default_sender: str | None = None, max_attachment: int | None = DEFAULT_MAX_ATTACHMENT,
+             force: bool = False, now: datetime | None = None,
+             result: BuildResult | None = None) -> Outgoing[BuildResult]:
+    """The checked message of ``audience`` (see the module doc).
+
+    Builds the audience's PDF (written to ``options.out_dir`` when ``options.write``) unless
+    ``result`` is given; writes nothing else. ``default_sender`` is the ``[smtp] from``
+    setting, ``max_attachment`` the limit in bytes (None: no limit), ``now`` the message's
+    date (see :func:`briefgen.deliver.mail.compose`). Raises
+    :class:`~briefgen.deliver.addresses.MailInputError` from a guard, or
+    :class:`~briefgen.errors.DeliveryError` for a build that carries no PDF or document."""
+    if result is None:
+        result = build_prepared(prepared, audience, options)
+    if result.briefing is None or result.document is None:
+        raise DeliveryError(f"the build of audience {result.audience!r} carries no document to mail")
+    dist = result.briefing.audience.distribution
+    located = prepared.loaded.source.problem(("audiences", result.audience, "distribution"), "")
+    where = f"{located.location()}: audiences.{result.audience}.distribution"
+    addrs = addressing(dist, default_sender=default_sender, where=where)
+    banner = TLP.parse(result.banner)
+    check_restricted(banner, addrs, dist.allowed_domains, audience=result.audience)
+    paths = output_paths(options.out_dir, result.briefing_id, result.audience)
+    check_size(len(result.pdf), max_attachment, force=force, filename=paths["pdf"].name)
+    if not result.pdf:
+        raise DeliveryError(f"the build of audience {result.audience!r} returned no PDF bytes")
+    subject = render_subject(prepared.loaded, prepared.kb, result.briefing)
+    attachment = AttachmentInfo(paths["pdf"].name, result.pdf, result.pages)
+    msg = compose(mail_content(result.document), addrs, banner=banner, subject=subject,
+                  attachment=attachment, now=now)
+    return Outgoing(result.audience, result, msg, addrs, banner, paths["eml"])

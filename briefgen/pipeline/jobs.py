@@ -1,0 +1,88 @@
+"""The units of a batch: a :class:`Job` to build, the :class:`BatchItem` it becomes, and the
+:class:`Events` a progress display receives.
+
+Shared by :mod:`briefgen.pipeline.batch` (planning, running here), :mod:`briefgen.pipeline.workers`
+(worker processes) and :mod:`briefgen.pipeline.cluster` (a Dask cluster). Sizes are in bytes,
+times in seconds.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from briefgen.errors import Problem
+
+
+@dataclass(frozen=True)
+class Job:
+    """One briefing to build: ``spec`` (absolute path), ``shown`` (as the user wrote it),
+    ``briefing`` id and ``audience`` name."""
+
+    index: int
+    spec: str
+    shown: str
+    briefing: str
+    audience: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.briefing} / {self.audience}"
+
+
+@dataclass
+class BatchItem:
+    """The outcome of one briefing (or of a spec that could not be read at all).
+
+    ``status``: ``ok``, ``failed`` (the build failed) or ``invalid`` (the spec did not
+    validate; ``audience`` is ``-`` when its audiences are unknown). ``size`` in bytes,
+    ``seconds`` of build time, ``peak_rss`` the peak resident memory in bytes of the
+    process that built it (0 when unknown).
+    """
+
+    spec: str
+    briefing: str
+    audience: str
+    status: str
+    pages: int = 0
+    size: int = 0
+    seconds: float = 0.0
+    pdf_path: str = ""
+    sha256: str = ""
+    message: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    peak_rss: int = 0
+    worker: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+class Events(Protocol):
+    """Progress callbacks: a job started on worker ``slot``; a briefing is done."""
+
+    def started(self, job: Job, slot: int) -> None: ...
+
+    def finished(self, item: BatchItem, slot: int) -> None: ...
+
+
+class NoEvents:
+    """Events that show nothing (the default of :func:`run`)."""
+
+    def started(self, job: Job, slot: int) -> None:
+        pass
+
+    def finished(self, item: BatchItem, slot: int) -> None:
+        pass
+
+
+def peak_rss() -> int:
+    """Peak resident memory of this process in bytes (0 where unknown)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024

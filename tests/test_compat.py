@@ -1,0 +1,117 @@
+"""The compat modules (briefgen.compat): version ranges matching the pins in pyproject.toml,
+a clear error or the documented fallback outside them, and the ReportLab face cache and the
+Jinja2 undefined messages they carry."""
+
+from __future__ import annotations
+
+import importlib
+import pickle
+import tomllib
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from briefgen.compat import UnsupportedLibraryError, describe_range, in_range, major_minor, require
+from briefgen.compat import jinja2 as compat_jinja2
+from briefgen.compat import reportlab as compat_reportlab
+
+REPO = Path(__file__).resolve().parent.parent
+FONT = REPO / "assets" / "fonts" / "NotoSans-Regular.ttf"
+
+
+def pinned(package: str) -> str:
+    """The version specifier of ``package`` in pyproject.toml's dependencies (">=4.2,<5.2")."""
+    deps = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    (spec,) = [d[len(package):] for d in deps if d.lower().startswith(package) and d[len(package)] in "<>=!~"]
+    return spec
+
+
+def test_versions_are_read_as_major_minor() -> None:
+    assert major_minor("5.1.0") == (5, 1)
+    assert major_minor("3.1rc1") == (3, 1)
+    assert major_minor("4") == (4, 0)
+    assert in_range("5.1.9", ((4, 2), (5, 2))) and in_range("4.2", ((4, 2), (5, 2)))
+    assert not in_range("5.2.0", ((4, 2), (5, 2))) and not in_range("4.1.7", ((4, 2), (5, 2)))
+    assert describe_range(((3, 1), (3, 2))) == ">=3.1,<3.2"
+
+
+@pytest.mark.parametrize("package", ["reportlab", "jinja2", "matplotlib"])
+def test_pins_match_the_compat_ranges_and_the_installed_version(package) -> None:
+    module = importlib.import_module(f"briefgen.compat.{package}")
+    assert pinned(package) == describe_range(module.SUPPORTED)
+    assert module.VERSION_OK, f"{package} {module.VERSION} is outside {describe_range(module.SUPPORTED)}"
+
+
+def test_an_unsupported_version_is_a_clear_error() -> None:
+    with pytest.raises(UnsupportedLibraryError) as err:
+        require("jinja2", "3.2.0", ((3, 1), (3, 2)), "briefgen's template error messages")
+    assert str(err.value) == ("briefgen's template error messages needs jinja2 >=3.1,<3.2, but jinja2 3.2.0 is "
+                              "installed; install a supported version (pip install 'jinja2>=3.1,<3.2')")
+    require("jinja2", "3.1.6", ((3, 1), (3, 2)), "anything")  # in range: nothing happens
+
+
+def test_templates_refuse_an_unsupported_jinja2(monkeypatch) -> None:
+    from briefgen.text.templates import make_environment
+
+    assert make_environment() is not None
+    monkeypatch.setattr(compat_jinja2, "VERSION", "3.2.0")
+    with pytest.raises(UnsupportedLibraryError, match="needs jinja2 >=3.1,<3.2, but jinja2 3.2.0 is installed"):
+        make_environment()
+
+
+def test_author_undefined_words_its_message_or_leaves_it_to_jinja2() -> None:
+    class Worded(compat_jinja2.AuthorUndefined):
+        __slots__ = ()
+
+        def _briefgen_message(self, hint, obj, name):
+            if obj is compat_jinja2.MISSING:
+                return f"no {name} here"
+            return None
+
+    env = jinja2.Environment(undefined=Worded)
+    with pytest.raises(jinja2.UndefinedError, match="^no nonsense here$"):
+        env.from_string("{{ nonsense }}").render()
+    with pytest.raises(jinja2.UndefinedError, match="^'dict object' has no attribute 'field'$"):
+        env.from_string("{{ d.field }}").render(d={})
+
+
+def test_face_cache_writes_once_and_reads_back_the_same_face(tmp_path, monkeypatch) -> None:
+    from reportlab.pdfbase import ttfonts
+
+    parsed = compat_reportlab.ttfont("BriefgenCompatParsed", FONT, None)
+    first = compat_reportlab.ttfont("BriefgenCompatFirst", FONT, tmp_path)
+    (entry,) = tmp_path.glob("NotoSans-Regular-*.pickle")
+    state = pickle.loads(entry.read_bytes())
+    assert state["filename"] == str(FONT) and "_ttf_data" not in state and "_pdfScale" not in state
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the font file was parsed again")
+
+    with monkeypatch.context() as m:
+        m.setattr(ttfonts.TTFontFace, "__init__", no_parsing)
+        cached = compat_reportlab.ttfont("BriefgenCompatCached", FONT, tmp_path)
+    assert list(tmp_path.glob("*.pickle")) == [entry]
+    for font in (first, cached):
+        assert font.face.charToGlyph == parsed.face.charToGlyph
+        assert font.face._ttf_data == FONT.read_bytes()
+        assert font.stringWidth("Perú", 10) == parsed.stringWidth("Perú", 10)
+    entry.write_bytes(b"not a pickle")  # a damaged entry: parsed again, and rewritten
+    again = compat_reportlab.ttfont("BriefgenCompatAgain", FONT, tmp_path)
+    assert again.face.charToGlyph == parsed.face.charToGlyph
+    assert pickle.loads(entry.read_bytes())["filename"] == str(FONT)
+
+
+def test_face_cache_is_not_used_outside_the_supported_reportlab(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(compat_reportlab, "VERSION_OK", False)
+    font = compat_reportlab.ttfont("BriefgenCompatUnsupported", FONT, tmp_path)
+    assert font.face.charToGlyph[ord("A")] and list(tmp_path.iterdir()) == []
+
+
+def test_registered_face_gives_cmap_and_family_name() -> None:
+    from reportlab.pdfbase import pdfmetrics
+
+    pdfmetrics.registerFont(compat_reportlab.ttfont("BriefgenCompatRegistered", FONT, None))
+    glyphs, family = compat_reportlab.registered_face("BriefgenCompatRegistered")
+    assert family == "Noto Sans"
+    assert {ord("A"), ord("é"), ord("€")} <= glyphs and ord("中") not in glyphs
