@@ -44,18 +44,17 @@ def markup_to_html(markup: str) -> str:
 
 
 def export(spec: str, audience: str, out_dir: Path) -> dict:
-    from reportlab.platypus import (CondPageBreak, PageBreak, Paragraph, Spacer, Table)
+    from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, Spacer, Table
     from reportlab.platypus.flowables import HRFlowable
     from reportlab.platypus.tableofcontents import TableOfContents
 
     import briefgen.layout.pdf as pdf_mod
     from briefgen.layout.flowables import Heading
-    from briefgen import charts as charts_mod
+    from briefgen.layout.vector import ChartSlot
+    from briefgen.load import theme as theme_mod
     from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
     from briefgen.pipeline.variant import chart_style_for
     from briefgen.resolve.select import resolve
-    from briefgen.load import theme as theme_mod
-    from briefgen.layout.vector import ChartSlot
 
     captured: dict = {}
     real = pdf_mod._Doc.build

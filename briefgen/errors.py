@@ -9,8 +9,8 @@ line, column, key path, expected, got, suggestion) and raised together in one
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 KeyPath = tuple[str | int, ...]
 

@@ -7,8 +7,16 @@ import re
 
 import pytest
 
-from briefgen.deliver.addresses import (AddressError, MailInputError, addressing, ascii_domain, check_addresses,
-                                        check_restricted, normalise_domains, parse_address)
+from briefgen.deliver.addresses import (
+    AddressError,
+    MailInputError,
+    addressing,
+    ascii_domain,
+    check_addresses,
+    check_restricted,
+    normalise_domains,
+    parse_address,
+)
 from briefgen.errors import DeliveryError
 from briefgen.model.models import Distribution, Recipient
 from briefgen.model.tlp import TLP

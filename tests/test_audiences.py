@@ -26,7 +26,6 @@ from pathlib import Path
 
 import pypdf
 import pytest
-
 from conftest import AUDIENCES, REPO, pdf_pages_text, squash
 from test_pdf import internal_links, outline_titles
 

@@ -43,8 +43,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from briefgen.load import yamlsrc
 from briefgen.errors import BriefgenError, Problem, SpecError
+from briefgen.load import yamlsrc
 from briefgen.load.project import load_project
 from briefgen.pipeline.build import prepare
 from briefgen.resolve.select import audience_names, resolve

@@ -14,9 +14,8 @@ import os
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
 from conftest import AUDIENCES
+from typer.testing import CliRunner
 
 import briefgen.pipeline.batch as batch
 from briefgen.cli.app import app

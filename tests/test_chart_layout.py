@@ -13,6 +13,7 @@ import random
 import matplotlib
 import pypdf
 import pytest
+from test_charts import ASCII_CHARTS, bar_chart, line_chart, network_chart, timeline_chart
 
 import briefgen.charts as charts
 from briefgen.charts import draw, render_pdf
@@ -23,7 +24,6 @@ from briefgen.charts.measure import TextMeter, extent_in
 from briefgen.charts.style import LAYOUT_PAD, rc_params, wrap
 from briefgen.model.models import ChartSpec
 from briefgen.model.resolved import NetworkData, ResolvedChart
-from test_charts import ASCII_CHARTS, bar_chart, line_chart, network_chart, timeline_chart
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +86,8 @@ SAMPLES = ["Government of the People's Republic of China", "Rafael López Aliaga
 @pytest.mark.parametrize("weight,slant,spacing", [("normal", "normal", None), ("bold", "normal", 1.15),
                                                   ("normal", "italic", 1.05), ("normal", "normal", 1.1)])
 def test_text_meter_agrees_with_matplotlibs_pdf_backend(example, weight, slant, spacing) -> None:
-    from matplotlib.figure import Figure
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     _charts, style = example
     with charts.RENDER_LOCK, matplotlib.rc_context(rc_params(style)):

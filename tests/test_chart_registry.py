@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from conftest import REPO
 from typer.testing import CliRunner
 
 from briefgen.errors import RenderError, SpecError
 from briefgen.model.chart_kinds import CHART_KINDS, SHAPES, ChartKind, kinds_taking_csv
 from briefgen.model.kinds import KindPluginError
-from conftest import REPO
 
 PLUGINS = Path(__file__).resolve().parent / "plugins"
 
@@ -100,8 +100,9 @@ def test_the_json_schema_enum_comes_from_the_registry() -> None:
 
 
 def test_the_chart_worker_shares_charts_by_the_kinds_cost() -> None:
-    from briefgen.charts.worker import chart_weight
     from test_charts import ASCII_CHARTS
+
+    from briefgen.charts.worker import chart_weight
 
     assert {kind: chart_weight(make()) for kind, make in ASCII_CHARTS.items()} == {
         "bar": 1, "line": 1, "timeline": 1, "network": 5, "table": 2}
@@ -272,10 +273,11 @@ def test_the_matplotlib_pin_matches_the_compat_range() -> None:
 def test_charts_refuse_a_matplotlib_outside_the_range(monkeypatch) -> None:
     """Ordering matplotlib's font list has no fallback: drawing refuses, naming the range;
     embedding through lean twins has one (fonts embedded whole), so it is not hooked."""
+    from test_charts import bar_chart
+
     from briefgen.charts import render_pdf
     from briefgen.compat import UnsupportedLibraryError
     from briefgen.compat import matplotlib as compat
-    from test_charts import bar_chart
 
     monkeypatch.setattr(compat, "VERSION", "3.12.0")
     monkeypatch.setattr(compat, "VERSION_OK", False)

@@ -12,18 +12,16 @@ from pathlib import Path
 
 import pypdf
 import pytest
-
 from conftest import EXAMPLE_SPEC, REPO
+from test_charts import ASCII_CHARTS, bar_chart, chart, network_chart
 
 import briefgen.charts as charts
 from briefgen.charts import fonts as chartfonts
 from briefgen.charts import render
 from briefgen.charts.cache import ChartCache
-from briefgen.charts.worker import can_fork
 from briefgen.charts.style import ChartStyle
 from briefgen.errors import RenderError
 from briefgen.model.resolved import BarData
-from test_charts import ASCII_CHARTS, bar_chart, chart, network_chart
 
 FONTS = REPO / "assets" / "fonts"
 BODY = [FONTS / f"NotoSans-{face}.ttf" for face in ("Regular", "Bold", "Italic", "BoldItalic")]

@@ -19,8 +19,15 @@ from briefgen.charts.bar import value_label
 from briefgen.charts.style import ChartStyle, format_number
 from briefgen.errors import FontCoverageError, RenderError
 from briefgen.model.models import ChartSpec
-from briefgen.model.resolved import (BarData, LineData, NetworkData, ResolvedChart, TableData,
-                               TimelineData, TimelineEvent)
+from briefgen.model.resolved import (
+    BarData,
+    LineData,
+    NetworkData,
+    ResolvedChart,
+    TableData,
+    TimelineData,
+    TimelineEvent,
+)
 from briefgen.model.vocab import PartialDate
 
 REPO = Path(__file__).resolve().parent.parent

@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
@@ -130,6 +129,7 @@ def test_build_command_uses_the_worker_and_writes_what_a_plain_build_writes(tmp_
     subprocess.run([sys.executable, "-m", "briefgen.cli.app", "build", "specs/peru-china.yaml", "-a", "analyst",
                     "-o", str(tmp_path / "cli")], cwd=REPO, env=env, check=True, capture_output=True)
     from conftest import EXAMPLE_SPEC
+
     from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
 
     plain = build_prepared(prepare(EXAMPLE_SPEC), "analyst", BuildOptions(

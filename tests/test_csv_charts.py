@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from conftest import REPO, pdf_pages_text, squash
 
 from briefgen.errors import SpecError, UnsafePathError
-from conftest import REPO, pdf_pages_text, squash
 
 DATA = REPO / "assets" / "data"
 SUMS = DATA / "peru-reported-sums.csv"

@@ -8,18 +8,27 @@ import subprocess
 import sys
 
 import pytest
+from conftest import AUDIENCES, EXAMPLE_SPEC
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefgen.document.jsonout import document_bytes, to_json
-from briefgen.document.model import (Citation, CrossRef, Endnotes, Figure, KeyJudgment, Paragraph, Table, Text,
-                                     plain_text)
+from briefgen.document.model import (
+    Citation,
+    CrossRef,
+    Endnotes,
+    Figure,
+    KeyJudgment,
+    Paragraph,
+    Table,
+    Text,
+    plain_text,
+)
 from briefgen.document.runs import inline_runs
 from briefgen.layout.markup import runs_markup
 from briefgen.model.tlp import TLP
 from briefgen.pipeline.build import document_of, prepare
 from briefgen.text.inline import to_markup
-from conftest import AUDIENCES, EXAMPLE_SPEC
 
 PUBLIC_WITHHELD_CLAIMS = {"c-desk-leverage", "c-fdd-cultivation", "c-2026-run", "c-desk-us-hedging"}
 

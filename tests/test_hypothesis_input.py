@@ -22,11 +22,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefgen.load import yamlsrc
 from briefgen.errors import BriefgenError, SpecError
+from briefgen.load import yamlsrc
+from briefgen.load.schema import audience_file_model, parse_model
 from briefgen.model.models import KnowledgeBaseFile, Spec
 from briefgen.pipeline.build import prepare
-from briefgen.load.schema import audience_file_model, parse_model
 from briefgen.resolve.select import audience_names, resolve
 from briefgen.text.templates import render_texts
 

@@ -10,7 +10,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import EXAMPLE_SPEC, REPO
 
 HEAVY = ("matplotlib", "reportlab", "pikepdf", "numpy", "PIL", "fontTools")

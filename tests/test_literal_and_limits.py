@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import pdf_pages_text, squash
 
 from briefgen.errors import TemplateError
 from briefgen.pipeline.build import BuildOptions, build, prepare
-from conftest import pdf_pages_text, squash
 
 DATA = Path(__file__).parent / "data" / "literal"
 HUGE_WORDS = 2600  # about four pages of a narrow table column

@@ -8,7 +8,7 @@ import dataclasses
 import email
 import email.policy
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -26,7 +26,7 @@ from briefgen.pipeline.build import BuildOptions
 from briefgen.pipeline.email import outgoing, render_subject
 from briefgen.resolve.select import resolve
 
-NOW = datetime(2025, 5, 12, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2025, 5, 12, 9, 30, tzinfo=UTC)
 PDF = b"%PDF-1.7\n% fake test bytes \xe2\x80\x94\n%%EOF\n"
 
 
@@ -242,7 +242,7 @@ def test_same_inputs_same_bytes_with_a_fixed_date(content, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1747000000")
     c, d = mail.message_bytes(compose(content, now=None)), mail.message_bytes(compose(content, now=None))
     assert c == d
-    assert parse(c)["Date"].datetime == datetime.fromtimestamp(1747000000, timezone.utc)
+    assert parse(c)["Date"].datetime == datetime.fromtimestamp(1747000000, UTC)
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     e, f = parse(mail.message_bytes(compose(content, now=None))), parse(mail.message_bytes(compose(content, now=None)))
     assert e["Message-ID"] != f["Message-ID"]  # make_msgid: unique

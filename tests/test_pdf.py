@@ -9,7 +9,6 @@ import subprocess
 
 import pypdf
 import pytest
-
 from conftest import pdf_pages_text, squash
 
 SECTION_TITLES = ["Bottom line up front", "Key judgments", "Background", "Rail and mining",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import AUDIENCES, pdf_pages_text, squash
 
 _LEADERS = re.compile(r"(?:\s\.){3,}")  # a contents entry: title, dot leaders, page number

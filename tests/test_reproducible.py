@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pypdf
 import pytest
-
 from conftest import AUDIENCES, EXAMPLE_SPEC, REPO
 
 pytestmark = pytest.mark.slow  # four command-line builds of the example, two at a time

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from briefgen.resolve.select import resolve, select_claims
 from briefgen.model.models import Selector
 from briefgen.model.tlp import TLP
+from briefgen.resolve.select import resolve, select_claims
 
 ABOVE_CLEAR = {"c-fdd-cultivation": "TLP:AMBER", "c-desk-leverage": "TLP:AMBER",
                "c-2026-run": "TLP:GREEN", "c-desk-us-hedging": "TLP:GREEN"}

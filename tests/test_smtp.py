@@ -10,21 +10,28 @@ import json
 from pathlib import Path
 
 import pytest
+from smtp_server import (  # noqa: F401
+    HOST,
+    PASSWORD,
+    REFUSED,
+    USER,
+    certificate,
+    down_port,
+    refusing_server,
+    smtp_server,
+    starttls_server,
+    tls_server,
+)
 from typer.testing import CliRunner
 
-from briefgen.deliver import mail
-from briefgen.deliver.addresses import addressing
+from briefgen.deliver import mail, smtp
+from briefgen.deliver.addresses import MailInputError, addressing
 from briefgen.deliver.attachment import AttachmentInfo
 from briefgen.deliver.mailcontent import MailContent
-
-from briefgen.deliver import smtp
-from briefgen.deliver.addresses import MailInputError
 from briefgen.errors import DeliveryError
 from briefgen.model.models import Distribution, Recipient
 from briefgen.pipeline.build import BuildOptions
 from briefgen.pipeline.email import outgoing
-from smtp_server import (HOST, PASSWORD, REFUSED, USER, down_port, refusing_server,  # noqa: F401
-                         smtp_server, starttls_server, tls_server, certificate)
 
 AUDIENCES = ("analyst", "executive", "public")
 

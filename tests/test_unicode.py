@@ -14,10 +14,9 @@ import io
 import textwrap
 import unicodedata
 
+import fontcheck
 import pypdf
 import pytest
-
-import fontcheck
 from conftest import AUDIENCES, pdf_pages_text, squash
 
 MIXED = "López, Perú, ñandú, “quotes” ‘single’ – en — em … € ¥ 中国五矿 习近平"

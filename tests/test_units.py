@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from briefgen.errors import SpecError
+from briefgen.model.units import parse_unit
 from briefgen.pipeline.build import prepare
 from briefgen.resolve.select import resolve
-from briefgen.model.units import parse_unit
 
 KB = """\
 entities:

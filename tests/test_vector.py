@@ -17,9 +17,9 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from briefgen.charts import render_pdf
 from briefgen.errors import RenderError
+from briefgen.layout.vector import ChartSlot, Placement, PlacementLog, stamp
 from briefgen.model.models import ChartSpec
 from briefgen.model.resolved import BarData, LineData, ResolvedChart
-from briefgen.layout.vector import ChartSlot, Placement, PlacementLog, stamp
 
 SS = getSampleStyleSheet()
 BAR_TITLE = "Revenue: $65 million and $1.3 billion"

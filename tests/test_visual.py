@@ -8,7 +8,6 @@ from __future__ import annotations
 from math import ceil
 
 import pytest
-
 import visual
 from conftest import EXAMPLE_SPEC
 

@@ -15,13 +15,21 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from briefgen.charts.measure import TextMeter
+from briefgen.charts.registry import ChartKind, register_kind
+from briefgen.charts.style import (
+    COMPARATOR_PREFIX,
+    LAYOUT_PAD,
+    ChartStyle,
+    add_title,
+    format_number,
+    join_limited,
+    no_data,
+    wrap,
+)
 from briefgen.errors import RenderError
 from briefgen.model.resolved import BarData
 from briefgen.model.vocab import COMPARATOR_WORDS
-from briefgen.charts.measure import TextMeter
-from briefgen.charts.registry import ChartKind, register_kind
-from briefgen.charts.style import (COMPARATOR_PREFIX, LAYOUT_PAD, ChartStyle, add_title, format_number, join_limited,
-                                   no_data, wrap)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure

@@ -20,8 +20,15 @@ from typing import TYPE_CHECKING
 
 from briefgen.charts.keys import chart_key
 from briefgen.charts.recent import default_root
-from briefgen.charts.store import (DEFAULT_MAX_BYTES, LOCK_TIMEOUT, MEMO_MAX_BYTES, STALE_TMP_SECONDS, ChartStore, MiB,
-                                   looks_like_pdf)
+from briefgen.charts.store import (
+    DEFAULT_MAX_BYTES,
+    LOCK_TIMEOUT,
+    MEMO_MAX_BYTES,
+    STALE_TMP_SECONDS,
+    ChartStore,
+    MiB,
+    looks_like_pdf,
+)
 from briefgen.charts.worker import PendingCharts
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -33,8 +33,8 @@ import tempfile
 import threading
 from pathlib import Path
 
-from briefgen.compat.matplotlib import hook_glyph_subsetting
 from briefgen.charts.fonts import sha12
+from briefgen.compat.matplotlib import hook_glyph_subsetting
 
 DROPPED = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "kern")
 """Tables a twin leaves out: text layout only, never read when a PDF is shown."""

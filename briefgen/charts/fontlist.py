@@ -20,11 +20,11 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from typing import Sequence
+from collections.abc import Sequence
 
-from briefgen.compat import matplotlib as compat
 from briefgen.charts.embed import REGISTERED, install
 from briefgen.charts.fonts import Choice, subset_for
+from briefgen.compat import matplotlib as compat
 from briefgen.errors import RenderError
 
 _FONT_LOCK = threading.Lock()

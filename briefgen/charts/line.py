@@ -14,11 +14,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from briefgen.errors import RenderError
-from briefgen.model.resolved import LineData
 from briefgen.charts.measure import TextMeter
 from briefgen.charts.registry import ChartKind, register_kind
 from briefgen.charts.style import LAYOUT_PAD, ChartStyle, add_title, format_number, no_data, wrap
+from briefgen.errors import RenderError
+from briefgen.model.resolved import LineData
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure

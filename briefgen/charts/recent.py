@@ -19,6 +19,7 @@ import json
 import os
 from pathlib import Path
 
+
 def default_root() -> Path:
     """The chart cache's folder: ``$BRIEFGEN_CACHE_DIR`` or ``./.briefgen-cache/charts``."""
     env = os.environ.get("BRIEFGEN_CACHE_DIR")

@@ -19,12 +19,23 @@ this module imports no matplotlib.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from briefgen.errors import RenderError
-from briefgen.model.chart_kinds import (BUILTIN_MODULES, CHART_KINDS, ENTRY_POINT_GROUP, SHAPES, ChartKind,
-                                        DataShape, alt_text, describe, kinds_taking_csv, register_kind,
-                                        unknown_kind_hint)
+from briefgen.model.chart_kinds import (
+    BUILTIN_MODULES,
+    CHART_KINDS,
+    ENTRY_POINT_GROUP,
+    SHAPES,
+    ChartKind,
+    DataShape,
+    alt_text,
+    describe,
+    kinds_taking_csv,
+    register_kind,
+    unknown_kind_hint,
+)
 from briefgen.model.kinds import KindPluginError
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -31,14 +31,15 @@ import logging
 import os
 import threading
 import warnings
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from briefgen.compat import matplotlib as compat
 from briefgen.charts.coverage import missing_glyph, strings_in
 from briefgen.charts.embed import twin_of
 from briefgen.charts.fonts import chars_of, choose, subset_for
 from briefgen.charts.registry import draw_function
 from briefgen.charts.style import ChartStyle, rc_params
+from briefgen.compat import matplotlib as compat
 from briefgen.errors import BriefgenError, FontCoverageError, RenderError
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -26,8 +26,9 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from briefgen.charts.keys import chart_key
 from briefgen.charts.recent import default_root, entry_path

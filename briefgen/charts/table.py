@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from briefgen.errors import RenderError
-from briefgen.model.resolved import TableData
 from briefgen.charts.measure import TextMeter
 from briefgen.charts.registry import ChartKind, register_kind
 from briefgen.charts.style import PAD_IN, ChartStyle, add_title, join_limited, no_data, tint, wrap
+from briefgen.errors import RenderError
+from briefgen.model.resolved import TableData
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure

@@ -20,11 +20,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from briefgen.errors import RenderError
-from briefgen.model.resolved import TimelineData, TimelineEvent
 from briefgen.charts.measure import TextMeter
 from briefgen.charts.registry import ChartKind, register_kind
 from briefgen.charts.style import PAD_IN, ChartStyle, add_title, join_limited, no_data, wrap
+from briefgen.errors import RenderError
+from briefgen.model.resolved import TimelineData, TimelineEvent
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure

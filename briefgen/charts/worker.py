@@ -26,7 +26,8 @@ import os
 import pickle
 import struct
 import threading
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from briefgen.charts.keys import _code_digest, _matplotlib_version, chart_key
 from briefgen.charts.store import ChartStore

@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape as esc
 
 from briefgen.errors import BriefgenError, Problem, SpecError
+
 
 def _version(value: bool) -> None:
     if value:
@@ -98,7 +98,7 @@ def validate(spec: Path = SpecArg,
 
 @app.command()
 def build(spec: Path = SpecArg,
-          audience: Optional[List[str]] = typer.Option(None, "--audience", "-a", metavar="NAME", help="Audience to build (repeatable; default: the spec's default audience)."),
+          audience: list[str] | None = typer.Option(None, "--audience", "-a", metavar="NAME", help="Audience to build (repeatable; default: the spec's default audience)."),
           all_audiences: bool = typer.Option(False, "--all-audiences", help="Build every audience of the spec."),
           out_dir: Path = typer.Option(Path("output"), "--out", "-o", metavar="DIR", help="Output folder."),
           strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
@@ -194,8 +194,8 @@ def _check_writable(out_dir: Path) -> None:
 
 def write_outputs(files: dict) -> None:
     """Write output files atomically, turning file-system refusals into a clear error."""
-    from briefgen.errors import OutputError
     from briefgen.deliver.output import atomic_write_many
+    from briefgen.errors import OutputError
 
     try:
         atomic_write_many(files)
@@ -233,9 +233,9 @@ def audiences(spec: Path = SpecArg) -> None:
 @app.command()
 def schema(out_dir: Path = typer.Option(Path("schemas"), "--out", "-o", help="Folder for the JSON Schema files.")) -> None:
     """Write JSON Schemas of the spec, knowledge-base, audience and theme formats."""
-    from briefgen.model.models import KnowledgeBaseFile, Spec
     from briefgen.deliver.output import atomic_write
     from briefgen.load.schema import audience_file_model, json_schema
+    from briefgen.model.models import KnowledgeBaseFile, Spec
     from briefgen.model.theme import Theme
 
     for name, model in (("spec", Spec), ("kb", KnowledgeBaseFile), ("audiences", audience_file_model()), ("theme", Theme)):
@@ -248,11 +248,11 @@ def schema(out_dir: Path = typer.Option(Path("schemas"), "--out", "-o", help="Fo
 @app.command("email")
 def email_command(
         spec: Path = SpecArg,
-        audience: Optional[List[str]] = typer.Option(None, "--audience", "-a", metavar="NAME", help="Audience to mail (repeatable; default: the spec's default audience)."),
+        audience: list[str] | None = typer.Option(None, "--audience", "-a", metavar="NAME", help="Audience to mail (repeatable; default: the spec's default audience)."),
         all_audiences: bool = typer.Option(False, "--all-audiences", help="Mail every audience of the spec."),
         send: bool = typer.Option(False, "--send", help="Deliver through SMTP. Without it nothing leaves the machine: only the .eml files are written."),
-        smtp_config: Optional[Path] = typer.Option(None, "--smtp-config", help="TOML file whose smtp table holds the settings (default: briefgen.toml in the project root)."),
-        max_attachment_mb: Optional[float] = typer.Option(None, "--max-attachment-mb", min=0.001, help="Refuse PDFs larger than this (MiB; default: max_attachment_mb of the smtp settings, else 10)."),
+        smtp_config: Path | None = typer.Option(None, "--smtp-config", help="TOML file whose smtp table holds the settings (default: briefgen.toml in the project root)."),
+        max_attachment_mb: float | None = typer.Option(None, "--max-attachment-mb", min=0.001, help="Refuse PDFs larger than this (MiB; default: max_attachment_mb of the smtp settings, else 10)."),
         force: bool = typer.Option(False, "--force", help="Mail a PDF over the attachment limit anyway."),
         all_or_nothing: bool = typer.Option(False, "--all-or-nothing", help="If the server refuses any recipient, send to none."),
         out_dir: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder (PDFs, .eml files, sent-log.jsonl)."),
@@ -262,11 +262,11 @@ def email_command(
     """Build each audience's PDF and write a ready email (output/<briefing>--<audience>.eml);
     with --send, deliver it through SMTP and record it in output/sent-log.jsonl."""
     from briefgen.deliver.mail import message_bytes
-    from briefgen.pipeline.email import outgoing
     from briefgen.deliver.output import manifest_bytes
-    from briefgen.pipeline.build import BuildOptions, prepare
-    from briefgen.resolve.select import audience_names, get_audience
     from briefgen.deliver.smtp import LOG_NAME, deliver, load_settings
+    from briefgen.pipeline.build import BuildOptions, prepare
+    from briefgen.pipeline.email import outgoing
+    from briefgen.resolve.select import audience_names, get_audience
 
     options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache, write=False)
     _check_writable(out_dir)
@@ -334,13 +334,13 @@ def email_command(
 # ---- batch (issue 7)
 @app.command("batch")
 def batch_command(
-        paths: List[Path] = typer.Argument(..., metavar="SPEC|DIR...", help="Spec files, or folders whose *.yaml files with a top-level 'briefing:' key are specs.", show_default=False),
+        paths: list[Path] = typer.Argument(..., metavar="SPEC|DIR...", help="Spec files, or folders whose *.yaml files with a top-level 'briefing:' key are specs.", show_default=False),
         all_audiences: bool = typer.Option(False, "--all-audiences", help="Build every audience of each spec (default: each spec's default audience)."),
         jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes building in parallel."),
         out_dir: Path = typer.Option(Path("output"), "--out", "-o", metavar="DIR", help="Output folder."),
         strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
         no_cache: bool = typer.Option(False, "--no-cache", help="Redraw every chart (bypass the chart cache)."),
-        scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Build on this Dask cluster (tcp://HOST:PORT) instead of local processes (-j is then the cluster's business); outputs are written here. Needs briefgen[dask]."),
+        scheduler: str | None = typer.Option(None, "--scheduler", help="Build on this Dask cluster (tcp://HOST:PORT) instead of local processes (-j is then the cluster's business); outputs are written here. Needs briefgen[dask]."),
 ) -> None:
     """Build every spec x audience in parallel, with progress, then a summary table; a
     failing briefing does not stop the others (exit code 1 if any failed)."""

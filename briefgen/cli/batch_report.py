@@ -9,7 +9,8 @@ read the finished :class:`~briefgen.pipeline.jobs.BatchItem` list. Sizes are sho
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from briefgen.pipeline.jobs import BatchItem, Job
 

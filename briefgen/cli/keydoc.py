@@ -78,8 +78,7 @@ def model_table(model: type[BaseModel]) -> str:
 
 def reference() -> str:
     """The whole key reference (spec, knowledge base, theme) as Markdown."""
-    from briefgen.model import models
-    from briefgen.model import theme
+    from briefgen.model import models, theme
 
     groups = [
         ("Briefing spec (`specs/*.yaml`)", [models.Spec, models.BriefingMeta, models.Section, models.Selector,

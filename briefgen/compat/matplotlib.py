@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import metadata
-from typing import Any, Callable
+from typing import Any
 
 from briefgen.compat import VersionRange, in_range, require
 

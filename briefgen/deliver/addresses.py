@@ -24,9 +24,10 @@ before anything is written or sent.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from briefgen.errors import DeliveryError
 from briefgen.model.tlp import TLP

@@ -34,7 +34,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
@@ -59,14 +59,14 @@ def message_date(now: datetime | None = None) -> tuple[datetime, bool]:
     Raises :class:`~briefgen.deliver.addresses.MailInputError` for a ``SOURCE_DATE_EPOCH``
     that is not whole seconds."""
     if now is not None:
-        return (now if now.tzinfo else now.replace(tzinfo=timezone.utc)), True
+        return (now if now.tzinfo else now.replace(tzinfo=UTC)), True
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), timezone.utc), True
+            return datetime.fromtimestamp(int(epoch), UTC), True
         except (ValueError, OverflowError):
             raise MailInputError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, got {epoch!r}") from None
-    return datetime.now(timezone.utc).astimezone(), False
+    return datetime.now(UTC).astimezone(), False
 
 
 def message_id(domain: str, *, seed: str | None = None) -> str:

@@ -25,8 +25,9 @@ import shutil
 import signal
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 _STAGED: set[str] = set()
 """Temporary files being written by this process (removed by :func:`discard_staged`)."""

@@ -58,10 +58,11 @@ import dataclasses
 import ipaddress
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from briefgen.deliver.addresses import MailInputError, parse_address
 from briefgen.deliver.smtp_client import SendReport, send_message
@@ -254,9 +255,9 @@ def log_record(out: "Outgoing", report: SendReport, settings: SmtpSettings, *,
     """The send-log entry of one delivered message."""
     r = out.result
     a = out.addressing
-    when = when or datetime.now(timezone.utc)
+    when = when or datetime.now(UTC)
     return {
-        "time": when.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "time": when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "briefing": r.briefing_id,
         "audience": out.audience,
         "banner": out.banner.label,

@@ -14,10 +14,11 @@ Settings come from :func:`briefgen.deliver.smtp.load_settings`; the send log and
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from briefgen.deliver.addresses import MailInputError
 from briefgen.errors import DeliveryError

@@ -22,8 +22,22 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from briefgen.document.marking import Marker
-from briefgen.document.model import (BulletList, Citation, Contents, ContentsEntry, Cover, CrossRef, Document,
-                                     Endnotes, Heading, ListItem, Paragraph, Section, Shown, Uses)
+from briefgen.document.model import (
+    BulletList,
+    Citation,
+    Contents,
+    ContentsEntry,
+    Cover,
+    CrossRef,
+    Document,
+    Endnotes,
+    Heading,
+    ListItem,
+    Paragraph,
+    Section,
+    Shown,
+    Uses,
+)
 from briefgen.document.runs import inline_runs
 from briefgen.model.resolved import Briefing, ResolvedSection
 from briefgen.text.inline import paragraphs

@@ -10,7 +10,7 @@ levels.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from briefgen.document.model import Block, Uses
 from briefgen.model.resolved import Briefing

@@ -329,7 +329,7 @@ class Cover(Block):
     desk: str = ""
     date: str = ""
     prepared_for: str = ""
-    note: tuple[Union[Paragraph, BulletList], ...] = ()
+    note: tuple[Paragraph | BulletList, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from briefgen.document.model import Citation, CrossRef, Link, Run, Runs, Text
 from briefgen.text.inline import TOKEN, to_markup

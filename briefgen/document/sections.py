@@ -8,10 +8,23 @@ follow whatever the kind adds, in every kind.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from briefgen.document.model import (Cell, Endnote, Endnotes, Figure, KeyJudgment, LineBreak, Link, Profile,
-                                     Table, TableRow, Text, Uses)
+from briefgen.document.model import (
+    Cell,
+    Endnote,
+    Endnotes,
+    Figure,
+    KeyJudgment,
+    LineBreak,
+    Link,
+    Profile,
+    Table,
+    TableRow,
+    Text,
+    Uses,
+)
 from briefgen.document.runs import inline_runs
 from briefgen.errors import RenderError, did_you_mean
 from briefgen.model.resolved import ResolvedChart, ResolvedImage, ResolvedSection

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.errors import KeyPath, Problem, SpecError, format_key_path
-from briefgen.model.models import Claim, Entity, KnowledgeBaseFile, Relation, Source, Spec
+from briefgen.load import yamlsrc
 from briefgen.load.paths import find_project_root, resolve_inside
 from briefgen.load.schema import parse_model
-from briefgen.load import yamlsrc
 from briefgen.load.yamlsrc import Document
+from briefgen.model.models import Claim, Entity, KnowledgeBaseFile, Relation, Source, Spec
 
 
 @dataclass

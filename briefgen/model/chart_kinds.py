@@ -19,8 +19,9 @@ package); other packages add kinds through the entry point group
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from briefgen.model.kinds import KindPluginError, KindRegistry
 

@@ -15,7 +15,17 @@ from typing import TYPE_CHECKING
 from briefgen.model.vocab import PartialDate
 
 if TYPE_CHECKING:  # annotations only: chart processes unpickle these without pydantic
-    from briefgen.model.models import Audience, BriefingMeta, ChartSpec, Claim, Entity, ImageSpec, Relation, Section, Source
+    from briefgen.model.models import (
+        Audience,
+        BriefingMeta,
+        ChartSpec,
+        Claim,
+        Entity,
+        ImageSpec,
+        Relation,
+        Section,
+        Source,
+    )
 
 
 # --------------------------------------------------------------------------- chart data

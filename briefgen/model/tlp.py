@@ -9,8 +9,8 @@ in an email's subject line and before its body.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
-from typing import Iterable
 
 
 class TLP(str, Enum):

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-
 # --------------------------------------------------------------------------- dates
 _DATE_RE = re.compile(
     r"^(?:(?P<qual>early|mid|late)\s+|(?P<approx>~|c\.\s*|circa\s+))?"

@@ -26,8 +26,9 @@ import os
 import re
 import time
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from briefgen.errors import BriefgenError, SpecError
 from briefgen.pipeline.jobs import BatchItem, Events, Job, NoEvents, peak_rss

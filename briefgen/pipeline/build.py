@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefgen.pipeline.checks import check
-from briefgen.errors import PageBudgetError, Problem, SpecError
-from briefgen.load.project import KnowledgeBase, LoadedSpec, load_project
 from briefgen.deliver.output import atomic_write_many, manifest_bytes, output_paths, sha256
 from briefgen.document.model import Document
+from briefgen.errors import PageBudgetError, Problem, SpecError
+from briefgen.load.project import KnowledgeBase, LoadedSpec, load_project
 from briefgen.model.resolved import Briefing
+from briefgen.pipeline.checks import check
 from briefgen.resolve.select import audience_names, resolve
 
 

@@ -16,13 +16,14 @@ kinds must fit their data (a line chart needs a CSV file).
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from briefgen.errors import KeyPath, Problem, SpecError, did_you_mean
+from briefgen.load.csvdata import check_chart_csv
+from briefgen.load.paths import resolve_inside
 from briefgen.load.project import KnowledgeBase, LoadedSpec, origin_dir
 from briefgen.model.models import Section, Selector
-from briefgen.load.paths import resolve_inside
-from briefgen.load.csvdata import check_chart_csv
 
 
 def check(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:

@@ -23,8 +23,8 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from briefgen.errors import BriefgenError
 from briefgen.pipeline.jobs import BatchItem, Events, Job, NoEvents

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import gc
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from briefgen.pipeline.jobs import BatchItem, Events, Job, peak_rss
 

@@ -17,14 +17,25 @@ what is marked at or below its ceiling) are:
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from briefgen.errors import Problem, SpecError, did_you_mean
 from briefgen.load.project import KnowledgeBase, LoadedSpec
 from briefgen.model.chart_kinds import CHART_KINDS, describe, kinds_taking_csv
 from briefgen.model.models import Audience, BriefingMeta, ChartSpec, Claim, Section, Selector
-from briefgen.model.resolved import (BarData, Briefing, LineData, NetworkData, ResolvedChart, ResolvedImage, ResolvedSection,
-                       TableData, TimelineData, TimelineEvent, Withheld)
+from briefgen.model.resolved import (
+    BarData,
+    Briefing,
+    LineData,
+    NetworkData,
+    ResolvedChart,
+    ResolvedImage,
+    ResolvedSection,
+    TableData,
+    TimelineData,
+    TimelineEvent,
+    Withheld,
+)
 from briefgen.model.tlp import TLP, may_see
 
 DEFAULT_AUDIENCE = "default"
@@ -477,8 +488,8 @@ def _csv_data(chart: ChartSpec, ctx: _Context):
     """Read a chart CSV: ``# source: ...`` and ``# unit: ...`` header lines, then a header
     row; the first column is the category (bar) or x value (line)."""
     from briefgen.load.csvdata import read_chart_csv
-    from briefgen.load.project import origin_dir
     from briefgen.load.paths import resolve_inside
+    from briefgen.load.project import origin_dir
 
     key = _chart_key(ctx.loaded.spec.sections, chart.id) or ("sections",)
     # relative to the file that wrote it (a parent spec under extends), as validate reads it

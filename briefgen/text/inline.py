@@ -14,7 +14,7 @@ and printed exactly as written. Citation and figure-reference tokens made by
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 from briefgen.text.templates import TOKEN_CLOSE, TOKEN_OPEN

@@ -33,13 +33,12 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from pydantic import BaseModel
 
 from briefgen.compat.jinja2 import MISSING, AuthorUndefined, require_supported
-from briefgen.text import fmt
-from briefgen.errors import (BriefgenError, SpecError, TemplateError, TemplateSecurityError,
-                     WithheldError, did_you_mean)
+from briefgen.errors import BriefgenError, SpecError, TemplateError, TemplateSecurityError, WithheldError, did_you_mean
 from briefgen.load.project import KnowledgeBase, LoadedSpec
 from briefgen.model.models import BriefingMeta, Claim, Entity, Figure, Source
 from briefgen.model.resolved import Briefing
 from briefgen.model.vocab import Likelihood, PartialDate
+from briefgen.text import fmt
 
 TOKEN_OPEN, TOKEN_CLOSE = "\ue000", "\ue001"
 """Private-use characters delimiting citation/reference tokens in inline text."""
@@ -332,8 +331,8 @@ def template_source(loaded: LoadedSpec, key: tuple, text: str | None, file: str 
 
     Template files are resolved inside the project (see :mod:`briefgen.load.paths`).
     """
-    from briefgen.load.project import origin_dir
     from briefgen.load.paths import resolve_inside
+    from briefgen.load.project import origin_dir
     from briefgen.load.yamlsrc import display_path
 
     if file is not None:
