@@ -131,9 +131,25 @@ class FontCoverageError(RenderError):
 
 
 class OutputError(BriefgenError):
-    """An output file could not be written (folder is a file, no permission, disk full)."""
+    """An output file could not be written (folder is a file, no permission, disk full).
+
+    Exit code 2 when the folder itself cannot be used (a file or folder in the way, no
+    permission, a read-only file system: choose another with ``--out``); 1 when writing
+    failed (a full disk or quota, an I/O error): the build failed, the input was fine.
+    ``errno`` is the file system's error number, when known."""
 
     exit_code = 2
+
+    USAGE_ERRNOS = frozenset({"ENOTDIR", "EISDIR", "EEXIST", "EACCES", "EPERM", "EROFS", "ENAMETOOLONG", "ENOENT"})
+    """Error names (``errno`` module) of a folder that cannot be used, rather than of a failed write."""
+
+    def __init__(self, message: str, *, errno: int | None = None):
+        import errno as codes
+
+        super().__init__(message)
+        self.errno = errno
+        if errno is not None and codes.errorcode.get(errno) not in self.USAGE_ERRNOS:
+            self.exit_code = 1
 
 
 class DeliveryError(BriefgenError):

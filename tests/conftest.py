@@ -11,12 +11,25 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+# the real SMTP server fixtures (smtp_server, starttls_server, tls_server, refusing_server, down_port);
+# the HTML editions of the example and the TLP-levels project (editions, levels_html, svg_cache)
+pytest_plugins = ["smtp_server", "html_fixtures"]
+
 REPO = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+"""The tests folder: shared helpers (smtp_server, tagged_reader ...) and data/ live here."""
+
+# Tests live in folders mirroring the package's stages (tests/charts, tests/layout ...); some
+# reuse another stage's helpers by module name (``from test_audiences import forbidden``).
+for _stage in sorted(p for p in TESTS.iterdir() if p.is_dir() and any(p.glob("test_*.py"))):
+    if str(_stage) not in sys.path:
+        sys.path.append(str(_stage))
 
 EXAMPLE_SPEC = REPO / "specs" / "peru-china.yaml"
 AUDIENCES = ("analyst", "executive", "public")
@@ -27,6 +40,14 @@ def font_cache(tmp_path_factory) -> Path:
     """Parsed fonts (briefgen.layout.fonts.face_cache_dir) go to a folder of the test run, not to
     the user's cache; subprocesses inherit it."""
     return Path(os.environ.setdefault("BRIEFGEN_FONT_CACHE_DIR", str(tmp_path_factory.mktemp("font-cache"))))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def editions_store(tmp_path_factory) -> Path:
+    """Builds file their edition records in a folder of the test run, not in the projects of the
+    repository (briefgen.pipeline.editions, BRIEFGEN_EDITIONS_DIR); subprocesses inherit it.
+    Tests of the store itself unset it for their project copies."""
+    return Path(os.environ.setdefault("BRIEFGEN_EDITIONS_DIR", str(tmp_path_factory.mktemp("editions"))))
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,15 @@
   ``cryptography`` at test time) and a login (user ``briefgen``, password ``s3cret-pw``);
 * :func:`tls_server`: implicit TLS (SMTPS) with the same certificate;
 * :func:`refusing_server`: refuses ``archive@example.org`` with ``550 5.1.1``;
+* :func:`xoauth2_server`: STARTTLS and ``AUTH XOAUTH2`` only: user ``briefgen`` with the
+  token ``TOKEN`` is let in, any other token gets Google's error challenge, then ``535``;
+* :func:`busy_server`: a server whose temporary refusals (``451``) a test scripts through
+  its handler's ``busy_rcpt`` (address -> how many RCPTs to refuse) and ``busy_data`` (how
+  many DATAs to refuse), and lasting refusals through ``reject_data`` (554);
 * :func:`down_port`: a loopback port nothing listens on.
 
-Import the fixtures into a test module: ``from smtp_server import smtp_server  # noqa: F401``.
+tests/conftest.py registers this module as a pytest plugin, so every test can ask for these fixtures;
+import only the constants (``from smtp_server import HOST``).
 Only loopback addresses are used.
 """
 
@@ -30,6 +36,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 HOST = "127.0.0.1"
 USER, PASSWORD = "briefgen", "s3cret-pw"
 REFUSED = "archive@example.org"
+TOKEN = "ya29.good-access-token"
+BUSY = "451 4.3.0 Mailbox temporarily unavailable, try again later"
 
 
 @dataclass
@@ -47,25 +55,70 @@ class Received:
 
 @dataclass
 class RecordingHandler:
-    """Accepts every recipient except those in ``refuse`` (550), and records messages."""
+    """Accepts every recipient except those in ``refuse`` (550), and records messages.
+    ``busy_rcpt`` (address -> count) and ``busy_data`` (count) answer that many RCPTs of the
+    address, or DATAs, with :data:`BUSY` (451) first; ``reject_data`` that many DATAs with 554
+    (for good)."""
 
     refuse: set[str] = field(default_factory=set)
     messages: list[Received] = field(default_factory=list)
     rcpt_attempts: list[str] = field(default_factory=list)
     tls_seen: list[bool] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)
+    busy_rcpt: dict[str, int] = field(default_factory=dict)
+    busy_data: int = 0
+    reject_data: int = 0
+    data_attempts: int = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.rcpt_attempts.append(address)
         if address.lower() in self.refuse:
             return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        if self.busy_rcpt.get(address.lower(), 0) > 0:
+            self.busy_rcpt[address.lower()] -= 1
+            return BUSY
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.data_attempts += 1
+        if self.busy_data > 0:
+            self.busy_data -= 1
+            return BUSY
+        if self.reject_data > 0:
+            self.reject_data -= 1
+            return "554 5.6.0 Message rejected by policy"
         self.tls_seen.append(server.transport.get_extra_info("ssl_object") is not None)
         self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content)))
         return "250 2.0.0 Message accepted for delivery"
+
+    def received_by(self, address: str) -> int:
+        """How many copies of any message the server took for ``address``."""
+        return sum(m.rcpt_tos.count(address) for m in self.messages)
+
+
+@dataclass
+class XOAuth2Handler(RecordingHandler):
+    """Also offers ``AUTH XOAUTH2`` (aiosmtpd calls a handler's ``auth_<MECHANISM>``): the
+    SASL string ``user=U^Aauth=Bearer T^A^A`` is let in for :data:`USER` and :data:`TOKEN`;
+    any other gets a 334 challenge with a base64 JSON error (as Gmail sends), then 535."""
+
+    async def auth_XOAUTH2(self, server, args):
+        import base64
+        import json
+
+        if len(args) < 2:
+            raw = await server.challenge_auth("")
+        else:
+            raw = base64.b64decode(args[1])
+        fields = dict(part.split("=", 1) for part in raw.decode().split("\x01") if "=" in part)
+        user, bearer = fields.get("user", ""), fields.get("auth", "")
+        self.logins.append(user)
+        if user == USER and bearer == f"Bearer {TOKEN}":
+            return AuthResult(success=True, auth_data=user)
+        status = json.dumps({"status": "401", "schemes": "bearer", "scope": "https://mail.google.com/"})
+        await server.challenge_auth(status)  # the client answers with an empty line
+        return AuthResult(success=False, handled=False, message="535 5.7.8 Username and Password not accepted")
 
 
 class _Controller(Controller):
@@ -90,7 +143,8 @@ class Server:
 
 
 def _authenticator(server, session, envelope, mechanism, auth_data):
-    ok = isinstance(auth_data, LoginPassword) and auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode()
+    ok = (isinstance(auth_data, LoginPassword)
+          and auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode())
     return AuthResult(success=ok, handled=False)
 
 
@@ -169,6 +223,21 @@ def tls_server(certificate) -> Iterator[Server]:
     handler = RecordingHandler()
     for c in _serve(handler, ssl_context=_server_context(certificate)):
         yield Server(HOST, c.port, handler, cafile=certificate[0])
+
+
+@pytest.fixture
+def xoauth2_server(certificate) -> Iterator[Server]:
+    handler = XOAuth2Handler()
+    for c in _serve(handler, tls_context=_server_context(certificate), require_starttls=True,
+                    auth_required=True, auth_require_tls=True, auth_exclude_mechanism=["LOGIN", "PLAIN"]):
+        yield Server(HOST, c.port, handler, cafile=certificate[0])
+
+
+@pytest.fixture
+def busy_server() -> Iterator[Server]:
+    handler = RecordingHandler()
+    for c in _serve(handler):
+        yield Server(HOST, c.port, handler)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ def test_key_reference_is_current():
 def test_readme_opens_with_the_two_commands():
     lines = README.read_text(encoding="utf-8").splitlines()
     block = lines[lines.index("```sh") + 1: lines.index("```sh") + 3]
-    assert block[0].endswith("briefgen build specs/peru-china.yaml --all-audiences")
+    assert block[0].endswith("briefgen build specs/peru-china.yaml --all-audiences --format pdf,html")
     assert block[1].endswith("python -m pytest -q")
     ci = (README.parent / ".ci" / "run").read_text()
     assert block[1] in ci

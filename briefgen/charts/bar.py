@@ -1,7 +1,9 @@
 """``bar``: horizontal bars, one per category, in the order given (top to bottom).
 
 Category labels wrap at ~28 characters; each bar carries its value at its end with
-thousands separators and the comparator prefix ('>' = "more than"). The x axis is linear
+thousands separators and the comparator prefix ('>' = "more than"); a "more than" bar is
+drawn open-ended, a dashed arrow continuing past its end (the source gives no upper bound).
+The x axis is linear
 (never log: a >50x range still reads because every bar is labelled) and titled with the
 unit label, e.g. 'USD millions'. The axes are placed from text measured with
 :class:`~briefgen.charts.measure.TextMeter`, where a constrained layout would put them (no
@@ -45,6 +47,8 @@ TICK = 3.5       # points: x tick length (matplotlib's default)
 TICK_PAD = 3.5   # points between an x tick and its label (matplotlib's default)
 LABEL_PAD = 4.0  # points between the x tick labels and the axis label
 NOTE_OFFSET = 3  # points between a bar's end and its value label
+OPEN_LEN = 14    # points: the dashed arrow past the end of a "more than" bar (open-ended)
+OPEN_ENDED = (">", ">=")
 
 
 def value_label(value: float, comparator: str) -> str:
@@ -53,7 +57,8 @@ def value_label(value: float, comparator: str) -> str:
 
 
 def _describe(chart: "ResolvedChart") -> str:
-    d: BarData = chart.data
+    d = chart.data
+    assert isinstance(d, BarData)  # the registry hands describe only data of this kind's shape
     unit = f" in {d.unit_label}" if d.unit_label else ""
     items = [f"{c} {COMPARATOR_WORDS.get(k, '')}{format_number(v)}"
              for c, v, k in zip(d.categories, d.values, d.comparators)]
@@ -129,7 +134,8 @@ def draw_bar(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     left = LAYOUT_PAD + max(meter.size_in(label, size)[0] for label in labels) + Y_PAD / 72
     right = W - LAYOUT_PAD
     notes = [value_label(v, k) for v, k in zip(values, comps)]
-    note_w = [meter.size_in(text, size)[0] + NOTE_OFFSET / 72 for text in notes]
+    extra = [OPEN_LEN / 72 if k in OPEN_ENDED and v >= 0 else 0.0 for v, k in zip(values, comps)]
+    note_w = [meter.size_in(text, size)[0] + NOTE_OFFSET / 72 + e for text, e in zip(notes, extra)]
 
     # Room for the value labels inside the axes (they must not leave the figure), and
     # for half of the last tick label when it ends the axis.
@@ -166,9 +172,13 @@ def draw_bar(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
         ax.spines[side].set_visible(False)
     ax.set_xlim(x_lo, x_hi)
     ax.set_xticks(ticks)
-    for y, v, text in zip(ys, values, notes):
+    for y, v, text, e in zip(ys, values, notes, extra):
         neg = v < 0
-        ax.annotate(text, xy=(v, y), xytext=(-NOTE_OFFSET if neg else NOTE_OFFSET, 0),
+        if e:  # open-ended: a dashed arrow past the bar's end
+            ax.annotate("", xy=(v, y), xytext=(OPEN_LEN, 0), textcoords="offset points", annotation_clip=False,
+                        arrowprops={"arrowstyle": "<|-", "linestyle": (0, (2, 1.5)), "color": style.colour(0),
+                                    "linewidth": 1.2, "shrinkA": 0, "shrinkB": 0, "mutation_scale": 8})
+        ax.annotate(text, xy=(v, y), xytext=(-NOTE_OFFSET if neg else NOTE_OFFSET + e * 72, 0),
                     textcoords="offset points", va="center", ha="right" if neg else "left",
                     fontsize=size, color=style.text_colour, annotation_clip=False)
 

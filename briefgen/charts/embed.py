@@ -16,8 +16,12 @@ the file instead: a copy without the tables of :data:`DROPPED` (the same glyphs 
 same order, the same outlines, metrics, hinting, character map and names). The embedded
 program differs from before only by those tables (and by glyphs only they reached); the
 drawing and the extracted text are unchanged, and the bytes are as reproducible as
-before. Any other font, a font collection, or a font whose twin cannot be written (no
-writable cache folder) passes through untouched: embedded whole, as matplotlib does.
+before. Any other font, a font collection, or a font fontTools cannot rewrite passes
+through untouched: embedded whole, as matplotlib does. A twin the cache folder cannot take
+(a full disk, no permission) is written to a temporary folder of the process instead:
+what a chart embeds, and so its bytes and the bytes of every briefing showing it, never
+depend on what the machine's caches could hold (the chart cache's keys cover the inputs
+only).
 
 Twins are kept in matplotlib's cache folder (``matplotlib.get_cachedir()``, where it keeps
 its own font list), under ``briefgen-font-twins/<name>.<sha12>.<tables>.ttf``: named by
@@ -34,7 +38,7 @@ import threading
 from pathlib import Path
 
 from briefgen.charts.fonts import sha12
-from briefgen.compat.matplotlib import hook_glyph_subsetting
+from briefgen.compat.matplotlib import hook_glyph_subsetting, keep_code_zero_for_notdef
 
 DROPPED = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "kern")
 """Tables a twin leaves out: text layout only, never read when a PDF is shown."""
@@ -42,6 +46,11 @@ DROPPED = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "kern")
 _log = logging.getLogger(__name__)
 _LOCK = threading.Lock()
 _TWINS: dict[str, str | None] = {}  # original path -> twin path, or None (no twin)
+
+FAILED: set[str] = set()
+"""Registered fonts whose twin could not be made in this process: charts drawn since embed
+them whole, unlike everywhere else, and are not stored in the chart cache
+(:mod:`briefgen.charts.store`)."""
 
 REGISTERED: set[str] = set()
 """Paths of every font file briefgen registered with matplotlib: the styles' files and
@@ -69,16 +78,40 @@ def _make_twin(path: str) -> str | None:
             return str(target)
         for tag in present:
             del font[tag]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         try:
-            with os.fdopen(fd, "wb") as fh:
-                font.save(fh)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            return _save(font, target)
+        except OSError:  # a full or read-only cache folder: the same twin, in a folder of this process
+            return _save(font, _private_folder() / target.name)
+
+
+def _save(font, target: Path) -> str:
+    """Write ``font`` to ``target`` atomically. Raises OSError."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            font.save(fh)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return str(target)
+
+
+_PRIVATE: list[Path] = []
+
+
+def _private_folder() -> Path:
+    """A temporary folder of this process for twins the cache folder cannot take (removed
+    at exit), so that what a chart embeds never depends on whether a cache was writable."""
+    if not _PRIVATE:
+        import atexit
+        import shutil
+
+        folder = Path(tempfile.mkdtemp(prefix="briefgen-font-twins-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _PRIVATE.append(folder)
+    return _PRIVATE[0]
 
 
 def twin_of(path: str) -> str | None:
@@ -92,14 +125,18 @@ def twin_of(path: str) -> str | None:
             return twin
         try:
             twin = _make_twin(path)
-        except Exception as exc:  # unwritable cache, a font fontTools cannot rewrite, ...
+        except Exception as exc:  # no folder takes it, a font fontTools cannot rewrite, ...
             _log.debug("no embedding twin for %s: %s", path, exc)
             twin = None
+            FAILED.add(path)
         _TWINS[path] = twin
         return twin
 
 
 def install() -> None:
     """Make matplotlib's PDF/PS backends embed registered fonts through their twins (once
-    per process; does nothing if this matplotlib has no ``get_glyphs_subset``)."""
+    per process; does nothing if this matplotlib has no ``get_glyphs_subset``), and never show
+    character code 0 (``.notdef`` by convention, which PDF/UA-1 7.21.8 forbids showing; see
+    :func:`briefgen.compat.matplotlib.keep_code_zero_for_notdef`)."""
     hook_glyph_subsetting(twin_of)
+    keep_code_zero_for_notdef()

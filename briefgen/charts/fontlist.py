@@ -21,6 +21,7 @@ import hashlib
 import os
 import threading
 from collections.abc import Sequence
+from typing import Literal
 
 from briefgen.charts.embed import REGISTERED, install
 from briefgen.charts.fonts import Choice, subset_for
@@ -34,7 +35,11 @@ _ENTRIES: dict[str, list] = {}
 """matplotlib font-list entries of every file briefgen registered, by path (kept so that a
 file set aside for one style can be put back for another)."""
 
-COMBOS = (("normal", "normal"), ("bold", "normal"), ("normal", "italic"), ("bold", "italic"))
+Slant = Literal["normal", "italic"]
+"""The font styles chart kinds draw text in (matplotlib's ``style`` of a font)."""
+
+COMBOS: tuple[tuple[str, Slant], ...] = (
+    ("normal", "normal"), ("bold", "normal"), ("normal", "italic"), ("bold", "italic"))
 """The (weight, style) pairs chart kinds draw text in."""
 _SUBSET_FAMILIES: dict[tuple[str, tuple[str, ...]], str | None] = {}
 

@@ -27,13 +27,18 @@ if TYPE_CHECKING:  # pragma: no cover
 
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 """Marker per series, so the lines differ by more than colour."""
+MARKER_LIMIT = 100
+"""Most points per series drawn with markers: past it markers would merge into a band (and
+swell the PDF), so the line is drawn alone. Denser data is thinned before it gets here
+(:mod:`briefgen.resolve.thinning`, noted in the source line)."""
 TICK = 3.5       # points: tick length (matplotlib's default)
 TICK_PAD = 3.5   # points between a tick and its label (matplotlib's default)
 LABEL_PAD = 4.0  # points between tick labels and the axis label
 
 
 def _describe(chart: "ResolvedChart") -> str:
-    d: LineData = chart.data
+    d = chart.data
+    assert isinstance(d, LineData)  # the registry hands describe only data of this kind's shape
     names = [name for name, _ in d.series]
     span = f" from {d.x[0]} to {d.x[-1]}" if d.x else ""
     unit = f" in {d.unit_label}" if d.unit_label else ""
@@ -69,7 +74,8 @@ def draw_line(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     for i, (name, ys) in enumerate(d.series):
         vals = [float(y) for y in ys]
         finite += [v for v in vals if not math.isnan(v)]
-        ax.plot(xs, vals, color=style.colour(i), marker=MARKERS[i % len(MARKERS)],
+        marker = MARKERS[i % len(MARKERS)] if len(xs) <= MARKER_LIMIT else None  # dense: the line alone
+        ax.plot(xs, vals, color=style.colour(i), marker=marker,
                 markersize=3.5, linewidth=1.6, label=name, zorder=3, clip_on=False)
     # x ticks: every label when they fit, else every k-th (always the last one).
     label_w = max(len(str(x)) for x in d.x) * style.font_size * 0.6 / 72 + 0.15

@@ -10,6 +10,7 @@ those matplotlib picks under the rcParams in force (a style's, see
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from briefgen.compat import matplotlib as compat
 
@@ -53,7 +54,7 @@ class TextMeter:
     def __init__(self, fig, *, fontweight: str = "normal", style: str = "normal",
                  linespacing: float | None = None) -> None:
         self._fig = fig
-        self._kw = {"fontweight": fontweight, "style": style, "linespacing": linespacing}
+        self._kw: dict[str, Any] = {"fontweight": fontweight, "style": style, "linespacing": linespacing}
         self._paths: tuple | None = None
 
     def _fonts(self, fontsize: float) -> tuple:
@@ -117,12 +118,15 @@ def _font_metrics(paths: tuple) -> tuple[float, float, float] | None:
     if not compat.stacks_lines_by_font_metrics():
         return None
     font = fm.get_font(list(paths))
-    upem = font.get_sfnt_table("head")["unitsPerEm"]
-    for table, gap, asc, desc in (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
-                                  ("hhea", "lineGap", "ascent", "descent")):
-        values = font.get_sfnt_table(table)
-        if values is not None:
-            return values[asc] / upem, -values[desc] / upem, values[gap] / upem
+    head = font.get_sfnt_table("head")
+    assert head is not None  # every TrueType font has one
+    upem = head["unitsPerEm"]
+    os2 = font.get_sfnt_table("OS/2")
+    if os2 is not None:
+        return os2["sTypoAscender"] / upem, -os2["sTypoDescender"] / upem, os2["sTypoLineGap"] / upem
+    hhea = font.get_sfnt_table("hhea")
+    if hhea is not None:
+        return hhea["ascent"] / upem, -hhea["descent"] / upem, hhea["lineGap"] / upem
     return None
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from briefgen.charts.marks import marks_legend, short_mark
 from briefgen.charts.measure import TextMeter
 from briefgen.charts.network_labels import overlaps, separate, straighten
 from briefgen.charts.network_layout import RELAX_ITERS, graph_layout, relax
@@ -64,7 +65,8 @@ def predicate_text(predicate: str) -> str:
 
 
 def _describe(chart: "ResolvedChart") -> str:
-    d: NetworkData = chart.data
+    d = chart.data
+    assert isinstance(d, NetworkData)  # the registry hands describe only data of this kind's shape
     names = {nid: label for nid, label, _kind in d.nodes}
     rels = [f"{names.get(s, s)} {predicate_text(p)} {names.get(t, t)}" for s, t, p in d.edges]
     head = (f"Network diagram of {len(d.nodes)} entit{'ies' if len(d.nodes) != 1 else 'y'} "
@@ -107,7 +109,7 @@ def draw_network(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> No
     present = [k for k in dict.fromkeys(list(KIND_ORDER) + sorted(set(kinds))) if k in set(kinds)]
 
     W = fig.get_figwidth()
-    bottom = _legend(fig, present, colours, style) + 0.08
+    bottom = _legend(fig, present, colours, style, marks_legend(d.edge_markings, d.floor)) + 0.08
     area_w, area_h = W - 2 * PAD_IN, top - bottom
     # the drawing area's coordinates: inches from its lower left corner (artists go on
     # the figure itself: an Axes would only add set-up, tick and data-limit work)
@@ -125,7 +127,8 @@ def draw_network(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> No
             mid_of[e] = (index[s], index[t])
 
     texts = [wrap(label, NODE_WRAP) for _nid, label, _k in d.nodes]
-    texts += [predicate_text(p) for _s, _t, p in edges]
+    marks = d.edge_markings or ("",) * len(edges)
+    texts += [predicate_text(p) + (f" {short_mark(m)}" if m else "") for (_s, _t, p), m in zip(edges, marks)]
     node_meter = TextMeter(fig, linespacing=1.05)
     label_meter = TextMeter(fig, style="italic")
 
@@ -163,7 +166,7 @@ def draw_network(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> No
 
     # Boxes, lines and arrow heads as one collection each (as many patches, they would
     # cost ~0.1 ms apiece to make and again to save); texts on top.
-    round_box = BoxStyle("round", pad=0.02, rounding_size=0.05)
+    round_box = BoxStyle.Round(pad=0.02, rounding_size=0.05)
     node_paths, node_fill, node_edge, label_boxes = [], [], [], []
     for idx, ((cx, cy, w, h), text) in enumerate(zip(boxes, texts)):
         if idx < len(node_ids):
@@ -225,13 +228,14 @@ def _arrow_head(tail, tip) -> tuple[tuple[float, float], list[tuple[float, float
                       (px + cos_t * dx - sin_t * dy, py + sin_t * dx + cos_t * dy)]
 
 
-def _legend(fig: "Figure", kinds: list[str], colours: dict[str, str], style: ChartStyle) -> float:
+def _legend(fig: "Figure", kinds: list[str], colours: dict[str, str], style: ChartStyle, marks: str = "") -> float:
     """Draw the legend of ``kinds`` in rows from the lower left corner of ``fig``, as
     matplotlib's legend with ``handlelength=1.3, handleheight=0.9, columnspacing=1.2``
     lays it out (in font sizes: a 1.3 x 0.83 swatch in the kind's colours, centred on
     the text line; the name 0.8 after it; 1.2 between entries), without its layout
-    machinery; a row that is full wraps. Returns the inches from the figure bottom to
-    the legend's top."""
+    machinery; a row that is full wraps. ``marks``: the legend of marked links
+    (:func:`~briefgen.charts.marks.marks_legend`), a row of its own above the kinds.
+    Returns the inches from the figure bottom to the legend's top."""
     from matplotlib.patches import Rectangle
 
     size = style.small_size
@@ -249,6 +253,10 @@ def _legend(fig: "Figure", kinds: list[str], colours: dict[str, str], style: Cha
         x += w + 1.2 * em
     line_h = meter.size_in("lp", size)[1]
     inch = fig.dpi_scale_trans
+    if marks:
+        fig.text(PAD_IN, PAD_IN + len(rows) * line_h * 1.2, marks, ha="left", va="bottom", fontsize=size,
+                 color=style.text_colour, transform=inch)
+        rows.insert(0, [])  # drawn bottom-up: the first row is the top one
     for r, row in enumerate(reversed(rows)):
         y0 = PAD_IN + r * line_h * 1.2
         mid = y0 + line_h / 2

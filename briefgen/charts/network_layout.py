@@ -176,6 +176,7 @@ def _component_layout(adj: dict, nodes: list, sizes: dict, slot_w: float, slot_h
             cost = float((np.clip(ox, 0, None) * np.clip(oy, 0, None))[iu].sum())
             if best_cost is None or cost < best_cost - 1e-9:
                 best, best_cost = cand, cost
+    assert best is not None  # the first of the 24 orientations always counts as the best so far
     return {n: (float(p[0]), float(p[1])) for n, p in zip(nodes, best)}
 
 

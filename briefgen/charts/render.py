@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from briefgen.charts.coverage import missing_glyph, strings_in
 from briefgen.charts.embed import twin_of
+from briefgen.charts.fontlist import Slant
 from briefgen.charts.fonts import chars_of, choose, subset_for
 from briefgen.charts.registry import draw_function
 from briefgen.charts.style import ChartStyle, rc_params
@@ -199,10 +200,11 @@ def warm_up(style: ChartStyle | None = None) -> None:
     # usual ones now, under the rcParams charts drawn with these fonts have
     if compat.can_find_font_lists():
         with matplotlib.rc_context(rc):
-            for weight, slant, size in (("bold", "normal", style.title_size),
-                                        ("normal", "normal", style.font_size),
-                                        ("normal", "normal", style.small_size),
-                                        ("normal", "italic", style.small_size)):
+            looks: tuple[tuple[str, Slant, float], ...] = (("bold", "normal", style.title_size),
+                                                           ("normal", "normal", style.font_size),
+                                                           ("normal", "normal", style.small_size),
+                                                           ("normal", "italic", style.small_size))
+            for weight, slant, size in looks:
                 compat.font_files_for(font_manager.FontProperties(weight=weight, style=slant, size=size))
 
 

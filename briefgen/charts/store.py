@@ -23,6 +23,7 @@ current directory.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import threading
 from collections import OrderedDict
@@ -39,6 +40,19 @@ if TYPE_CHECKING:  # pragma: no cover
 
 MiB = 1024 * 1024
 DEFAULT_MAX_BYTES = 200 * MiB
+WRITE_FAILURES: dict[str, str] = {}
+"""Chart cache folders this process (or a chart process working for it, see
+:mod:`briefgen.charts.worker`) could not write an entry to, with the first reason: the
+command says so once (:func:`take_write_failures`), rather than nothing or once per chart."""
+
+
+def take_write_failures() -> dict[str, str]:
+    """The cache folders that could not be written to since the last call, with why."""
+    failures = dict(WRITE_FAILURES)
+    WRITE_FAILURES.clear()
+    return failures
+
+
 MEMO_MAX_BYTES = 64 * MiB
 """Upper bound of the in-process memo (bytes of PDF held in memory)."""
 
@@ -280,6 +294,9 @@ class ChartStore:
         return data
 
     def _write(self, key: str, data: bytes) -> None:
+        embed = sys.modules.get("briefgen.charts.embed")
+        if embed is not None and embed.FAILED:  # drawn unlike elsewhere: not for other builds to reuse
+            return
         path = self.path_for(key)
         tmp = None
         try:
@@ -291,8 +308,9 @@ class ChartStore:
                 os.fsync(fh.fileno())
             os.replace(tmp, path)
             tmp = None
-        except OSError:
-            return  # a read-only or full disk must not fail the build
+        except OSError as exc:  # a read-only or full disk must not fail the build: noted once
+            WRITE_FAILURES.setdefault(str(self.root), exc.strerror or str(exc))
+            return
         finally:
             if tmp is not None:
                 try:

@@ -17,11 +17,15 @@ import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from briefgen.charts.fontlist import register_choice, register_fonts
 from briefgen.charts.fonts import Choice, _sha256, subset_for
 from briefgen.charts.measure import TextMeter
 from briefgen.errors import RenderError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.typing import RcKeyType
 
 OKABE_ITO: tuple[str, ...] = (
     "#0072B2",  # blue
@@ -110,7 +114,7 @@ def _file_digest(path: str) -> str:
     return _sha256(os.fsdecode(path), st.st_size, st.st_mtime_ns)[:24]
 
 
-def rc_params(style: ChartStyle, choice: Choice | None = None) -> dict[str, object]:
+def rc_params(style: ChartStyle, choice: Choice | None = None) -> dict[RcKeyType, Any]:
     """matplotlib rcParams for one render: literal text, Type 42 fonts, the style's look
     (``choice``: the fonts chosen by :func:`briefgen.charts.fonts.choose`; default: all of
     the style's fonts, full). Registers the fonts with matplotlib (RenderError for a

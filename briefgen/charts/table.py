@@ -2,7 +2,9 @@
 
 Column widths follow the content (each column gets at least a fair share, up to its
 natural width); cell text wraps to its column, and row heights follow the wrapped lines.
-The header is bold on the main palette colour; body rows are lightly banded. Units:
+The header is bold on the main palette colour; body rows are lightly banded. Cells are text
+as written (a source-by-figure comparison: "USD 1.3 billion (phase 1)"); a missing value
+reads "not stated", in muted italics. Units:
 widths and heights computed in **inches**, fonts in points. If the rows do not fit the
 spec's height even at 6 pt, RenderError says how much height is needed.
 """
@@ -15,6 +17,7 @@ from briefgen.charts.measure import TextMeter
 from briefgen.charts.registry import ChartKind, register_kind
 from briefgen.charts.style import PAD_IN, ChartStyle, add_title, join_limited, no_data, tint, wrap
 from briefgen.errors import RenderError
+from briefgen.load.csvdata import NOT_STATED
 from briefgen.model.resolved import TableData
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,7 +30,8 @@ ROW_PAD = 0.035  # inches, top/bottom padding inside a cell
 
 
 def _describe(chart: "ResolvedChart") -> str:
-    d: TableData = chart.data
+    d = chart.data
+    assert isinstance(d, TableData)  # the registry hands describe only data of this kind's shape
     return (f"Table with {len(d.columns)} column{'s' if len(d.columns) != 1 else ''} "
             f"({join_limited(d.columns)}) and {len(d.rows)} row{'s' if len(d.rows) != 1 else ''}.")
 
@@ -69,9 +73,9 @@ def draw_table(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None
     d = chart.data
     if not isinstance(d, TableData):
         raise RenderError(f"chart {chart.id!r}: table needs TableData, got {type(d).__name__}")
-    for i, row in enumerate(d.rows, 1):
-        if len(row) != len(d.columns):
-            raise RenderError(f"chart {chart.id!r}: table row {i} has {len(row)} cells for "
+    for i, data_row in enumerate(d.rows, 1):
+        if len(data_row) != len(d.columns):
+            raise RenderError(f"chart {chart.id!r}: table row {i} has {len(data_row)} cells for "
                               f"{len(d.columns)} columns")
     top = add_title(fig, chart.title, style)
     if not d.columns:
@@ -108,7 +112,8 @@ def draw_table(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None
     ax = fig.add_axes((PAD_IN / W, PAD_IN / H, area_w / W, area_h / H))
     ax.set_axis_off()
     frac_h = sum(heights) / area_h
-    table = Table(ax, bbox=(0, 1 - frac_h, 1, frac_h))
+    # matplotlib takes (left, bottom, width, height) as well as a Bbox here; its stub says Bbox only
+    table = Table(ax, bbox=(0, 1 - frac_h, 1, frac_h))  # type: ignore[arg-type]
     table.auto_set_font_size(False)
     header_fill = style.colour(0)
     band = tint(style.grid_colour, 0.55)
@@ -126,6 +131,9 @@ def draw_table(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None
             if r == 0:
                 t.set_fontweight("bold")
                 t.set_color("#FFFFFF")
+            elif text == NOT_STATED:  # the source gives no value: shown as such, muted
+                t.set_color("#6B6B6B")
+                t.set_fontstyle("italic")
             else:
                 t.set_color(style.text_colour)
     ax.add_table(table)

@@ -20,6 +20,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from briefgen.charts.marks import marks_legend, short_mark
 from briefgen.charts.measure import TextMeter
 from briefgen.charts.registry import ChartKind, register_kind
 from briefgen.charts.style import PAD_IN, ChartStyle, add_title, join_limited, no_data, wrap
@@ -42,8 +43,12 @@ MAX_SHIFT = 2.4    # inches
 
 
 def event_text(event: TimelineEvent) -> str:
-    """The label as drawn (before wrapping): ``"March 2019 — Chancay port announced"``."""
-    return f"{event.date.render()} — {event.label}"
+    """The label as drawn (before wrapping): ``"March 2019 — Chancay port announced"``;
+    a planned or forecast event says so (``"2026 — planned: Phase 2 opens"``); an event marked
+    above the briefing's floor starts with its level: ``"(AMBER) March ..."``."""
+    mark = f"{short_mark(event.marking)} " if event.marking else ""
+    status = f"{event.timing}: " if event.timing else ""
+    return f"{mark}{event.date.render()} — {status}{event.label}"
 
 
 def _approx(event: TimelineEvent) -> bool:
@@ -51,7 +56,9 @@ def _approx(event: TimelineEvent) -> bool:
 
 
 def _describe(chart: "ResolvedChart") -> str:
-    events = sorted(chart.data.events, key=lambda e: e.date.sort_key())
+    d = chart.data
+    assert isinstance(d, TimelineData)  # the registry hands describe only data of this kind's shape
+    events = sorted(d.events, key=lambda e: e.date.sort_key())
     n = len(events)
     if not n:
         return f"Timeline with no events: {chart.title}."
@@ -263,6 +270,8 @@ def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> N
     scale = _Scale.for_days([e.date.midpoint() for e in events], area_w)
     xs = [scale.x(e.date.midpoint()) for e in events]
     any_approx = any(_approx(e) for e in events)
+    any_planned = any(e.timing for e in events)
+    legend_marks = marks_legend([e.marking for e in events], d.floor)
 
     label_meter = TextMeter(fig, linespacing=1.1)
     sizes, sz = [], style.font_size
@@ -272,13 +281,13 @@ def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> N
     chosen, best_need = None, None
     for size in sizes:
         year_band = size * 1.5 / 72 + 0.04
-        legend_band = size * 1.4 / 72 if any_approx else 0.0
+        legend_band = size * 1.4 / 72 if any_approx or any_planned or legend_marks else 0.0
         for wrap_at in (LABEL_WRAP, 24, 40, 20):
             labels = []
             for e, x in zip(events, xs):
-                text = wrap(event_text(e), wrap_at)
-                w, h = label_meter.size_in(text, size)
-                labels.append(_Label(x, text, w, h))
+                wrapped = wrap(event_text(e), wrap_at)
+                w, h = label_meter.size_in(wrapped, size)
+                labels.append(_Label(x, wrapped, w, h))
             if max(lab.w for lab in labels) > area_w:
                 continue
             pitch = max(lab.h for lab in labels) + ROW_GAP
@@ -363,18 +372,25 @@ def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> N
     fig.add_artist(PolyCollection(grounds, facecolors=style.background, edgecolors="none",
                                   linewidths=0.0, zorder=2, transform=area))
 
-    # markers (hollow = approximate), drawn last so leaders start under them
+    # markers (hollow = approximate; a square = planned or forecast), drawn last so leaders
+    # start under them
     for hollow in (False, True):
-        at = [x for e, x in zip(events, xs) if _approx(e) == hollow]
-        if at:
-            line(at, [axis_y] * len(at), marker="o", markersize=6, zorder=5 if hollow else 4,
-                 linestyle="none", markerfacecolor=style.background if hollow else colour,
-                 markeredgecolor=colour, markeredgewidth=1.3)
-    if any_approx:
-        line([0.06], [spare + legend_band / 2], marker="o", markersize=5, linestyle="none",
-             markerfacecolor=style.background, markeredgecolor=colour, markeredgewidth=1.2)
-        text(0.14, spare + legend_band / 2, "approximate date", va="center", ha="left",
-             fontsize=size * 0.9, color="#555555")
+        for planned in (False, True):
+            at = [x for e, x in zip(events, xs) if _approx(e) == hollow and bool(e.timing) == planned]
+            if at:
+                line(at, [axis_y] * len(at), marker="s" if planned else "o", markersize=6,
+                     zorder=5 if hollow else 4, linestyle="none",
+                     markerfacecolor=style.background if hollow or planned else colour,
+                     markeredgecolor=colour, markeredgewidth=1.3)
+    legend_x, legend_y, small = 0.0, spare + legend_band / 2, size * 0.9
+    for shown, marker, words in ((any_approx, "o", "approximate date"), (any_planned, "s", "planned or forecast")):
+        if shown:
+            line([legend_x + 0.06], [legend_y], marker=marker, markersize=5, linestyle="none",
+                 markerfacecolor=style.background, markeredgecolor=colour, markeredgewidth=1.2)
+            text(legend_x + 0.14, legend_y, words, va="center", ha="left", fontsize=small, color="#555555")
+            legend_x += 0.14 + TextMeter(fig).size_in(words, small)[0] + 0.25
+    if legend_marks:
+        text(legend_x, legend_y, legend_marks, va="center", ha="left", fontsize=small, color="#555555")
 
 
 TIMELINE = register_kind(ChartKind(name="timeline", data="timeline", draw=draw_timeline, describe=_describe,

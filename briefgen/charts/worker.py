@@ -17,7 +17,7 @@ Two ways, both built on ``os.fork`` and both falling back to drawing in this pro
 Results travel back as pickled ``chart.id -> PDF bytes``. A worker that fails in any way
 returns nothing for the charts concerned, and :meth:`PendingCharts.result` draws them
 here, so the errors raised (RenderError, FontCoverageError) are the ones a plain build
-raises and the bytes are the same either way (tests/test_chartfonts.py checks both).
+raises and the bytes are the same either way (tests/charts/test_chartfonts.py checks both).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from briefgen.charts.keys import _code_digest, _matplotlib_version, chart_key
-from briefgen.charts.store import ChartStore
+from briefgen.charts.store import WRITE_FAILURES, ChartStore
 from briefgen.model.chart_kinds import CHART_KINDS
 from briefgen.model.kinds import KindPluginError
 
@@ -120,7 +120,7 @@ def draw_split(cache: ChartStore, charts: list, style: "ChartStyle") -> dict[str
     from briefgen.charts.render import warm_up
 
     if len(charts) < 2:
-        return cache.get_many(charts, style)
+        return _noting_failures(cache.get_many(charts, style))
     warm_up(style)  # inherited by the second process: imported once
     groups: list[list] = [[], []]
     load = [0, 0]
@@ -128,10 +128,29 @@ def draw_split(cache: ChartStore, charts: list, style: "ChartStyle") -> dict[str
         k = 0 if load[0] <= load[1] else 1
         groups[k].append(chart)
         load[k] += chart_weight(chart)
-    pid, fd = _fork(lambda: cache.get_many(groups[1], style))
+    pid, fd = _fork(lambda: _noting_failures(cache.get_many(groups[1], style)))
     out = cache.get_many(groups[0], style)
-    out.update(_collect(pid, fd))
-    return out
+    out.update(_taking_failures(_collect(pid, fd)))
+    return _noting_failures(out)
+
+
+FAILURES = "\0cache-write-failures"
+"""The key under which a chart process's results carry the cache folders it could not
+write (:data:`briefgen.charts.store.WRITE_FAILURES`); no chart id holds a NUL."""
+
+
+def _taking_failures(drawn: dict) -> dict[str, bytes]:
+    """``drawn`` from another process, without the cache write failures it carries (those
+    join this process's :data:`WRITE_FAILURES`)."""
+    WRITE_FAILURES.update(drawn.pop(FAILURES, None) or {})
+    return drawn
+
+
+def _noting_failures(drawn: dict) -> dict:
+    """``drawn`` plus this process's cache write failures (for the parent to report)."""
+    if WRITE_FAILURES:
+        drawn[FAILURES] = dict(WRITE_FAILURES)
+    return drawn
 
 
 # --------------------------------------------------------------------------- pre-started worker
@@ -347,6 +366,7 @@ class PendingCharts:
         elif self._pid is not None and self._fd is not None:
             drawn = _collect(self._pid, self._fd)
             self._pid = None
+        drawn = _taking_failures(drawn)
         rest = [c for c in self.charts if c.id not in drawn]  # the other process's failures too
         out = self.cache.get_many(rest, self.style) if rest else {}
         for chart in self.charts:

@@ -80,7 +80,7 @@ def reference() -> str:
     """The whole key reference (spec, knowledge base, theme) as Markdown."""
     from briefgen.model import models, theme
 
-    groups = [
+    groups: list[tuple[str, list[type[BaseModel]]]] = [
         ("Briefing spec (`specs/*.yaml`)", [models.Spec, models.BriefingMeta, models.Section, models.Selector,
                                              models.ChartSpec, models.ImageSpec, models.Audience,
                                              models.Distribution, models.Recipient, models.Checks]),

@@ -1,9 +1,9 @@
 """The ``briefgen`` command's entry point (also ``python -m briefgen``), kept light.
 
 For a command that draws charts it starts the chart worker (:mod:`briefgen.charts.worker`)
-before anything else is imported: typer and rich alone take ~0.04 s, and every moment
-the worker's matplotlib import starts earlier is a moment off a cold build. Then it runs
-:func:`briefgen.cli.app.main`.
+before anything else is imported (when :func:`briefgen.cli.prestart.should_prestart` says
+so): typer and rich alone take ~0.04 s, and every moment the worker's matplotlib import
+starts earlier is a moment off a cold build. Then it runs :func:`briefgen.cli.app.main`.
 """
 
 from __future__ import annotations
@@ -11,52 +11,13 @@ from __future__ import annotations
 import signal
 import sys
 
-
-def draws(args: list[str]) -> bool:
-    """True for a command line that will draw charts: ``build`` or ``email`` without a
-    help option."""
-    return bool(args) and args[0] in ("build", "email") and not {"--help", "-h"} & set(args)
-
-
-_VALUED = {"-a", "--audience", "-o", "--out", "--smtp-config", "--max-attachment-mb"}
-"""Options of ``build`` and ``email`` that take a value (the spec is the first other
-argument)."""
-
-
-def should_prestart(args: list[str]) -> bool:
-    """True when the command draws (:func:`draws`) and may well find charts missing from
-    the cache: ``--no-cache``, no record of the spec's last build, or a chart of it gone
-    (see :mod:`briefgen.charts.recent`). A wrong guess costs time, never a result."""
-    if not draws(args):
-        return False
-    if "--no-cache" in args:
-        return True
-    spec = _spec_argument(args)
-    if spec is None:
-        return True
-    from briefgen.charts.recent import default_root, probably_cached
-
-    return not probably_cached(default_root(), spec)
-
-
-def _spec_argument(args: list[str]) -> str | None:
-    """The first argument after the command that is neither an option nor an option's value."""
-    i = 1
-    while i < len(args):
-        if args[i] in _VALUED:
-            i += 2
-        elif args[i].startswith("-"):
-            i += 1
-        else:
-            return args[i]
-    return None
-
+from briefgen.cli.prestart import should_prestart
 
 _MAIN_PID = 0
 
 READY_FILE_ENV = "BRIEFGEN_TEST_READY_FILE"
 """For tests: when this environment variable names a file, :func:`main` creates it once
-Ctrl-C and SIGTERM are handled (tests/test_output.py waits for it before interrupting a
+Ctrl-C and SIGTERM are handled (tests/deliver/test_output.py waits for it before interrupting a
 build, instead of guessing how long the interpreter takes to start)."""
 
 

@@ -52,6 +52,6 @@ class AuthorUndefined(jinja2.StrictUndefined):
         return None
 
     @property
-    def _undefined_message(self) -> str:  # type: ignore[override]
+    def _undefined_message(self) -> str:
         text = self._briefgen_message(self._undefined_hint, self._undefined_obj, self._undefined_name)
         return super()._undefined_message if text is None else text

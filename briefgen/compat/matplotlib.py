@@ -8,8 +8,8 @@ functions, never by importing this module (``briefgen validate`` imports no matp
 the version is read from the installed package's metadata.
 
 Sections: fonts in the font manager (the font list, its lookup cache, weights by name,
-the files a text is drawn with), text layout (load flags, line stacking), then font
-embedding (``get_glyphs_subset``).
+the files a text is drawn with), text layout (load flags, line stacking), font
+embedding (``get_glyphs_subset``), then character codes (``CharacterTracker``).
 """
 
 from __future__ import annotations
@@ -166,4 +166,52 @@ def hook_glyph_subsetting(substitute: Callable[[str], str | None]) -> bool:
     get_glyphs_subset.__wrapped__ = original  # type: ignore[attr-defined]
     get_glyphs_subset.__doc__ = original.__doc__
     pdf_ps.get_glyphs_subset = get_glyphs_subset
+    return True
+
+
+# =========================================================================== character codes
+# Internals used: ``matplotlib.backends._backend_pdf_ps.CharacterTracker.track_glyph`` (wrapped), its
+# ``used`` (font path -> list of subsets, each character code -> glyph index) and ``glyph_maps`` (font
+# path -> ``GlyphMap`` with ``add``), keyed by ``font_manager.FontPath``: matplotlib 3.11. Earlier
+# versions number a font's codes by Unicode (no code 0) and have no such tracker: nothing to do.
+
+def keep_code_zero_for_notdef() -> bool:
+    """Make the PDF backend never show character code 0 of a Type 42 font (once per process).
+
+    matplotlib 3.11 puts glyphs that are not the font's default glyph for a character (ligatures
+    such as "ff", alternates) in extra subsets whose codes -- CIDs under Identity-H -- count from
+    0. CID 0 is the CID-keyed fonts' ``.notdef`` by convention, and PDF/UA-1 (ISO 14289-1 7.21.8;
+    Matterhorn 31) forbids showing ``.notdef``; checkers that go by the CID report those glyphs.
+    Wrapped, an extra subset starts at code 1; its code 0 maps to glyph 0 (``.notdef``, Unicode
+    U+FFFD in the ToUnicode map) and is never shown. The drawing is the same. Returns False when
+    nothing was wrapped (another matplotlib)."""
+    if not VERSION_OK:
+        return False
+    try:
+        from matplotlib import font_manager
+        from matplotlib.backends import _backend_pdf_ps as pdf_ps
+    except ImportError:  # pragma: no cover - another matplotlib
+        return False
+    tracker = getattr(pdf_ps, "CharacterTracker", None)
+    original = getattr(tracker, "track_glyph", None)
+    font_path = getattr(font_manager, "FontPath", None)
+    if tracker is None or original is None or font_path is None or not hasattr(tracker(), "glyph_maps"):
+        return False
+    if getattr(original, "_briefgen_notdef", False):
+        return True
+
+    def track_glyph(self, font, chars, glyph):
+        subset, code = original(self, font, chars, glyph)
+        if subset == 0 or code != 0:
+            return subset, code
+        key = font_path(font.fname, font.face_index)
+        codes = self.used[key][subset]
+        codes[1], codes[0] = codes[0], 0
+        self.glyph_maps[key].add(chars if isinstance(chars, str) else chr(chars), glyph, subset, 1)
+        self.glyph_maps[key].add("\ufffd", 0, subset, 0)
+        return subset, 1
+
+    track_glyph._briefgen_notdef = True  # type: ignore[attr-defined]
+    track_glyph.__wrapped__ = original  # type: ignore[attr-defined]
+    tracker.track_glyph = track_glyph
     return True

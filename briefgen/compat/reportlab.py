@@ -9,7 +9,7 @@ ReportLab is in that range. Outside it, each section says what it does:
 - canvas: the functions raise :class:`~briefgen.compat.UnsupportedLibraryError` (through
   :func:`require_supported`): the layout cannot be made without them.
 
-Sections: fonts (TTFontFace and TTFont internals), then canvas.
+Sections: fonts (TTFontFace and TTFont internals), canvas, then tagging (text objects).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pickle
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import reportlab
 from reportlab.pdfbase import pdfmetrics, ttfonts
@@ -183,3 +183,88 @@ def frame_inner_height(flowable: Any) -> float | None:
         require_supported("fitting a chart into its frame")
     frame = getattr(flowable, "_frame", None)
     return (frame._height - frame._topPadding - frame._bottomPadding) if frame is not None else None
+
+
+# =========================================================================== tagging
+# Internals used by the tagged-PDF layout (briefgen.layout.tagging and briefgen.layout.tagged), none
+# with a fallback: outside SUPPORTED :func:`hooked_text` and :func:`canvas_code` raise.
+# - a text object's ``_code`` (its list of operators, "BT" first) and ``_fontname`` (the ReportLab
+#   name of the font set), and its ``_textOut(text, TStar)``, through which a Paragraph shows every
+#   run of its text (``_putFragLine``, ``_leftDrawParaLine`` ...);
+# - ``_linkRecord(link, 'start'|'end')``, which a Paragraph calls on its text object, if it has one,
+#   where a link (``(n, href)``) starts -- just *after* the link's first run was shown -- and where
+#   it ends -- before the next run, or at the end of the line;
+# - a canvas's ``_code``: the operators of the page (or form) being drawn.
+
+
+class TextListener(Protocol):
+    """What a :func:`hooked_text` object reports to: each run shown (``index`` of its code in
+    the text object's code list, the text, the ReportLab font name), each link event, and,
+    when the text object is drawn, its code list to rewrite (``BT`` first, ``ET`` not yet)."""
+
+    def shown(self, index: int, text: str, font: str) -> None: ...
+
+    def link_event(self, link: tuple, what: str) -> None: ...
+
+    def rewrite(self, code: list[str]) -> list[str]: ...
+
+
+def hooked_text(canv: Any, x: float, y: float, listener: TextListener) -> Any:
+    """A text object for ``canv`` at (``x``, ``y``), as ``canv.beginText`` makes, that reports
+    to ``listener`` (see :class:`TextListener`)."""
+    if not VERSION_OK:
+        require_supported("tagged PDF (marked content in paragraphs)")
+    return _hooked_text_class()(canv, x, y, listener)
+
+
+def canvas_code(canv: Any) -> list[str]:
+    """The list of operators of the page or form ``canv`` is drawing (appended to in place)."""
+    if not VERSION_OK:
+        require_supported("tagged PDF (marked content)")
+    return canv._code
+
+
+_HOOKED: list[type] = []
+
+
+def _hooked_text_class() -> type:
+    if _HOOKED:
+        return _HOOKED[0]
+    from reportlab.pdfgen.textobject import PDFTextObject
+
+    class HookedText(PDFTextObject):
+        _code: list[str]
+
+        def __init__(self, canvas: Any, x: float, y: float, listener: TextListener):
+            super().__init__(canvas, x, y)
+            self.briefgen_listener = listener
+
+        def _textOut(self, text: str, TStar: int = 0) -> None:  # noqa: N802, N803
+            self.briefgen_listener.shown(len(self._code), text, self._fontname)
+            super()._textOut(text, TStar)
+
+        def _linkRecord(self, link: tuple, what: str) -> None:  # noqa: N802
+            self.briefgen_listener.link_event(link, what)
+
+        def getCode(self) -> str:  # noqa: N802
+            self._code = self.briefgen_listener.rewrite(self._code)
+            return super().getCode()
+
+    _HOOKED.append(HookedText)
+    return HookedText
+
+
+# =========================================================================== tables
+# Internals used by the windowed long table (briefgen.layout.longtable): a laid-out Table's
+# ``_rowHeights`` (points, one per row, set by ``_calc``) and ``_cellvalues`` (its rows). Outside
+# SUPPORTED the long table is not used (:data:`VERSION_OK`): tables are laid out by ReportLab alone.
+
+
+def table_row_heights(table: Any) -> list[float]:
+    """The row heights (points, top row first) of a Table that has been wrapped."""
+    return list(table._rowHeights)
+
+
+def table_row_count(table: Any) -> int:
+    """How many rows ``table`` has (a split part's rows include the header rows it repeats)."""
+    return len(table._cellvalues)

@@ -1,24 +1,31 @@
-"""Email addresses: strict validation, IDN domains, and the TLP allowed-domain rule.
+"""Email addresses: validated by ``email-validator`` (IDNA 2008 domains), and the TLP allowed-domain rule.
 
-An address is accepted only in its plain form ``local@domain``:
+An address is accepted only in its plain form ``local@domain``, as checked by the
+``email-validator`` package (RFC 5321/5322 syntax, with its ``strict`` length checks; no DNS
+look-up is made):
 
 * the local part is an RFC 5322 *dot-atom* of ASCII letters, digits and
   ``!#$%&'*+/=?^_`{|}~-`` (no quoted strings, no spaces, no ``..``), at most 64 characters;
-* the domain has at least two labels; international domain names (``bücher.example``) are
-  accepted and converted to their ASCII form (``xn--bcher-kva.example``, IDNA), which is
-  what goes into the headers and the SMTP envelope; each ASCII label is letters, digits
-  and inner hyphens, 1-63 characters, and the last label is not all digits; no IP literals;
+  non-ASCII local parts would need SMTPUTF8, which briefgen does not use, so they are refused;
+* the domain is converted by IDNA 2008 (UTS #46 mapping, non-transitional), never IDNA 2003:
+  ``x@faß.de`` keeps ``faß.de`` (ASCII form ``xn--fa-hia.de``) and never becomes ``fass.de``,
+  a different domain; a final sigma ``ς`` stays ``ς``. The ASCII form is what goes into the
+  headers and the SMTP envelope. A domain needs at least two labels, ends in a letter, is not a
+  special-use name (``.local``, ``.test``, ``.invalid``...) and no IP literal;
+  ``email-validator`` refuses invisible characters anywhere in an address (a zero-width joiner
+  or non-joiner, which IDNA 2008 would allow only in its CONTEXTJ contexts);
 * the whole address is at most 254 characters; no control characters anywhere.
 
 Display names may hold any text except line breaks (they are RFC 2047 encoded when not ASCII).
 
 Problems raise :class:`AddressError` (a :class:`~briefgen.errors.DeliveryError` with exit
-code 2: the input must be corrected) naming the address, where it was written and why.
+code 2: the input must be corrected) naming the address, where it was written (``where``)
+and why (``email-validator``'s reason).
 
 A message's addresses (:func:`addressing`: an audience's ``distribution`` -> validated
 :class:`Addressing`) and the TLP rule on them (:func:`check_restricted`: a briefing marked
-TLP:AMBER+STRICT or TLP:RED goes only to the audience's ``allowed_domains``) are checked
-before anything is written or sent.
+TLP:AMBER+STRICT or TLP:RED goes only to the audience's ``allowed_domains``, compared in
+their IDNA 2008 ASCII forms) are checked before anything is written or sent.
 """
 
 from __future__ import annotations
@@ -33,14 +40,13 @@ from briefgen.errors import DeliveryError
 from briefgen.model.tlp import TLP
 
 if TYPE_CHECKING:  # pragma: no cover
+    from email_validator import ValidatedEmail
+
     from briefgen.model.models import Distribution
 
 RESTRICTED = (TLP.AMBER_STRICT, TLP.RED)
 """Levels sent only to recipients in the audience's ``allowed_domains``."""
 
-_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_LOCAL = re.compile(rf"^{_ATEXT}(?:\.{_ATEXT})*$")
-_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -56,36 +62,76 @@ class AddressError(MailInputError):
     """An address is not a valid ``local@domain`` address."""
 
 
+def _validated(addr: str) -> "ValidatedEmail":
+    """``email-validator``'s verdict on ``addr`` (syntax and IDNA 2008 only: no DNS).
+    Raises ``email_validator.EmailNotValidError``."""
+    from email_validator import validate_email  # imported on first use (~30 ms)
+
+    return validate_email(addr, check_deliverability=False, allow_smtputf8=False, allow_quoted_local=False,
+                          allow_domain_literal=False, allow_display_name=False, strict=True)
+
+
+def _reason(exc: Exception) -> str:
+    """``email-validator``'s message as the end of ours: first letter lower-cased, no final stop."""
+    text = str(exc).strip().rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
+_DOMAIN_WORDS = (("the part after the @-sign is not valid. ", ""), ("immediately after the @-sign", "at the start"),
+                 ("the part after the @-sign", "it"), ("after the @-sign, ", ""), (" after the @-sign", ""),
+                 ("an email address", "a domain"), ("the email address", "it"))
+
+
+def _domain_reason(exc: Exception) -> str:
+    """``email-validator``'s reason about ``postmaster@DOMAIN`` reworded for the domain alone."""
+    why = _reason(exc)
+    for old, new in _DOMAIN_WORDS:
+        why = why.replace(old, new)
+    return why[:1].lower() + why[1:]
+
+
 def ascii_domain(domain: str) -> str:
-    """The ASCII (IDNA) form of ``domain``, lower-cased: ``Bücher.Example`` ->
-    ``xn--bcher-kva.example``. Raises ValueError saying why it is not a valid domain."""
-    text = domain.strip().rstrip(".")
+    """The ASCII form of ``domain`` by IDNA 2008 (through ``email-validator``), lower-cased:
+    ``Bücher.Example`` -> ``xn--bcher-kva.example``, ``faß.de`` -> ``xn--fa-hia.de`` (not
+    ``fass.de``). One final dot is ignored. Raises ValueError saying why it is not a valid domain."""
+    from email_validator import EmailNotValidError
+
+    text = domain.strip()
+    text = text[:-1] if text.endswith(".") else text
     if not text:
         raise ValueError("the domain is empty")
     if text.startswith("["):
         raise ValueError("IP address literals are not accepted; use a domain name")
-    try:  # ASCII needs no IDNA conversion (importing the codec alone costs ~20 ms)
-        encoded = text.lower() if text.isascii() else text.encode("idna").decode("ascii").lower()
-    except UnicodeError as exc:
-        raise ValueError(f"the domain {domain!r} is not a valid international domain name ({exc})") from None
-    labels = encoded.split(".")
-    if len(labels) < 2:
-        raise ValueError(f"the domain {domain!r} has no dot (a full domain such as example.org is needed)")
-    for label in labels:
-        if not _LABEL.match(label):
-            raise ValueError(f"the domain label {label!r} is not letters, digits and inner hyphens (1-63 characters)")
-    if labels[-1].isdigit():
-        raise ValueError(f"the domain {domain!r} ends in a numeric label")
-    return encoded
+    if "@" in text or _CONTROL.search(text):
+        raise ValueError(f"the domain {domain!r} holds an '@' or a control character")
+    try:
+        return _validated(f"postmaster@{text}").ascii_domain.lower()
+    except EmailNotValidError as exc:
+        raise ValueError(f"the domain {domain!r} is not valid: {_domain_reason(exc)}") from None
+
+
+def unicode_domain(ascii_form: str) -> str:
+    """The Unicode form of an ASCII (IDNA 2008) domain, for messages: ``xn--fa-hia.de`` ->
+    ``faß.de``; the input itself when it is plain ASCII or cannot be decoded."""
+    if "xn--" not in ascii_form:
+        return ascii_form
+    try:
+        import idna  # a dependency of email-validator
+
+        return idna.decode(ascii_form)
+    except (idna.IDNAError, UnicodeError):
+        return ascii_form
 
 
 def parse_address(text: str, name: str = "", *, where: str = "") -> Address:
     """A strict :class:`~email.headerregistry.Address` from ``text`` (``local@domain``) and a
-    display ``name``; the domain is stored in its ASCII (IDNA) form.
+    display ``name``; the domain is stored in its ASCII (IDNA 2008) form.
 
     ``where`` says where the address was written (``distribution.to[1]``) for the message.
     Raises :class:`AddressError`.
     """
+    from email_validator import EmailNotValidError
+
     raw = str(text)
     label = f"{where}: " if where else ""
 
@@ -101,23 +147,18 @@ def parse_address(text: str, name: str = "", *, where: str = "") -> Address:
         raise fail("give the bare address (local@domain) and put the display name in 'name'")
     if addr.count("@") != 1:
         raise fail("an address has exactly one '@'" if "@" in addr else "it has no '@domain' part")
-    local, domain = addr.split("@")
-    if not local:
+    if addr.startswith("@"):
         raise fail("the part before '@' is empty")
-    if len(local) > 64:
-        raise fail("the part before '@' is longer than 64 characters")
-    if not _LOCAL.match(local):
-        raise fail("the part before '@' may hold only ASCII letters, digits, single dots and "
-                   "!#$%&'*+/=?^_`{|}~- (no spaces, quotes or '..')")
+    if "[" in addr.split("@")[1]:
+        raise fail("IP address literals are not accepted; use a domain name")
     try:
-        domain_ascii = ascii_domain(domain)
-    except ValueError as exc:
-        raise fail(str(exc)) from None
-    if len(local) + 1 + len(domain_ascii) > 254:
-        raise fail("it is longer than 254 characters")
+        found = _validated(addr)
+    except EmailNotValidError as exc:
+        raise fail(_reason(exc)) from None
     try:
-        return Address(display_name=(name or "").strip(), username=local, domain=domain_ascii)
-    except (ValueError, TypeError) as exc:  # pragma: no cover - the checks above come first
+        return Address(display_name=(name or "").strip(), username=found.local_part,
+                       domain=found.ascii_domain.lower())
+    except (ValueError, TypeError) as exc:  # pragma: no cover - email-validator checks first
         raise fail(str(exc)) from None
 
 
@@ -138,7 +179,8 @@ def check_addresses(items: Iterable[tuple[str, str, str]]) -> list[Address]:
 
 
 def normalise_domains(domains: Iterable[str]) -> list[str]:
-    """ASCII (IDNA), lower-case forms of ``domains``; a leading ``@`` is ignored.
+    """ASCII (IDNA 2008), lower-case forms of ``domains``; a leading ``@`` is ignored. So
+    ``faß.de`` -> ``xn--fa-hia.de`` and ``fass.de`` -> ``fass.de``: two different domains.
     Raises :class:`AddressError` for a domain that is not valid."""
     out = []
     for d in domains:
@@ -150,15 +192,16 @@ def normalise_domains(domains: Iterable[str]) -> list[str]:
 
 
 def domain_allowed(address: Address, allowed: Sequence[str]) -> bool:
-    """True when ``address``'s domain is exactly one of ``allowed`` (already normalised by
-    :func:`normalise_domains`). Subdomains do not match: list each domain that may receive."""
+    """True when ``address``'s domain (ASCII, IDNA 2008) is exactly one of ``allowed`` (already
+    normalised by :func:`normalise_domains`). Subdomains do not match: list each domain that may
+    receive."""
     return address.domain.lower() in allowed
 
 
 # --------------------------------------------------------------------------- one message's addresses
 @dataclass(frozen=True)
 class Addressing:
-    """Validated header addresses of one message (domains in ASCII/IDNA form)."""
+    """Validated header addresses of one message (domains in ASCII form, IDNA 2008)."""
 
     sender: Address
     to: tuple[Address, ...] = ()
@@ -218,9 +261,9 @@ def addressing(distribution: "Distribution", *, default_sender: str | None = Non
 def check_restricted(banner: TLP | str, addrs: Addressing, allowed_domains: Iterable[str],
                      *, audience: str = "") -> None:
     """For a briefing marked TLP:AMBER+STRICT or TLP:RED, every recipient (To, Cc and Bcc)
-    must be in one of ``allowed_domains`` (exact domain match, IDN-aware). Any other
-    recipient fails the whole message, listing each offender (:class:`MailInputError`).
-    Other levels pass."""
+    must be in one of ``allowed_domains`` (exact match of the IDNA 2008 ASCII forms: ``faß.de``
+    and ``fass.de`` differ). Any other recipient fails the whole message, listing each offender
+    (:class:`MailInputError`; an international domain is shown in both forms). Other levels pass."""
     level = banner if isinstance(banner, TLP) else TLP.parse(banner)
     if level not in RESTRICTED:
         return
@@ -233,7 +276,15 @@ def check_restricted(banner: TLP | str, addrs: Addressing, allowed_domains: Iter
     outside = [a for a in (*addrs.to, *addrs.cc, *addrs.bcc) if not domain_allowed(a, allowed)]
     if outside:
         specs = list(dict.fromkeys(a.addr_spec for a in outside))
-        listed = ", ".join(f"{s} ({roles[s]})" for s in specs)
+        listed = ", ".join(f"{_shown(s)} ({roles[s]})" for s in specs)
         raise MailInputError(f"{who}the briefing is marked {level.label}: it may go only to "
-                             f"{', '.join(allowed)}, but {listed} "
+                             f"{', '.join(_shown(d) for d in allowed)}, but {listed} "
                              f"{'is' if len(specs) == 1 else 'are'} outside; nothing was sent")
+
+
+def _shown(text: str) -> str:
+    """An address or domain for a message: ``x@xn--fa-hia.de = x@faß.de`` when its domain is
+    international (so that ``faß.de`` and ``fass.de`` are told apart), else as it is."""
+    local, _, domain = text.rpartition("@")
+    readable = unicode_domain(domain)
+    return text if readable == domain else f"{text} = {local + '@' if local else ''}{readable}"

@@ -9,10 +9,16 @@ message (RFC 5322 / 2045-2049, written with :data:`email.policy.SMTP`, CRLF line
         text/html; charset=utf-8    (quoted-printable)
       application/pdf               (base64, Content-Disposition: attachment; RFC 2231 filename)
 
-Headers: ``From``, ``To``, ``Cc``, ``Bcc`` (from the audience's ``distribution``), ``Subject``
+Headers: ``From``, ``To``, ``Cc`` (from the audience's ``distribution``), ``Subject``
 (``[TLP:...] `` + the rendered subject template), ``Date``, ``Message-ID``,
-``Content-Language``, ``MIME-Version``. ``Bcc`` is kept in the ``.eml`` file so that it is a
-complete record; it is never transmitted (see :func:`wire_copy`).
+``Content-Language``, ``MIME-Version``.
+
+Bcc: never a header, neither in the saved ``.eml`` (a forwarded file would leak the list)
+nor on the wire. The Bcc recipients stay in the message's
+:class:`~briefgen.deliver.addresses.Addressing` (from the spec's distribution, which
+``briefgen email --send`` reads every time) and go into the SMTP envelope only; the send log
+records who got the message. :func:`saved_bytes` writes the ``.eml`` (optionally as a draft,
+``X-Unsent: 1``, which Outlook opens as a new message to review and send).
 
 TLP 2.0 asks for the label in the subject and before the body: the subject starts with
 ``[TLP:AMBER]`` (the variant's *banner* level, the level printed on its pages, never the
@@ -88,7 +94,8 @@ def compose(content: MailContent, addrs: Addressing, *, banner: TLP | str, subje
     ``subject`` is the rendered subject without label (see
     :func:`briefgen.pipeline.email.render_subject`); the ``[TLP:...]`` prefix is added here
     from ``banner``. ``Date`` and ``Message-ID`` are deterministic when ``now`` is given or
-    ``SOURCE_DATE_EPOCH`` is set."""
+    ``SOURCE_DATE_EPOCH`` is set. Bcc recipients (``addrs.bcc``) get no header (see the
+    module doc)."""
     from email import policy
     from email.utils import format_datetime
 
@@ -104,8 +111,6 @@ def compose(content: MailContent, addrs: Addressing, *, banner: TLP | str, subje
         msg["To"] = addrs.to
     if addrs.cc:
         msg["Cc"] = addrs.cc
-    if addrs.bcc:
-        msg["Bcc"] = addrs.bcc
     msg["Subject"] = subject_line(level, subject)
     msg["Date"] = format_datetime(date)
     msg["Message-ID"] = message_id(addrs.sender.domain, seed=seed)
@@ -133,12 +138,28 @@ def message_bytes(msg: EmailMessage) -> bytes:
 
 def wire_copy(msg: EmailMessage) -> EmailMessage:
     """A copy of ``msg`` without ``Bcc``: what is transmitted (Bcc recipients are in the
-    envelope only, so no recipient learns of them)."""
+    envelope only, so no recipient learns of them). :func:`compose` writes no Bcc header;
+    a message from elsewhere may have one."""
     import copy
 
     out = copy.deepcopy(msg)
     del out["Bcc"]
     return out
+
+
+DRAFT_HEADER = "X-Unsent"
+"""Marks a saved message as a draft: Outlook opens an ``.eml`` with ``X-Unsent: 1`` as a new
+message, ready to review and send, instead of as a received one."""
+
+
+def saved_bytes(msg: EmailMessage, *, draft: bool = False) -> bytes:
+    """The ``.eml`` file's content: ``msg`` without any ``Bcc`` header (:func:`wire_copy`), and
+    with ``X-Unsent: 1`` when ``draft``. The message sent over SMTP never carries ``X-Unsent``."""
+    out = wire_copy(msg)
+    if draft:
+        del out[DRAFT_HEADER]
+        out[DRAFT_HEADER] = "1"
+    return message_bytes(out)
 
 
 # --------------------------------------------------------------------------- one audience's message
@@ -169,6 +190,8 @@ class Outgoing(Generic[Built]):
     addressing: Addressing
     banner: TLP
     eml_path: Path
+    rerun_key: str = ""
+    """What makes a rerun "the same message" (see :func:`briefgen.deliver.sendlog.rerun_key`)."""
 
     @property
     def message_id(self) -> str:

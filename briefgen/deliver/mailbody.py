@@ -5,6 +5,9 @@ HTML) and state its sharing rule first, as TLP 2.0 asks; then the title block, t
 the key judgments numbered as the PDF numbers them ("KJ1." before the likelihood words),
 and a note naming the attached PDF with its SHA-256.
 
+A build that compared editions (``--since``) opens both with what changed, after the title
+block.
+
 * :func:`plain_body`: text/plain, wrapped at 76 columns; emphasis shows as plain text, a
   link as ``text (address)``.
 * :func:`html_body`: text/html from the template ``templates/email.html.j2`` (shipped as
@@ -105,6 +108,9 @@ def plain_body(content: MailContent, banner: TLP, attachment: AttachmentInfo) ->
     if content.subtitle:
         out.append(_wrap(content.subtitle))
     out.append(dateline(content))
+    if content.changes_title:  # briefgen build --since: the body opens with what changed
+        out += ["", content.changes_title.upper(), ""]
+        out += [_wrap(runs_plain(runs), "  ", "- ") for runs in content.changes] or [_wrap(content.changes_empty)]
     if content.bluf:
         out += ["", content.bluf_title.upper(), ""]
         out += _plain_blocks(content.bluf)
@@ -157,5 +163,6 @@ def _template() -> "jinja2.Template":
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
     env.filters["link_groups"] = link_groups
+
     env.tests["mail_link"] = mail_link
     return env.get_template(TEMPLATE)

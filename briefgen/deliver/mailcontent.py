@@ -8,7 +8,10 @@ same document the PDF is laid out from) and keeps what the email bodies show:
   has paragraphs; its paragraphs and bullet lists (not its figures or subsections);
 * the key judgments: every :class:`~briefgen.document.model.KeyJudgment` of the document,
   with the number the document gave it (``KJ1`` ...) and its ICD 203 likelihood words,
-  under the title and introduction of the first ``key_judgments`` section.
+  under the title and introduction of the first ``key_judgments`` section;
+* what changed since the edition the build compared with (``briefgen build --since``): the
+  :class:`~briefgen.document.changes.ChangeSummary`'s title and items, which the bodies
+  open with.
 
 Text stays as document runs. Citations are left out (the sources are in the attached
 PDF); cross-references keep their label ("Figure 2"), which the bodies print as text.
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from briefgen.document.changes import ChangeSummary
 from briefgen.document.model import BulletList, Citation, Document, Paragraph, Run, Runs, Section, Text
 
 
@@ -63,6 +67,11 @@ class MailContent:
     judgments_title: str = ""
     judgments_intro: tuple[MailBlock, ...] = ()
     judgments: tuple[Judgment, ...] = ()
+    changes_title: str = ""
+    """"What changed since <date>" when the document has a change summary, else ""."""
+    changes: tuple[Runs, ...] = ()
+    changes_empty: str = ""
+    """What the summary says when nothing changed."""
 
 
 def mail_content(document: Document) -> MailContent:
@@ -75,6 +84,7 @@ def mail_content(document: Document) -> MailContent:
     judgments = tuple(Judgment(kj.number, kj.likelihood, without_citations(kj.statement), kj.claim)
                       for kj in document.key_judgments())
     cover = document.cover
+    summary = next((b for b in document.blocks() if isinstance(b, ChangeSummary)), None)
     return MailContent(
         briefing_id=document.briefing, audience=document.audience, title=document.title,
         subtitle=cover.subtitle, date=document.date, desk=cover.desk, language=document.language,
@@ -83,6 +93,9 @@ def mail_content(document: Document) -> MailContent:
         judgments_title=kj_sections[0].title if kj_sections else "",
         judgments_intro=text_blocks(kj_sections[0]) if kj_sections else (),
         judgments=judgments,
+        changes_title=summary.title if summary else "",
+        changes=tuple(without_citations(item.runs) for item in summary.items) if summary else (),
+        changes_empty=summary.empty_text if summary else "",
     )
 
 

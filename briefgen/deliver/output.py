@@ -2,14 +2,19 @@
 
 :func:`atomic_write_many` writes every file to a temporary file in its folder and flushes
 it to disk; only then does it *commit*: each existing target is kept under a backup name
-(a hard link, or a copy where links are not supported), each temporary file is renamed
-over its target (``os.replace``), and the backups are deleted. Should a rename fail, the
-renamed files are put back from their backups, so the folder holds the old set or the new
-set, never a mix. While files are staged and committed, Ctrl-C (SIGINT) and SIGTERM are
-held back (they take effect right after), and concurrent commits into one folder take
-turns (an exclusive ``flock`` on the folder, where the system has one): two builds
-writing the same files at once leave one build's complete set, with each manifest beside
-its own PDF.
+(a hard link, or a copy where links are not supported), a journal listing the files is
+written and flushed (:mod:`briefgen.deliver.journal`), each temporary file is renamed over
+its target (``os.replace``), and the backups and the journal are deleted. Should a rename
+fail, the renamed files are put back from their backups. Should the process be killed
+(``kill -9``, a crash, power loss) in the middle, the journal lets the next commit into
+that folder (or :func:`recover`) finish it: forward to the new set once the journal is
+written, or back to the old one; before, nothing was changed. Either way the folder holds
+the old set or the new set, never a mix, and the temporary and backup files a killed
+process left are removed. While files are staged and committed, Ctrl-C (SIGINT) and
+SIGTERM are held back (they take effect right after), and concurrent commits into one
+folder take turns (an exclusive ``flock`` on the folder, where the system has one): two
+builds writing the same files at once leave one build's complete set, with each manifest
+beside its own PDF.
 
 Readers see the old file or the new one at every moment, never half of one.
 """
@@ -27,10 +32,15 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+from briefgen.deliver import journal
+from briefgen.deliver.journal import Entry
 
 _STAGED: set[str] = set()
 """Temporary files being written by this process (removed by :func:`discard_staged`)."""
+
+_folders_locked = journal.folders_locked  # a reader that takes its turn with the commits
 
 
 def output_paths(out_dir: Path, briefing_id: str, audience: str) -> dict[str, Path]:
@@ -53,78 +63,107 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
     """Write several files all or nothing (see the module docstring).
 
     Raises OSError (its ``filename`` the target that could not be written, e.g. a folder
-    standing where a file should go) after putting every target back as it was.
+    standing where a file should go, or a full disk) after putting every target back as
+    it was.
     """
-    staged: list[tuple[str, Path]] = []
+    staged: list[Entry] = []
+    handles: list[IO[bytes]] = []
+    folders = {Path(p).parent for p in files}
     try:
         with _signals_held():  # an interruption never strands a temporary file
-            _stage(files, staged)
-        with _signals_held(), _folders_locked({p.parent for _t, p in staged}):
+            for folder in folders:
+                folder.mkdir(parents=True, exist_ok=True)
+            with journal.folders_locked(folders, shared=True):  # no recovery runs while files are made
+                _stage(files, staged, handles)
+        with _signals_held(), journal.folders_locked(folders):
+            for folder in sorted(folders):
+                journal.settle(folder)  # a commit a killed process left half done; its leftovers
             _commit(staged)
     finally:
-        for tmp, _ in staged:
-            _STAGED.discard(tmp)
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
+        for fh in handles:
+            with contextlib.suppress(OSError):
+                fh.close()  # releases the lock held on the temporary file
+        for e in staged:
+            _STAGED.discard(str(e.tmp))
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(e.tmp)
 
 
-def _stage(files: dict[Path, bytes], staged: list[tuple[str, Path]]) -> None:
-    """Write each file's bytes to a temporary file beside it, flushed to disk."""
+def recover(folder: Path) -> None:
+    """Finish a commit into ``folder`` that a killed process left half done and remove its
+    temporary and backup files (what every commit does first); for readers of an output
+    folder that no build may have written since. Takes the folder's lock."""
+    folder = Path(folder)
+    if folder.is_dir():
+        with journal.folders_locked({folder}):
+            journal.settle(folder)
+
+
+def _stage(files: dict[Path, bytes], staged: list[Entry], handles: list[IO[bytes]]) -> None:
+    """Write each file's bytes to a temporary file beside it, flushed to disk and locked
+    (so that no other commit's clean-up takes it for a leftover)."""
     for path, data in files.items():
         path = Path(path)
         if path.exists() and not path.is_file():
             raise OSError(errno.EISDIR if path.is_dir() else errno.EEXIST,
                           "something other than a file is in the way", str(path))
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         except OSError as exc:  # name the file the user asked for, not the temporary one
             raise OSError(exc.errno, exc.strerror, str(path)) from None
         _STAGED.add(tmp)
-        staged.append((tmp, path))
-        with os.fdopen(fd, "wb") as fh:
+        staged.append(Entry(path, Path(tmp)))
+        fh = os.fdopen(fd, "wb")
+        handles.append(fh)
+        journal.hold(fd)
+        try:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
+            os.fsync(fd)
+            os.fchmod(fd, 0o644)
+        except OSError as exc:  # a full disk: name the target
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
 
 
-def _commit(staged: list[tuple[str, Path]]) -> None:
-    """Rename every temporary file over its target; on failure, restore the old set."""
-    backups: list[tuple[Path, str | None]] = []  # (target, backup of its old content or None)
+def _commit(staged: list[Entry]) -> None:
+    """Back up the targets, journal the commit, rename every temporary file over its
+    target; on a failed rename, restore the old set (see the module docstring)."""
+    if not staged:
+        return
+    home = staged[0].target.parent
+    for e in staged:
+        e.backup = _backup(e.target)
+    try:
+        journal.write_journal(home, staged, "forward")
+    except OSError as exc:
+        journal.roll_back(staged, 0)
+        raise OSError(exc.errno, exc.strerror, str(staged[0].target)) from None
     replaced = 0  # how many targets hold their new content
     try:
-        for tmp, path in staged:
-            backups.append((path, _backup(path)))
+        for e in staged:
             try:
-                os.replace(tmp, path)
+                os.replace(e.tmp, e.target)
             except OSError as exc:
-                raise OSError(exc.errno, exc.strerror, str(path)) from None
+                raise OSError(exc.errno, exc.strerror, str(e.target)) from None
             replaced += 1
     except BaseException:
-        for n, (path, backup) in reversed(list(enumerate(backups))):
-            try:
-                if n >= replaced:  # never replaced: its backup is not needed
-                    if backup is not None:
-                        os.unlink(backup)
-                elif backup is not None:
-                    os.replace(backup, path)
-                else:
-                    os.unlink(path)
-            except OSError:
-                pass
+        with contextlib.suppress(OSError):
+            journal.write_journal(home, staged, "back")
+        journal.roll_back(staged, replaced)
+        with contextlib.suppress(OSError):
+            journal.remove_journal(home)
         raise
-    for _path, backup in backups:
-        if backup is not None:
-            try:
-                os.unlink(backup)
-            except OSError:
-                pass
+    for folder in {e.target.parent for e in staged}:
+        journal.sync_folder(folder)
+    for e in staged:
+        if e.backup is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(e.backup)
+    with contextlib.suppress(OSError):
+        journal.remove_journal(home)
 
 
-def _backup(path: Path) -> str | None:
+def _backup(path: Path) -> Path | None:
     """A second name for ``path``'s current content (None if there is no such file)."""
     if not path.is_file():
         return None
@@ -135,7 +174,7 @@ def _backup(path: Path) -> str | None:
         os.link(path, backup)
     except OSError:  # a file system without hard links
         shutil.copy2(path, backup)
-    return backup
+    return Path(backup)
 
 
 @contextlib.contextmanager
@@ -151,32 +190,6 @@ def _signals_held() -> Iterator[None]:
         yield
     finally:
         mask(signal.SIG_SETMASK, before)
-
-
-@contextlib.contextmanager
-def _folders_locked(folders: set[Path]) -> Iterator[None]:
-    """An exclusive ``flock`` on each folder (in a fixed order), where the system has one."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: commits are not serialised
-        yield
-        return
-    fds = []
-    try:
-        for folder in sorted(folders):
-            try:
-                fd = os.open(folder, os.O_RDONLY)
-            except OSError:
-                continue
-            fds.append(fd)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-            except OSError:
-                pass
-        yield
-    finally:
-        for fd in fds:
-            os.close(fd)  # closing releases the lock
 
 
 def discard_staged() -> None:

@@ -1,4 +1,4 @@
-"""Send composed briefings through an SMTP server, report per recipient, keep a send log.
+"""SMTP settings and credentials, and the delivery of one composed briefing (with reruns).
 
 Settings (:func:`load_settings`), lowest to highest precedence:
 
@@ -7,7 +7,7 @@ Settings (:func:`load_settings`), lowest to highest precedence:
    else ``briefgen.toml`` in the project root when it exists;
 3. environment variables ``BRIEFGEN_SMTP_HOST``, ``BRIEFGEN_SMTP_PORT``,
    ``BRIEFGEN_SMTP_TLS``, ``BRIEFGEN_SMTP_USER``, ``BRIEFGEN_SMTP_FROM``,
-   ``BRIEFGEN_SMTP_CA_FILE``.
+   ``BRIEFGEN_SMTP_CA_FILE``, ``BRIEFGEN_SMTP_AUTH``.
 
 ==================== ============================================ ==========================
 key                  meaning                                      default
@@ -22,88 +22,125 @@ tls                  ``"starttls"``: plain connect, then STARTTLS ``"starttls"``
                      local relay only; login is then refused
                      unless the host is a loopback address)
 user                 login name; no login when unset              (none)
+auth                 ``"password"`` or ``"xoauth2"`` (an OAuth    ``"password"``
+                     2.0 access token, see
+                     :mod:`briefgen.deliver.smtp_auth`)
+token_command        xoauth2: command printing the token (array   (none)
+                     of strings, or a string split like a shell;
+                     never run through a shell)
+msal_client_id       xoauth2 by MSAL (``briefgen[m365]``): the    (none)
+                     app registration's client id
+msal_tenant          its directory (tenant) id or domain          ``"organizations"``
+                     (required for client_credentials)            (device code only)
+msal_flow            ``"client_credentials"`` or                  ``"client_credentials"``
+                     ``"device_code"``
 from                 envelope sender (MAIL FROM), and the From    (the message's From)
                      header of audiences without
                      ``distribution.from``
 ca_file              PEM file of CA certificates to trust         (the system's CAs)
                      instead of the system's (private CA,
                      test server)
-timeout              seconds to wait for the server               30
+timeout              seconds to wait for the server (and for      30
+                     token_command)
+tries                transactions per message while the server    3
+                     answers 4xx (temporarily refused)
+retry_delay          seconds before the second try; doubled for   5
+                     each further try
 max_attachment_mb    PDFs larger than this many MiB are refused   10
                      unless ``--force``
 ==================== ============================================ ==========================
 
-The password is never read from a file or the spec: only from the environment variable
-``BRIEFGEN_SMTP_PASSWORD`` or, when that is unset and the optional ``keyring`` package is
-installed, from the system keyring (service ``briefgen-smtp``, user name = ``user``:
-``keyring set briefgen-smtp USER``). A ``password`` key in the config file is an error. The
-password is never printed, logged or shown in ``repr``.
+Secrets are never read from a file or the spec. The password: only from the environment
+variable ``BRIEFGEN_SMTP_PASSWORD`` or, when that is unset and the optional ``keyring``
+package is installed, from the system keyring (service ``briefgen-smtp``, user name =
+``user``: ``keyring set briefgen-smtp USER``); the MSAL client secret likewise from
+``BRIEFGEN_SMTP_CLIENT_SECRET`` or the keyring (user name = the client id). A ``password``
+(or ``client_secret``) key in the config file is an error. Neither, nor a token, is ever
+printed, logged or shown in ``repr``. :meth:`SmtpSettings.with_credentials` fetches them
+(and runs ``token_command`` or MSAL) before anything is built or sent.
 
-Delivery (:func:`deliver`, through :func:`briefgen.deliver.smtp_client.send_message`): one
-connection per message; MAIL FROM, then RCPT TO for every recipient (To, Cc and Bcc), each
-answer kept in a :class:`~briefgen.deliver.smtp_client.SendReport`. When some recipients are
-refused the message still goes to the accepted ones (as any mail client does) unless
-``all_or_nothing``; either way the report lists each refusal and the command exits 1.
-``Bcc`` is never transmitted in the headers.
-
-Send log (:func:`append_log`): each message the server accepted for at least one recipient
-is recorded as one JSON line in ``<out>/sent-log.jsonl`` (time, briefing, audience, banner,
-subject, Message-ID, From, To/Cc/Bcc, accepted and refused recipients, server, PDF path,
-size, pages and SHA-256), appended under a file lock (``filelock``) with a single write.
+Delivery (:func:`deliver`, through :func:`briefgen.deliver.smtp_client.send_message`):
+retries of temporary refusals, per-recipient reports; each transaction the server took is
+appended to the send log at once, and recipients that accepted the same message before
+are skipped (a rerun; :mod:`briefgen.deliver.sendlog`) unless ``resend``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import ipaddress
-import json
 import os
-from collections.abc import Mapping
+import sys
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefgen.deliver.addresses import MailInputError, parse_address
-from briefgen.deliver.smtp_client import SendReport, send_message
+from briefgen.deliver.sendlog import LOG_NAME, accepted_before, append_log, log_record, read_log
+from briefgen.deliver.smtp_auth import MSAL_FLOWS, token_from_command, token_from_msal
+from briefgen.deliver.smtp_client import SendReport, Transaction, send_message
 from briefgen.errors import DeliveryError, did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover
     from briefgen.deliver.mail import Outgoing
 
+__all__ = ["LOG_NAME", "SendReport", "SmtpSettings", "append_log", "deliver", "load_settings", "read_log",
+           "send_message"]
+
 CONFIG_NAME = "briefgen.toml"
 """Config file looked for in the project root."""
 
-LOG_NAME = "sent-log.jsonl"
-"""Send log file name, in the output folder."""
-
 KEYRING_SERVICE = "briefgen-smtp"
-"""Keyring service name under which the SMTP password is stored (user name = ``user``)."""
+"""Keyring service name under which the SMTP password (user name = ``user``) and the MSAL
+client secret (user name = the client id) are stored."""
 
 TLS_MODES = ("starttls", "implicit", "none")
+AUTH_MODES = ("password", "xoauth2")
 DEFAULT_PORTS = {"starttls": 587, "implicit": 465, "none": 25}
 ENV = {"host": "BRIEFGEN_SMTP_HOST", "port": "BRIEFGEN_SMTP_PORT", "tls": "BRIEFGEN_SMTP_TLS",
-       "user": "BRIEFGEN_SMTP_USER", "from": "BRIEFGEN_SMTP_FROM", "ca_file": "BRIEFGEN_SMTP_CA_FILE"}
+       "user": "BRIEFGEN_SMTP_USER", "from": "BRIEFGEN_SMTP_FROM", "ca_file": "BRIEFGEN_SMTP_CA_FILE",
+       "auth": "BRIEFGEN_SMTP_AUTH"}
 PASSWORD_ENV = "BRIEFGEN_SMTP_PASSWORD"
-_KEYS = ("host", "port", "tls", "user", "from", "ca_file", "timeout", "max_attachment_mb")
+CLIENT_SECRET_ENV = "BRIEFGEN_SMTP_CLIENT_SECRET"
+_KEYS = ("host", "port", "tls", "user", "auth", "token_command", "msal_client_id", "msal_tenant", "msal_flow",
+         "from", "ca_file", "timeout", "tries", "retry_delay", "max_attachment_mb")
+_SECRETS = {
+    "password": f"passwords are never read from files; remove it and set {PASSWORD_ENV} or use the keyring "
+                f"('keyring set {KEYRING_SERVICE} USER')",
+    "client_secret": f"client secrets are never read from files; remove it and set {CLIENT_SECRET_ENV} or use "
+                     f"the keyring ('keyring set {KEYRING_SERVICE} CLIENT_ID')",
+    "token": "tokens are never read from files; remove it and set token_command (a command printing the token)",
+}
 
 
 # --------------------------------------------------------------------------- settings
 @dataclass
 class SmtpSettings:
-    """Where and how to send (see the module doc for every key). ``password`` is filled by
-    :meth:`with_password` only, and never shown."""
+    """Where and how to send (see the module doc for every key). ``password`` and ``token``
+    are filled by :meth:`with_credentials` only, and never shown. ``where`` maps a key to
+    where it was set (``briefgen.toml: [smtp] token_command``), for messages."""
 
     host: str = "localhost"
     port: int | None = None
     tls: str = "starttls"
     user: str | None = None
+    auth: str = "password"
+    token_command: tuple[str, ...] | None = None
+    msal_client_id: str | None = None
+    msal_tenant: str | None = None
+    msal_flow: str = "client_credentials"
     sender: str | None = None
     ca_file: Path | None = None
     timeout: float = 30.0
+    tries: int = 3
+    retry_delay: float = 5.0
     max_attachment_mb: float = 10.0
     origin: str = "defaults"
+    where: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     password: str | None = field(default=None, repr=False, compare=False)
+    token: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def effective_port(self) -> int:
@@ -120,24 +157,55 @@ class SmtpSettings:
         """The attachment limit in bytes."""
         return int(self.max_attachment_mb * 1024 * 1024)
 
-    def with_password(self, env: Mapping[str, str] | None = None) -> "SmtpSettings":
-        """Check that the settings can send, and fill in the password when there is a user.
+    @property
+    def token_source(self) -> str:
+        """Where an XOAUTH2 token comes from, for messages: ``token_command`` or ``msal``."""
+        return "token_command" if self.token_command else "msal"
 
-        Raises :class:`MailInputError` when a user is set but no password is found, or when
-        a login would go over a connection without TLS to a non-loopback host."""
+    def _at(self, key: str) -> str:
+        return self.where.get(key, f"[smtp] {key}")
+
+    def with_credentials(self, env: Mapping[str, str] | None = None, *,
+                         notify: Callable[[str], None] | None = None) -> "SmtpSettings":
+        """Check that the settings can send, and fill in the password or, for ``auth =
+        "xoauth2"``, the access token (running ``token_command`` or MSAL now; ``notify`` shows
+        MSAL's device-code sign-in instruction, on stderr by default).
+
+        Raises :class:`MailInputError` when a user is set but no password is found, when a
+        login would go over a connection without TLS to a non-loopback host, or for a token
+        setting that cannot work, and :class:`~briefgen.errors.DeliveryError` when the token
+        command or Microsoft's identity platform fails (see :mod:`briefgen.deliver.smtp_auth`)."""
         env = os.environ if env is None else env
         if not self.user:
             return self
         if self.tls == "none" and not _is_loopback(self.host):
+            secret = "token" if self.auth == "xoauth2" else "password"
             raise MailInputError(f"refusing to log in to {self.server} without TLS (tls = \"none\"): "
-                                 f"the password would cross the network in clear text; use tls = "
+                                 f"the {secret} would cross the network in clear text; use tls = "
                                  f"\"starttls\" or \"implicit\"")
+        if self.auth == "xoauth2":
+            return dataclasses.replace(self, token=self._token(env, notify))
         password = env.get(PASSWORD_ENV) or _keyring_password(self.user)
         if not password:
             raise MailInputError(f"SMTP user {self.user!r} is set but no password was found: set "
                                  f"{PASSWORD_ENV} or store it with 'keyring set {KEYRING_SERVICE} {self.user}' "
                                  f"(passwords are never read from files)")
         return dataclasses.replace(self, password=password)
+
+    def _token(self, env: Mapping[str, str], notify: Callable[[str], None] | None) -> str:
+        if self.token_command:
+            return token_from_command(self.token_command, timeout=self.timeout, where=self._at("token_command"))
+        if not self.msal_client_id:  # load_settings checks this; settings made in code may not be
+            raise MailInputError(f"{self._at('auth')}: auth = \"xoauth2\" needs token_command or msal_client_id")
+        secret = env.get(CLIENT_SECRET_ENV) or (_keyring_password(self.msal_client_id)
+                                                if self.msal_flow == "client_credentials" else None)
+        return token_from_msal(client_id=self.msal_client_id, tenant=self.msal_tenant or "organizations",
+                               flow=self.msal_flow, secret=secret, where=self._at("msal_client_id"),
+                               notify=notify or _to_stderr)
+
+
+def _to_stderr(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def _is_loopback(host: str) -> bool:
@@ -187,10 +255,8 @@ def load_settings(config: Path | None = None, *, root: Path | None = None,
         if not isinstance(table, dict):
             raise MailInputError(f"{path}: 'smtp' must be a table ([smtp])")
         for key, value in table.items():
-            if key == "password":
-                raise MailInputError(f"{path}: [smtp] password: passwords are never read from files; "
-                                     f"remove it and set {PASSWORD_ENV} or use the keyring "
-                                     f"('keyring set {KEYRING_SERVICE} USER')")
+            if key in _SECRETS:
+                raise MailInputError(f"{path}: [smtp] {key}: {_SECRETS[key]}")
             if key not in _KEYS:
                 hint = did_you_mean(key, _KEYS)
                 raise MailInputError(f"{path}: [smtp] unknown key {key!r}"
@@ -204,6 +270,8 @@ def load_settings(config: Path | None = None, *, root: Path | None = None,
     settings = SmtpSettings(origin=origin)
     for key, (value, where) in values.items():
         _apply(settings, key, value, where, base=Path(path).parent if path is not None else Path.cwd())
+        settings.where[key] = where
+    _check_auth(settings)
     return settings
 
 
@@ -211,7 +279,16 @@ def _apply(s: SmtpSettings, key: str, value: Any, where: str, base: Path) -> Non
     def bad(expected: str) -> MailInputError:
         return MailInputError(f"{where}: expected {expected}, got {value!r}")
 
-    if key in ("host", "user", "from", "ca_file", "tls") and not isinstance(value, str):
+    def choice(options: tuple[str, ...]) -> str:
+        mode = value.strip().lower()
+        if mode not in options:
+            hint = did_you_mean(mode, options)
+            raise MailInputError(f"{where}: expected one of {', '.join(options)}, got {value!r}"
+                                 + (f"; did you mean {hint!r}?" if hint else ""))
+        return mode
+
+    if key in ("host", "user", "from", "ca_file", "tls", "auth", "msal_client_id", "msal_tenant",
+               "msal_flow") and not isinstance(value, str):
         raise bad("a string")
     if key == "host":
         if not value.strip() or any(c.isspace() for c in value.strip()):
@@ -226,14 +303,15 @@ def _apply(s: SmtpSettings, key: str, value: Any, where: str, base: Path) -> Non
             raise bad("a port number (1-65535)")
         s.port = port
     elif key == "tls":
-        mode = value.strip().lower()
-        if mode not in TLS_MODES:
-            hint = did_you_mean(mode, TLS_MODES)
-            raise MailInputError(f"{where}: expected one of {', '.join(TLS_MODES)}, got {value!r}"
-                                 + (f"; did you mean {hint!r}?" if hint else ""))
-        s.tls = mode
-    elif key == "user":
-        s.user = value.strip() or None
+        s.tls = choice(TLS_MODES)
+    elif key == "auth":
+        s.auth = choice(AUTH_MODES)
+    elif key == "msal_flow":
+        s.msal_flow = choice(MSAL_FLOWS)
+    elif key == "token_command":
+        s.token_command = _command(value, bad, base)
+    elif key in ("user", "msal_client_id", "msal_tenant"):
+        setattr(s, key, value.strip() or None)
     elif key == "from":
         parse_address(value, where=where)
         s.sender = value.strip()
@@ -243,81 +321,92 @@ def _apply(s: SmtpSettings, key: str, value: Any, where: str, base: Path) -> Non
         if not p.is_file():
             raise MailInputError(f"{where}: CA file {p} does not exist")
         s.ca_file = p
+    elif key == "tries":
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
+            raise bad("a whole number of tries from 1 to 10")
+        s.tries = value
+    elif key == "retry_delay":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise bad("a number of seconds (0 or more)")
+        s.retry_delay = float(value)
     elif key in ("timeout", "max_attachment_mb"):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             raise bad("a positive number")
         setattr(s, key, float(value))
 
 
-# --------------------------------------------------------------------------- the log
-def log_record(out: "Outgoing", report: SendReport, settings: SmtpSettings, *,
-               when: datetime | None = None) -> dict[str, Any]:
-    """The send-log entry of one delivered message."""
-    r = out.result
-    a = out.addressing
-    when = when or datetime.now(UTC)
-    return {
-        "time": when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "briefing": r.briefing_id,
-        "audience": out.audience,
-        "banner": out.banner.label,
-        "subject": out.subject,
-        "message_id": report.message_id,
-        "date": str(out.message["Date"]),
-        "from": a.sender.addr_spec,
-        "to": [x.addr_spec for x in a.to],
-        "cc": [x.addr_spec for x in a.cc],
-        "bcc": [x.addr_spec for x in a.bcc],
-        "accepted": report.accepted,
-        "refused": {x.address: f"{x.code} {x.reply}".strip() for x in report.refused},
-        "server": report.server,
-        "tls": settings.tls,
-        "pdf": str(r.pdf_path),
-        "pdf_sha256": r.sha256,
-        "pdf_bytes": r.size,
-        "pages": r.pages,
-        "eml": str(out.eml_path),
-    }
+def _command(value: Any, bad: Callable[[str], MailInputError], base: Path) -> tuple[str, ...]:
+    """``token_command`` as an argument list: a TOML array of strings, or a string split like a
+    shell would (no shell runs it). A relative program path with a ``/`` is taken from the
+    config file's folder; a bare name is looked up on PATH when run."""
+    import shlex
 
-
-def append_log(out_dir: Path, record: Mapping[str, Any]) -> Path:
-    """Append ``record`` as one JSON line to ``out_dir/sent-log.jsonl`` under a file lock,
-    in a single ``O_APPEND`` write, flushed to disk. Returns the log's path."""
-    from filelock import FileLock
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / LOG_NAME
-    line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
-    with FileLock(str(path.with_name(f".{path.name}.lock")), timeout=60):  # hidden beside the log
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    expected = "a command: an array of strings such as [\"oauth2l\", \"fetch\"], or a string"
+    if isinstance(value, str):
         try:
-            os.write(fd, line)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    return path
+            argv = shlex.split(value)
+        except ValueError as exc:
+            raise bad(f"{expected} ({exc})") from None
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        argv = list(value)
+    else:
+        raise bad(expected)
+    if not argv or not argv[0].strip():
+        raise bad(expected)
+    program = Path(argv[0]).expanduser()
+    if "/" in argv[0] and not program.is_absolute():
+        argv[0] = str(base / program)
+    return tuple(argv)
 
 
-def read_log(out_dir: Path) -> list[dict[str, Any]]:
-    """Every entry of ``out_dir/sent-log.jsonl`` (empty when there is none)."""
-    path = out_dir / LOG_NAME
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def _check_auth(s: SmtpSettings) -> None:
+    """The auth settings fit together (after every key and variable is applied)."""
+    where = s.where.get("auth", "[smtp] auth")
+    token_keys = [k for k in ("token_command", "msal_client_id") if getattr(s, k)]
+    if s.auth != "xoauth2":
+        if token_keys:
+            raise MailInputError(f"{s._at(token_keys[0])}: is set but auth is {s.auth!r}; "
+                                 f"set auth = \"xoauth2\" to log in with a token")
+        return
+    if not s.user:
+        raise MailInputError(f"{where}: auth = \"xoauth2\" needs user (the mailbox to log in as)")
+    if len(token_keys) != 1:
+        raise MailInputError(f"{where}: auth = \"xoauth2\" needs exactly one token source: token_command "
+                             f"(a command printing the token) or msal_client_id (Microsoft 365 through msal)"
+                             + (", not both" if token_keys else ""))
+    if s.msal_client_id and s.msal_flow == "client_credentials" and not s.msal_tenant:
+        raise MailInputError(f"{s._at('msal_client_id')}: msal_flow = \"client_credentials\" needs msal_tenant "
+                             f"(the directory id or domain, e.g. \"contoso.onmicrosoft.com\")")
 
 
-def deliver(out: "Outgoing", settings: SmtpSettings, *, out_dir: Path,
-            all_or_nothing: bool = False) -> SendReport:
-    """Send one composed :class:`~briefgen.deliver.mail.Outgoing` and, when the server took it,
-    append its record to the send log. ``settings`` as for :func:`send_message`."""
-    report = send_message(out.message, settings, envelope_from=settings.sender or out.addressing.sender.addr_spec,
-                          recipients=out.addressing.recipients, roles=out.addressing.roles(),
-                          all_or_nothing=all_or_nothing)
-    if report.delivered:
+# --------------------------------------------------------------------------- one message
+def deliver(out: "Outgoing", settings: SmtpSettings, *, out_dir: Path, all_or_nothing: bool = False,
+            resend: bool = False, sleep: Callable[[float], None] = time.sleep) -> SendReport:
+    """Send one composed :class:`~briefgen.deliver.mail.Outgoing`, recording each transaction
+    the server took in the send log at once. Recipients that accepted this message before
+    (same rerun key in the log) are skipped (listed in ``report.skipped``) unless ``resend``;
+    when that leaves nobody, nothing is sent (``report.ok``, no results). ``settings`` as for
+    :func:`send_message`. Raises what :func:`send_message` raises, and
+    :class:`~briefgen.errors.DeliveryError` when a delivered message cannot be recorded."""
+    done = set() if resend else accepted_before(out_dir, out.rerun_key)
+    everyone = out.addressing.recipients
+    skipped = [r for r in everyone if r.lower() in done]
+    todo = [r for r in everyone if r.lower() not in done]
+    if not todo:
+        return SendReport(out.message_id, settings.server, [], delivered=False, skipped=skipped,
+                          note=f"every recipient accepted this message before (see {out_dir / LOG_NAME})")
+
+    def record(tx: Transaction) -> None:
         try:
-            append_log(out_dir, log_record(out, report, settings))
+            append_log(out_dir, log_record(out, accepted=tx.accepted, results=tx.results, attempt=tx.attempt,
+                                           server=settings.server, tls=settings.tls))
         except Exception as exc:
-            raise DeliveryError(f"the message {report.message_id} for audience {out.audience!r} WAS sent "
-                                f"(to {', '.join(report.accepted)}) but could not be recorded in "
+            raise DeliveryError(f"the message {out.message_id} for audience {out.audience!r} WAS sent "
+                                f"(to {', '.join(tx.accepted)}) but could not be recorded in "
                                 f"{out_dir / LOG_NAME}: {exc}") from None
+
+    report = send_message(out.message, settings, envelope_from=settings.sender or out.addressing.sender.addr_spec,
+                          recipients=todo, roles=out.addressing.roles(), all_or_nothing=all_or_nothing,
+                          on_delivered=record, sleep=sleep)
+    report.skipped = skipped
     return report

@@ -1,31 +1,48 @@
-"""One delivery over SMTP: connect (and TLS), login, envelope, data; a report per recipient.
+"""One delivery over SMTP: connect (and TLS), login, envelope, data; retries; a report per recipient.
 
-:func:`send_message` opens one connection per message and sends MAIL FROM, then RCPT TO for
-every recipient (To, Cc and Bcc), each answer kept in a :class:`SendReport`. When some
-recipients are refused the message still goes to the accepted ones (as any mail client
-does) unless ``all_or_nothing``; either way the report lists each refusal. ``Bcc`` is never
-transmitted in the headers. Every failure that stops a message (an smtplib, ssl or socket
-error, or a refusal of the sender or the message) is worded by one table, :func:`_failures`,
-and raised as :class:`~briefgen.errors.DeliveryError`.
+:func:`send_message` sends one message in one or more SMTP transactions, one connection
+each: MAIL FROM, then RCPT TO for every recipient (To, Cc and Bcc), then DATA. Each answer is
+kept in a :class:`SendReport`. When some recipients are refused the message still goes to
+the accepted ones (as any mail client does) unless ``all_or_nothing``; either way the report
+lists each refusal. ``Bcc`` is never transmitted in the headers.
 
-Settings come from :func:`briefgen.deliver.smtp.load_settings`; the send log and
-:func:`briefgen.deliver.smtp.deliver` are there too.
+Temporary refusals (a 4xx reply: ``451`` to RCPT, MAIL FROM or DATA, ``421`` on connect) are
+retried: after ``retry_delay`` seconds, doubled each time, a new transaction goes to the
+recipients still refused for now, up to ``tries`` transactions in all (settings; 3 tries
+and 5 s by default). What is still refused then is reported as *temporarily* refused ("retry
+later"), not as refused. Each transaction the server took is passed to ``on_delivered``
+(:func:`briefgen.deliver.smtp.deliver` records it in the send log at once).
+
+Login: a password (``AUTH PLAIN``/``LOGIN`` chosen by smtplib), or with ``auth =
+"xoauth2"`` an OAuth 2.0 access token (SASL XOAUTH2, :mod:`briefgen.deliver.smtp_auth`).
+
+Every failure that stops a message (an smtplib, ssl or socket error, or a lasting refusal
+of the sender or the message) is worded by one table, :func:`_failures`, and raised as
+:class:`~briefgen.errors.DeliveryError`; after part of the message was delivered, a later
+failure is reported per recipient instead (the delivered part is already recorded).
+
+Settings come from :func:`briefgen.deliver.smtp.load_settings`; the send log is
+:mod:`briefgen.deliver.sendlog`.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from briefgen.deliver.addresses import MailInputError
+from briefgen.deliver.smtp_auth import xoauth2_string
+from briefgen.deliver.smtp_report import RecipientResult, SendReport, Transaction, explain
 from briefgen.errors import DeliveryError
 
 if TYPE_CHECKING:  # pragma: no cover
     import smtplib
     from email.message import EmailMessage
+
+__all__ = ["RecipientResult", "SendReport", "ServerSettings", "Transaction", "send_message"]
 
 
 class ServerSettings(Protocol):
@@ -34,10 +51,14 @@ class ServerSettings(Protocol):
     host: str
     tls: str
     user: str | None
+    auth: str
     password: str | None
+    token: str | None
     sender: str | None
     ca_file: Path | None
     timeout: float
+    tries: int
+    retry_delay: float
     origin: str
 
     @property
@@ -46,46 +67,8 @@ class ServerSettings(Protocol):
     @property
     def server(self) -> str: ...
 
-
-# --------------------------------------------------------------------------- reports
-@dataclass(frozen=True)
-class RecipientResult:
-    """What the server answered to ``RCPT TO`` for one address."""
-
-    address: str
-    role: str
-    accepted: bool
-    code: int
-    reply: str
-
-    def __str__(self) -> str:
-        state = "accepted" if self.accepted else "REFUSED"
-        return f"{self.address} ({self.role}): {state} {self.code} {self.reply}".rstrip()
-
-
-@dataclass
-class SendReport:
-    """Per-recipient outcome of one message. ``delivered``: the server took the message
-    (for the accepted recipients)."""
-
-    message_id: str
-    server: str
-    results: list[RecipientResult]
-    delivered: bool
-    note: str = ""
-
     @property
-    def accepted(self) -> list[str]:
-        return [r.address for r in self.results if r.accepted]
-
-    @property
-    def refused(self) -> list[RecipientResult]:
-        return [r for r in self.results if not r.accepted]
-
-    @property
-    def ok(self) -> bool:
-        """Delivered to every recipient."""
-        return self.delivered and not self.refused
+    def token_source(self) -> str: ...
 
 
 def _context(settings: ServerSettings):
@@ -112,12 +95,16 @@ class _NoStartTLS(_Refusal):
     """tls = "starttls" and the server's EHLO does not offer STARTTLS."""
 
 
+class _NoXOAuth2(_Refusal):
+    """auth = "xoauth2" and the server's EHLO does not offer AUTH XOAUTH2 (``reply``: what it offers)."""
+
+
 class _SenderRefused(_Refusal):
     """MAIL FROM was not answered 250."""
 
 
 class _MessageRefused(_Refusal):
-    """DATA was not answered 250."""
+    """DATA was answered neither 250 nor 4xx."""
 
 
 _NOT_SENT = "; this message was not sent"
@@ -127,6 +114,11 @@ _Describe = Callable[[Any, ServerSettings], str]
 def _tls_failure(exc: Any, s: ServerSettings) -> str:
     hint = " (is the port right for tls = \"implicit\"?)" if s.tls == "implicit" else ""
     return f"TLS with SMTP server {s.server} failed: {exc.reason or exc}{hint}"
+
+
+def _login_refused(exc: Any, s: ServerSettings) -> str:
+    how = f" with an XOAUTH2 token from {s.token_source}" if s.auth == "xoauth2" else ""
+    return f"SMTP server {s.server} refused the login of user {s.user!r}{how}: {exc.smtp_code} {_reply(exc.smtp_error)}"
 
 
 @lru_cache(maxsize=1)
@@ -141,15 +133,16 @@ def _failures() -> tuple[tuple[type[BaseException] | tuple[type[BaseException], 
     return (
         (_NoStartTLS, lambda exc, s: f"SMTP server {s.server} does not offer STARTTLS; refusing to send "
                                      f"in clear text (tls = \"none\" is for a local relay only)", False),
+        (_NoXOAuth2, lambda exc, s: f"SMTP server {s.server} does not offer XOAUTH2 login (it offers: "
+                                    f"{exc.reply or 'no login at all'}); check host and port, or set "
+                                    f"auth = \"password\"", True),
         (_SenderRefused, lambda exc, s: f"SMTP server {s.server} refused the sender {exc.address}: "
                                         f"{exc.code} {exc.reply}", True),
         (_MessageRefused, lambda exc, s: f"SMTP server {s.server} refused the message: {exc.code} {exc.reply}", True),
-        (smtplib.SMTPAuthenticationError, lambda exc, s: f"SMTP server {s.server} refused the login of user "
-                                                         f"{s.user!r}: {exc.smtp_code} {_reply(exc.smtp_error)}", True),
+        (smtplib.SMTPAuthenticationError, _login_refused, True),
         (smtplib.SMTPNotSupportedError, lambda exc, s: f"SMTP server {s.server}: {exc}", True),
-        # (an exception is always true: 'no reason given' never shows; kept as it was)
         (smtplib.SMTPServerDisconnected, lambda exc, s: f"SMTP server {s.server} closed the connection "
-                                                        f"({exc or 'no reason given'})", True),
+                                                        f"({str(exc) or 'no reason given'})", True),
         (smtplib.SMTPResponseException, lambda exc, s: f"SMTP server {s.server} answered {exc.smtp_code} "
                                                        f"{_reply(exc.smtp_error)}", True),
         (smtplib.SMTPException, lambda exc, s: f"SMTP error with {s.server}: {exc}", True),
@@ -167,16 +160,35 @@ def _failures() -> tuple[tuple[type[BaseException] | tuple[type[BaseException], 
     )
 
 
-def _failure(exc: OSError | _Refusal, settings: ServerSettings) -> DeliveryError:
-    """The :class:`DeliveryError` telling the user what went wrong (first matching row of
-    :func:`_failures`; its last row, OSError, matches every smtplib, ssl and socket error)."""
+def _describe(exc: OSError | _Refusal, settings: ServerSettings) -> tuple[str, bool]:
+    """The words for ``exc`` (first matching row of :func:`_failures`; its last row, OSError,
+    matches every smtplib, ssl and socket error) and whether "not sent" belongs after them."""
     for kind, describe, not_sent in _failures():
         if isinstance(exc, kind):
-            return DeliveryError(describe(exc, settings) + (_NOT_SENT if not_sent else ""))
+            return describe(exc, settings), not_sent
     raise AssertionError(f"no message for {exc!r}")  # pragma: no cover  (OSError is the last row)
 
 
-# ---- the steps of one delivery
+def _failure(exc: OSError | _Refusal, settings: ServerSettings) -> DeliveryError:
+    """The :class:`DeliveryError` telling the user what went wrong and that nothing was sent."""
+    text, not_sent = _describe(exc, settings)
+    return DeliveryError(text + (_NOT_SENT if not_sent else ""))
+
+
+def _temporary(exc: BaseException) -> tuple[int, str] | None:
+    """``(code, reply)`` when ``exc`` is a 4xx reply of the server (worth another try), else None."""
+    import smtplib
+
+    if isinstance(exc, _Refusal):
+        code, reply = exc.code, exc.reply
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        code, reply = exc.smtp_code, _reply(exc.smtp_error)
+    else:
+        return None
+    return (code, reply) if 400 <= code < 500 else None
+
+
+# ---- the steps of one transaction
 def _connect(settings: ServerSettings) -> "smtplib.SMTP":
     """Connect, greet (EHLO) and, for tls = "starttls", switch to TLS and greet again.
     Raises smtplib/ssl/socket errors, or :class:`_NoStartTLS`; closes the connection then."""
@@ -202,51 +214,36 @@ def _connect(settings: ServerSettings) -> "smtplib.SMTP":
 
 
 def _login(client: "smtplib.SMTP", settings: ServerSettings) -> None:
-    """Log in when ``settings`` has a user (raises SMTPAuthenticationError and the like)."""
-    if settings.user:
+    """Log in when ``settings`` has a user: with the password, or with ``auth = "xoauth2"``
+    the token by SASL XOAUTH2 (raises SMTPAuthenticationError, or :class:`_NoXOAuth2` when
+    the server does not offer it). A server's error challenge (334 with a JSON status, as
+    Google sends) is answered with an empty line, after which it sends its 535."""
+    if not settings.user:
+        return
+    if settings.auth != "xoauth2":
         client.login(settings.user, settings.password or "")
+        return
+    offered = " ".join(client.esmtp_features.get("auth", "").split())
+    if "XOAUTH2" not in offered.upper().split():
+        raise _NoXOAuth2(reply=offered)
+    user, token = settings.user, settings.token or ""
+    client.auth("XOAUTH2", lambda challenge=None: xoauth2_string(user, token) if challenge is None else "")
 
 
 def _envelope(client: "smtplib.SMTP", envelope_from: str, recipients: list[str], roles: Mapping[str, str],
-              size: int, report: SendReport, all_or_nothing: bool) -> bool:
-    """MAIL FROM (with SIZE when offered), then RCPT TO for each recipient, each answer added
-    to ``report``. True when the message is to be sent; False (after RSET, ``report.note``
-    saying why) when every recipient, or with ``all_or_nothing`` any, was refused. Raises
-    :class:`_SenderRefused` (after RSET) when MAIL FROM is not answered 250."""
+              size: int) -> list[RecipientResult]:
+    """MAIL FROM (with SIZE when offered), then RCPT TO for each recipient: the answers.
+    Raises :class:`_SenderRefused` (after RSET) when MAIL FROM is not answered 250."""
     options = [f"SIZE={size}"] if client.has_extn("size") else []
     code, resp = client.mail(envelope_from, options)
     if code != 250:
         client.rset()
         raise _SenderRefused(code, resp, envelope_from)
+    answers = []
     for rcpt in recipients:
         code, resp = client.rcpt(rcpt)
-        report.results.append(RecipientResult(rcpt, roles.get(rcpt, ""), code in (250, 251), code, _reply(resp)))
-    if not report.accepted:
-        client.rset()
-        report.note = "the server refused every recipient; nothing was sent"
-        return False
-    if report.refused and all_or_nothing:
-        client.rset()
-        report.note = "some recipients were refused and all-or-nothing is set; nothing was sent"
-        return False
-    return True
-
-
-def _data(client: "smtplib.SMTP", data: bytes, report: SendReport) -> None:
-    """DATA; marks ``report`` delivered, then says goodbye (a failing QUIT changes nothing:
-    the message was accepted). Raises :class:`_MessageRefused` when DATA is not answered 250."""
-    import smtplib
-
-    code, resp = client.data(data)
-    if code != 250:
-        raise _MessageRefused(code, resp)
-    report.delivered = True
-    if report.refused:
-        report.note = f"sent to {len(report.accepted)} of {len(report.results)} recipients"
-    try:
-        client.quit()
-    except (smtplib.SMTPException, OSError):
-        pass  # the message was accepted already
+        answers.append(RecipientResult(rcpt, roles.get(rcpt, ""), code in (250, 251), code, _reply(resp)))
+    return answers
 
 
 def _close(client: "smtplib.SMTP") -> None:
@@ -256,18 +253,57 @@ def _close(client: "smtplib.SMTP") -> None:
         pass
 
 
+def _transaction(settings: ServerSettings, envelope_from: str, recipients: list[str], roles: Mapping[str, str],
+                 data: bytes, all_or_nothing: bool) -> tuple[list[RecipientResult], bool]:
+    """One connection and transaction to ``recipients``: their answers, and whether the server
+    took the message. Nothing is sent (RSET) when every recipient, or with ``all_or_nothing``
+    any, was refused. DATA answered 4xx: the RCPT-accepted recipients get that answer
+    (refused for now). Raises what :func:`_connect`, :func:`_login` and :func:`_envelope`
+    raise, or :class:`_MessageRefused` for another DATA refusal."""
+    import smtplib
+
+    client: smtplib.SMTP | None = _connect(settings)
+    assert client is not None
+    try:
+        _login(client, settings)
+        answers = _envelope(client, envelope_from, recipients, roles, len(data))
+        taken = [a for a in answers if a.accepted]
+        if not taken or (all_or_nothing and len(taken) < len(answers)):
+            client.rset()
+            return answers, False
+        code, resp = client.data(data)
+        if 400 <= code < 500:
+            return [RecipientResult(a.address, a.role, False, code, _reply(resp)) if a.accepted else a
+                    for a in answers], False
+        if code != 250:
+            raise _MessageRefused(code, resp)
+        try:  # a failing goodbye changes nothing: the message was accepted
+            client.quit()
+        except (smtplib.SMTPException, OSError):
+            pass
+        client = None  # closed by QUIT
+        return answers, True
+    finally:
+        if client is not None:
+            _close(client)
+
+
+# --------------------------------------------------------------------------- one message
 def send_message(msg: "EmailMessage", settings: ServerSettings, *, envelope_from: str | None = None,
                  recipients: list[str] | None = None, roles: Mapping[str, str] | None = None,
-                 all_or_nothing: bool = False) -> SendReport:
+                 all_or_nothing: bool = False, on_delivered: Callable[[Transaction], None] | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> SendReport:
     """Send ``msg`` (its ``Bcc`` header removed) to ``recipients`` (default: every address in
     To, Cc and Bcc) from ``envelope_from`` (default: ``settings.sender``, else the From
     address). ``settings`` must come from
-    :meth:`briefgen.deliver.smtp.SmtpSettings.with_password` when it has a user.
+    :meth:`briefgen.deliver.smtp.SmtpSettings.with_credentials` when it has a user.
 
-    Steps: connect (and TLS), login, envelope, data. Returns a :class:`SendReport` (refused
-    recipients are reported, not raised). Raises :class:`DeliveryError` when the server cannot
-    be reached, TLS or login fails, or the server refuses the sender or the message: nothing
-    was delivered then (one message per failure: see :func:`_failures`)."""
+    Up to ``settings.tries`` transactions (see the module doc; ``sleep`` waits between them).
+    Returns a :class:`SendReport` (refused and temporarily refused recipients are reported,
+    not raised); ``on_delivered`` is called with each :class:`Transaction` the server took.
+    Raises :class:`DeliveryError` when, before anything was delivered, the server cannot be
+    reached, TLS or login fails, or the server refuses the sender or the message for good
+    (one message per failure: see :func:`_failures`)."""
     from email.utils import getaddresses
 
     from briefgen.deliver.mail import message_bytes, wire_copy
@@ -279,20 +315,36 @@ def send_message(msg: "EmailMessage", settings: ServerSettings, *, envelope_from
         raise MailInputError("the message has no recipients")
     if envelope_from is None:
         envelope_from = settings.sender or msg["From"].addresses[0].addr_spec
-    if settings.user and settings.password is None:
-        raise MailInputError("internal: settings.with_password() was not called before sending")
+    if settings.user and (settings.token if settings.auth == "xoauth2" else settings.password) is None:
+        raise MailInputError("internal: settings.with_credentials() was not called before sending")
+    roles = roles or {}
     data = message_bytes(wire_copy(msg))
     report = SendReport(str(msg.get("Message-ID", "")), settings.server, [], delivered=False)
-    client = None
-    try:
-        client = _connect(settings)
-        _login(client, settings)
-        if _envelope(client, envelope_from, recipients, roles or {}, len(data), report, all_or_nothing):
-            _data(client, data, report)
-            client = None  # closed by QUIT
-        return report
-    except (OSError, _Refusal) as exc:
-        raise _failure(exc, settings) from None
-    finally:
-        if client is not None:
-            _close(client)
+    outcome: dict[str, RecipientResult] = {}
+    pending, tries, stop = list(recipients), max(1, settings.tries), ""
+    for attempt in range(1, tries + 1):
+        report.attempts = attempt
+        try:
+            answers, sent = _transaction(settings, envelope_from, pending, roles, data, all_or_nothing)
+        except (OSError, _Refusal) as exc:
+            temporary = _temporary(exc)
+            if temporary is None and not report.delivered:
+                raise _failure(exc, settings) from None
+            code, reply = temporary or (0, _describe(exc, settings)[0])
+            answers, sent = [RecipientResult(r, roles.get(r, ""), False, code, reply) for r in pending], False
+            stop = "" if temporary else reply
+        outcome.update((a.address, a) for a in answers)
+        if sent:
+            report.delivered = True
+            if on_delivered is not None:
+                on_delivered(Transaction(attempt, [a.address for a in answers if a.accepted], answers))
+        retry = [a.address for a in answers if a.temporary]
+        if all_or_nothing and not sent and retry:  # all or nothing: everyone again, unless one is refused for good
+            retry = [] if any(not a.accepted and not a.temporary for a in answers) else pending
+        if stop or not retry or attempt == tries:
+            break
+        pending = retry
+        sleep(settings.retry_delay * 2 ** (attempt - 1))
+    report.results = [outcome[r] for r in recipients]
+    report.note = stop or explain(report, all_or_nothing)
+    return report

@@ -23,8 +23,12 @@ FORMAT = "briefgen-document/1"
 
 
 def to_json(doc: Document) -> dict[str, Any]:
-    """The document as JSON-able data (see module doc)."""
-    return {"format": FORMAT, **_plain(doc)}
+    """The document as JSON-able data (see module doc), without ``withheld``: the file is
+    written for the audience, and what was withheld from it is the desk's audit record's
+    business (:mod:`briefgen.pipeline.audit`)."""
+    data = _plain(doc)
+    data.pop("withheld", None)
+    return {"format": FORMAT, **data}
 
 
 def document_bytes(doc: Document) -> bytes:
@@ -41,6 +45,8 @@ def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = {"type": type(value).__name__}
         for f in dataclasses.fields(value):
+            if f.metadata.get("omit_empty") and not getattr(value, f.name):
+                continue  # a change mark written only when a build compares editions
             out[f.name] = _plain(getattr(value, f.name))
         return out
     if isinstance(value, enum.Enum):

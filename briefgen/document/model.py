@@ -24,8 +24,8 @@ writes it out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Union
 
 from briefgen.model.resolved import ResolvedChart
 
@@ -80,7 +80,7 @@ class LineBreak:
     kind: str = "break"
 
 
-Run = Union[Text, Link, Citation, CrossRef, LineBreak]
+Run = Text | Link | Citation | CrossRef | LineBreak
 Runs = tuple[Run, ...]
 
 
@@ -117,6 +117,21 @@ class Uses:
     def __bool__(self) -> bool:
         return bool(self.claims or self.entities or self.sources or self.relations)
 
+    @classmethod
+    def union(cls, many: Iterable["Uses"]) -> "Uses":
+        """The union of ``many`` (the same as ``a | b | ...``, in time linear in their ids:
+        a claims table of 10,000 rows unions 10,000 of them)."""
+        claims: set[str] = set()
+        entities: set[str] = set()
+        sources: set[str] = set()
+        relations: set[str] = set()
+        for uses in many:
+            claims.update(uses.claims)
+            entities.update(uses.entities)
+            sources.update(uses.sources)
+            relations.update(uses.relations)
+        return cls(*(tuple(sorted(ids)) for ids in (claims, entities, sources, relations)))
+
 
 # --------------------------------------------------------------------------- blocks
 @dataclass(frozen=True)
@@ -133,6 +148,9 @@ class Block:
     marking: str
     where: str = ""
     """The block in words, for messages: ``section 'bluf', paragraph 1``."""
+    change: str = field(default="", kw_only=True, metadata={"omit_empty": True})
+    """``new`` or ``changed`` since the edition the build compares with (``briefgen build
+    --since``; :mod:`briefgen.document.changes`), else "": the PDF draws a change bar."""
 
 
 @dataclass(frozen=True)
@@ -283,6 +301,8 @@ class ContentsEntry:
     level: int
     text: str
     anchor: str
+    changed: bool = field(default=False, metadata={"omit_empty": True})
+    """The section changed since the edition compared with (the contents marks it)."""
 
 
 @dataclass(frozen=True)
@@ -293,7 +313,7 @@ class Contents(Block):
     entries: tuple[ContentsEntry, ...] = ()
 
 
-BodyBlock = Union[Paragraph, BulletList, KeyJudgment, Profile, Figure, Table, Endnotes]
+BodyBlock = Paragraph | BulletList | KeyJudgment | Profile | Figure | Table | Endnotes
 
 
 @dataclass(frozen=True)
@@ -307,7 +327,9 @@ class Section(Block):
     level: int = 1
     title: str = ""
     heading: Heading | None = None
-    blocks: tuple[BodyBlock, ...] = ()
+    blocks: tuple[BodyBlock | Block, ...] = ()
+    """The :data:`BodyBlock` kinds, and blocks other modules add (an edition's
+    :class:`~briefgen.document.changes.ChangeSummary`)."""
     subsections: tuple["Section", ...] = ()
 
     def walk(self):

@@ -14,8 +14,16 @@ import html
 import re
 from collections.abc import Callable
 
-from briefgen.document.model import Citation, CrossRef, Link, Run, Runs, Text
+from briefgen.document.model import Citation, CrossRef, LineBreak, Link, Run, Runs, Text
 from briefgen.text.inline import TOKEN, to_markup
+
+LINE_SEPARATOR = "\u2028"
+"""A line break inside a block, while its markup is read (a line separator: the markup's
+expressions see it as white space, as they saw the space that once joined the lines)."""
+_LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n?|\n)[ \t]*")
+_END_BREAKS = re.compile(r"^\s*[\r\n]\s*|\s*[\r\n]\s*$")
+"""Line breaks (and the white space around them) that open or close a block: a ``|``
+block's final newline is no line of its own."""
 
 _COLOUR = "#000001"  # a placeholder link colour, stripped while reading the markup back
 _PIECE = re.compile(r'<(/?)(b|i)>|<a href=("[^"]*"|\'[^\']*\') color="' + _COLOUR + r'">|(</a>)|([^<]+)')
@@ -27,10 +35,13 @@ def inline_runs(text: str, *, cite: Callable[[tuple[str, ...]], Citation] | None
 
     ``cite(claim_ids)`` makes the :class:`Citation` of a citation token (numbering its
     sources), ``ref(target_id)`` the :class:`CrossRef` of a reference token; without them
-    those tokens are dropped. Adjacent text of the same emphasis is one run.
+    those tokens are dropped. Adjacent text of the same emphasis is one run. A line break
+    in ``text`` (the spaces around it dropped) is a :class:`LineBreak` run: the lines of a
+    paragraph, list item or claim stay separate lines.
     """
     runs: list[Run] = []
     pos = 0
+    text = _LINE_BREAKS.sub(LINE_SEPARATOR, _END_BREAKS.sub("", text))
     for m in TOKEN.finditer(text):
         runs += _plain_runs(text[pos:m.start()])
         kind, arg = m.group(1), m.group(2)
@@ -68,11 +79,15 @@ def _plain_runs(text: str) -> list[Run]:
         elif end_link is not None:
             href = None
         elif chars:
-            value = html.unescape(chars)
-            if href is not None:
-                out.append(Link(value, href, bold=bold > 0, italic=italic > 0))
-            else:
-                out.append(Text(value, bold=bold > 0, italic=italic > 0))
+            for n, value in enumerate(html.unescape(chars).split(LINE_SEPARATOR)):
+                if n:
+                    out.append(LineBreak())
+                if not value:
+                    continue
+                if href is not None:
+                    out.append(Link(value, href, bold=bold > 0, italic=italic > 0))
+                else:
+                    out.append(Text(value, bold=bold > 0, italic=italic > 0))
     return out
 
 

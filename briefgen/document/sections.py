@@ -1,6 +1,7 @@
-"""What each section kind adds to its section, after the section's own text.
+"""The built-in section kinds and what each adds to its section after the section's text.
 
-:data:`BUILDERS` maps a section kind to ``fn(ctx, resolved_section) -> list of blocks``:
+Each kind is a :class:`~briefgen.model.section_kinds.SectionKind` registered in
+:data:`~briefgen.model.section_kinds.SECTION_KINDS` with its ``build(ctx, section) -> blocks``:
 key judgments, entity profiles, chart figures, the claims table, and the endnotes (a
 placeholder filled in by :func:`endnotes` once every citation is numbered). Image figures
 follow whatever the kind adds, in every kind.
@@ -8,7 +9,6 @@ follow whatever the kind adds, in every kind.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from briefgen.document.model import (
@@ -20,23 +20,26 @@ from briefgen.document.model import (
     LineBreak,
     Link,
     Profile,
+    Runs,
     Table,
     TableRow,
     Text,
     Uses,
 )
 from briefgen.document.runs import inline_runs
-from briefgen.errors import RenderError, did_you_mean
-from briefgen.model.resolved import ResolvedChart, ResolvedImage, ResolvedSection
+from briefgen.model.models import ChartSpec
+from briefgen.model.resolved import NetworkData, ResolvedChart, ResolvedImage, ResolvedSection
+from briefgen.model.section_kinds import SECTION_KINDS, SectionKind, section_kind
 from briefgen.text import fmt
 
 if TYPE_CHECKING:
     from briefgen.document.build import Context
 
-SectionBuilder = Callable[["Context", ResolvedSection], list]
-
 CLAIMS_TABLE_COLUMNS = (("#", 0.05), ("Claim", 0.57), ("Date", 0.14), ("Rating", 0.14), ("Src.", 0.10))
 """The claims table's header cells and their share of the text width."""
+MARKED_CLAIMS_TABLE_COLUMNS = (("#", 0.05), ("Claim", 0.47), ("Date", 0.13), ("Rating", 0.13), ("Src.", 0.09),
+                               ("Marking", 0.13))
+"""The same with a marking column (each row's TLP label), for an audience shown portion marks."""
 
 
 def key_judgments(ctx: "Context", rs: ResolvedSection) -> list:
@@ -60,7 +63,7 @@ def profiles(ctx: "Context", rs: ResolvedSection) -> list:
     attributes."""
     out = []
     for ent in rs.entities:
-        extra = [ent.kind]
+        extra: list[str] = [ent.kind]
         if ent.country:
             extra.append(ent.country)
         if ent.aliases:
@@ -83,11 +86,14 @@ def chart_figure(ctx: "Context", rs: ResolvedSection, chart: ResolvedChart) -> F
     and relations it draws."""
     uses = Uses(claims=tuple(sorted(set(chart.claim_ids))))
     if chart.kind == "network":
-        relations = {ctx.marker.relation_key(s, p, o) for s, o, p in chart.data.edges}
-        uses = uses | Uses(entities=tuple(sorted({n[0] for n in chart.data.nodes})),
+        data = chart.data
+        assert isinstance(data, NetworkData), "the network kind draws network data"
+        relations = {ctx.marker.relation_key(s, p, o) for s, o, p in data.edges}
+        uses = uses | Uses(entities=tuple(sorted({n[0] for n in data.nodes})),
                            relations=tuple(sorted(r for r in relations if r)))
     uses = ctx.marker.closure(uses)
     spec = chart.spec
+    assert isinstance(spec, ChartSpec), "a document is made from resolved charts, before for_drawing()"
     return Figure(f"figure-{chart.id}", "Figure", uses, ctx.marker.level(uses, rs.section.tlp).label,
                   f"figure {chart.id!r}", number=chart.number, title=chart.title,
                   caption=inline_runs(spec.caption) if spec.caption else (), source_line=chart.source_line,
@@ -107,26 +113,35 @@ def image_figure(ctx: "Context", rs: ResolvedSection, image: ResolvedImage) -> F
 
 def claims_table(ctx: "Context", rs: ResolvedSection) -> list:
     """The claims table: one row per claim (number, statement, date, Admiralty rating and
-    ICD 203 likelihood, endnote numbers), header row repeated on every page."""
+    ICD 203 likelihood, endnote numbers; with portion marks, the row's TLP marking last),
+    header row repeated on every page."""
     b = ctx.briefing
+    columns = MARKED_CLAIMS_TABLE_COLUMNS if ctx.portion_marks else CLAIMS_TABLE_COLUMNS
     header = TableRow(f"table-{rs.id}.head", "TR", Uses(), rs.section.tlp.label, "claims table header",
-                      cells=tuple(Cell((Text(name),), header=True, scope="column") for name, _ in CLAIMS_TABLE_COLUMNS))
+                      cells=tuple(Cell((Text(name),), header=True, scope="column") for name, _ in columns))
     rows = []
     for n, claim in enumerate(rs.claims, 1):
         judgment = fmt.likelihood(claim)
-        rating = (Text(fmt.rating(claim, b.sources)),) + ((LineBreak(), Text(judgment)) if judgment else ())
+        rating: Runs = (Text(fmt.rating(claim, b.sources)),) + ((LineBreak(), Text(judgment)) if judgment else ())
         uses = ctx.marker.closure(Uses(claims=(claim.id,)))
-        rows.append(TableRow(f"table-{rs.id}.row.{claim.id}", "TR", uses, ctx.marker.level(uses, rs.section.tlp).label,
-                             f"claims table row {n} ({claim.id!r})",
-                             cells=(Cell((Text(str(n)),)), Cell(inline_runs(claim.statement)),
-                                    Cell((Text(fmt.date(claim.date)),)), Cell(rating),
-                                    Cell((ctx.cite((claim.id,)),)))))
-    uses = Uses()
-    for row in rows:
-        uses = uses | row.uses
+        marking = ctx.marker.level(uses, rs.section.tlp).label
+        cells: tuple[Cell, ...] = (Cell((Text(str(n)),)), Cell(inline_runs(claim.statement)),
+                                   Cell((Text(fmt.date(claim.date)),)), Cell(rating), Cell((ctx.cite((claim.id,)),)))
+        if ctx.portion_marks:
+            cells += (Cell(marking_cell(marking)),)
+        rows.append(TableRow(f"table-{rs.id}.row.{claim.id}", "TR", uses, marking,
+                             f"claims table row {n} ({claim.id!r})", cells=cells))
+    uses = Uses.union(row.uses for row in rows)
     return [Table(f"table-{rs.id}", "Table", uses, ctx.marker.level(uses, rs.section.tlp).label,
                   f"table {rs.id!r}", number=b.table_numbers()[rs.id], title=rs.title, header=(header,),
-                  rows=tuple(rows), columns=tuple(w for _, w in CLAIMS_TABLE_COLUMNS), anchor=f"table-{rs.id}")]
+                  rows=tuple(rows), columns=tuple(w for _, w in columns), anchor=f"table-{rs.id}")]
+
+
+def marking_cell(marking: str) -> Runs:
+    """A marking as a narrow table cell: ``TLP:AMBER``; ``TLP:AMBER+STRICT`` breaks after the
+    ``+`` (one word would not fit the column)."""
+    head, plus, tail = marking.partition("+")
+    return (Text(head + plus), LineBreak(), Text(tail)) if plus else (Text(marking),)
 
 
 def endnotes_placeholder(ctx: "Context", rs: ResolvedSection) -> list:
@@ -164,29 +179,36 @@ def _joined(runs: list) -> list:
     """Neighbouring plain text runs joined (one run per stretch of the same emphasis)."""
     out: list = []
     for run in runs:
-        if out and type(run) is Text and type(out[-1]) is Text and (out[-1].bold, out[-1].italic) == (run.bold, run.italic):
+        if (out and type(run) is Text and type(out[-1]) is Text
+                and (out[-1].bold, out[-1].italic) == (run.bold, run.italic)):
             out[-1] = Text(out[-1].text + run.text, bold=run.bold, italic=run.italic)
         else:
             out.append(run)
     return out
 
 
-BUILDERS: dict[str, SectionBuilder] = {
-    "text": lambda ctx, rs: [],
-    "key_judgments": key_judgments,
-    "profiles": profiles,
-    "chart": charts,
-    "claims_table": claims_table,
-    "endnotes": endnotes_placeholder,
-}
+def text_only(ctx: "Context", rs: ResolvedSection) -> list:
+    """A text section adds nothing after its own text."""
+    return []
+
+
+for _kind in (
+        SectionKind("text", text_only, doc="The section's template text only."),
+        SectionKind("key_judgments", key_judgments, selects="claims", judgments_only=True,
+                    doc="Key judgments: the selected judgments, numbered KJ1.. with their ICD 203 likelihood."),
+        SectionKind("profiles", profiles, selects="entities", audience_switch="profiles",
+                    doc="Entity profiles: name, kind, country, aliases, description, attributes."),
+        SectionKind("chart", charts, selects="charts", doc="Numbered figures drawn by the chart kinds."),
+        SectionKind("claims_table", claims_table, selects="claims", audience_switch="claims_table", table=True,
+                    doc="A numbered table of the selected claims with date, rating and sources."),
+        SectionKind("endnotes", endnotes_placeholder, stands_alone=True,
+                    doc="The endnotes: every cited source, numbered."),
+):
+    SECTION_KINDS.register(_kind)
 
 
 def section_blocks(ctx: "Context", rs: ResolvedSection) -> list:
-    """What section ``rs``'s kind adds, then its image figures. Raises
-    :class:`~briefgen.errors.RenderError` for a kind no builder knows."""
-    builder = BUILDERS.get(rs.kind)
-    if builder is None:
-        hint = did_you_mean(rs.kind, BUILDERS)
-        raise RenderError(f"section {rs.id!r}: unknown section kind {rs.kind!r}"
-                          + (f"; did you mean {hint!r}?" if hint else f" (known: {', '.join(BUILDERS)})"))
-    return builder(ctx, rs) + [image_figure(ctx, rs, image) for image in rs.images]
+    """What section ``rs``'s kind adds (its registered ``build``), then its image figures.
+    Raises :class:`~briefgen.errors.BriefgenError` for a kind no registry knows, or
+    :class:`~briefgen.model.kinds.KindPluginError` for a plugin that cannot be loaded."""
+    return section_kind(rs.kind).build(ctx, rs) + [image_figure(ctx, rs, image) for image in rs.images]

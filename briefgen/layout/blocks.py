@@ -6,6 +6,10 @@
 profiles, figures (a chart's reserved slot, or an image file), tables and the endnotes.
 Everything shown comes from the block: its text, numbers (endnotes, KJ, figure, table) and
 the ``where`` that names it in a font-coverage error. Nothing is numbered or chosen here.
+
+Each block declares its structure elements with the layout's tagger (:mod:`briefgen.layout.tagging`)
+under its section's element, keyed by the block's id and typed by its role: P, L > LI, KeyJudgment,
+Profile > P, Div > Figure + Caption, Table > Caption + THead/TBody > TR > TH/TD, Endnotes > Note.
 """
 
 from __future__ import annotations
@@ -15,14 +19,18 @@ from typing import Any, Protocol
 from xml.sax.saxutils import escape
 
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Image, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer
 from reportlab.platypus.flowables import Flowable
 
 from briefgen.document import model as dm
+from briefgen.document.changes import ChangeSummary
 from briefgen.errors import RenderError
-from briefgen.layout.flowables import CachedParagraph, chain, shift_rows
+from briefgen.layout.changes import change_box, with_change_bars
+from briefgen.layout.flowables import CachedParagraph, FigureImage, chain, shift_rows
+from briefgen.layout.longtable import long_table
 from briefgen.layout.markup import runs_markup
 from briefgen.layout.styles import table_style_commands
+from briefgen.layout.tagged import TableEvents
 
 __all__ = ["BlockFlowables", "LayoutState"]
 
@@ -30,8 +38,9 @@ __all__ = ["BlockFlowables", "LayoutState"]
 class LayoutState(Protocol):
     """What the story reads from the layout's per-build state: ``theme``, ``fonts`` (the
     theme's :class:`~briefgen.layout.fonts.FontSet`), ``styles`` (paragraph styles by name),
-    ``page_size`` and ``frame_size`` in points, and ``contents_forms`` (collects the contents
-    entries' forms, :mod:`briefgen.layout.contents`)."""
+    ``page_size`` and ``frame_size`` in points, ``contents_forms`` (collects the contents
+    entries' forms, :mod:`briefgen.layout.contents`) and ``tagger`` (the structure elements,
+    :class:`~briefgen.layout.tagging.Tagger`)."""
 
     theme: Any
     fonts: Any
@@ -39,6 +48,7 @@ class LayoutState(Protocol):
     page_size: tuple[float, float]
     frame_size: tuple[float, float]
     contents_forms: Any
+    tagger: Any
 
 
 class BlockFlowables:
@@ -49,50 +59,44 @@ class BlockFlowables:
         self.st, self.slots = state, slots
         self.styles, self.fonts = state.styles, state.fonts
         self.link = state.theme.colors.link
+        self.tagger = state.tagger
 
     # ------------------------------------------------------------ paragraphs
-    def para(self, markup: str, style: str, where: str) -> CachedParagraph:
-        """A paragraph of ``markup`` in style ``style`` (``where`` names it in errors)."""
-        p = CachedParagraph(self.fonts.fallback_markup(markup, where), self.styles[style])
-        p._briefgen_role = "P"
-        return p
+    def para(self, markup: str, style: str, where: str, tag: str | None = None) -> CachedParagraph:
+        """A paragraph of ``markup`` in style ``style`` (``where`` names it in errors), drawn in
+        structure element ``tag`` (None: the table cell it is drawn in)."""
+        return CachedParagraph(self.fonts.fallback_markup(markup, where), self.styles[style], tag=tag)
 
     def markup(self, runs: dm.Runs, *, superscript_citations: bool = True) -> str:
         """The paragraph markup of ``runs``, links in the theme's link colour."""
         return runs_markup(runs, self.link, superscript_citations=superscript_citations)
 
-    def flowables(self, block: Any) -> list[Flowable]:
+    def flowables(self, block: Any, parent: str | None = None) -> list[Flowable]:
         """The flowables of one body block (paragraph, bullet list, key judgment, profile,
-        figure, table or endnotes). Raises :class:`RenderError` for any other block."""
-        if isinstance(block, dm.Paragraph):
-            return self.paragraph(block)
-        if isinstance(block, dm.BulletList):
-            return self.bullet_list(block)
-        if isinstance(block, dm.KeyJudgment):
-            return self.key_judgment(block)
-        if isinstance(block, dm.Profile):
-            return self.profile(block)
-        if isinstance(block, dm.Figure):
-            return self.figure(block)
-        if isinstance(block, dm.Table):
-            return self.table(block)
-        if isinstance(block, dm.Endnotes):
-            return self.endnotes(block)
+        figure, table or endnotes), its structure elements declared under ``parent`` (a declared
+        key; None: the document). Raises :class:`RenderError` for any other block."""
+        makers: dict[type, Callable[[Any], list[Flowable]]] = {
+            dm.Paragraph: self.paragraph, dm.BulletList: self.bullet_list, dm.KeyJudgment: self.key_judgment,
+            dm.Profile: self.profile, dm.Figure: self.figure, dm.Table: self.table, dm.Endnotes: self.endnotes,
+            ChangeSummary: lambda b: change_box(self, b)}
+        make = makers.get(type(block))
+        if make is not None:
+            self.tagger.declare(block.id, "Div" if isinstance(block, dm.Figure) else block.role, parent)
+            return with_change_bars(block, make(block), self.st.theme.colors.accent)  # --since: bars beside changes
         raise RenderError(f"{block.where or block.id}: the PDF layout has no flowable for a "
                           f"{type(block).__name__} block")
 
     def paragraph(self, block: dm.Paragraph) -> list[Flowable]:
         """A paragraph in its style (``body``, ``cover_note`` ...)."""
-        return [self.para(self.markup(block.runs), block.style, block.where)]
+        return [self.para(self.markup(block.runs), block.style, block.where, block.id)]
 
     def bullet_list(self, block: dm.BulletList) -> list[Flowable]:
         """One bulleted paragraph per item."""
         out: list[Flowable] = []
         for item in block.items:
-            p = CachedParagraph(self.fonts.fallback_markup(self.markup(item.runs), item.where),
-                                self.styles["bullet"], bulletText=item.label)
-            p._briefgen_role = "LI"
-            out.append(p)
+            tag = self.tagger.declare(item.id, item.role, block.id)
+            out.append(CachedParagraph(self.fonts.fallback_markup(self.markup(item.runs), item.where),
+                                       self.styles["bullet"], bulletText=item.label, tag=tag))
         return out
 
     # ------------------------------------------------------------ kinds
@@ -101,74 +105,95 @@ class BlockFlowables:
         head = f"<b>{kj.label}.</b> "
         if kj.likelihood:
             head += f"<b>{escape(kj.likelihood)}:</b> "
-        return [self.para(head + self.markup(kj.statement), "judgment", kj.where)]
+        return [self.para(head + self.markup(kj.statement), "judgment", kj.where, kj.id)]
 
     def profile(self, p: dm.Profile) -> list[Flowable]:
         """Name (details in brackets), description and attributes, kept together."""
         head = f'<b>{escape(p.name)}</b> <font color="{self.st.theme.colors.muted}">({escape(p.details)})</font>'
-        block: list[Flowable] = [self.para(head, "body", p.where)]
+        declare = self.tagger.declare
+        block: list[Flowable] = [self.para(head, "body", p.where, declare(f"{p.id}#name", "P", p.id))]
         if p.description:
-            block.append(self.para(self.markup(p.description), "body", p.where))
+            block.append(self.para(self.markup(p.description), "body", p.where, declare(f"{p.id}#text", "P", p.id)))
         if p.attributes:
             items = "; ".join(f"<i>{escape(k)}</i>: {escape(v)}" for k, v in p.attributes)
-            block.append(self.para(items, "small", p.where))
+            block.append(self.para(items, "small", p.where, declare(f"{p.id}#attributes", "P", p.id)))
         block.append(Spacer(1, 4))
         return chain(block)
 
     def figure(self, fig: dm.Figure) -> list[Flowable]:
         """A chart's slot or an image, then "Figure N. title — caption" and the source line,
-        kept together."""
+        kept together. The figure's anchor is at the top of the picture (links to "Figure N"
+        land on the figure). Elements: Div > Figure (the alt text), Caption (its text, and the
+        source line as a P)."""
+        declare = self.tagger.declare
         picture = self.slots(fig) if fig.chart is not None else self._image(fig)
-        picture._briefgen_role = "Figure"
-        caption = f'<a name="{fig.anchor}"/><b>{fig.label}.</b> {escape(fig.title)}'
+        picture._briefgen_tag = declare(f"{fig.id}#figure", "Figure", fig.id, alt=fig.alt)
+        picture._briefgen_anchor = fig.anchor
+        caption = f'<b>{fig.label}.</b> {escape(fig.title)}'
         if fig.caption:
             caption += " — " + self.markup(fig.caption)
-        return chain([picture, Spacer(1, 4), self.para(caption, "caption", f"{fig.where} caption"),
-                      self.para(escape(fig.source_line), "source_line", f"{fig.where} source line")])
+        caption_key = declare(f"{fig.id}#caption", "Caption", fig.id)
+        return chain([picture, Spacer(1, 4), self.para(caption, "caption", f"{fig.where} caption", caption_key),
+                      self.para(escape(fig.source_line), "source_line", f"{fig.where} source line",
+                                declare(f"{fig.id}#source", "P", caption_key))])
 
-    def _image(self, fig: dm.Figure) -> Image:
+    def _image(self, fig: dm.Figure) -> FigureImage:
         """An image file scaled down (never up) to the figure's width, the frame's width and
         80 % of its height. Raises :class:`RenderError` when the image cannot be read."""
         frame_w, frame_h = self.st.frame_size
         try:
             px_w, px_h = ImageReader(fig.image_path).getSize()
         except Exception as exc:  # noqa: BLE001  (PIL and ReportLab raise many kinds for a bad file)
-            raise RenderError(f"{fig.where}: cannot read image {fig.image_written or fig.image_path!r}: {exc}") from None
+            shown = fig.image_written or fig.image_path
+            raise RenderError(f"{fig.where}: cannot read image {shown!r}: {exc}") from None
         width = min(fig.width * 72, frame_w)
         height = width * px_h / px_w
         room = frame_h * 0.8  # leave room for the caption and source line on the same page
         if height > room:
             width, height = width * room / height, room
-        picture = Image(fig.image_path, width=width, height=height)
-        picture._briefgen_alt = fig.alt
-        return picture
+        return FigureImage(fig.image_path, width=width, height=height)
 
     def table(self, table: dm.Table) -> list[Flowable]:
         """A numbered table: its caption is the first row (spanning all columns), so it
         repeats with the header rows on every page and never stays behind alone at the
-        foot of a page; column widths are the table's fractions of the text width."""
+        foot of a page; column widths are the table's fractions of the text width.
+        Elements: Table > Caption, THead > TR > TH (with their scope), TBody > TR > TD; the
+        rows repeated on later pages are artifacts (:class:`~briefgen.layout.tagged.TableEvents`)."""
         columns = len(table.columns)
         caption = f'<a name="{table.anchor}"/><b>{table.label}.</b> {escape(table.title)}'
-        rows: list[list[Any]] = [[self.para(caption, "caption", f"{table.where} caption")] + [""] * (columns - 1)]
+        rows: list[list[Any]] = [[self._cell(self.para(caption, "caption", f"{table.where} caption"),
+                                             f"{table.id}#caption", "caption")] + [""] * (columns - 1)]
         for row in table.header:
-            rows.append([self.para(self.markup(cell.runs), "table_header", row.where) for cell in row.cells])
+            rows.append([self._cell(self.para(self.markup(cell.runs), "table_header", row.where), row.id, "head",
+                                    (cell.scope or "column") if cell.header else "") for cell in row.cells])
         for row in table.rows:
             # endnote numbers in a cell of their own: not superscript
-            rows.append([self.para(self.markup(cell.runs, superscript_citations=False), "table_cell", row.where)
+            rows.append([self._cell(self.para(self.markup(cell.runs, superscript_citations=False), "table_cell",
+                                              row.where), row.id, "body", (cell.scope or "row") if cell.header else "")
                          for cell in row.cells])
         margins = self.st.theme.page.margins
         width = self.st.page_size[0] - margins.left - margins.right
-        flowable = Table(rows, colWidths=[share * width for share in table.columns], repeatRows=1 + len(table.header),
-                         splitByRow=1, splitInRow=1, hAlign="LEFT")
         body = [shift_rows(cmd, 1) for cmd in table_style_commands(self.st.theme, len(table.header))]
-        flowable.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), self.fonts.regular), ("SPAN", (0, 0), (-1, 0)),
-                                      ("LEFTPADDING", (0, 0), (-1, 0), 0), ("BOTTOMPADDING", (0, 0), (-1, 0), 4)]
-                                     + body))
-        flowable._briefgen_role = "Table"
-        return [flowable]
+        commands = [("FONT", (0, 0), (-1, -1), self.fonts.regular), ("SPAN", (0, 0), (-1, 0)),
+                    ("LEFTPADDING", (0, 0), (-1, 0), 0), ("BOTTOMPADDING", (0, 0), (-1, 0), 4)] + body
+        # a long table is laid out a page-sized window at a time (linear in its rows, briefgen.layout.longtable)
+        return [long_table(rows, commands, header=1 + len(table.header), frame_height=self.st.frame_size[1],
+                           colWidths=[share * width for share in table.columns], splitByRow=1, splitInRow=1,
+                           hAlign="LEFT", renderCB=TableEvents(table.id))]
+
+    @staticmethod
+    def _cell(paragraph: CachedParagraph, key: str, kind: str, scope: str = "") -> CachedParagraph:
+        """``paragraph`` as the content of a table cell: of row ``key`` (or the caption), ``kind``
+        ``caption``, ``head`` or ``body``, a header cell when it has a ``scope``."""
+        paragraph._briefgen_cell = (key, kind, scope)
+        return paragraph
 
     def endnotes(self, endnotes: dm.Endnotes) -> list[Flowable]:
         """"N. reference" per endnote, in number order (or a line saying none is cited)."""
+        declare = self.tagger.declare
         out: list[Flowable] = [self.para(f'<a name="{note.anchor}"/>{note.number}. ' + self.markup(note.runs),
-                                         "endnote", note.where) for note in endnotes.notes]
-        return out or [self.para(escape(endnotes.empty_text), "endnote", endnotes.where)]
+                                         "endnote", note.where,
+                                         declare(note.id, note.role, endnotes.id, ident=note.anchor))
+                               for note in endnotes.notes]
+        return out or [self.para(escape(endnotes.empty_text), "endnote", endnotes.where,
+                                 declare(f"{endnotes.id}#empty", "P", endnotes.id))]

@@ -12,6 +12,10 @@ when the entry is drawn and made by ``define``.
 The ReportLab canvas internals this needs (where an onDraw callback is called, the current
 user space, a page's reference to an annotation made later) are read through
 :mod:`briefgen.compat.reportlab`.
+
+Tagged, each entry is a TOCI (ISO 32000-1, 14.8.4.3.4) holding a Reference > Link with the title's
+text and both link annotations, the title's and the page number's; the leaders and page number
+(the form) are drawn inside the page's Layout artifact.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from briefgen.compat.reportlab import Matrix, ondraw_position, reserve_page_annotation, user_space_matrix
 from briefgen.errors import RenderError
+from briefgen.layout.tagged import TaggedParagraph
+from briefgen.layout.tagging import tagger_of
 
 __all__ = ["Contents", "ContentsForms", "ContentsMark", "toc_text"]
 
@@ -69,6 +75,9 @@ class ContentsForms:
                             dots=dots, x=x, y=y, width=width, matrix=user_space_matrix(canv))
         self.marks.append(mark)
         reserve_page_annotation(canv, mark.link)  # the annotation itself is made by define()
+        tagger = tagger_of(canv)
+        if tagger is not None:
+            tagger.reserve_annotation()  # owned by the entry's link, being drawn
         return mark
 
     def define(self, canv: Canvas, heading_pages: dict[str, int]) -> None:
@@ -107,13 +116,14 @@ class Contents(TableOfContents):
     (it is not an indexing flowable); with no entry it is empty (zero size).
     """
 
-    _briefgen_role = "TOC"
     _CALLBACK = "briefgenContentsEnd"
 
     def __init__(self, forms: ContentsForms, **kw: Any):
         super().__init__(**kw)
         self.forms = forms
         self.entries: list[tuple[int, str, str]] = []
+        self.entry_tags: list[str | None] = []
+        """The structure element (a TOCI) of each entry."""
         self.entries_table: Table | None = None
         self._marks: dict[int, ContentsMark] = {}
 
@@ -131,6 +141,7 @@ class Contents(TableOfContents):
             style = self.getLevelStyle(level)
             para = _ContentsEntry(f'<a href="#{key}">{text}</a><onDraw name="{self._CALLBACK}" label="{n}"/>',
                                   style, contents=self, index=n)
+            para._briefgen_tag = self.entry_tags[n] if n < len(self.entry_tags) else None
             if style.spaceBefore:
                 rows.append([Spacer(1, style.spaceBefore)])
             rows.append([para])
@@ -159,7 +170,7 @@ class Contents(TableOfContents):
         return self._marks.pop(index, None)
 
 
-class _ContentsEntry(Paragraph):
+class _ContentsEntry(TaggedParagraph, Paragraph):
     """A contents entry: its title, then the form with its leaders and page number.
 
     The form is drawn after the title's text and in the page's own space (its content

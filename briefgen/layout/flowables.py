@@ -5,19 +5,22 @@
 :class:`EndOfStory`, and the helpers :func:`chain` (keep flowables
 on one page) and :func:`shift_rows` (move a TableStyle command down).
 
-Every flowable carries its semantic role (heading level, paragraph, list item, table, figure
-with alt text, artifact) in ``_briefgen_role`` (briefgen's own attribute, not ReportLab's), so
-that a tagged-PDF stage can be added later without redesigning the layout.
+Paragraphs (and so headings) are :class:`~briefgen.layout.tagged.TaggedParagraph`: each names
+the structure element it draws in ``_briefgen_tag`` (briefgen's own attribute, not ReportLab's);
+:class:`FigureImage` is an image drawn as a Figure. Flowables without a tag (spacers, rules,
+the logo) are artifacts (see :mod:`briefgen.layout.tagging`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Image, Paragraph
 from reportlab.platypus.flowables import Flowable
 
-__all__ = ["CachedParagraph", "EndOfStory", "Heading", "chain", "shift_rows"]
+from briefgen.layout.tagged import TaggedFigure, TaggedParagraph
+
+__all__ = ["CachedParagraph", "EndOfStory", "FigureImage", "Heading", "chain", "shift_rows"]
 
 _PARSED: dict[tuple, tuple] = {}
 """Parsed paragraph markup of this process: (markup, id(style), bullet) -> (style, parsed
@@ -25,7 +28,7 @@ style, fragments, bullet). The style is kept so that its id is never reused."""
 _PARSED_MAX = 20_000
 
 
-class CachedParagraph(Paragraph):
+class CachedParagraph(TaggedParagraph, Paragraph):
     """A Paragraph that parses its markup once per process and breaks its lines once per
     available width.
 
@@ -46,7 +49,9 @@ class CachedParagraph(Paragraph):
     _wrapped_at: float | None = None
 
     def __init__(self, text: str, style: Any, bulletText: str | None = None, frags: Any = None,  # noqa: N803
-                 **kw: Any) -> None:
+                 *, tag: str | None = None, **kw: Any) -> None:
+        if tag is not None:
+            self._briefgen_tag = tag
         if frags is not None or kw:  # a split part (ReportLab hands over its fragments)
             super().__init__(text, style, bulletText=bulletText, frags=frags, **kw)
             return
@@ -70,20 +75,35 @@ class CachedParagraph(Paragraph):
 
 
 class Heading(CachedParagraph):
-    """A section heading: bookmarked (as ``key``), in the outline and in the contents
-    (when ``in_outline``). ``level`` 1 starts a section of the page budget; ``title`` is the
-    plain title (outline entry and contents entry)."""
+    """A section heading: its markup holds its anchor ``key`` (an XYZ destination, which keeps
+    the reader's zoom), in the outline and in the contents (when ``in_outline``). ``level`` 1
+    starts a section of the page budget; ``title`` is the plain title (outline entry and contents
+    entry); ``tag`` the heading's structure element."""
 
-    def __init__(self, text: str, style: Any, *, level: int, key: str, title: str, in_outline: bool = True):
-        super().__init__(text, style)
+    def __init__(self, text: str, style: Any, bulletText: str | None = None, frags: Any = None,  # noqa: N803
+                 *, level: int = 0, key: str = "", title: str = "", in_outline: bool = False,
+                 tag: str | None = None, **kw: Any):
+        # ReportLab's split makes the parts as Heading(None, style, bulletText=..., frags=...)
+        super().__init__(text, style, bulletText, frags, tag=tag, **kw)
         self.level, self.key, self.title_text, self.in_outline = level, key, title, in_outline
-        self._briefgen_role = f"H{level + 1}"
+
+    def split(self, availWidth: float, availHeight: float) -> list:  # noqa: N803
+        """A heading taller than the frame is split like a paragraph: the first part is the
+        heading (outline entry, contents page, section start), the rest continue its text."""
+        parts = super().split(availWidth, availHeight)
+        if parts:
+            first = parts[0]
+            first.level, first.key, first.title_text, first.in_outline = (self.level, self.key, self.title_text,
+                                                                          self.in_outline)
+        return parts
+
+
+class FigureImage(TaggedFigure, Image):
+    """An image file drawn as a Figure (see :class:`~briefgen.layout.tagged.TaggedFigure`)."""
 
 
 class EndOfStory(Flowable):
     """Zero-size marker after the last section, to close the last section's page span."""
-
-    _briefgen_role = "Artifact"
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         return (0, 0)

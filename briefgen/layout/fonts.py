@@ -39,6 +39,46 @@ _CATEGORY_NAMES = {"Cc": "control character", "Cs": "surrogate", "Co": "private-
 _PRIMARY = ""  # marker: the primary font has the glyph
 _SPACES = frozenset(c for c in map(chr, range(0x3001)) if c.isspace())  # every str.isspace() character
 
+_IGNORABLE = re.compile("[\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+                        "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+                        "|&#(?:8203|820[4-7]|x200[bBcCdDeEfF]|8288|x2060|65279|x[fF][eE][fF][fF]);")
+"""Default-ignorable code points (Unicode's DerivedCoreProperties; the soft hyphen aside,
+which ReportLab hyphenates at): zero-width spaces and joiners, direction marks and
+embeddings, the word joiner, variation selectors, the byte-order mark. They have no
+visible form, so they are never drawn (a font that lacks them would show a box), as
+characters or as the numeric entities of the common ones."""
+
+
+def _without_ignorables(text: str) -> str:
+    """``text`` without the characters of :data:`_IGNORABLE`."""
+    return _IGNORABLE.sub("", text) if _IGNORABLE.search(text) else text
+
+
+class Places:
+    """Where paragraph markup came from: ``markup -> where`` (the last :data:`LIMIT`
+    paragraphs of the process), for error messages about a flowable."""
+
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        self._where: dict[str, str] = {}
+
+    def remember(self, markup: str, where: str) -> None:
+        if len(self._where) >= self.LIMIT:
+            self._where.clear()
+        self._where[markup] = where
+
+    def get(self, markup: str) -> str | None:
+        """Where ``markup`` came from; else where the longest remembered markup that it
+        contains came from (a contents entry adds its own tags); else None."""
+        found = self._where.get(markup)
+        if found is None:
+            inside = [m for m in self._where if m and m in markup]
+            found = self._where[max(inside, key=len)] if inside else None
+        return found
+
+
 _LOCK = threading.Lock()
 _REGISTERED: dict[Path, str] = {}  # font file -> ReportLab font name (pdfmetrics is global)
 _CACHE: dict[tuple, "FontSet"] = {}
@@ -65,6 +105,9 @@ class FontSet:
     _cache: dict[str, dict[int, str | None]] = field(default_factory=dict, repr=False)
     _ascii_ok: bool = field(default=False, repr=False)
     _drawn_by: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    where_of: "Places" = field(default_factory=lambda: Places(), repr=False)
+    """Where each paragraph's markup came from (for errors about a flowable, see
+    :mod:`briefgen.layout.failures`)."""
 
     def __post_init__(self) -> None:
         body = frozenset.intersection(*(self._glyphs[getattr(self, r)] for r in BODY_ROLES))
@@ -108,8 +151,14 @@ class FontSet:
         (an entity counts as the character it stands for). Raises FontCoverageError naming
         every character no font has, and ``where`` (e.g. "section 'bluf', paragraph 2").
         """
+        markup = self._fallback_markup(escaped_text, where, font)
+        self.where_of.remember(markup, where)
+        return markup
+
+    def _fallback_markup(self, escaped_text: str, where: str, font: str | None) -> str:
         if self._ascii_ok and _ASCII_RE.fullmatch(escaped_text):
             return escaped_text
+        escaped_text = _without_ignorables(escaped_text)
         primary = self._primary(font)
         own = self._own_chars(primary)
         if set(escaped_text) <= own and ("&" not in escaped_text or set(html.unescape(escaped_text)) <= own):
@@ -175,7 +224,7 @@ class FontSet:
         main = font or self.regular
         runs: list[tuple[str, str]] = []
         missing = []
-        for char in text:
+        for char in _without_ignorables(text):
             found = _PRIMARY if char.isspace() else self._lookup(ord(char), primary)
             if found is None:
                 missing.append(char)

@@ -32,9 +32,11 @@ def runs_markup(runs: Runs, link_colour: str, *, superscript_citations: bool = T
         run = runs[i]
         if isinstance(run, Link):
             group = [run]
-            while i + 1 < len(runs) and isinstance(runs[i + 1], Link) and runs[i + 1].href == run.href:
-                i += 1
-                group.append(runs[i])
+            for following in runs[i + 1:]:
+                if not (isinstance(following, Link) and following.href == run.href):
+                    break
+                group.append(following)
+            i += len(group) - 1
             bold, italic = all(r.bold for r in group), all(r.italic for r in group)
             outer.set(bold, italic)
             out.append(f"<a href={quoteattr(run.href)} color=\"{link_colour}\">")

@@ -20,6 +20,12 @@ each contents entry -- is drawn on the pages as PDF Form XObjects that are refer
 (``canvas.doForm``) when the page is drawn and defined (``beginForm``/``endForm``) only
 when the layout is done, just before the canvas is saved (:class:`_Canvas`,
 :meth:`_State.finish`).
+
+The layout is tagged (PDF/UA-1): the canvas holds a :class:`~briefgen.layout.tagging.Tagger` that
+the flowables mark their content with, draws the furniture as Pagination artifacts, gives every
+link annotation its ``/Contents`` and Print flag, and keeps the first destination of a name (the
+anchors in a table's repeated rows are not drawn). :func:`finish` stamps the charts in and writes
+the structure tree (:mod:`briefgen.layout.structure`) in one pass over the file.
 """
 
 from __future__ import annotations
@@ -34,28 +40,36 @@ from typing import Any
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
-from reportlab.platypus.doctemplate import LayoutError
 from reportlab.platypus.flowables import Flowable
 
 from briefgen.document.model import Document, Figure
-from briefgen.errors import RenderError
+from briefgen.errors import BriefgenError, RenderError
 from briefgen.layout.contents import ContentsForms
+from briefgen.layout.failures import layout_failure
 from briefgen.layout.flowables import EndOfStory, Heading
 from briefgen.layout.furniture import PageFurniture
+from briefgen.layout.linktext import anchor_descriptions
 from briefgen.layout.story import StoryBuilder
+from briefgen.layout.structure import Metadata
+from briefgen.layout.tagging import Element, Tagger, link_descriptions
 from briefgen.model.tlp import TLP
 
 
 @dataclass
 class LayoutResult:
-    """What layout produced: ``pdf`` bytes (charts not yet stamped), ``pages``, the
-    first/last page of each top-level section (by section id) and the chart placements.
-    What the PDF shows and how it is numbered is the document's (not repeated here)."""
+    """What layout produced: ``pdf`` bytes (charts not yet stamped, no structure tree yet),
+    ``pages``, the first/last page of each top-level section (by section id), the chart
+    placements, and the tagging: the structure tree's ``root``, each page's ``annotations``'
+    owners and the XMP ``metadata`` (see :func:`finish`). What the PDF shows and how it is
+    numbered is the document's (not repeated here)."""
 
     pdf: bytes
     pages: int
     section_pages: dict[str, tuple[int, int]]
     placements: list[Any]
+    root: Element | None = None
+    annotations: dict[int, list[Element]] = field(default_factory=dict)
+    metadata: Metadata | None = None
 
 
 @dataclass
@@ -69,6 +83,7 @@ class _State:
     page_size: tuple[float, float]
     furniture: PageFurniture
     frame_size: tuple[float, float]
+    tagger: Tagger
     pages: int = 0
     section_pages: dict[str, list[int]] = field(default_factory=dict)
     heading_pages: dict[str, int] = field(default_factory=dict)
@@ -79,7 +94,9 @@ class _State:
         """PageTemplate callback: the page's furniture (its "Page X of Y" a form defined
         when the page total is known, see :meth:`finish`)."""
         self.pages = doc.page
-        self.furniture.draw(canv, doc.page)
+        self.tagger.page_begins(canv)
+        with self.tagger.furniture(canv):
+            self.furniture.draw(canv, doc.page)
 
     def finish(self, canv: Canvas) -> None:
         """Define the forms the pages refer to, now that the layout is done: "Page X of Y"
@@ -90,8 +107,9 @@ class _State:
 
 
 class _Doc(BaseDocTemplate):
-    """The document template: records where headings and sections land (bookmarks, outline
-    entries, contents pages, the page span of each top-level section)."""
+    """The document template: records where headings and sections land (outline entries,
+    contents pages, the page span of each top-level section). A heading's destination is the
+    anchor in its markup (an XYZ destination: following the link keeps the reader's zoom)."""
 
     def __init__(self, buf: io.BytesIO, state: _State, **kw: Any):
         self.state = state
@@ -102,7 +120,6 @@ class _Doc(BaseDocTemplate):
         if isinstance(flowable, Heading):
             page = self.page
             if flowable.in_outline:
-                self.canv.bookmarkPage(flowable.key)
                 self.canv.addOutlineEntry(flowable.title_text, flowable.key, level=flowable.level - 1, closed=False)
                 st.heading_pages[flowable.key] = page
             if flowable.level == 1:
@@ -122,15 +139,49 @@ class _Canvas(Canvas):
     """The layout's canvas: just before it is saved, ``finish(canvas)`` defines the forms
     that the pages refer to but that need the whole layout (see :meth:`_State.finish`).
     ReportLab's ``doForm`` accepts a form defined later, as long as it is defined when
-    the canvas is saved."""
+    the canvas is saved.
 
-    def __init__(self, *args: Any, finish: Callable[[Canvas], None], **kw: Any):
+    Tagging (``tagger``): text objects are drawn through the tagger (marked content), link
+    annotations get ``/Contents`` and the Print flag (ISO 14289-1 7.18.1), the first destination
+    of a name is kept and none is made inside an artifact (a repeated table header), and each page
+    ends its open marked-content sequence."""
+
+    def __init__(self, *args: Any, finish: Callable[[Canvas], None], tagger: Tagger, **kw: Any):
         super().__init__(*args, **kw)
         self._briefgen_finish = finish
+        self.briefgen_tagger = tagger
+        self._briefgen_destinations: set[str] = set()
 
     def save(self) -> None:
         self._briefgen_finish(self)
         super().save()
+
+    def showPage(self) -> None:  # noqa: N802
+        self.briefgen_tagger.page_ends(self)
+        super().showPage()
+
+    def drawText(self, aTextObject: Any) -> None:  # noqa: N802, N803
+        self.briefgen_tagger.draw_text(self, aTextObject, super().drawText)
+
+    def linkRect(self, contents: str, destinationname: str, Rect: Any = None, addtopage: int = 1,  # noqa: N802, N803
+                 name: str | None = None, relative: int = 1, **kw: Any) -> Any:
+        kw.update(self.briefgen_tagger.link_annotation(f"#{destinationname}", reserved=not addtopage))
+        contents = kw.pop("Contents")
+        return super().linkRect(contents, destinationname, Rect, addtopage, name, relative, **kw)
+
+    def linkURL(self, url: str, rect: Any, relative: int = 0, thickness: int = 0, color: Any = None,  # noqa: N802
+                dashArray: Any = None, kind: str = "URI", **kw: Any) -> None:  # noqa: N803
+        from reportlab.pdfbase.pdfdoc import PDFString
+
+        extra = self.briefgen_tagger.link_annotation(url, reserved=False)
+        kw.update(F=extra["F"], Contents=PDFString(extra["Contents"]))
+        super().linkURL(url, rect, relative, thickness, color, dashArray, kind, **kw)
+
+    def bookmarkHorizontal(self, key: str, relativeX: float, relativeY: float, **kw: Any) -> Any:  # noqa: N802, N803
+        if key in self._briefgen_destinations or self.briefgen_tagger.suppressed:
+            return None
+        self._briefgen_destinations.add(key)
+        return super().bookmarkHorizontal(key, relativeX, relativeY, **kw)
 
 
 @contextlib.contextmanager
@@ -162,8 +213,10 @@ def assemble(document: Document, *, theme: Any, fonts: Any, styles: dict, page_s
     frame_w, frame_h = page_size[0] - m.left - m.right, page_size[1] - m.top - m.bottom
     furniture = PageFurniture(page_size=page_size, theme=theme, fonts=fonts, banner=TLP.parse(document.marking),
                               title=document.running_title, footer=document.footer, has_cover=document.cover.page)
+    tagger = Tagger(describe=link_descriptions(anchor_descriptions(document)),
+                    foreign_fonts=frozenset(fonts.fallbacks))
     state = _State(theme=theme, fonts=fonts, styles=styles, page_size=page_size, furniture=furniture,
-                   frame_size=(frame_w, frame_h))
+                   frame_size=(frame_w, frame_h), tagger=tagger)
 
     buf = io.BytesIO()
     doc = _Doc(buf, state, pagesize=page_size, leftMargin=m.left, rightMargin=m.right, topMargin=m.top,
@@ -179,11 +232,40 @@ def assemble(document: Document, *, theme: Any, fonts: Any, styles: dict, page_s
 
     try:
         with _binary_streams():
-            doc.build(story, canvasmaker=functools.partial(_Canvas, finish=state.finish))
-    except LayoutError as exc:
-        raise RenderError(f"content does not fit on a page: {exc}. Frame is "
-                          f"{frame_w:.0f} x {frame_h:.0f} pt; shorten or split that item.") from None
+            doc.build(story, canvasmaker=functools.partial(_Canvas, finish=state.finish, tagger=tagger))
+    except BriefgenError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a flowable too large or failing: a located RenderError
+        raise layout_failure(exc, (frame_w, frame_h), getattr(fonts, "where_of", None)) from None
 
     return LayoutResult(pdf=buf.getvalue(), pages=state.pages,
                         section_pages={k: (v[0], v[1]) for k, v in state.section_pages.items()},
-                        placements=list(getattr(placement_log, "placements", [])))
+                        placements=list(getattr(placement_log, "placements", [])),
+                        root=tagger.finish(), annotations=tagger.annotations,
+                        metadata=Metadata(title=document.title, author=document.author, subject=document.subject,
+                                          keywords=tuple(document.keywords), language=document.language))
+
+
+def finish(layout: LayoutResult, chart_pdfs: dict[str, bytes]) -> bytes:
+    """The final PDF of ``layout``: its charts (``chart_pdfs`` by placement key) stamped in
+    (:func:`briefgen.layout.vector.stamp_into`) and its structure tree and document-level tagging
+    written (:func:`briefgen.layout.structure.write_structure`), in one pikepdf pass, saved
+    deterministically. Raises :class:`RenderError` as those do."""
+    import pikepdf
+
+    from briefgen.layout import vector
+    from briefgen.layout.structure import write_structure
+
+    try:
+        pdf = pikepdf.open(io.BytesIO(layout.pdf))
+    except pikepdf.PdfError as exc:
+        raise RenderError(f"cannot read the laid-out PDF: {exc}") from None
+    with pdf:
+        sources = vector.stamp_into(pdf, layout.placements, chart_pdfs) if layout.placements else []
+        try:
+            if layout.root is not None and layout.metadata is not None:
+                write_structure(pdf, layout.root, layout.annotations, layout.metadata)
+            return vector.save(pdf)
+        finally:
+            for src in sources:
+                src.close()

@@ -7,6 +7,11 @@ else: the cover page or the title block (``document.cover``), the contents
 decided what is shown and how it is numbered (endnotes, key judgments, figures, tables);
 the story only draws it. Charts are reserved slots made by the caller's slot factory
 (stamped in after the layout, :mod:`briefgen.layout.vector`).
+
+The structure elements are declared with the layout's tagger as the story is made: the title as
+H1, the cover's other lines as P, the contents as H2 and TOC > TOCI, each section a Sect holding
+its heading (H2, a subsection's H3 ...), its blocks and its subsections. The logo, rules and
+spacers have no element: they are artifacts.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from reportlab.platypus.tableofcontents import defaultTableStyle
 
 from briefgen.document import model as dm
 from briefgen.layout.blocks import BlockFlowables, LayoutState
+from briefgen.layout.changes import changed_marker
 from briefgen.layout.contents import Contents, toc_text
 from briefgen.layout.flowables import EndOfStory, Heading
 
@@ -68,13 +74,14 @@ class StoryBuilder:
         if logo is not None:
             px_w, px_h = ImageReader(str(logo.path)).getSize()
             picture = Image(str(logo.path), width=logo.width, height=logo.width * px_h / px_w, hAlign="LEFT")
-            picture._briefgen_role = "Artifact"
-            out += [picture, Spacer(1, 0.6 * inch)]
+            out += [picture, Spacer(1, 0.6 * inch)]  # decorative: an artifact
         else:
             out.append(Spacer(1, 1.3 * inch))
-        out.append(self.para(escape(cover.title), "title", f"{cover.where} title"))
+        declare = self.st.tagger.declare
+        out.append(self.para(escape(cover.title), "title", f"{cover.where} title", declare(f"{cover.id}#title", "H1")))
         if cover.subtitle:
-            out.append(self.para(escape(cover.subtitle), "subtitle", f"{cover.where} subtitle"))
+            out.append(self.para(escape(cover.subtitle), "subtitle", f"{cover.where} subtitle",
+                                 declare(f"{cover.id}#subtitle", "P")))
         out.append(Spacer(1, 18))
         out.append(HRFlowable(width="100%", thickness=1.2, color=colors.HexColor(self.st.theme.colors.accent)))
         out.append(Spacer(1, 12))
@@ -82,8 +89,8 @@ class StoryBuilder:
         if cover.prepared_for:
             lines.append(f"Prepared for: {escape(cover.prepared_for)}")
         lines.append(f"Marking: <b>{escape(self.doc.marking)}</b>")  # as the banners: the document's
-        for line in lines:
-            out.append(self.para(line, "cover_meta", cover.where))
+        for n, line in enumerate(lines):
+            out.append(self.para(line, "cover_meta", cover.where, declare(f"{cover.id}#meta{n}", "P")))
         if cover.note:
             out.append(Spacer(1, 24))
             out += self._note(cover)
@@ -91,9 +98,10 @@ class StoryBuilder:
 
     def title_block(self, cover: dm.Cover) -> list[Flowable]:
         """The title block that opens page 1 when there is no cover page."""
-        out: list[Flowable] = [self.para(escape(cover.title), "title", "title")]
+        declare = self.st.tagger.declare
+        out: list[Flowable] = [self.para(escape(cover.title), "title", "title", declare(f"{cover.id}#title", "H1"))]
         sub = " · ".join(x for x in (cover.subtitle, cover.desk, cover.date) if x)
-        out.append(self.para(escape(sub), "cover_meta", "title block"))
+        out.append(self.para(escape(sub), "cover_meta", "title block", declare(f"{cover.id}#subtitle", "P")))
         out += self._note(cover)
         out.append(HRFlowable(width="100%", thickness=1, color=colors.HexColor(self.st.theme.colors.accent),
                               spaceBefore=4, spaceAfter=8))
@@ -105,21 +113,30 @@ class StoryBuilder:
         toc = Contents(self.st.contents_forms, dotsMinLevel=0, tableStyle=TableStyle(  # no unembedded Helvetica
             list(defaultTableStyle.getCommands()) + [("FONT", (0, 0), (-1, -1), fonts.regular)]))
         toc.levelStyles = [self.st.styles["toc1"], self.st.styles["toc2"]]
-        toc.entries = [(entry.level - 1, toc_text(fonts, entry.text), entry.anchor) for entry in contents.entries]
-        return [self.para(escape(contents.title), "h1", f"{contents.where} heading"), toc, Spacer(1, 10)]
+        toc.entries = [(entry.level - 1, toc_text(fonts, entry.text) + (changed_marker(self.st.theme) if entry.changed
+                                                                         else ""), entry.anchor)
+                       for entry in contents.entries]
+        declare = self.st.tagger.declare
+        declare(contents.id, contents.role)
+        toc.entry_tags = [declare(f"{contents.id}#entry{n}", "TOCI", contents.id) for n in range(len(toc.entries))]
+        heading = self.para(escape(contents.title), "h1", f"{contents.where} heading",
+                            declare(f"{contents.id}#heading", "H2"))
+        return [heading, toc, Spacer(1, 10)]
 
-    def section(self, section: dm.Section) -> list[Flowable]:
-        """A section: its heading, its blocks in reading order, then its subsections."""
+    def section(self, section: dm.Section, parent: str | None = None) -> list[Flowable]:
+        """A section: its heading, its blocks in reading order, then its subsections (elements
+        under ``parent``, a section's key; None: the document)."""
         out: list[Flowable] = []
+        key = self.st.tagger.declare(section.id, section.role, parent)
         head = section.heading
         if head is not None:
             style = "h1" if head.level == 1 else "h2"
-            heading = Heading(self.st.fonts.fallback_markup(f'<a name="{head.anchor}"/>{escape(head.text)}', head.where),
-                              self.st.styles[style], level=head.level, key=head.anchor, title=head.text,
-                              in_outline=head.in_outline)
+            markup = self.st.fonts.fallback_markup(f'<a name="{head.anchor}"/>{escape(head.text)}', head.where)
+            heading = Heading(markup, self.st.styles[style], level=head.level, key=head.anchor, title=head.text,
+                              in_outline=head.in_outline, tag=self.st.tagger.declare(head.id, head.role, key))
             out += [CondPageBreak(1.2 * inch) if head.level == 1 else CondPageBreak(0.8 * inch), heading]
         for block in section.blocks:
-            out += self.blocks.flowables(block)
+            out += self.blocks.flowables(block, key)
         for sub in section.subsections:
-            out += self.section(sub)
+            out += self.section(sub, key)
         return out

@@ -73,6 +73,9 @@ def _paragraph_styles(theme: Theme, fontset: "FontSet") -> "dict[str, ParagraphS
     from reportlab.lib.colors import HexColor
     from reportlab.lib.styles import ParagraphStyle
 
+    from briefgen.layout.linebreak import URI_WASTE_REDUCE, install
+
+    install()  # long URLs break after / ? & = -, never inside a number
     faces = {"regular": fontset.regular, "bold": fontset.bold, "italic": fontset.italic,
              "bold_italic": fontset.bold_italic, "mono": fontset.mono}
     result = {}
@@ -89,7 +92,7 @@ def _paragraph_styles(theme: Theme, fontset: "FontSet") -> "dict[str, ParagraphS
             backColor=HexColor(s["background"]) if s["background"] else None,
             borderColor=HexColor(s["border_color"]) if s["border_color"] else None,
             borderWidth=s["border_width"], borderPadding=s["border_padding"],
-            allowWidows=0, allowOrphans=0)
+            allowWidows=0, allowOrphans=0, uriWasteReduce=URI_WASTE_REDUCE)
     return result
 
 

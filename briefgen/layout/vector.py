@@ -5,6 +5,8 @@ goes. When the slot is drawn it records a :class:`Placement` (page and rectangle
 **points**, absolute page coordinates, origin bottom-left) in a :class:`PlacementLog`.
 After the build, :func:`stamp` overlays page 1 of each chart's PDF as a Form XObject
 into its rectangle with pikepdf, keeping the charts as vectors with their own fonts.
+Tagged, a slot is a Figure (:class:`~briefgen.layout.tagged.TaggedFigure`) whose MCID is
+reserved when it is drawn; the stamped chart is that marked-content sequence (ISO 14289-1 7.3).
 
 Multiple layout passes (``multiBuild``): every pass draws every slot again on a *new*
 canvas. :class:`PlacementLog` notices the new canvas object and discards what the earlier
@@ -20,19 +22,22 @@ import itertools
 import threading
 import weakref
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.platypus import Flowable
 
 from briefgen.compat.reportlab import frame_inner_height
 from briefgen.errors import RenderError
+from briefgen.layout.tagged import TaggedFigure
 
-__all__ = ["ChartSlot", "Placement", "PlacementLog", "stamp"]
+__all__ = ["ChartSlot", "Placement", "PlacementLog", "stamp", "stamp_into"]
 
 
 @dataclass(frozen=True)
 class Placement:
     """Where chart ``key`` was laid out: ``page`` 1-based; ``x``, ``y`` (bottom-left),
-    ``width``, ``height`` in points in the page's default user space."""
+    ``width``, ``height`` in points in the page's default user space; ``mcid`` the marked-content
+    id the chart is drawn as (its Figure element's), None when the layout is not tagged."""
 
     key: str
     page: int
@@ -40,6 +45,7 @@ class Placement:
     y: float
     width: float
     height: float
+    mcid: int | None = None
 
 
 class PlacementLog:
@@ -91,14 +97,17 @@ class PlacementLog:
 _SERIAL = itertools.count(1)
 
 
-class ChartSlot(Flowable):
+class ChartSlot(TaggedFigure, Flowable):
     """An empty box of ``width_pt`` x ``height_pt`` **points** reserved for chart ``key``.
 
     If the frame is narrower than the slot, or shorter than it even when empty, the slot
     scales down keeping its aspect ratio (it never raises LayoutError); otherwise it moves
-    to the next frame like any flowable. ``alt`` is the chart's alternative text, kept for
-    a tagged-PDF stage. Drawing records a Placement in ``registry`` and paints nothing.
+    to the next frame like any flowable. ``alt`` is the chart's alternative text (for
+    reference: the Figure element's ``/Alt`` is declared by the story). Drawing records a
+    Placement in ``registry`` (with the Figure's MCID when tagged) and paints nothing.
     """
+
+    briefgen_paints = False  # the chart, stamped in later, is the Figure's content
 
     def __init__(self, key: str, width_pt: float, height_pt: float, registry: PlacementLog,
                  alt: str = "", h_align: str = "CENTER") -> None:
@@ -144,12 +153,44 @@ class ChartSlot(Flowable):
         x, y = canv.absolutePosition(0, 0)
         page = canv.getPageNumber()
         self.registry.record(canv, Placement(self.key, page, float(x), float(y),
-                                             self.width, self.height))
+                                             self.width, self.height, self._briefgen_mcid))
 
 
 def stamp(pdf_bytes: bytes, placements: list[Placement], chart_pdfs: dict[str, bytes]) -> bytes:
     """Overlay page 1 of ``chart_pdfs[p.key]`` into each placement's rectangle and return
-    the new PDF bytes, saved deterministically (same input -> same bytes).
+    the new PDF bytes, saved deterministically (same input -> same bytes). See
+    :func:`stamp_into`, which raises RenderError as documented there (and for unreadable
+    ``pdf_bytes``)."""
+    import pikepdf
+
+    try:
+        pdf = pikepdf.open(io.BytesIO(pdf_bytes))
+    except pikepdf.PdfError as exc:
+        raise RenderError(f"cannot read the laid-out PDF: {exc}") from None
+    with pdf:
+        sources = stamp_into(pdf, placements, chart_pdfs)
+        try:
+            return save(pdf)
+        finally:
+            for src in sources:
+                src.close()
+
+
+def save(pdf: Any) -> bytes:
+    """The bytes of the open pikepdf ``pdf``, saved deterministically (same input -> same
+    bytes): a document id made from the content, streams compressed, object streams."""
+    import pikepdf
+
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+             fix_metadata_version=False)
+    return out.getvalue()
+
+
+def stamp_into(pdf: Any, placements: list[Placement], chart_pdfs: dict[str, bytes]) -> list[Any]:
+    """Overlay page 1 of ``chart_pdfs[p.key]`` into each placement's rectangle of the open
+    pikepdf ``pdf``, in a marked-content sequence with the placement's MCID when it has one.
+    Returns the chart PDFs opened, to be closed once ``pdf`` is saved.
 
     A chart used several times is copied into the document once and referenced from each
     page. The chart is fitted into the rectangle keeping its aspect ratio (centred).
@@ -158,51 +199,45 @@ def stamp(pdf_bytes: bytes, placements: list[Placement], chart_pdfs: dict[str, b
     """
     import pikepdf
 
+    forms: dict[str, tuple[pikepdf.Object, pikepdf.Name]] = {}
+    sources: list[pikepdf.Pdf] = []
+    by_page: dict[int, list[Placement]] = {}
     try:
-        pdf = pikepdf.open(io.BytesIO(pdf_bytes))
-    except pikepdf.PdfError as exc:
-        raise RenderError(f"cannot read the laid-out PDF: {exc}") from None
-    with pdf:
-        forms: dict[str, tuple[pikepdf.Object, pikepdf.Name]] = {}
-        sources: list[pikepdf.Pdf] = []
-        by_page: dict[int, list[Placement]] = {}
-        try:
-            for p in placements:
-                if not 1 <= p.page <= len(pdf.pages):
-                    raise RenderError(f"chart {p.key!r} placed on page {p.page}, but the "
-                                      f"document has {len(pdf.pages)} pages")
-                if p.key not in forms:
-                    data = chart_pdfs.get(p.key)
-                    if data is None:
-                        raise RenderError(f"no chart PDF for placement {p.key!r}")
-                    try:
-                        src = pikepdf.open(io.BytesIO(data))
-                    except pikepdf.PdfError as exc:
-                        raise RenderError(f"chart {p.key!r}: unreadable chart PDF: {exc}") from None
-                    sources.append(src)
-                    if len(src.pages) < 1:
-                        raise RenderError(f"chart {p.key!r}: chart PDF has no pages")
-                    form = pdf.copy_foreign(src.pages[0].as_form_xobject())
-                    # deterministic resource name (pikepdf's add_overlay picks a random one)
-                    forms[p.key] = (form, pikepdf.Name(f"/BriefgenChart{len(forms) + 1}"))
-                by_page.setdefault(p.page, []).append(p)
-            for number in sorted(by_page):
-                page = pdf.pages[number - 1]
-                page.contents_add(b"q\n", prepend=True)
-                page.contents_add(b"Q\n", prepend=False)
-                for p in by_page[number]:
-                    form, name = forms[p.key]
-                    page.add_resource(form, pikepdf.Name.XObject, name)
-                    rect = pikepdf.Rectangle(p.x, p.y, p.x + p.width, p.y + p.height)
-                    cs = page.calc_form_xobject_placement(form, name, rect, allow_shrink=True,
-                                                          allow_expand=True)
-                    page.contents_add(b"q\n" + bytes(cs) + b"\nQ\n", prepend=False)
-                page.contents_coalesce()
-            out = io.BytesIO()
-            pdf.save(out, deterministic_id=True, compress_streams=True,
-                     object_stream_mode=pikepdf.ObjectStreamMode.generate,
-                     fix_metadata_version=False)
-        finally:
-            for src in sources:
-                src.close()
-    return out.getvalue()
+        for p in placements:
+            if not 1 <= p.page <= len(pdf.pages):
+                raise RenderError(f"chart {p.key!r} placed on page {p.page}, but the "
+                                  f"document has {len(pdf.pages)} pages")
+            if p.key not in forms:
+                data = chart_pdfs.get(p.key)
+                if data is None:
+                    raise RenderError(f"no chart PDF for placement {p.key!r}")
+                try:
+                    src = pikepdf.open(io.BytesIO(data))
+                except pikepdf.PdfError as exc:
+                    raise RenderError(f"chart {p.key!r}: unreadable chart PDF: {exc}") from None
+                sources.append(src)
+                if len(src.pages) < 1:
+                    raise RenderError(f"chart {p.key!r}: chart PDF has no pages")
+                form = pdf.copy_foreign(src.pages[0].as_form_xobject())
+                # deterministic resource name (pikepdf's add_overlay picks a random one)
+                forms[p.key] = (form, pikepdf.Name(f"/BriefgenChart{len(forms) + 1}"))
+            by_page.setdefault(p.page, []).append(p)
+        for number in sorted(by_page):
+            page = pdf.pages[number - 1]
+            page.contents_add(b"q\n", prepend=True)
+            page.contents_add(b"Q\n", prepend=False)
+            for p in by_page[number]:
+                form, name = forms[p.key]
+                page.add_resource(form, pikepdf.Name.XObject, name)
+                rect = pikepdf.Rectangle(p.x, p.y, p.x + p.width, p.y + p.height)
+                cs = page.calc_form_xobject_placement(form, name, rect, allow_shrink=True, allow_expand=True)
+                drawing = b"q\n" + bytes(cs) + b"\nQ\n"
+                if p.mcid is not None:
+                    drawing = b"/Figure <</MCID %d>> BDC\n" % p.mcid + drawing + b"EMC\n"
+                page.contents_add(drawing, prepend=False)
+            page.contents_coalesce()
+    except BaseException:
+        for src in sources:
+            src.close()
+        raise
+    return sources

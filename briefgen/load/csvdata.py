@@ -1,7 +1,8 @@
 """Chart data from CSV files: ``# source:`` and ``# unit:`` lines, a header row of two or
 more columns, then rows as wide as the header whose cells after the first are numbers
-(``1,300`` allowed). One reader serves both ``validate`` and the chart stage, so they can
-never disagree."""
+(``1,300`` allowed). A table's CSV (``numeric=False``) holds text cells instead, needs no
+``# unit:`` line, and an empty cell reads :data:`NOT_STATED`. One reader serves both
+``validate`` and the chart stage, so they can never disagree."""
 
 from __future__ import annotations
 
@@ -12,11 +13,23 @@ from pathlib import Path
 
 from briefgen.errors import KeyPath, Problem, SpecError, format_key_path
 
+MAX_BYTES = 8 * 1024 * 1024
+"""Largest chart CSV accepted (8 MiB, about 300,000 rows of a date and two numbers):
+larger files are refused, not read. Read at each call, so tests may lower it."""
+
+MAX_ROWS = 250_000
+"""Most data rows a chart CSV may have."""
+
+NOT_STATED = "not stated"
+"""What an empty cell of a table's CSV shows: the source gives no value (never a blank that
+could be read as zero or as an omission of ours)."""
+
 
 @dataclass(frozen=True)
 class CsvTable:
     """A checked chart CSV: ``meta`` (lower-case keys: ``source``, ``unit``, ...), the
-    ``header``, the text ``rows``, and ``values`` (the numbers after the first column)."""
+    ``header``, the text ``rows``, and ``values`` (the numbers after the first column; empty
+    for a table's text cells)."""
 
     meta: dict[str, str]
     header: tuple[str, ...]
@@ -24,24 +37,29 @@ class CsvTable:
     values: tuple[tuple[float, ...], ...]
 
 
-def read_chart_csv(path: Path, written: str, src, key: KeyPath) -> CsvTable:
-    """Read and check a chart CSV. Raises :class:`SpecError` with every problem, located in
-    the CSV's own lines (or at ``key`` of the spec for file-level problems)."""
-    problems, table = _read(path, written, src, key)
+def read_chart_csv(path: Path, written: str, src, key: KeyPath, *, numeric: bool = True) -> CsvTable:
+    """Read and check a chart CSV (``numeric``: cells after the first are numbers; else text,
+    as a table takes them). Raises :class:`SpecError` with every problem, located in the
+    CSV's own lines (or at ``key`` of the spec for file-level problems)."""
+    problems, table = _read(path, written, src, key, numeric)
     if problems or table is None:
         raise SpecError(problems)
     return table
 
 
-def check_chart_csv(path: Path, written: str, src, key: KeyPath) -> list[Problem]:
+def check_chart_csv(path: Path, written: str, src, key: KeyPath, *, numeric: bool = True) -> list[Problem]:
     """The problems :func:`read_chart_csv` would raise (empty when the file is good)."""
-    return _read(path, written, src, key)[0]
+    return _read(path, written, src, key, numeric)[0]
 
 
-def _read(path: Path, written: str, src, key: KeyPath) -> tuple[list[Problem], CsvTable | None]:
+def _read(path: Path, written: str, src, key: KeyPath, numeric: bool = True) -> tuple[list[Problem], CsvTable | None]:
     from briefgen.load.yamlsrc import display_path
 
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:  # refused before reading, like YAML files (briefgen.load.yamlsrc)
+            return [src.problem(key, f"CSV file {written!r} is too large", expected=f"at most {MAX_BYTES} bytes",
+                                got=f"{size} bytes", code="too-large")], None
         text = path.read_bytes().decode("utf-8-sig")  # a BOM (spreadsheet export) is not text
     except OSError as exc:
         return [src.problem(key, f"cannot read CSV file {written!r}: {exc.strerror or exc}",
@@ -68,22 +86,30 @@ def _read(path: Path, written: str, src, key: KeyPath) -> tuple[list[Problem], C
             rows.append((data_lines[min(start, len(data_lines) - 1)][0], cells))
             start = reader.line_num
     except csv.Error as exc:
-        line = data_lines[min(reader.line_num, len(data_lines)) - 1][0]
-        return [Problem(name, line, 0, where, f"not valid CSV: {exc}", code="csv")], None
+        bad_line = data_lines[min(reader.line_num, len(data_lines)) - 1][0]
+        return [Problem(name, bad_line, 0, where, f"not valid CSV: {exc}", code="csv")], None
     problems = [src.problem(key, f"CSV {written!r} lacks a '# {needed}:' line",
                             expected=f"'# {needed}: ...' before the header row", code="csv")
-                for needed in ("source", "unit") if needed not in meta]
+                for needed in (("source", "unit") if numeric else ("source",)) if needed not in meta]
     if len(rows) < 2 or len(rows[0][1]) < 2:
         problems.append(src.problem(key, f"CSV {written!r} needs a header row and data rows of 2+ columns",
                                     code="csv"))
         return problems, None
     (_, header), body = rows[0], rows[1:]
+    if len(body) > MAX_ROWS:
+        problems.append(src.problem(key, f"CSV {written!r} has too many rows", expected=f"at most {MAX_ROWS}",
+                                    got=f"{len(body)} rows", code="too-large"))
+        return problems, None
     values: list[tuple[float, ...]] = []
+    text_rows: list[tuple[str, ...]] = []
     for number, cells in body:
         if len(cells) != len(header):
             problems.append(Problem(name, number, 0, where,
                                     f"row has {len(cells)} cell{'s' if len(cells) != 1 else ''}, the header has "
                                     f"{len(header)}", expected=", ".join(header), code="csv"))
+            continue
+        if not numeric:
+            text_rows.append(tuple(cell.strip() or NOT_STATED for cell in cells))
             continue
         row: list[float] = []
         for column, cell in zip(header[1:], cells[1:]):
@@ -101,4 +127,5 @@ def _read(path: Path, written: str, src, key: KeyPath) -> tuple[list[Problem], C
         values.append(tuple(row))
     if problems:
         return problems, None
-    return [], CsvTable(meta, tuple(header), tuple(tuple(c) for _, c in body), tuple(values))
+    rows_out = tuple(text_rows) if not numeric else tuple(tuple(c) for _, c in body)
+    return [], CsvTable(meta, tuple(header), rows_out, tuple(values))

@@ -117,16 +117,16 @@ def _merge_value(base: Any, over: Any, key: KeyPath, child_key: KeyPath, child_o
                 _take(origin, key + (k,), child_origin, child_key + (k,))
         return result
     if _is_id_list(base) and _is_id_list(over):
-        result = list(base)
+        items = list(base)
         positions = {item["id"]: i for i, item in enumerate(base)}
         for j, item in enumerate(over):
             if item["id"] in positions:
                 i = positions[item["id"]]
-                result[i] = _merge_value(base[i], item, key + (i,), child_key + (j,), child_origin, origin)
+                items[i] = _merge_value(base[i], item, key + (i,), child_key + (j,), child_origin, origin)
             else:
-                result.append(item)
-                _take(origin, key + (len(result) - 1,), child_origin, child_key + (j,))
-        return result
+                items.append(item)
+                _take(origin, key + (len(items) - 1,), child_origin, child_key + (j,))
+        return items
     _take(origin, key, child_origin, child_key)
     return over
 
@@ -223,7 +223,8 @@ def load_project(path: Path | str, *, root: Path | None = None) -> tuple[LoadedS
 def origin_dir(layered: Layered, key: KeyPath) -> Path:
     """The folder of the file that wrote ``key``: paths are relative to it (under
     ``extends``, a parent's paths stay relative to the parent)."""
-    doc = layered.origin.get(key, (layered.main, key))[0]
+    doc = layered.origin[key][0] if key in layered.origin else layered.main
+    assert doc is not None, "a merged spec always has its main document"
     return doc.path.resolve().parent
 
 
@@ -260,6 +261,8 @@ class KnowledgeBase:
     sources: dict[str, Source] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
     relations: list[Relation] = field(default_factory=list)
+    predicates: dict[str, str] = field(default_factory=dict)
+    """Predicates the knowledge base declares (name -> description), beyond the built-in ones."""
     origin: dict[tuple[str, str], tuple[Document, KeyPath]] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
 
@@ -326,7 +329,8 @@ def _add(kb: KnowledgeBase, doc: Document, part: KnowledgeBaseFile, problems: li
             if item.id in table:
                 first_doc, first_key = kb.where(kind, item.id)
                 line = first_doc.locate(first_key)[0]
-                problems.append(doc.problem((kind, i, "id"), f"duplicate {kind[:-1] if kind != 'entities' else 'entity'} id {item.id!r} "
+                singular = kind[:-1] if kind != "entities" else "entity"
+                problems.append(doc.problem((kind, i, "id"), f"duplicate {singular} id {item.id!r} "
                                             f"(first defined at {first_doc.name}:{line})", code="duplicate-id"))
                 continue
             table[item.id] = item
@@ -334,3 +338,6 @@ def _add(kb: KnowledgeBase, doc: Document, part: KnowledgeBaseFile, problems: li
     for i, rel in enumerate(part.relations):
         kb.origin[("relations", str(len(kb.relations)))] = (doc, ("relations", i))
         kb.relations.append(rel)
+    for i, pred in enumerate(part.predicates):
+        kb.predicates.setdefault(pred.name, pred.description)
+        kb.origin.setdefault(("predicates", pred.name), (doc, ("predicates", i)))

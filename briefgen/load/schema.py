@@ -7,17 +7,28 @@ from __future__ import annotations
 
 import json
 import typing
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from briefgen.errors import KeyPath, Problem, SpecError, did_you_mean
-from briefgen.load.yamlsrc import Document
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def parse_model(doc: Document, model: type[M], *, data: Any = None, prefix: KeyPath = ()) -> M:
+class Located(Protocol):
+    """YAML data that can place a problem at a key path: a
+    :class:`~briefgen.load.yamlsrc.Document`, or a spec merged from several
+    (:class:`~briefgen.load.project.Layered`)."""
+
+    @property
+    def data(self) -> Any: ...
+
+    def problem(self, key: KeyPath, message: str, **kw: Any) -> Problem: ...
+
+
+def parse_model(doc: Located, model: type[M], *, data: Any = None, prefix: KeyPath = ()) -> M:
     """Validate ``data`` (default ``doc.data``; located at ``prefix`` in ``doc``) as ``model``.
 
     Raises :class:`SpecError` with one :class:`Problem` per pydantic error, each located at
@@ -32,7 +43,7 @@ def parse_model(doc: Document, model: type[M], *, data: Any = None, prefix: KeyP
         raise SpecError(problems_from_validation(doc, model, exc, prefix)) from None
 
 
-def problems_from_validation(doc: Document, model: type[BaseModel], exc: ValidationError,
+def problems_from_validation(doc: Located, model: type[BaseModel], exc: ValidationError,
                              prefix: KeyPath = ()) -> list[Problem]:
     """Map a pydantic ValidationError to located Problems (one per error, in file order)."""
     problems = []
@@ -63,7 +74,7 @@ def problems_from_validation(doc: Document, model: type[BaseModel], exc: Validat
             suggestion = did_you_mean(str(err.get("input")), choices) or ""
             message = "not an accepted value"
         elif kind == "value_error":
-            # validators may attach a near miss to their ValueError (see models._parse_tlp)
+            # validators may raise a ValueError that names a near miss (see briefgen.model.fields.NearMiss)
             error = (err.get("ctx") or {}).get("error")
             suggestion = str(getattr(error, "suggestion", "") or "")
             expected = str(getattr(error, "expected", "") or "")
@@ -81,10 +92,12 @@ def problems_from_validation(doc: Document, model: type[BaseModel], exc: Validat
         problems.append(doc.problem(key, message, expected=expected, got=got, suggestion=suggestion,
                                     code=kind))
     # "missing 'title'" is noise beside "unknown key 'titel' -- did you mean 'title'?"
-    misspelt = {(p.key.rsplit(".", 1)[0] if "." in p.key else "", p.suggestion)
-                for p in problems if p.code == "unknown-key" and p.suggestion}
-    problems = [p for p in problems if not (
-        p.code == "missing" and (p.key.rsplit(".", 1)[0] if "." in p.key else "", p.key.rsplit(".", 1)[-1]) in misspelt)]
+    def parent(key: str) -> str:
+        return key.rsplit(".", 1)[0] if "." in key else ""
+
+    misspelt = {(parent(p.key), p.suggestion) for p in problems if p.code == "unknown-key" and p.suggestion}
+    problems = [p for p in problems
+                if not (p.code == "missing" and (parent(p.key), p.key.rsplit(".", 1)[-1]) in misspelt)]
     problems.sort(key=lambda p: (p.line, p.column))
     return problems
 
@@ -126,7 +139,7 @@ def _short(value: Any) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
-def _choices(err: dict) -> list[str]:
+def _choices(err: ErrorDetails) -> list[str]:
     ctx = err.get("ctx") or {}
     expected = ctx.get("expected", "")
     return [c.strip().strip("'\"") for c in expected.replace(" or ", ",").split(",") if c.strip()]

@@ -18,9 +18,10 @@ Rules (they are the answer to YAML 1.1's surprises):
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -34,6 +35,10 @@ MAX_DEPTH = 64
 """Deepest nesting of lists and mappings accepted; deeper input is refused (not a crash)."""
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters no text may hold: control characters other than tab and line breaks, lone
+surrogates and non-characters (a quoted YAML string can write them as escapes)."""
 
 
 def display_path(path: Path) -> str:
@@ -85,31 +90,34 @@ class Document:
 
 
 class _Refused(yaml.MarkedYAMLError):
-    pass
+    """A rule broken at ``mark``: a mark of PyYAML's or of libyaml's (another class with
+    the same ``line`` and ``column``, which PyYAML's stub does not admit)."""
+
+    def __init__(self, problem: str, mark: Any) -> None:
+        super().__init__(None, None, problem, mark)
 
 
-class _Rules:
+class _Rules(yaml.composer.Composer):
     """Composer hook that refuses anchors, aliases, explicit tags and nesting deeper than
     :data:`MAX_DEPTH` while composing."""
 
     _depth = 0
 
+    if TYPE_CHECKING:
+        def peek_event(self) -> yaml.Event: ...  # from the parser each loader mixes in
+
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         event = self.peek_event()
         if self._depth >= MAX_DEPTH and isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            raise _Refused(None, None, f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
-                           event.start_mark)
+            raise _Refused(f"lists and mappings are nested more than {MAX_DEPTH} levels deep", event.start_mark)
         if isinstance(event, yaml.AliasEvent):
-            raise _Refused(None, None, "aliases (*name) are not allowed; write the value out",
-                           event.start_mark)
+            raise _Refused("aliases (*name) are not allowed; write the value out", event.start_mark)
         if getattr(event, "anchor", None):
-            raise _Refused(None, None, "anchors (&name) are not allowed; write the value out",
-                           event.start_mark)
+            raise _Refused("anchors (&name) are not allowed; write the value out", event.start_mark)
         tag = getattr(event, "tag", None)
         if tag not in (None, "!") and tag != "tag:yaml.org,2002:str":
             shown = "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
-            raise _Refused(None, None, f"YAML tags such as {shown!r} are not allowed: plain YAML only",
-                           event.start_mark)
+            raise _Refused(f"YAML tags such as {shown!r} are not allowed: plain YAML only", event.start_mark)
         self._depth += 1
         try:
             return super().compose_node(parent, index)
@@ -121,15 +129,17 @@ class _Loader(_Rules, yaml.SafeLoader):
     """Pure-Python safe loader with the rules (exact error messages)."""
 
 
-try:
-    from yaml.cyaml import CParser as _CParser
-except ImportError:  # PyYAML built without libyaml
-    _CParser = None
+_FastLoader: type | None = None
+"""The loader tried first: :class:`_LibyamlLoader` when PyYAML has libyaml, else None."""
 
-_FastLoader = None
-if _CParser is not None:
-    class _FastLoader(_Rules, yaml.composer.Composer, _CParser,  # type: ignore[no-redef]
-                      yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+try:
+    # PyYAML's stub does not re-export CParser from yaml.cyaml (it is not in its __all__)
+    from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
+except ImportError:  # PyYAML built without libyaml
+    pass
+else:
+    class _LibyamlLoader(_Rules, yaml.composer.Composer, _CParser,
+                         yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
         """libyaml's C parser feeding the same Python composer and rules (about 4x faster);
         any error is reported by re-reading with :class:`_Loader`, so messages do not depend
         on whether libyaml is installed."""
@@ -139,6 +149,8 @@ if _CParser is not None:
             yaml.constructor.SafeConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
             yaml.composer.Composer.__init__(self)
+
+    _FastLoader = _LibyamlLoader
 
 
 def _compose(text: str):
@@ -216,7 +228,7 @@ def loads(raw: bytes | str, path: Path | str = "<string>", *, max_bytes: int | N
         if exc.problem and exc.context:  # "expected ',' or ']' ... (while parsing a flow sequence ...)"
             started = exc.context_mark
             message += f" ({exc.context}" + (
-                f" that starts on line {started.line + 1})" if started and started.line != mark.line else ")")
+                f" that starts on line {started.line + 1})" if started and started.line + 1 != line else ")")
         if "mapping values are not allowed here" in message:
             message += " (a value containing ': ' must be quoted, or this line is indented wrongly)"
         if "expected a single document" in message or "expected a single document" in str(exc.context):
@@ -249,6 +261,12 @@ def _convert(node: yaml.Node, key: KeyPath, doc: Document, problems: list[Proble
     if isinstance(node, yaml.ScalarNode):
         if not node.style and node.value in _NULLS:
             return None
+        bad = _CONTROL.search(node.value)
+        if bad is not None:  # written as an escape ("\0", "\x07", "\ud800"): the reader refuses them raw
+            problems.append(Problem(doc.name, node.start_mark.line + 1, node.start_mark.column + 1, _fmt(key),
+                                    f"control character U+{ord(bad.group()):04X} in the text",
+                                    expected="printable text (tab and line breaks are allowed)",
+                                    got=repr(node.value[max(bad.start() - 20, 0):bad.end() + 20])))
         return node.value
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, key + (i,), doc, problems) for i, item in enumerate(node.value)]

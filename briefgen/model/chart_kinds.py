@@ -29,7 +29,7 @@ ENTRY_POINT_GROUP = "briefgen.chart_kinds"
 """Entry point group through which other packages add chart kinds."""
 
 BUILTIN_MODULES = ("briefgen.charts.bar", "briefgen.charts.line", "briefgen.charts.timeline",
-                   "briefgen.charts.network", "briefgen.charts.table")
+                   "briefgen.charts.network", "briefgen.charts.table", "briefgen.charts.dot_range")
 """Modules of the built-in kinds, in the order their kinds are listed (each registers its
 kind when imported)."""
 
@@ -71,6 +71,9 @@ SHAPES: dict[str, DataShape] = {shape.name: shape for shape in (
               "entities and the relations between them that the selected claims support"),
     DataShape("table", "TableData", True, True,
               "columns and rows of text: date and label of the selected claims, or a CSV file"),
+    DataShape("ranges", "RangeData", True, False,
+              "what each source reports for a measure (value, range, open end) in one unit: the figures of "
+              "the selected claims that name a measure"),
 )}
 """The data shapes a chart kind may take, by name."""
 

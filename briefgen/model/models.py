@@ -1,7 +1,9 @@
 """Typed models of the knowledge base and the briefing spec (pydantic, unknown keys forbidden).
 
 The JSON Schemas written by ``briefgen schema`` come from these classes, so each field's
-``description`` is the documentation an editor shows while the author types.
+``description`` is the documentation an editor shows while the author types. The field
+types they share (ids, TLP labels, dates, the base :class:`Model`) are in
+:mod:`briefgen.model.fields`.
 """
 
 from __future__ import annotations
@@ -9,78 +11,32 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    WithJsonSchema,
-    field_validator,
-    model_validator,
-)
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from briefgen.model.chart_kinds import CHART_KINDS
+from briefgen.model.fields import (
+    ConfidenceField,
+    DateField,
+    Id,
+    LikelihoodField,
+    Model,
+    NearMiss,
+    PredicateName,
+    TLPField,
+)
 from briefgen.model.kinds import KindName
-from briefgen.model.tlp import LABELS, TLP
-from briefgen.model.vocab import Confidence, Likelihood, PartialDate, Reliability
-
-# --------------------------------------------------------------------------- field types
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-
-
-def _check_id(value: object) -> str:
-    text = str(value)
-    if not _ID_RE.match(text):
-        raise ValueError(f"ids are lower-case letters, digits, '-', '_' and '.', starting "
-                         f"with a letter or digit; got {text!r}")
-    return text
-
-
-def _parse_tlp(value: object) -> TLP:
-    """A TLP label; a typo's error carries ``suggestion`` ('amberr' -> 'TLP:AMBER')."""
-    if isinstance(value, TLP):
-        return value
-    try:
-        return TLP.parse(str(value))
-    except ValueError as exc:
-        from briefgen.errors import did_you_mean
-
-        text = str(value).strip().upper().replace(" ", "")
-        text = text if text.startswith("TLP:") else "TLP:" + text
-        exc.suggestion = did_you_mean(text, LABELS) or ""  # read by schema.problems_from_validation
-        raise
-
-
-def _parse_date(value: object) -> PartialDate:
-    return value if isinstance(value, PartialDate) else PartialDate.parse(str(value))
-
-
-Id = Annotated[str, BeforeValidator(_check_id),
-               WithJsonSchema({"type": "string", "pattern": _ID_RE.pattern})]
-TLPField = Annotated[TLP, BeforeValidator(_parse_tlp), PlainSerializer(lambda t: t.value),
-                     WithJsonSchema({"type": "string", "enum": LABELS + [l.split(":")[1] for l in LABELS]})]
-DateField = Annotated[PartialDate, BeforeValidator(_parse_date), PlainSerializer(str),
-                      WithJsonSchema({"type": "string", "pattern":
-                                      r"^(~|c\. ?|(early|mid|late) )?\d{4}(-\d{2}(-\d{2})?)?$"})]
-
-
-class Model(BaseModel):
-    """Base: unknown keys are errors; values are validated on assignment too."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False,
-                              use_enum_values=False, allow_inf_nan=False, defer_build=True)
-
+from briefgen.model.section_kinds import SECTION_KINDS
+from briefgen.model.tlp import TLP
+from briefgen.model.vocab import Reliability
 
 # --------------------------------------------------------------------------- knowledge base
+OutputFormat = Literal["pdf", "html"]
+"""The formats of a briefing: the PDF, and the HTML edition (:mod:`briefgen.html`)."""
+OUTPUT_FORMATS: tuple[str, ...] = ("pdf", "html")
+
 EntityKind = Literal["person", "organization", "company", "government", "place", "project", "program"]
 SourceKind = Literal["news-report", "think-tank-report", "official-statement", "media-report",
                      "dataset", "other"]
-Predicate = Literal[
-    "owns", "operates", "backs", "invests-in", "opened", "donated-to", "attended",
-    "analyses", "leads", "member-of", "partner-of", "located-in", "reported-on",
-    "allied-with", "ships-through", "represents", "funds", "supplies",
-]
 
 
 class Entity(Model):
@@ -89,10 +45,12 @@ class Entity(Model):
     id: Id = Field(description="Unique id used by claims, relations and templates, e.g. 'china-minmetals'.")
     name: str = Field(description="Display name, exactly as it should be printed (accents kept).")
     kind: EntityKind = Field(description="What the entity is.")
-    aliases: list[str] = Field(default_factory=list, description="Other names, including native-script names (e.g. 中国五矿).")
+    aliases: list[str] = Field(default_factory=list,
+                               description="Other names, including native-script names (e.g. 中国五矿).")
     description: str = Field("", description="One or two sentences for the entity profile.")
     country: str | None = Field(None, description="Country the entity belongs to or is located in.")
-    attributes: dict[str, str] = Field(default_factory=dict, description="Free key/value facts shown in the profile (text as written).")
+    attributes: dict[str, str] = Field(default_factory=dict,
+                                       description="Free key/value facts shown in the profile (text as written).")
     tlp: TLPField = Field(TLP.CLEAR, description="TLP 2.0 marking of the entity itself (its name and profile).")
 
 
@@ -106,28 +64,63 @@ class Source(Model):
     date: DateField | None = Field(None, description="Publication date at its precision (YYYY, YYYY-MM or YYYY-MM-DD).")
     url: str | None = Field(None, description="Where the source can be read; printed literally and clickable.")
     kind: SourceKind = Field(description="What kind of document this is.")
-    reliability: Reliability = Field(description="Admiralty code source reliability, A (completely reliable) to F (cannot be judged).")
+    reliability: Reliability = Field(description="Admiralty code source reliability, A (completely reliable) to F "
+                                                 "(cannot be judged).")
     tlp: TLPField = Field(TLP.CLEAR, description="TLP 2.0 marking of the source's existence and title.")
 
 
 class Figure(Model):
-    """A number a claim states, with its unit (e.g. 65 USD millions per year)."""
+    """A number a claim states, with its unit (e.g. 65 USD millions per year), as the source
+    gave it: a value, a range (``low``/``high``) or both, possibly an estimate; ``measure``
+    names the quantity, so that what different sources report for it can be set side by side."""
 
     label: str = Field(description="What is measured, e.g. 'PeruRail annual revenue'; used as the bar label.")
-    value: float = Field(description="The number, in the stated unit.")
-    unit: str = Field(description="Unit after the currency, e.g. 'million', 'million/year', 'tonnes/year', 'locomotives'.")
+    value: float | None = Field(None, description="The number, in the stated unit (may be left out for a range).")
+    low: float | None = Field(None, description="Low end of a range the source gives (with 'high').")
+    high: float | None = Field(None, description="High end of a range the source gives (with 'low').")
+    estimate: bool = Field(False, description="The source gives the number as an estimate.")
+    measure: Id | None = Field(None,
+                               description="The quantity measured, e.g. 'chancay-port.capital-cost': figures of "
+                                           "the same measure from different sources are compared, and a "
+                                           "disagreement is reported.")
+    scope: str | None = Field(None, description="What the figure covers, e.g. 'phase 1 only', 'incl. dredging'.")
+    as_of: DateField | None = Field(None, description="The date the figure is as of, at its precision.")
+    unit: str = Field(description="Unit after the currency, e.g. 'million', 'million/year', 'tonnes/year', "
+                                  "'locomotives'.")
     currency: str | None = Field(None, description="ISO 4217 currency code when the figure is money, e.g. 'USD'.")
-    comparator: Literal["=", "~", ">", ">=", "<", "<="] = Field("=", description="'>' where the source says 'more than', '~' for 'about'.")
+    comparator: Literal["=", "~", ">", ">=", "<", "<="] = Field(
+        "=", description="'>' where the source says 'more than', '~' for 'about'.")
 
     @field_validator("currency")
     @classmethod
     def _currency(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"[A-Z]{3}", value):
-            exc = ValueError(f"currency is a three-letter ISO 4217 code such as USD; got {value!r}")
-            if re.fullmatch(r"[A-Za-z]{3}", value):
-                exc.suggestion = value.upper()  # read by schema.problems_from_validation
-            raise exc
+            raise NearMiss(f"currency is a three-letter ISO 4217 code such as USD; got {value!r}",
+                           suggestion=value.upper() if re.fullmatch(r"[A-Za-z]{3}", value) else "")
         return value
+
+    @model_validator(mode="after")
+    def _value_or_range(self) -> "Figure":
+        if self.value is None and (self.low is None or self.high is None):
+            raise ValueError("a figure needs a 'value', or a range with both 'low' and 'high'")
+        if (self.low is None) != (self.high is None):
+            raise ValueError("a range needs both 'low' and 'high'")
+        if self.low is not None and self.high is not None:
+            if self.low > self.high:
+                raise ValueError(f"range low {self.low:g} is above high {self.high:g}")
+            if self.value is not None and not self.low <= self.value <= self.high:
+                raise ValueError(f"value {self.value:g} lies outside its range {self.low:g}-{self.high:g}")
+            if self.comparator not in ("=", "~"):
+                raise ValueError(f"a range cannot also be '{self.comparator}' (a range is its own bounds)")
+        return self
+
+    @property
+    def central(self) -> float:
+        """The value, or the middle of the range when only a range is given."""
+        if self.value is not None:
+            return self.value
+        assert self.low is not None and self.high is not None, "validated: a value or a range"
+        return (self.low + self.high) / 2
 
 
 class Claim(Model):
@@ -135,15 +128,37 @@ class Claim(Model):
 
     id: Id = Field(description="Unique id used by sections and templates.")
     statement: str = Field(description="The claim in our words (never copied from the source).")
-    label: str | None = Field(None, description="Short headline for timelines and charts (default: the statement's first clause).")
+    label: str | None = Field(None,
+                              description="Short headline for timelines and charts (default: the statement's first "
+                                          "clause).")
     about: list[Id] = Field(default_factory=list, description="Ids of the entities the claim is about.")
     sources: list[Id] = Field(default_factory=list, description="Ids of the sources behind the claim (at least one).")
-    date: DateField | None = Field(None, description="When the stated fact happened, at its precision.")
+    date: DateField | None = Field(None, description="When the stated fact happened (or is planned for), at its "
+                                                     "precision.")
+    timing: Literal["past", "planned", "forecast"] | None = Field(
+        None, description="'planned' (scheduled) or 'forecast' (expected) for an event that has not happened; "
+                          "default: planned when dated after the briefing date. Drawn and worded as such.")
+    reported: DateField | None = Field(None,
+                                       description="When the claim was last reported (default: its newest source's "
+                                                   "date); staleness is judged on it.")
+    contradicts: list[Id] = Field(default_factory=list,
+                                  description="Claims this one disagrees with: shown side by side, never one "
+                                              "silently picked.")
     figures: list[Figure] = Field(default_factory=list, description="Numbers the claim states.")
-    likelihood: Likelihood | None = Field(None, description="ICD 203 likelihood word, for judgments.")
-    probability: float | None = Field(None, ge=0, le=100, description="Stated probability in percent (0-100); must agree with the likelihood word.")
-    confidence: Confidence | None = Field(None, description="ICD 203 analytic confidence (low / moderate / high).")
-    credibility: int | None = Field(None, ge=1, le=6, description="Admiralty information credibility, 1 (confirmed) to 6 (cannot be judged).")
+    likelihood: LikelihoodField | None = Field(None, description="ICD 203 likelihood word, for judgments; ICD "
+                                                                "203's synonyms ('probable', 'highly likely', "
+                                                                "'nearly certain' ...) are read as the word.")
+    probability: float | None = Field(None, ge=0, le=100,
+                                      description="Stated probability in percent (0-100); must agree with the "
+                                                  "likelihood word.")
+    confidence: ConfidenceField | None = Field(None, description="ICD 203 analytic confidence (low / moderate / "
+                                                                "high).")
+    credibility: int | None = Field(None, ge=1, le=6,
+                                    description="Admiralty information credibility, 1 (confirmed) to 6 (cannot be "
+                                                "judged).")
+    origin: Literal["reported", "desk"] | None = Field(
+        None, description="'desk': the desk's own assessment, shown as such instead of an Admiralty rating; "
+                          "default: a judgment without a credibility is the desk's.")
     tlp: TLPField = Field(TLP.CLEAR, description="TLP 2.0 marking of the claim.")
     tags: list[str] = Field(default_factory=list, description="Free tags used by section selectors.")
 
@@ -152,12 +167,26 @@ class Claim(Model):
         """A claim with a likelihood or confidence is an analytic judgment."""
         return self.likelihood is not None or self.confidence is not None
 
+    @property
+    def by_desk(self) -> bool:
+        """The desk's own assessment (``origin: desk``, or a judgment given no credibility)."""
+        return self.origin == "desk" or (self.origin is None and self.is_judgment and self.credibility is None)
+
+
+class RelationPredicate(Model):
+    """A relation predicate a knowledge base adds to the built-in ones."""
+
+    name: PredicateName = Field(description="The predicate as relations write it, e.g. 'dredges-for'.")
+    description: str = Field("", description="What it means, for readers of the knowledge base.")
+
 
 class Relation(Model):
     """A directed edge between two entities, supported by claims."""
 
     subject: Id = Field(description="Entity id the relation starts from.")
-    predicate: Predicate = Field(description="What the subject does to the object.")
+    predicate: PredicateName = Field(description="What the subject does to the object: a built-in predicate (owns, "
+                                                 "operates, backs, invests-in, ...) or one the knowledge base "
+                                                 "declares under 'predicates'.")
     object: Id = Field(description="Entity id the relation points to.")
     claims: list[Id] = Field(default_factory=list, description="Claims that support the relation (at least one).")
     tlp: TLPField = Field(TLP.CLEAR, description="TLP 2.0 marking of the relation.")
@@ -175,6 +204,8 @@ class KnowledgeBaseFile(Model):
     sources: list[Source] = Field(default_factory=list, description="Documents that claims rest on.")
     claims: list[Claim] = Field(default_factory=list, description="Sourced statements.")
     relations: list[Relation] = Field(default_factory=list, description="Links between entities.")
+    predicates: list[RelationPredicate] = Field(default_factory=list,
+                                                description="Relation predicates beyond the built-in ones.")
 
 
 # --------------------------------------------------------------------------- spec
@@ -188,7 +219,7 @@ class Selector(Model):
     entities: list[Id] = Field(default_factory=list, description="Claims about any of these entities.")
     date_from: DateField | None = Field(None, description="Claims dated on or after this date.")
     date_to: DateField | None = Field(None, description="Claims dated on or before this date.")
-    min_confidence: Confidence | None = Field(None, description="Claims with at least this ICD 203 confidence.")
+    min_confidence: ConfidenceField | None = Field(None, description="Claims with at least this ICD 203 confidence.")
     judgments: bool | None = Field(None, description="true: only judgments; false: only facts.")
     with_figures: bool | None = Field(None, description="true: only claims stating figures.")
     dated: bool | None = Field(None, description="true: only claims with a date.")
@@ -209,9 +240,14 @@ class ChartSpec(Model):
     caption: str | None = Field(None, description="Caption printed under the figure number.")
     source: str | None = Field(None, description="Source line override; default: the sources of the claims drawn.")
     alt: str | None = Field(None, description="Alternative text; default: derived from the data.")
-    select: Selector | None = Field(None, description="Claims whose figures (bar), dates (timeline) or relations (network) are drawn.")
-    entities: list[Id] = Field(default_factory=list, description="network: entities to draw (default: every visible entity in a visible relation).")
-    csv: str | None = Field(None, description="CSV file (relative to the spec) with a '# source:' and '# unit:' header.")
+    select: Selector | None = Field(None,
+                                    description="Claims whose figures (bar), dates (timeline) or relations (network) "
+                                                "are drawn.")
+    entities: list[Id] = Field(default_factory=list,
+                               description="network: entities to draw (default: every visible entity in a visible "
+                                           "relation).")
+    csv: str | None = Field(None,
+                            description="CSV file (relative to the spec) with a '# source:' and '# unit:' header.")
     unit: str | None = Field(None, description="Axis unit label override, e.g. 'USD millions'.")
     width: float = Field(6.5, gt=0, le=20, description="Width in inches.")
     height: float = Field(3.2, gt=0, le=20, description="Height in inches.")
@@ -230,7 +266,9 @@ class ImageSpec(Model):
     tlp: TLPField = Field(TLP.CLEAR, description="Marking of the image; withheld from audiences below it.")
 
 
-SectionKind = Literal["text", "key_judgments", "profiles", "chart", "claims_table", "endnotes"]
+SectionKindName = Annotated[str, KindName(SECTION_KINDS)]
+"""A section kind of the registry (:mod:`briefgen.model.section_kinds`), built-in or added by
+a plugin: checked when a spec is validated, listed in the JSON Schema when it is written."""
 
 
 class Section(Model):
@@ -238,15 +276,21 @@ class Section(Model):
 
     id: Id = Field(description="Section id, used by audiences to include or drop it.")
     title: str = Field(description="Heading, contents entry and PDF outline entry.")
-    kind: SectionKind = Field("text", description="How the section is laid out.")
-    template: str | None = Field(None, description="Jinja2 text (sandboxed, strict). In text sections the body; elsewhere an introduction.")
-    template_file: str | None = Field(None, description="Jinja2 template file relative to the spec, instead of 'template'.")
+    kind: SectionKindName = Field("text", description="How the section is laid out.")
+    template: str | None = Field(None,
+                                 description="Jinja2 text (sandboxed, strict). In text sections the body; elsewhere "
+                                             "an introduction.")
+    template_file: str | None = Field(None,
+                                      description="Jinja2 template file relative to the spec, instead of 'template'.")
     select: Selector | None = Field(None, description="Claims for key_judgments and claims_table.")
     entities: list[Id] = Field(default_factory=list, description="profiles: entity ids in order.")
     charts: list[ChartSpec] = Field(default_factory=list, description="chart: the figures of the section.")
-    images: list[ImageSpec] = Field(default_factory=list, description="Figures from image files, laid out after the charts.")
+    images: list[ImageSpec] = Field(default_factory=list,
+                                    description="Figures from image files, laid out after the charts.")
     tlp: TLPField = Field(TLP.CLEAR, description="Marking of the section itself; withheld from audiences below it.")
-    priority: int | None = Field(None, description="Page budget: higher is kept longer; sections without priority are never dropped.")
+    priority: int | None = Field(None,
+                                 description="Page budget: higher is kept longer; sections without priority are never "
+                                             "dropped.")
     subsections: list["Section"] = Field(default_factory=list, description="Nested sections (outline level 2).")
 
     @model_validator(mode="after")
@@ -269,8 +313,11 @@ class Distribution(Model):
     sender: Recipient | None = Field(None, alias="from", description="From address.")
     to: list[Recipient] = Field(default_factory=list, description="To recipients.")
     cc: list[Recipient] = Field(default_factory=list, description="Cc recipients.")
-    bcc: list[Recipient] = Field(default_factory=list, description="Bcc recipients (kept in the .eml, never transmitted as a header).")
-    allowed_domains: list[str] = Field(default_factory=list, description="For TLP:AMBER+STRICT and TLP:RED briefings, the only domains that may receive them.")
+    bcc: list[Recipient] = Field(default_factory=list,
+                                 description="Bcc recipients (SMTP envelope only: never in a header or the .eml).")
+    allowed_domains: list[str] = Field(default_factory=list,
+                                       description="For TLP:AMBER+STRICT and TLP:RED briefings, the only domains that "
+                                                   "may receive them.")
     subject: str | None = Field(None, description="Jinja2 subject template; the TLP label is always prefixed.")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -287,16 +334,35 @@ class Audience(Model):
     drop_charts: list[Id] = Field(default_factory=list, description="Charts to leave out.")
     claims_table: bool = Field(True, description="Include claims_table sections.")
     profiles: bool = Field(True, description="Include entity profile sections.")
-    max_key_judgments: int | None = Field(None, ge=1, description="Show at most this many key judgments: those of highest ICD 203 confidence (then likelihood), in their original order.")
-    max_pages: int | None = Field(None, ge=1, description="Page budget; see the README for trimming by section priority.")
+    max_key_judgments: int | None = Field(None, ge=1,
+                                          description="Show at most this many key judgments: those of highest ICD 203 "
+                                                      "confidence (then likelihood), in their original order.")
+    max_pages: int | None = Field(None, ge=1,
+                                  description="Page budget; see the README for trimming by section priority.")
     paper: Literal["A4", "letter"] = Field("A4", description="Paper size.")
     cover: bool = Field(True, description="Start with a cover page (false: a compact title block on page 1).")
     contents: bool = Field(True, description="Include the table of contents.")
-    prepared_for: str | None = Field(None, description="Printed on the cover as 'Prepared for: ...' (e.g. 'Andean Team and partner analysts'); nothing when unset.")
+    prepared_for: str | None = Field(None,
+                                     description="Printed on the cover as 'Prepared for: ...' (e.g. 'Andean Team and "
+                                                 "partner analysts'); nothing when unset.")
     title: str | None = Field(None, description="Title override for this audience.")
     cover_note: str | None = Field(None, description="A note printed on the cover (Jinja2).")
     theme: str | None = Field(None, description="Theme file override, relative to the spec.")
     distribution: Distribution = Field(default_factory=Distribution, description="Email recipients.")
+    formats: list[OutputFormat] = Field(default_factory=lambda: list[OutputFormat](["pdf"]), min_length=1,
+                                        description="What `briefgen build` writes for this audience: pdf, html or "
+                                                    "both (`--format` overrides); see the README's HTML edition.")
+    portion_marks: bool | None = Field(None,
+                                       description="Print each portion's TLP marking before it ('(TLP:AMBER) ...'), "
+                                                   "a marking column in claims tables, and mark chart links and "
+                                                   "events above the briefing's floor (default: on when the ceiling "
+                                                   "is above TLP:CLEAR).")
+
+    @property
+    def marks_portions(self) -> bool:
+        """Whether this audience's variant shows portion marks: ``portion_marks`` as written,
+        else on for a ceiling above TLP:CLEAR (a public release shows none)."""
+        return self.portion_marks if self.portion_marks is not None else self.tlp > TLP.CLEAR
 
 
 class BriefingMeta(Model):
@@ -308,7 +374,9 @@ class BriefingMeta(Model):
     date: DateField = Field(description="Briefing date (YYYY-MM-DD); also the PDF's fixed creation date.")
     desk: str = Field(description="Issuing desk.")
     author: str = Field("", description="PDF author metadata (default: the desk).")
-    tlp: TLPField = Field(TLP.CLEAR, description="Minimum marking of every variant; the banner shows the most restrictive level of what a variant contains, never lower than this.")
+    tlp: TLPField = Field(TLP.CLEAR,
+                          description="Minimum marking of every variant; the banner shows the most restrictive level "
+                                      "of what a variant contains, never lower than this.")
     language: str = Field("en", description="BCP 47 language tag of the text.")
     keywords: list[str] = Field(default_factory=list, description="PDF keywords metadata.")
 
@@ -316,7 +384,12 @@ class BriefingMeta(Model):
 class Checks(Model):
     """Options of the analytic checks ``briefgen validate`` runs."""
 
-    max_claim_age_days: int = Field(730, ge=1, description="Warn about claims older than this at the briefing date.")
+    max_claim_age_days: int = Field(730, ge=1,
+                                    description="Warn about claims last reported longer ago than this at the "
+                                                "briefing date.")
+    dispute_tolerance_percent: float = Field(5, ge=0, le=100,
+                                             description="Figures of one measure that differ by more than this "
+                                                         "(percent of the value) are reported as disputed.")
 
 
 class Spec(Model):
@@ -326,7 +399,8 @@ class Spec(Model):
     briefing: BriefingMeta = Field(description="Title page, date, desk, marking floor and PDF metadata.")
     knowledge_base: list[str] = Field(description="Knowledge-base YAML files or folders, relative to the spec.")
     theme: str | None = Field(None, description="Theme YAML file relative to the spec (default: the built-in theme).")
-    audience_files: list[str] = Field(default_factory=list, description="YAML files of shared audiences, relative to the spec.")
+    audience_files: list[str] = Field(default_factory=list,
+                                      description="YAML files of shared audiences, relative to the spec.")
     audiences: dict[Id, Audience] = Field(default_factory=dict, description="Audiences by name.")
     default_audience: Id | None = Field(None, description="Audience built when none is named (default: the first).")
     sections: list[Section] = Field(description="The sections in reading order.")

@@ -52,27 +52,38 @@ class LineData:
 
 @dataclass(frozen=True)
 class TimelineEvent:
-    """One dated event: placed at ``date.midpoint()``, labelled with ``date.render()``."""
+    """One dated event: placed at ``date.midpoint()``, labelled with ``date.render()``.
+    ``marking``: its TLP label when the audience is shown portion marks and the event is
+    marked above the briefing's floor (else empty: drawn unmarked)."""
 
     date: PartialDate
     label: str
     claim_id: str = ""
+    marking: str = ""
+    timing: str = ""
+    """``planned`` or ``forecast`` for an event that has not happened (drawn and worded as
+    such); empty for a past event."""
 
 
 @dataclass(frozen=True)
 class TimelineData:
-    """Events in chronological order."""
+    """Events in chronological order. ``floor``: the briefing's TLP floor, named in the
+    legend of marked events (empty when no event is marked)."""
 
     events: tuple[TimelineEvent, ...]
+    floor: str = ""
 
 
 @dataclass(frozen=True)
 class NetworkData:
     """Entities as ``nodes`` (id, label, kind) and relations as ``edges`` (source id,
-    target id, predicate)."""
+    target id, predicate). ``edge_markings``: empty, or one TLP label per edge (empty for
+    an edge at or below the briefing's ``floor``), when the audience is shown portion marks."""
 
     nodes: tuple[tuple[str, str, str], ...]
     edges: tuple[tuple[str, str, str], ...]
+    edge_markings: tuple[str, ...] = ()
+    floor: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,7 +94,33 @@ class TableData:
     rows: tuple[tuple[str, ...], ...]
 
 
-ChartData = BarData | LineData | TimelineData | NetworkData | TableData
+@dataclass(frozen=True)
+class RangePoint:
+    """What one source reports for a measure, on the chart's scale: ``value`` (None for a
+    range alone), ``low``/``high`` (None without a range), ``comparator`` (``>`` draws an
+    open end to the right, ``<`` to the left), ``estimate`` (drawn hollow). ``group`` is the
+    measure's label, ``label`` who reports it (source and date)."""
+
+    group: str
+    label: str
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+    comparator: str = "="
+    estimate: bool = False
+    claim_id: str = ""
+
+
+@dataclass(frozen=True)
+class RangeData:
+    """Reported values and ranges, grouped by measure (``points`` in group order), in the
+    unit ``unit_label``."""
+
+    points: tuple[RangePoint, ...]
+    unit_label: str
+
+
+ChartData = BarData | LineData | TimelineData | NetworkData | TableData | RangeData
 
 
 @dataclass(frozen=True)
@@ -200,6 +237,9 @@ class Briefing:
     hidden_claims: frozenset[str] = frozenset()
     hidden_entities: frozenset[str] = frozenset()
     hidden_sources: frozenset[str] = frozenset()
+    dispute_tolerance: float = 0.05
+    """How far (a fraction of the value) figures of one measure may differ and still agree
+    (``checks.dispute_tolerance_percent``; :mod:`briefgen.resolve.disputes`)."""
 
     @property
     def title(self) -> str:
@@ -223,9 +263,15 @@ class Briefing:
 
     def figure_numbers(self) -> dict[str, int]:
         """Figure number of every chart and image, by id."""
-        return {f.id: f.number for s in self.all_sections() for f in (*s.charts, *s.images)}
+        numbers: dict[str, int] = {}
+        for s in self.all_sections():
+            figures: tuple[ResolvedChart | ResolvedImage, ...] = (*s.charts, *s.images)
+            numbers.update((f.id, f.number) for f in figures)
+        return numbers
 
     def table_numbers(self) -> dict[str, int]:
         """Table number of every claims table, by section id, in reading order."""
-        tables = [s.id for s in self.all_sections() if s.kind == "claims_table"]
+        from briefgen.model.section_kinds import section_kind
+
+        tables = [s.id for s in self.all_sections() if section_kind(s.kind).table]
         return {sid: n for n, sid in enumerate(tables, 1)}

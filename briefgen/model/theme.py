@@ -74,10 +74,14 @@ class Page(Model):
 
     size: Literal["A4", "letter"] = Field("A4", description="Paper size when the audience does not name one.")
     margins: Margins = Field(default_factory=Margins, description="Text frame margins in points.")
-    band_offset: Points = Field(20, description="Points from the top (bottom) paper edge to the outer edge of the header (footer) band.")
+    band_offset: Points = Field(20,
+                                description="Points from the top (bottom) paper edge to the outer edge of the header "
+                                            "(footer) band.")
     header_height: Size = Field(24, description="Height in points of the header band that carries the TLP banner.")
     footer_height: Size = Field(24, description="Height in points of the footer band (TLP banner and 'Page X of Y').")
-    banner_font_size: float = Field(12, ge=12, le=24, description="TLP label size in points; TLP 2.0 requires 12 pt or more, text on black, right-justified.")
+    banner_font_size: float = Field(12, ge=12, le=24,
+                                    description="TLP label size in points; TLP 2.0 requires 12 pt or more, text on "
+                                                "black, right-justified.")
 
     @model_validator(mode="after")
     def _bands_fit(self) -> "Page":
@@ -130,14 +134,17 @@ class Style(Model):
     parent: str | None = Field(None, description="Style this one inherits from.")
     font: FontRole | None = Field(None, description="Face: regular, bold, italic, bold_italic or mono.")
     size: Size | None = Field(None, description="Font size in points (root default: base_size).")
-    leading: Size | None = Field(None, description="Baseline-to-baseline distance in points (default: size x line_height if size is set here, else inherited).")
+    leading: Size | None = Field(None,
+                                 description="Baseline-to-baseline distance in points (default: size x line_height if "
+                                             "size is set here, else inherited).")
     space_before: Points | None = Field(None, description="Space above in points.")
     space_after: Points | None = Field(None, description="Space below in points.")
     color: ColorRef | None = Field(None, description="Text colour: '#RRGGBB' or a name from colors.")
     alignment: Literal["left", "center", "right", "justify"] | None = Field(None, description="Line alignment.")
     left_indent: Points | None = Field(None, description="Left indent in points.")
     right_indent: Points | None = Field(None, description="Right indent in points.")
-    first_line_indent: float | None = Field(None, ge=-200, le=200, description="Extra indent of the first line in points (negative: hanging).")
+    first_line_indent: float | None = Field(None, ge=-200, le=200,
+                                            description="Extra indent of the first line in points (negative: hanging).")
     bullet_indent: Points | None = Field(None, description="Bullet position in points from the frame's left edge.")
     keep_with_next: bool | None = Field(None, description="Keep on the same page as the next paragraph (headings).")
     background: ColorRef | None = Field(None, description="Background colour of the paragraph box.")
@@ -184,7 +191,8 @@ class Theme(Model):
     page: Page = Field(default_factory=Page, description="Paper, margins and header/footer bands.")
     fonts: Fonts = Field(default_factory=Fonts, description="Font files (default: the built-in Noto fonts).")
     base_size: Size = Field(9.5, description="Size in points of styles that set none (body text).")
-    line_height: float = Field(1.4, ge=1, le=3, description="Leading as a multiple of size, for styles that set size but not leading.")
+    line_height: float = Field(1.4, ge=1, le=3,
+                               description="Leading as a multiple of size, for styles that set size but not leading.")
     colors: Colors = Field(default_factory=Colors, description="Named colours.")
     styles: dict[str, Style] = Field(description="Paragraph styles by name; see REQUIRED_STYLES.")
     table: Table = Field(default_factory=Table, description="Data table look.")

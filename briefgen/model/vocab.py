@@ -157,6 +157,38 @@ _LIKELIHOOD_RANGES = {
 }
 
 
+LIKELIHOOD_SYNONYMS: dict[str, Likelihood] = {
+    "remote": Likelihood.ALMOST_NO_CHANCE,
+    "highly improbable": Likelihood.VERY_UNLIKELY,
+    "highly unlikely": Likelihood.VERY_UNLIKELY,
+    "improbable": Likelihood.UNLIKELY,
+    "improbably": Likelihood.UNLIKELY,
+    "roughly even odds": Likelihood.ROUGHLY_EVEN_CHANCE,
+    "even chance": Likelihood.ROUGHLY_EVEN_CHANCE,
+    "probable": Likelihood.LIKELY,
+    "probably": Likelihood.LIKELY,
+    "highly probable": Likelihood.VERY_LIKELY,
+    "highly likely": Likelihood.VERY_LIKELY,
+    "very probably": Likelihood.VERY_LIKELY,
+    "nearly certain": Likelihood.ALMOST_CERTAIN,
+    "almost certainly": Likelihood.ALMOST_CERTAIN,
+    "nearly certainly": Likelihood.ALMOST_CERTAIN,
+}
+"""ICD 203's paired terms (remote, highly improbable, improbable, roughly even odds, probable,
+highly probable, nearly certain), their adverbs and common forms, read as the first word of
+each pair: a knowledge base may write either, briefgen prints the one word of the scale."""
+
+
+def likelihood_of(text: str) -> Likelihood | None:
+    """The ICD 203 likelihood ``text`` names (case, hyphens and extra spaces ignored; a
+    synonym of :data:`LIKELIHOOD_SYNONYMS` normalised), or None."""
+    norm = " ".join(str(text).lower().replace("-", " ").replace("_", " ").split())
+    for word in Likelihood:
+        if word.value == norm:
+            return word
+    return LIKELIHOOD_SYNONYMS.get(norm)
+
+
 class Confidence(str, Enum):
     """ICD 203 analytic confidence, stated separately from likelihood."""
 
@@ -168,6 +200,16 @@ class Confidence(str, Enum):
     def rank(self) -> int:
         """0 (low) to 2 (high), for ``min_confidence`` selection."""
         return ["low", "moderate", "high"].index(self.value)
+
+
+CONFIDENCE_SYNONYMS = {"medium": Confidence.MODERATE, "mod": Confidence.MODERATE}
+"""Other words for ICD 203 confidence levels, read as the level."""
+
+
+def confidence_of(text: str) -> Confidence | None:
+    """The confidence ``text`` names (case ignored, ``medium`` read as ``moderate``), or None."""
+    norm = str(text).strip().lower()
+    return next((c for c in Confidence if c.value == norm), None) or CONFIDENCE_SYNONYMS.get(norm)
 
 
 # --------------------------------------------------------------------------- Admiralty

@@ -88,7 +88,7 @@ def plan(specs: Iterable[Path], *, all_audiences: bool = False, strict: bool = F
     is one ``invalid`` item carrying its problems. Two jobs that would write the same
     files (two specs with one briefing id) make the later one ``invalid``."""
     from briefgen.deliver.output import output_paths
-    from briefgen.resolve.select import audience_names, get_audience
+    from briefgen.resolve.audiences import audience_names, get_audience
 
     jobs: list[Job] = []
     invalid: list[BatchItem] = []

@@ -1,7 +1,8 @@
 """The one orchestrator. :func:`build` reads top to bottom as the list of stages:
 
 load -> validate -> resolve(audience) -> render texts -> draw charts -> layout -> stamp
-charts -> check page budget -> write PDF + manifest (atomically).
+charts -> check page budget -> HTML edition (when asked for) -> write PDF, HTML and
+manifest (atomically, together).
 
 Heavy imports (ReportLab, matplotlib, pikepdf) happen inside the drawing stages only, so
 ``validate`` and ``audiences`` stay fast.
@@ -21,7 +22,8 @@ from briefgen.errors import PageBudgetError, Problem, SpecError
 from briefgen.load.project import KnowledgeBase, LoadedSpec, load_project
 from briefgen.model.resolved import Briefing
 from briefgen.pipeline.checks import check
-from briefgen.resolve.select import audience_names, resolve
+from briefgen.resolve.audiences import audience_names
+from briefgen.resolve.select import resolve
 
 
 @dataclass
@@ -46,6 +48,15 @@ class BuildOptions:
     """Draw charts missing from the cache in a forked child process while this one lays
     out the pages (only where that is safe: see :func:`briefgen.charts.cache.can_fork`).
     Batch workers turn it off: they are parallel already."""
+    formats: tuple[str, ...] | None = None
+    """What to write (``pdf``, ``html``): None for each audience's own ``formats:``
+    (default ``pdf``); see :func:`briefgen.pipeline.edition.formats_for`."""
+    since: str | None = None
+    """``last`` or an edition file: mark what changed since that edition of the same
+    briefing and audience (:mod:`briefgen.pipeline.editions`); None: no comparison."""
+    file_edition: bool = False
+    """Also write the edition record to the project's editions store
+    (``editions/<briefing>/<audience>/<date>.json``); ``briefgen build`` turns it on."""
 
 
 @dataclass
@@ -70,6 +81,46 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     """Section ids left out to fit the audience's ``max_pages``."""
+    formats: tuple[str, ...] = ("pdf",)
+    """What was built: ``pdf`` and/or ``html``. Without ``pdf``, ``pdf`` is empty,
+    ``sha256`` and ``size`` are "" and 0, and ``pages`` is what the layout found when a page
+    budget made one necessary (else 0)."""
+    html_path: Path | None = None
+    html: bytes = field(repr=False, default=b"")
+    """The HTML edition (:mod:`briefgen.html`), when ``html`` is among the formats."""
+    edition_path: Path | None = None
+    """Where the edition record is filed in the editions store (None: not filed)."""
+    edition: dict = field(repr=False, default_factory=dict)
+    """The edition record as the store keeps it (the manifest's, with the hashes of what the
+    audience is not shown: :func:`briefgen.document.edition.release_record`)."""
+    changes: Any = field(repr=False, default=None)
+    """What changed since the edition compared with (a
+    :class:`~briefgen.document.diff.EditionDiff`), None without ``since``."""
+    since_path: Path | None = None
+    """The edition file compared with."""
+    notes: list[str] = field(default_factory=list)
+    """Things to tell the user that are not warnings (a first edition: nothing to compare)."""
+    audit_path: Path | None = None
+    audit: dict = field(repr=False, default_factory=dict)
+    """The desk's audit record of what this release leaves out (:mod:`briefgen.pipeline.audit`),
+    written to its own folder, never beside the release."""
+
+    def files(self) -> dict[Path, bytes]:
+        """What this build writes: ``{path: bytes}`` (PDF, HTML, manifest and the filed
+        edition record, as built)."""
+        out: dict[Path, bytes] = {}
+        if "pdf" in self.formats:
+            out[self.pdf_path] = self.pdf
+        if "html" in self.formats and self.html_path is not None:
+            out[self.html_path] = self.html
+        out[self.manifest_path] = manifest_bytes(self.manifest)
+        if self.edition_path is not None:
+            from briefgen.pipeline.editions import edition_bytes
+
+            out[self.edition_path] = edition_bytes(self.edition)
+        if self.audit_path is not None:
+            out[self.audit_path] = manifest_bytes(self.audit)
+        return out
 
 
 def prepare(spec_path: Path | str, *, strict: bool = False, root: Path | None = None) -> Prepared:
@@ -139,33 +190,106 @@ def document_of(prepared: Prepared, audience: str | None = None, *, dropped: tup
 
 
 def build_prepared(prepared: Prepared, audience: str | None, options: BuildOptions) -> BuildResult:
-    """Build one variant of an already validated spec (see :func:`build`)."""
-    from briefgen.pipeline.variant import render_variant
+    """Build one variant of an already validated spec (see :func:`build`): its PDF and/or
+    HTML edition (:func:`briefgen.pipeline.edition.formats_for`), both from one document.
+    Without the PDF nothing is laid out (ReportLab is not imported), unless the audience
+    has a page budget: the sections dropped to fit it are dropped from the HTML too."""
+    from briefgen.document.edition import release_record
+    from briefgen.pipeline.edition import formats_for, html_edition
 
     started = time.perf_counter()
     loaded, kb = prepared.loaded, prepared.kb
     dropped: list[str] = []
-    while True:
-        briefing = resolve(loaded, kb, audience, extra_drops=dropped)
-        variant = render_variant(loaded, kb, briefing, options, tuple(dropped))
-        budget = briefing.audience.max_pages
-        if budget is None or variant.pages <= budget:
-            break
-        victim = _lowest_priority(briefing, dropped)
-        if victim is None:
-            raise PageBudgetError(_budget_message(briefing, variant, budget, dropped))
-        dropped.append(victim)
+    briefing = resolve(loaded, kb, audience)
+    formats = formats_for(options, briefing.audience)
+    earlier, since_path, notes = _earlier_edition(prepared, briefing, options)
+    variant = None
+    if "pdf" in formats or briefing.audience.max_pages is not None:
+        from briefgen.pipeline.variant import render_variant
+
+        while True:
+            variant = render_variant(loaded, kb, briefing, options, tuple(dropped), earlier=earlier)
+            budget = briefing.audience.max_pages
+            if budget is None or variant.pages <= budget:
+                break
+            victim = _lowest_priority(briefing, dropped)
+            if victim is None:
+                raise PageBudgetError(_budget_message(briefing, variant, budget, dropped))
+            dropped.append(victim)
+            briefing = resolve(loaded, kb, audience, extra_drops=dropped)
+        document = variant.document
+    else:
+        from briefgen.document.build import build_document
+        from briefgen.text.templates import render_texts
+
+        document = build_document(briefing, render_texts(loaded, kb, briefing))
+        if earlier is not None:
+            from briefgen.document.changes import mark_changes
+
+            document, _ = mark_changes(document, kb, earlier)
+    if options.strict:  # judged on what this variant contains (briefgen.pipeline.audit)
+        from briefgen.pipeline.audit import variant_warnings
+
+        concerned = variant_warnings(prepared.warnings, kb, document)
+        if concerned:
+            raise SpecError([Problem(**{**p.__dict__, "severity": "error"}) for p in concerned])
+    record, changes = _edition(document, kb, earlier)
     paths = output_paths(options.out_dir, briefing.meta.id, briefing.audience_name)
-    digest = sha256(variant.pdf)
-    manifest = _manifest(prepared, variant, digest)
-    if options.write:
-        atomic_write_many({paths["pdf"]: variant.pdf, paths["manifest"]: manifest_bytes(manifest)})
-    return BuildResult(
+    pdf = variant.pdf if variant is not None and "pdf" in formats else b""
+    digest = sha256(pdf) if pdf else ""
+    html = html_edition(loaded, briefing, document, options) if "html" in formats else b""
+    html_path = paths["pdf"].with_suffix(".html")
+    manifest = _manifest(prepared, document, variant if pdf else None, digest,
+                         (html_path, html) if "html" in formats else None, edition=release_record(record),
+                         changes=changes,
+                         briefing=briefing)
+    result = BuildResult(
         briefing_id=briefing.meta.id, audience=briefing.audience_name, pdf_path=paths["pdf"],
-        manifest_path=paths["manifest"], pages=variant.pages, size=len(variant.pdf),
-        seconds=time.perf_counter() - started, sha256=digest, banner=variant.banner.label,
-        pdf=variant.pdf, manifest=manifest, document=variant.document, briefing=briefing,
-        warnings=prepared.warnings, dropped=list(dropped))
+        manifest_path=paths["manifest"], pages=variant.pages if variant is not None else 0, size=len(pdf),
+        seconds=0.0, sha256=digest, banner=document.marking, pdf=pdf, manifest=manifest,
+        document=document, briefing=briefing, warnings=prepared.warnings, dropped=list(dropped),
+        formats=formats, html_path=html_path if "html" in formats else None, html=html, changes=changes,
+        since_path=since_path, notes=notes, edition=record)
+    if options.file_edition:
+        from briefgen.pipeline.editions import store_path
+
+        result.edition_path = store_path(loaded.root, document.briefing, document.audience, document.date_iso)
+    _add_audit(result, prepared, options)
+    if options.write:
+        atomic_write_many(result.files())
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _earlier_edition(prepared: Prepared, briefing: Briefing,
+                     options: BuildOptions) -> tuple[dict | None, Path | None, list[str]]:
+    """The edition record ``options.since`` names for this audience (None without
+    ``since``, or for ``last`` when the store has no other edition: then a note says so),
+    its path, and the notes. Raises :class:`~briefgen.document.edition.EditionError`."""
+    if not options.since:
+        return None, None, []
+    from briefgen.pipeline.editions import earlier_edition, store_folder
+
+    meta, name = briefing.meta, briefing.audience_name
+    record, path = earlier_edition(options.since, root=prepared.loaded.root, briefing=meta.id, audience=name,
+                                   date=meta.date.midpoint().isoformat())
+    if record is None:
+        folder = store_folder(prepared.loaded.root, meta.id, name)
+        return None, None, [f"{name}: first edition of {meta.id!r} for this audience, nothing to compare with "
+                            f"(no other edition in {os.path.relpath(folder)})"]
+    return record, path, []
+
+
+def _edition(document: Document, kb: KnowledgeBase, earlier: dict | None) -> tuple[dict, Any]:
+    """The document's edition record, and what changed since ``earlier`` (None without)."""
+    from briefgen.document.edition import edition_record
+
+    record = edition_record(document, kb)
+    if earlier is None:
+        return record, None
+    from briefgen.document.diff import diff_editions
+
+    return record, diff_editions(earlier, record)
 
 
 def _lowest_priority(briefing: Briefing, dropped: list[str]) -> str | None:
@@ -191,27 +315,44 @@ def _budget_message(briefing: Briefing, variant: Any, budget: int, dropped: list
     return head + " Give sections a 'priority' so briefgen can drop the least important, or raise max_pages."
 
 
-def _manifest(prepared: Prepared, variant: Any, digest: str) -> dict:
-    """The manifest written beside the PDF: what the document showed and withheld, where its
-    sections fell, the PDF's digest, the warnings and the inputs."""
-    doc = variant.document
-    withheld = [{"kind": kind, "id": ident, "reason": reason, "tlp": tlp} for kind, ident, reason, tlp in doc.withheld
-                if not (kind == "section" and ident in doc.dropped)]
-    levels = {ident: tlp for kind, ident, _, tlp in doc.withheld if kind == "section"}
-    for sid in doc.dropped:  # in the order they were dropped
-        withheld.append({"kind": "section", "id": sid, "reason": "dropped to fit max_pages (lowest priority)",
-                         "tlp": levels.get(sid, "")})
-    return {
+def _add_audit(result: BuildResult, prepared: Prepared, options: BuildOptions) -> None:
+    """The desk's audit record of ``result`` (:mod:`briefgen.pipeline.audit`), in its own folder."""
+    from briefgen.pipeline.audit import audit_path, audit_record
+
+    assert result.document is not None, "a build result has its document"
+    released = [os.path.relpath(p) for p in result.files()]
+    result.audit_path = audit_path(options.out_dir, result.briefing_id, result.audience)
+    result.audit = audit_record(result.document, prepared.warnings, prepared.loaded.files + prepared.kb.files, released)
+
+
+def _manifest(prepared: Prepared, doc: Document, variant: Any, digest: str,
+              html: tuple[Path, bytes] | None = None, *, edition: dict | None = None, changes: Any = None,
+              briefing: Briefing | None = None) -> dict:
+    """The manifest written beside the PDF: what the document showed, what the audience left
+    out by its own choice or page budget (``left_out``; what was withheld from it goes to the
+    desk's audit record, :mod:`briefgen.pipeline.audit`), where its sections fell, the PDF's
+    digest, the warnings and inputs that name nothing withheld; with ``html`` (its path
+    and bytes), the HTML edition's file name, digest and size. ``variant`` is None when no
+    PDF is written: then ``pages``, ``sha256`` and ``bytes`` are null and
+    ``section_pages`` empty. ``edition``: the document's edition record (under
+    ``"edition"``, :mod:`briefgen.document.edition`); ``changes``: what changed since the
+    edition compared with (under ``"changes"``, :meth:`~briefgen.document.diff.EditionDiff.to_json`)."""
+    from briefgen.pipeline.audit import left_out, releasable_warnings, shown_inputs
+
+    warnings = prepared.warnings if briefing is None else releasable_warnings(prepared.warnings, prepared.kb, briefing)
+    inputs = (shown_inputs(prepared.loaded, prepared.kb, briefing) if briefing is not None
+              else [os.path.relpath(p) for p in prepared.loaded.files + prepared.kb.files])
+    manifest = {
         "briefing": doc.briefing,
         "title": doc.title,
         "audience": doc.audience,
         "ceiling": doc.ceiling,
         "banner": doc.marking,
-        "pages": variant.pages,
+        "pages": variant.pages if variant is not None else None,
         "max_pages": doc.max_pages,
         "paper": doc.paper or None,
-        "sha256": digest,
-        "bytes": len(variant.pdf),
+        "sha256": digest or None,
+        "bytes": len(variant.pdf) if variant is not None else None,
         "included": {
             "sections": list(doc.shown.sections),
             "claims": list(doc.shown.claims),
@@ -220,8 +361,16 @@ def _manifest(prepared: Prepared, variant: Any, digest: str) -> dict:
             "charts": [{"id": f.chart.id, "number": f.number, "kind": f.kind, "alt": f.alt,
                         "claims": list(f.chart.claim_ids)} for f in doc.figures() if f.chart is not None],
         },
-        "withheld": withheld,
-        "section_pages": {k: list(v) for k, v in variant.section_pages.items()},
-        "warnings": [str(p) for p in prepared.warnings],
-        "inputs": [os.path.relpath(p) for p in prepared.loaded.files + prepared.kb.files],
+        "left_out": left_out(doc),
+        "section_pages": {k: list(v) for k, v in variant.section_pages.items()} if variant is not None else {},
+        "warnings": [str(p) for p in warnings],
+        "inputs": inputs,
     }
+    if html is not None:
+        path, data = html
+        manifest["html"] = {"file": path.name, "sha256": sha256(data), "bytes": len(data)}
+    if edition is not None:  # what the audience was shown, to compare editions (briefgen.document.edition)
+        manifest["edition"] = edition
+    if changes is not None:
+        manifest["changes"] = changes.to_json()
+    return manifest

@@ -6,7 +6,9 @@ likelihood words that contradict a stated probability (ICD 203 ranges), duplicat
 section or chart ids.
 
 Warnings (errors under ``--strict``): sources never cited, a key judgment resting on a
-single source, claims older than ``checks.max_claim_age_days`` at the briefing date.
+single source, claims last reported longer than ``checks.max_claim_age_days`` before the
+briefing date and past events dated after it (:mod:`briefgen.pipeline.time_checks`),
+disputed quantities (:mod:`briefgen.pipeline.dispute_checks`).
 
 Files the spec names beyond the knowledge base are checked too, so that ``validate``
 reports them before any build: template files, chart CSV files and themes must be inside
@@ -23,7 +25,10 @@ from briefgen.errors import KeyPath, Problem, SpecError, did_you_mean
 from briefgen.load.csvdata import check_chart_csv
 from briefgen.load.paths import resolve_inside
 from briefgen.load.project import KnowledgeBase, LoadedSpec, origin_dir
-from briefgen.model.models import Section, Selector
+from briefgen.model.fields import BUILTIN_PREDICATES
+from briefgen.model.models import Recipient, Section, Selector
+from briefgen.pipeline.dispute_checks import dispute_problems
+from briefgen.pipeline.time_checks import time_problems
 
 
 def check(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
@@ -31,6 +36,7 @@ def check(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
     problems: list[Problem] = []
     problems += _check_kb(kb)
     problems += _check_spec(loaded, kb)
+    problems += dispute_problems(loaded, kb)
     problems.sort(key=lambda p: (p.file, p.line, p.column))
     return problems
 
@@ -52,8 +58,8 @@ def _check_kb(kb: KnowledgeBase) -> list[Problem]:
             _ref(problems, doc, base + ("about", i), "entity", eid, kb.entities)
         if not claim.sources:
             written = _data_at(doc.data, base)
-            problems.append(doc.problem(base + ("sources",) if isinstance(written, dict) and "sources" in written else base,
-                                        f"claim {cid!r} has no source", expected="at least one source id",
+            key = base + ("sources",) if isinstance(written, dict) and "sources" in written else base
+            problems.append(doc.problem(key, f"claim {cid!r} has no source", expected="at least one source id",
                                         code="unsourced-claim"))
         for i, sid in enumerate(claim.sources):
             _ref(problems, doc, base + ("sources", i), "source", sid, kb.sources)
@@ -72,8 +78,14 @@ def _check_kb(kb: KnowledgeBase) -> list[Problem]:
                     f"probability {claim.probability:g}% contradicts likelihood "
                     f"{claim.likelihood.value!r} (ICD 203: {lo}-{hi}%)",
                     suggestion=Likelihood.for_percent(claim.probability).value, code="likelihood"))
+    predicates = list(BUILTIN_PREDICATES) + list(kb.predicates)
     for i, rel in enumerate(kb.relations):
         doc, base = kb.where("relations", i)
+        if rel.predicate not in predicates:
+            problems.append(doc.problem(base + ("predicate",), f"unknown predicate {rel.predicate!r}",
+                                        expected="a built-in predicate, or one declared under 'predicates:' in the "
+                                                 "knowledge base", suggestion=did_you_mean(rel.predicate, predicates)
+                                        or "", code="unknown-predicate"))
         _ref(problems, doc, base + ("subject",), "entity", rel.subject, kb.entities)
         _ref(problems, doc, base + ("object",), "entity", rel.object, kb.entities)
         if not rel.claims:
@@ -182,23 +194,7 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
                 severity="warning", code="ceiling-below-floor"))  # building that audience fails
     if spec.default_audience and spec.default_audience not in spec.audiences:
         _ref(problems, src, ("default_audience",), "audience", spec.default_audience, spec.audiences)
-    # claim age, measured at the briefing date
-    brief_day = spec.briefing.date.midpoint()
-    for cid, claim in kb.claims.items():
-        if claim.date is not None:
-            age = (brief_day - claim.date.midpoint()).days
-            if claim.date.sort_key() > spec.briefing.date.sort_key() and claim.date.precision == "day":
-                doc, base = kb.where("claims", cid)
-                problems.append(doc.problem(base + ("date",),
-                                            f"claim {cid!r} is dated {claim.date.render()}, after the "
-                                            f"briefing date {spec.briefing.date.render()}",
-                                            severity="warning", code="future-claim"))
-            if age > spec.checks.max_claim_age_days:
-                doc, base = kb.where("claims", cid)
-                problems.append(doc.problem(base + ("date",),
-                                            f"claim {cid!r} is {age} days old at the briefing date "
-                                            f"(limit {spec.checks.max_claim_age_days})",
-                                            severity="warning", code="stale-claim"))
+    problems += time_problems(spec, kb)
     return problems
 
 
@@ -219,7 +215,7 @@ def _check_judgments(problems: list[Problem], src, key: KeyPath, sec: Section, k
     """Warn about each key judgment of section ``sec`` that rests on one source; located at
     the claim's sources in the knowledge base, where more sources would be added (once per
     claim, however many sections show it)."""
-    from briefgen.resolve.select import select_claims
+    from briefgen.resolve.claims import select_claims
 
     for claim in select_claims(sec.select or Selector(judgments=True), kb.claims):
         if len(set(claim.sources)) == 1:
@@ -239,7 +235,8 @@ def _check_template(problems: list[Problem], loaded: LoadedSpec, key: KeyPath, t
     """A template file must be inside the project and readable; any template must parse."""
     import jinja2
 
-    from briefgen.text.templates import compiled, template_source
+    from briefgen.text.environment import compiled
+    from briefgen.text.sources import template_source
 
     try:
         src = template_source(loaded, key, text, file, label)
@@ -283,7 +280,7 @@ def _check_chart_data(problems: list[Problem], loaded: LoadedSpec, key: KeyPath,
     except SpecError as exc:
         problems.extend(exc.problems)
         return
-    problems.extend(check_chart_csv(path, chart.csv, src, key + ("csv",)))
+    problems.extend(check_chart_csv(path, chart.csv, src, key + ("csv",), numeric=kind.shape.name != "table"))
 
 
 def _check_themes(loaded: LoadedSpec) -> list[Problem]:
@@ -325,7 +322,7 @@ def _check_addresses(spec, src) -> list[Problem]:
     problems = []
     for name, aud in spec.audiences.items():
         dist = aud.distribution
-        entries = [("from", None, dist.sender)] if dist.sender else []
+        entries: list[tuple[str, int | None, Recipient]] = [("from", None, dist.sender)] if dist.sender else []
         entries += [(field, i, r) for field in ("to", "cc", "bcc") for i, r in enumerate(getattr(dist, field))]
         for field, i, recipient in entries:
             key = ("audiences", name, "distribution", field) + ((i,) if i is not None else ()) + ("email",)

@@ -63,6 +63,9 @@ def build_remote(job: Job, strict: bool, cache: bool, cache_dir: str | None, cwd
         out["pdf"] = result.pdf
         out["manifest"] = manifest_bytes(result.manifest)
         out["names"] = (result.pdf_path.name, result.manifest_path.name)
+        out["formats"] = result.formats
+        if result.html_path is not None:  # the HTML edition, for an audience whose formats list it
+            out["html"] = (result.html_path.name, result.html)
     return out
 
 
@@ -114,7 +117,11 @@ def run_on_cluster(jobs: list[Job], options, scheduler: str, *, events: Events |
                     pdf_name, manifest_name = out["names"]
                     out_dir = Path(options.out_dir)
                     try:
-                        atomic_write_many({out_dir / pdf_name: out["pdf"], out_dir / manifest_name: out["manifest"]})
+                        files = {out_dir / pdf_name: out["pdf"]} if "pdf" in out.get("formats", ("pdf",)) else {}
+                        if "html" in out:
+                            files[out_dir / out["html"][0]] = out["html"][1]
+                        files[out_dir / manifest_name] = out["manifest"]
+                        atomic_write_many(files)
                         item.pdf_path = str(out_dir / pdf_name)
                     except OSError as exc:
                         item.status = "failed"

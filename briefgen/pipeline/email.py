@@ -24,9 +24,10 @@ from datetime import datetime
 
 from briefgen.deliver.addresses import addressing, check_restricted
 from briefgen.deliver.attachment import DEFAULT_MAX_ATTACHMENT, AttachmentInfo, check_size
-from briefgen.deliver.mail import Outgoing, compose
+from briefgen.deliver.mail import Outgoing, compose, message_date
 from briefgen.deliver.mailcontent import mail_content
 from briefgen.deliver.output import output_paths
+from briefgen.deliver.sendlog import rerun_key
 from briefgen.errors import DeliveryError
 from briefgen.load.project import KnowledgeBase, LoadedSpec
 from briefgen.model.resolved import Briefing
@@ -44,7 +45,8 @@ def render_subject(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) ->
     the same names as section templates; citation tokens are dropped and whitespace is
     folded to single spaces. Without the TLP label (see
     :func:`briefgen.deliver.mail.subject_line`). Raises :class:`~briefgen.errors.TemplateError`."""
-    from briefgen.text.templates import Renderer, TemplateSource, template_source
+    from briefgen.text.renderer import Renderer
+    from briefgen.text.sources import TemplateSource, template_source
 
     template = briefing.audience.distribution.subject
     label = f"audience {briefing.audience_name!r} distribution.subject"
@@ -67,7 +69,9 @@ def outgoing(prepared: Prepared, audience: str | None, options: BuildOptions, *,
     Builds the audience's PDF (written to ``options.out_dir`` when ``options.write``) unless
     ``result`` is given; writes nothing else. ``default_sender`` is the ``[smtp] from``
     setting, ``max_attachment`` the limit in bytes (None: no limit), ``now`` the message's
-    date (see :func:`briefgen.deliver.mail.compose`). Raises
+    date (see :func:`briefgen.deliver.mail.compose`). The message's rerun key (what the send
+    log matches on a rerun, :func:`briefgen.deliver.sendlog.rerun_key`) is its Message-ID when
+    that is deterministic, else made from briefing, audience and the PDF's SHA-256. Raises
     :class:`~briefgen.deliver.addresses.MailInputError` from a guard, or
     :class:`~briefgen.errors.DeliveryError` for a build that carries no PDF or document."""
     if result is None:
@@ -88,4 +92,6 @@ def outgoing(prepared: Prepared, audience: str | None, options: BuildOptions, *,
     attachment = AttachmentInfo(paths["pdf"].name, result.pdf, result.pages)
     msg = compose(mail_content(result.document), addrs, banner=banner, subject=subject,
                   attachment=attachment, now=now)
-    return Outgoing(result.audience, result, msg, addrs, banner, paths["eml"])
+    key = rerun_key(str(msg["Message-ID"]), message_date(now)[1], briefing=result.briefing_id,
+                    audience=result.audience, pdf_sha256=attachment.sha256)
+    return Outgoing(result.audience, result, msg, addrs, banner, paths["eml"], key)

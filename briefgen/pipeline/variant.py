@@ -93,13 +93,18 @@ def variant_theme(loaded: LoadedSpec, briefing: Briefing) -> Theme:
 
 
 def render_variant(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing, options: Any,
-                   dropped: tuple[str, ...] = ()) -> Variant:
+                   dropped: tuple[str, ...] = (), *, earlier: dict | None = None) -> Variant:
     """Render the texts, make the document, then lay it out with its charts stamped in
     (:func:`layout_document`): the variant's final PDF. ``dropped``: sections left out to
-    fit the page budget."""
+    fit the page budget; ``earlier``: the edition record to mark the changes since
+    (:func:`briefgen.document.changes.mark_changes`), None for none."""
     theme = variant_theme(loaded, briefing)
     texts = render_texts(loaded, kb, briefing)
     document = build_document(briefing, texts, dropped=dropped)
+    if earlier is not None:
+        from briefgen.document.changes import mark_changes
+
+        document, _ = mark_changes(document, kb, earlier)
     laid = layout_document(document, theme, options, spec_path=loaded.path)
     return Variant(pdf=laid.pdf, pages=laid.pages, banner=TLP.parse(document.marking), document=document,
                    section_pages=laid.section_pages)
@@ -121,7 +126,7 @@ def layout_document(document: Document, theme: Theme, options: Any, *, spec_path
     from briefgen.layout import fonts as fonts_mod
     from briefgen.layout import styles as styles_mod
     from briefgen.layout import vector
-    from briefgen.layout.pdf import assemble
+    from briefgen.layout.pdf import assemble, finish
 
     charts = [fig.chart for fig in document.figures() if fig.chart is not None]
     cache = ChartCache(options.cache_dir or ChartCache.default_root(), enabled=options.cache)
@@ -145,8 +150,8 @@ def layout_document(document: Document, theme: Theme, options: Any, *, spec_path
         from briefgen.charts.recent import remember
 
         remember(cache.root, spec_path, list(pending.keys.values()))
-    pdf = vector.stamp(layout.pdf, log.placements, chart_pdfs) if chart_pdfs else layout.pdf
-    return LaidOut(pdf=pdf, pages=layout.pages, section_pages=layout.section_pages)
+    # one pass over the laid-out file: the charts stamped in, then the structure tree (tagged PDF)
+    return LaidOut(pdf=finish(layout, chart_pdfs), pages=layout.pages, section_pages=layout.section_pages)
 
 
 def _chart_slot(figure: Figure, placement_log: Any) -> Any:

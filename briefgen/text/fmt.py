@@ -14,20 +14,34 @@ def number(value: float) -> str:
 
 
 def figure(fig: Figure) -> str:
-    """A figure in words: ``more than USD 65 million per year``, ``USD 1.3 billion``.
+    """A figure in words, as the source gave it: ``more than USD 65 million per year``,
+    ``USD 1.3 billion``, a range ``USD 1.3-1.5 billion`` (with its value: ``USD 1.4 billion
+    (range 1.3-1.5)``), an estimate ``USD 3.6 billion (estimate)``.
 
     Millions of 1,000 or more are shown in billions; ``/`` in the unit reads "per".
     """
-    value, unit = fig.value, fig.unit
+    unit = fig.unit
     head, _, per = unit.partition("/")
-    if head.strip() == "million" and abs(value) >= 1000:
-        value, head = value / 1000, "billion"
-    text = number(value) + (f" {head.strip()}" if head.strip() else "")
+    numbers = [v for v in (fig.value, fig.low, fig.high) if v is not None]
+    scale = 1.0
+    if head.strip() == "million" and max(abs(v) for v in numbers) >= 1000:
+        scale, head = 1000.0, "billion"
+    if fig.value is not None:
+        shown = number(fig.value / scale)
+    else:
+        assert fig.low is not None and fig.high is not None, "validated: a value or a range"
+        shown = f"{number(fig.low / scale)}-{number(fig.high / scale)}"
+    text = shown + (f" {head.strip()}" if head.strip() else "")
     if per:
         text += f" per {per.strip()}"
     if fig.currency:
         text = f"{fig.currency} {text}"
-    return COMPARATOR_WORDS[fig.comparator] + text
+    notes = []
+    if fig.value is not None and fig.low is not None and fig.high is not None:
+        notes.append(f"range {number(fig.low / scale)}-{number(fig.high / scale)}")
+    if fig.estimate:
+        notes.append("estimate")
+    return COMPARATOR_WORDS[fig.comparator] + text + (f" ({', '.join(notes)})" if notes else "")
 
 
 def date(value: PartialDate | None, missing: str = "undated") -> str:
@@ -48,8 +62,16 @@ def likelihood(claim: Claim) -> str:
     return claim.likelihood.value + (f" ({', '.join(inner)})" if inner else "")
 
 
+DESK_ASSESSMENT = "Desk assessment"
+"""What the rating of the desk's own assessment reads: the Admiralty code rates information
+from sources, and a credibility of 6 ("truth cannot be judged") would misdescribe it."""
+
+
 def rating(claim: Claim, sources: dict[str, Source]) -> str:
-    """Admiralty rating of a claim from its best visible source, e.g. ``B2``."""
+    """Admiralty rating of a claim from its best visible source, e.g. ``B2``; the desk's own
+    assessment (:attr:`~briefgen.model.models.Claim.by_desk`) reads :data:`DESK_ASSESSMENT`."""
+    if claim.by_desk:
+        return DESK_ASSESSMENT
     rels = sorted(s.reliability.value for sid in claim.sources if (s := sources.get(sid)))
     from briefgen.model.vocab import Reliability
 

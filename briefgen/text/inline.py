@@ -4,11 +4,12 @@ documented markup:
 * ``**bold**`` and ``*italic*``;
 * ``[link text](https://example.org/?a=1&b=2)``; bare ``http(s)://`` URLs become links too;
 * a backslash before ``*``, ``[`` or ``\\`` prints that character literally;
-* a blank line starts a new paragraph; lines starting with ``- `` are bullet items.
+* a blank line starts a new paragraph, a line break inside one is kept; lines starting
+  with ``- `` are bullet items.
 
 Anything else (``AT&T``, ``0.1 <A <0.9``, ``Tom <tom@example.org>``, ``<b>``) is escaped
 and printed exactly as written. Citation and figure-reference tokens made by
-:mod:`briefgen.text.templates` are replaced through the callbacks given.
+:mod:`briefgen.text.tokens` are replaced through the callbacks given.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import re
 from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
-from briefgen.text.templates import TOKEN_CLOSE, TOKEN_OPEN
+from briefgen.text.tokens import TOKEN_CLOSE, TOKEN_OPEN
 
 TOKEN = re.compile(f"{TOKEN_OPEN}(cite|ref):([^{TOKEN_CLOSE}]*){TOKEN_CLOSE}")
 """A citation (``cite:id,id``) or cross-reference (``ref:id``) token in inline text."""
@@ -31,16 +32,31 @@ _ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
 
 
 def paragraphs(text: str) -> list[tuple[str, str]]:
-    """Split inline text into ``(kind, text)`` blocks: kind ``"p"`` or ``"bullet"``."""
+    """Split inline text into ``(kind, text)`` blocks: kind ``"p"`` or ``"bullet"``.
+
+    A blank line starts a new block; a line starting with ``- `` is a bullet item (an
+    indented line after it continues the item); the other lines of a block form one
+    paragraph whose line breaks are kept (``"\n"`` in its text): a ``|`` block's numbered
+    lines stay separate lines. Spaces around each line are dropped."""
     blocks: list[tuple[str, str]] = []
     for chunk in re.split(r"\n\s*\n", text.strip()):
-        lines = [ln for ln in chunk.splitlines() if ln.strip()]
-        if not lines:
-            continue
-        if all(ln.lstrip().startswith("- ") for ln in lines):
-            blocks.extend(("bullet", ln.lstrip()[2:].strip()) for ln in lines)
-        else:
-            blocks.append(("p", " ".join(ln.strip() for ln in lines)))
+        lines: list[str] = []  # of the paragraph being read
+        first = len(blocks)  # the blocks of this chunk start here
+        for raw in chunk.splitlines():
+            line = raw.strip()
+            if not line:
+                continue
+            if line.startswith("- "):
+                if lines:
+                    blocks.append(("p", "\n".join(lines)))
+                    lines = []
+                blocks.append(("bullet", line[2:].strip()))
+            elif raw[:1].isspace() and len(blocks) > first and blocks[-1][0] == "bullet" and not lines:
+                blocks[-1] = ("bullet", blocks[-1][1] + "\n" + line)  # an item's continued line
+            else:
+                lines.append(line)
+        if lines:
+            blocks.append(("p", "\n".join(lines)))
     return blocks
 
 

@@ -1,0 +1,150 @@
+"""``dot-range``: what each source reports for a quantity, side by side.
+
+One row per report, grouped under the measure's label (bold), each row labelled with who
+reports it (source and date, :mod:`briefgen.resolve.ranges`): a dot at the value (hollow
+for an estimate), a bar over the range the source gives, and a dashed arrow to the edge of
+the axis for a "more than" (right) or "less than" (left) value, with the value as given
+written beside it ("~3,600 est.", "2,800-3,400", ">1"). Nothing is averaged or picked: a
+reader sees how far the sources are apart. A legend explains the marks.
+
+The x axis is linear from zero (or the lowest value, when negative) and titled with the unit
+label. Layout from measured text (:class:`~briefgen.charts.measure.TextMeter`) in inches;
+fonts in points. Raises RenderError when the rows do not fit the height.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from briefgen.charts.measure import TextMeter
+from briefgen.charts.registry import ChartKind, register_kind
+from briefgen.charts.style import COMPARATOR_PREFIX, LAYOUT_PAD, ChartStyle, add_title, format_number, no_data
+from briefgen.errors import RenderError
+from briefgen.model.resolved import RangeData, RangePoint
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+    from briefgen.model.resolved import ResolvedChart
+
+LEGEND = "dot: value as reported; hollow: an estimate; band: the range given; dashed arrow: open-ended"
+ROW_IN = 0.2     # inches: the least height of a row
+LABEL_GAP = 6.0  # points between a row's label and the axis
+NOTE_GAP = 6.0   # points between a mark and its value note
+
+
+def point_note(p: RangePoint) -> str:
+    """The value as the source gave it: ``1,300``, ``~3,600 est.``, ``2,800-3,400``, ``>1``."""
+    if p.value is not None:
+        text = COMPARATOR_PREFIX.get(p.comparator, "") + format_number(p.value)
+        if p.low is not None and p.high is not None:
+            text += f" ({format_number(p.low)}-{format_number(p.high)})"
+    else:
+        text = f"{format_number(p.low or 0.0)}-{format_number(p.high or 0.0)}"
+    return text + (" est." if p.estimate else "")
+
+
+def _describe(chart: "ResolvedChart") -> str:
+    d = chart.data
+    assert isinstance(d, RangeData)  # the registry hands describe only data of this kind's shape
+    unit = f" ({d.unit_label})" if d.unit_label else ""
+    groups: dict[str, list[str]] = {}
+    for p in d.points:
+        groups.setdefault(p.group, []).append(f"{p.label}: {point_note(p)}")
+    parts = [f"{group}{unit}: " + "; ".join(items) for group, items in groups.items()]
+    return "Reported values by source. " + ". ".join(parts) + "."
+
+
+def _rows(d: RangeData) -> list[tuple[str, RangePoint | None]]:
+    """Rows top to bottom: each group's heading (point None), then its points (the points
+    come grouped, :mod:`briefgen.resolve.ranges`)."""
+    rows: list[tuple[str, RangePoint | None]] = []
+    last = None
+    for p in d.points:
+        if p.group != last:
+            rows.append((p.group, None))
+            last = p.group
+        rows.append((p.label, p))
+    return rows
+
+
+def draw_dot_range(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    d = chart.data
+    if not isinstance(d, RangeData):
+        raise RenderError(f"chart {chart.id!r}: dot-range needs RangeData, got {type(d).__name__}")
+    top = add_title(fig, chart.title, style)
+    if not d.points:
+        no_data(fig, style)
+        return
+    W, H = fig.get_figwidth(), fig.get_figheight()
+    size = style.font_size
+    meter = TextMeter(fig)
+    line_h = meter.size_in("0", size)[1]
+    rows = _rows(d)
+    legend_h = meter.size_in(LEGEND, style.small_size)[1] + 0.06
+    bottom = LAYOUT_PAD + legend_h + line_h * 2 + 0.1 + (0.02 if d.unit_label else 0.0)
+    axes_h = top - LAYOUT_PAD - bottom
+    if axes_h < len(rows) * ROW_IN:
+        raise RenderError(f"chart {chart.id!r} (dot-range, {W:g} x {H:g} in): {len(rows)} rows do not fit; "
+                          f"increase 'height' to about {H + len(rows) * ROW_IN - axes_h + 0.1:.1f} in")
+    label_w = max(meter.size_in(text, size)[0] for text, _ in rows)
+    left = LAYOUT_PAD + label_w + LABEL_GAP / 72
+    notes = {id(p): point_note(p) for _, p in rows if p is not None}
+    note_w = max(meter.size_in(text, size * 0.9)[0] for text in notes.values()) + NOTE_GAP / 72
+    right = W - LAYOUT_PAD - note_w
+    if right - left < 1.0:
+        raise RenderError(f"chart {chart.id!r} (dot-range, {W:g} in wide): the source labels leave no room "
+                          f"for the axis; increase 'width' or shorten the labels")
+    numbers = [v for _, p in rows if p is not None for v in (p.value, p.low, p.high) if v is not None]
+    lo, hi = min(0.0, *numbers), max(numbers)
+    hi = hi if hi > lo else lo + 1.0
+    span = hi - lo
+    x_lo, x_hi = lo, hi + span * 0.08  # room for open ends
+
+    ax = fig.add_axes((left / W, bottom / H, (right - left) / W, axes_h / H))
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_yticks(range(len(rows)), [text for text, _ in rows], fontsize=size)
+    for tick, (_, p) in zip(ax.get_yticklabels(), rows):
+        if p is None:
+            tick.set_fontweight("bold")
+    ax.tick_params(axis="y", length=0, pad=LABEL_GAP)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, min_n_ticks=3))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v)))
+    if d.unit_label:
+        ax.set_xlabel(d.unit_label)
+    ax.grid(axis="x", zorder=0)
+    ax.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    colour = style.colour(0)
+    for y, (_, p) in enumerate(rows):
+        if p is None:
+            continue
+        end = p.value if p.value is not None else p.high
+        if p.low is not None and p.high is not None:
+            ax.plot([p.low, p.high], [y, y], color=colour, linewidth=5, alpha=0.35, solid_capstyle="butt",
+                    zorder=2)
+            end = p.high
+        if p.value is not None and p.comparator in (">", ">=", "<", "<="):
+            edge = x_hi if p.comparator.startswith(">") else x_lo
+            ax.annotate("", xy=(edge, y), xytext=(p.value, y), annotation_clip=False,
+                        arrowprops={"arrowstyle": "-|>", "linestyle": (0, (2, 1.5)), "color": colour,
+                                    "linewidth": 1.2, "shrinkA": 0, "shrinkB": 0, "mutation_scale": 8})
+            end = edge if edge == x_hi else end
+        if p.value is not None:
+            ax.plot([p.value], [y], marker="o", markersize=6, linestyle="none", zorder=3,
+                    markerfacecolor=style.background if p.estimate else colour, markeredgecolor=colour,
+                    markeredgewidth=1.3)
+        ax.annotate(notes[id(p)], xy=(end if end is not None else 0.0, y), xytext=(NOTE_GAP, 0),
+                    textcoords="offset points", va="center", ha="left", fontsize=size * 0.9,
+                    color=style.text_colour, annotation_clip=False)
+    fig.text(LAYOUT_PAD, LAYOUT_PAD, LEGEND, ha="left", va="bottom", fontsize=style.small_size,
+             color="#555555", transform=fig.dpi_scale_trans)
+
+
+DOT_RANGE = register_kind(ChartKind(name="dot-range", data="ranges", draw=draw_dot_range, describe=_describe,
+                                    doc="What each source reports for a quantity: values, ranges and open "
+                                        "ends side by side, grouped by measure."))

@@ -1,0 +1,81 @@
+"""``briefgen batch``: build every spec x audience in parallel (local processes or a Dask
+cluster, issue 7), with progress, then a summary table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape as esc
+
+from briefgen.cli import common, jsonout
+from briefgen.cli.common import check_writable, fail, note_unusable_cache, show_problems
+from briefgen.errors import BriefgenError
+
+
+def batch_command(
+        paths: list[Path] = typer.Argument(..., metavar="SPEC|DIR...", show_default=False,
+                                           help="Spec files, or folders whose *.yaml files with a top-level "
+                                                "'briefing:' key are specs."),
+        all_audiences: bool = typer.Option(False, "--all-audiences",
+                                           help="Build every audience of each spec (default: each spec's default "
+                                                "audience)."),
+        jobs: int = typer.Option(1, "--jobs", "-j", min=1, metavar="N", help="Worker processes building in parallel."),
+        out_dir: Path | None = typer.Option(None, "--out", "-o", metavar="DIR",
+                                            help="Output folder (default: the project's, see briefgen.toml)."),
+        strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
+        no_cache: bool = typer.Option(False, "--no-cache", help="Redraw every chart (bypass the chart cache)."),
+        scheduler: str | None = typer.Option(None, "--scheduler", metavar="URL",
+                                             help="Build on this Dask cluster (tcp://HOST:PORT) instead of local "
+                                                  "processes (-j is then the cluster's business); outputs are written "
+                                                  "here. Needs briefgen[dask]."),
+        json_out: bool = jsonout.JsonOpt,
+) -> None:
+    """Build every spec x audience in parallel, with progress, then a summary table; a
+    failing briefing does not stop the others (exit code 1 if any failed)."""
+    from briefgen.cli import defaults
+    from briefgen.cli.batch_report import ProgressEvents, describe_failures, failed, summary_table
+    from briefgen.pipeline import batch
+    from briefgen.pipeline.build import BuildOptions
+
+    jsonout.start("batch", json_out)
+    out_dir = defaults.output_folder(paths[0] if paths else None, out_dir)  # briefgen.toml [project]
+    options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache)
+    check_writable(out_dir)
+    specs, items = batch.find_specs(paths)
+    if not specs and not items:
+        common.err.print("[red]error:[/] no specs found (a spec has a top-level 'briefing:' key)")
+        jsonout.emit(2, errors=[jsonout.message_problem("no specs found (a spec has a top-level 'briefing:' key)",
+                                                        "no-specs")])
+        raise typer.Exit(2)
+    jobs_list, invalid = batch.plan(specs, all_audiences=all_audiences, strict=strict)
+    items += invalid
+    for item in invalid:
+        if item.problems:
+            show_problems(item.problems, f"{item.spec}: not built")
+    for spec in specs:  # validated once by plan(); the memo answers
+        try:
+            warnings = batch.prepared_for(spec, strict).warnings
+        except BriefgenError:
+            continue  # listed above as not built
+        if warnings:
+            show_problems(warnings, f"{spec}: warnings")
+    note_unusable_cache(options)
+    try:
+        with ProgressEvents(common.err, len(jobs_list), 1 if scheduler else jobs) as events:
+            if scheduler:
+                from briefgen.pipeline.cluster import run_on_cluster
+
+                items += run_on_cluster(jobs_list, options, scheduler, events=events)
+            else:
+                items += batch.run(jobs_list, options, workers=jobs, events=events)
+    except BriefgenError as exc:
+        fail(exc)
+    common.out.print(summary_table(items))
+    bad = failed(items)
+    jsonout.emit(1 if bad else 0, results=[jsonout.batch_item(i) for i in items],
+                 errors=[jsonout.message_problem(f"{i.briefing} / {i.audience}: {i.status}: {i.message}", i.status)
+                         for i in bad])
+    if bad:
+        describe_failures(bad, lambda line: common.err.print(esc(line), soft_wrap=True))
+        raise typer.Exit(1)

@@ -1,0 +1,118 @@
+"""``briefgen build``: every audience named is checked and built before any file is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape as esc
+
+from briefgen.cli import common, jsonout
+from briefgen.cli.common import SpecArg, check_writable, fail, note_unusable_cache, show_problems, write_outputs
+from briefgen.errors import BriefgenError
+
+
+def build(spec: Path = SpecArg,
+          audience: list[str] | None = typer.Option(None, "--audience", "-a", metavar="NAME",
+                                                    help="Audience to build (repeatable; default: the spec's "
+                                                         "default audience)."),
+          all_audiences: bool = typer.Option(False, "--all-audiences", help="Build every audience of the spec."),
+          out_dir: Path | None = typer.Option(None, "--out", "-o", metavar="DIR",
+                                              help="Output folder (default: the project's, see briefgen.toml)."),
+          strict: bool = typer.Option(False, "--strict", help="Treat validation warnings about what each "
+                                                              "audience's variant contains as errors."),
+          no_cache: bool = typer.Option(False, "--no-cache", help="Redraw every chart (bypass the chart cache)."),
+          emit_document: bool = typer.Option(False, "--emit-document",
+                                             help="Also write each audience's document model as "
+                                                  "<briefing>--<audience>.document.json."),
+          output_format: str | None = typer.Option(None, "--format", metavar="LIST",
+                                                   help="What to write: pdf, html or pdf,html (default: each "
+                                                        "audience's formats, else pdf)."),
+          since: str | None = typer.Option(None, "--since", metavar="FILE|last",
+                                           help="Show what changed since an earlier edition of the same briefing "
+                                                "and audience: an edition file, or 'last' (the newest in the "
+                                                "project's editions/ before this briefing's date)."),
+          no_edition: bool = typer.Option(False, "--no-edition",
+                                          help="Do not file this build's edition record in the project's "
+                                               "editions/<briefing>/<audience>/<date>.json."),
+          json_out: bool = jsonout.JsonOpt,
+          ) -> None:
+    """Build PDF briefings (and their JSON manifests) into the output folder.
+
+    Every audience named is checked (templates rendered) and built before any file is
+    written; then all files are renamed into place together, so a failure or Ctrl-C never
+    leaves a mix of old and new variants."""
+    from briefgen.cli import defaults
+    from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
+    from briefgen.resolve.audiences import audience_names, get_audience
+
+    jsonout.start("build", json_out)
+    if audience and all_audiences:
+        common.err.print("[red]error:[/] give --audience or --all-audiences, not both")
+        raise typer.Exit(2)
+    audience, all_audiences = defaults.audiences(spec, audience, all_audiences)  # briefgen.toml [project]
+    out_dir = defaults.output_folder(spec, out_dir)
+    output_format = output_format or ",".join(defaults.formats(spec, None) or []) or None
+    formats = parse_formats(output_format) if output_format is not None else None
+    options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache, write=False, formats=formats,
+                           since=since, file_edition=not no_edition)
+    check_writable(out_dir)
+    try:
+        prepared = prepare(spec)  # --strict judges each variant's own content (build_prepared)
+        names: list[str | None] = (list(audience_names(prepared.loaded.spec)) if all_audiences
+                                   else list(audience) if audience else [None])
+        for name in names:
+            if name is not None:
+                get_audience(prepared.loaded, name)  # unknown names fail before anything is built
+        note_unusable_cache(options)
+        if prepared.warnings:
+            show_problems(prepared.warnings, "Warnings")
+            common.err.print(f"{len(prepared.warnings)} warning(s); " + (
+                "--strict: those about what an audience's variant contains fail its build" if strict
+                else "the build goes on (--strict makes them errors)"))
+        results = [build_prepared(prepared, name, options) for name in names]
+        for r in results:  # --since: a first edition has nothing to compare with
+            for note in r.notes:
+                common.err.print(f"[yellow]note:[/] {esc(note)}", soft_wrap=True)
+        common.note_cache_write_failures()
+        files = {}
+        for r in results:
+            files.update(r.files())
+            if emit_document:
+                from briefgen.document.jsonout import document_bytes
+
+                assert r.document is not None, "a build keeps the document it laid out"
+                files[r.pdf_path.with_name(r.pdf_path.stem + ".document.json")] = document_bytes(r.document)
+        write_outputs(files)
+        for r in results:
+            dropped = f"  [yellow]dropped to fit {r.pages} pages: {', '.join(r.dropped)}[/]" if r.dropped else ""
+            if "pdf" in r.formats:
+                common.out.print(f"{esc(str(r.pdf_path))}  [bold]{r.pages}[/] pages  {r.size / 1024:.0f} KB  "
+                                 f"{r.banner}  {r.seconds:.2f} s{dropped}")
+                dropped = ""
+            if r.html_path is not None:
+                common.out.print(f"{esc(str(r.html_path))}  {len(r.html) / 1024:.0f} KB  {r.banner}"
+                                 + ("" if "pdf" in r.formats else f"  {r.seconds:.2f} s") + dropped)
+            if r.changes is not None:
+                from briefgen.cli.diff import counts_line
+
+                common.out.print(f"  [dim]changes since {esc(r.changes.old_date)}: {counts_line(r.changes)}[/]")
+        jsonout.emit(0, warnings=prepared.warnings, results=[jsonout.build_result(r) for r in results])
+    except BriefgenError as exc:
+        fail(exc)
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``--format``'s comma-separated list (``pdf``, ``html``, ``pdf,html``) as a tuple; an
+    unknown or empty entry exits with code 2 and a did-you-mean."""
+    from briefgen.errors import did_you_mean
+    from briefgen.model.models import OUTPUT_FORMATS
+
+    wanted = tuple(part.strip().lower() for part in text.split(","))
+    for part in wanted:
+        if part not in OUTPUT_FORMATS:
+            hint = did_you_mean(part, OUTPUT_FORMATS)
+            common.err.print(f"[red]error:[/] --format: unknown format {esc(repr(part))} "
+                             f"(known: {', '.join(OUTPUT_FORMATS)})" + (f"; did you mean {hint!r}?" if hint else ""))
+            raise typer.Exit(2)
+    return wanted

@@ -1,0 +1,131 @@
+"""What every ``briefgen`` command shares: the two rich consoles, the spec argument, the
+problem listing, the failure exit and the checked writing of output files.
+
+Commands reach the consoles as ``common.out`` and ``common.err`` (attributes, not imported
+names), so that a test can swap them for wider ones.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape as esc
+
+from briefgen.errors import BriefgenError, Problem, SpecError
+
+_WIDTH = None if sys.stdout.isatty() else 120  # pipes and CI logs: do not squeeze tables to 80
+out = Console(highlight=False, width=_WIDTH)
+err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
+
+SpecArg = typer.Argument(..., help="Briefing spec (YAML), e.g. specs/peru-china.yaml.", show_default=False,
+                         metavar="SPEC")
+
+
+def show_problems(problems: list[Problem], title: str = "Problems") -> None:
+    """Print problems on stderr, one block each: ``file:line:col  severity  key`` then the
+    message, what was expected and found, and a did-you-mean hint."""
+    err.print(f"[bold]{title}[/]")
+    for p in problems:
+        sev = "[red]error[/]" if p.severity == "error" else "[yellow]warning[/]"
+        err.print(f"[cyan]{esc(p.location())}[/]  {sev}  [magenta]{esc(p.key)}[/]", soft_wrap=True)
+        msg = p.message
+        if p.expected:
+            msg += f" (expected {p.expected}" + (f", got {p.got})" if p.got else ")")
+        elif p.got:
+            msg += f" (got {p.got})"
+        msg = esc(msg)
+        if p.suggestion:
+            msg += f" — did you mean [green]{esc(repr(p.suggestion))}[/]?"
+        err.print(f"    {msg}", soft_wrap=True)
+
+
+def fail(exc: BriefgenError, outcome: str | None = "nothing was written.") -> NoReturn:
+    """Report ``exc`` and exit with its code; ``outcome`` says what happened to the
+    output folder (None for commands that write nothing). Under ``--json`` the error is
+    also printed as the command's JSON document (:mod:`briefgen.cli.jsonout`)."""
+    from briefgen.cli import jsonout
+
+    jsonout.error(exc)
+    if isinstance(exc, SpecError):
+        show_problems(exc.problems)
+        n = sum(1 for p in exc.problems if p.severity == "error")
+        err.print(f"[red]{n} error(s)[/]" + (f"; {outcome}" if outcome else ""))
+    else:
+        err.print(f"[red]error:[/] {esc(str(exc))}", soft_wrap=True)
+        if outcome:
+            err.print(outcome)
+    raise typer.Exit(exc.exit_code)
+
+
+def note_unusable_cache(options) -> None:
+    """Say so when the chart cache folder cannot be used (a file in the way, no
+    permission): the build still works, drawing every chart."""
+    if not options.cache:
+        return
+    from briefgen.charts.recent import default_root
+
+    root = options.cache_dir or default_root()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        usable = os.access(root, os.W_OK)
+    except OSError:
+        usable = False
+    if not usable:
+        err.print(f"[yellow]note:[/] the chart cache {esc(str(root))} cannot be written; every chart is drawn "
+                  f"(set BRIEFGEN_CACHE_DIR to a writable folder)", soft_wrap=True)
+
+
+def note_cache_write_failures() -> None:
+    """Say once per chart cache folder that entries could not be written to it (a full
+    disk, say): the build went on, its charts were drawn but not kept."""
+    from briefgen.charts.store import take_write_failures
+
+    for root, why in take_write_failures().items():
+        err.print(f"[yellow]note:[/] the chart cache {esc(root)} cannot be written ({esc(why)}); the charts were "
+                  f"drawn but not kept", soft_wrap=True)
+
+
+def check_writable(out_dir: Path) -> None:
+    """Stop before building anything when ``out_dir`` could not be written: it is not a
+    folder, or it (or, when it does not exist yet, the folder it would be made in) does
+    not take a new file. Creates nothing; exits with code 2."""
+    import errno
+    import tempfile
+
+    try:
+        if out_dir.exists():
+            if not out_dir.is_dir():
+                raise OSError(errno.ENOTDIR, "not a folder")
+            with tempfile.TemporaryFile(dir=out_dir):
+                pass
+        else:
+            parent = out_dir.absolute().parent
+            while not parent.exists():
+                parent = parent.parent
+            if not parent.is_dir():
+                raise OSError(errno.ENOTDIR, f"{parent} is not a folder")
+            if not os.access(parent, os.W_OK | os.X_OK):
+                raise OSError(errno.EACCES, f"cannot create folders in {parent}")
+    except OSError as exc:
+        err.print(f"[red]error:[/] cannot write {esc(str(out_dir))}: {esc(exc.strerror or str(exc))}. "
+                  f"Choose another folder with --out.", soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def write_outputs(files: dict) -> None:
+    """Write output files atomically, turning file-system refusals into a clear error
+    (:class:`briefgen.errors.OutputError`)."""
+    from briefgen.deliver.output import atomic_write_many
+    from briefgen.errors import OutputError
+
+    try:
+        atomic_write_many(files)
+    except OSError as exc:
+        where = exc.filename or next(iter(files), "")
+        raise OutputError(f"cannot write {where}: {exc.strerror or exc}. "
+                          f"Choose another folder with --out.", errno=exc.errno) from None

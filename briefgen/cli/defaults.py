@@ -1,0 +1,65 @@
+"""Command defaults from the project's ``briefgen.toml`` (:mod:`briefgen.load.settings`).
+
+Outputs go to the project's output folder (``[project] output``, default ``output``),
+relative to the project root, not to the working directory: ``briefgen build
+specs/x.yaml`` run from ``specs/`` or from anywhere else writes to the same folder. An
+explicit ``--out`` is taken as typed (relative to the working directory, as any command
+line path). ``[project] audiences`` names the audiences built when ``-a`` and
+``--all-audiences`` are both absent; ``formats`` the formats built when ``--format`` is.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from briefgen.cli import common
+
+
+def settings_for(spec: Path | None):
+    """The :class:`~briefgen.load.settings.ProjectSettings` of the project holding
+    ``spec`` (of the working directory's project when None). A settings file that is not
+    valid ends the command (exit 2) with its located problems."""
+    from briefgen.errors import SpecError
+    from briefgen.load.paths import find_project_root
+    from briefgen.load.settings import load_settings
+
+    anchor = Path(spec) if spec is not None else Path.cwd()
+    if anchor.is_dir():  # a folder of specs (batch): the project holding that folder
+        anchor = anchor / "briefgen.toml"
+    try:
+        return load_settings(find_project_root(anchor))
+    except SpecError as exc:
+        common.fail(exc, None)
+
+
+def output_folder(spec: Path | None, out_dir: Path | None) -> Path:
+    """``out_dir`` when given, else the project's output folder (shown relative to the
+    working directory when it lies inside it, as ``output`` was before)."""
+    if out_dir is not None:
+        return out_dir
+    folder = settings_for(spec).output
+    try:
+        rel = os.path.relpath(folder)
+    except ValueError:  # another drive (Windows)
+        return folder
+    return folder if rel.startswith("..") else Path(rel)
+
+
+def audiences(spec: Path, audience: list[str] | None, all_audiences: bool) -> tuple[list[str] | None, bool]:
+    """The audiences to build: as given on the command line, else the project's
+    ``[project] audiences`` (``"all"``: every audience), else none (the spec's default)."""
+    if audience or all_audiences:
+        return audience, all_audiences
+    settings = settings_for(spec)
+    if settings.all_audiences:
+        return None, True
+    return (list(settings.audiences) or None), False
+
+
+def formats(spec: Path, given: list[str] | None) -> list[str] | None:
+    """The output formats: as given, else the project's ``[project] formats``, else None
+    (the command's default)."""
+    if given:
+        return given
+    return list(settings_for(spec).formats) or None

@@ -1,0 +1,92 @@
+"""``briefgen diff OLD NEW``: what changed between two editions of one briefing for one audience.
+
+OLD and NEW are edition files (``editions/<briefing>/<audience>/<date>.json``) or build
+manifests (which hold the record under ``"edition"``). The changes are printed as a table
+(one row per new, changed or removed key judgment, claim, source, entity, relation and
+figure), or with ``--json`` as the ``diff`` key of the command's JSON document (shape:
+:meth:`briefgen.document.diff.EditionDiff.to_json`, plus ``summary``: the lines of the
+"What changed" box). What the newer edition withholds from its audience is never listed.
+Exit 0; 2 for a file that cannot be used (named in the message).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.markup import escape as esc
+
+from briefgen.cli import common, jsonout
+from briefgen.cli.common import fail
+from briefgen.errors import BriefgenError
+
+STATUS_STYLE = {"new": "green", "changed": "yellow", "removed": "red"}
+
+
+def diff_command(old: Path = typer.Argument(..., metavar="OLD", show_default=False,
+                                            help="The earlier edition file (or build manifest)."),
+                 new: Path = typer.Argument(..., metavar="NEW", show_default=False,
+                                            help="The newer edition file (or build manifest)."),
+                 json_out: bool = jsonout.JsonOpt) -> None:
+    """Show what changed between two editions of a briefing for one audience, for review
+    before publishing: new, changed and removed key judgments, claims (likelihood and
+    confidence moves with their direction, revised figures), sources, entities, relations
+    and figures."""
+    from briefgen.document.changes import summary_lines
+    from briefgen.document.diff import diff_editions
+    from briefgen.document.edition import EditionError
+    from briefgen.pipeline.editions import read_edition
+
+    jsonout.start("diff", json_out)
+    try:
+        before, after = read_edition(old), read_edition(new)
+        if (before["briefing"], before["audience"]) != (after["briefing"], after["audience"]):
+            raise EditionError(f"{new}: an edition of briefing {after['briefing']!r} for audience "
+                               f"{after['audience']!r}, but {old} is of {before['briefing']!r} for "
+                               f"{before['audience']!r}: compare editions of the same briefing and audience")
+    except BriefgenError as exc:
+        fail(exc, None)
+    diff = diff_editions(before, after)
+    numbers = {cid: kj["number"] for cid, kj in after["key_judgments"].items()}
+    lines = summary_lines(diff, numbers)
+    common.out.print(change_table(diff))
+    common.out.print(f"{diff.briefing} for {diff.audience}, {diff.old_date} -> {diff.new_date}: {counts_line(diff)}")
+    jsonout.emit(0, diff={**diff.to_json(), "old": {"date": diff.old_date, "file": str(old)},
+                          "new": {"date": diff.new_date, "file": str(new)},
+                          "summary": [f"{lead}: {text}" for lead, text, _ in lines]})
+
+
+def counts_line(diff: Any) -> str:
+    """``3 new, 2 changed, 1 removed`` (over every kind), or ``no changes``."""
+    totals = {s: sum(c[s] for c in diff.counts().values()) for s in ("new", "changed", "removed")}
+    if not any(totals.values()):
+        return "no changes"
+    return ", ".join(f"{n} {status}" for status, n in totals.items())
+
+
+def change_table(diff: Any) -> Any:
+    """A rich table of ``diff``'s changes: status, kind, id, what (statement, title or
+    name), and for a changed item each field as ``old -> new`` with its direction."""
+    from rich.table import Table
+
+    from briefgen.document.diff import KIND_WORDS
+
+    table = Table(title=f"{esc(diff.briefing)} for {esc(diff.audience)}: changes from {diff.old_date} to "
+                        f"{diff.new_date}", title_justify="left", show_lines=False)
+    for column in ("change", "kind", "id", "what", "details"):
+        table.add_column(column, overflow="fold")
+    for c in diff.changes:
+        style = STATUS_STYLE[c.status]
+        kind = KIND_WORDS[c.kind] + (f" {c.number}" if c.number and c.kind in ("key_judgments", "figures") else "")
+        table.add_row(f"[{style}]{c.status}[/]", kind, esc(c.id), esc(c.text),
+                      esc("; ".join(field_words(f) for f in c.fields)))
+    return table
+
+
+def field_words(f: Any) -> str:
+    """One changed field: ``likelihood: likely -> very likely (raised)``; a figure by its label."""
+    name = f"figure {f.label}" if f.field == "figure" else f.field
+    if f.field in ("content", "data", "statement"):
+        return {"content": "details changed", "data": "data changed", "statement": "reworded"}[f.field]
+    return f"{name}: {f.old or '(none)'} -> {f.new or '(none)'}" + (f" ({f.direction})" if f.direction else "")

@@ -1,0 +1,181 @@
+"""``briefgen email``: build each audience's PDF, write a ready .eml (or a draft), and with
+``--send`` deliver it through SMTP (issues 6 and 15).
+
+One message failing to send does not stop the others: each is tried, each failure reported,
+and the command exits 1 at the end. A rerun skips the recipients that accepted the same
+message before (``sent-log.jsonl``) unless ``--resend``. Bcc recipients are never written
+into the .eml: ``--send`` takes them from the spec's distribution and puts them in the SMTP
+envelope only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.markup import escape as esc
+
+from briefgen.cli import common, jsonout
+from briefgen.cli.common import SpecArg, check_writable, fail, show_problems, write_outputs
+from briefgen.errors import BriefgenError, DeliveryError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from briefgen.deliver.mail import Outgoing
+    from briefgen.deliver.smtp import SmtpSettings
+    from briefgen.deliver.smtp_client import SendReport
+
+
+def email_command(
+        spec: Path = SpecArg,
+        audience: list[str] | None = typer.Option(None, "--audience", "-a", metavar="NAME",
+                                                  help="Audience to mail (repeatable; default: the spec's default "
+                                                       "audience)."),
+        all_audiences: bool = typer.Option(False, "--all-audiences", help="Mail every audience of the spec."),
+        send: bool = typer.Option(False, "--send",
+                                  help="Deliver through SMTP. Without it nothing leaves the machine: only the .eml "
+                                       "files are written."),
+        draft: bool = typer.Option(False, "--draft",
+                                   help="Write each .eml as a draft (X-Unsent: 1) that Outlook opens as a new "
+                                        "message to review and send. Not with --send."),
+        resend: bool = typer.Option(False, "--resend",
+                                    help="With --send, send to every recipient again, also to those that accepted "
+                                         "the same message before (see sent-log.jsonl)."),
+        smtp_config: Path | None = typer.Option(None, "--smtp-config", metavar="FILE",
+                                                help="TOML file whose smtp table holds the settings (default: "
+                                                     "briefgen.toml in the project root)."),
+        max_attachment_mb: float | None = typer.Option(None, "--max-attachment-mb", min=0.001, metavar="MIB",
+                                                       help="Refuse PDFs larger than this (MiB; default: "
+                                                            "max_attachment_mb of the smtp settings, else 10)."),
+        force: bool = typer.Option(False, "--force", help="Mail a PDF over the attachment limit anyway."),
+        all_or_nothing: bool = typer.Option(False, "--all-or-nothing",
+                                            help="If the server refuses any recipient, send to none."),
+        out_dir: Path | None = typer.Option(None, "--out", "-o", metavar="DIR",
+                                            help="Output folder (PDFs, .eml files, sent-log.jsonl; default: the "
+                                                 "project's, see briefgen.toml)."),
+        strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
+        no_cache: bool = typer.Option(False, "--no-cache", help="Redraw every chart (bypass the chart cache)."),
+        since: str | None = typer.Option(None, "--since", metavar="FILE|last",
+                                         help="Open each body (and the PDF) with what changed since an earlier "
+                                              "edition: an edition file, or 'last' (see briefgen build --since)."),
+        json_out: bool = jsonout.JsonOpt,
+) -> None:
+    """Build each audience's PDF and write a ready email (output/<briefing>--<audience>.eml);
+    with --send, deliver it through SMTP and record it in output/sent-log.jsonl."""
+    from briefgen.cli import defaults
+    from briefgen.deliver.mail import saved_bytes
+    from briefgen.deliver.output import manifest_bytes
+    from briefgen.deliver.smtp import load_settings
+    from briefgen.pipeline.build import BuildOptions, prepare
+    from briefgen.pipeline.email import outgoing
+    from briefgen.resolve.audiences import audience_names, get_audience
+
+    jsonout.start("email", json_out)
+    if draft and send:
+        common.err.print("[red]error:[/] --draft writes a draft to review and send from a mail client; --send "
+                         "delivers now: choose one.")
+        raise typer.Exit(2)
+    audience, all_audiences = defaults.audiences(spec, audience, all_audiences)  # briefgen.toml [project]
+    out_dir = defaults.output_folder(spec, out_dir)
+    options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache, write=False, since=since)
+    check_writable(out_dir)
+    written = False
+    try:
+        prepared = prepare(spec, strict=strict)
+        names: list[str | None] = (list(audience_names(prepared.loaded.spec)) if all_audiences
+                                   else list(audience) if audience else [None])
+        for name in names:
+            if name is not None:
+                get_audience(prepared.loaded, name)
+        settings = load_settings(smtp_config, root=prepared.loaded.root)
+        if send:  # fails before anything is built or sent (a token command runs now)
+            settings = settings.with_credentials(notify=lambda text: common.err.print(esc(text), soft_wrap=True))
+        limit = int(max_attachment_mb * 1024 * 1024) if max_attachment_mb else settings.max_attachment
+        if prepared.warnings:
+            show_problems(prepared.warnings, "Warnings")
+        # every message is built, composed and checked before any is written or sent
+        items = [outgoing(prepared, name, options, default_sender=settings.sender, max_attachment=limit, force=force)
+                 for name in names]
+        for note in (note for item in items for note in item.result.notes):  # --since: a first edition
+            common.err.print(f"[yellow]note:[/] {esc(note)}", soft_wrap=True)
+        files = {}
+        for item in items:  # PDFs, manifests and messages land together, or not at all
+            files[item.result.pdf_path] = item.result.pdf
+            files[item.result.manifest_path] = manifest_bytes(item.result.manifest)
+            files[item.eml_path] = saved_bytes(item.message, draft=draft)
+        write_outputs(files)
+        written = True
+        for item in items:
+            common.out.print(f"{esc(str(item.eml_path))}  {'draft  ' if draft else ''}{esc(item.subject)}  "
+                             f"{len(item.addressing.recipients)} recipient(s)  {item.result.size / 1024:.0f} KB PDF",
+                             soft_wrap=True)
+            if item.addressing.bcc:
+                common.out.print(f"[dim]  {len(item.addressing.bcc)} Bcc recipient(s) not written into the .eml; "
+                                 + ("add them in the mail client, or use --send[/]" if draft else
+                                    "--send puts them in the SMTP envelope only[/]"), soft_wrap=True)
+        messages = [jsonout.email_message(item, draft=draft) for item in items]
+        if not send:
+            common.out.print("[dim]not sent: add --send to deliver through SMTP[/]")
+            jsonout.emit(0, warnings=prepared.warnings, messages=messages, sent=False)
+            return
+    except BriefgenError as exc:
+        if written:
+            fail(exc, f"the PDFs and .eml files are in {out_dir}; nothing was sent.")
+        fail(exc)
+    failed = _send_all(items, settings, out_dir=out_dir, all_or_nothing=all_or_nothing, resend=resend)
+    jsonout.emit(1 if failed else 0, warnings=prepared.warnings, messages=messages, sent=True, not_delivered=failed,
+                 errors=[jsonout.message_problem(f"{failed} message(s) not delivered to every recipient (see "
+                                                 f"stderr and sent-log.jsonl)", "not-delivered")] if failed else [])
+    if failed:
+        common.err.print(f"[red]{failed} message(s) not delivered to every recipient[/]")
+        raise typer.Exit(1)
+
+
+def _send_all(items: "list[Outgoing]", settings: "SmtpSettings", *, out_dir: Path, all_or_nothing: bool,
+              resend: bool) -> int:
+    """Deliver each message in turn, whatever happens to the others; report each. Returns
+    how many were not delivered to every recipient (or failed)."""
+    from briefgen.deliver.smtp import LOG_NAME, deliver
+
+    failed = 0
+    recorded = False
+    for item in items:
+        try:
+            report = deliver(item, settings, out_dir=out_dir, all_or_nothing=all_or_nothing, resend=resend)
+        except DeliveryError as exc:
+            failed += 1
+            common.err.print(f"[red]error:[/] {esc(item.audience)}: {esc(str(exc))}", soft_wrap=True)
+            continue
+        recorded = recorded or report.delivered
+        if report.skipped:
+            common.out.print(f"[dim]{esc(item.audience)}: skipped {len(report.skipped)} recipient(s) that accepted "
+                             f"this message before: {esc(', '.join(report.skipped))} (--resend sends to them "
+                             f"again)[/]", soft_wrap=True)
+        if report.ok and not report.results:
+            common.out.print(f"[green]already sent[/] {esc(item.audience)} {esc(report.message_id)}: nothing left "
+                             f"to send", soft_wrap=True)
+        elif report.ok:
+            common.out.print(f"[green]sent[/] {esc(item.audience)} {esc(report.message_id)} to "
+                             f"{len(report.accepted)} recipient(s) via {esc(report.server)} ({settings.tls})",
+                             soft_wrap=True)
+        else:
+            failed += 1
+            _show_refusals(item, report)
+    if recorded:
+        common.out.print(f"recorded in {esc(str(out_dir / LOG_NAME))}")
+    return failed
+
+
+def _show_refusals(item: "Outgoing", report: "SendReport") -> None:
+    """A table on stderr of each recipient of a message not delivered to everyone: role,
+    accepted, refused or temporarily refused (retry later), and the server's reply."""
+    from rich.table import Table
+
+    table = Table(title=f"{item.audience}: {report.note}", title_justify="left")
+    for col in ("recipient", "role", "result", "server reply"):
+        table.add_column(col)
+    colour = {"accepted": "", "refused": "red"}
+    for r in report.results:
+        style = colour.get(r.state, "yellow")
+        table.add_row(esc(r.address), r.role, f"[{style}]{r.state}[/]" if style else r.state, esc(r.answer))
+    common.err.print(table)

@@ -1,0 +1,149 @@
+"""``briefgen init DIR`` and ``briefgen new SPEC``: start a project, add a briefing to one.
+
+``init`` copies the starter project (package data in ``briefgen/cli/starter/``: a fictional
+port authority, its knowledge base, a spec using every section kind and four chart kinds,
+an analyst audience at TLP:AMBER and a public one at TLP:CLEAR) into a new or empty folder;
+it builds at once. ``new`` writes a spec into an existing project (one whose root holds
+``briefgen.toml``), pointing at the project's knowledge base and shared audiences.
+
+Exit codes: 0 written; 2 the folder is not empty, the spec exists, or there is no project.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from pathlib import Path
+
+import typer
+from rich.markup import escape as esc
+
+from briefgen.cli import common
+
+STARTER_SPEC = "calder-bay"
+"""The starter project's briefing (``specs/calder-bay.yaml``)."""
+
+_STARTER_FILES = ("briefgen.toml", "kb/entities.yaml", "kb/sources.yaml", "kb/claims.yaml", "kb/relations.yaml",
+                  f"specs/{STARTER_SPEC}.yaml", "specs/audiences.yaml", "data/monthly-teu.csv")
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def _starter(name: str) -> bytes:
+    """A file of the starter project (package data)."""
+    from importlib import resources
+
+    return resources.files("briefgen.cli").joinpath("starter", *name.split("/")).read_bytes()
+
+
+def _refuse(message: str) -> None:
+    common.err.print(f"[red]error:[/] {message}", soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def init_command(folder: Path = typer.Argument(..., metavar="DIR", show_default=False,
+                                               help="Folder for the new project (created; must be empty).")) -> None:
+    """Start a project: a knowledge base, a briefing spec using every section kind, and
+    two audiences (analyst at TLP:AMBER, public at TLP:CLEAR), ready to build."""
+    if folder.exists() and not folder.is_dir():
+        _refuse(f"{esc(str(folder))} is a file, not a folder")
+    if folder.is_dir():
+        entries = sorted(p.name for p in folder.iterdir())
+        if entries:
+            shown = ", ".join(repr(n) for n in entries[:3]) + (" ..." if len(entries) > 3 else "")
+            _refuse(f"{esc(str(folder))} is not empty (it holds {esc(shown)}); choose a new or empty folder "
+                    f"(nothing was written)")
+    files = {folder / name: _starter(name) for name in _STARTER_FILES}
+    files[folder / ".gitignore"] = _starter("gitignore")
+    common.write_outputs(files)
+    spec = f"specs/{STARTER_SPEC}.yaml"
+    common.out.print(f"created a briefgen project in {esc(str(folder))}: briefgen.toml, kb/ (entities, sources, "
+                     f"claims, relations), {spec}, specs/audiences.yaml, data/monthly-teu.csv", soft_wrap=True)
+    common.out.print("next:")
+    common.out.print(f"  cd {esc(str(folder))}")
+    common.out.print(f"  briefgen build {spec} --all-audiences   [dim]# PDFs into output/[/]")
+    common.out.print(f"  briefgen watch {spec}                   [dim]# rebuild on every save[/]")
+
+
+def new_command(spec: Path = typer.Argument(..., metavar="SPEC", show_default=False,
+                                            help="Spec file to create, e.g. specs/harbour-update.yaml."),
+                title: str | None = typer.Option(None, "--title", metavar="TEXT",
+                                                 help="Briefing title (default: from the file name)."),
+                date: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD",
+                                                help="Briefing date (default: today)."),
+                desk: str = typer.Option("Desk", "--desk", metavar="TEXT", help="Issuing desk."),
+                ) -> None:
+    """Add a briefing spec to an existing project: it reads the project's knowledge base
+    (kb/) and shared audiences (specs/audiences.yaml), and uses every section kind."""
+    from briefgen.load.paths import find_project_root
+    from briefgen.load.settings import CONFIG_NAME
+
+    if spec.suffix not in (".yaml", ".yml"):
+        _refuse(f"a spec is a .yaml file; got {esc(str(spec))}")
+    if spec.exists():
+        _refuse(f"{esc(str(spec))} already exists (nothing was written)")
+    briefing_id = spec.stem
+    if not _ID_RE.match(briefing_id):
+        hint = re.sub(r"[^a-z0-9._-]+", "-", briefing_id.lower()).strip("-._") or "briefing"
+        _refuse(f"the file name is the briefing id: lower-case letters, digits, '-', '_' and '.'; got "
+                f"{esc(repr(briefing_id))}; did you mean {esc(repr(hint + spec.suffix))}?")
+    root = find_project_root(spec.absolute())
+    if not (root / CONFIG_NAME).is_file():
+        _refuse(f"{esc(str(spec))} is not inside a briefgen project (no {CONFIG_NAME} in {esc(str(root))} or "
+                f"above); run 'briefgen init DIR' first")
+    kb = root / "kb"
+    if not kb.is_dir():
+        _refuse(f"the project has no knowledge-base folder {esc(str(kb))}")
+    when = date or _dt.date.today().isoformat()
+    try:
+        _dt.date.fromisoformat(when)
+    except ValueError:
+        _refuse(f"--date takes YYYY-MM-DD; got {esc(repr(when))}")
+    folder = spec.absolute().parent
+    text = _new_spec(briefing_id=briefing_id, title=title or briefing_id.replace("-", " ").capitalize(),
+                     date=when, desk=desk, folder=folder, root=root, kb=kb, spec_shown=str(spec))
+    common.write_outputs({spec: text.encode("utf-8")})
+    common.out.print(f"wrote {esc(str(spec))} (knowledge base {esc(_rel(kb, folder))})")
+    common.out.print(f"next: briefgen build {esc(str(spec))} --all-audiences")
+
+
+def _new_spec(*, briefing_id: str, title: str, date: str, desk: str, folder: Path, root: Path, kb: Path,
+              spec_shown: str) -> str:
+    """The text of a new spec (``starter/new-spec.yaml.tmpl`` filled in)."""
+    import json
+    from string import Template
+
+    shared = next((p for p in (folder / "audiences.yaml", root / "specs" / "audiences.yaml") if p.is_file()), None)
+    if shared is not None:
+        audiences = f"audience_files: [{_rel(shared, folder)}]\n"
+    else:
+        audiences = ("audiences:\n  analyst: {tlp: TLP:AMBER, description: Desk analysts}\n"
+                     "  public: {tlp: TLP:CLEAR, description: Public release}\n")
+    entities = _entity_ids(kb)[:4]
+    profiles = ("\n  - id: actors\n    title: Main actors\n    kind: profiles\n    priority: 40\n"
+                f"    entities: [{', '.join(entities)}]\n") if entities else ""
+    return Template(_starter("new-spec.yaml.tmpl").decode("utf-8")).substitute(
+        briefing_id=briefing_id, title=json.dumps(title)[1:-1], date=date, desk=desk, kb=_rel(kb, folder),
+        audiences=audiences, profiles=profiles, spec_shown=spec_shown)
+
+
+def _entity_ids(kb: Path) -> list[str]:
+    """Entity ids found in the knowledge-base folder's YAML files, in file order (files that
+    cannot be read are skipped: the spec's validation reports them)."""
+    import yaml
+
+    ids: list[str] = []
+    for path in sorted(kb.glob("*.y*ml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        for item in (data or {}).get("entities", []) if isinstance(data, dict) else []:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                ids.append(item["id"])
+    return ids
+
+
+def _rel(path: Path, folder: Path) -> str:
+    import os
+
+    return Path(os.path.relpath(path, folder)).as_posix()

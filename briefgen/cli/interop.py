@@ -1,0 +1,112 @@
+"""``briefgen export stix`` and ``briefgen import stix``: STIX 2.1 bundles out and in.
+
+``export stix SPEC -a NAME -o FILE`` builds the audience's variant (in memory: the PDF is
+byte-identical to the one ``briefgen build`` writes for the same inputs, so its SHA-256
+in the bundle names that file; an older PDF in the output folder is never read) and
+writes the bundle of what that variant shows (:mod:`briefgen.interop.stix_export`).
+``import stix BUNDLE -o DIR`` writes a draft knowledge base (:mod:`briefgen.interop.stix_import`).
+
+Exit codes: 0 written; 1 the build failed; 2 invalid input (spec, bundle, marking) or a
+target that exists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.markup import escape as esc
+
+from briefgen.cli import common, jsonout
+from briefgen.cli.common import SpecArg, fail, show_problems, write_outputs
+from briefgen.cli.helpfmt import PlainHelpCommand
+from briefgen.errors import BriefgenError
+
+export_app = typer.Typer(help="Write a briefing for another tool (STIX 2.1).", no_args_is_help=True,
+                         rich_markup_mode=None, add_completion=False)
+import_app = typer.Typer(help="Read another tool's data into a draft knowledge base (STIX 2.1).",
+                         no_args_is_help=True, rich_markup_mode=None, add_completion=False)
+
+
+@export_app.command("stix", cls=PlainHelpCommand)
+def export_stix(spec: Path = SpecArg,
+                audience: str | None = typer.Option(None, "--audience", "-a", metavar="NAME",
+                                                    help="Audience whose variant is exported (default: the "
+                                                         "spec's default audience)."),
+                out: Path | None = typer.Option(None, "--out", "-o", metavar="FILE",
+                                                help="Bundle file (default: <output folder>/<briefing>--"
+                                                     "<audience>.stix.json)."),
+                strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
+                json_out: bool = jsonout.JsonOpt) -> None:
+    """Write one audience's briefing as a STIX 2.1 bundle: a report (with the PDF's
+    SHA-256), identities and locations, notes for claims, relationships, TLP 2.0 markings;
+    only what that audience's PDF shows."""
+    from briefgen.cli import defaults
+    from briefgen.interop.stix_export import bundle_bytes, bundle_of
+    from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
+    from briefgen.resolve.audiences import get_audience
+
+    jsonout.start("export stix", json_out)
+    folder = defaults.output_folder(spec, None)
+    try:
+        prepared = prepare(spec, strict=strict)
+        if audience is not None:
+            get_audience(prepared.loaded, audience)
+        if prepared.warnings:
+            show_problems(prepared.warnings, "Warnings")
+        result = build_prepared(prepared, audience, BuildOptions(out_dir=folder, strict=strict, write=False))
+        assert result.document is not None
+        bundle = bundle_of(result.document, prepared.kb, pdf=(result.pdf_path.name, result.sha256))
+        target = out or folder / f"{result.briefing_id}--{result.audience}.stix.json"
+        write_outputs({target: bundle_bytes(bundle)})
+    except BriefgenError as exc:
+        fail(exc)
+    n = len(bundle["objects"])
+    common.out.print(f"{esc(str(target))}  {n} objects  {result.banner}  (PDF {esc(result.pdf_path.name)} "
+                     f"sha256 {result.sha256[:12]}...)", soft_wrap=True)
+    jsonout.emit(0, warnings=prepared.warnings, bundle=str(target), objects=n, briefing=result.briefing_id,
+                 audience=result.audience, marking=result.banner,
+                 pdf={"name": result.pdf_path.name, "sha256": result.sha256})
+
+
+@import_app.command("stix", cls=PlainHelpCommand)
+def import_stix(bundle: Path = typer.Argument(..., metavar="BUNDLE", show_default=False,
+                                              help="STIX 2.1 bundle (JSON), e.g. an OpenCTI or MISP export."),
+                out_dir: Path = typer.Option(..., "--out", "-o", metavar="DIR",
+                                             help="Folder for the draft knowledge base (entities.yaml, "
+                                                  "sources.yaml, claims.yaml, relations.yaml)."),
+                unmarked: str = typer.Option("TLP:AMBER", "--unmarked", metavar="TLP",
+                                             help="Level of objects that carry no TLP marking."),
+                force: bool = typer.Option(False, "--force", help="Replace knowledge-base files already there."),
+                json_out: bool = jsonout.JsonOpt) -> None:
+    """Write a draft knowledge base from a STIX 2.1 bundle; TLP 1.0, TLP 2.0 and OpenCTI
+    markings are all read; what cannot be mapped is listed."""
+    from briefgen.interop.stix_import import import_bundle, yaml_files
+    from briefgen.model.tlp import TLP
+
+    jsonout.start("import stix", json_out)
+    try:
+        level = TLP.parse(unmarked)
+    except ValueError as exc:
+        common.err.print(f"[red]error:[/] --unmarked: {esc(str(exc))}", soft_wrap=True)
+        jsonout.emit(2, errors=[jsonout.message_problem(f"--unmarked: {exc}", "usage")])
+        raise typer.Exit(2) from None
+    try:
+        imported = import_bundle(bundle, unmarked=level)
+        files = {out_dir / name: data for name, data in yaml_files(imported, bundle.name).items()}
+        existing = [str(p) for p in files if p.exists()]
+        if existing and not force:
+            message = f"{', '.join(existing)} already exist(s); choose an empty folder or add --force"
+            common.err.print(f"[red]error:[/] {esc(message)}; nothing was written", soft_wrap=True)
+            jsonout.emit(2, errors=[jsonout.message_problem(message, "exists")])
+            raise typer.Exit(2)
+        write_outputs(files)
+    except BriefgenError as exc:
+        fail(exc)
+    counts = {k: len(getattr(imported, k)) for k in ("entities", "sources", "claims", "relations")}
+    common.out.print(f"wrote a draft knowledge base in {esc(str(out_dir))}: "
+                     + ", ".join(f"{n} {k}" for k, n in counts.items()), soft_wrap=True)
+    for line in imported.not_mapped:
+        common.err.print(f"[yellow]not mapped:[/] {esc(line)}", soft_wrap=True)
+    jsonout.emit(0, folder=str(out_dir), files=[str(p) for p in files], counts=counts,
+                 not_mapped=imported.not_mapped)

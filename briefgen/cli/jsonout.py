@@ -1,0 +1,149 @@
+"""``--json``: one JSON document on stdout per command, for scripts and CI.
+
+With ``--json`` a command prints exactly one JSON document (UTF-8, one line, newline at the
+end) on stdout and nothing else there; the human lines it would have printed on stdout go
+to stderr instead, with the warnings, problems and progress that always go there. Every
+document has the same envelope (documented in the README, "Machine-readable output")::
+
+    {"briefgen": "0.1.0", "command": "build", "ok": true, "exit_code": 0,
+     "warnings": [PROBLEM, ...], "errors": [PROBLEM, ...], ...the command's own keys}
+
+A PROBLEM is ``{"file", "line", "column", "key", "severity", "code", "message", "expected",
+"got", "suggestion"}`` (line and column 1-based, 0 when unknown; an error that is not about
+an input file has ``file`` ``""`` and ``code`` the error's kind, e.g. ``PageBudgetError``).
+``exit_code`` is the process's exit status (0 ok, 1 a build or delivery failed, 2 invalid
+input or usage), so a failed command still prints a document.
+
+In JSON mode ``sys.stdout`` is pointed at stderr (so every human line lands there, whatever
+prints it) and the document is written to the real stdout; this module imports nothing of
+briefgen's command line, which imports it.
+
+Commands call :func:`start` first, then :func:`emit` with their own keys;
+:func:`briefgen.cli.common.fail` calls :func:`error`, and :func:`finish` (run by the entry
+point) prints a bare error document for a command that ended without one (a usage error).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import typer
+
+JsonOpt = typer.Option(False, "--json", help="Print one JSON document on stdout (shape: README, 'Machine-readable "
+                                              "output'); human output goes to stderr.")
+
+_STATE: dict[str, Any] = {"command": None, "emitted": False, "stdout": None, "redirect": None}
+
+
+def reset() -> None:
+    """Leave JSON mode (run before every command: commands may run one after another in one
+    process, as tests do): no command, nothing emitted, stdout back in place (unless whoever
+    replaced the streams, a test runner, has put its own back already)."""
+    if _STATE["stdout"] is not None and sys.stdout is _STATE["redirect"]:
+        sys.stdout = _STATE["stdout"]
+    _STATE.update(command=None, emitted=False, stdout=None, redirect=None)
+
+
+def start(command: str, enabled: bool) -> None:
+    """Enter JSON mode for ``command`` when ``enabled``: from now on whatever would be printed
+    on stdout (the commands' human lines, through ``common.out``) goes to stderr; the JSON
+    document alone goes to the real stdout."""
+    reset()
+    if enabled:
+        _STATE.update(command=command, stdout=sys.stdout, redirect=sys.stderr)
+        sys.stdout = sys.stderr
+
+
+def active() -> bool:
+    """True when the running command prints JSON."""
+    return _STATE["command"] is not None
+
+
+def problem(p: Any) -> dict:
+    """A :class:`~briefgen.errors.Problem` as JSON."""
+    return {"file": p.file, "line": p.line, "column": p.column, "key": p.key, "severity": p.severity,
+            "code": p.code, "message": p.message, "expected": p.expected, "got": p.got, "suggestion": p.suggestion}
+
+
+def message_problem(message: str, code: str = "", severity: str = "error") -> dict:
+    """A PROBLEM for an error that is not located in an input file."""
+    return {"file": "", "line": 0, "column": 0, "key": "", "severity": severity, "code": code, "message": message,
+            "expected": "", "got": "", "suggestion": ""}
+
+
+def emit(exit_code: int = 0, *, warnings: list | None = None, errors: list | None = None, **fields: Any) -> None:
+    """Print the command's document (once; later calls are ignored). ``warnings`` and
+    ``errors`` take :class:`Problem` objects or PROBLEM dicts."""
+    if not active() or _STATE["emitted"]:
+        return
+    import json
+
+    from briefgen import __version__
+
+    doc = {"briefgen": __version__, "command": _STATE["command"], "ok": exit_code == 0, "exit_code": exit_code,
+           "warnings": [w if isinstance(w, dict) else problem(w) for w in warnings or []],
+           "errors": [e if isinstance(e, dict) else problem(e) for e in errors or []]}
+    doc.update(fields)
+    stdout = _STATE["stdout"] or sys.stdout
+    stdout.write(json.dumps(doc, ensure_ascii=False, default=str) + "\n")
+    stdout.flush()
+    _STATE["emitted"] = True
+
+
+def error(exc: Exception, **fields: Any) -> None:
+    """Print the document of a command that failed with ``exc`` (a
+    :class:`~briefgen.errors.BriefgenError`): its problems, or its message."""
+    from briefgen.errors import SpecError
+
+    code = getattr(exc, "exit_code", 1)
+    if isinstance(exc, SpecError):
+        errors = [p for p in exc.problems if p.severity == "error"]
+        warnings = [p for p in exc.problems if p.severity != "error"]
+        emit(code, errors=errors, warnings=warnings, **fields)
+    else:
+        emit(code, errors=[message_problem(str(exc), type(exc).__name__)], **fields)
+
+
+def finish(exit_code: int, argv: list[str]) -> None:
+    """At exit: when ``--json`` was asked for and no document was printed (a usage error
+    before the command ran, an exit without one), print a bare one with ``exit_code``."""
+    if not _STATE["emitted"] and "--json" in argv and (exit_code != 0 or active()):
+        if not active():
+            _STATE["command"] = next((a for a in argv if not a.startswith("-")), "")
+        emit(exit_code, errors=[] if exit_code == 0 else
+             [message_problem("the command failed before producing a result; see stderr", "usage" if exit_code == 2
+                              else "failed")])
+    reset()
+
+
+def build_result(r: Any) -> dict:
+    """A built variant (:class:`~briefgen.pipeline.build.BuildResult`) as JSON: paths of
+    what was written (``pdf``/``html`` null when that format was not built), pages, PDF
+    bytes and SHA-256, banner, seconds, sections dropped to fit ``max_pages``."""
+    formats = getattr(r, "formats", ("pdf",))
+    html = getattr(r, "html_path", None)
+    return {"briefing": r.briefing_id, "audience": r.audience,
+            "pdf": str(r.pdf_path) if "pdf" in formats else None,
+            "html": str(html) if html is not None else None,
+            "manifest": str(r.manifest_path), "pages": r.pages, "bytes": r.size,
+            "sha256": r.sha256 if "pdf" in formats else None, "banner": r.banner,
+            "seconds": round(r.seconds, 3), "dropped": list(r.dropped)}
+
+
+def batch_item(i: Any) -> dict:
+    """A batch outcome (:class:`~briefgen.pipeline.jobs.BatchItem`) as JSON: ``status`` is
+    ``ok``, ``failed`` or ``invalid``; ``problems`` the located problems of an invalid spec."""
+    return {"spec": i.spec, "briefing": i.briefing, "audience": i.audience, "status": i.status,
+            "pdf": i.pdf_path or None, "pages": i.pages, "bytes": i.size, "sha256": i.sha256 or None,
+            "seconds": round(i.seconds, 3), "message": i.message, "problems": [problem(p) for p in i.problems]}
+
+
+def email_message(item: Any, *, draft: bool = False) -> dict:
+    """A composed message (:class:`~briefgen.deliver.mail.Outgoing`) as JSON: the .eml and
+    PDF written, subject (TLP label first), ``recipients`` (every address it goes to, Bcc
+    included), ``bcc`` how many of them are Bcc."""
+    recipients = [getattr(r, "address", str(r)) for r in item.addressing.recipients]
+    return {"audience": item.audience, "eml": str(item.eml_path), "draft": draft, "subject": item.subject,
+            "recipients": recipients, "bcc": len(getattr(item.addressing, "bcc", []) or []),
+            "pdf": str(item.result.pdf_path), "bytes": item.result.size, "sha256": item.result.sha256}

@@ -1,0 +1,140 @@
+"""``briefgen watch``: rebuild on every save of any input, in one resident process.
+
+The rebuilds are :class:`briefgen.pipeline.watch.Rebuilder`'s; this module watches the
+folders holding the inputs with ``watchfiles`` (inotify, FSEvents, ReadDirectoryChangesW),
+prints each outcome (the built PDFs, or the problems as ``validate`` lists them) and keeps
+watching. Ctrl-C ends it (exit 130); files in place are complete (outputs are written
+atomically).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import typer
+from rich.markup import escape as esc
+
+from briefgen.cli import common
+from briefgen.cli.common import SpecArg, show_problems
+
+
+def watch_command(spec: Path = SpecArg,
+                  audience: list[str] | None = typer.Option(None, "--audience", "-a", metavar="NAME",
+                                                            help="Audience to build (repeatable; default: the "
+                                                                 "project's or the spec's default audience)."),
+                  all_audiences: bool = typer.Option(False, "--all-audiences", help="Build every audience."),
+                  out_dir: Path | None = typer.Option(None, "--out", "-o", metavar="DIR",
+                                                      help="Output folder (default: the project's, see "
+                                                           "briefgen.toml)."),
+                  strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
+                  ) -> None:
+    """Build, then rebuild on every save of the spec, its audience files, knowledge base,
+    templates, CSV files or theme; problems are listed and watching goes on. Ctrl-C stops."""
+    watch(spec, audience=audience, all_audiences=all_audiences, out_dir=out_dir, strict=strict)
+
+
+def watch(spec: Path, *, audience: list[str] | None = None, all_audiences: bool = False,
+          out_dir: Path | None = None, strict: bool = False, changes: Iterable[Iterable[Path]] | None = None) -> int:
+    """Build ``spec`` and rebuild it after each set of changed paths from ``changes``
+    (default: the file system, until Ctrl-C). Returns the number of builds; ends with
+    exit code 130 on Ctrl-C, 2 for conflicting options."""
+    from briefgen.cli import defaults
+    from briefgen.cli.build import parse_formats
+    from briefgen.pipeline.build import BuildOptions
+    from briefgen.pipeline.watch import Rebuilder, run
+
+    if audience and all_audiences:
+        common.err.print("[red]error:[/] give --audience or --all-audiences, not both")
+        raise typer.Exit(2)
+    audience, all_audiences = defaults.audiences(spec, audience, all_audiences)
+    out = defaults.output_folder(spec, out_dir)
+    wanted = defaults.formats(spec, None)
+    formats = parse_formats(",".join(wanted)) if wanted else None
+    common.check_writable(out)
+    rebuilder = Rebuilder(spec, audiences=audience, all_audiences=all_audiences, strict=strict,
+                          options=BuildOptions(out_dir=out, strict=strict, write=False, formats=formats),
+                          write=common.write_outputs)
+    try:
+        return run(rebuilder, changes if changes is not None else file_changes(rebuilder), _report)
+    except KeyboardInterrupt:
+        common.err.print("stopped watching; files in place are complete")
+        raise typer.Exit(130) from None
+
+
+def _report(outcome) -> None:
+    """Print one rebuild: a time stamp, then the files written or the problems (flushed: a
+    log or a pipe shows each rebuild as it happens)."""
+    try:
+        _print_outcome(outcome)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+
+
+def _print_outcome(outcome) -> None:
+    stamp = time.strftime("%H:%M:%S")
+    if outcome.warnings:
+        show_problems(outcome.warnings, "Warnings")
+    if outcome.ok:
+        common.out.print(f"[dim]{stamp}[/] built in {outcome.seconds:.2f} s")
+        for r in outcome.results:
+            for path, data in r.files().items():
+                if path != r.manifest_path:
+                    pages = f"  [bold]{r.pages}[/] pages" if path == r.pdf_path else ""
+                    common.out.print(f"  {esc(str(path))}{pages}  {len(data) / 1024:.0f} KB  {r.banner}")
+        return
+    from briefgen.errors import SpecError
+
+    exc = outcome.error
+    if isinstance(exc, SpecError):
+        show_problems(exc.problems)
+        n = sum(1 for p in exc.problems if p.severity == "error")
+        common.err.print(f"[dim]{stamp}[/] [red]{n} error(s)[/]; nothing was written; watching for the next save")
+    else:
+        common.err.print(f"[dim]{stamp}[/] [red]error:[/] {esc(str(exc))}", soft_wrap=True)
+        common.err.print("nothing was written; watching for the next save")
+
+
+def watched_folders(rebuilder) -> set[Path]:
+    """The folders to watch (not recursively): those holding the inputs of the last build,
+    its knowledge-base folders, the spec's folder and the project root. While the inputs
+    are unknown (the first load failed), the folders under the project root down to three
+    levels (hidden, cache and output folders left out)."""
+    from briefgen.load.paths import find_project_root
+
+    spec = rebuilder.spec.resolve()
+    root = find_project_root(spec)
+    folders = {spec.parent, root}
+    if rebuilder.inputs is not None:
+        folders |= {p.parent for p in rebuilder.inputs.files} | set(rebuilder.inputs.folders)
+        return {f for f in folders if f.is_dir()}
+    out = rebuilder.options.out_dir.resolve()
+    level = [root]
+    for _ in range(3):
+        below = []
+        for folder in level:
+            try:
+                below += [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "__"))
+                          and p.resolve() != out and p.name not in ("node_modules", "venv")]
+            except OSError:
+                continue
+        folders.update(below[:200])
+        level = below[:200]
+    return folders
+
+
+def file_changes(rebuilder) -> Iterator[set[Path]]:
+    """Sets of changed paths from the file system, as they come (debounced 50 ms), in the
+    folders :func:`watched_folders` names; the watcher is remade when that set changes."""
+    import watchfiles
+
+    while True:
+        folders = watched_folders(rebuilder)
+        for changes in watchfiles.watch(*sorted(folders), recursive=False, debounce=50, step=20,
+                                        raise_interrupt=True):
+            yield {Path(path) for _, path in changes}
+            if watched_folders(rebuilder) != folders:
+                break

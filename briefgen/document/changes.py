@@ -1,0 +1,331 @@
+"""A document marked with what changed since an earlier edition (``briefgen build --since``).
+
+:func:`mark_changes` compares the document's own edition record
+(:func:`~briefgen.document.edition.edition_record`) with an earlier one of the same
+briefing and audience (:func:`~briefgen.document.diff.diff_editions`) and returns the
+document with:
+
+* a :class:`ChangeSummary` block, "What changed since <date>", at the end of the bottom
+  line's blocks (the section with id ``bluf``, else the first section): new and dropped
+  key judgments, likelihood, confidence and probability moves with their direction,
+  revised figures (old to new), new, revised and dropped claims and sources
+  (:func:`summary_lines`);
+* ``change`` set to ``new`` or ``changed`` on every paragraph, list item, key judgment,
+  profile, figure, table row and endnote that is new or whose content changed (the PDF
+  draws a change bar beside it);
+* ``changed`` set on the contents entry of every section that changed.
+
+What the audience may not see is never named: the comparison is between what each
+edition showed this audience, an item that disappeared because it is now withheld is left
+out (see :mod:`briefgen.document.diff`), and the summary names only items the audience was
+or is shown. Its marking is the most restrictive of what it names; the document's marking
+rolls it up.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from briefgen.document.diff import Change, EditionDiff, diff_editions
+from briefgen.document.edition import edition_record, withheld_key
+from briefgen.document.model import (
+    Block,
+    BulletList,
+    Document,
+    Endnotes,
+    ListItem,
+    Section,
+    Table,
+    Text,
+    Uses,
+)
+from briefgen.model.tlp import TLP, most_restrictive
+
+
+@dataclass(frozen=True)
+class ChangeSummary(Block):
+    """The "What changed since <date>" box: ``title``, the earlier edition's date
+    (``since``, ISO), the heading ``level`` (its section's + 1) and one list item per
+    change (bold lead, then the text); ``empty_text`` when nothing changed."""
+
+    title: str = ""
+    since: str = ""
+    level: int = 2
+    items: tuple[ListItem, ...] = ()
+    empty_text: str = ""
+
+
+# ------------------------------------------------------------------------------------ summary
+def summary_lines(diff: EditionDiff, kj_numbers: dict[str, int] | None = None, *,
+                  left_out: tuple[tuple[str, str], ...] = (), folded: frozenset[str] = frozenset(),
+                  folded_judgments: frozenset[str] = frozenset()) -> list[tuple[str, str, tuple[str, str]]]:
+    """The summary, one line per change: (bold lead, text, (record kind, id) it names).
+    ``kj_numbers``: claim id -> key judgment number in the newer edition (a move of a key
+    judgment's likelihood names it "KJ2"). ``left_out``: (id, title) of sections the newer
+    edition left out to fit its page budget, said in one line each; the claims (``folded``)
+    and key judgments (``folded_judgments``) they showed are not listed one by one. Order:
+    new and dropped key judgments, likelihood/confidence/probability moves, revised
+    figures, new, revised and dropped claims, sections left out, then sources."""
+    kj_numbers = dict(kj_numbers or {})
+    new_kjs = {c.id for c in diff.of("key_judgments", "new")}
+    lines: list[tuple[str, str, tuple[str, str]]] = []
+    for c in diff.of("key_judgments", "new"):
+        lines.append(("New key judgment", f"KJ{c.number}: {c.text}", ("claims", c.id)))
+    for c in diff.of("key_judgments", "removed"):
+        if c.id not in folded_judgments:
+            lines.append(("Key judgment dropped", c.text, ("claims", c.id)))
+    revised: list[tuple[Change, list[str]]] = []
+    figures: list[tuple[str, str, tuple[str, str]]] = []
+    for c in diff.of("claims", "changed"):
+        ref = f"KJ{kj_numbers[c.id]}, " if kj_numbers.get(c.id) else ""
+        rest: list[str] = []
+        for f in c.fields:
+            if f.field in ("likelihood", "confidence", "probability") and f.direction:
+                unit = "%" if f.field == "probability" else ""
+                lines.append((f"{f.field.capitalize()} {f.direction}",
+                              f"{ref}from {f.old}{unit} to {f.new}{unit}: {c.text}", ("claims", c.id)))
+            elif f.field == "figure":
+                figures.append(("Figure revised", _figure_words(f.label, f.old, f.new), ("claims", c.id)))
+            else:
+                rest.append(_field_words(f.field, f.new))
+        if rest:
+            revised.append((c, rest))
+    lines += figures
+    for c in diff.of("claims", "new"):
+        if c.id not in new_kjs:
+            lines.append(("New claim", c.text, ("claims", c.id)))
+    for c, rest in revised:
+        lines.append(("Claim revised", f"{c.text} ({'; '.join(rest)})", ("claims", c.id)))
+    dropped_kjs = {c.id for c in diff.of("key_judgments", "removed")}
+    for c in diff.of("claims", "removed"):
+        if c.id not in dropped_kjs and c.id not in folded:
+            lines.append(("Claim dropped", c.text, ("claims", c.id)))
+    for sid, title in left_out:
+        lines.append(("Section left out to fit the page limit", title, ("sections", sid)))
+    leads = {"new": "New source", "changed": "Source revised", "removed": "Source dropped"}
+    for c in diff.of("sources"):
+        detail = f" ({'; '.join(_field_words(f.field, f.new) for f in c.fields)})" if c.fields else ""
+        lines.append((leads[c.status], c.text + detail, ("sources", c.id)))
+    return lines
+
+
+def _figure_words(label: str, old: str, new: str) -> str:
+    if not old:
+        return f"{label}: now {new}"
+    if not new:
+        return f"{label}: no longer given (was {old})"
+    return f"{label}: from {old} to {new}"
+
+
+def _field_words(field: str, new: str) -> str:
+    if field == "statement":
+        return "reworded"
+    if field in ("date", "marking", "reliability", "publisher", "title", "likelihood", "confidence", "probability"):
+        return f"{field} now {new}" if new else f"{field} no longer given"
+    if field == "sources":
+        return "sources changed"
+    return f"{field} changed" if field != "content" else "details changed"
+
+
+# ------------------------------------------------------------------------------------ marking
+def mark_changes(doc: Document, kb: Any, earlier: dict[str, Any]) -> tuple[Document, EditionDiff]:
+    """``doc`` marked with what changed since edition record ``earlier`` (checked, of the
+    same briefing and audience), and the diff itself (see the module doc)."""
+    record = edition_record(doc, kb)
+    diff = diff_editions(earlier, record)
+    marks = _BlockMarks(earlier, record, diff)
+    sections = tuple(marks.section(s) for s in doc.sections)
+    target = next((s.section for s in _walk(sections) if s.section == "bluf"), sections[0].section if sections else "")
+    summary = _summary(doc, diff, earlier, record, next((s.level for s in _walk(sections) if s.section == target), 1))
+    sections = tuple(_append(s, target, summary) for s in sections)
+    marking = most_restrictive([TLP.parse(doc.marking), TLP.parse(summary.marking)]).label
+    contents = doc.contents
+    if contents is not None:
+        contents = dataclasses.replace(contents, entries=tuple(
+            dataclasses.replace(e, changed=e.anchor.removeprefix("section-") in marks.changed_sections)
+            for e in contents.entries))
+    return dataclasses.replace(doc, sections=sections, contents=contents, marking=marking,
+                               cover=dataclasses.replace(doc.cover, marking=marking)), diff
+
+
+def _walk(sections: tuple[Section, ...]):
+    for s in sections:
+        yield from s.walk()
+
+
+NOTHING_CHANGED = "Nothing in the judgments, claims, figures or sources has changed."
+"""The box's text when there is nothing to list."""
+
+MAX_ITEMS = 12
+"""At most this many lines in the box; the last says how many more changes there are."""
+
+
+def _summary(doc: Document, diff: EditionDiff, old: dict, new: dict, level: int) -> ChangeSummary:
+    """The summary block: one list item per line (at most :data:`MAX_ITEMS`), each marked
+    as what it names (as the document marks the block showing it, else as the edition
+    showing it did), with a portion mark when the document prints them."""
+    numbers = {cid: kj["number"] for cid, kj in new["key_judgments"].items()}
+    shown_as = _block_markings(doc)
+    left_out = tuple((sid, old["sections"][sid]["title"]) for sid in new.get("dropped", ())
+                     if sid in old["sections"] and sid not in old.get("dropped", ()))
+    tops = {s for s, _ in left_out}
+    lines = summary_lines(diff, numbers, left_out=left_out, folded=_claims_shown_in(old, tops),
+                          folded_judgments=_claims_shown_in(old, tops, (".kj.",), figures=False))
+    items = []
+    for n, (lead, text, (kind, ident)) in enumerate(lines[:MAX_ITEMS - 1] if len(lines) > MAX_ITEMS else lines, 1):
+        now = new[kind].get(ident)
+        marking = shown_as.get((kind, ident)) or (now or old[kind].get(ident, {})).get("marking") or "TLP:CLEAR"
+        uses = Uses(claims=(ident,)) if now and kind == "claims" else Uses(sources=(ident,)) if now else Uses()
+        items.append(ListItem(f"changes.i{n}", "LI", uses, marking, f"change summary, item {n}",
+                              (Text(f"{lead}: ", bold=True), Text(text))))
+    if len(lines) > len(items):
+        rest = len(lines) - len(items)
+        items.append(ListItem(f"changes.i{len(items) + 1}", "LI", Uses(), "TLP:CLEAR", "change summary, last item",
+                              (Text(f"And {rest} more change{'s' if rest > 1 else ''}.", italic=True),)))
+    if _prints_portion_marks(doc):
+        from briefgen.document.portions import marked
+
+        items = [dataclasses.replace(i, runs=marked(i.runs, i.marking)) for i in items]
+    uses = Uses()
+    for item in items:
+        uses = uses | item.uses
+    marking = most_restrictive([TLP.parse(i.marking) for i in items]).label
+    return ChangeSummary("changes", "Sect", uses, marking, "change summary",
+                         title=f"What changed since {diff.old_date_text}", since=diff.old_date, level=level + 1,
+                         items=tuple(items), empty_text="" if items else NOTHING_CHANGED)
+
+
+def _claims_shown_in(old: dict, left_out: set[str], markers: tuple[str, ...] = (".kj.", ".row."), *,
+                     figures: bool = True) -> frozenset[str]:
+    """The claims edition ``old`` showed in sections ``left_out`` (and their subsections):
+    in blocks whose ids hold one of ``markers`` (key judgments, table rows) and, with
+    ``figures``, drawn in figures."""
+    sections = old["sections"]
+    inside = {sid for sid in sections if _under(sections, sid, left_out)}
+    claims: set[str] = set()
+    for sid in inside:
+        for block_id in sections[sid]["blocks"]:
+            for marker in markers:
+                if marker in block_id:
+                    claims.add(block_id.split(marker, 1)[1])
+            if figures and block_id.startswith("figure-"):
+                claims.update(old["figures"].get(block_id.removeprefix("figure-"), {}).get("claims", ()))
+    return frozenset(claims)
+
+
+def _under(sections: dict, sid: str | None, tops: set[str]) -> bool:
+    """True when section ``sid`` is one of ``tops`` or inside one."""
+    seen = set()
+    while sid is not None and sid not in seen:
+        if sid in tops:
+            return True
+        seen.add(sid)
+        sid = sections.get(sid, {}).get("parent")
+    return False
+
+
+def _block_markings(doc: Document) -> dict[tuple[str, str], str]:
+    """(record kind, id) -> the marking of a block showing that one claim or source alone
+    (a key judgment, a table row, an endnote): what it says about its entities and sources
+    included."""
+    out: dict[tuple[str, str], str] = {}
+    for block in doc.blocks():
+        for part in (block, *getattr(block, "rows", ()), *getattr(block, "notes", ())):
+            if len(part.uses.claims) == 1 and part.role in ("KeyJudgment", "TR"):
+                out.setdefault(("claims", part.uses.claims[0]), part.marking)
+            elif part.role == "Note" and len(part.uses.sources) == 1:
+                out.setdefault(("sources", part.uses.sources[0]), part.marking)
+    return out
+
+
+def _prints_portion_marks(doc: Document) -> bool:
+    """True when the document's portions start with a portion mark (its audience's choice)."""
+    for block in doc.blocks():
+        runs = getattr(block, "runs", None) or getattr(block, "statement", None)
+        if runs:
+            return type(runs[0]).__name__ == "PortionMark"
+    return False
+
+
+def _append(section: Section, target: str, summary: ChangeSummary) -> Section:
+    if section.section == target:
+        marking = most_restrictive([TLP.parse(section.marking), TLP.parse(summary.marking)]).label
+        return dataclasses.replace(section, blocks=section.blocks + (summary,), marking=marking)
+    return dataclasses.replace(section, subsections=tuple(_append(s, target, summary) for s in section.subsections))
+
+
+_KEYED = ((".kj.", "claims"), (".row.", "claims"), (".profile.", "entities"), ("figure-", "figures"),
+          ("endnote.", "sources"))
+"""Block ids naming the item they show (after the marker), and the item's record kind."""
+
+
+class _BlockMarks:
+    """Sets each block's ``change`` from the two records' block digests and collects the
+    sections that changed."""
+
+    def __init__(self, old: dict, new: dict, diff: EditionDiff) -> None:
+        self.old_sections = old["sections"]
+        self.old, self.new, self.diff = old, new, diff
+        self.hidden = set(new.get("withheld", ()))
+        self.ceiling = TLP.parse(new["ceiling"])
+        self.changed_sections: set[str] = set()
+
+    def section(self, section: Section) -> Section:
+        before = self.old_sections.get(section.section)
+        digests = self.new["sections"][section.section]["blocks"]
+        old_blocks = before["blocks"] if before is not None else {}
+        old_values = set(old_blocks.values())
+        changed = before is None
+
+        def status(block: Block) -> str:
+            nonlocal changed
+            now = digests.get(block.id)
+            if now is None:
+                return ""
+            if block.role in ("P", "LI"):  # by content: a paragraph moved up or down is not new
+                result = "" if now in old_values else "changed" if block.id in old_blocks else "new"
+            elif block.role == "Figure":  # as the diff says: not for what the audience may no longer see
+                change = self.diff.find("figures", block.id.removeprefix("figure-"))
+                result = change.status if change is not None else ""
+            else:
+                result = "new" if block.id not in old_blocks else "changed" if old_blocks[block.id] != now else ""
+            changed = changed or bool(result)
+            return result
+
+        blocks = tuple(self._block(b, status) for b in section.blocks)
+        changed = changed or any(self._reported_removal(bid) for bid in old_blocks if bid not in digests)
+        if changed:
+            self.changed_sections.add(section.section)
+        subsections = tuple(self.section(s) for s in section.subsections)
+        return dataclasses.replace(section, blocks=blocks, subsections=subsections)
+
+    @staticmethod
+    def _block(block: Any, status) -> Any:
+        """``block`` (or its items, rows, notes) with ``change`` set to ``status(part)``."""
+        def marked(parts: tuple) -> tuple:
+            return tuple(dataclasses.replace(p, change=status(p)) for p in parts)
+
+        if isinstance(block, BulletList):
+            return dataclasses.replace(block, items=marked(block.items))
+        if isinstance(block, Table):
+            return dataclasses.replace(block, rows=marked(block.rows))
+        if isinstance(block, Endnotes):
+            return dataclasses.replace(block, notes=marked(block.notes))
+        return dataclasses.replace(block, change=status(block))
+
+    def _reported_removal(self, block_id: str) -> bool:
+        """True when a block of the earlier edition that is gone now showed an item the
+        audience may still be told about (not withheld, not above its ceiling)."""
+        for marker, kind in _KEYED:
+            if marker in block_id:
+                ident = block_id.split(marker, 1)[1]
+                item = self.old[kind].get(ident, {})
+                if withheld_key(kind, ident) in self.hidden:
+                    return False
+                try:
+                    return TLP.parse(item.get("marking") or "TLP:CLEAR") <= self.ceiling
+                except ValueError:
+                    return False
+        return False  # a paragraph: its text may have given way to withheld material's alternative

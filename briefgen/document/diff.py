@@ -1,0 +1,252 @@
+"""What changed between two editions of one briefing for one audience.
+
+:func:`diff_editions` compares two edition records (:mod:`briefgen.document.edition`) and
+returns an :class:`EditionDiff`: every key judgment, claim, source, entity, relation and
+figure that is new, changed (field by field, with the direction of a likelihood,
+confidence, probability or marking move) or removed. Likelihoods move along the ICD 203
+scale (:class:`~briefgen.model.vocab.Likelihood`, "almost no chance" to "almost
+certain"), confidence along low < moderate < high, markings along TLP 2.0 (CLEAR < GREEN <
+AMBER < AMBER+STRICT < RED): "raised" is up those scales.
+
+Withholding holds (TLP 2.0): the comparison is between what each edition showed *this
+audience*. An item the new edition withholds (its hash is in the new record's
+``withheld``), or one marked above the new edition's ceiling, is not reported at all when
+it disappears: from the audience's point of view it vanishes without a trace. An item
+released to the audience appears as new.
+
+Pure data in, pure data out; :meth:`EditionDiff.to_json` is the shape ``briefgen diff
+--json`` prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from briefgen.document.edition import withheld_key
+from briefgen.model.tlp import TLP
+from briefgen.model.vocab import Confidence, Likelihood
+
+LIKELIHOOD_ORDER = tuple(word.value for word in Likelihood)
+"""ICD 203 expressions of likelihood, least to most likely."""
+
+CONFIDENCE_ORDER = tuple(level.value for level in Confidence)
+"""ICD 203 confidence levels, low to high."""
+
+KIND_WORDS = {"key_judgments": "key judgment", "claims": "claim", "sources": "source", "entities": "entity",
+              "relations": "relation", "figures": "figure"}
+"""The record kinds in reading order of a report, and their name in words."""
+
+READER_FIELDS = {
+    "key_judgments": ("likelihood", "statement", "marking"),
+    "claims": ("statement", "likelihood", "probability", "confidence", "figures", "date", "sources", "marking"),
+    "sources": ("title", "publisher", "date", "reliability", "marking"),
+    "entities": ("name", "kind", "marking"),
+    "relations": ("subject", "predicate", "object", "claims", "marking"),
+    "figures": ("title", "kind", "claims", "marking"),
+}
+"""Fields compared field by field, per kind (a change elsewhere shows as ``content`` for an
+entity or source, ``data`` for a figure)."""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of an item that changed: ``old`` and ``new`` as text ("" for none);
+    ``direction`` ``raised`` or ``lowered`` along the field's scale, else "". For a figure
+    of a claim, ``field`` is ``figure`` and ``label`` names the figure."""
+
+    field: str
+    old: str
+    new: str
+    direction: str = ""
+    label: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        out = {"field": self.field, "old": self.old, "new": self.new, "direction": self.direction}
+        if self.label:
+            out["label"] = self.label
+        return out
+
+
+@dataclass(frozen=True)
+class Change:
+    """A ``new``, ``changed`` or ``removed`` item of record kind ``kind`` (``claims``,
+    ``key_judgments`` ...): its id, ``text`` (statement, title or name, as the audience
+    saw it last), ``number`` (a key judgment's or figure's, in the newer edition when it is
+    there) and, for a changed item, its ``fields``."""
+
+    kind: str
+    id: str
+    status: str
+    text: str
+    number: int = 0
+    fields: tuple[FieldChange, ...] = ()
+
+    def field(self, name: str) -> FieldChange | None:
+        """The change of field ``name``, if it changed."""
+        return next((f for f in self.fields if f.field == name), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": KIND_WORDS[self.kind].replace(" ", "_"), "id": self.id, "status": self.status,
+                "text": self.text, "number": self.number or None, "fields": [f.to_json() for f in self.fields]}
+
+
+@dataclass(frozen=True)
+class EditionDiff:
+    """The changes from edition ``old`` to ``new`` (their briefing, audience, dates)."""
+
+    briefing: str
+    audience: str
+    old_date: str
+    new_date: str
+    old_date_text: str
+    changes: tuple[Change, ...] = ()
+
+    def of(self, kind: str, status: str | None = None) -> list[Change]:
+        """The changes of record kind ``kind`` (and ``status``), in report order."""
+        return [c for c in self.changes if c.kind == kind and (status is None or c.status == status)]
+
+    def find(self, kind: str, ident: str) -> Change | None:
+        """The change of item ``ident`` of ``kind``, if it changed."""
+        return next((c for c in self.changes if c.kind == kind and c.id == ident), None)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Per kind (words with ``_``), how many are new, changed, removed."""
+        return {KIND_WORDS[k].replace(" ", "_"): {s: len(self.of(k, s)) for s in ("new", "changed", "removed")}
+                for k in KIND_WORDS}
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"briefing", "audience", "old": {"date"}, "new": {"date"}, "counts", "changes": [...]}``."""
+        return {"briefing": self.briefing, "audience": self.audience, "old": {"date": self.old_date},
+                "new": {"date": self.new_date}, "counts": self.counts(),
+                "changes": [c.to_json() for c in self.changes]}
+
+
+def diff_editions(old: dict[str, Any], new: dict[str, Any]) -> EditionDiff:
+    """The changes from edition record ``old`` to ``new`` (both checked records of the same
+    briefing and audience; see the module doc for what is left out)."""
+    gone = _Gone(new)
+    changes: list[Change] = []
+    for kind in KIND_WORDS:
+        before, after = old.get(kind, {}), new.get(kind, {})
+        for ident, item in after.items():
+            if ident not in before:
+                changes.append(Change(kind, ident, "new", _text(kind, item), item.get("number") or 0))
+                continue
+            fields = _fields(kind, gone.visible(kind, before[ident]), item)
+            if not fields and before[ident].get("digest") != item.get("digest"):
+                if kind in ("entities", "sources"):  # their digests cover what a profile or an endnote prints
+                    fields = (FieldChange("content", "", ""),)
+                elif kind == "figures" and _figure_data_changed(ident, before[ident], item, gone, changes):
+                    fields = (FieldChange("data", "", ""),)
+            if fields:
+                changes.append(Change(kind, ident, "changed", _text(kind, item), item.get("number") or 0, fields))
+        for ident, item in before.items():
+            if ident not in after and not gone(kind, ident, item):
+                changes.append(Change(kind, ident, "removed", _text(kind, item), item.get("number") or 0))
+    return EditionDiff(new["briefing"], new["audience"], old["date"], new["date"],
+                       old.get("date_text") or old["date"], tuple(changes))
+
+
+class _Gone:
+    """What the newer edition ``new`` keeps from its audience: the items it withholds (their
+    hashes) and anything marked above its ceiling."""
+
+    LISTS = {"claims": ("sources", "sources"), "relations": ("claims", "claims"), "figures": ("claims", "claims")}
+    """Per kind, a field listing ids of another kind (field, that kind)."""
+
+    def __init__(self, new: dict[str, Any]) -> None:
+        self.hidden = set(new.get("withheld", ()))
+        self.ceiling = TLP.parse(new["ceiling"])
+
+    def __call__(self, kind: str, ident: str, item: dict | None = None) -> bool:
+        """True when item ``ident`` of ``kind`` (a key judgment: its claim) must not be named."""
+        if withheld_key("claims" if kind == "key_judgments" else kind, ident) in self.hidden:
+            return True
+        try:
+            return TLP.parse((item or {}).get("marking") or "TLP:CLEAR") > self.ceiling
+        except ValueError:
+            return True  # a marking this briefgen cannot read: never name it
+
+    def visible(self, kind: str, item: dict) -> dict:
+        """``item`` of the earlier edition without the ids it lists that are withheld now (a
+        claim's sources, a relation's or figure's claims): their going is no change."""
+        listed = self.LISTS.get(kind)
+        if listed is None or not isinstance(item.get(listed[0]), list):
+            return item
+        field, of = listed
+        return {**item, field: [i for i in item[field] if not self(of, i)]}
+
+
+def _figure_data_changed(ident: str, old: dict, new: dict, gone: _Gone, changes: list[Change]) -> bool:
+    """A figure whose drawing changed (its digest) with the same title, kind and claims: a
+    change to report unless a claim it drew is now withheld and no claim it draws changed
+    (then what changed is what the audience may no longer see)."""
+    if not any(gone("claims", cid) for cid in old.get("claims", [])):
+        return True
+    drawn = set(new.get("claims", []))
+    return any(c.kind == "claims" and c.id in drawn for c in changes)
+
+
+def _text(kind: str, item: dict) -> str:
+    if kind in ("claims", "key_judgments"):
+        return item.get("statement", "")
+    if kind == "relations":
+        return f"{item.get('subject', '')} {item.get('predicate', '')} {item.get('object', '')}"
+    return item.get("title") or item.get("name") or ""
+
+
+def _fields(kind: str, old: dict, new: dict) -> tuple[FieldChange, ...]:
+    """Field-by-field changes of one item (empty when the compared fields are the same)."""
+    out: list[FieldChange] = []
+    for name in READER_FIELDS[kind]:
+        a, b = old.get(name), new.get(name)
+        if a == b:
+            continue
+        if name == "figures":
+            out += _figure_changes(a or [], b or [])
+        else:
+            out.append(FieldChange(name, _words(a), _words(b), direction(name, a, b)))
+    return tuple(out)
+
+
+def _figure_changes(old: list, new: list) -> list[FieldChange]:
+    """Each figure of a claim revised, added or dropped, matched by label."""
+    before = {f.get("label", ""): f.get("text", "") for f in old}
+    after = {f.get("label", ""): f.get("text", "") for f in new}
+    return [FieldChange("figure", before.get(label, ""), after.get(label, ""), label=label)
+            for label in [*after, *(lb for lb in before if lb not in after)] if before.get(label) != after.get(label)]
+
+
+def direction(name: str, old: Any, new: Any) -> str:
+    """``raised`` or ``lowered`` for a move along the scale of field ``name`` (likelihood,
+    confidence, probability, marking), "" for any other field or a value off the scale."""
+    scales = {"likelihood": LIKELIHOOD_ORDER, "confidence": CONFIDENCE_ORDER,
+              "marking": tuple(level.label for level in sorted(TLP, key=lambda t: t.rank))}
+    if name == "probability":
+        if isinstance(old, (int, float)) and isinstance(new, (int, float)) and old != new:
+            return "raised" if new > old else "lowered"
+        return ""
+    if name == "likelihood" and isinstance(old, str) and isinstance(new, str):
+        old, new = _likelihood_word(old), _likelihood_word(new)
+    scale = scales.get(name)
+    if scale is None or old not in scale or new not in scale or old == new:
+        return ""
+    return "raised" if scale.index(new) > scale.index(old) else "lowered"
+
+
+def _likelihood_word(text: str) -> str:
+    """The ICD 203 word a likelihood text starts with ("Very likely (moderate confidence)" ->
+    "very likely"); the text itself when none does."""
+    low = text.lower()
+    return max((w for w in LIKELIHOOD_ORDER if low.startswith(w)), key=len, default=text)
+
+
+def _words(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float) and value == int(value):
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,262 @@
+"""An edition record: what one build of one audience's briefing showed, for comparing editions.
+
+:func:`edition_record` reads a finished :class:`~briefgen.document.model.Document` and the
+knowledge base it was built from and returns a JSON-able dict (shape below). It lists only
+what the document shows, with the fields a reader cares about and a content digest of
+each, so that two editions of the same briefing and audience can be compared
+(:mod:`briefgen.document.diff`) without the knowledge base either was built from. The
+manifest carries it under ``"edition"``; ``briefgen build`` files a copy in the project's
+editions store (:mod:`briefgen.pipeline.editions`).
+
+Shape (``"format": "briefgen-edition/1"``; ids sorted, keys in this order)::
+
+    {"format", "briefing", "audience", "title", "date" (ISO), "date_text" (as printed),
+     "ceiling", "marking",
+     "claims":        {id: {"digest", "statement", "likelihood", "probability", "confidence",
+                            "figures": [{"label", "text"}], "date", "sources", "marking"}},
+     "key_judgments": {claim id: {"digest", "number", "likelihood", "statement", "marking"}},
+     "entities":      {id: {"digest", "name", "kind", "marking"}},
+     "sources":       {id: {"digest", "title", "publisher", "date", "reliability", "marking"}},
+     "relations":     {"s --p--> o": {"digest", "subject", "predicate", "object", "marking"}},
+     "figures":       {id: {"digest", "number", "title", "kind", "claims", "marking"}},
+     "sections":      {id: {"title", "marking", "parent", "blocks": {block id: digest}}}
+                      (reading order),
+     "dropped":       [section id, ...]   (left out to fit the audience's max_pages),
+     "withheld":      [hash, ...]}
+
+Digests are SHA-256 hex of the item's canonical JSON (numbers and positions left out, so
+renumbering an endnote or a key judgment changes nothing). ``sources`` of a claim are only
+those the audience may see. ``withheld`` holds, for every claim, entity, source, relation
+and chart this audience is *not* shown, a salted hash of its kind and id
+(:func:`withheld_key`), never the id itself: the diff can tell that an item disappeared
+because it is withheld (and then says nothing about it) while the edition names nothing
+the audience may not see. The manifest beside the PDF carries the record without them
+(:func:`release_record`); the editions store keeps them.
+
+Pure: no I/O, no third-party imports. :class:`EditionError` is what readers of edition
+files raise (exit code 2).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from typing import Any
+
+from briefgen.document.model import (
+    BulletList,
+    Document,
+    Endnotes,
+    Figure,
+    KeyJudgment,
+    Paragraph,
+    Profile,
+    Table,
+    Uses,
+    plain_text,
+)
+from briefgen.document.runs import inline_runs
+from briefgen.errors import BriefgenError
+from briefgen.text import fmt
+
+FORMAT = "briefgen-edition/1"
+"""The record's shape and version (the ``"format"`` key)."""
+
+KINDS = ("claims", "key_judgments", "entities", "sources", "relations", "figures")
+"""The item kinds an edition lists, in the order of the record."""
+
+WITHHELD_KINDS = {"claim": "claims", "entity": "entities", "source": "sources", "relation": "relations",
+                  "chart": "figures", "image": "figures"}
+"""Kinds of the document's withheld list that are hashed into ``withheld``, and the record
+kind each stands for."""
+
+
+class EditionError(BriefgenError):
+    """An edition file that cannot be used: unreadable, not an edition, or of another
+    briefing or audience. The message names the file."""
+
+    exit_code = 2
+
+
+def digest(value: Any) -> str:
+    """SHA-256 hex of ``value``'s canonical JSON (keys sorted, no spaces, UTF-8)."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def withheld_key(kind: str, ident: str) -> str:
+    """The hash standing for withheld item ``ident`` of record kind ``kind`` (``claims`` ...)."""
+    return hashlib.sha256(f"briefgen-withheld/{kind}/{ident}".encode()).hexdigest()[:32]
+
+
+def _with_digest(fields: dict[str, Any]) -> dict[str, Any]:
+    return {"digest": digest(fields), **fields}
+
+
+def _text(written: str) -> str:
+    """A knowledge-base text as printed: inline markup and tokens removed, spaces folded."""
+    return " ".join(plain_text(inline_runs(written)).split())
+
+
+def all_uses(doc: Document) -> Uses:
+    """What every block of ``doc`` uses (list items, table rows and endnotes included)."""
+    blocks = list(doc.blocks())
+    return Uses.union([block.uses for block in blocks]  # linear in the rows (a claims table can have 10,000)
+                      + [part.uses for block in blocks for part in
+                         getattr(block, "items", ()) + getattr(block, "rows", ()) + getattr(block, "notes", ())])
+
+
+def edition_record(doc: Document, kb: Any) -> dict[str, Any]:
+    """The edition record of ``doc`` (see the module doc). ``kb``: the
+    :class:`~briefgen.load.project.KnowledgeBase` the document was built from (its claims,
+    entities, sources and relations by id). Raises KeyError when the document shows an id
+    the knowledge base lacks (never for a document built from it)."""
+    uses = all_uses(doc)
+    visible_sources = set(uses.sources) | set(doc.shown.sources)
+    claims = {cid: _claim(kb.claims[cid], visible_sources) for cid in sorted(set(doc.shown.claims) | set(uses.claims))}
+    relations_by_key = {rel.key: rel for rel in kb.relations}
+    shown_claims = set(claims)
+    return {
+        "format": FORMAT, "briefing": doc.briefing, "audience": doc.audience, "title": doc.title,
+        "date": doc.date_iso, "date_text": doc.date, "ceiling": doc.ceiling, "marking": doc.marking,
+        "claims": claims,
+        "key_judgments": {kj.claim: _judgment(kj) for kj in doc.key_judgments()},
+        "entities": {eid: _entity(kb.entities[eid]) for eid in sorted(set(doc.shown.entities) | set(uses.entities))},
+        "sources": {sid: _source(kb.sources[sid]) for sid in sorted(visible_sources)},
+        "relations": {key: _relation(relations_by_key[key], shown_claims)
+                      for key in sorted(set(doc.shown.relations) | set(uses.relations))},
+        "figures": {fig.id.removeprefix("figure-"): _figure(fig) for fig in doc.figures()},
+        "sections": _sections(doc),
+        "dropped": list(doc.dropped),
+        "withheld": sorted({withheld_key(WITHHELD_KINDS[kind], ident) for kind, ident, _, _ in doc.withheld
+                            if kind in WITHHELD_KINDS}),
+    }
+
+
+def release_record(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` as the manifest beside the PDF carries it: without ``withheld``. Those
+    hashes stand for items the audience is not shown; a reader who guessed an id could test
+    it against them, so they stay in the desk's editions store."""
+    return {k: v for k, v in record.items() if k != "withheld"}
+
+
+def _sections(doc: Document) -> dict[str, Any]:
+    """Section id -> its title, marking, parent section (None at the top) and block digests,
+    in reading order."""
+    out: dict[str, Any] = {}
+
+    def add(section: Any, parent: str | None) -> None:
+        out[section.section] = {"title": section.title,
+                                "marking": section.heading.marking if section.heading else section.marking,
+                                "parent": parent, "blocks": block_digests(section.blocks)}
+        for sub in section.subsections:
+            add(sub, section.section)
+
+    for top in doc.sections:
+        add(top, None)
+    return out
+
+
+def _claim(claim: Any, visible_sources: set[str]) -> dict[str, Any]:
+    return _with_digest({
+        "statement": _text(claim.statement),
+        "likelihood": claim.likelihood.value if claim.likelihood is not None else None,
+        "probability": claim.probability,
+        "confidence": claim.confidence.value if claim.confidence is not None else None,
+        "figures": [{"label": f.label, "text": fmt.figure(f)} for f in claim.figures],
+        "date": fmt.date(claim.date, "") or None,
+        "sources": sorted(s for s in claim.sources if s in visible_sources),
+        "marking": claim.tlp.label,
+    })
+
+
+def _judgment(kj: KeyJudgment) -> dict[str, Any]:
+    fields = {"likelihood": kj.likelihood, "statement": _runs_text(kj.statement, marks=False), "marking": kj.marking}
+    return {"digest": digest(fields), "number": kj.number, **fields}  # its number is where it stands, not content
+
+
+def _entity(entity: Any) -> dict[str, Any]:
+    fields = {"name": entity.name, "kind": str(entity.kind), "marking": entity.tlp.label}
+    shown = {"country": entity.country, "aliases": list(entity.aliases), "description": _text(entity.description),
+             "attributes": dict(entity.attributes)}  # in the digest: a profile prints them
+    return {"digest": digest({**fields, **shown}), **fields}
+
+
+def _source(source: Any) -> dict[str, Any]:
+    fields = {"title": source.title, "publisher": source.publisher,
+              "date": source.date.render() if source.date else None, "reliability": source.reliability.value,
+              "marking": source.tlp.label}
+    return {"digest": digest({**fields, "authors": list(source.authors), "url": source.url}), **fields}
+
+
+def _relation(relation: Any, shown_claims: set[str]) -> dict[str, Any]:
+    return _with_digest({"subject": relation.subject, "predicate": str(relation.predicate), "object": relation.object,
+                         "claims": sorted(c for c in relation.claims if c in shown_claims),
+                         "marking": relation.tlp.label})
+
+
+def _figure(fig: Figure) -> dict[str, Any]:
+    fields = {"number": fig.number, "title": fig.title, "kind": fig.kind,
+              "claims": list(fig.uses.claims), "marking": fig.marking}
+    return {"digest": figure_digest(fig), **fields}
+
+
+def figure_digest(fig: Figure) -> str:
+    """The digest of what a figure shows: title, caption, source line, alt text and the
+    chart's data (or the image's path); not its number."""
+    data = dataclasses.asdict(fig.chart.data) if fig.chart is not None else {"image": fig.image_written}
+    return digest({"title": fig.title, "caption": _runs_text(fig.caption, marks=False), "source": fig.source_line,
+                   "alt": fig.alt, "kind": fig.kind, "data": data})
+
+
+def _runs_text(runs: Any, *, marks: bool = True) -> str:
+    """``runs`` as printed, spaces folded; without ``marks``, portion marks ("(TLP:AMBER) ",
+    :mod:`briefgen.document.portions`) left out."""
+    if not marks:
+        runs = tuple(r for r in runs if type(r).__name__ != "PortionMark")
+    return " ".join(plain_text(runs).split())
+
+
+def block_digests(blocks: tuple) -> dict[str, str]:
+    """Block id -> digest of what the block shows, for the change bars: paragraphs, list
+    items, key judgments, profiles, figures, table body rows and endnotes (numbers and
+    citations left out). Blocks of other kinds (a change summary) are not listed."""
+    out: dict[str, str] = {}
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out[block.id] = digest(["p", block.style, _runs_text(block.runs)])
+        elif isinstance(block, BulletList):
+            out.update({item.id: digest(["li", _runs_text(item.runs)]) for item in block.items})
+        elif isinstance(block, KeyJudgment):
+            out[block.id] = digest(["kj", block.likelihood, _runs_text(block.statement)])
+        elif isinstance(block, Profile):
+            out[block.id] = digest(["profile", block.name, block.details, _runs_text(block.description),
+                                    [list(a) for a in block.attributes]])
+        elif isinstance(block, Figure):
+            out[block.id] = figure_digest(block)
+        elif isinstance(block, Table):  # the first cell numbers the row, the last cites: neither is content
+            out.update({row.id: digest(["row", [_runs_text(c.runs) for c in row.cells[1:-1]]]) for row in block.rows})
+        elif isinstance(block, Endnotes):
+            out.update({note.id: digest(["note", _runs_text(note.runs)]) for note in block.notes})
+    return out
+
+
+def check_record(record: Any, where: str) -> dict[str, Any]:
+    """``record`` when it is an edition record (or a manifest holding one under
+    ``"edition"``), else :class:`EditionError` naming ``where``."""
+    if isinstance(record, dict) and isinstance(record.get("edition"), dict) and "format" not in record:
+        record = record["edition"]  # a build's manifest
+    if not isinstance(record, dict) or not str(record.get("format", "")).startswith("briefgen-edition/"):
+        raise EditionError(f"{where}: not a briefgen edition (expected an editions/<briefing>/<audience>/<date>.json "
+                           f"file or a build's manifest, with \"format\": \"{FORMAT}\")")
+    if record["format"] != FORMAT:
+        raise EditionError(f"{where}: edition format {record['format']!r} is not known to this briefgen "
+                           f"(it reads {FORMAT!r})")
+    missing = [k for k in ("briefing", "audience", "date", "ceiling", *KINDS, "sections") if k not in record]
+    bad = [k for k in (*KINDS, "sections") if k in record and not isinstance(record[k], dict)]
+    if missing or bad:
+        raise EditionError(f"{where}: not a complete edition record ("
+                           + "; ".join(x for x in (f"missing {', '.join(missing)}" if missing else "",
+                                                   f"not an object: {', '.join(bad)}" if bad else "") if x) + ")")
+    return record

@@ -1,0 +1,265 @@
+"""A draft knowledge base from a STIX 2.1 bundle (``briefgen import stix``), e.g. an OpenCTI
+or MISP export, or a bundle ``briefgen export stix`` wrote.
+
+The bundle is read and checked by :func:`briefgen.interop.stix_read.read_bundle` (TLP
+markings normalised); then:
+
+* ``identity`` (§4.5), ``location`` (§4.10), ``threat-actor``, ``intrusion-set`` and
+  ``campaign`` objects become **entities** (kind from :func:`briefgen.interop.stix_vocab.entity_kind`);
+  identities that only create other objects (``created_by_ref``) do not;
+* ``note`` objects (§4.13) become **claims**: ``content`` the statement, ``abstract`` the
+  label, the entities among ``object_refs`` what it is about, ``labels`` the tags,
+  ``confidence`` the Admiralty credibility (Appendix A.3);
+* a ``report`` (§4.16) that is not a briefgen briefing becomes a **source**, as does each
+  external reference of a note; a note without either rests on the bundle itself;
+* ``relationship`` objects (§5.1) whose type is a briefgen predicate become **relations**,
+  supported by the notes that refer to them, else by a claim made from the relationship;
+* each item's TLP level is the most restrictive of its markings (``unmarked`` when it has
+  none); a source's is the least restrictive of the notes citing it.
+
+briefgen's own property extension (written by the export) restores what STIX has no
+property for, so export -> import -> build gives the same claims. Everything else is
+listed as not mapped. Output: ``entities.yaml``, ``sources.yaml``, ``claims.yaml``,
+``relations.yaml`` in the target folder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefgen.interop.stix_read import Bundle, read_bundle
+from briefgen.interop.stix_vocab import EXTENSION_ID, TOOL_IDENTITY_ID, credibility_of, entity_kind
+from briefgen.model.tlp import TLP
+
+PREDICATES = ("owns", "operates", "backs", "invests-in", "opened", "donated-to", "attended", "analyses", "leads",
+              "member-of", "partner-of", "located-in", "reported-on", "allied-with", "ships-through", "represents",
+              "funds", "supplies")
+"""Relationship types read as they are (briefgen's predicates)."""
+
+STIX_PREDICATES = {"located-at": "located-in", "part-of": "member-of"}
+"""STIX relationship types (§4.x relationship lists, §5.1) read as a briefgen predicate; the
+export writes ``located-in`` as STIX's ``located-at``."""
+
+FILES = ("entities.yaml", "sources.yaml", "claims.yaml", "relations.yaml")
+
+
+@dataclass
+class Imported:
+    """A draft knowledge base: the four lists, as YAML-ready dicts, and what was not mapped."""
+
+    entities: list[dict] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)
+    claims: list[dict] = field(default_factory=list)
+    relations: list[dict] = field(default_factory=list)
+    not_mapped: list[str] = field(default_factory=list)
+
+
+def import_bundle(path: Path, *, unmarked: TLP = TLP.AMBER) -> Imported:
+    """The draft knowledge base of the bundle at ``path``. Raises
+    :class:`~briefgen.errors.SpecError` with located problems for a file that is not a
+    STIX 2.1 bundle or uses a marking it does not know."""
+    return _Mapper(read_bundle(path), unmarked).run()
+
+
+def yaml_files(imported: Imported, origin: str) -> dict[str, bytes]:
+    """The four knowledge-base files (name -> bytes), each headed by a comment naming the
+    bundle they come from."""
+    import yaml
+
+    out = {}
+    for name in FILES:
+        key = name.removesuffix(".yaml")
+        head = (f"# Draft knowledge base imported from {origin} by 'briefgen import stix'.\n"
+                f"# Review every item (wording, sources, TLP levels) before a briefing uses it.\n")
+        body = yaml.safe_dump({key: getattr(imported, key)}, sort_keys=False, allow_unicode=True, width=110)
+        out[name] = (head + body).encode("utf-8")
+    return out
+
+
+def _slug(text: str, prefix: str = "") -> str:
+    """An id from ``text``: its first words (at most 40 characters, whole words), lower case."""
+    words = [w for w in re.split(r"[^a-z0-9]+", text.lower()) if w]
+    slug = ""
+    for word in words:
+        if slug and len(slug) + 1 + len(word) > 40:
+            break
+        slug = f"{slug}-{word}" if slug else word[:40]
+    return prefix + (slug or "item")
+
+
+def _ext(obj: dict) -> dict:
+    """briefgen's extension of an object (empty when the object has none)."""
+    ext = (obj.get("extensions") or {}).get(EXTENSION_ID)
+    return ext if isinstance(ext, dict) else {}
+
+
+class _Mapper:
+    def __init__(self, bundle: Bundle, unmarked: TLP) -> None:
+        self.b = bundle
+        self.unmarked = unmarked
+        self.out = Imported()
+        self.ids: dict[str, str] = {}           # STIX id -> knowledge-base id
+        self.taken: set[str] = set()
+        self.unmarked_count = 0
+        self.source_levels: dict[str, list[TLP]] = {}
+        self.sources: dict[str, dict] = {}
+
+    def _id(self, stix: str, wanted: str) -> str:
+        ident, n = wanted, 2
+        while ident in self.taken:
+            ident, n = f"{wanted}-{n}", n + 1
+        self.taken.add(ident)
+        self.ids[stix] = ident
+        return ident
+
+    def level(self, obj: dict) -> TLP:
+        found = self.b.level(obj["id"])
+        if found is None:
+            self.unmarked_count += 1
+            return self.unmarked
+        return found
+
+    def run(self) -> Imported:
+        objs = self.b.objects
+        briefing_reports = [o for o in objs if o["type"] == "report" and _ext(o)]
+        for rep in briefing_reports:
+            for src in _ext(rep).get("sources", []):
+                if isinstance(src, dict) and "id" in src:
+                    self.sources[src["id"]] = dict(src)
+        referenced = {r for o in objs for k in ("object_refs",) for r in o.get(k) or []}
+        referenced |= {o.get(k) for o in objs for k in ("source_ref", "target_ref")}
+        skipped: dict[str, int] = {}
+        for obj in objs:
+            kind = entity_kind(obj)
+            if obj["type"] == "marking-definition" or obj["type"] == "extension-definition":
+                continue
+            if obj["id"] == TOOL_IDENTITY_ID or (kind and obj["type"] == "identity" and obj["id"] not in referenced):
+                continue  # briefgen itself, or an author (created_by_ref) rather than a subject
+            if kind is not None:
+                self._entity(obj, kind)
+            elif obj["type"] not in ("note", "relationship", "report", "grouping"):
+                skipped[obj["type"]] = skipped.get(obj["type"], 0) + 1
+        containing = {r: o for o in objs if o["type"] in ("report", "grouping") for r in o.get("object_refs") or []}
+        for obj in objs:
+            if obj["type"] in ("report", "grouping") and not _ext(obj):
+                self._report_source(obj)
+        supports: dict[str, list[str]] = {}
+        for obj in objs:
+            if obj["type"] == "note":
+                self._claim(obj, containing.get(obj["id"]), supports)
+        for obj in objs:
+            if obj["type"] == "relationship":
+                self._relation(obj, supports.get(obj["id"], []), containing.get(obj["id"]))
+        for sid, src in self.sources.items():
+            if "tlp" not in src:
+                levels = self.source_levels.get(sid) or [self.unmarked]
+                src["tlp"] = min(levels).value
+        self.out.sources = list(self.sources.values())
+        for kind, n in sorted(skipped.items()):
+            self.out.not_mapped.append(f"{n} {kind} object(s): no knowledge-base equivalent")
+        for other in self.b.other:
+            self.out.not_mapped.append(f"{other}: a marking that is not TLP (kept out of the TLP levels)")
+        if self.unmarked_count:
+            self.out.not_mapped.append(f"{self.unmarked_count} object(s) had no TLP marking: marked "
+                                       f"{self.unmarked.value} (--unmarked)")
+        return self.out
+
+    def _entity(self, obj: dict, kind: str) -> None:
+        ext = _ext(obj)
+        ident = self._id(obj["id"], ext.get("entity") or _slug(obj.get("name", "entity")))
+        item: dict[str, Any] = {"id": ident, "name": obj.get("name", ident), "kind": ext.get("kind", kind)}
+        aliases = ext.get("aliases") or obj.get("aliases") or obj.get("x_opencti_aliases")
+        if aliases:
+            item["aliases"] = list(aliases)
+        if obj.get("description"):
+            item["description"] = obj["description"]
+        country = ext.get("country") or (obj.get("country") if obj["type"] == "location" else None)
+        if country and country != "unknown":
+            item["country"] = country
+        if ext.get("attributes"):
+            item["attributes"] = dict(ext["attributes"])
+        item["tlp"] = ext.get("tlp") or self.level(obj).value
+        self.out.entities.append(item)
+
+    def _report_source(self, rep: dict) -> None:
+        ident = self._id(rep["id"], _slug(rep.get("name", "report"), "src-"))
+        creator = self.b.by_id.get(rep.get("created_by_ref", ""), {})
+        url = next((r["url"] for r in rep.get("external_references") or [] if r.get("url")), None)
+        src = {"id": ident, "title": rep.get("name", ident), "publisher": creator.get("name", "unknown"),
+               "date": str(rep.get("published", ""))[:10] or None, "url": url, "kind": "other", "reliability": "F",
+               "tlp": self.level(rep).value}
+        self.sources[ident] = {k: v for k, v in src.items() if v is not None}
+
+    def _note_sources(self, note: dict, report: dict | None, level: TLP) -> list[str]:
+        ids = []
+        for ref in note.get("external_references") or []:
+            sid = ref.get("external_id") if re.fullmatch(r"[a-z0-9][a-z0-9._-]*", str(ref.get("external_id", ""))) \
+                else _slug(f"{ref.get('source_name', '')} {ref.get('description', '')}", "src-")
+            if sid not in self.sources:
+                src = {"id": sid, "title": ref.get("description") or ref.get("source_name", sid),
+                       "publisher": ref.get("source_name", "unknown"), "kind": "other", "reliability": "F"}
+                if ref.get("url"):
+                    src["url"] = ref["url"]
+                self.sources[sid] = src
+            self.source_levels.setdefault(sid, []).append(level)
+            ids.append(sid)
+        if not ids and report is not None and report["id"] in self.ids:
+            ids.append(self.ids[report["id"]])
+        if not ids:
+            sid = _slug(self.b.path.stem, "src-")
+            self.sources.setdefault(sid, {"id": sid, "title": f"STIX bundle {self.b.path.name}",
+                                          "publisher": "unknown", "kind": "dataset", "reliability": "F"})
+            self.source_levels.setdefault(sid, []).append(level)
+            ids.append(sid)
+        return ids
+
+    def _claim(self, note: dict, report: dict | None, supports: dict[str, list[str]]) -> None:
+        ext = _ext(note)
+        content = str(note.get("content", "")).strip()
+        if not content:
+            self.out.not_mapped.append(f"{note['id']}: a note without content")
+            return
+        level = self.level(note)
+        ident = self._id(note["id"], ext.get("claim") or _slug(note.get("abstract") or content, "c-"))
+        item: dict[str, Any] = {"id": ident, "statement": content}
+        if note.get("abstract"):
+            item["label"] = note["abstract"]
+        about = [self.ids[r] for r in note.get("object_refs", []) if r in self.ids and r.split("--")[0] != "report"]
+        item["about"] = [a for a in about if any(e["id"] == a for e in self.out.entities)]
+        item["sources"] = self._note_sources(note, report, level)
+        for key in ("date", "figures", "likelihood", "probability", "confidence", "credibility"):
+            if key in ext:
+                item[key] = ext[key]
+        if "credibility" not in item and "confidence" not in item and isinstance(note.get("confidence"), int):
+            item["credibility"] = credibility_of(note["confidence"])
+        item["tlp"] = ext.get("tlp") or level.value
+        if note.get("labels"):
+            item["tags"] = list(note["labels"])
+        self.out.claims.append(item)
+        for ref in note.get("object_refs", []):
+            if ref.startswith("relationship--"):
+                supports.setdefault(ref, []).append(ident)
+
+    def _relation(self, rel: dict, claims: list[str], report: dict | None) -> None:
+        kind = str(rel.get("relationship_type", ""))
+        predicate = kind if kind in PREDICATES else STIX_PREDICATES.get(kind)
+        subject, obj = self.ids.get(rel.get("source_ref", "")), self.ids.get(rel.get("target_ref", ""))
+        if predicate is None or subject is None or obj is None:
+            why = (f"no briefgen predicate for {kind!r}" if predicate is None
+                   else "an end is not an imported entity")
+            self.out.not_mapped.append(f"{rel['id']} ({kind}): {why}")
+            return
+        level = self.level(rel)
+        if not claims:  # a claim made from the relationship, so that it rests on something
+            names = {e["id"]: e["name"] for e in self.out.entities}
+            statement = rel.get("description") or f"{names[subject]} {predicate.replace('-', ' ')} {names[obj]}."
+            cid = self._id("claim-of-" + rel["id"], _slug(f"{subject} {predicate} {obj}", "c-"))
+            self.out.claims.append({"id": cid, "statement": statement, "about": [subject, obj],
+                                    "sources": self._note_sources({"id": rel["id"]}, report, level),
+                                    "tlp": level.value})
+            claims = [cid]
+        self.out.relations.append({"subject": subject, "predicate": predicate, "object": obj, "claims": claims,
+                                   "tlp": level.value})

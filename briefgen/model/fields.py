@@ -1,0 +1,140 @@
+"""The field types every model of :mod:`briefgen.model.models` shares: ids, TLP labels,
+partial dates, the :class:`Model` base (unknown keys forbidden, frozen) and
+:class:`NearMiss`, the validator error that carries a did-you-mean."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+
+from briefgen.model.tlp import LABELS, TLP
+from briefgen.model.vocab import (
+    CONFIDENCE_SYNONYMS,
+    LIKELIHOOD_SYNONYMS,
+    Confidence,
+    Likelihood,
+    PartialDate,
+    confidence_of,
+    likelihood_of,
+)
+
+
+# --------------------------------------------------------------------------- field types
+class NearMiss(ValueError):
+    """A validator's ValueError that also names the accepted value closest to what was
+    written (``suggestion``); :func:`briefgen.load.schema.problems_from_validation` turns it
+    into the problem's did-you-mean."""
+
+    def __init__(self, message: str, suggestion: str = "") -> None:
+        super().__init__(message)
+        self.suggestion = suggestion
+
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def _check_id(value: object) -> str:
+    text = str(value)
+    if not _ID_RE.match(text):
+        raise ValueError(f"ids are lower-case letters, digits, '-', '_' and '.', starting "
+                         f"with a letter or digit; got {text!r}")
+    return text
+
+
+def _parse_tlp(value: object) -> TLP:
+    """A TLP label; a typo's error carries ``suggestion`` ('amberr' -> 'TLP:AMBER')."""
+    if isinstance(value, TLP):
+        return value
+    try:
+        return TLP.parse(str(value))
+    except ValueError as exc:
+        from briefgen.errors import did_you_mean
+
+        text = str(value).strip().upper().replace(" ", "")
+        text = text if text.startswith("TLP:") else "TLP:" + text
+        raise NearMiss(str(exc), suggestion=did_you_mean(text, LABELS) or "") from exc
+
+
+def _parse_date(value: object) -> PartialDate:
+    return value if isinstance(value, PartialDate) else PartialDate.parse(str(value))
+
+
+Id = Annotated[str, BeforeValidator(_check_id),
+               WithJsonSchema({"type": "string", "pattern": _ID_RE.pattern})]
+TLPField = Annotated[TLP, BeforeValidator(_parse_tlp), PlainSerializer(lambda t: t.value),
+                     WithJsonSchema({"type": "string", "enum": LABELS + [label.split(":")[1] for label in LABELS]})]
+DateField = Annotated[PartialDate, BeforeValidator(_parse_date), PlainSerializer(str),
+                      WithJsonSchema({"type": "string", "pattern":
+                                      r"^(~|c\. ?|(early|mid|late) )?\d{4}(-\d{2}(-\d{2})?)?$"})]
+
+
+class Model(BaseModel):
+    """Base: unknown keys are errors; values are validated on assignment too."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False,
+                              use_enum_values=False, allow_inf_nan=False, defer_build=True)
+
+
+def _parse_likelihood(value: object) -> Likelihood:
+    """An ICD 203 likelihood word or one of its synonyms ("probable", "highly likely"),
+    normalised; a near miss names the closest word ("likley" -> 'likely')."""
+    if isinstance(value, Likelihood):
+        return value
+    found = likelihood_of(str(value))
+    if found is not None:
+        return found
+    from briefgen.errors import did_you_mean
+
+    words = [w.value for w in Likelihood] + list(LIKELIHOOD_SYNONYMS)
+    near = did_you_mean(" ".join(str(value).lower().replace("-", " ").split()), words)
+    found = likelihood_of(near) if near else None
+    suggestion = found.value if found is not None else ""
+    raise NearMiss(f"not an ICD 203 likelihood: {value!r} (one of {', '.join(w.value for w in Likelihood)}, "
+                   f"or a synonym such as 'probable' or 'highly likely')", suggestion=suggestion)
+
+
+def _parse_confidence(value: object) -> Confidence:
+    """An ICD 203 confidence level (``medium`` read as ``moderate``); a near miss names the closest."""
+    if isinstance(value, Confidence):
+        return value
+    found = confidence_of(str(value))
+    if found is not None:
+        return found
+    from briefgen.errors import did_you_mean
+
+    near = did_you_mean(str(value).strip().lower(), [c.value for c in Confidence] + list(CONFIDENCE_SYNONYMS))
+    level = confidence_of(near) if near else None
+    suggestion = level.value if level is not None else ""
+    raise NearMiss(f"not an ICD 203 confidence: {value!r} (one of low, moderate, high)", suggestion=suggestion)
+
+
+LikelihoodField = Annotated[Likelihood, BeforeValidator(_parse_likelihood), PlainSerializer(lambda w: w.value),
+                            WithJsonSchema({"type": "string",
+                                            "enum": [w.value for w in Likelihood] + list(LIKELIHOOD_SYNONYMS)})]
+ConfidenceField = Annotated[Confidence, BeforeValidator(_parse_confidence), PlainSerializer(lambda c: c.value),
+                            WithJsonSchema({"type": "string",
+                                            "enum": [c.value for c in Confidence] + list(CONFIDENCE_SYNONYMS)})]
+
+
+BUILTIN_PREDICATES: tuple[str, ...] = (
+    "owns", "operates", "backs", "invests-in", "opened", "donated-to", "attended",
+    "analyses", "leads", "member-of", "partner-of", "located-in", "reported-on",
+    "allied-with", "ships-through", "represents", "funds", "supplies",
+)
+"""The relation predicates every knowledge base has; a knowledge base declares more under
+``predicates:`` (:class:`RelationPredicate`)."""
+_PREDICATE_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+def _check_predicate(value: object) -> str:
+    text = str(value)
+    if not _PREDICATE_RE.match(text):
+        raise ValueError(f"a predicate is lower-case words joined by '-', e.g. 'invests-in'; got {text!r}")
+    return text
+
+
+PredicateName = Annotated[str, BeforeValidator(_check_predicate),
+                          WithJsonSchema({"type": "string", "pattern": _PREDICATE_RE.pattern,
+                                          "examples": list(BUILTIN_PREDICATES)})]

@@ -1,0 +1,118 @@
+"""The editions store: one edition record per briefing, audience and date, kept by a desk in git.
+
+Layout: ``<project root>/editions/<briefing>/<audience>/<date>.json`` (the briefing's date,
+``YYYY-MM-DD``); the environment variable ``BRIEFGEN_EDITIONS_DIR`` puts the store elsewhere
+(``<that folder>/<briefing>/<audience>/<date>.json``: a CI job's scratch folder, a test
+run). ``briefgen build`` files each audience's record there with its other outputs (a
+second build on the same date replaces that date's file); ``--since last`` reads the
+newest one older than the build's date (:func:`find_last`). Records are written as
+indented JSON with a newline at the end, the same bytes for the same inputs, so a desk's
+git history shows what changed between editions.
+
+:func:`read_edition` reads an edition file (or a build's manifest, which holds the record
+under ``"edition"``) and checks it; :func:`earlier_edition` resolves ``--since FILE|last``
+for one audience's build. Both raise :class:`~briefgen.document.edition.EditionError`
+(exit code 2) naming the file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from briefgen.document.edition import EditionError, check_record
+
+STORE = "editions"
+"""The store's folder in the project root."""
+
+ENV = "BRIEFGEN_EDITIONS_DIR"
+"""Environment variable naming another folder for the store."""
+
+LAST = "last"
+"""``--since last``: the newest edition in the store before this build's date."""
+
+
+def store_root(root: Path) -> Path:
+    """The store of the project rooted at ``root``: ``<root>/editions``, or the folder
+    ``BRIEFGEN_EDITIONS_DIR`` names."""
+    other = os.environ.get(ENV, "").strip()
+    return Path(other) if other else Path(root) / STORE
+
+
+def store_folder(root: Path, briefing: str, audience: str) -> Path:
+    """``<root>/editions/<briefing>/<audience>`` (see :func:`store_root`)."""
+    return store_root(root) / briefing / audience
+
+
+def store_path(root: Path, briefing: str, audience: str, date: str) -> Path:
+    """Where the edition of ``date`` (ISO) is filed: ``<root>/editions/<briefing>/<audience>/<date>.json``."""
+    return store_folder(root, briefing, audience) / f"{date}.json"
+
+
+def edition_bytes(record: dict[str, Any]) -> bytes:
+    """The record as the store keeps it: indented UTF-8 JSON, keys in record order, newline at the end."""
+    return (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def stored_dates(root: Path, briefing: str, audience: str) -> list[str]:
+    """The dates (ISO, ascending) of the editions in the store for ``briefing`` and
+    ``audience``; files not named ``YYYY-MM-DD.json`` are ignored."""
+    folder = store_folder(root, briefing, audience)
+    dates = []
+    try:
+        names = [p for p in folder.iterdir() if p.suffix == ".json" and p.is_file()]
+    except OSError:  # no store yet (or not a folder): no edition
+        return []
+    for path in names:
+        try:
+            dates.append(datetime.date.fromisoformat(path.stem).isoformat())
+        except ValueError:
+            continue
+    return sorted(set(dates))
+
+
+def find_last(root: Path, briefing: str, audience: str, date: str) -> Path | None:
+    """The edition ``--since last`` compares with: the newest in the store older than
+    ``date`` (ISO), else the newest other one (a rebuild of an older briefing); None when
+    the store holds no other edition."""
+    others = [d for d in stored_dates(root, briefing, audience) if d != date]
+    if not others:
+        return None
+    older = [d for d in others if d < date]
+    return store_path(root, briefing, audience, (older or others)[-1])
+
+
+def read_edition(path: Path) -> dict[str, Any]:
+    """The checked edition record in ``path`` (an edition file or a manifest). Raises
+    :class:`EditionError` naming the file: it cannot be read, is not UTF-8 JSON, or is not
+    an edition."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise EditionError(f"{path}: cannot read the edition: {exc.strerror or exc}") from None
+    try:
+        record = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise EditionError(f"{path}: not a briefgen edition (not JSON: {exc})") from None
+    return check_record(record, str(path))
+
+
+def earlier_edition(since: str | Path, *, root: Path, briefing: str, audience: str,
+                    date: str) -> tuple[dict[str, Any] | None, Path | None]:
+    """The edition a build of ``briefing`` for ``audience`` dated ``date`` compares with:
+    ``since`` is :data:`LAST` or an edition file. Returns (record, its path), or (None,
+    None) for ``last`` when the store holds no earlier edition (a first edition). Raises
+    :class:`EditionError` for a file that cannot be used or is of another briefing or
+    audience."""
+    path = find_last(root, briefing, audience, date) if str(since) == LAST else Path(since)
+    if path is None:
+        return None, None
+    record = read_edition(path)
+    if (record["briefing"], record["audience"]) != (briefing, audience):
+        raise EditionError(f"{path}: an edition of briefing {record['briefing']!r} for audience "
+                           f"{record['audience']!r}, not of {briefing!r} for {audience!r}: compare with an edition "
+                           f"of the same briefing and audience (in {store_folder(root, briefing, audience)})")
+    return record, path

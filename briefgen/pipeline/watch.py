@@ -1,0 +1,198 @@
+"""Live rebuilds: what a build read, and one rebuild after another in a resident process.
+
+``briefgen watch`` (:mod:`briefgen.cli.watch`) keeps one process alive: Python, pydantic,
+Jinja2, matplotlib and ReportLab are imported once, fonts parsed once, and the chart cache
+(:mod:`briefgen.charts.cache`) answers for every chart whose data did not change, so a
+rebuild after editing one claim costs the layout of the pages and the charts that claim is
+drawn in (the bench's "watch rebuild" measures it).
+
+:func:`input_files` lists the files a build of a spec reads (spec, parents, audience files,
+knowledge base, templates, CSV files, images, themes, ``briefgen.toml``) and the
+knowledge-base folders (a new file there is read by the next build). :class:`Rebuilder`
+builds and writes the chosen audiences and says which changed paths concern it;
+:func:`run` is the loop, fed by any iterator of changed-path sets, so tests run it for a
+few iterations without watching the file system.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.errors import BriefgenError, Problem, SpecError
+from briefgen.pipeline.build import BuildOptions, BuildResult, Prepared, build_prepared, prepare
+
+_INPUT_SUFFIXES = (".yaml", ".yml", ".toml", ".csv", ".j2", ".jinja", ".txt", ".md", ".png", ".jpg", ".jpeg",
+                   ".ttf")
+"""Files whose change can matter to a build whose inputs are unknown (the last one failed)."""
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a build read: ``files`` (absolute, resolved) and ``folders`` whose new or
+    removed ``.yaml`` files matter (knowledge-base folders)."""
+
+    files: frozenset[Path] = frozenset()
+    folders: frozenset[Path] = frozenset()
+
+    def concerns(self, path: Path) -> bool:
+        """True when a change of ``path`` can change the build."""
+        path = Path(path)
+        if path in self.files:
+            return True
+        return path.suffix in (".yaml", ".yml") and path.parent in self.folders
+
+
+def input_files(prepared: Prepared) -> Inputs:
+    """The files the build of ``prepared`` reads: spec and parents, audience files,
+    knowledge-base files (and their folders), ``template_file`` templates, chart CSV
+    files, image files, theme files (and their logos), and the project's
+    ``briefgen.toml``. Paths that cannot be resolved are left out (the build reports
+    them)."""
+    from briefgen.load.paths import resolve_inside
+    from briefgen.load.project import origin_dir
+
+    loaded = prepared.loaded
+    files: set[Path] = {Path(p).resolve() for p in loaded.files + prepared.kb.files}
+    folders: set[Path] = set()
+    files.add((loaded.root / "briefgen.toml").resolve())
+
+    def add(written: str | None, key: tuple, what: str, into: set[Path] = files, allow_dir: bool = False) -> None:
+        if not written:
+            return
+        try:
+            into.add(resolve_inside(written, base=origin_dir(loaded.source, key), root=loaded.root, doc=loaded.source,
+                                    key=key, what=what, must_exist=False, allow_dir=allow_dir))
+        except SpecError:
+            pass
+
+    for i, written in enumerate(loaded.spec.knowledge_base):
+        found: set[Path] = set()
+        add(written, ("knowledge_base", i), "knowledge-base folder", found, allow_dir=True)
+        folders.update(p for p in found if p.is_dir())
+
+    def walk(sections, prefix: tuple) -> None:
+        for i, sec in enumerate(sections):
+            key = prefix + (i,)
+            add(sec.template_file, key + ("template_file",), "template file")
+            for k, chart in enumerate(sec.charts):
+                add(chart.csv, key + ("charts", k, "csv"), "CSV file")
+            for k, image in enumerate(sec.images):
+                add(image.path, key + ("images", k, "path"), "image file")
+            walk(sec.subsections, key + ("subsections",))
+
+    walk(loaded.spec.sections, ("sections",))
+    themes: set[Path] = set()
+    add(loaded.spec.theme, ("theme",), "theme file", themes)
+    for name, aud in loaded.spec.audiences.items():
+        add(aud.theme, ("audiences", name, "theme"), "theme file", themes)
+    files |= themes
+    for path in themes:
+        files |= _theme_files(path, loaded.root)
+    return Inputs(frozenset(files), frozenset(folders))
+
+
+def _theme_files(path: Path, root: Path) -> set[Path]:
+    """A theme's logo file (fonts are read once per process and rarely edited)."""
+    try:
+        from briefgen.load.theme import load_theme
+
+        theme = load_theme(path, root)
+    except BriefgenError:
+        return set()
+    return {Path(theme.logo.path).resolve()} if theme.logo is not None else set()
+
+
+@dataclass
+class Outcome:
+    """One rebuild: the ``results`` written (empty when it failed), the ``warnings``, the
+    ``error`` that stopped it (None when it worked), its wall time in ``seconds`` and the
+    ``inputs`` the next change is checked against."""
+
+    results: list[BuildResult] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    error: BriefgenError | None = None
+    seconds: float = 0.0
+    inputs: Inputs | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class Rebuilder:
+    """Builds one spec's chosen audiences (``audiences`` names, or every one with
+    ``all_audiences``; the default audience when neither) and writes what ``build`` writes
+    (PDF, HTML when asked, manifest) with ``write`` (a function taking ``{path: bytes}``, e.g.
+    :func:`briefgen.cli.common.write_outputs`). Keeps the inputs of its last build."""
+
+    def __init__(self, spec: Path, *, audiences: list[str] | None, all_audiences: bool, options: BuildOptions,
+                 write: Callable[[dict], None], strict: bool = False) -> None:
+        self.spec = Path(spec)
+        self.audiences = audiences or []
+        self.all_audiences = all_audiences
+        self.options = options
+        self.write = write
+        self.strict = strict
+        self.inputs: Inputs | None = None
+        self.failed = False
+
+    def build(self) -> Outcome:
+        """Validate, build every chosen audience, write them all together; never raises a
+        :class:`BriefgenError` (it is the outcome's ``error``)."""
+        from briefgen.resolve.audiences import audience_names, get_audience
+
+        started = time.perf_counter()
+        outcome = Outcome(inputs=self.inputs)
+        try:
+            prepared = prepare(self.spec, strict=self.strict)
+            self.inputs = outcome.inputs = input_files(prepared)
+            outcome.warnings = prepared.warnings
+            names: list[str | None] = (list(audience_names(prepared.loaded.spec)) if self.all_audiences
+                                       else list(self.audiences) or [None])
+            for name in names:
+                if name is not None:
+                    get_audience(prepared.loaded, name)
+            results = [build_prepared(prepared, name, self.options) for name in names]
+            files: dict[Path, bytes] = {}
+            for r in results:
+                files.update(r.files())  # the PDF (and HTML) and the manifest, as ``build`` writes them
+            self.write(files)
+            outcome.results = results
+        except BriefgenError as exc:
+            outcome.error = exc
+        self.failed = outcome.error is not None
+        outcome.seconds = time.perf_counter() - started
+        return outcome
+
+    def concerns(self, changed: Iterable[Path]) -> bool:
+        """True when one of the ``changed`` paths can change the build. While the inputs
+        are unknown or the last build failed (the fix may be in a file it could not reach),
+        any input-like file does, except in the output folder."""
+        out = self.options.out_dir.resolve()
+        for path in changed:
+            path = Path(path).resolve()
+            if out == path or out in path.parents:
+                continue
+            if self.inputs is None or self.failed:
+                if path.suffix.lower() in _INPUT_SUFFIXES:
+                    return True
+            elif self.inputs.concerns(path) or path == self.spec.resolve():
+                return True
+        return False
+
+
+def run(rebuilder: Rebuilder, changes: Iterable[Iterable[Path]], report: Callable[[Outcome], None]) -> int:
+    """Build once, then once more after every set of ``changes`` that concerns the build
+    (see :meth:`Rebuilder.concerns`), passing each :class:`Outcome` to ``report``. Returns
+    the number of builds once ``changes`` is exhausted (a file-system watcher never is: it
+    ends with Ctrl-C)."""
+    report(rebuilder.build())
+    builds = 1
+    for changed in changes:
+        if rebuilder.concerns(changed):
+            report(rebuilder.build())
+            builds += 1
+    return builds

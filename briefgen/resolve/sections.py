@@ -1,0 +1,104 @@
+"""One audience's sections: which are left out and why, their claims, entities, charts and
+images, recursively through subsections. The reasons are recorded as
+:class:`~briefgen.model.resolved.Withheld` entries, in the order they are found."""
+
+from __future__ import annotations
+
+from briefgen.model.models import Audience, Claim, Section, Selector
+from briefgen.model.resolved import ResolvedImage, ResolvedSection, Withheld
+from briefgen.model.section_kinds import section_kind
+from briefgen.model.tlp import TLP, may_see
+from briefgen.resolve.charts import no_data, resolve_chart
+from briefgen.resolve.claims import select_claims, strongest
+from briefgen.resolve.context import ResolveContext, figure_key
+
+
+def resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx: ResolveContext,
+                    withheld: list[Withheld]) -> ResolvedSection | None:
+    """``sec`` (at heading ``level``, 1 for a top-level section) as audience ``aud`` gets it,
+    or None when it is withheld (excluded by the audience, dropped to fit the page budget,
+    marked above ``ceiling``, or with nothing visible left). Numbers its charts and images
+    through ``ctx.figure_number``; appends the reasons for what is left out to ``withheld``.
+    Raises :class:`~briefgen.errors.SpecError` from a chart's data or an image's path."""
+    reason = _section_excluded(sec, aud) if level == 1 else None
+    if reason is None and sec.id in ctx.extra_drops:
+        reason = "dropped to fit max_pages (lowest priority)"
+    if reason is None and not may_see(ceiling, sec.tlp):
+        reason = f"marked {sec.tlp.value}, above the audience's ceiling {ceiling.value}"
+    if reason:
+        withheld.append(Withheld("section", sec.id, reason, sec.tlp.value))
+        _withhold_contents(sec, sec.id, withheld)
+        return None
+    kind = section_kind(sec.kind)
+    claims: list[Claim] = []
+    if kind.selects == "claims":
+        default = Selector(judgments=True) if kind.judgments_only else Selector()
+        claims = select_claims(sec.select or default, ctx.claims)
+        if kind.judgments_only and aud.max_key_judgments and len(claims) > aud.max_key_judgments:
+            claims = strongest(claims, aud.max_key_judgments)
+    entities = tuple(ctx.entities[e] for e in sec.entities if e in ctx.entities)
+    charts = []
+    for chart in sec.charts:
+        if (aud.charts is not None and chart.id not in aud.charts) or chart.id in aud.drop_charts:
+            withheld.append(Withheld("chart", chart.id, "not among the audience's charts"))
+            continue
+        resolved = resolve_chart(chart, ctx, ctx.figure_number + 1)
+        if no_data(resolved):
+            withheld.append(Withheld("chart", chart.id, "no data visible to this audience"))
+            continue
+        ctx.figure_number += 1
+        charts.append(resolved)
+    images = []
+    for image in sec.images:
+        if not may_see(ceiling, image.tlp):
+            withheld.append(Withheld("image", image.id, f"marked {image.tlp.value}, above the audience's ceiling "
+                                                        f"{ceiling.value}", image.tlp.value))
+            continue
+        ctx.figure_number += 1
+        images.append(ResolvedImage(image, _image_path(image, ctx), ctx.figure_number))
+    subs = []
+    for sub in sec.subsections:
+        r = resolve_section(sub, level + 1, aud, ceiling, ctx, withheld)
+        if r is not None:
+            subs.append(r)
+    has_text = sec.template is not None or sec.template_file is not None
+    empty = {"claims": not claims, "entities": not entities, "charts": not charts and not images,
+             "nothing": not kind.stands_alone}[kind.selects]
+    if empty and not has_text and not subs and not images:
+        withheld.append(Withheld("section", sec.id, "nothing in it is visible to this audience", sec.tlp.value))
+        return None
+    return ResolvedSection(section=sec, level=level, claims=tuple(claims), entities=entities,
+                           charts=tuple(charts), images=tuple(images), subsections=tuple(subs))
+
+
+def _section_excluded(sec: Section, aud: Audience) -> str | None:
+    if aud.sections is not None and sec.id not in aud.sections:
+        return "not among the audience's sections"
+    if sec.id in aud.drop_sections:
+        return "dropped by the audience (drop_sections)"
+    switch = section_kind(sec.kind).audience_switch
+    if switch and not getattr(aud, switch):
+        return f"the audience has {switch}: false"
+    return None
+
+
+def _withhold_contents(sec: Section, top: str, withheld: list[Withheld]) -> None:
+    """Record the charts, images and subsections (recursively) of withheld section ``top``."""
+    reason = f"part of section {top!r}, which is withheld"
+    for chart in sec.charts:
+        withheld.append(Withheld("chart", chart.id, reason))
+    for image in sec.images:
+        withheld.append(Withheld("image", image.id, reason, image.tlp.value))
+    for sub in sec.subsections:
+        withheld.append(Withheld("section", sub.id, reason, sub.tlp.value))
+        _withhold_contents(sub, top, withheld)
+
+
+def _image_path(image, ctx: ResolveContext):
+    from briefgen.load.paths import resolve_inside
+
+    key = figure_key(ctx.loaded.spec.sections, image.id, "images") or ("sections",)
+    from briefgen.load.project import origin_dir
+
+    return resolve_inside(image.path, base=origin_dir(ctx.loaded.source, key + ("path",)), root=ctx.loaded.root,
+                          doc=ctx.loaded.source, key=key + ("path",), what="image file")

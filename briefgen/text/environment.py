@@ -1,0 +1,155 @@
+"""The Jinja2 environment every briefgen template runs in: sandboxed, strict, bounded.
+
+What a template may build and how long it may run is bounded by
+:mod:`briefgen.text.budget` and :mod:`briefgen.text.limits` (:data:`MAX_TEMPLATE_SIZE`).
+
+Templates run in :class:`jinja2.sandbox.SandboxedEnvironment`; reaching for internals
+(``{{ cycler.__init__.__globals__ }}``) raises :class:`jinja2.sandbox.SecurityError`.
+Undefined names and missing fields fail with a message in the author's terms
+(``entity 'china-minmetals' has no field 'country'``); an optional field left out of the
+knowledge base is an undefined too, so nothing renders as an empty string or ``None`` by
+accident. Jinja2's undefined internals are reached only through :mod:`briefgen.compat.jinja2`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel
+
+from briefgen.compat.jinja2 import MISSING, AuthorUndefined, require_supported
+from briefgen.errors import did_you_mean
+from briefgen.model.models import BriefingMeta, Claim, Entity, Figure, Source
+from briefgen.text import fmt
+from briefgen.text.budget import BoundedSandbox
+from briefgen.text.limits import MAX_TEMPLATE_SIZE  # noqa: F401 - re-exported (briefgen.text.templates)
+from briefgen.text.printing import printable
+from briefgen.text.sources import TemplateSource
+
+_KIND_NAMES: dict[type, str] = {Claim: "claim", Entity: "entity", Source: "source", Figure: "figure",
+               BriefingMeta: "briefing"}
+
+_TEMPLATE_NAMES = ("claim", "entity", "source", "visible", "cite", "ref", "conflicts", "briefing", "audience",
+                   "range", "dict", "lipsum", "cycler", "joiner", "namespace")
+"""Names every template sees (briefgen's globals and Jinja2's), for did-you-mean hints."""
+
+
+def _describe(obj: Any) -> str:
+    """``entity 'china-minmetals'`` for knowledge-base items, ``briefing`` for the metadata."""
+    kind = _KIND_NAMES[type(obj)]
+    if kind == "briefing":
+        return kind
+    return f"{kind} {getattr(obj, 'id', getattr(obj, 'label', ''))!r}"
+
+
+class _Undefined(AuthorUndefined):
+    """StrictUndefined with messages in the author's terms."""
+
+    __slots__ = ()
+
+    def _briefgen_message(self, hint: str | None, obj: Any, name: Any) -> str | None:
+        if hint:  # e.g. the sandbox's "access to attribute ... is unsafe"
+            return hint
+        if type(obj) in _KIND_NAMES:
+            fields = list(type(obj).model_fields)
+            close = did_you_mean(str(name), fields)
+            return (f"{_describe(obj)} has no field {name!r}"
+                    + (f"; did you mean {close!r}?" if close else f" (fields: {', '.join(fields)})"))
+        if obj is MISSING:
+            close = did_you_mean(str(name), _TEMPLATE_NAMES)
+            return f"{name!r} is undefined" + (f"; did you mean {close!r}?" if close else "")
+        return None
+
+
+class _Unset(_Undefined):
+    """An optional field left out of the knowledge base (``entity(...).country`` when no
+    country is written). Printing it, or reaching into it, fails like a missing field;
+    ``{% if ... %}``, ``is defined``, ``default()`` and ``==`` treat it as absent."""
+
+    __slots__ = ()
+
+    def _briefgen_message(self, hint: str | None, obj: Any, name: Any) -> str | None:
+        return (f"{_describe(obj)} has no field {name!r} set in the knowledge base; "
+                f"test it first ({{% if ... .{name} %}}) or give a default (| default('...'))")
+
+    # StrictUndefined makes these fail (its stub types them as its error function); an unset
+    # field has jinja2.Undefined's lenient ones back, on purpose
+    def __bool__(self) -> bool:  # type: ignore[override]
+        return False
+
+    __eq__ = jinja2.Undefined.__eq__  # type: ignore[assignment]
+    __ne__ = jinja2.Undefined.__ne__  # type: ignore[assignment]
+    __hash__ = jinja2.Undefined.__hash__  # type: ignore[assignment]
+
+
+@jinja2.pass_environment
+def _finalize(env: Any, value: Any) -> Any:
+    """What ``{{ value }}`` prints (knowledge-base values in their written form), counted
+    against the render's output budget (:mod:`briefgen.text.budget`)."""
+    printed = getattr(env, "briefgen_printed", None)
+    if printed is not None:  # measured before it is made text: a list is joined only when small enough
+        printed(value)
+    return printable(value)  # its text, never a Python repr (briefgen.text.printing)
+
+
+class _Environment(BoundedSandbox):
+    """The bounded sandbox (:class:`~briefgen.text.budget.BoundedSandbox`: sizes, loops,
+    calls and output are limited), plus: an optional field of a knowledge-base item that is
+    not set (None) is an :class:`_Unset` undefined, so it cannot print as ``None`` or as
+    nothing."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Also refuse pydantic's machinery (``model_copy``, ``model_validate`` ...) on
+        knowledge-base items: templates read fields, they do not build objects."""
+        if isinstance(obj, BaseModel) and attr.startswith("model_"):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        return self._unset(obj, attribute, super().getattr(obj, attribute))
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        return self._unset(obj, argument, super().getitem(obj, argument))
+
+    def _unset(self, obj: Any, name: Any, value: Any) -> Any:
+        if value is None and type(obj) in _KIND_NAMES and name in type(obj).model_fields:
+            return _Unset(obj=obj, name=name)
+        return value
+
+
+def make_environment() -> BoundedSandbox:
+    """The sandboxed, strict Jinja2 environment all briefgen templates use.
+
+    Raises :class:`~briefgen.compat.UnsupportedLibraryError` for a Jinja2 outside the versions
+    :mod:`briefgen.compat.jinja2` was written for."""
+    require_supported()
+    env = _Environment(undefined=_Undefined, autoescape=False, finalize=_finalize,
+                       keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(
+        date=lambda d, missing="undated": fmt.date(None if isinstance(d, _Unset) else d, missing),
+        figure=fmt.figure,
+        likelihood=fmt.likelihood,
+        number=fmt.number,
+    )
+    return env
+
+
+@lru_cache(maxsize=512)
+def _compile(text: str, name: str, filename: str) -> Any:
+    return _compiler().compile(text, name=name, filename=filename)
+
+
+@lru_cache(maxsize=1)
+def _compiler() -> SandboxedEnvironment:
+    return make_environment()
+
+
+def compiled(source: TemplateSource) -> Any:
+    """The Python code of ``source``, compiled once per process: validation and every
+    audience's rendering share it (Jinja2's code depends on the environment's settings,
+    which :func:`make_environment` fixes, not on its globals). Raises
+    :class:`jinja2.TemplateSyntaxError`."""
+    return _compile(source.text, source.label, f"{source.file}#{source.key}")

@@ -1,0 +1,61 @@
+"""Where a template is written: inline in a spec (with the line its text starts on) or in a
+template file resolved inside the project."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.errors import SpecError
+from briefgen.load.project import LoadedSpec
+
+
+@dataclass(frozen=True)
+class TemplateSource:
+    """A template's text and where it was written: ``file`` and the 1-based ``line`` of its
+    first line there; ``label`` names it in messages (``section 'bluf'``)."""
+
+    text: str
+    file: str
+    line: int
+    label: str
+    key: str
+
+
+def template_source(loaded: LoadedSpec, key: tuple, text: str | None, file: str | None,
+                    label: str) -> TemplateSource | None:
+    """Where a template written at spec key ``key`` (inline ``text`` or a ``file``) lives.
+
+    Template files are resolved inside the project (see :mod:`briefgen.load.paths`).
+    """
+    from briefgen.load.paths import resolve_inside
+    from briefgen.load.project import origin_dir
+    from briefgen.load.yamlsrc import display_path
+
+    if file is not None:
+        file_key = key[:-1] + ("template_file",)
+        # relative to the spec file that wrote it (a parent spec's own folder under 'extends')
+        path = resolve_inside(file, base=origin_dir(loaded.source, file_key), root=loaded.root,
+                              doc=loaded.source, key=file_key, what="template file")
+        try:
+            body = path.read_bytes().decode("utf-8-sig")
+        except OSError as exc:
+            raise SpecError([loaded.source.problem(file_key, f"cannot read template file {file!r}: "
+                                                   f"{exc.strerror or exc}", code="unreadable-file")]) from None
+        except UnicodeDecodeError as exc:
+            raise SpecError([loaded.source.problem(file_key, f"template file {file!r} is not valid UTF-8",
+                                                   got=f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}",
+                                                   code="encoding")]) from None
+        return TemplateSource(body, display_path(path), 1, label, "template")
+    if text is None:
+        return None
+    problem = loaded.source.problem(key, "")
+    line = problem.line
+    try:
+        raw_line = Path(problem.file).read_text(encoding="utf-8-sig").splitlines()[line - 1]
+        after = raw_line[problem.column - 1:].lstrip()
+        if after[:1] in ("|", ">"):
+            line += 1
+    except (OSError, IndexError, ValueError):
+        pass
+    return TemplateSource(text, problem.file, line, label, problem.key)

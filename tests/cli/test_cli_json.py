@@ -1,0 +1,166 @@
+"""Machine-readable output and help (issue 16): ``--json`` documents on stdout (and nothing
+else there), errors as JSON with the documented exit codes, ``-h``, shell completion, and
+help text without raw metavars."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from typer.testing import CliRunner
+
+ENVELOPE = {"briefgen", "command", "ok", "exit_code", "warnings", "errors"}
+PROBLEM = {"file", "line", "column", "key", "severity", "code", "message", "expected", "got", "suggestion"}
+
+
+def cli(*args):
+    from briefgen.cli.app import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def document(result) -> dict:
+    """The one JSON document a --json command printed: stdout is exactly one line of JSON."""
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1, result.stdout
+    doc = json.loads(lines[0])
+    assert ENVELOPE <= set(doc)
+    assert doc["exit_code"] == result.exit_code and doc["ok"] == (result.exit_code == 0)
+    for p in doc["warnings"] + doc["errors"]:
+        assert set(p) == PROBLEM
+    return doc
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A fresh starter project (briefgen init), the working folder; charts cached in tmp_path."""
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    assert cli("init", "proj").exit_code == 0
+    monkeypatch.chdir(tmp_path / "proj")
+    return tmp_path / "proj"
+
+
+SPEC = "specs/calder-bay.yaml"
+
+
+def test_validate_json(project) -> None:
+    doc = document(cli("validate", SPEC, "--json"))
+    assert doc["command"] == "validate" and doc["ok"] is True
+    assert doc["knowledge_base"] == {"entities": 7, "claims": 12, "sources": 5, "relations": 8}
+    assert doc["audiences"] == ["analyst", "public"]
+    assert doc["sections"] == ["bluf", "key-judgments", "background", "actors", "figures", "claims", "endnotes"]
+
+
+def test_validate_json_errors_are_located(project) -> None:
+    claims = project / "kb" / "claims.yaml"
+    claims.write_text(claims.read_text().replace("    credibility: 2\n", "    credibilty: 2\n", 1))
+    result = cli("validate", SPEC, "--json")
+    assert result.exit_code == 2
+    doc = document(result)
+    (err,) = doc["errors"]
+    assert (err["file"], err["key"], err["suggestion"]) == ("kb/claims.yaml", "claims[0].credibilty", "credibility")
+    assert err["line"] == 12 and err["severity"] == "error"
+
+
+def test_audiences_json(project) -> None:
+    doc = document(cli("audiences", SPEC, "--json"))
+    rows = {r["name"]: r for r in doc["audiences"]}
+    assert rows["analyst"]["ceiling"] == "TLP:AMBER" and rows["analyst"]["claims"] == 12
+    assert rows["public"]["ceiling"] == "TLP:CLEAR" and rows["public"]["claims"] == 10
+    assert rows["public"]["left_out"] > 0 and rows["analyst"]["left_out"] == 0
+    assert rows["public"]["charts"] == 4 and rows["public"]["paper"] == "A4"
+
+
+def test_unknown_audience_is_a_json_error(project) -> None:
+    result = cli("build", SPEC, "-a", "nobody", "--json")
+    assert result.exit_code == 2
+    (err,) = document(result)["errors"]
+    assert err["code"] == "unknown-audience" and "nobody" in err["message"]
+    assert not (project / "output").exists()
+
+
+@pytest.mark.slow
+def test_build_json_names_what_was_written(project) -> None:
+    result = cli("build", SPEC, "--all-audiences", "--json")
+    assert result.exit_code == 0, result.output
+    doc = document(result)
+    assert [r["audience"] for r in doc["results"]] == ["analyst", "public"]
+    for r in doc["results"]:
+        pdf = project / r["pdf"]
+        assert hashlib.sha256(pdf.read_bytes()).hexdigest() == r["sha256"] and r["bytes"] == pdf.stat().st_size
+        assert (project / r["manifest"]).is_file() and r["html"] is None and r["pages"] == 5
+    assert [r["banner"] for r in doc["results"]] == ["TLP:AMBER", "TLP:CLEAR"]
+    assert "calder-bay--analyst.pdf" in result.stderr  # the human lines moved to stderr
+
+
+@pytest.mark.slow
+def test_batch_json_reports_each_briefing_and_fails_with_1(project) -> None:
+    (project / "specs" / "broken.yaml").write_text("briefing:\n  id: broken\n")
+    result = cli("batch", "specs", "--json")
+    assert result.exit_code == 1
+    doc = document(result)
+    status = {(r["briefing"], r["audience"]): r["status"] for r in doc["results"]}
+    assert status[("calder-bay", "analyst")] == "ok" and status[("broken", "-")] == "invalid"
+    broken = next(r for r in doc["results"] if r["briefing"] == "broken")
+    assert any(p["file"] == "specs/broken.yaml" for p in broken["problems"])
+    assert doc["errors"] and doc["errors"][0]["code"] == "invalid"
+
+
+@pytest.mark.slow
+def test_email_json_lists_the_messages(project) -> None:
+    result = cli("email", SPEC, "--all-audiences", "--json")
+    assert result.exit_code == 0, result.output
+    doc = document(result)
+    assert doc["sent"] is False
+    subjects = {m["audience"]: m["subject"] for m in doc["messages"]}
+    assert subjects == {"analyst": "[TLP:AMBER] Calder Bay briefing (analyst edition)",
+                        "public": "[TLP:CLEAR] Calder Bay briefing (public release)"}
+    assert all((project / m["eml"]).is_file() for m in doc["messages"])
+    assert doc["messages"][1]["recipients"] == ["press@example.org"]
+
+
+def test_a_usage_error_still_prints_a_json_document(tmp_path) -> None:
+    """An error before the command runs (a missing argument) still gives a document, from
+    the entry point, with exit code 2."""
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.run([sys.executable, "-m", "briefgen.cli.app", "build", "--json"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    doc = json.loads(proc.stdout)
+    assert (doc["command"], doc["ok"], doc["exit_code"]) == ("build", False, 2)
+    assert "Missing argument" in proc.stderr
+
+
+COMMANDS = [[], ["validate"], ["build"], ["audiences"], ["schema"], ["email"], ["batch"], ["init"], ["new"],
+            ["watch"], ["export"], ["export", "stix"], ["import"], ["import", "stix"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "briefgen")
+def test_help_has_short_option_and_no_raw_metavars(command) -> None:
+    long = cli(*command, "--help")
+    assert long.exit_code == 0, long.output
+    assert cli(*command, "-h").stdout == long.stdout
+    # typer's type names (<path>, <list[Path]>, <int range>...) and braced arguments; prose such
+    # as <briefing>--<audience>.pdf is fine
+    for raw in re.findall(r"<(?:path|file|dir|directory|str|text|bool|int|integer|float|list\[[^>]*\]|"
+                          r"(?:int|float) range)>|\{[A-Z|.]+\}", long.stdout):
+        pytest.fail(f"raw metavar {raw!r} in 'briefgen {' '.join(command)} --help'")
+    assert "-h, --help" in long.stdout
+
+
+def test_shell_completion_is_on(tmp_path) -> None:
+    assert "--install-completion" in cli("--help").stdout
+    env = dict(os.environ, PYTHONPATH=str(REPO), _BRIEFGEN_COMPLETE="complete_bash", COMP_WORDS="briefgen bu",
+               COMP_CWORD="1")
+    proc = subprocess.run([sys.executable, "-c", "import sys; sys.argv[0] = 'briefgen'; "
+                                                 "from briefgen.cli.app import app; app(prog_name='briefgen')"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.stdout.split() == ["build"], proc.stderr

@@ -1,0 +1,56 @@
+"""Commands that draw nothing (``validate``, ``audiences``, ``--help``) import neither
+matplotlib nor ReportLab (nor pikepdf, numpy): they must stay fast. A correctness test,
+not a timing: each command runs in-process in a fresh interpreter, which then reports
+what it imported."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import EXAMPLE_SPEC, REPO
+
+HEAVY = ("matplotlib", "reportlab", "pikepdf", "numpy", "PIL", "fontTools")
+
+SCRIPT = """
+import json, sys
+from typer.testing import CliRunner
+import briefgen.cli.app
+result = CliRunner().invoke(briefgen.cli.app.app, sys.argv[1:])
+loaded = sorted({m.split('.')[0] for m in sys.modules})
+print(json.dumps({"code": result.exit_code, "output": result.output, "loaded": loaded}))
+"""
+
+
+def run_in_fresh_interpreter(*args: str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", SCRIPT, *args], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("args", [
+    ("validate", str(EXAMPLE_SPEC)),
+    ("audiences", str(EXAMPLE_SPEC)),
+    ("--help",),
+    ("batch", "--help"),
+    ("build", "--help"),
+], ids=["validate", "audiences", "help", "batch-help", "build-help"])
+def test_commands_that_draw_nothing_import_no_drawing_library(args) -> None:
+    report = run_in_fresh_interpreter(*args)
+    assert report["code"] == 0, report["output"]
+    assert not [m for m in HEAVY if m in report["loaded"]], report["loaded"]
+
+
+def test_importing_the_package_and_the_cli_is_light() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys, briefgen, briefgen.cli.app, briefgen.pipeline.batch, "
+                               "briefgen.pipeline.cluster, briefgen.charts, briefgen.charts.cache\n"
+                               "print(sorted({m.split('.')[0] for m in sys.modules}))"],
+        cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    loaded = proc.stdout
+    for heavy in HEAVY + ("distributed", "dask"):
+        assert f"'{heavy}'" not in loaded, heavy

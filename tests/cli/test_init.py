@@ -1,0 +1,135 @@
+"""``briefgen init`` and ``briefgen new`` (issue 16): a starter project that builds at once,
+a spec added to a project, and refusals (a folder that is not empty, a spec that exists, no
+project)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import pdf_pages_text, squash
+from typer.testing import CliRunner
+
+STARTER_FILES = [".gitignore", "briefgen.toml", "data/monthly-teu.csv", "kb/claims.yaml", "kb/entities.yaml",
+                 "kb/relations.yaml", "kb/sources.yaml", "specs/audiences.yaml", "specs/calder-bay.yaml"]
+
+
+def cli(*args, env: dict | None = None):
+    from briefgen.cli.app import app
+
+    return CliRunner().invoke(app, [str(a) for a in args], env=env)
+
+
+@pytest.fixture
+def isolated(tmp_path, monkeypatch):
+    """A working folder of its own, with the chart cache in ``tmp_path``."""
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def files_under(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def test_init_writes_the_starter_project(isolated) -> None:
+    result = cli("init", "proj")
+    assert result.exit_code == 0, result.output
+    assert files_under(isolated / "proj") == STARTER_FILES
+    assert "briefgen build specs/calder-bay.yaml --all-audiences" in result.stdout
+    claims = yaml.safe_load((isolated / "proj/kb/claims.yaml").read_text())["claims"]
+    assert {c["tlp"] for c in claims if "tlp" in c} == {"TLP:AMBER"}
+    assert any("likelihood" in c and "confidence" in c for c in claims)
+    assert any(c.get("figures") for c in claims) and all(c.get("sources") for c in claims)
+    spec = yaml.safe_load((isolated / "proj/specs/calder-bay.yaml").read_text())
+    kinds = {s["kind"] for s in spec["sections"]}
+    assert kinds == {"text", "key_judgments", "profiles", "chart", "claims_table", "endnotes"}
+    charts = {c["kind"] for s in spec["sections"] for c in s.get("charts", [])}
+    assert charts == {"timeline", "network", "bar", "line"}
+    audiences = yaml.safe_load((isolated / "proj/specs/audiences.yaml").read_text())["audiences"]
+    assert {n: a["tlp"] for n, a in audiences.items()} == {"analyst": "TLP:AMBER", "public": "TLP:CLEAR"}
+
+
+def test_init_validates_with_no_warning(isolated) -> None:
+    from briefgen.pipeline.build import check_templates, prepare
+
+    assert cli("init", "proj").exit_code == 0
+    prepared = prepare(isolated / "proj/specs/calder-bay.yaml")
+    check_templates(prepared)  # every audience's templates render
+    assert prepared.warnings == []
+
+
+@pytest.mark.parametrize("existing", ["a-file.txt", ".hidden"])
+def test_init_refuses_a_folder_that_is_not_empty(isolated, existing) -> None:
+    (isolated / "proj").mkdir()
+    (isolated / "proj" / existing).write_text("x")
+    result = cli("init", "proj")
+    assert result.exit_code == 2
+    assert f"proj is not empty (it holds {existing!r})" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert files_under(isolated / "proj") == [existing]
+
+
+def test_init_into_an_empty_folder(isolated) -> None:
+    (isolated / "proj").mkdir()
+    assert cli("init", "proj").exit_code == 0
+    assert files_under(isolated / "proj") == STARTER_FILES
+
+
+def test_init_refuses_a_file(isolated) -> None:
+    (isolated / "proj").write_text("x")
+    result = cli("init", "proj")
+    assert result.exit_code == 2 and "is a file, not a folder" in result.stderr
+
+
+@pytest.mark.slow
+def test_the_starter_project_builds_at_once_from_its_folder(isolated, monkeypatch) -> None:
+    """The README's first steps: init, cd, build --all-audiences; the public PDF leaves the
+    TLP:AMBER claims out, the analyst PDF has them."""
+    assert cli("init", "proj").exit_code == 0
+    monkeypatch.chdir(isolated / "proj")
+    result = cli("build", "specs/calder-bay.yaml", "--all-audiences")
+    assert result.exit_code == 0, result.output
+    out = isolated / "proj" / "output"
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == [
+        "calder-bay--analyst.json", "calder-bay--analyst.pdf", "calder-bay--public.json", "calder-bay--public.pdf"]
+    analyst = squash(" ".join(pdf_pages_text((out / "calder-bay--analyst.pdf").read_bytes())))
+    public = squash(" ".join(pdf_pages_text((out / "calder-bay--public.pdf").read_bytes())))
+    amber = "funding gap of about EUR 60 million"
+    assert amber in analyst and amber not in public
+    assert "Meridian Terminals will win" in analyst and "Meridian Terminals will win" not in public
+    assert "Who will run the new quay is still open." in public
+    assert "TLP:AMBER" in analyst and "TLP:AMBER" not in public
+
+
+def test_new_adds_a_spec_to_the_project(isolated) -> None:
+    from briefgen.pipeline.build import check_templates, prepare
+
+    assert cli("init", "proj").exit_code == 0
+    result = cli("new", "proj/specs/harbour-update.yaml", "--title", "Harbour update", "--date", "2025-05-20",
+                 "--desk", "Ports Desk")
+    assert result.exit_code == 0, result.output
+    spec_path = isolated / "proj/specs/harbour-update.yaml"
+    spec = yaml.safe_load(spec_path.read_text())
+    assert spec["briefing"] == {"id": "harbour-update", "title": "Harbour update", "date": dt.date(2025, 5, 20),
+                                "desk": "Ports Desk", "tlp": "TLP:CLEAR"}
+    assert spec["knowledge_base"] == ["../kb"] and spec["audience_files"] == ["audiences.yaml"]
+    assert [s["kind"] for s in spec["sections"]] == ["text", "key_judgments", "profiles", "chart", "claims_table",
+                                                     "endnotes"]
+    assert spec["sections"][2]["entities"] == ["calder-bay-authority", "port-of-calder-bay", "north-quay",
+                                               "transport-ministry"]
+    check_templates(prepare(spec_path))  # valid, and every audience's templates render
+
+
+def test_new_refuses_an_existing_spec_a_bad_name_and_a_folder_outside_a_project(isolated) -> None:
+    assert cli("init", "proj").exit_code == 0
+    result = cli("new", "proj/specs/calder-bay.yaml")
+    assert result.exit_code == 2 and "already exists" in result.stderr
+    result = cli("new", "proj/specs/Harbour Update.yaml")
+    assert result.exit_code == 2 and "did you mean 'harbour-update.yaml'?" in result.stderr
+    (isolated / "elsewhere").mkdir()
+    result = cli("new", "elsewhere/x.yaml")
+    assert result.exit_code == 2 and "is not inside a briefgen project" in result.stderr
+    assert not (isolated / "elsewhere/x.yaml").exists()

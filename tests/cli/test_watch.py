@@ -1,0 +1,163 @@
+"""``briefgen watch`` (issue 16): the files a build reads, rebuilds on the changes that
+concern them (and only those), problems shown as located tables with watching going on, and
+Ctrl-C leaving with exit code 130. The loop is fed a list of changes instead of the file
+system, so the tests end."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import typer
+from conftest import REPO, pdf_pages_text, squash
+from typer.testing import CliRunner
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A fresh starter project, the working folder; charts cached in tmp_path."""
+    from briefgen.cli.app import app
+
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(app, ["init", "proj"]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "proj")
+    return tmp_path / "proj"
+
+
+def test_input_files_lists_everything_a_build_reads(project) -> None:
+    from briefgen.pipeline.build import prepare
+    from briefgen.pipeline.watch import input_files
+
+    spec = project / "specs" / "calder-bay.yaml"
+    (project / "specs" / "background.j2").write_text("Calder Bay is a deep-water port.")
+    theme = (REPO / "assets" / "themes" / "default.yaml").read_text(encoding="utf-8")
+    (project / "theme.yaml").write_text(theme.replace("../fonts/", "builtin:fonts/"), encoding="utf-8")
+    spec.write_text(_use_template_file(spec.read_text()).replace("audience_files:", "theme: ../theme.yaml\n"
+                                                                                     "audience_files:", 1))
+    inputs = input_files(prepare(spec))
+    names = {p.relative_to(project.resolve()).as_posix() for p in inputs.files}
+    assert names == {"briefgen.toml", "specs/calder-bay.yaml", "specs/audiences.yaml", "specs/background.j2",
+                     "kb/claims.yaml", "kb/entities.yaml", "kb/relations.yaml", "kb/sources.yaml",
+                     "data/monthly-teu.csv", "theme.yaml"}
+    assert inputs.folders == {(project / "kb").resolve()}
+    assert inputs.concerns((project / "kb" / "new-claims.yaml").resolve())  # a new file of the knowledge base
+    assert not inputs.concerns((project / "kb" / "notes.txt").resolve())
+    assert not inputs.concerns((project / "README.md").resolve())
+
+
+def _use_template_file(text: str) -> str:
+    """The starter spec with its background section's body read from specs/background.j2."""
+    start = text.index("  - id: background\n")
+    body = text.index("    template: |\n", start)
+    end = text.index("    subsections:", body)
+    return text[:body] + "    template_file: background.j2\n" + text[end:]
+
+
+def _claims(project: Path) -> Path:
+    return project / "kb" / "claims.yaml"
+
+
+def _edit(path: Path, old: str, new: str) -> Path:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+@pytest.mark.slow
+def test_rebuilds_on_a_claim_edit_shows_problems_and_goes_on(project, capsys) -> None:
+    """Build; edit a claim (the PDF has the new text); touch an unrelated file (no rebuild);
+    break the knowledge base (a located problem, nothing written, still watching); fix it
+    (built again)."""
+    from briefgen.cli.watch import watch
+
+    pdf = project / "output" / "calder-bay--analyst.pdf"
+    seen: list[bytes] = []
+
+    def changes():
+        seen.append(pdf.read_bytes())
+        yield {_edit(_claims(project), "the port's busiest year on record", "a record year for the port")}
+        seen.append(pdf.read_bytes())
+        yield {project / "notes.txt"}
+        yield {_edit(_claims(project), "    credibility: 3\n", "    credibilty: 3\n")}
+        yield {_edit(_claims(project), "    credibilty: 3\n", "    credibility: 3\n")}
+
+    (project / "notes.txt").write_text("not an input")
+    builds = watch(Path("specs/calder-bay.yaml"), changes=changes())
+    assert builds == 4  # the first build, the edit, the broken file, the fix; not notes.txt
+    first, edited = (squash(" ".join(pdf_pages_text(b))) for b in seen)
+    assert "the port's busiest year on record" in first and "a record year for the port" in edited
+    err = capsys.readouterr().err
+    assert "kb/claims.yaml:" in err and "claims[5].credibilty" in err and "did you mean 'credibility'" in err
+    assert "nothing was written; watching for the next save" in err
+    assert "a record year for the port" in squash(" ".join(pdf_pages_text(pdf.read_bytes())))
+
+
+def test_only_changes_that_concern_the_build_rebuild(project, monkeypatch) -> None:
+    from briefgen.pipeline import watch as watch_mod
+    from briefgen.pipeline.build import BuildOptions
+
+    built = []
+    monkeypatch.setattr(watch_mod.Rebuilder, "build", lambda self: built.append(1) or watch_mod.Outcome(
+        inputs=watch_mod.Inputs(frozenset({(project / "kb" / "claims.yaml").resolve()}),
+                                frozenset({(project / "kb").resolve()}))))
+    rebuilder = watch_mod.Rebuilder(project / "specs" / "calder-bay.yaml", audiences=None, all_audiences=False,
+                                    options=BuildOptions(out_dir=project / "output"), write=lambda files: None)
+    rebuilder.inputs = watch_mod.Inputs(frozenset({(project / "kb" / "claims.yaml").resolve()}),
+                                        frozenset({(project / "kb").resolve()}))
+    reports = []
+    n = watch_mod.run(rebuilder, [{project / "output" / "calder-bay--analyst.pdf"}, {project / "notes.md"},
+                                  {project / "kb" / "claims.yaml"}, {project / "kb" / "extra.yml"},
+                                  {project / "specs" / "calder-bay.yaml"}], reports.append)
+    assert n == 4 and len(built) == 4 and len(reports) == 4
+
+
+def test_ctrl_c_stops_watching_with_130(project) -> None:
+    from briefgen.cli.watch import watch
+
+    def changes():
+        yield {project / "notes.txt"}
+        raise KeyboardInterrupt
+
+    with pytest.raises(typer.Exit) as info:
+        watch(Path("specs/calder-bay.yaml"), changes=changes())
+    assert info.value.exit_code == 130
+
+
+@pytest.mark.slow
+def test_watch_command_rebuilds_on_save_and_exits_130_on_ctrl_c(tmp_path) -> None:
+    """The real thing: ``briefgen watch`` in its own process, a claim saved, the PDF
+    rebuilt, then SIGINT: exit code 130."""
+    env = dict(os.environ, PYTHONPATH=str(REPO), BRIEFGEN_CACHE_DIR=str(tmp_path / "cache"))
+    shutil.copytree(REPO / "briefgen" / "cli" / "starter", tmp_path / "proj",
+                    ignore=shutil.ignore_patterns("gitignore", "*.tmpl"))
+    proj = tmp_path / "proj"
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "watch", "specs/calder-bay.yaml"], cwd=proj, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        pdf = proj / "output" / "calder-bay--analyst.pdf"
+        deadline = time.monotonic() + 120
+        while not pdf.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert pdf.exists(), "first build not written"
+        time.sleep(0.5)  # the watcher is set up once the first build is reported
+        before = pdf.stat().st_mtime_ns
+        _edit(_claims(proj), "the port's busiest year on record", "a record year for the port")
+        while pdf.stat().st_mtime_ns == before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "a record year for the port" in squash(" ".join(pdf_pages_text(pdf.read_bytes())))
+        time.sleep(1.0)  # the rebuild's report follows its files
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert out.count("built in") == 2, out
