@@ -77,7 +77,9 @@ def email_command(
         raise typer.Exit(2)
     audience, all_audiences = defaults.audiences(spec, audience, all_audiences)  # briefgen.toml [project]
     out_dir = defaults.output_folder(spec, out_dir)
-    options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache, write=False, since=since)
+    # the message carries the PDF, whatever formats the audience writes on a build
+    options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache, write=False, since=since,
+                           formats=("pdf",))
     check_writable(out_dir)
     written = False
     try:
