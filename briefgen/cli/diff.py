@@ -50,7 +50,8 @@ def diff_command(old: Path = typer.Argument(..., metavar="OLD", show_default=Fal
     diff = diff_editions(before, after)
     numbers = {cid: kj["number"] for cid, kj in after["key_judgments"].items()}
     lines = summary_lines(diff, numbers)
-    common.out.print(change_table(diff))
+    if diff.changes:  # nothing changed: the summary line says so, without an empty table
+        common.out.print(change_table(diff))
     common.out.print(f"{diff.briefing} for {diff.audience}, {diff.old_date} -> {diff.new_date}: {counts_line(diff)}")
     jsonout.emit(0, diff={**diff.to_json(), "old": {"date": diff.old_date, "file": str(old)},
                           "new": {"date": diff.new_date, "file": str(new)},

@@ -3,6 +3,8 @@ that make a name usable)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from briefgen.errors import SpecError, did_you_mean
 from briefgen.load.project import LoadedSpec
 from briefgen.model.models import Audience
@@ -33,11 +35,14 @@ def get_audience(loaded: LoadedSpec, name: str | None) -> tuple[str, Audience]:
     if name is None:
         name = spec.default_audience or next(iter(spec.audiences))
     if name not in spec.audiences:
-        raise SpecError([loaded.source.problem(("audiences",), f"unknown audience {name!r} (asked for by "
-                                               f"name; the spec's audiences are listed here)",
-                                               expected="one of " + ", ".join(spec.audiences),
-                                               suggestion=did_you_mean(name, spec.audiences) or "",
-                                               code="unknown-audience")])
+        message = f"unknown audience {name!r} (asked for by name; the spec's audiences are listed here)"
+        details = {"expected": "one of " + ", ".join(spec.audiences),
+                   "suggestion": did_you_mean(name, spec.audiences) or "", "code": "unknown-audience"}
+        problem = loaded.source.problem(("audiences",), message, **details)
+        listed = loaded.source.problem(("audiences", next(iter(spec.audiences))), message, **details)
+        if listed.file != problem.file:  # the audiences come from an audience file: point there
+            problem = dataclasses.replace(listed, key="audiences")
+        raise SpecError([problem])
     aud = spec.audiences[name]
     if aud.tlp < spec.briefing.tlp:
         raise SpecError([loaded.source.problem(
