@@ -36,7 +36,7 @@ def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> s
 class Problem:
     """One located problem in an input file.
 
-    ``line`` and ``column`` are 1-based; 0 means "unknown". ``severity`` is ``"error"``
+    ``line`` and ``column`` are 1-based; 0 means "unknown" (``null`` in ``--json``). ``severity`` is ``"error"``
     or ``"warning"``; warnings fail a build only under ``--strict``.
     """
 
@@ -100,18 +100,39 @@ class UnsafePathError(SpecError):
 class TemplateError(BriefgenError):
     """A Jinja2 template failed: undefined name, missing field, syntax error.
 
-    The message names the template (section id or file) and line.
+    The message names the template (section id or file) and line. ``problems`` holds the
+    same error(s) as located :class:`Problem` records (file, line in that file, spec key,
+    ``code`` such as ``template-undefined``) once the renderer has located it; empty before.
     """
 
     exit_code = 2
+    code = "template-error"
+
+    def __init__(self, message: str, problems: Sequence[Problem] = (), *, code: str = ""):
+        super().__init__(message)
+        self.problems = list(problems)
+        if code:
+            self.code = code
 
 
 class TemplateSecurityError(TemplateError):
     """A template tried to reach outside Jinja2's sandbox (``__globals__`` and the like)."""
 
+    code = "template-unsafe"
+
 
 class WithheldError(TemplateError):
     """A template referred to a claim (or entity, source) withheld from this audience."""
+
+    code = "template-withheld"
+
+
+def located_problems(exc: BaseException) -> list[Problem]:
+    """The located problems an error carries in its ``problems`` (a :class:`SpecError`'s, a
+    located :class:`TemplateError`'s, an unusable edition file's), or ``[]`` for an error
+    that is not about a place in a file."""
+    problems = getattr(exc, "problems", None) if isinstance(exc, BriefgenError) else None
+    return [p for p in problems or [] if isinstance(p, Problem)]
 
 
 class RenderError(BriefgenError):

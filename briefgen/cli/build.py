@@ -111,8 +111,6 @@ def parse_formats(text: str) -> tuple[str, ...]:
     wanted = tuple(part.strip().lower() for part in text.split(","))
     for part in wanted:
         if part not in OUTPUT_FORMATS:
-            hint = did_you_mean(part, OUTPUT_FORMATS)
-            common.err.print(f"[red]error:[/] --format: unknown format {esc(repr(part))} "
-                             f"(known: {', '.join(OUTPUT_FORMATS)})" + (f"; did you mean {hint!r}?" if hint else ""))
-            raise typer.Exit(2)
+            common.usage_error(f"--format: unknown format {part!r} (known: {', '.join(OUTPUT_FORMATS)})",
+                               suggestion=did_you_mean(part, OUTPUT_FORMATS) or "")
     return wanted

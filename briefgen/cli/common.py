@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape as esc
 
-from briefgen.errors import BriefgenError, Problem, SpecError
+from briefgen.errors import BriefgenError, Problem, SpecError, TemplateError, located_problems
 
 _WIDTH = None if sys.stdout.isatty() else 120  # pipes and CI logs: do not squeeze tables to 80
 out = Console(highlight=False, width=_WIDTH)
@@ -51,15 +51,28 @@ def fail(exc: BriefgenError, outcome: str | None = "nothing was written.") -> No
     from briefgen.cli import jsonout
 
     jsonout.error(exc)
-    if isinstance(exc, SpecError):
-        show_problems(exc.problems)
-        n = sum(1 for p in exc.problems if p.severity == "error")
+    problems = located_problems(exc) if isinstance(exc, (SpecError, TemplateError)) else []
+    if problems:  # shown as a located block; other errors (an edition file's too) stay one line
+        show_problems(problems)
+        n = sum(1 for p in problems if p.severity == "error")
         err.print(f"[red]{n} error(s)[/]" + (f"; {outcome}" if outcome else ""))
     else:
         err.print(f"[red]error:[/] {esc(str(exc))}", soft_wrap=True)
         if outcome:
             err.print(outcome)
     raise typer.Exit(exc.exit_code)
+
+
+def usage_error(message: str, *, suggestion: str = "", file: str = "", code: str = "usage") -> NoReturn:
+    """Refuse a bad option or argument: print ``error: message`` (with ``; did you mean
+    'suggestion'?``) on stderr, and under ``--json`` the same as the document's one error
+    (``message``, ``suggestion`` and ``file`` as fields); exit with code 2."""
+    from briefgen.cli import jsonout
+
+    jsonout.emit(2, errors=[{**jsonout.message_problem(message, code), "file": file, "suggestion": suggestion}])
+    err.print(f"[red]error:[/] {esc(message)}" + (f"; did you mean {suggestion!r}?" if suggestion else ""),
+              soft_wrap=True)
+    raise typer.Exit(2)
 
 
 def note_unusable_cache(options) -> None:
@@ -112,9 +125,8 @@ def check_writable(out_dir: Path) -> None:
             if not os.access(parent, os.W_OK | os.X_OK):
                 raise OSError(errno.EACCES, f"cannot create folders in {parent}")
     except OSError as exc:
-        err.print(f"[red]error:[/] cannot write {esc(str(out_dir))}: {esc(exc.strerror or str(exc))}. "
-                  f"Choose another folder with --out.", soft_wrap=True)
-        raise typer.Exit(2) from None
+        usage_error(f"cannot write {out_dir}: {exc.strerror or exc}. Choose another folder with --out.",
+                    file=str(out_dir), code="output")
 
 
 def write_outputs(files: dict) -> None:

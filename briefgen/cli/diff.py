@@ -44,7 +44,8 @@ def diff_command(old: Path = typer.Argument(..., metavar="OLD", show_default=Fal
         if (before["briefing"], before["audience"]) != (after["briefing"], after["audience"]):
             raise EditionError(f"{new}: an edition of briefing {after['briefing']!r} for audience "
                                f"{after['audience']!r}, but {old} is of {before['briefing']!r} for "
-                               f"{before['audience']!r}: compare editions of the same briefing and audience")
+                               f"{before['audience']!r}: compare editions of the same briefing and audience",
+                               file=str(new))
     except BriefgenError as exc:
         fail(exc, None)
     diff = diff_editions(before, after)

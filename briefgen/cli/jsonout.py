@@ -9,8 +9,8 @@ document has the same envelope (documented in the README, "Machine-readable outp
      "warnings": [PROBLEM, ...], "errors": [PROBLEM, ...], ...the command's own keys}
 
 A PROBLEM is ``{"file", "line", "column", "key", "severity", "code", "message", "expected",
-"got", "suggestion"}`` (line and column 1-based, 0 when unknown; an error that is not about
-an input file has ``file`` ``""`` and ``code`` the error's kind, e.g. ``PageBudgetError``).
+"got", "suggestion"}`` (line and column 1-based, ``null`` when unknown; an error that is not
+about an input file has ``file`` ``""`` and ``code`` the error's kind, e.g. ``PageBudgetError``).
 ``exit_code`` is the process's exit status (0 ok, 1 a build or delivery failed, 2 invalid
 input or usage), so a failed command still prints a document.
 
@@ -62,13 +62,13 @@ def active() -> bool:
 
 def problem(p: Any) -> dict:
     """A :class:`~briefgen.errors.Problem` as JSON."""
-    return {"file": p.file, "line": p.line, "column": p.column, "key": p.key, "severity": p.severity,
+    return {"file": p.file, "line": p.line or None, "column": p.column or None, "key": p.key, "severity": p.severity,
             "code": p.code, "message": p.message, "expected": p.expected, "got": p.got, "suggestion": p.suggestion}
 
 
 def message_problem(message: str, code: str = "", severity: str = "error") -> dict:
     """A PROBLEM for an error that is not located in an input file."""
-    return {"file": "", "line": 0, "column": 0, "key": "", "severity": severity, "code": code, "message": message,
+    return {"file": "", "line": None, "column": None, "key": "", "severity": severity, "code": code, "message": message,
             "expected": "", "got": "", "suggestion": ""}
 
 
@@ -94,12 +94,13 @@ def emit(exit_code: int = 0, *, warnings: list | None = None, errors: list | Non
 def error(exc: Exception, **fields: Any) -> None:
     """Print the document of a command that failed with ``exc`` (a
     :class:`~briefgen.errors.BriefgenError`): its problems, or its message."""
-    from briefgen.errors import SpecError
+    from briefgen.errors import located_problems
 
     code = getattr(exc, "exit_code", 1)
-    if isinstance(exc, SpecError):
-        errors = [p for p in exc.problems if p.severity == "error"]
-        warnings = [p for p in exc.problems if p.severity != "error"]
+    problems = located_problems(exc)
+    if problems:
+        errors = [p for p in problems if p.severity == "error"]
+        warnings = [p for p in problems if p.severity != "error"]
         emit(code, errors=errors, warnings=warnings, **fields)
     else:
         emit(code, errors=[message_problem(str(exc), type(exc).__name__)], **fields)

@@ -74,9 +74,18 @@ kind each stands for."""
 
 class EditionError(BriefgenError):
     """An edition file that cannot be used: unreadable, not an edition, or of another
-    briefing or audience. The message names the file."""
+    briefing or audience. The message names the file; ``problems`` holds it as one located
+    :class:`~briefgen.errors.Problem` (``file`` the edition file, ``line``/``column`` where
+    its JSON breaks, 0 when unknown) for ``--json``."""
 
     exit_code = 2
+
+    def __init__(self, message: str, *, file: str = "", line: int = 0, column: int = 0):
+        from briefgen.errors import Problem
+
+        super().__init__(message)
+        text = message.removeprefix(f"{file}: ") if file else message
+        self.problems = [Problem(file, line, column, "", text, code="edition")] if file else []
 
 
 def digest(value: Any) -> str:
@@ -249,14 +258,15 @@ def check_record(record: Any, where: str) -> dict[str, Any]:
         record = record["edition"]  # a build's manifest
     if not isinstance(record, dict) or not str(record.get("format", "")).startswith("briefgen-edition/"):
         raise EditionError(f"{where}: not a briefgen edition (expected an editions/<briefing>/<audience>/<date>.json "
-                           f"file or a build's manifest, with \"format\": \"{FORMAT}\")")
+                           f"file or a build's manifest, with \"format\": \"{FORMAT}\")", file=where)
     if record["format"] != FORMAT:
         raise EditionError(f"{where}: edition format {record['format']!r} is not known to this briefgen "
-                           f"(it reads {FORMAT!r})")
+                           f"(it reads {FORMAT!r})", file=where)
     missing = [k for k in ("briefing", "audience", "date", "ceiling", *KINDS, "sections") if k not in record]
     bad = [k for k in (*KINDS, "sections") if k in record and not isinstance(record[k], dict)]
     if missing or bad:
         raise EditionError(f"{where}: not a complete edition record ("
                            + "; ".join(x for x in (f"missing {', '.join(missing)}" if missing else "",
-                                                   f"not an object: {', '.join(bad)}" if bad else "") if x) + ")")
+                                                   f"not an object: {', '.join(bad)}" if bad else "") if x) + ")",
+                           file=where)
     return record

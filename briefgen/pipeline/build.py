@@ -151,7 +151,8 @@ def check_templates(prepared: Prepared) -> None:
     if len(found) == 1:
         raise next(iter(found.values()))
     if found:
-        raise TemplateError(f"{len(found)} template errors:\n" + "\n".join(f"  {m}" for m in found))
+        raise TemplateError(f"{len(found)} template errors:\n" + "\n".join(f"  {m}" for m in found),
+                            [p for exc in found.values() for p in exc.problems])
 
 
 def validate(spec_path: Path | str, *, strict: bool = False) -> list[Problem]:

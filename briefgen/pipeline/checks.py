@@ -38,7 +38,7 @@ def check(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
     problems += _check_spec(loaded, kb)
     problems += dispute_problems(loaded, kb)
     problems.sort(key=lambda p: (p.file, p.line, p.column))
-    return problems
+    return _empty_kb_files(kb) + problems  # first: an empty file explains the unknown ids that follow
 
 
 def _ref(problems: list[Problem], doc, key: KeyPath, kind: str, ident: str,
@@ -47,6 +47,17 @@ def _ref(problems: list[Problem], doc, key: KeyPath, kind: str, ident: str,
     if ident not in known:
         problems.append(doc.problem(key, f"unknown {kind} id {ident!r}",
                                     suggestion=did_you_mean(ident, known) or "", code=f"unknown-{kind}"))
+
+
+def _empty_kb_files(kb: KnowledgeBase) -> list[Problem]:
+    """A warning for each knowledge-base file that defines nothing (empty, only comments, or
+    empty lists): without it, only the unknown ids it was meant to define would be reported."""
+    from briefgen.load.yamlsrc import display_path
+
+    used = {doc.path.resolve() for doc, _ in kb.origin.values()}
+    return [Problem(display_path(p), 1, 0, "(file)", f"{display_path(p)} is empty (it defines no entities, sources, "
+                    f"claims, relations or predicates)", severity="warning", code="empty-file")
+            for p in kb.files if p.resolve() not in used]
 
 
 def _check_kb(kb: KnowledgeBase) -> list[Problem]:

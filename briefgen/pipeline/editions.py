@@ -92,11 +92,14 @@ def read_edition(path: Path) -> dict[str, Any]:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise EditionError(f"{path}: cannot read the edition: {exc.strerror or exc}") from None
+        raise EditionError(f"{path}: cannot read the edition: {exc.strerror or exc}", file=str(path)) from None
     try:
         record = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise EditionError(f"{path}: not a briefgen edition (not JSON: {exc})") from None
+    except UnicodeDecodeError as exc:
+        raise EditionError(f"{path}: not a briefgen edition (not JSON: {exc})", file=str(path)) from None
+    except json.JSONDecodeError as exc:  # a YAML or CSV file given by mistake, say
+        raise EditionError(f"{path} is not an edition file (JSON): {exc.msg} at line {exc.lineno}, "
+                           f"column {exc.colno}", file=str(path), line=exc.lineno, column=exc.colno) from None
     return check_record(record, str(path))
 
 
@@ -114,5 +117,6 @@ def earlier_edition(since: str | Path, *, root: Path, briefing: str, audience: s
     if (record["briefing"], record["audience"]) != (briefing, audience):
         raise EditionError(f"{path}: an edition of briefing {record['briefing']!r} for audience "
                            f"{record['audience']!r}, not of {briefing!r} for {audience!r}: compare with an edition "
-                           f"of the same briefing and audience (in {store_folder(root, briefing, audience)})")
+                           f"of the same briefing and audience (in {store_folder(root, briefing, audience)})",
+                           file=str(path))
     return record, path

@@ -4,12 +4,13 @@ spec or template file."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import SecurityError
 
-from briefgen.errors import BriefgenError, TemplateError, TemplateSecurityError, WithheldError, did_you_mean
+from briefgen.errors import BriefgenError, Problem, TemplateError, TemplateSecurityError, WithheldError, did_you_mean
 from briefgen.load.project import KnowledgeBase
 from briefgen.model.models import Claim, Entity, Source
 from briefgen.model.resolved import Briefing
@@ -53,7 +54,8 @@ class Renderer:
                 f"{self.briefing.audience_name!r} (ceiling {self.briefing.audience.tlp.value}); "
                 f"wrap it in {{% if visible({ident!r}) %}} ... {{% endif %}}")
         hint = did_you_mean(str(ident), known)
-        raise TemplateError(f"unknown {kind} id {ident!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+        raise TemplateError(f"unknown {kind} id {ident!r}" + (f"; did you mean {hint!r}?" if hint else ""),
+                            code="template-undefined")
 
     def _claim(self, ident: str) -> Claim:
         """The claim as this audience sees it: ``sources`` are the Source items it may see (a
@@ -79,7 +81,8 @@ class Renderer:
             return False
         known = list(self.kb.claims) + list(self.kb.entities) + list(self.kb.sources) + sorted(self.spec_figures)
         hint = did_you_mean(str(ident), known)
-        raise TemplateError(f"visible(): unknown id {ident!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+        raise TemplateError(f"visible(): unknown id {ident!r}" + (f"; did you mean {hint!r}?" if hint else ""),
+                            code="template-undefined")
 
     def _conflicts(self, measure: str | None = None) -> list:
         """The disputed quantities this audience may see (:mod:`briefgen.text.conflicts`), of
@@ -91,7 +94,7 @@ class Renderer:
             if measure not in known:
                 hint = did_you_mean(str(measure), known)
                 raise TemplateError(f"conflicts(): no figure measures {measure!r}"
-                                    + (f"; did you mean {hint!r}?" if hint else ""))
+                                    + (f"; did you mean {hint!r}?" if hint else ""), code="template-undefined")
         views = dispute_views(self.briefing, measure)
         for view in views:
             for cid in view.claims:
@@ -114,7 +117,7 @@ class Renderer:
         if figure_id not in self.figure_numbers:
             hint = did_you_mean(figure_id, self.spec_figures or self.figure_numbers)
             raise TemplateError(f"ref(): no figure {figure_id!r} in this briefing"
-                                + (f"; did you mean {hint!r}?" if hint else ""))
+                                + (f"; did you mean {hint!r}?" if hint else ""), code="template-undefined")
         return ref_token(figure_id)
 
     # ---------------------------------------------------------------- rendering
@@ -128,17 +131,17 @@ class Renderer:
             return template.render(**extra)
         except jinja2.TemplateSyntaxError as exc:
             raise self._located(TemplateError, source, exc.lineno or 1,
-                                f"template syntax error: {exc.message}") from None
+                                f"template syntax error: {exc.message}", "template-syntax") from None
         except SecurityError as exc:
             line = _template_line(exc, filename)
             raise self._located(TemplateSecurityError, source, line,
                                 f"unsafe template access refused by the sandbox: {exc}") from None
         except TemplateError as exc:
             line = _template_line(exc, filename)
-            raise self._located(type(exc), source, line, str(exc)) from None
+            raise self._located(type(exc), source, line, str(exc), exc.code) from None
         except jinja2.UndefinedError as exc:
             line = _template_line(exc, filename)
-            raise self._located(TemplateError, source, line, str(exc)) from None
+            raise self._located(TemplateError, source, line, str(exc), "template-undefined") from None
         except BriefgenError:
             raise
         except (MemoryError, RecursionError) as exc:  # what no size check foresaw: still located
@@ -150,8 +153,21 @@ class Renderer:
             raise self._located(TemplateError, source, line, f"{type(exc).__name__}: {exc}") from None
 
     @staticmethod
-    def _located(cls: type[TemplateError], source: TemplateSource, line: int, message: str) -> TemplateError:
-        return cls(f"{source.file}:{source.line + line - 1}: {source.label} (line {line} of the template): {message}")
+    def _located(cls: type[TemplateError], source: TemplateSource, line: int, message: str,
+                 code: str = "") -> TemplateError:
+        """``cls`` for ``message`` at template line ``line``: its text names the file line and
+        the template line; its one :class:`Problem` has them as fields, with the did-you-mean
+        hint (if any) as ``suggestion`` and ``code`` (default: the class's)."""
+        at_line = source.line + line - 1
+        where = f"{source.label} (line {line} of the template)"
+        hint = _DID_YOU_MEAN.search(message)
+        problem = Problem(file=source.file, line=at_line, column=0, key=source.key,
+                          message=f"{where}: {message[:hint.start()] if hint else message}",
+                          suggestion=hint.group(1) if hint else "", code=code or cls.code)
+        return cls(f"{source.file}:{at_line}: {where}: {message}", [problem], code=code)
+
+
+_DID_YOU_MEAN = re.compile(r"; did you mean '([^']*)'\?$")
 
 
 def _template_line(exc: BaseException, filename: str) -> int:

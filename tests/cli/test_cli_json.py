@@ -87,6 +87,85 @@ def test_unknown_audience_is_a_json_error(project) -> None:
     assert not (project / "output").exists()
 
 
+def edit_background(project: Path, old: str, new: str) -> None:
+    """Change the starter spec's background template (written on line 40 of the spec)."""
+    spec = project / SPEC
+    text = spec.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    spec.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("old", "new", "code", "message", "suggestion"), [
+    ("{{ entity('calder-bay-authority').name }}, chaired", "{{ entity('calder-bay-authorty').name }}, chaired",
+     "template-undefined", "unknown entity id 'calder-bay-authorty'", "calder-bay-authority"),
+    ("{{ entity('calder-bay-authority').name }}, chaired", "{{ entity('calder-bay-authority').nmae }}, chaired",
+     "template-undefined", "entity 'calder-bay-authority' has no field 'nmae'", "name"),
+    ("{{ entity('calder-bay-authority').name }}, chaired", "{{ claim('c-concession-award').statement }}, chaired",
+     "template-withheld", "refers to claim 'c-concession-award', which is withheld from audience 'public'", ""),
+    ("{{ entity('calder-bay-authority').name }}, chaired", "{% if %}, chaired",
+     "template-syntax", "template syntax error", ""),
+])
+@pytest.mark.parametrize("command", [["validate"], ["build", "-a", "public"]])
+def test_template_errors_are_located_in_json(project, command, old, new, code, message, suggestion) -> None:
+    """A template error is a located PROBLEM (file, line of the template line in the spec,
+    key, code, did-you-mean apart), and the human output shows it as a Problems block."""
+    edit_background(project, old, new)
+    result = cli(*command, SPEC, "--json")
+    assert result.exit_code == 2, result.output
+    (err,) = document(result)["errors"]
+    assert (err["file"], err["line"], err["column"], err["key"]) == (SPEC, 40, None, "sections[2].template")
+    assert (err["code"], err["suggestion"]) == (code, suggestion)
+    assert message in err["message"] and "background" in err["message"], err["message"]
+    assert "Problems" in result.stderr and f"{SPEC}:40  error  sections[2].template" in result.stderr
+    assert not (project / "output").exists()
+
+
+def test_usage_errors_give_their_message_in_json(project) -> None:
+    result = cli("build", SPEC, "--format", "pdf,htm", "--json")
+    assert result.exit_code == 2
+    (err,) = document(result)["errors"]
+    assert (err["code"], err["suggestion"]) == ("usage", "html")
+    assert err["message"] == "--format: unknown format 'htm' (known: pdf, html)"
+    assert "did you mean 'html'?" in result.stderr  # the human line is as before
+
+
+def test_diff_of_a_file_that_is_not_json_names_it_and_the_line(project) -> None:
+    """A YAML file given to diff: the file and the line are fields, the message says what it
+    is not (not Python's bare "Expecting value")."""
+    result = cli("diff", SPEC, SPEC, "--json")
+    assert result.exit_code == 2
+    (err,) = document(result)["errors"]
+    assert (err["file"], err["line"], err["column"], err["code"]) == (SPEC, 1, 1, "edition")
+    assert err["message"] == f"{SPEC} is not an edition file (JSON): Expecting value at line 1, column 1"
+    assert f"error: {SPEC} is not an edition file (JSON)" in result.stderr
+    missing = cli("diff", "nope.json", SPEC, "--json")
+    (err,) = document(missing)["errors"]
+    assert (err["file"], err["line"]) == ("nope.json", None) and err["message"].startswith("cannot read the edition")
+
+
+def test_unknown_line_and_column_are_null(project) -> None:
+    result = cli("validate", "specs/nope.yaml", "--json")
+    assert result.exit_code == 2
+    (err,) = document(result)["errors"]
+    assert (err["file"], err["line"], err["column"]) == ("specs/nope.yaml", None, None)
+    result = cli("build", SPEC, "--format", "htm", "--json")
+    (err,) = document(result)["errors"]
+    assert (err["file"], err["line"], err["column"]) == ("", None, None)
+
+
+def test_an_empty_knowledge_base_file_is_named_first(project) -> None:
+    """An empty kb file: a located warning naming it comes before the unknown ids it was meant to define."""
+    (project / "kb" / "entities.yaml").write_text("# nothing yet\n", encoding="utf-8")
+    result = cli("validate", SPEC, "--json")
+    assert result.exit_code == 2
+    doc = document(result)
+    (warning,) = doc["warnings"]
+    assert (warning["file"], warning["line"], warning["code"]) == ("kb/entities.yaml", 1, "empty-file")
+    assert warning["message"].startswith("kb/entities.yaml is empty")
+    assert doc["errors"][0]["message"].startswith("unknown entity id")
+    assert result.stderr.index("kb/entities.yaml is empty") < result.stderr.index("unknown entity id")
+
+
 @pytest.mark.slow
 def test_build_json_names_what_was_written(project) -> None:
     result = cli("build", SPEC, "--all-audiences", "--json")

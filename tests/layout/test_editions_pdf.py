@@ -257,7 +257,7 @@ def test_bad_since_is_a_clear_error(project, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("not json")
     result = run("build", "specs/peru-china.yaml", "-a", "public", "--since", bad, "-o", tmp_path / "out")
-    assert result.exit_code == 2 and f"{bad}: not a briefgen edition" in result.stderr
+    assert result.exit_code == 2 and f"{bad} is not an edition file (JSON): Expecting value at line 1" in result.stderr
     result = run("diff", bad, public)
     assert result.exit_code == 2 and str(bad) in result.stderr
     result = run("diff", public, root / "editions" / "peru-china" / "analyst" / f"{FIRST_DATE}.json")

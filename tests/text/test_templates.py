@@ -57,6 +57,29 @@ def test_missing_field_and_undefined_name_name_the_culprit(prepared):
     assert "did you mean 'c-us-donation'?" in str(info.value)
 
 
+@pytest.mark.parametrize(("text", "audience", "line", "code", "message", "suggestion"), [
+    ("a\nb {{ entity('china-minmetals').contry }}", "analyst", 41, "template-undefined",
+     "section 'test' (line 2 of the template): entity 'china-minmetals' has no field 'contry'", "country"),
+    ("{{ claim('c-us-donaton') }}", "analyst", 40, "template-undefined",
+     "section 'test' (line 1 of the template): unknown claim id 'c-us-donaton'", "c-us-donation"),
+    ("x\ny\n{{ claim('c-desk-leverage').statement }}", "public", 42, "template-withheld",
+     "section 'test' (line 3 of the template): refers to claim 'c-desk-leverage', which is withheld", ""),
+    ("one\ntwo {% if %}", "analyst", 41, "template-syntax",
+     "section 'test' (line 2 of the template): template syntax error", ""),
+])
+def test_template_errors_carry_a_located_problem(prepared, text, audience, line, code, message, suggestion):
+    """The error's one Problem holds the file, the line in it, the spec key, a code and the
+    did-you-mean apart (the message keeps the rest), for the Problems block and --json."""
+    with pytest.raises(TemplateError) as info:
+        render(prepared, audience, text)
+    (problem,) = info.value.problems
+    assert (problem.file, problem.line, problem.key, problem.code) == ("specs/peru-china.yaml", line,
+                                                                       "sections[9].template", code)
+    assert problem.message.startswith(message) and problem.suggestion == suggestion
+    assert "did you mean" not in problem.message and problem.severity == "error"
+    assert f"specs/peru-china.yaml:{line}: {message}" in str(info.value)  # the one-line text is unchanged
+
+
 def test_sandbox_refuses_internals(prepared):
     with pytest.raises(TemplateSecurityError) as info:
         render(prepared, "analyst", "{{ cycler.__init__.__globals__ }}")
@@ -88,6 +111,8 @@ def test_validate_lists_every_broken_template_at_once(example_project):
     for culprit in ("'chancay-prot'", "'c-us-donatoin'", "nmae"):
         assert message.count(culprit) == 1, (culprit, message)
     assert message.count("peru-china.yaml:") == 3  # each with its file and line
+    assert sorted((p.code, p.suggestion) for p in info.value.problems) == [  # located, for --json
+        ("template-undefined", "c-us-donation"), ("template-undefined", "chancay-port"), ("template-undefined", "name")]
 
 
 def test_claim_sources_are_only_the_visible_ones_and_print_as_text(levels_prepared_for_templates):
