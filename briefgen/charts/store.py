@@ -121,6 +121,11 @@ class ChartStore:
 
     default_root = staticmethod(default_root)
 
+    SUFFIX = ".pdf"
+    """File name ending of this store's entries (each store counts and evicts only its own)."""
+    looks_whole = staticmethod(looks_like_pdf)
+    """``(bytes) -> bool``: an entry read back is complete (else it is drawn again)."""
+
     # ----------------------------------------------------------------- public
     def path_for(self, key: str) -> Path:
         """Where the entry for ``key`` lives: ``root/<2 hex>/<key>.pdf``."""
@@ -285,7 +290,7 @@ class ChartStore:
             data = path.read_bytes()
         except OSError:
             return None
-        if not looks_like_pdf(data):
+        if not self.looks_whole(data):
             return None  # corrupt or truncated: render again, the write replaces it
         try:
             os.utime(path)  # LRU: a hit makes the entry young
@@ -330,7 +335,7 @@ class ChartStore:
                 for entry in os.scandir(sub.path):
                     if entry.name.endswith((".tmp", ".lock")):
                         _drop_stale(entry)
-                    elif entry.name.endswith(".pdf") and not entry.name.startswith("."):
+                    elif entry.name.endswith(self.SUFFIX) and not entry.name.startswith("."):
                         try:
                             st = entry.stat()
                         except OSError:

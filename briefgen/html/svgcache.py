@@ -14,11 +14,10 @@ writes PDF and HTML draws each chart missing from the cache twice, once per form
 from __future__ import annotations
 
 import hashlib
-import os
 from functools import lru_cache
 from pathlib import Path
 
-from briefgen.charts.store import ChartStore, _drop_stale
+from briefgen.charts.store import ChartStore
 from briefgen.html.svg import looks_like_svg, render_svg
 
 
@@ -32,6 +31,9 @@ class SvgStore(ChartStore):
     """Render-or-reuse for chart SVGs (bytes), keyed like the chart PDFs (see the module
     docstring). ``get_many(charts, style)`` returns ``chart.id -> SVG bytes``."""
 
+    SUFFIX = ".svg"
+    looks_whole = staticmethod(looks_like_svg)
+
     def __init__(self, root: Path | str | None = None, **kwargs) -> None:
         kwargs.setdefault("render", render_svg)
         super().__init__(root, **kwargs)
@@ -40,38 +42,3 @@ class SvgStore(ChartStore):
         """Where the SVG for chart key ``key`` lives: ``root/<2 hex>/<entry>.svg``."""
         entry = hashlib.sha256(f"{key}:svg:{_svg_code_digest()}".encode()).hexdigest()
         return self.root / entry[:2] / f"{entry}.svg"
-
-    def _read(self, key: str) -> bytes | None:
-        path = self.path_for(key)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return None
-        if not looks_like_svg(data):
-            return None  # corrupt or truncated: drawn again, the write replaces it
-        try:
-            os.utime(path)  # LRU: a hit makes the entry young
-        except OSError:
-            pass
-        return data
-
-    def _entries(self) -> list[tuple[Path, int, int]]:
-        out: list[tuple[Path, int, int]] = []
-        try:
-            subdirs = [d for d in os.scandir(self.root) if d.is_dir() and len(d.name) == 2]
-        except OSError:
-            return out
-        for sub in subdirs:
-            try:
-                for entry in os.scandir(sub.path):
-                    if entry.name.endswith((".tmp", ".lock")):
-                        _drop_stale(entry)
-                    elif entry.name.endswith(".svg") and not entry.name.startswith("."):
-                        try:
-                            st = entry.stat()
-                        except OSError:
-                            continue
-                        out.append((Path(entry.path), st.st_size, st.st_mtime_ns))
-            except OSError:
-                continue
-        return out
