@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from briefgen.deliver.attachment import AttachmentInfo
 from briefgen.deliver.mailcontent import MailBlock, MailContent
-from briefgen.document.model import CrossRef, LineBreak, Link, Run, Runs, Text
+from briefgen.document.model import Link, Run, Runs, plain_text
 from briefgen.model.tlp import TLP
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,13 +91,7 @@ def runs_plain(runs: Runs) -> str:
             text = "".join(r.text for r in group.runs if isinstance(r, Link))
             out.append(text if text == group.href or not mail_link(group.href) else f"{text} ({group.href})")
             continue
-        run = group.runs[0]
-        if isinstance(run, Text):
-            out.append(run.text)
-        elif isinstance(run, CrossRef):
-            out.append(run.label)
-        elif isinstance(run, LineBreak):
-            out.append("\n")
+        out.append(plain_text(group.runs))
     return "".join(out)
 
 
