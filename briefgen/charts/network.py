@@ -17,6 +17,14 @@ pt less, down to MIN_SIZE (each smaller size continues from the positions of the
 one). Labels are measured with :class:`~briefgen.charts.measure.TextMeter`; this module
 draws the boxes, arrows and legend.
 
+Large networks (from SPARSE_FROM boxes, entities plus predicate labels) are laid out in
+time near-linear in their size: pivot MDS and sparse stress instead of the dense stress
+(:mod:`briefgen.charts.network_sparse`), the force-directed pass over the pairs that can
+touch (:mod:`briefgen.charts.network_relax`), and a start at the largest font size whose
+boxes can fit (:func:`fitting_size`) instead of a full pass at every size on the way
+down. How many entities a chart holds legibly at all is decided before drawing, from the
+same constants (:mod:`briefgen.model.network_fit`): ``validate`` refuses a larger one.
+
 Units: positions and sizes in **inches** from the lower left corner of the drawing area
 (artists are put on the figure with that transform; there is no Axes); fonts and line
 widths in points. Raises RenderError when a relation names an entity that is not among
@@ -31,10 +39,13 @@ from typing import TYPE_CHECKING
 from briefgen.charts.marks import marks_legend, short_mark
 from briefgen.charts.measure import TextMeter
 from briefgen.charts.network_labels import overlaps, separate, straighten
-from briefgen.charts.network_layout import RELAX_ITERS, graph_layout, relax
+from briefgen.charts.network_layout import GAP, RELAX_ITERS, graph_layout, relax
+from briefgen.charts.network_relax import relax_sparse
+from briefgen.charts.network_sparse import SPARSE_FROM
 from briefgen.charts.registry import ChartKind, register_kind
 from briefgen.charts.style import PAD_IN, ChartStyle, add_title, join_limited, no_data, tint, wrap
 from briefgen.errors import RenderError
+from briefgen.model import network_fit as fit
 from briefgen.model.resolved import NetworkData
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,19 +55,20 @@ if TYPE_CHECKING:  # pragma: no cover
 
 KIND_ORDER = ("person", "organization", "company", "government", "place", "project", "program")
 """Kinds in legend order; kind i takes palette colour i (unknown kinds follow, sorted)."""
-NODE_WRAP = 18
-BOX_PAD = 0.05    # inches of padding inside a node box
+NODE_WRAP = fit.NODE_WRAP
+BOX_PAD = fit.BOX_PAD  # inches of padding inside a node box
 LINE_COLOUR = "#7A7A7A"
 LINE_WIDTH = 0.9   # points
 HEAD_SCALE = 9.0   # points: size of the arrow heads (matplotlib's mutation_scale)
-MIN_SIZE = 6.0     # points: the smallest font size node labels get
+MIN_SIZE = fit.LEGIBLE_PT  # points: the smallest font size node labels get
 SIZE_STEP = 0.5    # points the labels shrink by while boxes still overlap
 WARM_ITERS = 80    # most iterations of the force-directed pass after a shrink
+EXTRA_ROUNDS = 4   # most extra rounds for a large network whose boxes still touch at MIN_SIZE
 
 
 def _small(size: float) -> float:
     """Font size in points of predicate labels, for node labels of ``size`` points."""
-    return max(size * 0.88, 5.5)
+    return max(size * fit.PREDICATE_RATIO, fit.PREDICATE_MIN_PT)
 
 
 def predicate_text(predicate: str) -> str:
@@ -148,18 +160,30 @@ def draw_network(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> No
     # at each smaller size a shorter, gentler one from where the boxes are (they are
     # already spread out), each followed by a separating pass.
     size = style.font_size
+    large = len(keys) >= SPARSE_FROM
+    if large:  # start at the size whose boxes fill the area as far as a layout can go
+        size = fitting_size(box_sizes, size, area_w * area_h)
+    settle = relax_sparse if large else relax
     sz = box_sizes(size)
     pos = graph_layout(node_ids, edges, area_w, area_h, {k: tuple(sz[i]) for i, k in enumerate(keys)})
     start = np.array([pos[k] for k in keys], dtype=float)
     placed = np.column_stack([sz[:, 0] / 2 + start[:, 0] * np.maximum(area_w - sz[:, 0], 0),
                               sz[:, 1] / 2 + start[:, 1] * np.maximum(area_h - sz[:, 1], 0)])
-    placed = relax(placed, sz, links, mid_of, area_w, area_h, iters=RELAX_ITERS)
+    placed = settle(placed, sz, links, mid_of, area_w, area_h, iters=RELAX_ITERS)
     placed = separate(placed, sz, links, area_w, area_h)
     while overlaps(placed, sz) and size > MIN_SIZE + 1e-9:
         size = max(size - SIZE_STEP, MIN_SIZE)
         sz = box_sizes(size)
-        placed = relax(placed, sz, links, mid_of, area_w, area_h, iters=WARM_ITERS, step=0.04)
+        placed = settle(placed, sz, links, mid_of, area_w, area_h, iters=WARM_ITERS, step=0.04)
         placed = separate(placed, sz, links, area_w, area_h)
+    # at the smallest size, if the boxes should fit (validate refuses networks that do not;
+    # 10 % for its estimate): gentler rounds while boxes touch
+    fits = large and float(((sz[:, 0] + GAP) * (sz[:, 1] + GAP)).sum()) <= 1.1 * fit.FILL * area_w * area_h
+    for _ in range(EXTRA_ROUNDS if fits else 0):
+        if not overlaps(placed, sz):
+            break
+        placed = separate(relax_sparse(placed, sz, links, mid_of, area_w, area_h, iters=40, step=0.02),
+                          sz, links, area_w, area_h)
     placed = straighten(placed, sz, links, mid_of, area_w, area_h)
     small = _small(size)
     boxes = [[float(x), float(y), float(w), float(h)] for (x, y), (w, h) in zip(placed, sz)]
@@ -208,6 +232,19 @@ def draw_network(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> No
         fig.add_artist(PolyCollection(heads, facecolors=LINE_COLOUR, edgecolors=LINE_COLOUR,
                                       linewidths=LINE_WIDTH, joinstyle="round", zorder=1,
                                       transform=area))
+
+
+def fitting_size(box_sizes, size: float, area: float) -> float:
+    """The largest node font size from ``size`` down to MIN_SIZE (SIZE_STEP apart) at which
+    the boxes (``box_sizes(size)`` -> (n, 2) inches), each with GAP around it, cover at
+    most FILL (:mod:`briefgen.model.network_fit`) of the ``area`` (square inches): denser
+    than that, a layout that keeps lines readable does not get the boxes apart."""
+    while size > MIN_SIZE + 1e-9:
+        sz = box_sizes(size)
+        if float(((sz[:, 0] + GAP) * (sz[:, 1] + GAP)).sum()) <= fit.FILL * area:
+            break
+        size = max(size - SIZE_STEP, MIN_SIZE)
+    return size
 
 
 def _arrow_head(tail, tip) -> tuple[tuple[float, float], list[tuple[float, float]]]:

@@ -5,7 +5,9 @@ label), is laid out by stress majorization from a circle in depth-first order, t
 suit its slot (:func:`_component_layout`); the parts are packed in rows of slots
 (:func:`_shelves`, :func:`graph_layout`). A force-directed pass with the real box sizes
 (:func:`relax`) then pushes boxes apart, off lines they do not belong to, and inside the
-area. Label placement follows (:mod:`briefgen.charts.network_labels`).
+area. Label placement follows (:mod:`briefgen.charts.network_labels`). A component of
+SPARSE_FROM nodes or more is laid out by :mod:`briefgen.charts.network_sparse` instead
+(the dense stress grows with the cube of the nodes).
 
 Deterministic: numpy only, no BLAS, no randomness, independent of the hash seed (see
 :func:`_inverse`). Units: inches from the lower left corner of the drawing area; in
@@ -16,7 +18,10 @@ from __future__ import annotations
 
 import math
 
-GAP = 0.06        # inches kept between boxes
+from briefgen.charts.network_sparse import SPARSE_FROM, component_positions
+from briefgen.model import network_fit as fit
+
+GAP = fit.GAP     # inches kept between boxes
 LINE_CLEAR = 0.04  # inches kept between a line and a box it does not connect
 STRESS_TOL = 1e-4  # relative stress improvement at which the stress layout stops
 RELAX_ITERS = 200  # most iterations of the force-directed pass (it stops once boxes settle)
@@ -131,6 +136,8 @@ def _component_layout(adj: dict, nodes: list, sizes: dict, slot_w: float, slot_h
 
     if len(nodes) == 1:
         return {nodes[0]: (0.5, 0.5)}
+    if len(nodes) >= SPARSE_FROM:  # large: the dense stress below grows with the cube of the nodes
+        return component_positions(adj, nodes, slot_w, slot_h)
     # Start from a circle in depth-first order: a tree or a cycle starts without crossings,
     # and stress majorization keeps it untwisted.
     ring = _dfs_order(adj, nodes[0])

@@ -48,10 +48,16 @@ def remember(root: Path, spec: Path | str, keys: list[str]) -> None:
         return
     seen.update(keys)
     path = _record_path(root, spec)
+    text = json.dumps(sorted(seen))
+    try:  # unchanged (every rebuild): not written again, as replacing a file costs ~4 ms on some disks
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, ValueError):
+        pass
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(sorted(seen)), encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
         try:

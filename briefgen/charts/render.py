@@ -41,6 +41,7 @@ from briefgen.charts.fonts import chars_of, choose, subset_for
 from briefgen.charts.registry import draw_function
 from briefgen.charts.style import ChartStyle, rc_params
 from briefgen.compat import matplotlib as compat
+from briefgen.document.direction import has_rtl
 from briefgen.errors import BriefgenError, FontCoverageError, RenderError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -79,6 +80,15 @@ def _where(chart: "ResolvedChart") -> str:
 
 
 def _check_coverage(chart: "ResolvedChart", style: ChartStyle, texts) -> None:
+    """Raise FontCoverageError for text the chart cannot draw: right-to-left text (matplotlib
+    neither shapes Arabic nor orders right-to-left text, so it would draw the letters unjoined
+    and backwards), or a character no font of the style has."""
+    rtl = next((str(t) for t in texts if t and has_rtl(str(t))), None)
+    if rtl is not None:
+        raise FontCoverageError(
+            f"{_where(chart)}: chart labels in right-to-left scripts (Arabic, Hebrew, Persian) are not "
+            f"supported: {rtl!r}; use a Latin label (a transliteration such as 'Mohammad Javad Zarif') "
+            f"in the chart's data and title")
     miss = missing_glyph(texts, style)
     if miss:
         ch, text = miss

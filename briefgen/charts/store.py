@@ -136,7 +136,8 @@ class ChartStore:
         stored). Raises what the renderer raises (RenderError, FontCoverageError)."""
         return self.get_many([chart], style)[chart.id]
 
-    def get_many(self, charts: "list[ResolvedChart]", style: "ChartStyle") -> dict[str, bytes]:
+    def get_many(self, charts: "list[ResolvedChart]", style: "ChartStyle",
+                 keys: dict[str, str] | None = None) -> dict[str, bytes]:
         """``chart.id -> PDF bytes`` for every chart, each drawn at most once across
         processes sharing the cache.
 
@@ -146,9 +147,11 @@ class ChartStore:
         from the disk (drawing them itself only if the other writer failed). Concurrent
         builds of several audiences thus share the work instead of repeating it. Lock
         problems (read-only cache, timeout) never fail a build: the chart is drawn.
-        Raises what the renderer raises (RenderError, FontCoverageError).
+        ``keys``: ``chart.id -> cache key`` already computed by the caller (the others are
+        computed here). Raises what the renderer raises (RenderError, FontCoverageError).
         """
         out: dict[str, bytes] = {}
+        keys = keys or {}
         if not self.enabled:
             for chart in charts:
                 self.misses += 1
@@ -157,7 +160,7 @@ class ChartStore:
         wanted: dict[str, list[str]] = {}  # key -> chart ids (one chart may appear twice)
         first: dict[str, "ResolvedChart"] = {}
         for chart in charts:
-            key = chart_key(chart, style)
+            key = keys.get(chart.id) or chart_key(chart, style)
             wanted.setdefault(key, []).append(chart.id)
             first.setdefault(key, chart)
         found: dict[str, bytes] = {}

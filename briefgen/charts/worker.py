@@ -29,18 +29,19 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from briefgen.charts.keys import _code_digest, _matplotlib_version, chart_key
-from briefgen.charts.store import WRITE_FAILURES, ChartStore
-from briefgen.model.chart_kinds import CHART_KINDS
-from briefgen.model.kinds import KindPluginError
-
+# Nothing of briefgen at the top: the launcher imports this module to fork the worker first
+# thing (:func:`prestart`), and what the worker needs it imports after the fork, in parallel.
 if TYPE_CHECKING:  # pragma: no cover
+    from briefgen.charts.store import ChartStore
     from briefgen.charts.style import ChartStyle
 
 
 def chart_weight(chart) -> int:
     """Rough relative drawing cost of ``chart`` (its kind's :attr:`ChartKind.cost`; 1 for a
     kind that cannot be looked up), to share charts between two processes."""
+    from briefgen.model.chart_kinds import CHART_KINDS
+    from briefgen.model.kinds import KindPluginError
+
     try:
         kind = CHART_KINDS.get(chart.kind)
     except KindPluginError:  # drawing it raises (in this process too, which reports it)
@@ -113,7 +114,7 @@ def _kill(pid: int) -> None:
         pass
 
 
-def draw_split(cache: ChartStore, charts: list, style: "ChartStyle") -> dict[str, bytes]:
+def draw_split(cache: "ChartStore", charts: list, style: "ChartStyle") -> dict[str, bytes]:
     """Draw ``charts`` through ``cache`` (in a chart process): import matplotlib once, then,
     with two charts or more, fork again so that two processes share the drawing (heaviest
     charts first, each to the less loaded process). Returns ``chart.id -> bytes``."""
@@ -142,12 +143,16 @@ write (:data:`briefgen.charts.store.WRITE_FAILURES`); no chart id holds a NUL.""
 def _taking_failures(drawn: dict) -> dict[str, bytes]:
     """``drawn`` from another process, without the cache write failures it carries (those
     join this process's :data:`WRITE_FAILURES`)."""
+    from briefgen.charts.store import WRITE_FAILURES
+
     WRITE_FAILURES.update(drawn.pop(FAILURES, None) or {})
     return drawn
 
 
 def _noting_failures(drawn: dict) -> dict:
     """``drawn`` plus this process's cache write failures (for the parent to report)."""
+    from briefgen.charts.store import WRITE_FAILURES
+
     if WRITE_FAILURES:
         drawn[FAILURES] = dict(WRITE_FAILURES)
     return drawn
@@ -186,7 +191,9 @@ def _receive(fd: int):
 
 def _serve(jobs: int, results: int) -> None:
     """The worker's life: import matplotlib, then answer jobs until end of file."""
+    from briefgen.charts.keys import _code_digest, _matplotlib_version
     from briefgen.charts.render import warm_up
+    from briefgen.charts.store import ChartStore
 
     try:  # everything a job needs but its data, while the parent reads the spec
         warm_up()
@@ -239,7 +246,7 @@ class ChartWorker:
     def alive(self) -> bool:
         return self.pid is not None
 
-    def submit(self, cache: ChartStore, charts: list, style: "ChartStyle") -> bool:
+    def submit(self, cache: "ChartStore", charts: list, style: "ChartStyle") -> bool:
         """Send a job (the charts to draw through ``cache``); False if the worker is gone."""
         try:
             _send(self._jobs, (cache.root, cache.max_bytes, cache.enabled,
@@ -322,7 +329,7 @@ class PendingCharts:
     ones a plain build raises.
     """
 
-    def __init__(self, cache: ChartStore, charts: list, style, background: bool) -> None:
+    def __init__(self, cache: "ChartStore", charts: list, style, background: bool) -> None:
         self.cache, self.charts, self.style = cache, charts, style
         self._pid: int | None = None
         self._fd: int | None = None
@@ -348,6 +355,8 @@ class PendingCharts:
     def keys(self) -> dict[str, str]:
         """``chart.id -> cache key`` of every chart, computed once."""
         if self._keys is None:
+            from briefgen.charts.keys import chart_key
+
             self._keys = {c.id: chart_key(c, self.style) for c in self.charts}
         return self._keys
 
@@ -368,7 +377,7 @@ class PendingCharts:
             self._pid = None
         drawn = _taking_failures(drawn)
         rest = [c for c in self.charts if c.id not in drawn]  # the other process's failures too
-        out = self.cache.get_many(rest, self.style) if rest else {}
+        out = self.cache.get_many(rest, self.style, keys=self.keys) if rest else {}
         for chart in self.charts:
             if chart.id in drawn:
                 self.cache.misses += 1

@@ -23,7 +23,7 @@ from briefgen.cli.batch import batch_command
 from briefgen.cli.build import build
 from briefgen.cli.diff import diff_command
 from briefgen.cli.email import email_command
-from briefgen.cli.helpfmt import PlainHelpCommand
+from briefgen.cli.helpfmt import PlainGroup, PlainHelpCommand
 from briefgen.cli.init import init_command, new_command
 from briefgen.cli.interop import export_app, import_app
 from briefgen.cli.validate import audiences, schema, validate
@@ -38,7 +38,8 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-app = typer.Typer(add_completion=True, rich_markup_mode=None, no_args_is_help=True, pretty_exceptions_enable=False,
+app = typer.Typer(cls=PlainGroup, add_completion=True, rich_markup_mode=None, no_args_is_help=True,
+                  pretty_exceptions_enable=False,
                   context_settings={"help_option_names": ["-h", "--help"]},
                   help="Build sourced PDF briefings from a YAML knowledge base and briefing specs.")
 

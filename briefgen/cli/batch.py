@@ -29,6 +29,12 @@ def batch_command(
                                              help="Build on this Dask cluster (tcp://HOST:PORT) instead of local "
                                                   "processes (-j is then the cluster's business); outputs are written "
                                                   "here. Needs briefgen[dask]."),
+        since: str | None = typer.Option(None, "--since", metavar="last",
+                                         help="Show in each briefing what changed since its last edition (the "
+                                              "newest in its project's editions/ before its date)."),
+        no_edition: bool = typer.Option(False, "--no-edition",
+                                        help="Do not file each build's edition record in the project's "
+                                             "editions/<briefing>/<audience>/<date>.json."),
         json_out: bool = jsonout.JsonOpt,
 ) -> None:
     """Build every spec x audience in parallel, with progress, then a summary table; a
@@ -40,7 +46,16 @@ def batch_command(
 
     jsonout.start("batch", json_out)
     out_dir = defaults.output_folder(paths[0] if paths else None, out_dir)  # briefgen.toml [project]
-    options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache)
+    if since is not None and since != "last":  # one edition file cannot be of every briefing and audience
+        common.usage_error(f"--since: batch compares each briefing with its own last edition: give --since last, "
+                           f"not {since!r} (to compare with a file, use briefgen build --since FILE)",
+                           suggestion="last" if since.strip().lower() in ("last", "lats", "latest") else "")
+    if scheduler and since:
+        common.err.print("[yellow]note:[/] --scheduler builds on the cluster, where no edition is compared or filed "
+                         "(build here, without --scheduler, for --since)", soft_wrap=True)
+    options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache, since=since,
+                           file_edition=not no_edition,
+                           project_formats=defaults.project_formats(paths[0] if paths else None))
     check_writable(out_dir)
     specs, items = batch.find_specs(paths)
     if not specs and not items:
@@ -72,6 +87,7 @@ def batch_command(
     except BriefgenError as exc:
         fail(exc)
     common.out.print(summary_table(items))
+    show_editions(items)
     bad = failed(items)
     jsonout.emit(1 if bad else 0, results=[jsonout.batch_item(i) for i in items],
                  errors=[jsonout.message_problem(f"{i.briefing} / {i.audience}: {i.status}: {i.message}", i.status)
@@ -79,3 +95,15 @@ def batch_command(
     if bad:
         describe_failures(bad, lambda line: common.err.print(esc(line), soft_wrap=True))
         raise typer.Exit(1)
+
+
+def show_editions(items: list) -> None:
+    """Per briefing built with ``--since``: a first edition's note, or what changed (one line)."""
+    for item in items:
+        for note in item.notes:
+            common.err.print(f"[yellow]note:[/] {esc(note)}", soft_wrap=True)
+        if item.changes is not None:
+            totals = {s: sum(c[s] for c in item.changes["counts"].values()) for s in ("new", "changed", "removed")}
+            words = ", ".join(f"{n} {s}" for s, n in totals.items()) if any(totals.values()) else "no changes"
+            common.out.print(f"  [dim]{esc(item.briefing)} / {esc(item.audience)}: changes since "
+                             f"{esc(item.changes['old']['date'])}: {words}[/]")

@@ -52,9 +52,9 @@ def build(spec: Path = SpecArg,
         raise typer.Exit(2)
     audience, all_audiences = defaults.audiences(spec, audience, all_audiences)  # briefgen.toml [project]
     out_dir = defaults.output_folder(spec, out_dir)
-    output_format = output_format or ",".join(defaults.formats(spec, None) or []) or None
-    formats = parse_formats(output_format) if output_format is not None else None
+    formats = defaults.parse_formats(output_format) if output_format is not None else None  # --format wins
     options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache, write=False, formats=formats,
+                           project_formats=defaults.project_formats(spec),  # for audiences without formats:
                            since=since, file_edition=not no_edition)
     check_writable(out_dir)
     try:
@@ -100,17 +100,3 @@ def build(spec: Path = SpecArg,
         jsonout.emit(0, warnings=prepared.warnings, results=[jsonout.build_result(r) for r in results])
     except BriefgenError as exc:
         fail(exc)
-
-
-def parse_formats(text: str) -> tuple[str, ...]:
-    """``--format``'s comma-separated list (``pdf``, ``html``, ``pdf,html``) as a tuple; an
-    unknown or empty entry exits with code 2 and a did-you-mean."""
-    from briefgen.errors import did_you_mean
-    from briefgen.model.models import OUTPUT_FORMATS
-
-    wanted = tuple(part.strip().lower() for part in text.split(","))
-    for part in wanted:
-        if part not in OUTPUT_FORMATS:
-            common.usage_error(f"--format: unknown format {part!r} (known: {', '.join(OUTPUT_FORMATS)})",
-                               suggestion=did_you_mean(part, OUTPUT_FORMATS) or "")
-    return wanted

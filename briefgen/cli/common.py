@@ -101,6 +101,17 @@ def note_cache_write_failures() -> None:
     for root, why in take_write_failures().items():
         err.print(f"[yellow]note:[/] the chart cache {esc(root)} cannot be written ({esc(why)}); the charts were "
                   f"drawn but not kept", soft_wrap=True)
+    note_template_cache_failures()
+
+
+def note_template_cache_failures() -> None:
+    """Say once per folder that compiled templates could not be kept in it: every template
+    was compiled, the next run compiles them again (:mod:`briefgen.text.bytecode`)."""
+    from briefgen.text.bytecode import take_write_failures as take_template_failures
+
+    for root, why in take_template_failures().items():
+        err.print(f"[yellow]note:[/] the template cache {esc(root)} cannot be written ({esc(why)}); templates "
+                  f"are compiled at every run (set BRIEFGEN_CACHE_DIR to a writable folder)", soft_wrap=True)
 
 
 def check_writable(out_dir: Path) -> None:

@@ -5,7 +5,8 @@ relative to the project root, not to the working directory: ``briefgen build
 specs/x.yaml`` run from ``specs/`` or from anywhere else writes to the same folder. An
 explicit ``--out`` is taken as typed (relative to the working directory, as any command
 line path). ``[project] audiences`` names the audiences built when ``-a`` and
-``--all-audiences`` are both absent; ``formats`` the formats built when ``--format`` is.
+``--all-audiences`` are both absent; ``formats`` the formats built for an audience without
+``formats:`` of its own when ``--format`` is absent (the more specific setting wins).
 """
 
 from __future__ import annotations
@@ -63,3 +64,25 @@ def formats(spec: Path, given: list[str] | None) -> list[str] | None:
     if given:
         return given
     return list(settings_for(spec).formats) or None
+
+
+def project_formats(spec: Path | None) -> tuple[str, ...] | None:
+    """The project's ``[project] formats``, checked (an unknown format exits with code 2 and
+    a did-you-mean), or None: the formats of an audience without ``formats:`` of its own
+    (``--format`` and an audience's own list win over them)."""
+    wanted = formats(spec, None) if spec is not None else None
+    return parse_formats(",".join(wanted)) if wanted else None
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``--format``'s comma-separated list (``pdf``, ``html``, ``pdf,html``) as a tuple; an
+    unknown or empty entry exits with code 2 and a did-you-mean."""
+    from briefgen.errors import did_you_mean
+    from briefgen.model.models import OUTPUT_FORMATS
+
+    wanted = tuple(part.strip().lower() for part in text.split(","))
+    for part in wanted:
+        if part not in OUTPUT_FORMATS:
+            common.usage_error(f"--format: unknown format {part!r} (known: {', '.join(OUTPUT_FORMATS)})",
+                               suggestion=did_you_mean(part, OUTPUT_FORMATS) or "")
+    return wanted

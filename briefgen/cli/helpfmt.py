@@ -11,7 +11,11 @@ typer's records; every option that takes a value sets a ``metavar`` (``DIR``, ``
 
 from __future__ import annotations
 
+import inspect
+
 import typer.core
+
+from briefgen.cli.parse_errors import ParseErrorsRecorded
 
 
 def _argument_name(param) -> str:
@@ -23,8 +27,9 @@ def _argument_name(param) -> str:
     return name
 
 
-class PlainHelpCommand(typer.core.TyperCommand):
-    """A typer command whose help names arguments by their metavar alone."""
+class PlainHelpCommand(ParseErrorsRecorded, typer.core.TyperCommand):
+    """A typer command whose help names arguments by their metavar alone (and whose parser
+    errors reach ``--json``: :mod:`briefgen.cli.parse_errors`)."""
 
     def collect_usage_pieces(self, ctx):  # noqa: D102 - click hook
         pieces = [self.options_metavar] if self.options_metavar else []
@@ -50,3 +55,33 @@ class PlainHelpCommand(typer.core.TyperCommand):
         if options:
             with formatter.section("Options"):
                 formatter.write_dl(options)
+
+
+def summary(command) -> str:
+    """A command's one-line summary, whole: its ``short_help``, else the first sentence of its
+    help (up to the first word ending in a full stop, in the first paragraph)."""
+    if command.short_help:
+        return command.short_help
+    first = inspect.cleandoc(command.help or "").split("\n\n", 1)[0]
+    words: list[str] = []
+    for word in first.split():
+        words.append(word)
+        if word.endswith("."):
+            break
+    return " ".join(words)
+
+
+class PlainGroup(ParseErrorsRecorded, typer.core.TyperGroup):
+    """A typer group (``briefgen``, ``briefgen export``, ``briefgen import``) whose parser
+    errors, an unknown command among them, reach ``--json``, and whose help lists each
+    command with its whole summary (:func:`summary`, wrapped), not cut short with "..."."""
+
+    def format_commands(self, ctx, formatter) -> None:  # noqa: D102 - click hook
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, summary(command)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)

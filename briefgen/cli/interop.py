@@ -19,12 +19,12 @@ from rich.markup import escape as esc
 
 from briefgen.cli import common, jsonout
 from briefgen.cli.common import SpecArg, fail, show_problems, write_outputs
-from briefgen.cli.helpfmt import PlainHelpCommand
+from briefgen.cli.helpfmt import PlainGroup, PlainHelpCommand
 from briefgen.errors import BriefgenError
 
-export_app = typer.Typer(help="Write a briefing for another tool (STIX 2.1).", no_args_is_help=True,
+export_app = typer.Typer(cls=PlainGroup, help="Write a briefing for another tool (STIX 2.1).", no_args_is_help=True,
                          rich_markup_mode=None, add_completion=False)
-import_app = typer.Typer(help="Read another tool's data into a draft knowledge base (STIX 2.1).",
+import_app = typer.Typer(cls=PlainGroup, help="Read another tool's data into a draft knowledge base (STIX 2.1).",
                          no_args_is_help=True, rich_markup_mode=None, add_completion=False)
 
 

@@ -20,7 +20,9 @@ briefgen's command line, which imports it.
 
 Commands call :func:`start` first, then :func:`emit` with their own keys;
 :func:`briefgen.cli.common.fail` calls :func:`error`, and :func:`finish` (run by the entry
-point) prints a bare error document for a command that ended without one (a usage error).
+point) prints a bare error document for a command that ended without one: for an error of
+the command-line parser (an unknown option, a missing argument, an unknown command) its
+message, code and did-you-mean (:mod:`briefgen.cli.parse_errors`).
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ import typer
 JsonOpt = typer.Option(False, "--json", help="Print one JSON document on stdout (shape: README, 'Machine-readable "
                                               "output'); human output goes to stderr.")
 
-_STATE: dict[str, Any] = {"command": None, "emitted": False, "stdout": None, "redirect": None}
+_STATE: dict[str, Any] = {"command": None, "emitted": False, "stdout": None, "redirect": None,
+                          "parser_error": None, "parser_problem": None}
 
 
 def reset() -> None:
@@ -42,7 +45,14 @@ def reset() -> None:
     replaced the streams, a test runner, has put its own back already)."""
     if _STATE["stdout"] is not None and sys.stdout is _STATE["redirect"]:
         sys.stdout = _STATE["stdout"]
-    _STATE.update(command=None, emitted=False, stdout=None, redirect=None)
+    _STATE.update(command=None, emitted=False, stdout=None, redirect=None, parser_error=None, parser_problem=None)
+
+
+def note_parser_error(exc: BaseException, make_problem: Any) -> None:
+    """Keep the PROBLEM of an error of the command-line parser (``make_problem()``, made
+    once per error: :mod:`briefgen.cli.parse_errors`) for :func:`finish`."""
+    if _STATE["parser_error"] is not exc:
+        _STATE.update(parser_error=exc, parser_problem=make_problem())
 
 
 def start(command: str, enabled: bool) -> None:
@@ -112,7 +122,8 @@ def finish(exit_code: int, argv: list[str]) -> None:
     if not _STATE["emitted"] and "--json" in argv and (exit_code != 0 or active()):
         if not active():
             _STATE["command"] = next((a for a in argv if not a.startswith("-")), "")
-        emit(exit_code, errors=[] if exit_code == 0 else
+        parsed = _STATE["parser_problem"] if exit_code == 2 else None  # the parser's own message and near miss
+        emit(exit_code, errors=[] if exit_code == 0 else [parsed] if parsed is not None else
              [message_problem("the command failed before producing a result; see stderr", "usage" if exit_code == 2
                               else "failed")])
     reset()
@@ -121,7 +132,9 @@ def finish(exit_code: int, argv: list[str]) -> None:
 def build_result(r: Any) -> dict:
     """A built variant (:class:`~briefgen.pipeline.build.BuildResult`) as JSON: paths of
     what was written (``pdf``/``html`` null when that format was not built), pages, PDF
-    bytes and SHA-256, banner, seconds, sections dropped to fit ``max_pages``."""
+    bytes and SHA-256, banner, seconds, sections dropped to fit ``max_pages``, the edition
+    filed (``edition``, null when not), ``changes`` (:func:`changes_json`; null without
+    ``--since`` or for a first edition) and ``notes`` (a first edition: nothing to compare)."""
     formats = getattr(r, "formats", ("pdf",))
     html = getattr(r, "html_path", None)
     return {"briefing": r.briefing_id, "audience": r.audience,
@@ -129,15 +142,29 @@ def build_result(r: Any) -> dict:
             "html": str(html) if html is not None else None,
             "manifest": str(r.manifest_path), "pages": r.pages, "bytes": r.size,
             "sha256": r.sha256 if "pdf" in formats else None, "banner": r.banner,
-            "seconds": round(r.seconds, 3), "dropped": list(r.dropped)}
+            "seconds": round(r.seconds, 3), "dropped": list(r.dropped),
+            "edition": str(r.edition_path) if getattr(r, "edition_path", None) is not None else None,
+            "changes": changes_json(r), "notes": list(getattr(r, "notes", []))}
+
+
+def changes_json(r: Any) -> dict | None:
+    """What changed since the edition build result ``r`` compared with: see
+    :func:`briefgen.pipeline.edition.changes_json`."""
+    from briefgen.pipeline.edition import changes_json as of_result
+
+    return of_result(r)
 
 
 def batch_item(i: Any) -> dict:
     """A batch outcome (:class:`~briefgen.pipeline.jobs.BatchItem`) as JSON: ``status`` is
-    ``ok``, ``failed`` or ``invalid``; ``problems`` the located problems of an invalid spec."""
+    ``ok``, ``failed`` or ``invalid``; ``problems`` the located problems of an invalid spec;
+    ``edition`` the edition record filed (null when none), ``changes`` and ``notes`` as for
+    ``build`` (:func:`build_result`)."""
     return {"spec": i.spec, "briefing": i.briefing, "audience": i.audience, "status": i.status,
             "pdf": i.pdf_path or None, "pages": i.pages, "bytes": i.size, "sha256": i.sha256 or None,
-            "seconds": round(i.seconds, 3), "message": i.message, "problems": [problem(p) for p in i.problems]}
+            "seconds": round(i.seconds, 3), "message": i.message, "problems": [problem(p) for p in i.problems],
+            "edition": getattr(i, "edition_path", "") or None, "changes": getattr(i, "changes", None),
+            "notes": list(getattr(i, "notes", []))}
 
 
 def email_message(item: Any, *, draft: bool = False) -> dict:

@@ -27,6 +27,8 @@ def validate(spec: Path = SpecArg,
         check_templates(prepared)
     except BriefgenError as exc:
         fail(exc, None)
+    finally:
+        common.note_template_cache_failures()
     if prepared.warnings:
         show_problems(prepared.warnings, "Warnings")
     s = prepared.loaded.spec

@@ -42,7 +42,6 @@ def watch(spec: Path, *, audience: list[str] | None = None, all_audiences: bool 
     (default: the file system, until Ctrl-C). Returns the number of builds; ends with
     exit code 130 on Ctrl-C, 2 for conflicting options."""
     from briefgen.cli import defaults
-    from briefgen.cli.build import parse_formats
     from briefgen.pipeline.build import BuildOptions
     from briefgen.pipeline.watch import Rebuilder, run
 
@@ -51,11 +50,11 @@ def watch(spec: Path, *, audience: list[str] | None = None, all_audiences: bool 
         raise typer.Exit(2)
     audience, all_audiences = defaults.audiences(spec, audience, all_audiences)
     out = defaults.output_folder(spec, out_dir)
-    wanted = defaults.formats(spec, None)
-    formats = parse_formats(",".join(wanted)) if wanted else None
+    project_formats = defaults.project_formats(spec)  # briefgen.toml: for audiences without formats: of their own
     common.check_writable(out)
     rebuilder = Rebuilder(spec, audiences=audience, all_audiences=all_audiences, strict=strict,
-                          options=BuildOptions(out_dir=out, strict=strict, write=False, formats=formats),
+                          options=BuildOptions(out_dir=out, strict=strict, write=False,
+                                               project_formats=project_formats),
                           write=common.write_outputs)
     try:
         return run(rebuilder, changes if changes is not None else file_changes(rebuilder), _report)

@@ -268,3 +268,34 @@ def table_row_heights(table: Any) -> list[float]:
 def table_row_count(table: Any) -> int:
     """How many rows ``table`` has (a split part's rows include the header rows it repeats)."""
     return len(table._cellvalues)
+
+
+# =========================================================================== shaped glyphs
+# Internals used by right-to-left shaping (briefgen.layout.shaping): a registered TrueType font's
+# ``face.charToGlyph`` (code point -> glyph id), ``face.charWidths`` (code point -> advance in
+# 1/1000 em, what ``stringWidth`` reads), ``face.hmetrics`` (glyph id -> (advance, lsb) in font
+# units) and ``face.unitsPerEm``. ReportLab's own shaping adds private-use code points the same way
+# (``TTFont.hbAddPrivate``), in the order glyphs are first met; briefgen's are fixed per glyph id.
+
+
+def glyph_codes(name: str) -> dict[int, int]:
+    """Glyph id -> the lowest code point registered TrueType font ``name`` maps to it (a
+    glyph's base character before its presentation forms)."""
+    codes: dict[int, int] = {}
+    for cp, gid in sorted(pdfmetrics.getFont(name).face.charToGlyph.items()):
+        if gid:
+            codes.setdefault(gid, cp)
+    return codes
+
+
+def add_glyph_code(name: str, code: int, gid: int) -> None:
+    """Make code point ``code`` draw glyph ``gid`` of registered TrueType font ``name``, at the
+    glyph's own advance width. Raises UnsupportedLibraryError outside :data:`SUPPORTED`."""
+    if not VERSION_OK:
+        require_supported("shaped right-to-left text")
+    face = pdfmetrics.getFont(name).face
+    if face.charToGlyph.get(code) == gid:
+        return
+    advance = face.hmetrics[gid][0] if gid < len(face.hmetrics) else face.hmetrics[-1][0]
+    face.charToGlyph[code] = gid
+    face.charWidths[code] = advance * 1000 / face.unitsPerEm

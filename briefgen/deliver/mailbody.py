@@ -2,7 +2,8 @@
 
 Both start and end with the TLP 2.0 label (the banner level, in the TLP 2.0 colours in
 HTML) and state its sharing rule first, as TLP 2.0 asks; then the title block, the BLUF,
-the key judgments numbered as the PDF numbers them ("KJ1." before the likelihood words),
+the key judgments numbered as the PDF numbers them ("KJ1." before the likelihood words,
+after the portion mark where the audience has them),
 and a note naming the attached PDF with its SHA-256.
 
 A build that compared editions (``--since``) opens both with what changed, after the title
@@ -113,7 +114,7 @@ def plain_body(content: MailContent, banner: TLP, attachment: AttachmentInfo) ->
         if content.judgments_intro:
             out += _plain_blocks(content.judgments_intro) + [""]
         for j in content.judgments:
-            head = f"{j.label}. " + (f"{j.words}: " if j.words else "")
+            head = runs_plain(j.mark) + f"{j.label}. " + (f"{j.words}: " if j.words else "")
             out += [_wrap(head + runs_plain(j.statement), "      ", ""), ""]
         out.pop()
     out += ["", _wrap(f"The full briefing is attached: {attachment.describe()}. "

@@ -38,12 +38,14 @@ class MailBlock:
 @dataclass(frozen=True)
 class Judgment:
     """One key judgment: its document ``number``, ICD 203 ``words`` (capitalised; empty for a
-    plain fact), its ``statement`` runs (no citations) and the claim id."""
+    plain fact), its ``statement`` runs (no citations), the claim id and its portion ``mark``
+    (printed first, before the label; empty when the audience's portions are not marked)."""
 
     number: int
     words: str
     statement: Runs
     claim_id: str = ""
+    mark: Runs = ()
 
     @property
     def label(self) -> str:
@@ -81,7 +83,7 @@ def mail_content(document: Document) -> MailContent:
     if bluf is None:
         bluf = next((s for s in document.sections if s.kind == "text" and text_blocks(s)), None)
     kj_sections = [s for s in sections if s.kind == "key_judgments"]
-    judgments = tuple(Judgment(kj.number, kj.likelihood, without_citations(kj.statement), kj.claim)
+    judgments = tuple(Judgment(kj.number, kj.likelihood, without_citations(kj.statement), kj.claim, kj.mark)
                       for kj in document.key_judgments())
     cover = document.cover
     summary = next((b for b in document.blocks() if isinstance(b, ChangeSummary)), None)

@@ -21,6 +21,7 @@ Readers see the old file or the new one at every moment, never half of one.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import errno
 import hashlib
@@ -30,7 +31,8 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -100,8 +102,10 @@ def recover(folder: Path) -> None:
 
 
 def _stage(files: dict[Path, bytes], staged: list[Entry], handles: list[IO[bytes]]) -> None:
-    """Write each file's bytes to a temporary file beside it, flushed to disk and locked
-    (so that no other commit's clean-up takes it for a leftover)."""
+    """Write each file's bytes to a temporary file beside it, locked (so that no other
+    commit's clean-up takes it for a leftover), then flush them all to disk: every file is
+    written before the first ``fsync``, so that a file system that journals its metadata
+    (ext4, XFS) commits them together rather than once per file (~3 ms each)."""
     for path, data in files.items():
         path = Path(path)
         if path.exists() and not path.is_file():
@@ -119,10 +123,17 @@ def _stage(files: dict[Path, bytes], staged: list[Entry], handles: list[IO[bytes
         try:
             fh.write(data)
             fh.flush()
-            os.fsync(fd)
             os.fchmod(fd, 0o644)
         except OSError as exc:  # a full disk: name the target
             raise OSError(exc.errno, exc.strerror, str(path)) from None
+
+    def flush(fh: IO[bytes], target: Path) -> None:
+        try:
+            os.fsync(fh.fileno())
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
+
+    _together([partial(flush, fh, e.target) for fh, e in zip(handles, staged)])
 
 
 def _commit(staged: list[Entry]) -> None:
@@ -153,28 +164,72 @@ def _commit(staged: list[Entry]) -> None:
         with contextlib.suppress(OSError):
             journal.remove_journal(home)
         raise
-    for folder in {e.target.parent for e in staged}:
-        journal.sync_folder(folder)
-    for e in staged:
-        if e.backup is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(e.backup)
+    _together([partial(journal.sync_folder, folder) for folder in {e.target.parent for e in staged}])
+    # past the point of no return: the backups and the journal go in any order (a recovery
+    # after a crash here rolls forward and removes whichever are left)
+    _together([partial(_quietly, os.unlink, e.backup) for e in staged if e.backup is not None]
+              + [partial(_quietly, journal.remove_journal, home)])
+
+
+def _quietly(call: Callable[[Path], None], path: Path) -> None:
+    """``call(path)``, an OSError ignored (clean-up a later commit finishes)."""
     with contextlib.suppress(OSError):
-        journal.remove_journal(home)
+        call(path)
+
+
+def _together(calls: Sequence[Callable[[], object]]) -> None:
+    """Run ``calls`` at the same time, each in a thread, and wait for all; re-raise the
+    first exception. For ``fsync`` and ``unlink``: a file system that journals its metadata
+    commits concurrent requests together, where one after the other each waits for a
+    commit of its own (~4 ms each on ext4, more where freed blocks are discarded). The
+    threads are gone when this returns (forking stays safe, see
+    :func:`briefgen.charts.worker.can_fork`); they inherit the signals held back."""
+    if len(calls) <= 1:
+        for call in calls:
+            call()
+        return
+    errors: list[BaseException] = []
+
+    def run(call: Callable[[], object]) -> None:
+        try:
+            call()
+        except BaseException as exc:  # re-raised in the calling thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(call,), daemon=True) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
 
 
 def _backup(path: Path) -> Path | None:
-    """A second name for ``path``'s current content (None if there is no such file)."""
+    """A second name for ``path``'s current content (None if there is no such file): a hard
+    link ``.<name>.<8 random characters>.bak`` (the name a leftover is recognised by, see
+    :data:`briefgen.deliver.journal._LEFTOVER`), made directly rather than by reserving a
+    name with an empty file first (two file-system operations fewer)."""
     if not path.is_file():
         return None
-    fd, backup = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".bak", dir=path.parent)
+    for _attempt in range(100):
+        backup = path.with_name(f".{path.name}.{_random_suffix()}.bak")
+        try:
+            os.link(path, backup)
+            return backup
+        except FileExistsError:
+            continue
+        except OSError:  # a file system without hard links: a copy under a reserved name
+            break
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".bak", dir=path.parent)
     os.close(fd)
-    os.unlink(backup)
-    try:
-        os.link(path, backup)
-    except OSError:  # a file system without hard links
-        shutil.copy2(path, backup)
-    return Path(backup)
+    shutil.copy2(path, name)
+    return Path(name)
+
+
+def _random_suffix() -> str:
+    """Eight random characters from ``[a-z2-7]`` (as :mod:`tempfile`'s names: ``[a-z0-9_]``)."""
+    return base64.b32encode(os.urandom(5)).decode("ascii").lower()
 
 
 @contextlib.contextmanager

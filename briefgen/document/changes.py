@@ -48,13 +48,16 @@ from briefgen.model.tlp import TLP, most_restrictive
 class ChangeSummary(Block):
     """The "What changed since <date>" box: ``title``, the earlier edition's date
     (``since``, ISO), the heading ``level`` (its section's + 1) and one list item per
-    change (bold lead, then the text); ``empty_text`` when nothing changed."""
+    change (bold lead, then the text); ``empty_text`` when nothing changed. ``lines``: every
+    change as ``"Lead: text"``, none left out (the box shows at most :data:`MAX_ITEMS`), for
+    ``briefgen build --json``."""
 
     title: str = ""
     since: str = ""
     level: int = 2
     items: tuple[ListItem, ...] = ()
     empty_text: str = ""
+    lines: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------------------------ summary
@@ -129,6 +132,11 @@ def _field_words(field: str, new: str) -> str:
     return f"{field} changed" if field != "content" else "details changed"
 
 
+def summary_of(doc: Document) -> ChangeSummary | None:
+    """The "What changed since" box of ``doc`` (None when the build compared with no edition)."""
+    return next((b for b in doc.blocks() if isinstance(b, ChangeSummary)), None)
+
+
 # ------------------------------------------------------------------------------------ marking
 def mark_changes(doc: Document, kb: Any, earlier: dict[str, Any]) -> tuple[Document, EditionDiff]:
     """``doc`` marked with what changed since edition record ``earlier`` (checked, of the
@@ -194,7 +202,8 @@ def _summary(doc: Document, diff: EditionDiff, old: dict, new: dict, level: int)
     marking = most_restrictive([TLP.parse(i.marking) for i in items]).label
     return ChangeSummary("changes", "Sect", uses, marking, "change summary",
                          title=f"What changed since {diff.old_date_text}", since=diff.old_date, level=level + 1,
-                         items=tuple(items), empty_text="" if items else NOTHING_CHANGED)
+                         items=tuple(items), empty_text="" if items else NOTHING_CHANGED,
+                         lines=tuple(f"{lead}: {text}" for lead, text, _ in lines))
 
 
 def _claims_shown_in(old: dict, left_out: set[str], markers: tuple[str, ...] = (".kj.", ".row."), *,
@@ -243,7 +252,7 @@ def _block_markings(doc: Document) -> dict[tuple[str, str], str]:
 def _prints_portion_marks(doc: Document) -> bool:
     """True when the document's portions start with a portion mark (its audience's choice)."""
     for block in doc.blocks():
-        runs = getattr(block, "runs", None) or getattr(block, "statement", None)
+        runs = getattr(block, "runs", None) or getattr(block, "mark", None) or getattr(block, "statement", None)
         if runs:
             return type(runs[0]).__name__ == "PortionMark"
     return False

@@ -238,7 +238,7 @@ def block_digests(blocks: tuple) -> dict[str, str]:
         elif isinstance(block, BulletList):
             out.update({item.id: digest(["li", _runs_text(item.runs)]) for item in block.items})
         elif isinstance(block, KeyJudgment):
-            out[block.id] = digest(["kj", block.likelihood, _runs_text(block.statement)])
+            out[block.id] = digest(["kj", block.likelihood, _runs_text(block.mark + block.statement)])
         elif isinstance(block, Profile):
             out[block.id] = digest(["profile", block.name, block.details, _runs_text(block.description),
                                     [list(a) for a in block.attributes]])

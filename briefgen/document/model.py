@@ -191,12 +191,15 @@ class BulletList(Block):
 class KeyJudgment(Block):
     """A key judgment: its ``number`` (KJ1, KJ2 ... across the document), the ICD 203
     ``likelihood`` wording ("Likely (moderate confidence)", empty for a plain fact), the
-    claim's ``statement`` runs (citation last) and the ``claim`` id."""
+    claim's ``statement`` runs (citation last) and the ``claim`` id. ``mark``: the portion
+    mark, printed at the start of the portion, before ``KJn.`` (as a paragraph's is before its
+    text; :mod:`briefgen.document.portions`), empty when the audience's portions are not marked."""
 
     number: int = 0
     likelihood: str = ""
     statement: Runs = ()
     claim: str = ""
+    mark: Runs = field(default=(), metadata={"omit_empty": True})
 
     @property
     def label(self) -> str:

@@ -74,7 +74,7 @@ def _block(blk):
         return dataclasses.replace(blk, items=tuple(dataclasses.replace(item, runs=marked(item.runs, item.marking))
                                                     for item in blk.items))
     if isinstance(blk, KeyJudgment):
-        return dataclasses.replace(blk, statement=marked(blk.statement, blk.marking))
+        return dataclasses.replace(blk, mark=marked((), blk.marking))  # before "KJn.", the start of the portion
     if isinstance(blk, Profile):
         return dataclasses.replace(blk, description=marked(blk.description, blk.marking))
     if isinstance(blk, Figure):

@@ -140,5 +140,6 @@ def render_html(document: dm.Document, *, charts: Mapping[str, bytes | str] | No
         "doc": document, "pictures": pictures, "colours": colours, "tlp": tlp,
         "contents": contents_tree(document.contents.entries) if document.contents is not None else [],
         "runs": runs, "text": text,
+        "marks_changes": any(type(b).__name__ == "ChangeSummary" for b in document.blocks()),  # built --since
     }
     return environment().get_template(TEMPLATE).render(context).encode("utf-8")

@@ -14,7 +14,14 @@ Rules, per the HTML Living Standard (https://html.spec.whatwg.org/):
 * line breaks: ``<br>``;
 * Han characters in a document whose language is not Chinese, Japanese or Korean are
   wrapped in ``<span lang="zh">`` (WCAG 2.2 SC 3.1.2 Language of Parts: a screen reader
-  switches voice), the knowledge base's Han names being Chinese.
+  switches voice), the knowledge base's Han names being Chinese;
+* right-to-left text (Arabic, Hebrew, Persian; browsers shape and order it themselves): text
+  whose first letter is right-to-left (UAX #9 P2-P3; a portion mark does not count) is in
+  ``<bdi dir="rtl">``, a whole paragraph's or cell's as a block (class ``rtl``, ``display: block``:
+  right-aligned);
+  a right-to-left stretch inside left-to-right text is isolated in ``<bdi>`` so that the
+  punctuation and numbers around it stay where they were written. Text without right-to-left
+  letters is written as before.
 
 Everything an author wrote is escaped: nothing in the text is read as markup.
 """
@@ -25,7 +32,9 @@ import re
 
 from markupsafe import Markup, escape
 
+from briefgen.document.direction import RTL_STRETCH, base_level, has_rtl
 from briefgen.document.model import Citation, CrossRef, LineBreak, Link, Runs, Text
+from briefgen.document.portions import PortionMark
 
 HAN = re.compile(r"[\u2E80-\u2FDF\u3005\u3007\u3021-\u3029\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF"
                  r"\U00020000-\U0003134F]+(?:[\u3000-\u303F\uFF00-\uFFEF]*[\u2E80-\u2FDF\u3400-\u4DBF"
@@ -37,9 +46,21 @@ HAN_LANG = "zh"
 CJK_LANGS = ("zh", "ja", "ko")
 
 
-def text_html(text: str, language: str = "en") -> Markup:
+def text_html(text: str, language: str = "en", *, isolate: bool = True) -> Markup:
     """``text`` escaped, its Han stretches in ``<span lang="zh">`` unless ``language`` (the
-    document's BCP 47 tag) is already Chinese, Japanese or Korean."""
+    document's BCP 47 tag) is already Chinese, Japanese or Korean; right-to-left text in
+    ``<bdi>`` (see the module doc; ``isolate`` False: it is inside a right-to-left block)."""
+    if isolate and has_rtl(text):
+        if base_level(text):
+            return Markup('<bdi dir="rtl">{}</bdi>').format(text_html(text, language, isolate=False))
+        pieces: list[Markup] = []
+        pos = 0
+        for m in RTL_STRETCH.finditer(text):
+            pieces.append(text_html(text[pos:m.start()], language, isolate=False))
+            pieces.append(Markup("<bdi>{}</bdi>").format(text_html(m.group(), language, isolate=False)))
+            pos = m.end()
+        pieces.append(text_html(text[pos:], language, isolate=False))
+        return Markup("").join(pieces)
     if language.split("-")[0].lower() in CJK_LANGS:
         return escape(text)
     out: list[str] = []
@@ -73,6 +94,19 @@ def citation_html(citation: Citation, *, superscript: bool = True) -> Markup:
 
 def runs_html(runs: Runs, language: str = "en", *, superscript_citations: bool = True) -> Markup:
     """The HTML of ``runs`` (see the module docstring); ``language`` is the document's."""
+    written = "".join(r.text for r in runs if isinstance(r, Text) and not isinstance(r, PortionMark))
+    if has_rtl(written) and base_level(written):
+        marks = [r for r in runs if isinstance(r, PortionMark)]
+        rest = tuple(r for r in runs if not isinstance(r, PortionMark))
+        inner = _runs_html(rest, language, superscript_citations, isolate=False)
+        lead = Markup("").join(Markup('<bdi dir="ltr">{}</bdi> ').format(m.text.strip()) for m in marks)
+        # a block: the paragraph's or cell's text runs right to left and is right-aligned (a style
+        # attribute, so that the stylesheet, and every edition without right-to-left text, is unchanged)
+        return Markup('<bdi dir="rtl" class="rtl" style="display: block">{}{}</bdi>').format(lead, inner)
+    return _runs_html(runs, language, superscript_citations, isolate=True)
+
+
+def _runs_html(runs: Runs, language: str, superscript_citations: bool, *, isolate: bool) -> Markup:
     out: list[Markup] = []
     i = 0
     while i < len(runs):
@@ -86,11 +120,11 @@ def runs_html(runs: Runs, language: str = "en", *, superscript_citations: bool =
                 group.append(following)
                 i += 1
             bold, italic = all(r.bold for r in group), all(r.italic for r in group)
-            inner = Markup("").join(_emphasised(text_html(r.text, language), r.bold and not bold,
+            inner = Markup("").join(_emphasised(text_html(r.text, language, isolate=isolate), r.bold and not bold,
                                                 r.italic and not italic) for r in group)
             out.append(_emphasised(Markup('<a href="{}">{}</a>').format(run.href, inner), bold, italic))
         elif isinstance(run, Text):
-            out.append(_emphasised(text_html(run.text, language), run.bold, run.italic))
+            out.append(_emphasised(text_html(run.text, language, isolate=isolate), run.bold, run.italic))
         elif isinstance(run, Citation):
             out.append(citation_html(run, superscript=superscript_citations))
         elif isinstance(run, CrossRef):

@@ -27,7 +27,7 @@ from briefgen.document.changes import ChangeSummary
 from briefgen.errors import RenderError
 from briefgen.layout.changes import change_box, with_change_bars
 from briefgen.layout.flowables import CachedParagraph, FigureImage, chain, shift_rows
-from briefgen.layout.longtable import long_table
+from briefgen.layout.longtable import LONG_TABLE_ROWS, LazyRows, long_table
 from briefgen.layout.markup import runs_markup
 from briefgen.layout.styles import table_style_commands
 from briefgen.layout.tagged import TableEvents
@@ -62,10 +62,13 @@ class BlockFlowables:
         self.tagger = state.tagger
 
     # ------------------------------------------------------------ paragraphs
-    def para(self, markup: str, style: str, where: str, tag: str | None = None) -> CachedParagraph:
+    def para(self, markup: str, style: str, where: str, tag: str | None = None, *,
+             keep_parsed: bool = True) -> CachedParagraph:
         """A paragraph of ``markup`` in style ``style`` (``where`` names it in errors), drawn in
-        structure element ``tag`` (None: the table cell it is drawn in)."""
-        return CachedParagraph(self.fonts.fallback_markup(markup, where), self.styles[style], tag=tag)
+        structure element ``tag`` (None: the table cell it is drawn in); ``keep_parsed``: see
+        :class:`~briefgen.layout.flowables.CachedParagraph`."""
+        return CachedParagraph(self.fonts.fallback_markup(markup, where), self.styles[style], tag=tag,
+                               keep_parsed=keep_parsed)
 
     def markup(self, runs: dm.Runs, *, superscript_citations: bool = True) -> str:
         """The paragraph markup of ``runs``, links in the theme's link colour."""
@@ -101,8 +104,9 @@ class BlockFlowables:
 
     # ------------------------------------------------------------ kinds
     def key_judgment(self, kj: dm.KeyJudgment) -> list[Flowable]:
-        """"KJn." in bold, the likelihood words in bold, then the statement (citation last)."""
-        head = f"<b>{kj.label}.</b> "
+        """The portion mark (when the audience has them), "KJn." in bold, the likelihood words
+        in bold, then the statement (citation last)."""
+        head = self.markup(kj.mark) + f"<b>{kj.label}.</b> "  # the portion mark starts the portion
         if kj.likelihood:
             head += f"<b>{escape(kj.likelihood)}:</b> "
         return [self.para(head + self.markup(kj.statement), "judgment", kj.where, kj.id)]
@@ -166,18 +170,28 @@ class BlockFlowables:
         for row in table.header:
             rows.append([self._cell(self.para(self.markup(cell.runs), "table_header", row.where), row.id, "head",
                                     (cell.scope or "column") if cell.header else "") for cell in row.cells])
-        for row in table.rows:
+        head = len(rows)
+
+        def body_row(index: int) -> list[Any]:
+            if index < head:
+                return rows[index]
+            row = table.rows[index - head]
             # endnote numbers in a cell of their own: not superscript
-            rows.append([self._cell(self.para(self.markup(cell.runs, superscript_citations=False), "table_cell",
-                                              row.where), row.id, "body", (cell.scope or "row") if cell.header else "")
-                         for cell in row.cells])
+            return [self._cell(self.para(self.markup(cell.runs, superscript_citations=False), "table_cell",
+                                         row.where, keep_parsed=keep_parsed),
+                               row.id, "body", (cell.scope or "row") if cell.header else "") for cell in row.cells]
+
+        # the body rows' paragraphs are made when the layout reaches them (a long table's are let go page by page,
+        # and not kept parsed: met once)
+        keep_parsed = len(table.rows) < LONG_TABLE_ROWS
+        lazy = LazyRows(head + len(table.rows), body_row, keep=head)
         margins = self.st.theme.page.margins
         width = self.st.page_size[0] - margins.left - margins.right
         body = [shift_rows(cmd, 1) for cmd in table_style_commands(self.st.theme, len(table.header))]
         commands = [("FONT", (0, 0), (-1, -1), self.fonts.regular), ("SPAN", (0, 0), (-1, 0)),
                     ("LEFTPADDING", (0, 0), (-1, 0), 0), ("BOTTOMPADDING", (0, 0), (-1, 0), 4)] + body
         # a long table is laid out a page-sized window at a time (linear in its rows, briefgen.layout.longtable)
-        return [long_table(rows, commands, header=1 + len(table.header), frame_height=self.st.frame_size[1],
+        return [long_table(lazy, commands, header=head, frame_height=self.st.frame_size[1],
                            colWidths=[share * width for share in table.columns], splitByRow=1, splitInRow=1,
                            hAlign="LEFT", renderCB=TableEvents(table.id))]
 

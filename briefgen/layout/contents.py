@@ -178,6 +178,8 @@ class _ContentsEntry(TaggedParagraph, Paragraph):
     extractors then read title, leaders and number as one line, as when they were drawn
     directly (pdfium compares a form's text with the page's in the form's own space)."""
 
+    _briefgen_keeps_alignment = True  # a right-to-left title stays left, its leaders after it
+
     def __init__(self, text: str, style: Any, contents: Contents | None = None, index: int = -1, **kw: Any):
         super().__init__(text, style, **kw)
         self.contents, self.index = contents, index

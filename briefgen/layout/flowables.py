@@ -44,15 +44,18 @@ class CachedParagraph(TaggedParagraph, Paragraph):
     (``wrap`` ignores the available height), so it is kept; splits are new paragraphs and
     break their own lines (~10 %).
 
+    ``keep_parsed=False`` parses without keeping the fragments: for text met once (a long
+    table's cells, made page by page), where keeping them would only hold memory.
+
     Raises ``ValueError`` (ReportLab's) on markup it cannot parse."""
 
     _wrapped_at: float | None = None
 
     def __init__(self, text: str, style: Any, bulletText: str | None = None, frags: Any = None,  # noqa: N803
-                 *, tag: str | None = None, **kw: Any) -> None:
+                 *, tag: str | None = None, keep_parsed: bool = True, **kw: Any) -> None:
         if tag is not None:
             self._briefgen_tag = tag
-        if frags is not None or kw:  # a split part (ReportLab hands over its fragments)
+        if frags is not None or kw or not keep_parsed:  # a split part (ReportLab hands over its fragments)
             super().__init__(text, style, bulletText=bulletText, frags=frags, **kw)
             return
         key = (text, id(style), bulletText)

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.errors import FontCoverageError, RenderError
+from briefgen.layout.bidi import FORMAT_CONTROLS, has_rtl
+from briefgen.layout.invisible import without_ignorables
 
 if TYPE_CHECKING:
     from briefgen.model.theme import Theme
@@ -38,22 +40,6 @@ _CATEGORY_NAMES = {"Cc": "control character", "Cs": "surrogate", "Co": "private-
                    "Cn": "unassigned code point"}
 _PRIMARY = ""  # marker: the primary font has the glyph
 _SPACES = frozenset(c for c in map(chr, range(0x3001)) if c.isspace())  # every str.isspace() character
-
-_IGNORABLE = re.compile("[\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
-                        "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
-                        "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
-                        "|&#(?:8203|820[4-7]|x200[bBcCdDeEfF]|8288|x2060|65279|x[fF][eE][fF][fF]);")
-"""Default-ignorable code points (Unicode's DerivedCoreProperties; the soft hyphen aside,
-which ReportLab hyphenates at): zero-width spaces and joiners, direction marks and
-embeddings, the word joiner, variation selectors, the byte-order mark. They have no
-visible form, so they are never drawn (a font that lacks them would show a box), as
-characters or as the numeric entities of the common ones."""
-
-
-def _without_ignorables(text: str) -> str:
-    """``text`` without the characters of :data:`_IGNORABLE`."""
-    return _IGNORABLE.sub("", text) if _IGNORABLE.search(text) else text
-
 
 class Places:
     """Where paragraph markup came from: ``markup -> where`` (the last :data:`LIMIT`
@@ -158,7 +144,7 @@ class FontSet:
     def _fallback_markup(self, escaped_text: str, where: str, font: str | None) -> str:
         if self._ascii_ok and _ASCII_RE.fullmatch(escaped_text):
             return escaped_text
-        escaped_text = _without_ignorables(escaped_text)
+        escaped_text = without_ignorables(escaped_text)
         primary = self._primary(font)
         own = self._own_chars(primary)
         if set(escaped_text) <= own and ("&" not in escaped_text or set(html.unescape(escaped_text)) <= own):
@@ -167,16 +153,21 @@ class FontSet:
         run: list[str] = []  # source text of the open fallback run
         run_font: str | None = None
         missing: list[str] = []
+        bold = 0  # depth of <b>: a fallback with a bold twin (see _bold_twin) draws bold text in it
 
         def close_run() -> None:
             nonlocal run_font
             if run:
-                out.append(f'<font name="{run_font}">{"".join(run)}</font>')
+                name = _bold_twin(run_font, self.fallbacks) if bold and run_font else run_font
+                out.append(f'<font name="{name}">{"".join(run)}</font>')
                 run.clear()
             run_font = None
 
         def add(src: str, char: str) -> None:
             nonlocal run_font
+            if char in FORMAT_CONTROLS:  # kept for bidi and shaping (see without_ignorables)
+                (run if run else out).append(src)
+                return
             found = _PRIMARY if char.isspace() else self._lookup(ord(char), primary)
             if found is None:
                 missing.append(char)
@@ -198,6 +189,7 @@ class FontSet:
             if token[0] == "<":  # a tag: never inside a run, so nesting stays valid
                 close_run()
                 out.append(token)
+                bold += 1 if token == "<b>" else -1 if token == "</b>" else 0
             else:
                 decoded = html.unescape(token)
                 if len(decoded) == 1:
@@ -218,13 +210,18 @@ class FontSet:
         """Split plain ``text`` into ``(font_name, text)`` runs for ``canvas.drawString``.
 
         Runs the primary font (``font``, default ``regular``) has use it; whitespace stays in
-        the primary font. Raises FontCoverageError for characters no font has.
+        the primary font. Text with right-to-left letters comes back in drawing order, shaped
+        (:func:`briefgen.layout.rtl.visual_runs`). Raises FontCoverageError for characters no
+        font has.
         """
         primary = self._primary(font)
         main = font or self.regular
         runs: list[tuple[str, str]] = []
         missing = []
-        for char in _without_ignorables(text):
+        for char in without_ignorables(text):
+            if char in FORMAT_CONTROLS and runs:  # kept for bidi and shaping: stays in its run
+                runs[-1] = (runs[-1][0], runs[-1][1] + char)
+                continue
             found = _PRIMARY if char.isspace() else self._lookup(ord(char), primary)
             if found is None:
                 missing.append(char)
@@ -235,6 +232,10 @@ class FontSet:
                 runs.append((name, char))
         if missing:
             raise self._error(missing, where, text)
+        if has_rtl(text):
+            from briefgen.layout.rtl import visual_runs
+
+            return visual_runs(runs)
         return runs
 
     def check_plain(self, text: str, where: str, *, font: str | None = None) -> None:
@@ -364,10 +365,21 @@ def _build(body: tuple[Path, ...], mono: Path, fallbacks: tuple[Path, ...],
     fb_names = tuple(dict.fromkeys(_register(p, glyphs, paths, families, cache_dir) for p in fallbacks))
     for name in (mono_name,) + fb_names:
         if name not in names:
-            pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
+            bold = _bold_twin(name, fb_names)
+            pdfmetrics.registerFontFamily(name, normal=name, bold=bold, italic=name, boldItalic=bold)
     return FontSet(regular=names[0], bold=names[1], italic=names[2], bold_italic=names[3],
                    mono=mono_name, fallbacks=fb_names, paths=paths, family_names=families,
                    _glyphs=glyphs)
+
+
+def _bold_twin(name: str, names: tuple[str, ...]) -> str:
+    """The bold face of fallback ``name`` among ``names`` (``X-Bold`` for ``X-Regular``, so that
+    ``<b>`` text in a fallback script is bold), else ``name`` itself."""
+    if name.endswith("-Regular"):
+        twin = name[: -len("Regular")] + "Bold"
+        if twin in names:
+            return twin
+    return name
 
 
 def _register(path: Path, glyphs: dict, paths: dict, families: dict, cache_dir: Path | None = None) -> str:
@@ -375,6 +387,7 @@ def _register(path: Path, glyphs: dict, paths: dict, families: dict, cache_dir: 
     from reportlab.pdfbase import pdfmetrics
 
     from briefgen.compat.reportlab import registered_face, ttfont
+    from briefgen.layout.shaping import register_font_file
 
     name = _REGISTERED.get(path)
     if name is None:
@@ -386,6 +399,7 @@ def _register(path: Path, glyphs: dict, paths: dict, families: dict, cache_dir: 
         except Exception as exc:  # TTFError, OSError, struct errors from a damaged file
             raise RenderError(f"cannot load font {path}: {exc}") from None
         _REGISTERED[path] = name
+    register_font_file(name, path)
     glyphs[name], families[name] = registered_face(name)
     paths[name] = path
     return name

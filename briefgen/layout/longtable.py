@@ -33,6 +33,7 @@ the windows after the first repeat the header as an artifact.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from reportlab.platypus.flowables import Flowable
@@ -40,7 +41,7 @@ from reportlab.platypus.flowables import Flowable
 from briefgen.compat.reportlab import VERSION_OK, table_row_count, table_row_heights
 from briefgen.layout.tagged import TaggedTable
 
-__all__ = ["LONG_TABLE_ROWS", "LongTable", "long_table", "windowable"]
+__all__ = ["LONG_TABLE_ROWS", "LazyRows", "LongTable", "long_table", "windowable"]
 
 LONG_TABLE_ROWS = 120
 """Body rows from which a table is laid out by :class:`LongTable` (below, ReportLab's own
@@ -63,15 +64,53 @@ def windowable(commands: list[tuple], header: int) -> bool:
     return True
 
 
-def long_table(rows: list[list[Any]], commands: list[tuple], *, header: int, frame_height: float,
+class LazyRows:
+    """The rows of a long table made when a window needs them: ``count`` rows, row ``i`` being
+    ``make_row(i)`` (a list of cells, flowables only: a text cell would change how a row splits),
+    kept until :meth:`release` (the rows before the one a page starts with are drawn). A row
+    asked for again after its release is made again, the same.
+
+    Only the rows of a page or two (and the header's) are alive at a time: a table of 10,000
+    claims would otherwise hold 50,000 paragraphs (their markup, fragments and broken lines)
+    from the story's making to the table's end."""
+
+    def __init__(self, count: int, make_row: Callable[[int], list[Any]], keep: int = 0) -> None:
+        self.count, self.make_row, self.keep = count, make_row, keep
+        self._made: dict[int, list[Any]] = {}
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.count))]
+        if index < 0:
+            index += self.count
+        if not 0 <= index < self.count:
+            raise IndexError(index)
+        row = self._made.get(index)
+        if row is None:
+            row = self._made[index] = self.make_row(index)
+        return row
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        return (self[i] for i in range(self.count))
+
+    def release(self, before: int) -> None:
+        """Forget the rows from ``keep`` (the header rows stay) to ``before``."""
+        for index in [i for i in self._made if self.keep <= i < before]:
+            del self._made[index]
+
+
+def long_table(rows: list[list[Any]] | LazyRows, commands: list[tuple], *, header: int, frame_height: float,
                **table_kw: Any) -> Flowable:
-    """The flowable of a table of ``rows`` (the first ``header`` repeated on every page) styled
-    by ``commands``: a :class:`LongTable` when it is long and its commands can be windowed, else a
-    :class:`TaggedTable`. ``frame_height`` (points): the height of a page's frame. ``table_kw``
-    are the Table's keywords (colWidths, renderCB ...)."""
+    """The flowable of a table of ``rows`` (a list, or :class:`LazyRows`; the first ``header``
+    repeated on every page) styled by ``commands``: a :class:`LongTable` when it is long and its
+    commands can be windowed, else a :class:`TaggedTable`. ``frame_height`` (points): the height
+    of a page's frame. ``table_kw`` are the Table's keywords (colWidths, renderCB ...)."""
     if VERSION_OK and len(rows) - header >= LONG_TABLE_ROWS and windowable(commands, header):
         return LongTable(_Rows(rows, commands, header, frame_height, table_kw), header)
-    table = TaggedTable(rows, repeatRows=header, **table_kw)
+    table = TaggedTable(list(rows), repeatRows=header, **table_kw)
     table.setStyle(commands)
     return table
 
@@ -81,14 +120,20 @@ class _Rows:
     height (points), the Table keywords, whether its body cells are all flowables
     (``paragraph_cells``) and the measured heights of its rows by available width."""
 
-    def __init__(self, rows: list[list[Any]], commands: list[tuple], header: int, frame_height: float,
+    def __init__(self, rows: list[list[Any]] | LazyRows, commands: list[tuple], header: int, frame_height: float,
                  table_kw: dict[str, Any]) -> None:
         self.rows, self.header, self.frame_height, self.kw = rows, header, frame_height, table_kw
-        self.paragraph_cells = not any(isinstance(cell, str) for row in rows[header:] for cell in row)
+        self.paragraph_cells = isinstance(rows, LazyRows) or not any(
+            isinstance(cell, str) for row in rows[header:] for cell in row)
         total = len(rows)
         self.commands = [_resolved(cmd, total) for cmd in commands]
         self.heights: dict[float, list[float | None]] = {}
         self.mean: dict[float, float] = {}
+        # A wrap asking for more than a frame can hold (a KeepTogether of a heading and the table asks
+        # 0xfffffff points) gets a window of this height: any decision taken on the answer compares it
+        # with a frame's height, so "higher than this" decides alike, and the whole table is never
+        # measured in one window (ReportLab's row measuring is quadratic in a table's rows).
+        self.measure_limit = 2.5 * frame_height
 
     def window(self, start: int, stop: int) -> TaggedTable:
         """A Table of the header rows and rows ``start:stop`` with the commands mapped onto it.
@@ -139,6 +184,8 @@ class LongTable(Flowable):
     def _fitting_window(self, width: float, need: float) -> TaggedTable:
         """The window from ``start`` at least ``need`` points high (or holding every row left)."""
         shared, total = self.shared, len(self.shared.rows)
+        if isinstance(shared.rows, LazyRows):
+            shared.rows.release(self.start)  # the rows before this part are on earlier pages
         stop = shared.stop_for(width, self.start, need * 1.1)  # a little more than the guess: measured once
         while True:
             window = shared.window(self.start, stop)
@@ -155,8 +202,9 @@ class LongTable(Flowable):
             self.width, self.height = self.pending.wrap(availWidth, availHeight)
             return self.width, self.height
         window = self._window
-        if window is None or window._width_at != availWidth or window._height_for < availHeight + 1:
-            window = self._window = self._fitting_window(availWidth, availHeight + 1)
+        need = min(availHeight + 1, self.shared.measure_limit)
+        if window is None or window._width_at != availWidth or window._height_for < need:
+            window = self._window = self._fitting_window(availWidth, need)
         width, height = window._width, window._height
         self.width, self.height = width, height
         return width, height

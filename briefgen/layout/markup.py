@@ -12,6 +12,8 @@ from __future__ import annotations
 from xml.sax.saxutils import escape, quoteattr
 
 from briefgen.document.model import Citation, CrossRef, LineBreak, Link, Runs, Text
+from briefgen.document.portions import PortionMark
+from briefgen.layout.bidi import has_rtl
 
 
 def citation_markup(numbers: tuple[int, ...], link_colour: str, *, superscript: bool = True) -> str:
@@ -46,6 +48,10 @@ def runs_markup(runs: Runs, link_colour: str, *, superscript_citations: bool = T
                 out.append(escape(piece.text))
             inner.set(False, False)
             out.append("</a>")
+        elif isinstance(run, PortionMark) and _has_rtl(runs):
+            # an isolate (LRI ... PDI): the base direction comes from the text (UAX #9 P2 skips isolates)
+            outer.set(run.bold, run.italic)
+            out.append("\u2066" + escape(run.text.rstrip()) + "\u2069" + run.text[len(run.text.rstrip()):])
         elif isinstance(run, Text):
             outer.set(run.bold, run.italic)
             out.append(escape(run.text))
@@ -60,6 +66,10 @@ def runs_markup(runs: Runs, link_colour: str, *, superscript_citations: bool = T
         i += 1
     outer.set(False, False)
     return "".join(out)
+
+
+def _has_rtl(runs: Runs) -> bool:
+    return has_rtl("".join(getattr(r, "text", "") or getattr(r, "label", "") for r in runs))
 
 
 class _Emphasis:

@@ -25,6 +25,7 @@ from typing import Any
 from reportlab.platypus import Table
 
 from briefgen.compat.reportlab import hooked_text
+from briefgen.layout.rtl import BidiParagraph
 from briefgen.layout.tagging import Element, Tagger, script_language, tagger_of
 
 __all__ = ["TableEvents", "TaggedFigure", "TaggedParagraph", "TaggedTable", "TextMarks"]
@@ -58,19 +59,35 @@ class TextMarks:
             self.link = None
 
     def rewrite(self, code: list[str]) -> list[str]:
-        """``code`` with a marked-content sequence around each stretch of runs of one element."""
+        """``code`` with a marked-content sequence around each stretch of runs of one element,
+        and, inside it, a ``/Span`` with ``/ActualText`` around each run drawn with other characters
+        than it stands for (shaped right-to-left text, :class:`~briefgen.layout.rtl.VisualText`): its
+        letters in drawing order, which text extraction reads instead of the glyphs' presentation
+        forms (ISO 32000-1, 14.9.4). Extractors order right-to-left text by position, as they do for
+        every PDF."""
         out: list[str] = []
-        pos, current = 0, None
+        pos, current, span = 0, None, False
         for index, text, font, link in self.runs:
             target = current if current is not None and not text.strip() else self._target(text, font, link, current)
-            if target is not current:
+            actual = getattr(text, "actual", None)
+            actual = actual if actual is not None and actual != text else None
+            if target is not current or actual is not None or span:
                 out.extend(code[pos:index])
                 pos = index
+                if span:
+                    out.append("EMC")
+                    span = False
+            if target is not current:
                 if current is not None:
                     out.append("EMC")
                 out.append(f"/{target.role} <</MCID {self.tagger.mark(target)}>> BDC")
                 current = target
+            if actual is not None:
+                out.append(f"/Span <</ActualText {pdf_text_string(actual)}>> BDC")
+                span = True
         out.extend(code[pos:])
+        if span:
+            out.append("EMC")
         if current is not None:
             out.append("EMC")
         return out
@@ -114,9 +131,10 @@ class TextMarks:
         return self.link_owner(self.link) if self.link is not None else self.whole
 
 
-class TaggedParagraph:
+class TaggedParagraph(BidiParagraph):
     """Mixin for ReportLab ``Paragraph`` classes: draws its text marked (module doc). Parts made
-    by ``split`` keep the tag (one element across a page break)."""
+    by ``split`` keep the tag (one element across a page break). Right-to-left text is drawn in
+    visual order (:class:`~briefgen.layout.rtl.BidiParagraph`)."""
 
     _briefgen_tag: str | None = None
     _briefgen_marks: TextMarks | None = None
@@ -147,6 +165,11 @@ class TaggedParagraph:
             if part is not self:
                 part.__dict__.update({k: v for k, v in self.__dict__.items() if k.startswith("_briefgen_")})
         return parts
+
+
+def pdf_text_string(text: str) -> str:
+    """``text`` as a PDF text string: UTF-16BE with its byte-order mark, in hex."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
 
 def _marks_for(tagger: Tagger, tag: str | None, bullet: bool) -> TextMarks | None:

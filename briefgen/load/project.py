@@ -21,6 +21,7 @@ from typing import Any
 
 from briefgen.errors import KeyPath, Problem, SpecError, format_key_path
 from briefgen.load import yamlsrc
+from briefgen.load.gcpause import paused_gc
 from briefgen.load.paths import find_project_root, resolve_inside
 from briefgen.load.schema import parse_model
 from briefgen.load.yamlsrc import Document
@@ -312,8 +313,9 @@ def _load_kb_files(written_paths: list, source: Layered, root: Path) -> tuple[Kn
                 shown = f"{written.rstrip('/')}/{p.name}" if p.parent == target else written
                 resolve_inside(shown, base=origin_dir(source, key), root=root,
                                doc=source, key=key, what="knowledge-base file")
-                doc = yamlsrc.load(p)
-                part = parse_model(doc, KnowledgeBaseFile)
+                with paused_gc():  # thousands of items, no reference cycles (see briefgen.load.gcpause)
+                    doc = yamlsrc.load(p)
+                    part = parse_model(doc, KnowledgeBaseFile)
             except SpecError as exc:
                 problems.extend(exc.problems)
                 continue

@@ -13,6 +13,11 @@ Rules (they are the answer to YAML 1.1's surprises):
 
 :func:`load` returns a :class:`Document`; any problem raises
 :class:`~briefgen.errors.SpecError` with the file, line and column.
+
+Speed: text is composed by libyaml where it can be (:mod:`briefgen.load.yamlcompose`; every
+message still comes from PyYAML's pure-Python loader), a file that loaded without a problem is
+kept in a cache keyed by its bytes (:mod:`briefgen.load.yamlcache`), and positions are found
+only when a problem needs them (:attr:`Document.positions`).
 """
 
 from __future__ import annotations
@@ -21,18 +26,19 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from briefgen.errors import KeyPath, Problem, SpecError
+from briefgen.load import yamlcache, yamlcompose
+from briefgen.load.gcpause import paused_gc
+from briefgen.load.yamlcompose import IMPLICIT, MAX_DEPTH, STR_TAG, NeedsCanonical
 
 MAX_BYTES = 2 * 1024 * 1024
 """Largest YAML file accepted (2 MiB): larger input is refused, not parsed. Read at each
 call, so tests may lower it."""
 
-MAX_DEPTH = 64
-"""Deepest nesting of lists and mappings accepted; deeper input is refused (not a crash)."""
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -55,13 +61,61 @@ class Document:
     """A loaded YAML file: ``data`` holds dicts, lists, strings and None only.
 
     ``positions`` maps a key path (``("sections", 2, "title")``) to the 1-based
-    ``(line, column)`` of its value; ``key_positions`` to that of the key itself.
+    ``(line, column)`` of its value; ``key_positions`` to that of the key itself. Both are
+    found when first asked for (most files never need them), from ``text``, the YAML the
+    data was read from (a Document without it has no positions: (1, 1) at worst).
     """
 
     path: Path
     data: Any
-    positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    text: str | None = field(default=None, repr=False, compare=False)
+    _positions: dict[KeyPath, tuple[int, int]] | None = field(default=None, repr=False, compare=False)
+    _key_positions: dict[KeyPath, tuple[int, int]] | None = field(default=None, repr=False, compare=False)
+    _lines: list[str] | None = field(default=None, repr=False, compare=False)
+
+    def line_text(self, line: int) -> str | None:
+        """The text of 1-based ``line`` as read (lines as :meth:`str.splitlines` cuts them),
+        or None when there is no such line or no text."""
+        if self.text is None:
+            return None
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines[line - 1] if 1 <= line <= len(self._lines) else None
+
+    @property
+    def positions(self) -> dict[KeyPath, tuple[int, int]]:
+        """Line and column of each value, by key path."""
+        if self._positions is None:
+            self._find_positions()
+        assert self._positions is not None
+        return self._positions
+
+    @property
+    def key_positions(self) -> dict[KeyPath, tuple[int, int]]:
+        """Line and column of each mapping key, by key path."""
+        if self._key_positions is None:
+            self._find_positions()
+        assert self._key_positions is not None
+        return self._key_positions
+
+    def _find_positions(self) -> None:
+        self._positions, self._key_positions = {}, {}
+        if self.text is None:
+            return
+        with paused_gc():
+            self._walk_for_positions(self.text)
+
+    def _walk_for_positions(self, text: str) -> None:
+        try:  # the text loaded before: it composes again, the same way
+            node = yamlcompose.compose(text)
+            if node is not None:
+                try:
+                    _Converter(self, [], False, record=True).convert(node, ())
+                except NeedsCanonical:
+                    node = yamlcompose.compose_canonical(text)
+                    _Converter(self, [], False, record=True).convert(node, ())
+        except (yaml.YAMLError, RecursionError):
+            return
 
     @property
     def name(self) -> str:
@@ -87,87 +141,6 @@ class Document:
         line, col = self.locate(key, prefer_key=kw.pop("at_key", False))
         return Problem(file=self.name, line=line, column=col, key=format_key_path(key),
                        message=message, **kw)
-
-
-class _Refused(yaml.MarkedYAMLError):
-    """A rule broken at ``mark``: a mark of PyYAML's or of libyaml's (another class with
-    the same ``line`` and ``column``, which PyYAML's stub does not admit)."""
-
-    def __init__(self, problem: str, mark: Any) -> None:
-        super().__init__(None, None, problem, mark)
-
-
-class _Rules(yaml.composer.Composer):
-    """Composer hook that refuses anchors, aliases, explicit tags and nesting deeper than
-    :data:`MAX_DEPTH` while composing."""
-
-    _depth = 0
-
-    if TYPE_CHECKING:
-        def peek_event(self) -> yaml.Event: ...  # from the parser each loader mixes in
-
-    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
-        event = self.peek_event()
-        if self._depth >= MAX_DEPTH and isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            raise _Refused(f"lists and mappings are nested more than {MAX_DEPTH} levels deep", event.start_mark)
-        if isinstance(event, yaml.AliasEvent):
-            raise _Refused("aliases (*name) are not allowed; write the value out", event.start_mark)
-        if getattr(event, "anchor", None):
-            raise _Refused("anchors (&name) are not allowed; write the value out", event.start_mark)
-        tag = getattr(event, "tag", None)
-        if tag not in (None, "!") and tag != "tag:yaml.org,2002:str":
-            shown = "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
-            raise _Refused(f"YAML tags such as {shown!r} are not allowed: plain YAML only", event.start_mark)
-        self._depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
-class _Loader(_Rules, yaml.SafeLoader):
-    """Pure-Python safe loader with the rules (exact error messages)."""
-
-
-_FastLoader: type | None = None
-"""The loader tried first: :class:`_LibyamlLoader` when PyYAML has libyaml, else None."""
-
-try:
-    # PyYAML's stub does not re-export CParser from yaml.cyaml (it is not in its __all__)
-    from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
-except ImportError:  # PyYAML built without libyaml
-    pass
-else:
-    class _LibyamlLoader(_Rules, yaml.composer.Composer, _CParser,
-                         yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
-        """libyaml's C parser feeding the same Python composer and rules (about 4x faster);
-        any error is reported by re-reading with :class:`_Loader`, so messages do not depend
-        on whether libyaml is installed."""
-
-        def __init__(self, stream):
-            _CParser.__init__(self, stream)
-            yaml.constructor.SafeConstructor.__init__(self)
-            yaml.resolver.Resolver.__init__(self)
-            yaml.composer.Composer.__init__(self)
-
-    _FastLoader = _LibyamlLoader
-
-
-def _compose(text: str):
-    if _FastLoader is not None:
-        try:
-            loader = _FastLoader(text)
-            try:
-                return loader.get_single_node()
-            finally:
-                loader.dispose()
-        except (yaml.YAMLError, RecursionError):
-            pass  # read again below for the canonical message
-    loader = _Loader(text)
-    try:
-        return loader.get_single_node()
-    finally:
-        loader.dispose()
 
 
 def load(path: Path | str, *, max_bytes: int | None = None) -> Document:
@@ -198,7 +171,11 @@ def load(path: Path | str, *, max_bytes: int | None = None) -> Document:
 
 def loads(raw: bytes | str, path: Path | str = "<string>", *, max_bytes: int | None = None) -> Document:
     """Like :func:`load`, from bytes or text already read; ``path`` names it in messages."""
-    path = Path(path)
+    with paused_gc():
+        return _loads(raw, Path(path), max_bytes)
+
+
+def _loads(raw: bytes | str, path: Path, max_bytes: int | None) -> Document:
     name = display_path(path)
     max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     if isinstance(raw, bytes):
@@ -219,8 +196,19 @@ def loads(raw: bytes | str, path: Path | str = "<string>", *, max_bytes: int | N
                                      expected=f"at most {max_bytes} bytes", got=f"{size} bytes")])
     if "\x00" in text:
         raise SpecError([Problem(name, 0, 0, "(file)", "file contains a NUL byte; expected YAML text")])
+    if isinstance(raw, bytes):
+        hit, data = yamlcache.get(raw)
+        if hit:
+            return Document(path=path, data=data, text=text)
     try:
-        node = _compose(text)
+        node = yamlcompose.compose(text)
+        try:
+            doc = _document(node, path, text)
+            if isinstance(raw, bytes):
+                yamlcache.put(raw, doc.data)
+            return doc
+        except NeedsCanonical:  # the fast composer let through what the rules refuse: read again
+            node = yamlcompose.compose_canonical(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -246,52 +234,117 @@ def loads(raw: bytes | str, path: Path | str = "<string>", *, max_bytes: int | N
     except RecursionError:
         raise SpecError([Problem(name, 0, 0, "(syntax)", "lists and mappings are nested too deeply",
                                  expected=f"at most {MAX_DEPTH} levels")]) from None
-    doc = Document(path=path, data=None)
+    return _document(node, path, text, canonical=True)
+
+
+def _document(node: yaml.Node | None, path: Path, text: str, *, canonical: bool = False) -> Document:
+    """The :class:`Document` of a composed ``node`` (raises :class:`SpecError` with the
+    problems found on the way, :class:`NeedsCanonical` when the node breaks a rule or, unless
+    ``canonical`` (composed by the pure-Python loader), has any problem)."""
+    doc = Document(path=path, data=None, text=text)
     problems: list[Problem] = []
-    doc.data = _convert(node, (), doc, problems) if node is not None else None
+    if node is not None:
+        # a control character can only come from a quoted escape, or be a raw NEL (U+0085)
+        check_control = "\\" in text or _CONTROL.search(text) is not None
+        doc.data = _Converter(doc, problems, check_control).convert(node, ())
+    if problems and not canonical:
+        # what a problem skipped (a duplicate key's value, a complex key) was not checked
+        # against the rules: the pure-Python loader reads it again, its messages are the ones shown
+        raise NeedsCanonical("problems")
     if problems:
         raise SpecError(problems)
     return doc
 
 
-def _convert(node: yaml.Node, key: KeyPath, doc: Document, problems: list[Problem]) -> Any:
-    """Plain Python data of ``node`` (str / None / list / dict), recording positions and
-    appending duplicate-key, merge-key and complex-key problems."""
-    doc.positions[key] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.ScalarNode):
-        if not node.style and node.value in _NULLS:
-            return None
-        bad = _CONTROL.search(node.value)
+class _Converter:
+    """Turns nodes into plain Python data (str / None / list / dict), recording positions and
+    appending duplicate-key, merge-key, complex-key and control-character problems.
+
+    Raises :class:`NeedsCanonical` for an explicit tag other than ``!!str`` or nesting deeper
+    than :data:`MAX_DEPTH`, which only libyaml's own composer lets through."""
+
+    def __init__(self, doc: Document, problems: list[Problem], check_control: bool, *, record: bool = False) -> None:
+        self.doc = doc
+        self.record = record
+        if record:  # into the document's own dicts (not through its properties, which would find them)
+            doc._positions, doc._key_positions = {}, {}
+        self.positions: dict[KeyPath, tuple[int, int]] = doc._positions if record else {}  # type: ignore[assignment]
+        self.key_positions: dict[KeyPath, tuple[int, int]] = doc._key_positions if record else {}  # type: ignore[assignment]
+        self.problems = problems
+        self.check_control = check_control
+
+    def convert(self, node: Any, key: KeyPath) -> Any:
+        """Plain data of ``node``, found at ``key``."""
+        mark = node.start_mark
+        if self.record:
+            self.positions[key] = (mark.line + 1, mark.column + 1)
+        tag = node.tag
+        if tag is not IMPLICIT and tag != STR_TAG:
+            raise NeedsCanonical(tag)
+        kind = type(node)
+        if kind is _SCALAR:
+            value = node.value
+            if not node.style and value in _NULLS:
+                return None
+            if self.check_control:
+                self._check_control(value, key, mark)
+            return value
+        if len(key) >= yamlcompose.MAX_DEPTH:
+            raise NeedsCanonical("nested too deeply")
+        if kind is _SEQUENCE:
+            return [self._item(item, key, i) for i, item in enumerate(node.value)]
+        return self._mapping(node, key)
+
+    def _item(self, node: Any, key: KeyPath, name: str | int) -> Any:
+        """Plain data of ``node``, found at ``key + (name,)``: a scalar without a call to
+        :meth:`convert` (most nodes are scalars) unless its position or a problem may be needed."""
+        if type(node) is _SCALAR and not self.record and not self.check_control:
+            tag = node.tag
+            if tag is not IMPLICIT and tag != STR_TAG:
+                raise NeedsCanonical(tag)
+            value = node.value
+            return None if not node.style and value in _NULLS else value
+        return self.convert(node, key + (name,))
+
+    def _mapping(self, node: Any, key: KeyPath) -> dict[str, Any]:
+        doc, problems, key_positions, item = self.doc, self.problems, self.key_positions, self._item
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            mark = key_node.start_mark
+            line = mark.line + 1
+            if type(key_node) is not _SCALAR:
+                problems.append(Problem(doc.name, line, mark.column + 1,
+                                        _fmt(key), "mapping keys must be plain text", got="a "
+                                        + ("list" if type(key_node) is _SEQUENCE else "mapping")))
+                continue
+            if key_node.tag is not IMPLICIT and key_node.tag != STR_TAG:
+                raise NeedsCanonical(key_node.tag)
+            k = key_node.value
+            if k == "<<" and not key_node.style:
+                problems.append(Problem(doc.name, line, mark.column + 1, _fmt(key + (k,)),
+                                        "merge keys (<<) are not allowed; write the keys out"))
+                continue
+            if k in first_line:
+                problems.append(Problem(doc.name, line, mark.column + 1, _fmt(key + (k,)),
+                                        f"duplicate key {k!r} (first defined on line {first_line[k]})"))
+                continue
+            first_line[k] = line
+            if self.record:
+                key_positions[key + (k,)] = (line, mark.column + 1)
+            result[k] = item(value_node, key, k)
+        return result
+
+    def _check_control(self, value: str, key: KeyPath, mark: Any) -> None:
+        bad = _CONTROL.search(value)
         if bad is not None:  # written as an escape ("\0", "\x07", "\ud800"): the reader refuses them raw
-            problems.append(Problem(doc.name, node.start_mark.line + 1, node.start_mark.column + 1, _fmt(key),
-                                    f"control character U+{ord(bad.group()):04X} in the text",
-                                    expected="printable text (tab and line breaks are allowed)",
-                                    got=repr(node.value[max(bad.start() - 20, 0):bad.end() + 20])))
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, key + (i,), doc, problems) for i, item in enumerate(node.value)]
-    result: dict[str, Any] = {}
-    first_line: dict[str, int] = {}
-    for key_node, value_node in node.value:
-        line = key_node.start_mark.line + 1
-        if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(Problem(doc.name, line, key_node.start_mark.column + 1,
-                                    _fmt(key), "mapping keys must be plain text", got="a "
-                                    + ("list" if isinstance(key_node, yaml.SequenceNode) else "mapping")))
-            continue
-        k = key_node.value
-        if k == "<<" and not key_node.style:
-            problems.append(Problem(doc.name, line, key_node.start_mark.column + 1, _fmt(key + (k,)),
-                                    "merge keys (<<) are not allowed; write the keys out"))
-            continue
-        if k in first_line:
-            problems.append(Problem(doc.name, line, key_node.start_mark.column + 1, _fmt(key + (k,)),
-                                    f"duplicate key {k!r} (first defined on line {first_line[k]})"))
-            continue
-        first_line[k] = line
-        doc.key_positions[key + (k,)] = (line, key_node.start_mark.column + 1)
-        result[k] = _convert(value_node, key + (k,), doc, problems)
-    return result
+            self.problems.append(Problem(self.doc.name, mark.line + 1, mark.column + 1, _fmt(key),
+                                         f"control character U+{ord(bad.group()):04X} in the text",
+                                         expected="printable text (tab and line breaks are allowed)",
+                                         got=repr(value[max(bad.start() - 20, 0):bad.end() + 20])))
+
+
+_SCALAR, _SEQUENCE = yaml.ScalarNode, yaml.SequenceNode
 
 
 def _fmt(key: KeyPath) -> str:

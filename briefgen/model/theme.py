@@ -107,8 +107,13 @@ class Fonts(Model):
     fallbacks: list[str] = Field(
         default_factory=lambda: ["builtin:fonts/NotoSansMath-Regular.ttf",
                                  "builtin:fonts/NotoSansSymbols2-Regular.ttf",
+                                 "builtin:fonts/NotoSansArabic-Regular.ttf",
+                                 "builtin:fonts/NotoSansArabic-Bold.ttf",
+                                 "builtin:fonts/NotoSansHebrew-Regular.ttf",
+                                 "builtin:fonts/NotoSansHebrew-Bold.ttf",
                                  "builtin:fonts/DroidSansFallbackFull.ttf"],
-        description="Fonts tried in order for characters the body faces lack (symbols, Han).")
+        description="Fonts tried in order for characters the body faces lack (symbols, Arabic, Hebrew, Han); "
+                    "an 'X-Bold' file after 'X-Regular' is its bold face.")
 
 
 class Colors(Model):

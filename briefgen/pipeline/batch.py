@@ -10,9 +10,12 @@ cluster.
 
 Outputs are those of ``briefgen build``, byte for byte: every job goes through
 :func:`briefgen.pipeline.build.build_prepared` with the same options, and the PDF depends
-only on the inputs. Charts come from the shared chart cache (:mod:`briefgen.charts.cache`):
-a chart is drawn once per distinct (kind, data, style), by whichever process needs it
-first, and read by the others.
+only on the inputs. Each variant built files its edition record in its project's editions
+store (``editions/<briefing>/<audience>/<date>.json``, :mod:`briefgen.pipeline.editions`) as
+``build`` does, with the rest of its outputs, when ``options.file_edition`` is set; with
+``options.since`` (``last``) each compares with its own last edition. Charts come from the
+shared chart cache (:mod:`briefgen.charts.cache`): a chart is drawn once per distinct (kind,
+data, style), by whichever process needs it first, and read by the others.
 
 The worker processes are :mod:`briefgen.pipeline.workers`; the job and item types are in
 :mod:`briefgen.pipeline.jobs`; what the command line shows is :mod:`briefgen.cli.batch_report`.
@@ -174,9 +177,13 @@ def build_job(job: Job, options) -> tuple[BatchItem, BuildResult | None]:
                                  f"({Path(where.filename).name}:{where.lineno})",
                          seconds=time.perf_counter() - started)
         return item, None
+    from briefgen.pipeline.edition import changes_json
+
     item = BatchItem(spec=job.shown, briefing=result.briefing_id, audience=result.audience, status="ok",
                      pages=result.pages, size=result.size, seconds=result.seconds,
-                     pdf_path=str(result.pdf_path), sha256=result.sha256)
+                     pdf_path=str(result.pdf_path), sha256=result.sha256,
+                     edition_path=str(result.edition_path) if result.edition_path is not None else "",
+                     changes=changes_json(result), notes=list(result.notes))
     return item, result
 
 

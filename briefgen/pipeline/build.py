@@ -51,6 +51,8 @@ class BuildOptions:
     formats: tuple[str, ...] | None = None
     """What to write (``pdf``, ``html``): None for each audience's own ``formats:``
     (default ``pdf``); see :func:`briefgen.pipeline.edition.formats_for`."""
+    project_formats: tuple[str, ...] | None = None
+    """``briefgen.toml``'s ``[project] formats``: for an audience without ``formats:`` of its own."""
     since: str | None = None
     """``last`` or an edition file: mark what changed since that edition of the same
     briefing and audience (:mod:`briefgen.pipeline.editions`); None: no comparison."""
@@ -105,9 +107,18 @@ class BuildResult:
     """The desk's audit record of what this release leaves out (:mod:`briefgen.pipeline.audit`),
     written to its own folder, never beside the release."""
 
+    def paths(self) -> list[Path]:
+        """Where this build writes, in the order of :meth:`files` (without encoding anything)."""
+        out = [self.pdf_path] if "pdf" in self.formats else []
+        if "html" in self.formats and self.html_path is not None:
+            out.append(self.html_path)
+        out.append(self.manifest_path)
+        out += [p for p in (self.edition_path, self.audit_path) if p is not None]
+        return out
+
     def files(self) -> dict[Path, bytes]:
         """What this build writes: ``{path: bytes}`` (PDF, HTML, manifest and the filed
-        edition record, as built)."""
+        edition record, as built; :meth:`paths` lists the same paths)."""
         out: dict[Path, bytes] = {}
         if "pdf" in self.formats:
             out[self.pdf_path] = self.pdf
@@ -321,7 +332,7 @@ def _add_audit(result: BuildResult, prepared: Prepared, options: BuildOptions) -
     from briefgen.pipeline.audit import audit_path, audit_record
 
     assert result.document is not None, "a build result has its document"
-    released = [os.path.relpath(p) for p in result.files()]
+    released = [os.path.relpath(p) for p in result.paths()]  # the audit file is not set yet
     result.audit_path = audit_path(options.out_dir, result.briefing_id, result.audience)
     result.audit = audit_record(result.document, prepared.warnings, prepared.loaded.files + prepared.kb.files, released)
 

@@ -43,7 +43,8 @@ def check(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
 
 def _ref(problems: list[Problem], doc, key: KeyPath, kind: str, ident: str,
          known: Iterable[str]) -> None:
-    known = list(known)
+    if not isinstance(known, (dict, set, frozenset)):  # looked up per reference: a dict or set finds it at once
+        known = list(known)
     if ident not in known:
         problems.append(doc.problem(key, f"unknown {kind} id {ident!r}",
                                     suggestion=did_you_mean(ident, known) or "", code=f"unknown-{kind}"))
@@ -54,7 +55,8 @@ def _empty_kb_files(kb: KnowledgeBase) -> list[Problem]:
     empty lists): without it, only the unknown ids it was meant to define would be reported."""
     from briefgen.load.yamlsrc import display_path
 
-    used = {doc.path.resolve() for doc, _ in kb.origin.values()}
+    docs = {id(doc): doc for doc, _ in kb.origin.values()}  # one per file: resolve each path once
+    used = {doc.path.resolve() for doc in docs.values()}
     return [Problem(display_path(p), 1, 0, "(file)", f"{display_path(p)} is empty (it defines no entities, sources, "
                     f"claims, relations or predicates)", severity="warning", code="empty-file")
             for p in kb.files if p.resolve() not in used]

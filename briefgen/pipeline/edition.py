@@ -1,10 +1,13 @@
 """The formats a build writes, and the HTML edition of one variant.
 
-:func:`formats_for`: ``--format`` (:attr:`BuildOptions.formats`) when given, else the
-audience's ``formats:`` list (default ``[pdf]``). :func:`html_edition`: the document as
-one HTML file (:func:`briefgen.html.render.render_html`) in the variant's theme, its charts
-as SVG from the chart cache folder (:class:`briefgen.html.svgcache.SvgStore`), drawn with
-the same :class:`~briefgen.charts.style.ChartStyle` as the PDF's charts. Nothing here
+:func:`formats_for`: the more specific setting wins: ``--format``
+(:attr:`BuildOptions.formats`) when given, else the audience's own ``formats:`` list, else the
+project's ``[project] formats`` (:attr:`BuildOptions.project_formats`), else ``[pdf]``.
+:func:`html_edition`: the document as one HTML file (:func:`briefgen.html.render.render_html`)
+in the variant's theme, its charts as SVG from the chart cache folder
+(:class:`briefgen.html.svgcache.SvgStore`), drawn with the same
+:class:`~briefgen.charts.style.ChartStyle` as the PDF's charts. :func:`changes_json`: what
+changed since the edition a build compared with, as ``--json`` shows it. Nothing here
 imports ReportLab or pikepdf: a build that writes only HTML never loads them (unless the
 audience has a page budget, which only the PDF layout can check).
 """
@@ -20,9 +23,14 @@ from briefgen.model.resolved import Briefing
 
 
 def formats_for(options: Any, audience: Audience) -> tuple[str, ...]:
-    """What to write for ``audience``: ``options.formats`` if set, else the audience's
-    ``formats``; each once, in :data:`~briefgen.model.models.OUTPUT_FORMATS` order."""
-    wanted = getattr(options, "formats", None) or audience.formats
+    """What to write for ``audience``: ``options.formats`` (``--format``) if set, else the
+    audience's ``formats`` when its file sets them, else ``options.project_formats``
+    (``briefgen.toml``) if set, else the audience's default (``pdf``); each once, in
+    :data:`~briefgen.model.models.OUTPUT_FORMATS` order."""
+    wanted = getattr(options, "formats", None)
+    if not wanted:
+        own = "formats" in audience.model_fields_set  # written in the audience, not the model's default
+        wanted = audience.formats if own else (getattr(options, "project_formats", None) or audience.formats)
     return tuple(f for f in OUTPUT_FORMATS if f in wanted)
 
 
@@ -44,3 +52,22 @@ def html_edition(loaded: LoadedSpec, briefing: Briefing, document: Document, opt
         store = SvgStore(options.cache_dir or default_root(), enabled=options.cache)
         svgs = store.get_many([chart for _, chart in charts], chart_style_for(theme))
     return render_html(document, charts={fig_id: svgs[chart.id] for fig_id, chart in charts}, theme=theme)
+
+
+def changes_json(result: Any) -> dict | None:
+    """What changed since the edition a build (a :class:`~briefgen.pipeline.build.BuildResult`)
+    compared with (``--since``), or None: the shape of ``briefgen diff --json``'s ``diff``
+    (briefing, audience, ``old``/``new`` with ``date`` and ``file``, ``counts``, ``changes``)
+    and ``summary``, the lines of the document's "What changed since ..." box, every one
+    (the box shows at most twelve). ``new.file`` is the edition filed, else the manifest."""
+    diff = getattr(result, "changes", None)
+    if diff is None:
+        return None
+    from briefgen.document.changes import summary_of
+
+    box = summary_of(result.document) if getattr(result, "document", None) is not None else None
+    new_file = getattr(result, "edition_path", None) or result.manifest_path
+    since = getattr(result, "since_path", None)
+    return {**diff.to_json(), "old": {"date": diff.old_date, "file": str(since) if since is not None else None},
+            "new": {"date": diff.new_date, "file": str(new_file)},
+            "summary": list(box.lines) if box is not None else []}

@@ -54,6 +54,12 @@ class BatchItem:
     problems: list[Problem] = field(default_factory=list)
     peak_rss: int = 0
     worker: str = ""
+    edition_path: str = ""
+    """The edition record filed in the editions store ("" when none was)."""
+    changes: dict | None = None
+    """With ``--since``: what changed (:func:`briefgen.pipeline.edition.changes_json`)."""
+    notes: list[str] = field(default_factory=list)
+    """Things to tell the user that are not warnings (a first edition: nothing to compare)."""
 
     @property
     def ok(self) -> bool:

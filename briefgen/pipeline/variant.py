@@ -99,18 +99,37 @@ def render_variant(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing, op
     fit the page budget; ``earlier``: the edition record to mark the changes since
     (:func:`briefgen.document.changes.mark_changes`), None for none."""
     theme = variant_theme(loaded, briefing)
-    texts = render_texts(loaded, kb, briefing)
-    document = build_document(briefing, texts, dropped=dropped)
-    if earlier is not None:
-        from briefgen.document.changes import mark_changes
+    # the resolved briefing names its charts: the missing ones are sent to be drawn now,
+    # while the texts are rendered and the document built, not after
+    pending = start_charts([c.for_drawing() for c in briefing.charts()], theme, options)
+    try:
+        texts = render_texts(loaded, kb, briefing)
+        document = build_document(briefing, texts, dropped=dropped)
+        if earlier is not None:
+            from briefgen.document.changes import mark_changes
 
-        document, _ = mark_changes(document, kb, earlier)
-    laid = layout_document(document, theme, options, spec_path=loaded.path)
+            document, _ = mark_changes(document, kb, earlier)
+    except BaseException:
+        pending.cancel()
+        raise
+    laid = layout_document(document, theme, options, spec_path=loaded.path, pending=pending)
     return Variant(pdf=laid.pdf, pages=laid.pages, banner=TLP.parse(document.marking), document=document,
                    section_pages=laid.section_pages)
 
 
-def layout_document(document: Document, theme: Theme, options: Any, *, spec_path: Path | str | None = None) -> LaidOut:
+def start_charts(charts: list, theme: Theme, options: Any) -> Any:
+    """Begin getting ``charts`` (drawable :class:`~briefgen.model.resolved.ResolvedChart`,
+    as a document's figures hold them) in ``theme``'s chart style: a
+    :class:`~briefgen.charts.worker.PendingCharts` whose misses are drawn in another process
+    when ``options.parallel_charts`` allows (see :meth:`briefgen.charts.cache.ChartCache.start_many`)."""
+    from briefgen.charts.cache import ChartCache
+
+    cache = ChartCache(options.cache_dir or ChartCache.default_root(), enabled=options.cache)
+    return cache.start_many(charts, chart_style_for(theme), background=getattr(options, "parallel_charts", True))
+
+
+def layout_document(document: Document, theme: Theme, options: Any, *, spec_path: Path | str | None = None,
+                    pending: Any = None) -> LaidOut:
     """Lay out ``document`` in ``theme`` and stamp its charts in: made from the document alone.
 
     ``options``: a :class:`~briefgen.pipeline.build.BuildOptions` (or anything with its
@@ -119,18 +138,23 @@ def layout_document(document: Document, theme: Theme, options: Any, *, spec_path
     reserves their boxes); both meet at the stamping. ``spec_path``: the spec the document
     was built from, whose record of recently used cache entries is updated (none when None).
     ReportLab's timestamps are the document's date (unless SOURCE_DATE_EPOCH is set).
+    ``pending``: the charts already started by :func:`start_charts` (used when they are the
+    document's charts, else cancelled and started again).
     Raises :class:`~briefgen.errors.RenderError` or
     :class:`~briefgen.errors.FontCoverageError` for content that cannot be drawn.
     """
-    from briefgen.charts.cache import ChartCache
     from briefgen.layout import fonts as fonts_mod
     from briefgen.layout import styles as styles_mod
     from briefgen.layout import vector
     from briefgen.layout.pdf import assemble, finish
 
     charts = [fig.chart for fig in document.figures() if fig.chart is not None]
-    cache = ChartCache(options.cache_dir or ChartCache.default_root(), enabled=options.cache)
-    pending = cache.start_many(charts, chart_style_for(theme), background=getattr(options, "parallel_charts", True))
+    if pending is not None and pending.charts != charts:
+        pending.cancel()
+        pending = None
+    if pending is None:
+        pending = start_charts(charts, theme, options)
+    cache = pending.cache
     try:
         fonts = fonts_mod.load_fontset(theme, cache_dir=fonts_mod.face_cache_dir())
         styles = styles_mod.paragraph_styles(theme, fonts)

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from briefgen.errors import Problem, SpecError
 from briefgen.model.chart_kinds import CHART_KINDS, describe, kinds_taking_csv
 from briefgen.model.models import ChartSpec, Claim
+from briefgen.model.network_fit import network_fit, too_many_message
 from briefgen.model.resolved import (
     BarData,
     LineData,
@@ -29,7 +30,7 @@ def resolve_chart(chart: ChartSpec, ctx: ResolveContext, number: int) -> Resolve
     """The chart's data, built for the data shape of its kind (see
     :mod:`briefgen.model.chart_kinds`), from its CSV file or the claims it selects.
     ``number``: its figure number. Raises :class:`SpecError` (located at the chart)."""
-    claims = select_claims(chart.select, ctx.claims) if chart.select else list(ctx.claims.values())
+    claims = select_claims(chart.select, ctx.claims, ctx.claims_by_date) if chart.select else list(ctx.claims.values())
     shape = _kind_of(chart, ctx).data
     if chart.csv:
         data, source_line = _csv_data(chart, ctx)
@@ -161,6 +162,7 @@ def _bar_data(chart: ChartSpec, claims: Iterable[Claim], ctx: ResolveContext) ->
 def _network_data(chart: ChartSpec, ctx: ResolveContext, claim_ids: set[str]) -> tuple[NetworkData, list[Claim]]:
     wanted = set(chart.entities) if chart.entities else None
     edges, used_claims, node_ids, markings = [], [], [], []
+    used_ids: set[tuple[str, str]] = set()  # what the lists hold, looked up at once (not a scan per relation)
     for r in ctx.relations:
         if wanted is not None and not (r.subject in wanted and r.object in wanted):
             continue
@@ -170,16 +172,24 @@ def _network_data(chart: ChartSpec, ctx: ResolveContext, claim_ids: set[str]) ->
         edges.append((r.subject, r.object, r.predicate))
         markings.append(_above_floor(ctx, claims=tuple(support), entities=(r.subject, r.object), level=r.tlp))
         for cid in support:
-            if ctx.claims[cid] not in used_claims:
+            if ("claim", cid) not in used_ids:
+                used_ids.add(("claim", cid))
                 used_claims.append(ctx.claims[cid])
         for e in (r.subject, r.object):
-            if e not in node_ids:
+            if ("entity", e) not in used_ids:
+                used_ids.add(("entity", e))
                 node_ids.append(e)
     if wanted is not None:
         for e in chart.entities:
-            if e in ctx.entities and e not in node_ids:
+            if e in ctx.entities and ("entity", e) not in used_ids:
+                used_ids.add(("entity", e))
                 node_ids.append(e)
     nodes = tuple((e, ctx.entities[e].name, ctx.entities[e].kind) for e in node_ids)
+    fit = network_fit([name for _e, name, _k in nodes], [p for _s, _o, p in edges], chart.width, chart.height)
+    if not fit.ok:  # refused before a layout of minutes draws an unreadable chart
+        raise SpecError([_chart_problem(ctx, chart, too_many_message(chart.id, fit, chart.width, chart.height),
+                                        expected=f"at most about {fit.fits} entities",
+                                        got=f"{fit.entities} entities", code="network-too-large")])
     marked = tuple(markings) if any(markings) else ()
     return NetworkData(nodes, tuple(edges), marked, _floor_if_marked(ctx, markings)), used_claims
 

@@ -8,13 +8,21 @@ from collections.abc import Mapping
 from briefgen.model.models import Claim, Selector
 
 
-def select_claims(selector: Selector | None, claims: Mapping[str, Claim]) -> list[Claim]:
-    """The claims ``selector`` picks from ``claims`` (see :class:`~briefgen.model.models.Selector`)."""
+def by_date(claims: Mapping[str, Claim]) -> list[Claim]:
+    """``claims`` in the order a selector lists them: by date (undated last), then id."""
+    return sorted(claims.values(), key=lambda c: (c.date.sort_key() if c.date else (9999, 0, 0), c.id))
+
+
+def select_claims(selector: Selector | None, claims: Mapping[str, Claim],
+                  ordered: list[Claim] | None = None) -> list[Claim]:
+    """The claims ``selector`` picks from ``claims`` (see :class:`~briefgen.model.models.Selector`).
+    ``ordered``: ``by_date(claims)`` when the caller keeps it (sorted once for every section
+    and chart of a briefing, not once for each)."""
     sel = selector or Selector()
     if sel.claims:
         pool = [claims[c] for c in sel.claims if c in claims]
     else:
-        pool = sorted(claims.values(), key=lambda c: (c.date.sort_key() if c.date else (9999, 0, 0), c.id))
+        pool = ordered if ordered is not None else by_date(claims)
     out = []
     tags, ents = set(sel.tags), set(sel.entities)
     lo = sel.date_from.sort_key() if sel.date_from else None

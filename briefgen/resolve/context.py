@@ -3,8 +3,11 @@ the running figure number, and where a figure sits in the spec (for located erro
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from briefgen.load.project import KnowledgeBase, LoadedSpec
 from briefgen.model.models import Claim, Entity, Relation, Source
+from briefgen.resolve.claims import by_date
 
 
 class ResolveContext:
@@ -20,6 +23,12 @@ class ResolveContext:
         self.extra_drops: set[str] = set()
         self.portion_marks = False
         """Mark chart links and events above the briefing's floor (the audience's portion marks)."""
+
+    @cached_property
+    def claims_by_date(self) -> list[Claim]:
+        """The visible claims by date (undated last), then id: the order selectors list them
+        in, sorted once per audience (:func:`briefgen.resolve.claims.select_claims`)."""
+        return by_date(self.claims)
 
 
 def figure_key(sections, figure_id: str, field: str, base: tuple = ("sections",)) -> tuple | None:

@@ -33,7 +33,7 @@ def resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx: 
     claims: list[Claim] = []
     if kind.selects == "claims":
         default = Selector(judgments=True) if kind.judgments_only else Selector()
-        claims = select_claims(sec.select or default, ctx.claims)
+        claims = select_claims(sec.select or default, ctx.claims, ctx.claims_by_date)
         if kind.judgments_only and aud.max_key_judgments and len(claims) > aud.max_key_judgments:
             claims = strongest(claims, aud.max_key_judgments)
     entities = tuple(ctx.entities[e] for e in sec.entities if e in ctx.entities)

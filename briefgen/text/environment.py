@@ -14,6 +14,7 @@ accident. Jinja2's undefined internals are reached only through :mod:`briefgen.c
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -22,9 +23,11 @@ from pydantic import BaseModel
 
 from briefgen.compat.jinja2 import MISSING, AuthorUndefined, require_supported
 from briefgen.errors import did_you_mean
+from briefgen.load.cacheroot import cache_dir, cache_disabled
 from briefgen.model.models import BriefingMeta, Claim, Entity, Figure, Source
 from briefgen.text import fmt
 from briefgen.text.budget import BoundedSandbox
+from briefgen.text.bytecode import compile_cached, fingerprint
 from briefgen.text.limits import MAX_TEMPLATE_SIZE  # noqa: F401 - re-exported (briefgen.text.templates)
 from briefgen.text.printing import printable
 from briefgen.text.sources import TemplateSource
@@ -137,9 +140,12 @@ def make_environment() -> BoundedSandbox:
     return env
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4096)
 def _compile(text: str, name: str, filename: str) -> Any:
-    return _compiler().compile(text, name=name, filename=filename)
+    env = _compiler()
+    if cache_disabled():
+        return env.compile(text, name=name, filename=filename)
+    return compile_cached(env, _cache_folder(cache_dir("jinja")), text, name, filename)
 
 
 @lru_cache(maxsize=1)
@@ -147,9 +153,16 @@ def _compiler() -> SandboxedEnvironment:
     return make_environment()
 
 
+@lru_cache(maxsize=8)
+def _cache_folder(root: Path) -> Path:
+    """The folder of this environment's compiled templates under ``root`` (one per
+    :func:`~briefgen.text.bytecode.fingerprint`)."""
+    return root / fingerprint(_compiler())
+
+
 def compiled(source: TemplateSource) -> Any:
-    """The Python code of ``source``, compiled once per process: validation and every
-    audience's rendering share it (Jinja2's code depends on the environment's settings,
-    which :func:`make_environment` fixes, not on its globals). Raises
-    :class:`jinja2.TemplateSyntaxError`."""
+    """The Python code of ``source``, compiled once per process and kept across processes
+    (:mod:`briefgen.text.bytecode`): validation and every audience's rendering share it
+    (Jinja2's code depends on the environment's settings, which :func:`make_environment`
+    fixes, not on its globals). Raises :class:`jinja2.TemplateSyntaxError`."""
     return _compile(source.text, source.label, f"{source.file}#{source.key}")

@@ -52,10 +52,22 @@ def template_source(loaded: LoadedSpec, key: tuple, text: str | None, file: str 
     problem = loaded.source.problem(key, "")
     line = problem.line
     try:
-        raw_line = Path(problem.file).read_text(encoding="utf-8-sig").splitlines()[line - 1]
+        raw_line = _line_text(loaded, key, problem.file, line)
         after = raw_line[problem.column - 1:].lstrip()
         if after[:1] in ("|", ">"):
             line += 1
     except (OSError, IndexError, ValueError):
         pass
     return TemplateSource(text, problem.file, line, label, problem.key)
+
+
+def _line_text(loaded: LoadedSpec, key: tuple, file: str, line: int) -> str:
+    """Line ``line`` of the spec file that wrote ``key``: from the text it was loaded from
+    (split once per file, not once per template), else read from ``file``. Raises
+    OSError, IndexError or ValueError when there is no such line."""
+    layered, probe = loaded.source, tuple(key)
+    while probe not in layered.origin and probe:
+        probe = probe[:-1]
+    doc = layered.origin[probe][0] if probe in layered.origin else layered.main
+    found = doc.line_text(line) if doc is not None and doc.name == file else None
+    return found if found is not None else Path(file).read_text(encoding="utf-8-sig").splitlines()[line - 1]

@@ -169,7 +169,7 @@ def test_plain_body_content(prepared, analyst, content) -> None:
     for n, claim in enumerate(kj.claims, 1):
         assert f"KJ{n}. " in body
         assert " ".join(claim.statement.split()[:6]) in squashed
-    assert "Very likely (moderate confidence): (TLP:AMBER) PeruRail's dependence" in squashed  # its portion mark
+    assert "(TLP:AMBER) KJ5. Very likely (moderate confidence): PeruRail's dependence" in squashed  # mark first
     assert "peru-china--analyst.pdf (PDF, 8 pages" in squashed
     assert AttachmentInfo("x", PDF).sha256 in body
     assert all(len(line) <= 78 or "://" in line for line in lines)
@@ -291,9 +291,9 @@ def test_eml_of_each_built_audience_opens_with_every_part(prepared, built, name,
     assert f"{result.pages} page" in plain and result.sha256 in plain
     briefing = resolve(prepared.loaded, prepared.kb, name, extra_drops=result.dropped)
     judgments = [c for rs in briefing.all_sections() if rs.kind == "key_judgments" for c in rs.claims]
-    assert len(re.findall(r"^KJ\d+\. ", plain, flags=re.M)) == len(judgments) > 0  # as in the PDF
+    assert len(re.findall(r"^(?:\(TLP:[A-Z+]+\) )?KJ\d+\. ", plain, flags=re.M)) == len(judgments) > 0  # as in the PDF
     assert html.count("<li value=") == len(judgments)
-    labels = re.findall(r'<li value="(\d+)"><b>KJ(\d+)\.</b> ', html)
+    labels = re.findall(r'<li value="(\d+)">(?:\(TLP:[A-Z+]+\) )?<b>KJ(\d+)\.</b> ', html)  # portion mark first
     assert labels == [(str(n), str(n)) for n in range(1, len(judgments) + 1)]
     att = next(msg.iter_attachments())
     assert att.get_filename() == f"peru-china--{name}.pdf"
@@ -380,10 +380,10 @@ def test_script_in_a_claim_statement_is_escaped_and_its_link_kept(prepared) -> N
     assert content.judgments[0].claim_id == claim_id
     html = html_body(content, TLP.AMBER, AttachmentInfo("a.pdf", PDF))
     assert "<script>" not in html
-    assert ('<li value="1"><b>KJ1.</b> <b>Low confidence:</b> (TLP:CLEAR) Officials &lt;script&gt;alert(&#39;x&#39;)'
+    assert ('<li value="1">(TLP:CLEAR) <b>KJ1.</b> <b>Low confidence:</b> Officials &lt;script&gt;alert(&#39;x&#39;)'
             '&lt;/script&gt; fear it; see <a href="https://example.org/r?a=1&amp;b=2">the report</a>.</li>') in html
     plain = plain_body(content, TLP.AMBER, AttachmentInfo("a.pdf", PDF))
-    assert ("KJ1. Low confidence: (TLP:CLEAR) Officials <script>alert('x')</script> fear it; see the report "
+    assert ("(TLP:CLEAR) KJ1. Low confidence: Officials <script>alert('x')</script> fear it; see the report "
             "(https://example.org/r?a=1&b=2).") in " ".join(plain.split())
 
 
@@ -400,7 +400,7 @@ def test_key_judgments_are_numbered_as_in_the_pdf(prepared, built, name, tmp_pat
     msg = outgoing(prepared, name, BuildOptions(out_dir=tmp_path), result=result, now=NOW).message
     plain = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
-    assert [int(n) for n in re.findall(r"^KJ(\d+)\. ", plain, flags=re.M)] == in_pdf
+    assert [int(n) for n in re.findall(r"^(?:\(TLP:[A-Z+]+\) )?KJ(\d+)\. ", plain, flags=re.M)] == in_pdf
     assert [int(n) for n in re.findall(r"<b>KJ(\d+)\.</b>", html)] == in_pdf
     first = re.search(r"KJ1\. (.{30})", " ".join(plain.split())).group(1)
     assert first in " ".join(pdf_text.split())  # the same judgment carries the same number

@@ -25,8 +25,8 @@ def portions(doc):
             out.append((blk, blk.runs))
         elif isinstance(blk, dm.BulletList):
             out += [(item, item.runs) for item in blk.items]
-        elif isinstance(blk, dm.KeyJudgment):
-            out.append((blk, blk.statement))
+        elif isinstance(blk, dm.KeyJudgment):  # the mark starts the portion, before "KJn."
+            out.append((blk, blk.mark + blk.statement))
         elif isinstance(blk, dm.Profile):
             out.append((blk, blk.description))
         elif isinstance(blk, dm.Figure):
@@ -49,9 +49,10 @@ def test_every_analyst_portion_starts_with_its_own_marking(built):
         assert runs[0].text == f"({blk.marking}) ", blk.where
     # the marks follow what each portion uses: an AMBER judgment, a GREEN one, CLEAR facts
     kjs = {kj.claim: kj for kj in doc.key_judgments()}
-    assert kjs["c-desk-leverage"].statement[0].text == "(TLP:AMBER) "
-    assert kjs["c-2026-run"].statement[0].text == "(TLP:GREEN) "
-    assert kjs["c-too-little-too-late"].statement[0].text == "(TLP:CLEAR) "
+    assert kjs["c-desk-leverage"].mark[0].text == "(TLP:AMBER) "
+    assert kjs["c-2026-run"].mark[0].text == "(TLP:GREEN) "
+    assert kjs["c-too-little-too-late"].mark == (PortionMark("(TLP:CLEAR) "),)
+    assert not any(isinstance(r, PortionMark) for kj in kjs.values() for r in kj.statement)  # once, at the start
     notes = {n.source: n for b in doc.blocks() if isinstance(b, dm.Endnotes) for n in b.notes}
     assert notes["src-desk-note"].runs[0].text == "(TLP:AMBER) "
 
@@ -78,9 +79,12 @@ def test_marking_column_holds_each_rows_marking(built):
 
 def test_pdf_shows_each_mark_beside_its_paragraph_and_row(built):
     text = squash(" ".join(pdf_pages_text(built["analyst"].pdf)))
-    assert "(TLP:AMBER) PeruRail's dependence on Las Bambas freight very likely" in text
-    assert "(TLP:GREEN) US engagement with López Aliaga over the locomotive gift" in text
-    assert "(TLP:CLEAR) The locomotive gift is probably too modest" in text
+    # a key judgment's mark starts it, before "KJn." (as a paragraph's starts the paragraph)
+    assert ("(TLP:AMBER) KJ5. Very likely (moderate confidence): PeruRail's dependence on Las Bambas freight "
+            "very likely") in text
+    assert "(TLP:GREEN) KJ6. Likely (low confidence): US engagement with López Aliaga over the locomotive gift" in text
+    assert "(TLP:CLEAR) KJ10. Likely (moderate confidence): The locomotive gift is probably too modest" in text
+    assert not re.search(r"KJ\d+\. [^()]*: \(TLP:", text)  # never after "KJn. Likelihood:"
     assert "(TLP:CLEAR) Peru has become a test case for US-China competition" in text
     assert "(TLP:AMBER) Minera Las Bambas is a Chinese-owned copper venture" in text  # cites the AMBER judgment
     assert re.search(r"Figure 2\. Who is linked to whom — \(TLP:AMBER\) Companies, governments", text)

@@ -77,9 +77,12 @@ def test_the_html_shows_what_the_pdf_shows(prepared, built, editions, audience):
     named = {c for a in page.all(data_claims="*") for c in a["data-claims"].split()}
     assert named == set(doc.shown.claims) == set(result.manifest["included"]["claims"])
 
-    # key judgments: KJ1.. in order, each statement in the PDF too
+    # key judgments: KJ1.. in order (after the portion mark, where the audience has them), each
+    # statement in the PDF too
     kjs = doc.key_judgments()
-    assert [page.inner[kj.id].split(".")[0] for kj in kjs] == [kj.label for kj in kjs]
+    marks = [f"({kj.marking}) " if kj.mark else "" for kj in kjs]
+    assert [page.inner[kj.id].removeprefix(m).split(".")[0] for kj, m in zip(kjs, marks)] == [kj.label for kj in kjs]
+    assert all(page.inner[kj.id].startswith(m + kj.label + ". ") for kj, m in zip(kjs, marks))
     for kj in kjs:
         assert page.inner[kj.id] in pdf_text, kj.id
 

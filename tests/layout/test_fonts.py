@@ -29,13 +29,17 @@ def fs(theme) -> FontSet:
 def test_fontset_names_and_files(fs: FontSet, theme) -> None:
     assert fs.body == ("NotoSans-Regular", "NotoSans-Bold", "NotoSans-Italic", "NotoSans-BoldItalic")
     assert fs.mono == "NotoSansMono-Regular"
-    assert fs.fallbacks == ("NotoSansMath-Regular", "NotoSansSymbols2-Regular", "DroidSansFallbackFull")
+    assert fs.fallbacks == ("NotoSansMath-Regular", "NotoSansSymbols2-Regular", "NotoSansArabic-Regular",
+                            "NotoSansArabic-Bold", "NotoSansHebrew-Regular", "NotoSansHebrew-Bold",
+                            "DroidSansFallbackFull")
     assert [p.name for p in fs.files()] == [
         "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf", "NotoSans-BoldItalic.ttf",
-        "NotoSansMath-Regular.ttf", "NotoSansSymbols2-Regular.ttf", "DroidSansFallbackFull.ttf"]
+        "NotoSansMath-Regular.ttf", "NotoSansSymbols2-Regular.ttf", "NotoSansArabic-Regular.ttf",
+        "NotoSansArabic-Bold.ttf", "NotoSansHebrew-Regular.ttf", "NotoSansHebrew-Bold.ttf",
+        "DroidSansFallbackFull.ttf"]
     assert all(p.is_file() and p.is_relative_to(REPO / "assets" / "fonts") for p in fs.files())
-    assert fs.matplotlib_families() == ["Noto Sans", "Noto Sans Math", "Noto Sans Symbols2",
-                                        "Droid Sans Fallback"]
+    assert fs.matplotlib_families() == ["Noto Sans", "Noto Sans Math", "Noto Sans Symbols2", "Noto Sans Arabic",
+                                        "Noto Sans Hebrew", "Droid Sans Fallback"]
     assert load_fontset(theme) is fs  # cached per process
 
 

@@ -167,3 +167,60 @@ def test_a_long_table_is_one_table_element_with_one_row_per_claim(torture_pair):
     assert len([n for n in tree.walk() if n.standard == "TH"]) == len(block.columns)  # repeats are artifacts
     painted = [o for page in objects for o in page if o.kind == "text" and not o.artifact]
     assert all(o.mcid >= 0 for o in painted), "text neither tagged nor an artifact"
+
+
+# --------------------------------------------------------------------------- rows made on demand
+def test_lazy_rows_are_made_when_asked_kept_until_released_and_made_again_the_same():
+    made: list[int] = []
+
+    def make(n: int) -> list[str]:
+        made.append(n)
+        return [f"row {n}"]
+
+    rows = longtable.LazyRows(10, make, keep=2)
+    assert len(rows) == 10 and made == []
+    assert rows[3] == ["row 3"] and rows[-1] == ["row 9"] and rows[:2] == [["row 0"], ["row 1"]]
+    assert rows[3] is rows[3] and made == [3, 9, 0, 1]  # kept: not made twice
+    rows.release(5)  # rows 2..4 are forgotten, the header rows (keep=2) stay
+    assert rows[0] == ["row 0"] and made == [3, 9, 0, 1]
+    assert rows[3] == ["row 3"] and made[-1] == 3
+    assert [r[0] for r in rows] == [f"row {n}" for n in range(10)]
+    with pytest.raises(IndexError):
+        rows[10]
+
+
+def _lazy_story(alive: list[int]) -> tuple[list, list]:
+    """The long story of :func:`_long_story` with its rows made on demand (their count alive after
+    each row is made goes to ``alive``), and the same story with all rows made beforehand."""
+    plain = _long_story(True)
+    table = plain[-1]
+    rows = table.shared.rows
+
+    def make(n: int) -> list:
+        alive.append(len(lazy._made) + 1)
+        return [Paragraph(p.text, p.style) for p in rows[n]]
+
+    lazy = longtable.LazyRows(len(rows), make, keep=2)
+    lazy_table = long_table(lazy, table.shared.commands, header=2, frame_height=A5[1] - 144, **table.shared.kw)
+    return plain, plain[:-1] + [lazy_table]
+
+
+def test_a_long_table_of_rows_made_on_demand_draws_the_same_file_holding_a_few_pages_of_rows(tmp_path):
+    alive: list[int] = []
+    plain, lazy = _lazy_story(alive)
+    out = {}
+    for name, story in (("plain", plain), ("lazy", lazy)):
+        SimpleDocTemplate(str(tmp_path / f"{name}.pdf"), pagesize=A5, invariant=1).build(story)
+        out[name] = (tmp_path / f"{name}.pdf").read_bytes()
+    assert out["lazy"] == out["plain"]
+    assert len(alive) >= 402, "every row was made"
+    assert max(alive) < 120, f"at most a few pages of the 402 rows alive at once, not {max(alive)}"
+
+
+def test_a_long_table_asked_for_its_height_without_limit_measures_a_few_pages_not_all_rows():
+    table = _long_story(True)[-1]
+    width, height = table.wrap(300, 0xFFFFFFF)  # as a KeepTogether (a heading kept with it) asks
+    frame = A5[1] - 144
+    assert height >= 2.5 * frame, "higher than any frame: decides as the whole table's height would"
+    assert len(table._window._cellvalues) < 150, "a window of a few pages, not the 402 rows"
+    assert table.wrap(300, 200) == (width, height), "a lower wrap reuses the window"

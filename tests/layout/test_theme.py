@@ -28,7 +28,8 @@ def test_default_theme_loads_with_absolute_font_paths(default: Theme) -> None:
     fonts = REPO.resolve() / "assets" / "fonts"
     assert Path(default.fonts.regular) == fonts / "NotoSans-Regular.ttf"
     assert [Path(p).name for p in default.fonts.fallbacks] == [
-        "NotoSansMath-Regular.ttf", "NotoSansSymbols2-Regular.ttf", "DroidSansFallbackFull.ttf"]
+        "NotoSansMath-Regular.ttf", "NotoSansSymbols2-Regular.ttf", "NotoSansArabic-Regular.ttf",
+        "NotoSansArabic-Bold.ttf", "NotoSansHebrew-Regular.ttf", "NotoSansHebrew-Bold.ttf", "DroidSansFallbackFull.ttf"]
     assert set(REQUIRED_STYLES) <= set(default.styles)
     assert default.base_size == 9.5 and default.colors.accent == "#14284b"
 

@@ -1,0 +1,110 @@
+"""Compiled templates kept across processes: Jinja2's own bytecode cache
+(:class:`jinja2.FileSystemBytecodeCache`) in ``<cache root>/jinja/<fingerprint>/``
+(:func:`briefgen.load.cacheroot.cache_dir`).
+
+Jinja2 keys an entry by the template's name and file name and checks it against the
+template's text (a changed template is compiled again and its entry replaced) and against
+Jinja2's and Python's versions. The folder adds what Jinja2 does not check: the environment's
+configuration (sandbox class, code generator, filters, tests, whitespace options), briefgen's
+and Jinja2's versions, and the source of the modules that shape the compiled code
+(:mod:`briefgen.text.budget`, :mod:`briefgen.text.limits`, :mod:`briefgen.text.environment`,
+:mod:`briefgen.compat.jinja2`): code compiled under another configuration is never reused.
+
+The cache is optional: an entry that cannot be read or is corrupt is compiled again; a
+folder that cannot be written leaves every template compiled in memory only, and is
+reported once by :func:`take_write_failures` (the command line says so).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+from typing import Any
+
+WRITE_FAILURES: dict[str, str] = {}
+"""Cache folders that could not be written in this process: folder -> reason."""
+
+_MODULES = ("briefgen.text.budget", "briefgen.text.limits", "briefgen.text.environment", "briefgen.compat.jinja2")
+"""Modules whose source shapes the compiled code or the environment it is compiled in."""
+
+_CACHES: dict[str, Any] = {}  # folder -> FileSystemBytecodeCache, or None once it failed
+
+
+def fingerprint(env: Any) -> str:
+    """A hex digest of everything besides the template's text that the compiled code of
+    ``env`` depends on (see the module doc)."""
+    import jinja2
+
+    from briefgen import __version__
+
+    parts = [__version__, jinja2.__version__, sys.version, sys.implementation.cache_tag or "",
+             f"{type(env).__module__}.{type(env).__qualname__}",
+             f"{env.code_generator_class.__module__}.{env.code_generator_class.__qualname__}",
+             repr(sorted(getattr(env, "intercepted_binops", ()))), repr(sorted(getattr(env, "intercepted_unops", ()))),
+             repr(sorted(env.filters)), repr(sorted(env.tests)), repr(sorted(env.extensions)),
+             repr((env.block_start_string, env.block_end_string, env.variable_start_string,
+                   env.variable_end_string, env.comment_start_string, env.comment_end_string,
+                   env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
+                   env.newline_sequence, env.keep_trailing_newline, env.optimized, env.is_async,
+                   bool(env.autoescape), env.finalize is not None))]
+    digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass"))
+    for name in _MODULES:
+        module = sys.modules.get(name)
+        path = getattr(module, "__file__", None)
+        try:
+            digest.update(Path(path).read_bytes() if path else name.encode())
+        except OSError:
+            digest.update(name.encode())
+    return digest.hexdigest()[:24]
+
+
+def _cache(folder: Path) -> Any:
+    """The bytecode cache of ``folder`` (created), or None when it cannot be made."""
+    key = str(folder)
+    if key not in _CACHES:
+        from jinja2 import FileSystemBytecodeCache
+
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # Jinja2 writes its entries 0600
+            _CACHES[key] = FileSystemBytecodeCache(str(folder))
+        except OSError as exc:
+            WRITE_FAILURES.setdefault(key, exc.strerror or str(exc))
+            _CACHES[key] = None
+    return _CACHES[key]
+
+
+def compile_cached(env: Any, folder: Path, text: str, name: str, filename: str) -> Any:
+    """The code object of template ``text`` (``name``, ``filename`` as for
+    :meth:`jinja2.Environment.compile`): from the cache in ``folder`` when it holds the
+    same template compiled under the same fingerprint, else compiled and stored.
+
+    Raises :class:`jinja2.TemplateSyntaxError` as :meth:`~jinja2.Environment.compile` does
+    (a template that does not compile is never stored)."""
+    cache = _cache(folder)
+    bucket = None
+    if cache is not None:
+        try:
+            bucket = cache.get_bucket(env, name, filename, text)
+        except Exception:  # noqa: BLE001 - a corrupt entry (pickle or marshal data): compile again
+            bucket = None
+        if bucket is not None and bucket.code is not None:
+            return bucket.code
+    code = env.compile(text, name=name, filename=filename)
+    if cache is not None and bucket is not None:
+        bucket.code = code
+        try:
+            cache.set_bucket(bucket)
+        except OSError as exc:
+            WRITE_FAILURES.setdefault(str(folder), exc.strerror or str(exc))
+            _CACHES[str(folder)] = None  # do not try again in this process
+    return code
+
+
+def take_write_failures() -> dict[str, str]:
+    """The folders that could not be written since the last call, with the reason (each is
+    reported once per process)."""
+    failures = {k: v for k, v in WRITE_FAILURES.items() if v}
+    for k in failures:
+        WRITE_FAILURES[k] = ""  # reported: keep the key so it is not reported again
+    return failures

@@ -1,0 +1,64 @@
+"""Errors of the command-line parser itself (unknown option or command, missing argument, a
+value of the wrong type) under ``--json``: the document's error has the parser's message, a
+code, the option or argument, and the near miss; the human message on stderr is click's, as
+before. Run through the entry point (``python -m briefgen.cli.app``), which prints the document."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO
+
+
+def run(tmp_path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.run([sys.executable, "-m", "briefgen.cli.app", *args], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert (doc["ok"], doc["exit_code"]) == (False, 2)
+    (error,) = doc["errors"]
+    return proc, error
+
+
+def test_an_unknown_option_gives_the_message_and_the_near_miss(tmp_path):
+    proc, error = run(tmp_path, "build", "spec.yaml", "--json", "--audince", "public")
+    message = "No such option: --audince (Possible options: --all-audiences, --audience, --since)"
+    assert error == {"file": "", "line": None, "column": None, "key": "--audince", "severity": "error",
+                     "code": "no-such-option", "message": message,
+                     "expected": "one of --all-audiences, --audience, --since", "got": "--audince",
+                     "suggestion": "--audience"}
+    assert f"Error: {message}" in proc.stderr and "build [OPTIONS] SPEC" in proc.stderr
+
+
+def test_a_missing_argument_names_it(tmp_path):
+    proc, error = run(tmp_path, "build", "--json")
+    assert (error["code"], error["key"], error["message"]) == ("missing-argument", "SPEC", "Missing argument 'SPEC'.")
+    assert "see stderr" not in json.dumps(error)
+    assert "Error: Missing argument 'SPEC'." in proc.stderr
+
+
+def test_an_unknown_command_suggests_the_nearest(tmp_path):
+    proc, error = run(tmp_path, "biuld", "spec.yaml", "--json")
+    assert (error["code"], error["key"], error["got"], error["suggestion"]) == (
+        "no-such-command", "COMMAND", "biuld", "build")
+    assert error["message"] == "No such command 'biuld'. Did you mean 'build'?"
+    assert error["expected"].startswith("one of validate, build, audiences, schema, email, batch")
+    _, sub = run(tmp_path, "export", "stx", "--json")
+    assert (sub["code"], sub["got"], sub["suggestion"], sub["expected"]) == ("no-such-command", "stx", "stix",
+                                                                             "one of stix")
+
+
+@pytest.mark.parametrize("args,code,key,message", [
+    (("batch", "specs", "-j", "0", "--json"), "bad-value", "--jobs",
+     "Invalid value for '--jobs' / '-j': Input should be greater than or equal to 1"),
+    (("build", "spec.yaml", "--json", "-o"), "option-needs-value", "-o", "Option '-o' requires an argument."),
+])
+def test_bad_values_name_the_option(tmp_path, args, code, key, message):
+    proc, error = run(tmp_path, *args)
+    assert (error["code"], error["key"], error["message"]) == (code, key, message)
+    assert message in proc.stderr

@@ -1,0 +1,171 @@
+"""Right-to-left text: UAX #9 order, Arabic shaping, ZWNJ, and extraction with pdftotext."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from reportlab.lib.abag import ABag
+
+from briefgen.layout.bidi import base_level, mirror, resolve_levels, visual_order
+from briefgen.layout.fonts import load_fontset
+from briefgen.layout.rtl import visual_line
+from briefgen.layout.shaping import shape_rtl
+from briefgen.load.theme import load_theme
+
+
+def _display(text: str) -> str:
+    levels = resolve_levels(text, base_level(text))
+    return "".join(mirror(text[i], levels[i]) for i in visual_order(levels))
+
+
+def test_bidi_orders_words_numbers_and_latin() -> None:
+    assert base_level("قال NATO") == 1 and base_level("The قال") == 0
+    assert base_level("\u2066(TLP:CLEAR)\u2069 قال") == 1  # an isolate is skipped (P2)
+    assert _display("The minister محمد جواد said in 2020.") == "The minister داوج دمحم said in 2020."
+    assert _display("قال في عام 2020 إن NATO") == "NATO نإ 2020 ماع يف لاق"
+    assert _display("שלום (123)") == "(123) םולש"
+
+
+@pytest.fixture(scope="module")
+def fonts():
+    return load_fontset(load_theme(None, REPO))
+
+
+def test_arabic_is_shaped_into_joined_forms(fonts) -> None:
+    # meem initial FEE3, hah medial FEA4, meem medial FEE4, dal final FEAA: drawn left to right
+    assert shape_rtl("محمد", "NotoSansArabic-Regular") == "\ufeaa\ufee4\ufea4\ufee3"
+    assert shape_rtl("لا", "NotoSansArabic-Regular") == "\ufefb"  # lam-alef ligature
+
+
+def test_zwnj_breaks_the_join_and_is_never_drawn(fonts) -> None:
+    joined = shape_rtl("میخ", "NotoSansArabic-Regular")
+    apart = shape_rtl("می\u200cخ", "NotoSansArabic-Regular")
+    assert joined != apart and "\u200c" not in apart and len(apart) == 3
+    markup = fonts.fallback_markup("می\u200cخواهم", "here")
+    assert markup == '<font name="NotoSansArabic-Regular">می\u200cخواهم</font>'  # one run: the shaper sees it
+    assert fonts.fallback_markup("a\u200cb", "here") == "ab"  # without right-to-left text: stripped
+
+
+def test_canvas_text_comes_in_drawing_order(fonts) -> None:
+    # page furniture (running title): runs left to right, the Arabic shaped, the number after it to its left
+    assert fonts.split_runs("Title: مصادر 2020") == [
+        ("NotoSans-Regular", "Title: "), ("NotoSans-Regular", "2020"), ("NotoSans-Regular", " "),
+        ("NotoSansArabic-Regular", shape_rtl("مصادر", "NotoSansArabic-Regular"))]
+    assert fonts.split_runs("Title: 2020") == [("NotoSans-Regular", "Title: 2020")]
+
+
+def test_other_unsupported_scripts_still_fail_located(fonts) -> None:
+    from briefgen.errors import FontCoverageError
+
+    with pytest.raises(FontCoverageError, match=r"section 'x'.*U\+0E01 THAI CHARACTER KO KAI"):
+        fonts.fallback_markup("ก", "section 'x'")
+
+
+def _frag(text: str, font: str = "NotoSans-Regular") -> ABag:
+    return ABag(text=text, fontName=font, fontSize=10)
+
+
+def test_visual_line_reorders_shapes_and_mirrors(fonts) -> None:
+    arabic = "NotoSansArabic-Regular"
+    words = [_frag("\u2066(TLP:CLEAR)\u2069 "), _frag("قال", arabic), _frag(" (NATO "), _frag("لا", arabic),
+             _frag(") 2020.")]
+    base = base_level("".join(f.text for f in words))
+    assert base == 1
+    drawn = visual_line(words, base)
+    # left to right: ". 2020 (لا NATO) قال (TLP:CLEAR)", brackets mirrored, lam-alef and qaf-alef-lam shaped
+    assert [str(f.text) for f in drawn] == [".", "2020", " (", "\ufefb", " ", "NATO", ") ", "\u0644\ufe8e\ufed7",
+                                           " ", "(TLP:CLEAR)"]
+    # what each shaped run stands for: its letters, unshaped, in drawing order
+    assert [getattr(f.text, "actual", None) for f in drawn if f.fontName == arabic] == ["ال", "لاق"]
+    assert visual_line([_frag("plain English")], 0) is None  # nothing to reorder: drawn as before
+
+
+def _rtl_project(root: Path) -> Path:
+    for part in ("specs", "assets"):
+        shutil.copytree(REPO / part, root / part, ignore=shutil.ignore_patterns("__pycache__", ".briefgen-cache"))
+    (root / "briefgen.toml").write_text("")
+    spec = root / "specs" / "peru-china.yaml"
+    data = REPO / "tests" / "data" / "rtl"
+    background = "  - id: background\n    title: Background"
+    spec.write_text(spec.read_text().replace(background, (data / "section.yaml").read_text() + "\n" + background))
+    kb = root / "assets" / "kb" / "entities.yaml"
+    kb.write_text(kb.read_text().replace("entities:\n", "entities:\n" + (data / "entity.yaml").read_text(), 1))
+    for name, key in (("claims", "claims"), ("sources", "sources")):
+        path = root / "assets" / "kb" / f"{name}.yaml"
+        part = (data / ("claim.yaml" if name == "claims" else "source.yaml")).read_text()
+        path.write_text(path.read_text().replace(f"{key}:\n", f"{key}:\n" + part, 1))
+    return root
+
+
+@pytest.fixture(scope="module")
+def rtl_pdf(tmp_path_factory) -> Path:
+    from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
+
+    root = _rtl_project(tmp_path_factory.mktemp("rtl"))
+    prepared = prepare(root / "specs" / "peru-china.yaml")
+    out = tmp_path_factory.mktemp("rtl-out")
+    build_prepared(prepared, "analyst", BuildOptions(out_dir=out, cache_dir=tmp_path_factory.mktemp("c"),
+                                                     formats=("pdf",)))
+    return next(out.glob("*.pdf"))
+
+
+def _lines(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    # poppler marks the right-to-left stretches it reorders with embeddings (U+202A-U+202E)
+    return [" ".join(line.translate({c: None for c in range(0x202A, 0x202F)}).split()) for line in text.splitlines()]
+
+
+@pytest.mark.slow
+def test_pdftotext_reads_right_to_left_text_as_written(rtl_pdf: Path) -> None:
+    """Words and phrases come out as written. pdftotext orders a line by its own simplified
+    bidi (its primary direction per page), so neutral punctuation and Latin pieces at the edges
+    of a right-to-left line may land elsewhere: the test checks the written runs between them."""
+    lines = _lines(rtl_pdf)
+    assert lines.count("مصادر بالعربية") == 2  # the contents entry and the heading
+    entry = lines.index("مصادر بالعربية")  # the contents entry keeps its leaders and page number
+    assert any(re.fullmatch(r"(?:\. ?)+\d", line) for line in lines[entry + 1:entry + 4])
+    persian = next(line for line in lines if "خانه" in line)
+    assert "می\u200cخواهم به خانه بروم" in persian  # Persian, ZWNJ kept
+    english = next(line for line in lines if "The minister" in line)
+    assert english.replace("ظريفsaid", "ظريف said").endswith(
+        "The minister محمد جواد ظريف said in 2020 that Iran was ready.")
+    arabic = next(line for line in lines if "قال وزير" in line)
+    assert "قال وزير الخارجية محمد جواد ظريف في عام" in arabic and "لا يزال قويا" in arabic
+    assert "2020" in arabic and "NATO" in arabic and "إن حلف" in arabic
+    hebrew = next(line for line in lines if "ראש" in line)
+    assert "ראש הממשלה אמר ב" in hebrew and "2021" in hebrew and "123" in hebrew
+
+
+@pytest.mark.slow
+def test_rtl_pdf_fonts_and_actual_text(rtl_pdf: Path) -> None:
+    fonts = subprocess.run(["pdffonts", str(rtl_pdf)], capture_output=True, text=True, check=True).stdout
+    assert "NotoSansArabic-Regular" in fonts and "NotoSansHebrew-Regular" in fonts
+    import pikepdf
+
+    with pikepdf.open(rtl_pdf) as pdf:
+        content = b"".join(page.Contents.read_bytes() if not isinstance(page.Contents, pikepdf.Array)
+                           else b"".join(c.read_bytes() for c in page.Contents) for page in pdf.pages)
+    # the shaped name's letters in drawing order, as UTF-16BE: ظريف drawn first (leftmost)
+    assert b"/Span <</ActualText <FEFF" in content
+    assert "فيرظ".encode("utf-16-be").hex().upper().encode() in content
+
+
+def test_glyph_without_code_point_gets_a_fixed_private_code(fonts) -> None:
+    from reportlab.pdfbase import pdfmetrics
+
+    from briefgen.compat.reportlab import add_glyph_code, glyph_codes
+    from briefgen.layout.shaping import PRIVATE_BASE
+
+    face = pdfmetrics.getFont("NotoSansArabic-Regular").face
+    codes = glyph_codes("NotoSansArabic-Regular")
+    assert codes[face.charToGlyph[0x0645]] == 0x0645  # a letter's base code point before its presentation forms
+    gid = next(g for g in range(1, len(face.hmetrics)) if g not in codes and face.hmetrics[g][0] > 0)
+    add_glyph_code("NotoSansArabic-Regular", PRIVATE_BASE + gid, gid)
+    assert face.charToGlyph[PRIVATE_BASE + gid] == gid
+    width = pdfmetrics.stringWidth(chr(PRIVATE_BASE + gid), "NotoSansArabic-Regular", 10)
+    assert width == pytest.approx(face.hmetrics[gid][0] * 10 / face.unitsPerEm)
