@@ -8,12 +8,26 @@ starts earlier is a moment off a cold build. Then it runs :func:`briefgen.cli.ap
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 
 from briefgen.cli.prestart import should_prestart
 
 _MAIN_PID = 0
+
+GC_THRESHOLDS = (10_000, 20, 100)
+"""The cyclic garbage collector's thresholds for a ``briefgen`` process (Python's: 700, 10, 10).
+
+A command keeps many long-lived objects (the modules of ReportLab, matplotlib, pydantic, the
+knowledge base's models) and makes few reference cycles; with Python's thresholds a full
+(generation 2) collection walks all of them again and again: 8 of them took 1.6 of 15 s CPU in a
+10,000-claim build, 0.05 of 0.95 s in the example's. With these, young collections are rarer and a
+full one comes after 20 M net allocations: measured (CPU user+sys, interleaved runs) 10,000
+claims 15.1-16.0 s -> 12.9-14.3 s, the example warm 0.95 -> 0.92 s (medians of 5), peak memory
+unchanged (439 MiB, 10,000 claims). ``gc.freeze()`` after the imports gained nothing more.
+Set here, for the command line only: a program using briefgen as a library keeps its own
+settings; loading files pauses the collector in either case (:mod:`briefgen.load.gcpause`)."""
 
 READY_FILE_ENV = "BRIEFGEN_TEST_READY_FILE"
 """For tests: when this environment variable names a file, :func:`main` creates it once
@@ -44,6 +58,7 @@ def main() -> None:
     import os
 
     _MAIN_PID = os.getpid()
+    gc.set_threshold(*GC_THRESHOLDS)  # see GC_THRESHOLDS (workers forked from here inherit it)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _interrupted)
     if os.environ.get(READY_FILE_ENV):

@@ -45,6 +45,9 @@ export writes ``located-in`` as STIX's ``located-at``."""
 
 FILES = ("entities.yaml", "sources.yaml", "claims.yaml", "relations.yaml")
 
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_SOURCE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
 
 @dataclass
 class Imported:
@@ -81,7 +84,7 @@ def yaml_files(imported: Imported, origin: str) -> dict[str, bytes]:
 
 def _slug(text: str, prefix: str = "") -> str:
     """An id from ``text``: its first words (at most 40 characters, whole words), lower case."""
-    words = [w for w in re.split(r"[^a-z0-9]+", text.lower()) if w]
+    words = [w for w in _NOT_WORD.split(text.lower()) if w]
     slug = ""
     for word in words:
         if slug and len(slug) + 1 + len(word) > 40:
@@ -196,7 +199,7 @@ class _Mapper:
     def _note_sources(self, note: dict, report: dict | None, level: TLP) -> list[str]:
         ids = []
         for ref in note.get("external_references") or []:
-            sid = ref.get("external_id") if re.fullmatch(r"[a-z0-9][a-z0-9._-]*", str(ref.get("external_id", ""))) \
+            sid = ref.get("external_id") if _SOURCE_ID.fullmatch(str(ref.get("external_id", ""))) \
                 else _slug(f"{ref.get('source_name', '')} {ref.get('description', '')}", "src-")
             if sid not in self.sources:
                 src = {"id": sid, "title": ref.get("description") or ref.get("source_name", sid),

@@ -7,7 +7,8 @@ changes. Here they are drawn:
 * :func:`with_change_bars` puts a :class:`ChangeBar` around each flowable of a changed
   paragraph, list item, key judgment, profile, figure or endnote: a bar in the left margin
   beside the flowable, over its whole height (and on each page of a flowable split across
-  pages). For a table, one bar beside each changed body row. A block without changes keeps
+  pages). For a table, one bar beside each changed body row (a long table too, page by page:
+  :mod:`briefgen.layout.longtable`). A block without changes keeps
   its flowables as they are: a build without ``--since`` draws exactly what it drew before.
 * :func:`change_box` draws the summary as a boxed heading and bullet list.
 
@@ -28,6 +29,7 @@ from reportlab.platypus.flowables import Flowable
 
 from briefgen.document import model as dm
 from briefgen.layout.flowables import CachedParagraph
+from briefgen.layout.longtable import LongTable
 from briefgen.layout.tagging import tagger_of
 
 __all__ = ["BAR_GAP", "BAR_WIDTH", "ChangeBar", "change_box", "changed_marker", "with_change_bars"]
@@ -102,7 +104,7 @@ class ChangeBar(Flowable):
         """(bottom, height) of each bar, in the flowable's own space (points)."""
         if self.rows is None:
             return [(0.0, self.height)]
-        table = self.inner
+        table = self.inner.window if isinstance(self.inner, LongTable) else self.inner  # the rows it draws
         spans = []
         positions, heights = getattr(table, "_rowpositions", []), getattr(table, "_rowHeights", [])
         for n, row in enumerate(getattr(table, "_cellvalues", [])):
@@ -126,7 +128,8 @@ def with_change_bars(block: Any, flowables: list[Flowable], colour: str) -> list
     (list items, table rows, endnotes) are new or changed; unchanged when nothing is."""
     if isinstance(block, dm.Table):
         rows = frozenset(r.id for r in block.rows if r.change)
-        return [ChangeBar(f, colour, rows) if isinstance(f, Table) else f for f in flowables] if rows else flowables
+        return [ChangeBar(f, colour, rows) if isinstance(f, (Table, LongTable)) else f for f in flowables] \
+            if rows else flowables
     parts = getattr(block, "items", None) or getattr(block, "notes", None)
     if parts and len(parts) == len(flowables):  # one paragraph per item or note
         if not any(p.change for p in parts):

@@ -249,6 +249,12 @@ class LongTable(Flowable):
         stop = self.pending_stop if self.pending is not None else self._stop(window)
         return [first, LongTable(self.shared, stop - left)]
 
+    @property
+    def window(self) -> TaggedTable | None:
+        """The Table this part draws (the header and the rows on this page): known once wrapped,
+        None before (a change bar reads its rows' keys and positions from it)."""
+        return self._window
+
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
         window = self._window
         if window is None:

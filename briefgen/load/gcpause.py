@@ -1,7 +1,11 @@
 """Reading a large file makes hundreds of thousands of small objects (YAML nodes, marks,
 dicts, models) and no reference cycles; Python's cyclic garbage collector, triggered by the
 number of allocations, would walk them again and again (about 40 % of composing a YAML file
-of 2,000 claims). :func:`paused_gc` switches it off for such a stretch of work."""
+of 2,000 claims). :func:`paused_gc` switches it off for such a stretch of work.
+
+The ``briefgen`` command also raises the collector's thresholds for its whole process
+(:data:`briefgen.cli.launch.GC_THRESHOLDS`): that makes the collections outside such stretches
+rarer, this pause leaves none inside them, for command and library alike."""
 
 from __future__ import annotations
 

@@ -33,6 +33,8 @@ from briefgen.model.vocab import Reliability
 OutputFormat = Literal["pdf", "html"]
 """The formats of a briefing: the PDF, and the HTML edition (:mod:`briefgen.html`)."""
 OUTPUT_FORMATS: tuple[str, ...] = ("pdf", "html")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_CURRENCY_ANY_CASE = re.compile(r"[A-Za-z]{3}")
 
 EntityKind = Literal["person", "organization", "company", "government", "place", "project", "program"]
 SourceKind = Literal["news-report", "think-tank-report", "official-statement", "media-report",
@@ -94,9 +96,9 @@ class Figure(Model):
     @field_validator("currency")
     @classmethod
     def _currency(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"[A-Z]{3}", value):
+        if value is not None and not _CURRENCY.fullmatch(value):
             raise NearMiss(f"currency is a three-letter ISO 4217 code such as USD; got {value!r}",
-                           suggestion=value.upper() if re.fullmatch(r"[A-Za-z]{3}", value) else "")
+                           suggestion=value.upper() if _CURRENCY_ANY_CASE.fullmatch(value) else "")
         return value
 
     @model_validator(mode="after")

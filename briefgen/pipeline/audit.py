@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.document.model import Document
-from briefgen.errors import Problem
+from briefgen.errors import Problem, format_key_path
 from briefgen.load.project import KnowledgeBase, LoadedSpec
 from briefgen.model.resolved import Briefing
 from briefgen.model.tlp import TLP, most_restrictive
@@ -42,6 +42,8 @@ _CHOSEN = ("not among the audience's sections", "dropped by the audience (drop_s
 """Reasons (their start) for leaving a section or chart out that name nothing withheld: the
 audience's own choices and its page budget (:mod:`briefgen.resolve.sections`)."""
 _PART_OF = re.compile(r"^part of section '([^']+)', which is withheld$")
+_LAST_KEY_PART = re.compile(r"(\[\d+\]|\.[^.\[]+)$")
+"""The last step of a formatted key path (``[3]`` or ``.name``), trimmed to reach its parent."""
 
 
 def audit_path(out_dir: Path, briefing: str, audience: str) -> Path:
@@ -92,17 +94,31 @@ def warning_subject(problem: Problem, kb: KnowledgeBase,
         found = index.get((problem.file, key))
         if found is not None:
             return found
-        key = re.sub(r"(\[\d+\]|\.[^.\[]+)$", "", key) if re.search(r"(\[\d+\]|\.[^.\[]+)$", key) else ""
+        key = _LAST_KEY_PART.sub("", key) if _LAST_KEY_PART.search(key) else ""
     return None
 
 
 def subject_index(kb: KnowledgeBase) -> dict[tuple[str, str], tuple[str, str]]:
-    """(file, key) of every knowledge-base item, as problems locate them -> (kind, id)."""
+    """(file, key) of every knowledge-base item, as problems locate them -> (kind, id).
+
+    Made from each file's name and the formatted key path (what ``doc.problem(base, ...)``
+    puts in ``file`` and ``key``), without locating lines: that would parse every file again."""
     index = {}
+    names = _doc_names(kb)
     for (kind, ident), (doc, base) in kb.origin.items():
-        where = doc.problem(base, "")
-        index[(where.file, where.key)] = (kind, kb.relations[int(ident)].key if kind == "relations" else ident)
+        index[(names[id(doc)], format_key_path(base))] = (kind, kb.relations[int(ident)].key if kind == "relations"
+                                                         else ident)
     return index
+
+
+def _doc_names(kb: KnowledgeBase) -> dict[int, str]:
+    """``id(document) -> document.name`` for every file the knowledge base's items come from
+    (a name is worked out from the path each time it is asked for)."""
+    names: dict[int, str] = {}
+    for doc, _ in kb.origin.values():
+        if id(doc) not in names:
+            names[id(doc)] = doc.name
+    return names
 
 
 def _hidden_names(briefing: Briefing, kb: KnowledgeBase) -> set[str]:
@@ -114,28 +130,46 @@ def _hidden_names(briefing: Briefing, kb: KnowledgeBase) -> set[str]:
 
 def names_any(text: str, names: Iterable[str]) -> bool:
     """True when ``text`` names any of ``names`` as a whole id (not inside a longer one)."""
-    return any(re.search(rf"(?<![\w.-]){re.escape(n)}(?![\w.-])", text) for n in names)
+    pattern = _names_pattern(names)
+    return pattern is not None and pattern.search(text) is not None
 
 
 def releasable_warnings(warnings: Iterable[Problem], kb: KnowledgeBase, briefing: Briefing) -> list[Problem]:
     """The warnings an audience's manifest may carry: those located at nothing withheld from
     it and naming nothing withheld from it."""
+    warnings = list(warnings)
+    if not warnings:  # the usual case: no index or pattern to make
+        return []
     hidden = _hidden_names(briefing, kb)
     index = subject_index(kb)
+    named = _names_pattern(hidden)
     out = []
     for p in warnings:
         subject = warning_subject(p, kb, index)
         if subject is not None and subject[1] in hidden:
             continue
-        if not names_any(str(p), hidden):
+        if named is None or named.search(str(p)) is None:
             out.append(p)
     return out
+
+
+def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern that finds any of ``names`` as a whole id (see :func:`names_any`); None for none."""
+    names = sorted(names)
+    if not names:
+        return None
+    # one alternation matches exactly where one of the names alone would (the engine tries
+    # each alternative at each position, lookarounds included); compiled once, not per name
+    return re.compile(rf"(?<![\w.-])(?:{'|'.join(re.escape(n) for n in names)})(?![\w.-])")
 
 
 def variant_warnings(warnings: Iterable[Problem], kb: KnowledgeBase, doc: Document) -> list[Problem]:
     """The warnings that concern what one audience's variant contains (``build --strict``):
     those located at a claim, source, entity or relation the document shows, and those not
     located at a knowledge-base item (a spec's unknown tag, an audience's ceiling)."""
+    warnings = list(warnings)
+    if not warnings:
+        return []
     shown = {"claims": set(doc.shown.claims), "sources": set(doc.shown.sources),
              "entities": set(doc.shown.entities), "relations": set(doc.shown.relations)}
     index = subject_index(kb)
@@ -155,7 +189,8 @@ def shown_inputs(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) -> l
     visible |= {("entities", i) for i in briefing.entities}
     keys = {r.key for r in briefing.relations}
     visible |= {("relations", str(i)) for i, r in enumerate(kb.relations) if r.key in keys}
-    files = {os.path.abspath(doc.problem(base, "").file) for item, (doc, base) in kb.origin.items() if item in visible}
+    names = _doc_names(kb)
+    files = {os.path.abspath(names[id(doc)]) for item, (doc, _) in kb.origin.items() if item in visible}
     kb_files = [p for p in kb.files if os.path.abspath(p) in files or os.path.abspath(os.path.relpath(p)) in files]
     return [os.path.relpath(p) for p in list(loaded.files) + kb_files]
 

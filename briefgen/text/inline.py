@@ -29,6 +29,11 @@ _LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+|mailto:[^)\s]+|#[\w.-]+)\
 _BARE_URL = re.compile(r"(?<![\"'=\w])(https?://[^\s<>\"]+[^\s<>\".,;:!?)\]])")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
+# compiled once: re's own cache of 512 patterns thrashes when thousands of claims are marked up
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_KEPT = re.compile(r"(\ue020\d+\ue021)")
+"""A link kept aside while the rest is escaped (split on it, keeping it)."""
+_KEPT_INDEX = re.compile(r"\ue020(\d+)\ue021")
 
 
 def paragraphs(text: str) -> list[tuple[str, str]]:
@@ -39,7 +44,7 @@ def paragraphs(text: str) -> list[tuple[str, str]]:
     paragraph whose line breaks are kept (``"\n"`` in its text): a ``|`` block's numbered
     lines stay separate lines. Spaces around each line are dropped."""
     blocks: list[tuple[str, str]] = []
-    for chunk in re.split(r"\n\s*\n", text.strip()):
+    for chunk in _BLANK_LINE.split(text.strip()):
         lines: list[str] = []  # of the paragraph being read
         first = len(blocks)  # the blocks of this chunk start here
         for raw in chunk.splitlines():
@@ -103,10 +108,10 @@ def _markup_plain(text: str, link_colour: str) -> str:
     text = _LINK.sub(link, text)
     text = _BARE_URL.sub(bare, text)
     # escape everything that is not a kept link, then apply emphasis
-    parts = re.split(r"(\ue020\d+\ue021)", text)
-    text = "".join(p if re.fullmatch(r"\ue020\d+\ue021", p) else escape(p) for p in parts)
+    parts = _KEPT.split(text)
+    text = "".join(p if _KEPT_INDEX.fullmatch(p) else escape(p) for p in parts)
     text = _emphasis(text)
-    text = re.sub(r"\ue020(\d+)\ue021", lambda m: links[int(m.group(1))], text)
+    text = _KEPT_INDEX.sub(lambda m: links[int(m.group(1))], text)
     return _restore(text)
 
 

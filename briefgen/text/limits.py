@@ -83,6 +83,7 @@ def _field(n: Any, what: str) -> int:
     return abs(n)
 
 
+_DIGITS = re.compile(r"\d+")
 _PERCENT = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d*))?[hlL]?(.)", re.S)
 
 
@@ -117,7 +118,7 @@ def check_percent(template: Any, args: Any, what: str = "'%' formatting") -> Non
 
 def check_format_spec(spec: str, value: Any, what: str = "str.format()") -> None:
     """Refuse a ``format()`` field whose width or precision is too large."""
-    for digits in re.findall(r"\d+", spec or ""):
+    for digits in _DIGITS.findall(spec or ""):
         _field(_number(digits, what), what)
     refuse_over(weight(value), what)
 
