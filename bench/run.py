@@ -114,7 +114,8 @@ def main() -> int:
     ap.add_argument("--batch-repeat", type=int, default=3, help="runs per batch measurement (median)")
     ap.add_argument("--quick", action="store_true", help="--repeat 2, no reference pipeline")
     ap.add_argument("--scale", action="store_true", help="only the scale projects (bench/scale.py): 300, 3,000 "
-                    "and 10,000 claims and 200 pages of text beside plain ReportLab; --repeat defaults to 3 there")
+                    "and 10,000 claims and 200 pages of text beside plain ReportLab, and networks of 50 to 500 "
+                    "entities (bench/scale_network.py); --repeat defaults to 3 there")
     opts = ap.parse_args()
     if opts.scale:
         from scale import bench_scale, bench_text
