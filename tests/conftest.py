@@ -43,6 +43,13 @@ def font_cache(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def user_cache_home(tmp_path_factory) -> Path:
+    """The per-user cache key (briefgen.compat.cachesign, ``$XDG_CACHE_HOME/briefgen/cache.key``)
+    is made in a folder of the test run, not in the user's own cache; subprocesses inherit it."""
+    return Path(os.environ.setdefault("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache"))))
+
+
+@pytest.fixture(scope="session", autouse=True)
 def editions_store(tmp_path_factory) -> Path:
     """Builds file their edition records in a folder of the test run, not in the projects of the
     repository (briefgen.pipeline.editions, BRIEFGEN_EDITIONS_DIR); subprocesses inherit it.

@@ -15,6 +15,7 @@ import pytest
 from briefgen.compat import UnsupportedLibraryError, describe_range, in_range, major_minor, require
 from briefgen.compat import jinja2 as compat_jinja2
 from briefgen.compat import reportlab as compat_reportlab
+from briefgen.compat.cachesign import TAG_SIZE
 
 REPO = Path(__file__).resolve().parent.parent
 FONT = REPO / "assets" / "fonts" / "NotoSans-Regular.ttf"
@@ -82,7 +83,7 @@ def test_face_cache_writes_once_and_reads_back_the_same_face(tmp_path, monkeypat
     parsed = compat_reportlab.ttfont("BriefgenCompatParsed", FONT, None)
     first = compat_reportlab.ttfont("BriefgenCompatFirst", FONT, tmp_path)
     (entry,) = tmp_path.glob("NotoSans-Regular-*.pickle")
-    state = pickle.loads(entry.read_bytes())
+    state = pickle.loads(entry.read_bytes()[TAG_SIZE:])  # behind its signature (briefgen.compat.cachesign)
     assert state["filename"] == str(FONT) and "_ttf_data" not in state and "_pdfScale" not in state
 
     def no_parsing(*args, **kwargs):
@@ -99,7 +100,7 @@ def test_face_cache_writes_once_and_reads_back_the_same_face(tmp_path, monkeypat
     entry.write_bytes(b"not a pickle")  # a damaged entry: parsed again, and rewritten
     again = compat_reportlab.ttfont("BriefgenCompatAgain", FONT, tmp_path)
     assert again.face.charToGlyph == parsed.face.charToGlyph
-    assert pickle.loads(entry.read_bytes())["filename"] == str(FONT)
+    assert pickle.loads(entry.read_bytes()[TAG_SIZE:])["filename"] == str(FONT)
 
 
 def test_face_cache_is_not_used_outside_the_supported_reportlab(tmp_path, monkeypatch) -> None:

@@ -87,8 +87,9 @@ def _check_coverage(chart: "ResolvedChart", style: ChartStyle, texts) -> None:
     if rtl is not None:
         raise FontCoverageError(
             f"{_where(chart)}: chart labels in right-to-left scripts (Arabic, Hebrew, Persian) are not "
-            f"supported: {rtl!r}; use a Latin label (a transliteration such as 'Mohammad Javad Zarif') "
-            f"in the chart's data and title")
+            f"supported: {rtl!r}; write it in Latin script (a transliteration such as 'Mohammad Javad Zarif'): "
+            f"the chart's title, a timeline claim's 'label:', a bar figure's 'label:', a network entity's "
+            f"'name:' (entities have no separate chart label), or the CSV file's text")
     miss = missing_glyph(texts, style)
     if miss:
         ch, text = miss

@@ -16,6 +16,12 @@ past ``max_bytes``, least-recently-used entries (by mtime; a hit touches its fil
 deleted. An in-process memo serves repeated charts without touching the disk. Cache I/O
 failures never fail a build: the chart is rendered and returned anyway.
 
+Each entry is the drawing with an HMAC-SHA256 in front, over (store kind, entry file name,
+drawing), made with the per-user key (:mod:`briefgen.compat.cachesign`; without one, a key
+of this process): an entry copied over another chart's, or planted, is a miss, drawn again
+and replaced, never stamped. ``BRIEFGEN_NO_CACHE`` / ``--no-cache``
+(:func:`briefgen.load.cacheroot.cache_disabled`) turn the store off (``enabled`` False).
+
 Default root: ``$BRIEFGEN_CACHE_DIR`` if set, else ``.briefgen-cache/charts`` under the
 current directory.
 """
@@ -33,6 +39,8 @@ from typing import TYPE_CHECKING
 
 from briefgen.charts.keys import chart_key
 from briefgen.charts.recent import default_root, entry_path
+from briefgen.compat import cachesign
+from briefgen.load.cacheroot import cache_disabled
 
 if TYPE_CHECKING:  # pragma: no cover
     from briefgen.charts.style import ChartStyle
@@ -46,11 +54,22 @@ WRITE_FAILURES: dict[str, str] = {}
 command says so once (:func:`take_write_failures`), rather than nothing or once per chart."""
 
 
+_REPORTED: set[str] = set()  # folders already said to be unwritable in this process
+
+
 def take_write_failures() -> dict[str, str]:
-    """The cache folders that could not be written to since the last call, with why."""
-    failures = dict(WRITE_FAILURES)
+    """The cache folders that could not be written to since the last call, with why: each
+    folder once per process (also not after :func:`mark_reported`)."""
+    failures = {root: why for root, why in WRITE_FAILURES.items() if root not in _REPORTED}
     WRITE_FAILURES.clear()
+    _REPORTED.update(failures)
     return failures
+
+
+def mark_reported(root: Path | str) -> None:
+    """The command has said that ``root`` cannot be written: :func:`take_write_failures`
+    does not report it again in this process."""
+    _REPORTED.add(str(root))
 
 
 MEMO_MAX_BYTES = 64 * MiB
@@ -111,7 +130,7 @@ class ChartStore:
                  render: Callable[["ResolvedChart", "ChartStyle"], bytes] | None = None) -> None:
         self.root = Path(root) if root is not None else default_root()
         self.max_bytes = int(max_bytes)
-        self.enabled = enabled
+        self.enabled = enabled and not cache_disabled()
         self._render = render
         self._memo: OrderedDict[str, bytes] = OrderedDict()
         self._memo_bytes = 0
@@ -290,10 +309,11 @@ class ChartStore:
     def _read(self, key: str) -> bytes | None:
         path = self.path_for(key)
         try:
-            data = path.read_bytes()
+            blob = path.read_bytes()
         except OSError:
             return None
-        if not self.looks_whole(data):
+        data = cachesign.unseal(cachesign.data_key(), self._kind(), path.name, blob)
+        if data is None or not self.looks_whole(data):
             return None  # corrupt or truncated: render again, the write replaces it
         try:
             os.utime(path)  # LRU: a hit makes the entry young
@@ -311,7 +331,7 @@ class ChartStore:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                fh.write(cachesign.seal(cachesign.data_key(), self._kind(), path.name, data))
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, path)
@@ -326,6 +346,10 @@ class ChartStore:
                 except OSError:
                     pass
         self._evict()
+
+    def _kind(self) -> str:
+        """What this store's entries are signed as (PDF and SVG entries never pass for each other)."""
+        return f"charts{self.SUFFIX}"
 
     def _entries(self) -> list[tuple[Path, int, int]]:
         out: list[tuple[Path, int, int]] = []

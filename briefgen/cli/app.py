@@ -41,14 +41,17 @@ def _version(value: bool) -> None:
 app = typer.Typer(cls=PlainGroup, add_completion=True, rich_markup_mode=None, no_args_is_help=True,
                   pretty_exceptions_enable=False,
                   context_settings={"help_option_names": ["-h", "--help"]},
-                  help="Build sourced PDF briefings from a YAML knowledge base and briefing specs.")
+                  help="Build sourced PDF and HTML briefings from a YAML knowledge base and briefing specs.")
 
 
 @app.callback()
 def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                       help="Print the version and exit.")) -> None:
-    """Build sourced PDF briefings from a YAML knowledge base and briefing specs."""
+    """Build sourced PDF and HTML briefings from a YAML knowledge base and briefing specs."""
     jsonout.reset()  # no --json state left from a command run before in this process
+    from briefgen.load.cacheroot import turn_off
+
+    turn_off(False)  # nor a --no-cache
 
 
 # the order of registration is the order of ``briefgen --help``

@@ -24,7 +24,10 @@ def batch_command(
         out_dir: Path | None = typer.Option(None, "--out", "-o", metavar="DIR",
                                             help="Output folder (default: the project's, see briefgen.toml)."),
         strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
-        no_cache: bool = typer.Option(False, "--no-cache", help="Redraw every chart (bypass the chart cache)."),
+        no_cache: bool = typer.Option(False, "--no-cache",
+                                      help="Use no project cache: draw every chart, read every YAML file, "
+                                           "compile every template; nothing is read from or written to the "
+                                           "cache folder."),
         scheduler: str | None = typer.Option(None, "--scheduler", metavar="URL",
                                              help="Build on this Dask cluster (tcp://HOST:PORT) instead of local "
                                                   "processes (-j is then the cluster's business); outputs are written "
@@ -45,6 +48,10 @@ def batch_command(
     from briefgen.pipeline.build import BuildOptions
 
     jsonout.start("batch", json_out)
+    if no_cache:
+        from briefgen.load.cacheroot import turn_off
+
+        turn_off()  # every project cache, the YAML and template ones too
     out_dir = defaults.output_folder(paths[0] if paths else None, out_dir)  # briefgen.toml [project]
     if since is not None and since != "last":  # one edition file cannot be of every briefing and audience
         common.usage_error(f"--since: batch compares each briefing with its own last edition: give --since last, "

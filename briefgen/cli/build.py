@@ -21,7 +21,10 @@ def build(spec: Path = SpecArg,
                                               help="Output folder (default: the project's, see briefgen.toml)."),
           strict: bool = typer.Option(False, "--strict", help="Treat validation warnings about what each "
                                                               "audience's variant contains as errors."),
-          no_cache: bool = typer.Option(False, "--no-cache", help="Redraw every chart (bypass the chart cache)."),
+          no_cache: bool = typer.Option(False, "--no-cache",
+                                        help="Use no project cache: draw every chart, read every YAML file, "
+                                             "compile every template; nothing is read from or written to the "
+                                             "cache folder."),
           emit_document: bool = typer.Option(False, "--emit-document",
                                              help="Also write each audience's document model as "
                                                   "<briefing>--<audience>.document.json."),
@@ -37,7 +40,7 @@ def build(spec: Path = SpecArg,
                                                "editions/<briefing>/<audience>/<date>.json."),
           json_out: bool = jsonout.JsonOpt,
           ) -> None:
-    """Build PDF briefings (and their JSON manifests) into the output folder.
+    """Build PDF and/or HTML briefings (and their JSON manifests) into the output folder.
 
     Every audience named is checked (templates rendered) and built before any file is
     written; then all files are renamed into place together, so a failure or Ctrl-C never
@@ -47,9 +50,14 @@ def build(spec: Path = SpecArg,
     from briefgen.resolve.audiences import audience_names, get_audience
 
     jsonout.start("build", json_out)
+    if no_cache:
+        from briefgen.load.cacheroot import turn_off
+
+        turn_off()  # every project cache, the YAML and template ones too
     if audience and all_audiences:
         common.err.print("[red]error:[/] give --audience or --all-audiences, not both")
         raise typer.Exit(2)
+    common.check_since(since)  # 'lats': did you mean 'last'?
     audience, all_audiences = defaults.audiences(spec, audience, all_audiences)  # briefgen.toml [project]
     out_dir = defaults.output_folder(spec, out_dir)
     formats = defaults.parse_formats(output_format) if output_format is not None else None  # --format wins

@@ -50,6 +50,7 @@ def fail(exc: BriefgenError, outcome: str | None = "nothing was written.") -> No
     also printed as the command's JSON document (:mod:`briefgen.cli.jsonout`)."""
     from briefgen.cli import jsonout
 
+    exc = with_missing_file_suggestions(exc)
     jsonout.error(exc)
     problems = located_problems(exc) if isinstance(exc, (SpecError, TemplateError)) else []
     if problems:  # shown as a located block; other errors (an edition file's too) stay one line
@@ -61,6 +62,50 @@ def fail(exc: BriefgenError, outcome: str | None = "nothing was written.") -> No
         if outcome:
             err.print(outcome)
     raise typer.Exit(exc.exit_code)
+
+
+def with_missing_file_suggestions(exc: BriefgenError) -> BriefgenError:
+    """``exc`` with a did-you-mean on each "file not found" problem that has none: the nearest
+    name (same suffix) among the files of the folder it was looked for in
+    (``specs/calder-bey.yaml`` -> ``specs/calder-bay.yaml``). Other errors come back as they are."""
+    import dataclasses
+
+    if not isinstance(exc, SpecError):
+        return exc
+    problems = [dataclasses.replace(p, suggestion=nearest_file(p.file)) if p.message == "file not found"
+                and not p.suggestion else p for p in exc.problems]
+    if problems == exc.problems:
+        return exc
+    return SpecError(problems)
+
+
+def nearest_file(missing: str) -> str:
+    """The existing file in ``missing``'s folder whose name is nearest to it (with the same
+    suffix), written as ``missing`` is (its folder part kept); "" when none is near."""
+    from briefgen.errors import did_you_mean
+
+    path = Path(missing)
+    try:
+        stems = {p.stem: p.name for p in path.parent.iterdir() if p.is_file() and p.suffix == path.suffix}
+    except OSError:
+        return ""
+    near_stem = did_you_mean(path.stem, stems)  # by stem: every name shares the suffix, which would match
+    if not near_stem:
+        return ""
+    near = stems[near_stem]
+    return near if path.parent == Path(".") and "/" not in missing else (path.parent / near).as_posix()
+
+
+def check_since(since: str | None) -> None:
+    """Refuse ``--since`` naming no file when it is a near miss of ``last`` (``lats``, ``Last``),
+    with the did-you-mean; anything else is left to the edition reader."""
+    from briefgen.errors import did_you_mean
+
+    if since is None or since == "last" or Path(since).exists():
+        return
+    if did_you_mean(since.strip().lower(), ["last"], cutoff=0.5):
+        usage_error(f"--since: no edition file {since!r}; give an edition file or 'last'", suggestion="last",
+                    file=since)
 
 
 def usage_error(message: str, *, suggestion: str = "", file: str = "", code: str = "usage") -> NoReturn:
@@ -78,9 +123,12 @@ def usage_error(message: str, *, suggestion: str = "", file: str = "", code: str
 def note_unusable_cache(options) -> None:
     """Say so when the chart cache folder cannot be used (a file in the way, no
     permission): the build still works, drawing every chart."""
-    if not options.cache:
+    from briefgen.load.cacheroot import cache_disabled
+
+    if not options.cache or cache_disabled():
         return
     from briefgen.charts.recent import default_root
+    from briefgen.charts.store import mark_reported
 
     root = options.cache_dir or default_root()
     try:
@@ -89,6 +137,7 @@ def note_unusable_cache(options) -> None:
     except OSError:
         usable = False
     if not usable:
+        mark_reported(root)  # said once: not again after the build (take_write_failures)
         err.print(f"[yellow]note:[/] the chart cache {esc(str(root))} cannot be written; every chart is drawn "
                   f"(set BRIEFGEN_CACHE_DIR to a writable folder)", soft_wrap=True)
 

@@ -5,7 +5,8 @@ manifests (which hold the record under ``"edition"``). The changes are printed a
 (one row per new, changed or removed key judgment, claim, source, entity, relation and
 figure), or with ``--json`` as the ``diff`` key of the command's JSON document (shape:
 :meth:`briefgen.document.diff.EditionDiff.to_json`, plus ``summary``: the lines of the
-"What changed" box). What the newer edition withholds from its audience is never listed.
+"What changed" box) and ``notes`` (a warning, also on stderr, when OLD is newer than NEW).
+What the newer edition withholds from its audience is never listed.
 Exit 0; 2 for a file that cannot be used (named in the message).
 """
 
@@ -48,6 +49,9 @@ def diff_command(old: Path = typer.Argument(..., metavar="OLD", show_default=Fal
                                file=str(new))
     except BriefgenError as exc:
         fail(exc, None)
+    notes = order_notes(before, after, old, new)
+    for note in notes:
+        common.err.print(f"[yellow]warning:[/] {esc(note)}", soft_wrap=True)
     diff = diff_editions(before, after)
     numbers = {cid: kj["number"] for cid, kj in after["key_judgments"].items()}
     lines = summary_lines(diff, numbers)
@@ -56,7 +60,16 @@ def diff_command(old: Path = typer.Argument(..., metavar="OLD", show_default=Fal
     common.out.print(f"{diff.briefing} for {diff.audience}, {diff.old_date} -> {diff.new_date}: {counts_line(diff)}")
     jsonout.emit(0, diff={**diff.to_json(), "old": {"date": diff.old_date, "file": str(old)},
                           "new": {"date": diff.new_date, "file": str(new)},
-                          "summary": [f"{lead}: {text}" for lead, text, _ in lines]})
+                          "summary": [f"{lead}: {text}" for lead, text, _ in lines]}, notes=notes)
+
+
+def order_notes(before: dict, after: dict, old: Path, new: Path) -> list[str]:
+    """A warning when OLD is the newer edition (by the editions' ``date``, ISO): the arguments
+    are probably the wrong way round, and every change would be read backwards. [] otherwise."""
+    if str(before.get("date", "")) <= str(after.get("date", "")):
+        return []
+    return [f"OLD ({old}, {before['date']}) is newer than NEW ({new}, {after['date']}): the changes read from the "
+            f"newer edition to the older one; give the earlier edition first (briefgen diff OLD NEW)"]
 
 
 def counts_line(diff: Any) -> str:

@@ -54,7 +54,10 @@ def email_command(
                                             help="Output folder (PDFs, .eml files, sent-log.jsonl; default: the "
                                                  "project's, see briefgen.toml)."),
         strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
-        no_cache: bool = typer.Option(False, "--no-cache", help="Redraw every chart (bypass the chart cache)."),
+        no_cache: bool = typer.Option(False, "--no-cache",
+                                      help="Use no project cache: draw every chart, read every YAML file, "
+                                           "compile every template; nothing is read from or written to the "
+                                           "cache folder."),
         since: str | None = typer.Option(None, "--since", metavar="FILE|last",
                                          help="Open each body (and the PDF) with what changed since an earlier "
                                               "edition: an edition file, or 'last' (see briefgen build --since)."),
@@ -71,10 +74,15 @@ def email_command(
     from briefgen.resolve.audiences import audience_names, get_audience
 
     jsonout.start("email", json_out)
+    if no_cache:
+        from briefgen.load.cacheroot import turn_off
+
+        turn_off()  # every project cache, the YAML and template ones too
     if draft and send:
         common.err.print("[red]error:[/] --draft writes a draft to review and send from a mail client; --send "
                          "delivers now: choose one.")
         raise typer.Exit(2)
+    common.check_since(since)  # 'lats': did you mean 'last'?
     audience, all_audiences = defaults.audiences(spec, audience, all_audiences)  # briefgen.toml [project]
     out_dir = defaults.output_folder(spec, out_dir)
     # the message carries the PDF, whatever formats the audience writes on a build

@@ -134,7 +134,8 @@ def build_result(r: Any) -> dict:
     what was written (``pdf``/``html`` null when that format was not built), pages, PDF
     bytes and SHA-256, banner, seconds, sections dropped to fit ``max_pages``, the edition
     filed (``edition``, null when not), ``changes`` (:func:`changes_json`; null without
-    ``--since`` or for a first edition) and ``notes`` (a first edition: nothing to compare)."""
+    ``--since`` or for a first edition) and ``notes`` (a first edition: nothing to compare).
+    Edition paths relative to the current folder, as the output paths are."""
     formats = getattr(r, "formats", ("pdf",))
     html = getattr(r, "html_path", None)
     return {"briefing": r.briefing_id, "audience": r.audience,
@@ -143,7 +144,7 @@ def build_result(r: Any) -> dict:
             "manifest": str(r.manifest_path), "pages": r.pages, "bytes": r.size,
             "sha256": r.sha256 if "pdf" in formats else None, "banner": r.banner,
             "seconds": round(r.seconds, 3), "dropped": list(r.dropped),
-            "edition": str(r.edition_path) if getattr(r, "edition_path", None) is not None else None,
+            "edition": shown_path(r.edition_path) if getattr(r, "edition_path", None) is not None else None,
             "changes": changes_json(r), "notes": list(getattr(r, "notes", []))}
 
 
@@ -155,6 +156,13 @@ def changes_json(r: Any) -> dict | None:
     return of_result(r)
 
 
+def shown_path(path: Any) -> str:
+    """See :func:`briefgen.pipeline.edition.shown_path`."""
+    from briefgen.pipeline.edition import shown_path as shown
+
+    return shown(path)
+
+
 def batch_item(i: Any) -> dict:
     """A batch outcome (:class:`~briefgen.pipeline.jobs.BatchItem`) as JSON: ``status`` is
     ``ok``, ``failed`` or ``invalid``; ``problems`` the located problems of an invalid spec;
@@ -163,8 +171,8 @@ def batch_item(i: Any) -> dict:
     return {"spec": i.spec, "briefing": i.briefing, "audience": i.audience, "status": i.status,
             "pdf": i.pdf_path or None, "pages": i.pages, "bytes": i.size, "sha256": i.sha256 or None,
             "seconds": round(i.seconds, 3), "message": i.message, "problems": [problem(p) for p in i.problems],
-            "edition": getattr(i, "edition_path", "") or None, "changes": getattr(i, "changes", None),
-            "notes": list(getattr(i, "notes", []))}
+            "edition": shown_path(i.edition_path) if getattr(i, "edition_path", "") else None,
+            "changes": getattr(i, "changes", None), "notes": list(getattr(i, "notes", []))}
 
 
 def email_message(item: Any, *, draft: bool = False) -> dict:

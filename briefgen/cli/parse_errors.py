@@ -6,7 +6,9 @@ runs; it prints ``Usage: ... Error: ...`` on stderr and exits with code 2. The c
 classes of ``briefgen`` (:class:`ParseErrorsRecorded`, mixed into
 :class:`~briefgen.cli.helpfmt.PlainHelpCommand` and :class:`~briefgen.cli.helpfmt.PlainGroup`)
 hand each such error to :func:`record` on its way out, unchanged, so the human message stays
-click's; :func:`briefgen.cli.jsonout.finish` then prints the document's error from
+click's (and :meth:`ParseErrorsRecorded.parse_args` first refuses an option whose value looks
+like an option, ``-a --json``, which click would swallow as the value:
+:func:`option_taken_as_value`); :func:`briefgen.cli.jsonout.finish` then prints the document's error from
 :func:`problem_of`: the message, a ``code`` (:data:`CODES`), the option or argument as
 ``key``, what was given (``got``), what is known (``expected``) and the near miss
 (``suggestion``, did-you-mean).
@@ -28,6 +30,34 @@ CODES = {"NoSuchOption": "no-such-option", "BadOptionUsage": "option-needs-value
 an unknown command is ``no-such-command``; any other usage error ``usage``)."""
 
 _NO_SUCH_COMMAND = re.compile(r"No such command '(?P<name>[^']*)'")
+_OPTION_AS_VALUE = re.compile(r"^Option '(?P<option>[^']+)' needs a value: '(?P<got>[^']*)' is an option")
+
+
+def option_taken_as_value(params: list[Any], args: list[str]) -> tuple[str, str, str] | None:
+    """The first (option, next token) where an option that takes a value is followed by
+    something that looks like an option (``-a --json``, ``--since --format``): click would take
+    that token as the value and the option it names would be lost. A token looks like an option
+    when it starts with ``--`` (but is not ``--`` itself) or is a short flag the command knows
+    (``-h``). ``--opt=--x`` and anything after ``--`` are left alone. Returns (option as
+    written, the token, the option's long name), or None when there is none."""
+    takes_value: dict[str, str] = {}
+    flags: set[str] = set()
+    for param in params:
+        if getattr(param, "param_type_name", "") != "option":
+            continue
+        names = list(getattr(param, "opts", ()) or ()) + list(getattr(param, "secondary_opts", ()) or ())
+        flags.update(names)
+        if not getattr(param, "is_flag", False) and not getattr(param, "count", False):
+            opts = list(getattr(param, "opts", ()) or ())
+            takes_value.update({opt: max(opts, key=len) for opt in opts})
+    flags.update(("-h", "--help"))
+    for index, token in enumerate(args[:-1]):
+        if token == "--":
+            return None
+        following = args[index + 1]
+        if token in takes_value and following != "--" and (following.startswith("--") or following in flags):
+            return token, following, takes_value[token]
+    return None
 
 
 def is_parser_error(exc: BaseException) -> bool:
@@ -93,11 +123,34 @@ def problem_of(exc: BaseException, commands: list[str] | None = None) -> dict:
                        suggestion=(did_you_mean(given.group(1), map(str, choices)) or "") if given else "")
     else:
         unknown = _NO_SUCH_COMMAND.search(message)
-        if unknown:
+        as_value = _OPTION_AS_VALUE.search(message)
+        if as_value:
+            out.update(code="option-needs-value", key=as_value.group("option"), got=as_value.group("got"))
+        elif unknown:
             out.update(code="no-such-command", key="COMMAND", got=unknown.group("name"),
                        expected=f"one of {', '.join(commands)}" if commands else "",
                        suggestion=did_you_mean(unknown.group("name"), commands or []) or "")
     return out
+
+
+def explain_command_option(exc: BaseException, group: Any, ctx: Any) -> None:
+    """An unknown option given to the group itself (``briefgen --json``) that one of its commands
+    knows: say it belongs after a command, and drop click's near misses (``--version`` for
+    ``--json`` helps nobody). ``exc`` is changed in place; anything else is left alone."""
+    if _kind(exc) != "NoSuchOption" or not hasattr(group, "list_commands"):
+        return
+    name = getattr(exc, "option_name", "") or ""
+    owners = []
+    for command_name in group.list_commands(ctx):
+        command = group.get_command(ctx, command_name)
+        opts = {o for p in getattr(command, "params", ()) for o in (getattr(p, "opts", ()) or ())}
+        if name in opts:
+            owners.append(command_name)
+    if owners:
+        example = "build" if "build" in owners else owners[0]
+        exc.possibilities = None  # type: ignore[attr-defined]
+        exc.message = (f"No such option: {name} (it belongs to a command: write it after the command, "  # type: ignore[attr-defined]
+                       f"e.g. briefgen {example} ... {name}; commands that take it: {', '.join(owners)})")
 
 
 class ParseErrorsRecorded:
@@ -111,9 +164,14 @@ class ParseErrorsRecorded:
 
     def parse_args(self, ctx, args):  # noqa: D102 - click hook
         try:
+            taken = option_taken_as_value(list(getattr(self, "params", ()) or ()), list(args))
+            if taken is not None:
+                ctx.fail(f"Option '{taken[0]}' needs a value: '{taken[1]}' is an option, not a value "
+                         f"(write {taken[0]} VALUE, or {taken[2]}={taken[1]} if that really is the value).")
             return super().parse_args(ctx, args)  # type: ignore[misc]
         except Exception as exc:
             if is_parser_error(exc):
+                explain_command_option(exc, self, ctx)
                 record(exc, self._known_commands(ctx))
             raise
 

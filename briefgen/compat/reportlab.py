@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import reportlab
 from reportlab.pdfbase import pdfmetrics, ttfonts
 
-from briefgen.compat import VersionRange, in_range, require
+from briefgen.compat import VersionRange, cachesign, in_range, require
 
 SUPPORTED: VersionRange = ((4, 2), (5, 2))
 VERSION: str = reportlab.Version
@@ -45,7 +45,8 @@ def require_supported(feature: str) -> None:
 # ``_pdfScale`` (font units -> 1/1000 em, set by ``extractInfo``; a lambda, so not picklable).
 # Public attributes read: a face's ``charToGlyph`` and ``familyName``.
 
-_FACE_FORMAT = 1
+_FACE_FORMAT = 2
+_FACE_KIND = "reportlab-face"
 _FACE_CACHE_FILES = 64
 _SKIP = ("_ttf_data", "_pdfScale")
 
@@ -59,14 +60,17 @@ def ttfont(name: str, path: Path, cache_dir: Path | None) -> Any:
     The parsed face (names, metrics, character map, glyph positions: everything but the
     file's bytes, which are read again) is pickled under a key made of the file's path,
     size and modification time and the ReportLab and Python versions, and read back in
-    ~28 ms. Anything unexpected (a damaged, foreign or stale entry) falls back to parsing;
-    a damaged font file still raises as ReportLab raises. ``cache_dir`` None, or a ReportLab
-    outside :data:`SUPPORTED`, parses every time.
+    ~28 ms. An entry is signed with the per-user key (:mod:`briefgen.compat.cachesign`) and
+    its signature checked before it is unpickled: one planted, copied from another key, or
+    written by another user is a miss. Anything unexpected (a damaged, foreign or stale entry)
+    falls back to parsing; a damaged font file still raises as ReportLab raises. ``cache_dir``
+    None, no usable per-user key, or a ReportLab outside :data:`SUPPORTED`, parses every time.
     """
-    if cache_dir is None or not VERSION_OK:
+    secret = cachesign.user_key() if cache_dir is not None and VERSION_OK else None
+    if cache_dir is None or secret is None:
         return ttfonts.TTFont(name, str(path))
     entry = _face_entry(path, cache_dir)
-    face = _read_face(entry, path) if entry is not None else None
+    face = _read_face(entry, path, secret) if entry is not None else None
     if face is not None:
         real = ttfonts.TTFontFace
         ttfonts.TTFontFace = lambda *_a, **_k: face  # TTFont.__init__ as it is, parsing skipped
@@ -76,7 +80,7 @@ def ttfont(name: str, path: Path, cache_dir: Path | None) -> Any:
             ttfonts.TTFontFace = real
     font = ttfonts.TTFont(name, str(path))
     if entry is not None:
-        _write_face(entry, font.face)
+        _write_face(entry, font.face, secret)
     return font
 
 
@@ -98,10 +102,12 @@ def _face_entry(path: Path, cache_dir: Path) -> Path | None:
     return Path(cache_dir) / f"{path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.pickle"
 
 
-def _read_face(entry: Path, path: Path) -> Any:
+def _read_face(entry: Path, path: Path, secret: bytes) -> Any:
     try:
-        with open(entry, "rb") as fh:
-            state = pickle.load(fh)
+        payload = cachesign.unseal(secret, _FACE_KIND, entry.name, entry.read_bytes())
+        if payload is None:  # not this user's entry for this key: never unpickled
+            return None
+        state = pickle.loads(payload)
         data = path.read_bytes()
     except Exception:  # missing, truncated or foreign: parse instead
         return None
@@ -119,10 +125,10 @@ def _read_face(entry: Path, path: Path) -> Any:
     return face
 
 
-def _write_face(entry: Path, face: Any) -> None:
+def _write_face(entry: Path, face: Any, secret: bytes) -> None:
     state = {k: v for k, v in vars(face).items() if k not in _SKIP}
     try:
-        blob = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        blob = cachesign.seal(secret, _FACE_KIND, entry.name, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
         entry.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=entry.parent)
         with os.fdopen(fd, "wb") as fh:

@@ -10,7 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["RTL_STRETCH", "base_level", "has_rtl"]
+__all__ = ["EXPLICIT_CONTROLS", "FSI", "PDI", "RTL_STRETCH", "base_level", "has_rtl", "isolated",
+           "without_explicit_controls"]
+
+FSI, PDI = "\u2068", "\u2069"
+"""First strong isolate and pop directional isolate (UAX #9 2.4): an inserted value between them
+runs in its own direction and leaves the text around it alone."""
 
 _RTL_BLOCKS = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff"
 _RTL_RE = re.compile(f"[{_RTL_BLOCKS}]")
@@ -23,6 +28,30 @@ one before anything else, with spaces, joiners, digits and punctuation between t
 Arabic sentence with a year in it is one stretch; the punctuation after it is not in it)."""
 
 
+EXPLICIT_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""The explicit bidi formatting characters (UAX #9 2.1-2.4): embeddings LRE RLE, overrides LRO
+RLO, PDF, isolates LRI RLI FSI, PDI; the "Trojan Source" characters (CVE-2021-42574)."""
+_VALUE = re.compile("\u2068[^\u202a-\u202e\u2066-\u2069]*\u2069")
+
+
+def without_explicit_controls(text: str) -> str:
+    """``text`` without explicit bidi controls (:data:`EXPLICIT_CONTROLS`), which the editions
+    would otherwise show differently (an override reverses letters in a browser); only the
+    isolates of inserted values stay (FSI, text without controls, PDI: :func:`isolated`, the
+    template printing of :mod:`briefgen.text.printing`). Direction marks (LRM, RLM, ALM), ZWJ and
+    ZWNJ stay: they only nudge the order or the shaping of the text."""
+    if not EXPLICIT_CONTROLS.search(text):
+        return text
+    out: list[str] = []
+    pos = 0
+    for m in _VALUE.finditer(text):
+        out.append(EXPLICIT_CONTROLS.sub("", text[pos:m.start()]))
+        out.append(m.group())
+        pos = m.end()
+    out.append(EXPLICIT_CONTROLS.sub("", text[pos:]))
+    return "".join(out)
+
+
 def has_rtl(text: str) -> bool:
     """True if ``text`` has a character of bidi class R or AL (a right-to-left letter)."""
     if not _RTL_RE.search(text):
@@ -32,7 +61,9 @@ def has_rtl(text: str) -> bool:
 
 def base_level(text: str) -> int:
     """The paragraph embedding level of ``text`` (UAX #9 P2-P3): 1 if its first strong
-    character (L, R or AL, skipping isolates) is right-to-left, else 0."""
+    character (L, R or AL, skipping isolates) is right-to-left, else 0. Text whose only strong
+    characters are inside isolates (a template that prints one value) takes the first of those:
+    the value is the paragraph."""
     depth = 0
     for c in text:
         if c in "\u2066\u2067\u2068":
@@ -45,4 +76,17 @@ def base_level(text: str) -> int:
                 return 1
             if kind == "L":
                 return 0
+    for c in text:
+        kind = unicodedata.bidirectional(c)
+        if kind in ("R", "AL", "L"):
+            return int(kind != "L")
     return 0
+
+
+def isolated(text: str) -> str:
+    """``text`` between FSI and PDI when it has right-to-left letters (a value inserted into other
+    text: a source title in an endnote), so that its direction does not spill into the neutral
+    punctuation and numbers around it (UAX #9 X5c, BD13); other text unchanged. Explicit bidi
+    controls written in ``text`` are dropped first (:func:`without_explicit_controls`)."""
+    text = EXPLICIT_CONTROLS.sub("", text)
+    return FSI + text + PDI if text and has_rtl(text) else text

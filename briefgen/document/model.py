@@ -42,6 +42,12 @@ class Text:
 
 
 @dataclass(frozen=True)
+class PortionMark(Text):
+    """The portion mark run, ``(TLP:AMBER) ``: a :class:`Text` that every renderer prints, told apart by its
+    class (see :mod:`briefgen.document.portions`)."""
+
+
+@dataclass(frozen=True)
 class Link:
     """A hyperlink: ``text`` shown (with its emphasis), ``href`` an http(s), mailto or
     in-document (``#...``) address."""
@@ -242,6 +248,14 @@ class Figure(Block):
     @property
     def label(self) -> str:
         return f"Figure {self.number}"
+
+    @property
+    def caption_separator(self) -> str:
+        """What renderers put between "Figure N. title" and ``caption``: " — " before a caption's text,
+        a space before a portion mark alone ("Figure 1. Timeline (TLP:CLEAR)": no dangling dash), else ""."""
+        if not self.caption:
+            return ""
+        return " " if all(isinstance(run, PortionMark) for run in self.caption) else " — "
 
 
 @dataclass(frozen=True)

@@ -22,27 +22,19 @@ Whether an audience's variant is marked: :attr:`briefgen.model.models.Audience.m
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 
-from briefgen.document.model import (
+from briefgen.document.model import (  # PortionMark lives with the other runs; imported from here too
     BulletList,
     Cover,
     Endnotes,
     Figure,
     KeyJudgment,
     Paragraph,
+    PortionMark,
     Profile,
     Runs,
     Section,
-    Text,
 )
-
-
-@dataclass(frozen=True)
-class PortionMark(Text):
-    """The portion mark run, ``(TLP:AMBER)`` and a space: a :class:`~briefgen.document.model.Text`
-    in every respect (its ``kind`` is ``text`` too), so every renderer prints it, whether it
-    dispatches on the class or on ``kind``; its own class tells it apart."""
 
 
 def portion_mark(marking: str) -> PortionMark:

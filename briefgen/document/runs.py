@@ -14,6 +14,7 @@ import html
 import re
 from collections.abc import Callable
 
+from briefgen.document.direction import without_explicit_controls
 from briefgen.document.model import Citation, CrossRef, LineBreak, Link, Run, Runs, Text
 from briefgen.text.inline import TOKEN, to_markup
 
@@ -37,10 +38,12 @@ def inline_runs(text: str, *, cite: Callable[[tuple[str, ...]], Citation] | None
     sources), ``ref(target_id)`` the :class:`CrossRef` of a reference token; without them
     those tokens are dropped. Adjacent text of the same emphasis is one run. A line break
     in ``text`` (the spaces around it dropped) is a :class:`LineBreak` run: the lines of a
-    paragraph, list item or claim stay separate lines.
+    paragraph, list item or claim stay separate lines. Explicit bidi controls are dropped, but
+    for the isolates around inserted values (:func:`~briefgen.document.direction.without_explicit_controls`).
     """
     runs: list[Run] = []
     pos = 0
+    text = without_explicit_controls(text)
     text = _LINE_BREAKS.sub(LINE_SEPARATOR, _END_BREAKS.sub("", text))
     for m in TOKEN.finditer(text):
         runs += _plain_runs(text[pos:m.start()])
@@ -56,7 +59,8 @@ def inline_runs(text: str, *, cite: Callable[[tuple[str, ...]], Citation] | None
 
 def text_runs(text: str, *, bold: bool = False, italic: bool = False) -> Runs:
     """Runs for text that takes no author markup (names, titles, dates): one run, or none
-    for empty text."""
+    for empty text; explicit bidi controls dropped, as in :func:`inline_runs`."""
+    text = without_explicit_controls(text)
     return (Text(text, bold=bold, italic=italic),) if text else ()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from briefgen.document.direction import isolated
 from briefgen.document.model import (
     Cell,
     Endnote,
@@ -49,7 +50,8 @@ def key_judgments(ctx: "Context", rs: ResolvedSection) -> list:
     for claim in rs.claims:
         ctx.judgments += 1
         words = fmt.likelihood(claim)
-        statement = inline_runs(claim.statement) + (ctx.cite((claim.id,)),)
+        # isolated: a right-to-left statement keeps its own direction after the English "KJn. Likely:"
+        statement = inline_runs(isolated(claim.statement)) + (ctx.cite((claim.id,)),)
         uses = ctx.marker.closure(Uses(claims=(claim.id,)))
         out.append(KeyJudgment(f"{rs.id}.kj.{claim.id}", "KeyJudgment", uses,
                                ctx.marker.level(uses, rs.section.tlp).label, f"key judgment {claim.id!r}",
@@ -156,14 +158,15 @@ def endnotes(ctx: "Context", placeholder: Endnotes) -> Endnotes:
     for sid, n in sorted(ctx.source_numbers.items(), key=lambda kv: kv[1]):
         s = ctx.briefing.sources[sid]
         runs: list = []
-        lead = f"{', '.join(s.authors)}. " if s.authors else ""
-        tail = [s.publisher]
+        # values inserted into English text: isolated, so the note stays left to right (UAX #9 X5c)
+        lead = f"{', '.join(isolated(a) for a in s.authors)}. " if s.authors else ""
+        tail = [isolated(s.publisher)]
         if s.date:
             rendered = s.date.render()
             tail.append(rendered[:1].upper() + rendered[1:])
         if lead:
             runs.append(Text(lead))
-        runs += [Text(s.title, italic=True), Text(". " + ". ".join(tail) + ".")]
+        runs += [Text(isolated(s.title), italic=True), Text(". " + ". ".join(tail) + ".")]
         if s.url:
             runs += [Text(" "), Link(s.url, s.url), Text(".")]
         runs.append(Text(f" Reliability {s.reliability.value} ({s.reliability.meaning})."))

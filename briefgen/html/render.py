@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from briefgen.document import model as dm
+from briefgen.document.direction import base_level, has_rtl
+from briefgen.document.portions import PortionMark
 from briefgen.errors import RenderError
 from briefgen.html.runs import runs_html, text_html
 from briefgen.model.tlp import TLP
@@ -103,6 +105,22 @@ def environment():
     return env
 
 
+_RTL_ITEM = Markup(' dir="rtl" style="margin-right: 1.5rem"')
+
+
+def rtl_attrs(value: "dm.Runs | str", *, item: bool = False) -> Markup:
+    """`` dir="rtl"`` for a heading, profile name or list item whose text runs right to left
+    (UAX #9 P2-P3, as the PDF decides; a portion mark does not count): it is right-aligned and a
+    list item's bullet is on the right (``item``: with room for it there); else nothing."""
+    if isinstance(value, str):
+        written = value
+    else:
+        written = "".join(r.text for r in value if isinstance(r, dm.Text) and not isinstance(r, PortionMark))
+    if not (has_rtl(written) and base_level(written)):
+        return Markup("")
+    return _RTL_ITEM if item else Markup(' dir="rtl"')
+
+
 def render_html(document: dm.Document, *, charts: Mapping[str, bytes | str] | None = None,
                 theme: "Theme | None" = None) -> bytes:
     """The HTML edition of ``document`` (UTF-8 bytes).
@@ -139,7 +157,7 @@ def render_html(document: dm.Document, *, charts: Mapping[str, bytes | str] | No
     context: dict[str, Any] = {
         "doc": document, "pictures": pictures, "colours": colours, "tlp": tlp,
         "contents": contents_tree(document.contents.entries) if document.contents is not None else [],
-        "runs": runs, "text": text,
+        "runs": runs, "text": text, "rtl": rtl_attrs,
         "marks_changes": any(type(b).__name__ == "ChangeSummary" for b in document.blocks()),  # built --since
     }
     return environment().get_template(TEMPLATE).render(context).encode("utf-8")

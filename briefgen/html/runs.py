@@ -21,7 +21,12 @@ Rules, per the HTML Living Standard (https://html.spec.whatwg.org/):
   right-aligned);
   a right-to-left stretch inside left-to-right text is isolated in ``<bdi>`` so that the
   punctuation and numbers around it stay where they were written. Text without right-to-left
-  letters is written as before.
+  letters is written as before;
+* a value isolated in the text (FSI/LRI/RLI ... PDI: a right-to-left title or name that a
+  template or an endnote inserted into other text) is a ``<bdi>`` (``dir="ltr"``/``"rtl"`` for
+  LRI/RLI), the isolate characters themselves not written; in a right-to-left block, citations
+  and cross-references are ``<bdi>`` too, so that a note number never joins a number before it;
+  embeddings and overrides (U+202A-202E) are never written (the PDF never obeys them either).
 
 Everything an author wrote is escaped: nothing in the text is read as markup.
 """
@@ -32,7 +37,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from briefgen.document.direction import RTL_STRETCH, base_level, has_rtl
+from briefgen.document.direction import EXPLICIT_CONTROLS, RTL_STRETCH, base_level, has_rtl
 from briefgen.document.model import Citation, CrossRef, LineBreak, Link, Runs, Text
 from briefgen.document.portions import PortionMark
 
@@ -45,11 +50,18 @@ compatibility ideographs), with the CJK punctuation between them."""
 HAN_LANG = "zh"
 CJK_LANGS = ("zh", "ja", "ko")
 
+ISOLATE = re.compile("([\u2066\u2067\u2068])([^\u2066-\u2069]*)\u2069")
+"""An isolated value: LRI, RLI or FSI, the text, PDI (UAX #9 2.4)."""
+_ISOLATE_DIR = {"\u2066": ' dir="ltr"', "\u2067": ' dir="rtl"', "\u2068": ""}
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
 
 def text_html(text: str, language: str = "en", *, isolate: bool = True) -> Markup:
     """``text`` escaped, its Han stretches in ``<span lang="zh">`` unless ``language`` (the
     document's BCP 47 tag) is already Chinese, Japanese or Korean; right-to-left text in
     ``<bdi>`` (see the module doc; ``isolate`` False: it is inside a right-to-left block)."""
+    if not text.isascii() and EXPLICIT_CONTROLS.search(text):
+        return _isolates_html(text, language, isolate)
     if isolate and has_rtl(text):
         if base_level(text):
             return Markup('<bdi dir="rtl">{}</bdi>').format(text_html(text, language, isolate=False))
@@ -71,6 +83,20 @@ def text_html(text: str, language: str = "en", *, isolate: bool = True) -> Marku
         pos = m.end()
     out.append(escape(text[pos:]))
     return Markup("").join(out)
+
+
+def _isolates_html(text: str, language: str, isolate: bool) -> Markup:
+    """``text`` with its isolated values (:data:`ISOLATE`) in ``<bdi>``; other explicit bidi controls
+    (embeddings, overrides, unpaired isolates) dropped, as the PDF drops them."""
+    pieces: list[Markup] = []
+    pos = 0
+    for m in ISOLATE.finditer(text):
+        pieces.append(text_html(text[pos:m.start()].translate(_BIDI_CONTROLS), language, isolate=isolate))
+        inner = text_html(m.group(2), language, isolate=False)
+        pieces.append(Markup("<bdi{}>{}</bdi>").format(Markup(_ISOLATE_DIR[m.group(1)]), inner))
+        pos = m.end()
+    pieces.append(text_html(text[pos:].translate(_BIDI_CONTROLS), language, isolate=isolate))
+    return Markup("").join(pieces)
 
 
 def _emphasised(html: Markup, bold: bool, italic: bool) -> Markup:
@@ -126,9 +152,11 @@ def _runs_html(runs: Runs, language: str, superscript_citations: bool, *, isolat
         elif isinstance(run, Text):
             out.append(_emphasised(text_html(run.text, language, isolate=isolate), run.bold, run.italic))
         elif isinstance(run, Citation):
-            out.append(citation_html(run, superscript=superscript_citations))
+            cite = citation_html(run, superscript=superscript_citations)
+            out.append(Markup("<bdi>{}</bdi>").format(cite) if not isolate and cite else cite)
         elif isinstance(run, CrossRef):
-            out.append(Markup('<a href="#{}" class="xref">{}</a>').format(run.target, run.label))
+            xref = Markup('<a href="#{}" class="xref">{}</a>').format(run.target, run.label)
+            out.append(xref if isolate else Markup("<bdi>{}</bdi>").format(xref))
         elif isinstance(run, LineBreak):
             out.append(Markup("<br>"))
         i += 1

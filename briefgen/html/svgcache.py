@@ -9,6 +9,9 @@ change to either draws the SVG again. The SVG entries are bounded on their own
 (``max_bytes``), and never counted or evicted by the PDF store (nor it by this one).
 Drawing an SVG costs about as much as drawing the PDF (0.03-0.3 s a chart); a build that
 writes PDF and HTML draws each chart missing from the cache twice, once per format.
+Entries are signed like the PDFs' (kind ``charts.svg``, see :mod:`briefgen.charts.store`): a
+copied or planted SVG is drawn again, never shown; ``BRIEFGEN_NO_CACHE`` / ``--no-cache``
+turn the store off.
 """
 
 from __future__ import annotations

@@ -134,8 +134,8 @@ class BlockFlowables:
         picture._briefgen_tag = declare(f"{fig.id}#figure", "Figure", fig.id, alt=fig.alt)
         picture._briefgen_anchor = fig.anchor
         caption = f'<b>{fig.label}.</b> {escape(fig.title)}'
-        if fig.caption:
-            caption += " — " + self.markup(fig.caption)
+        if fig.caption:  # " — " before a caption's text; a space before a portion mark alone
+            caption += fig.caption_separator + self.markup(fig.caption)
         caption_key = declare(f"{fig.id}#caption", "Caption", fig.id)
         return chain([picture, Spacer(1, 4), self.para(caption, "caption", f"{fig.where} caption", caption_key),
                       self.para(escape(fig.source_line), "source_line", f"{fig.where} source line",

@@ -202,7 +202,7 @@ class FontSet:
             add(char, char)
         close_run()
         if missing:
-            raise self._error(missing, where, escaped_text)
+            raise self._error(missing, where, _plain(escaped_text))  # the reader's text, not its markup
         return "".join(out)
 
     # ------------------------------------------------------------------ canvas text
@@ -301,6 +301,11 @@ def describe_char(char: str) -> str:
     category = unicodedata.category(char)
     name = unicodedata.name(char, "") or f"({_CATEGORY_NAMES.get(category, category)})"
     return f"{shown} U+{ord(char):04X} {name}"
+
+
+def _plain(markup: str) -> str:
+    """``markup`` without its tags, its entities unescaped."""
+    return html.unescape(re.sub(r"<[^<>]*>", "", markup))
 
 
 def _around(text: str, char: str) -> str:

@@ -29,9 +29,10 @@ characters or as the numeric entities of the common ones."""
 
 def without_ignorables(text: str) -> str:
     """``text`` without the characters of :data:`IGNORABLE`; in text with right-to-left
-    letters, the bidi controls and joiners of :data:`~briefgen.layout.bidi.FORMAT_CONTROLS`
+    letters, the bidi marks, isolates and joiners of :data:`~briefgen.layout.bidi.FORMAT_CONTROLS`
     stay (the bidi algorithm and the shaper read them; :mod:`briefgen.layout.rtl` never draws
-    them), the Arabic letter mark as the right-to-left mark it resembles."""
+    them), the Arabic letter mark as the right-to-left mark it resembles; embeddings and
+    overrides never do (the HTML edition never writes them either)."""
     if not IGNORABLE.search(text):
         return text
     if has_rtl(html.unescape(text) if "&" in text else text):
@@ -44,4 +45,9 @@ def _kept_control(m: re.Match) -> str:
     char = html.unescape(found) if found.startswith("&") else found
     if char == "\u061c":
         return "\u200f"
-    return char if char in FORMAT_CONTROLS else ""
+    return char if char in FORMAT_CONTROLS and char not in _EMBEDDINGS else ""
+
+
+_EMBEDDINGS = frozenset("\u202a\u202b\u202c\u202d\u202e")
+"""Embeddings and overrides: never kept (the document model drops them from authored text; the
+HTML edition never writes them), so that no edition reverses letters the other shows as written."""

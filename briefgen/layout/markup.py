@@ -57,10 +57,12 @@ def runs_markup(runs: Runs, link_colour: str, *, superscript_citations: bool = T
             out.append(escape(run.text))
         else:
             outer.set(False, False)
+            # in right-to-left text an isolate (LRI ... PDI): a note number never joins a number before it
+            lri, pdi = ("\u2066", "\u2069") if _has_rtl(runs) else ("", "")
             if isinstance(run, Citation):
-                out.append(citation_markup(run.numbers, link_colour, superscript=superscript_citations))
+                out.append(lri + citation_markup(run.numbers, link_colour, superscript=superscript_citations) + pdi)
             elif isinstance(run, CrossRef):
-                out.append(f'<a href="#{run.target}" color="{link_colour}">{escape(run.label)}</a>')
+                out.append(f'{lri}<a href="#{run.target}" color="{link_colour}">{escape(run.label)}</a>{pdi}')
             elif isinstance(run, LineBreak):
                 out.append("<br/>")
         i += 1

@@ -11,7 +11,8 @@ drawn, hands ReportLab each line in visual order (:func:`visual_line`):
 * each right-to-left run in Arabic script is shaped (:func:`briefgen.layout.shaping.shape_rtl`);
 * bidi controls, ZWJ and ZWNJ are read and never drawn;
 * a right-to-left paragraph is right-aligned (left and justified alignments become right; centred
-  stays centred; a contents entry keeps its alignment, its leaders and page number after the title).
+  stays centred; a contents entry keeps its alignment, its leaders and page number after the title);
+  a right-to-left list item has its bullet on the right and its hanging indent there.
 
 Each fragment of a reordered line carries the characters it stands for, unshaped, in drawing order
 (:class:`VisualText`): :class:`briefgen.layout.tagged.TextMarks` puts them in ``/ActualText``
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.lib.styles import ParagraphStyle
@@ -132,6 +134,20 @@ def _right_aligned(style: Any) -> Any:
     return hit[1]
 
 
+_MIRRORED_STYLES: dict[int, tuple[Any, ParagraphStyle]] = {}
+
+
+def _mirrored(style: Any) -> Any:
+    """``style`` with its left and right indents swapped (a right-to-left list item: the hanging
+    indent on the right; lines keep their widths, so the line breaks stay)."""
+    hit = _MIRRORED_STYLES.get(id(style))
+    if hit is None or hit[0] is not style:
+        mirrored = ParagraphStyle(f"{style.name}-mirrored", parent=style, leftIndent=style.rightIndent,
+                                  rightIndent=style.leftIndent)
+        hit = _MIRRORED_STYLES[id(style)] = (style, mirrored)
+    return hit[1]
+
+
 def _embolden(frags: list[Any], style: Any) -> None:
     """In a paragraph whose style is bold (a heading), fallback runs (``<font name=...>``, which
     ReportLab sets in the face named) in the bold face of their family when it has one
@@ -186,12 +202,38 @@ class BidiParagraph:
                 extra = line.extraSpace + _width(line.words) - _width(words)
                 lines.append(line.clone(words=words, extraSpace=extra))
             self.blPara = bl.clone(lines=lines)
+        bullet = getattr(self, "bulletText", None)
         if base and not self._briefgen_keeps_alignment:
             self.style = _right_aligned(style)
+            if isinstance(bullet, str) and bullet:
+                self.style = _mirrored(self.style)
+                self._draw_bullet_right(bullet, style)
+                self.bulletText = None
         try:
             return super().drawPara(debug)  # type: ignore[misc]
         finally:
             self.blPara, self.style = bl, style
+            if bullet is not None:
+                self.bulletText = bullet
+
+    def _draw_bullet_right(self, bullet: str, style: Any) -> None:
+        """A right-to-left list item's bullet on the right, as far from the right edge as ReportLab
+        puts it from the left (``bulletIndent``), on the first line's baseline; drawn before the
+        text, as ReportLab draws it (the tagger makes the first text object of an item its Lbl)."""
+        canv = self.canv  # type: ignore[attr-defined]
+        lines = self.blPara.lines
+        first = lines[0] if lines else None
+        if rl_config.paraFontSizeHeightOffset or first is None:
+            rise = getattr(first, "fontSize", style.fontSize) if first is not None else style.fontSize
+        else:
+            rise = getattr(first, "ascent", getattr(first, "fontSize", style.fontSize))
+        width = stringWidth(bullet, style.bulletFontName, style.bulletFontSize)
+        tx = canv.beginText(self.width - style.bulletIndent - width,  # type: ignore[attr-defined]
+                            self.height - rise + getattr(style, "bulletOffsetY", 0))  # type: ignore[attr-defined]
+        tx.setFont(style.bulletFontName, style.bulletFontSize)
+        tx.setFillColor(getattr(style, "bulletColor", style.textColor))
+        tx.textOut(bullet)
+        canv.drawText(tx)
 
     def _bidi_text(self) -> str | None:
         """The paragraph's text if it needs bidi handling (right-to-left letters or bidi

@@ -9,7 +9,9 @@ that read YAML, so a change of the rules is never answered from an old entry. Po
 stored: a :class:`~briefgen.load.yamlsrc.Document` finds them again from its text when a problem
 needs them. Files with problems are never stored, so every error message comes from a fresh read.
 
-Each entry starts with a digest of its data: a corrupt or truncated one is a miss. Reading
+Each entry starts with an HMAC-SHA256 over (``yaml/<fingerprint>``, the bytes' hash, the data)
+made with the per-user key (:mod:`briefgen.compat.cachesign`), checked before the data is
+unmarshalled: a corrupt, truncated, planted or copied (another file's) entry is a miss. Reading
 and writing fail silently (a miss, an entry not kept): the cache costs time, never a result.
 At most :data:`MAX_ENTRIES` entries are kept; the oldest go first.
 """
@@ -24,13 +26,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from briefgen.compat import cachesign
 from briefgen.load.cacheroot import cache_dir, cache_disabled
 
 MAX_ENTRIES = 400
 """Most entries kept in one fingerprint's folder (each a parsed file of at most 2 MiB of YAML)."""
 
-_MAGIC = b"briefgen-yaml-1\n"
-_DIGEST_SIZE = 16
+_MAGIC = b"briefgen-yaml-2\n"
 _SOURCES = ("yamlsrc.py", "yamlcompose.py", "yamlcache.py")
 """Modules (of this package) whose source decides what a file's data is."""
 
@@ -59,19 +61,24 @@ def _entry(raw: bytes) -> Path:
     return cache_dir("yaml") / _fingerprint() / hashlib.sha256(raw).hexdigest()
 
 
+def _kind() -> str:
+    return f"yaml/{_fingerprint()}"
+
+
 def get(raw: bytes) -> tuple[bool, Any]:
     """``(True, data)`` when the cache holds the data of a file of exactly these bytes,
     else ``(False, None)``."""
     if cache_disabled():
         return False, None
+    path = _entry(raw)
     try:
-        blob = _entry(raw).read_bytes()
+        blob = path.read_bytes()
     except (OSError, ValueError):
         return False, None
-    head = len(_MAGIC) + _DIGEST_SIZE
-    payload = blob[head:]
-    digest = hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest()
-    if blob[:len(_MAGIC)] != _MAGIC or digest != blob[len(_MAGIC):head]:
+    if blob[:len(_MAGIC)] != _MAGIC:
+        return False, None
+    payload = cachesign.unseal(cachesign.data_key(), _kind(), path.name, blob[len(_MAGIC):])
+    if payload is None:  # not written by this user's briefgen for these bytes: never unmarshalled
         return False, None
     try:
         data = marshal.loads(payload)
@@ -98,7 +105,7 @@ def put(raw: bytes, data: Any) -> None:
         # readable by the owner only: a knowledge base may hold what only some audiences may see
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as f:
-            f.write(_MAGIC + hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() + payload)
+            f.write(_MAGIC + cachesign.seal(cachesign.data_key(), _kind(), path.name, payload))
         # os.rename: atomic over an old entry on POSIX (elsewhere the entry is just not kept);
         # os.replace stays the output's commit (tests/deliver/test_crash_safety.py counts its calls)
         os.rename(tmp, path)

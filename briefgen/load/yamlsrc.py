@@ -195,7 +195,10 @@ def _loads(raw: bytes | str, path: Path, max_bytes: int | None) -> Document:
             raise SpecError([Problem(name, 0, 0, "(file)", "file is too large",
                                      expected=f"at most {max_bytes} bytes", got=f"{size} bytes")])
     if "\x00" in text:
-        raise SpecError([Problem(name, 0, 0, "(file)", "file contains a NUL byte; expected YAML text")])
+        at = text.index("\x00")
+        line, col = _line_col(text, at)
+        raise SpecError([Problem(name, line, col, "(file)", "file contains a NUL byte; expected YAML text",
+                                 got="byte 0x00", expected="printable text (write \\0 in a double-quoted string)")])
     if isinstance(raw, bytes):
         hit, data = yamlcache.get(raw)
         if hit:
@@ -217,14 +220,15 @@ def _loads(raw: bytes | str, path: Path, max_bytes: int | None) -> Document:
             started = exc.context_mark
             message += f" ({exc.context}" + (
                 f" that starts on line {started.line + 1})" if started and started.line + 1 != line else ")")
+        if "found character '\\t' that cannot start any token" in message:
+            message += " (indent with spaces, not tabs)"
         if "mapping values are not allowed here" in message:
             message += " (a value containing ': ' must be quoted, or this line is indented wrongly)"
         if "expected a single document" in message or "expected a single document" in str(exc.context):
             message = "only one YAML document per file (found a second '---')"
         raise SpecError([Problem(name, line, col, "(syntax)", message)]) from None
     except yaml.reader.ReaderError as exc:  # a control character or other unacceptable one
-        line = text[: exc.position].count("\n") + 1
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        line, col = _line_col(text, exc.position)
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         raise SpecError([Problem(name, line, col, "(syntax)",
                                  f"control character U+{code:04X} is not allowed in YAML text",
@@ -235,6 +239,11 @@ def _loads(raw: bytes | str, path: Path, max_bytes: int | None) -> Document:
         raise SpecError([Problem(name, 0, 0, "(syntax)", "lists and mappings are nested too deeply",
                                  expected=f"at most {MAX_DEPTH} levels")]) from None
     return _document(node, path, text, canonical=True)
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of character ``index`` of ``text``."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def _document(node: yaml.Node | None, path: Path, text: str, *, canonical: bool = False) -> Document:

@@ -103,13 +103,19 @@ def _sq_in(value: float) -> str:
 
 def too_many_message(chart_id: str, fit: Fit, width: float, height: float) -> str:
     """The error for a network chart that does not fit (see :func:`network_fit`): how many
-    entities it draws, how many fit, and how to narrow it."""
+    entities it draws, how many fit, and only remedies that draw fewer entities or give them
+    more room (a ``select: {limit: N}`` limits claims, not entities, so it is not offered;
+    a chart larger than the page is printed scaled down, so sizes above it are not offered)."""
     larger = [f"'{key}:' up to {most:g} in" for key, value, most in (("width", width, PAGE_TEXT_W),
                                                                        ("height", height, PAGE_TEXT_H))
               if value < most]
-    bigger = f"; a larger chart holds more ({', '.join(larger)} on a page)" if larger else ""
+    bigger = f"; a larger chart holds more ({', '.join(larger)}, the page's most)" if larger else ""
+    scale = min(1.0, PAGE_TEXT_W / width, PAGE_TEXT_H / height)
+    scaled = (f" (printed scaled down to {width * scale:.3g} x {height * scale:.3g} in: a page holds at most "
+              f"{PAGE_TEXT_W:g} x {PAGE_TEXT_H:g} in, so a larger size holds no more)") if scale < 1.0 else ""
     return (f"network chart {chart_id!r} draws {fit.entities} entities and {fit.relations} relations; a "
-            f"{width:g} x {height:g} in chart holds about {fit.fits} of these entities with their relations "
-            f"legibly (at {LEGIBLE_PT:g} pt their boxes need ~{_sq_in(fit.need)} sq in, the chart has room for "
-            f"~{_sq_in(fit.room)}). Draw fewer: list the ones to draw under 'entities:', or narrow 'select:' "
-            f"(e.g. 'tags:', 'entities:', 'date_from:', 'limit:'), or split the chart in two{bigger}")
+            f"{width:g} x {height:g} in chart{scaled} holds about {fit.fits} of these entities with their "
+            f"relations legibly (at {LEGIBLE_PT:g} pt their boxes need ~{_sq_in(fit.need)} sq in; the chart has "
+            f"~{_sq_in(fit.room)} sq in for them). Draw fewer: list the at most {fit.fits} to draw under "
+            f"'entities:', or narrow 'select:' to claims about fewer entities (e.g. 'tags:', 'entities:', "
+            f"'date_from:'), or split the chart in two{bigger}")

@@ -18,8 +18,10 @@ _DATE_RE = re.compile(
     r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$",
     re.IGNORECASE,
 )
-_QUAL_DAY = {"early": 5, "mid": 15, "late": 25}
-_QUAL_MONTH = {"early": 2, "mid": 6, "late": 11}
+# "early"/"mid"/"late" split a span into thirds: a year into Jan-Apr, May-Aug, Sep-Dec; a month into
+# days 1-10, 11-20 and 21 to its end. Values: (first month, last month) and (first day, last day or None=end).
+_QUAL_MONTHS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
+_QUAL_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, None)}
 
 
 @dataclass(frozen=True, order=False)
@@ -71,16 +73,26 @@ class PartialDate:
         """``"year"``, ``"month"`` or ``"day"``."""
         return "day" if self.day else "month" if self.month else "year"
 
-    def midpoint(self) -> _dt.date:
-        """A concrete day standing for this date on a timeline (middle of its span)."""
+    def span(self) -> tuple[_dt.date, _dt.date]:
+        """First and last day (inclusive) this date covers: the day itself, the month, the year,
+        or the third of a month or year named by ``early``/``mid``/``late``."""
         if self.day:
-            return _dt.date(self.year, self.month or 1, self.day)
+            day = _dt.date(self.year, self.month or 1, self.day)
+            return day, day
         if self.month:
             last = calendar.monthrange(self.year, self.month)[1]
-            day = _QUAL_DAY.get(self.qualifier or "mid", 15)
-            return _dt.date(self.year, self.month, min(day, last))
-        month = _QUAL_MONTH.get(self.qualifier or "mid", 7)
-        return _dt.date(self.year, month, 1)
+            first_day, last_day = _QUAL_DAYS[self.qualifier] if self.qualifier else (1, last)
+            return (_dt.date(self.year, self.month, first_day),
+                    _dt.date(self.year, self.month, last_day or last))
+        first_month, last_month = _QUAL_MONTHS[self.qualifier] if self.qualifier else (1, 12)
+        end = calendar.monthrange(self.year, last_month)[1]
+        return _dt.date(self.year, first_month, 1), _dt.date(self.year, last_month, end)
+
+    def midpoint(self) -> _dt.date:
+        """A concrete day standing for this date on a timeline: the middle day of :meth:`span`
+        (the earlier of the two middle days when the span has an even number of days)."""
+        first, last = self.span()
+        return first + _dt.timedelta(days=(last - first).days // 2)
 
     def sort_key(self) -> tuple[int, int, int]:
         """Chronological sort key; a less precise date sorts at the middle of its span."""

@@ -42,6 +42,9 @@ class BuildOptions:
     out_dir: Path = Path("output")
     strict: bool = False
     cache: bool = True
+    """Use the chart and SVG caches. The YAML and template caches are read before any options
+    exist: ``--no-cache`` turns every project cache off for the process
+    (:func:`briefgen.load.cacheroot.turn_off`), as ``BRIEFGEN_NO_CACHE=1`` does."""
     cache_dir: Path | None = None
     write: bool = True
     parallel_charts: bool = True

@@ -8,7 +8,11 @@ section or chart ids.
 Warnings (errors under ``--strict``): sources never cited, a key judgment resting on a
 single source, claims last reported longer than ``checks.max_claim_age_days`` before the
 briefing date and past events dated after it (:mod:`briefgen.pipeline.time_checks`),
-disputed quantities (:mod:`briefgen.pipeline.dispute_checks`).
+disputed quantities (:mod:`briefgen.pipeline.dispute_checks`), explicit bidi controls, which
+every edition drops (:mod:`briefgen.pipeline.bidi_checks`).
+
+Errors too: a character of any text a reader could be shown (spec, knowledge base, template
+files) that no font of a theme in use draws (:mod:`briefgen.pipeline.font_checks`).
 
 Files the spec names beyond the knowledge base are checked too, so that ``validate``
 reports them before any build: template files, chart CSV files and themes must be inside
@@ -27,7 +31,9 @@ from briefgen.load.paths import resolve_inside
 from briefgen.load.project import KnowledgeBase, LoadedSpec, origin_dir
 from briefgen.model.fields import BUILTIN_PREDICATES
 from briefgen.model.models import Recipient, Section, Selector
+from briefgen.pipeline.bidi_checks import bidi_control_problems
 from briefgen.pipeline.dispute_checks import dispute_problems
+from briefgen.pipeline.font_checks import coverage_problems
 from briefgen.pipeline.time_checks import time_problems
 
 
@@ -37,6 +43,8 @@ def check(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
     problems += _check_kb(kb)
     problems += _check_spec(loaded, kb)
     problems += dispute_problems(loaded, kb)
+    problems += coverage_problems(loaded, kb)
+    problems += bidi_control_problems(loaded, kb)  # warnings: explicit bidi controls, dropped
     problems.sort(key=lambda p: (p.file, p.line, p.column))
     return _empty_kb_files(kb) + problems  # first: an empty file explains the unknown ids that follow
 
@@ -279,6 +287,8 @@ def _check_chart_data(problems: list[Problem], loaded: LoadedSpec, key: KeyPath,
     kind = CHART_KINDS.get(chart.kind)
     if kind is None:  # reported by the spec's validation
         return
+    if kind.shape.name == "network":
+        _check_network_size(problems, src, key, chart)
     if chart.csv is None:
         if not kind.shape.from_claims:
             problems.append(src.problem(key + ("kind",), f"a {chart.kind} chart takes its data from a CSV file",
@@ -294,6 +304,20 @@ def _check_chart_data(problems: list[Problem], loaded: LoadedSpec, key: KeyPath,
         problems.extend(exc.problems)
         return
     problems.extend(check_chart_csv(path, chart.csv, src, key + ("csv",), numeric=kind.shape.name != "table"))
+
+
+def _check_network_size(problems: list[Problem], src, key: KeyPath, chart) -> None:
+    """A network chart no larger than the page's text area: a larger one is printed scaled down
+    (width and height together), so it holds fewer entities legibly than one of the page's size
+    (:mod:`briefgen.model.network_fit`, whose error offers sizes up to these)."""
+    from briefgen.model.network_fit import PAGE_TEXT_H, PAGE_TEXT_W
+
+    for name, value, most in (("width", chart.width, PAGE_TEXT_W), ("height", chart.height, PAGE_TEXT_H)):
+        if value > most:
+            problems.append(src.problem(key + (name,), f"network chart {chart.id!r} {name} {value:g} in is larger "
+                                        f"than a page holds ({most:g} in); a larger chart is printed scaled down "
+                                        f"and holds fewer entities legibly, not more", expected=f"at most {most:g}",
+                                        got=f"{value:g}", code="network-size"))
 
 
 def _check_themes(loaded: LoadedSpec) -> list[Problem]:

@@ -14,6 +14,8 @@ audience has a page budget, which only the PDF layout can check).
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from briefgen.document.model import Document
@@ -59,7 +61,8 @@ def changes_json(result: Any) -> dict | None:
     compared with (``--since``), or None: the shape of ``briefgen diff --json``'s ``diff``
     (briefing, audience, ``old``/``new`` with ``date`` and ``file``, ``counts``, ``changes``)
     and ``summary``, the lines of the document's "What changed since ..." box, every one
-    (the box shows at most twelve). ``new.file`` is the edition filed, else the manifest."""
+    (the box shows at most twelve). ``new.file`` is the edition filed, else the manifest; both
+    files as :func:`shown_path` gives them."""
     diff = getattr(result, "changes", None)
     if diff is None:
         return None
@@ -68,6 +71,14 @@ def changes_json(result: Any) -> dict | None:
     box = summary_of(result.document) if getattr(result, "document", None) is not None else None
     new_file = getattr(result, "edition_path", None) or result.manifest_path
     since = getattr(result, "since_path", None)
-    return {**diff.to_json(), "old": {"date": diff.old_date, "file": str(since) if since is not None else None},
-            "new": {"date": diff.new_date, "file": str(new_file)},
+    return {**diff.to_json(), "old": {"date": diff.old_date, "file": shown_path(since) if since is not None else None},
+            "new": {"date": diff.new_date, "file": shown_path(new_file)},
             "summary": list(box.lines) if box is not None else []}
+
+
+def shown_path(path: str | Path) -> str:
+    """A path as ``--json`` and messages show it: an absolute path relative to the current folder
+    (the project root when run from there, as the output paths are: ``editions/b/a/2025-05-12.json``),
+    a relative one as given."""
+    text = str(path)
+    return os.path.relpath(text) if os.path.isabs(text) else text

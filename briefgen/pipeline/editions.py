@@ -5,7 +5,8 @@ Layout: ``<project root>/editions/<briefing>/<audience>/<date>.json`` (the brief
 (``<that folder>/<briefing>/<audience>/<date>.json``: a CI job's scratch folder, a test
 run). ``briefgen build`` files each audience's record there with its other outputs (a
 second build on the same date replaces that date's file); ``--since last`` reads the
-newest one older than the build's date (:func:`find_last`). Records are written as
+newest one older than the build's date, else the one filed earlier for that same date
+(:func:`find_last`). Records are written as
 indented JSON with a newline at the end, the same bytes for the same inputs, so a desk's
 git history shows what changed between editions.
 
@@ -76,13 +77,13 @@ def stored_dates(root: Path, briefing: str, audience: str) -> list[str]:
 
 def find_last(root: Path, briefing: str, audience: str, date: str) -> Path | None:
     """The edition ``--since last`` compares with: the newest in the store older than
-    ``date`` (ISO), else the newest other one (a rebuild of an older briefing); None when
-    the store holds no other edition."""
-    others = [d for d in stored_dates(root, briefing, audience) if d != date]
-    if not others:
-        return None
-    older = [d for d in others if d < date]
-    return store_path(root, briefing, audience, (older or others)[-1])
+    ``date`` (ISO); else the edition already filed for ``date`` itself (a rebuild the same
+    day, compared with before the build replaces it); else the newest later one (a rebuild
+    of an older briefing). None when the store holds no edition at all."""
+    dates = stored_dates(root, briefing, audience)
+    older = [d for d in dates if d < date]
+    chosen = older[-1] if older else date if date in dates else dates[-1] if dates else None
+    return None if chosen is None else store_path(root, briefing, audience, chosen)
 
 
 def read_edition(path: Path) -> dict[str, Any]:
@@ -107,7 +108,7 @@ def earlier_edition(since: str | Path, *, root: Path, briefing: str, audience: s
                     date: str) -> tuple[dict[str, Any] | None, Path | None]:
     """The edition a build of ``briefing`` for ``audience`` dated ``date`` compares with:
     ``since`` is :data:`LAST` or an edition file. Returns (record, its path), or (None,
-    None) for ``last`` when the store holds no earlier edition (a first edition). Raises
+    None) for ``last`` when the store holds no edition (a first edition). Raises
     :class:`EditionError` for a file that cannot be used or is of another briefing or
     audience."""
     path = find_last(root, briefing, audience, date) if str(since) == LAST else Path(since)

@@ -21,6 +21,7 @@ from briefgen.model.resolved import (
     TimelineEvent,
 )
 from briefgen.model.tlp import TLP, most_restrictive
+from briefgen.resolve.chart_rtl import rtl_problem
 from briefgen.resolve.claims import select_claims
 from briefgen.resolve.context import ResolveContext, figure_key
 from briefgen.resolve.timing import timing
@@ -64,6 +65,10 @@ def resolve_chart(chart: ChartSpec, ctx: ResolveContext, number: int) -> Resolve
     else:  # a shape only a CSV file gives (line: series)
         raise SpecError([_chart_problem(ctx, chart, f"a {chart.kind} chart takes its data from a CSV file",
                                         expected="csv: path/to/data.csv")])
+    rtl = rtl_problem(chart, data, used, ctx, lambda message, **kw: _chart_problem(ctx, chart, message, **kw),
+                      _chart_key(ctx.loaded.spec.sections, chart.id))
+    if rtl is not None:  # refused here, located at the text, rather than when the chart is drawn
+        raise SpecError([rtl])
     if chart.source:
         source_line = chart.source
     elif not source_line:

@@ -10,17 +10,29 @@ and Jinja2's versions, and the source of the modules that shape the compiled cod
 (:mod:`briefgen.text.budget`, :mod:`briefgen.text.limits`, :mod:`briefgen.text.environment`,
 :mod:`briefgen.compat.jinja2`): code compiled under another configuration is never reused.
 
+An entry is marshalled code, run when the template is: each is signed with the per-user key
+(:mod:`briefgen.compat.cachesign`, an HMAC-SHA256 over the folder's fingerprint, Jinja2's key
+for the template and the entry's bytes) and the signature is checked before Jinja2 reads it,
+so a file planted in (or copied within) a project's cache folder is never run: it is a miss,
+compiled again and replaced. Without a usable per-user key the cache is not used at all.
+
 The cache is optional: an entry that cannot be read or is corrupt is compiled again; a
-folder that cannot be written leaves every template compiled in memory only, and is
-reported once by :func:`take_write_failures` (the command line says so).
+folder that cannot be written (or no per-user key) leaves every template compiled in memory
+only, and is reported once by :func:`take_write_failures` (the command line says so).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
+
+from jinja2.bccache import Bucket, BytecodeCache
+
+from briefgen.compat import cachesign
 
 WRITE_FAILURES: dict[str, str] = {}
 """Cache folders that could not be written in this process: folder -> reason."""
@@ -59,15 +71,61 @@ def fingerprint(env: Any) -> str:
     return digest.hexdigest()[:24]
 
 
+class SignedBytecodeCache(BytecodeCache):
+    """Jinja2's bytecode cache in ``folder`` (entries ``__jinja2_<key>.cache``, as
+    :class:`jinja2.FileSystemBytecodeCache` names them), each entry signed with ``secret``
+    and checked before Jinja2 unmarshals it (see the module doc)."""
+
+    def __init__(self, folder: Path, secret: bytes) -> None:
+        self.folder = folder
+        self._secret = secret
+        self._kind = f"jinja/{folder.name}"
+
+    def _path(self, bucket: Bucket) -> Path:
+        return self.folder / f"__jinja2_{bucket.key}.cache"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """Fill ``bucket`` from its entry when the entry's signature is right (else leave it
+        empty: a miss)."""
+        try:
+            blob = self._path(bucket).read_bytes()
+        except (OSError, ValueError):
+            return
+        payload = cachesign.unseal(self._secret, self._kind, bucket.key, blob)
+        if payload is not None:
+            bucket.bytecode_from_string(payload)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Write ``bucket``'s entry, signed, atomically (mode 0600). Raises OSError."""
+        blob = cachesign.seal(self._secret, self._kind, bucket.key, bucket.bytecode_to_string())
+        path = self._path(bucket)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+            os.rename(tmp, path)  # os.replace stays the output's commit (tests/deliver/test_crash_safety.py)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+
+
 def _cache(folder: Path) -> Any:
-    """The bytecode cache of ``folder`` (created), or None when it cannot be made."""
+    """The bytecode cache of ``folder`` (created), or None when it cannot be made or there is
+    no usable per-user key (compiled code is never kept unsigned)."""
     key = str(folder)
     if key not in _CACHES:
-        from jinja2 import FileSystemBytecodeCache
-
+        secret = cachesign.user_key()
+        if secret is None:
+            why = next(iter(cachesign.UNUSABLE.values()), "unusable")
+            WRITE_FAILURES.setdefault(key, f"no per-user cache key: {why}")
+            _CACHES[key] = None
+            return None
         try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # Jinja2 writes its entries 0600
-            _CACHES[key] = FileSystemBytecodeCache(str(folder))
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _CACHES[key] = SignedBytecodeCache(folder, secret)
         except OSError as exc:
             WRITE_FAILURES.setdefault(key, exc.strerror or str(exc))
             _CACHES[key] = None

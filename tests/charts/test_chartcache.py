@@ -17,6 +17,7 @@ from reportlab.pdfgen import canvas as rl_canvas
 import briefgen.charts as charts
 from briefgen.charts.cache import ChartCache, chart_key, default_root, looks_like_pdf
 from briefgen.charts.style import ChartStyle
+from briefgen.compat.cachesign import TAG_SIZE
 from briefgen.model.models import ChartSpec
 from briefgen.model.resolved import BarData, ResolvedChart
 
@@ -61,7 +62,7 @@ def test_miss_then_hit_does_not_render_again(tmp_path, monkeypatch) -> None:
     assert counter.calls == 1 and fresh.hits == 1
     key = chart_key(bar(), STYLE)
     path = tmp_path / key[:2] / f"{key}.pdf"
-    assert path.read_bytes() == first
+    assert path.read_bytes()[TAG_SIZE:] == first  # behind its signature (briefgen.compat.cachesign)
     assert "Revenue: $65 million" in pypdf.PdfReader(io.BytesIO(first)).pages[0].extract_text()
 
 
@@ -92,7 +93,7 @@ def test_concurrent_writers_leave_a_valid_entry(tmp_path) -> None:
     assert digests[0] == digests[1]  # both rendered the same bytes (deterministic)
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert len(files) == 1 and files[0].suffix == ".pdf"  # no temporary files left
-    data = files[0].read_bytes()
+    data = files[0].read_bytes()[TAG_SIZE:]  # behind its signature
     assert looks_like_pdf(data) and hashlib.sha256(data).hexdigest() == digests[0]
     assert len(pypdf.PdfReader(io.BytesIO(data)).pages) == 1
 
@@ -124,7 +125,7 @@ def test_corrupt_entry_is_rendered_again(tmp_path) -> None:
     for damage in (good[: len(good) // 2], b"", b"garbage" * 40, good.replace(b"startxref", b"startxxxx")):
         path.write_bytes(damage)
         assert ChartCache(tmp_path, render=counter).get_or_render(bar(), STYLE) == good
-        assert path.read_bytes() == good
+        assert path.read_bytes()[TAG_SIZE:] == good
     assert counter.calls == 5
 
 

@@ -97,9 +97,20 @@ def test_the_message_names_the_counts_what_fits_and_the_selectors() -> None:
     text = fit.too_many_message("fig-network", f, 6.5, 8.5)
     assert text.startswith("network chart 'fig-network' draws 500 entities and 625 relations; "
                            f"a 6.5 x 8.5 in chart holds about {f.fits} of these entities")
-    for key in ("'entities:'", "'select:'", "'tags:'", "'limit:'", "'height:' up to 9 in"):
+    for key in ("'entities:'", "'select:'", "'tags:'", "'height:' up to 9 in"):
         assert key in text
     assert "'width:'" not in text  # the chart is as wide as a page already
+    assert "limit" not in text  # 'select: {limit: N}' limits claims, not entities: it is no remedy
+    assert f"list the at most {f.fits} to draw under 'entities:'" in text
+    assert f"~{f.room:.0f} sq in for them" in text  # room is an area, not a count of entities
+
+
+def test_a_chart_taller_than_the_page_is_said_to_be_scaled_down_and_offers_no_larger_size() -> None:
+    f = fit_of(short_network(500))
+    text = fit.too_many_message("fig-network", f, 6.5, 9.5)
+    assert "a 6.5 x 9.5 in chart (printed scaled down to 6.16 x 9 in: a page holds at most 6.5 x 9 in, " \
+           "so a larger size holds no more) holds about" in text
+    assert "up to" not in text  # no 'height:' above the page's 9 in is offered
 
 
 # --------------------------------------------------------------------------- the error

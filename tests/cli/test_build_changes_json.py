@@ -54,7 +54,7 @@ def test_a_first_edition_has_no_changes_and_says_why(builds):
     root, first, _, _ = builds
     for result in first["results"]:
         assert result["changes"] is None
-        assert result["edition"] == str(root / f"editions/peru-china/{result['audience']}/{FIRST_DATE}.json")
+        assert result["edition"] == f"editions/peru-china/{result['audience']}/{FIRST_DATE}.json"  # as in the README
         assert result["notes"] == [f"{result['audience']}: first edition of 'peru-china' for this audience, nothing "
                                    f"to compare with (no other edition in editions/peru-china/{result['audience']})"]
 
@@ -66,9 +66,9 @@ def test_each_variant_says_what_changed_since_the_last_edition(builds):
         changes = result["changes"]
         assert result["notes"] == []
         assert changes["briefing"] == "peru-china" and changes["audience"] == audience
-        store = root / "editions" / "peru-china" / audience
-        assert changes["old"] == {"date": FIRST_DATE, "file": str(store / f"{FIRST_DATE}.json")}
-        assert changes["new"] == {"date": SECOND_DATE, "file": str(store / f"{SECOND_DATE}.json")}
+        store = f"editions/peru-china/{audience}"  # relative to the project, as the output paths
+        assert changes["old"] == {"date": FIRST_DATE, "file": f"{store}/{FIRST_DATE}.json"}
+        assert changes["new"] == {"date": SECOND_DATE, "file": f"{store}/{SECOND_DATE}.json"}
         by_id = {(c["kind"], c["id"]): c for c in changes["changes"]}
         assert by_id[("key_judgment", ADDED)]["status"] == "new"
         moved = by_id[("claim", MOVED)]
@@ -104,3 +104,39 @@ def test_the_summary_lists_the_box_lines_of_the_html(builds):
     for line in public["summary"][:11]:
         lead = line.split(": ", 1)[0]
         assert f"{lead}:" in html
+
+
+def test_a_rebuild_the_same_day_compares_with_the_edition_it_replaces(tmp_path, copy_example, monkeypatch):
+    """Build, edit a claim, rebuild ``--since last`` with the same briefing date: the earlier edition of that
+    day is compared with (then replaced), not reported as missing."""
+    root = copy_example(tmp_path / "project")
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(root / "cache"))
+    monkeypatch.delenv("BRIEFGEN_EDITIONS_DIR", raising=False)
+    monkeypatch.chdir(root)
+    set_date(root, FIRST_DATE)
+    args = ("build", "specs/peru-china.yaml", "-a", "public", "--format", "html", "--json")
+    assert cli(*args).exit_code == 0
+    edit_knowledge_base(root)
+    second = cli(*args, "--since", "last")
+    assert second.exit_code == 0, second.output
+    (result,) = json.loads(second.stdout)["results"]
+    assert result["notes"] == []
+    edition = f"editions/peru-china/public/{FIRST_DATE}.json"
+    assert result["changes"]["old"] == {"date": FIRST_DATE, "file": edition}
+    assert result["changes"]["new"] == {"date": FIRST_DATE, "file": edition}
+    assert ("claim", MOVED, "changed") in {(c["kind"], c["id"], c["status"]) for c in result["changes"]["changes"]}
+
+
+def test_diff_warns_when_the_newer_edition_comes_first(builds, monkeypatch):
+    root, _, _, in_order = builds
+    assert in_order["notes"] == []
+    monkeypatch.chdir(root)
+    first, second = (f"editions/peru-china/public/{d}.json" for d in (FIRST_DATE, SECOND_DATE))
+    swapped = cli("diff", second, first, "--json")
+    assert swapped.exit_code == 0
+    note = (f"OLD ({second}, {SECOND_DATE}) is newer than NEW ({first}, {FIRST_DATE}): the changes read from the "
+            f"newer edition to the older one; give the earlier edition first (briefgen diff OLD NEW)")
+    assert json.loads(swapped.stdout)["notes"] == [note]
+    human = cli("diff", second, first)
+    assert "warning:" in human.stderr and "is newer than NEW" in human.stderr
+    assert "warning:" not in cli("diff", first, second).stderr

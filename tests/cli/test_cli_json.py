@@ -200,8 +200,9 @@ def test_email_json_lists_the_messages(project) -> None:
     doc = document(result)
     assert doc["sent"] is False
     subjects = {m["audience"]: m["subject"] for m in doc["messages"]}
-    assert subjects == {"analyst": "[TLP:AMBER] Calder Bay briefing (analyst edition)",
-                        "public": "[TLP:CLEAR] Calder Bay briefing (public release)"}
+    title = "Calder Bay: A New Quay, a Busy Port and an Open Concession"  # the spec's title, through the template
+    assert subjects == {"analyst": f"[TLP:AMBER] {title} (analyst edition)",
+                        "public": f"[TLP:CLEAR] {title} (public release)"}
     assert all((project / m["eml"]).is_file() for m in doc["messages"])
     assert doc["messages"][1]["recipients"] == ["press@example.org"]
 

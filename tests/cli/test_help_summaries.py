@@ -21,7 +21,7 @@ def commands_section(text: str) -> str:
 
 @pytest.mark.parametrize("summary", [
     "validate Check a spec and its knowledge base without rendering anything.",
-    "build Build PDF briefings (and their JSON manifests) into the output folder.",
+    "build Build PDF and/or HTML briefings (and their JSON manifests) into the output folder.",
     "audiences List a spec's audiences and what each gets (claims and sources actually shown).",
     "batch Build every spec x audience in parallel, with progress, then a summary table; a failing briefing does "
     "not stop the others (exit code 1 if any failed).",
@@ -41,3 +41,10 @@ def test_no_summary_is_cut_short():
     assert "stix Write one audience's briefing as a STIX 2.1 bundle: a report (with the PDF's SHA-256), identities " \
            "and locations, notes for claims, relationships, TLP 2.0 markings; only what that audience's PDF shows." \
            in commands_section(help_text("export"))
+
+
+def test_the_help_names_both_formats():
+    """build writes HTML editions too: neither the program's nor build's summary says PDF alone."""
+    top = " ".join(help_text().split())
+    assert "Build sourced PDF and HTML briefings from a YAML knowledge base and briefing specs." in top
+    assert "Build PDF and/or HTML briefings" in " ".join(help_text("build").split())

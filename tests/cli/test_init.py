@@ -133,3 +133,20 @@ def test_new_refuses_an_existing_spec_a_bad_name_and_a_folder_outside_a_project(
     result = cli("new", "elsewhere/x.yaml")
     assert result.exit_code == 2 and "is not inside a briefgen project" in result.stderr
     assert not (isolated / "elsewhere/x.yaml").exists()
+
+
+@pytest.mark.slow
+def test_each_spec_sharing_the_starter_audiences_gets_its_own_subject(isolated, monkeypatch) -> None:
+    """The starter's audiences.yaml is shared by every spec: its subjects use the briefing's title."""
+    import email
+
+    assert cli("init", "proj").exit_code == 0
+    monkeypatch.chdir(isolated / "proj")
+    assert cli("new", "specs/harbour-update.yaml", "--title", "Harbour update", "--date", "2025-05-20").exit_code == 0
+    result = cli("email", "specs/harbour-update.yaml", "--all-audiences")
+    assert result.exit_code == 0, result.output
+    subjects = {}
+    for eml in sorted((isolated / "proj" / "output").glob("*.eml")):
+        subjects[eml.name] = email.message_from_bytes(eml.read_bytes())["Subject"]
+    assert subjects == {"harbour-update--analyst.eml": "[TLP:AMBER] Harbour update (analyst edition)",
+                        "harbour-update--public.eml": "[TLP:CLEAR] Harbour update (public release)"}

@@ -62,3 +62,39 @@ def test_bad_values_name_the_option(tmp_path, args, code, key, message):
     proc, error = run(tmp_path, *args)
     assert (error["code"], error["key"], error["message"]) == (code, key, message)
     assert message in proc.stderr
+
+
+@pytest.mark.parametrize(("args", "option", "got", "long"), [
+    (("build", "spec.yaml", "-a", "--json"), "-a", "--json", "--audience"),
+    (("build", "spec.yaml", "--json", "--since", "--format", "html"), "--since", "--format", "--since"),
+    (("email", "spec.yaml", "--json", "-o", "-h"), "-o", "-h", "--out"),
+])
+def test_an_option_value_that_looks_like_an_option_is_refused(tmp_path, args, option, got, long):
+    """``-a --json`` is not the audience "--json": the option needs a value, for a person and for --json."""
+    proc, error = run(tmp_path, *args)
+    message = (f"Option '{option}' needs a value: '{got}' is an option, not a value "
+               f"(write {option} VALUE, or {long}={got} if that really is the value).")
+    assert (error["code"], error["key"], error["got"], error["message"]) == ("option-needs-value", option, got,
+                                                                             message)
+    assert f"Error: {message}" in proc.stderr
+
+
+def test_an_explicit_value_with_equals_is_taken_as_written():
+    from briefgen.cli.parse_errors import option_taken_as_value
+
+    class Option:
+        param_type_name, opts, secondary_opts, is_flag, count = "option", ["-a", "--audience"], [], False, False
+
+    assert option_taken_as_value([Option()], ["--audience=--json"]) is None
+    assert option_taken_as_value([Option()], ["--", "-a", "--json"]) is None
+    assert option_taken_as_value([Option()], ["-a", "-"]) is None  # a lone dash may be a value (stdin)
+    assert option_taken_as_value([Option()], ["x", "-a", "--json"]) == ("-a", "--json", "--audience")
+
+
+def test_a_command_option_before_the_command_says_where_it_belongs(tmp_path):
+    """``briefgen --json``: not "did you mean --version", but that --json goes after a command."""
+    proc, error = run(tmp_path, "--json")
+    assert (error["code"], error["key"], error["suggestion"]) == ("no-such-option", "--json", "")
+    assert error["message"].startswith("No such option: --json (it belongs to a command: write it after the command, "
+                                       "e.g. briefgen build ... --json; commands that take it: ")
+    assert "--version" not in proc.stderr and "it belongs to a command" in proc.stderr

@@ -219,7 +219,17 @@ def test_last_is_the_newest_older_edition(tmp_path, monkeypatch):
         (folder / name).write_text("{}")
     assert find_last(tmp_path, "b", "a", "2025-05-12") == folder / "2025-05-05.json"
     assert find_last(tmp_path, "b", "a", "2025-04-01") == folder / "2025-05-19.json"  # none older: newest other
+    assert find_last(tmp_path, "b", "a", "2025-04-28") == folder / "2025-04-28.json"  # none older: the same day's
     assert find_last(tmp_path, "b", "other", "2025-05-12") is None
+
+
+def test_last_is_the_same_days_edition_when_it_is_the_only_one(tmp_path, monkeypatch):
+    """A rebuild on the briefing's date compares with the edition filed earlier that day (which it then replaces)."""
+    monkeypatch.delenv("BRIEFGEN_EDITIONS_DIR", raising=False)
+    folder = store_path(tmp_path, "b", "a", "x").parent
+    folder.mkdir(parents=True)
+    (folder / "2025-05-12.json").write_text("{}")
+    assert find_last(tmp_path, "b", "a", "2025-05-12") == folder / "2025-05-12.json"
 
 
 def test_since_errors_name_the_file(tmp_path, prepared, monkeypatch):

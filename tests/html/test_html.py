@@ -299,6 +299,7 @@ def test_contents_nest_by_level():
 
 
 def test_svg_cache_reuses_and_repairs_entries(prepared, built, tmp_path):
+    from briefgen.compat.cachesign import TAG_SIZE
     from briefgen.html.svgcache import SvgStore
     from briefgen.pipeline.variant import chart_style_for, variant_theme
 
@@ -306,13 +307,14 @@ def test_svg_cache_reuses_and_repairs_entries(prepared, built, tmp_path):
     style = chart_style_for(variant_theme(prepared.loaded, built["executive"].briefing))
     first = SvgStore(tmp_path).get_many([chart], style)[chart.id]
     entries = list(tmp_path.glob("*/*.svg"))
-    assert len(entries) == 1 and entries[0].read_bytes() == first and not list(tmp_path.glob("*/*.pdf"))
+    signed = TAG_SIZE  # each entry is behind its signature (briefgen.compat.cachesign)
+    assert len(entries) == 1 and entries[0].read_bytes()[signed:] == first and not list(tmp_path.glob("*/*.pdf"))
     again = SvgStore(tmp_path)
     assert again.get_many([chart], style)[chart.id] == first and (again.hits, again.misses) == (1, 0)
     entries[0].write_bytes(first[: len(first) // 2])  # truncated: drawn again
     repaired = SvgStore(tmp_path)
     assert repaired.get_many([chart], style)[chart.id] == first and repaired.misses == 1
-    assert entries[0].read_bytes() == first and SvgStore(tmp_path).size() == len(first)
+    assert entries[0].read_bytes()[signed:] == first and SvgStore(tmp_path).size() == signed + len(first)
 
 
 def test_a_chart_figure_without_its_svg_is_an_error(built):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 from reportlab.lib.abag import ABag
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from briefgen.layout.bidi import base_level, mirror, resolve_levels, visual_order
 from briefgen.layout.fonts import load_fontset
@@ -110,7 +111,7 @@ def rtl_pdf(tmp_path_factory) -> Path:
     prepared = prepare(root / "specs" / "peru-china.yaml")
     out = tmp_path_factory.mktemp("rtl-out")
     build_prepared(prepared, "analyst", BuildOptions(out_dir=out, cache_dir=tmp_path_factory.mktemp("c"),
-                                                     formats=("pdf",)))
+                                                     formats=("pdf", "html")))
     return next(out.glob("*.pdf"))
 
 
@@ -169,3 +170,121 @@ def test_glyph_without_code_point_gets_a_fixed_private_code(fonts) -> None:
     assert face.charToGlyph[PRIVATE_BASE + gid] == gid
     width = pdfmetrics.stringWidth(chr(PRIVATE_BASE + gid), "NotoSansArabic-Regular", 10)
     assert width == pytest.approx(face.hmetrics[gid][0] * 10 / face.unitsPerEm)
+
+
+ARABIC, HEBREW = "NotoSansArabic-Regular", "NotoSansHebrew-Regular"
+
+
+def test_base_direction_skips_isolated_values_unless_they_are_all() -> None:
+    from briefgen.document.direction import isolated
+
+    note = isolated("تقرير وزارة النقل السنوي ٢٠٢٤") + ". December 2024. Reliability B (usually reliable)."
+    assert note.startswith("\u2068") and base_level(note) == 0  # P2 skips the isolate: the English decides
+    assert base_level(isolated("مصادر")) == 1  # a paragraph that is only the value takes its direction
+    assert isolated("López") == "López"  # nothing right-to-left: unchanged
+
+
+def test_english_endnote_with_arabic_title_keeps_its_punctuation(fonts) -> None:
+    """The tester's endnote: ")." stayed at the end, not moved to the far left and mirrored."""
+    from briefgen.document.direction import isolated
+
+    words = [_frag(isolated("تقرير وزارة النقل السنوي ٢٠٢٤")[:1]), _frag("تقرير وزارة النقل السنوي ٢٠٢٤", ARABIC),
+             _frag("\u2069. December 2024. Reliability B (usually reliable).")]
+    drawn = [str(f.text) for f in visual_line(words, base_level("".join(f.text for f in words)))]
+    assert drawn[-1] == ". December 2024. Reliability B (usually reliable)."
+    assert drawn[0] == "٢٠٢٤" and drawn[1] == " " + shape_rtl("تقرير وزارة النقل السنوي", ARABIC)
+
+
+def test_template_values_are_isolated_and_lose_explicit_controls() -> None:
+    from briefgen.text.printing import printable
+
+    assert printable("محمد جواد ظريف") == "\u2068محمد جواد ظريف\u2069"
+    assert printable("שורה\nline\nשנייה") == "\u2068שורה\u2069\nline\n\u2068שנייה\u2069"  # per line
+    assert printable("ABC\u202eDEF 123\u202c GHI") == "ABCDEF 123 GHI"
+    assert printable("López Aliaga") == "López Aliaga"
+
+
+def test_citation_in_right_to_left_text_never_joins_the_number_before_it(fonts) -> None:
+    from briefgen.document.model import Citation, CrossRef, Text
+    from briefgen.layout.markup import runs_markup
+
+    markup = runs_markup((Text("הנמל יורחב עד שנת 2027."), Citation(("c",), (2,))), "#000000")
+    assert markup.endswith('2027.\u2066<super><a href="#endnote-2" color="#000000">2</a></super>\u2069')
+    ref = runs_markup((Text("ראה "), CrossRef(label="Figure 2", target="figure-a")), "#000000")
+    assert ref.endswith('\u2066<a href="#figure-a" color="#000000">Figure 2</a>\u2069')
+    assert "\u2066" not in runs_markup((Text("until 2027."), Citation(("c",), (2,))), "#000000")  # English: as before
+    words = [_frag("הנמל יורחב עד שנת", HEBREW), _frag(" 2027.\u2066"), _frag("2"), _frag("\u2069")]
+    # drawn left to right: the note number at the logical end (leftmost), then ".", then the year
+    assert [str(f.text) for f in visual_line(words, 1)][:3] == ["2", ".", "2027"]
+    joined = [_frag("הנמל יורחב עד שנת", HEBREW), _frag(" 2027."), _frag("2")]  # without the isolate: one number
+    assert [str(f.text) for f in visual_line(joined, 1)][:2] == ["2027.", "2"]
+
+
+def test_right_to_left_list_item_has_its_bullet_on_the_right(fonts) -> None:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen.canvas import Canvas
+
+    from briefgen.layout.flowables import CachedParagraph
+
+    style = ParagraphStyle("bullet-test", fontName="NotoSans-Regular", fontSize=10, leading=12, leftIndent=14,
+                           bulletIndent=3, bulletFontName="NotoSans-Regular", bulletFontSize=10)
+    starts: list[float] = []
+
+    def drawn_at(text: str) -> list[float]:
+        canvas = Canvas(str(REPO / "unused.pdf"))
+        begin = canvas.beginText
+
+        def recording(x: float = 0, y: float = 0, *args, **kw):
+            starts.append(x)
+            return begin(x, y, *args, **kw)
+
+        canvas.beginText = recording  # type: ignore[method-assign]
+        starts.clear()
+        para = CachedParagraph(fonts.fallback_markup(text, "here"), style, bulletText="\u2022")
+        para.wrap(300, 100)
+        para.drawOn(canvas, 0, 0)
+        return list(starts)
+
+    bullet = stringWidth("\u2022", "NotoSans-Regular", 10)
+    assert drawn_at("רשות הנמלים מרחיבה את הנמל.")[0] == pytest.approx(300 - 3 - bullet)  # bullet first, right
+    assert drawn_at("The port authority.")[0] == pytest.approx(3)  # left to right: as before
+
+
+def test_explicit_bidi_controls_are_dropped_for_every_edition(fonts) -> None:
+    from briefgen.document.model import Text
+    from briefgen.document.runs import inline_runs, text_runs
+    from briefgen.html.runs import text_html
+    from briefgen.layout.invisible import without_ignorables
+
+    assert inline_runs("ABC\u202eDEF 123\u202c GHI") == (Text("ABCDEF 123 GHI"),)
+    assert inline_runs("x \u2068שלום\u2069 \u2067y") == (Text("x \u2068שלום\u2069 y"),)  # a value's isolate stays
+    assert text_runs("\u202bשלום\u202c") == (Text("שלום"),)
+    assert str(text_html("ABC\u202eDEF 123\u202c GHI")) == "ABCDEF 123 GHI"
+    assert without_ignorables("שלום \u202eABC\u202c \u200f.") == "שלום ABC \u200f."  # marks kept, override not
+
+
+@pytest.mark.slow
+def test_both_editions_show_the_testers_cases_alike(rtl_pdf: Path) -> None:
+    html = next(rtl_pdf.parent.glob("*.html")).read_text()
+    assert "<em><bdi>تقرير وزارة النقل السنوي ٢٠٢٤</bdi></em>. Ministry of Transport. December 2024." in html
+    assert '2027.<bdi><sup class="cite"' in html
+    assert html.count('dir="rtl" style="margin-right: 1.5rem"><bdi dir="rtl" class="rtl"') == 2  # the two RTL items
+    assert 'data-marking="TLP:CLEAR" dir="rtl"><bdi dir="rtl">مصادر بالعربية</bdi></h2>' in html
+    assert "ABCDEF 123 GHI" in html and "\u202e" not in html
+    lines = _lines(rtl_pdf)
+    assert any("The port authority reported ABCDEF 123 GHI." in line for line in lines)
+    note = next(line for line in lines if "Ministry of Transport" in line)
+    assert "Ministry of Transport. December 2024. Reliability B (usually" in note
+    assert "تقرير وزارة النقل السنوي" in note and note.index("تقرير") < note.index("Ministry")
+
+
+def test_validate_warns_where_an_explicit_bidi_control_was_written(tmp_path: Path) -> None:
+    from briefgen.pipeline.build import validate
+
+    root = _rtl_project(tmp_path)
+    problems = [p for p in validate(root / "specs" / "peru-china.yaml") if p.code == "bidi-control"]
+    assert len(problems) == 1  # the override of claim c-ports (tests/data/rtl/claim.yaml); LRM/ZWNJ are not reported
+    warning = problems[0]
+    assert warning.file.endswith("assets/kb/claims.yaml")
+    assert (warning.key, warning.severity) == ("claims[1].statement", "warning")
+    assert warning.line == 13 and "U+202E RIGHT-TO-LEFT OVERRIDE" in warning.message and "removed" in warning.message

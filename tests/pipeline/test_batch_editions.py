@@ -52,7 +52,7 @@ def test_batch_files_each_edition_like_build(project, tmp_path):
     assert sorted(p.relative_to(store).as_posix() for p in store.rglob("*.json")) == [
         f"analyst/{FIRST}.json", f"public/{FIRST}.json"]
     for r in doc["results"]:
-        assert r["edition"] == str(store / r["audience"] / f"{FIRST}.json")
+        assert r["edition"] == f"editions/calder-bay/{r['audience']}/{FIRST}.json"  # relative, as in the README
         assert r["changes"] is None and r["notes"] == []
         filed = json.loads((store / r["audience"] / f"{FIRST}.json").read_text(encoding="utf-8"))
         assert (filed["briefing"], filed["audience"], filed["date"]) == ("calder-bay", r["audience"], FIRST)
@@ -77,10 +77,10 @@ def test_batch_since_last_compares_each_variant_with_its_last_edition(project):
     second = cli("batch", SPEC, "--all-audiences", "--since", "last", "--json")
     assert second.exit_code == 0, second.output
     for r in json.loads(second.stdout)["results"]:
-        store = project / "editions" / "calder-bay" / r["audience"]
         changes = r["changes"]
-        assert changes["old"] == {"date": FIRST, "file": str(store / f"{FIRST}.json")}
-        assert changes["new"] == {"date": SECOND, "file": str(store / f"{SECOND}.json")}
+        shown = f"editions/calder-bay/{r['audience']}"
+        assert changes["old"] == {"date": FIRST, "file": f"{shown}/{FIRST}.json"}
+        assert changes["new"] == {"date": SECOND, "file": f"{shown}/{SECOND}.json"}
         moved = next(c for c in changes["changes"] if c["id"] == "c-further-strikes" and c["kind"] == "claim")
         assert {"field": "likelihood", "old": "roughly even chance", "new": "likely",
                 "direction": "raised"} in moved["fields"]

@@ -36,7 +36,7 @@ def test_an_old_event_reported_recently_is_not_stale(tmp_path):
 def test_staleness_follows_the_newest_source(tmp_path):
     (problem,) = [p for p in stale(tmp_path, "    date: 2019-06\n", source_date="2019-05") if "'c-old'" in p.message]
     assert problem.key == "claims[1].sources" and problem.line == 33
-    assert problem.message == ("claim 'c-old' was last reported 2189 days before the briefing date, by its newest "
+    assert problem.message == ("claim 'c-old' was last reported 2188 days before the briefing date, by its newest "
                                "source 'src-fdd-report' (May 2019) (limit 365)")
 
 

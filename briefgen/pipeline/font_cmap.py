@@ -1,0 +1,128 @@
+"""The characters a TrueType / OpenType font file maps to glyphs, read from its ``cmap`` table.
+
+``validate`` checks font coverage without importing a font library (it imports neither
+ReportLab, matplotlib nor fontTools: tests/cli/test_imports.py): this reads the table
+directory and the best Unicode subtable the way the OpenType specification lays them out
+(https://learn.microsoft.com/typography/opentype/spec/cmap): format 12 (segmented coverage,
+full Unicode) when present, else format 4 (segment mapping, the Basic Multilingual Plane).
+A code point mapped to glyph 0 (``.notdef``) is not covered. Only the table directory and
+the ``cmap`` table are read, not the whole file. Coverage is cached per file (path, size
+and modification time).
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import struct
+from functools import lru_cache
+
+# (platform, encoding, format) in order of preference: full-Unicode tables first
+_PREFERRED = ((3, 10, 12), (0, 4, 12), (0, 6, 12), (3, 1, 4), (0, 3, 4), (0, 2, 4), (0, 1, 4), (0, 0, 4))
+
+
+class Coverage:
+    """Code points as sorted, disjoint inclusive ranges; ``cp in coverage`` by bisection."""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for lo, hi in sorted(ranges):
+            if merged and lo <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], hi)
+            else:
+                merged.append([lo, hi])
+        self._starts = [lo for lo, _ in merged]
+        self._ends = [hi for _, hi in merged]
+
+    def __contains__(self, cp: object) -> bool:
+        if not isinstance(cp, int):
+            return False
+        i = bisect.bisect_right(self._starts, cp) - 1
+        return i >= 0 and cp <= self._ends[i]
+
+
+def coverage(path: str) -> Coverage:
+    """The code points font file ``path`` draws (empty when the file cannot be read or has no
+    Unicode ``cmap`` subtable: the theme check reports a bad font file)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return Coverage([])
+    return _coverage(path, st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _coverage(path: str, _size: int, _mtime: int) -> Coverage:
+    try:
+        with open(path, "rb") as f:
+            return Coverage(_read(f))
+    except (OSError, struct.error, ValueError):
+        return Coverage([])
+
+
+def _read(f) -> list[tuple[int, int]]:
+    head = f.read(12)
+    if head[:4] == b"ttcf":  # a collection: its first font
+        f.seek(12)
+        (offset,) = struct.unpack(">I", f.read(4))
+        f.seek(offset)
+        head = f.read(12)
+    (count,) = struct.unpack(">H", head[4:6])
+    directory = f.read(16 * count)
+    for i in range(count):
+        tag, _checksum, offset, length = struct.unpack(">4sIII", directory[16 * i:16 * i + 16])
+        if tag == b"cmap":
+            f.seek(offset)
+            return _subtable(f.read(length))
+    return []
+
+
+def _subtable(cmap: bytes) -> list[tuple[int, int]]:
+    _version, count = struct.unpack(">HH", cmap[:4])
+    found: dict[tuple[int, int, int], int] = {}
+    for i in range(count):
+        platform, encoding, offset = struct.unpack(">HHI", cmap[4 + 8 * i:12 + 8 * i])
+        (fmt,) = struct.unpack(">H", cmap[offset:offset + 2])
+        found.setdefault((platform, encoding, fmt), offset)
+    for key in _PREFERRED:
+        if key in found:
+            offset = found[key]
+            return _format12(cmap, offset) if key[2] == 12 else _format4(cmap, offset)
+    return []
+
+
+def _format12(cmap: bytes, offset: int) -> list[tuple[int, int]]:
+    (groups,) = struct.unpack(">I", cmap[offset + 12:offset + 16])
+    out = []
+    for i in range(groups):
+        start, end, glyph = struct.unpack(">III", cmap[offset + 16 + 12 * i:offset + 28 + 12 * i])
+        if glyph == 0:  # the first code point maps to .notdef
+            start += 1
+        if start <= end:
+            out.append((start, end))
+    return out
+
+
+def _format4(cmap: bytes, offset: int) -> list[tuple[int, int]]:
+    (seg_x2,) = struct.unpack(">H", cmap[offset + 6:offset + 8])
+    segs = seg_x2 // 2
+    base = offset + 14
+    ends = struct.unpack(f">{segs}H", cmap[base:base + seg_x2])
+    starts = struct.unpack(f">{segs}H", cmap[base + seg_x2 + 2:base + 2 * seg_x2 + 2])
+    deltas = struct.unpack(f">{segs}h", cmap[base + 2 * seg_x2 + 2:base + 3 * seg_x2 + 2])
+    range_at = base + 3 * seg_x2 + 2
+    range_offsets = struct.unpack(f">{segs}H", cmap[range_at:range_at + seg_x2])
+    out = []
+    for i in range(segs):
+        start, end = starts[i], ends[i]
+        if start == 0xFFFF:
+            continue
+        if range_offsets[i] == 0:
+            out += [(cp, cp) for cp in range(start, end + 1) if (cp + deltas[i]) & 0xFFFF]
+            continue
+        for cp in range(start, end + 1):  # glyph ids from the glyph id array
+            at = range_at + 2 * i + range_offsets[i] + 2 * (cp - start)
+            (glyph,) = struct.unpack(">H", cmap[at:at + 2])
+            if glyph and (glyph + deltas[i]) & 0xFFFF:
+                out.append((cp, cp))
+    return out

@@ -1,0 +1,50 @@
+"""Did-you-mean for a spec file name and a ``--since`` value that miss by a letter or two."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+
+def cli(*args):
+    from briefgen.cli.app import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def starter(tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    assert cli("init", "proj").exit_code == 0
+    monkeypatch.chdir(tmp_path / "proj")
+    return tmp_path / "proj"
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "audiences"])
+def test_a_misspelt_spec_file_suggests_the_nearest_in_its_folder(starter, command):
+    result = cli(command, "specs/calder-bey.yaml", "--json")
+    assert result.exit_code == 2
+    (error,) = json.loads(result.stdout)["errors"]
+    assert (error["file"], error["message"], error["suggestion"]) == (
+        "specs/calder-bey.yaml", "file not found", "specs/calder-bay.yaml")
+    human = cli(command, "specs/calder-bey.yaml")
+    assert "did you mean 'specs/calder-bay.yaml'?" in human.output
+
+
+def test_a_missing_file_far_from_every_name_gets_no_suggestion(starter):
+    result = cli("build", "specs/harbour.yaml", "--json")
+    (error,) = json.loads(result.stdout)["errors"]
+    assert (error["message"], error["suggestion"]) == ("file not found", "")  # not audiences.yaml for its suffix
+
+
+@pytest.mark.parametrize("command", ["build", "email"])
+@pytest.mark.parametrize("written", ["lats", "Last", "latst"])
+def test_since_near_last_suggests_last(starter, command, written):
+    result = cli(command, "specs/calder-bay.yaml", "--since", written, "--json")
+    assert result.exit_code == 2
+    (error,) = json.loads(result.stdout)["errors"]
+    assert error["suggestion"] == "last" and f"no edition file {written!r}" in error["message"]
+    assert not (starter / "output").exists()  # refused before building
