@@ -9,7 +9,8 @@ ReportLab is in that range. Outside it, each section says what it does:
 - canvas: the functions raise :class:`~briefgen.compat.UnsupportedLibraryError` (through
   :func:`require_supported`): the layout cannot be made without them.
 
-Sections: fonts (TTFontFace and TTFont internals), canvas, then tagging (text objects).
+Sections: fonts (TTFontFace and TTFont internals), canvas, tagging (text objects), tables, shaped
+glyphs, then paragraph widths (outside the range: words measured unshaped, lines break early).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ import os
 import pickle
 import sys
 import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -305,3 +309,31 @@ def add_glyph_code(name: str, code: int, gid: int) -> None:
     advance = face.hmetrics[gid][0] if gid < len(face.hmetrics) else face.hmetrics[-1][0]
     face.charToGlyph[code] = gid
     face.charWidths[code] = advance * 1000 / face.unitsPerEm
+
+
+# =========================================================================== paragraph widths
+# Internal used: the module-level name ``stringWidth`` of ``reportlab.platypus.paragraph``, through
+# which ``Paragraph.breakLines`` (``_getFragWords``, for a paragraph of several fragments) measures
+# each word it may put on a line. Replaced for the length of one ``breakLines`` call.
+
+_WIDTH_LOCK = threading.RLock()
+
+
+@contextmanager
+def paragraph_word_widths(measure: Callable[..., float]) -> Iterator[None]:
+    """While the block runs, ReportLab's paragraph line breaking measures words with ``measure``
+    (called as ``stringWidth(text, font name, font size[, encoding])`` is; points). ``measure``
+    must give ``stringWidth``'s value for any text it does not mean to change: another thread
+    breaking lines meanwhile uses it too. Outside :data:`SUPPORTED` nothing is replaced."""
+    if not VERSION_OK:
+        yield
+        return
+    from reportlab.platypus import paragraph
+
+    with _WIDTH_LOCK:
+        real = paragraph.stringWidth
+        paragraph.stringWidth = measure
+        try:
+            yield
+        finally:
+            paragraph.stringWidth = real

@@ -21,8 +21,11 @@ private-use code points. The drawing order is visual, as in any PDF: extractors 
 text back in written order by position (``pdftotext`` does; a test checks it gives the text as
 written).
 Lines without right-to-left text, and paragraphs without right-to-left characters, are drawn
-exactly as before. Widths are measured with the characters drawn; the extra space of a line is
-corrected by the difference shaping makes (lines were broken with unshaped widths).
+exactly as before. Lines of a right-to-left paragraph are broken with the widths their words are
+drawn at: words in Arabic script are measured shaped (:func:`briefgen.layout.shaping.shaped_width`,
+through :func:`briefgen.compat.reportlab.paragraph_word_widths`), else a line holding Arabic would
+break with room left (isolated letter forms are wider than joined ones). The extra space of a line
+is still corrected by any difference between the measured and the drawn fragments.
 """
 
 from __future__ import annotations
@@ -35,8 +38,9 @@ from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from briefgen.compat.reportlab import paragraph_word_widths
 from briefgen.layout.bidi import FORMAT_CONTROLS, base_level, has_rtl, mirror, resolve_levels, visual_order
-from briefgen.layout.shaping import needs_shaping, shape_rtl
+from briefgen.layout.shaping import needs_shaping, shape_rtl, shaped_width
 
 __all__ = ["BidiParagraph", "VisualText", "visual_line", "visual_runs"]
 
@@ -116,8 +120,8 @@ def _drawn(text: str, positions: list[int], level: int, font: str) -> str:
     return "".join(mirror(text[i], level) for i in positions if text[i] not in FORMAT_CONTROLS)
 
 
-def _width(words: list[Any]) -> float:
-    return sum(stringWidth(f.text, f.fontName, f.fontSize) for f in words
+def _width(words: list[Any], measure: Any = stringWidth) -> float:
+    return sum(measure(f.text, f.fontName, f.fontSize) for f in words
                if not hasattr(f, "cbDefn") and f.text)
 
 
@@ -184,6 +188,8 @@ class BidiParagraph:
             if len(frags) == 1 and len(getattr(frags[0], "text", "")) > 1 and not hasattr(frags[0], "cbDefn"):
                 f = frags[0]
                 self.frags = [f.clone(text=f.text[:1]), f.clone(text=f.text[1:])]
+            with paragraph_word_widths(shaped_width):
+                return super().breakLines(width)  # type: ignore[misc]
         return super().breakLines(width)  # type: ignore[misc]
 
     def drawPara(self, debug: int = 0) -> Any:  # noqa: N802
@@ -199,7 +205,7 @@ class BidiParagraph:
                 if words is None:
                     lines.append(line)
                     continue
-                extra = line.extraSpace + _width(line.words) - _width(words)
+                extra = line.extraSpace + _width(line.words, shaped_width) - _width(words)
                 lines.append(line.clone(words=words, extraSpace=extra))
             self.blPara = bl.clone(lines=lines)
         bullet = getattr(self, "bulletText", None)

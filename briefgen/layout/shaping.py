@@ -23,8 +23,9 @@ import threading
 from pathlib import Path
 
 import uharfbuzz as hb
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
-__all__ = ["PRIVATE_BASE", "needs_shaping", "register_font_file", "shape_rtl"]
+__all__ = ["PRIVATE_BASE", "needs_shaping", "register_font_file", "shape_rtl", "shaped_width"]
 
 PRIVATE_BASE = 0xF0000
 """Glyph id ``g`` without a code point of its own is drawn as ``chr(PRIVATE_BASE + g)``."""
@@ -69,6 +70,17 @@ def shape_rtl(text: str, font_name: str) -> str:
             codes[gid] = code
         out.append(chr(code))
     return "".join(out)
+
+
+def shaped_width(text: str, font_name: str, font_size: float, encoding: str = "utf8") -> float:
+    """The width in points of ``text`` (logical order) in ReportLab font ``font_name`` at
+    ``font_size`` as drawn: shaped (:func:`shape_rtl`) when it has joining characters and the
+    shaper knows the font, else ``stringWidth``'s value. Isolated Arabic letter forms are wider
+    than joined ones; glyphs are drawn at their own advances, so this is the drawn width. The
+    same signature as ``stringWidth`` (line breaking measures words with it)."""
+    if font_name in _FILES and needs_shaping(text):
+        return stringWidth(shape_rtl(text, font_name), font_name, font_size)
+    return stringWidth(text, font_name, font_size, encoding)
 
 
 def _shaper(font_name: str) -> tuple[hb.Font, dict[int, int]] | None:

@@ -288,3 +288,42 @@ def test_validate_warns_where_an_explicit_bidi_control_was_written(tmp_path: Pat
     assert warning.file.endswith("assets/kb/claims.yaml")
     assert (warning.key, warning.severity) == ("claims[1].statement", "warning")
     assert warning.line == 13 and "U+202E RIGHT-TO-LEFT OVERRIDE" in warning.message and "removed" in warning.message
+
+
+def test_right_to_left_lines_break_where_shaped_widths_allow(fonts) -> None:
+    """Words in Arabic script are measured as drawn (joined forms), not as isolated letters: each
+    line fits, and the next line's first word would not have; plain ReportLab needs more lines."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from briefgen.layout.flowables import CachedParagraph
+    from briefgen.layout.shaping import shaped_width
+
+    style = ParagraphStyle("rtl-break-test", fontName="NotoSans-Regular", fontSize=10, leading=12)
+    text = "تقرير وزارة النقل السنوي عن الموانئ والطرق والسكك الحديدية في البلاد خلال العام الماضي ٢٠٢٤"
+    markup = fonts.fallback_markup(text, "here")
+    width = 120.0
+    para = CachedParagraph(markup, style)
+    para.wrap(width, 1000)
+    lines = [" ".join("".join(f.text for f in line.words).split()) for line in para.blPara.lines]
+    assert " ".join(lines) == " ".join(text.split())
+    space = stringWidth(" ", ARABIC, 10)
+    for n, line in enumerate(lines):
+        assert shaped_width(line, ARABIC, 10) <= width
+        if n + 1 < len(lines):
+            assert shaped_width(line, ARABIC, 10) + space + shaped_width(lines[n + 1].split()[0], ARABIC, 10) > width
+    plain = Paragraph(markup, style)
+    plain.wrap(width, 1000)
+    assert len(lines) < len(plain.blPara.lines)  # unshaped widths: lines break with room left
+
+
+@pytest.mark.slow
+def test_endnote_with_arabic_title_is_not_broken_with_room_left(rtl_pdf: Path) -> None:
+    """The tester's endnote 8 fits one line of the endnotes page once its Arabic title is
+    measured shaped (it broke before "reliable)." with most of the line free)."""
+    text = subprocess.run(["pdftotext", "-layout", str(rtl_pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    lines = [line.strip() for line in text.splitlines()]
+    (endnote,) = [n for n, line in enumerate(lines) if "Ministry of Transport" in line]
+    assert lines[endnote].endswith("Reliability B (usually reliable).")
+    assert lines[endnote + 1] == ""
