@@ -251,27 +251,37 @@ def finish(layout: LayoutResult, chart_pdfs: dict[str, bytes]) -> bytes:
     """The final PDF of ``layout``: its charts (``chart_pdfs`` by placement key) stamped in
     (:func:`briefgen.layout.vector.stamp_into`) and its structure tree and document-level tagging
     written (:func:`briefgen.layout.structure.write_structure`), in one pikepdf pass, saved
-    deterministically. Raises :class:`RenderError` as those do."""
+    deterministically, the structure elements appended as an incremental update
+    (:func:`briefgen.layout.structwriter.append_structure`). Raises :class:`RenderError` as those do."""
     import pikepdf
 
     from briefgen.layout import vector
     from briefgen.layout.structure import write_structure
+    from briefgen.layout.structwriter import append_structure, read_references
 
     try:
         pdf = pikepdf.open(io.BytesIO(layout.pdf))
     except pikepdf.PdfError as exc:
         raise RenderError(f"cannot read the laid-out PDF: {exc}") from None
+    plan = None
     with pdf:
         sources = vector.stamp_into(pdf, layout.placements, chart_pdfs) if layout.placements else []
         try:
             if layout.root is not None and layout.metadata is not None:
-                write_structure(pdf, layout.root, layout.annotations, layout.metadata)
+                plan = write_structure(pdf, layout.root, layout.annotations, layout.metadata)
             final = vector.save(pdf)
         finally:
             for src in sources:
                 src.close()
+    del pdf, sources  # closed is not freed: the objects go with the last reference
+    # the saved file's object numbers, read by qpdf into the memory it has just freed
+    refs = None if plan is None else read_references(final)
     if layout.pages >= _TRIM_FROM_PAGES:
-        del pdf, sources  # closed is not freed: the objects go with the last reference
+        _return_freed_memory()
+    if plan is None or refs is None:
+        return final
+    final = append_structure(final, plan, refs)
+    if layout.pages >= _TRIM_FROM_PAGES:
         _return_freed_memory()
     return final
 
@@ -283,10 +293,11 @@ _TRIM_FROM_PAGES = 100
 def _return_freed_memory() -> None:
     """Give the C heap's free pages back to the system (glibc's ``malloc_trim``; nothing elsewhere).
 
-    qpdf holds the structure tree of a long briefing as C++ objects (~2 KB per element: 10,000
-    claims make 80,000 elements, ~180 MiB); freed, that memory stays in the process's heap, where
-    Python's own allocator (arenas of its own) never reuses it, so what the build allocates next
-    (manifest, edition record) would add to the peak instead of reusing it."""
+    qpdf holds a long briefing's pages, annotations and fonts as C++ objects (~1-2 KB each; the
+    structure elements are not among them, :mod:`briefgen.layout.structwriter`); freed, that
+    memory stays in the process's heap, where Python's own allocator (arenas of its own) never
+    reuses it, so what the build allocates next (the structure update, manifest, edition record)
+    would add to the peak instead of reusing it."""
     if not sys.platform.startswith("linux"):
         return
     import ctypes

@@ -1,4 +1,4 @@
-"""Tagged PDF after layout: the structure tree and the document-level entries, written with pikepdf.
+"""Tagged PDF after layout: the document-level entries, written with pikepdf, and the structure tree.
 
 The layout (:mod:`briefgen.layout.tagging`) leaves marked content with MCIDs on the pages and a tree
 of :class:`~briefgen.layout.tagging.Element` objects recording which element owns each sequence
@@ -17,7 +17,9 @@ PDF/UA-1 (ISO 14289-1) ask of the file:
   Matterhorn 06);
 * every page ``/Tabs /S`` (7.18.3; Matterhorn 28), and every link annotation its ``/StructParent``.
 
-Everything is written in tree order with no timestamps, so the same layout gives the same bytes.
+The structure elements themselves are not made as pikepdf objects (a long briefing has tens of
+thousands): :mod:`briefgen.layout.structwriter` appends them to the saved file as an incremental
+update. Everything is written in tree order with no timestamps, so the same layout gives the same bytes.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from briefgen.errors import RenderError
-from briefgen.layout.tagging import ROLE_MAP, Element, MarkedContent
+from briefgen.layout.structwriter import StructurePlan, plan_structure
+from briefgen.layout.tagging import Element
 
 __all__ = ["Metadata", "write_structure", "xmp_packet"]
 
@@ -44,44 +47,34 @@ class Metadata:
     language: str
 
 
-def write_structure(pdf: Any, root: Element, annotations: dict[int, list[Element]], metadata: Metadata) -> None:
-    """Write the structure tree of ``root`` and the document-level entries into the open pikepdf
-    ``pdf`` (see the module doc). ``annotations``: page (1-based) -> the owner of each of its
-    annotations in ``/Annots`` order. Raises :class:`RenderError` when a page's annotations or
-    MCIDs are not the ones the layout recorded (a layout defect, never the input's)."""
+def write_structure(pdf: Any, root: Element, annotations: dict[int, list[Element]],
+                    metadata: Metadata) -> StructurePlan:
+    """Write the document-level entries into the open pikepdf ``pdf`` (see the module doc) and a
+    bare ``/StructTreeRoot``; return the numbered structure tree of ``root`` for
+    :func:`briefgen.layout.structwriter.append_structure` to append once ``pdf`` is saved.
+    ``annotations``: page (1-based) -> the owner of each of its annotations in ``/Annots`` order.
+    Raises :class:`RenderError` when a page's annotations or MCIDs are not the ones the layout
+    recorded (a layout defect, never the input's)."""
     import pikepdf
 
     pages = [page.obj for page in pdf.pages]
-    writer = _TreeWriter(pdf, pages)
-    tree_root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
-    document = writer.element(root, tree_root)
-    nums: list[Any] = []
+    plan = plan_structure(root, annotations, len(pages))
     for number, page in enumerate(pages, start=1):
-        owners = writer.by_mcid.get(number)
-        if owners:
-            if sorted(owners) != list(range(len(owners))):
-                raise RenderError(f"tagging: the MCIDs of page {number} are not 0 to {len(owners) - 1}")
-            page.StructParents = len(nums) // 2
-            nums += [len(nums) // 2, pikepdf.Array([owners[n] for n in range(len(owners))])]
+        if number in plan.page_keys:
+            page.StructParents = plan.page_keys[number]
         page.Tabs = pikepdf.Name.S
+    keys = iter(plan.annotation_keys)
     for number, links in sorted(annotations.items()):
         annots = pages[number - 1].get("/Annots")
         if annots is None or len(annots) != len(links):
             raise RenderError(f"tagging: page {number} has {0 if annots is None else len(annots)} annotations, "
                               f"the layout recorded {len(links)}")
-        for annot, owner in zip(annots, links):
-            annot.StructParent = len(nums) // 2
-            nums += [len(nums) // 2, writer.objects[id(owner)]]
-    tree_root.K = document
-    tree_root.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(nums)))
-    tree_root.ParentTreeNextKey = len(nums) // 2
-    tree_root.RoleMap = pikepdf.Dictionary({f"/{k}": pikepdf.Name(f"/{v}") for k, v in sorted(ROLE_MAP.items())})
-    if writer.ids:
-        tree_root.IDTree = pikepdf.Dictionary(Names=pikepdf.Array(
-            [x for ident, obj in sorted(writer.ids.items()) for x in (pikepdf.String(ident), obj)]))
+        for annot, (key, _owner) in zip(annots, keys):
+            annot.StructParent = key
 
     catalog = pdf.Root
-    catalog.StructTreeRoot = tree_root
+    # redefined with its kids, parent tree and ids by the incremental update (structwriter)
+    catalog.StructTreeRoot = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
     catalog.MarkInfo = pikepdf.Dictionary(Marked=True)
     catalog.Lang = pikepdf.String(metadata.language)
     catalog.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
@@ -90,65 +83,7 @@ def write_structure(pdf: Any, root: Element, annotations: dict[int, list[Element
     stream = pikepdf.Stream(pdf, xmp_packet(metadata, producer=str(pdf.docinfo.get("/Producer", ""))).encode())
     stream.Type, stream.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML
     catalog.Metadata = pdf.make_indirect(stream)
-
-
-class _TreeWriter:
-    """Makes the StructElem dictionaries, collecting each page's MCID owners and the ids."""
-
-    def __init__(self, pdf: Any, pages: list[Any]) -> None:
-        self.pdf, self.pages = pdf, pages
-        self.by_mcid: dict[int, dict[int, Any]] = {}
-        self.objects: dict[int, Any] = {}
-        self.ids: dict[str, Any] = {}
-
-    def element(self, el: Element, parent: Any) -> Any:
-        import pikepdf
-
-        entries: dict[str, Any] = {"/Type": pikepdf.Name.StructElem, "/S": pikepdf.Name(f"/{el.role}"), "/P": parent}
-        if el.alt:
-            entries["/Alt"] = pikepdf.String(el.alt)
-        if el.lang:
-            entries["/Lang"] = pikepdf.String(el.lang)
-        if el.ident:
-            entries["/ID"] = pikepdf.String(el.ident)
-        attributes = []
-        if el.scope:
-            attributes.append(pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=pikepdf.Name(f"/{el.scope}")))
-        if el.bbox is not None:
-            attributes.append(pikepdf.Dictionary(O=pikepdf.Name.Layout, BBox=pikepdf.Array(
-                [round(v, 2) for v in el.bbox[1:]])))
-        if attributes:
-            entries["/A"] = attributes[0] if len(attributes) == 1 else pikepdf.Array(attributes)
-        home = next((kid.page for kid in el.kids if not isinstance(kid, Element)), None)
-        first = home if home is not None else _first_page(el)
-        if first is not None:  # an element holding only elements: the page it starts on
-            entries["/Pg"] = self.pages[first - 1]
-        obj = self.pdf.make_indirect(pikepdf.Dictionary(entries))
-        self.objects[id(el)] = obj
-        if el.ident:
-            self.ids[el.ident] = obj
-        kids = []
-        for kid in el.kids:
-            if isinstance(kid, Element):
-                kids.append(self.element(kid, obj))
-            elif isinstance(kid, MarkedContent):
-                self.by_mcid.setdefault(kid.page, {})[kid.mcid] = obj
-                kids.append(kid.mcid if kid.page == home else pikepdf.Dictionary(
-                    Type=pikepdf.Name.MCR, Pg=self.pages[kid.page - 1], MCID=kid.mcid))
-            else:
-                annot = self.pages[kid.page - 1].Annots[kid.index]
-                kids.append(pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Pg=self.pages[kid.page - 1], Obj=annot))
-        obj.K = kids[0] if len(kids) == 1 else pikepdf.Array(kids)
-        return obj
-
-
-def _first_page(element: Element) -> int | None:
-    """The page of the first content below ``element`` (None: it has none)."""
-    for kid in element.kids:
-        page = _first_page(kid) if isinstance(kid, Element) else kid.page
-        if page is not None:
-            return page
-    return None
+    return plan
 
 
 def xmp_packet(metadata: Metadata, *, producer: str = "") -> str:
