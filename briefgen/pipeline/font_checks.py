@@ -19,13 +19,13 @@ as text and are not checked.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from briefgen.errors import KeyPath, Problem, SpecError
 from briefgen.load.project import KnowledgeBase, LoadedSpec, origin_dir
 from briefgen.pipeline.font_cmap import Coverage, coverage
+from briefgen.pipeline.text_sources import line_col, non_ascii_strings, source_documents, template_files
 
 # keys whose values are file names, addresses or identifiers of files: never drawn as text
 _NOT_SHOWN = frozenset({"path", "template_file", "csv", "theme", "url", "extends", "knowledge_base",
@@ -59,21 +59,6 @@ def _theme_fonts(loaded: LoadedSpec) -> list[tuple[str, _Fonts]]:
                                                                      *f.fallbacks)))
         out.setdefault(files, value or "default")
     return [(name, _Fonts(files)) for files, name in out.items()]
-
-
-def _strings(data: Any, key: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
-    """Every non-ASCII string value in ``data`` with its key path (ASCII: every theme's body
-    face draws it)."""
-    if isinstance(data, str):
-        if not data.isascii():
-            yield key, data
-    elif isinstance(data, dict):
-        for name, value in data.items():
-            if name not in _NOT_SHOWN:
-                yield from _strings(value, key + (name,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _strings(value, key + (i,))
 
 
 def _owner(data: Any, key: KeyPath) -> str:
@@ -151,11 +136,10 @@ def coverage_problems(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
                     problems.append(problem)
                 return
 
-    for key, text in _strings(loaded.source.data):
+    for key, text in non_ascii_strings(loaded.source.data, skip=_NOT_SHOWN):
         check(loaded.source, loaded.source.data, key, text)
-    docs = {id(doc): doc for doc, _ in kb.origin.values()}
-    for doc in docs.values():
-        for key, text in _strings(doc.data):
+    for doc in source_documents(loaded, kb)[1:]:
+        for key, text in non_ascii_strings(doc.data, skip=_NOT_SHOWN):
             if key[0] == "predicates" and key[-1] == "description":
                 continue  # for readers of the knowledge base: no edition prints it
             check(doc, doc.data, key, text)
@@ -165,30 +149,15 @@ def coverage_problems(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
 
 def _template_file_problems(loaded: LoadedSpec, themes: list[tuple[str, _Fonts]]) -> list[Problem]:
     """Characters of template files (``template_file:``) that no theme font draws, by file:line:column."""
-    from briefgen.load.paths import resolve_inside
-    from briefgen.load.yamlsrc import display_path
-
-    src = loaded.source
     problems: list[Problem] = []
-    for i, sec in enumerate(loaded.spec.sections):
-        if not sec.template_file:
-            continue
-        key: KeyPath = ("sections", i, "template_file")
-        try:
-            path = resolve_inside(sec.template_file, base=origin_dir(src, key), root=loaded.root, doc=src, key=key,
-                                  what="template file")
-            text = path.read_text(encoding="utf-8")
-        except (SpecError, OSError, UnicodeDecodeError):
-            continue  # reported by the template check
+    for sec, path, text in template_files(loaded):
         if text.isascii():
             continue
         for name, fonts in themes:
             missing = _missing(text, fonts)
             if missing:
-                at = text.index(missing[0])
-                line = text.count("\n", 0, at) + 1
-                col = at - (text.rfind("\n", 0, at) + 1) + 1
-                problems.append(Problem(display_path(path), line, col, "(template)",
+                line, col = line_col(text, text.index(missing[0]))
+                problems.append(Problem(path, line, col, "(template)",
                                         f"section {sec.id!r} template: no font of theme {name!r} has a glyph for "
                                         f"{_shown(missing)} (the build would stop); {_SUGGESTION}",
                                         code="font-coverage"))

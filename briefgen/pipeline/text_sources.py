@@ -1,0 +1,62 @@
+"""The texts a validate-time text check reads: the spec's and knowledge base's string values
+with their key paths, and the sections' template files with positions inside them.
+
+Shared by :mod:`briefgen.pipeline.font_checks` (glyph coverage) and
+:mod:`briefgen.pipeline.bidi_checks` (explicit bidi controls).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from briefgen.errors import KeyPath, SpecError
+from briefgen.load.project import KnowledgeBase, LoadedSpec, origin_dir
+
+__all__ = ["line_col", "non_ascii_strings", "source_documents", "template_files"]
+
+
+def non_ascii_strings(data: Any, key: KeyPath = (),
+                      skip: frozenset[str] = frozenset()) -> Iterator[tuple[KeyPath, str]]:
+    """Every non-ASCII string value in ``data`` (parsed YAML: dicts, lists, scalars) with its
+    key path; mappings' keys in ``skip`` are not entered."""
+    if isinstance(data, str):
+        if not data.isascii():
+            yield key, data
+    elif isinstance(data, dict):
+        for name, value in data.items():
+            if name not in skip:
+                yield from non_ascii_strings(value, key + (name,), skip)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from non_ascii_strings(value, key + (i,), skip)
+
+
+def source_documents(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Any]:
+    """The spec's document, then each knowledge-base file's document once (``YamlDocument``s)."""
+    return [loaded.source, *{id(doc): doc for doc, _ in kb.origin.values()}.values()]
+
+
+def template_files(loaded: LoadedSpec) -> Iterator[tuple[Any, str, str]]:
+    """``(section, display path, text)`` for each section's readable ``template_file``; one
+    that cannot be resolved or read is skipped (the template check reports it)."""
+    from briefgen.load.paths import resolve_inside
+    from briefgen.load.yamlsrc import display_path
+
+    src = loaded.source
+    for i, sec in enumerate(loaded.spec.sections):
+        if not sec.template_file:
+            continue
+        key: KeyPath = ("sections", i, "template_file")
+        try:
+            path = resolve_inside(sec.template_file, base=origin_dir(src, key), root=loaded.root, doc=src, key=key,
+                                  what="template file")
+            text = path.read_text(encoding="utf-8")
+        except (SpecError, OSError, UnicodeDecodeError):
+            continue
+        yield sec, display_path(path), text
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of character ``offset`` of ``text``."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
