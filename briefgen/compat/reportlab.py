@@ -92,9 +92,13 @@ def registered_face(name: str) -> tuple[frozenset[int], str]:
     """(code points the registered TrueType font ``name`` has a glyph for, its family name
     from the name table)."""
     face = pdfmetrics.getFont(name).face
-    glyphs = frozenset(cp for cp, gid in face.charToGlyph.items() if gid)
-    family = face.familyName
-    return glyphs, family.decode("utf-8", "replace") if isinstance(family, bytes) else str(family)
+    return frozenset(cp for cp, gid in face.charToGlyph.items() if gid), registered_family(name)
+
+
+def registered_family(name: str) -> str:
+    """The family name (from the name table) of the registered TrueType font ``name``."""
+    family = pdfmetrics.getFont(name).face.familyName
+    return family.decode("utf-8", "replace") if isinstance(family, bytes) else str(family)
 
 
 def _face_entry(path: Path, cache_dir: Path) -> Path | None:

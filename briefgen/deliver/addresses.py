@@ -71,6 +71,20 @@ def _validated(addr: str) -> "ValidatedEmail":
                           allow_domain_literal=False, allow_display_name=False, strict=True)
 
 
+def _valid_parts(addr: str) -> tuple[str, str]:
+    """``(local part, ASCII domain)`` of ``addr`` as :func:`_validated` finds them, taken from
+    :mod:`briefgen.deliver.addresscache` when it was accepted before. Raises
+    ``email_validator.EmailNotValidError`` (a ValueError)."""
+    from briefgen.deliver import addresscache
+
+    parts = addresscache.known(addr)
+    if parts is None:
+        found = _validated(addr)
+        parts = (found.local_part, found.ascii_domain)
+        addresscache.remember(addr, parts)
+    return parts
+
+
 def _reason(exc: Exception) -> str:
     """``email-validator``'s message as the end of ours: first letter lower-cased, no final stop."""
     text = str(exc).strip().rstrip(".")
@@ -94,8 +108,6 @@ def ascii_domain(domain: str) -> str:
     """The ASCII form of ``domain`` by IDNA 2008 (through ``email-validator``), lower-cased:
     ``Bücher.Example`` -> ``xn--bcher-kva.example``, ``faß.de`` -> ``xn--fa-hia.de`` (not
     ``fass.de``). One final dot is ignored. Raises ValueError saying why it is not a valid domain."""
-    from email_validator import EmailNotValidError
-
     text = domain.strip()
     text = text[:-1] if text.endswith(".") else text
     if not text:
@@ -105,8 +117,8 @@ def ascii_domain(domain: str) -> str:
     if "@" in text or _CONTROL.search(text):
         raise ValueError(f"the domain {domain!r} holds an '@' or a control character")
     try:
-        return _validated(f"postmaster@{text}").ascii_domain.lower()
-    except EmailNotValidError as exc:
+        return _valid_parts(f"postmaster@{text}")[1].lower()
+    except ValueError as exc:  # email_validator.EmailNotValidError
         raise ValueError(f"the domain {domain!r} is not valid: {_domain_reason(exc)}") from None
 
 
@@ -130,8 +142,6 @@ def parse_address(text: str, name: str = "", *, where: str = "") -> Address:
     ``where`` says where the address was written (``distribution.to[1]``) for the message.
     Raises :class:`AddressError`.
     """
-    from email_validator import EmailNotValidError
-
     raw = str(text)
     label = f"{where}: " if where else ""
 
@@ -152,12 +162,11 @@ def parse_address(text: str, name: str = "", *, where: str = "") -> Address:
     if "[" in addr.split("@")[1]:
         raise fail("IP address literals are not accepted; use a domain name")
     try:
-        found = _validated(addr)
-    except EmailNotValidError as exc:
+        local, domain = _valid_parts(addr)
+    except ValueError as exc:  # email_validator.EmailNotValidError
         raise fail(_reason(exc)) from None
     try:
-        return Address(display_name=(name or "").strip(), username=found.local_part,
-                       domain=found.ascii_domain.lower())
+        return Address(display_name=(name or "").strip(), username=local, domain=domain.lower())
     except (ValueError, TypeError) as exc:  # pragma: no cover - email-validator checks first
         raise fail(str(exc)) from None
 

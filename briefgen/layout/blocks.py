@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, Protocol
-from xml.sax.saxutils import escape
 
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Spacer
 from reportlab.platypus.flowables import Flowable
 
+from briefgen.compat.xmlescape import escape
 from briefgen.document import model as dm
 from briefgen.document.changes import ChangeSummary
 from briefgen.errors import RenderError

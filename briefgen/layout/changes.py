@@ -21,12 +21,12 @@ frame and background artifacts like a table's grid.
 from __future__ import annotations
 
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.platypus import Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from briefgen.compat.xmlescape import escape
 from briefgen.document import model as dm
 from briefgen.layout.flowables import CachedParagraph
 from briefgen.layout.longtable import LongTable

@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -31,6 +30,7 @@ from reportlab.platypus import Paragraph, Spacer, Table
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from briefgen.compat.reportlab import Matrix, ondraw_position, reserve_page_annotation, user_space_matrix
+from briefgen.compat.xmlescape import escape
 from briefgen.errors import RenderError
 from briefgen.layout.tagged import TaggedParagraph
 from briefgen.layout.tagging import tagger_of

@@ -18,15 +18,17 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
-from hashlib import sha1
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from briefgen.errors import FontCoverageError, RenderError
+from briefgen.errors import FontCoverageError
+from briefgen.layout import fontreg
 from briefgen.layout.bidi import FORMAT_CONTROLS, has_rtl
+from briefgen.layout.fontreg import bold_twin, register, register_later, unread_coverage
 from briefgen.layout.invisible import without_ignorables
 
 if TYPE_CHECKING:
+    from briefgen.model.font_cmap import Coverage
     from briefgen.model.theme import Theme
 
 BODY_ROLES = ("regular", "bold", "italic", "bold_italic")
@@ -66,7 +68,6 @@ class Places:
 
 
 _LOCK = threading.Lock()
-_REGISTERED: dict[Path, str] = {}  # font file -> ReportLab font name (pdfmetrics is global)
 _CACHE: dict[tuple, "FontSet"] = {}
 
 
@@ -76,7 +77,9 @@ class FontSet:
 
     ``regular``/``bold``/``italic``/``bold_italic`` form one ReportLab family (so ``<b>``
     and ``<i>`` work); ``mono`` and each fallback are families of their own whose bold and
-    italic map to themselves. ``paths`` maps each font name to its file.
+    italic map to themselves. ``paths`` maps each font name to its file. A fallback is
+    registered with ReportLab the first time a character is given to it
+    (:mod:`briefgen.layout.fontreg`); every name this set returns is registered.
     """
 
     regular: str
@@ -87,7 +90,7 @@ class FontSet:
     fallbacks: tuple[str, ...]
     paths: dict[str, Path]
     family_names: dict[str, str]
-    _glyphs: dict[str, frozenset[int]] = field(repr=False)
+    _glyphs: dict[str, "frozenset[int] | Coverage"] = field(repr=False)
     _cache: dict[str, dict[int, str | None]] = field(default_factory=dict, repr=False)
     _ascii_ok: bool = field(default=False, repr=False)
     _drawn_by: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
@@ -96,7 +99,7 @@ class FontSet:
     :mod:`briefgen.layout.failures`)."""
 
     def __post_init__(self) -> None:
-        body = frozenset.intersection(*(self._glyphs[getattr(self, r)] for r in BODY_ROLES))
+        body = frozenset.intersection(*(cast(frozenset, self._glyphs[getattr(self, r)]) for r in BODY_ROLES))
         self._glyphs[_PRIMARY] = body
         self._ascii_ok = all(cp in body for cp in range(0x20, 0x7F))
 
@@ -113,6 +116,12 @@ class FontSet:
     def matplotlib_families(self) -> list[str]:
         """Family names (from the fonts' name tables) for ``rcParams['font.family']``: body
         family first, then fallbacks; register :meth:`files` with ``fontManager.addfont``."""
+        from briefgen.compat.reportlab import registered_family
+
+        for name in self.fallbacks:
+            if name not in self.family_names:
+                fontreg.ensure(name)
+                self.family_names[name] = registered_family(name)
         names = [self.family_names[n] for n in (self.regular,) + self.fallbacks]
         return list(dict.fromkeys(names))
 
@@ -153,12 +162,12 @@ class FontSet:
         run: list[str] = []  # source text of the open fallback run
         run_font: str | None = None
         missing: list[str] = []
-        bold = 0  # depth of <b>: a fallback with a bold twin (see _bold_twin) draws bold text in it
+        bold = 0  # depth of <b>: a fallback with a bold twin (see fontreg.bold_twin) draws bold text in it
 
         def close_run() -> None:
             nonlocal run_font
             if run:
-                name = _bold_twin(run_font, self.fallbacks) if bold and run_font else run_font
+                name = bold_twin(run_font, self.fallbacks) if bold and run_font else run_font
                 out.append(f'<font name="{name}">{"".join(run)}</font>')
                 run.clear()
             run_font = None
@@ -254,7 +263,13 @@ class FontSet:
             return _PRIMARY
         if font not in self._glyphs:
             raise ValueError(f"font {font!r} is not part of this FontSet")
+        self._ensure(font)
         return font
+
+    def _ensure(self, name: str) -> None:
+        """Register fallback ``name`` (and its bold twin) with ReportLab before it is used."""
+        fontreg.ensure(name)
+        fontreg.ensure(bold_twin(name, self.fallbacks))
 
     def _own_chars(self, primary: str) -> frozenset[str]:
         """Characters the primary font draws itself (as :meth:`_lookup` decides), and
@@ -279,6 +294,8 @@ class FontSet:
             found = _PRIMARY
         else:
             found = next((fb for fb in self.fallbacks if cp in self._glyphs[fb]), None)
+            if found is not None:
+                self._ensure(found)
         cache[cp] = found
         return found
 
@@ -360,51 +377,24 @@ def _build(body: tuple[Path, ...], mono: Path, fallbacks: tuple[Path, ...],
            cache_dir: Path | None = None) -> FontSet:
     from reportlab.pdfbase import pdfmetrics
 
-    glyphs: dict[str, frozenset[int]] = {}
-    paths: dict[str, Path] = {}
+    from briefgen.compat.reportlab import registered_face
+
+    glyphs: dict[str, frozenset[int] | Coverage] = {}
     families: dict[str, str] = {}
-    names = [_register(p, glyphs, paths, families, cache_dir) for p in body]
+    names = [register(p, cache_dir) for p in body]
+    mono_name = register(mono, cache_dir)
+    for name in (*names, mono_name):
+        glyphs[name], families[name] = registered_face(name)
     pdfmetrics.registerFontFamily(names[0], normal=names[0], bold=names[1], italic=names[2],
                                   boldItalic=names[3])
-    mono_name = _register(mono, glyphs, paths, families, cache_dir)
-    fb_names = tuple(dict.fromkeys(_register(p, glyphs, paths, families, cache_dir) for p in fallbacks))
+    fb_paths = {register_later(p, cache_dir): p for p in fallbacks}  # registered on first use
+    for name, path in fb_paths.items():
+        glyphs.setdefault(name, unread_coverage(path))
+    fb_names = tuple(fb_paths)
     for name in (mono_name,) + fb_names:
         if name not in names:
-            bold = _bold_twin(name, fb_names)
-            pdfmetrics.registerFontFamily(name, normal=name, bold=bold, italic=name, boldItalic=bold)
+            fontreg.family(name, bold_twin(name, fb_names))
+    paths = dict(zip(names, body)) | {mono_name: mono} | fb_paths
     return FontSet(regular=names[0], bold=names[1], italic=names[2], bold_italic=names[3],
                    mono=mono_name, fallbacks=fb_names, paths=paths, family_names=families,
                    _glyphs=glyphs)
-
-
-def _bold_twin(name: str, names: tuple[str, ...]) -> str:
-    """The bold face of fallback ``name`` among ``names`` (``X-Bold`` for ``X-Regular``, so that
-    ``<b>`` text in a fallback script is bold), else ``name`` itself."""
-    if name.endswith("-Regular"):
-        twin = name[: -len("Regular")] + "Bold"
-        if twin in names:
-            return twin
-    return name
-
-
-def _register(path: Path, glyphs: dict, paths: dict, families: dict, cache_dir: Path | None = None) -> str:
-    """Register one TTF under a stable name (its file stem) and record its cmap."""
-    from reportlab.pdfbase import pdfmetrics
-
-    from briefgen.compat.reportlab import registered_face, ttfont
-    from briefgen.layout.shaping import register_font_file
-
-    name = _REGISTERED.get(path)
-    if name is None:
-        name = path.stem
-        if name in pdfmetrics.getRegisteredFontNames():
-            name = f"{path.stem}-{sha1(str(path).encode()).hexdigest()[:8]}"
-        try:
-            pdfmetrics.registerFont(ttfont(name, path, cache_dir))
-        except Exception as exc:  # TTFError, OSError, struct errors from a damaged file
-            raise RenderError(f"cannot load font {path}: {exc}") from None
-        _REGISTERED[path] = name
-    register_font_file(name, path)
-    glyphs[name], families[name] = registered_face(name)
-    paths[name] = path
-    return name

@@ -9,8 +9,7 @@ writes is read as markup.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
-
+from briefgen.compat.xmlescape import escape, quoteattr
 from briefgen.document.model import Citation, CrossRef, LineBreak, Link, Runs, Text
 from briefgen.document.portions import PortionMark
 from briefgen.layout.bidi import has_rtl

@@ -20,24 +20,19 @@ Extraction of the text as written is the job of ``/ActualText`` (see
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import uharfbuzz as hb
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-__all__ = ["PRIVATE_BASE", "needs_shaping", "register_font_file", "shape_rtl", "shaped_width"]
+from briefgen.layout import fontreg
+
+__all__ = ["PRIVATE_BASE", "needs_shaping", "shape_rtl", "shaped_width"]
 
 PRIVATE_BASE = 0xF0000
 """Glyph id ``g`` without a code point of its own is drawn as ``chr(PRIVATE_BASE + g)``."""
 
-_FILES: dict[str, Path] = {}  # ReportLab font name -> its file
 _FONTS: dict[str, tuple[hb.Font, dict[int, int]]] = {}  # font name -> (HarfBuzz font, glyph id -> code point)
 _LOCK = threading.Lock()
-
-
-def register_font_file(name: str, path: Path) -> None:
-    """Tell the shaper that ReportLab font ``name`` is the TrueType file ``path``."""
-    _FILES[name] = Path(path)
 
 
 def needs_shaping(text: str) -> bool:
@@ -50,7 +45,7 @@ def shape_rtl(text: str, font_name: str) -> str:
     """``text`` (a right-to-left run in logical order, drawn in ReportLab font ``font_name``)
     as the characters that draw its shaped glyphs, left to right. Default-ignorable
     characters are not in the result. A font the shaper was not told about
-    (:func:`register_font_file`) gives ``text`` reversed, unshaped."""
+    (:func:`briefgen.layout.fontreg.font_name`) gives ``text`` reversed, unshaped."""
     shaper = _shaper(font_name)
     if shaper is None:
         return "".join(c for c in reversed(text) if c not in "\u200c\u200d\u200e\u200f\u061c")
@@ -78,7 +73,7 @@ def shaped_width(text: str, font_name: str, font_size: float, encoding: str = "u
     shaper knows the font, else ``stringWidth``'s value. Isolated Arabic letter forms are wider
     than joined ones; glyphs are drawn at their own advances, so this is the drawn width. The
     same signature as ``stringWidth`` (line breaking measures words with it)."""
-    if font_name in _FILES and needs_shaping(text):
+    if fontreg.font_file(font_name) is not None and needs_shaping(text):
         return stringWidth(shape_rtl(text, font_name), font_name, font_size)
     return stringWidth(text, font_name, font_size, encoding)
 
@@ -87,10 +82,12 @@ def _shaper(font_name: str) -> tuple[hb.Font, dict[int, int]] | None:
     with _LOCK:
         found = _FONTS.get(font_name)
         if found is None:
-            path = _FILES.get(font_name)
+            path = fontreg.font_file(font_name)
             if path is None:
                 return None
             from briefgen.compat.reportlab import glyph_codes
+
+            fontreg.ensure(font_name)
 
             face = hb.Face(hb.Blob.from_file_path(str(path)))
             found = _FONTS[font_name] = (hb.Font(face), glyph_codes(font_name))

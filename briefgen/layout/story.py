@@ -17,7 +17,6 @@ spacers have no element: they are artifacts.
 from __future__ import annotations
 
 from collections.abc import Callable
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.units import inch
@@ -26,6 +25,7 @@ from reportlab.platypus import CondPageBreak, Image, NextPageTemplate, PageBreak
 from reportlab.platypus.flowables import Flowable, HRFlowable
 from reportlab.platypus.tableofcontents import defaultTableStyle
 
+from briefgen.compat.xmlescape import escape
 from briefgen.document import model as dm
 from briefgen.layout.blocks import BlockFlowables, LayoutState
 from briefgen.layout.changes import changed_marker

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
 
+from briefgen.compat.xmlescape import escape
 from briefgen.errors import RenderError
 from briefgen.layout.structwriter import StructurePlan, plan_structure
 from briefgen.layout.tagging import Element

@@ -9,25 +9,22 @@ that read YAML, so a change of the rules is never answered from an old entry. Po
 stored: a :class:`~briefgen.load.yamlsrc.Document` finds them again from its text when a problem
 needs them. Files with problems are never stored, so every error message comes from a fresh read.
 
-Each entry starts with an HMAC-SHA256 over (``yaml/<fingerprint>``, the bytes' hash, the data)
-made with the per-user key (:mod:`briefgen.compat.cachesign`), checked before the data is
-unmarshalled: a corrupt, truncated, planted or copied (another file's) entry is a miss. Reading
-and writing fail silently (a miss, an entry not kept): the cache costs time, never a result.
-At most :data:`MAX_ENTRIES` entries are kept; the oldest go first.
+Entries are signed with the per-user key over (``yaml/<fingerprint>``, the bytes' hash, the data)
+and checked before they are unmarshalled (:class:`~briefgen.load.signedstore.SignedStore`): a
+corrupt, truncated, planted or copied (another file's) entry is a miss. At most
+:data:`MAX_ENTRIES` entries are kept; the oldest go first.
 """
 
 from __future__ import annotations
 
 import hashlib
-import marshal
-import os
 import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from briefgen.compat import cachesign
-from briefgen.load.cacheroot import cache_dir, cache_disabled
+from briefgen.load.cacheroot import cache_dir
+from briefgen.load.signedstore import SignedStore
 
 MAX_ENTRIES = 400
 """Most entries kept in one fingerprint's folder (each a parsed file of at most 2 MiB of YAML)."""
@@ -57,74 +54,29 @@ def _fingerprint() -> str:
     return digest.hexdigest()[:24]
 
 
+def _place() -> tuple[Path, str]:
+    return cache_dir("yaml") / _fingerprint(), f"yaml/{_fingerprint()}"
+
+
+def _plain(data: Any) -> bool:
+    return data is None or isinstance(data, (dict, list, str))
+
+
+def _store() -> SignedStore:
+    return SignedStore(_place, _MAGIC, MAX_ENTRIES, accept=_plain)
+
+
 def _entry(raw: bytes) -> Path:
-    return cache_dir("yaml") / _fingerprint() / hashlib.sha256(raw).hexdigest()
-
-
-def _kind() -> str:
-    return f"yaml/{_fingerprint()}"
+    return _store().path(hashlib.sha256(raw).hexdigest())
 
 
 def get(raw: bytes) -> tuple[bool, Any]:
     """``(True, data)`` when the cache holds the data of a file of exactly these bytes,
     else ``(False, None)``."""
-    if cache_disabled():
-        return False, None
-    path = _entry(raw)
-    try:
-        blob = path.read_bytes()
-    except (OSError, ValueError):
-        return False, None
-    if blob[:len(_MAGIC)] != _MAGIC:
-        return False, None
-    payload = cachesign.unseal(cachesign.data_key(), _kind(), path.name, blob[len(_MAGIC):])
-    if payload is None:  # not written by this user's briefgen for these bytes: never unmarshalled
-        return False, None
-    try:
-        data = marshal.loads(payload)
-    except (EOFError, ValueError, TypeError):
-        return False, None
-    if data is not None and not isinstance(data, (dict, list, str)):
-        return False, None
-    return True, data
+    return _store().get(hashlib.sha256(raw).hexdigest())
 
 
 def put(raw: bytes, data: Any) -> None:
     """Keep ``data`` as what a file of bytes ``raw`` holds (silently not, when the cache
     cannot be written)."""
-    if cache_disabled():
-        return
-    try:
-        payload = marshal.dumps(data)
-    except ValueError:  # not plain data: nothing to keep
-        return
-    path = _entry(raw)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # readable by the owner only: a knowledge base may hold what only some audiences may see
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(_MAGIC + cachesign.seal(cachesign.data_key(), _kind(), path.name, payload))
-        # os.rename: atomic over an old entry on POSIX (elsewhere the entry is just not kept);
-        # os.replace stays the output's commit (tests/deliver/test_crash_safety.py counts its calls)
-        os.rename(tmp, path)
-        _prune(path.parent)
-    except (OSError, ValueError):
-        try:
-            tmp.unlink()
-        except (OSError, ValueError):
-            pass
-
-
-def _prune(folder: Path) -> None:
-    """Remove the oldest entries of ``folder`` beyond :data:`MAX_ENTRIES` (down to 3/4 of it)."""
-    entries = [e for e in os.scandir(folder) if e.is_file() and not e.name.startswith(".")]
-    if len(entries) <= MAX_ENTRIES:
-        return
-    entries.sort(key=lambda e: e.stat().st_mtime)
-    for e in entries[:len(entries) - MAX_ENTRIES * 3 // 4]:
-        try:
-            os.unlink(e.path)
-        except OSError:
-            pass
+    _store().put(hashlib.sha256(raw).hexdigest(), data)

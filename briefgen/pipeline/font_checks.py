@@ -10,7 +10,7 @@ of each knowledge-base file (statements, labels, entity names and aliases, sourc
 or one of its audiences names (the built-in theme when none): the body faces and the
 fallbacks, as the layout falls back (:func:`briefgen.layout.fonts.font_files`).
 
-Coverage is read from each font file's cmap by :mod:`briefgen.pipeline.font_cmap` (no ReportLab,
+Coverage is read from each font file's cmap by :mod:`briefgen.model.font_cmap` (no ReportLab,
 matplotlib or fontTools: ``validate`` imports none of them). Whitespace and control / format
 characters need no glyph; file names, URLs, addresses and predicates' descriptions are not shown
 as text and are not checked.
@@ -24,7 +24,7 @@ from typing import Any
 
 from briefgen.errors import KeyPath, Problem, SpecError
 from briefgen.load.project import KnowledgeBase, LoadedSpec, origin_dir
-from briefgen.pipeline.font_cmap import Coverage, coverage
+from briefgen.model.font_cmap import Coverage, coverage
 from briefgen.pipeline.text_sources import line_col, non_ascii_strings, source_documents, template_files
 
 # keys whose values are file names, addresses or identifiers of files: never drawn as text

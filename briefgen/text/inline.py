@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from xml.sax.saxutils import escape, quoteattr
 
+from briefgen.compat.xmlescape import escape, quoteattr
 from briefgen.text.tokens import TOKEN_CLOSE, TOKEN_OPEN
 
 TOKEN = re.compile(f"{TOKEN_OPEN}(cite|ref):([^{TOKEN_CLOSE}]*){TOKEN_CLOSE}")

@@ -65,7 +65,7 @@ def test_the_cmap_reader_agrees_with_fonttools(name: str) -> None:
     from conftest import REPO
     from fontTools.ttLib import TTFont
 
-    from briefgen.pipeline.font_cmap import coverage
+    from briefgen.model.font_cmap import coverage
 
     path = str(REPO / "assets" / "fonts" / name)
     with TTFont(path, lazy=True) as font:

@@ -7,7 +7,8 @@ directory and the best Unicode subtable the way the OpenType specification lays 
 full Unicode) when present, else format 4 (segment mapping, the Basic Multilingual Plane).
 A code point mapped to glyph 0 (``.notdef``) is not covered. Only the table directory and
 the ``cmap`` table are read, not the whole file. Coverage is cached per file (path, size
-and modification time).
+and modification time). The layout uses it too, to decide which fallback fonts a briefing needs
+before ReportLab reads any of them (:mod:`briefgen.layout.fonts`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import bisect
 import os
 import struct
+from collections.abc import Iterator
 from functools import lru_cache
 
 # (platform, encoding, format) in order of preference: full-Unicode tables first
@@ -39,6 +41,18 @@ class Coverage:
             return False
         i = bisect.bisect_right(self._starts, cp) - 1
         return i >= 0 and cp <= self._ends[i]
+
+    def __iter__(self) -> Iterator[int]:
+        """Every covered code point, ascending."""
+        for lo, hi in zip(self._starts, self._ends):
+            yield from range(lo, hi + 1)
+
+    def with_space_twins(self) -> "Coverage":
+        """This coverage as ReportLab sees the font: it draws U+00A0 NO-BREAK SPACE with the
+        space's glyph when the font maps U+0020, and the space with U+00A0's when only that is
+        mapped (``reportlab.pdfbase.ttfonts.TTFontFile.extractInfo``)."""
+        extra = [(0xA0, 0xA0)] if 0x20 in self else [(0x20, 0x20)] if 0xA0 in self else []
+        return Coverage(list(zip(self._starts, self._ends)) + extra) if extra else self
 
 
 def coverage(path: str) -> Coverage:
