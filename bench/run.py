@@ -30,8 +30,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from scale_common import timed_process
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -42,21 +43,12 @@ BATCH_SIZES = (10, 50, 200)
 
 
 def run(cmd: list[str], *, cwd: Path = REPO, env: dict | None = None) -> tuple[float, int, int]:
-    """Run ``cmd``; return (wall seconds, peak RSS in bytes, exit status)."""
-    full_env = dict(os.environ, **(env or {}))
-    full_env["PYTHONPATH"] = os.pathsep.join([str(REPO), full_env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    full_env.pop("SOURCE_DATE_EPOCH", None)
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}")
-    proc.stderr.close()
-    rss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
-    return wall, rss, proc.returncode
+    """Run ``cmd`` (:func:`scale_common.timed_process`); return (wall seconds, peak RSS in bytes,
+    exit status). Raises SystemExit when it fails."""
+    wall, rss, code, err = timed_process(cmd, cwd=cwd, env=env)
+    if code != 0:
+        raise SystemExit(f"failed ({code}): {' '.join(cmd)}\n{err[-2000:]}")
+    return wall, rss, code
 
 
 def variants_spec(n: int, briefing_id: str) -> str:

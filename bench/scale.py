@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from scale_common import measure, write_entities, write_sources, write_spec
 
 __all__ = ["SIZES", "TEXT_SECTIONS", "bench_scale", "bench_text", "reference_pdf", "reference_text_pdf",
            "write_project", "write_text_project"]
@@ -43,14 +45,9 @@ def write_project(folder: Path, claims: int, seed: int = 18) -> Path:
     rng = random.Random(seed)
     kb = folder / "kb"
     kb.mkdir(parents=True, exist_ok=True)
-    sources = [f"src-{n}" for n in range(1, 5)]
-    (kb / "sources.yaml").write_text("sources:\n" + "".join(
-        f"  - id: {s}\n    title: Source number {n}\n    publisher: Publisher {n}\n    kind: other\n"
-        f"    reliability: {'ABCD'[n - 1]}\n" for n, s in enumerate(sources, 1)), encoding="utf-8")
+    sources = write_sources(kb, "ABCD")
     entities = [f"ent-{n}" for n in range(1, 5)]
-    (kb / "entities.yaml").write_text("entities:\n" + "".join(
-        f"  - id: {e}\n    name: Entity {n}\n    kind: organization\n    description: Entity number {n}.\n"
-        for n, e in enumerate(entities, 1)), encoding="utf-8")
+    write_entities(kb, [(e, f"Entity {n}", "organization") for n, e in enumerate(entities, 1)])
     for first in range(1, claims + 1, 2000):  # files of 2,000 claims: a file may hold at most 2 MiB
         lines = ["claims:"]
         for n in range(first, min(first + 2000, claims + 1)):
@@ -59,33 +56,15 @@ def write_project(folder: Path, claims: int, seed: int = 18) -> Path:
                       f"    date: 2024-{rng.randint(6, 12):02d}",
                       f"    credibility: {rng.randint(1, 6)}"]
         (kb / f"claims-{first // 2000 + 1:02d}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    spec = folder / "spec.yaml"
-    spec.write_text(f"""briefing:
-  id: scale-{claims}
-  title: Scale test of {claims} claims
-  date: 2025-05-12
-  desk: Bench Desk
-  author: Bench
-  tlp: TLP:CLEAR
-  language: en
-knowledge_base: [kb]
-default_audience: all
-audiences:
-  all:
-    tlp: TLP:CLEAR
-    paper: A4
-    cover: false
-    contents: false
-sections:
+    return write_spec(folder, f"scale-{claims}", f"Scale test of {claims} claims", """\
   - id: claims
     title: Claims and sources
     kind: claims_table
-    select: {{}}
+    select: {}
   - id: endnotes
     title: Endnotes
     kind: endnotes
-""", encoding="utf-8")
-    return spec
+""")
 
 
 def _noto_fonts() -> None:
@@ -181,18 +160,14 @@ def write_text_project(folder: Path, sections: int = TEXT_SECTIONS, seed: int = 
     issue's 351 templates), a knowledge base of 600 claims, and the endnotes; returns the
     spec's path."""
     write_project(folder, 600, seed)
-    lines = []
+    lines: list[str] = []
     for title, paras in _text_sections(seed, sections, 600):
         body = "\n\n".join(f"{{{{ entity('ent-{ent}').name }}}} " + " ".join(_sentences(words))
                             + f"{{{{ cite('c-{claim:05d}') }}}}" for words, ent, claim in paras)
         lines += [f"  - id: s{len(lines) // 5 + 1:03d}", f"    title: {title}", "    kind: text", "    template: |",
                   "      " + body.replace("\n\n", "\n\n      ")]
-    spec = folder / "spec.yaml"
-    head = spec.read_text(encoding="utf-8").split("sections:\n")[0].replace("id: scale-600", "id: text-200") \
-        .replace("Scale test of 600 claims", f"Text test of {sections} sections")
-    spec.write_text(head + "sections:\n" + "\n".join(lines) + "\n  - id: endnotes\n    title: Endnotes\n"
-                    "    kind: endnotes\n", encoding="utf-8")
-    return spec
+    return write_spec(folder, "text-200", f"Text test of {sections} sections",
+                      "\n".join(lines) + "\n  - id: endnotes\n    title: Endnotes\n    kind: endnotes\n")
 
 
 def reference_text_pdf(out: Path, sections: int = TEXT_SECTIONS, seed: int = 18) -> None:
@@ -218,21 +193,6 @@ def reference_text_pdf(out: Path, sections: int = TEXT_SECTIONS, seed: int = 18)
     _theme_document(out).build(story)
 
 
-def measure(jobs: dict[str, list[str]], repeat: int, run: Callable[[list[str]], tuple[float, int, int]]
-            ) -> tuple[dict[str, float], dict[str, int]]:
-    """Run every command of ``jobs`` ``repeat`` times in interleaved rounds (``run(cmd)`` ->
-    (seconds, peak RSS bytes, status)); return the median seconds and the highest peak RSS
-    (bytes) by job name."""
-    times: dict[str, list[float]] = {k: [] for k in jobs}
-    peaks: dict[str, int] = dict.fromkeys(jobs, 0)
-    for _ in range(repeat):
-        for name, cmd in jobs.items():
-            wall, rss, _status = run(cmd)
-            times[name].append(wall)
-            peaks[name] = max(peaks[name], rss)
-    return {k: statistics.median(v) for k, v in times.items()}, peaks
-
-
 def bench_scale(work: Path, repeat: int, run: Callable[[list[str]], tuple[float, int, int]],
                 sizes: tuple[int, ...] = SIZES) -> None:
     """Print, for each size, the median wall time of whole processes (``run(cmd)`` -> (seconds,
@@ -247,7 +207,7 @@ def bench_scale(work: Path, repeat: int, run: Callable[[list[str]], tuple[float,
         jobs[f"build {n}"] = [py, "-m", "briefgen", "build", str(spec), "-o", str(work / f"out-{n}")]
         jobs[f"validate {n}"] = [py, "-m", "briefgen", "validate", str(spec)]
         jobs[f"reference {n}"] = [py, str(here), "x", "--claims", str(n), "--reference", str(work / f"ref-{n}.pdf")]
-    med, peaks = measure(jobs, repeat, run)
+    med, peaks, _status = measure({name: partial(run, cmd) for name, cmd in jobs.items()}, repeat)
     floor = med["import floor"]
     base = sizes[0]
     print(f"\nScale (median of {repeat}; import floor {floor:.2f} s; marginal: (build - build of {base}) / "
@@ -273,7 +233,7 @@ def bench_text(work: Path, repeat: int, run: Callable[[list[str]], tuple[float, 
     jobs = {"build": [py, "-m", "briefgen", "build", str(spec), "-o", str(out)],
             "validate": [py, "-m", "briefgen", "validate", str(spec)],
             "reference": [py, str(here), "x", "--text", "--reference", str(work / "ref-text.pdf")]}
-    med, peaks = measure(jobs, repeat, run)
+    med, peaks, _status = measure({name: partial(run, cmd) for name, cmd in jobs.items()}, repeat)
     with pikepdf.open(next(out.glob("*.pdf"))) as pdf, pikepdf.open(work / "ref-text.pdf") as ref_pdf:
         pages, ref_pages = len(pdf.pages), len(ref_pdf.pages)
     build, ref, val = med["build"], med["reference"], med["validate"]

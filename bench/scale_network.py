@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+
+from scale_common import measure, timed_process, write_entities, write_sources, write_spec
 
 __all__ = ["SIZES", "bench_network", "write_project"]
 
@@ -54,12 +56,8 @@ def write_project(folder: Path, entities: int, seed: int = 18, height: float = 8
     kb.mkdir(parents=True, exist_ok=True)
     ids = [f"ent-{n:04d}" for n in range(1, entities + 1)]
     kinds = [KINDS[rng.randrange(len(KINDS))] for _ in ids]
-    (kb / "sources.yaml").write_text(
-        "sources:\n  - id: src-1\n    title: Source number 1\n    publisher: Publisher 1\n    kind: other\n"
-        "    reliability: B\n", encoding="utf-8")
-    (kb / "entities.yaml").write_text("entities:\n" + "".join(
-        f"  - id: {e}\n    name: {entity_name(rng, k, n)}\n    kind: {k}\n    description: Entity number {n}.\n"
-        for n, (e, k) in enumerate(zip(ids, kinds), 1)), encoding="utf-8")
+    write_sources(kb, "B")
+    write_entities(kb, [(e, entity_name(rng, k, n), k) for n, (e, k) in enumerate(zip(ids, kinds), 1)])
     pairs: list[tuple[int, int]] = []
     for i in range(1, entities):  # a tree: each entity links to an earlier one, busier ones more often
         pairs.append((i, int(i * rng.random() ** 2)))
@@ -77,24 +75,7 @@ def write_project(folder: Path, entities: int, seed: int = 18, height: float = 8
                       f"    object: {ids[b]}", f"    claims: [c-{n:05d}]"]
     (kb / "claims.yaml").write_text("\n".join(claims) + "\n", encoding="utf-8")
     (kb / "relations.yaml").write_text("\n".join(relations) + "\n", encoding="utf-8")
-    spec = folder / "spec.yaml"
-    spec.write_text(f"""briefing:
-  id: network-{entities}
-  title: Network of {entities} entities
-  date: 2025-05-12
-  desk: Bench Desk
-  author: Bench
-  tlp: TLP:CLEAR
-  language: en
-knowledge_base: [kb]
-default_audience: all
-audiences:
-  all:
-    tlp: TLP:CLEAR
-    paper: A4
-    cover: false
-    contents: false
-sections:
+    return write_spec(folder, f"network-{entities}", f"Network of {entities} entities", f"""\
   - id: network
     title: Network
     kind: chart
@@ -103,8 +84,7 @@ sections:
         kind: network
         title: Who is linked to whom
         height: {height}
-""", encoding="utf-8")
-    return spec
+""")
 
 
 def project_fit(folder: Path, height: float = 8.5):
@@ -131,18 +111,14 @@ def bench_network(work: Path, repeat: int, run: Callable[..., tuple[float, int, 
     counter = iter(range(10**6))
     builds = {n: [py, "-m", "briefgen", "build", str(write_project(work / f"network-{n}", n)), "-o",
                   str(work / f"net-out-{n}")] for n in sizes}
-    times: dict[object, list[float]] = {k: [] for k in ["floor", *sizes]}
-    peaks: dict[object, int] = dict.fromkeys(times, 0)
-    status: dict[int, int] = {}
-    for _ in range(repeat):
-        wall, rss, _code = run([py, "-c", "import matplotlib.pyplot, reportlab.platypus"])
-        times["floor"].append(wall)
-        peaks["floor"] = max(peaks["floor"], rss)
-        for n, cmd in builds.items():
-            wall, rss, status[n] = _timed(cmd, {"BRIEFGEN_CACHE_DIR": str(work / f"net-cache-{next(counter)}")})
-            times[n].append(wall)
-            peaks[n] = max(peaks[n], rss)
-    med = {k: statistics.median(v) for k, v in times.items()}
+
+    def cold(cmd: list[str]) -> tuple[float, int, int]:  # a new, empty chart cache for every run
+        return _timed(cmd, {"BRIEFGEN_CACHE_DIR": str(work / f"net-cache-{next(counter)}")})
+
+    jobs: dict[object, Callable[[], tuple[float, int, int]]] = {
+        "floor": partial(run, [py, "-c", "import matplotlib.pyplot, reportlab.platypus"])}
+    jobs.update({n: partial(cold, cmd) for n, cmd in builds.items()})
+    med, peaks, status = measure(jobs, repeat)
     floor = med["floor"]
     print(f"\nNetwork scale, cold (median of {repeat}; import floor {floor:.2f} s; one 6.5 x 8.5 in chart, "
           f"~1.25 relations per entity)")
@@ -158,25 +134,9 @@ def _timed(cmd: list[str], env: dict) -> tuple[float, int, int]:
     """Run ``cmd`` as bench/run.py's ``run`` does (briefgen from this checkout, wall time,
     peak RSS from ``wait4``), but accept exit status 2 (the located error) as an outcome.
     Raises SystemExit on any other failure."""
-    import os
-    import subprocess
-    import time
-
-    repo = Path(__file__).resolve().parent.parent
-    full_env = dict(os.environ, **env)
-    full_env["PYTHONPATH"] = os.pathsep.join([str(repo), full_env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    full_env.pop("SOURCE_DATE_EPOCH", None)
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=repo, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _pid, raw, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(raw)
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.stderr:
-        proc.stderr.close()
+    wall, rss, code, err = timed_process(cmd, env=env)
     if code not in (0, 2) or (code == 2 and "network-too-large" not in err and "holds about" not in err):
         raise SystemExit(f"failed ({code}): {' '.join(cmd)}\n{err[-2000:]}")
-    rss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
     return wall, rss, code
 
 

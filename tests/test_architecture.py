@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "briefgen"
 
 MAX_LINES = 450
 """Issue 11 asks for modules under ~400 lines; 450 leaves room for a module that is one job
-(document/model.py, the document's block types, is ~410)."""
+and a little longer."""
 
 
 def import_cycles(graph: grimp.ImportGraph) -> list[list[str]]:

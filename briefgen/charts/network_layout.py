@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 
+from briefgen.charts.network_forces import BoxSteps, label_indexes, link_indexes, link_springs, pull_labels
 from briefgen.charts.network_sparse import SPARSE_FROM, component_positions
 from briefgen.model import network_fit as fit
 
@@ -25,8 +26,8 @@ GAP = fit.GAP     # inches kept between boxes
 LINE_CLEAR = 0.04  # inches kept between a line and a box it does not connect
 STRESS_TOL = 1e-4  # relative stress improvement at which the stress layout stops
 RELAX_ITERS = 200  # most iterations of the force-directed pass (it stops once boxes settle)
-RELAX_TOL = 0.002  # inches: the force-directed pass stops when no box moves more ...
-SETTLE_AFTER = 60  # ... or, after this many iterations, when boxes move a quarter of it on average
+RELAX_TOL = 0.002  # inches: the force-directed pass stops when no box moves more (or, after SETTLE_AFTER
+#                   iterations, when boxes move a quarter of it on average; network_forces.BoxSteps)
 
 
 def _dfs_order(adj: dict, source) -> list:
@@ -282,7 +283,8 @@ def relax(pos, sizes, links, mid_of, area_w: float, area_h: float, iters: int = 
     grows by a fifth, up to a cap that cools from ``step`` to 0.004 over ``iters``
     iterations. So boxes settle instead of oscillating, and the loop ends as soon as no
     box moves more than ``tol``, or (after SETTLE_AFTER iterations) when boxes move less
-    than ``tol / 4`` on average: one box creeping along a wall keeps no one waiting.
+    than ``tol / 4`` on average: one box creeping along a wall keeps no one waiting
+    (:class:`~briefgen.charts.network_forces.BoxSteps`, shared with the sparse pass).
 
     Performance: x and y are kept in separate arrays (numpy is slow on arrays whose last
     axis has length 2), loop invariants are computed once, per-box sums of per-link
@@ -292,28 +294,17 @@ def relax(pos, sizes, links, mid_of, area_w: float, area_h: float, iters: int = 
 
     hx, hy = sizes[:, 0] / 2, sizes[:, 1] / 2
     n = len(pos)
-    li = np.array([a for a, _b in links], dtype=int)
-    lj = np.array([b for _a, b in links], dtype=int)
+    li, lj, ends = link_indexes(links, n)
     n_links = len(li)
-    ends = np.ones((n, n_links), dtype=bool)  # [box, line]: False where the box is an end
-    ends[li, np.arange(n_links)] = False
-    ends[lj, np.arange(n_links)] = False
     reach_x = hx[:, None] + hx[None, :] + GAP  # symmetric: [j, i] == [i, j]
     reach_y = hy[:, None] + hy[None, :] + GAP
     reach_x[np.diag_indices(n)] = -1.0         # a box does not push itself
-    hx_li, hy_li, hx_lj, hy_lj = hx[li], hy[li], hx[lj], hy[lj]
     clear_x = hx + LINE_CLEAR
     clear_y = hy + LINE_CLEAR
-    mk = np.array(list(mid_of), dtype=int)
-    ma = np.array([a for a, _b in mid_of.values()], dtype=int)
-    mb = np.array([b for _a, b in mid_of.values()], dtype=int)
-    hi_x = np.maximum(area_w - hx, hx)
-    hi_y = np.maximum(area_h - hy, hy)
-    own = np.full(n, step)                     # each box's step
-    last_x, last_y = np.zeros(n), np.zeros(n)  # each box's last force
+    mk, ma, mb = label_indexes(mid_of)
+    steps = BoxSteps(hx, hy, area_w, area_h, step, iters, tol)
     px, py = pos[:, 0].copy(), pos[:, 1].copy()
     for it in range(iters):
-        cap = step * (1 - it / iters) + 0.004
         # [j, i] = p[i] - p[j]: sums over the other box j run along axis 0
         dx = px[None, :] - px[:, None]
         dy = py[None, :] - py[:, None]
@@ -325,16 +316,9 @@ def relax(pos, sizes, links, mid_of, area_w: float, area_h: float, iters: int = 
         fx = (dx * coef).sum(axis=0)
         fy = (dy * coef).sum(axis=0)
         if n_links:
-            # springs along links: target gap between box edges
-            vx, vy = px[li] - px[lj], py[li] - py[lj]
-            dv = np.sqrt(vx * vx + vy * vy) + 1e-9
-            ux, uy = vx / dv, vy / dv
-            aux, auy = np.abs(ux) + 1e-9, np.abs(uy) + 1e-9
-            ra = np.minimum(hx_li / aux, hy_li / auy)
-            rb = np.minimum(hx_lj / aux, hy_lj / auy)
-            pull = (dv - (ra + rb + 0.22)) * 0.25
-            fx += np.bincount(lj, ux * pull, n) - np.bincount(li, ux * pull, n)
-            fy += np.bincount(lj, uy * pull, n) - np.bincount(li, uy * pull, n)
+            spring_x, spring_y = link_springs(px, py, li, lj, hx, hy, n)
+            fx += spring_x
+            fy += spring_y
             # a line must not run through a box that is not one of its ends: [box, line]
             # arrays find the closest point of each line to each box centre; the few hits
             # are then worked out alone
@@ -364,19 +348,8 @@ def relax(pos, sizes, links, mid_of, area_w: float, area_h: float, iters: int = 
                        + np.bincount(lj[line], amx * t, n)) * 0.25
                 fy -= (np.bincount(li[line], amy * (1 - t), n)
                        + np.bincount(lj[line], amy * t, n)) * 0.25
-        # predicate labels sit between their two ends
-        if len(mk):
-            fx[mk] += ((px[ma] + px[mb]) / 2 - px[mk]) * 0.3
-            fy[mk] += ((py[ma] + py[mb]) / 2 - py[mk]) * 0.3
-        turned = fx * last_x + fy * last_y < 0
-        own = np.minimum(np.where(turned, own * 0.5, own * 1.2), cap)
-        last_x, last_y = fx, fy
-        scale = np.minimum(1.0, own / np.maximum(np.sqrt(fx * fx + fy * fy), 1e-12))
-        new_x = np.clip(px + fx * scale, hx, hi_x)
-        new_y = np.clip(py + fy * scale, hy, hi_y)
-        mx, my = np.abs(new_x - px), np.abs(new_y - py)
-        px, py = new_x, new_y
-        if max(mx.max(), my.max()) < tol or (
-                it >= SETTLE_AFTER and (mx.sum() + my.sum()) / (2 * n) < tol / 4):
+        pull_labels(px, py, fx, fy, mk, ma, mb)
+        px, py, settled = steps.move(it, px, py, fx, fy)
+        if settled:
             break
     return np.column_stack([px, py])

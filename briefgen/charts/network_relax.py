@@ -19,9 +19,9 @@ Units: inches from the lower left corner of the drawing area.
 from __future__ import annotations
 
 import math
-from typing import Any
 
-from briefgen.charts.network_layout import GAP, LINE_CLEAR, RELAX_TOL, SETTLE_AFTER
+from briefgen.charts.network_forces import BoxSteps, label_indexes, link_indexes, link_springs, pull_labels
+from briefgen.charts.network_layout import GAP, LINE_CLEAR, RELAX_TOL
 from briefgen.charts.network_sparse import REFRESH
 
 FAR = 0.35  # inches of extra reach when looking for pairs that can touch
@@ -62,27 +62,16 @@ def relax_sparse(pos, sizes, links, mid_of, area_w: float, area_h: float, iters:
 
     hx, hy = sizes[:, 0] / 2, sizes[:, 1] / 2
     n = len(pos)
-    li = np.array([a for a, _b in links], dtype=int)
-    lj = np.array([b for _a, b in links], dtype=int)
+    li, lj, ends = link_indexes(links, n)
     n_links = len(li)
-    ends = np.ones((n, n_links), dtype=bool)
-    ends[li, np.arange(n_links)] = False
-    ends[lj, np.arange(n_links)] = False
     reach_x = hx[:, None] + hx[None, :] + GAP
     reach_y = hy[:, None] + hy[None, :] + GAP
-    hx_li, hy_li, hx_lj, hy_lj = hx[li], hy[li], hx[lj], hy[lj]
     clear_x, clear_y = hx + LINE_CLEAR, hy + LINE_CLEAR
-    mk = np.array(list(mid_of), dtype=int)
-    ma = np.array([a for a, _b in mid_of.values()], dtype=int)
-    mb = np.array([b for _a, b in mid_of.values()], dtype=int)
-    hi_x, hi_y = np.maximum(area_w - hx, hx), np.maximum(area_h - hy, hy)
-    own = np.full(n, step)
-    last_x: Any = np.zeros(n)  # each box's last force
-    last_y: Any = np.zeros(n)
+    mk, ma, mb = label_indexes(mid_of)
+    steps = BoxSteps(hx, hy, area_w, area_h, step, iters, tol)
     px, py = pos[:, 0].copy(), pos[:, 1].copy()
     slack = 2 * REFRESH * (step + 0.004) + FAR  # two boxes moving towards each other, plus FAR
     for it in range(iters):
-        cap = step * (1 - it / iters) + 0.004
         if it % REFRESH == 0:
             pi, pj = _near_pairs(px, py, reach_x, reach_y, slack)
             rx, ry = reach_x[pi, pj], reach_y[pi, pj]
@@ -98,30 +87,14 @@ def relax_sparse(pos, sizes, links, mid_of, area_w: float, area_h: float, iters:
         fx += spread_x
         fy += spread_y
         if n_links:
-            vx, vy = px[li] - px[lj], py[li] - py[lj]
-            dv = np.sqrt(vx * vx + vy * vy) + 1e-9
-            ux, uy = vx / dv, vy / dv
-            aux, auy = np.abs(ux) + 1e-9, np.abs(uy) + 1e-9
-            ra = np.minimum(hx_li / aux, hy_li / auy)
-            rb = np.minimum(hx_lj / aux, hy_lj / auy)
-            pull = (dv - (ra + rb + 0.22)) * 0.25
-            fx += np.bincount(lj, ux * pull, n) - np.bincount(li, ux * pull, n)
-            fy += np.bincount(lj, uy * pull, n) - np.bincount(li, uy * pull, n)
+            spring_x, spring_y = link_springs(px, py, li, lj, hx, hy, n)
+            fx += spring_x
+            fy += spring_y
             if len(box):
                 fx, fy = _off_lines(px, py, li, lj, box, line, clear_x, clear_y, fx, fy, n)
-        if len(mk):
-            fx[mk] += ((px[ma] + px[mb]) / 2 - px[mk]) * 0.3
-            fy[mk] += ((py[ma] + py[mb]) / 2 - py[mk]) * 0.3
-        turned = fx * last_x + fy * last_y < 0
-        own = np.minimum(np.where(turned, own * 0.5, own * 1.2), cap)
-        last_x, last_y = fx, fy
-        scale = np.minimum(1.0, own / np.maximum(np.sqrt(fx * fx + fy * fy), 1e-12))
-        new_x = np.clip(px + fx * scale, hx, hi_x)
-        new_y = np.clip(py + fy * scale, hy, hi_y)
-        mx, my = np.abs(new_x - px), np.abs(new_y - py)
-        px, py = new_x, new_y
-        if max(mx.max(), my.max()) < tol or (
-                it >= SETTLE_AFTER and (mx.sum() + my.sum()) / (2 * n) < tol / 4):
+        pull_labels(px, py, fx, fy, mk, ma, mb)
+        px, py, settled = steps.move(it, px, py, fx, fy)
+        if settled:
             break
     return np.column_stack([px, py])
 

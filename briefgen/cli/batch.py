@@ -10,6 +10,15 @@ from rich.markup import escape as esc
 
 from briefgen.cli import common, jsonout
 from briefgen.cli.common import check_writable, fail, note_unusable_cache, show_problems
+from briefgen.cli.options import (
+    NoCacheOpt,
+    all_audiences_option,
+    apply_no_cache,
+    no_edition_option,
+    out_option,
+    since_option,
+    strict_option,
+)
 from briefgen.errors import BriefgenError
 
 
@@ -17,27 +26,19 @@ def batch_command(
         paths: list[Path] = typer.Argument(..., metavar="SPEC|DIR...", show_default=False,
                                            help="Spec files, or folders whose *.yaml files with a top-level "
                                                 "'briefing:' key are specs."),
-        all_audiences: bool = typer.Option(False, "--all-audiences",
-                                           help="Build every audience of each spec (default: each spec's default "
-                                                "audience)."),
+        all_audiences: bool = all_audiences_option("Build every audience of each spec (default: each spec's "
+                                                   "default audience)."),
         jobs: int = typer.Option(1, "--jobs", "-j", min=1, metavar="N", help="Worker processes building in parallel."),
-        out_dir: Path | None = typer.Option(None, "--out", "-o", metavar="DIR",
-                                            help="Output folder (default: the project's, see briefgen.toml)."),
-        strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
-        no_cache: bool = typer.Option(False, "--no-cache",
-                                      help="Use no project cache: draw every chart, read every YAML file, "
-                                           "compile every template; nothing is read from or written to the "
-                                           "cache folder."),
+        out_dir: Path | None = out_option(),
+        strict: bool = strict_option(),
+        no_cache: bool = NoCacheOpt,
         scheduler: str | None = typer.Option(None, "--scheduler", metavar="URL",
                                              help="Build on this Dask cluster (tcp://HOST:PORT) instead of local "
                                                   "processes (-j is then the cluster's business); outputs are written "
                                                   "here. Needs briefgen[dask]."),
-        since: str | None = typer.Option(None, "--since", metavar="last",
-                                         help="Show in each briefing what changed since its last edition (the "
-                                              "newest in its project's editions/ before its date)."),
-        no_edition: bool = typer.Option(False, "--no-edition",
-                                        help="Do not file each build's edition record in the project's "
-                                             "editions/<briefing>/<audience>/<date>.json."),
+        since: str | None = since_option("Show in each briefing what changed since its last edition (the newest "
+                                         "in its project's editions/ before its date).", metavar="last"),
+        no_edition: bool = no_edition_option("each build's"),
         json_out: bool = jsonout.JsonOpt,
 ) -> None:
     """Build every spec x audience in parallel, with progress, then a summary table; a
@@ -48,10 +49,7 @@ def batch_command(
     from briefgen.pipeline.build import BuildOptions
 
     jsonout.start("batch", json_out)
-    if no_cache:
-        from briefgen.load.cacheroot import turn_off
-
-        turn_off()  # every project cache, the YAML and template ones too
+    apply_no_cache(no_cache)
     out_dir = defaults.output_folder(paths[0] if paths else None, out_dir)  # briefgen.toml [project]
     if since is not None and since != "last":  # one edition file cannot be of every briefing and audience
         common.usage_error(f"--since: batch compares each briefing with its own last edition: give --since last, "

@@ -9,35 +9,35 @@ from rich.markup import escape as esc
 
 from briefgen.cli import common, jsonout
 from briefgen.cli.common import SpecArg, check_writable, fail, note_unusable_cache, show_problems, write_outputs
+from briefgen.cli.options import (
+    NoCacheOpt,
+    all_audiences_option,
+    apply_no_cache,
+    audience_option,
+    no_edition_option,
+    out_option,
+    since_option,
+    strict_option,
+)
 from briefgen.errors import BriefgenError
 
 
 def build(spec: Path = SpecArg,
-          audience: list[str] | None = typer.Option(None, "--audience", "-a", metavar="NAME",
-                                                    help="Audience to build (repeatable; default: the spec's "
-                                                         "default audience)."),
-          all_audiences: bool = typer.Option(False, "--all-audiences", help="Build every audience of the spec."),
-          out_dir: Path | None = typer.Option(None, "--out", "-o", metavar="DIR",
-                                              help="Output folder (default: the project's, see briefgen.toml)."),
-          strict: bool = typer.Option(False, "--strict", help="Treat validation warnings about what each "
-                                                              "audience's variant contains as errors."),
-          no_cache: bool = typer.Option(False, "--no-cache",
-                                        help="Use no project cache: draw every chart, read every YAML file, "
-                                             "compile every template; nothing is read from or written to the "
-                                             "cache folder."),
+          audience: list[str] | None = audience_option("build"),
+          all_audiences: bool = all_audiences_option("Build every audience of the spec."),
+          out_dir: Path | None = out_option(),
+          strict: bool = strict_option("about what each audience's variant contains "),
+          no_cache: bool = NoCacheOpt,
           emit_document: bool = typer.Option(False, "--emit-document",
                                              help="Also write each audience's document model as "
                                                   "<briefing>--<audience>.document.json."),
           output_format: str | None = typer.Option(None, "--format", metavar="LIST",
                                                    help="What to write: pdf, html or pdf,html (default: each "
                                                         "audience's formats, else pdf)."),
-          since: str | None = typer.Option(None, "--since", metavar="FILE|last",
-                                           help="Show what changed since an earlier edition of the same briefing "
-                                                "and audience: an edition file, or 'last' (the newest in the "
-                                                "project's editions/ before this briefing's date)."),
-          no_edition: bool = typer.Option(False, "--no-edition",
-                                          help="Do not file this build's edition record in the project's "
-                                               "editions/<briefing>/<audience>/<date>.json."),
+          since: str | None = since_option("Show what changed since an earlier edition of the same briefing and "
+                                           "audience: an edition file, or 'last' (the newest in the project's "
+                                           "editions/ before this briefing's date)."),
+          no_edition: bool = no_edition_option("this build's"),
           json_out: bool = jsonout.JsonOpt,
           ) -> None:
     """Build PDF and/or HTML briefings (and their JSON manifests) into the output folder.
@@ -50,10 +50,7 @@ def build(spec: Path = SpecArg,
     from briefgen.resolve.audiences import audience_names, get_audience
 
     jsonout.start("build", json_out)
-    if no_cache:
-        from briefgen.load.cacheroot import turn_off
-
-        turn_off()  # every project cache, the YAML and template ones too
+    apply_no_cache(no_cache)
     if audience and all_audiences:
         common.err.print("[red]error:[/] give --audience or --all-audiences, not both")
         raise typer.Exit(2)

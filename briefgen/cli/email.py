@@ -18,6 +18,15 @@ from rich.markup import escape as esc
 
 from briefgen.cli import common, jsonout
 from briefgen.cli.common import SpecArg, check_writable, fail, show_problems, write_outputs
+from briefgen.cli.options import (
+    NoCacheOpt,
+    all_audiences_option,
+    apply_no_cache,
+    audience_option,
+    out_option,
+    since_option,
+    strict_option,
+)
 from briefgen.errors import BriefgenError, DeliveryError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,10 +37,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def email_command(
         spec: Path = SpecArg,
-        audience: list[str] | None = typer.Option(None, "--audience", "-a", metavar="NAME",
-                                                  help="Audience to mail (repeatable; default: the spec's default "
-                                                       "audience)."),
-        all_audiences: bool = typer.Option(False, "--all-audiences", help="Mail every audience of the spec."),
+        audience: list[str] | None = audience_option("mail"),
+        all_audiences: bool = all_audiences_option("Mail every audience of the spec."),
         send: bool = typer.Option(False, "--send",
                                   help="Deliver through SMTP. Without it nothing leaves the machine: only the .eml "
                                        "files are written."),
@@ -50,17 +57,11 @@ def email_command(
         force: bool = typer.Option(False, "--force", help="Mail a PDF over the attachment limit anyway."),
         all_or_nothing: bool = typer.Option(False, "--all-or-nothing",
                                             help="If the server refuses any recipient, send to none."),
-        out_dir: Path | None = typer.Option(None, "--out", "-o", metavar="DIR",
-                                            help="Output folder (PDFs, .eml files, sent-log.jsonl; default: the "
-                                                 "project's, see briefgen.toml)."),
-        strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
-        no_cache: bool = typer.Option(False, "--no-cache",
-                                      help="Use no project cache: draw every chart, read every YAML file, "
-                                           "compile every template; nothing is read from or written to the "
-                                           "cache folder."),
-        since: str | None = typer.Option(None, "--since", metavar="FILE|last",
-                                         help="Open each body (and the PDF) with what changed since an earlier "
-                                              "edition: an edition file, or 'last' (see briefgen build --since)."),
+        out_dir: Path | None = out_option("PDFs, .eml files, sent-log.jsonl; "),
+        strict: bool = strict_option(),
+        no_cache: bool = NoCacheOpt,
+        since: str | None = since_option("Open each body (and the PDF) with what changed since an earlier "
+                                         "edition: an edition file, or 'last' (see briefgen build --since)."),
         json_out: bool = jsonout.JsonOpt,
 ) -> None:
     """Build each audience's PDF and write a ready email (output/<briefing>--<audience>.eml);
@@ -74,10 +75,7 @@ def email_command(
     from briefgen.resolve.audiences import audience_names, get_audience
 
     jsonout.start("email", json_out)
-    if no_cache:
-        from briefgen.load.cacheroot import turn_off
-
-        turn_off()  # every project cache, the YAML and template ones too
+    apply_no_cache(no_cache)
     if draft and send:
         common.err.print("[red]error:[/] --draft writes a draft to review and send from a mail client; --send "
                          "delivers now: choose one.")

@@ -20,6 +20,7 @@ from rich.markup import escape as esc
 from briefgen.cli import common, jsonout
 from briefgen.cli.common import SpecArg, fail, show_problems, write_outputs
 from briefgen.cli.helpfmt import PlainGroup, PlainHelpCommand
+from briefgen.cli.options import strict_option
 from briefgen.errors import BriefgenError
 
 export_app = typer.Typer(cls=PlainGroup, help="Write a briefing for another tool (STIX 2.1).", no_args_is_help=True,
@@ -36,7 +37,7 @@ def export_stix(spec: Path = SpecArg,
                 out: Path | None = typer.Option(None, "--out", "-o", metavar="FILE",
                                                 help="Bundle file (default: <output folder>/<briefing>--"
                                                      "<audience>.stix.json)."),
-                strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
+                strict: bool = strict_option(),
                 json_out: bool = jsonout.JsonOpt) -> None:
     """Write one audience's briefing as a STIX 2.1 bundle: a report (with the PDF's
     SHA-256), identities and locations, notes for claims, relationships, TLP 2.0 markings;

@@ -19,6 +19,7 @@ from rich.markup import escape as esc
 
 from briefgen.cli import common
 from briefgen.cli.common import SpecArg, show_problems
+from briefgen.cli.options import out_option, strict_option
 
 
 def watch_command(spec: Path = SpecArg,
@@ -26,10 +27,8 @@ def watch_command(spec: Path = SpecArg,
                                                             help="Audience to build (repeatable; default: the "
                                                                  "project's or the spec's default audience)."),
                   all_audiences: bool = typer.Option(False, "--all-audiences", help="Build every audience."),
-                  out_dir: Path | None = typer.Option(None, "--out", "-o", metavar="DIR",
-                                                      help="Output folder (default: the project's, see "
-                                                           "briefgen.toml)."),
-                  strict: bool = typer.Option(False, "--strict", help="Treat validation warnings as errors."),
+                  out_dir: Path | None = out_option(),
+                  strict: bool = strict_option(),
                   ) -> None:
     """Build, then rebuild on every save of the spec, its audience files, knowledge base,
     templates, CSV files or theme; problems are listed and watching goes on. Ctrl-C stops."""

@@ -4,12 +4,11 @@ on whichever page it lands, as a Layout artifact, and no unchanged row gets one.
 
 from __future__ import annotations
 
-import ctypes
 import io
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 import pytest
+from margin_paths import margin_paths
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate
@@ -61,22 +60,14 @@ def _pdf() -> bytes:
 def _bars_and_rows(data: bytes) -> tuple[list[tuple[int, float, float, tuple[str, ...]]], dict[int, tuple[int, float]]]:
     """Every filled path in the left margin as (page, bottom, top, marks), and the (page, y) of
     the middle of each row's first line ("RowNNN")."""
-    from tagged_reader import _marks
-
-    bars, rows = [], {}
+    bars = []
+    for path in margin_paths(data, MARGIN + PADDING - BAR_GAP + 0.5):
+        assert abs(path.right - path.left - BAR_WIDTH) < 0.5
+        bars.append((path.page, path.bottom, path.top, path.marks))
+    rows = {}
     doc = pdfium.PdfDocument(data)
     try:
         for number, page in enumerate(doc, start=1):
-            for n in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-                obj = pdfium_c.FPDFPage_GetObject(page.raw, n)
-                if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
-                    continue
-                box = [ctypes.c_float() for _ in range(4)]
-                pdfium_c.FPDFPageObj_GetBounds(obj, *(ctypes.byref(b) for b in box))
-                left, bottom, right, top = (b.value for b in box)
-                if right <= MARGIN + PADDING - BAR_GAP + 0.5:
-                    assert abs(right - left - BAR_WIDTH) < 0.5
-                    bars.append((number, bottom, top, _marks(obj)))
             textpage = page.get_textpage()
             text = textpage.get_text_range()
             start = text.find("Row")
@@ -113,8 +104,6 @@ def test_bars_of_a_long_table_in_a_tagged_briefing_are_artifacts(prepared, tmp_p
     changed: a bar beside each on its page, each a Layout artifact outside the structure."""
     import dataclasses
 
-    from tagged_reader import _marks
-
     from briefgen.layout import blocks, longtable
     from briefgen.pipeline.build import BuildOptions, build_prepared
 
@@ -131,21 +120,7 @@ def test_bars_of_a_long_table_in_a_tagged_briefing_are_artifacts(prepared, tmp_p
     monkeypatch.setattr(blocks, "with_change_bars", marked)
     result = build_prepared(prepared, "analyst", BuildOptions(out_dir=tmp_path / "out", cache_dir=tmp_path / "cache"))
     assert len(changed) == 2
-    found = []
-    doc = pdfium.PdfDocument(result.pdf)
-    try:
-        margin = 70.0  # the example theme's left margin (points)
-        for number, page in enumerate(doc, start=1):
-            for n in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-                obj = pdfium_c.FPDFPage_GetObject(page.raw, n)
-                if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
-                    continue
-                box = [ctypes.c_float() for _ in range(4)]
-                pdfium_c.FPDFPageObj_GetBounds(obj, *(ctypes.byref(b) for b in box))
-                left, _bottom, right, _top = (b.value for b in box)
-                if 20 < left and right <= margin - BAR_GAP + 0.5:
-                    found.append((number, _marks(obj)))
-    finally:
-        doc.close()
+    margin = 70.0  # the example theme's left margin (points)
+    found = [(path.page, path.marks) for path in margin_paths(result.pdf, margin - BAR_GAP + 0.5, left_min=20)]
     assert len(found) == 2  # the two changed rows, nothing else
     assert all("Artifact" in marks for _, marks in found)

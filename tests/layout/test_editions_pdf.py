@@ -5,7 +5,6 @@ and in the email body, ``briefgen diff`` prints the same changes as a table and 
 
 from __future__ import annotations
 
-import ctypes
 import email
 import io
 import json
@@ -13,7 +12,6 @@ import re
 
 import pypdf
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 import pytest
 from conftest import AUDIENCES
 from editions_scenario import (
@@ -26,6 +24,7 @@ from editions_scenario import (
     edit_knowledge_base,
     set_date,
 )
+from margin_paths import margin_paths
 
 pytestmark = pytest.mark.slow
 
@@ -77,24 +76,7 @@ def page_texts(data: bytes) -> list[str]:
 
 def bars(data: bytes) -> list[tuple[int, float, float, tuple[str, ...]]]:
     """Every filled path left of the text frame: (page, bottom, top, marked-content marks)."""
-    from tagged_reader import _marks
-
-    out = []
-    doc = pdfium.PdfDocument(data)
-    try:
-        for number, page in enumerate(doc, start=1):
-            for n in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-                obj = pdfium_c.FPDFPage_GetObject(page.raw, n)
-                if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
-                    continue
-                box = [ctypes.c_float() for _ in range(4)]
-                pdfium_c.FPDFPageObj_GetBounds(obj, *(ctypes.byref(b) for b in box))
-                left, bottom, right, top = (b.value for b in box)
-                if right <= BAR_X + 0.5 and left > 20:
-                    out.append((number, bottom, top, _marks(obj)))
-    finally:
-        doc.close()
-    return out
+    return [(p.page, p.bottom, p.top, p.marks) for p in margin_paths(data, BAR_X + 0.5, left_min=20)]
 
 
 def text_y(data: bytes, needle: str, from_page: int = 1) -> tuple[int, float]:

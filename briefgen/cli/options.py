@@ -1,0 +1,64 @@
+"""The options the building commands share (``build``, ``batch``, ``email``), declared once.
+
+An option whose words are the same everywhere is a constant (:data:`NoCacheOpt`); one whose help
+names the command's own job is made by a function of those words (:func:`out_option`,
+:func:`strict_option` ...). Typer reads each declaration when the command line is parsed, so one
+declaration may serve several commands. Only typer is imported here: ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+NoCacheOpt = typer.Option(False, "--no-cache",
+                          help="Use no project cache: draw every chart, read every YAML file, compile every "
+                               "template; nothing is read from or written to the cache folder.")
+
+
+def apply_no_cache(no_cache: bool) -> None:
+    """With ``--no-cache``, turn every project cache off for this process (the YAML and
+    template ones too); the top-level callback turns them on again before each command."""
+    if no_cache:
+        from briefgen.load.cacheroot import turn_off
+
+        turn_off()
+
+
+def audience_option(verb: str) -> Any:
+    """``-a/--audience NAME`` (repeatable): "Audience to ``verb`` (repeatable; default: the
+    spec's default audience)."."""
+    return typer.Option(None, "--audience", "-a", metavar="NAME",
+                        help=f"Audience to {verb} (repeatable; default: the spec's default audience).")
+
+
+def all_audiences_option(help_text: str) -> Any:
+    """``--all-audiences``, a flag, with the command's ``help_text``."""
+    return typer.Option(False, "--all-audiences", help=help_text)
+
+
+def out_option(holds: str = "") -> Any:
+    """``-o/--out DIR``: "Output folder (``holds``default: the project's, see briefgen.toml).";
+    ``holds`` names what the folder receives, ending in "; "."""
+    return typer.Option(None, "--out", "-o", metavar="DIR",
+                        help=f"Output folder ({holds}default: the project's, see briefgen.toml).")
+
+
+def strict_option(which: str = "") -> Any:
+    """``--strict``: "Treat validation warnings ``which``as errors."; ``which`` narrows the
+    warnings, ending in a space."""
+    return typer.Option(False, "--strict", help=f"Treat validation warnings {which}as errors.")
+
+
+def since_option(help_text: str, metavar: str = "FILE|last") -> Any:
+    """``--since FILE|last`` (or just ``last``, ``metavar``) with the command's ``help_text``."""
+    return typer.Option(None, "--since", metavar=metavar, help=help_text)
+
+
+def no_edition_option(whose: str) -> Any:
+    """``--no-edition``: "Do not file ``whose`` edition record in the project's
+    editions/<briefing>/<audience>/<date>.json."."""
+    return typer.Option(False, "--no-edition",
+                        help=f"Do not file {whose} edition record in the project's "
+                             f"editions/<briefing>/<audience>/<date>.json.")
