@@ -1,6 +1,7 @@
 """One module per third-party library whose private API briefgen relies on.
 
-Each module (:mod:`briefgen.compat.reportlab`, :mod:`briefgen.compat.jinja2`) gathers every
+Each module (:mod:`briefgen.compat.reportlab`, with its output-side replacements split off in
+:mod:`briefgen.compat.reportlab_output` for length; :mod:`briefgen.compat.jinja2`) gathers every
 read or replacement of the library's non-public names (leading underscore, undocumented
 classes), and states the versions it was written and checked for. Outside that range it
 either raises :class:`UnsupportedLibraryError` naming the library, the installed version and

@@ -10,11 +10,13 @@ ReportLab is in that range. Outside it, each section says what it does:
   :func:`require_supported`): the layout cannot be made without them.
 
 Sections: fonts (TTFontFace and TTFont internals), canvas, tagging (text objects), tables, shaped
-glyphs, then paragraph widths (outside the range: words measured unshaped, lines break early).
+glyphs, paragraph widths (outside the range: words measured unshaped, lines break early), then
+paragraph lines (outside the range: every paragraph breaks its own lines).
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import pickle
@@ -23,6 +25,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -231,6 +234,16 @@ def hooked_text(canv: Any, x: float, y: float, listener: TextListener) -> Any:
     return _hooked_text_class()(canv, x, y, listener)
 
 
+def release_saved_document(canv: Any) -> None:
+    """Let go of what the PDF document of ``canv`` (saved: ReportLab says it must not be used
+    again) holds: its objects, among them every page's content stream. The layout's canvas, its
+    document template and its text objects refer to each other, so without this they wait for
+    the cyclic collector, which seldom runs in a briefgen process (``GC_THRESHOLDS``): ~20 MiB
+    for 700 pages, held through the pikepdf pass that follows. Outside SUPPORTED: nothing."""
+    if VERSION_OK:
+        vars(canv._doc).clear()
+
+
 def canvas_code(canv: Any) -> list[str]:
     """The list of operators of the page or form ``canv`` is drawing (appended to in place)."""
     if not VERSION_OK:
@@ -341,3 +354,69 @@ def paragraph_word_widths(measure: Callable[..., float]) -> Iterator[None]:
             yield
         finally:
             paragraph.stringWidth = real
+
+
+# =========================================================================== paragraph lines
+# What a paragraph's ``breakLines(widths)`` leaves behind besides the lines it returns, so that
+# another paragraph of the same markup, style and widths can be given the same result
+# (briefgen.layout.flowables): attributes of the paragraph -- in ReportLab 4.2-5.1 ``frags``
+# becomes the word list the lines were made from (several fragments), ``height``, ``_width_max``,
+# ``_splitLongWordCount`` and ``_hyphenations`` are set, and briefgen's BidiParagraph sets its
+# ``_briefgen_*`` direction -- and the first width of the list it is given (less a bullet's
+# width: ``_handleBulletWidth``). Every attribute added or replaced is recorded, not only these.
+# ReportLab's ``split`` changes the lines and words it splits (``_split_blParaHard`` adds spaces,
+# ``_split_blParaProcessed`` changes a word's class), and breaking lines again may rescale a
+# word's width in place (``_rescaleFrag``): :func:`own_lines` gives a paragraph copies first.
+# Outside SUPPORTED nothing is recorded (:func:`break_lines_recorded` returns None).
+
+_BROKEN_LINES_STATE = ("blPara", "frags")
+"""The attributes of a paragraph holding its lines and the words they were made from."""
+
+
+@dataclass(frozen=True)
+class BrokenLines:
+    """One recorded ``breakLines`` call: the ``lines`` it returned (a ReportLab ``ParaLines``),
+    the paragraph ``attributes`` it added or replaced (name -> value, values shared with the
+    paragraph it was recorded on: read-only), and the ``widths`` list as it was left (points;
+    None when a single width was given)."""
+
+    lines: Any
+    attributes: dict[str, Any]
+    widths: tuple[float, ...] | None
+
+
+def break_lines_recorded(paragraph: Any, widths: Any,
+                         break_lines: Callable[[Any], Any]) -> tuple[Any, BrokenLines | None]:
+    """``break_lines(widths)`` (the paragraph's own line breaking), and its record for
+    :func:`replay_broken_lines` -- None outside :data:`SUPPORTED` or when the call removed an
+    attribute (not replayable)."""
+    if not VERSION_OK:
+        return break_lines(widths), None
+    before = dict(vars(paragraph))
+    lines = break_lines(widths)
+    after = vars(paragraph)
+    if any(name not in after for name in before):
+        return lines, None
+    changed = {name: value for name, value in after.items() if name not in before or before[name] is not value}
+    left = tuple(widths) if isinstance(widths, list) else None
+    return lines, BrokenLines(lines=lines, attributes=changed, widths=left)
+
+
+def replay_broken_lines(paragraph: Any, widths: Any, record: BrokenLines) -> Any:
+    """What ``breakLines(widths)`` would return on ``paragraph`` -- one made from the same markup,
+    style and bullet as the paragraph ``record`` was made on, that has broken its lines at the
+    same widths before, in the same order (so it holds equal attributes: those the call left as
+    they were are not recorded) -- with the attributes and widths left as the call would leave
+    them. The lines and words are shared with every paragraph given them: see :func:`own_lines`."""
+    vars(paragraph).update(record.attributes)
+    if record.widths is not None and isinstance(widths, list):
+        widths[:] = record.widths
+    return record.lines
+
+
+def own_lines(paragraph: Any) -> None:
+    """Give ``paragraph`` its own copies of the lines and words it shares (deep copies), before
+    ReportLab changes them (a split, another line breaking)."""
+    state = vars(paragraph)
+    shared = {name: state[name] for name in _BROKEN_LINES_STATE if name in state}
+    state.update(copy.deepcopy(shared))

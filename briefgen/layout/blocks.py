@@ -34,6 +34,10 @@ from briefgen.layout.tagged import TableEvents
 
 __all__ = ["BlockFlowables", "LayoutState"]
 
+_SHORT_CELL = 200
+"""Markup (characters) of a long table's cell short enough to be remembered: met a second time,
+its parse is kept (:class:`~briefgen.layout.flowables.CachedParagraph`) for every later cell."""
+
 
 class LayoutState(Protocol):
     """What the story reads from the layout's per-build state: ``theme``, ``fonts`` (the
@@ -176,14 +180,25 @@ class BlockFlowables:
             if index < head:
                 return rows[index]
             row = table.rows[index - head]
-            # endnote numbers in a cell of their own: not superscript
-            return [self._cell(self.para(self.markup(cell.runs, superscript_citations=False), "table_cell",
-                                         row.where, keep_parsed=keep_parsed),
-                               row.id, "body", (cell.scope or "row") if cell.header else "") for cell in row.cells]
+            out = []
+            for cell in row.cells:
+                # endnote numbers in a cell of their own: not superscript
+                markup = self.markup(cell.runs, superscript_citations=False)
+                out.append(self._cell(self.para(markup, "table_cell", row.where, keep_parsed=kept(markup)),
+                                      row.id, "body", (cell.scope or "row") if cell.header else ""))
+            return out
 
         # the body rows' paragraphs are made when the layout reaches them (a long table's are let go page by page,
-        # and not kept parsed: met once)
-        keep_parsed = len(table.rows) < LONG_TABLE_ROWS
+        # and its cells not kept parsed, but for short ones met again: dates, ratings, endnote numbers)
+        keep_all = len(table.rows) < LONG_TABLE_ROWS
+        seen: set[str] = set()
+
+        def kept(markup: str) -> bool:
+            if keep_all or markup in seen:
+                return True
+            if len(markup) <= _SHORT_CELL:
+                seen.add(markup)
+            return False
         lazy = LazyRows(head + len(table.rows), body_row, keep=head)
         margins = self.st.theme.page.margins
         width = self.st.page_size[0] - margins.left - margins.right

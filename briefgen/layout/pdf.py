@@ -43,6 +43,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from reportlab.platypus.flowables import Flowable
 
+from briefgen.compat.reportlab import release_saved_document
+from briefgen.compat.reportlab_output import install as install_output_memos
 from briefgen.document.model import Document, Figure
 from briefgen.errors import BriefgenError, RenderError
 from briefgen.layout.contents import ContentsForms
@@ -156,6 +158,7 @@ class _Canvas(Canvas):
     def save(self) -> None:
         self._briefgen_finish(self)
         super().save()
+        release_saved_document(self)  # the bytes are written: the document's objects go now, not at a full collection
 
     def showPage(self) -> None:  # noqa: N802
         self.briefgen_tagger.page_ends(self)
@@ -210,6 +213,7 @@ def assemble(document: Document, *, theme: Any, fonts: Any, styles: dict, page_s
     and the sizes) and :class:`~briefgen.errors.FontCoverageError` for a character no font
     has (named by the block's ``where``).
     """
+    install_output_memos()  # font subsets, compressed streams and encoded text kept across variants (same bytes)
     m = theme.page.margins
     frame_w, frame_h = page_size[0] - m.left - m.right, page_size[1] - m.top - m.bottom
     furniture = PageFurniture(page_size=page_size, theme=theme, fonts=fonts, banner=TLP.parse(document.marking),

@@ -20,6 +20,7 @@ Everything is written in tree order from the layout alone, so the same layout gi
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import re
@@ -251,6 +252,7 @@ _REGULAR = re.compile(r"[!-~]")
 _DELIMITERS = set("()<>[]{}/%#")
 
 
+@functools.lru_cache(maxsize=256)  # structure types and scopes: a few names, written for every element
 def _name(text: str) -> str:
     """``text`` as a PDF name object (ISO 32000-1 7.3.5: other than regular characters as #xx)."""
     return "/" + "".join(c if _REGULAR.fullmatch(c) and c not in _DELIMITERS else

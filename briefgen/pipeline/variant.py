@@ -170,7 +170,7 @@ def layout_document(document: Document, theme: Theme, options: Any, *, spec_path
     if pending.in_background:
         import pikepdf  # noqa: F401  (stamping needs it: imported while the charts are drawn)
     chart_pdfs = pending.result()
-    if cache.enabled and chart_pdfs and spec_path is not None:
+    if cache.enabled and spec_path is not None:  # a spec without charts too: its next build starts no chart worker
         from briefgen.charts.recent import remember
 
         remember(cache.root, spec_path, list(pending.keys.values()))
