@@ -74,14 +74,14 @@ def _plain(value):
 def _matplotlib_version() -> str:
     """matplotlib's version, read from its installed metadata: a cache hit must not
     import matplotlib (that alone costs about 0.3 s)."""
-    from importlib import metadata
+    from briefgen.compat.matplotlib import installed_version
 
-    try:
-        return metadata.version("matplotlib")
-    except metadata.PackageNotFoundError:  # pragma: no cover - not installed as a dist
+    found = installed_version()
+    if found == "0":  # pragma: no cover - not installed as a dist
         import matplotlib
 
         return matplotlib.__version__
+    return found
 
 
 def chart_key(chart: "ResolvedChart", style: "ChartStyle") -> str:

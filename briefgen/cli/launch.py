@@ -13,6 +13,7 @@ import signal
 import sys
 
 from briefgen.cli.prestart import should_prestart
+from briefgen.compat.pydantic import skip_plugin_discovery
 
 _MAIN_PID = 0
 
@@ -61,8 +62,9 @@ def main() -> None:
     gc.set_threshold(*GC_THRESHOLDS)  # see GC_THRESHOLDS (workers forked from here inherit it)
     # pydantic scans every installed distribution's entry points for plugins when the first
     # model is built (~8 ms); briefgen uses none. Set for this command only; a value the user
-    # set (to enable some plugins) is kept.
+    # set (to enable some plugins) is kept. Disabled, its loader need not even be imported.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    skip_plugin_discovery()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _interrupted)
     if os.environ.get(READY_FILE_ENV):

@@ -1,7 +1,8 @@
 """One module per third-party library whose private API briefgen relies on.
 
 Each module (:mod:`briefgen.compat.reportlab`, with its output-side replacements split off in
-:mod:`briefgen.compat.reportlab_output` for length; :mod:`briefgen.compat.jinja2`) gathers every
+:mod:`briefgen.compat.reportlab_output` for length; :mod:`briefgen.compat.jinja2`,
+:mod:`briefgen.compat.matplotlib`, :mod:`briefgen.compat.pydantic`) gathers every
 read or replacement of the library's non-public names (leading underscore, undocumented
 classes), and states the versions it was written and checked for. Outside that range it
 either raises :class:`UnsupportedLibraryError` naming the library, the installed version and
@@ -9,6 +10,8 @@ the supported range, or takes a documented fallback that only costs speed. The u
 in ``pyproject.toml`` match these ranges: raising one means re-checking that module.
 
 This package imports no third-party library itself; each submodule imports only its own.
+:mod:`briefgen.compat.installed` reads what is installed (versions, entry point groups) from
+the distributions' metadata folders, without importing :mod:`importlib.metadata`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ Written for and checked against matplotlib 3.11 (:data:`SUPPORTED`, the same ran
 were not run here). :data:`VERSION_OK` says whether the installed matplotlib is in that
 range. Outside it, each section says what it does. matplotlib itself is imported by the
 functions, never by importing this module (``briefgen validate`` imports no matplotlib):
-the version is read from the installed package's metadata.
+the version is read from the installed package's metadata (its folder's name when that says,
+:mod:`briefgen.compat.installed`).
 
 Sections: fonts in the font manager (the font list, its lookup cache, weights by name,
 the files a text is drawn with), text layout (load flags, line stacking), font
@@ -18,24 +19,31 @@ import dataclasses
 import os
 from collections.abc import Callable
 from functools import lru_cache
-from importlib import metadata
 from typing import Any
 
-from briefgen.compat import VersionRange, in_range, require
+from briefgen.compat import VersionRange, in_range, installed, require
 
 SUPPORTED: VersionRange = ((3, 8), (3, 12))
 
 
-def _installed_version() -> str:
+@lru_cache(maxsize=1)
+def installed_version() -> str:
     """matplotlib's version from its installed metadata ("0" when there is none: then
-    nothing private is relied on, and drawing refuses in :func:`font_list`)."""
+    nothing private is relied on, and drawing refuses in :func:`font_list`). Read once per
+    process, without importing :mod:`importlib.metadata` when the metadata folder's name
+    says (:func:`briefgen.compat.installed.distribution_version`)."""
+    found = installed.distribution_version("matplotlib")
+    if found is not None:
+        return found
+    from importlib import metadata
+
     try:
         return metadata.version("matplotlib")
     except metadata.PackageNotFoundError:  # pragma: no cover - not installed as a distribution
         return "0"
 
 
-VERSION: str = _installed_version()
+VERSION: str = installed_version()
 VERSION_OK: bool = in_range(VERSION, SUPPORTED)
 
 

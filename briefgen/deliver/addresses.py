@@ -33,13 +33,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from email.headerregistry import Address
 from typing import TYPE_CHECKING
 
 from briefgen.errors import DeliveryError
 from briefgen.model.tlp import TLP
 
 if TYPE_CHECKING:  # pragma: no cover
+    from email.headerregistry import Address  # imported by parse_address: check_address needs none (~4 ms)
+
     from email_validator import ValidatedEmail
 
     from briefgen.model.models import Distribution
@@ -140,8 +141,21 @@ def parse_address(text: str, name: str = "", *, where: str = "") -> Address:
     display ``name``; the domain is stored in its ASCII (IDNA 2008) form.
 
     ``where`` says where the address was written (``distribution.to[1]``) for the message.
-    Raises :class:`AddressError`.
+    Raises :class:`AddressError` (see :func:`check_address`).
     """
+    from email.headerregistry import Address
+
+    local, domain = check_address(text, name, where=where)
+    try:
+        return Address(display_name=(name or "").strip(), username=local, domain=domain)
+    except (ValueError, TypeError) as exc:  # pragma: no cover - email-validator checks first
+        raise AddressError(f"{where + ': ' if where else ''}invalid email address {str(text)!r}: {exc}") from None
+
+
+def check_address(text: str, name: str = "", *, where: str = "") -> tuple[str, str]:
+    """``(local part, ASCII domain in lower case)`` of address ``text`` with display ``name``, when
+    :func:`parse_address` would accept them. Raises :class:`AddressError` saying why not
+    (``where``: where the address was written, for the message)."""
     raw = str(text)
     label = f"{where}: " if where else ""
 
@@ -165,10 +179,7 @@ def parse_address(text: str, name: str = "", *, where: str = "") -> Address:
         local, domain = _valid_parts(addr)
     except ValueError as exc:  # email_validator.EmailNotValidError
         raise fail(_reason(exc)) from None
-    try:
-        return Address(display_name=(name or "").strip(), username=local, domain=domain.lower())
-    except (ValueError, TypeError) as exc:  # pragma: no cover - email-validator checks first
-        raise fail(str(exc)) from None
+    return local, domain.lower()
 
 
 def check_addresses(items: Iterable[tuple[str, str, str]]) -> list[Address]:

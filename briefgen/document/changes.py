@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from briefgen.document.diff import Change, EditionDiff, diff_editions
 from briefgen.document.edition import edition_record, withheld_key
 from briefgen.document.model import (
     Block,
@@ -42,6 +41,9 @@ from briefgen.document.model import (
     Uses,
 )
 from briefgen.model.tlp import TLP, most_restrictive
+
+if TYPE_CHECKING:  # the comparison itself is imported by mark_changes: a build without --since needs only the block
+    from briefgen.document.diff import Change, EditionDiff
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,8 @@ def summary_of(doc: Document) -> ChangeSummary | None:
 def mark_changes(doc: Document, kb: Any, earlier: dict[str, Any]) -> tuple[Document, EditionDiff]:
     """``doc`` marked with what changed since edition record ``earlier`` (checked, of the
     same briefing and audience), and the diff itself (see the module doc)."""
+    from briefgen.document.diff import diff_editions
+
     record = edition_record(doc, kb)
     diff = diff_editions(earlier, record)
     marks = _BlockMarks(earlier, record, diff)

@@ -22,10 +22,21 @@ _RTL_RE = re.compile(f"[{_RTL_BLOCKS}]")
 """Blocks of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, their presentation
 forms, ...): a quick test before the exact one (bidi class R or AL)."""
 
-RTL_STRETCH = re.compile(f"[{_RTL_BLOCKS}](?:[{_RTL_BLOCKS}\u200c\u200d\\s0-9.,:;()\\-]*[{_RTL_BLOCKS}])?")
+RTL_STRETCH: re.Pattern[str]
 """A stretch of right-to-left text inside other text: from a right-to-left letter to the last
 one before anything else, with spaces, joiners, digits and punctuation between them (a quoted
-Arabic sentence with a year in it is one stretch; the punctuation after it is not in it)."""
+Arabic sentence with a year in it is one stretch; the punctuation after it is not in it).
+Compiled when first read (:func:`__getattr__`): only the HTML edition uses it, and its three
+classes of the right-to-left blocks take ~1 ms to compile."""
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    """:data:`RTL_STRETCH`, compiled on first use (PEP 562); then a plain module attribute."""
+    if name != "RTL_STRETCH":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    pattern = re.compile(f"[{_RTL_BLOCKS}](?:[{_RTL_BLOCKS}\u200c\u200d\\s0-9.,:;()\\-]*[{_RTL_BLOCKS}])?")
+    globals()["RTL_STRETCH"] = pattern
+    return pattern
 
 
 EXPLICIT_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")

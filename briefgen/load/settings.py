@@ -59,13 +59,13 @@ def load_settings(root: Path) -> ProjectSettings:
     """The settings of the project rooted at ``root`` (defaults when ``root`` has no
     ``briefgen.toml``). Raises :class:`SpecError` for a file that cannot be read or parsed,
     or a ``[project]`` table with an unknown key or a value of the wrong type."""
-    import tomllib
-
     root = Path(root).resolve()
     path = root / CONFIG_NAME
     default = ProjectSettings(root=root, output=root / "output")
     if not path.is_file():
         return default
+    import tomllib  # only for a project that has the file (~1 ms)
+
     shown = _shown(path)
     try:
         text = path.read_text(encoding="utf-8")

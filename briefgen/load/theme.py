@@ -116,11 +116,13 @@ def _unquoted_colours(doc: Document) -> list[Problem]:
         lines = doc.path.read_text(encoding="utf-8-sig").splitlines()
     except OSError:
         return []
-    keys_by_line = {line: key for key, (line, _col) in doc.key_positions.items()}
+    keys_by_line: dict[int, tuple] | None = None  # the YAML is composed for positions only when a line matches
     problems = []
     for number, line in enumerate(lines, 1):
         m = _UNQUOTED_RE.match(line)
         if m:
+            if keys_by_line is None:
+                keys_by_line = {at: key for key, (at, _col) in doc.key_positions.items()}
             key = keys_by_line.get(number, (m.group(2) or "(list item)",))
             problems.append(Problem(doc.name, number, len(m.group(1)) + 1, format_key_path(key),
                                     f"the colour is read as a YAML comment, so the value is empty; {QUOTE_HINT}",

@@ -126,17 +126,30 @@ def _format4(cmap: bytes, offset: int) -> list[tuple[int, int]]:
     deltas = struct.unpack(f">{segs}h", cmap[base + 2 * seg_x2 + 2:base + 3 * seg_x2 + 2])
     range_at = base + 3 * seg_x2 + 2
     range_offsets = struct.unpack(f">{segs}H", cmap[range_at:range_at + seg_x2])
-    out = []
+    out: list[tuple[int, int]] = []
     for i in range(segs):
         start, end = starts[i], ends[i]
-        if start == 0xFFFF:
+        if start == 0xFFFF or end < start:
             continue
         if range_offsets[i] == 0:
-            out += [(cp, cp) for cp in range(start, end + 1) if (cp + deltas[i]) & 0xFFFF]
+            # glyph (cp + delta) mod 65536: .notdef (0) for one code point at most, which splits the segment
+            notdef = -deltas[i] & 0xFFFF
+            if start <= notdef <= end:
+                out += [r for r in ((start, notdef - 1), (notdef + 1, end)) if r[0] <= r[1]]
+            else:
+                out.append((start, end))
             continue
-        for cp in range(start, end + 1):  # glyph ids from the glyph id array
-            at = range_at + 2 * i + range_offsets[i] + 2 * (cp - start)
-            (glyph,) = struct.unpack(">H", cmap[at:at + 2])
-            if glyph and (glyph + deltas[i]) & 0xFFFF:
-                out.append((cp, cp))
+        at = range_at + 2 * i + range_offsets[i]  # glyph ids from the glyph id array, one per code point
+        count = end - start + 1
+        glyphs = struct.unpack(f">{count}H", cmap[at:at + 2 * count])
+        run = -1  # first code point of the current run of covered ones
+        for cp, glyph in zip(range(start, end + 1), glyphs):
+            covered = glyph and (glyph + deltas[i]) & 0xFFFF
+            if covered and run < 0:
+                run = cp
+            elif not covered and run >= 0:
+                out.append((run, cp - 1))
+                run = -1
+        if run >= 0:
+            out.append((run, end))
     return out

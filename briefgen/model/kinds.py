@@ -23,9 +23,10 @@ defined). Its kinds come from two places:
   an entry point naming a built-in kind is ignored with a warning (the built-in kind
   stays).
 
-Pure: the standard library and :mod:`briefgen.errors` only. One instance per kind of
-kind: :data:`briefgen.model.chart_kinds.CHART_KINDS`, and (the same pattern) a registry of
-section kinds.
+Pure: the standard library, :mod:`briefgen.errors` and :mod:`briefgen.compat.installed` only
+(which tells, without importing :mod:`importlib.metadata`, that no distribution declares a
+group: then nothing more is read). One instance per kind of kind:
+:data:`briefgen.model.chart_kinds.CHART_KINDS`, and (the same pattern) a registry of section kinds.
 """
 
 from __future__ import annotations
@@ -182,6 +183,11 @@ class KindRegistry(Generic[K]):
                 self._plugins_listed = True
 
     def _list_plugins(self) -> None:
+        from briefgen.compat.installed import entry_point_groups
+
+        declared = entry_point_groups()
+        if declared is not None and self.group not in declared:
+            return  # no distribution declares the group (read without importlib.metadata: ~10 ms)
         from importlib.metadata import entry_points
 
         try:

@@ -354,7 +354,7 @@ def _fmt(key: KeyPath) -> str:
 
 def _check_addresses(spec, src) -> list[Problem]:
     """Every distribution address of every audience, located (see :mod:`briefgen.deliver.addresses`)."""
-    from briefgen.deliver.addresses import AddressError, parse_address
+    from briefgen.deliver.addresses import AddressError, check_address
 
     problems = []
     for name, aud in spec.audiences.items():
@@ -364,7 +364,7 @@ def _check_addresses(spec, src) -> list[Problem]:
         for field, i, recipient in entries:
             key = ("audiences", name, "distribution", field) + ((i,) if i is not None else ()) + ("email",)
             try:
-                parse_address(recipient.email, recipient.name)
+                check_address(recipient.email, recipient.name)
             except AddressError as exc:
                 problems.append(src.problem(key, str(exc).removeprefix(": "), code="bad-address"))
     return problems

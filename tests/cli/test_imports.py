@@ -6,6 +6,7 @@ what it imported."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -54,3 +55,28 @@ def test_importing_the_package_and_the_cli_is_light() -> None:
     loaded = proc.stdout
     for heavy in HEAVY + ("distributed", "dask"):
         assert f"'{heavy}'" not in loaded, heavy
+
+
+WARM_BUILD_SKIPS = ("matplotlib", "importlib.metadata", "pydantic.plugin._loader", "briefgen.document.diff",
+                    "email.headerregistry")
+"""What a warm build of the example need not import: matplotlib (its charts come from the cache),
+the distributions' metadata reader (matplotlib's version and the kind plugins are read from the
+metadata folders, briefgen.compat.installed; pydantic's plugin loader is stood in for,
+briefgen.compat.pydantic), the edition comparison (no ``--since``) and the email headers' parser
+(the distribution addresses are checked, no message is made: briefgen.deliver.addresses.check_address)."""
+
+
+@pytest.mark.slow
+def test_a_warm_build_imports_no_drawing_no_metadata_reader_no_comparison(example_project, tmp_path) -> None:
+    spec = example_project / "specs" / "peru-china.yaml"
+    env = dict(os.environ, BRIEFGEN_CACHE_DIR=str(tmp_path / "cache"))
+    command = ["-m", "briefgen", "build", str(spec), "-o", str(tmp_path / "out")]
+    cold = subprocess.run([sys.executable, *command], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert cold.returncode == 0, cold.stderr
+    warm = subprocess.run([sys.executable, "-X", "importtime", *command], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert warm.returncode == 0, warm.stderr
+    imported = {line.rsplit("|", 1)[1].strip() for line in warm.stderr.splitlines()
+                if line.startswith("import time:") and "|" in line}
+    assert "briefgen.layout.pdf" in imported  # it did lay the briefing out
+    assert [m for m in WARM_BUILD_SKIPS if m in imported] == []
