@@ -76,11 +76,17 @@ def write_journal(folder: Path, entries: list[Entry], state: str) -> None:
     sync_folder(folder)
 
 
-def remove_journal(folder: Path) -> None:
-    """The commit is complete: remove its journal (durably)."""
+def remove_journal(folder: Path, *, durable: bool = True) -> None:
+    """The commit is complete: remove its journal (``durable``: and flush the folder).
+
+    A commit that went forward and flushed its target folders may leave the removal to the
+    file system: should a power cut bring the journal back, it names temporary files that are
+    gone and targets that hold the new content, and settling it again (:func:`settle`) changes
+    nothing. That saves a flush (~4 ms here) per commit."""
     with contextlib.suppress(FileNotFoundError):
         os.unlink(folder / JOURNAL)
-    sync_folder(folder)
+    if durable:
+        sync_folder(folder)
 
 
 def settle(folder: Path) -> None:

@@ -168,7 +168,7 @@ def _commit(staged: list[Entry]) -> None:
     # past the point of no return: the backups and the journal go in any order (a recovery
     # after a crash here rolls forward and removes whichever are left)
     _together([partial(_quietly, os.unlink, e.backup) for e in staged if e.backup is not None]
-              + [partial(_quietly, journal.remove_journal, home)])
+              + [partial(_quietly, partial(journal.remove_journal, durable=False), home)])
 
 
 def _quietly(call: Callable[[Path], None], path: Path) -> None:

@@ -148,6 +148,9 @@ class LoadedSpec:
     root: Path
     source: Layered
     files: list[Path]
+    located: dict = field(default_factory=dict, repr=False, compare=False)
+    """Where inline texts of this spec start, once found (:func:`briefgen.text.sources.template_source`
+    is asked for each template twice: by the checks and by rendering)."""
 
 
 def load_spec(path: Path | str, *, root: Path | None = None) -> LoadedSpec:

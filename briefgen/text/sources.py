@@ -49,6 +49,16 @@ def template_source(loaded: LoadedSpec, key: tuple, text: str | None, file: str 
         return TemplateSource(body, display_path(path), 1, label, "template")
     if text is None:
         return None
+    memo = (key, text, label)
+    found = loaded.located.get(memo)
+    if found is None:
+        found = loaded.located[memo] = _inline_source(loaded, key, text, label)
+    return found
+
+
+def _inline_source(loaded: LoadedSpec, key: tuple, text: str, label: str) -> TemplateSource:
+    """An inline template's source: the spec file and the line its text starts on (the line
+    after ``key:`` for a ``|`` or ``>`` block)."""
     problem = loaded.source.problem(key, "")
     line = problem.line
     try:
