@@ -40,6 +40,8 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+from briefgen.errors import RenderError
+
 RANGES: tuple[tuple[int, int], ...] = (
     (0x0020, 0x007E),  # Basic Latin
     (0x00A0, 0x017F),  # Latin-1 Supplement, Latin Extended-A
@@ -106,16 +108,23 @@ def subset_for(original: str | Path) -> str | None:
 
 @lru_cache(maxsize=64)
 def _cmap(path: str) -> frozenset[int]:
-    from matplotlib.ft2font import FT2Font
-
-    return frozenset(FT2Font(path).get_charmap())
+    return frozenset(_ft2font(path).get_charmap())
 
 
 @lru_cache(maxsize=64)
 def _family(path: str) -> str:
+    return _ft2font(path).family_name
+
+
+def _ft2font(path: str):
+    """matplotlib's FreeType reading of ``path``. Raises RenderError for a file FreeType
+    cannot open (a damaged table), as the chart fonts' registration does."""
     from matplotlib.ft2font import FT2Font
 
-    return FT2Font(path).family_name
+    try:
+        return FT2Font(path)
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise RenderError(f"cannot read font file {path}: {exc}") from None
 
 
 def _ignorable(ch: str) -> bool:

@@ -159,8 +159,10 @@ def note_template_cache_failures() -> None:
     from briefgen.text.bytecode import take_write_failures as take_template_failures
 
     for root, why in take_template_failures().items():
+        fix = ("remove that key file and a new key is made" if "cache key" in why
+               else "set BRIEFGEN_CACHE_DIR to a writable folder")
         err.print(f"[yellow]note:[/] the template cache {esc(root)} cannot be written ({esc(why)}); templates "
-                  f"are compiled at every run (set BRIEFGEN_CACHE_DIR to a writable folder)", soft_wrap=True)
+                  f"are compiled at every run ({fix})", soft_wrap=True)
 
 
 def check_writable(out_dir: Path) -> None:
@@ -189,9 +191,9 @@ def check_writable(out_dir: Path) -> None:
                     file=str(out_dir), code="output")
 
 
-def write_outputs(files: dict) -> None:
+def write_outputs(files: dict, *, fix: str = "Choose another folder with --out.") -> None:
     """Write output files atomically, turning file-system refusals into a clear error
-    (:class:`briefgen.errors.OutputError`)."""
+    (:class:`briefgen.errors.OutputError`) that ends with ``fix``."""
     from briefgen.deliver.output import atomic_write_many
     from briefgen.errors import OutputError
 
@@ -199,5 +201,4 @@ def write_outputs(files: dict) -> None:
         atomic_write_many(files)
     except OSError as exc:
         where = exc.filename or next(iter(files), "")
-        raise OutputError(f"cannot write {where}: {exc.strerror or exc}. "
-                          f"Choose another folder with --out.", errno=exc.errno) from None
+        raise OutputError(f"cannot write {where}: {exc.strerror or exc}. {fix}", errno=exc.errno) from None

@@ -54,7 +54,7 @@ def init_command(folder: Path = typer.Argument(..., metavar="DIR", show_default=
                     f"(nothing was written)")
     files = {folder / name: _starter(name) for name in _STARTER_FILES}
     files[folder / ".gitignore"] = _starter("gitignore")
-    common.write_outputs(files)
+    common.write_outputs(files, fix="Choose another DIR.")
     spec = f"specs/{STARTER_SPEC}.yaml"
     common.out.print(f"created a briefgen project in {esc(str(folder))}: briefgen.toml, kb/ (entities, sources, "
                      f"claims, relations), {spec}, specs/audiences.yaml, data/monthly-teu.csv", soft_wrap=True)
@@ -101,7 +101,7 @@ def new_command(spec: Path = typer.Argument(..., metavar="SPEC", show_default=Fa
     folder = spec.absolute().parent
     text = _new_spec(briefing_id=briefing_id, title=title or briefing_id.replace("-", " ").capitalize(),
                      date=when, desk=desk, folder=folder, root=root, kb=kb, spec_shown=str(spec))
-    common.write_outputs({spec: text.encode("utf-8")})
+    common.write_outputs({spec: text.encode("utf-8")}, fix="Choose another SPEC path.")
     common.out.print(f"wrote {esc(str(spec))} (knowledge base {esc(_rel(kb, folder))})")
     common.out.print(f"next: briefgen build {esc(str(spec))} --all-audiences")
 

@@ -59,7 +59,7 @@ def export_stix(spec: Path = SpecArg,
         assert result.document is not None
         bundle = bundle_of(result.document, prepared.kb, pdf=(result.pdf_path.name, result.sha256))
         target = out or folder / f"{result.briefing_id}--{result.audience}.stix.json"
-        write_outputs({target: bundle_bytes(bundle)})
+        write_outputs({target: bundle_bytes(bundle)}, fix="Choose another file with --out.")
     except BriefgenError as exc:
         fail(exc)
     n = len(bundle["objects"])

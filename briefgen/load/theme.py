@@ -204,6 +204,10 @@ def _asset(doc: Document, key: tuple, value: str, roots: list[Path], kind: str,
                                     code="unreadable-file"))
         return value
     message = _font_magic(head) if kind == "font" else _image_magic(head)
+    if kind == "font" and not message:
+        from briefgen.model.font_sanity import font_problem
+
+        message = font_problem(str(path)) or ""
     if message:
         problems.append(doc.problem(key, f"{display_path(path)}: {message}", code="bad-file"))
     return str(path)
