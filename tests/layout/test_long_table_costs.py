@@ -7,54 +7,13 @@ from __future__ import annotations
 import gc
 
 import pytest
+from claims_project import claims_table_project
 from reportlab.pdfbase.pdfdoc import PDFDocument
 from reportlab.platypus import paraparser
 
 from briefgen.layout.tagging import AnnotationRef, Element, MarkedContent
 
 ROWS = 150  # above LONG_TABLE_ROWS: laid out by briefgen.layout.longtable, rows made page by page
-
-
-def _claims_project(folder, claims: int):
-    """A project whose briefing is a claims table of ``claims`` claims (two dates, two ratings,
-    one source: the short cells repeat, the number and statement cells do not) and the endnotes."""
-    kb = folder / "kb"
-    kb.mkdir(parents=True)
-    (kb / "sources.yaml").write_text("sources:\n  - id: src-1\n    title: Source one\n    publisher: Publisher\n"
-                                     "    kind: other\n    reliability: B\n", encoding="utf-8")
-    (kb / "entities.yaml").write_text("entities:\n  - id: ent-1\n    name: Entity one\n    kind: organization\n"
-                                      "    description: An entity.\n", encoding="utf-8")
-    (kb / "claims.yaml").write_text("claims:\n" + "".join(
-        f"  - id: c-{n:04d}\n    statement: Claim number {n} about the port and the rail corridor.\n"
-        f"    about: [ent-1]\n    sources: [src-1]\n    date: 2024-{6 + n % 2:02d}\n    credibility: {2 + n % 2}\n"
-        for n in range(1, claims + 1)), encoding="utf-8")
-    spec = folder / "spec.yaml"
-    spec.write_text("""briefing:
-  id: long-table
-  title: Long table
-  date: 2025-05-12
-  desk: Desk
-  author: Author
-  tlp: TLP:CLEAR
-  language: en
-knowledge_base: [kb]
-default_audience: all
-audiences:
-  all:
-    tlp: TLP:CLEAR
-    paper: A4
-    cover: false
-    contents: false
-sections:
-  - id: claims
-    title: Claims
-    kind: claims_table
-    select: {}
-  - id: endnotes
-    title: Endnotes
-    kind: endnotes
-""", encoding="utf-8")
-    return spec
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +23,7 @@ def long_table_build(tmp_path_factory):
     from briefgen.pipeline.build import BuildOptions, build
 
     folder = tmp_path_factory.mktemp("long-table")
-    spec = _claims_project(folder, ROWS)
+    spec = claims_table_project(folder, ROWS)
     parses = 0
     real_parse = paraparser.ParaParser.parse
 
