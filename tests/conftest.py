@@ -144,3 +144,12 @@ def pdf_pages_text(pdf_bytes: bytes) -> list[str]:
 def squash(text: str) -> str:
     """Whitespace folded to single spaces, soft hyphens and line-break artefacts removed."""
     return " ".join(text.replace("\r", " ").replace("\x02", "").split())
+
+
+@pytest.fixture
+def project_cache(tmp_path, monkeypatch) -> Path:
+    """The project cache root of this test, switched on (``BRIEFGEN_CACHE_DIR``, no
+    ``BRIEFGEN_NO_CACHE``); each cache kind is a folder in it (``yaml``, ``addresses``...)."""
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
+    return tmp_path / "cache"

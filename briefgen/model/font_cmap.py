@@ -74,7 +74,9 @@ def _coverage(path: str, _size: int, _mtime: int) -> Coverage:
         return Coverage([])
 
 
-def _read(f) -> list[tuple[int, int]]:
+def table_directory(f) -> dict[bytes, tuple[int, int]]:
+    """``tag -> (offset, length)`` of every table of the open font file ``f`` (of the first
+    font of a collection). Raises ``struct.error`` for a file too short to hold its directory."""
     head = f.read(12)
     if head[:4] == b"ttcf":  # a collection: its first font
         f.seek(12)
@@ -83,12 +85,19 @@ def _read(f) -> list[tuple[int, int]]:
         head = f.read(12)
     (count,) = struct.unpack(">H", head[4:6])
     directory = f.read(16 * count)
+    tables = {}
     for i in range(count):
         tag, _checksum, offset, length = struct.unpack(">4sIII", directory[16 * i:16 * i + 16])
-        if tag == b"cmap":
-            f.seek(offset)
-            return _subtable(f.read(length))
-    return []
+        tables[tag] = (offset, length)
+    return tables
+
+
+def _read(f) -> list[tuple[int, int]]:
+    found = table_directory(f).get(b"cmap")
+    if found is None:
+        return []
+    f.seek(found[0])
+    return _subtable(f.read(found[1]))
 
 
 def _subtable(cmap: bytes) -> list[tuple[int, int]]:

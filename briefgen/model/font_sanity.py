@@ -20,6 +20,8 @@ import sys
 from array import array
 from functools import lru_cache
 
+from briefgen.model.font_cmap import table_directory
+
 _REQUIRED = (b"head", b"hhea", b"maxp", b"hmtx", b"cmap", b"loca", b"glyf")
 _HEAD_MAGIC = 0x5F0F3CF5
 
@@ -47,16 +49,11 @@ def _problem(path: str, size: int, _mtime: int) -> str | None:
 
 
 def _check(f, size: int) -> str | None:
-    head = f.read(12)
-    (count,) = struct.unpack(">H", head[4:6])
-    directory = f.read(16 * count)
-    tables: dict[bytes, tuple[int, int]] = {}
-    for i in range(count):
-        tag, _checksum, offset, length = struct.unpack(">4sIII", directory[16 * i:16 * i + 16])
+    tables = table_directory(f)
+    for tag, (offset, length) in tables.items():
         if offset + length > size:
             return (f"is cut short: its '{tag.decode('latin-1').strip()}' table ends at byte {offset + length}, "
                     f"the file has {size}")
-        tables[tag] = (offset, length)
     missing = [t.decode("latin-1").strip() for t in _REQUIRED if t not in tables]
     if missing:
         return f"lacks the table(s) {', '.join(missing)} ReportLab needs (a TrueType font with glyf outlines)"

@@ -13,10 +13,8 @@ from briefgen.deliver.addresses import AddressError, parse_address
 
 
 @pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
-    return tmp_path / "cache" / "addresses"
+def cache(project_cache):
+    return project_cache / "addresses"
 
 
 def _count_validations(monkeypatch) -> list[str]:

@@ -12,10 +12,8 @@ TEXT = "claims:\n  - id: c-1\n    statement: Ports & rail\n    sources: [s-1]\n"
 
 
 @pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
-    return tmp_path / "cache" / "yaml"
+def cache(project_cache):
+    return project_cache / "yaml"
 
 
 def _count_composes(monkeypatch) -> list[str]:
