@@ -6,7 +6,8 @@ onto a matplotlib figure, saved as a one-page vector PDF.
   are not drawn: the layout prints them under the figure).
 * :func:`render_pdf` returns the one-page vector PDF (bytes; fonts embedded as TrueType
   Type 42 subsets, text literal, byte-deterministic).
-* :func:`warm_up` imports and prepares what drawing needs (before a process forks).
+* :func:`warm_up` imports and prepares what drawing needs (before a process forks);
+  :func:`import_drawing` only imports.
 
 ``matplotlib.pyplot`` is never imported. rcParams are global in matplotlib, so drawing
 and saving run under one process-wide lock (:data:`RENDER_LOCK`): threads may call these
@@ -180,11 +181,15 @@ def _drawn(chart: "ResolvedChart", style: ChartStyle) -> Iterator["Figure"]:
         choice = choose(style.fonts, chars)
 
 
-def warm_up(style: ChartStyle | None = None) -> None:
-    """Import what drawing and saving need, register the style's fonts and find (or make)
-    their embedding twins (:mod:`briefgen.charts.embed`), so that a process forked
-    afterwards starts drawing at once."""
-    import matplotlib
+_WARMED: set[ChartStyle] = set()
+"""The chart styles :func:`warm_up` has prepared in this process (and its forks)."""
+
+
+def import_drawing() -> None:
+    """Import what drawing and saving any chart needs (matplotlib's figure, Agg and PDF
+    backends, fontTools' table modules), so that the first chart does not pay for it.
+    Idempotent and cheap once done."""
+    import matplotlib  # noqa: F401
     import matplotlib.backends.backend_agg  # noqa: F401
     import matplotlib.backends.backend_pdf  # noqa: F401
     import matplotlib.collections  # noqa: F401
@@ -195,12 +200,24 @@ def warm_up(style: ChartStyle | None = None) -> None:
     import matplotlib.text  # noqa: F401
     import matplotlib.ticker  # noqa: F401
     from fontTools.ttLib import getTableModule
-    from matplotlib import font_manager
 
     for tag in SUBSET_TABLES:  # fontTools imports a module per table on first use
         getTableModule(tag)
     codecs.lookup("utf_32_be")  # the PDF backend's first text needs it
+
+
+def warm_up(style: ChartStyle | None = None) -> None:
+    """Import what drawing and saving need (:func:`import_drawing`), register the style's
+    fonts and find (or make) their embedding twins (:mod:`briefgen.charts.embed`), so that
+    a process forked afterwards starts drawing at once. A style already prepared in this
+    process is not prepared again."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    import_drawing()
     style = style or ChartStyle()
+    if style in _WARMED:
+        return
     choice = choose(style.fonts, SAFETY_CHARS)
     rc = rc_params(style, choice)
     for faces, subset in choice:
@@ -217,6 +234,7 @@ def warm_up(style: ChartStyle | None = None) -> None:
                                                            ("normal", "italic", style.small_size))
             for weight, slant, size in looks:
                 compat.font_files_for(font_manager.FontProperties(weight=weight, style=slant, size=size))
+    _WARMED.add(style)
 
 
 def draw(chart: "ResolvedChart", style: ChartStyle | None = None) -> "Figure":

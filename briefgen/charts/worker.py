@@ -114,14 +114,16 @@ def _kill(pid: int) -> None:
         pass
 
 
-def draw_split(cache: "ChartStore", charts: list, style: "ChartStyle") -> dict[str, bytes]:
+def draw_split(cache: "ChartStore", charts: list, style: "ChartStyle",
+               keys: dict[str, str] | None = None) -> dict[str, bytes]:
     """Draw ``charts`` through ``cache`` (in a chart process): import matplotlib once, then,
     with two charts or more, fork again so that two processes share the drawing (heaviest
-    charts first, each to the less loaded process). Returns ``chart.id -> bytes``."""
+    charts first, each to the less loaded process). ``keys``: ``chart.id -> cache key``
+    where the caller has them (the others are computed). Returns ``chart.id -> bytes``."""
     from briefgen.charts.render import warm_up
 
     if len(charts) < 2:
-        return _noting_failures(cache.get_many(charts, style))
+        return _noting_failures(cache.get_many(charts, style, keys=keys))
     warm_up(style)  # inherited by the second process: imported once
     groups: list[list] = [[], []]
     load = [0, 0]
@@ -129,8 +131,8 @@ def draw_split(cache: "ChartStore", charts: list, style: "ChartStyle") -> dict[s
         k = 0 if load[0] <= load[1] else 1
         groups[k].append(chart)
         load[k] += chart_weight(chart)
-    pid, fd = _fork(lambda: _noting_failures(cache.get_many(groups[1], style)))
-    out = cache.get_many(groups[0], style)
+    pid, fd = _fork(lambda: _noting_failures(cache.get_many(groups[1], style, keys=keys)))
+    out = cache.get_many(groups[0], style, keys=keys)
     out.update(_taking_failures(_collect(pid, fd)))
     return _noting_failures(out)
 
@@ -192,11 +194,15 @@ def _receive(fd: int):
 def _serve(jobs: int, results: int) -> None:
     """The worker's life: import matplotlib, then answer jobs until end of file."""
     from briefgen.charts.keys import _code_digest, _matplotlib_version
-    from briefgen.charts.render import warm_up
+    from briefgen.charts.render import import_drawing
     from briefgen.charts.store import ChartStore
 
-    try:  # everything a job needs but its data, while the parent reads the spec
-        warm_up()
+    try:  # everything a job needs but its data and style, while the parent reads the spec
+        from briefgen.compat.matplotlib import import_without_3d_axes
+
+        import_without_3d_axes()  # this process draws no 3D charts
+        import_drawing()  # the job's style is prepared when it comes (draw_split)
+        import briefgen.model.chart_kinds  # noqa: F401  (chart_weight's lookup)
         _code_digest()
         _matplotlib_version()
         import filelock  # noqa: F401  (the cache's entry locks; ~10 ms to import)
@@ -206,9 +212,9 @@ def _serve(jobs: int, results: int) -> None:
         job = _receive(jobs)
         if job is None:
             return
-        root, max_bytes, enabled, charts, style = job
+        root, max_bytes, enabled, charts, style, keys = job
         try:
-            drawn = draw_split(ChartStore(root, max_bytes=max_bytes, enabled=enabled), charts, style)
+            drawn = draw_split(ChartStore(root, max_bytes=max_bytes, enabled=enabled), charts, style, keys)
         except BaseException:  # the parent draws them itself and raises what it raises
             drawn = {}
         _send(results, drawn)
@@ -246,11 +252,13 @@ class ChartWorker:
     def alive(self) -> bool:
         return self.pid is not None
 
-    def submit(self, cache: "ChartStore", charts: list, style: "ChartStyle") -> bool:
-        """Send a job (the charts to draw through ``cache``); False if the worker is gone."""
+    def submit(self, cache: "ChartStore", charts: list, style: "ChartStyle",
+               keys: dict[str, str] | None = None) -> bool:
+        """Send a job (the charts to draw through ``cache``, with their cache ``keys``, chart.id
+        -> key, where known); False if the worker is gone."""
         try:
             _send(self._jobs, (cache.root, cache.max_bytes, cache.enabled,
-                               [c.for_drawing() for c in charts], style))
+                               [c.for_drawing() for c in charts], style, dict(keys or {})))
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             self.close()
             return False
@@ -341,10 +349,11 @@ class PendingCharts:
         if not missing:
             return
         worker = take_worker()
-        if worker is not None and worker.submit(cache, missing, style):
+        keys = self.keys if cache.enabled else None
+        if worker is not None and worker.submit(cache, missing, style, keys):
             self._worker = worker
         elif can_fork():
-            self._pid, self._fd = _fork(lambda: draw_split(cache, missing, style))
+            self._pid, self._fd = _fork(lambda: draw_split(cache, missing, style, keys))
 
     @property
     def in_background(self) -> bool:

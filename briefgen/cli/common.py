@@ -19,8 +19,8 @@ from rich.markup import escape as esc
 from briefgen.errors import BriefgenError, Problem, SpecError, TemplateError, located_problems
 
 _WIDTH = None if sys.stdout.isatty() else 120  # pipes and CI logs: do not squeeze tables to 80
-out = Console(highlight=False, width=_WIDTH)
-err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
+out = Console(highlight=False, emoji=False, width=_WIDTH)  # ":smile:" in user text stays as written
+err = Console(stderr=True, highlight=False, emoji=False, width=None if sys.stderr.isatty() else 120)
 
 SpecArg = typer.Argument(..., help="Briefing spec (YAML), e.g. specs/peru-china.yaml.", show_default=False,
                          metavar="SPEC")

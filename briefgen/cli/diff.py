@@ -57,7 +57,8 @@ def diff_command(old: Path = typer.Argument(..., metavar="OLD", show_default=Fal
     lines = summary_lines(diff, numbers)
     if diff.changes:  # nothing changed: the summary line says so, without an empty table
         common.out.print(change_table(diff))
-    common.out.print(f"{diff.briefing} for {diff.audience}, {diff.old_date} -> {diff.new_date}: {counts_line(diff)}")
+    summary = f"{diff.briefing} for {diff.audience}, {diff.old_date} -> {diff.new_date}: {counts_line(diff)}"
+    common.out.print(esc(summary))
     jsonout.emit(0, diff={**diff.to_json(), "old": {"date": diff.old_date, "file": str(old)},
                           "new": {"date": diff.new_date, "file": str(new)},
                           "summary": [f"{lead}: {text}" for lead, text, _ in lines]}, notes=notes)
@@ -87,8 +88,8 @@ def change_table(diff: Any) -> Any:
 
     from briefgen.document.diff import KIND_WORDS
 
-    table = Table(title=f"{esc(diff.briefing)} for {esc(diff.audience)}: changes from {diff.old_date} to "
-                        f"{diff.new_date}", title_justify="left", show_lines=False)
+    table = Table(title=f"{esc(diff.briefing)} for {esc(diff.audience)}: changes from {esc(diff.old_date)} to "
+                        f"{esc(diff.new_date)}", title_justify="left", show_lines=False)
     for column in ("change", "kind", "id", "what", "details"):
         table.add_column(column, overflow="fold")
     for c in diff.changes:

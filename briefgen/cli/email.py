@@ -179,7 +179,7 @@ def _show_refusals(item: "Outgoing", report: "SendReport") -> None:
     accepted, refused or temporarily refused (retry later), and the server's reply."""
     from rich.table import Table
 
-    table = Table(title=f"{item.audience}: {report.note}", title_justify="left")
+    table = Table(title=esc(f"{item.audience}: {report.note}"), title_justify="left")
     for col in ("recipient", "role", "result", "server reply"):
         table.add_column(col)
     colour = {"accepted": "", "refused": "red"}

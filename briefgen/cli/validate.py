@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape as esc
 
 from briefgen.cli import common, jsonout
 from briefgen.cli.common import SpecArg, fail, show_problems
@@ -33,7 +34,7 @@ def validate(spec: Path = SpecArg,
         show_problems(prepared.warnings, "Warnings")
     s = prepared.loaded.spec
     kb = prepared.kb
-    common.out.print(f"[green]ok[/] {spec}: {len(s.sections)} sections, {len(s.audiences)} audiences; "
+    common.out.print(f"[green]ok[/] {esc(str(spec))}: {len(s.sections)} sections, {len(s.audiences)} audiences; "
                      f"knowledge base: {len(kb.entities)} entities, {len(kb.claims)} claims, "
                      f"{len(kb.sources)} sources, {len(kb.relations)} relations; "
                      f"{len(prepared.warnings)} warning(s)", soft_wrap=True)
@@ -54,14 +55,14 @@ def audiences(spec: Path = SpecArg, json_out: bool = jsonout.JsonOpt) -> None:
         prepared = prepare(spec)
         from rich.table import Table
 
-        table = Table(title=f"Audiences of {spec}", title_justify="left")
+        table = Table(title=f"Audiences of {esc(str(spec))}", title_justify="left")
         for col in ("audience", "ceiling", "sections", "claims", "sources", "charts", "left out",
                     "max pages", "paper"):
             table.add_column(col, no_wrap=True, justify="left" if col in ("audience", "ceiling", "paper") else "right")
         for name in audience_names(prepared.loaded.spec):
             doc = document_of(prepared, name)  # what the built variant shows (its manifest's counts)
             charts = [f for f in doc.figures() if f.chart is not None]
-            table.add_row(name, doc.ceiling, str(len(doc.shown.sections)), str(len(doc.shown.claims)),
+            table.add_row(esc(name), doc.ceiling, str(len(doc.shown.sections)), str(len(doc.shown.claims)),
                           str(len(doc.shown.sources)), str(len(charts)), str(len(doc.withheld)),
                           str(doc.max_pages or "-"), doc.paper)
             rows.append({"name": name, "ceiling": doc.ceiling, "marking": doc.marking,
@@ -86,4 +87,4 @@ def schema(out_dir: Path = typer.Option(Path("schemas"), "--out", "-o", metavar=
     for name, model in formats:
         path = out_dir / f"{name}.schema.json"
         atomic_write(path, json_schema(model).encode("utf-8"))
-        common.out.print(f"wrote {path}")
+        common.out.print(f"wrote {esc(str(path))}")

@@ -8,7 +8,7 @@ functions, never by importing this module (``briefgen validate`` imports no matp
 the version is read from the installed package's metadata (its folder's name when that says,
 :mod:`briefgen.compat.installed`).
 
-Sections: fonts in the font manager (the font list, its lookup cache, weights by name,
+Sections: imports (the 3D axes left out), fonts in the font manager (the font list, its lookup cache, weights by name,
 the files a text is drawn with), text layout (load flags, line stacking), font
 embedding (``get_glyphs_subset``), then character codes (``CharacterTracker``).
 """
@@ -51,6 +51,31 @@ def require_supported(feature: str) -> None:
     """Raise :class:`~briefgen.compat.UnsupportedLibraryError` naming ``feature`` if the
     installed matplotlib is outside :data:`SUPPORTED` (for internals that have no fallback)."""
     require("matplotlib", VERSION, SUPPORTED, feature)
+
+
+# =========================================================================== imports
+def import_without_3d_axes() -> None:
+    """Import ``matplotlib.projections`` without its 3D axes (``mpl_toolkits.mplot3d``,
+    about a tenth of matplotlib's import): for a chart process that briefgen owns and that
+    never draws in 3D. ``matplotlib.projections`` (3.8 to 3.11) imports ``Axes3D`` inside
+    ``try/except Exception`` and registers no 3D projection when that fails, with a warning
+    that is silenced here. Outside :data:`SUPPORTED`, or when matplotlib's projections are
+    already imported, it imports them as they come. Afterwards ``mpl_toolkits.mplot3d``
+    can still be imported explicitly."""
+    import sys
+    import warnings
+
+    if not VERSION_OK or "matplotlib.projections" in sys.modules or "mpl_toolkits.mplot3d" in sys.modules:
+        import matplotlib.projections  # noqa: F401
+        return
+    sys.modules["mpl_toolkits.mplot3d"] = None  # type: ignore[assignment]  # makes the import fail
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Unable to import Axes3D")
+            import matplotlib.projections  # noqa: F401
+    finally:
+        if sys.modules.get("mpl_toolkits.mplot3d", False) is None:
+            del sys.modules["mpl_toolkits.mplot3d"]
 
 
 # =========================================================================== fonts

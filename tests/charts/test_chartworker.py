@@ -185,6 +185,44 @@ def test_a_job_unpickles_without_pydantic_and_draws_the_same_chart(tmp_path) -> 
 
 
 @pytest.mark.slow
+def test_the_worker_uses_the_cache_keys_sent(tmp_path) -> None:
+    """The job carries the cache keys this process computed, so the worker computes none: its
+    store's key function fails, yet it draws every chart of a job with keys (and none of a job
+    without)."""
+    out = run_script("""
+import briefgen.charts.store as store
+def no_key(chart, style):
+    raise RuntimeError("the worker computed a key")
+store.chart_key = no_key  # inherited by the worker; the keys below come from charts.keys
+worker = chartworker.prestart()
+from briefgen.charts.keys import chart_key
+made = [bar_chart(), network_chart(), ASCII_CHARTS["timeline"]()]
+cache = ChartCache(tmp / "c")
+assert worker.submit(cache, made, THEME_STYLE, {c.id: chart_key(c, THEME_STYLE) for c in made})
+print(sorted(k for k in worker.collect() if not k.startswith("\\0")))
+assert worker.submit(ChartCache(tmp / "d"), made, THEME_STYLE)
+print(sorted(worker.collect()))
+""", tmp_path)
+    assert out.splitlines() == [str(["fig-bar", "fig-network", "fig-timeline"]), "[]"]
+
+
+def test_matplotlib_imported_without_3d_axes_has_no_3d_projection_and_no_warning() -> None:
+    code = """
+import sys, warnings
+warnings.simplefilter("error")
+from briefgen.compat.matplotlib import import_without_3d_axes
+import_without_3d_axes()
+import matplotlib.projections as projections
+print("mpl_toolkits.mplot3d" in sys.modules, "3d" in projections.get_projection_names())
+import mpl_toolkits.mplot3d  # still importable on purpose
+print("mpl_toolkits.mplot3d" in sys.modules)
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert proc.stdout.split() == ["False", "False", "True"], proc.stderr[-2000:]
+
+
+@pytest.mark.slow
 def test_a_build_records_its_charts_and_the_next_one_starts_no_worker(tmp_path, monkeypatch) -> None:
     """After a build, the spec's record lists its charts: the next build of it expects
     no drawing (no worker), until a chart leaves the cache or --no-cache is given."""
