@@ -37,7 +37,7 @@ def test_versions_are_read_as_major_minor() -> None:
     assert describe_range(((3, 1), (3, 2))) == ">=3.1,<3.2"
 
 
-@pytest.mark.parametrize("package", ["reportlab", "jinja2", "matplotlib"])
+@pytest.mark.parametrize("package", ["reportlab", "jinja2", "matplotlib", "fonttools"])
 def test_pins_match_the_compat_ranges_and_the_installed_version(package) -> None:
     module = importlib.import_module(f"briefgen.compat.{package}")
     assert pinned(package) == describe_range(module.SUPPORTED)
@@ -116,3 +116,32 @@ def test_registered_face_gives_cmap_and_family_name() -> None:
     glyphs, family = compat_reportlab.registered_face("BriefgenCompatRegistered")
     assert family == "Noto Sans"
     assert {ord("A"), ord("é"), ord("€")} <= glyphs and ord("中") not in glyphs
+
+
+def test_fonttools_imported_lean_subsets_a_chart_font_to_the_same_bytes(tmp_path) -> None:
+    """A chart process imports fontTools' subsetter without lxml; a chart font subset (layout
+    tables included) is byte-identical to the one made with it."""
+    import subprocess
+    import sys
+
+    twin = next((REPO / "assets" / "fonts").glob("NotoSans-Regular.chart-*.ttf"))
+    code = """
+import hashlib, io, sys
+if sys.argv[2] == "lean":
+    from briefgen.compat.fonttools import import_subsetter_lean
+    import_subsetter_lean()
+from fontTools import subset
+options = subset.Options(glyph_names=True, recommended_glyphs=True, retain_gids=True)
+font = subset.load_font(sys.argv[1], options)
+subsetter = subset.Subsetter(options=options)
+subsetter.populate(text="Peru 2026: Chancay, US$3.6 billion")
+subsetter.subset(font)
+buf = io.BytesIO()
+font.save(buf)
+print("lxml" in sys.modules, hashlib.sha256(buf.getvalue()).hexdigest())
+"""
+    runs = [subprocess.run([sys.executable, "-c", code, str(twin), mode], capture_output=True, text=True,
+                           cwd=REPO, timeout=120) for mode in ("lean", "full")]
+    lean, full = (run.stdout.split() for run in runs)
+    assert (lean[0], full[0]) == ("False", "True"), runs[0].stderr[-2000:]
+    assert lean[1] == full[1] and len(lean[1]) == 64

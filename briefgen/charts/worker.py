@@ -198,9 +198,11 @@ def _serve(jobs: int, results: int) -> None:
     from briefgen.charts.store import ChartStore
 
     try:  # everything a job needs but its data and style, while the parent reads the spec
+        from briefgen.compat.fonttools import import_subsetter_lean
         from briefgen.compat.matplotlib import import_without_3d_axes
 
-        import_without_3d_axes()  # this process draws no 3D charts
+        import_subsetter_lean()  # this process subsets no SVG tables
+        import_without_3d_axes()  # nor draws in 3D
         import_drawing()  # the job's style is prepared when it comes (draw_split)
         import briefgen.model.chart_kinds  # noqa: F401  (chart_weight's lookup)
         _code_digest()

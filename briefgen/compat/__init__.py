@@ -2,7 +2,7 @@
 
 Each module (:mod:`briefgen.compat.reportlab`, with its output-side replacements split off in
 :mod:`briefgen.compat.reportlab_output` for length; :mod:`briefgen.compat.jinja2`,
-:mod:`briefgen.compat.matplotlib`, :mod:`briefgen.compat.pydantic`) gathers every
+:mod:`briefgen.compat.matplotlib`, :mod:`briefgen.compat.pydantic`, :mod:`briefgen.compat.fonttools`) gathers every
 read or replacement of the library's non-public names (leading underscore, undocumented
 classes), and states the versions it was written and checked for. Outside that range it
 either raises :class:`UnsupportedLibraryError` naming the library, the installed version and
