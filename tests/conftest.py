@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 # the real SMTP server fixtures (smtp_server, starttls_server, tls_server, refusing_server, down_port);
-# the HTML editions of the example and the TLP-levels project (editions, levels_html, svg_cache)
-pytest_plugins = ["smtp_server", "html_fixtures"]
+# the HTML editions of the example and the TLP-levels project (editions, levels_html, svg_cache);
+# a local Dask cluster (dask_cluster, worker_cache_dir)
+pytest_plugins = ["smtp_server", "html_fixtures", "dask_fixtures"]
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent

@@ -35,7 +35,7 @@ def batch_command(
         scheduler: str | None = typer.Option(None, "--scheduler", metavar="URL",
                                              help="Build on this Dask cluster (tcp://HOST:PORT) instead of local "
                                                   "processes (-j is then the cluster's business); outputs are written "
-                                                  "here. Needs briefgen[dask]."),
+                                                  "here, editions filed here. Needs briefgen[dask]."),
         since: str | None = since_option("Show in each briefing what changed since its last edition (the newest "
                                          "in its project's editions/ before its date).", metavar="last"),
         no_edition: bool = no_edition_option("each build's"),
@@ -55,9 +55,6 @@ def batch_command(
         common.usage_error(f"--since: batch compares each briefing with its own last edition: give --since last, "
                            f"not {since!r} (to compare with a file, use briefgen build --since FILE)",
                            suggestion="last" if since.strip().lower() in ("last", "lats", "latest") else "")
-    if scheduler and since:
-        common.err.print("[yellow]note:[/] --scheduler builds on the cluster, where no edition is compared or filed "
-                         "(build here, without --scheduler, for --since)", soft_wrap=True)
     options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache, since=since,
                            file_edition=not no_edition,
                            project_formats=defaults.project_formats(paths[0] if paths else None))

@@ -15,6 +15,8 @@ stays on (``BRIEFGEN_FONT_CACHE_DIR``).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -37,3 +39,15 @@ def turn_off(off: bool = True) -> None:
     """``--no-cache``: no project cache is used by this process from now on (nor by the
     processes it forks). ``turn_off(False)`` undoes it (each command starts so)."""
     _OFF[0] = off
+
+
+@contextmanager
+def turned_off(off: bool = True) -> Iterator[None]:
+    """Every project cache off for the ``with`` block when ``off`` (as :func:`turn_off`), then
+    as before: a Dask task (:mod:`briefgen.pipeline.cluster`) built for a ``--no-cache`` batch."""
+    before = _OFF[0]
+    _OFF[0] = before or off
+    try:
+        yield
+    finally:
+        _OFF[0] = before

@@ -14,7 +14,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefgen.deliver.output import atomic_write_many, manifest_bytes, output_paths, sha256
 from briefgen.document.model import Document
@@ -24,6 +24,9 @@ from briefgen.model.resolved import Briefing
 from briefgen.pipeline.checks import check
 from briefgen.resolve.audiences import audience_names
 from briefgen.resolve.select import resolve
+
+if TYPE_CHECKING:
+    from briefgen.pipeline.editions import ReadEdition
 
 
 @dataclass
@@ -56,9 +59,10 @@ class BuildOptions:
     (default ``pdf``); see :func:`briefgen.pipeline.edition.formats_for`."""
     project_formats: tuple[str, ...] | None = None
     """``briefgen.toml``'s ``[project] formats``: for an audience without ``formats:`` of its own."""
-    since: str | None = None
+    since: str | ReadEdition | None = None
     """``last`` or an edition file: mark what changed since that edition of the same
-    briefing and audience (:mod:`briefgen.pipeline.editions`); None: no comparison."""
+    briefing and audience (:mod:`briefgen.pipeline.editions`); None: no comparison. A
+    :class:`~briefgen.pipeline.editions.ReadEdition`: that edition, already read (a Dask batch)."""
     file_edition: bool = False
     """Also write the edition record to the project's editions store
     (``editions/<briefing>/<audience>/<date>.json``); ``briefgen build`` turns it on."""
@@ -283,15 +287,13 @@ def _earlier_edition(prepared: Prepared, briefing: Briefing,
     its path, and the notes. Raises :class:`~briefgen.document.edition.EditionError`."""
     if not options.since:
         return None, None, []
-    from briefgen.pipeline.editions import earlier_edition, store_folder
+    from briefgen.pipeline.editions import earlier_edition, first_edition_note
 
     meta, name = briefing.meta, briefing.audience_name
     record, path = earlier_edition(options.since, root=prepared.loaded.root, briefing=meta.id, audience=name,
                                    date=meta.date.midpoint().isoformat())
     if record is None:
-        folder = store_folder(prepared.loaded.root, meta.id, name)
-        return None, None, [f"{name}: first edition of {meta.id!r} for this audience, nothing to compare with "
-                            f"(no other edition in {os.path.relpath(folder)})"]
+        return None, None, [first_edition_note(prepared.loaded.root, meta.id, name)]
     return record, path, []
 
 

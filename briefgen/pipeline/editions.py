@@ -13,7 +13,9 @@ git history shows what changed between editions.
 :func:`read_edition` reads an edition file (or a build's manifest, which holds the record
 under ``"edition"``) and checks it; :func:`earlier_edition` resolves ``--since FILE|last``
 for one audience's build. Both raise :class:`~briefgen.document.edition.EditionError`
-(exit code 2) naming the file.
+(exit code 2) naming the file. A :class:`ReadEdition` is an edition resolved and read
+elsewhere (a Dask batch's submitting side, :mod:`briefgen.pipeline.cluster`) and handed to a build
+as its ``since``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +37,16 @@ ENV = "BRIEFGEN_EDITIONS_DIR"
 
 LAST = "last"
 """``--since last``: the newest edition in the store before this build's date."""
+
+
+@dataclass(frozen=True)
+class ReadEdition:
+    """An earlier edition already found and read (``record``, checked, from the file ``path``):
+    given as a build's ``since``, :func:`earlier_edition` takes it as it is. A Dask batch's
+    submitting side reads each briefing's last edition from its own store and sends it so."""
+
+    record: dict[str, Any]
+    path: Path
 
 
 def store_root(root: Path) -> Path:
@@ -104,20 +117,32 @@ def read_edition(path: Path) -> dict[str, Any]:
     return check_record(record, str(path))
 
 
-def earlier_edition(since: str | Path, *, root: Path, briefing: str, audience: str,
+def earlier_edition(since: str | Path | ReadEdition, *, root: Path, briefing: str, audience: str,
                     date: str) -> tuple[dict[str, Any] | None, Path | None]:
     """The edition a build of ``briefing`` for ``audience`` dated ``date`` compares with:
-    ``since`` is :data:`LAST` or an edition file. Returns (record, its path), or (None,
-    None) for ``last`` when the store holds no edition (a first edition). Raises
-    :class:`EditionError` for a file that cannot be used or is of another briefing or
-    audience."""
-    path = find_last(root, briefing, audience, date) if str(since) == LAST else Path(since)
-    if path is None:
-        return None, None
-    record = read_edition(path)
+    ``since`` is :data:`LAST`, an edition file, or a :class:`ReadEdition`. Returns (record,
+    its path), or (None, None) for ``last`` when the store holds no edition (a first
+    edition). Raises :class:`EditionError` for a file that cannot be used or is of another
+    briefing or audience."""
+    if isinstance(since, ReadEdition):
+        path: Path | None = since.path
+        record = since.record
+    else:
+        path = find_last(root, briefing, audience, date) if str(since) == LAST else Path(since)
+        if path is None:
+            return None, None
+        record = read_edition(path)
     if (record["briefing"], record["audience"]) != (briefing, audience):
         raise EditionError(f"{path}: an edition of briefing {record['briefing']!r} for audience "
                            f"{record['audience']!r}, not of {briefing!r} for {audience!r}: compare with an edition "
                            f"of the same briefing and audience (in {store_folder(root, briefing, audience)})",
                            file=str(path))
     return record, path
+
+
+def first_edition_note(root: Path, briefing: str, audience: str) -> str:
+    """What ``--since last`` says when the store holds no edition of ``briefing`` for
+    ``audience`` (its folder relative to the current folder)."""
+    folder = store_folder(root, briefing, audience)
+    return (f"{audience}: first edition of {briefing!r} for this audience, nothing to compare with "
+            f"(no other edition in {os.path.relpath(folder)})")

@@ -93,6 +93,25 @@ def test_nothing_is_kept_when_caching_is_off(cache, tmp_path, monkeypatch) -> No
     assert not cache.exists()
 
 
+def test_caching_turned_off_for_a_block_is_as_before_after_it(cache, tmp_path) -> None:
+    from briefgen.load.cacheroot import cache_disabled, turn_off, turned_off
+
+    path = tmp_path / "kb.yaml"
+    path.write_text(TEXT, encoding="utf-8")
+    with turned_off():  # a Dask task of a --no-cache batch (briefgen.pipeline.cluster)
+        assert cache_disabled()
+        yamlsrc.load(path)
+    assert not cache.exists() and not cache_disabled()
+    turn_off()
+    try:
+        with turned_off(False):  # a task without --no-cache leaves this process's --no-cache on
+            assert cache_disabled()
+        assert cache_disabled()
+    finally:
+        turn_off(False)
+    assert not cache_disabled()
+
+
 def test_old_entries_are_pruned(cache, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(yamlcache, "MAX_ENTRIES", 8)
     for n in range(12):

@@ -212,22 +212,7 @@ def test_memory_stays_flat_and_no_figure_survives(in_project, tmp_path) -> None:
     assert after - before < 2000, f"{after - before} more live objects after 4 more builds"
 
 
-# --------------------------------------------------------------------------- Dask
-@pytest.fixture(scope="module")
-def dask_cluster():
-    distributed = pytest.importorskip("distributed")
-    import dask
-
-    # a task that kills its worker fails at once instead of being retried on another one
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           dashboard_address=None, host="127.0.0.1")
-        try:
-            yield cluster
-        finally:
-            cluster.close()
-
-
+# --------------------------------------------------------------------------- Dask (tests/dask_fixtures.py)
 @pytest.mark.slow
 def test_batch_on_a_dask_cluster_writes_identical_outputs_here(in_project, dask_cluster, built, tmp_path) -> None:
     out = tmp_path / "out"
