@@ -27,9 +27,23 @@ def format_key_path(path: KeyPath) -> str:
 
 
 def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
-    """Return the closest of ``choices`` to ``word`` (difflib ratio >= ``cutoff``), or None."""
-    matches = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=cutoff)
-    return matches[0] if matches else None
+    """Return the closest of ``choices`` to ``word``, or None: one that differs from it only in
+    case, spaces, hyphens or underscores (``a4`` -> ``A4``) first, else the closest by difflib
+    ratio (>= ``cutoff``), compared case-insensitively."""
+    options = [str(c) for c in choices]
+    folded = _folded(str(word))
+    same = [c for c in options if _folded(c) == folded]
+    if same:
+        return same[0]
+    lowered: dict[str, str] = {}
+    for c in options:
+        lowered.setdefault(c.lower(), c)
+    matches = difflib.get_close_matches(str(word).lower(), list(lowered), n=1, cutoff=cutoff)
+    return lowered[matches[0]] if matches else None
+
+
+def _folded(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch not in " \t-_")
 
 
 @dataclass(frozen=True)

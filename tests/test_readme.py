@@ -22,3 +22,20 @@ def test_readme_opens_with_the_two_commands():
     assert block[1].endswith("python -m pytest -q")
     ci = (README.parent / ".ci" / "run").read_text()
     assert block[1] in ci
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor for a Markdown heading: lower case, punctuation dropped, spaces to '-'."""
+    import re
+
+    text = re.sub(r"[`*_]", "", heading.strip().lower())
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def test_every_link_to_a_heading_of_the_readme_resolves():
+    import re
+
+    text = README.read_text(encoding="utf-8")
+    anchors = {_slug(m.group(1)) for m in re.finditer(r"^#+ (.+)$", text, flags=re.M)}
+    links = set(re.findall(r"\]\(#([^)]+)\)", text))
+    assert links and not sorted(links - anchors)

@@ -85,11 +85,16 @@ def reference() -> str:
                                              models.ChartSpec, models.ImageSpec, models.Audience,
                                              models.Distribution, models.Recipient, models.Checks]),
         ("Knowledge base (`assets/kb/*.yaml`)", [models.KnowledgeBaseFile, models.Entity, models.Source,
-                                                 models.Claim, models.Figure, models.Relation]),
+                                                 models.Claim, models.Figure, models.Relation,
+                                                 models.RelationPredicate]),
         ("Theme (`assets/themes/*.yaml`)", [theme.Theme, theme.Page, theme.Margins, theme.Fonts, theme.Colors,
                                             theme.Style, theme.Table, theme.Chart, theme.Logo]),
     ]
-    out = []
+    out = ["The *default* column is the value a key takes when its file leaves it out. The built-in theme\n"
+           "(`assets/themes/default.yaml`) sets many theme keys to values of its own (its `table_stripe` is\n"
+           "`#f0f3f7`, for instance). A theme file of your own is complete in itself (start from a copy of the\n"
+           "built-in one, see [Themes and fonts](#themes-and-fonts)): where it leaves an optional key out, the\n"
+           "default below applies, not the built-in theme's value.\n"]
     for title, items in groups:
         out.append(f"### {title}\n")
         out.extend(model_table(m) for m in items)

@@ -34,7 +34,9 @@ def validate(spec: Path = SpecArg,
         show_problems(prepared.warnings, "Warnings")
     s = prepared.loaded.spec
     kb = prepared.kb
-    common.out.print(f"[green]ok[/] {esc(str(spec))}: {len(s.sections)} sections, {len(s.audiences)} audiences; "
+    every = _section_count(s.sections)
+    nested = f" ({len(s.sections)} top-level)" if every != len(s.sections) else ""
+    common.out.print(f"[green]ok[/] {esc(str(spec))}: {every} sections{nested}, {len(s.audiences)} audiences; "
                      f"knowledge base: {len(kb.entities)} entities, {len(kb.claims)} claims, "
                      f"{len(kb.sources)} sources, {len(kb.relations)} relations; "
                      f"{len(prepared.warnings)} warning(s)", soft_wrap=True)
@@ -88,3 +90,8 @@ def schema(out_dir: Path = typer.Option(Path("schemas"), "--out", "-o", metavar=
         path = out_dir / f"{name}.schema.json"
         atomic_write(path, json_schema(model).encode("utf-8"))
         common.out.print(f"wrote {esc(str(path))}")
+
+
+def _section_count(sections) -> int:
+    """Sections with their subsections, as ``audiences`` and the manifests count them."""
+    return sum(1 + _section_count(sec.subsections) for sec in sections)
