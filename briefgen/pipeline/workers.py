@@ -164,6 +164,30 @@ def _preload() -> None:
     from briefgen.pipeline import variant  # noqa: F401
 
 
+def _end_with_parent() -> None:
+    """Have the kernel send this worker SIGTERM when the batch process ends, however it ends
+    (Ctrl-C, SIGTERM, kill -9): a worker must not go on building, and writing, for a batch
+    that is over. SIGTERM leaves at once, after a commit under way (commits hold it back).
+    Linux only (``prctl(PR_SET_PDEATHSIG)``); elsewhere a worker notices at its next job, when
+    the pipe to the batch is closed."""
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import multiprocessing
+
+    batch = multiprocessing.parent_process()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):  # pragma: no cover - no prctl in this libc
+        return
+    if batch is not None and os.getppid() != batch.pid:  # the batch ended before the request was made
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def _worker_main(conn, options, build: Build) -> None:
     """A worker process: build the jobs received on ``conn`` with ``build`` until told to stop (None)."""
     # numpy's BLAS must not start a thread per core in every worker (they would compete
@@ -176,6 +200,7 @@ def _worker_main(conn, options, build: Build) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     except (ImportError, ValueError):  # pragma: no cover
         pass
+    _end_with_parent()
     name = f"worker {os.getpid()}"
     while True:
         try:
