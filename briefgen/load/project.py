@@ -108,9 +108,9 @@ def _merge_value(base: Any, over: Any, key: KeyPath, child_key: KeyPath, child_o
     if isinstance(base, dict) and isinstance(over, dict):
         result = dict(base)
         for k, v in over.items():
-            if v is None:
+            if v is None:  # removed: a problem about the key (now missing) points at this null
                 result.pop(k, None)
-                _drop_origin(origin, key + (k,))
+                _take(origin, key + (k,), child_origin, child_key + (k,))
             elif k in base:
                 result[k] = _merge_value(base[k], v, key + (k,), child_key + (k,), child_origin, origin)
             else:
