@@ -92,8 +92,12 @@ def _read(path: Path, written: str, src, key: KeyPath, numeric: bool = True) -> 
                             expected=f"'# {needed}: ...' before the header row", code="csv")
                 for needed in (("source", "unit") if numeric else ("source",)) if needed not in meta]
     if len(rows) < 2 or len(rows[0][1]) < 2:
-        problems.append(src.problem(key, f"CSV {written!r} needs a header row and data rows of 2+ columns",
-                                    code="csv"))
+        other = _other_separator([line for _, line in data_lines])
+        problems.append(src.problem(
+            key, f"CSV {written!r} needs a header row and data rows of 2+ columns"
+                 + (f"; its values seem to be separated by {other}, but briefgen reads comma-separated values"
+                    if other else ""),
+            expected="a header row and data rows of 2+ columns, separated by commas", code="csv"))
         return problems, None
     (_, header), body = rows[0], rows[1:]
     if len(body) > MAX_ROWS:
@@ -129,3 +133,17 @@ def _read(path: Path, written: str, src, key: KeyPath, numeric: bool = True) -> 
         return problems, None
     rows_out = tuple(text_rows) if not numeric else tuple(tuple(c) for _, c in body)
     return [], CsvTable(meta, tuple(header), rows_out, tuple(values))
+
+
+_SEPARATORS = {";": "semicolons (';')", "\t": "tabs", "|": "vertical bars ('|')"}
+
+
+def _other_separator(lines: list[str]) -> str:
+    """How the lines seem to separate their values when it is not with commas (a spreadsheet
+    exported with another list separator): the name of that separator, or "" when none is
+    used alike on every line."""
+    for sep, name in _SEPARATORS.items():
+        counts = {line.count(sep) for line in lines[:20]}
+        if lines and len(counts) == 1 and counts != {0}:
+            return name
+    return ""
