@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from briefgen.model.chart_kinds import CHART_KINDS
 from briefgen.model.fields import (
@@ -192,6 +192,14 @@ class Relation(Model):
     object: Id = Field(description="Entity id the relation points to.")
     claims: list[Id] = Field(default_factory=list, description="Claims that support the relation (at least one).")
     tlp: TLPField = Field(TLP.CLEAR, description="TLP 2.0 marking of the relation.")
+
+    @field_validator("object")
+    @classmethod
+    def _not_itself(cls, value: str, info: ValidationInfo) -> str:
+        if value == info.data.get("subject"):
+            raise ValueError(f"a relation joins two different entities; {value!r} is both its subject and its "
+                             f"object (a fact about one entity is a claim 'about' it)")
+        return value
 
     @property
     def key(self) -> str:
