@@ -7,7 +7,9 @@ are a PDF Form XObject that the page refers to when the entry is drawn
 canvas is saved (:meth:`ContentsForms.define`). ReportLab allows such forward references:
 ``doForm`` writes the form's name into the page and its resources, and the object is
 resolved when the file is written. The number's link is an annotation reserved on the page
-when the entry is drawn and made by ``define``.
+when the entry is drawn and made by ``define``. Every line of an entry's title keeps room at its
+end for a leader and a four-digit page number (:data:`_NUMBER_ROOM`): a title that would reach the
+right edge wraps before it, so the number keeps its size and never runs into the title.
 
 The ReportLab canvas internals this needs (where an onDraw callback is called, the current
 user space, a page's reference to an annotation made later) are read through
@@ -24,6 +26,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Spacer, Table
@@ -140,7 +143,7 @@ class Contents(TableOfContents):
         for n, (level, text, key) in enumerate(self.entries):
             style = self.getLevelStyle(level)
             para = _ContentsEntry(f'<a href="#{key}">{text}</a><onDraw name="{self._CALLBACK}" label="{n}"/>',
-                                  style, contents=self, index=n)
+                                  _numbered(style), contents=self, index=n)
             para._briefgen_tag = self.entry_tags[n] if n < len(self.entry_tags) else None
             if style.spaceBefore:
                 rows.append([Spacer(1, style.spaceBefore)])
@@ -205,6 +208,25 @@ def toc_text(fonts: Any, title: str) -> str:
     """The markup of a contents entry titled ``title`` (plain text), with fallback fonts for
     characters the body faces lack."""
     return fonts.fallback_markup(escape(title), f"contents entry {title!r}")
+
+
+_NUMBER_ROOM = " . 8888"
+"""Kept free at the end of every line of a contents entry's title: a leader and a page number of
+four digits, which are drawn after the title's last line and would otherwise be squeezed
+(drawn smaller, without leaders) or run into a title that reaches the right edge."""
+
+_NUMBERED_STYLES: dict[int, tuple[Any, ParagraphStyle]] = {}
+
+
+def _numbered(style: Any) -> ParagraphStyle:
+    """``style`` with its right indent widened by :data:`_NUMBER_ROOM` (kept per style object);
+    the entry's leaders and number are still drawn in ``style`` itself, up to the line's end."""
+    hit = _NUMBERED_STYLES.get(id(style))
+    if hit is None or hit[0] is not style:
+        room = stringWidth(_NUMBER_ROOM, style.fontName, style.fontSize)
+        numbered = ParagraphStyle(f"{style.name}-numbered", parent=style, rightIndent=style.rightIndent + room)
+        hit = _NUMBERED_STYLES[id(style)] = (style, numbered)
+    return hit[1]
 
 
 def _leaders(style: Any, page: int, x: float, width: float, dots: str) -> tuple[float, str, float, float, float]:

@@ -217,7 +217,8 @@ def assemble(document: Document, *, theme: Any, fonts: Any, styles: dict, page_s
     m = theme.page.margins
     frame_w, frame_h = page_size[0] - m.left - m.right, page_size[1] - m.top - m.bottom
     furniture = PageFurniture(page_size=page_size, theme=theme, fonts=fonts, banner=TLP.parse(document.marking),
-                              title=document.running_title, footer=document.footer, has_cover=document.cover.page)
+                              title=document.running_title, footer=document.footer, has_cover=document.cover.page,
+                              footer_date=document.date)
     tagger = Tagger(describe=link_descriptions(anchor_descriptions(document)),
                     foreign_fonts=frozenset(fonts.fallbacks))
     state = _State(theme=theme, fonts=fonts, styles=styles, page_size=page_size, furniture=furniture,
