@@ -26,6 +26,7 @@ from briefgen.document import model as dm
 from briefgen.document.changes import ChangeSummary
 from briefgen.errors import RenderError
 from briefgen.layout.changes import change_box, with_change_bars
+from briefgen.layout.failures import image_failure
 from briefgen.layout.flowables import CachedParagraph, FigureImage, chain, shift_rows
 from briefgen.layout.longtable import LONG_TABLE_ROWS, LazyRows, long_table
 from briefgen.layout.markup import runs_markup
@@ -149,17 +150,19 @@ class BlockFlowables:
         """An image file scaled down (never up) to the figure's width, the frame's width and
         80 % of its height. Raises :class:`RenderError` when the image cannot be read."""
         frame_w, frame_h = self.st.frame_size
+        shown = fig.image_written or fig.image_path
         try:
             px_w, px_h = ImageReader(fig.image_path).getSize()
         except Exception as exc:  # noqa: BLE001  (PIL and ReportLab raise many kinds for a bad file)
-            shown = fig.image_written or fig.image_path
-            raise RenderError(f"{fig.where}: cannot read image {shown!r}: {exc}") from None
+            raise image_failure(fig.where, shown, exc) from None
         width = min(fig.width * 72, frame_w)
         height = width * px_h / px_w
         room = frame_h * 0.8  # leave room for the caption and source line on the same page
         if height > room:
             width, height = width * room / height, room
-        return FigureImage(fig.image_path, width=width, height=height)
+        image = FigureImage(fig.image_path, width=width, height=height)
+        image._briefgen_image = (fig.where, shown)  # a failure while it is drawn names this figure
+        return image
 
     def table(self, table: dm.Table) -> list[Flowable]:
         """A numbered table: its caption is the first row (spanning all columns), so it

@@ -8,11 +8,16 @@ terms (``section 'intro', paragraph 2``: the ``where`` its text was set with, se
 problem surfaces as a traceback or a batch's "internal error".
 
 The flowable being laid out is found in the exception's traceback: the frame of ReportLab's
-``BaseDocTemplate.handle_flowable`` holds it as ``f`` (ReportLab 4 and 5).
+``BaseDocTemplate.handle_flowable`` holds it as ``f`` (ReportLab 4 and 5). That may be a group
+kept together around the one that failed; an image that fails while it is drawn (a file
+damaged after ``validate`` decoded it) is found deeper, as the ``self`` of a frame, and named
+as its figure (:func:`image_failure`), with ReportLab's ``fileName=``/``identity=`` annotations
+left out of Pillow's message.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from reportlab.platypus import Paragraph
@@ -20,13 +25,27 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from briefgen.errors import RenderError
 
-__all__ = ["layout_failure"]
+__all__ = ["image_failure", "layout_failure"]
+
+_RL_NOISE = re.compile(r"fileName=(?:'[^']*'|\S+)|identity=\[[^\]]*\]|\s*<_io\.\w+ object at 0x[0-9a-fA-F]+>")
+"""What ReportLab's ImageReader adds to Pillow's message: the file's path, an object id, a stream."""
+
+
+def image_failure(where: str, shown: str, exc: BaseException) -> RenderError:
+    """The located error for image file ``shown`` (as the spec writes it) of figure ``where``
+    that could not be read or drawn."""
+    said = " ".join(_RL_NOISE.sub(" ", str(exc)).split()) or type(exc).__name__
+    return RenderError(f"{where}: cannot read image {shown!r}: {said}; a PNG or JPEG image that decodes in full "
+                       f"is expected (briefgen validate checks it)")
 
 
 def layout_failure(exc: BaseException, frame_size: tuple[float, float], places: Any) -> RenderError:
     """The located error for ``exc`` raised while laying out the story; ``frame_size`` is
     the body frame (points), ``places`` the font set's record of where each paragraph's
     markup came from."""
+    image = _image_of(exc)
+    if image is not None:
+        return image_failure(*image, exc)
     flowable = _flowable_of(exc)
     where = _where(flowable, places) if flowable is not None else None
     what = f"{_short(where)}: " if where else ""
@@ -54,6 +73,21 @@ def _flowable_of(exc: BaseException) -> Any:
         frame = tb.tb_frame
         if frame.f_code.co_name == "handle_flowable" and "f" in frame.f_locals:
             found = frame.f_locals["f"]
+        tb = tb.tb_next
+    return found
+
+
+def _image_of(exc: BaseException) -> tuple[str, str] | None:
+    """``(figure's where, image as written)`` of the innermost image being drawn when ``exc``
+    was raised (see :meth:`briefgen.layout.blocks.BlockFlowables._image`), else None."""
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        try:
+            image = getattr(tb.tb_frame.f_locals.get("self"), "_briefgen_image", None)
+        except Exception:  # noqa: BLE001 - an object whose attribute lookup fails is no image of ours
+            image = None
+        if image is not None:
+            found = image
         tb = tb.tb_next
     return found
 

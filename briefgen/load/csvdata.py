@@ -1,6 +1,7 @@
 """Chart data from CSV files: ``# source:`` and ``# unit:`` lines, a header row of two or
 more columns, then rows as wide as the header whose cells after the first are numbers
-(``1,300`` allowed). A table's CSV (``numeric=False``) holds text cells instead, needs no
+(``1,300`` allowed), finite and at most :data:`~briefgen.model.units.MAX_MAGNITUDE` in
+magnitude. A table's CSV (``numeric=False``) holds text cells instead, needs no
 ``# unit:`` line, and an empty cell reads :data:`NOT_STATED`. One reader serves both
 ``validate`` and the chart stage, so they can never disagree."""
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.errors import KeyPath, Problem, SpecError, format_key_path
+from briefgen.model.units import MAX_MAGNITUDE
 
 MAX_BYTES = 8 * 1024 * 1024
 """Largest chart CSV accepted (8 MiB, about 300,000 rows of a date and two numbers):
@@ -126,6 +128,12 @@ def _read(path: Path, written: str, src, key: KeyPath, numeric: bool = True) -> 
             if value != value or value in (float("inf"), float("-inf")):
                 problems.append(Problem(name, number, 0, where, f"column {column!r}: not a finite number",
                                         got=repr(cell), code="csv"))
+                continue
+            if abs(value) > MAX_MAGNITUDE:  # invented digits on the chart, or no chart at all
+                problems.append(Problem(name, number, 0, where, f"column {column!r}: too large to chart exactly "
+                                        f"(numbers beyond {MAX_MAGNITUDE:g} lose digits); state the column in a "
+                                        f"larger unit ('# unit:' line), or check it", got=repr(cell),
+                                        expected=f"a number from {-MAX_MAGNITUDE:g} to {MAX_MAGNITUDE:g}", code="csv"))
                 continue
             row.append(value)
         values.append(tuple(row))

@@ -12,6 +12,13 @@ from dataclasses import dataclass
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 """Scale words and their multipliers (short scale, as in USD billion = 10^9)."""
 
+MAX_MAGNITUDE = 1e15
+"""Largest magnitude of a figure (a claim's value, low or high) or a chart CSV number, in its
+own unit. A float64 holds whole numbers exactly only up to 2^53 (about 9.007e15): a larger one
+prints with invented digits (1e23 prints as 99,999,999,999,999,991,611,392), in the text and
+on a bar's label alike, and beyond about 1e150 matplotlib cannot draw a bar at all. A larger
+quantity reads better in a larger unit ('1.2 trillion' for 1.2e12)."""
+
 
 @dataclass(frozen=True)
 class Unit:

@@ -17,7 +17,11 @@ files) that no font of a theme in use draws (:mod:`briefgen.pipeline.font_checks
 Files the spec names beyond the knowledge base are checked too, so that ``validate``
 reports them before any build: template files, chart CSV files and themes must be inside
 the project and exist (themes are loaded and checked), templates must parse, and chart
-kinds must fit their data (a line chart needs a CSV file).
+kinds must fit their data (a line chart needs a CSV file). What would stop a build while it
+draws is found here too: figure numbers beyond what prints and charts exactly
+(:mod:`briefgen.pipeline.figure_checks`), dates a timeline's axis cannot reach
+(:mod:`briefgen.pipeline.time_checks`), image files that are not a whole PNG or JPEG
+(:mod:`briefgen.pipeline.image_checks`).
 """
 
 from __future__ import annotations
@@ -33,14 +37,17 @@ from briefgen.model.fields import BUILTIN_PREDICATES
 from briefgen.model.models import Recipient, Section, Selector
 from briefgen.pipeline.bidi_checks import bidi_control_problems
 from briefgen.pipeline.dispute_checks import dispute_problems
+from briefgen.pipeline.figure_checks import figure_problems
 from briefgen.pipeline.font_checks import coverage_problems
-from briefgen.pipeline.time_checks import time_problems
+from briefgen.pipeline.image_checks import image_problem
+from briefgen.pipeline.time_checks import time_problems, timeline_date_problems
 
 
 def check(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
     """Every cross-reference and analytic problem, errors and warnings, in file order."""
     problems: list[Problem] = []
     problems += _check_kb(kb)
+    problems += figure_problems(kb)  # numbers the editions print and charts draw exactly
     problems += _check_spec(loaded, kb)
     problems += dispute_problems(loaded, kb)
     problems += coverage_problems(loaded, kb)
@@ -143,6 +150,8 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
     problems: list[Problem] = []
     section_ids: dict[str, KeyPath] = {}
     chart_ids: dict[str, KeyPath] = {}
+    images_seen: set = set()  # image files decoded: each once, however many figures show it
+    timeline_dated: set[str] = set()  # claims reported for a date no timeline reaches
 
     def unique(table: dict[str, KeyPath], ident: str, key: KeyPath, kind: str) -> None:
         """Record ``ident`` at ``key``; a second use is an error naming the first."""
@@ -174,14 +183,21 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
                 for k, eid in enumerate(chart.entities):
                     _ref(problems, src, ckey + ("entities", k), "entity", eid, kb.entities)
                 _check_chart_data(problems, loaded, ckey, chart)
+                if _draws_timeline(chart.kind):
+                    problems.extend(timeline_date_problems(chart, kb, timeline_dated))
             for j, image in enumerate(sec.images):
                 ikey = key + ("images", j)
                 unique(chart_ids, image.id, ikey, "figure")
                 try:
-                    resolve_inside(image.path, base=origin_dir(src, ikey + ("path",)), root=loaded.root, doc=src,
-                                   key=ikey + ("path",), what="image file")
+                    path = resolve_inside(image.path, base=origin_dir(src, ikey + ("path",)), root=loaded.root,
+                                          doc=src, key=ikey + ("path",), what="image file")
                 except SpecError as exc:
                     problems.extend(exc.problems)
+                    continue
+                if path not in images_seen:
+                    images_seen.add(path)
+                    bad_image = image_problem(path, image.path, src, ikey + ("path",))
+                    problems.extend([bad_image] if bad_image else [])
             if sec.kind == "key_judgments":
                 _check_judgments(problems, src, key, sec, kb)
             _check_template(problems, loaded, key + ("template",), sec.template, sec.template_file,
@@ -217,6 +233,14 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
         _ref(problems, src, ("default_audience",), "audience", spec.default_audience, spec.audiences)
     problems += time_problems(spec, kb)
     return problems
+
+
+def _draws_timeline(kind_name: str) -> bool:
+    """True when charts of kind ``kind_name`` draw the timeline shape (dated events on a time axis)."""
+    from briefgen.model.chart_kinds import CHART_KINDS
+
+    kind = CHART_KINDS.get(kind_name)
+    return kind is not None and kind.data == "timeline"
 
 
 def _check_selector(problems: list[Problem], src, key: KeyPath, sel: Selector, kb: KnowledgeBase) -> None:

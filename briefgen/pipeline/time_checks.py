@@ -4,14 +4,16 @@
   briefing date (located at the claim's ``reported``, its ``sources`` when the newest
   source's date decides, or its own ``date``);
 * ``future-claim``: a claim dated to a day after the briefing date that does not say it is
-  ``planned`` or ``forecast`` (``timing:``).
+  ``planned`` or ``forecast`` (``timing:``);
+* ``timeline-date`` (an error): a claim a timeline chart selects, dated where the timeline's
+  axis cannot reach (:func:`timeline_date_problems`).
 """
 
 from __future__ import annotations
 
 from briefgen.errors import Problem
 from briefgen.load.project import KnowledgeBase
-from briefgen.model.models import Spec
+from briefgen.model.models import ChartSpec, Spec
 from briefgen.resolve.timing import last_reported
 
 
@@ -41,4 +43,42 @@ def time_problems(spec: Spec, kb: KnowledgeBase) -> list[Problem]:
                                         f"briefing date{by} (limit {limit})",
                                         expected="a newer source, or 'reported:' with the date it was last reported",
                                         severity="warning", code="stale-claim"))
+    return problems
+
+
+TIMELINE_YEARS = (2, 9998)
+"""First and last year a timeline event may fall in (its date's midpoint). The timeline's axis
+(:class:`briefgen.charts.timeline._Scale`) runs from the first event's year, or the month
+before its month, to the start of the year after the last event, or two months after its
+month; Python's dates, which it counts in, end at 0001-01-01 and 9999-12-31."""
+
+
+def timeline_date_problems(chart: ChartSpec, kb: KnowledgeBase, seen: set[str]) -> list[Problem]:
+    """An error for each claim timeline chart ``chart`` selects (as the chart stage selects,
+    before any audience's ceiling) whose date lies outside :data:`TIMELINE_YEARS`, located at
+    the claim's ``date``; claims in ``seen`` (reported for another timeline) are skipped and
+    the reported ones added to it."""
+    from briefgen.resolve.claims import select_claims
+
+    first, last = TIMELINE_YEARS
+    # an event's midpoint lies in its date's year; the few claims dated outside are found by a scan,
+    # and the selector (which sorts every claim by date) is run only when there are some
+    outside = {cid for cid, c in kb.claims.items() if c.date is not None and not first <= c.date.year <= last}
+    if not outside - seen:
+        return []
+    claims = select_claims(chart.select, kb.claims) if chart.select else kb.claims.values()
+    problems: list[Problem] = []
+    for claim in claims:
+        if claim.id not in outside or claim.id in seen:
+            continue
+        assert claim.date is not None, "only dated claims are outside"
+        year = claim.date.year
+        seen.add(claim.id)
+        doc, base = kb.where("claims", claim.id)
+        problems.append(doc.problem(base + ("date",),
+                                    f"claim {claim.id!r} is dated {claim.date.render()}, beyond the dates timeline "
+                                    f"chart {chart.id!r} can draw (its axis runs a year past the first and last "
+                                    f"events); correct the date, or leave the claim out of the chart's 'select'",
+                                    expected=f"a date in the years {first:04d} to {last:04d}", got=f"year {year:04d}",
+                                    code="timeline-date"))
     return problems
