@@ -116,6 +116,7 @@ _PLAIN = {
     "greater_than_equal": ("number too small: it must be greater than or equal to {ge}", ""),
     "less_than": ("number too large: it must be less than {lt}", ""),
     "less_than_equal": ("number too large: it must be less than or equal to {le}", ""),
+    "too_short": ("too few items: at least {min_length} needed", "a list of at least {min_length}"),
 }
 """Plain wording of pydantic's error kinds: (message, expected)."""
 
@@ -134,7 +135,7 @@ def _short(value: Any) -> str:
         return "nothing"
     if isinstance(value, (dict, list)):
         text = "a mapping" if isinstance(value, dict) else "a list"
-        return text
+        return f"an empty {text[2:]}" if not value else text
     text = str(value)
     return repr(text if len(text) <= 60 else text[:57] + "...")
 

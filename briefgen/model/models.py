@@ -413,5 +413,5 @@ class Spec(Model):
                                       description="YAML files of shared audiences, relative to the spec.")
     audiences: dict[Id, Audience] = Field(default_factory=dict, description="Audiences by name.")
     default_audience: Id | None = Field(None, description="Audience built when none is named (default: the first).")
-    sections: list[Section] = Field(description="The sections in reading order.")
+    sections: list[Section] = Field(description="The sections in reading order (at least one).", min_length=1)
     checks: Checks = Field(default_factory=Checks, description="Options of the analytic checks.")
