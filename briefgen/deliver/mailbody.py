@@ -31,6 +31,7 @@ from briefgen.deliver.attachment import AttachmentInfo
 from briefgen.deliver.mailcontent import MailBlock, MailContent
 from briefgen.document.model import Link, Run, Runs, plain_text
 from briefgen.model.tlp import TLP
+from briefgen.model.urls import safe_link
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
@@ -79,8 +80,9 @@ def link_groups(runs: Runs) -> list[RunGroup]:
 
 
 def mail_link(href: str) -> bool:
-    """True when ``href`` may be a link in a body (http, https or mailto)."""
-    return href.lower().startswith(LINK_SCHEMES)
+    """True when ``href`` may be a link in a body (http, https or mailto, and safe:
+    :func:`briefgen.model.urls.safe_link`)."""
+    return href.lower().startswith(LINK_SCHEMES) and safe_link(href)
 
 
 def runs_plain(runs: Runs) -> str:

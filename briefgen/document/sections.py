@@ -31,6 +31,7 @@ from briefgen.document.runs import inline_runs
 from briefgen.model.models import ChartSpec
 from briefgen.model.resolved import NetworkData, ResolvedChart, ResolvedImage, ResolvedSection
 from briefgen.model.section_kinds import SECTION_KINDS, SectionKind, section_kind
+from briefgen.model.urls import web_url_problem
 from briefgen.text import fmt
 
 if TYPE_CHECKING:
@@ -167,7 +168,7 @@ def endnotes(ctx: "Context", placeholder: Endnotes) -> Endnotes:
         if lead:
             runs.append(Text(lead))
         runs += [Text(isolated(s.title), italic=True), Text(". " + ". ".join(tail) + ".")]
-        if s.url:
+        if s.url and web_url_problem(s.url) is None:  # validated on loading; never print another address
             runs += [Text(" "), Link(s.url, s.url), Text(".")]
         runs.append(Text(f" Reliability {s.reliability.value} ({s.reliability.meaning})."))
         uses = Uses(sources=(sid,))

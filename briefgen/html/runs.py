@@ -5,7 +5,8 @@ Rules, per the HTML Living Standard (https://html.spec.whatwg.org/):
 * emphasis: bold runs in ``<strong>``, italic in ``<em>`` (the author wrote ``**``/``*``:
   importance and stress, not just a look);
 * links: ``<a href>``; neighbouring link runs to the same address are one link (as the PDF
-  makes them, :mod:`briefgen.layout.markup`);
+  makes them, :mod:`briefgen.layout.markup`); a link to an address that
+  :func:`briefgen.model.urls.safe_link` refuses (``javascript:``, ``data:``, ...) shows its text only;
 * citations: the endnote numbers ``1,3`` each linked to ``#endnote-N`` (``role="doc-noteref"``,
   WAI-ARIA DPUB roles), superscript in running text, plain in a table cell, and the claims
   they cite in ``data-claims``; a citation none of whose sources may be cited prints
@@ -40,6 +41,7 @@ from markupsafe import Markup, escape
 from briefgen.document.direction import EXPLICIT_CONTROLS, RTL_STRETCH, base_level, has_rtl
 from briefgen.document.model import Citation, CrossRef, LineBreak, Link, Runs, Text
 from briefgen.document.portions import PortionMark
+from briefgen.model.urls import safe_link
 
 HAN = re.compile(r"[\u2E80-\u2FDF\u3005\u3007\u3021-\u3029\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF"
                  r"\U00020000-\U0003134F]+(?:[\u3000-\u303F\uFF00-\uFFEF]*[\u2E80-\u2FDF\u3400-\u4DBF"
@@ -137,6 +139,8 @@ def _runs_html(runs: Runs, language: str, superscript_citations: bool, *, isolat
     i = 0
     while i < len(runs):
         run = runs[i]
+        if isinstance(run, Link) and not safe_link(run.href):
+            run = Text(run.text, run.bold, run.italic)  # javascript:, data:, ...: its text, never a link
         if isinstance(run, Link):
             group = [run]
             while i + 1 < len(runs):

@@ -19,8 +19,10 @@ markings normalised); then:
 
 briefgen's own property extension (written by the export) restores what STIX has no
 property for, so export -> import -> build gives the same claims. Everything else is
-listed as not mapped. Output: ``entities.yaml``, ``sources.yaml``, ``claims.yaml``,
-``relations.yaml`` in the target folder.
+listed as not mapped, as is a source address that is not an http(s) URL (``javascript:``,
+``data:``, ``file:``, a relative path): it is left out of the draft, never copied.
+Output: ``entities.yaml``, ``sources.yaml``, ``claims.yaml``, ``relations.yaml`` in the
+target folder.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from typing import Any
 from briefgen.interop.stix_read import Bundle, read_bundle
 from briefgen.interop.stix_vocab import EXTENSION_ID, TOOL_IDENTITY_ID, credibility_of, entity_kind
 from briefgen.model.tlp import TLP
+from briefgen.model.urls import web_url_problem
 
 PREDICATES = ("owns", "operates", "backs", "invests-in", "opened", "donated-to", "attended", "analyses", "leads",
               "member-of", "partner-of", "located-in", "reported-on", "allied-with", "ships-through", "represents",
@@ -93,6 +96,12 @@ def _slug(text: str, prefix: str = "") -> str:
     return prefix + (slug or "item")
 
 
+def _quoted(value: object) -> str:
+    """``value`` quoted for the report, control characters escaped, cut to 80 characters."""
+    text = repr(str(value))
+    return text if len(text) <= 80 else text[:76] + "...'"
+
+
 def _ext(obj: dict) -> dict:
     """briefgen's extension of an object (empty when the object has none)."""
     ext = (obj.get("extensions") or {}).get(EXTENSION_ID)
@@ -131,7 +140,7 @@ class _Mapper:
         for rep in briefing_reports:
             for src in _ext(rep).get("sources", []):
                 if isinstance(src, dict) and "id" in src:
-                    self.sources[src["id"]] = dict(src)
+                    self.sources[src["id"]] = self._checked_url(dict(src), rep["id"])
         referenced = {r for o in objs for k in ("object_refs",) for r in o.get(k) or []}
         referenced |= {o.get(k) for o in objs for k in ("source_ref", "target_ref")}
         skipped: dict[str, int] = {}
@@ -194,7 +203,21 @@ class _Mapper:
         src = {"id": ident, "title": rep.get("name", ident), "publisher": creator.get("name", "unknown"),
                "date": str(rep.get("published", ""))[:10] or None, "url": url, "kind": "other", "reliability": "F",
                "tlp": self.level(rep).value}
-        self.sources[ident] = {k: v for k, v in src.items() if v is not None}
+        self.sources[ident] = self._checked_url({k: v for k, v in src.items() if v is not None}, rep["id"])
+
+    def _checked_url(self, src: dict, stix_id: str) -> dict:
+        """``src`` without its ``url`` when that is not an http(s) URL (``javascript:``, ``data:``,
+        ``file:``, a relative path: :func:`briefgen.model.urls.web_url_problem`), which is listed as
+        not mapped: a bundle is untrusted input, and the address would become a link in the briefings."""
+        url = src.get("url")
+        if url is None:
+            return src
+        problem = web_url_problem(url) if isinstance(url, str) else ("not text", "")
+        if problem is None:
+            return src
+        self.out.not_mapped.append(f"{stix_id}: url {_quoted(url)} of source {src['id']!r} not copied: "
+                                   f"not an http(s) URL: {problem[0]}")
+        return {k: v for k, v in src.items() if k != "url"}
 
     def _note_sources(self, note: dict, report: dict | None, level: TLP) -> list[str]:
         ids = []
@@ -206,7 +229,7 @@ class _Mapper:
                        "publisher": ref.get("source_name", "unknown"), "kind": "other", "reliability": "F"}
                 if ref.get("url"):
                     src["url"] = ref["url"]
-                self.sources[sid] = src
+                self.sources[sid] = self._checked_url(src, note["id"])
             self.source_levels.setdefault(sid, []).append(level)
             ids.append(sid)
         if not ids and report is not None and report["id"] in self.ids:

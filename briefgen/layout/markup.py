@@ -2,9 +2,10 @@
 
 The one place that writes platypus markup for text: emphasis as ``<b>``/``<i>`` (opened
 and closed as the runs change, bold outermost), links as ``<a href>`` in the theme's link
-colour, citations as superscript endnote numbers linked to their endnotes, and
-cross-references linked to their figure or table. Text is escaped: nothing an author
-writes is read as markup.
+colour (only to an address :func:`briefgen.model.urls.safe_link` accepts: a link to
+``javascript:``, ``data:`` and the like shows its text without a link annotation),
+citations as superscript endnote numbers linked to their endnotes, and cross-references
+linked to their figure or table. Text is escaped: nothing an author writes is read as markup.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from briefgen.compat.xmlescape import escape, quoteattr
 from briefgen.document.model import Citation, CrossRef, LineBreak, Link, Runs, Text
 from briefgen.document.portions import PortionMark
 from briefgen.layout.bidi import has_rtl
+from briefgen.model.urls import safe_link
 
 
 def citation_markup(numbers: tuple[int, ...], link_colour: str, *, superscript: bool = True) -> str:
@@ -31,6 +33,8 @@ def runs_markup(runs: Runs, link_colour: str, *, superscript_citations: bool = T
     i = 0
     while i < len(runs):
         run = runs[i]
+        if isinstance(run, Link) and not safe_link(run.href):
+            run = Text(run.text, run.bold, run.italic)  # javascript:, data:, ...: its text, never a link
         if isinstance(run, Link):
             group = [run]
             for following in runs[i + 1:]:

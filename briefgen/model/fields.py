@@ -25,11 +25,12 @@ from briefgen.model.vocab import (
 class NearMiss(ValueError):
     """A validator's ValueError that also names the accepted value closest to what was
     written (``suggestion``); :func:`briefgen.load.schema.problems_from_validation` turns it
-    into the problem's did-you-mean."""
+    into the problem's did-you-mean, and ``expected`` (when given) into what it says was expected."""
 
-    def __init__(self, message: str, suggestion: str = "") -> None:
+    def __init__(self, message: str, suggestion: str = "", expected: str = "") -> None:
         super().__init__(message)
         self.suggestion = suggestion
+        self.expected = expected
 
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")

@@ -27,6 +27,7 @@ from briefgen.model.fields import (
 from briefgen.model.kinds import KindName
 from briefgen.model.section_kinds import SECTION_KINDS
 from briefgen.model.tlp import TLP
+from briefgen.model.urls import InlineText, WebUrl
 from briefgen.model.vocab import Reliability
 
 # --------------------------------------------------------------------------- knowledge base
@@ -49,7 +50,7 @@ class Entity(Model):
     kind: EntityKind = Field(description="What the entity is.")
     aliases: list[str] = Field(default_factory=list,
                                description="Other names, including native-script names (e.g. 中国五矿).")
-    description: str = Field("", description="One or two sentences for the entity profile.")
+    description: InlineText = Field("", description="One or two sentences for the entity profile.")
     country: str | None = Field(None, description="Country the entity belongs to or is located in.")
     attributes: dict[str, str] = Field(default_factory=dict,
                                        description="Free key/value facts shown in the profile (text as written).")
@@ -64,7 +65,8 @@ class Source(Model):
     publisher: str = Field(description="Publishing organisation or outlet.")
     authors: list[str] = Field(default_factory=list, description="Authors, as printed.")
     date: DateField | None = Field(None, description="Publication date at its precision (YYYY, YYYY-MM or YYYY-MM-DD).")
-    url: str | None = Field(None, description="Where the source can be read; printed literally and clickable.")
+    url: WebUrl | None = Field(None, description="Where the source can be read: an http or https URL, printed "
+                                                 "literally and clickable.")
     kind: SourceKind = Field(description="What kind of document this is.")
     reliability: Reliability = Field(description="Admiralty code source reliability, A (completely reliable) to F "
                                                  "(cannot be judged).")
@@ -129,7 +131,7 @@ class Claim(Model):
     """One sourced statement, in our own words, attributed to its sources."""
 
     id: Id = Field(description="Unique id used by sections and templates.")
-    statement: str = Field(description="The claim in our words (never copied from the source).")
+    statement: InlineText = Field(description="The claim in our words (never copied from the source).")
     label: str | None = Field(None,
                               description="Short headline for timelines and charts (default: the statement's first "
                                           "clause).")
@@ -247,7 +249,7 @@ class ChartSpec(Model):
     id: Id = Field(description="Figure id, for cross-references ('see Figure {{ ref(\"fig-id\") }}').")
     kind: ChartKindName = Field(description="Chart kind from the registry.")
     title: str = Field(description="Title drawn in the chart (text shown literally, '$' included).")
-    caption: str | None = Field(None, description="Caption printed under the figure number.")
+    caption: InlineText | None = Field(None, description="Caption printed under the figure number.")
     source: str | None = Field(None, description="Source line override; default: the sources of the claims drawn.")
     alt: str | None = Field(None, description="Alternative text; default: derived from the data.")
     select: Selector | None = Field(None,
@@ -269,7 +271,7 @@ class ImageSpec(Model):
     id: Id = Field(description="Figure id, for cross-references.")
     path: str = Field(description="PNG or JPEG file, relative to the spec; must stay inside the project.")
     title: str = Field(description="Figure title printed in the caption.")
-    caption: str | None = Field(None, description="Caption text after the title.")
+    caption: InlineText | None = Field(None, description="Caption text after the title.")
     source: str = Field(description="Source line printed under the figure, e.g. 'Source: ...'.")
     alt: str = Field(description="Alternative text describing the image.")
     width: float = Field(6.5, gt=0, le=20, description="Width in inches; scaled down to fit the frame (never up).")

@@ -348,3 +348,21 @@ def test_author_links_images_and_nothing_else_from_outside(literal_html):
     assert img["alt"] == "A tall grey bar" and img["width"] == str(3 * 96)
     assert base64.b64decode(img["src"].removeprefix("data:image/png;base64,")) == (root / "tall.png").read_bytes()
     assert [t for t, _ in page.elements if t in ("script", "link", "iframe", "object", "embed")] == []
+
+
+@pytest.mark.parametrize("href", ["javascript:alert(1)", " javascript:alert(1)", "data:text/html,x", "vbscript:x",
+                                  "file:///etc/passwd", "reports/a.pdf", "https://a.org/\x01", "mailto:"])
+def test_a_link_to_a_refused_address_is_its_text(href):
+    from briefgen.html.runs import runs_html
+
+    runs = (dm.Text("See "), dm.Link("the <report>", href, italic=True), dm.Text("."))
+    assert str(runs_html(runs)) == "See <em>the &lt;report&gt;</em>."
+
+
+def test_the_edition_forbids_scripts_and_outside_resources(editions):
+    """The Content-Security-Policy: no script (a javascript: link would not run either), images
+    only from data: URLs, styles only the page's own, no base or form target."""
+    policy = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'")
+    for data in editions.values():
+        head = data.decode("utf-8").split("</head>")[0]
+        assert f'<meta http-equiv="Content-Security-Policy" content="{policy}">' in head

@@ -286,3 +286,39 @@ def test_export_import_build_gives_the_same_claims(tmp_path, monkeypatch) -> Non
     manifests = [json.loads((tmp_path / p / "output" / "calder-bay--analyst.json").read_text()) for p in ("one", "two")]
     assert manifests[0]["included"] == manifests[1]["included"]
     assert manifests[1]["sha256"] == digest  # the same PDF, byte for byte
+
+
+def test_import_leaves_out_addresses_that_are_not_http(tmp_path) -> None:
+    """A bundle is untrusted: an external reference's ``url`` that is not http(s) is not copied
+    into the draft (it would become a link in the briefings) and is listed as not mapped."""
+    bundle = json.loads((DATA / "opencti-report.json").read_text(encoding="utf-8"))
+    for obj in bundle["objects"]:
+        for ref in obj.get("external_references") or []:
+            if obj["type"] == "note":
+                ref["url"] = "javascript:alert(document.domain)"
+            elif obj["type"] == "report":
+                ref["url"] = "data:text/html,<script>alert(1)</script>"
+    path = tmp_path / "evil.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    kb = import_bundle(path)
+    assert [s.get("url") for s in kb.sources] == [None, None]
+    assert [line for line in kb.not_mapped if "url" in line] == [
+        "report--6ef14d94-a986-4e6d-8975-9e50b7f444c1: url 'data:text/html,<script>alert(1)</script>' of source "
+        "'src-saltmere-port-activity-january-2025' not copied: not an http(s) URL: the scheme 'data:' is not allowed "
+        "(only http and https)",
+        "note--3b8e050d-b75d-42ab-b1a8-aae663560ef0: url 'javascript:alert(document.domain)' of source "
+        "'src-baltic-freight-weekly-ostra-signs' not copied: not an http(s) URL: the scheme 'javascript:' is not "
+        "allowed (only http and https)"]
+    files = yaml_files(kb, path.name)
+    assert all(b"javascript:" not in data and b"data:text" not in data for data in files.values())
+    result = cli("import", "stix", str(path), "-o", str(tmp_path / "draft"))
+    assert result.exit_code == 0
+    assert ("not mapped: note--3b8e050d-b75d-42ab-b1a8-aae663560ef0: url 'javascript:alert(document.domain)' of "
+            "source 'src-baltic-freight-weekly-ostra-signs' not copied") in " ".join(result.output.split())
+
+
+def test_import_keeps_http_addresses() -> None:
+    kb = import_bundle(DATA / "opencti-report.json")
+    assert sorted(s["url"] for s in kb.sources) == ["https://news.example.org/ostra-saltmere",
+                                                    "https://research.example.org/saltmere-2025-01"]
+    assert not [line for line in kb.not_mapped if "url" in line]

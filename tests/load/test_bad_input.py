@@ -173,7 +173,7 @@ def test_corpus_covers_every_kind() -> None:
              "load-merge-key", "load-python-tag", "load-oversize", "load-not-utf8",
              "load-two-documents", "load-syntax-error", "schema-unknown-key-entity",
              "schema-unknown-key-claim", "schema-unknown-key-section", "schema-unknown-key-chart",
-             "schema-unknown-key-audience", "schema-chart-kind-typo", "schema-tlp-typo",
+             "schema-unknown-key-audience", "schema-chart-kind-typo", "schema-tlp-typo", "schema-source-url",
              "check-unknown-ids", "check-unknown-audience-option", "check-claim-without-source",
              "check-figure-without-unit", "check-relation-support", "check-warnings",
              "check-warnings-strict", "check-likelihood-vs-probability", "template-sandbox-escape",
