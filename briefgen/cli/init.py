@@ -59,7 +59,7 @@ def init_command(folder: Path = typer.Argument(..., metavar="DIR", show_default=
     common.out.print(f"created a briefgen project in {esc(str(folder))}: briefgen.toml, kb/ (entities, sources, "
                      f"claims, relations), {spec}, specs/audiences.yaml, data/monthly-teu.csv", soft_wrap=True)
     common.out.print("next:")
-    common.out.print(f"  cd {esc(str(folder))}")
+    common.out.print(f"  cd {esc(shell_word(str(folder)))}")
     common.out.print(f"  briefgen build {spec} --all-audiences   [dim]# PDFs into output/[/]")
     common.out.print(f"  briefgen watch {spec}                   [dim]# rebuild on every save[/]")
 
@@ -95,7 +95,7 @@ def new_command(spec: Path = typer.Argument(..., metavar="SPEC", show_default=Fa
         _refuse(f"the project has no knowledge-base folder {esc(str(kb))}")
     when = date or _dt.date.today().isoformat()
     try:
-        _dt.date.fromisoformat(when)
+        when = _dt.date.fromisoformat(when).isoformat()  # 20250520 is read as 2025-05-20 and written so
     except ValueError:
         _refuse(f"--date takes YYYY-MM-DD; got {esc(repr(when))}")
     folder = spec.absolute().parent
@@ -103,27 +103,52 @@ def new_command(spec: Path = typer.Argument(..., metavar="SPEC", show_default=Fa
                      date=when, desk=desk, folder=folder, root=root, kb=kb, spec_shown=str(spec))
     common.write_outputs({spec: text.encode("utf-8")}, fix="Choose another SPEC path.")
     common.out.print(f"wrote {esc(str(spec))} (knowledge base {esc(_rel(kb, folder))})")
-    common.out.print(f"next: briefgen build {esc(str(spec))} --all-audiences")
+    common.out.print(f"next: briefgen build {esc(shell_word(str(spec)))} --all-audiences")
 
 
 def _new_spec(*, briefing_id: str, title: str, date: str, desk: str, folder: Path, root: Path, kb: Path,
               spec_shown: str) -> str:
-    """The text of a new spec (``starter/new-spec.yaml.tmpl`` filled in)."""
-    import json
+    """The text of a new spec (``starter/new-spec.yaml.tmpl`` filled in): every value put
+    into the YAML is quoted by :func:`yaml_string` (``date`` is written by ``new`` itself,
+    ``YYYY-MM-DD``), the spec path in the comment is a shell word on one line."""
     from string import Template
 
     shared = next((p for p in (folder / "audiences.yaml", root / "specs" / "audiences.yaml") if p.is_file()), None)
     if shared is not None:
-        audiences = f"audience_files: [{_rel(shared, folder)}]\n"
+        audiences = f"audience_files: [{yaml_string(_rel(shared, folder))}]\n"
     else:
         audiences = ("audiences:\n  analyst: {tlp: TLP:AMBER, description: Desk analysts}\n"
                      "  public: {tlp: TLP:CLEAR, description: Public release}\n")
     entities = _entity_ids(kb)[:4]
     profiles = ("\n  - id: actors\n    title: Main actors\n    kind: profiles\n    priority: 40\n"
-                f"    entities: [{', '.join(entities)}]\n") if entities else ""
+                f"    entities: [{', '.join(yaml_string(e) for e in entities)}]\n") if entities else ""
     return Template(_starter("new-spec.yaml.tmpl").decode("utf-8")).substitute(
-        briefing_id=briefing_id, title=json.dumps(title)[1:-1], date=date, desk=desk, kb=_rel(kb, folder),
-        audiences=audiences, profiles=profiles, spec_shown=spec_shown)
+        briefing_id=yaml_string(briefing_id), title=yaml_string(title), date=date, desk=yaml_string(desk),
+        kb=yaml_string(_rel(kb, folder)), audiences=audiences, profiles=profiles,
+        spec_shown=_one_line(shell_word(spec_shown)))
+
+
+def yaml_string(value: str) -> str:
+    """``value`` as a YAML double-quoted scalar that reads back as the same string, whatever
+    it holds (``: ``, `` #``, quotes, a leading ``-``, ``*``, ``&``, ``!``, ``%``, ``@`` or
+    backquote, line breaks, 'yes', 'null', digits): PyYAML's own quoting, on one line."""
+    import yaml
+
+    return yaml.safe_dump(value, default_style='"', allow_unicode=True, width=1 << 30).rstrip("\n")
+
+
+def shell_word(path: str) -> str:
+    """``path`` as one word a POSIX shell reads back as written (:func:`shlex.quote`); a
+    path starting with ``-`` gets ``./`` so that no command takes it for an option."""
+    import shlex
+
+    return shlex.quote("./" + path if path.startswith("-") else path)
+
+
+def _one_line(text: str) -> str:
+    """``text`` with characters that are not printable (line breaks among them) as
+    ``\\uXXXX``: it stays on its comment line."""
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
 
 
 def _entity_ids(kb: Path) -> list[str]:

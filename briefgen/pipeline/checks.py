@@ -277,9 +277,11 @@ def _check_judgments(problems: list[Problem], src, key: KeyPath, sec: Section, k
 
 def _check_template(problems: list[Problem], loaded: LoadedSpec, key: KeyPath, text: str | None,
                     file: str | None, label: str) -> None:
-    """A template file must be inside the project and readable; any template must parse."""
-    import jinja2
+    """A template file must be inside the project and readable; any template must compile
+    (located at its line: :func:`briefgen.text.environment.compiled`)."""
+    from dataclasses import replace
 
+    from briefgen.errors import TemplateError
     from briefgen.text.environment import compiled
     from briefgen.text.sources import template_source
 
@@ -292,12 +294,9 @@ def _check_template(problems: list[Problem], loaded: LoadedSpec, key: KeyPath, t
         return
     try:
         compiled(src)
-    except jinja2.TemplateSyntaxError as exc:
-        line = src.line + (exc.lineno or 1) - 1
+    except TemplateError as exc:
         where = key[:-1] + ("template_file",) if file is not None else key
-        problems.append(Problem(file=src.file, line=line, column=0, key=_fmt(where),
-                                message=f"template syntax error in {label}: {exc.message}",
-                                code="template-syntax"))
+        problems.extend(replace(p, key=_fmt(where)) for p in exc.problems)
 
 
 def _check_chart_data(problems: list[Problem], loaded: LoadedSpec, key: KeyPath, chart) -> None:

@@ -141,7 +141,7 @@ class Rebuilder:
 
     def build(self) -> Outcome:
         """Validate, build every chosen audience, write them all together; never raises a
-        :class:`BriefgenError` (it is the outcome's ``error``)."""
+        :class:`BriefgenError`, RecursionError or MemoryError (it is the outcome's ``error``)."""
         from briefgen.resolve.audiences import audience_names, get_audience
 
         started = time.perf_counter()
@@ -163,6 +163,8 @@ class Rebuilder:
             outcome.results = results
         except BriefgenError as exc:
             outcome.error = exc
+        except (RecursionError, MemoryError) as exc:  # Python's limits met where no check foresaw: watch on
+            outcome.error = BriefgenError(f"the build ran into Python's limits ({type(exc).__name__}: {exc})")
         self.failed = outcome.error is not None
         outcome.seconds = time.perf_counter() - started
         return outcome

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from functools import update_wrapper
 from typing import Any
 
-from jinja2 import nodes
+from jinja2 import TemplateSyntaxError, nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import SandboxedEnvironment, SandboxedFormatter, SecurityError
 from markupsafe import Markup
@@ -73,6 +73,17 @@ class Budget:
             raise SecurityError(f"the template writes more than {MAX_OUTPUT:,} characters")
 
 
+class UnsupportedTag(TemplateSyntaxError):
+    """A tag that would load another template (``{% include %}``, ``{% import %}``,
+    ``{% from ... import %}``, ``{% extends %}``): briefgen templates are self-contained (a
+    spec's inline text or its ``template_file``), so the environment has no loader and no
+    template can reach a file. Refused when the template is compiled, at the tag's line."""
+
+
+_LOADING_TAGS: dict[type[nodes.Node], str] = {nodes.Include: "include", nodes.Import: "import",
+                                              nodes.FromImport: "from ... import", nodes.Extends: "extends"}
+
+
 class BoundedCodeGenerator(CodeGenerator):
     """Compiles templates with the budget's counters: every item a ``{% for %}`` takes is
     charged the size of its body and ``if`` test (in template nodes, through
@@ -108,6 +119,14 @@ class BoundedCodeGenerator(CodeGenerator):
         if size:
             self.writeline(f"environment.briefgen_written({size})")
         super().visit_Output(node, frame)
+
+    def _refuse_loading(self, node: nodes.Node, frame: Frame) -> None:
+        tag = _LOADING_TAGS[type(node)]
+        raise UnsupportedTag(f"{{% {tag} %}} is not supported: a briefgen template cannot load another template "
+                             f"(write the text here, with a {{% macro %}} for a repeated part, or use the "
+                             f"section's template_file)", node.lineno, self.name, self.filename)
+
+    visit_Include = visit_Import = visit_FromImport = visit_Extends = _refuse_loading  # noqa: N815
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:  # noqa: N802
         if frame.eval_ctx.volatile or frame.eval_ctx.autoescape:

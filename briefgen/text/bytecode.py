@@ -137,8 +137,10 @@ def compile_cached(env: Any, folder: Path, text: str, name: str, filename: str) 
     :meth:`jinja2.Environment.compile`): from the cache in ``folder`` when it holds the
     same template compiled under the same fingerprint, else compiled and stored.
 
-    Raises :class:`jinja2.TemplateSyntaxError` as :meth:`~jinja2.Environment.compile` does
-    (a template that does not compile is never stored)."""
+    Raises :class:`jinja2.TemplateSyntaxError` as :meth:`~jinja2.Environment.compile` does,
+    and RecursionError, SyntaxError or MemoryError for a template nested deeper than Python
+    compiles (:mod:`briefgen.text.nesting`); a template that does not compile is never
+    stored, one whose code cannot be marshalled is kept in memory only."""
     cache = _cache(folder)
     bucket = None
     if cache is not None:
@@ -156,6 +158,8 @@ def compile_cached(env: Any, folder: Path, text: str, name: str, filename: str) 
         except OSError as exc:
             WRITE_FAILURES.setdefault(str(folder), exc.strerror or str(exc))
             _CACHES[str(folder)] = None  # do not try again in this process
+        except (ValueError, RecursionError, MemoryError):  # code nested deeper than marshal writes: not kept
+            pass
     return code
 
 

@@ -22,13 +22,15 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
 from briefgen.compat.jinja2 import MISSING, AuthorUndefined, require_supported
-from briefgen.errors import did_you_mean
+from briefgen.errors import TemplateError, did_you_mean
 from briefgen.load.cacheroot import cache_dir, cache_disabled
 from briefgen.model.models import BriefingMeta, Claim, Entity, Figure, Source
 from briefgen.text import fmt
-from briefgen.text.budget import BoundedSandbox
+from briefgen.text.budget import BoundedSandbox, UnsupportedTag
 from briefgen.text.bytecode import compile_cached, fingerprint
 from briefgen.text.limits import MAX_TEMPLATE_SIZE  # noqa: F401 - re-exported (briefgen.text.templates)
+from briefgen.text.located import located
+from briefgen.text.nesting import compile_failure
 from briefgen.text.printing import printable
 from briefgen.text.sources import TemplateSource
 
@@ -164,5 +166,20 @@ def compiled(source: TemplateSource) -> Any:
     """The Python code of ``source``, compiled once per process and kept across processes
     (:mod:`briefgen.text.bytecode`): validation and every audience's rendering share it
     (Jinja2's code depends on the environment's settings, which :func:`make_environment`
-    fixes, not on its globals). Raises :class:`jinja2.TemplateSyntaxError`."""
-    return _compile(source.text, source.label, f"{source.file}#{source.key}")
+    fixes, not on its globals).
+
+    Raises :class:`~briefgen.errors.TemplateError` located at the template's line (see
+    :func:`briefgen.text.located.located`): ``template-syntax`` for a syntax error or a tag
+    that loads another template (``{% include %}``, ``{% import %}``, ``{% extends %}``:
+    :class:`~briefgen.text.budget.UnsupportedTag`), ``template-too-deep`` for a template
+    nested deeper than Python compiles (:mod:`briefgen.text.nesting`)."""
+    try:
+        return _compile(source.text, source.label, f"{source.file}#{source.key}")
+    except UnsupportedTag as exc:
+        raise located(TemplateError, source, exc.lineno or 1, exc.message or "", "template-syntax") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise located(TemplateError, source, exc.lineno or 1, f"template syntax error: {exc.message}",
+                      "template-syntax") from None
+    except (RecursionError, SyntaxError, MemoryError, OverflowError) as exc:  # Python's limits (nesting.py)
+        line, message = compile_failure(_compiler(), source.text, exc)
+        raise located(TemplateError, source, line, message, "template-too-deep") from None

@@ -4,17 +4,18 @@ spec or template file."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import jinja2
 from jinja2.sandbox import SecurityError
 
-from briefgen.errors import BriefgenError, Problem, TemplateError, TemplateSecurityError, WithheldError, did_you_mean
+from briefgen.errors import BriefgenError, TemplateError, TemplateSecurityError, WithheldError, did_you_mean
 from briefgen.load.project import KnowledgeBase
 from briefgen.model.models import Claim, Entity, Source
 from briefgen.model.resolved import Briefing
 from briefgen.text.environment import compiled, make_environment
+from briefgen.text.located import located, template_line
+from briefgen.text.nesting import render_failure
 from briefgen.text.sources import TemplateSource
 from briefgen.text.tokens import cite_token, ref_token
 
@@ -122,61 +123,32 @@ class Renderer:
 
     # ---------------------------------------------------------------- rendering
     def render(self, source: TemplateSource, **extra: Any) -> str:
-        """Render one template to inline text; errors carry file, line and the name."""
+        """Render one template to inline text; errors carry file, line and the name
+        (:class:`TemplateError`; compiling raises as :func:`~briefgen.text.environment.compiled`)."""
         filename = f"{source.file}#{source.key}"
+        code = compiled(source)  # its errors are located already
         try:
-            code = compiled(source)
             template = self.env.template_class.from_code(self.env, code, self.env.make_globals(None), None)
             self.env.begin_render()  # a fresh budget of steps and output (briefgen.text.budget)
             return template.render(**extra)
-        except jinja2.TemplateSyntaxError as exc:
-            raise self._located(TemplateError, source, exc.lineno or 1,
-                                f"template syntax error: {exc.message}", "template-syntax") from None
         except SecurityError as exc:
-            line = _template_line(exc, filename)
-            raise self._located(TemplateSecurityError, source, line,
-                                f"unsafe template access refused by the sandbox: {exc}") from None
+            line = template_line(exc, filename)
+            raise located(TemplateSecurityError, source, line,
+                          f"unsafe template access refused by the sandbox: {exc}") from None
         except TemplateError as exc:
-            line = _template_line(exc, filename)
-            raise self._located(type(exc), source, line, str(exc), exc.code) from None
+            line = template_line(exc, filename)
+            raise located(type(exc), source, line, str(exc), exc.code) from None
         except jinja2.UndefinedError as exc:
-            line = _template_line(exc, filename)
-            raise self._located(TemplateError, source, line, str(exc), "template-undefined") from None
+            line = template_line(exc, filename)
+            raise located(TemplateError, source, line, str(exc), "template-undefined") from None
         except BriefgenError:
             raise
-        except (MemoryError, RecursionError) as exc:  # what no size check foresaw: still located
-            line = _template_line(exc, filename)
-            what = "needs more memory than there is" if isinstance(exc, MemoryError) else "nests calls too deeply"
-            raise self._located(TemplateSecurityError, source, line, f"the template {what}") from None
+        except RecursionError as exc:  # a recursive macro, a value nested too deeply (briefgen.text.nesting)
+            raise located(TemplateError, source, template_line(exc, filename), render_failure(),
+                          "template-too-deep") from None
+        except MemoryError as exc:  # what no size check foresaw: still located
+            line = template_line(exc, filename)
+            raise located(TemplateSecurityError, source, line, "the template needs more memory than there is") from None
         except Exception as exc:  # a filter given the wrong type, a division by zero...
-            line = _template_line(exc, filename)
-            raise self._located(TemplateError, source, line, f"{type(exc).__name__}: {exc}") from None
-
-    @staticmethod
-    def _located(cls: type[TemplateError], source: TemplateSource, line: int, message: str,
-                 code: str = "") -> TemplateError:
-        """``cls`` for ``message`` at template line ``line``: its text names the file line and
-        the template line; its one :class:`Problem` has them as fields, with the did-you-mean
-        hint (if any) as ``suggestion`` and ``code`` (default: the class's)."""
-        at_line = source.line + line - 1
-        where = f"{source.label} (line {line} of the template)"
-        hint = _DID_YOU_MEAN.search(message)
-        problem = Problem(file=source.file, line=at_line, column=0, key=source.key,
-                          message=f"{where}: {message[:hint.start()] if hint else message}",
-                          suggestion=hint.group(1) if hint else "", code=code or cls.code)
-        return cls(f"{source.file}:{at_line}: {where}: {message}", [problem], code=code)
-
-
-_DID_YOU_MEAN = re.compile(r"; did you mean '([^']*)'\?$")
-
-
-def _template_line(exc: BaseException, filename: str) -> int:
-    """The template line ``exc`` was raised at: the last traceback frame in the template's
-    compiled code (named ``filename``), else 1."""
-    tb = exc.__traceback__
-    line = 1
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == filename:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
+            line = template_line(exc, filename)
+            raise located(TemplateError, source, line, f"{type(exc).__name__}: {exc}") from None

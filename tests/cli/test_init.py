@@ -150,3 +150,74 @@ def test_each_spec_sharing_the_starter_audiences_gets_its_own_subject(isolated, 
         subjects[eml.name] = email.message_from_bytes(eml.read_bytes())["Subject"]
     assert subjects == {"harbour-update--analyst.eml": "[TLP:AMBER] Harbour update (analyst edition)",
                         "harbour-update--public.eml": "[TLP:CLEAR] Harbour update (public release)"}
+
+
+AWKWARD = ["Desk: x", "Ports # Desk", "Ports #Desk", "say \"hi\" and 'bye'", "- dash", "* star", "& amp", "! bang",
+           "% percent", "@ at", "`backquote`", "two\nlines", "tab\there", "ünïcödé 港口 📁", "yes", "no", "null", "~",
+           "true", "123", "1.5e3", "0x1F", "2025-05-20", "[not, a, list]", "{not: a map}", "trailing space ",
+           " leading space", "", "a\\b", "${title} $desk", "\u2028line separator", "\x85next line"]
+
+
+@pytest.mark.parametrize("value", AWKWARD)
+def test_yaml_string_reads_back_as_written(value) -> None:
+    from briefgen.cli.init import yaml_string
+
+    quoted = yaml_string(value)
+    assert "\n" not in quoted and quoted.startswith('"')
+    assert yaml.safe_load(f"key: {quoted}\n") == {"key": value}
+    assert yaml.safe_load(f"items: [{quoted}, {quoted}]\n") == {"items": [value, value]}
+
+
+@pytest.mark.parametrize(("title", "desk"), [
+    ("Harbour: \"update\" #1", "Desk: x"), ("- yes", "Ports # Desk"), ("* &a !b %c @d `e`", "null"),
+    ("no", "123"), ("ünï 港口\nsecond line", "'quoted' desk"), ("${title} $desk", "$$"),
+])
+def test_new_writes_every_value_so_that_the_spec_reads_it_back(isolated, title, desk) -> None:
+    """Titles and desks with YAML's special characters, words and numbers: the spec reads them
+    back exactly, and briefgen itself loads the spec (same loader as build)."""
+    from briefgen.load.project import load_project
+
+    assert cli("init", "proj").exit_code == 0
+    result = cli("new", "proj/specs/harbour-update.yaml", "--title", title, "--desk", desk, "--date", "20250520")
+    assert result.exit_code == 0, result.output
+    spec_path = isolated / "proj/specs/harbour-update.yaml"
+    briefing = yaml.safe_load(spec_path.read_text())["briefing"]
+    assert briefing == {"id": "harbour-update", "title": title, "date": dt.date(2025, 5, 20), "desk": desk,
+                        "tlp": "TLP:CLEAR"}
+    meta = load_project(spec_path)[0].spec.briefing
+    assert (meta.title, meta.desk, meta.id) == (title, desk, "harbour-update")
+
+
+def test_new_quotes_ids_that_yaml_would_read_as_other_types(isolated) -> None:
+    assert cli("init", "proj").exit_code == 0
+    assert cli("new", "proj/specs/2025.yaml", "--date", "2025-05-20").exit_code == 0
+    spec = yaml.safe_load((isolated / "proj/specs/2025.yaml").read_text())
+    assert spec["briefing"]["id"] == "2025" and spec["briefing"]["title"] == "2025"
+
+
+@pytest.mark.parametrize(("folder", "shown"), [
+    ("sp ace/ünï 📁", "'sp ace/ünï 📁'"), ("it's", "'it'\"'\"'s'"), ("-dash", "./-dash"), ("plain", "plain"),
+    ("a;rm -rf x", "'a;rm -rf x'"),
+])
+def test_init_prints_the_folder_as_one_shell_word(isolated, folder, shown) -> None:
+    import shlex
+
+    result = cli("init", "--", folder)
+    assert result.exit_code == 0, result.output
+    cd_line = next(line for line in result.stdout.splitlines() if line.strip().startswith("cd "))
+    assert cd_line == f"  cd {shown}"
+    assert shlex.split(cd_line) == ["cd", shown if folder.startswith("-") else folder]
+    assert (isolated / folder / "briefgen.toml").is_file()
+
+
+def test_new_prints_and_comments_the_spec_path_as_one_shell_word(isolated) -> None:
+    import shlex
+
+    (isolated / "my proj").mkdir()
+    assert cli("init", "my proj").exit_code == 0
+    result = cli("new", "my proj/specs/harbour-update.yaml", "--date", "2025-05-20")
+    assert result.exit_code == 0, result.output
+    assert "next: briefgen build 'my proj/specs/harbour-update.yaml' --all-audiences" in result.stdout
+    first = (isolated / "my proj/specs/harbour-update.yaml").read_text().splitlines()[0]
+    assert shlex.split(first.split("Build it:", 1)[1]) == ["briefgen", "build", "my proj/specs/harbour-update.yaml",
+                                                           "--all-audiences"]

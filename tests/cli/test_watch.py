@@ -100,6 +100,59 @@ def test_rebuilds_on_a_claim_edit_shows_problems_and_goes_on(project, capsys) ->
     assert "a record year for the port" in squash(" ".join(pdf_pages_text(pdf.read_bytes())))
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(("deep", "limit"), [
+    ("{{ " + "(" * 100 + "1" + ")" * 100 + " }}", "brackets and calls nest 100 deep; they can nest about 60 levels"),
+    ("{% if true %}" * 100 + "x" + "{% endif %}" * 100, "Python allows 100 levels of indentation"),
+])
+def test_a_template_too_deep_is_reported_and_watching_goes_on(project, capsys, deep, limit) -> None:
+    """A template past Python's limits saved while watching: the located error (the spec line
+    of the template's first line, the limit), nothing written, watching on; the fix builds again."""
+    from briefgen.cli.watch import watch
+
+    spec = project / "specs" / "calder-bay.yaml"
+    marker = "    template: |\n      The {{ entity('port-of-calder-bay').name }}"
+    line = spec.read_text().index(marker)
+    line = spec.read_text()[:line].count("\n") + 2  # the template's first line: the deep one
+    pdf = project / "output" / "calder-bay--analyst.pdf"
+    stamps: list[int] = []
+
+    def changes():
+        stamps.append(pdf.stat().st_mtime_ns)
+        yield {_edit(spec, marker, marker.replace("      The", "      " + deep + "\n      The"))}
+        stamps.append(pdf.stat().st_mtime_ns)
+        yield {_edit(spec, "      " + deep + "\n", "")}
+
+    builds = watch(Path("specs/calder-bay.yaml"), changes=changes())
+    assert builds == 3  # the first build, the broken template, the fix
+    assert stamps[0] == stamps[1]  # nothing written for the broken template
+    err = capsys.readouterr().err
+    assert f"specs/calder-bay.yaml:{line}" in err and "sections[0].template" in err
+    assert "the template nests too deeply to compile" in squash(err) and limit in squash(err)
+    assert "nothing was written; watching for the next save" in err and "Traceback" not in err
+    assert pdf.stat().st_mtime_ns != stamps[1]  # the fix was built
+
+
+@pytest.mark.parametrize("error", [RecursionError("maximum recursion depth exceeded"), MemoryError()])
+def test_python_limits_met_anywhere_in_a_build_are_its_error_and_watching_goes_on(project, monkeypatch,
+                                                                                  error) -> None:
+    from briefgen.errors import BriefgenError
+    from briefgen.pipeline import watch as watch_mod
+    from briefgen.pipeline.build import BuildOptions
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(watch_mod, "prepare", fail)
+    rebuilder = watch_mod.Rebuilder(project / "specs" / "calder-bay.yaml", audiences=None, all_audiences=False,
+                                    options=BuildOptions(out_dir=project / "output"), write=lambda files: None)
+    reports: list = []
+    assert watch_mod.run(rebuilder, [{project / "specs" / "calder-bay.yaml"}], reports.append) == 2
+    assert [type(r.error) for r in reports] == [BriefgenError, BriefgenError]
+    assert str(reports[0].error) == f"the build ran into Python's limits ({type(error).__name__}: {error})"
+    assert rebuilder.failed
+
+
 def test_only_changes_that_concern_the_build_rebuild(project, monkeypatch) -> None:
     from briefgen.pipeline import watch as watch_mod
     from briefgen.pipeline.build import BuildOptions
