@@ -5,8 +5,9 @@ relative to the project root, not to the working directory: ``briefgen build
 specs/x.yaml`` run from ``specs/`` or from anywhere else writes to the same folder. An
 explicit ``--out`` is taken as typed (relative to the working directory, as any command
 line path). ``[project] audiences`` names the audiences built when ``-a`` and
-``--all-audiences`` are both absent; ``formats`` the formats built for an audience without
-``formats:`` of its own when ``--format`` is absent (the more specific setting wins).
+``--all-audiences`` are both absent (a name given twice, here or with ``-a``, is built
+once); ``formats`` the formats built for an audience without ``formats:`` of its own when
+``--format`` is absent (the more specific setting wins).
 """
 
 from __future__ import annotations
@@ -51,11 +52,17 @@ def audiences(spec: Path, audience: list[str] | None, all_audiences: bool) -> tu
     """The audiences to build: as given on the command line, else the project's
     ``[project] audiences`` (``"all"``: every audience), else none (the spec's default)."""
     if audience or all_audiences:
-        return audience, all_audiences
+        return unique(audience), all_audiences
     settings = settings_for(spec)
     if settings.all_audiences:
         return None, True
-    return (list(settings.audiences) or None), False
+    return unique(settings.audiences), False
+
+
+def unique(names) -> list[str] | None:
+    """``names`` without repeats, in their first order (``-a public -a public`` builds once), or
+    None when there are none."""
+    return list(dict.fromkeys(names)) if names else None
 
 
 def formats(spec: Path, given: list[str] | None) -> list[str] | None:
@@ -80,7 +87,7 @@ def parse_formats(text: str) -> tuple[str, ...]:
     from briefgen.errors import did_you_mean
     from briefgen.model.models import OUTPUT_FORMATS
 
-    wanted = tuple(part.strip().lower() for part in text.split(","))
+    wanted = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",")))  # pdf,pdf: once
     for part in wanted:
         if part not in OUTPUT_FORMATS:
             common.usage_error(f"--format: unknown format {part!r} (known: {', '.join(OUTPUT_FORMATS)})",

@@ -74,7 +74,7 @@ def new_command(spec: Path = typer.Argument(..., metavar="SPEC", show_default=Fa
                 ) -> None:
     """Add a briefing spec to an existing project: it reads the project's knowledge base
     (kb/) and shared audiences (specs/audiences.yaml), and uses every section kind."""
-    from briefgen.load.paths import find_project_root
+    from briefgen.load.paths import find_project_root, root_search_note
     from briefgen.load.settings import CONFIG_NAME
 
     if spec.suffix not in (".yaml", ".yml"):
@@ -88,8 +88,8 @@ def new_command(spec: Path = typer.Argument(..., metavar="SPEC", show_default=Fa
                 f"{esc(repr(briefing_id))}; did you mean {esc(repr(hint + spec.suffix))}?")
     root = find_project_root(spec.absolute())
     if not (root / CONFIG_NAME).is_file():
-        _refuse(f"{esc(str(spec))} is not inside a briefgen project (no {CONFIG_NAME} in {esc(str(root))} or "
-                f"above); run 'briefgen init DIR' first")
+        _refuse(f"{esc(str(spec))} is not inside a briefgen project: {esc(root_search_note(root))}; run "
+                f"'briefgen init DIR' to start a project")
     kb = root / "kb"
     if not kb.is_dir():
         _refuse(f"the project has no knowledge-base folder {esc(str(kb))}")

@@ -20,7 +20,7 @@ from rich.markup import escape as esc
 from briefgen.cli import common, jsonout
 from briefgen.cli.common import SpecArg, fail, show_problems, write_outputs
 from briefgen.cli.helpfmt import PlainGroup, PlainHelpCommand
-from briefgen.cli.options import strict_option
+from briefgen.cli.options import one_audience, strict_option
 from briefgen.errors import BriefgenError
 
 export_app = typer.Typer(cls=PlainGroup, help="Write a briefing for another tool (STIX 2.1).", no_args_is_help=True,
@@ -31,9 +31,9 @@ import_app = typer.Typer(cls=PlainGroup, help="Read another tool's data into a d
 
 @export_app.command("stix", cls=PlainHelpCommand)
 def export_stix(spec: Path = SpecArg,
-                audience: str | None = typer.Option(None, "--audience", "-a", metavar="NAME",
-                                                    help="Audience whose variant is exported (default: the "
-                                                         "spec's default audience)."),
+                audience: list[str] | None = typer.Option(None, "--audience", "-a", metavar="NAME",
+                                                          help="Audience whose variant is exported (once; default: "
+                                                               "the spec's default audience)."),
                 out: Path | None = typer.Option(None, "--out", "-o", metavar="FILE",
                                                 help="Bundle file (default: <output folder>/<briefing>--"
                                                      "<audience>.stix.json)."),
@@ -48,14 +48,15 @@ def export_stix(spec: Path = SpecArg,
     from briefgen.resolve.audiences import get_audience
 
     jsonout.start("export stix", json_out)
+    name = one_audience(audience, "export stix", "one bundle")  # -a analyst -a public: which one?
     folder = defaults.output_folder(spec, None)
     try:
         prepared = prepare(spec, strict=strict)
-        if audience is not None:
-            get_audience(prepared.loaded, audience)
+        if name is not None:
+            get_audience(prepared.loaded, name)
         if prepared.warnings:
             show_problems(prepared.warnings, "Warnings")
-        result = build_prepared(prepared, audience, BuildOptions(out_dir=folder, strict=strict, write=False))
+        result = build_prepared(prepared, name, BuildOptions(out_dir=folder, strict=strict, write=False))
         assert result.document is not None
         bundle = bundle_of(result.document, prepared.kb, pdf=(result.pdf_path.name, result.sha256))
         target = out or folder / f"{result.briefing_id}--{result.audience}.stix.json"

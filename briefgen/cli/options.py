@@ -62,3 +62,17 @@ def no_edition_option(whose: str) -> Any:
     return typer.Option(False, "--no-edition",
                         help=f"Do not file {whose} edition record in the project's "
                              f"editions/<briefing>/<audience>/<date>.json.")
+
+
+def one_audience(audience: list[str] | None, command: str, writes: str) -> str | None:
+    """The one audience of a command that writes one file (``writes``) for one audience, from a
+    repeatable ``-a/--audience`` (None: the default audience). The same name given twice counts
+    once; two different names are a usage error (exit 2) naming the option, since only one of
+    them could be written (and the file could carry a name that suggests the other)."""
+    names = list(dict.fromkeys(audience or []))
+    if len(names) > 1:
+        from briefgen.cli.common import usage_error
+
+        usage_error(f"--audience: {command} writes {writes} for one audience; got {len(names)}: "
+                    f"{', '.join(repr(n) for n in names)} (run it once per audience)", code="usage")
+    return names[0] if names else None

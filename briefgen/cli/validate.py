@@ -86,9 +86,18 @@ def schema(out_dir: Path = typer.Option(Path("schemas"), "--out", "-o", metavar=
     from briefgen.model.theme import Theme
 
     formats = (("spec", Spec), ("kb", KnowledgeBaseFile), ("audiences", audience_file_model()), ("theme", Theme))
+    blocker = out_dir if out_dir.exists() and not out_dir.is_dir() else common.file_in_the_way(out_dir / "x")
+    if blocker is not None:
+        common.usage_error(f"--out: {blocker} is a file; the schemas are written into a folder: give a folder "
+                           f"(it is made when missing), e.g. --out schemas", file=str(blocker), code="output")
     for name, model in formats:
         path = out_dir / f"{name}.schema.json"
-        atomic_write(path, json_schema(model).encode("utf-8"))
+        try:
+            atomic_write(path, json_schema(model).encode("utf-8"))
+        except OSError as exc:  # no permission (exit 2), a full disk (exit 1)
+            from briefgen.errors import OutputError
+
+            common.fail(OutputError(f"cannot write {path}: {exc.strerror or exc}", errno=exc.errno), None)
         common.out.print(f"wrote {esc(str(path))}")
 
 

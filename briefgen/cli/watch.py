@@ -47,6 +47,7 @@ def watch(spec: Path, *, audience: list[str] | None = None, all_audiences: bool 
     if audience and all_audiences:
         common.err.print("[red]error:[/] give --audience or --all-audiences, not both")
         raise typer.Exit(2)
+    check_start(spec, defaults.unique(audience))
     audience, all_audiences = defaults.audiences(spec, audience, all_audiences)
     out = defaults.output_folder(spec, out_dir)
     project_formats = defaults.project_formats(spec)  # briefgen.toml: for audiences without formats: of their own
@@ -60,6 +61,32 @@ def watch(spec: Path, *, audience: list[str] | None = None, all_audiences: bool 
     except KeyboardInterrupt:
         common.err.print("stopped watching; files in place are complete")
         raise typer.Exit(130) from None
+
+
+def check_start(spec: Path, audience: list[str] | None) -> None:
+    """Refuse, as a usage error (exit 2), to start watching a spec file that does not exist (with
+    the nearest name in its folder) or an audience (``-a``) the spec does not have (with a
+    did-you-mean). A spec that exists but does not load is watched until it is fixed, as one
+    that becomes invalid later."""
+    from briefgen.errors import BriefgenError, did_you_mean
+
+    if not spec.is_file():
+        what = "is a folder, not a spec file" if spec.is_dir() else "does not exist"
+        common.usage_error(f"SPEC: {spec} {what}; watch needs the spec file to exist when it starts",
+                           suggestion=common.nearest_file(str(spec)) if not spec.is_dir() else "", file=str(spec))
+    if not audience:
+        return
+    from briefgen.load.project import load_spec
+    from briefgen.resolve.audiences import audience_names
+
+    try:
+        known = audience_names(load_spec(spec).spec)
+    except BriefgenError:
+        return  # its problems are shown by the first build, and watching goes on
+    for name in audience:
+        if name not in known:
+            common.usage_error(f"--audience: {spec} has no audience {name!r} (its audiences: {', '.join(known)})",
+                               suggestion=did_you_mean(name, known) or "", file=str(spec))
 
 
 def _report(outcome) -> None:

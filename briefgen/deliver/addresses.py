@@ -23,9 +23,10 @@ code 2: the input must be corrected) naming the address, where it was written (`
 and why (``email-validator``'s reason).
 
 A message's addresses (:func:`addressing`: an audience's ``distribution`` -> validated
-:class:`Addressing`) and the TLP rule on them (:func:`check_restricted`: a briefing marked
-TLP:AMBER+STRICT or TLP:RED goes only to the audience's ``allowed_domains``, compared in
-their IDNA 2008 ASCII forms) are checked before anything is written or sent.
+:class:`Addressing`) and the domain rule on them (:func:`check_restricted`: when the audience
+gives ``allowed_domains``, every recipient is in one of them, compared in their IDNA 2008
+ASCII forms, at every TLP level; a briefing marked TLP:AMBER+STRICT or TLP:RED needs them)
+are checked before anything is written or sent.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from briefgen.model.models import Distribution
 
 RESTRICTED = (TLP.AMBER_STRICT, TLP.RED)
-"""Levels sent only to recipients in the audience's ``allowed_domains``."""
+"""Levels sent only to recipients in the audience's ``allowed_domains``, which must be set."""
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -60,7 +61,10 @@ class MailInputError(DeliveryError):
 
 
 class AddressError(MailInputError):
-    """An address is not a valid ``local@domain`` address."""
+    """An address is not a valid ``local@domain`` address, or its display name is not usable.
+    ``part`` says which: ``"email"`` or ``"name"`` (the key to point at)."""
+
+    part = "email"
 
 
 def _validated(addr: str) -> "ValidatedEmail":
@@ -162,7 +166,12 @@ def check_address(text: str, name: str = "", *, where: str = "") -> tuple[str, s
     def fail(why: str) -> AddressError:
         return AddressError(f"{label}invalid email address {raw!r}: {why}")
 
-    if _CONTROL.search(raw) or _CONTROL.search(name or ""):
+    if _CONTROL.search(name or ""):
+        bad_name = AddressError(f"{label}the display name {name!r} of {raw.strip()!r} contains a line break or "
+                                f"control character: write the name on one line")
+        bad_name.part = "name"
+        raise bad_name
+    if _CONTROL.search(raw):
         raise fail("it contains a line break or control character")
     addr = raw.strip()
     if not addr:
@@ -280,16 +289,18 @@ def addressing(distribution: "Distribution", *, default_sender: str | None = Non
 
 def check_restricted(banner: TLP | str, addrs: Addressing, allowed_domains: Iterable[str],
                      *, audience: str = "") -> None:
-    """For a briefing marked TLP:AMBER+STRICT or TLP:RED, every recipient (To, Cc and Bcc)
-    must be in one of ``allowed_domains`` (exact match of the IDNA 2008 ASCII forms: ``faß.de``
-    and ``fass.de`` differ). Any other recipient fails the whole message, listing each offender
-    (:class:`MailInputError`; an international domain is shown in both forms). Other levels pass."""
+    """When ``allowed_domains`` is given, every recipient (To, Cc and Bcc) must be in one of them,
+    at every TLP level (exact match of the IDNA 2008 ASCII forms: ``faß.de`` and ``fass.de``
+    differ); a briefing marked TLP:AMBER+STRICT or TLP:RED also needs ``allowed_domains``. Any
+    other recipient fails the whole message, listing each offender (:class:`MailInputError`; an
+    international domain is shown in both forms). The located form of the same rule, for the
+    spec's own distribution, is :mod:`briefgen.deliver.distribution_checks`."""
     level = banner if isinstance(banner, TLP) else TLP.parse(banner)
-    if level not in RESTRICTED:
-        return
     who = f"audience {audience!r}: " if audience else ""
     allowed = normalise_domains(allowed_domains)
     if not allowed:
+        if level not in RESTRICTED:
+            return
         raise MailInputError(f"{who}the briefing is marked {level.label}, which is sent only to "
                              f"the audience's allowed_domains, and none are set; nothing was sent")
     roles = addrs.roles()
@@ -297,7 +308,7 @@ def check_restricted(banner: TLP | str, addrs: Addressing, allowed_domains: Iter
     if outside:
         specs = list(dict.fromkeys(a.addr_spec for a in outside))
         listed = ", ".join(f"{_shown(s)} ({roles[s]})" for s in specs)
-        raise MailInputError(f"{who}the briefing is marked {level.label}: it may go only to "
+        raise MailInputError(f"{who}the briefing is marked {level.label}: it may go only to the allowed_domains "
                              f"{', '.join(_shown(d) for d in allowed)}, but {listed} "
                              f"{'is' if len(specs) == 1 else 'are'} outside; nothing was sent")
 

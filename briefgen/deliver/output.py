@@ -71,16 +71,19 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
     staged: list[Entry] = []
     handles: list[IO[bytes]] = []
     folders = {Path(p).parent for p in files}
+    created: list[Path] = []  # folders this call made, outermost first
+    done = False
     try:
         with _signals_held():  # an interruption never strands a temporary file
-            for folder in folders:
-                folder.mkdir(parents=True, exist_ok=True)
+            for folder in sorted(folders):
+                _make_folder(folder, created)
             with journal.folders_locked(folders, shared=True):  # no recovery runs while files are made
                 _stage(files, staged, handles)
         with _signals_held(), journal.folders_locked(folders):
             for folder in sorted(folders):
                 journal.settle(folder)  # a commit a killed process left half done; its leftovers
             _commit(staged)
+        done = True
     finally:
         for fh in handles:
             with contextlib.suppress(OSError):
@@ -89,6 +92,28 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
             _STAGED.discard(str(e.tmp))
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(e.tmp)
+        if not done:  # "nothing was written": no empty folder left behind either
+            for folder in reversed(created):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # only when empty: another commit's files stay
+
+
+def _make_folder(folder: Path, created: list[Path]) -> None:
+    """Make ``folder`` and its missing parents (as ``mkdir -p``), appending each one made to
+    ``created``, outermost first. Raises OSError as ``Path.mkdir`` does (a file in the way)."""
+    missing = []
+    probe = folder
+    while not probe.is_dir() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir()
+        except FileExistsError:
+            if not path.is_dir():
+                raise
+            continue  # made meanwhile by another commit: not ours to remove
+        created.append(path)
 
 
 def recover(folder: Path) -> None:

@@ -70,6 +70,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -77,16 +78,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from briefgen.deliver.addresses import MailInputError, parse_address
+from briefgen.deliver.addresses import MailInputError
 from briefgen.deliver.sendlog import LOG_NAME, accepted_before, append_log, log_record, read_log
-from briefgen.deliver.smtp_auth import MSAL_FLOWS, token_from_command, token_from_msal
+from briefgen.deliver.smtp_auth import token_from_command, token_from_msal
 from briefgen.deliver.smtp_client import SendReport, Transaction, send_message
-from briefgen.errors import DeliveryError, did_you_mean
+from briefgen.deliver.smtp_values import (
+    TLS_MODES,
+    BadValue,
+    Origin,
+    SmtpSettingsError,
+    apply_value,
+    auth_problems,
+    env_origin,
+    file_origin,
+    key_position,
+)
+from briefgen.errors import DeliveryError, Problem, did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover
     from briefgen.deliver.mail import Outgoing
 
-__all__ = ["LOG_NAME", "SendReport", "SmtpSettings", "append_log", "deliver", "load_settings", "read_log",
+__all__ = ["LOG_NAME", "TLS_MODES", "SendReport", "SmtpSettings", "append_log", "deliver", "load_settings", "read_log",
            "send_message"]
 
 CONFIG_NAME = "briefgen.toml"
@@ -96,8 +108,6 @@ KEYRING_SERVICE = "briefgen-smtp"
 """Keyring service name under which the SMTP password (user name = ``user``) and the MSAL
 client secret (user name = the client id) are stored."""
 
-TLS_MODES = ("starttls", "implicit", "none")
-AUTH_MODES = ("password", "xoauth2")
 DEFAULT_PORTS = {"starttls": 587, "implicit": 465, "none": 25}
 ENV = {"host": "BRIEFGEN_SMTP_HOST", "port": "BRIEFGEN_SMTP_PORT", "tls": "BRIEFGEN_SMTP_TLS",
        "user": "BRIEFGEN_SMTP_USER", "from": "BRIEFGEN_SMTP_FROM", "ca_file": "BRIEFGEN_SMTP_CA_FILE",
@@ -233,150 +243,68 @@ def load_settings(config: Path | None = None, *, root: Path | None = None,
     """Settings from defaults, the ``[smtp]`` table of ``config`` (or ``root/briefgen.toml``
     when it exists) and the ``BRIEFGEN_SMTP_*`` environment variables.
 
-    Raises :class:`MailInputError` (exit code 2) naming the file, key and problem."""
+    Raises :class:`~briefgen.deliver.smtp_values.SmtpSettingsError` (a
+    :class:`MailInputError` and a :class:`~briefgen.errors.SpecError`, exit code 2) listing
+    every problem, each located at its file, line, column and key (or its environment
+    variable), and :class:`MailInputError` for a ``config`` file that does not exist or cannot be read."""
     import tomllib
+
+    from briefgen.load.yamlsrc import display_path
 
     env = os.environ if env is None else env
     values: dict[str, Any] = {}
+    origins: dict[str, Origin] = {}
+    problems: list[Problem] = []
     origin = "defaults"
     path = config
     if path is None and root is not None and (root / CONFIG_NAME).is_file():
         path = root / CONFIG_NAME
     if path is not None:
+        shown = display_path(Path(path))
         try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+            text = Path(path).read_text(encoding="utf-8")
+            data = tomllib.loads(text)
         except FileNotFoundError:
             raise MailInputError(f"SMTP config file {path} does not exist") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise MailInputError(f"cannot read SMTP config file {path}: {exc}") from None
         except tomllib.TOMLDecodeError as exc:
-            raise MailInputError(f"{path}: not valid TOML: {exc}") from None
+            found = re.search(r"at line (\d+), column (\d+)", str(exc))
+            line, col = (int(found[1]), int(found[2])) if found else (0, 0)
+            raise SmtpSettingsError([Problem(shown, line, col, "(document)", "not valid TOML: " + re.sub(
+                r"\s*\(at line \d+, column \d+\)$", "", str(exc)), code="toml-syntax")]) from None
         table = data.get("smtp", {})
         if not isinstance(table, dict):
-            raise MailInputError(f"{path}: 'smtp' must be a table ([smtp])")
+            line, col = key_position(text, None, "smtp")
+            if not line:
+                line, col = key_position(text, "", "smtp")  # smtp = 3 before any table
+            raise SmtpSettingsError([Problem(shown, line, col, "smtp", "'smtp' must be a table ([smtp])",
+                                             code="bad-type")])
         for key, value in table.items():
+            where = file_origin(shown, text, key)
             if key in _SECRETS:
-                raise MailInputError(f"{path}: [smtp] {key}: {_SECRETS[key]}")
-            if key not in _KEYS:
-                hint = did_you_mean(key, _KEYS)
-                raise MailInputError(f"{path}: [smtp] unknown key {key!r}"
-                                     + (f"; did you mean {hint!r}?" if hint else f" (keys: {', '.join(_KEYS)})"))
-            values[key] = (value, f"{path}: [smtp] {key}")
+                problems.append(where.problem(_SECRETS[key], code="secret-in-file"))
+            elif key not in _KEYS:
+                problems.append(where.problem(f"unknown key {key!r} in [smtp]", expected=", ".join(_KEYS),
+                                              suggestion=did_you_mean(key, _KEYS) or "", code="unknown-key"))
+            else:
+                values[key], origins[key] = value, where
         origin = str(path)
     for key, var in ENV.items():
         if env.get(var, "").strip():
-            values[key] = (env[var].strip(), f"environment variable {var}")
+            values[key], origins[key] = env[var].strip(), env_origin(var, key)
             origin += f" + {var}"
     settings = SmtpSettings(origin=origin)
-    for key, (value, where) in values.items():
-        _apply(settings, key, value, where, base=Path(path).parent if path is not None else Path.cwd())
-        settings.where[key] = where
-    _check_auth(settings)
+    for key, value in values.items():
+        try:
+            apply_value(settings, key, value, base=Path(path).parent if path is not None else Path.cwd())
+        except BadValue as exc:
+            problems.append(exc.problem(origins[key]))
+        settings.where[key] = origins[key].label
+    problems += [] if problems else auth_problems(settings, origins)
+    if problems:  # in the order of the file, the environment's last
+        raise SmtpSettingsError(sorted(problems, key=lambda p: (p.line == 0, p.line, p.column)))
     return settings
-
-
-def _apply(s: SmtpSettings, key: str, value: Any, where: str, base: Path) -> None:
-    def bad(expected: str) -> MailInputError:
-        return MailInputError(f"{where}: expected {expected}, got {value!r}")
-
-    def choice(options: tuple[str, ...]) -> str:
-        mode = value.strip().lower()
-        if mode not in options:
-            hint = did_you_mean(mode, options)
-            raise MailInputError(f"{where}: expected one of {', '.join(options)}, got {value!r}"
-                                 + (f"; did you mean {hint!r}?" if hint else ""))
-        return mode
-
-    if key in ("host", "user", "from", "ca_file", "tls", "auth", "msal_client_id", "msal_tenant",
-               "msal_flow") and not isinstance(value, str):
-        raise bad("a string")
-    if key == "host":
-        if not value.strip() or any(c.isspace() for c in value.strip()):
-            raise bad("a host name or address")
-        s.host = value.strip()
-    elif key == "port":
-        try:
-            port = int(value)
-        except (TypeError, ValueError):
-            raise bad("a port number (1-65535)") from None
-        if isinstance(value, bool) or not 1 <= port <= 65535:
-            raise bad("a port number (1-65535)")
-        s.port = port
-    elif key == "tls":
-        s.tls = choice(TLS_MODES)
-    elif key == "auth":
-        s.auth = choice(AUTH_MODES)
-    elif key == "msal_flow":
-        s.msal_flow = choice(MSAL_FLOWS)
-    elif key == "token_command":
-        s.token_command = _command(value, bad, base)
-    elif key in ("user", "msal_client_id", "msal_tenant"):
-        setattr(s, key, value.strip() or None)
-    elif key == "from":
-        parse_address(value, where=where)
-        s.sender = value.strip()
-    elif key == "ca_file":
-        p = Path(value).expanduser()
-        p = p if p.is_absolute() else base / p
-        if not p.is_file():
-            raise MailInputError(f"{where}: CA file {p} does not exist")
-        s.ca_file = p
-    elif key == "tries":
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
-            raise bad("a whole number of tries from 1 to 10")
-        s.tries = value
-    elif key == "retry_delay":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise bad("a number of seconds (0 or more)")
-        s.retry_delay = float(value)
-    elif key in ("timeout", "max_attachment_mb"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            raise bad("a positive number")
-        setattr(s, key, float(value))
-
-
-def _command(value: Any, bad: Callable[[str], MailInputError], base: Path) -> tuple[str, ...]:
-    """``token_command`` as an argument list: a TOML array of strings, or a string split like a
-    shell would (no shell runs it). A relative program path with a ``/`` is taken from the
-    config file's folder; a bare name is looked up on PATH when run."""
-    import shlex
-
-    expected = "a command: an array of strings such as [\"oauth2l\", \"fetch\"], or a string"
-    if isinstance(value, str):
-        try:
-            argv = shlex.split(value)
-        except ValueError as exc:
-            raise bad(f"{expected} ({exc})") from None
-    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-        argv = list(value)
-    else:
-        raise bad(expected)
-    if not argv or not argv[0].strip():
-        raise bad(expected)
-    program = Path(argv[0]).expanduser()
-    if "/" in argv[0] and not program.is_absolute():
-        argv[0] = str(base / program)
-    return tuple(argv)
-
-
-def _check_auth(s: SmtpSettings) -> None:
-    """The auth settings fit together (after every key and variable is applied)."""
-    where = s.where.get("auth", "[smtp] auth")
-    token_keys = [k for k in ("token_command", "msal_client_id") if getattr(s, k)]
-    if s.auth != "xoauth2":
-        if token_keys:
-            raise MailInputError(f"{s._at(token_keys[0])}: is set but auth is {s.auth!r}; "
-                                 f"set auth = \"xoauth2\" to log in with a token")
-        return
-    if not s.user:
-        raise MailInputError(f"{where}: auth = \"xoauth2\" needs user (the mailbox to log in as)")
-    if len(token_keys) != 1:
-        raise MailInputError(f"{where}: auth = \"xoauth2\" needs exactly one token source: token_command "
-                             f"(a command printing the token) or msal_client_id (Microsoft 365 through msal)"
-                             + (", not both" if token_keys else ""))
-    if s.msal_client_id and s.msal_flow == "client_credentials" and not s.msal_tenant:
-        raise MailInputError(f"{s._at('msal_client_id')}: msal_flow = \"client_credentials\" needs msal_tenant "
-                             f"(the directory id or domain, e.g. \"contoso.onmicrosoft.com\")")
 
 
 # --------------------------------------------------------------------------- one message

@@ -26,6 +26,23 @@ def find_project_root(spec_path: Path) -> Path:
     return spec_path.parent
 
 
+def root_search_note(root: Path) -> str:
+    """Where and why :func:`find_project_root` stopped at ``root`` without a ``briefgen.toml``,
+    for a message: the markers ``root`` holds (``.git``, ``pyproject.toml``) and a
+    ``briefgen.toml`` further up that the search therefore did not reach, with what to do."""
+    config = ROOT_MARKERS[0]
+    markers = [m for m in ROOT_MARKERS if (root / m).exists()]
+    if not markers:
+        return f"no {config} in {root} or any folder above it"
+    text = (f"the search for {config} stopped at {root}, which holds {' and '.join(markers)} (the nearest folder "
+            f"holding {', '.join(ROOT_MARKERS)} is the project root)")
+    above = next((folder for folder in root.parents if (folder / config).is_file()), None)
+    if above is not None:
+        text += (f"; {above / config} above it was not reached: to add to that project, give a path outside "
+                 f"{root}; to make {root} a project, put a {config} there")
+    return text
+
+
 def resolve_inside(written: str, *, base: Path, root: Path, doc, key: KeyPath,
                    must_exist: bool = True, what: str = "file", allow_dir: bool = False) -> Path:
     """Resolve ``written`` relative to folder ``base`` and check it stays under ``root``.

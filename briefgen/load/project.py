@@ -191,9 +191,13 @@ def _load_spec_parts(path: Path | str, root: Path | None
                 problems.extend(exc.problems)
                 continue
             files.append(target)
-            extra = sorted(set(doc.data) - {"audiences"}) if isinstance(doc.data, dict) else ["(document)"]
+            if not isinstance(doc.data, dict):  # empty, or a list or text at the top
+                problems.append(doc.problem((), "an audience file holds one mapping, 'audiences:'",
+                                            got=_what_is(doc.data)))
+                continue
+            extra = sorted(set(doc.data) - {"audiences"})
             if extra or not isinstance(doc.data.get("audiences"), dict):
-                problems.append(doc.problem((extra[0],) if extra and isinstance(doc.data, dict) else (),
+                problems.append(doc.problem((extra[0],) if extra else (),
                                             "an audience file holds one mapping, 'audiences:'",
                                             got=", ".join(extra) or "no audiences"))
                 continue
@@ -346,3 +350,12 @@ def _add(kb: KnowledgeBase, doc: Document, part: KnowledgeBaseFile, problems: li
     for i, pred in enumerate(part.predicates):
         kb.predicates.setdefault(pred.name, pred.description)
         kb.origin.setdefault(("predicates", pred.name), (doc, ("predicates", i)))
+
+
+def _what_is(data: object) -> str:
+    """What a YAML file holds at its top, for a message: ``an empty file``, ``a list``, ``text``."""
+    if data is None:
+        return "an empty file"
+    if isinstance(data, list):
+        return "a list"
+    return f"text {str(data)[:40]!r}" if isinstance(data, str) else "a value"

@@ -12,11 +12,11 @@ output       output folder, relative to the project root (never    ``"output"``
 audiences    audiences built when a command names none: a list     the spec's default
              of names, or ``"all"`` (every audience of the spec)   audience
 formats      output formats built when ``--format`` is not given   what ``build``
-             (``["pdf"]``, ``["pdf", "html"]``)                     builds by default
+             (``["pdf"]``, ``["pdf", "html"]``; each known)         builds by default
 ============ ===================================================== ===================
 
 Every mistake is a :class:`~briefgen.errors.SpecError` located at the file, line and key
-(a TOML syntax error, an unknown key with a did-you-mean, a value of the wrong type).
+(a TOML syntax error, an unknown key or format with a did-you-mean, a value of the wrong type).
 Pure Python (``tomllib``): reading settings costs nothing measurable.
 """
 
@@ -101,7 +101,7 @@ def load_settings(root: Path) -> ProjectSettings:
         else:
             output = (root / Path(value).expanduser()).resolve() if not Path(value).is_absolute() else Path(value)
     audiences = _names(table, "audiences", problem, allow_all=True)
-    formats = _names(table, "formats", problem, allow_all=False)
+    formats = _formats(_names(table, "formats", problem, allow_all=False), problem)
     if problems:
         raise SpecError(problems)
     return ProjectSettings(root=root, output=output, audiences=audiences, formats=formats, file=path)
@@ -119,6 +119,20 @@ def _names(table: dict, key: str, problem, *, allow_all: bool) -> tuple[str, ...
         problem(key, f"{key} is a list of names", expected=expected, got=repr(value), code="bad-type")
         return ()
     return tuple(v.strip() for v in value)
+
+
+def _formats(names: tuple[str, ...], problem) -> tuple[str, ...]:
+    """``formats`` in lower case, each a known output format (else a problem with a
+    did-you-mean: ``"docx"`` -> ``'pdf'``? only when near), each once."""
+    from briefgen.model.models import OUTPUT_FORMATS
+
+    wanted = tuple(dict.fromkeys(name.lower() for name in names))
+    for name in wanted:
+        if name not in OUTPUT_FORMATS:
+            problem("formats", f"unknown output format {name!r}", expected="a list of " + ", ".join(OUTPUT_FORMATS),
+                    got=repr(name), suggestion=did_you_mean(name, OUTPUT_FORMATS, cutoff=0.5) or "",
+                    code="unknown-format")
+    return wanted
 
 
 def _toml_position(message: str) -> tuple[int, int]:

@@ -328,8 +328,9 @@ class Distribution(Model):
     bcc: list[Recipient] = Field(default_factory=list,
                                  description="Bcc recipients (SMTP envelope only: never in a header or the .eml).")
     allowed_domains: list[str] = Field(default_factory=list,
-                                       description="For TLP:AMBER+STRICT and TLP:RED briefings, the only domains that "
-                                                   "may receive them.")
+                                       description="The only domains whose addresses may receive this audience's "
+                                                   "briefing, at every TLP level; required for TLP:AMBER+STRICT and "
+                                                   "TLP:RED briefings.")
     subject: str | None = Field(None, description="Jinja2 subject template; the TLP label is always prefixed.")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

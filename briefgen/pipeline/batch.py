@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.errors import BriefgenError, SpecError
-from briefgen.pipeline.jobs import BatchItem, Events, Job, NoEvents, peak_rss
+from briefgen.pipeline.jobs import BatchItem, Events, Job, NoEvents, failure_status, peak_rss
 from briefgen.pipeline.workers import WorkerPool
 
 if TYPE_CHECKING:
@@ -187,7 +187,8 @@ def build_job(job: Job, options) -> tuple[BatchItem, BuildResult | None]:
     return item, result
 
 
-def _failure(spec: str, briefing: str, audience: str, exc: BriefgenError, status: str = "failed") -> BatchItem:
+def _failure(spec: str, briefing: str, audience: str, exc: BriefgenError, status: str = "") -> BatchItem:
+    status = status or failure_status(exc)  # a template error is invalid input, not a failed build
     problems = list(exc.problems) if isinstance(exc, SpecError) else []
     if problems:
         errors = [p for p in problems if p.severity == "error"] or problems

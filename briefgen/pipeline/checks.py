@@ -34,7 +34,7 @@ from briefgen.load.csvdata import check_chart_csv
 from briefgen.load.paths import resolve_inside
 from briefgen.load.project import KnowledgeBase, LoadedSpec, origin_dir
 from briefgen.model.fields import BUILTIN_PREDICATES
-from briefgen.model.models import Recipient, Section, Selector
+from briefgen.model.models import Section, Selector
 from briefgen.pipeline.bidi_checks import bidi_control_problems
 from briefgen.pipeline.dispute_checks import dispute_problems
 from briefgen.pipeline.figure_checks import figure_problems
@@ -376,18 +376,12 @@ def _fmt(key: KeyPath) -> str:
 
 
 def _check_addresses(spec, src) -> list[Problem]:
-    """Every distribution address of every audience, located (see :mod:`briefgen.deliver.addresses`)."""
-    from briefgen.deliver.addresses import AddressError, check_address
+    """Every distribution address of every audience, and its allowed_domains, located (see
+    :mod:`briefgen.deliver.distribution_checks`)."""
+    from briefgen.deliver.distribution_checks import address_problems, domain_problems
 
     problems = []
     for name, aud in spec.audiences.items():
-        dist = aud.distribution
-        entries: list[tuple[str, int | None, Recipient]] = [("from", None, dist.sender)] if dist.sender else []
-        entries += [(field, i, r) for field in ("to", "cc", "bcc") for i, r in enumerate(getattr(dist, field))]
-        for field, i, recipient in entries:
-            key = ("audiences", name, "distribution", field) + ((i,) if i is not None else ()) + ("email",)
-            try:
-                check_address(recipient.email, recipient.name)
-            except AddressError as exc:
-                problems.append(src.problem(key, str(exc).removeprefix(": "), code="bad-address"))
+        problems += address_problems(name, aud.distribution, src)
+        problems += domain_problems(name, aud.distribution, src)  # allowed_domains hold at every TLP level
     return problems

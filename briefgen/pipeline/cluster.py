@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen.errors import BriefgenError, SpecError
-from briefgen.pipeline.jobs import BatchItem, Events, Job, NoEvents
+from briefgen.pipeline.jobs import BatchItem, Events, Job, NoEvents, failure_status
 
 if TYPE_CHECKING:
     from briefgen.pipeline.build import BuildOptions
@@ -244,5 +244,5 @@ def _failed(job: Job, exc: BriefgenError) -> BatchItem:
     problems = list(exc.problems) if isinstance(exc, SpecError) else []
     errors = [p for p in problems if p.severity == "error"] or problems
     message = str(errors[0]) + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "") if errors else str(exc)
-    return BatchItem(spec=job.shown, briefing=job.briefing, audience=job.audience, status="failed",
+    return BatchItem(spec=job.shown, briefing=job.briefing, audience=job.audience, status=failure_status(exc),
                      message=message, problems=problems)

@@ -10,20 +10,25 @@ message writes and sends nothing:
 
 * every address valid, a From address and a recipient
   (:func:`briefgen.deliver.addresses.addressing`);
-* for a briefing marked TLP:AMBER+STRICT or TLP:RED, every recipient in the audience's
-  ``allowed_domains`` (:func:`briefgen.deliver.addresses.check_restricted`);
+* when the audience gives ``allowed_domains``, every recipient (To, Cc, Bcc) in one of them,
+  at every TLP level; a briefing marked TLP:AMBER+STRICT or TLP:RED needs them
+  (:func:`briefgen.deliver.distribution_checks.check_domains`: located problems, one per address);
 * the PDF within the attachment limit unless forced
   (:func:`briefgen.deliver.attachment.check_size`).
 
-Those raise :class:`~briefgen.deliver.addresses.MailInputError` (exit code 2).
+Those raise :class:`~briefgen.deliver.addresses.MailInputError` (exit code 2). Validation
+(:func:`briefgen.pipeline.build.prepare`) has already refused a recipient outside its
+audience's ``allowed_domains``, for every audience, before anything is built; the guard here
+repeats it for the distribution the build resolved, and adds the rule of restricted banners.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from briefgen.deliver.addresses import addressing, check_restricted
+from briefgen.deliver.addresses import addressing
 from briefgen.deliver.attachment import DEFAULT_MAX_ATTACHMENT, AttachmentInfo, check_size
+from briefgen.deliver.distribution_checks import check_domains
 from briefgen.deliver.mail import Outgoing, compose, message_date
 from briefgen.deliver.mailcontent import mail_content
 from briefgen.deliver.output import output_paths
@@ -83,7 +88,7 @@ def outgoing(prepared: Prepared, audience: str | None, options: BuildOptions, *,
     where = f"{located.location()}: audiences.{result.audience}.distribution"
     addrs = addressing(dist, default_sender=default_sender, where=where)
     banner = TLP.parse(result.banner)
-    check_restricted(banner, addrs, dist.allowed_domains, audience=result.audience)
+    check_domains(result.audience, dist, prepared.loaded.source, banner=banner)
     paths = output_paths(options.out_dir, result.briefing_id, result.audience)
     check_size(len(result.pdf), max_attachment, force=force, filename=paths["pdf"].name)
     if not result.pdf:

@@ -35,8 +35,9 @@ class Job:
 class BatchItem:
     """The outcome of one briefing (or of a spec that could not be read at all).
 
-    ``status``: ``ok``, ``failed`` (the build failed) or ``invalid`` (the spec did not
-    validate; ``audience`` is ``-`` when its audiences are unknown). ``size`` in bytes,
+    ``status``: ``ok``, ``failed`` (the build failed) or ``invalid`` (the input is wrong: the
+    spec did not validate, or a template failed while the text was rendered, before anything
+    was drawn, see :func:`failure_status`; ``audience`` is ``-`` when its audiences are unknown). ``size`` in bytes,
     ``seconds`` of build time, ``peak_rss`` the peak resident memory in bytes of the
     process that built it (0 when unknown).
     """
@@ -64,6 +65,15 @@ class BatchItem:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+
+def failure_status(exc: BaseException) -> str:
+    """``invalid`` for an error in the input (a :class:`~briefgen.errors.SpecError`, or a
+    :class:`~briefgen.errors.TemplateError`: templates are rendered before anything is drawn,
+    so the build never got to work), ``failed`` for any other (drawing, layout, writing)."""
+    from briefgen.errors import SpecError, TemplateError
+
+    return "invalid" if isinstance(exc, (SpecError, TemplateError)) else "failed"
 
 
 class Events(Protocol):

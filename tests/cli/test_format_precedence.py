@@ -68,4 +68,5 @@ def test_an_unknown_project_format_is_refused_with_a_near_miss(project):
     (project / "briefgen.toml").write_text('[project]\nformats = ["htm"]\n', encoding="utf-8")
     result = cli("build", SPEC, "-a", "public")
     assert result.exit_code == 2
-    assert "unknown format 'htm'" in result.stderr and "did you mean 'html'?" in result.stderr
+    assert ("briefgen.toml:2:1  error  project.formats\n    unknown output format 'htm' (expected a list of pdf, "
+            "html, got 'htm') — did you mean 'html'?") in result.stderr  # located there, not blamed on --format

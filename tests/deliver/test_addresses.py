@@ -125,10 +125,12 @@ def test_allowed_domains_compare_idna_2008_forms() -> None:
     check_restricted(TLP.RED, plain, ["fass.de"])
     with pytest.raises(MailInputError) as exc:
         check_restricted(TLP.RED, sharp, ["fass.de"], audience="analyst")
-    assert "it may go only to fass.de, but a@xn--fa-hia.de = a@faß.de (to) is outside" in str(exc.value)
+    assert ("it may go only to the allowed_domains fass.de, but a@xn--fa-hia.de = a@faß.de (to) is outside"
+            in str(exc.value))
     with pytest.raises(MailInputError) as exc:
         check_restricted(TLP.AMBER_STRICT, plain, ["faß.de"])
-    assert "it may go only to xn--fa-hia.de = faß.de, but a@fass.de (to) is outside" in str(exc.value)
+    assert ("it may go only to the allowed_domains xn--fa-hia.de = faß.de, but a@fass.de (to) is outside"
+            in str(exc.value))
     with pytest.raises(AddressError, match=re.escape(r"allowed_domains: the domain 'fa\u200dss.de' is not valid: "
                                                      r"it contains unsafe characters: ZERO WIDTH JOINER")):
         check_restricted(TLP.RED, plain, ["fa\u200dss.de"])
@@ -180,7 +182,12 @@ def test_restricted_levels_only_to_allowed_domains() -> None:
         with pytest.raises(MailInputError, match="none are set"):
             check_restricted(level, inside, [])
     for level in (TLP.CLEAR, TLP.GREEN, TLP.AMBER):
-        check_restricted(level, outside, ["example.org"])  # not restricted
+        check_restricted(level, outside, [])  # not restricted: no allowed_domains needed
+        with pytest.raises(MailInputError) as exc:  # but allowed_domains, when given, hold at every level
+            check_restricted(level, outside, ["example.org"], audience="public")
+        assert str(exc.value) == (f"audience 'public': the briefing is marked {level.label}: it may go only to the "
+                                  "allowed_domains example.org, but leak@gmail.example (bcc), x@sub.example.org (bcc) "
+                                  "are outside; nothing was sent")
     idn = addressing(dist(to=[Recipient(email="a@bücher.example")], cc=[], bcc=[]))
     check_restricted("TLP:RED", idn, ["Bücher.example"])
 
@@ -196,7 +203,8 @@ def test_validate_locates_an_address_refused_by_idna_2008(example_project, monke
         "audiences:\n"
         "  public:\n"
         "    distribution:\n"
-        "      to: [{email: \"press@fa\\u200Dss.de\"}, {email: ok@faß.de}]\n", encoding="utf-8")
+        "      to: [{email: \"press@fa\\u200Dss.de\"}, {email: ok@faß.de}]\n"
+        "      allowed_domains: [example.org, faß.de]\n", encoding="utf-8")
     monkeypatch.chdir(example_project)
     result = CliRunner().invoke(app, ["validate", "specs/zwj.yaml"])
     assert result.exit_code == 2, result.output

@@ -320,11 +320,28 @@ def test_outgoing_guards_use_the_build(prepared, built, tmp_path) -> None:
     leaky_audience = aud.model_copy(update={"distribution": aud.distribution.model_copy(
         update={"cc": [Recipient(email="someone@partner.example")]})})
     leaky = dataclasses.replace(result, briefing=dataclasses.replace(result.briefing, audience=leaky_audience))
-    out = outgoing(prepared, "analyst", BuildOptions(out_dir=tmp_path), result=leaky)  # AMBER: allowed
+    for banner in ("TLP:AMBER", "TLP:RED"):  # allowed_domains hold at every level
+        with pytest.raises(MailInputError) as exc:
+            outgoing(prepared, "analyst", BuildOptions(out_dir=tmp_path),
+                     result=dataclasses.replace(leaky, banner=banner))
+        assert [str(p) for p in exc.value.problems] == [
+            "specs/audiences.yaml:16:43: error: audiences.analyst.distribution.cc[0].email: 'someone@partner.example' "
+            "(cc) is outside the allowed_domains of audience 'analyst', so it may not receive that audience's briefing "
+            f"(marked {banner}) (expected an address in example.org, got partner.example)"]
+        assert exc.value.exit_code == 2
+    # a restricted banner needs allowed_domains; other levels do not
+    open_audience = aud.model_copy(update={"distribution": aud.distribution.model_copy(
+        update={"allowed_domains": [], "cc": [Recipient(email="someone@partner.example")]})})
+    unfenced = dataclasses.replace(result, briefing=dataclasses.replace(result.briefing, audience=open_audience))
+    out = outgoing(prepared, "analyst", BuildOptions(out_dir=tmp_path), result=unfenced)  # AMBER, no allowed_domains
     assert "someone@partner.example" in out.addressing.recipients
-    with pytest.raises(MailInputError, match=r"someone@partner\.example \(cc\) is outside"):
+    with pytest.raises(MailInputError) as exc:
         outgoing(prepared, "analyst", BuildOptions(out_dir=tmp_path),
-                 result=dataclasses.replace(leaky, banner="TLP:RED"))
+                 result=dataclasses.replace(unfenced, banner="TLP:AMBER+STRICT"))
+    (problem,) = exc.value.problems
+    assert (problem.location(), problem.key, problem.expected) == (
+        "specs/audiences.yaml:10:5", "audiences.analyst.distribution", "allowed_domains: [your domain]")
+    assert "marked TLP:AMBER+STRICT, which is sent only to the audience's allowed_domains" in problem.message
     with pytest.raises(DeliveryError, match="carries no document"):
         outgoing(prepared, "analyst", BuildOptions(out_dir=tmp_path), result=dataclasses.replace(result, document=None))
     assert not list(tmp_path.iterdir())  # outgoing writes nothing itself

@@ -57,6 +57,28 @@ def test_a_folder_in_the_way_is_named_and_nothing_changes(tmp_path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x--analyst.pdf", "x--public.json"]
 
 
+def test_a_failed_commit_removes_the_folders_it_made_and_only_those(tmp_path, monkeypatch) -> None:
+    import errno
+
+    out = tmp_path / "out"
+    atomic_write_many({out / "old.pdf": b"old"})  # out/ exists before; out/audit/x/ and new/ do not
+    (out / "kept").mkdir()  # an empty folder that was there before stays
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OSError) as info:
+        atomic_write_many({out / "a.pdf": b"new", out / "audit" / "x" / "a.json": b"{}",
+                           tmp_path / "new" / "b.json": b"{}"})
+    monkeypatch.undo()
+    assert info.value.errno == errno.ENOSPC
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "out", "out/kept", "out/old.pdf"]  # no audit/, audit/x/, new/, nor a temporary file
+    atomic_write_many({out / "audit" / "x" / "a.json": b"{}"})  # and a later commit makes them again
+    assert (out / "audit" / "x" / "a.json").read_bytes() == b"{}"
+
+
 def test_concurrent_commits_into_one_folder_never_mix_their_sets(tmp_path, monkeypatch) -> None:
     pdf, manifest = tmp_path / "b--a.pdf", tmp_path / "b--a.json"
     mixed = []

@@ -88,25 +88,48 @@ def test_settings_defaults_file_and_environment(tmp_path) -> None:
     assert (s.host, s.port, s.tls) == ("localhost", 25, "none")
 
 
-@pytest.mark.parametrize("text, message", [
-    ('[smtp]\npassword = "hunter2"\n', "passwords are never read from files"),
-    ('[smtp]\nhots = "x"\n', "unknown key 'hots'; did you mean 'host'?"),
-    ('[smtp]\ntls = "startls"\n', "did you mean 'starttls'?"),
-    ('[smtp]\nport = 70000\n', "a port number"),
-    ('[smtp]\nport = "abc"\n', "a port number"),
-    ('[smtp]\nfrom = "not an address"\n', "invalid email address"),
-    ('[smtp]\nca_file = "missing.pem"\n', "does not exist"),
-    ('[smtp]\nmax_attachment_mb = 0\n', "a positive number"),
-    ('[smtp\nhost = 1\n', "not valid TOML"),
-    ('smtp = 3\n', "must be a table"),
+@pytest.mark.parametrize("text, line, col, key, message", [
+    ('[smtp]\npassword = "hunter2"\n', 2, 1, "smtp.password", "smtp.password: passwords are never read from files"),
+    ('[smtp]\nhots = "x"\n', 2, 1, "smtp.hots", "unknown key 'hots' in [smtp] (expected host, port, "),
+    ('[smtp]\n  tls = "startls"\n', 2, 3, "smtp.tls",
+     "unknown tls mode (expected one of starttls, implicit, none, got 'startls'); did you mean 'starttls'?"),
+    ('[smtp]\nport = 70000\n', 2, 1, "smtp.port", "invalid value (expected a port number (1-65535), got 70000)"),
+    ('[smtp]\nport = "abc"\n', 2, 1, "smtp.port", "invalid value (expected a port number (1-65535), got 'abc')"),
+    ('[smtp]\nfrom = "not an address"\n', 2, 1, "smtp.from", "invalid email address 'not an address'"),
+    ('[smtp]\nca_file = "missing.pem"\n', 2, 1, "smtp.ca_file", "missing.pem does not exist"),
+    ('[smtp]\nmax_attachment_mb = 0\n', 2, 1, "smtp.max_attachment_mb", "(expected a positive number, got 0)"),
+    ('[smtp\nhost = 1\n', 1, 6, "(document)", "not valid TOML"),
+    ('smtp = 3\n', 1, 1, "smtp", "must be a table"),
 ])
-def test_settings_errors(tmp_path, text, message) -> None:
+def test_settings_errors_are_located(tmp_path, text, line, col, key, message) -> None:
     (tmp_path / "briefgen.toml").write_text(text)
     with pytest.raises(MailInputError) as exc:
         smtp.load_settings(root=tmp_path, env={})
-    assert message in str(exc.value) and "briefgen.toml" in str(exc.value)
+    (problem,) = exc.value.problems
+    assert (problem.file, problem.line, problem.column, problem.key) == (
+        str(tmp_path / "briefgen.toml"), line, col, key)
+    assert message in str(problem)
     assert "hunter2" not in str(exc.value)
     assert exc.value.exit_code == 2
+
+
+def test_every_settings_error_is_reported_at_once(tmp_path) -> None:
+    (tmp_path / "briefgen.toml").write_text('[project]\noutput = "out"\n\n[smtp]\nhost = "a b"\nport = 0\n'
+                                            'tls = "ssl"\nuser = "u"\ntoken_command = ["t"]\n')
+    with pytest.raises(MailInputError) as exc:
+        smtp.load_settings(root=tmp_path, env={"BRIEFGEN_SMTP_AUTH": "oauth"})
+    shown = str(tmp_path / "briefgen.toml")
+    assert [(p.file, p.line, p.column, p.key, p.got) for p in exc.value.problems] == [
+        (shown, 5, 1, "smtp.host", "'a b'"), (shown, 6, 1, "smtp.port", "0"), (shown, 7, 1, "smtp.tls", "'ssl'"),
+        ("environment variable BRIEFGEN_SMTP_AUTH", 0, 0, "smtp.auth", "'oauth'")]
+    assert exc.value.problems[2].suggestion == ""  # 'ssl' is near no mode
+    # once the values are good, the auth settings that do not fit are located at the key that does not fit
+    (tmp_path / "briefgen.toml").write_text('[smtp]\nhost = "mail.example.org"\n\nuser = "u"\ntoken_command = ["t"]\n')
+    with pytest.raises(MailInputError) as exc:
+        smtp.load_settings(root=tmp_path, env={})
+    assert [str(p) for p in exc.value.problems] == [
+        f"{shown}:5:1: error: smtp.token_command: token_command is set but auth is 'password' "
+        f"(expected auth = \"xoauth2\" to log in with a token)"]
 
 
 def test_missing_config_and_bad_environment(tmp_path) -> None:
@@ -358,7 +381,11 @@ def test_cli_tlp_red_to_an_outside_domain_sends_nothing(project, smtp_server, mo
     # only the analyst may receive a TLP:RED variant (the others' ceilings are lower)
     result = cli("email", "specs/red.yaml", "--audience", "analyst", "--send")
     assert result.exit_code == 2, result.output
-    assert "marked TLP:RED" in result.output and "friend@partner.example (bcc)" in result.output
+    # located at the recipient (the spec that adds it), whatever the level
+    assert ("specs/red.yaml:7:35  error  audiences.analyst.distribution.bcc[0].email\n"
+            "    'friend@partner.example' (bcc) is outside the allowed_domains of audience 'analyst', so it may not "
+            "receive that audience's briefing (expected an address in example.org, got partner.example)\n"
+            "1 error(s); nothing was written.") in result.output
     assert smtp_server.messages == [] and smtp_server.handler.rcpt_attempts == []
     assert not (project / "output" / smtp.LOG_NAME).exists()
     assert not list((project / "output").glob("*.eml"))

@@ -112,7 +112,7 @@ def test_token_command_failures_name_the_setting(tmp_path, command, error, messa
     settings = config(tmp_path, token_command=command, timeout=0.5)
     with pytest.raises(error) as exc:
         settings.with_credentials(env={})
-    assert str(exc.value).startswith(f"{tmp_path / 'briefgen.toml'}: [smtp] token_command: ")
+    assert str(exc.value).startswith(f"{tmp_path / 'briefgen.toml'}:5:1: [smtp] token_command: ")  # its line
     assert message in str(exc.value)
     assert exc.value.exit_code == (2 if error is MailInputError else 1)
 
@@ -128,7 +128,8 @@ def test_token_command_as_a_string_runs_without_a_shell(tmp_path) -> None:
 
 
 @pytest.mark.parametrize("keys, message", [
-    ({"auth": '"oauth2"'}, "expected one of password, xoauth2, got 'oauth2'; did you mean 'xoauth2'?"),
+    ({"auth": '"oauth2"'}, "unknown auth mode (expected one of password, xoauth2, got 'oauth2'); did you mean "
+                           "'xoauth2'?"),
     ({}, "auth = \"xoauth2\" needs exactly one token source: token_command"),
     ({"token_command": '["a"]', "msal_client_id": '"id"', "msal_tenant": '"t"'}, ", not both"),
     ({"token_command": "[]"}, "expected a command"),
@@ -151,7 +152,8 @@ def test_auth_settings_that_do_not_fit(tmp_path) -> None:
     with pytest.raises(MailInputError, match="needs user"):
         smtp.load_settings(root=tmp_path, env={})
     (tmp_path / "briefgen.toml").write_text('[smtp]\nuser = "u"\ntoken_command = ["t"]\n')
-    with pytest.raises(MailInputError, match=r"\[smtp\] token_command: is set but auth is 'password'"):
+    with pytest.raises(MailInputError, match=r"briefgen.toml:3:1: error: smtp.token_command: token_command is set but "
+                                             r"auth is 'password'"):
         smtp.load_settings(root=tmp_path, env={})
     # the environment may choose the mechanism; a token needs TLS off loopback like a password
     settings = smtp.load_settings(root=tmp_path, env={"BRIEFGEN_SMTP_AUTH": "XOAUTH2", "BRIEFGEN_SMTP_TLS": "none",
@@ -216,7 +218,7 @@ def test_msal_device_code_and_its_errors(tmp_path, monkeypatch) -> None:
     fake.result = {"error": "invalid_grant", "error_description": "AADSTS70000: consent missing.\nTrace ID: 1"}
     with pytest.raises(DeliveryError) as exc:
         settings.with_credentials(env={}, notify=shown.append)
-    assert str(exc.value) == (f"{tmp_path / 'briefgen.toml'}: [smtp] msal_client_id: Microsoft's identity platform "
+    assert str(exc.value) == (f"{tmp_path / 'briefgen.toml'}:5:1: [smtp] msal_client_id: Microsoft's identity platform "
                               f"gave no token: invalid_grant: AADSTS70000: consent missing.")
 
 

@@ -49,6 +49,7 @@ def test_project_table_values(tmp_path) -> None:
     ('[project]\nformats = []\n', 2, "project.formats", "formats is a list of names"),
     ('[project]\noutput = 3\n', 2, "project.output", "the output folder is a non-empty string"),
     ('[project]\noutput = "out\n', 2, "(document)", "not valid TOML"),
+    ('[project]\noutput = "out"\nformats = ["pdf", "docx"]\n', 3, "project.formats", "unknown output format 'docx'"),
 ])
 def test_mistakes_are_located(tmp_path, text, line, key, message) -> None:
     toml(tmp_path, text)
@@ -59,6 +60,17 @@ def test_mistakes_are_located(tmp_path, text, line, key, message) -> None:
     assert p.message.startswith(message)
     if key == "project.outpt":
         assert p.suggestion == "output"
+
+
+def test_formats_each_known_once_with_a_did_you_mean(tmp_path) -> None:
+    toml(tmp_path, '[project]\nformats = ["PDF", "html", "pdf"]\n')
+    assert load_settings(tmp_path).formats == ("pdf", "html")
+    toml(tmp_path, '[project]\n\nformats = ["pdf", "htm", "docx"]\n')
+    with pytest.raises(SpecError) as info:
+        load_settings(tmp_path)
+    assert [(p.line, p.key, p.got, p.suggestion, p.expected) for p in info.value.problems] == [
+        (3, "project.formats", "'htm'", "html", "a list of pdf, html"),
+        (3, "project.formats", "'docx'", "", "a list of pdf, html")]
 
 
 def test_an_invalid_settings_file_stops_a_build_with_its_location(tmp_path, monkeypatch) -> None:
