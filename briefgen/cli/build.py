@@ -14,6 +14,7 @@ from briefgen.cli.options import (
     all_audiences_option,
     apply_no_cache,
     audience_option,
+    format_option,
     no_edition_option,
     out_option,
     since_option,
@@ -31,9 +32,7 @@ def build(spec: Path = SpecArg,
           emit_document: bool = typer.Option(False, "--emit-document",
                                              help="Also write each audience's document model as "
                                                   "<briefing>--<audience>.document.json."),
-          output_format: str | None = typer.Option(None, "--format", metavar="LIST",
-                                                   help="What to write: pdf, html or pdf,html (default: each "
-                                                        "audience's formats, else pdf)."),
+          output_format: str | None = format_option(),
           since: str | None = since_option("Show what changed since an earlier edition of the same briefing and "
                                            "audience: an edition file, or 'last' (the newest in the project's "
                                            "editions/ before this briefing's date)."),

@@ -76,3 +76,10 @@ def one_audience(audience: list[str] | None, command: str, writes: str) -> str |
         usage_error(f"--audience: {command} writes {writes} for one audience; got {len(names)}: "
                     f"{', '.join(repr(n) for n in names)} (run it once per audience)", code="usage")
     return names[0] if names else None
+
+
+def format_option() -> Any:
+    """``--format LIST``: what to write (pdf, html or pdf,html); parsed with
+    :func:`briefgen.cli.defaults.parse_formats`."""
+    return typer.Option(None, "--format", metavar="LIST",
+                        help="What to write: pdf, html or pdf,html (default: each audience's formats, else pdf).")

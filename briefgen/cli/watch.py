@@ -19,7 +19,7 @@ from rich.markup import escape as esc
 
 from briefgen.cli import common
 from briefgen.cli.common import SpecArg, show_problems
-from briefgen.cli.options import out_option, strict_option
+from briefgen.cli.options import format_option, out_option, strict_option
 
 
 def watch_command(spec: Path = SpecArg,
@@ -29,16 +29,22 @@ def watch_command(spec: Path = SpecArg,
                   all_audiences: bool = typer.Option(False, "--all-audiences", help="Build every audience."),
                   out_dir: Path | None = out_option(),
                   strict: bool = strict_option(),
+                  output_format: str | None = format_option(),
                   ) -> None:
     """Build, then rebuild on every save of the spec, its audience files, knowledge base,
     templates, CSV files or theme; problems are listed and watching goes on. Ctrl-C stops."""
-    watch(spec, audience=audience, all_audiences=all_audiences, out_dir=out_dir, strict=strict)
+    from briefgen.cli import defaults
+
+    formats = defaults.parse_formats(output_format) if output_format is not None else None
+    watch(spec, audience=audience, all_audiences=all_audiences, out_dir=out_dir, strict=strict, formats=formats)
 
 
 def watch(spec: Path, *, audience: list[str] | None = None, all_audiences: bool = False,
-          out_dir: Path | None = None, strict: bool = False, changes: Iterable[Iterable[Path]] | None = None) -> int:
+          out_dir: Path | None = None, strict: bool = False, formats: tuple[str, ...] | None = None,
+          changes: Iterable[Iterable[Path]] | None = None) -> int:
     """Build ``spec`` and rebuild it after each set of changed paths from ``changes``
-    (default: the file system, until Ctrl-C). Returns the number of builds; ends with
+    (default: the file system, until Ctrl-C). ``formats``: what to write (``--format``; None:
+    each audience's formats, else the project's). Returns the number of builds; ends with
     exit code 130 on Ctrl-C, 2 for conflicting options."""
     from briefgen.cli import defaults
     from briefgen.pipeline.build import BuildOptions
@@ -53,7 +59,7 @@ def watch(spec: Path, *, audience: list[str] | None = None, all_audiences: bool 
     project_formats = defaults.project_formats(spec)  # briefgen.toml: for audiences without formats: of their own
     common.check_writable(out)
     rebuilder = Rebuilder(spec, audiences=audience, all_audiences=all_audiences, strict=strict,
-                          options=BuildOptions(out_dir=out, strict=strict, write=False,
+                          options=BuildOptions(out_dir=out, strict=strict, write=False, formats=formats,
                                                project_formats=project_formats),
                           write=common.write_outputs)
     try:

@@ -214,3 +214,21 @@ def test_watch_command_rebuilds_on_save_and_exits_130_on_ctrl_c(tmp_path) -> Non
             proc.kill()
     assert proc.returncode == 130, err
     assert out.count("built in") == 2, out
+
+
+@pytest.mark.slow
+def test_format_html_writes_the_html_edition_only(project) -> None:
+    """``watch --format html`` builds and rebuilds the HTML edition, and no PDF."""
+    from briefgen.cli.watch import watch
+
+    html = project / "output" / "calder-bay--analyst.html"
+    seen: list[str] = []
+
+    def changes():
+        seen.append(html.read_text(encoding="utf-8"))
+        yield {_edit(_claims(project), "the port's busiest year on record", "a record year for the port")}
+
+    assert watch(Path("specs/calder-bay.yaml"), formats=("html",), changes=changes()) == 2
+    assert "busiest year on record" in seen[0]
+    assert "a record year for the port" in html.read_text(encoding="utf-8")
+    assert not list((project / "output").glob("*.pdf"))
