@@ -6,8 +6,11 @@ manifests (which hold the record under ``"edition"``). The changes are printed a
 figure), or with ``--json`` as the ``diff`` key of the command's JSON document (shape:
 :meth:`briefgen.document.diff.EditionDiff.to_json`, plus ``summary``: the lines of the
 "What changed" box) and ``notes`` (a warning, also on stderr, when OLD is newer than NEW).
-What the newer edition withholds from its audience is never listed.
-Exit 0; 2 for a file that cannot be used (named in the message).
+What the newer edition withholds from its audience is never listed: its record lists it as
+hashes keyed with its editions store's key, found beside it in the store
+(:func:`briefgen.pipeline.editions.key_beside`).
+Exit 0; 2 for a file that cannot be used (named in the message), or a NEW whose withheld
+items are keyed with a key not found beside it.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ def diff_command(old: Path = typer.Argument(..., metavar="OLD", show_default=Fal
     from briefgen.document.changes import summary_lines
     from briefgen.document.diff import diff_editions
     from briefgen.document.edition import EditionError
-    from briefgen.pipeline.editions import read_edition
+    from briefgen.pipeline.editions import key_beside, read_edition
 
     jsonout.start("diff", json_out)
     try:
@@ -47,12 +50,15 @@ def diff_command(old: Path = typer.Argument(..., metavar="OLD", show_default=Fal
                                f"{after['audience']!r}, but {old} is of {before['briefing']!r} for "
                                f"{before['audience']!r}: compare editions of the same briefing and audience",
                                file=str(new))
+        key = key_beside(new) if isinstance(after.get("withheld"), dict) else None
+        diff = diff_editions(before, after, key)
+    except EditionError as exc:
+        fail(exc if exc.problems else EditionError(f"{new}: {exc}", file=str(new)), None)
     except BriefgenError as exc:
         fail(exc, None)
     notes = order_notes(before, after, old, new)
     for note in notes:
         common.err.print(f"[yellow]warning:[/] {esc(note)}", soft_wrap=True)
-    diff = diff_editions(before, after)
     numbers = {cid: kj["number"] for cid, kj in after["key_judgments"].items()}
     lines = summary_lines(diff, numbers)
     if diff.changes:  # nothing changed: the summary line says so, without an empty table

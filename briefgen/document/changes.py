@@ -16,19 +16,21 @@ document with:
 * ``changed`` set on the contents entry of every section that changed.
 
 What the audience may not see is never named: the comparison is between what each
-edition showed this audience, an item that disappeared because it is now withheld is left
-out (see :mod:`briefgen.document.diff`), and the summary names only items the audience was
-or is shown. Its marking is the most restrictive of what it names; the document's marking
-rolls it up.
+edition showed this audience, an item that disappeared because it is now withheld (or only
+with a withheld item: a source only a withheld claim cited) is left out (see
+:mod:`briefgen.document.diff`), and the summary names only items the audience was or is
+shown. Its marking is the most restrictive of what it names; the document's marking rolls
+it up.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from briefgen.document.edition import edition_record, withheld_key
+from briefgen.document.edition import edition_record, withheld_test
 from briefgen.document.model import (
     Block,
     BulletList,
@@ -144,10 +146,12 @@ def mark_changes(doc: Document, kb: Any, earlier: dict[str, Any]) -> tuple[Docum
     """``doc`` marked with what changed since edition record ``earlier`` (checked, of the
     same briefing and audience), and the diff itself (see the module doc)."""
     from briefgen.document.diff import diff_editions
+    from briefgen.document.withheld import WithheldKey
 
-    record = edition_record(doc, kb)
-    diff = diff_editions(earlier, record)
-    marks = _BlockMarks(earlier, record, diff)
+    key = WithheldKey.fresh()  # the record is compared here and dropped: any key will do
+    record = edition_record(doc, kb, key)
+    diff = diff_editions(earlier, record, key)
+    marks = _BlockMarks(earlier, record, diff, withheld_test(record, key))
     sections = tuple(marks.section(s) for s in doc.sections)
     target = next((s.section for s in _walk(sections) if s.section == "bluf"), sections[0].section if sections else "")
     summary = _summary(doc, diff, earlier, record, next((s.level for s in _walk(sections) if s.section == target), 1))
@@ -278,10 +282,10 @@ class _BlockMarks:
     """Sets each block's ``change`` from the two records' block digests and collects the
     sections that changed."""
 
-    def __init__(self, old: dict, new: dict, diff: EditionDiff) -> None:
+    def __init__(self, old: dict, new: dict, diff: EditionDiff, withheld: Callable[[str, str], bool]) -> None:
         self.old_sections = old["sections"]
         self.old, self.new, self.diff = old, new, diff
-        self.hidden = set(new.get("withheld", ()))
+        self.withheld = withheld
         self.ceiling = TLP.parse(new["ceiling"])
         self.changed_sections: set[str] = set()
 
@@ -335,7 +339,7 @@ class _BlockMarks:
             if marker in block_id:
                 ident = block_id.split(marker, 1)[1]
                 item = self.old[kind].get(ident, {})
-                if withheld_key(kind, ident) in self.hidden:
+                if self.withheld(kind, ident):
                     return False
                 try:
                     return TLP.parse(item.get("marking") or "TLP:CLEAR") <= self.ceiling

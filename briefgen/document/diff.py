@@ -10,9 +10,11 @@ AMBER < AMBER+STRICT < RED): "raised" is up those scales.
 
 Withholding holds (TLP 2.0): the comparison is between what each edition showed *this
 audience*. An item the new edition withholds (its hash is in the new record's
-``withheld``), or one marked above the new edition's ceiling, is not reported at all when
-it disappears: from the audience's point of view it vanishes without a trace. An item
-released to the audience appears as new.
+``withheld``: the withheld items and what disappears only with them,
+:func:`~briefgen.document.edition.withheld_items`), or one marked above the new edition's
+ceiling, is not reported at all when it disappears: from the audience's point of view it
+vanishes without a trace. An item released to the audience appears as new. A keyed
+``withheld`` list is read with the key that made it (:mod:`briefgen.document.withheld`).
 
 Pure data in, pure data out; :meth:`EditionDiff.to_json` is the shape ``briefgen diff
 --json`` prints.
@@ -23,7 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from briefgen.document.edition import withheld_key
+from briefgen.document.edition import withheld_test
+from briefgen.document.withheld import WithheldKey
 from briefgen.model.tlp import TLP
 from briefgen.model.vocab import Confidence, Likelihood
 
@@ -122,10 +125,12 @@ class EditionDiff:
                 "changes": [c.to_json() for c in self.changes]}
 
 
-def diff_editions(old: dict[str, Any], new: dict[str, Any]) -> EditionDiff:
+def diff_editions(old: dict[str, Any], new: dict[str, Any], key: WithheldKey | None = None) -> EditionDiff:
     """The changes from edition record ``old`` to ``new`` (both checked records of the same
-    briefing and audience; see the module doc for what is left out)."""
-    gone = _Gone(new)
+    briefing and audience; see the module doc for what is left out). ``key``: the key of
+    ``new``'s ``withheld`` hashes. Raises :class:`~briefgen.document.edition.EditionError`
+    when they are keyed and ``key`` is not their key."""
+    gone = _Gone(new, key)
     changes: list[Change] = []
     for kind in KIND_WORDS:
         before, after = old.get(kind, {}), new.get(kind, {})
@@ -155,13 +160,13 @@ class _Gone:
     LISTS = {"claims": ("sources", "sources"), "relations": ("claims", "claims"), "figures": ("claims", "claims")}
     """Per kind, a field listing ids of another kind (field, that kind)."""
 
-    def __init__(self, new: dict[str, Any]) -> None:
-        self.hidden = set(new.get("withheld", ()))
+    def __init__(self, new: dict[str, Any], key: WithheldKey | None) -> None:
+        self.withheld = withheld_test(new, key)
         self.ceiling = TLP.parse(new["ceiling"])
 
     def __call__(self, kind: str, ident: str, item: dict | None = None) -> bool:
         """True when item ``ident`` of ``kind`` (a key judgment: its claim) must not be named."""
-        if withheld_key("claims" if kind == "key_judgments" else kind, ident) in self.hidden:
+        if self.withheld("claims" if kind == "key_judgments" else kind, ident):
             return True
         try:
             return TLP.parse((item or {}).get("marking") or "TLP:CLEAR") > self.ceiling

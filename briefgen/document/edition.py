@@ -22,16 +22,18 @@ Shape (``"format": "briefgen-edition/1"``; ids sorted, keys in this order)::
      "sections":      {id: {"title", "marking", "parent", "blocks": {block id: digest}}}
                       (reading order),
      "dropped":       [section id, ...]   (left out to fit the audience's max_pages),
-     "withheld":      [hash, ...]}
+     "withheld":      {"scheme": "hmac-sha256", "key": key id, "items": [hash, ...]}}
 
 Digests are SHA-256 hex of the item's canonical JSON (numbers and positions left out, so
 renumbering an endnote or a key judgment changes nothing). ``sources`` of a claim are only
-those the audience may see. ``withheld`` holds, for every claim, entity, source, relation
-and chart this audience is *not* shown, a salted hash of its kind and id
-(:func:`withheld_key`), never the id itself: the diff can tell that an item disappeared
-because it is withheld (and then says nothing about it) while the edition names nothing
-the audience may not see. The manifest beside the PDF carries the record without them
-(:func:`release_record`); the editions store keeps them.
+those the audience may see. ``withheld`` holds, for every item this audience is *not* shown
+because of withholding (:func:`withheld_items`: what is withheld, and what disappears only
+with it), a keyed hash of its kind and id (:mod:`briefgen.document.withheld`), never the id
+itself: the diff can tell that an item disappeared because it is withheld (and then says
+nothing about it) while the edition names nothing the audience may not see, and the hashes
+cannot be confirmed by guessing ids without the editions store's key. A record made without
+a key has no ``withheld``. The manifest beside the PDF carries the record without it
+(:func:`release_record`); the editions store keeps it.
 
 Pure: no I/O, no third-party imports. :class:`EditionError` is what readers of edition
 files raise (exit code 2).
@@ -42,6 +44,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from briefgen.document.model import (
@@ -57,6 +60,7 @@ from briefgen.document.model import (
     plain_text,
 )
 from briefgen.document.runs import inline_runs
+from briefgen.document.withheld import KEY_FILE, SCHEME, WithheldKey, legacy_hash, withheld_list
 from briefgen.errors import BriefgenError
 from briefgen.text import fmt
 
@@ -94,11 +98,6 @@ def digest(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def withheld_key(kind: str, ident: str) -> str:
-    """The hash standing for withheld item ``ident`` of record kind ``kind`` (``claims`` ...)."""
-    return hashlib.sha256(f"briefgen-withheld/{kind}/{ident}".encode()).hexdigest()[:32]
-
-
 def _with_digest(fields: dict[str, Any]) -> dict[str, Any]:
     return {"digest": digest(fields), **fields}
 
@@ -116,37 +115,96 @@ def all_uses(doc: Document) -> Uses:
                          getattr(block, "items", ()) + getattr(block, "rows", ()) + getattr(block, "notes", ())])
 
 
-def edition_record(doc: Document, kb: Any) -> dict[str, Any]:
+def edition_record(doc: Document, kb: Any, key: WithheldKey | None = None) -> dict[str, Any]:
     """The edition record of ``doc`` (see the module doc). ``kb``: the
     :class:`~briefgen.load.project.KnowledgeBase` the document was built from (its claims,
-    entities, sources and relations by id). Raises KeyError when the document shows an id
-    the knowledge base lacks (never for a document built from it)."""
+    entities, sources and relations by id); ``key``: the key of the ``withheld`` hashes (the
+    editions store's for a record it files; None: no ``withheld``). Raises KeyError when the
+    document shows an id the knowledge base lacks (never for a document built from it)."""
     uses = all_uses(doc)
     visible_sources = set(uses.sources) | set(doc.shown.sources)
     claims = {cid: _claim(kb.claims[cid], visible_sources) for cid in sorted(set(doc.shown.claims) | set(uses.claims))}
     relations_by_key = {rel.key: rel for rel in kb.relations}
     shown_claims = set(claims)
-    return {
+    entities = {eid: _entity(kb.entities[eid]) for eid in sorted(set(doc.shown.entities) | set(uses.entities))}
+    record = {
         "format": FORMAT, "briefing": doc.briefing, "audience": doc.audience, "title": doc.title,
         "date": doc.date_iso, "date_text": doc.date, "ceiling": doc.ceiling, "marking": doc.marking,
         "claims": claims,
         "key_judgments": {kj.claim: _judgment(kj) for kj in doc.key_judgments()},
-        "entities": {eid: _entity(kb.entities[eid]) for eid in sorted(set(doc.shown.entities) | set(uses.entities))},
+        "entities": entities,
         "sources": {sid: _source(kb.sources[sid]) for sid in sorted(visible_sources)},
         "relations": {key: _relation(relations_by_key[key], shown_claims)
                       for key in sorted(set(doc.shown.relations) | set(uses.relations))},
         "figures": {fig.id.removeprefix("figure-"): _figure(fig) for fig in doc.figures()},
         "sections": _sections(doc),
         "dropped": list(doc.dropped),
-        "withheld": sorted({withheld_key(WITHHELD_KINDS[kind], ident) for kind, ident, _, _ in doc.withheld
-                            if kind in WITHHELD_KINDS}),
     }
+    if key is not None:
+        shown = {"claims": shown_claims, "entities": set(entities), "sources": visible_sources}
+        record["withheld"] = withheld_list(withheld_items(doc, kb, shown), key)
+    return record
+
+
+def withheld_items(doc: Document, kb: Any, shown: dict[str, set[str]]) -> set[tuple[str, str]]:
+    """(record kind, id) of every item ``doc``'s audience is not shown because of withholding
+    (TLP 2.0): each claim, entity, source, relation, chart and image the document withholds,
+    and what disappears only with them (``shown``, record kind -> ids, does not hold it): the
+    sources a withheld claim cites, the entities it is about, the claims it contradicts, that
+    contradict it or that report a measure it reports too (a dispute needs both sides), and
+    the end entities of a withheld relation. None of these may be reported as dropped."""
+    items = {(WITHHELD_KINDS[kind], ident) for kind, ident, _, _ in doc.withheld if kind in WITHHELD_KINDS}
+    claims = {ident for kind, ident in items if kind == "claims" and ident in kb.claims}
+    relations = {ident for kind, ident in items if kind == "relations"}
+    linked: set[tuple[str, str]] = set()
+    measures: set[str] = set()
+    for cid in claims:
+        claim = kb.claims[cid]
+        linked.update(("sources", sid) for sid in claim.sources)
+        linked.update(("entities", eid) for eid in claim.about)
+        linked.update(("claims", other) for other in claim.contradicts)
+        measures.update(f.measure for f in claim.figures if f.measure)
+    for other in kb.claims.values() if claims else ():  # the links written on the other side: one pass
+        if any(c in claims for c in other.contradicts) or any(f.measure in measures for f in other.figures):
+            linked.add(("claims", other.id))
+    for rel in kb.relations:
+        if rel.key in relations:
+            linked.update((("entities", rel.subject), ("entities", rel.object)))
+    return items | {(kind, ident) for kind, ident in linked if kind in shown and ident not in shown[kind]}
+
+
+def withheld_test(record: dict[str, Any], key: WithheldKey | None) -> Callable[[str, str], bool]:
+    """``test(kind, ident)``: True when ``record`` lists item ``ident`` of record kind ``kind``
+    (``claims`` ...) as withheld (:func:`withheld_items`). A record without a list (a
+    manifest's) names nothing withheld; an unkeyed list (a record filed before keyed hashes,
+    :func:`~briefgen.document.withheld.legacy_hash`) is read as it was written. Raises
+    :class:`EditionError` when the list is keyed and ``key`` is not the key that made it (or
+    is None), or when it is of no known shape."""
+    listed = record.get("withheld")
+    where = f"the edition of {record.get('briefing')!r} for {record.get('audience')!r} dated {record.get('date')!r}"
+    if listed is None:
+        return lambda kind, ident: False
+    if isinstance(listed, list):  # filed before keyed hashes
+        legacy = {str(h) for h in listed}
+        return lambda kind, ident: legacy_hash(kind, ident) in legacy
+    if not (isinstance(listed, dict) and listed.get("scheme") == SCHEME and isinstance(listed.get("items"), list)):
+        raise EditionError(f"{where}: its \"withheld\" list is not of a shape this briefgen reads "
+                           f"(expected {{\"scheme\": \"{SCHEME}\", \"key\", \"items\"}})")
+    hashes = {str(h) for h in listed["items"]}
+    if not hashes:
+        return lambda kind, ident: False
+    if key is None or key.id != listed.get("key"):
+        found = "no key was found" if key is None else f"the key found is {key.id!r}"
+        raise EditionError(f"{where}: what it withholds from its audience is hashed with the editions store's key "
+                           f"{listed.get('key')!r}, and {found}: without that key a withheld item cannot be told "
+                           f"from a removed one. Compare the record in the editions store that filed it (the key "
+                           f"is the store's {KEY_FILE} file)")
+    return lambda kind, ident: key.hash(kind, ident) in hashes
 
 
 def release_record(record: dict[str, Any]) -> dict[str, Any]:
     """``record`` as the manifest beside the PDF carries it: without ``withheld``. Those
-    hashes stand for items the audience is not shown; a reader who guessed an id could test
-    it against them, so they stay in the desk's editions store."""
+    hashes stand for items the audience is not shown; they stay in the desk's editions store."""
     return {k: v for k, v in record.items() if k != "withheld"}
 
 

@@ -26,6 +26,7 @@ from briefgen.resolve.audiences import audience_names
 from briefgen.resolve.select import resolve
 
 if TYPE_CHECKING:
+    from briefgen.document.withheld import WithheldKey
     from briefgen.pipeline.editions import ReadEdition
 
 
@@ -66,6 +67,9 @@ class BuildOptions:
     file_edition: bool = False
     """Also write the edition record to the project's editions store
     (``editions/<briefing>/<audience>/<date>.json``); ``briefgen build`` turns it on."""
+    withheld_key: WithheldKey | None = None
+    """The key of the edition record's ``withheld`` hashes; None: the store's
+    (:func:`briefgen.pipeline.editions.build_key`). A Dask batch sends its side's store key."""
 
 
 @dataclass
@@ -252,7 +256,10 @@ def build_prepared(prepared: Prepared, audience: str | None, options: BuildOptio
         concerned = variant_warnings(prepared.warnings, kb, document)
         if concerned:
             raise SpecError([Problem(**{**p.__dict__, "severity": "error"}) for p in concerned])
-    record, changes = _edition(document, kb, earlier)
+    from briefgen.pipeline.editions import build_key
+
+    key = options.withheld_key or build_key(loaded.root, filing=options.file_edition)  # made on first filing
+    record, changes = _edition(document, kb, earlier, key)
     paths = output_paths(options.out_dir, briefing.meta.id, briefing.audience_name)
     pdf = variant.pdf if variant is not None and "pdf" in formats else b""
     digest = sha256(pdf) if pdf else ""
@@ -297,16 +304,17 @@ def _earlier_edition(prepared: Prepared, briefing: Briefing,
     return record, path, []
 
 
-def _edition(document: Document, kb: KnowledgeBase, earlier: dict | None) -> tuple[dict, Any]:
-    """The document's edition record, and what changed since ``earlier`` (None without)."""
+def _edition(document: Document, kb: KnowledgeBase, earlier: dict | None, key: WithheldKey) -> tuple[dict, Any]:
+    """The document's edition record (what it withholds hashed with ``key``), and what changed
+    since ``earlier`` (None without)."""
     from briefgen.document.edition import edition_record
 
-    record = edition_record(document, kb)
+    record = edition_record(document, kb, key)
     if earlier is None:
         return record, None
     from briefgen.document.diff import diff_editions
 
-    return record, diff_editions(earlier, record)
+    return record, diff_editions(earlier, record, key)
 
 
 def _lowest_priority(briefing: Briefing, dropped: list[str]) -> str | None:

@@ -148,6 +148,7 @@ def run_on_cluster(jobs: list[Job], options: BuildOptions, scheduler: str, *, ev
         raise BriefgenError("--scheduler needs dask.distributed: pip install 'briefgen[dask]'") from None
     from briefgen.load.cacheroot import cache_disabled
     from briefgen.pipeline.editions import ENV as EDITIONS_ENV
+    from briefgen.pipeline.editions import build_key
 
     events = events or NoEvents()
     submitter = Submitter(cwd=os.getcwd(), editions_dir=os.environ.get(EDITIONS_ENV), caches_off=cache_disabled())
@@ -164,11 +165,12 @@ def run_on_cluster(jobs: list[Job], options: BuildOptions, scheduler: str, *, ev
             events.started(job, 0)
             try:
                 local, since = _prepare_here(job, options)
+                key = build_key(local.root, filing=options.file_edition)  # this side's store keys what is filed here
             except BriefgenError as exc:  # its last edition cannot be used: failed, as in a local batch
                 results[job.index] = _failed(job, exc)
                 events.finished(results[job.index], 0)
                 continue
-            fut = client.submit(task, job, dataclasses.replace(sent, since=since), submitter,
+            fut = client.submit(task, job, dataclasses.replace(sent, since=since, withheld_key=key), submitter,
                                 key=f"briefgen-{job.index}-{job.briefing}-{job.audience}-{time.time_ns()}",
                                 pure=False, retries=0)
             futures[fut] = (job, local)

@@ -16,6 +16,12 @@ for one audience's build. Both raise :class:`~briefgen.document.edition.EditionE
 (exit code 2) naming the file. A :class:`ReadEdition` is an edition resolved and read
 elsewhere (a Dask batch's submitting side, :mod:`briefgen.pipeline.cluster`) and handed to a build
 as its ``since``.
+
+The store's key (``<store>/.withheld-key``: a random secret as hex, owner-only permissions)
+keys the hashes of what each record's audience is not shown
+(:mod:`briefgen.document.withheld`); it is made on the first filing (:func:`store_key`),
+never copied into a record or an output, and found again beside a filed record
+(:func:`key_beside`) when ``briefgen diff`` compares two.
 """
 
 from __future__ import annotations
@@ -23,11 +29,13 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from briefgen.document.edition import EditionError, check_record
+from briefgen.document.withheld import KEY_FILE, SECRET_BYTES, WithheldKey
 
 STORE = "editions"
 """The store's folder in the project root."""
@@ -146,3 +154,74 @@ def first_edition_note(root: Path, briefing: str, audience: str) -> str:
     folder = store_folder(root, briefing, audience)
     return (f"{audience}: first edition of {briefing!r} for this audience, nothing to compare with "
             f"(no other edition in {os.path.relpath(folder)})")
+
+
+# ------------------------------------------------------------------------------------ the key
+def store_key(root: Path, *, create: bool = False) -> WithheldKey | None:
+    """The key of the store of the project rooted at ``root`` (:func:`store_root`); None when
+    it has none and not ``create``. With ``create``, a store without a key gets one (the
+    store's folder is made if need be): the first build that files a record makes it. Raises
+    :class:`EditionError` naming the key file when it cannot be read or made, or is not a key."""
+    return read_key(store_root(root), create=create)
+
+
+def key_beside(edition_path: Path) -> WithheldKey | None:
+    """The key of the store an edition file was filed in (``<store>/<briefing>/<audience>/<date>.json``:
+    the store is three folders up), None when there is none. Raises :class:`EditionError` as
+    :func:`read_key` does."""
+    parents = Path(edition_path).resolve().parents
+    return read_key(parents[2]) if len(parents) > 2 else None
+
+
+def read_key(store: Path, *, create: bool = False) -> WithheldKey | None:
+    """The key in ``store`` (its :data:`~briefgen.document.withheld.KEY_FILE`); None when there
+    is none and not ``create``, else a new one, written with owner-only permissions. Raises
+    :class:`EditionError` naming the file."""
+    path = Path(store) / KEY_FILE
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return _new_key(path) if create else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EditionError(f"{path}: cannot read the editions store's key: {getattr(exc, 'strerror', None) or exc}",
+                           file=str(path)) from None
+    try:
+        secret = bytes.fromhex(text)
+        if len(secret) != SECRET_BYTES:
+            raise ValueError
+    except ValueError:
+        raise EditionError(f"{path}: not an editions store key (expected {2 * SECRET_BYTES} hex digits, as briefgen "
+                           f"writes it on the first filing); restore it from where the store is kept",
+                           file=str(path)) from None
+    return WithheldKey(secret)
+
+
+def _new_key(path: Path) -> WithheldKey:
+    """A fresh key written to ``path`` whole (a temporary file, owner-only, hard-linked into place:
+    a build filing at the same time reads either no key or all of it); the key already there
+    if another build made it first."""
+    key = WithheldKey.fresh()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{KEY_FILE}.", suffix=".tmp")  # mode 0600
+        try:
+            with os.fdopen(handle, "w", encoding="ascii") as out:
+                out.write(key.secret_hex + "\n")
+            os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    except FileExistsError:
+        found = read_key(path.parent)
+        assert found is not None, "the key file exists"
+        return found
+    except OSError as exc:
+        raise EditionError(f"{path}: cannot write the editions store's key: {exc.strerror or exc}",
+                           file=str(path)) from None
+    return key
+
+
+def build_key(root: Path, *, filing: bool) -> WithheldKey:
+    """The key of the record a build makes: the store's when it files the record (``filing``:
+    made on first use), else the store's if it has one, else a fresh one (a record that is not
+    filed is compared in this process only)."""
+    return store_key(root, create=filing) or WithheldKey.fresh()

@@ -59,13 +59,15 @@ class Renderer:
                             code="template-undefined")
 
     def _claim(self, ident: str) -> Claim:
-        """The claim as this audience sees it: ``sources`` are the Source items it may see (a
-        withheld source is not even named), ``about`` the Entity items (all visible: a claim
-        about a withheld entity is withheld)."""
+        """The claim as this audience sees it: every field naming another item lists only what
+        the audience may see (a withheld item is not even named): ``sources`` the Source items,
+        ``about`` the Entity items (all visible: a claim about a withheld entity is withheld),
+        ``contradicts`` the ids of the claims it disagrees with."""
         claim = self._get("claim", ident, self.briefing.claims, self.kb.claims, self.briefing.hidden_claims)
         b = self.briefing
         return claim.model_copy(update={"sources": [b.sources[s] for s in claim.sources if s in b.sources],
-                                        "about": [b.entities[e] for e in claim.about if e in b.entities]})
+                                        "about": [b.entities[e] for e in claim.about if e in b.entities],
+                                        "contradicts": [c for c in claim.contradicts if c in b.claims]})
 
     def _entity(self, ident: str) -> Entity:
         return self._get("entity", ident, self.briefing.entities, self.kb.entities, self.briefing.hidden_entities)

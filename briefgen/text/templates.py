@@ -10,7 +10,8 @@ What templates see (per audience):
 
 * ``briefing`` (title, date, desk ...), ``audience`` (its name);
 * ``claim(id)``, ``entity(id)``, ``source(id)``: the item, or an error when it is unknown
-  or withheld from this audience (ask ``visible(id)`` first);
+  or withheld from this audience (ask ``visible(id)`` first); a claim's fields naming other
+  items (``sources``, ``about``, ``contradicts``) list only what this audience may see;
 * ``visible(id)``: True when this audience may see that claim, entity or source;
 * ``cite(id, ...)``: superscript endnote numbers of the claims' sources;
 * ``ref(figure_id)``: "Figure N", linked to the figure;

@@ -122,6 +122,7 @@ def test_dask_batch_files_the_editions_a_local_batch_files(project, dask_cluster
     on_cluster = cli("batch", "specs", "--all-audiences", "--json", "--scheduler", dask_cluster.scheduler_address)
     assert on_cluster.exit_code == 0, on_cluster.output
     files = written(project)
+    key = files.pop("editions/.withheld-key")  # made on this side by the first filing; the records are keyed with it
     assert [f for f in files if f.startswith("editions/")] == [
         f"editions/calder-bay/analyst/{FIRST}.json", f"editions/calder-bay/public/{FIRST}.json"]
     assert [r["edition"] for r in results_of(on_cluster)] == [f"editions/calder-bay/{a}/{FIRST}.json"
@@ -129,9 +130,11 @@ def test_dask_batch_files_the_editions_a_local_batch_files(project, dask_cluster
     assert "output/audit/calder-bay--public.audit.json" in files
     shutil.rmtree(project / "output")
     shutil.rmtree(project / "editions")
+    (project / "editions").mkdir()
+    (project / "editions" / ".withheld-key").write_bytes(key)  # the same store key: the same records
     local = cli("batch", "specs", "--all-audiences", "--json")
     assert local.exit_code == 0, local.output
-    assert written(project) == files  # PDFs, manifests, audit records and edition records, byte for byte
+    assert written(project) == {**files, "editions/.withheld-key": key}  # every file, byte for byte
     assert results_of(on_cluster) == results_of(local)
     shutil.rmtree(project / "editions")
     assert cli("batch", "specs", "--no-edition", "--scheduler", dask_cluster.scheduler_address).exit_code == 0
