@@ -72,6 +72,7 @@ class ProgressEvents:
                                  OverallOnly(TimeElapsedColumn()), console=console, transient=True)
         self.total = self.progress.add_task(description, total=total)
         self.slots: dict[int, TaskID] = {}
+        self.open: dict[int, int] = {}  # jobs started and not yet finished, per slot
         self.workers = max(1, workers)
 
     def __enter__(self) -> "ProgressEvents":
@@ -89,6 +90,7 @@ class ProgressEvents:
     def started(self, job: Job, slot: int) -> None:
         from rich.markup import escape
 
+        self.open[slot] = self.open.get(slot, 0) + 1
         label = f"worker {slot + 1}" if self.workers > 1 else "building"
         self.progress.update(self._slot(slot), description=f"  {label}: {escape(job.label)}", visible=True)
 
@@ -99,8 +101,10 @@ class ProgressEvents:
         if not item.ok:
             self.progress.console.print(f"[red]{item.status}[/] {escape(item.briefing)} / "
                                         f"{escape(item.audience)}: {escape(item.message)}", soft_wrap=True)
+        # a worker's next job may start before its last one's files are written and reported
+        self.open[slot] = max(0, self.open.get(slot, 0) - 1)
         task = self.slots.get(slot)
-        if task is not None:
+        if task is not None and not self.open[slot]:
             self.progress.update(task, description="  (idle)")
 
 

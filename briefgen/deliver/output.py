@@ -25,7 +25,6 @@ import base64
 import contextlib
 import errno
 import hashlib
-import json
 import os
 import shutil
 import signal
@@ -38,6 +37,7 @@ from typing import IO, Any
 
 from briefgen.deliver import journal
 from briefgen.deliver.journal import Entry
+from briefgen.deliver.jsontext import indented_json
 
 _STAGED: set[str] = set()
 """Temporary files being written by this process (removed by :func:`discard_staged`)."""
@@ -290,4 +290,4 @@ def sha256(data: bytes) -> str:
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
     """The manifest as stable, indented UTF-8 JSON (keys in insertion order)."""
-    return (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return (indented_json(manifest) + "\n").encode("utf-8")  # json.dumps(indent=2, ensure_ascii=False)

@@ -10,8 +10,11 @@ cluster.
 
 Outputs are those of ``briefgen build``, byte for byte: every job goes through
 :func:`briefgen.pipeline.build.build_prepared` with the same options, and the PDF depends
-only on the inputs. Each variant built files its edition record in its project's editions
-store (``editions/<briefing>/<audience>/<date>.json``, :mod:`briefgen.pipeline.editions`) as
+only on the inputs. Worker processes write nothing: each job's files come back to this
+process, which writes them all or nothing (:func:`commit_built`) once the worker has its next
+job, and reports the job when they are in place. Each variant built files its edition record
+in its project's editions store (``editions/<briefing>/<audience>/<date>.json``,
+:mod:`briefgen.pipeline.editions`) as
 ``build`` does, with the rest of its outputs, when ``options.file_edition`` is set; with
 ``options.since`` (``last``) each compares with its own last edition. Charts come from the
 shared chart cache (:mod:`briefgen.charts.cache`): a chart is drawn once per distinct (kind,
@@ -24,6 +27,7 @@ The worker processes are :mod:`briefgen.pipeline.workers`; the job and item type
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import os
 import re
@@ -165,17 +169,12 @@ def build_job(job: Job, options) -> tuple[BatchItem, BuildResult | None]:
         item.seconds = time.perf_counter() - started
         return item, None
     except OSError as exc:  # the output folder cannot be written (permissions, disk full)
-        where = exc.filename or options.out_dir
         item = BatchItem(spec=job.shown, briefing=job.briefing, audience=job.audience, status="failed",
-                         message=f"cannot write {where}: {exc.strerror or exc}; choose another folder with --out",
-                         seconds=time.perf_counter() - started)
+                         message=_cannot_write(exc, options), seconds=time.perf_counter() - started)
         return item, None
     except Exception as exc:  # a bug must not stop the batch: report it with its place
-        where = traceback.extract_tb(exc.__traceback__)[-1]
         item = BatchItem(spec=job.shown, briefing=job.briefing, audience=job.audience, status="failed",
-                         message=f"internal error {type(exc).__name__}: {exc} "
-                                 f"({Path(where.filename).name}:{where.lineno})",
-                         seconds=time.perf_counter() - started)
+                         message=_internal_error(exc), seconds=time.perf_counter() - started)
         return item, None
     from briefgen.pipeline.edition import changes_json
 
@@ -185,6 +184,50 @@ def build_job(job: Job, options) -> tuple[BatchItem, BuildResult | None]:
                      edition_path=str(result.edition_path) if result.edition_path is not None else "",
                      changes=changes_json(result), notes=list(result.notes))
     return item, result
+
+
+def build_unwritten(job: Job, options, *, keep_files: bool = True) -> tuple[BatchItem, dict[Path, bytes] | None]:
+    """Build one job as :func:`build_job` does but write nothing: the item and the files
+    the build would have written (:meth:`~briefgen.pipeline.build.BuildResult.files`: PDF,
+    HTML, manifest, audit and edition records), for :func:`commit_built` to write in
+    another process. None instead of the files on failure, or without ``keep_files``."""
+    item, result = build_job(job, dataclasses.replace(options, write=False))  # never raises
+    return item, (result.files() if result is not None and keep_files else None)
+
+
+def commit_built(item: BatchItem, files: dict[Path, bytes] | None, options) -> BatchItem:
+    """Write a job's ``files`` (from :func:`build_unwritten`) all or nothing
+    (:func:`briefgen.deliver.output.atomic_write_many`) and return its item, its seconds
+    including the write; when they cannot be written, a ``failed`` item with the message
+    :func:`build_job` gives (nothing of the job is then in place; another error is an
+    ``internal error`` as there). ``item`` as it is without files (a failed build) or when
+    it is not ``ok``. Never raises for a failing job."""
+    if files is None or not item.ok:
+        return item
+    from briefgen.deliver.output import atomic_write_many
+
+    started = time.perf_counter()
+    try:
+        atomic_write_many(files)
+    except Exception as exc:  # nothing of this job was written; the batch goes on
+        message = _cannot_write(exc, options) if isinstance(exc, OSError) else _internal_error(exc)
+        return dataclasses.replace(item, status="failed", message=message, pages=0, size=0, pdf_path="", sha256="",
+                                   edition_path="", changes=None, notes=[],
+                                   seconds=item.seconds + time.perf_counter() - started)
+    item.seconds += time.perf_counter() - started
+    return item
+
+
+def _cannot_write(exc: OSError, options) -> str:
+    """What a job that could not write its outputs says (the file named, else the folder)."""
+    where = exc.filename or options.out_dir
+    return f"cannot write {where}: {exc.strerror or exc}; choose another folder with --out"
+
+
+def _internal_error(exc: Exception) -> str:
+    """What a job stopped by a bug says: the exception and the place it was raised."""
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    return f"internal error {type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
 
 
 def _failure(spec: str, briefing: str, audience: str, exc: BriefgenError, status: str = "") -> BatchItem:
@@ -220,6 +263,8 @@ def run(jobs: list[Job], options, *, workers: int = 1, events: Events | None = N
             events.finished(item, 0)
             items.append(item)
         return items
-    # each worker draws its charts itself: the workers are the parallelism
+    # each worker draws its charts itself: the workers are the parallelism; they write
+    # nothing, this process commits what they send (briefgen.pipeline.workers)
+    build = functools.partial(build_unwritten, keep_files=options.write)
     options = dataclasses.replace(options, parallel_charts=False)
-    return WorkerPool(min(workers, len(jobs)), options, build_job).run(jobs, events)
+    return WorkerPool(min(workers, len(jobs)), options, build, commit_built).run(jobs, events)

@@ -218,8 +218,9 @@ def _write_here(item: BatchItem, out: dict, job: Job, options: BuildOptions, loc
     """Write a task's files where a local batch writes them (all renamed into place together)
     and return its item completed as a local batch's (the edition filed, the notes), or a
     ``failed`` one when the files cannot be written."""
-    from briefgen.deliver.output import atomic_write_many, output_paths
+    from briefgen.deliver.output import output_paths
     from briefgen.pipeline.audit import audit_path
+    from briefgen.pipeline.batch import commit_built
     from briefgen.pipeline.editions import store_path
 
     out_dir = Path(options.out_dir)
@@ -231,14 +232,7 @@ def _write_here(item: BatchItem, out: dict, job: Job, options: BuildOptions, loc
     item.pdf_path = str(paths["pdf"])
     item.edition_path = str(targets["edition"]) if "edition" in out["files"] else ""
     item.notes = local.notes + item.notes
-    try:
-        atomic_write_many(files)
-    except OSError as exc:  # as a local batch says it (briefgen.pipeline.batch.build_job)
-        where = exc.filename or out_dir
-        return BatchItem(spec=job.shown, briefing=job.briefing, audience=job.audience, status="failed",
-                         message=f"cannot write {where}: {exc.strerror or exc}; choose another folder with --out",
-                         seconds=item.seconds, peak_rss=item.peak_rss, worker=item.worker)
-    return item
+    return commit_built(item, files, options)  # as a local batch's parent process writes them
 
 
 def _failed(job: Job, exc: BriefgenError) -> BatchItem:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from briefgen.deliver.jsontext import indented_json
 from briefgen.document.edition import EditionError, check_record
 from briefgen.document.withheld import KEY_FILE, SECRET_BYTES, WithheldKey
 
@@ -76,7 +77,7 @@ def store_path(root: Path, briefing: str, audience: str, date: str) -> Path:
 
 def edition_bytes(record: dict[str, Any]) -> bytes:
     """The record as the store keeps it: indented UTF-8 JSON, keys in record order, newline at the end."""
-    return (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return (indented_json(record) + "\n").encode("utf-8")  # json.dumps(indent=2, ensure_ascii=False)
 
 
 def stored_dates(root: Path, briefing: str, audience: str) -> list[str]:
@@ -182,6 +183,8 @@ def read_key(store: Path, *, create: bool = False) -> WithheldKey | None:
         text = path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
         return _new_key(path) if create else None
+    except NotADirectoryError:  # a file where the store should be: filing the record says so, with the fixes
+        return None
     except (OSError, UnicodeDecodeError) as exc:
         raise EditionError(f"{path}: cannot read the editions store's key: {getattr(exc, 'strerror', None) or exc}",
                            file=str(path)) from None

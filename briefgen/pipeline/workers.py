@@ -7,6 +7,13 @@ they start ready (where ``fork`` is unavailable they are spawned and validate th
 themselves). Each worker closes every figure it draws and collects garbage between
 briefings, so memory stays flat over a long batch. A worker that dies fails only the job
 it was building.
+
+Workers write nothing: each sends its briefing's files (``{path: bytes}``) back with its
+item, and this (parent) process gives the worker its next job first, then commits the files
+(:func:`briefgen.pipeline.batch.commit_built`): the commit's waits for the disk (``fsync``)
+overlap the workers' next builds instead of leaving a core idle, a job is reported only once
+its files are in place, and a commit failure fails that job alone. The parent holds the files
+of at most one job per worker at a time.
 """
 
 from __future__ import annotations
@@ -14,13 +21,20 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from briefgen.pipeline.jobs import BatchItem, Events, Job, peak_rss
 
-Build = Callable[[Job, Any], "tuple[BatchItem, object | None]"]
-"""Builds one job in this process and never raises for a failing briefing:
-``(job, options) -> (item, result or None)``."""
+Files = dict[Path, bytes]
+
+Build = Callable[[Job, Any], "tuple[BatchItem, Files | None]"]
+"""Builds one job in a worker process without writing and never raises for a failing
+briefing: ``(job, options) -> (item, files to write or None)``."""
+
+Commit = Callable[[BatchItem, "Files | None", Any], BatchItem]
+"""Writes a job's files in the parent process: ``(item, files or None, options) -> item``,
+a ``failed`` item when they cannot be written; never raises OSError."""
 
 
 class WorkerPool:
@@ -30,7 +44,7 @@ class WorkerPool:
     it is reported and replaced, and the batch goes on.
     """
 
-    def __init__(self, size: int, options, build: Build) -> None:
+    def __init__(self, size: int, options, build: Build, commit: Commit) -> None:
         import multiprocessing as mp
 
         methods = mp.get_all_start_methods()
@@ -38,6 +52,7 @@ class WorkerPool:
         self.size = size
         self.options = options
         self.build = build
+        self.commit = commit
 
     def run(self, jobs: list[Job], events: Events) -> list[BatchItem]:
         from multiprocessing.connection import wait
@@ -46,19 +61,28 @@ class WorkerPool:
             _preload()  # imported once here, inherited by every worker
         # all workers are started before the first progress event (a progress display runs
         # a thread, and forking is only safe without threads)
-        workers = [_Worker(self.ctx, slot, self.options, self.build) for slot in range(self.size)]
+        workers: list[_Worker] = []
+        for slot in range(self.size):
+            workers.append(_Worker(self.ctx, slot, self.options, self.build, workers))
         pending = list(reversed(jobs))
         results: dict[int, BatchItem] = {}
+        received: list[tuple[int, int, BatchItem, Files | None]] = []  # (job index, slot, item, files)
         try:
             while True:
                 for slot, worker in enumerate(workers):
                     if worker.job is None and pending:
                         if not worker.alive():  # died between jobs: replace it
                             worker.close()
-                            worker = workers[slot] = _Worker(self.ctx, slot, self.options, self.build)
+                            worker = workers[slot] = _Worker(self.ctx, slot, self.options, self.build, workers)
                         job = pending.pop()
                         worker.send(job)
                         events.started(job, slot)
+                while received:  # the workers are busy again: commit what they sent
+                    index, slot, item, files = received.pop(0)
+                    item = self.commit(item, files, self.options)
+                    files = None  # the parent keeps no output bytes
+                    results[index] = item
+                    events.finished(item, slot)
                 busy = [w for w in workers if w.job is not None]
                 if not busy:
                     break
@@ -66,12 +90,11 @@ class WorkerPool:
                 for worker in busy:
                     if worker.conn not in ready and worker.process.sentinel not in ready:
                         continue
-                    item = worker.receive()
-                    if item is None:
+                    answer = worker.receive()
+                    if answer is None:
                         continue
-                    results[_job_of(worker).index] = item
+                    received.append((_job_of(worker).index, worker.slot, *answer))
                     worker.job = None
-                    events.finished(item, worker.slot)
         except BaseException:
             for worker in workers:
                 worker.kill()
@@ -83,10 +106,14 @@ class WorkerPool:
 
 
 class _Worker:
-    def __init__(self, ctx, slot: int, options, build: Build) -> None:
+    def __init__(self, ctx, slot: int, options, build: Build, others: list[_Worker]) -> None:
         self.slot = slot
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, options, build), daemon=True,
+        # a forked process inherits this process's ends of its own pipe and of the other
+        # workers' pipes: it closes them, so that when this process is gone (Ctrl-C, killed)
+        # each worker sees the end of its pipe and leaves instead of waiting forever
+        inherited = [self.conn] + [w.conn for w in others] if ctx.get_start_method() == "fork" else []
+        self.process = ctx.Process(target=_worker_entry, args=(child, options, build, inherited), daemon=True,
                                    name=f"briefgen-batch-{slot}")
         self.process.start()
         child.close()
@@ -102,8 +129,9 @@ class _Worker:
         except (OSError, BrokenPipeError):
             pass  # dead: receive() reports it
 
-    def receive(self) -> BatchItem | None:
-        """The finished item, or a failure item if the process died; None if neither yet."""
+    def receive(self) -> tuple[BatchItem, Files | None] | None:
+        """The finished item and its files, or a failure item (no files) if the process
+        died; None if neither yet."""
         job = self.job
         assert job is not None, "receive() is for a worker that was sent a job"
         try:
@@ -118,7 +146,7 @@ class _Worker:
         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
         return BatchItem(spec=job.shown, briefing=job.briefing, audience=job.audience, status="failed",
                          message=f"the worker process died while building this briefing ({how})",
-                         worker=f"worker {self.slot}")
+                         worker=f"worker {self.slot}"), None
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -166,10 +194,10 @@ def _preload() -> None:
 
 def _end_with_parent() -> None:
     """Have the kernel send this worker SIGTERM when the batch process ends, however it ends
-    (Ctrl-C, SIGTERM, kill -9): a worker must not go on building, and writing, for a batch
-    that is over. SIGTERM leaves at once, after a commit under way (commits hold it back).
+    (Ctrl-C, SIGTERM, kill -9): a worker must not go on building for a batch that is over
+    (it writes nothing itself: its files go to the batch process). SIGTERM leaves at once.
     Linux only (``prctl(PR_SET_PDEATHSIG)``); elsewhere a worker notices at its next job, when
-    the pipe to the batch is closed."""
+    the pipe to the batch is closed (:func:`_worker_entry`)."""
     import signal
     import sys
 
@@ -186,6 +214,14 @@ def _end_with_parent() -> None:
         return
     if batch is not None and os.getppid() != batch.pid:  # the batch ended before the request was made
         os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _worker_entry(conn, options, build: Build, inherited: list) -> None:
+    """A worker process's start: close the ``inherited`` pipe ends that are the parent's,
+    then :func:`_worker_main`."""
+    for end in inherited:
+        end.close()
+    _worker_main(conn, options, build)
 
 
 def _worker_main(conn, options, build: Build) -> None:
@@ -209,12 +245,12 @@ def _worker_main(conn, options, build: Build) -> None:
             return
         if job is None:
             return
-        item, result = build(job, options)
-        result = None  # noqa: F841 - drop the PDF bytes before collecting
-        _collect_garbage()  # a worker process may freeze what it keeps
+        item, files = build(job, options)
         item.peak_rss = peak_rss()
         item.worker = name
         try:
-            conn.send(item)
+            conn.send((item, files))
         except (OSError, BrokenPipeError):
             return
+        files = None  # drop the output bytes before collecting
+        _collect_garbage()  # a worker process may freeze what it keeps
