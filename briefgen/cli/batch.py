@@ -65,7 +65,10 @@ def batch_command(
         jsonout.emit(2, errors=[jsonout.message_problem("no specs found (a spec has a top-level 'briefing:' key)",
                                                         "no-specs")])
         raise typer.Exit(2)
-    jobs_list, invalid = batch.plan(specs, all_audiences=all_audiences, strict=strict)
+    try:  # two jobs that would write one file: nothing is built
+        jobs_list, invalid = batch.plan(specs, all_audiences=all_audiences, strict=strict, options=options)
+    except BriefgenError as exc:
+        fail(exc)
     items += invalid
     for item in invalid:
         if item.problems:

@@ -68,6 +68,10 @@ def build(spec: Path = SpecArg,
         for name in names:
             if name is not None:
                 get_audience(prepared.loaded, name)  # unknown names fail before anything is built
+        from briefgen.pipeline.collisions import Planned, refuse_shared_files
+
+        refuse_shared_files([Planned(str(spec), prepared.loaded, name) for name in names if name is not None],
+                            out_dir, file_edition=options.file_edition, document=emit_document)
         note_unusable_cache(options)
         if prepared.warnings:
             show_problems(prepared.warnings, "Warnings")
@@ -87,7 +91,9 @@ def build(spec: Path = SpecArg,
 
                 assert r.document is not None, "a build keeps the document it laid out"
                 files[r.pdf_path.with_name(r.pdf_path.stem + ".document.json")] = document_bytes(r.document)
-        write_outputs(files)
+        for path in write_outputs(files):  # a format not built this time: the earlier build's file went
+            common.err.print(f"[yellow]note:[/] removed {esc(str(path))} (an earlier build's; "
+                             f"not among this build's formats)", soft_wrap=True)
         for r in results:
             dropped = f"  [yellow]dropped to fit {r.pages} pages: {', '.join(r.dropped)}[/]" if r.dropped else ""
             if "pdf" in r.formats:

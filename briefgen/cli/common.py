@@ -191,16 +191,17 @@ def check_writable(out_dir: Path) -> None:
                     file=str(out_dir), code="output")
 
 
-def write_outputs(files: dict, *, fix: str = "Choose another folder with --out.") -> None:
-    """Write output files atomically, turning file-system refusals into a clear error
-    (:class:`briefgen.errors.OutputError`) that ends with ``fix``."""
+def write_outputs(files: dict, *, fix: str = "Choose another folder with --out.") -> list[Path]:
+    """Write output files atomically (a value of None removes that file in the same commit),
+    turning file-system refusals into a clear error (:class:`briefgen.errors.OutputError`)
+    that ends with ``fix``. Returns the files removed."""
     import errno
 
     from briefgen.deliver.output import atomic_write_many
     from briefgen.errors import OutputError
 
     try:
-        atomic_write_many(files)
+        return atomic_write_many(files)
     except OSError as exc:
         from briefgen.load.yamlsrc import display_path
 

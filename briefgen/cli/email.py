@@ -83,9 +83,9 @@ def email_command(
     common.check_since(since)  # 'lats': did you mean 'last'?
     audience, all_audiences = defaults.audiences(spec, audience, all_audiences)  # briefgen.toml [project]
     out_dir = defaults.output_folder(spec, out_dir)
-    # the message carries the PDF, whatever formats the audience writes on a build
+    # the formats a build writes for each audience (so none is left stale), and the PDF the message carries
     options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache, write=False, since=since,
-                           formats=("pdf",))
+                           project_formats=defaults.project_formats(spec), with_pdf=True)
     check_writable(out_dir)
     written = False
     try:
@@ -106,12 +106,15 @@ def email_command(
                  for name in names]
         for note in (note for item in items for note in item.result.notes):  # --since: a first edition
             common.err.print(f"[yellow]note:[/] {esc(note)}", soft_wrap=True)
-        files = {}
+        files: dict[Path, bytes | None] = {}
         for item in items:  # PDFs, manifests and messages land together, or not at all
             files[item.result.pdf_path] = item.result.pdf
             files[item.result.manifest_path] = manifest_bytes(item.result.manifest)
             files[item.eml_path] = saved_bytes(item.message, draft=draft)
-        write_outputs(files)
+            files.update(dict.fromkeys(item.result.stale_paths()))  # an HTML edition the manifest no longer describes
+        for path in write_outputs(files):
+            common.err.print(f"[yellow]note:[/] removed {esc(str(path))} (an earlier build's; "
+                             f"the new manifest describes the PDF only)", soft_wrap=True)
         written = True
         for item in items:
             common.out.print(f"{esc(str(item.eml_path))}  {'draft  ' if draft else ''}{esc(item.subject)}  "

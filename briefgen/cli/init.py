@@ -82,9 +82,9 @@ def new_command(spec: Path = typer.Argument(..., metavar="SPEC", show_default=Fa
     if spec.exists():
         _refuse(f"{esc(str(spec))} already exists (nothing was written)")
     briefing_id = spec.stem
-    if not _ID_RE.match(briefing_id):
-        hint = re.sub(r"[^a-z0-9._-]+", "-", briefing_id.lower()).strip("-._") or "briefing"
-        _refuse(f"the file name is the briefing id: lower-case letters, digits, '-', '_' and '.'; got "
+    if not _ID_RE.match(briefing_id) or "--" in briefing_id:  # '--' separates id and audience in file names
+        hint = re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9._-]+", "-", briefing_id.lower())).strip("-._") or "briefing"
+        _refuse(f"the file name is the briefing id: lower-case letters, digits, '-', '_' and '.', no '--'; got "
                 f"{esc(repr(briefing_id))}; did you mean {esc(repr(hint + spec.suffix))}?")
     root = find_project_root(spec.absolute())
     if not (root / CONFIG_NAME).is_file():

@@ -113,7 +113,7 @@ def _print_outcome(outcome) -> None:
         common.out.print(f"[dim]{stamp}[/] built in {outcome.seconds:.2f} s")
         for r in outcome.results:
             for path, data in r.files().items():
-                if path != r.manifest_path:
+                if path != r.manifest_path and data is not None:  # None: an earlier build's file, removed
                     pages = f"  [bold]{r.pages}[/] pages" if path == r.pdf_path else ""
                     common.out.print(f"  {esc(str(path))}{pages}  {len(data) / 1024:.0f} KB  {r.banner}")
         return

@@ -8,9 +8,15 @@ staged temporary file and the backup of its old content (a hard link). The journ
 ``state`` says which way a half-done commit goes:
 
 * ``forward`` (written before the renames): every staged file is on disk, so recovery
-  renames the ones still staged over their targets (the new set);
+  renames the ones still staged over their targets and removes the files the commit
+  removes (the new set);
 * ``back`` (written when a rename failed, before undoing the others): recovery puts the
   backups back and removes files that did not exist before (the old set).
+
+A commit may also *remove* files (an entry without a temporary file, ``"tmp": null``: a
+variant's format that the new build did not make, :meth:`briefgen.pipeline.build.BuildResult.files`).
+Such a file is backed up like a replaced one, so that going back restores it; going
+forward unlinks it.
 
 Then the backups and the journal are removed. :func:`settle` does that, and also removes
 the temporary and backup files that a killed process left behind (``.<name>.XXXXXXXX.tmp``
@@ -48,18 +54,25 @@ _LEFTOVER = re.compile(r"^\..+\.[a-z0-9_]{8}\.(tmp|bak)$")
 
 @dataclass
 class Entry:
-    """One file of a commit: its ``target``, the ``tmp`` file holding its new content and
-    the ``backup`` name of its old content (None when the target did not exist)."""
+    """One file of a commit: its ``target``, the ``tmp`` file holding its new content (None:
+    the commit removes the target) and the ``backup`` name of its old content (None when
+    the target did not exist)."""
 
     target: Path
-    tmp: Path
+    tmp: Path | None
     backup: Path | None = None
+
+    @property
+    def removal(self) -> bool:
+        """True when the commit removes ``target`` rather than replacing it."""
+        return self.tmp is None
 
 
 def write_journal(folder: Path, entries: list[Entry], state: str) -> None:
     """Write the journal of ``entries`` (state ``forward`` or ``back``) into ``folder``
     atomically and durably. Raises OSError."""
-    data = {"state": state, "entries": [{"target": _name(folder, e.target), "tmp": _name(folder, e.tmp),
+    data = {"state": state, "entries": [{"target": _name(folder, e.target),
+                                         "tmp": _name(folder, e.tmp) if e.tmp is not None else None,
                                          "backup": _name(folder, e.backup) if e.backup else None}
                                         for e in entries]}
     fd, tmp = tempfile.mkstemp(prefix=f"{JOURNAL}.", suffix=".tmp", dir=folder)
@@ -96,7 +109,8 @@ def settle(folder: Path) -> None:
     journal = folder / JOURNAL
     try:
         data = json.loads(journal.read_text(encoding="utf-8"))
-        entries = [Entry(folder / e["target"], folder / e["tmp"], folder / e["backup"] if e["backup"] else None)
+        entries = [Entry(folder / e["target"], folder / e["tmp"] if e["tmp"] else None,
+                         folder / e["backup"] if e["backup"] else None)
                    for e in data["entries"]]
         state = data["state"]
     except FileNotFoundError:
@@ -113,9 +127,13 @@ def settle(folder: Path) -> None:
 
 
 def roll_forward(entries: list[Entry]) -> None:
-    """Rename every temporary file still staged over its target, then drop the backups."""
+    """Rename every temporary file still staged over its target and remove the targets the
+    commit removes, then drop the backups."""
     for e in entries:
-        if e.tmp.exists():
+        if e.tmp is None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(e.target)
+        elif e.tmp.exists():
             os.replace(e.tmp, e.target)
     sync_folder(entries[0].target.parent if entries else Path("."))
     for e in entries:
@@ -125,9 +143,9 @@ def roll_forward(entries: list[Entry]) -> None:
 
 
 def roll_back(entries: list[Entry], replaced: int) -> None:
-    """Put the old set back: the first ``replaced`` entries may hold new content (their
-    backups go back, or they are removed when they did not exist before); the others are
-    untouched and lose their temporary file and backup. Errors are suppressed (best
+    """Put the old set back: the first ``replaced`` entries may hold new content or be
+    removed (their backups go back, or they are removed when they did not exist before);
+    the others are untouched and lose their temporary file and backup. Errors are suppressed (best
     effort: the journal stays until a later :func:`settle` succeeds)."""
     for n, e in reversed(list(enumerate(entries))):
         with contextlib.suppress(OSError):
@@ -136,11 +154,12 @@ def roll_back(entries: list[Entry], replaced: int) -> None:
                     os.unlink(e.backup)
             elif e.backup is not None and e.backup.exists():
                 os.replace(e.backup, e.target)
-            elif e.backup is None and not e.tmp.exists():
+            elif e.backup is None and e.tmp is not None and not e.tmp.exists():
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(e.target)  # made by this commit
-        with contextlib.suppress(OSError):
-            os.unlink(e.tmp)
+        if e.tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(e.tmp)
     sync_folder(entries[0].target.parent if entries else Path("."))
 
 

@@ -10,7 +10,13 @@ fail, the renamed files are put back from their backups. Should the process be k
 that folder (or :func:`recover`) finish it: forward to the new set once the journal is
 written, or back to the old one; before, nothing was changed. Either way the folder holds
 the old set or the new set, never a mix, and the temporary and backup files a killed
-process left are removed. While files are staged and committed, Ctrl-C (SIGINT) and
+process left are removed.
+
+A commit can also remove files (a value of None): a file that must not be in the folder
+once the new set is (a variant's format the new build did not make, so that no manifest
+sits beside a PDF or HTML edition it does not describe). Each such file that exists when the
+commit starts is backed up, journalled and unlinked with the renames, and goes back with
+them when the commit goes back. While files are staged and committed, Ctrl-C (SIGINT) and
 SIGTERM are held back (they take effect right after), and concurrent commits into one
 folder take turns (an exclusive ``flock`` on the folder, where the system has one): two
 builds writing the same files at once leave one build's complete set, with each manifest
@@ -30,7 +36,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
@@ -46,10 +52,10 @@ _folders_locked = journal.folders_locked  # a reader that takes its turn with th
 
 
 def output_paths(out_dir: Path, briefing_id: str, audience: str) -> dict[str, Path]:
-    """``{"pdf": out/<id>--<audience>.pdf, "manifest": ....json, "eml": ....eml,
-    "document": ....document.json}``."""
+    """``{"pdf": out/<id>--<audience>.pdf, "html": ....html, "manifest": ....json,
+    "eml": ....eml, "document": ....document.json}``."""
     stem = f"{briefing_id}--{audience}"
-    return {"pdf": out_dir / f"{stem}.pdf", "manifest": out_dir / f"{stem}.json",
+    return {"pdf": out_dir / f"{stem}.pdf", "html": out_dir / f"{stem}.html", "manifest": out_dir / f"{stem}.json",
             "eml": out_dir / f"{stem}.eml", "document": out_dir / f"{stem}.document.json"}
 
 
@@ -61,16 +67,20 @@ def atomic_write(path: Path, data: bytes) -> None:
     atomic_write_many({path: data})
 
 
-def atomic_write_many(files: dict[Path, bytes]) -> None:
-    """Write several files all or nothing (see the module docstring).
+def atomic_write_many(files: Mapping[Path, bytes | None]) -> list[Path]:
+    """Write several files all or nothing (see the module docstring): ``{path: bytes}``,
+    where None instead of the bytes removes that file in the same commit (nothing to do
+    when there is no such file). Returns the files removed (those that existed).
 
     Raises OSError (its ``filename`` the target that could not be written, e.g. a folder
     standing where a file should go, or a full disk) after putting every target back as
     it was.
     """
+    writes = {Path(p): data for p, data in files.items() if data is not None}
+    removals = [Path(p) for p, data in files.items() if data is None]
     staged: list[Entry] = []
     handles: list[IO[bytes]] = []
-    folders = {Path(p).parent for p in files}
+    folders = {p.parent for p in writes}
     created: list[Path] = []  # folders this call made, outermost first
     done = False
     try:
@@ -78,20 +88,25 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
             for folder in sorted(folders):
                 _make_folder(folder, created)
             with journal.folders_locked(folders, shared=True):  # no recovery runs while files are made
-                _stage(files, staged, handles)
+                _stage(writes, staged, handles)
+        folders |= {p.parent for p in removals if p.parent.is_dir()}
         with _signals_held(), journal.folders_locked(folders):
             for folder in sorted(folders):
                 journal.settle(folder)  # a commit a killed process left half done; its leftovers
-            _commit(staged)
+            # decided under the lock: a file another commit wrote meanwhile is removed too
+            removed = [Entry(p, None) for p in removals if p.is_file()]
+            _commit(staged + removed)
         done = True
+        return [e.target for e in removed]
     finally:
         for fh in handles:
             with contextlib.suppress(OSError):
                 fh.close()  # releases the lock held on the temporary file
         for e in staged:
-            _STAGED.discard(str(e.tmp))
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(e.tmp)
+            if e.tmp is not None:
+                _STAGED.discard(str(e.tmp))
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(e.tmp)
         if not done:  # "nothing was written": no empty folder left behind either
             for folder in reversed(created):
                 with contextlib.suppress(OSError):
@@ -163,7 +178,8 @@ def _stage(files: dict[Path, bytes], staged: list[Entry], handles: list[IO[bytes
 
 def _commit(staged: list[Entry]) -> None:
     """Back up the targets, journal the commit, rename every temporary file over its
-    target; on a failed rename, restore the old set (see the module docstring)."""
+    target (unlink the targets removed); on a failure, restore the old set (see the
+    module docstring)."""
     if not staged:
         return
     home = staged[0].target.parent
@@ -178,7 +194,11 @@ def _commit(staged: list[Entry]) -> None:
     try:
         for e in staged:
             try:
-                os.replace(e.tmp, e.target)
+                if e.tmp is not None:
+                    os.replace(e.tmp, e.target)
+                else:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(e.target)
             except OSError as exc:
                 raise OSError(exc.errno, exc.strerror, str(e.target)) from None
             replaced += 1
@@ -191,9 +211,12 @@ def _commit(staged: list[Entry]) -> None:
         raise
     _together([partial(journal.sync_folder, folder) for folder in {e.target.parent for e in staged}])
     # past the point of no return: the backups and the journal go in any order (a recovery
-    # after a crash here rolls forward and removes whichever are left)
+    # after a crash here rolls forward and removes whichever are left). A journal that
+    # removes files is removed durably: replayed after a later commit, it would remove
+    # that commit's file of the same name.
+    durable = any(e.removal for e in staged)
     _together([partial(_quietly, os.unlink, e.backup) for e in staged if e.backup is not None]
-              + [partial(_quietly, partial(journal.remove_journal, durable=False), home)])
+              + [partial(_quietly, partial(journal.remove_journal, durable=durable), home)])
 
 
 def _quietly(call: Callable[[Path], None], path: Path) -> None:

@@ -90,7 +90,7 @@ def problems_from_validation(doc: Located, model: type[BaseModel], exc: Validati
         if got and got in message:  # the message already quotes the input
             got = ""
         problems.append(doc.problem(key, message, expected=expected, got=got, suggestion=suggestion,
-                                    code=kind))
+                                    code=kind, at_key=bool(loc) and loc[-1] == "[key]"))  # a bad mapping key
     # "missing 'title'" is noise beside "unknown key 'titel' -- did you mean 'title'?"
     def parent(key: str) -> str:
         return key.rsplit(".", 1)[0] if "." in key else ""

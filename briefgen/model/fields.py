@@ -44,6 +44,19 @@ def _check_id(value: object) -> str:
     return text
 
 
+def _check_output_name(value: object) -> str:
+    """An id that names output files (a briefing id, an audience name): an id without
+    ``--``, the separator of ``<briefing>--<audience>``, so that a file name tells its
+    variant and no two variants share one (``cb`` / ``pub--lic`` and ``cb--pub`` / ``lic``
+    would). A near miss suggests the name with each run of dashes made one."""
+    text = _check_id(value)
+    if "--" in text:
+        raise NearMiss(f"'--' separates the briefing id from the audience in output file names "
+                       f"(<briefing>--<audience>.pdf), so briefing ids and audience names may not contain it; "
+                       f"got {text!r}", suggestion=re.sub(r"-{2,}", "-", text))
+    return text
+
+
 def _parse_tlp(value: object) -> TLP:
     """A TLP label; a typo's error carries ``suggestion`` ('amberr' -> 'TLP:AMBER')."""
     if isinstance(value, TLP):
@@ -64,6 +77,9 @@ def _parse_date(value: object) -> PartialDate:
 
 Id = Annotated[str, BeforeValidator(_check_id),
                WithJsonSchema({"type": "string", "pattern": _ID_RE.pattern})]
+OutputName = Annotated[str, BeforeValidator(_check_output_name),
+                       WithJsonSchema({"type": "string", "pattern": r"^(?!.*--)[a-z0-9][a-z0-9._-]*$"})]
+"""A briefing id or audience name: an :data:`Id` without ``--`` (it names output files)."""
 TLPField = Annotated[TLP, BeforeValidator(_parse_tlp), PlainSerializer(lambda t: t.value),
                      WithJsonSchema({"type": "string", "enum": LABELS + [label.split(":")[1] for label in LABELS]})]
 DateField = Annotated[PartialDate, BeforeValidator(_parse_date), PlainSerializer(str),

@@ -21,6 +21,7 @@ from briefgen.model.fields import (
     LikelihoodField,
     Model,
     NearMiss,
+    OutputName,
     PredicateName,
     TLPField,
 )
@@ -381,7 +382,8 @@ class Audience(Model):
 class BriefingMeta(Model):
     """Title page and metadata of the briefing."""
 
-    id: Id = Field(description="Briefing id: the output files are output/<id>--<audience>.pdf.")
+    id: OutputName = Field(description="Briefing id: the output files are output/<id>--<audience>.pdf (so no '--' "
+                                       "in it).")
     title: str = Field(description="Briefing title (cover, running header, PDF title).")
     subtitle: str = Field("", description="Subtitle (cover; PDF subject).")
     date: DateField = Field(description="Briefing date (YYYY-MM-DD); also the PDF's fixed creation date.")
@@ -414,7 +416,10 @@ class Spec(Model):
     theme: str | None = Field(None, description="Theme YAML file relative to the spec (default: the built-in theme).")
     audience_files: list[str] = Field(default_factory=list,
                                       description="YAML files of shared audiences, relative to the spec.")
-    audiences: dict[Id, Audience] = Field(default_factory=dict, description="Audiences by name.")
-    default_audience: Id | None = Field(None, description="Audience built when none is named (default: the first).")
+    audiences: dict[OutputName, Audience] = Field(default_factory=dict,
+                                                  description="Audiences by name (no '--' in a name: it separates "
+                                                              "briefing id and audience in output file names).")
+    default_audience: OutputName | None = Field(None,
+                                                description="Audience built when none is named (default: the first).")
     sections: list[Section] = Field(description="The sections in reading order (at least one).", min_length=1)
     checks: Checks = Field(default_factory=Checks, description="Options of the analytic checks.")

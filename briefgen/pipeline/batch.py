@@ -42,7 +42,8 @@ from briefgen.pipeline.jobs import BatchItem, Events, Job, NoEvents, failure_sta
 from briefgen.pipeline.workers import WorkerPool
 
 if TYPE_CHECKING:
-    from briefgen.pipeline.build import BuildResult
+    from briefgen.load.project import LoadedSpec
+    from briefgen.pipeline.build import BuildOptions, BuildResult
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 _SPEC_RE = re.compile(rb"^briefing[ \t]*:", re.MULTILINE)
@@ -88,18 +89,20 @@ def _looks_like_spec(path: Path) -> bool:
         return True  # unreadable: let loading report it
 
 
-def plan(specs: Iterable[Path], *, all_audiences: bool = False, strict: bool = False
-         ) -> tuple[list[Job], list[BatchItem]]:
+def plan(specs: Iterable[Path], *, all_audiences: bool = False, strict: bool = False,
+         options: BuildOptions | None = None) -> tuple[list[Job], list[BatchItem]]:
     """Validate each spec once and list its jobs: every audience with ``all_audiences``,
     else the default audience. Returns ``(jobs, invalid)``: a spec that does not validate
-    is one ``invalid`` item carrying its problems. Two jobs that would write the same
-    files (two specs with one briefing id) make the later one ``invalid``."""
-    from briefgen.deliver.output import output_paths
+    is one ``invalid`` item carrying its problems. Raises :class:`SpecError` (nothing is
+    built) when two jobs would write the same file (:mod:`briefgen.pipeline.collisions`:
+    two specs with one briefing id, names that differ only in case) into ``options.out_dir``
+    (default ``output``) or the editions store."""
+    from briefgen.pipeline.collisions import Planned, refuse_shared_files
     from briefgen.resolve.audiences import audience_names, get_audience
 
     jobs: list[Job] = []
     invalid: list[BatchItem] = []
-    claimed: dict[tuple[str, str], str] = {}
+    planned: list[Planned] = []
     for spec in specs:
         shown = str(spec)
         try:
@@ -109,19 +112,30 @@ def plan(specs: Iterable[Path], *, all_audiences: bool = False, strict: bool = F
         except BriefgenError as exc:
             invalid.append(_failure(shown, Path(spec).stem, "-", exc, status="invalid"))
             continue
-        briefing = loaded.spec.briefing.id
         for name in names:
-            target = (briefing, name)
-            if target in claimed:
-                path = output_paths(Path("."), briefing, name)["pdf"].name
-                invalid.append(BatchItem(spec=shown, briefing=briefing, audience=name, status="invalid",
-                                         message=f"{shown} and {claimed[target]} both write {path}; "
-                                                 f"give one of them another briefing id"))
-                continue
-            claimed[target] = shown
+            planned.append(Planned(shown, loaded, name))
             jobs.append(Job(index=len(jobs), spec=str(Path(spec).resolve()), shown=shown,
-                            briefing=briefing, audience=name))
+                            briefing=loaded.spec.briefing.id, audience=name))
+    out_dir, file_edition = (options.out_dir, options.file_edition) if options is not None else (Path("output"), True)
+    refuse_shared_files(planned, out_dir, file_edition=file_edition)
     return jobs, invalid
+
+
+def refuse_shared_outputs(jobs: list[Job], options) -> None:
+    """Raise :class:`SpecError` when two of ``jobs`` would write the same file (as :func:`plan`
+    does; for jobs made elsewhere). A job whose spec no longer validates is left to fail
+    when it is built."""
+    from briefgen.pipeline.collisions import Planned, refuse_shared_files
+
+    loaded: dict[str, LoadedSpec | None] = {}  # by spec: a spec's jobs share it
+    for job in jobs:
+        if job.spec not in loaded:
+            try:
+                loaded[job.spec] = prepared_for(job.spec, options.strict).loaded
+            except BriefgenError:
+                loaded[job.spec] = None
+    planned = [Planned(job.shown, spec, job.audience) for job in jobs if (spec := loaded[job.spec]) is not None]
+    refuse_shared_files(planned, options.out_dir, file_edition=options.file_edition)
 
 
 # Validated specs of this process, reused while their files are unchanged. Workers forked
@@ -186,7 +200,8 @@ def build_job(job: Job, options) -> tuple[BatchItem, BuildResult | None]:
     return item, result
 
 
-def build_unwritten(job: Job, options, *, keep_files: bool = True) -> tuple[BatchItem, dict[Path, bytes] | None]:
+def build_unwritten(job: Job, options, *,
+                    keep_files: bool = True) -> tuple[BatchItem, dict[Path, bytes | None] | None]:
     """Build one job as :func:`build_job` does but write nothing: the item and the files
     the build would have written (:meth:`~briefgen.pipeline.build.BuildResult.files`: PDF,
     HTML, manifest, audit and edition records), for :func:`commit_built` to write in
@@ -195,7 +210,7 @@ def build_unwritten(job: Job, options, *, keep_files: bool = True) -> tuple[Batc
     return item, (result.files() if result is not None and keep_files else None)
 
 
-def commit_built(item: BatchItem, files: dict[Path, bytes] | None, options) -> BatchItem:
+def commit_built(item: BatchItem, files: dict[Path, bytes | None] | None, options) -> BatchItem:
     """Write a job's ``files`` (from :func:`build_unwritten`) all or nothing
     (:func:`briefgen.deliver.output.atomic_write_many`) and return its item, its seconds
     including the write; when they cannot be written, a ``failed`` item with the message
@@ -248,8 +263,10 @@ def run(jobs: list[Job], options, *, workers: int = 1, events: Events | None = N
 
     ``workers`` <= 1 builds in this process, one job after the other; more builds in that
     many worker processes (at most one per job). ``events`` gets progress callbacks.
+    Raises :class:`SpecError` before building anything when two jobs would write one file.
     """
     events = events or NoEvents()
+    refuse_shared_outputs(jobs, options)  # nothing is built when two jobs would write one file
     if workers <= 1 or len(jobs) <= 1:
         items = []
         for n, job in enumerate(jobs):

@@ -60,6 +60,8 @@ class BuildOptions:
     (default ``pdf``); see :func:`briefgen.pipeline.edition.formats_for`."""
     project_formats: tuple[str, ...] | None = None
     """``briefgen.toml``'s ``[project] formats``: for an audience without ``formats:`` of its own."""
+    with_pdf: bool = False
+    """Write the PDF whatever the formats (``email``: the message carries it)."""
     since: str | ReadEdition | None = None
     """``last`` or an edition file: mark what changed since that edition of the same
     briefing and audience (:mod:`briefgen.pipeline.editions`); None: no comparison. A
@@ -119,7 +121,8 @@ class BuildResult:
     written to its own folder, never beside the release."""
 
     def paths(self) -> list[Path]:
-        """Where this build writes, in the order of :meth:`files` (without encoding anything)."""
+        """Where this build writes, in the order of :meth:`files` (without encoding anything;
+        without the files it removes)."""
         out = [self.pdf_path] if "pdf" in self.formats else []
         if "html" in self.formats and self.html_path is not None:
             out.append(self.html_path)
@@ -127,10 +130,14 @@ class BuildResult:
         out += [p for p in (self.edition_path, self.audit_path) if p is not None]
         return out
 
-    def files(self) -> dict[Path, bytes]:
-        """What this build writes: ``{path: bytes}`` (PDF, HTML, manifest and the filed
-        edition record, as built; :meth:`paths` lists the same paths)."""
-        out: dict[Path, bytes] = {}
+    def files(self) -> dict[Path, bytes | None]:
+        """What this build writes: ``{path: bytes}`` (PDF, HTML, manifest, the filed
+        edition record and the audit record, as built; :meth:`paths` lists the same paths),
+        then ``{path: None}`` for each format of the variant it did not make (the PDF of an
+        HTML-only build, the HTML of a PDF-only one): that file, an earlier build's, is
+        removed in the same commit (:func:`~briefgen.deliver.output.atomic_write_many`), so
+        the folder holds exactly the files the manifest describes."""
+        out: dict[Path, bytes | None] = {}
         if "pdf" in self.formats:
             out[self.pdf_path] = self.pdf
         if "html" in self.formats and self.html_path is not None:
@@ -142,7 +149,15 @@ class BuildResult:
             out[self.edition_path] = edition_bytes(self.edition)
         if self.audit_path is not None:
             out[self.audit_path] = manifest_bytes(self.audit)
+        for path in self.stale_paths():
+            out[path] = None
         return out
+
+    def stale_paths(self) -> list[Path]:
+        """The files of this variant's formats that this build did not make (``pdf``,
+        ``html``): whatever is there is from an earlier build, and goes (see :meth:`files`)."""
+        made = self.paths()
+        return [p for p in (self.pdf_path, self.pdf_path.with_suffix(".html")) if p not in made]
 
 
 def prepare(spec_path: Path | str, *, strict: bool = False, root: Path | None = None) -> Prepared:
@@ -264,7 +279,7 @@ def build_prepared(prepared: Prepared, audience: str | None, options: BuildOptio
     pdf = variant.pdf if variant is not None and "pdf" in formats else b""
     digest = sha256(pdf) if pdf else ""
     html = html_edition(loaded, briefing, document, options) if "html" in formats else b""
-    html_path = paths["pdf"].with_suffix(".html")
+    html_path = paths["html"]
     manifest = _manifest(prepared, document, variant if pdf else None, digest,
                          (html_path, html) if "html" in formats else None, edition=release_record(record),
                          changes=changes,

@@ -80,7 +80,8 @@ def build_remote(job: Job, options: BuildOptions, submitter: Submitter) -> dict:
     :class:`~briefgen.pipeline.editions.ReadEdition`) as the submitting process would, and
     return a dict: ``item`` (the :class:`BatchItem`), ``host``, and on success ``files``
     (``{role: bytes}``: what :meth:`~briefgen.pipeline.build.BuildResult.files` holds, by role
-    ``pdf``, ``html``, ``manifest``, ``edition``, ``audit``) and ``date`` (the edition's, ISO).
+    ``pdf``, ``html``, ``manifest``, ``edition``, ``audit``; None for a format the build did
+    not make, whose earlier file is removed here) and ``date`` (the edition's, ISO).
     Never raises for a failing briefing."""
     from briefgen.pipeline.batch import build_job
     from briefgen.pipeline.jobs import peak_rss
@@ -92,8 +93,8 @@ def build_remote(job: Job, options: BuildOptions, submitter: Submitter) -> dict:
     item.peak_rss = peak_rss()
     item.worker = host
     if result is not None:
-        roles = {result.pdf_path: "pdf", result.html_path: "html", result.manifest_path: "manifest",
-                 result.edition_path: "edition", result.audit_path: "audit"}
+        roles = {result.pdf_path: "pdf", result.pdf_path.with_suffix(".html"): "html",
+                 result.manifest_path: "manifest", result.edition_path: "edition", result.audit_path: "audit"}
         out["files"] = {roles[path]: data for path, data in result.files().items()}
         out["date"] = result.edition["date"]
     return out
@@ -140,8 +141,13 @@ def run_on_cluster(jobs: list[Job], options: BuildOptions, scheduler: str, *, ev
     outputs here (``options.out_dir``, and the editions store when ``options.file_edition``);
     with ``options.since`` (``last``) each job is compared with its last edition in this
     side's store. Returns the items in job order. Raises BriefgenError when the scheduler
-    cannot be reached (within ``timeout`` seconds) or dask.distributed is not installed.
+    cannot be reached (within ``timeout`` seconds) or dask.distributed is not installed, and
+    SpecError, before anything is sent, when two jobs would write the same file here
+    (:func:`briefgen.pipeline.batch.refuse_shared_outputs`).
     ``task`` is the function run per job (tests replace it)."""
+    from briefgen.pipeline.batch import refuse_shared_outputs
+
+    refuse_shared_outputs(jobs, options)  # nothing is sent when two jobs would write one file here
     try:
         from distributed import Client, as_completed
     except ImportError:

@@ -129,7 +129,7 @@ class Rebuilder:
     :func:`briefgen.cli.common.write_outputs`). Keeps the inputs of its last build."""
 
     def __init__(self, spec: Path, *, audiences: list[str] | None, all_audiences: bool, options: BuildOptions,
-                 write: Callable[[dict], None], strict: bool = False) -> None:
+                 write: Callable[[dict], object], strict: bool = False) -> None:
         self.spec = Path(spec)
         self.audiences = audiences or []
         self.all_audiences = all_audiences
@@ -156,7 +156,7 @@ class Rebuilder:
                 if name is not None:
                     get_audience(prepared.loaded, name)
             results = [build_prepared(prepared, name, self.options) for name in names]
-            files: dict[Path, bytes] = {}
+            files: dict[Path, bytes | None] = {}
             for r in results:
                 files.update(r.files())  # the PDF (and HTML) and the manifest, as ``build`` writes them
             self.write(files)

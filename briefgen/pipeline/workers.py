@@ -26,7 +26,7 @@ from typing import Any
 
 from briefgen.pipeline.jobs import BatchItem, Events, Job, peak_rss
 
-Files = dict[Path, bytes]
+Files = dict[Path, "bytes | None"]  # None: a file the commit removes (BuildResult.files)
 
 Build = Callable[[Job, Any], "tuple[BatchItem, Files | None]"]
 """Builds one job in a worker process without writing and never raises for a failing

@@ -833,9 +833,10 @@ def test_no_file_written_for_an_audience_names_anything_withheld(run, example_pr
 
     spec = example_project / "specs" / "peru-china.yaml"
     out = tmp_path / "out"
-    result = run("build", spec, "--all-audiences", "--format", "pdf,html", "--emit-document", "-o", out)
-    assert result.exit_code == 0, result.output
+    # email first: its manifest describes the PDF only, so it removes an earlier HTML edition
     result = run("email", spec, "--all-audiences", "-o", out)
+    assert result.exit_code == 0, result.output
+    result = run("build", spec, "--all-audiences", "--format", "pdf,html", "--emit-document", "-o", out)
     assert result.exit_code == 0, result.output
     prepared = prepare(spec)
     b = resolved(prepared, "public")
