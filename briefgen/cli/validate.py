@@ -30,6 +30,9 @@ def validate(spec: Path = SpecArg,
         fail(exc, None)
     finally:
         common.note_template_cache_failures()
+    from briefgen.cli import defaults
+
+    defaults.settings_for(spec)  # briefgen.toml, as build reads it: its problems end validate too (exit 2)
     if prepared.warnings:
         show_problems(prepared.warnings, "Warnings")
     s = prepared.loaded.spec

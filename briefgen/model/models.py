@@ -334,6 +334,14 @@ class Distribution(Model):
                                                    "TLP:RED briefings.")
     subject: str | None = Field(None, description="Jinja2 subject template; the TLP label is always prefixed.")
 
+    @field_validator("allowed_domains")
+    @classmethod
+    def _some_domain(cls, value: list[str]) -> list[str]:
+        if not value:  # given, but empty: it would not restrict, it would forbid; never "not set"
+            raise ValueError("allowed_domains is empty, so no address could receive this audience's briefing: "
+                             "list the domains that may, or leave the key out")
+        return value
+
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
