@@ -54,6 +54,10 @@ def _check_output_name(value: object) -> str:
         raise NearMiss(f"'--' separates the briefing id from the audience in output file names "
                        f"(<briefing>--<audience>.pdf), so briefing ids and audience names may not contain it; "
                        f"got {text!r}", suggestion=re.sub(r"-{2,}", "-", text))
+    if text.endswith(".document"):  # <b>--<a>.document.json is the manifest of this name, or another's document
+        raise NearMiss(f"a name ending in '.document' would give its manifest the name of another audience's "
+                       f"document model (<briefing>--<audience>.document.json); got {text!r}",
+                       suggestion=text[: -len(".document")] + "-document")
     return text
 
 
@@ -78,7 +82,8 @@ def _parse_date(value: object) -> PartialDate:
 Id = Annotated[str, BeforeValidator(_check_id),
                WithJsonSchema({"type": "string", "pattern": _ID_RE.pattern})]
 OutputName = Annotated[str, BeforeValidator(_check_output_name),
-                       WithJsonSchema({"type": "string", "pattern": r"^(?!.*--)[a-z0-9][a-z0-9._-]*$"})]
+                       WithJsonSchema({"type": "string",
+                                       "pattern": r"^(?!.*--)(?!.*\.document$)[a-z0-9][a-z0-9._-]*$"})]
 """A briefing id or audience name: an :data:`Id` without ``--`` (it names output files)."""
 TLPField = Annotated[TLP, BeforeValidator(_parse_tlp), PlainSerializer(lambda t: t.value),
                      WithJsonSchema({"type": "string", "enum": LABELS + [label.split(":")[1] for label in LABELS]})]

@@ -114,15 +114,18 @@ def test_plan_run_and_the_dask_batch_refuse_before_building_anything(project, tm
     assert shared_files([Planned(SPEC, prepare(SPEC).loaded, "public")] * 2, tmp_path, file_edition=True) == []
 
 
-def test_build_across_audiences_refuses_a_name_meeting_anothers_document_file(project) -> None:
+def test_an_audience_name_meeting_anothers_document_file_is_refused(project) -> None:
+    """``public.document``'s manifest would be ``public``'s document model file: the name is
+    refused at validate, located, for any build (one audience or all, with or without
+    --emit-document), so no single-audience build can overwrite the other's file either."""
     audiences = project / "specs" / "audiences.yaml"
     with audiences.open("a", encoding="utf-8") as fh:
         fh.write("\n  public.document:\n    tlp: TLP:CLEAR\n")
-    result = cli("build", SPEC, "--all-audiences", "--emit-document", "--format", "html")
-    assert result.exit_code == 2, result.output
-    assert "output/calder-bay--public.document.json" in result.output
-    assert f"specs/audiences.yaml:{line_of(audiences, '  public.document:')}" in result.output
-    assert "rename one of the audiences" in result.output
+    for args in (["--all-audiences", "--emit-document"], ["-a", "public", "--emit-document"], ["-a", "public"]):
+        result = cli("build", SPEC, *args, "--format", "html")
+        assert result.exit_code == 2, result.output
+        assert f"specs/audiences.yaml:{line_of(audiences, '  public.document:')}" in result.output
+        assert "a name ending in '.document'" in result.output and "public-document" in result.output
     assert not (project / "output").exists()
 
 
