@@ -154,3 +154,23 @@ def project_cache(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("BRIEFGEN_NO_CACHE", raising=False)
     return tmp_path / "cache"
+
+
+def run_cli(*args):
+    """``briefgen ARGS`` in this process (typer's CliRunner): the result, with ``exit_code``,
+    ``output`` and ``stdout``."""
+    from typer.testing import CliRunner
+
+    from briefgen.cli.app import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def starter(tmp_path, monkeypatch) -> Path:
+    """The starter project (``briefgen init``) as the current folder, with a cache of its own."""
+    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("init", "proj").exit_code == 0
+    monkeypatch.chdir(tmp_path / "proj")
+    return tmp_path / "proj"

@@ -5,22 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
-
-
-def cli(*args):
-    from briefgen.cli.app import app
-
-    return CliRunner().invoke(app, [str(a) for a in args])
-
-
-@pytest.fixture
-def starter(tmp_path, monkeypatch):
-    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
-    assert cli("init", "proj").exit_code == 0
-    monkeypatch.chdir(tmp_path / "proj")
-    return tmp_path / "proj"
+from conftest import run_cli as cli
 
 
 @pytest.mark.parametrize("command", ["build", "validate", "audiences"])

@@ -10,23 +10,7 @@ from pathlib import Path
 
 import pytest
 import typer
-from typer.testing import CliRunner
-
-
-def cli(*args):
-    from briefgen.cli.app import app
-
-    return CliRunner().invoke(app, [str(a) for a in args])
-
-
-@pytest.fixture
-def starter(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
-    assert cli("init", "proj").exit_code == 0
-    monkeypatch.chdir(tmp_path / "proj")
-    return tmp_path / "proj"
-
+from conftest import run_cli as cli
 
 SPEC = "specs/calder-bay.yaml"
 

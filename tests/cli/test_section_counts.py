@@ -5,13 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import REPO
-from typer.testing import CliRunner
-
-
-def cli(*args):
-    from briefgen.cli.app import app
-
-    return CliRunner().invoke(app, [str(a) for a in args])
+from conftest import run_cli as cli
 
 
 def test_validate_and_audiences_count_the_same_sections(monkeypatch, tmp_path):

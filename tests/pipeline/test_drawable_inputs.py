@@ -15,24 +15,13 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from typer.testing import CliRunner
+from conftest import run_cli as cli
 
 SPEC = "specs/calder-bay.yaml"
 
 
-def cli(*args):
-    from briefgen.cli.app import app
-
-    return CliRunner().invoke(app, [str(a) for a in args])
 
 
-@pytest.fixture
-def starter(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
-    assert cli("init", "proj").exit_code == 0
-    monkeypatch.chdir(tmp_path / "proj")
-    return tmp_path / "proj"
 
 
 def _edit(path: Path, old: str, new: str) -> None:

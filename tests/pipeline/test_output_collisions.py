@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from conftest import run_cli as cli
 
 from briefgen.errors import SpecError
 from briefgen.pipeline import batch
@@ -22,20 +22,12 @@ from briefgen.pipeline.collisions import CODE, Planned, same_file_key, shared_fi
 SPEC = "specs/calder-bay.yaml"
 
 
-def cli(*args):
-    from briefgen.cli.app import app
-
-    return CliRunner().invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch) -> Path:
+def project(starter: Path) -> Path:
     """The starter project (``briefgen init``), current folder."""
-    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
-    assert cli("init", "proj").exit_code == 0
-    monkeypatch.chdir(tmp_path / "proj")
-    return tmp_path / "proj"
+    return starter
 
 
 def line_of(path: Path, text: str) -> int:

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from conftest import run_cli as cli
 
 pytestmark = pytest.mark.slow
 
@@ -18,20 +18,12 @@ SPEC = "specs/calder-bay.yaml"
 OLD, NEW = "about 1.9 million TEU", "about 2.9 million TEU"
 
 
-def cli(*args):
-    from briefgen.cli.app import app
-
-    return CliRunner().invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch) -> Path:
+def project(starter: Path) -> Path:
     """The starter project (``briefgen init``), current folder."""
-    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
-    assert cli("init", "proj").exit_code == 0
-    monkeypatch.chdir(tmp_path / "proj")
-    return tmp_path / "proj"
+    return starter
 
 
 def edit_claim(root: Path) -> None:
