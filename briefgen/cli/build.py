@@ -90,7 +90,7 @@ def build(spec: Path = SpecArg,
                 from briefgen.document.jsonout import document_bytes
 
                 assert r.document is not None, "a build keeps the document it laid out"
-                files[r.pdf_path.with_name(r.pdf_path.stem + ".document.json")] = document_bytes(r.document)
+                files[r.document_path] = document_bytes(r.document)
         for path in write_outputs(files):  # a format not built this time: the earlier build's file went
             common.err.print(f"[yellow]note:[/] removed {esc(str(path))} (an earlier build's; "
                              f"not among this build's formats)", soft_wrap=True)

@@ -154,10 +154,17 @@ class BuildResult:
         return out
 
     def stale_paths(self) -> list[Path]:
-        """The files of this variant's formats that this build did not make (``pdf``,
-        ``html``): whatever is there is from an earlier build, and goes (see :meth:`files`)."""
+        """The files of this variant that this build did not make (the PDF, the HTML edition,
+        the ``--emit-document`` model; a caller that writes the model puts its bytes in their
+        place): whatever is there is from an earlier build, and goes (see :meth:`files`)."""
         made = self.paths()
-        return [p for p in (self.pdf_path, self.pdf_path.with_suffix(".html")) if p not in made]
+        return [p for p in (self.pdf_path, self.pdf_path.with_suffix(".html"), self.document_path)
+                if p not in made]
+
+    @property
+    def document_path(self) -> Path:
+        """Where ``build --emit-document`` writes this variant's document model."""
+        return self.pdf_path.with_name(self.pdf_path.stem + ".document.json")
 
 
 def prepare(spec_path: Path | str, *, strict: bool = False, root: Path | None = None) -> Prepared:

@@ -111,9 +111,10 @@ def test_the_build_result_lists_the_formats_it_did_not_make_as_removals(project)
     result = build(SPEC, "public", BuildOptions(out_dir=Path("out"), formats=("html",), write=False))
     files = result.files()
     assert files[Path("out/calder-bay--public.pdf")] is None
-    assert result.stale_paths() == [Path("out/calder-bay--public.pdf")]
+    removed = [Path("out/calder-bay--public.pdf"), Path("out/calder-bay--public.document.json")]
+    assert result.stale_paths() == removed and files[removed[1]] is None
     assert [p for p, data in files.items() if data is not None] == result.paths()
-    assert list(files)[-1] == Path("out/calder-bay--public.pdf")  # removals after the files written
+    assert list(files)[-2:] == removed  # removals after the files written
 
 
 def test_email_writes_the_formats_the_audience_makes_as_well_as_the_pdf(project) -> None:
@@ -131,3 +132,16 @@ def test_email_writes_the_formats_the_audience_makes_as_well_as_the_pdf(project)
     assert sorted(files) == [".eml", ".html", ".json", ".pdf"]
     manifest = json.loads(files[".json"])
     assert manifest["sha256"] == hashlib.sha256(files[".pdf"]).hexdigest() and "html" in manifest
+
+
+def test_a_build_without_emit_document_removes_an_earlier_document_model(project) -> None:
+    document = project / "output" / "calder-bay--public.document.json"
+    assert cli("build", SPEC, "--audience", "public", "--emit-document").exit_code == 0
+    assert document.is_file()
+    edit_claim(project)
+    result = cli("build", SPEC, "--audience", "public")
+    assert result.exit_code == 0, result.output
+    assert "removed output/calder-bay--public.document.json" in result.output and not document.exists()
+    again = cli("build", SPEC, "--audience", "public", "--emit-document")
+    assert again.exit_code == 0 and "removed" not in again.output
+    assert NEW in document.read_text(encoding="utf-8")
