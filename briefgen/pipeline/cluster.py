@@ -94,7 +94,8 @@ def build_remote(job: Job, options: BuildOptions, submitter: Submitter) -> dict:
     item.worker = host
     if result is not None:
         roles = {result.pdf_path: "pdf", result.pdf_path.with_suffix(".html"): "html",
-                 result.manifest_path: "manifest", result.edition_path: "edition", result.audit_path: "audit"}
+                 result.manifest_path: "manifest", result.edition_path: "edition", result.audit_path: "audit",
+                 result.document_path: "document"}
         out["files"] = {roles[path]: data for path, data in result.files().items()}
         out["date"] = result.edition["date"]
     return out
@@ -232,6 +233,7 @@ def _write_here(item: BatchItem, out: dict, job: Job, options: BuildOptions, loc
     out_dir = Path(options.out_dir)
     paths = output_paths(out_dir, job.briefing, job.audience)
     targets = {"pdf": paths["pdf"], "html": paths["pdf"].with_suffix(".html"), "manifest": paths["manifest"],
+               "document": paths["pdf"].with_name(paths["pdf"].stem + ".document.json"),
                "edition": store_path(local.root, job.briefing, job.audience, str(out["date"])),
                "audit": audit_path(out_dir, job.briefing, job.audience)}
     files = {targets[role]: data for role, data in out["files"].items()}

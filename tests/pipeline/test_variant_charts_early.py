@@ -85,7 +85,8 @@ def test_a_template_error_cancels_the_charts_requested(prepared, options, monkey
 def test_paths_lists_what_files_writes_and_the_audit_names_them(prepared, options) -> None:
     result = build_prepared(prepared, "analyst", BuildOptions(**{**options.__dict__, "file_edition": True,
                                                                  "formats": ("pdf", "html")}))
-    assert result.paths() == list(result.files())
+    assert result.paths() + result.stale_paths() == list(result.files())
+    assert result.stale_paths() == [result.document_path]  # no --emit-document: an earlier one goes
     assert result.audit_path is not None and result.edition_path is not None
     assert [p.suffix for p in result.paths()] == [".pdf", ".html", ".json", ".json", ".json"]
     # the audit record lists every file released but itself
