@@ -16,22 +16,7 @@ from briefgen.compat import VersionRange, in_range, installed
 
 SUPPORTED: VersionRange = ((4, 22), (5, 0))
 
-
-def installed_version() -> str:
-    """fontTools' version from its installed metadata ("0" when there is none), read without
-    importing :mod:`importlib.metadata` when the metadata folder's name says."""
-    found = installed.distribution_version("fonttools")
-    if found is not None:
-        return found
-    from importlib import metadata
-
-    try:
-        return metadata.version("fonttools")
-    except metadata.PackageNotFoundError:  # pragma: no cover - not installed as a distribution
-        return "0"
-
-
-VERSION: str = installed_version()
+VERSION: str = installed.version("fonttools")
 VERSION_OK: bool = in_range(VERSION, SUPPORTED)
 
 LEFT_OUT = ("lxml",)

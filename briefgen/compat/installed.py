@@ -61,6 +61,21 @@ def distribution_version(name: str) -> str | None:
     return None
 
 
+def version(name: str) -> str:
+    """The version of installed distribution ``name``: :func:`distribution_version` when the
+    folder names say, else :func:`importlib.metadata.version`; ``"0"`` when it is not installed
+    as a distribution (a compat module then relies on nothing private)."""
+    found = distribution_version(name)
+    if found is not None:
+        return found
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:  # pragma: no cover - not installed as a distribution
+        return "0"
+
+
 def entry_point_groups() -> frozenset[str] | None:
     """Every entry point group that a distribution on ``sys.path`` declares (the ``[group]``
     headers of the ``entry_points.txt`` files); None when the folders cannot say for sure (see

@@ -30,17 +30,8 @@ SUPPORTED: VersionRange = ((3, 8), (3, 12))
 def installed_version() -> str:
     """matplotlib's version from its installed metadata ("0" when there is none: then
     nothing private is relied on, and drawing refuses in :func:`font_list`). Read once per
-    process, without importing :mod:`importlib.metadata` when the metadata folder's name
-    says (:func:`briefgen.compat.installed.distribution_version`)."""
-    found = installed.distribution_version("matplotlib")
-    if found is not None:
-        return found
-    from importlib import metadata
-
-    try:
-        return metadata.version("matplotlib")
-    except metadata.PackageNotFoundError:  # pragma: no cover - not installed as a distribution
-        return "0"
+    process (:func:`briefgen.compat.installed.version`)."""
+    return installed.version("matplotlib")
 
 
 VERSION: str = installed_version()

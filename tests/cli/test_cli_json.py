@@ -14,16 +14,10 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from typer.testing import CliRunner
+from conftest import run_cli as cli
 
 ENVELOPE = {"briefgen", "command", "ok", "exit_code", "warnings", "errors"}
 PROBLEM = {"file", "line", "column", "key", "severity", "code", "message", "expected", "got", "suggestion"}
-
-
-def cli(*args):
-    from briefgen.cli.app import app
-
-    return CliRunner().invoke(app, [str(a) for a in args])
 
 
 def document(result) -> dict:
@@ -39,13 +33,9 @@ def document(result) -> dict:
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch) -> Path:
+def project(starter: Path) -> Path:
     """A fresh starter project (briefgen init), the working folder; charts cached in tmp_path."""
-    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
-    assert cli("init", "proj").exit_code == 0
-    monkeypatch.chdir(tmp_path / "proj")
-    return tmp_path / "proj"
+    return starter
 
 
 SPEC = "specs/calder-bay.yaml"

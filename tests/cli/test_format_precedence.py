@@ -6,17 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from conftest import run_cli as cli
 
 pytestmark = pytest.mark.slow
 
 SPEC = "specs/calder-bay.yaml"
-
-
-def cli(*args):
-    from briefgen.cli.app import app
-
-    return CliRunner().invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture

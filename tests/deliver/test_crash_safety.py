@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from killpoints import COUNT_AND_KILL
 
 from briefgen.deliver import output
 from briefgen.deliver.journal import JOURNAL
@@ -28,26 +29,12 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32" or not hasattr(signal, "
 AUDIENCES = ("analyst", "executive", "public")
 
 CHILD = textwrap.dedent("""
-    import fcntl, os, signal, sys
+    import sys
     from pathlib import Path
     from briefgen.deliver import output
 
     folder, kill_at, tag = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-    calls = 0
-
-    def counted(real):
-        def call(*args, **kwargs):
-            global calls
-            calls += 1
-            if calls == kill_at:
-                os.kill(os.getpid(), signal.SIGKILL)
-            return real(*args, **kwargs)
-        return call
-
-    for module, names in ((os, ("open", "close", "replace", "rename", "link", "unlink", "fsync", "fchmod", "write")),
-                          (fcntl, ("flock",))):
-        for name in names:
-            setattr(module, name, counted(getattr(module, name)))
+""") + COUNT_AND_KILL + textwrap.dedent("""
     files = {}
     for audience in ("analyst", "executive", "public"):
         pdf = f"{tag} pdf of {audience} ".encode() * 5000

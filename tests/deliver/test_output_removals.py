@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from killpoints import COUNT_AND_KILL
 
 from briefgen.deliver import output
 from briefgen.deliver.journal import JOURNAL
@@ -82,26 +83,12 @@ def test_a_journal_with_a_removal_rolls_forward_or_back(tmp_path) -> None:
 
 # --------------------------------------------------------------------------- kill -9 at every step
 CHILD = textwrap.dedent("""
-    import fcntl, hashlib, os, signal, sys
+    import hashlib, sys
     from pathlib import Path
     from briefgen.deliver import output
 
     folder, kill_at = Path(sys.argv[1]), int(sys.argv[2])
-    calls = 0
-
-    def counted(real):
-        def call(*args, **kwargs):
-            global calls
-            calls += 1
-            if calls == kill_at:
-                os.kill(os.getpid(), signal.SIGKILL)
-            return real(*args, **kwargs)
-        return call
-
-    for module, names in ((os, ("open", "close", "replace", "rename", "link", "unlink", "fsync", "fchmod", "write")),
-                          (fcntl, ("flock",))):
-        for name in names:
-            setattr(module, name, counted(getattr(module, name)))
+""") + COUNT_AND_KILL + textwrap.dedent("""
     files = {}
     for audience in ("analyst", "public"):
         html = f"new html of {audience} ".encode() * 3000
