@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -22,6 +23,26 @@ _DATE_RE = re.compile(
 # days 1-10, 11-20 and 21 to its end. Values: (first month, last month) and (first day, last day or None=end).
 _QUAL_MONTHS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 _QUAL_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, None)}
+
+
+@functools.lru_cache(maxsize=4096)  # a knowledge base repeats few distinct dates across thousands of claims
+def _span(year: int, month: int | None, day: int | None, qualifier: str | None) -> tuple[_dt.date, _dt.date]:
+    if day:
+        one = _dt.date(year, month or 1, day)
+        return one, one
+    if month:
+        last = calendar.monthrange(year, month)[1]
+        first_day, last_day = _QUAL_DAYS[qualifier] if qualifier else (1, last)
+        return _dt.date(year, month, first_day), _dt.date(year, month, last_day or last)
+    first_month, last_month = _QUAL_MONTHS[qualifier] if qualifier else (1, 12)
+    end = calendar.monthrange(year, last_month)[1]
+    return _dt.date(year, first_month, 1), _dt.date(year, last_month, end)
+
+
+@functools.lru_cache(maxsize=4096)
+def _midpoint(year: int, month: int | None, day: int | None, qualifier: str | None) -> _dt.date:
+    first, last = _span(year, month, day, qualifier)
+    return first + _dt.timedelta(days=(last - first).days // 2)
 
 
 @dataclass(frozen=True, order=False)
@@ -76,23 +97,12 @@ class PartialDate:
     def span(self) -> tuple[_dt.date, _dt.date]:
         """First and last day (inclusive) this date covers: the day itself, the month, the year,
         or the third of a month or year named by ``early``/``mid``/``late``."""
-        if self.day:
-            day = _dt.date(self.year, self.month or 1, self.day)
-            return day, day
-        if self.month:
-            last = calendar.monthrange(self.year, self.month)[1]
-            first_day, last_day = _QUAL_DAYS[self.qualifier] if self.qualifier else (1, last)
-            return (_dt.date(self.year, self.month, first_day),
-                    _dt.date(self.year, self.month, last_day or last))
-        first_month, last_month = _QUAL_MONTHS[self.qualifier] if self.qualifier else (1, 12)
-        end = calendar.monthrange(self.year, last_month)[1]
-        return _dt.date(self.year, first_month, 1), _dt.date(self.year, last_month, end)
+        return _span(self.year, self.month, self.day, self.qualifier)
 
     def midpoint(self) -> _dt.date:
         """A concrete day standing for this date on a timeline: the middle day of :meth:`span`
         (the earlier of the two middle days when the span has an even number of days)."""
-        first, last = self.span()
-        return first + _dt.timedelta(days=(last - first).days // 2)
+        return _midpoint(self.year, self.month, self.day, self.qualifier)
 
     def sort_key(self) -> tuple[int, int, int]:
         """Chronological sort key; a less precise date sorts at the middle of its span."""

@@ -16,7 +16,7 @@ import unicodedata
 from briefgen.document.direction import EXPLICIT_CONTROLS
 from briefgen.errors import Problem
 from briefgen.load.project import KnowledgeBase, LoadedSpec
-from briefgen.pipeline.text_sources import line_col, non_ascii_strings, source_documents, template_files
+from briefgen.pipeline.text_sources import document_non_ascii_strings, line_col, source_documents, template_files
 
 __all__ = ["bidi_control_problems"]
 
@@ -35,7 +35,7 @@ def bidi_control_problems(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem
     bidi control, located at the value's key (a template file: the first one's line and column)."""
     problems: list[Problem] = []
     for doc in source_documents(loaded, kb):
-        for key, text in non_ascii_strings(doc.data):
+        for key, text in document_non_ascii_strings(doc):
             if not EXPLICIT_CONTROLS.search(text):
                 continue
             problems.append(doc.problem(key, f"{_found(text)} {_WHY}", severity="warning",

@@ -25,7 +25,7 @@ from typing import Any
 from briefgen.errors import KeyPath, Problem, SpecError
 from briefgen.load.project import KnowledgeBase, LoadedSpec, origin_dir
 from briefgen.model.font_cmap import Coverage, coverage
-from briefgen.pipeline.text_sources import line_col, non_ascii_strings, source_documents, template_files
+from briefgen.pipeline.text_sources import document_non_ascii_strings, line_col, source_documents, template_files
 
 # keys whose values are file names, addresses or identifiers of files: never drawn as text
 _NOT_SHOWN = frozenset({"path", "template_file", "csv", "theme", "url", "extends", "knowledge_base",
@@ -136,10 +136,10 @@ def coverage_problems(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
                     problems.append(problem)
                 return
 
-    for key, text in non_ascii_strings(loaded.source.data, skip=_NOT_SHOWN):
+    for key, text in document_non_ascii_strings(loaded.source, skip=_NOT_SHOWN):
         check(loaded.source, loaded.source.data, key, text)
     for doc in source_documents(loaded, kb)[1:]:
-        for key, text in non_ascii_strings(doc.data, skip=_NOT_SHOWN):
+        for key, text in document_non_ascii_strings(doc, skip=_NOT_SHOWN):
             if key[0] == "predicates" and key[-1] == "description":
                 continue  # for readers of the knowledge base: no edition prints it
             check(doc, doc.data, key, text)

@@ -11,25 +11,44 @@ from collections.abc import Iterator
 from typing import Any
 
 from briefgen.errors import KeyPath, SpecError
-from briefgen.load.project import KnowledgeBase, LoadedSpec, origin_dir
+from briefgen.load.project import KnowledgeBase, Layered, LoadedSpec, origin_dir
+from briefgen.load.yamlsrc import Document
 
-__all__ = ["line_col", "non_ascii_strings", "source_documents", "template_files"]
+__all__ = ["document_non_ascii_strings", "line_col", "non_ascii_strings", "source_documents", "template_files"]
 
 
 def non_ascii_strings(data: Any, key: KeyPath = (),
-                      skip: frozenset[str] = frozenset()) -> Iterator[tuple[KeyPath, str]]:
+                      skip: frozenset[str] = frozenset()) -> list[tuple[KeyPath, str]]:
     """Every non-ASCII string value in ``data`` (parsed YAML: dicts, lists, scalars) with its
-    key path; mappings' keys in ``skip`` are not entered."""
+    key path, in document order; mappings' keys in ``skip`` are not entered."""
+    found: list[tuple[KeyPath, str]] = []
     if isinstance(data, str):
         if not data.isascii():
-            yield key, data
-    elif isinstance(data, dict):
-        for name, value in data.items():
-            if name not in skip:
-                yield from non_ascii_strings(value, key + (name,), skip)
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from non_ascii_strings(value, key + (i,), skip)
+            found.append((key, data))
+    else:
+        _collect(data, key, skip, found)
+    return found
+
+
+def _collect(data: Any, key: KeyPath, skip: frozenset[str], found: list[tuple[KeyPath, str]]) -> None:
+    # a key path is only built for a container or a string found: most values are ASCII scalars
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for name, value in items:
+        if isinstance(value, str):
+            if not value.isascii() and name not in skip:
+                found.append((key + (name,), value))
+        elif isinstance(value, (dict, list)) and name not in skip:
+            _collect(value, key + (name,), skip, found)
+
+
+def document_non_ascii_strings(doc: Document | Layered,
+                               skip: frozenset[str] = frozenset()) -> list[tuple[KeyPath, str]]:
+    """:func:`non_ascii_strings` of a loaded YAML file or a merged spec. A file whose YAML text is
+    ASCII and holds no backslash (so no escape can make a non-ASCII character) is not walked."""
+    text = doc.text if isinstance(doc, Document) else None
+    if text is not None and text.isascii() and "\\" not in text:
+        return []
+    return non_ascii_strings(doc.data, skip=skip)
 
 
 def source_documents(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Any]:

@@ -72,3 +72,28 @@ def test_the_cmap_reader_agrees_with_fonttools(name: str) -> None:
         expected = {cp for cp, glyph in font.getBestCmap().items() if glyph != ".notdef"}
     covered = coverage(path)
     assert {cp for cp in range(0x30000) if cp in covered} == expected
+
+
+@pytest.mark.parametrize("written", ['"PeruRail \\U0001F600"', '"PeruRail 😀"'])
+def test_a_character_no_font_draws_is_found_written_as_an_escape_or_as_itself(written, tmp_path, monkeypatch) -> None:
+    # an ASCII file is not walked for non-ASCII texts unless it holds a backslash: an escape must still be found
+    project = _mini(tmp_path, monkeypatch)
+    kb = project / "kb" / "kb.yaml"
+    lines = kb.read_text().splitlines(keepends=True)
+    [at] = [n for n, line in enumerate(lines) if "name: PeruRail" in line]
+    lines[at] = lines[at].replace("PeruRail", written)
+    kb.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        prepare("spec.yaml")
+    [problem] = info.value.problems
+    assert (problem.file, problem.line, problem.code) == ("kb/kb.yaml", at + 1, "font-coverage")
+    assert "U+1F600 GRINNING FACE" in problem.message
+
+
+def test_the_walk_for_non_ascii_texts_gives_key_paths_in_order_and_skips_keys() -> None:
+    from briefgen.pipeline.text_sources import non_ascii_strings
+
+    data = {"a": "plain", "b": ["é", {"c": "ü", "skip": "ß", "d": ["x", "ñ"]}], "skip": {"e": "ø"}, "f": "ç"}
+    assert non_ascii_strings(data, skip=frozenset({"skip"})) == [
+        (("b", 0), "é"), (("b", 1, "c"), "ü"), (("b", 1, "d", 1), "ñ"), (("f",), "ç")]
+    assert non_ascii_strings("é", ("k",)) == [(("k",), "é")]
