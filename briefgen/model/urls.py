@@ -137,24 +137,35 @@ def check_inline_links(text: str) -> str:
     """``text`` (inline text: a claim's statement, an entity's description, a caption) when every
     ``[text](address)`` in it with an address-like target (a scheme, ``//`` or a host name) is a
     link the markup makes (http(s), mailto or ``#anchor``). Raises :class:`NearMiss` naming the
-    first other one (``[x](javascript:...)``, ``[x](www.example.org)``): it would print as written,
-    not as the link the author meant; an address without its scheme gets ``https://`` suggested."""
+    first other one (``[x](javascript:...)``, ``[x](www.example.org)``) and listing the rest: they
+    would print as written, not as the links the author meant; an address without its scheme gets
+    ``https://`` suggested (every such fix applied to the whole text)."""
+    bad: list[tuple[str, str]] = []  # (link as shown, why)
+    fixed_text, fixes, shift = text, 0, 0
     for found in _WRITTEN_LINK.finditer(text):
         target = found.group(2)
         if _INLINE_TARGET.fullmatch(target) or not (_SCHEME.match(target) or _HOSTLIKE.match(target.lstrip("/"))):
             continue
         scheme = _SCHEME.match(target)
+        fixed = ""
         if scheme is not None and "." not in scheme.group(1) and scheme.group(1).lower() not in WEB_SCHEMES:
             why = f"the scheme '{scheme.group(1).lower()}:' is not allowed (only http, https and mailto)"
-            suggestion = ""
         else:
             problem = web_url_problem(target)
             why, fixed = problem if problem is not None else ("not a link the markup makes", "")
-            suggestion = text[:found.start(2)] + fixed + text[found.end(2):] if fixed else ""
+        if fixed:
+            start, end = found.start(2) + shift, found.end(2) + shift
+            fixed_text, fixes, shift = fixed_text[:start] + fixed + fixed_text[end:], fixes + 1, shift + len(fixed) - len(target)
         shown = found.group(0) if len(found.group(0)) <= 60 else found.group(0)[:57] + "..."
-        raise NearMiss(f"the link {shown!r} is not an http(s) or mailto link: {why}", suggestion=suggestion,
-                       expected="[text](https://...) or [text](mailto:...)")
-    return text
+        bad.append((shown, why))
+    if not bad:
+        return text
+    (shown, why), rest = bad[0], bad[1:]
+    message = f"the link {shown!r} is not an http(s) or mailto link: {why}"
+    if rest:
+        message += f"; also {', '.join(repr(link) for link, _ in rest)}"
+    raise NearMiss(message, suggestion=fixed_text if fixes == len(bad) else "",
+                   expected="[text](https://...) or [text](mailto:...)")
 
 
 InlineText = Annotated[str, AfterValidator(check_inline_links)]

@@ -90,6 +90,13 @@ def test_inline_text_with_allowed_or_no_links_loads(text):
     ("See [it](www.example.org/r).",
      "the link '[it](www.example.org/r)' is not an http(s) or mailto link: the scheme is missing",
      "See [it](https://www.example.org/r)."),
+    ("See [a](www.example.org/a), [ok](https://x.org) and [b](example.com/b).",
+     "the link '[a](www.example.org/a)' is not an http(s) or mailto link: the scheme is missing; "
+     "also '[b](example.com/b)'",
+     "See [a](https://www.example.org/a), [ok](https://x.org) and [b](https://example.com/b)."),
+    ("[a](www.example.org) then [x](javascript:void(0))",
+     "the link '[a](www.example.org)' is not an http(s) or mailto link: the scheme is missing; "
+     "also '[x](javascript:void(0)'", ""),
 ])
 def test_inline_links_to_other_addresses_are_refused(text, message, suggestion):
     with pytest.raises(NearMiss) as info:
