@@ -155,7 +155,8 @@ def check_inline_links(text: str) -> str:
             why, fixed = problem if problem is not None else ("not a link the markup makes", "")
         if fixed:
             start, end = found.start(2) + shift, found.end(2) + shift
-            fixed_text, fixes, shift = fixed_text[:start] + fixed + fixed_text[end:], fixes + 1, shift + len(fixed) - len(target)
+            fixed_text = fixed_text[:start] + fixed + fixed_text[end:]
+            fixes, shift = fixes + 1, shift + len(fixed) - len(target)
         shown = found.group(0) if len(found.group(0)) <= 60 else found.group(0)[:57] + "..."
         bad.append((shown, why))
     if not bad:
