@@ -88,7 +88,7 @@ def batch_command(
 
                 items += run_on_cluster(jobs_list, options, scheduler, events=events)
             else:
-                items += batch.run(jobs_list, options, workers=jobs, events=events)
+                items += batch.run(jobs_list, options, workers=jobs, events=events, outputs_checked=True)
     except BriefgenError as exc:
         fail(exc)
     common.out.print(summary_table(items))

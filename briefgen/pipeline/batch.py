@@ -258,15 +258,18 @@ def _failure(spec: str, briefing: str, audience: str, exc: BriefgenError, status
 
 
 # --------------------------------------------------------------------------- running
-def run(jobs: list[Job], options, *, workers: int = 1, events: Events | None = None) -> list[BatchItem]:
+def run(jobs: list[Job], options, *, workers: int = 1, events: Events | None = None,
+        outputs_checked: bool = False) -> list[BatchItem]:
     """Build every job and return their items in job order.
 
     ``workers`` <= 1 builds in this process, one job after the other; more builds in that
     many worker processes (at most one per job). ``events`` gets progress callbacks.
-    Raises :class:`SpecError` before building anything when two jobs would write one file.
+    Raises :class:`SpecError` before building anything when two jobs would write one file,
+    unless ``outputs_checked`` (the jobs come from :func:`plan` with these ``options``).
     """
     events = events or NoEvents()
-    refuse_shared_outputs(jobs, options)  # nothing is built when two jobs would write one file
+    if not outputs_checked:
+        refuse_shared_outputs(jobs, options)  # nothing is built when two jobs would write one file
     if workers <= 1 or len(jobs) <= 1:
         items = []
         for n, job in enumerate(jobs):
