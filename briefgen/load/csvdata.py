@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.errors import KeyPath, Problem, SpecError, format_key_path
+from briefgen.load.textcodec import looks_like_utf16, utf8_advice
 from briefgen.model.units import MAX_MAGNITUDE
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -62,14 +63,18 @@ def _read(path: Path, written: str, src, key: KeyPath, numeric: bool = True) -> 
         if size > MAX_BYTES:  # refused before reading, like YAML files (briefgen.load.yamlsrc)
             return [src.problem(key, f"CSV file {written!r} is too large", expected=f"at most {MAX_BYTES} bytes",
                                 got=f"{size} bytes", code="too-large")], None
-        text = path.read_bytes().decode("utf-8-sig")  # a BOM (spreadsheet export) is not text
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")  # a BOM (spreadsheet export) is not text
     except OSError as exc:
         return [src.problem(key, f"cannot read CSV file {written!r}: {exc.strerror or exc}",
                             code="unreadable-file")], None
     except UnicodeDecodeError as exc:
         return [src.problem(key, f"CSV file {written!r} is not valid UTF-8",
                             got=f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}",
-                            code="encoding")], None
+                            expected=utf8_advice(exc.object), code="encoding")], None
+    if "\x00" in text and looks_like_utf16(raw):
+        return [src.problem(key, f"CSV file {written!r} is not valid UTF-8", got="UTF-16 text",
+                            expected=utf8_advice(raw), code="encoding")], None
     name = display_path(path)
     where = format_key_path(key)
     meta: dict[str, str] = {}

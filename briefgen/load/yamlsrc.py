@@ -33,6 +33,7 @@ import yaml
 from briefgen.errors import KeyPath, Problem, SpecError
 from briefgen.load import yamlcache, yamlcompose
 from briefgen.load.gcpause import paused_gc
+from briefgen.load.textcodec import looks_like_utf16, utf8_advice
 from briefgen.load.yamlcompose import IMPLICIT, MAX_DEPTH, STR_TAG, NeedsCanonical
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -185,9 +186,12 @@ def _loads(raw: bytes | str, path: Path, max_bytes: int | None) -> Document:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
+            if looks_like_utf16(raw):  # its lines are not UTF-8 lines: the first is as good as any
+                raise SpecError([Problem(name, 1, 0, "(file)", "file is not valid UTF-8", got="UTF-16 text",
+                                         expected=utf8_advice(raw))]) from None
             line = raw[: exc.start].count(b"\n") + 1
             raise SpecError([Problem(name, line, 0, "(file)", "file is not valid UTF-8",
-                                     got=f"byte 0x{raw[exc.start]:02x}")]) from None
+                                     got=f"byte 0x{raw[exc.start]:02x}", expected=utf8_advice(raw))]) from None
     else:
         text = raw
         size = len(text.encode("utf-8", "surrogatepass"))
@@ -195,10 +199,13 @@ def _loads(raw: bytes | str, path: Path, max_bytes: int | None) -> Document:
             raise SpecError([Problem(name, 0, 0, "(file)", "file is too large",
                                      expected=f"at most {max_bytes} bytes", got=f"{size} bytes")])
     if "\x00" in text:
+        if isinstance(raw, bytes) and looks_like_utf16(raw):
+            raise SpecError([Problem(name, 1, 0, "(file)", "file is not valid UTF-8", got="UTF-16 text",
+                                     expected=utf8_advice(raw))])
         at = text.index("\x00")
         line, col = _line_col(text, at)
         raise SpecError([Problem(name, line, col, "(file)", "file contains a NUL byte; expected YAML text",
-                                 got="byte 0x00", expected="printable text (write \\0 in a double-quoted string)")])
+                                 got="byte 0x00", expected="printable text (remove the NUL byte)")])
     if isinstance(raw, bytes):
         hit, data = yamlcache.get(raw)
         if hit:

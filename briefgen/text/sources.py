@@ -8,6 +8,7 @@ from pathlib import Path
 
 from briefgen.errors import SpecError
 from briefgen.load.project import LoadedSpec
+from briefgen.load.textcodec import utf8_advice
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def template_source(loaded: LoadedSpec, key: tuple, text: str | None, file: str 
         except UnicodeDecodeError as exc:
             raise SpecError([loaded.source.problem(file_key, f"template file {file!r} is not valid UTF-8",
                                                    got=f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}",
-                                                   code="encoding")]) from None
+                                                   expected=utf8_advice(exc.object), code="encoding")]) from None
         return TemplateSource(body, display_path(path), 1, label, "template")
     if text is None:
         return None
