@@ -153,6 +153,35 @@ def explain_command_option(exc: BaseException, group: Any, ctx: Any) -> None:
                        f"e.g. briefgen {example} ... {name}; commands that take it: {', '.join(owners)})")
 
 
+_OPTION_ADVICE = {
+    ("batch", "-a"): "batch builds each spec's default audience, or every audience with --all-audiences",
+    ("batch", "--audience"): "batch builds each spec's default audience, or every audience with --all-audiences",
+}
+"""What to do instead, for options a command lacks on purpose (command, option) -> advice."""
+
+
+def explain_sibling_option(exc: BaseException, command: Any, ctx: Any) -> None:
+    """An unknown option given to a command that other commands of its group know
+    (``briefgen batch -a``): name them (and, for some, what to do instead), dropping click's
+    near misses when they are not near. ``exc`` is changed in place; anything else is left alone."""
+    parent = getattr(ctx, "parent", None)
+    group = getattr(parent, "command", None)
+    if _kind(exc) != "NoSuchOption" or group is None or not hasattr(group, "list_commands"):
+        return
+    name = getattr(exc, "option_name", "") or ""
+    owners = []
+    for command_name in group.list_commands(parent):
+        other = group.get_command(parent, command_name)
+        opts = {o for p in getattr(other, "params", ()) for o in (getattr(p, "opts", ()) or ())}
+        if other is not command and name in opts:
+            owners.append(command_name)
+    advice = _OPTION_ADVICE.get((ctx.info_name or "", name))
+    if not owners and not advice:
+        return
+    extra = "; ".join(filter(None, [advice, f"commands that take {name}: {', '.join(owners)}" if owners else ""]))
+    exc.message = f"No such option: {name} ({extra})"  # type: ignore[attr-defined]
+
+
 class ParseErrorsRecorded:
     """Mixin for a typer command or group: parser errors raised while it parses its
     arguments, converts their values or (a group) finds its subcommand are recorded
@@ -172,6 +201,8 @@ class ParseErrorsRecorded:
         except Exception as exc:
             if is_parser_error(exc):
                 explain_command_option(exc, self, ctx)
+                if not hasattr(self, "list_commands"):
+                    explain_sibling_option(exc, self, ctx)
                 record(exc, self._known_commands(ctx))
             raise
 

@@ -6,6 +6,7 @@ did-you-mean for misspelt keys and choices.
 from __future__ import annotations
 
 import json
+import re
 import typing
 from typing import Any, Protocol, TypeVar
 
@@ -43,6 +44,10 @@ def parse_model(doc: Located, model: type[M], *, data: Any = None, prefix: KeyPa
         raise SpecError(problems_from_validation(doc, model, exc, prefix)) from None
 
 
+_THOUSANDS = re.compile(r"\d{3}(?:[.,]\d+)?")
+"""A key left by a thousands separator in a flow mapping: ``{value: 1,300}`` reads as ``value: 1`` and a key ``300``."""
+
+
 def problems_from_validation(doc: Located, model: type[BaseModel], exc: ValidationError,
                              prefix: KeyPath = ()) -> list[Problem]:
     """Map a pydantic ValidationError to located Problems (one per error, in file order)."""
@@ -61,6 +66,10 @@ def problems_from_validation(doc: Located, model: type[BaseModel], exc: Validati
             suggestion = did_you_mean(name, allowed) or ""
             message = f"unknown key {name!r}"
             expected = "one of " + ", ".join(sorted(allowed)) if allowed else ""
+            if _THOUSANDS.fullmatch(name) and err.get("input") is None:  # {value: 1,300}: the comma split it
+                message += (" (inside { } a comma separates entries: write numbers without a thousands "
+                            "separator, 1300 not 1,300)")
+                suggestion = ""
             got = ""
             problems.append(doc.problem(key, message, expected=expected, suggestion=suggestion,
                                         at_key=True, code="unknown-key"))
