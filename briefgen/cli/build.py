@@ -95,7 +95,9 @@ def build(spec: Path = SpecArg,
             common.err.print(f"[yellow]note:[/] removed {esc(str(path))} (an earlier build's; "
                              f"not among this build's formats)", soft_wrap=True)
         for r in results:
-            dropped = f"  [yellow]dropped to fit {r.pages} pages: {', '.join(r.dropped)}[/]" if r.dropped else ""
+            budget = r.briefing.audience.max_pages if r.briefing is not None else None
+            dropped = (f"  [yellow]dropped to fit max_pages {budget}: {esc(', '.join(r.dropped))}[/]"
+                       if r.dropped else "")
             if "pdf" in r.formats:
                 common.out.print(f"{esc(str(r.pdf_path))}  [bold]{r.pages}[/] pages  {r.size / 1024:.0f} KB  "
                                  f"{r.banner}  {r.seconds:.2f} s{dropped}")

@@ -252,9 +252,9 @@ def build_prepared(prepared: Prepared, audience: str | None, options: BuildOptio
     if "pdf" in formats or briefing.audience.max_pages is not None:
         from briefgen.pipeline.variant import render_variant
 
+        budget = briefing.audience.max_pages
         while True:
             variant = render_variant(loaded, kb, briefing, options, tuple(dropped), earlier=earlier)
-            budget = briefing.audience.max_pages
             if budget is None or variant.pages <= budget:
                 break
             victim = _lowest_priority(briefing, dropped)
@@ -262,6 +262,15 @@ def build_prepared(prepared: Prepared, audience: str | None, options: BuildOptio
                 raise PageBudgetError(_budget_message(briefing, variant, budget, dropped))
             dropped.append(victim)
             briefing = resolve(loaded, kb, audience, extra_drops=dropped)
+        if budget is not None and len(dropped) > 1:
+            # the last drop may have freed more than was needed: give back, most important first,
+            # each dropped section with which the briefing still fits
+            for candidate in reversed(dropped[:-1]):  # dropped least important first
+                trial = [sid for sid in dropped if sid != candidate]
+                trial_briefing = resolve(loaded, kb, audience, extra_drops=trial)
+                trial_variant = render_variant(loaded, kb, trial_briefing, options, tuple(trial), earlier=earlier)
+                if trial_variant.pages <= budget:
+                    dropped, briefing, variant = trial, trial_briefing, trial_variant
         document = variant.document
     else:
         from briefgen.document.build import build_document
