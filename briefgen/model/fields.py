@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
 from briefgen.model.tlp import LABELS, TLP
 from briefgen.model.vocab import (
@@ -31,6 +31,18 @@ class NearMiss(ValueError):
         super().__init__(message)
         self.suggestion = suggestion
         self.expected = expected
+
+
+def non_blank(value: str) -> str:
+    """``value`` unless it is empty or only white space (raises ValueError)."""
+    if not value.strip():
+        raise NearMiss("the text is empty", expected="words: a title, name or statement is printed")
+    return value
+
+
+Text = Annotated[str, AfterValidator(non_blank)]
+"""Text that is printed where a reader expects words (a title, a name, a statement): not empty,
+not only white space."""
 
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from briefgen.model.chart_kinds import CHART_KINDS
 from briefgen.model.fields import (
@@ -23,18 +23,21 @@ from briefgen.model.fields import (
     NearMiss,
     OutputName,
     PredicateName,
+    Text,
     TLPField,
+    non_blank,
 )
 from briefgen.model.kinds import KindName
 from briefgen.model.section_kinds import SECTION_KINDS
 from briefgen.model.tlp import TLP
 from briefgen.model.urls import InlineText, WebUrl
-from briefgen.model.vocab import Reliability
+from briefgen.model.vocab import PartialDate, Reliability
 
 # --------------------------------------------------------------------------- knowledge base
 OutputFormat = Literal["pdf", "html"]
 """The formats of a briefing: the PDF, and the HTML edition (:mod:`briefgen.html`)."""
 OUTPUT_FORMATS: tuple[str, ...] = ("pdf", "html")
+_SHARE_UNITS = frozenset({"%", "percent", "per cent", "percentage points", "pp", "share"})
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _CURRENCY_ANY_CASE = re.compile(r"[A-Za-z]{3}")
 
@@ -47,7 +50,7 @@ class Entity(Model):
     """A person, organisation, government, place, project or programme."""
 
     id: Id = Field(description="Unique id used by claims, relations and templates, e.g. 'china-minmetals'.")
-    name: str = Field(description="Display name, exactly as it should be printed (accents kept).")
+    name: Text = Field(description="Display name, exactly as it should be printed (accents kept).")
     kind: EntityKind = Field(description="What the entity is.")
     aliases: list[str] = Field(default_factory=list,
                                description="Other names, including native-script names (e.g. 中国五矿).")
@@ -62,7 +65,7 @@ class Source(Model):
     """A document that claims rest on."""
 
     id: Id = Field(description="Unique id cited by claims.")
-    title: str = Field(description="Title of the source document.")
+    title: Text = Field(description="Title of the source document.")
     publisher: str = Field(description="Publishing organisation or outlet.")
     authors: list[str] = Field(default_factory=list, description="Authors, as printed.")
     date: DateField | None = Field(None, description="Publication date at its precision (YYYY, YYYY-MM or YYYY-MM-DD).")
@@ -104,6 +107,15 @@ class Figure(Model):
                            suggestion=value.upper() if _CURRENCY_ANY_CASE.fullmatch(value) else "")
         return value
 
+    @field_validator("currency")
+    @classmethod
+    def _no_currency_for_a_share(cls, value: str | None, info: ValidationInfo) -> str | None:
+        unit = str(info.data.get("unit") or "").strip().lower()
+        if value is not None and unit in _SHARE_UNITS:
+            raise NearMiss(f"a figure in {unit!r} is a share, not an amount of money: it has no currency",
+                           expected="no 'currency' with this unit (or a money unit such as 'million')")
+        return value
+
     @model_validator(mode="after")
     def _value_or_range(self) -> "Figure":
         if self.value is None and (self.low is None or self.high is None):
@@ -132,7 +144,8 @@ class Claim(Model):
     """One sourced statement, in our own words, attributed to its sources."""
 
     id: Id = Field(description="Unique id used by sections and templates.")
-    statement: InlineText = Field(description="The claim in our words (never copied from the source).")
+    statement: Annotated[InlineText, AfterValidator(non_blank)] = Field(
+        description="The claim in our words (never copied from the source).")
     label: str | None = Field(None,
                               description="Short headline for timelines and charts (default: the statement's first "
                                           "clause).")
@@ -238,6 +251,15 @@ class Selector(Model):
     dated: bool | None = Field(None, description="true: only claims with a date.")
     limit: int | None = Field(None, ge=1, description="At most this many claims.")
 
+    @field_validator("date_to")
+    @classmethod
+    def _range_in_order(cls, value: PartialDate | None, info: ValidationInfo) -> PartialDate | None:
+        start = info.data.get("date_from")
+        if value is not None and start is not None and value.span()[1] < start.span()[0]:
+            raise NearMiss(f"date_to {value.render()} is before date_from {start.render()}: no claim can match",
+                           expected="a date_to on or after date_from (swap them?)")
+        return value
+
 
 ChartKindName = Annotated[str, KindName(CHART_KINDS)]
 """A chart kind of the registry (:mod:`briefgen.model.chart_kinds`), built-in or added by a
@@ -249,7 +271,7 @@ class ChartSpec(Model):
 
     id: Id = Field(description="Figure id, for cross-references ('see Figure {{ ref(\"fig-id\") }}').")
     kind: ChartKindName = Field(description="Chart kind from the registry.")
-    title: str = Field(description="Title drawn in the chart (text shown literally, '$' included).")
+    title: Text = Field(description="Title drawn in the chart (text shown literally, '$' included).")
     caption: InlineText | None = Field(None, description="Caption printed under the figure number.")
     source: str | None = Field(None, description="Source line override; default: the sources of the claims drawn.")
     alt: str | None = Field(None, description="Alternative text; default: derived from the data.")
@@ -271,7 +293,7 @@ class ImageSpec(Model):
 
     id: Id = Field(description="Figure id, for cross-references.")
     path: str = Field(description="PNG or JPEG file, relative to the spec; must stay inside the project.")
-    title: str = Field(description="Figure title printed in the caption.")
+    title: Text = Field(description="Figure title printed in the caption.")
     caption: InlineText | None = Field(None, description="Caption text after the title.")
     source: str = Field(description="Source line printed under the figure, e.g. 'Source: ...'.")
     alt: str = Field(description="Alternative text describing the image.")
@@ -288,7 +310,7 @@ class Section(Model):
     """One section of the briefing, in reading order."""
 
     id: Id = Field(description="Section id, used by audiences to include or drop it.")
-    title: str = Field(description="Heading, contents entry and PDF outline entry.")
+    title: Text = Field(description="Heading, contents entry and PDF outline entry.")
     kind: SectionKindName = Field("text", description="How the section is laid out.")
     template: str | None = Field(None,
                                  description="Jinja2 text (sandboxed, strict). In text sections the body; elsewhere "
@@ -367,7 +389,7 @@ class Audience(Model):
     prepared_for: str | None = Field(None,
                                      description="Printed on the cover as 'Prepared for: ...' (e.g. 'Andean Team and "
                                                  "partner analysts'); nothing when unset.")
-    title: str | None = Field(None, description="Title override for this audience.")
+    title: Text | None = Field(None, description="Title override for this audience.")
     cover_note: str | None = Field(None, description="A note printed on the cover (Jinja2).")
     theme: str | None = Field(None, description="Theme file override, relative to the spec.")
     distribution: Distribution = Field(default_factory=Distribution, description="Email recipients.")
@@ -392,7 +414,7 @@ class BriefingMeta(Model):
 
     id: OutputName = Field(description="Briefing id: the output files are output/<id>--<audience>.pdf (so no '--' "
                                        "in it).")
-    title: str = Field(description="Briefing title (cover, running header, PDF title).")
+    title: Text = Field(description="Briefing title (cover, running header, PDF title).")
     subtitle: str = Field("", description="Subtitle (cover; PDF subject).")
     date: DateField = Field(description="Briefing date (YYYY-MM-DD); also the PDF's fixed creation date.")
     desk: str = Field(description="Issuing desk.")

@@ -107,8 +107,18 @@ def _check_kb(kb: KnowledgeBase) -> list[Problem]:
                     f"{claim.likelihood.value!r} (ICD 203: {lo}-{hi}%)",
                     suggestion=Likelihood.for_percent(claim.probability).value, code="likelihood"))
     predicates = list(BUILTIN_PREDICATES) + list(kb.predicates)
+    first_of: dict[tuple[str, str, str], Problem] = {}  # where each relation was first listed
     for i, rel in enumerate(kb.relations):
         doc, base = kb.where("relations", i)
+        same = (rel.subject, rel.predicate, rel.object)
+        if same in first_of:
+            earlier = first_of[same]
+            problems.append(doc.problem(base, f"relation {rel.key} is listed twice (first at {earlier.file}:"
+                                        f"{earlier.line}): it would be drawn and counted twice",
+                                        expected="one entry per relation; put all its claims in that one",
+                                        code="duplicate-relation"))
+        else:
+            first_of[same] = doc.problem(base, "")
         if rel.predicate not in predicates:
             problems.append(doc.problem(base + ("predicate",), f"unknown predicate {rel.predicate!r}",
                                         expected="a built-in predicate, or one declared under 'predicates:' in the "
