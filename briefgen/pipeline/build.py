@@ -180,8 +180,9 @@ def prepare(spec_path: Path | str, *, strict: bool = False, root: Path | None = 
 
 
 def check_templates(prepared: Prepared) -> None:
-    """Resolve every audience and render its templates (no drawing): finds withheld claims,
-    undefined names and missing fields before any build. Raises :class:`TemplateError`:
+    """Resolve every audience and render its templates, and the subject of each audience that
+    writes one (no drawing): finds withheld claims, undefined names and missing fields before
+    any build. Raises :class:`TemplateError`:
     the error itself when there is one, else one listing every distinct error (each
     template of each audience is rendered)."""
     from briefgen.errors import TemplateError
@@ -192,6 +193,14 @@ def check_templates(prepared: Prepared) -> None:
         briefing = resolve(prepared.loaded, prepared.kb, name)
         for exc in template_errors(prepared.loaded, prepared.kb, briefing):
             found.setdefault(str(exc), exc)
+        distribution = briefing.audience.distribution
+        if distribution is not None and distribution.subject is not None:  # what `email` renders
+            from briefgen.pipeline.email import render_subject
+
+            try:
+                render_subject(prepared.loaded, prepared.kb, briefing)
+            except TemplateError as exc:
+                found.setdefault(str(exc), exc)
     if len(found) == 1:
         raise next(iter(found.values()))
     if found:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import TESTS
 
@@ -139,3 +141,20 @@ def levels_prepared_for_templates():
     from briefgen.pipeline.build import prepare
 
     return prepare(TESTS / "data" / "tlp_levels" / "spec.yaml")
+
+
+def test_validate_renders_each_audience_subject_as_email_would(example_project):
+    """A subject template that names a claim withheld from its audience fails at validate
+    (located at the audience's distribution.subject), not first at ``email``."""
+    from briefgen.pipeline.build import check_templates, prepare
+
+    audiences = example_project / "specs" / "audiences.yaml"
+    text = audiences.read_text(encoding="utf-8")
+    assert text.count("subject: Peru-China briefing (public release)") == 1
+    audiences.write_text(text.replace("subject: Peru-China briefing (public release)",
+                                      "subject: \"{{ claim('c-desk-leverage').statement }}\""), encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        check_templates(prepare(example_project / "specs" / "peru-china.yaml"))
+    [problem] = info.value.problems
+    assert (Path(problem.file), problem.key) == (audiences, "audiences.public.distribution.subject")
+    assert "refers to claim 'c-desk-leverage', which is withheld from audience 'public'" in problem.message
