@@ -388,10 +388,20 @@ def _fmt(key: KeyPath) -> str:
 def _check_addresses(spec, src) -> list[Problem]:
     """Every distribution address of every audience, and its allowed_domains, located (see
     :mod:`briefgen.deliver.distribution_checks`)."""
+    from briefgen.deliver.addresses import RESTRICTED
     from briefgen.deliver.distribution_checks import address_problems, domain_problems
 
     problems = []
     for name, aud in spec.audiences.items():
-        problems += address_problems(name, aud.distribution, src)
-        problems += domain_problems(name, aud.distribution, src)  # allowed_domains hold at every TLP level
+        dist = aud.distribution
+        problems += address_problems(name, dist, src)
+        problems += domain_problems(name, dist, src)  # allowed_domains hold at every TLP level
+        if aud.tlp in RESTRICTED and not dist.allowed_domains and (dist.to or dist.cc or dist.bcc):
+            # the edition's own marking is known only once built; `email` refuses a restricted one then
+            problems.append(src.problem(
+                ("audiences", name, "distribution"),
+                f"audience {name!r} may receive material up to {aud.tlp.label}, and an edition marked "
+                f"TLP:AMBER+STRICT or TLP:RED is mailed only within allowed_domains, which it does not set: "
+                f"`email` will refuse such an edition", expected="allowed_domains: [your domain]",
+                severity="warning", code="no-allowed-domains", at_key=True))
     return problems
