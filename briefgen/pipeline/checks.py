@@ -139,6 +139,13 @@ def _check_kb(kb: KnowledgeBase) -> list[Problem]:
     return problems
 
 
+def _in_audience_file(src: Any, key: KeyPath) -> bool:
+    """True when the value at ``key`` of the merged spec ``src`` was written in an audience file
+    (``audience_files``: a file of audiences that several specs may share), not in a spec."""
+    doc = src.origin.get(key, (None,))[0]
+    return doc is not None and isinstance(doc.data, dict) and "briefing" not in doc.data
+
+
 def _data_at(data: Any, key: KeyPath) -> Any:
     """The value at ``key`` in loaded YAML data, or None."""
     for part in key:
@@ -216,12 +223,17 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
 
     walk(spec.sections, ("sections",))
     for name, aud in spec.audiences.items():
-        for field in ("sections", "drop_sections"):
-            for j, sid in enumerate(getattr(aud, field) or []):
-                _ref(problems, src, ("audiences", name, field, j), "section", sid, section_ids)
-        for field in ("charts", "drop_charts"):
-            for j, cid in enumerate(getattr(aud, field) or []):
-                _ref(problems, src, ("audiences", name, field, j), "chart", cid, chart_ids)
+        for field, kind, known in (("sections", "section", section_ids), ("drop_sections", "section", section_ids),
+                                   ("charts", "chart", chart_ids), ("drop_charts", "chart", chart_ids)):
+            for j, ident in enumerate(getattr(aud, field) or []):
+                key = ("audiences", name, field, j)
+                if ident not in known and _in_audience_file(src, key):
+                    problems.append(src.problem(
+                        key, f"{kind} id {ident!r} is not in this spec; audience {name!r} comes from an audience "
+                             f"file (shared by specs), so it is ignored here",
+                        suggestion=did_you_mean(ident, known) or "", severity="warning", code=f"unknown-{kind}"))
+                else:
+                    _ref(problems, src, key, kind, ident, known)
         if aud.cover_note is not None:
             _check_template(problems, loaded, ("audiences", name, "cover_note"), aud.cover_note, None,
                             f"audience {name!r} cover_note")
