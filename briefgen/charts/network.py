@@ -43,7 +43,7 @@ from briefgen.charts.network_layout import GAP, RELAX_ITERS, graph_layout, relax
 from briefgen.charts.network_relax import relax_sparse
 from briefgen.charts.network_sparse import SPARSE_FROM
 from briefgen.charts.registry import ChartKind, register_kind
-from briefgen.charts.style import PAD_IN, ChartStyle, add_title, join_limited, no_data, tint, wrap
+from briefgen.charts.style import PAD_IN, ChartStyle, add_title, join_limited, no_data, tint
 from briefgen.errors import RenderError
 from briefgen.model import network_fit as fit
 from briefgen.model.resolved import NetworkData
@@ -138,7 +138,7 @@ def draw_network(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> No
             links.append((e, index[t]))
             mid_of[e] = (index[s], index[t])
 
-    texts = [wrap(label, NODE_WRAP) for _nid, label, _k in d.nodes]
+    texts = ["\n".join(fit.wrapped(label)) for _nid, label, _k in d.nodes]
     marks = d.edge_markings or ("",) * len(edges)
     texts += [predicate_text(p) + (f" {short_mark(m)}" if m else "") for (_s, _t, p), m in zip(edges, marks)]
     node_meter = TextMeter(fig, linespacing=1.05)

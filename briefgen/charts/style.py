@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from briefgen.charts.fontlist import register_choice, register_fonts
 from briefgen.charts.fonts import Choice, _sha256, subset_for
 from briefgen.charts.measure import TextMeter
 from briefgen.errors import RenderError
+from briefgen.model.labelwrap import wrap_lines
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.typing import RcKeyType
@@ -155,15 +155,11 @@ def rc_params(style: ChartStyle, choice: Choice | None = None) -> dict[RcKeyType
 
 
 # --------------------------------------------------------------------------- text helpers
-def wrap(text: str, width: int) -> str:
-    """Wrap ``text`` to lines of at most ``width`` characters (long words are broken only
-    when longer than ``width``)."""
-    width = max(int(width), 8)
-    lines: list[str] = []
-    for para in str(text).splitlines() or [""]:
-        lines.extend(textwrap.wrap(para, width, break_long_words=True,
-                                   break_on_hyphens=True) or [""])
-    return "\n".join(lines)
+def wrap(text: str, width: int, *, max_lines: int | None = None) -> str:
+    """``text`` wrapped to lines of at most ``width`` characters, joined by newlines
+    (:func:`briefgen.model.labelwrap.wrap_lines`: long words broken with a hyphen; ``max_lines``
+    cuts with an ellipsis)."""
+    return "\n".join(wrap_lines(text, width, max_lines))
 
 
 def chars_per_line(width_in: float, font_size: float) -> int:

@@ -19,14 +19,16 @@ Units: inches, and points for font sizes.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from briefgen.model.labelwrap import wrap_lines
 
 LEGIBLE_PT = 6.0     # points: the smallest size entity names are drawn at
 PREDICATE_RATIO = 0.88  # predicate labels are drawn at this much of the names' size ...
 PREDICATE_MIN_PT = 5.5  # ... and at least this
-NODE_WRAP = 18       # characters: entity names wrap at this width
+NODE_WRAP = 18       # characters: entity names wrap at this width ...
+NODE_LINES = 4       # ... in at most this many lines
 BOX_PAD = 0.05       # inches of padding inside an entity box
 GAP = 0.06           # inches kept between boxes
 CHAR_EM = 0.55       # average glyph width, in ems
@@ -39,8 +41,9 @@ CHROME_W = 0.12      # inches of its width taken by margins
 
 
 def wrapped(name: str) -> list[str]:
-    """An entity name as its box shows it: lines of at most NODE_WRAP characters."""
-    return textwrap.wrap(name, NODE_WRAP, break_long_words=True, break_on_hyphens=True) or [""]
+    """An entity name as its box shows it: lines of at most NODE_WRAP characters, at most
+    NODE_LINES of them (a longer name is cut with an ellipsis; the text names it in full)."""
+    return wrap_lines(name, NODE_WRAP, NODE_LINES)
 
 
 def box_area(names: Sequence[str], predicates: Sequence[str], size: float = LEGIBLE_PT) -> float:
