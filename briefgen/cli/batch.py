@@ -14,6 +14,7 @@ from briefgen.cli.options import (
     NoCacheOpt,
     all_audiences_option,
     apply_no_cache,
+    format_option,
     no_edition_option,
     out_option,
     since_option,
@@ -39,6 +40,7 @@ def batch_command(
         since: str | None = since_option("Show in each briefing what changed since its last edition (the newest "
                                          "in its project's editions/ before its date).", metavar="last"),
         no_edition: bool = no_edition_option("each build's"),
+        output_format: str | None = format_option(),
         json_out: bool = jsonout.JsonOpt,
 ) -> None:
     """Build every spec x audience in parallel, with progress, then a summary table; a
@@ -55,8 +57,9 @@ def batch_command(
         common.usage_error(f"--since: batch compares each briefing with its own last edition: give --since last, "
                            f"not {since!r} (to compare with a file, use briefgen build --since FILE)",
                            suggestion="last" if since.strip().lower() in ("last", "lats", "latest") else "")
+    formats = defaults.parse_formats(output_format) if output_format is not None else None  # --format wins
     options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache, since=since,
-                           file_edition=not no_edition,
+                           file_edition=not no_edition, formats=formats,
                            project_formats=defaults.project_formats(paths[0] if paths else None))
     check_writable(out_dir)
     specs, items = batch.find_specs(paths)

@@ -35,7 +35,7 @@ def summary_table(items: list[BatchItem], *, title: str = "Batch"):
                          justify="right" if col in ("pages", "size", "seconds") else "left")
     for i in items:
         status = "[green]ok[/]" if i.ok else f"[red]{i.status}[/]"
-        table.add_row(escape(i.briefing), escape(i.audience), str(i.pages) if i.ok else "-",
+        table.add_row(escape(i.briefing), escape(i.audience), str(i.pages) if i.ok and i.pages else "-",
                       f"{i.size / 1024:.0f} KB" if i.ok else "-", f"{i.seconds:.2f}", status)
     return table
 

@@ -193,8 +193,9 @@ def build_job(job: Job, options) -> tuple[BatchItem, BuildResult | None]:
     from briefgen.pipeline.edition import changes_json
 
     item = BatchItem(spec=job.shown, briefing=result.briefing_id, audience=result.audience, status="ok",
-                     pages=result.pages, size=result.size, seconds=result.seconds,
-                     pdf_path=str(result.pdf_path), sha256=result.sha256,
+                     pages=result.pages if "pdf" in result.formats else 0,  # laid out for a budget only
+                     size=result.size or len(result.html), seconds=result.seconds,  # the PDF's, else the HTML's
+                     pdf_path=str(result.pdf_path) if "pdf" in result.formats else "", sha256=result.sha256,
                      edition_path=str(result.edition_path) if result.edition_path is not None else "",
                      changes=changes_json(result), notes=list(result.notes))
     return item, result

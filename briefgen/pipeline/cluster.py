@@ -237,7 +237,7 @@ def _write_here(item: BatchItem, out: dict, job: Job, options: BuildOptions, loc
                "edition": store_path(local.root, job.briefing, job.audience, str(out["date"])),
                "audit": audit_path(out_dir, job.briefing, job.audience)}
     files = {targets[role]: data for role, data in out["files"].items()}
-    item.pdf_path = str(paths["pdf"])
+    item.pdf_path = str(paths["pdf"]) if out["files"].get("pdf") is not None else ""  # none made: none named
     item.edition_path = str(targets["edition"]) if "edition" in out["files"] else ""
     item.notes = local.notes + item.notes
     return commit_built(item, files, options)  # as a local batch's parent process writes them

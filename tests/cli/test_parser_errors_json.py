@@ -106,3 +106,15 @@ def test_an_option_only_other_commands_take_names_them_and_says_what_to_do(tmp_p
     assert (proc.returncode, error["code"], error["key"]) == (2, "no-such-option", "-a")
     assert error["message"] == ("No such option: -a (batch builds each spec's default audience, or every audience "
                                 "with --all-audiences; commands that take -a: build, email, watch)")
+
+
+def test_batch_takes_format(tmp_path, starter):
+    """``batch --format html``: the HTML editions only, sized and without a page count."""
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "briefgen", "batch", str(starter / "specs"), "--all-audiences",
+                           "--format", "html", "--no-edition", "-o", str(out), "--json"],
+                          capture_output=True, text=True, cwd=starter)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.suffix for p in out.glob("*.*")) == [".html", ".html", ".json", ".json"]
+    items = json.loads(proc.stdout)["results"]
+    assert [(i["pdf"], i["pages"], i["bytes"] > 0) for i in items] == [(None, 0, True), (None, 0, True)]
