@@ -64,6 +64,19 @@ def test_a_key_others_can_read_is_not_used(user_cache) -> None:
     assert cachesign.data_key() == cachesign._PROCESS_KEY  # data caches: this process only
 
 
+def test_a_key_path_that_is_a_folder_or_under_a_file_says_what_to_do(user_cache, tmp_path, monkeypatch) -> None:
+    path = user_cache / "briefgen" / "cache.key"
+    path.mkdir(parents=True)
+    cachesign._USER_KEYS.clear()
+    assert cachesign.user_key() is None
+    assert cachesign.UNUSABLE[str(path)] == f"{path} is not a file (remove it and a new key is made)"
+    (tmp_path / "afile").write_text("x")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "afile"))
+    assert cachesign.user_key() is None
+    assert cachesign.UNUSABLE[str(tmp_path / "afile" / "briefgen" / "cache.key")] == (
+        f"Not a directory: {tmp_path / 'afile' / 'briefgen'}")
+
+
 def test_a_tag_binds_kind_entry_and_payload() -> None:
     key = os.urandom(32)
     blob = cachesign.seal(key, "yaml/x", "a", b"data")

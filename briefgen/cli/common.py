@@ -159,10 +159,16 @@ def note_template_cache_failures() -> None:
     from briefgen.text.bytecode import take_write_failures as take_template_failures
 
     for root, why in take_template_failures().items():
-        fix = ("remove that key file and a new key is made" if "cache key" in why
-               else "set BRIEFGEN_CACHE_DIR to a writable folder")
+        if "cache key" not in why:
+            fix = "set BRIEFGEN_CACHE_DIR to a writable folder"
+        elif "not private" in why or "byte key" in why:
+            fix = "remove that key file and a new key is made"
+        elif "remove it" in why:
+            fix = ""  # the reason says what to do
+        else:  # its folder cannot be made or used
+            fix = "make that folder usable, or set XDG_CACHE_HOME to a private folder of yours"
         err.print(f"[yellow]note:[/] the template cache {esc(root)} cannot be written ({esc(why)}); templates "
-                  f"are compiled at every run ({fix})", soft_wrap=True)
+                  f"are compiled at every run" + (f" ({fix})" if fix else ""), soft_wrap=True)
 
 
 def check_writable(out_dir: Path) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import stat
 import struct
 import tempfile
 from pathlib import Path
@@ -56,7 +57,8 @@ def user_key() -> bytes | None:
         try:
             _USER_KEYS[where] = _load_or_make(path)
         except OSError as exc:
-            UNUSABLE.setdefault(where, exc.strerror or str(exc))
+            UNUSABLE.setdefault(where, f"{exc.strerror}: {exc.filename}" if exc.strerror and exc.filename
+                                else exc.strerror or str(exc))
             _USER_KEYS[where] = None
     return _USER_KEYS[where]
 
@@ -137,6 +139,8 @@ def _read(path: Path) -> bytes:
     fd = os.open(path, flags)
     try:
         st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(f"{path} is not a file (remove it and a new key is made)")
         if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o077):
             raise OSError(f"{path} is not private (owner and mode 0600 expected)")
         data = os.read(fd, KEY_SIZE + 1)
