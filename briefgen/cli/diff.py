@@ -1,7 +1,14 @@
 """``briefgen diff OLD NEW``: what changed between two editions of one briefing for one audience.
 
-OLD and NEW are edition files (``editions/<briefing>/<audience>/<date>.json``) or build
-manifests (which hold the record under ``"edition"``). The changes are printed as a table
+OLD is an edition file (``editions/<briefing>/<audience>/<date>.json``) or a build's
+manifest (which holds the record under ``"edition"``): what the audience was shown then.
+NEW must be an edition file as the editions store keeps it: its ``withheld`` list (keyed
+hashes of what it withholds from its audience) is how the diff tells a withheld item, which
+it never names, from a removed one. A manifest leaves that list out (it travels with the
+PDF), so a manifest (or any record without the list) given as NEW is refused
+(:func:`require_withheld_list`), as is a document JSON (``--emit-document``) on either side.
+Both files are read under :mod:`briefgen.load.jsonfile` and checked field by field
+(:func:`briefgen.document.edition.check_record`). The changes are printed as a table
 (one row per new, changed or removed key judgment, claim, source, entity, relation and
 figure), or with ``--json`` as the ``diff`` key of the command's JSON document (shape:
 :meth:`briefgen.document.diff.EditionDiff.to_json`, plus ``summary``: the lines of the
@@ -9,8 +16,9 @@ figure), or with ``--json`` as the ``diff`` key of the command's JSON document (
 What the newer edition withholds from its audience is never listed: its record lists it as
 hashes keyed with its editions store's key, found beside it in the store
 (:func:`briefgen.pipeline.editions.key_beside`).
-Exit 0; 2 for a file that cannot be used (named in the message), or a NEW whose withheld
-items are keyed with a key not found beside it.
+Exit 0; 2 for a file that cannot be used (named in the message, with the JSON key path of a
+wrong-typed field), a NEW without its ``withheld`` list, or a NEW whose withheld items are
+keyed with a key not found beside it.
 """
 
 from __future__ import annotations
@@ -29,9 +37,10 @@ STATUS_STYLE = {"new": "green", "changed": "yellow", "removed": "red"}
 
 
 def diff_command(old: Path = typer.Argument(..., metavar="OLD", show_default=False,
-                                            help="The earlier edition file (or build manifest)."),
+                                            help="The earlier edition file (or a build's manifest)."),
                  new: Path = typer.Argument(..., metavar="NEW", show_default=False,
-                                            help="The newer edition file (or build manifest)."),
+                                            help="The newer edition file, as filed in the editions store "
+                                                 "(editions/<briefing>/<audience>/<date>.json; not a manifest)."),
                  json_out: bool = jsonout.JsonOpt) -> None:
     """Show what changed between two editions of a briefing for one audience, for review
     before publishing: new, changed and removed key judgments, claims (likelihood and
@@ -45,6 +54,7 @@ def diff_command(old: Path = typer.Argument(..., metavar="OLD", show_default=Fal
     jsonout.start("diff", json_out)
     try:
         before, after = read_edition(old), read_edition(new)
+        require_withheld_list(after, new)
         if (before["briefing"], before["audience"]) != (after["briefing"], after["audience"]):
             raise EditionError(f"{new}: an edition of briefing {after['briefing']!r} for audience "
                                f"{after['audience']!r}, but {old} is of {before['briefing']!r} for "
@@ -68,6 +78,22 @@ def diff_command(old: Path = typer.Argument(..., metavar="OLD", show_default=Fal
     jsonout.emit(0, diff={**diff.to_json(), "old": {"date": diff.old_date, "file": str(old)},
                           "new": {"date": diff.new_date, "file": str(new)},
                           "summary": [f"{lead}: {text}" for lead, text, _ in lines]}, notes=notes)
+
+
+def require_withheld_list(record: dict, path: Path) -> None:
+    """Raises :class:`~briefgen.document.edition.EditionError` naming ``path`` when edition
+    ``record`` (the NEW side) does not list what it withholds from its audience (a build's
+    manifest, which leaves the list out): without it an item now withheld would be listed as
+    removed, with its text."""
+    from briefgen.document.edition import EditionError
+
+    if "withheld" in record:
+        return
+    filed = f"editions/{record['briefing']}/{record['audience']}/{record['date']}.json"
+    raise EditionError(f"{path}: NEW has no list of what the edition withholds from its audience (a build's manifest "
+                       f"leaves it out), so an item now withheld could not be told from a removed one: give as NEW "
+                       f"the edition file the build filed in the editions store ({filed}); a manifest may be OLD",
+                       file=str(path))
 
 
 def order_notes(before: dict, after: dict, old: Path, new: Path) -> list[str]:

@@ -13,7 +13,9 @@ audience*. An item the new edition withholds (its hash is in the new record's
 ``withheld``: the withheld items and what disappears only with them,
 :func:`~briefgen.document.edition.withheld_items`), or one marked above the new edition's
 ceiling, is not reported at all when it disappears: from the audience's point of view it
-vanishes without a trace. An item released to the audience appears as new. A keyed
+vanishes without a trace, and a figure that drew it (or named its source in the source line,
+or drew its entity or relation in a network) does not count as changed for it. An item
+released to the audience appears as new. A keyed
 ``withheld`` list is read with the key that made it (:mod:`briefgen.document.withheld`).
 
 Pure data in, pure data out; :meth:`EditionDiff.to_json` is the shape ``briefgen diff
@@ -142,7 +144,7 @@ def diff_editions(old: dict[str, Any], new: dict[str, Any], key: WithheldKey | N
             if not fields and before[ident].get("digest") != item.get("digest"):
                 if kind in ("entities", "sources"):  # their digests cover what a profile or an endnote prints
                     fields = (FieldChange("content", "", ""),)
-                elif kind == "figures" and _figure_data_changed(ident, before[ident], item, gone, changes):
+                elif kind == "figures" and _figure_data_changed(before[ident], item, old, new, gone, changes):
                     fields = (FieldChange("data", "", ""),)
             if fields:
                 changes.append(Change(kind, ident, "changed", _text(kind, item), item.get("number") or 0, fields))
@@ -183,21 +185,42 @@ class _Gone:
         return {**item, field: [i for i in item[field] if not self(of, i)]}
 
 
-def _figure_data_changed(ident: str, old: dict, new: dict, gone: _Gone, changes: list[Change]) -> bool:
-    """A figure whose drawing changed (its digest) with the same title, kind and claims: a
-    change to report unless a claim it drew is now withheld and no claim it draws changed
-    (then what changed is what the audience may no longer see)."""
-    if not any(gone("claims", cid) for cid in old.get("claims", [])):
+def _figure_data_changed(before: dict, after: dict, old: dict, new: dict, gone: _Gone, changes: list[Change]) -> bool:
+    """A figure whose drawing changed (its digest: data, source line, alt text) with the same
+    title, kind and claims: a change to report unless an item it drew (:func:`drawn`: a claim,
+    a source of its source line, an entity or relation of a network) is now withheld or above
+    the ceiling and no item it draws changed (then what changed is what the audience may no
+    longer see)."""
+    if not any(gone(kind, ident, old.get(kind, {}).get(ident)) for kind, ident in drawn(before, old)):
         return True
-    drawn = set(new.get("claims", []))
-    return any(c.kind == "claims" and c.id in drawn for c in changes)
+    now = drawn(after, new)
+    return any((c.kind, c.id) in now for c in changes)
+
+
+def drawn(figure: dict, record: dict) -> set[tuple[str, str]]:
+    """(record kind, id) of what ``figure`` (an item of ``record``'s ``figures``) draws or
+    names: its claims, and the sources, entities and relations the record lists for it; a
+    record that lists only claims (filed by an earlier briefgen) gives the sources those claims
+    cite, the relations resting on them and those relations' end entities."""
+    claims = [c for c in figure.get("claims") or [] if isinstance(c, str)]
+    out = {("claims", cid) for cid in claims}
+    listed = ("sources", "entities", "relations")
+    if any(kind in figure for kind in listed):
+        return out | {(kind, ident) for kind in listed for ident in figure.get(kind) or []}
+    for cid in claims:
+        out.update(("sources", sid) for sid in (record.get("claims", {}).get(cid) or {}).get("sources") or [])
+    for key, rel in record.get("relations", {}).items():
+        if set(rel.get("claims") or []) & set(claims):
+            out.update((("relations", key), ("entities", rel.get("subject") or ""),
+                        ("entities", rel.get("object") or "")))
+    return out
 
 
 def _text(kind: str, item: dict) -> str:
     if kind in ("claims", "key_judgments"):
-        return item.get("statement", "")
+        return item.get("statement") or ""
     if kind == "relations":
-        return f"{item.get('subject', '')} {item.get('predicate', '')} {item.get('object', '')}"
+        return f"{item.get('subject') or ''} {item.get('predicate') or ''} {item.get('object') or ''}"
     return item.get("title") or item.get("name") or ""
 
 

@@ -18,7 +18,8 @@ Shape (``"format": "briefgen-edition/1"``; ids sorted, keys in this order)::
      "entities":      {id: {"digest", "name", "kind", "marking"}},
      "sources":       {id: {"digest", "title", "publisher", "date", "reliability", "marking"}},
      "relations":     {"s --p--> o": {"digest", "subject", "predicate", "object", "marking"}},
-     "figures":       {id: {"digest", "number", "title", "kind", "claims", "marking"}},
+     "figures":       {id: {"digest", "number", "title", "kind", "claims", "sources", "entities",
+                            "relations", "marking"}}   (what the figure draws or its source line names),
      "sections":      {id: {"title", "marking", "parent", "blocks": {block id: digest}}}
                       (reading order),
      "dropped":       [section id, ...]   (left out to fit the audience's max_pages),
@@ -80,16 +81,16 @@ class EditionError(BriefgenError):
     """An edition file that cannot be used: unreadable, not an edition, or of another
     briefing or audience. The message names the file; ``problems`` holds it as one located
     :class:`~briefgen.errors.Problem` (``file`` the edition file, ``line``/``column`` where
-    its JSON breaks, 0 when unknown) for ``--json``."""
+    its JSON breaks, 0 when unknown; ``key`` the JSON key path of a wrong-typed field) for ``--json``."""
 
     exit_code = 2
 
-    def __init__(self, message: str, *, file: str = "", line: int = 0, column: int = 0):
+    def __init__(self, message: str, *, file: str = "", line: int = 0, column: int = 0, key: str = ""):
         from briefgen.errors import Problem
 
         super().__init__(message)
         text = message.removeprefix(f"{file}: ") if file else message
-        self.problems = [Problem(file, line, column, "", text, code="edition")] if file else []
+        self.problems = [Problem(file, line, column, key, text, code="edition")] if file else []
 
 
 def digest(value: Any) -> str:
@@ -264,8 +265,9 @@ def _relation(relation: Any, shown_claims: set[str]) -> dict[str, Any]:
 
 
 def _figure(fig: Figure) -> dict[str, Any]:
-    fields = {"number": fig.number, "title": fig.title, "kind": fig.kind,
-              "claims": list(fig.uses.claims), "marking": fig.marking}
+    fields = {"number": fig.number, "title": fig.title, "kind": fig.kind, "claims": list(fig.uses.claims),
+              "sources": list(fig.uses.sources), "entities": list(fig.uses.entities),
+              "relations": list(fig.uses.relations), "marking": fig.marking}
     return {"digest": figure_digest(fig), **fields}
 
 
@@ -311,9 +313,16 @@ def block_digests(blocks: tuple) -> dict[str, str]:
 
 def check_record(record: Any, where: str) -> dict[str, Any]:
     """``record`` when it is an edition record (or a manifest holding one under
-    ``"edition"``), else :class:`EditionError` naming ``where``."""
+    ``"edition"``) whose fields are all of their type
+    (:func:`~briefgen.document.edition_shape.shape_problems`), else :class:`EditionError`
+    naming ``where`` (and the JSON key path of the first wrong-typed field)."""
+    from briefgen.document.edition_shape import shape_problems
+
     if isinstance(record, dict) and isinstance(record.get("edition"), dict) and "format" not in record:
         record = record["edition"]  # a build's manifest
+    if isinstance(record, dict) and str(record.get("format", "")).startswith("briefgen-document/"):
+        raise EditionError(f"{where}: a document (briefgen build --emit-document), not an edition: compare the "
+                           f"edition file the build filed (editions/<briefing>/<audience>/<date>.json)", file=where)
     if not isinstance(record, dict) or not str(record.get("format", "")).startswith("briefgen-edition/"):
         raise EditionError(f"{where}: not a briefgen edition (expected an editions/<briefing>/<audience>/<date>.json "
                            f"file or a build's manifest, with \"format\": \"{FORMAT}\")", file=where)
@@ -327,4 +336,11 @@ def check_record(record: Any, where: str) -> dict[str, Any]:
                            + "; ".join(x for x in (f"missing {', '.join(missing)}" if missing else "",
                                                    f"not an object: {', '.join(bad)}" if bad else "") if x) + ")",
                            file=where)
+    problems = shape_problems(record)
+    if problems:
+        key, expected, found = problems[0]
+        more = f" (and {len(problems) - 1} more wrong-typed field(s))" if len(problems) > 1 else ""
+        raise EditionError(f"{where}: edition record field {key}: expected {expected}, found {found}{more}; "
+                           f"restore the file from the editions store's history (git) or rebuild that edition",
+                           file=where, key=key)
     return record

@@ -6,11 +6,14 @@ marking it does not know (a TLP marking of an unknown level, or an ``object_mark
 entry naming a marking-definition that is neither in the bundle nor one of the TLP ids in
 circulation: an unknown marking could be restrictive, so it is never guessed), and an
 object the ``stix2`` library refuses (after the TLP markings are normalised, see
-:func:`briefgen.interop.stix_markings.normalise`).
+:func:`briefgen.interop.stix_markings.normalise`), and ``extensions`` (briefgen's own included)
+not of their shape (:mod:`briefgen.interop.stix_extension`). The file is read under
+:mod:`briefgen.load.jsonfile` (size, UTF-8, JSON syntax, depth, number length).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -18,11 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.errors import Problem, SpecError
+from briefgen.interop.stix_extension import extension_problems
 from briefgen.interop.stix_markings import UnknownMarking, normalise
+from briefgen.load.jsonfile import JsonInputError, read_json
 from briefgen.model.tlp import TLP, most_restrictive
 
 MAX_BYTES = 256 * 1024 * 1024
-"""Largest bundle read (256 MiB); larger files are refused, not parsed."""
+"""Largest bundle read (256 MiB); larger files are refused, not parsed (the other rules of
+reading it: :mod:`briefgen.load.jsonfile`)."""
 
 
 @dataclass
@@ -70,20 +76,10 @@ def read_bundle(path: Path) -> Bundle:
         return SpecError([Problem(shown, line, column, key, message, **kw)])
 
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise fail(f"cannot read the bundle: {exc.strerror or exc}", code="unreadable-file") from None
-    if len(raw) > MAX_BYTES:
-        raise fail(f"the file is larger than {MAX_BYTES // 2**20} MiB", code="too-large")
-    try:
-        text = raw.decode("utf-8-sig")
-        data = json.loads(text)
-    except UnicodeDecodeError as exc:
-        raise fail("not a STIX bundle: the file is not UTF-8 text", expected="a STIX 2.1 bundle (JSON)",
-                   got=f"byte 0x{raw[exc.start]:02x} at offset {exc.start}", code="not-stix") from None
-    except json.JSONDecodeError as exc:
-        raise fail(f"not a STIX bundle: not valid JSON: {exc.msg}", exc.lineno, exc.colno,
-                   expected="a STIX 2.1 bundle (JSON)", code="not-stix") from None
+        data, text = read_json(path, what="a STIX bundle", shown=shown, max_bytes=MAX_BYTES)
+    except JsonInputError as exc:
+        code = "not-stix" if exc.problem.code == "not-json" else exc.problem.code
+        raise SpecError([dataclasses.replace(exc.problem, expected="a STIX 2.1 bundle (JSON)", code=code)]) from None
     if not isinstance(data, dict) or data.get("type") != "bundle" or not isinstance(data.get("objects"), list):
         got = (f"a JSON {type(data).__name__}" if not isinstance(data, dict)
                else "an object without \"type\"" if "type" not in data
@@ -97,6 +93,10 @@ def read_bundle(path: Path) -> Bundle:
         if not isinstance(obj, dict) or not isinstance(obj.get("type"), str) or not isinstance(obj.get("id"), str):
             problems.append(Problem(shown, 0, 0, f"objects[{i}]", "not a STIX object",
                                     expected="an object with 'type' and 'id'", got=_short(obj), code="not-stix"))
+            continue
+        shape = extension_problems(obj, shown, *locate(obj["id"])) if "extensions" in obj else []
+        if shape:  # the stix2 library would crash on it: reported here, not parsed
+            problems += shape
             continue
         objects.append(obj)
     try:
@@ -133,7 +133,7 @@ def _stix_problems(objects: list[dict[str, Any]], shown: str, locate) -> list[Pr
     for obj in objects:
         try:
             stix2.parse(obj, allow_custom=True, version="2.1")
-        except (STIXError, ValueError, TypeError, KeyError) as exc:
+        except (STIXError, ValueError, TypeError, KeyError, AttributeError) as exc:  # AttributeError: its own crash
             message = " ".join(str(exc).split())
             line, column = locate(obj["id"])
             problems.append(Problem(shown, line, column, obj["id"], f"not a valid STIX 2.1 {obj['type']}: {message}",

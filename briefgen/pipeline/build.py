@@ -334,14 +334,14 @@ def _earlier_edition(prepared: Prepared, briefing: Briefing,
     its path, and the notes. Raises :class:`~briefgen.document.edition.EditionError`."""
     if not options.since:
         return None, None, []
-    from briefgen.pipeline.editions import earlier_edition, first_edition_note
+    from briefgen.pipeline.editions import LAST, earlier_edition, first_edition_note, store_notes
 
-    meta, name = briefing.meta, briefing.audience_name
-    record, path = earlier_edition(options.since, root=prepared.loaded.root, briefing=meta.id, audience=name,
-                                   date=meta.date.midpoint().isoformat())
+    meta, name, date = briefing.meta, briefing.audience_name, briefing.meta.date.midpoint().isoformat()
+    record, path = earlier_edition(options.since, root=prepared.loaded.root, briefing=meta.id, audience=name, date=date)
+    notes = store_notes(prepared.loaded.root, meta.id, name, date) if str(options.since) == LAST else []
     if record is None:
-        return None, None, [first_edition_note(prepared.loaded.root, meta.id, name)]
-    return record, path, []
+        return None, None, [first_edition_note(prepared.loaded.root, meta.id, name, date), *notes]
+    return record, path, notes
 
 
 def _edition(document: Document, kb: KnowledgeBase, earlier: dict | None, key: WithheldKey) -> tuple[dict, Any]:

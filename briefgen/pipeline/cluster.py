@@ -206,18 +206,21 @@ def _prepare_here(job: Job, options: BuildOptions) -> tuple[_Local, ReadEdition 
     :class:`~briefgen.pipeline.editions.ReadEdition`, None for a first edition, whose note is
     kept). Raises BriefgenError: an edition file that cannot be used, a spec no longer valid."""
     from briefgen.pipeline.batch import prepared_for
-    from briefgen.pipeline.editions import ReadEdition, earlier_edition, first_edition_note
+    from briefgen.pipeline.editions import LAST, ReadEdition, earlier_edition, first_edition_note, store_notes
 
     loaded = prepared_for(job.spec, options.strict).loaded  # validated when planned: the memo answers
     local = _Local(root=loaded.root, notes=[])
     if not options.since:
         return local, None
     # the date build_prepared compares at: the briefing's date, which no audience changes
+    date = loaded.spec.briefing.date.midpoint().isoformat()
     record, path = earlier_edition(options.since, root=loaded.root, briefing=job.briefing, audience=job.audience,
-                                   date=loaded.spec.briefing.date.midpoint().isoformat())
+                                   date=date)
+    notes = store_notes(loaded.root, job.briefing, job.audience, date) if str(options.since) == LAST else []
     if record is None or path is None:
-        local.notes.append(first_edition_note(loaded.root, job.briefing, job.audience))
+        local.notes += [first_edition_note(loaded.root, job.briefing, job.audience, date), *notes]
         return local, None
+    local.notes += notes
     return local, ReadEdition(record=record, path=path)
 
 

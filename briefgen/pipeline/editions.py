@@ -6,7 +6,10 @@ Layout: ``<project root>/editions/<briefing>/<audience>/<date>.json`` (the brief
 run). ``briefgen build`` files each audience's record there with its other outputs (a
 second build on the same date replaces that date's file); ``--since last`` reads the
 newest one older than the build's date, else the one filed earlier for that same date
-(:func:`find_last`). Records are written as
+(:func:`find_last`); a briefing dated before every stored edition compares with none (a
+later edition would read every change backwards), and :func:`store_notes` says so, as it
+names an entry named like an edition that is not a file (a folder ``2025-05-05.json``),
+which is ignored. Records are written as
 indented JSON with a newline at the end, the same bytes for the same inputs, so a desk's
 git history shows what changed between editions.
 
@@ -27,7 +30,6 @@ never copied into a record or an output, and found again beside a filed record
 from __future__ import annotations
 
 import datetime
-import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -45,7 +47,7 @@ ENV = "BRIEFGEN_EDITIONS_DIR"
 """Environment variable naming another folder for the store."""
 
 LAST = "last"
-"""``--since last``: the newest edition in the store before this build's date."""
+"""``--since last``: the newest edition in the store before this build's date (else of that date)."""
 
 
 @dataclass(frozen=True)
@@ -100,29 +102,64 @@ def stored_dates(root: Path, briefing: str, audience: str) -> list[str]:
 def find_last(root: Path, briefing: str, audience: str, date: str) -> Path | None:
     """The edition ``--since last`` compares with: the newest in the store older than
     ``date`` (ISO); else the edition already filed for ``date`` itself (a rebuild the same
-    day, compared with before the build replaces it); else the newest later one (a rebuild
-    of an older briefing). None when the store holds no edition at all."""
+    day, compared with before the build replaces it). None when the store holds no edition
+    dated on or before ``date``: a briefing older than every stored edition is not compared
+    with a later one (its "changes since" would run backwards; :func:`store_notes` says so)."""
     dates = stored_dates(root, briefing, audience)
     older = [d for d in dates if d < date]
-    chosen = older[-1] if older else date if date in dates else dates[-1] if dates else None
+    chosen = older[-1] if older else date if date in dates else None
     return None if chosen is None else store_path(root, briefing, audience, chosen)
 
 
+def store_notes(root: Path, briefing: str, audience: str, date: str) -> list[str]:
+    """What ``--since last`` for a briefing dated ``date`` (ISO) tells the user about the store:
+    each entry named like an edition (``YYYY-MM-DD.json``) that is not a file, which is
+    ignored; and, when no edition is dated on or before ``date``, the later editions it does
+    hold, which are not compared with. [] when there is nothing to say."""
+    folder = store_folder(root, briefing, audience)
+    notes = []
+    try:
+        odd = sorted(p for p in folder.iterdir() if p.suffix == ".json" and not p.is_file() and _is_date(p.stem))
+    except OSError:
+        odd = []
+    for path in odd:
+        notes.append(f"{audience}: {os.path.relpath(path)} is not a file (a folder?), not an edition: ignored; "
+                     f"move it out of the editions store")
+    dates = stored_dates(root, briefing, audience)
+    if dates and dates[0] > date:
+        notes.append(f"{audience}: the editions store holds only editions dated after this briefing ({date}): "
+                     f"{', '.join(dates)}; a later edition is not compared with (every change would read "
+                     f"backwards): give one with --since FILE to compare with it anyway")
+    return notes
+
+
+def _is_date(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def read_edition(path: Path) -> dict[str, Any]:
-    """The checked edition record in ``path`` (an edition file or a manifest). Raises
-    :class:`EditionError` naming the file: it cannot be read, is not UTF-8 JSON, or is not
-    an edition."""
+    """The checked edition record in ``path`` (an edition file or a manifest), read under the
+    rules of :mod:`briefgen.load.jsonfile` (size, UTF-8, syntax, depth, number length) and
+    checked field by field (:func:`~briefgen.document.edition.check_record`). Raises
+    :class:`EditionError` naming the file (and, for a wrong-typed field, its JSON key path)."""
+    from briefgen.load.jsonfile import JsonInputError, read_json
+
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise EditionError(f"{path}: cannot read the edition: {exc.strerror or exc}", file=str(path)) from None
-    try:
-        record = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise EditionError(f"{path}: not a briefgen edition (not JSON: {exc})", file=str(path)) from None
-    except json.JSONDecodeError as exc:  # a YAML or CSV file given by mistake, say
-        raise EditionError(f"{path} is not an edition file (JSON): {exc.msg} at line {exc.lineno}, "
-                           f"column {exc.colno}", file=str(path), line=exc.lineno, column=exc.colno) from None
+        record, _ = read_json(Path(path), what="an edition file")
+    except JsonInputError as exc:
+        p = exc.problem
+        if p.code == "unreadable-file":
+            message = f"{path}: cannot read the edition: {exc.reason.removeprefix('cannot read the file: ')}"
+        elif p.code == "not-json" and p.line:  # a YAML or CSV file given by mistake, say
+            message = (f"{path} is not an edition file (JSON): {exc.reason.removeprefix('not valid JSON: ')} "
+                       f"at line {p.line}, column {p.column}")
+        else:
+            message = f"{path}: not a briefgen edition ({exc.reason})"
+        raise EditionError(message, file=str(path), line=p.line, column=p.column) from None
     return check_record(record, str(path))
 
 
@@ -149,12 +186,16 @@ def earlier_edition(since: str | Path | ReadEdition, *, root: Path, briefing: st
     return record, path
 
 
-def first_edition_note(root: Path, briefing: str, audience: str) -> str:
+def first_edition_note(root: Path, briefing: str, audience: str, date: str = "") -> str:
     """What ``--since last`` says when the store holds no edition of ``briefing`` for
-    ``audience`` (its folder relative to the current folder)."""
-    folder = store_folder(root, briefing, audience)
+    ``audience`` dated on or before ``date`` (ISO; its folder relative to the current folder):
+    a first edition, or a briefing older than every stored edition (:func:`store_notes` lists those)."""
+    folder = os.path.relpath(store_folder(root, briefing, audience))
+    if date and stored_dates(root, briefing, audience):
+        return (f"{audience}: no edition of {briefing!r} for this audience dated on or before {date} in {folder}, "
+                f"nothing to compare with")
     return (f"{audience}: first edition of {briefing!r} for this audience, nothing to compare with "
-            f"(no other edition in {os.path.relpath(folder)})")
+            f"(no other edition in {folder})")
 
 
 # ------------------------------------------------------------------------------------ the key

@@ -222,7 +222,7 @@ def test_last_is_the_newest_older_edition(tmp_path, monkeypatch):
     for name in ("2025-04-28.json", "2025-05-05.json", "2025-05-12.json", "2025-05-19.json", "notes.json"):
         (folder / name).write_text("{}")
     assert find_last(tmp_path, "b", "a", "2025-05-12") == folder / "2025-05-05.json"
-    assert find_last(tmp_path, "b", "a", "2025-04-01") == folder / "2025-05-19.json"  # none older: newest other
+    assert find_last(tmp_path, "b", "a", "2025-04-01") is None  # none older: a later one would read backwards
     assert find_last(tmp_path, "b", "a", "2025-04-28") == folder / "2025-04-28.json"  # none older: the same day's
     assert find_last(tmp_path, "b", "other", "2025-05-12") is None
 
