@@ -1,13 +1,22 @@
 """Checks of disagreeing sources (:mod:`briefgen.resolve.disputes`): every disputed measure
-is reported at each of its figures, naming the other reports and where they are written;
-``contradicts`` must name known claims other than the claim itself."""
+is reported at each of its figures, naming the other reports and where they are written,
+with advice true to the spec (:func:`_advice`: whether a ``conflicts`` section shows the
+report beside the others, or which section leaves it out); ``contradicts`` must name known
+claims other than the claim itself."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from briefgen.errors import Problem, did_you_mean
 from briefgen.load.project import KnowledgeBase, LoadedSpec
-from briefgen.resolve.disputes import Report, find_disputes
+from briefgen.model.models import Section, Selector
+from briefgen.resolve.claims import select_claims
+from briefgen.resolve.disputes import Dispute, Report, find_disputes
 from briefgen.text import fmt
+
+NO_SECTION = "every report shown side by side (a 'conflicts' section), or figures that agree"
+"""The advice when the spec has no ``conflicts`` section."""
 
 
 def dispute_problems(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
@@ -15,6 +24,7 @@ def dispute_problems(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
     errors for ``contradicts`` entries that name no other known claim."""
     problems: list[Problem] = []
     tolerance = loaded.spec.checks.dispute_tolerance_percent / 100
+    shown = _shown_by_section(loaded, kb, tolerance)
     for dispute in find_disputes(kb.claims.values(), tolerance):
         where = {id(r): _location(kb, r) for r in dispute.reports}
         for report in dispute.reports:
@@ -23,7 +33,7 @@ def dispute_problems(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
             problems.append(doc.problem(
                 key, f"measure {dispute.measure!r} is disputed ({dispute.summary()}): {_reported(report)} here, "
                      f"against {others}",
-                expected="every report shown side by side (a 'conflicts' section), or figures that agree",
+                expected=_advice(dispute, report, shown),
                 severity="warning", code="disputed-quantity"))
     for cid, claim in kb.claims.items():
         doc, base = kb.where("claims", cid)
@@ -35,6 +45,65 @@ def dispute_problems(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
                 problems.append(doc.problem(base + ("contradicts", i), f"unknown claim id {other!r}",
                                             suggestion=did_you_mean(other, kb.claims) or "", code="unknown-claim"))
     return problems
+
+
+def _conflicts_sections(sections: list[Section]) -> Iterator[Section]:
+    """The spec's ``conflicts`` sections, subsections included, in reading order."""
+    for sec in sections:
+        if sec.kind == "conflicts":
+            yield sec
+        yield from _conflicts_sections(sec.subsections)
+
+
+def _shown_by_section(loaded: LoadedSpec, kb: KnowledgeBase,
+                      tolerance: float) -> dict[str, tuple[frozenset[str], frozenset[tuple[str, int]]]]:
+    """For each ``conflicts`` section by id: the claims it selects, and the (claim id, figure
+    index) of every report its table shows (the disputes among those claims, as
+    :mod:`briefgen.document.conflicts` finds them; before any audience's withholding)."""
+    out = {}
+    for sec in _conflicts_sections(loaded.spec.sections):
+        claims = select_claims(sec.select or Selector(), kb.claims)
+        reports = frozenset((r.claim.id, r.index) for d in find_disputes(claims, tolerance) for r in d.reports)
+        out[sec.id] = (frozenset(c.id for c in claims), reports)
+    return out
+
+
+def _advice(dispute: Dispute, report: Report,
+            shown: dict[str, tuple[frozenset[str], frozenset[tuple[str, int]]]]) -> str:
+    """What would settle the warning at ``report``, true to the spec's ``conflicts`` sections
+    (``shown``, :func:`_shown_by_section`): none (:data:`NO_SECTION`); one shows every report
+    of the dispute; one shows this report but not all the others; or none shows it, naming
+    the section that does not select its claim (or the claims it disagrees with)."""
+    if not shown:
+        return NO_SECTION
+    here = (report.claim.id, report.index)
+    others = [(r.claim.id, r.index) for r in dispute.reports if r is not report]
+    for sid, (_, reports) in shown.items():
+        if here in reports:
+            left_out = sorted({cid for cid, i in others if (cid, i) not in reports})
+            if not left_out:
+                return (f"every report side by side, as section {sid!r} (kind conflicts) shows them (done), or "
+                        f"figures that agree")
+            return (f"every report side by side: section {sid!r} (kind conflicts) shows this one, but its select "
+                    f"leaves out {_claims(left_out)}; select {'them' if len(left_out) > 1 else 'it'} too, or "
+                    f"figures that agree")
+    cid = report.claim.id
+    for sid, (selected, _) in shown.items():
+        if cid not in selected:
+            continue
+        missing = sorted({c for c, _ in others if c not in selected})
+        return (f"every report side by side: section {sid!r} (kind conflicts) selects claim {cid!r} but not "
+                f"{_claims(missing)}, which it disagrees with, so it does not show this dispute; select "
+                f"{'them' if len(missing) > 1 else 'it'} too, or figures that agree")
+    names = ", ".join(repr(s) for s in shown)
+    sections = f"section {names} (kind conflicts) does" if len(shown) == 1 else f"sections {names} (kind conflicts) do"
+    return (f"every report side by side: {sections} not select claim {cid!r}; add it to the select "
+            f"(claims, tags ...), or figures that agree")
+
+
+def _claims(ids: list[str]) -> str:
+    """``claim 'c-a'`` or ``claims 'c-a', 'c-b'``."""
+    return ("claims " if len(ids) > 1 else "claim ") + ", ".join(repr(i) for i in ids)
 
 
 def _key(kb: KnowledgeBase, report: Report):

@@ -37,7 +37,8 @@ from briefgen.compat import cachesign
 WRITE_FAILURES: dict[str, str] = {}
 """Cache folders that could not be written in this process: folder -> reason."""
 
-_MODULES = ("briefgen.text.budget", "briefgen.text.limits", "briefgen.text.environment", "briefgen.compat.jinja2")
+_MODULES = ("briefgen.text.budget", "briefgen.text.limits", "briefgen.text.environment", "briefgen.compat.jinja2",
+            "briefgen.text.printcheck", "briefgen.text.printing")  # finalize runs on constants as they compile
 """Modules whose source shapes the compiled code or the environment it is compiled in."""
 
 _CACHES: dict[str, Any] = {}  # folder -> FileSystemBytecodeCache, or None once it failed

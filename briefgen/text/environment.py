@@ -25,12 +25,14 @@ from briefgen.compat.jinja2 import MISSING, AuthorUndefined, require_supported
 from briefgen.errors import TemplateError, did_you_mean
 from briefgen.load.cacheroot import cache_dir, cache_disabled
 from briefgen.model.models import BriefingMeta, Claim, Entity, Figure, Source
-from briefgen.text import fmt
 from briefgen.text.budget import BoundedSandbox, UnsupportedTag
 from briefgen.text.bytecode import compile_cached, fingerprint
+from briefgen.text.filters import briefgen_filters
 from briefgen.text.limits import MAX_TEMPLATE_SIZE  # noqa: F401 - re-exported (briefgen.text.templates)
+from briefgen.text.linebreaks import keep_line_breaks
 from briefgen.text.located import located
 from briefgen.text.nesting import compile_failure
+from briefgen.text.printcheck import checked
 from briefgen.text.printing import printable
 from briefgen.text.sources import TemplateSource
 
@@ -92,12 +94,15 @@ class _Unset(_Undefined):
 
 @jinja2.pass_environment
 def _finalize(env: Any, value: Any) -> Any:
-    """What ``{{ value }}`` prints (knowledge-base values in their written form), counted
-    against the render's output budget (:mod:`briefgen.text.budget`)."""
+    """What ``{{ value }}`` prints (knowledge-base values in their written form, floats as a
+    person writes them), counted against the render's output budget
+    (:mod:`briefgen.text.budget`). Raises :class:`~briefgen.errors.TemplateError` (code
+    ``template-not-text``) for a value with no text of its own: a function not called, a
+    generator, an object whose text would be its repr (:mod:`briefgen.text.printcheck`)."""
     printed = getattr(env, "briefgen_printed", None)
     if printed is not None:  # measured before it is made text: a list is joined only when small enough
         printed(value)
-    return printable(value)  # its text, never a Python repr (briefgen.text.printing)
+    return printable(checked(value, env.globals))  # its text, never a Python repr (briefgen.text.printing)
 
 
 class _Environment(BoundedSandbox):
@@ -133,18 +138,14 @@ def make_environment() -> BoundedSandbox:
     require_supported()
     env = _Environment(undefined=_Undefined, autoescape=False, finalize=_finalize,
                        keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(
-        date=lambda d, missing="undated": fmt.date(None if isinstance(d, _Unset) else d, missing),
-        figure=fmt.figure,
-        likelihood=fmt.likelihood,
-        number=fmt.number,
-    )
+    env.filters.update(briefgen_filters(_Unset))  # each checks what it is given (briefgen.text.filters)
     return env
 
 
 @lru_cache(maxsize=4096)
 def _compile(text: str, name: str, filename: str) -> Any:
     env = _compiler()
+    text = keep_line_breaks(text)  # a line of text ending in a tag keeps its newline (briefgen.text.linebreaks)
     if cache_disabled():
         return env.compile(text, name=name, filename=filename)
     return compile_cached(env, _cache_folder(cache_dir("jinja")), text, name, filename)

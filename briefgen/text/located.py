@@ -10,6 +10,7 @@ from briefgen.errors import Problem, TemplateError
 from briefgen.text.sources import TemplateSource
 
 _DID_YOU_MEAN = re.compile(r"; did you mean '([^']*)'\?$")
+_EXPECTED = re.compile(r" \(expected (.*?)(?:, got (.*))?\)$", re.S)
 
 
 def located(cls: type[TemplateError], source: TemplateSource, line: int, message: str,
@@ -17,12 +18,16 @@ def located(cls: type[TemplateError], source: TemplateSource, line: int, message
     """``cls`` for ``message`` at template line ``line`` (1-based) of ``source``: its text
     names the file line (``source.line + line - 1``) and the template line; its one
     :class:`Problem` has them as fields, with the did-you-mean hint (if any) as
-    ``suggestion`` and ``code`` (default: the class's)."""
+    ``suggestion``, a closing ``(expected X, got Y)`` as ``expected`` and ``got``, and
+    ``code`` (default: the class's)."""
     at_line = source.line + max(line, 1) - 1
     where = f"{source.label} (line {max(line, 1)} of the template)"
     hint = _DID_YOU_MEAN.search(message)
+    text = message[:hint.start()] if hint else message
+    wanted = _EXPECTED.search(text)
     problem = Problem(file=source.file, line=at_line, column=0, key=source.key,
-                      message=f"{where}: {message[:hint.start()] if hint else message}",
+                      message=f"{where}: {text[:wanted.start()] if wanted else text}",
+                      expected=wanted.group(1) if wanted else "", got=(wanted.group(2) or "") if wanted else "",
                       suggestion=hint.group(1) if hint else "", code=code or cls.code)
     return cls(f"{source.file}:{at_line}: {where}: {message}", [problem], code=code)
 

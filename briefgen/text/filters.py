@@ -1,0 +1,129 @@
+"""The filters briefgen gives templates (``date``, ``figure``, ``likelihood``, ``number``),
+each checking what it is given: a value of the wrong type is a
+:class:`~briefgen.errors.TemplateError` (code ``template-filter-type``) saying what the filter
+expects, what it got and how to write it (``{{ 1 | date }}`` said "AttributeError: 'int'
+object has no attribute 'render'"). The formatting itself is :mod:`briefgen.text.fmt`'s.
+
+An optional knowledge-base field that is not set (an undefined) given to ``date`` prints its
+``missing`` text ("undated"); given to another filter it fails as printing it would (the item
+and the field named).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import jinja2
+
+from briefgen.errors import TemplateError
+from briefgen.model.models import BriefingMeta, Claim, Entity, Figure, Source
+from briefgen.model.vocab import PartialDate
+from briefgen.text import fmt
+
+EXPECTS: dict[str, str] = {
+    "date": "a date of the knowledge base (claim(\"id\").date, source(\"id\").date, a figure's as_of)",
+    "figure": "a figure of a claim (claim(\"id\").figures[0])",
+    "likelihood": "a claim (claim(\"id\"))",
+    "number": "a number (an int or float, e.g. a figure's value)",
+}
+"""What each filter is given, for its error message."""
+
+
+def briefgen_filters(unset: type) -> dict[str, Callable[..., str]]:
+    """The filters by name, each checking its input (see the module doc). ``unset``: the
+    undefined type of an optional field that is not set, which ``date`` prints as missing."""
+
+    def date(value: Any, missing: Any = "undated") -> str:
+        """``late April 2025`` for a :class:`~briefgen.model.vocab.PartialDate`; ``missing``
+        for a date that is not set (None, an unset field). Raises :class:`TemplateError`
+        otherwise, and for a ``missing`` that is not text."""
+        if not isinstance(missing, str):
+            raise TemplateError(f"filter 'date': its argument is the text printed for a missing date (expected "
+                                f"text such as 'undated', got {_got(missing)})", code="template-filter-type")
+        if value is None or isinstance(value, unset):
+            return missing
+        if not isinstance(value, PartialDate):
+            raise _wrong("date", value, _date_hint(value))
+        return fmt.date(value, missing)
+
+    return {"date": date, "figure": figure, "likelihood": likelihood, "number": number}
+
+
+def figure(value: Any) -> str:
+    """A figure in words (:func:`briefgen.text.fmt.figure`). Raises :class:`TemplateError`
+    for anything but a :class:`~briefgen.model.models.Figure`."""
+    if not isinstance(value, Figure):
+        raise _wrong("figure", value, _figure_hint(value))
+    return fmt.figure(value)
+
+
+def likelihood(value: Any) -> str:
+    """A claim's ICD 203 wording (:func:`briefgen.text.fmt.likelihood`). Raises
+    :class:`TemplateError` for anything but a :class:`~briefgen.model.models.Claim`."""
+    if not isinstance(value, Claim):
+        hint = f'claim("{value}") | likelihood' if isinstance(value, str) and value.strip() else ""
+        raise _wrong("likelihood", value, hint)
+    return fmt.likelihood(value)
+
+
+def number(value: Any) -> str:
+    """``1,300`` (:func:`briefgen.text.fmt.number`). Raises :class:`TemplateError` for
+    anything but an int or float (a bool, text that looks like a number, a figure)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        hint = "... .figures[0] | figure" if isinstance(value, Figure) else ""
+        if isinstance(value, Figure) and value.value is not None:
+            hint = "... .figures[0].value | number"
+        raise _wrong("number", value, hint)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise _wrong("number", value, "")
+    return fmt.number(value)
+
+
+def _wrong(name: str, value: Any, suggestion: str) -> TemplateError:
+    if isinstance(value, jinja2.Undefined):
+        str(value)  # an unknown name, a field not set: raises its own message (the item and the field)
+    message = (f"filter {name!r} cannot format {_got(value)} (expected {EXPECTS[name]}, got {_got(value)})")
+    if suggestion:
+        message += f"; did you mean '{suggestion}'?"
+    return TemplateError(message, code="template-filter-type")
+
+
+def _got(value: Any) -> str:
+    """``the int 1``, ``the text '2025-04'``, ``nothing (None)``, ``claim 'c-x'``, ``a list of 2``."""
+    if value is None:
+        return "nothing (None)"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text {shown!r}"
+    for kind, label in ((Claim, "claim"), (Entity, "entity"), (Source, "source")):
+        if isinstance(value, kind):
+            return f"{label} {value.id!r}"
+    if isinstance(value, BriefingMeta):
+        return "the briefing"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return f"a mapping of {len(value)}"
+    if isinstance(value, (bool, int, float)):
+        return f"the {type(value).__name__} {value!r}"
+    return f"a {type(value).__name__!r}"
+
+
+def _date_hint(value: Any) -> str:
+    if isinstance(value, (Claim, Source)):
+        kind = "claim" if isinstance(value, Claim) else "source"
+        return f'{kind}("{value.id}").date | date'
+    if isinstance(value, Figure):
+        return "... .figures[0].as_of | date"
+    return ""
+
+
+def _figure_hint(value: Any) -> str:
+    if isinstance(value, Claim):
+        return f'claim("{value.id}").figures[0] | figure'
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, Figure) for v in value):
+        return "... .figures[0] | figure"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value} | number"
+    return ""

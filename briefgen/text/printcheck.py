@@ -1,0 +1,160 @@
+"""What ``{{ value }}`` may print, checked before it is made text (the template environment's
+``finalize``, :mod:`briefgen.text.environment`; the text itself is made by
+:mod:`briefgen.text.printing`).
+
+* A float prints as a person writes it (:func:`float_text`): ``420.0`` as ``420``,
+  ``0.1 + 0.2`` as ``0.3``; the filters (``number``, ``figure`` ...) keep their own format.
+* A value with no text of its own is a :class:`~briefgen.errors.TemplateError` (code
+  ``template-not-text``), not a Python repr in the briefing: a function, method or macro
+  (``{{ claim }}`` printed ``<bound method Renderer._claim of <... at 0x7f...>>``, a memory
+  address that also made every build differ), a class, a module, a generator
+  (``{{ xs | map('upper') }}``), or any object whose text is Python's default repr
+  (``<... object at 0x...>``, ``range(0, 3)``, ``dict_keys([...])``, ``<LoopContext 1/3>``).
+  The message says what it is and how to print it (``call it: claim("id")``,
+  ``| join(", ")``).
+
+Lists, tuples, sets and mappings are checked item by item (they print as their items joined).
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+import jinja2.runtime
+
+from briefgen.errors import TemplateError
+from briefgen.text.printing import printable
+
+SIGNIFICANT_DIGITS = 15
+"""At most this many significant digits of a float are printed (a double holds 15 exactly)."""
+
+EXPECTED = "text: a string, number, date, figure, list or knowledge-base item"
+"""What ``{{ }}`` prints, for the ``expected`` field of the error."""
+
+CALLS: dict[str, str] = {
+    "claim": 'claim("id")', "entity": 'entity("id")', "source": 'source("id")', "visible": 'visible("id")',
+    "cite": 'cite("claim-id")', "ref": 'ref("figure-id")', "conflicts": "conflicts()", "range": "range(3)",
+    "dict": "dict(key=1)", "lipsum": "lipsum()", "cycler": 'cycler("a", "b")', "joiner": 'joiner(", ")',
+    "namespace": "namespace()",
+}
+"""How each name every template sees is called, for the ``call it`` hint."""
+
+_PLAIN = (str, int, bool, type(None))
+_CONTAINERS = (list, tuple, set, frozenset)
+
+
+def float_text(value: float) -> str:
+    """``value`` as a person writes it: integral without ``.0`` (``420.0`` -> ``420``),
+    else the shortest decimal of at most :data:`SIGNIFICANT_DIGITS` significant digits
+    (``0.30000000000000004`` -> ``0.3``), in positional notation from 1e-7 to 1e21
+    (``0.00001``, ``100000000000000000000``) and as ``1e-08`` / ``1e+21`` beyond; ``nan``,
+    ``inf`` and ``-inf`` as Python writes them."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    text = f"{value:.{SIGNIFICANT_DIGITS}g}"
+    if "e" in text and 1e-7 <= abs(value) < 1e21:
+        text = format(Decimal(text), "f")
+    return "0" if text == "-0" else text
+
+
+def checked(value: Any, names: Mapping[str, Any]) -> Any:
+    """``value`` ready to be made text (:func:`briefgen.text.printing.printable`): floats as
+    :func:`float_text`, containers rebuilt with their items checked, anything else as given.
+
+    ``names``: the names the template sees (its globals), to name a function printed
+    without its brackets. Raises :class:`~briefgen.errors.TemplateError` (code
+    ``template-not-text``) for a value with no text of its own (see the module doc); an
+    undefined value is left for Jinja2 to report."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is float:
+        return float_text(value)
+    if isinstance(value, jinja2.Undefined):
+        return value
+    if isinstance(value, _CONTAINERS):
+        if not any(not isinstance(item, _PLAIN) for item in value):
+            return value
+        items = [checked(item, names) for item in value]
+        return type(value)(items) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, dict):
+        return {checked(k, names): checked(v, names) for k, v in value.items()}
+    if isinstance(value, float):
+        return float_text(value)
+    if callable(value) or isinstance(value, (types.ModuleType, Iterator)) or not _has_text(kind, value):
+        raise _not_text(value, names)
+    return value
+
+
+@lru_cache(maxsize=256)
+def _own_str(kind: type) -> bool:
+    """True when ``kind`` has a text of its own: its ``__str__`` is not object's (whose
+    text is the repr)."""
+    return kind.__str__ is not object.__str__
+
+
+def _has_text(kind: type, value: Any) -> bool:
+    """True when ``value`` prints as text: its type has its own, or
+    :func:`briefgen.text.printing.printable` makes it text (a date, a figure ...)."""
+    return _own_str(kind) or printable(value) is not value
+
+
+def _not_text(value: Any, names: Mapping[str, Any]) -> TemplateError:
+    """The error for printing ``value``, which has no text of its own."""
+    got, advice, suggestion = _what(value, names)
+    message = (f"cannot print {got}: it has no text of its own (printing it would give a Python repr such as "
+               f"'<bound method ...>', which can hold a memory address that changes at every build); {advice} "
+               f"(expected {EXPECTED}, got {got})")
+    if suggestion:
+        message += f"; did you mean '{suggestion}'?"
+    return TemplateError(message, code="template-not-text")
+
+
+def _what(value: Any, names: Mapping[str, Any]) -> tuple[str, str, str]:
+    """(what ``value`` is, how to print it instead, the did-you-mean or "")."""
+    if isinstance(value, types.ModuleType):
+        return f"the module {value.__name__!r}", "print one of its values", ""
+    name = _global_name(value, names)
+    if name is not None:
+        call = CALLS.get(name, f"{name}()")
+        what = "class" if isinstance(value, type) else "function"
+        return f"the {what} {name!r}", f"call it: {call}", call
+    if isinstance(value, type):
+        return f"the class {value.__name__!r}", "print one of its values", ""
+    if isinstance(value, jinja2.runtime.Macro):
+        return f"the macro {value.name!r}", f"call it: {value.name}(...)", f"{value.name}(...)"
+    if isinstance(value, jinja2.runtime.LoopContext):
+        return "the loop itself", "print one of its fields: loop.index, loop.length ...", "loop.index"
+    if isinstance(value, Iterator):
+        return ("a generator (what filters such as map, select and reject give)",
+                'join its items: | join(", "), or make it a list: | list', '| join(", ")')
+    if callable(value):
+        fname = getattr(value, "__name__", "")
+        if not fname:  # an object made to be called, such as joiner()'s
+            return f"a {type(value).__name__!r} object", "call it: add (...) after its name", ""
+        if isinstance(value, (types.MethodType, types.BuiltinMethodType)) or hasattr(value, "__self__"):
+            return f"the method {fname!r}", f"call it: .{fname}()", ""
+        return f"the function {fname!r}", f"call it: {fname}(...)", ""
+    kind = type(value).__name__
+    if isinstance(value, Iterable):
+        return f"a {kind!r} object", 'join its items: | join(", ")', '| join(", ")'
+    return f"a {kind!r} object", "print one of its fields", ""
+
+
+def _global_name(value: Any, names: Mapping[str, Any]) -> str | None:
+    """The name the template sees ``value`` by (``claim`` for the renderer's method), or None."""
+    if not callable(value):
+        return None
+    for name, known in names.items():
+        if known is value:
+            return name
+    for name, known in names.items():
+        if isinstance(known, types.MethodType) and known == value:
+            return name
+    return None
+
