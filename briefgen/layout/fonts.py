@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, cast
 
 from briefgen.errors import FontCoverageError
 from briefgen.layout import fontreg
-from briefgen.layout.bidi import FORMAT_CONTROLS, has_rtl
+from briefgen.layout.bidi import FORMAT_CONTROLS, has_rtl, isolate_rtl_stretches
 from briefgen.layout.fontreg import bold_twin, register, register_later, unread_coverage
 from briefgen.layout.invisible import without_ignorables
 
@@ -143,7 +143,8 @@ class FontSet:
         """Wrap runs the body faces (or ``font``) lack in ``<font name="FALLBACK">``.
 
         ``escaped_text`` is ReportLab paragraph markup: tags and entities are kept as they are
-        (an entity counts as the character it stands for). Raises FontCoverageError naming
+        (an entity counts as the character it stands for); a right-to-left stretch of left-to-right
+        text is isolated (:func:`~briefgen.layout.bidi.isolate_rtl_stretches`). Raises FontCoverageError naming
         every character no font has, and ``where`` (e.g. "section 'bluf', paragraph 2").
         """
         markup = self._fallback_markup(escaped_text, where, font)
@@ -153,7 +154,7 @@ class FontSet:
     def _fallback_markup(self, escaped_text: str, where: str, font: str | None) -> str:
         if self._ascii_ok and _ASCII_RE.fullmatch(escaped_text):
             return escaped_text
-        escaped_text = without_ignorables(escaped_text)
+        escaped_text = without_ignorables(isolate_rtl_stretches(escaped_text))
         primary = self._primary(font)
         own = self._own_chars(primary)
         if set(escaped_text) <= own and ("&" not in escaped_text or set(html.unescape(escaped_text)) <= own):
@@ -220,14 +221,14 @@ class FontSet:
 
         Runs the primary font (``font``, default ``regular``) has use it; whitespace stays in
         the primary font. Text with right-to-left letters comes back in drawing order, shaped
-        (:func:`briefgen.layout.rtl.visual_runs`). Raises FontCoverageError for characters no
-        font has.
+        (:func:`briefgen.layout.rtl.visual_runs`; stretches isolated as in :meth:`fallback_markup`).
+        Raises FontCoverageError for characters no font has.
         """
         primary = self._primary(font)
         main = font or self.regular
         runs: list[tuple[str, str]] = []
         missing = []
-        for char in without_ignorables(text):
+        for char in without_ignorables(isolate_rtl_stretches(text)):
             if char in FORMAT_CONTROLS and runs:  # kept for bidi and shaping: stays in its run
                 runs[-1] = (runs[-1][0], runs[-1][1] + char)
                 continue

@@ -6,8 +6,10 @@ line breaking alone (it works on logical text, as UAX #9 wants) and, while the p
 drawn, hands ReportLab each line in visual order (:func:`visual_line`):
 
 * the line's levels are resolved with the paragraph's base direction (:mod:`briefgen.layout.bidi`;
-  UAX #9 P2-P3: a paragraph whose first strong character is right-to-left is right-to-left), its
-  characters reordered (L1-L2), mirrored where a right-to-left level asks for it (L4);
+  UAX #9 P2-P3: a paragraph whose first strong character outside isolates is right-to-left is
+  right-to-left), a value isolated in the text (FSI ... PDI: what a template prints) resolved
+  as an isolate, also when a line break cuts it; its characters reordered (L1-L2), mirrored where
+  a right-to-left level asks for it (L4);
 * each right-to-left run in Arabic script is shaped (:func:`briefgen.layout.shaping.shape_rtl`);
 * bidi controls, ZWJ and ZWNJ are read and never drawn;
 * a right-to-left paragraph is right-aligned (left and justified alignments become right; centred
@@ -39,7 +41,15 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from briefgen.compat.reportlab import paragraph_word_widths
-from briefgen.layout.bidi import FORMAT_CONTROLS, base_level, has_rtl, mirror, resolve_levels, visual_order
+from briefgen.layout.bidi import (
+    FORMAT_CONTROLS,
+    base_level,
+    has_rtl,
+    mirror,
+    open_isolates,
+    resolve_levels,
+    visual_order,
+)
 from briefgen.layout.shaping import needs_shaping, shape_rtl, shaped_width
 
 __all__ = ["BidiParagraph", "VisualText", "visual_line", "visual_runs"]
@@ -59,12 +69,14 @@ class VisualText(str):
         return self
 
 
-def visual_line(words: list[Any], base: int) -> list[Any] | None:
+def visual_line(words: list[Any], base: int, carried: str = "") -> list[Any] | None:
     """The fragments of one ReportLab line (``line.words``: fragments with ``text``, callback
     fragments without) in visual order, each drawn text a :class:`VisualText`; None when the
-    line needs no change (nothing right-to-left in it and no bidi controls)."""
-    chars: list[str] = []
-    owner: list[int] = []
+    line needs no change (nothing right-to-left in it and no bidi controls). ``carried``: the
+    isolate initiators a line break left open before the line (:func:`~briefgen.layout.bidi.open_isolates`),
+    read as if they started it."""
+    chars: list[str] = list(carried)
+    owner: list[int] = [-1] * len(carried)
     anchored: dict[int, list[Any]] = {}  # logical position -> callback fragments before it
     for n, frag in enumerate(words):
         text = getattr(frag, "text", "")
@@ -74,11 +86,14 @@ def visual_line(words: list[Any], base: int) -> list[Any] | None:
         chars.extend(text)
         owner.extend([n] * len(text))
     text = "".join(chars)
-    if not has_rtl(text) and not (base and text.strip()) and not FORMAT_CONTROLS.intersection(text):
+    written = text[len(carried):]
+    if not has_rtl(written) and not (base and written.strip()) and not FORMAT_CONTROLS.intersection(written):
         return None
     levels = resolve_levels(text, base)
     runs: list[tuple[int, int, list[int]]] = []  # (fragment, level, positions in visual order)
     for i in visual_order(levels):
+        if owner[i] < 0:
+            continue  # a carried initiator: read, not drawn
         if runs and runs[-1][0] == owner[i] and runs[-1][1] == levels[i]:
             runs[-1][2].append(i)
         else:
@@ -200,8 +215,9 @@ class BidiParagraph:
         style = self.style
         if getattr(bl, "kind", 0) == 1:  # else one character in one style (see breakLines): nothing to reorder
             lines = []
-            for line in bl.lines:
-                words = visual_line(line.words, base)
+            carried = open_isolates(["".join(getattr(f, "text", "") or "" for f in ln.words) for ln in bl.lines])
+            for line, opened in zip(bl.lines, carried, strict=True):
+                words = visual_line(line.words, base, opened)
                 if words is None:
                     lines.append(line)
                     continue

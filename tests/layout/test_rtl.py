@@ -53,9 +53,13 @@ def test_zwnj_breaks_the_join_and_is_never_drawn(fonts) -> None:
 
 
 def test_canvas_text_comes_in_drawing_order(fonts) -> None:
-    # page furniture (running title): runs left to right, the Arabic shaped, the number after it to its left
+    # page furniture (running title): runs left to right, the Arabic shaped; in English text an Arabic
+    # stretch is isolated, as the HTML's <bdi>: the number after it stays after it
     assert fonts.split_runs("Title: مصادر 2020") == [
-        ("NotoSans-Regular", "Title: "), ("NotoSans-Regular", "2020"), ("NotoSans-Regular", " "),
+        ("NotoSans-Regular", "Title: "), ("NotoSansArabic-Regular", shape_rtl("مصادر", "NotoSansArabic-Regular")),
+        ("NotoSans-Regular", " 2020")]
+    assert fonts.split_runs("مصادر 2020") == [  # a right-to-left title: the number to the Arabic's left
+        ("NotoSans-Regular", "2020"), ("NotoSans-Regular", " "),
         ("NotoSansArabic-Regular", shape_rtl("مصادر", "NotoSansArabic-Regular"))]
     assert fonts.split_runs("Title: 2020") == [("NotoSans-Regular", "Title: 2020")]
 
