@@ -21,7 +21,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from briefgen.document.marking import Marker
+from briefgen.document.keywords import releasable_keywords
+from briefgen.document.marking import Marker, raised
 from briefgen.document.model import (
     BulletList,
     Citation,
@@ -38,10 +39,11 @@ from briefgen.document.model import (
     Shown,
     Uses,
 )
+from briefgen.document.paragraph_uses import blocks_with_uses
 from briefgen.document.portions import with_portion_marks
 from briefgen.document.runs import inline_runs
 from briefgen.model.resolved import Briefing, ResolvedSection
-from briefgen.text.inline import paragraphs
+from briefgen.model.tlp import TLP, most_restrictive
 from briefgen.text.templates import Texts
 
 
@@ -57,6 +59,8 @@ class Context:
     judgments: int = 0
     portion_marks: bool = False
     """Print each portion's marking (:mod:`briefgen.document.portions`); tables gain a marking column."""
+    section_levels: dict[str, TLP] = field(default_factory=dict)
+    """Each section's level: the most restrictive of its own marking and its enclosing sections'."""
 
     def cite(self, claim_ids: tuple[str, ...]) -> Citation:
         """A citation of ``claim_ids``: the endnote numbers of their visible sources,
@@ -81,7 +85,9 @@ class Context:
     def inline_blocks(self, text: str, *, block_id: str, where: str, style: str = "body",
                       extra: Uses = Uses(), floor: tuple = ()) -> list[Paragraph | BulletList]:
         """Paragraphs and bullet lists of one rendered template. A block uses what its
-        citations cite, plus ``extra`` (what the template printed)."""
+        citations cite, what the template used while printing it (its use spans,
+        :mod:`briefgen.document.paragraph_uses`), plus ``extra`` (what a template marked as a
+        whole used); ``floor``: levels it is marked at least at."""
         out: list[Paragraph | BulletList] = []
         items: list[ListItem] = []
 
@@ -94,10 +100,10 @@ class Context:
                                       where, tuple(items)))
                 items.clear()
 
-        for n, (kind, chunk) in enumerate(paragraphs(text), 1):
+        for n, (kind, chunk, used) in enumerate(blocks_with_uses(text, self.texts.spans), 1):
             runs = inline_runs(chunk, cite=self.cite, ref=self.ref)
-            uses = self.marker.closure(cited(runs)) | extra
-            marking = self.marker.level(uses, *floor).label
+            uses = self.marker.closure(cited(runs)) | extra | self.marker.uses_of(used)
+            marking = self.marker.level(uses, *floor, *self.marker.floor_of(used)).label
             if kind == "bullet":
                 items.append(ListItem(f"{block_id}.p{n}", "LI", uses, marking, f"{where}, item {n}", runs))
             else:
@@ -126,6 +132,8 @@ def build_document(briefing: Briefing, texts: Texts, *, dropped: tuple[str, ...]
     cover = _cover(ctx)
     sections = tuple(_section(ctx, rs, section_blocks) for rs in b.sections)
     sections = _fill_endnotes(ctx, sections)
+    # every portion at least its sections' levels, whatever built it (a kind, the endnotes filled in last)
+    sections = tuple(_floored(s, ctx.section_levels) for s in sections)
     if ctx.portion_marks:
         cover, sections = with_portion_marks(cover, sections)
     contents = _contents(ctx, sections) if b.audience.contents else None
@@ -134,42 +142,56 @@ def build_document(briefing: Briefing, texts: Texts, *, dropped: tuple[str, ...]
     marking = ctx.marker.rollup(blocks)
     cover = dataclasses.replace(cover, marking=marking.label)
     meta = b.meta
+    keywords, keywords_left = releasable_keywords(b, marking)
     return Document(
         briefing=meta.id, audience=b.audience_name, title=b.title, language=meta.language,
         marking=marking.label, floor=meta.tlp.label, ceiling=b.audience.tlp.label, author=meta.author or meta.desk,
-        subject=meta.subtitle or b.title, keywords=tuple(meta.keywords), date=meta.date.render(),
+        subject=meta.subtitle or b.title, keywords=keywords, date=meta.date.render(),
         date_iso=meta.date.midpoint().isoformat(), running_title=b.title,
         footer=f"{meta.desk} · {meta.date.render()}", paper=b.audience.paper or "",
         max_pages=b.audience.max_pages, cover=cover, contents=contents, sections=sections,
         shown=_shown(ctx, sections, blocks), endnote_numbers=tuple(ctx.source_numbers.items()),
-        withheld=tuple((w.kind, w.id, w.reason, w.tlp) for w in b.withheld),
+        withheld=tuple((w.kind, w.id, w.reason, w.tlp) for w in b.withheld) + keywords_left,
         dropped=tuple(dropped))
 
 
 def _cover(ctx: Context) -> Cover:
     b, meta, aud = ctx.briefing, ctx.briefing.meta, ctx.briefing.audience
     note = ctx.inline_blocks(ctx.texts.cover_note, block_id="cover-note", where="cover note", style="cover_note",
-                             extra=ctx.marker.template_uses("cover_note")) if ctx.texts.cover_note else []
+                             extra=ctx.marker.template_uses("cover_note"),
+                             floor=ctx.marker.template_floor("cover_note")) if ctx.texts.cover_note else []
     return Cover("cover", "Title", Uses(), meta.tlp.label, "cover", page=aud.cover, title=b.title,
                  subtitle=meta.subtitle or "", desk=meta.desk, date=meta.date.render(),
                  prepared_for=aud.prepared_for or "", note=tuple(note))
 
 
-def _section(ctx: Context, rs: ResolvedSection, section_blocks) -> Section:
-    level = rs.section.tlp
+def _section(ctx: Context, rs: ResolvedSection, section_blocks, enclosing: TLP = TLP.CLEAR) -> Section:
+    """Section ``rs`` and its subsections; ``enclosing``: the level of the sections holding it
+    (a portion is marked at least at every enclosing section's level, as at its own)."""
+    level = most_restrictive([rs.section.tlp, enclosing])
+    ctx.section_levels[rs.id] = level
     heading = Heading(f"section-{rs.id}", f"H{rs.level + 1}", Uses(), level.label, f"section {rs.id!r} title",
                       level=rs.level, text=rs.title, anchor=f"section-{rs.id}")
     blocks: list = []
     body = ctx.texts.sections.get(rs.id)
     if body:
         blocks += ctx.inline_blocks(body, block_id=rs.id, where=f"section {rs.id!r}",
-                                    extra=ctx.marker.template_uses(rs.id), floor=(level,))
+                                    extra=ctx.marker.template_uses(rs.id),
+                                    floor=(level, *ctx.marker.template_floor(rs.id)))
     blocks += section_blocks(ctx, rs)
-    subsections = tuple(_section(ctx, sub, section_blocks) for sub in rs.subsections)
+    subsections = tuple(_section(ctx, sub, section_blocks, level) for sub in rs.subsections)
     uses = Uses.union(blk.uses for blk in blocks)
     return Section(f"section-{rs.id}.sect", "Sect", uses, ctx.marker.level(uses, level).label, f"section {rs.id!r}",
                    section=rs.id, kind=rs.kind, level=rs.level, title=rs.title, heading=heading,
                    blocks=tuple(blocks), subsections=subsections)
+
+
+def _floored(section: Section, levels: dict[str, TLP]) -> Section:
+    """``section`` with every block in it (subsections too) marked at least at its level in
+    ``levels``, each subsection at least at its own (:func:`~briefgen.document.marking.raised`)."""
+    floored = raised(section, levels.get(section.section, TLP.CLEAR))
+    assert isinstance(floored, Section), "raising a section's marking keeps it a section"
+    return dataclasses.replace(floored, subsections=tuple(_floored(s, levels) for s in floored.subsections))
 
 
 def _fill_endnotes(ctx: Context, sections: tuple[Section, ...]) -> tuple[Section, ...]:

@@ -63,6 +63,7 @@ from briefgen.document.model import (
 from briefgen.document.runs import inline_runs
 from briefgen.document.withheld import KEY_FILE, SCHEME, WithheldKey, legacy_hash, withheld_list
 from briefgen.errors import BriefgenError
+from briefgen.model.tlp import TLP
 from briefgen.text import fmt
 
 FORMAT = "briefgen-edition/1"
@@ -203,10 +204,18 @@ def withheld_test(record: dict[str, Any], key: WithheldKey | None) -> Callable[[
     return lambda kind, ident: key.hash(kind, ident) in hashes
 
 
-def release_record(record: dict[str, Any]) -> dict[str, Any]:
+def release_record(record: dict[str, Any], doc: Document | None = None) -> dict[str, Any]:
     """``record`` as the manifest beside the PDF carries it: without ``withheld``. Those
-    hashes stand for items the audience is not shown; they stay in the desk's editions store."""
-    return {k: v for k, v in record.items() if k != "withheld"}
+    hashes stand for items the audience is not shown; they stay in the desk's editions store.
+    With ``doc`` (the document the record is of), ``dropped`` keeps only the sections marked at
+    or below the document's banner (a section the page budget dropped can be marked above what
+    the edition shows; the editions store keeps them all)."""
+    out = {k: v for k, v in record.items() if k != "withheld"}
+    if doc is not None and out.get("dropped"):
+        levels = {ident: level for kind, ident, _, level in doc.withheld if kind == "section" and level}
+        banner = TLP.parse(doc.marking)
+        out["dropped"] = [sid for sid in out["dropped"] if sid in levels and TLP.parse(levels[sid]) <= banner]
+    return out
 
 
 def _sections(doc: Document) -> dict[str, Any]:

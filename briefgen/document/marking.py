@@ -10,11 +10,13 @@ levels.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from briefgen.document.model import Block, Uses
 from briefgen.model.resolved import Briefing
 from briefgen.model.tlp import TLP, most_restrictive
+from briefgen.text.renderer import NAMED_CLAIM, NAMED_LEVEL
 from briefgen.text.templates import Texts
 
 
@@ -36,10 +38,37 @@ class Marker:
 
     def template_uses(self, key: str) -> Uses:
         """What the template rendered under ``key`` (a section id, or ``cover_note``)
-        printed or cited, with its :meth:`closure`."""
-        used = self.texts.used_by.get(key, frozenset()) if self.texts is not None else frozenset()
-        return self.closure(Uses(*(tuple(sorted(i for k, i in used if k == kind))
+        printed or cited, with its :meth:`closure`; nothing for a template marked paragraph by
+        paragraph (``texts.by_paragraph``: each paragraph's use spans say what it used)."""
+        return self.uses_of(self._template_used(key))
+
+    def template_floor(self, key: str) -> tuple[TLP, ...]:
+        """The levels of what the template rendered under ``key`` revealed without using
+        (:meth:`floor_of`); nothing for a template marked paragraph by paragraph."""
+        return self.floor_of(self._template_used(key))
+
+    def _template_used(self, key: str) -> frozenset[tuple[str, str]]:
+        if self.texts is None or key in self.texts.by_paragraph:
+            return frozenset()
+        return self.texts.used_by.get(key, frozenset())
+
+    def uses_of(self, used: Iterable[tuple[str, str]]) -> Uses:
+        """The claims, entities and sources among (kind, id) pairs ``used`` (as the text
+        renderer records them), with their :meth:`closure`."""
+        used = tuple(used)
+        return self.closure(Uses(*(tuple(sorted({i for k, i in used if k == kind}))
                                    for kind in ("claim", "entity", "source"))))
+
+    def floor_of(self, used: Iterable[tuple[str, str]]) -> tuple[TLP, ...]:
+        """The levels of what (kind, id) pairs ``used`` revealed without using: the claims
+        whose ids a template could print from a claim's ``contradicts``
+        (:meth:`briefgen.text.renderer.Renderer._claim`), each counted as using that claim
+        would count it (its own marking, its entities', its sources'), and the levels of the
+        items the briefing keywords it read name (:data:`~briefgen.text.renderer.NAMED_LEVEL`)."""
+        used = tuple(used)
+        named = tuple(sorted({i for k, i in used if k == NAMED_CLAIM and i in self.b.claims}))
+        levels = tuple(TLP.parse(i) for k, i in used if k == NAMED_LEVEL)
+        return ((self.level(self.closure(Uses(claims=named))),) if named else ()) + levels
 
     def relation_key(self, subject: str, predicate: str, obj: str) -> str | None:
         """The key of the visible relation ``subject predicate obj``, or None."""
@@ -62,3 +91,31 @@ class Marker:
     def rollup(self, blocks: Iterable[Block]) -> TLP:
         """The document's marking: every block's marking and the briefing's floor."""
         return most_restrictive((TLP.parse(blk.marking) for blk in blocks), default=self.b.meta.tlp)
+
+
+_PARTS = ("items", "rows", "header", "notes", "blocks", "subsections", "note")
+"""Fields of blocks that hold marked blocks of their own (list items, table rows, endnotes,
+a section's blocks and subsections, the cover note)."""
+
+
+def raised(block: Block, floor: TLP) -> Block:
+    """``block`` with its marking, and that of every block inside it, at least ``floor``: a
+    portion is never marked below a section that holds it (the section's own marking and
+    every enclosing section's). Blocks already at or above ``floor`` come back as they were."""
+    if floor == TLP.CLEAR:
+        return block
+    changes: dict = {}
+    if TLP.parse(block.marking) < floor:
+        changes["marking"] = floor.label
+    for name in _PARTS:
+        parts = getattr(block, name, None)
+        if isinstance(parts, tuple) and parts and isinstance(parts[0], Block):
+            lifted = tuple(raised(p, floor) for p in parts)
+            if any(a is not b for a, b in zip(lifted, parts, strict=True)):
+                changes[name] = lifted
+    heading = getattr(block, "heading", None)
+    if isinstance(heading, Block):
+        lifted_heading = raised(heading, floor)
+        if lifted_heading is not heading:
+            changes["heading"] = lifted_heading
+    return dataclasses.replace(block, **changes) if changes else block

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # annotations only: chart processes unpickle these without py
         Section,
         Source,
     )
+    from briefgen.model.tlp import TLP
 
 
 # --------------------------------------------------------------------------- chart data
@@ -237,6 +238,10 @@ class Briefing:
     hidden_claims: frozenset[str] = frozenset()
     hidden_entities: frozenset[str] = frozenset()
     hidden_sources: frozenset[str] = frozenset()
+    keyword_marks: tuple[tuple[int, str, str, TLP] | None, ...] = ()
+    """For each of ``meta.keywords``: the most restrictive item it names, ``(index in the spec's
+    keywords, kind, id, level)``, or None (:mod:`briefgen.resolve.keywords`); the document
+    keeps a keyword only when that level is at or below the edition's banner."""
     dispute_tolerance: float = 0.05
     """How far (a fraction of the value) figures of one measure may differ and still agree
     (``checks.dispute_tolerance_percent``; :mod:`briefgen.resolve.disputes`)."""

@@ -8,7 +8,9 @@ most restrictive TLP level it names.
 
 The manifest keeps, under ``left_out``, only what names nothing withheld: sections and charts
 the audience leaves out by its own choice (``sections``, ``drop_sections``, ``charts``, a
-switch such as ``profiles: false``) or to fit its page budget. Its ``warnings`` are those
+switch such as ``profiles: false``) or to fit its page budget, and of those only the ones
+marked at or below the release's banner (a section above the ceiling is recorded as withheld
+for its marking, whatever else leaves it out: :mod:`briefgen.resolve.sections`). Its ``warnings`` are those
 that name nothing withheld from the audience, and its ``inputs`` the files something shown
 came from.
 
@@ -67,7 +69,10 @@ def withheld_entries(doc: Document) -> list[dict[str, str]]:
 def left_out(doc: Document) -> list[dict[str, str]]:
     """The entries of :func:`withheld_entries` that name nothing withheld: sections and charts
     left out by the audience's choice or its page budget (and what they held), never an
-    item withheld for its marking or because what it shows is withheld."""
+    item withheld for its marking or because what it shows is withheld, and never one marked
+    above the release's own marking (its banner: a TLP:GREEN section the audience drops is not
+    named beside a release marked TLP:CLEAR; a subsection or chart has the level of the
+    sections holding it). An entry without a level is left out (when unsure, name nothing)."""
     entries = withheld_entries(doc)
     chosen: set[str] = set()
     out = []
@@ -78,8 +83,15 @@ def left_out(doc: Document) -> list[dict[str, str]]:
         if entry["reason"].startswith(_CHOSEN) or (part is not None and part.group(1) in chosen):
             if entry["kind"] == "section":
                 chosen.add(entry["id"])
-            out.append(entry)
+            if releasable_level(entry["tlp"], doc.marking):
+                out.append(entry)
     return out
+
+
+def releasable_level(level: str, banner: str) -> bool:
+    """True when an item marked ``level`` (a TLP label; "" when unknown) may be named in a
+    file marked ``banner``."""
+    return bool(level) and TLP.parse(level) <= TLP.parse(banner)
 
 
 # --------------------------------------------------------------------------- warnings

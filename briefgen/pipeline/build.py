@@ -306,7 +306,7 @@ def build_prepared(prepared: Prepared, audience: str | None, options: BuildOptio
     html = html_edition(loaded, briefing, document, options) if "html" in formats else b""
     html_path = paths["html"]
     manifest = _manifest(prepared, document, variant if pdf else None, digest,
-                         (html_path, html) if "html" in formats else None, edition=release_record(record),
+                         (html_path, html) if "html" in formats else None, edition=release_record(record, document),
                          changes=changes,
                          briefing=briefing)
     result = BuildResult(

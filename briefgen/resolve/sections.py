@@ -7,27 +7,36 @@ from __future__ import annotations
 from briefgen.model.models import Audience, Claim, Section, Selector
 from briefgen.model.resolved import ResolvedImage, ResolvedSection, Withheld
 from briefgen.model.section_kinds import section_kind
-from briefgen.model.tlp import TLP, may_see
+from briefgen.model.tlp import TLP, may_see, most_restrictive
 from briefgen.resolve.charts import no_data, resolve_chart
 from briefgen.resolve.claims import select_claims, strongest
 from briefgen.resolve.context import ResolveContext, figure_key
 
 
 def resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx: ResolveContext,
-                    withheld: list[Withheld]) -> ResolvedSection | None:
+                    withheld: list[Withheld], enclosing: TLP = TLP.CLEAR) -> ResolvedSection | None:
     """``sec`` (at heading ``level``, 1 for a top-level section) as audience ``aud`` gets it,
     or None when it is withheld (excluded by the audience, dropped to fit the page budget,
     marked above ``ceiling``, or with nothing visible left). Numbers its charts and images
     through ``ctx.figure_number``; appends the reasons for what is left out to ``withheld``.
-    Raises :class:`~briefgen.errors.SpecError` from a chart's data or an image's path."""
-    reason = _section_excluded(sec, aud) if level == 1 else None
+    Raises :class:`~briefgen.errors.SpecError` from a chart's data or an image's path.
+
+    ``enclosing``: the level of the sections holding ``sec``. Every entry records the level of
+    what it names: a section's, chart's or image's own marking raised to every enclosing
+    section's (a subsection of a TLP:RED section is TLP:RED content). A section above the
+    ceiling is recorded as withheld for its marking even when the audience also leaves it out
+    by its own choice: the reason the manifest may repeat must never be the one given."""
+    tlp = most_restrictive([sec.tlp, enclosing])
+    reason = None
+    if not may_see(ceiling, sec.tlp):
+        reason = f"marked {sec.tlp.value}, above the audience's ceiling {ceiling.value}"
+    if reason is None and level == 1:
+        reason = _section_excluded(sec, aud)
     if reason is None and sec.id in ctx.extra_drops:
         reason = "dropped to fit max_pages (lowest priority)"
-    if reason is None and not may_see(ceiling, sec.tlp):
-        reason = f"marked {sec.tlp.value}, above the audience's ceiling {ceiling.value}"
     if reason:
-        withheld.append(Withheld("section", sec.id, reason, sec.tlp.value))
-        _withhold_contents(sec, sec.id, withheld)
+        withheld.append(Withheld("section", sec.id, reason, tlp.value))
+        _withhold_contents(sec, sec.id, withheld, tlp)
         return None
     kind = section_kind(sec.kind)
     claims: list[Claim] = []
@@ -40,11 +49,11 @@ def resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx: 
     charts = []
     for chart in sec.charts:
         if (aud.charts is not None and chart.id not in aud.charts) or chart.id in aud.drop_charts:
-            withheld.append(Withheld("chart", chart.id, "not among the audience's charts"))
+            withheld.append(Withheld("chart", chart.id, "not among the audience's charts", tlp.value))
             continue
         resolved = resolve_chart(chart, ctx, ctx.figure_number + 1)
         if no_data(resolved):
-            withheld.append(Withheld("chart", chart.id, "no data visible to this audience"))
+            withheld.append(Withheld("chart", chart.id, "no data visible to this audience", tlp.value))
             continue
         ctx.figure_number += 1
         charts.append(resolved)
@@ -52,20 +61,20 @@ def resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx: 
     for image in sec.images:
         if not may_see(ceiling, image.tlp):
             withheld.append(Withheld("image", image.id, f"marked {image.tlp.value}, above the audience's ceiling "
-                                                        f"{ceiling.value}", image.tlp.value))
+                                                        f"{ceiling.value}", most_restrictive([image.tlp, tlp]).value))
             continue
         ctx.figure_number += 1
         images.append(ResolvedImage(image, _image_path(image, ctx), ctx.figure_number))
     subs = []
     for sub in sec.subsections:
-        r = resolve_section(sub, level + 1, aud, ceiling, ctx, withheld)
+        r = resolve_section(sub, level + 1, aud, ceiling, ctx, withheld, tlp)
         if r is not None:
             subs.append(r)
     has_text = sec.template is not None or sec.template_file is not None
     empty = {"claims": not claims, "entities": not entities, "charts": not charts and not images,
              "nothing": not kind.stands_alone}[kind.selects]
     if empty and not has_text and not subs and not images:
-        withheld.append(Withheld("section", sec.id, "nothing in it is visible to this audience", sec.tlp.value))
+        withheld.append(Withheld("section", sec.id, "nothing in it is visible to this audience", tlp.value))
         return None
     return ResolvedSection(section=sec, level=level, claims=tuple(claims), entities=entities,
                            charts=tuple(charts), images=tuple(images), subsections=tuple(subs))
@@ -82,16 +91,18 @@ def _section_excluded(sec: Section, aud: Audience) -> str | None:
     return None
 
 
-def _withhold_contents(sec: Section, top: str, withheld: list[Withheld]) -> None:
-    """Record the charts, images and subsections (recursively) of withheld section ``top``."""
+def _withhold_contents(sec: Section, top: str, withheld: list[Withheld], tlp: TLP) -> None:
+    """Record the charts, images and subsections (recursively) of withheld section ``top``;
+    ``tlp``: the level of ``sec`` (its marking raised to its enclosing sections')."""
     reason = f"part of section {top!r}, which is withheld"
     for chart in sec.charts:
-        withheld.append(Withheld("chart", chart.id, reason))
+        withheld.append(Withheld("chart", chart.id, reason, tlp.value))
     for image in sec.images:
-        withheld.append(Withheld("image", image.id, reason, image.tlp.value))
+        withheld.append(Withheld("image", image.id, reason, most_restrictive([image.tlp, tlp]).value))
     for sub in sec.subsections:
-        withheld.append(Withheld("section", sub.id, reason, sub.tlp.value))
-        _withhold_contents(sub, top, withheld)
+        level = most_restrictive([sub.tlp, tlp])
+        withheld.append(Withheld("section", sub.id, reason, level.value))
+        _withhold_contents(sub, top, withheld, level)
 
 
 def _image_path(image, ctx: ResolveContext):

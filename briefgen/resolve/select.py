@@ -11,8 +11,9 @@ what is marked at or below its ceiling) are:
 * charts are drawn only from visible claims, entities and relations;
 * the subsections, charts and images of a withheld section are withheld with it (and
   listed, so the manifest accounts for every section);
-* a briefing keyword naming a withheld entity (name, alias or id) or the title or publisher
-  of a withheld source is left out of this audience's PDF metadata.
+* a briefing keyword naming a withheld item (normalised, case-insensitive containment
+  either way, :mod:`briefgen.resolve.keywords`) is left out of this audience's metadata (the
+  document stage also leaves out those naming an item marked above the edition's banner).
 
 :func:`resolve` applies the rules to the knowledge base and the briefing's keywords here;
 sections are resolved in :mod:`briefgen.resolve.sections`, chart data in
@@ -30,6 +31,7 @@ from briefgen.model.tlp import TLP, may_see
 from briefgen.resolve.audiences import DEFAULT_AUDIENCE, audience_names, get_audience
 from briefgen.resolve.claims import select_claims
 from briefgen.resolve.context import ResolveContext
+from briefgen.resolve.keywords import Touch, keyword_touches
 from briefgen.resolve.sections import resolve_section
 
 __all__ = ["DEFAULT_AUDIENCE", "audience_names", "get_audience", "resolve", "select_claims"]
@@ -91,11 +93,13 @@ def resolve(loaded: LoadedSpec, kb: KnowledgeBase, audience: str | None = None,
         resolved = resolve_section(sec, 1, aud, ceiling, ctx, withheld)
         if resolved is not None:
             sections.append(resolved)
-    meta = _without_hidden_keywords(spec.briefing, kb, entities, sources, withheld)
+    meta, keyword_marks = _without_hidden_keywords(spec.briefing, spec.sections, kb,
+                                                   {"entity": entities, "source": sources, "claim": claims},
+                                                   ceiling, withheld)
     return Briefing(
         meta=meta, audience_name=name, audience=aud, sections=tuple(sections),
         claims=claims, entities=entities, sources=sources, relations=tuple(relations),
-        withheld=tuple(withheld),
+        withheld=tuple(withheld), keyword_marks=keyword_marks,
         hidden_claims=frozenset(kb.claims) - frozenset(claims),
         hidden_entities=frozenset(kb.entities) - frozenset(entities),
         hidden_sources=frozenset(kb.sources) - frozenset(sources),
@@ -103,27 +107,38 @@ def resolve(loaded: LoadedSpec, kb: KnowledgeBase, audience: str | None = None,
     )
 
 
-def _without_hidden_keywords(meta: BriefingMeta, kb: KnowledgeBase, entities: Mapping, sources: Mapping,
-                             withheld: list[Withheld]) -> BriefingMeta:
-    """``meta`` without the keywords that name a withheld entity (its id, or its name or an
-    alias within the keyword, case-insensitively) or contain a withheld source's title or its
-    publisher (unless a source this audience may see has the same publisher: then the
-    audience is shown that name anyway); each one left out is recorded by position (for the
-    desk's audit record)."""
-    hidden = [("entity", e.id, [e.name, *e.aliases]) for e in kb.entities.values() if e.id not in entities]
-    shown_publishers = {s.publisher.casefold().strip() for s in sources.values()}
-    hidden += [("source", s.id, [s.title] + ([s.publisher] if s.publisher.casefold().strip() not in shown_publishers
-                                             else []))
-               for s in kb.sources.values() if s.id not in sources]
-    if not hidden or not meta.keywords:
-        return meta
-    keep = []
-    for i, keyword in enumerate(meta.keywords):
-        folded = keyword.casefold().strip()
-        hit = next(((kind, ident) for kind, ident, names in hidden
-                    if folded == ident or any(n.strip() and n.casefold().strip() in folded for n in names)), None)
-        if hit is None:
-            keep.append(keyword)
+def _without_hidden_keywords(meta: BriefingMeta, spec_sections, kb: KnowledgeBase, visible: dict[str, Mapping],
+                             ceiling: TLP, withheld: list[Withheld]) -> tuple[BriefingMeta, tuple]:
+    """``meta`` without the keywords that name (:mod:`briefgen.resolve.keywords`: normalised,
+    case-insensitive containment either way) an item withheld from this audience: an entity,
+    source or claim it may not see, a publisher only withheld sources have, a section, chart or
+    image marked above ``ceiling``; each one left out is recorded by position (for the desk's
+    audit record); a keyword that is exactly a name of an item the audience may see is judged
+    by that item alone. Also, for every keyword kept, the item that decides its level as
+    ``(spec index, kind, id, level)`` (the most restrictive item it names, or the most open one
+    it is the name of; None: it names nothing), for the document stage to judge it against the
+    edition's banner."""
+    if not meta.keywords:
+        return meta, ()
+
+    def may_see_item(t: Touch) -> bool:
+        return t.id in visible[t.kind] if t.kind in visible else may_see(ceiling, t.level)
+
+    keep: list[str] = []
+    marks: list[tuple[int, str, str, TLP] | None] = []
+    for found in keyword_touches(meta.keywords, kb, spec_sections):
+        vouched = [t for t in found.exact if may_see_item(t)]
+        top: Touch | None
+        if vouched:  # the keyword is the name of an item this audience may see: judged by that item
+            top = min(vouched, key=lambda t: t.level.rank)
         else:
-            withheld.append(Withheld("keyword", f"keywords[{i}]", f"it names withheld {hit[0]} {hit[1]!r}"))
-    return meta if len(keep) == len(meta.keywords) else meta.model_copy(update={"keywords": keep})
+            hit = next((t for t in found.touches if not may_see_item(t)), None)
+            if hit is not None:
+                withheld.append(Withheld("keyword", f"keywords[{found.index}]",
+                                         f"it names withheld {hit.kind} {hit.id!r}", hit.level.value))
+                continue
+            top = max(found.touches, key=lambda t: t.level.rank, default=None)
+        keep.append(found.text)
+        marks.append(None if top is None else (found.index, top.kind, top.id, top.level))
+    meta = meta if len(keep) == len(meta.keywords) else meta.model_copy(update={"keywords": keep})
+    return meta, tuple(marks)

@@ -43,25 +43,44 @@ def paragraphs(text: str) -> list[tuple[str, str]]:
     indented line after it continues the item); the other lines of a block form one
     paragraph whose line breaks are kept (``"\n"`` in its text): a ``|`` block's numbered
     lines stay separate lines. Spaces around each line are dropped."""
-    blocks: list[tuple[str, str]] = []
-    for chunk in _BLANK_LINE.split(text.strip()):
+    return [(kind, block) for kind, block, _ in paragraph_spans(text)]
+
+
+def paragraph_spans(text: str) -> list[tuple[str, str, tuple[int, int]]]:
+    """:func:`paragraphs`, each block with the ``(start, end)`` character range of ``text``
+    its lines come from (end exclusive, line ends included), for what is recorded by
+    position in the text (:mod:`briefgen.document.paragraph_uses`)."""
+    blocks: list[tuple[str, str, tuple[int, int]]] = []
+    lead = len(text) - len(text.lstrip())
+    stripped = text.strip()
+    starts = [0] + [m.end() for m in _BLANK_LINE.finditer(stripped)]
+    ends = [m.start() for m in _BLANK_LINE.finditer(stripped)] + [len(stripped)]
+    for chunk_start, chunk_end in zip(starts, ends, strict=True):
+        chunk = stripped[chunk_start:chunk_end]
         lines: list[str] = []  # of the paragraph being read
+        span: tuple[int, int] | None = None  # its range
         first = len(blocks)  # the blocks of this chunk start here
-        for raw in chunk.splitlines():
+        offset = lead + chunk_start
+        for raw_with_end in chunk.splitlines(keepends=True):
+            here = (offset, offset + len(raw_with_end))
+            offset += len(raw_with_end)
+            raw = raw_with_end.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
             line = raw.strip()
             if not line:
                 continue
             if line.startswith("- "):
                 if lines:
-                    blocks.append(("p", "\n".join(lines)))
-                    lines = []
-                blocks.append(("bullet", line[2:].strip()))
+                    blocks.append(("p", "\n".join(lines), span or here))
+                    lines, span = [], None
+                blocks.append(("bullet", line[2:].strip(), here))
             elif raw[:1].isspace() and len(blocks) > first and blocks[-1][0] == "bullet" and not lines:
-                blocks[-1] = ("bullet", blocks[-1][1] + "\n" + line)  # an item's continued line
+                kind, item, (item_start, _) = blocks[-1]
+                blocks[-1] = ("bullet", item + "\n" + line, (item_start, here[1]))  # an item's continued line
             else:
                 lines.append(line)
+                span = here if span is None else (span[0], here[1])
         if lines:
-            blocks.append(("p", "\n".join(lines)))
+            blocks.append(("p", "\n".join(lines), span or (offset, offset)))
     return blocks
 
 

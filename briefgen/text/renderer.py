@@ -17,7 +17,18 @@ from briefgen.text.environment import compiled, make_environment
 from briefgen.text.located import located, template_line
 from briefgen.text.nesting import render_failure
 from briefgen.text.sources import TemplateSource
-from briefgen.text.tokens import cite_token, ref_token
+from briefgen.text.tokens import cite_token, ref_token, use_token
+
+NAMED_LEVEL = "level-named"
+"""The kind under which :attr:`Renderer.used` records the level (its id: a TLP label) of an
+item a template printed the name of without using it: a briefing keyword naming it
+(:class:`_Keywords`). It marks, it is not shown."""
+
+NAMED_CLAIM = "claim-named"
+"""The kind under which :attr:`Renderer.used` records a claim a template can name without
+using it (an id in another claim's ``contradicts``): the document stage marks the portion as
+using that claim would (:meth:`briefgen.document.marking.Marker.template_floor`), and does not
+count it as shown."""
 
 
 class Renderer:
@@ -29,25 +40,36 @@ class Renderer:
         self.kb = kb
         self.env = make_environment()
         self.used: set[tuple[str, str]] = set()
-        """(kind, id) of every claim, entity and source a template printed or cited."""
+        """(kind, id) of every claim, entity and source a template printed or cited, and
+        (:data:`NAMED_CLAIM`, id) of every claim it could name without using."""
         self.trace: set[tuple[str, str]] | None = None
         """When a set: also collects what the template being rendered uses."""
+        self.spans: list[frozenset[tuple[str, str]]] = []
+        """What each use span marked in a text rendered with ``marked`` (see :meth:`render`) used."""
+        self._pending: set[tuple[str, str]] | None = None
         self.figure_numbers = figure_numbers if figure_numbers is not None else briefing.figure_numbers()
         self.figure_numbers = {**self.figure_numbers, **briefing.table_numbers()}  # ref() takes both
         self.spec_figures: frozenset[str] = frozenset(spec_figures) | frozenset(self.figure_numbers)
         """Every chart and image id of the spec, whether or not this audience gets it."""
         self.env.globals.update(
             claim=self._claim, entity=self._entity, source=self._source, visible=self._visible,
-            cite=self._cite, ref=self._ref, conflicts=self._conflicts, briefing=briefing.meta,
+            cite=self._cite, ref=self._ref, conflicts=self._conflicts, briefing=self._template_meta(),
             audience={"name": briefing.audience_name, "tlp": briefing.audience.tlp.value},
         )
+
+    def _template_meta(self) -> Any:
+        """The briefing's metadata as templates see it: its keywords record, when read, the
+        level of the items they name (``Briefing.keyword_marks``), as printing them would."""
+        meta = self.briefing.meta
+        marks = self.briefing.keyword_marks
+        if not meta.keywords or not any(marks):
+            return meta
+        return meta.model_copy(update={"keywords": _Keywords(meta.keywords, marks, self._record)})
 
     # ---------------------------------------------------------------- template functions
     def _get(self, kind: str, ident: str, visible: dict, known: dict, hidden: frozenset):
         if ident in visible:
-            self.used.add((kind, ident))
-            if self.trace is not None:
-                self.trace.add((kind, ident))
+            self._record(kind, ident)
             return visible[ident]
         if ident in hidden:
             raise WithheldError(
@@ -58,6 +80,14 @@ class Renderer:
         raise TemplateError(f"unknown {kind} id {ident!r}" + (f"; did you mean {hint!r}?" if hint else ""),
                             code="template-undefined")
 
+    def _record(self, kind: str, ident: str) -> None:
+        """Record that the template being rendered used (or can name) item ``ident``."""
+        self.used.add((kind, ident))
+        if self.trace is not None:
+            self.trace.add((kind, ident))
+        if self._pending is not None:
+            self._pending.add((kind, ident))
+
     def _claim(self, ident: str) -> Claim:
         """The claim as this audience sees it: every field naming another item lists only what
         the audience may see (a withheld item is not even named): ``sources`` the Source items,
@@ -65,6 +95,12 @@ class Renderer:
         ``contradicts`` the ids of the claims it disagrees with."""
         claim = self._get("claim", ident, self.briefing.claims, self.kb.claims, self.briefing.hidden_claims)
         b = self.briefing
+        # the copy's fields name other items: its sources and entities mark the portion through the
+        # claim itself (briefgen.document.marking); the claims it contradicts are recorded here, when
+        # it is handed over, since a template can reach a field without an attribute look-up (a loop)
+        for other in claim.contradicts:
+            if other in b.claims:
+                self._record(NAMED_CLAIM, other)
         return claim.model_copy(update={"sources": [b.sources[s] for s in claim.sources if s in b.sources],
                                         "about": [b.entities[e] for e in claim.about if e in b.entities],
                                         "contradicts": [c for c in claim.contradicts if c in b.claims]})
@@ -124,14 +160,48 @@ class Renderer:
         return ref_token(figure_id)
 
     # ---------------------------------------------------------------- rendering
-    def render(self, source: TemplateSource, **extra: Any) -> str:
+    def _marked(self, template: Any, extra: dict[str, Any]) -> str:
+        """``template`` rendered piece by piece (Jinja2 yields each output node of a template
+        that writes into no buffer), each piece printed after a use between the marks of a
+        use span; uses after the last piece mark the end of the text."""
+        out: list[str] = []
+        pending: set[tuple[str, str]] = set()
+        self._pending = pending
+        try:
+            for piece in template.generate(**extra):
+                if pending and piece:
+                    out += self._span(pending, piece)
+                else:
+                    out.append(piece)
+            if pending:
+                out += self._span(pending, "")
+        finally:
+            self._pending = None
+        return "".join(out)
+
+    def _span(self, pending: set[tuple[str, str]], piece: str) -> list[str]:
+        n = len(self.spans)
+        self.spans.append(frozenset(pending))
+        pending.clear()
+        return [use_token(n, start=True), piece, use_token(n, start=False)]
+
+    def render(self, source: TemplateSource, *, marked: bool = False, **extra: Any) -> str:
         """Render one template to inline text; errors carry file, line and the name
-        (:class:`TemplateError`; compiling raises as :func:`~briefgen.text.environment.compiled`)."""
+        (:class:`TemplateError`; compiling raises as :func:`~briefgen.text.environment.compiled`).
+
+        ``marked``: every piece of output printed after the template used an item (a claim,
+        entity or source, since the piece before) is put between the marks of a use span
+        (:func:`~briefgen.text.tokens.use_token`; what it used in :attr:`spans`), so that the
+        document can mark each paragraph with what was used in it, not the whole template.
+        Only for templates whose every use lands in the piece it is printed in
+        (:func:`briefgen.text.paragraph_marks.marks_paragraphs`)."""
         filename = f"{source.file}#{source.key}"
         code = compiled(source)  # its errors are located already
         try:
             template = self.env.template_class.from_code(self.env, code, self.env.make_globals(None), None)
             self.env.begin_render()  # a fresh budget of steps and output (briefgen.text.budget)
+            if marked:
+                return self._marked(template, extra)
             return template.render(**extra)
         except SecurityError as exc:
             line = template_line(exc, filename)
@@ -154,3 +224,27 @@ class Renderer:
         except Exception as exc:  # a filter given the wrong type, a division by zero...
             line = template_line(exc, filename)
             raise located(TemplateError, source, line, f"{type(exc).__name__}: {exc}") from None
+
+
+class _Keywords(list):
+    """A briefing's keywords for templates: reading them (iterating, printing, one by index)
+    records the level of the items each names, under :data:`NAMED_LEVEL`."""
+
+    def __init__(self, keywords: list[str], marks: tuple, record: Any) -> None:
+        super().__init__(keywords)
+        self._levels = [mark[3].value if mark is not None else "" for mark in marks]
+        self._record = record
+
+    def _read(self, index: int | slice | None = None) -> None:
+        picked = self._levels if index is None else self._levels[index]
+        for level in [picked] if isinstance(picked, str) else picked:
+            if level:
+                self._record(NAMED_LEVEL, level)
+
+    def __iter__(self) -> Any:
+        self._read()
+        return super().__iter__()
+
+    def __getitem__(self, index: Any) -> Any:
+        self._read(index)
+        return super().__getitem__(index)

@@ -36,6 +36,7 @@ from briefgen.load.project import KnowledgeBase, LoadedSpec
 from briefgen.model.resolved import Briefing
 from briefgen.model.section_kinds import SECTION_KINDS, section_kind
 from briefgen.text.environment import MAX_TEMPLATE_SIZE, compiled, make_environment
+from briefgen.text.paragraph_marks import marks_paragraphs
 from briefgen.text.renderer import Renderer
 from briefgen.text.sources import TemplateSource, template_source
 from briefgen.text.tokens import TOKEN_CLOSE, TOKEN_OPEN, cite_token, ref_token
@@ -58,6 +59,12 @@ class Texts:
     used: frozenset[tuple[str, str]] = frozenset()
     used_by: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
     """What each template used: (kind, id) pairs by section id, and ``cover_note``."""
+    spans: tuple[frozenset[tuple[str, str]], ...] = ()
+    """What each use span used, by its number (:func:`~briefgen.text.tokens.use_token`)."""
+    by_paragraph: frozenset[str] = frozenset()
+    """The templates (section ids, ``cover_note``) whose texts carry use spans: their
+    paragraphs are marked one by one, with what their spans used, not with ``used_by``
+    (:mod:`briefgen.text.paragraph_marks`)."""
 
 
 def render_texts(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) -> Texts:
@@ -79,11 +86,15 @@ def _render_all(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing,
     renderer = Renderer(briefing, kb, spec_figures=spec_figure_ids(loaded.spec.sections))
 
     used_by: dict[str, frozenset[tuple[str, str]]] = {}
+    by_paragraph: set[str] = set()
 
     def render(src: TemplateSource, key: str) -> str:
         renderer.trace = set()
+        marked = errors is None and marks_paragraphs(src.text)
+        if marked:
+            by_paragraph.add(key)
         try:
-            return renderer.render(src)
+            return renderer.render(src, marked=marked)
         except TemplateError as exc:
             if errors is None:
                 raise
@@ -108,7 +119,7 @@ def _render_all(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing,
                               f"audience {briefing.audience_name!r} cover_note")
         assert src is not None, "an inline template always has a source"
         note = render(src, "cover_note")
-    return Texts(out, note, frozenset(renderer.used), used_by)
+    return Texts(out, note, frozenset(renderer.used), used_by, tuple(renderer.spans), frozenset(by_paragraph))
 
 
 def _section_keys(sections, base) -> dict[str, tuple]:

@@ -15,3 +15,15 @@ def cite_token(claim_ids: tuple[str, ...]) -> str:
 def ref_token(figure_id: str) -> str:
     """The inline token standing for a reference to figure ``figure_id``."""
     return f"{TOKEN_OPEN}ref:{figure_id}{TOKEN_CLOSE}"
+
+
+USE_OPEN, USE_CLOSE = "\ue002", "\ue003"
+"""Private-use characters delimiting the marks of a use span: where the text printed while a
+template used a claim, entity or source starts (``+N``) and ends (``-N``); N indexes the
+renderer's spans (:attr:`briefgen.text.templates.Texts.spans`). The document stage reads them
+per paragraph and removes them (:mod:`briefgen.document.paragraph_uses`)."""
+
+
+def use_token(span: int, *, start: bool) -> str:
+    """The mark of where use span ``span`` starts (``start``) or ends."""
+    return f"{USE_OPEN}{'+' if start else '-'}{span}{USE_CLOSE}"
