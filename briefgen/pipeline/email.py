@@ -36,7 +36,7 @@ from briefgen.deliver.sendlog import rerun_key
 from briefgen.errors import DeliveryError
 from briefgen.load.project import KnowledgeBase, LoadedSpec
 from briefgen.model.resolved import Briefing
-from briefgen.model.tlp import TLP
+from briefgen.model.tlp import TLP, most_restrictive
 from briefgen.pipeline.build import BuildOptions, BuildResult, Prepared, build_prepared
 from briefgen.text.inline import strip_tokens
 
@@ -50,6 +50,15 @@ def render_subject(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) ->
     the same names as section templates; citation tokens are dropped and whitespace is
     folded to single spaces. Without the TLP label (see
     :func:`briefgen.deliver.mail.subject_line`). Raises :class:`~briefgen.errors.TemplateError`."""
+    return marked_subject(loaded, kb, briefing)[0]
+
+
+def marked_subject(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) -> tuple[str, TLP]:
+    """:func:`render_subject`'s text and the TLP level of what it printed (the claims,
+    entities and sources it used, counted as a paragraph's portion mark counts them, TLP 2.0):
+    a subject that names AMBER material makes the message AMBER whatever its attachment's
+    banner. Raises :class:`~briefgen.errors.TemplateError`."""
+    from briefgen.document.marking import Marker
     from briefgen.text.renderer import Renderer
     from briefgen.text.sources import TemplateSource, template_source
 
@@ -61,8 +70,11 @@ def render_subject(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) ->
                               template, None, label)
     if src is None:
         src = TemplateSource(DEFAULT_SUBJECT, "(built-in default subject)", 1, "default subject", "subject")
-    text = Renderer(briefing, kb).render(src)
-    return " ".join(strip_tokens(text).split())
+    renderer = Renderer(briefing, kb)
+    text = renderer.render(src)
+    marker = Marker(briefing)
+    level = marker.level(marker.uses_of(renderer.used), *marker.floor_of(renderer.used))
+    return " ".join(strip_tokens(text).split()), level
 
 
 def outgoing(prepared: Prepared, audience: str | None, options: BuildOptions, *,
@@ -87,13 +99,13 @@ def outgoing(prepared: Prepared, audience: str | None, options: BuildOptions, *,
     located = prepared.loaded.source.problem(("audiences", result.audience, "distribution"), "")
     where = f"{located.location()}: audiences.{result.audience}.distribution"
     addrs = addressing(dist, default_sender=default_sender, where=where)
-    banner = TLP.parse(result.banner)
+    subject, subject_level = marked_subject(prepared.loaded, prepared.kb, result.briefing)
+    banner = most_restrictive([TLP.parse(result.banner), subject_level])  # the message carries both
     check_domains(result.audience, dist, prepared.loaded.source, banner=banner)
     paths = output_paths(options.out_dir, result.briefing_id, result.audience)
     check_size(len(result.pdf), max_attachment, force=force, filename=paths["pdf"].name)
     if not result.pdf:
         raise DeliveryError(f"the build of audience {result.audience!r} returned no PDF bytes")
-    subject = render_subject(prepared.loaded, prepared.kb, result.briefing)
     attachment = AttachmentInfo(paths["pdf"].name, result.pdf, result.pages)
     msg = compose(mail_content(result.document), addrs, banner=banner, subject=subject,
                   attachment=attachment, now=now)

@@ -153,6 +153,22 @@ def test_subject_templates(prepared, analyst) -> None:
         render_subject(prepared.loaded, prepared.kb, with_subject("{{ cycler.__init__.__globals__ }}"))
 
 
+def test_a_subject_is_marked_by_what_it_prints(prepared, analyst) -> None:
+    """TLP 2.0: a subject naming AMBER material makes the message AMBER, whatever the banner."""
+    from briefgen.pipeline.email import marked_subject
+
+    def with_subject(template):
+        aud = analyst.audience.model_copy(update={"distribution": analyst.audience.distribution.model_copy(
+            update={"subject": template})})
+        return dataclasses.replace(analyst, audience=aud)
+
+    assert prepared.kb.claims["c-desk-leverage"].tlp == TLP.AMBER
+    assert marked_subject(prepared.loaded, prepared.kb, with_subject("Plain words")) == ("Plain words", TLP.CLEAR)
+    text, level = marked_subject(prepared.loaded, prepared.kb,
+                                 with_subject("{{ claim('c-desk-leverage').label or 'x' }}"))
+    assert level == TLP.AMBER and text
+
+
 # --------------------------------------------------------------------------- bodies
 def test_plain_body_content(prepared, analyst, content) -> None:
     body = compose(content).get_body(("plain",)).get_content()
