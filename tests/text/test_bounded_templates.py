@@ -1,11 +1,11 @@
 """Issue 17, item 3: a template cannot exhaust memory or time. Every way of building much
 more than it is given -- padding and precision in formatting, repetition, joining,
 replacing, filters, nested loops, recursion, output -- is refused with a located error,
-quickly and with little memory, and ordinary templates are untouched."""
+with little memory and within the sandbox's step budget (counted, not timed: no clock decides
+a test), and ordinary templates are untouched."""
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 
 import pytest
@@ -60,14 +60,12 @@ def render(prepared, text: str) -> str:
     return Renderer(briefing, prepared.kb).render(src)
 
 
-def refused_quickly(prepared, template: str, seconds: float, memory: bool = True) -> str:
+def refused(prepared, template: str, memory: bool = True) -> str:
     if memory:  # traced allocations slow Python down several times: not for the timed cases
         tracemalloc.start()
-    started = time.perf_counter()
     try:
         with pytest.raises(TemplateSecurityError) as info:
             render(prepared, "Intro\n\n" + template)
-        elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1] if memory else 0
     finally:
         if memory:
@@ -75,27 +73,26 @@ def refused_quickly(prepared, template: str, seconds: float, memory: bool = True
     message = str(info.value)
     assert message.startswith("specs/peru-china.yaml:42: section 'test' (line 3 of the template): "), message
     assert "refused by the sandbox" in message
-    assert elapsed < seconds, (elapsed, template)
     assert peak < 60_000_000, (peak, template)  # bytes: far below what the template asks for
     return message
 
 
 @pytest.mark.parametrize("template", HOSTILE)
 def test_a_template_that_would_build_too_much_is_refused_with_its_line(prepared, template) -> None:
-    refused_quickly(prepared, template, seconds=5)
+    refused(prepared, template)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("template", SLOW)
 def test_a_template_that_would_run_too_long_is_stopped(prepared, template) -> None:
-    message = refused_quickly(prepared, template, seconds=20, memory=False)  # about 1 s alone; generous under load
+    message = refused(prepared, template, memory=False)  # stopped by the step budget (no clock in the test)
     assert "more work than a template may" in message
 
 
 def test_the_messages_say_what_was_too_large(prepared) -> None:
-    assert "width or precision 999999999" in refused_quickly(prepared, "{{ '%0999999999d' % 1 }}", 5)
-    assert "repeating a str 10000000000 times" in refused_quickly(prepared, "{{ 'x' * 10**10 }}", 5)
-    assert "writes more than 2,000,000 characters" in refused_quickly(
+    assert "width or precision 999999999" in refused(prepared, "{{ '%0999999999d' % 1 }}")
+    assert "repeating a str 10000000000 times" in refused(prepared, "{{ 'x' * 10**10 }}")
+    assert "writes more than 2,000,000 characters" in refused(
         prepared, "{% for i in range(100000) %}" + "x" * 1000 + "{% endfor %}", 5)
 
 
