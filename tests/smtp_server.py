@@ -58,7 +58,8 @@ class RecordingHandler:
     """Accepts every recipient except those in ``refuse`` (550), and records messages.
     ``busy_rcpt`` (address -> count) and ``busy_data`` (count) answer that many RCPTs of the
     address, or DATAs, with :data:`BUSY` (451) first; ``reject_data`` that many DATAs with 554
-    (for good)."""
+    (for good); ``drop_after_data`` that many messages are kept, then the connection is closed
+    before the 250 reaches the client (the outcome is unknown to it)."""
 
     refuse: set[str] = field(default_factory=set)
     messages: list[Received] = field(default_factory=list)
@@ -68,6 +69,7 @@ class RecordingHandler:
     busy_rcpt: dict[str, int] = field(default_factory=dict)
     busy_data: int = 0
     reject_data: int = 0
+    drop_after_data: int = 0
     data_attempts: int = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -90,6 +92,9 @@ class RecordingHandler:
             return "554 5.6.0 Message rejected by policy"
         self.tls_seen.append(server.transport.get_extra_info("ssl_object") is not None)
         self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content)))
+        if self.drop_after_data > 0:  # queued, but the connection drops before the 250 leaves
+            self.drop_after_data -= 1
+            server.transport.close()
         return "250 2.0.0 Message accepted for delivery"
 
     def received_by(self, address: str) -> int:

@@ -3,9 +3,12 @@
 
 One message failing to send does not stop the others: each is tried, each failure reported,
 and the command exits 1 at the end. A rerun skips the recipients that accepted the same
-message before (``sent-log.jsonl``) unless ``--resend``. Bcc recipients are never written
-into the .eml: ``--send`` takes them from the spec's distribution and puts them in the SMTP
-envelope only.
+message before (``sent-log.jsonl``) unless ``--resend``, and those whose delivery is unknown
+(the message was transmitted but the server's reply never came) unless ``--resend-unknown``
+or ``--resend``; a damaged line of the send log is a warning. Bcc recipients are never
+written into the .eml: ``--send`` takes them from the spec's distribution and puts them in
+the SMTP envelope only. With ``--json`` the document's ``deliveries`` give each message's
+outcome per recipient (:func:`_delivery_json`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from briefgen.cli.options import (
     all_audiences_option,
     apply_no_cache,
     audience_option,
+    non_empty,
     out_option,
     since_option,
     strict_option,
@@ -48,7 +52,12 @@ def email_command(
         resend: bool = typer.Option(False, "--resend",
                                     help="With --send, send to every recipient again, also to those that accepted "
                                          "the same message before (see sent-log.jsonl)."),
+        resend_unknown: bool = typer.Option(False, "--resend-unknown",
+                                            help="With --send, send again to the recipients whose delivery is "
+                                                 "unknown (the server's reply to the message never came; see "
+                                                 "sent-log.jsonl), not to those that accepted it."),
         smtp_config: Path | None = typer.Option(None, "--smtp-config", metavar="FILE",
+                                                parser=non_empty("a TOML file", Path),
                                                 help="TOML file whose smtp table holds the settings (default: "
                                                      "briefgen.toml in the project root)."),
         max_attachment_mb: float | None = typer.Option(None, "--max-attachment-mb", min=0.001, metavar="MIB",
@@ -77,9 +86,13 @@ def email_command(
     jsonout.start("email", json_out)
     apply_no_cache(no_cache)
     if draft and send:
-        common.err.print("[red]error:[/] --draft writes a draft to review and send from a mail client; --send "
-                         "delivers now: choose one.")
-        raise typer.Exit(2)
+        common.usage_error("--draft writes a draft to review and send from a mail client; --send delivers now: "
+                           "choose one")
+    for flag, given in (("--resend", resend), ("--resend-unknown", resend_unknown),
+                        ("--all-or-nothing", all_or_nothing)):
+        if given and not send:
+            common.usage_error(f"{flag} changes how --send delivers; without --send nothing is sent (add --send, or "
+                               f"leave {flag} out)")
     common.check_since(since)  # 'lats': did you mean 'last'?
     audience, all_audiences = defaults.audiences(spec, audience, all_audiences)  # briefgen.toml [project]
     out_dir = defaults.output_folder(spec, out_dir)
@@ -133,36 +146,74 @@ def email_command(
         if written:
             fail(exc, f"the PDFs and .eml files are in {out_dir}; nothing was sent.")
         fail(exc)
-    failed = _send_all(items, settings, out_dir=out_dir, all_or_nothing=all_or_nothing, resend=resend)
-    jsonout.emit(1 if failed else 0, warnings=prepared.warnings, messages=messages, sent=True, not_delivered=failed,
-                 errors=[jsonout.message_problem(f"{failed} message(s) not delivered to every recipient (see "
-                                                 f"stderr and sent-log.jsonl)", "not-delivered")] if failed else [])
+    log_warnings = _send_log_warnings(out_dir)
+    deliveries = _send_all(items, settings, out_dir=out_dir, all_or_nothing=all_or_nothing, resend=resend,
+                           resend_unknown=resend_unknown)
+    failed = sum(1 for d in deliveries if d["status"] not in ("sent", "nothing-to-send"))
+    errors = [jsonout.message_problem(f"{d['audience']}: {d['note']}", f"delivery-{d['status']}")
+              for d in deliveries if d["status"] not in ("sent", "nothing-to-send")]
+    jsonout.emit(1 if failed else 0, warnings=[*prepared.warnings, *log_warnings, *_skipped_unknown(deliveries)],
+                 messages=messages, sent=True, not_delivered=failed, deliveries=deliveries, errors=errors)
     if failed:
-        common.err.print(f"[red]{failed} message(s) not delivered to every recipient[/]")
+        common.err.print(f"[red]{failed} message(s) not delivered (or not confirmed) to every recipient[/]")
         raise typer.Exit(1)
 
 
+def _skipped_unknown(deliveries: list[dict]) -> list[dict]:
+    """A ``--json`` warning for each message that left out recipients who may have it already."""
+    warnings = []
+    for d in deliveries:
+        who = [r["address"] for r in d["recipients"] if r["result"] == "skipped-unknown"]
+        if who:
+            warnings.append(jsonout.message_problem(
+                f"{d['audience']}: skipped {', '.join(who)}: an earlier send's outcome is unknown (they may have it); "
+                f"--resend-unknown sends to them", "skipped-unknown", severity="warning"))
+    return warnings
+
+
+def _send_log_warnings(out_dir: Path) -> list:
+    """Warn (stderr) about each damaged line of the send log, located at the line; returns the
+    warnings for ``--json``."""
+    from briefgen.deliver.sendlog import log_warnings
+
+    warnings = log_warnings(out_dir)
+    if warnings:
+        show_problems(warnings, "Warnings")
+    return warnings
+
+
 def _send_all(items: "list[Outgoing]", settings: "SmtpSettings", *, out_dir: Path, all_or_nothing: bool,
-              resend: bool) -> int:
+              resend: bool, resend_unknown: bool) -> list[dict]:
     """Deliver each message in turn, whatever happens to the others; report each. Returns
-    how many were not delivered to every recipient (or failed)."""
+    each message's outcome as :func:`_delivery_json` gives it."""
     from briefgen.deliver.smtp import LOG_NAME, deliver
 
-    failed = 0
+    deliveries = []
     recorded = False
     for item in items:
         try:
-            report = deliver(item, settings, out_dir=out_dir, all_or_nothing=all_or_nothing, resend=resend)
+            report = deliver(item, settings, out_dir=out_dir, all_or_nothing=all_or_nothing, resend=resend,
+                             resend_unknown=resend_unknown)
         except DeliveryError as exc:
-            failed += 1
             common.err.print(f"[red]error:[/] {esc(item.audience)}: {esc(str(exc))}", soft_wrap=True)
+            deliveries.append(_delivery_json(item, None, exc))
             continue
-        recorded = recorded or report.delivered
+        deliveries.append(_delivery_json(item, report))
+        recorded = recorded or report.delivered or bool(report.unknown)
         if report.skipped:
             common.out.print(f"[dim]{esc(item.audience)}: skipped {len(report.skipped)} recipient(s) that accepted "
                              f"this message before: {esc(', '.join(report.skipped))} (--resend sends to them "
                              f"again)[/]", soft_wrap=True)
-        if report.ok and not report.results:
+        if report.skipped_unknown:
+            common.err.print(f"[yellow]warning:[/] {esc(item.audience)}: skipped {len(report.skipped_unknown)} "
+                             f"recipient(s) that may have this message already (an earlier send's outcome is "
+                             f"unknown, see {esc(str(out_dir / LOG_NAME))}): "
+                             f"{esc(', '.join(report.skipped_unknown))}; check that they got it, and "
+                             f"--resend-unknown sends it to them again", soft_wrap=True)
+        if not report.results and report.skipped_unknown:
+            common.out.print(f"[yellow]not sent[/] {esc(item.audience)} {esc(report.message_id)}: every recipient "
+                             f"accepted this message before or may have it (outcome unknown)", soft_wrap=True)
+        elif report.ok and not report.results:
             common.out.print(f"[green]already sent[/] {esc(item.audience)} {esc(report.message_id)}: nothing left "
                              f"to send", soft_wrap=True)
         elif report.ok:
@@ -170,23 +221,53 @@ def _send_all(items: "list[Outgoing]", settings: "SmtpSettings", *, out_dir: Pat
                              f"{len(report.accepted)} recipient(s) via {esc(report.server)} ({settings.tls})",
                              soft_wrap=True)
         else:
-            failed += 1
             _show_refusals(item, report)
     if recorded:
         common.out.print(f"recorded in {esc(str(out_dir / LOG_NAME))}")
-    return failed
+    return deliveries
+
+
+def _delivery_json(item: "Outgoing", report: "SendReport | None", error: DeliveryError | None = None) -> dict:
+    """One message's outcome for ``--json``: ``status`` (``sent``, ``partial``: delivered to
+    some, ``unknown``: transmitted, not confirmed, ``not-sent``, ``failed``: an error stopped
+    it before anything was delivered, ``not-recorded``: delivered (or maybe) but the send log
+    could not be written, ``nothing-to-send``: every recipient was skipped), a
+    note, and per recipient its ``result`` (``accepted``, ``refused``, ``deferred``,
+    ``unknown``, ``withheld``: not sent because of --all-or-nothing, ``skipped``: accepted
+    before, ``skipped-unknown``: may have it from an earlier send, ``not-sent``) with the
+    server's reply."""
+    roles = item.addressing.roles()
+    base = {"audience": item.audience, "message_id": item.message_id, "eml": str(item.eml_path)}
+    if report is None:
+        tx = getattr(error, "transaction", None)
+        reached = {a: "unknown" if tx.unknown else "accepted" for a in tx.accepted} if tx else {}
+        return {**base, "status": "not-recorded" if tx else "failed", "note": str(error), "recipients": [
+            {"address": a, "role": roles.get(a, ""), "result": reached.get(a, "not-sent"), "code": None, "reply": ""}
+            for a in item.addressing.recipients]}
+    status = ("nothing-to-send" if not report.results else "sent" if report.ok else
+              "partial" if report.delivered else "unknown" if report.unknown else "not-sent")
+    recipients = [{"address": r.address, "role": r.role, "result": r.kind, "code": r.code or None,
+                   "reply": r.reply} for r in report.results]
+    recipients += [{"address": a, "role": roles.get(a, ""), "result": kind, "code": None, "reply": ""}
+                   for kind, skipped in (("skipped", report.skipped), ("skipped-unknown", report.skipped_unknown))
+                   for a in skipped]
+    return {**base, "status": status, "note": report.note, "recipients": recipients}
 
 
 def _show_refusals(item: "Outgoing", report: "SendReport") -> None:
     """A table on stderr of each recipient of a message not delivered to everyone: role,
-    accepted, refused or temporarily refused (retry later), and the server's reply."""
+    result (accepted, refused, temporarily refused, unknown, not sent), the server's reply."""
     from rich.table import Table
 
     table = Table(title=esc(f"{item.audience}: {report.note}"), title_justify="left")
     for col in ("recipient", "role", "result", "server reply"):
         table.add_column(col)
-    colour = {"accepted": "", "refused": "red"}
+    colour = {"accepted": "", "refused": "red", "unknown": "red"}
     for r in report.results:
-        style = colour.get(r.state, "yellow")
+        style = colour.get(r.kind, "yellow")
         table.add_row(esc(r.address), r.role, f"[{style}]{r.state}[/]" if style else r.state, esc(r.answer))
     common.err.print(table)
+    if report.unknown:
+        common.err.print(f"[yellow]{esc(item.audience)}: recorded as unknown in the send log; a rerun does not send "
+                         f"to {len(report.unknown)} recipient(s) of unknown outcome unless --resend-unknown (check "
+                         f"first that they did not get it)[/]", soft_wrap=True)

@@ -8,6 +8,7 @@ declaration may serve several commands. Only typer is imported here: ``--help`` 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -38,10 +39,23 @@ def all_audiences_option(help_text: str) -> Any:
     return typer.Option(False, "--all-audiences", help=help_text)
 
 
+def non_empty(what: str, convert: Any = str) -> Any:
+    """A value parser that refuses an empty (or blank) value with a usage error (exit 2) that
+    click prefixes with the option's name: ``-o ''`` would otherwise mean the current folder
+    (``Path('')`` is ``.``) and ``--since ''`` no comparison at all, each silently. ``what``
+    says what the option needs; ``convert`` makes the value (``Path``, ``str``)."""
+    def parse(value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            raise typer.BadParameter(f"an empty value is not {what}; give {what}, or leave the option out")
+        return convert(value) if isinstance(value, str) else value
+
+    return parse
+
+
 def out_option(holds: str = "") -> Any:
     """``-o/--out DIR``: "Output folder (``holds``default: the project's, see briefgen.toml).";
-    ``holds`` names what the folder receives, ending in "; "."""
-    return typer.Option(None, "--out", "-o", metavar="DIR",
+    ``holds`` names what the folder receives, ending in "; ". An empty value is refused."""
+    return typer.Option(None, "--out", "-o", metavar="DIR", parser=non_empty("a folder", Path),
                         help=f"Output folder ({holds}default: the project's, see briefgen.toml).")
 
 
@@ -52,8 +66,10 @@ def strict_option(which: str = "") -> Any:
 
 
 def since_option(help_text: str, metavar: str = "FILE|last") -> Any:
-    """``--since FILE|last`` (or just ``last``, ``metavar``) with the command's ``help_text``."""
-    return typer.Option(None, "--since", metavar=metavar, help=help_text)
+    """``--since FILE|last`` (or just ``last``, ``metavar``) with the command's ``help_text``.
+    An empty value is refused."""
+    return typer.Option(None, "--since", metavar=metavar, help=help_text,
+                        parser=non_empty("an edition file or 'last'" if "FILE" in metavar else "'last'"))
 
 
 def no_edition_option(whose: str) -> Any:

@@ -18,10 +18,15 @@ Each recipient outside is a :class:`~briefgen.errors.Problem` located at the rec
 ``email`` key (``briefgen validate`` lists them in advance; ``briefgen email`` refuses with
 :class:`RecipientDomainError` before anything is written or sent). Invalid addresses are left
 to :func:`address_problems`.
+
+:func:`subject_label_problems`: a TLP label written into ``distribution.subject`` (briefgen
+already puts each edition's own label first, so the subject would carry two, which may
+contradict each other: ``[TLP:AMBER] [TLP:CLEAR] ...``), a warning located at the key.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -134,6 +139,31 @@ def domain_problems(audience: str, dist: "Distribution", src: Locator, *,
                 expected=f"an address in {shown}", got=_readable(domain),
                 suggestion=f"{local}@{unicode_domain(near)}" if near else "", code="outside-allowed-domains"))
     return problems
+
+
+_TLP_LABEL = re.compile(r"TLP\s*:\s*(AMBER\s*\+\s*STRICT|CLEAR|WHITE|GREEN|AMBER|RED)\b", re.IGNORECASE)
+
+
+def subject_label_problems(audience: str, dist: "Distribution", src: Locator, *, floor: TLP,
+                           ceiling: TLP) -> list[Problem]:
+    """A warning (code ``tlp-in-subject``) when ``audience``'s subject template
+    (``distribution.subject``) contains a TLP label: each edition's subject starts with its
+    own label (between the briefing's ``floor`` and the audience's ``ceiling``), so another
+    one contradicts it and the same one repeats it. Located at ``distribution.subject``."""
+    subject = " ".join((dist.subject or "").split())
+    found = list(dict.fromkeys(re.sub(r"\s+", "", m[0]).upper() for m in _TLP_LABEL.finditer(subject)))
+    if not found:
+        return []
+    levels = ceiling.label if floor == ceiling else f"{floor.label} to {ceiling.label}"
+    other = [label for label in found if label != ceiling.label or floor != ceiling]
+    effect = (f"it may contradict the edition's label: a {ceiling.label} edition would go out as "
+              f"'[{ceiling.label}] {subject}'" if other else
+              f"it repeats the edition's label: '[{ceiling.label}] {subject}'")
+    return [src.problem(("audiences", audience, "distribution", "subject"),
+                        f"the subject of audience {audience!r} carries {', '.join(found)}, but briefgen puts each "
+                        f"edition's own label first ({levels} for this audience); {effect}",
+                        expected="a subject without a TLP label", got=", ".join(found), severity="warning",
+                        code="tlp-in-subject")]
 
 
 def check_domains(audience: str, dist: "Distribution", src: Locator, *, banner: TLP | None = None) -> None:

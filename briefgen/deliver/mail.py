@@ -1,7 +1,9 @@
 """The briefing email as a MIME message (``briefgen email``): composition, bytes, what is sent.
 
 The message (:func:`compose`, pure: no network, no files) is a standards-conforming MIME
-message (RFC 5322 / 2045-2049, written with :data:`email.policy.SMTP`, CRLF line ends)::
+message (RFC 5322 / 2045-2049, written with :data:`email.policy.SMTP`, CRLF line ends; its
+Subject and address headers fold so that they read back exactly,
+:mod:`briefgen.deliver.mailheaders`)::
 
     multipart/mixed
       multipart/alternative
@@ -92,12 +94,13 @@ def compose(content: MailContent, addrs: Addressing, *, banner: TLP | str, subje
     """The complete message (pure: no network, no files).
 
     ``subject`` is the rendered subject without label (see
-    :func:`briefgen.pipeline.email.render_subject`); the ``[TLP:...]`` prefix is added here
+    :func:`briefgen.pipeline.subject.render_subject`); the ``[TLP:...]`` prefix is added here
     from ``banner``. ``Date`` and ``Message-ID`` are deterministic when ``now`` is given or
     ``SOURCE_DATE_EPOCH`` is set. Bcc recipients (``addrs.bcc``) get no header (see the
     module doc)."""
-    from email import policy
     from email.utils import format_datetime
+
+    from briefgen.deliver.mailheaders import MAIL_POLICY
 
     level = banner if isinstance(banner, TLP) else TLP.parse(banner)
     date, fixed = message_date(now)
@@ -105,7 +108,7 @@ def compose(content: MailContent, addrs: Addressing, *, banner: TLP | str, subje
     if fixed:
         seed = "|".join([content.briefing_id, content.audience, attachment.sha256, date.isoformat(),
                          addrs.sender.addr_spec, *addrs.recipients])
-    msg = EmailMessage(policy=policy.SMTP)
+    msg = EmailMessage(policy=MAIL_POLICY)  # SMTP's, with headers that read back exactly
     msg["From"] = addrs.sender
     if addrs.to:
         msg["To"] = addrs.to

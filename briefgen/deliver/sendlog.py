@@ -1,18 +1,34 @@
 """The send log ``<out>/sent-log.jsonl``: what each SMTP delivery did, and what a rerun skips.
 
-Each time the server takes a message (``DATA`` answered 250) one JSON line is appended
-(:func:`append_log`, under a file lock, in a single ``O_APPEND`` write): time, briefing,
-audience, banner, subject, Message-ID, the rerun key, From, To/Cc/Bcc, the recipients that
-got it in that transaction (``accepted``), those refused for good (``refused``) and those
-refused for now (``deferred``: a 4xx reply after every try), the attempt number, server,
-TLS mode, PDF path, size, pages and SHA-256. A message retried after a temporary refusal
-may so have several lines, one per transaction that delivered.
+Each time the server takes a message (``DATA`` answered 250), and each time the outcome of a
+transmitted message is unknown (its final reply never came), one JSON line is appended
+(:func:`append_log`): time, briefing, audience, banner, subject, Message-ID, the rerun key,
+date, From, To/Cc/Bcc, ``accepted`` (the recipients that got it in that transaction),
+``outcome`` (``"sent"`` or ``"unknown"``), ``unknown`` (the recipients whose delivery is
+unknown: the server may have queued the message), ``refused`` (for good) and ``deferred``
+(refused for now: a 4xx reply after every try), the attempt number, server, TLS mode, PDF
+path, size, pages and SHA-256, the .eml path. A message retried after a temporary refusal
+may so have several lines, one per transaction. Lines written before ``outcome`` existed
+are ``"sent"`` records.
 
-Reruns (:func:`accepted_before`): ``briefgen email --send`` skips each recipient a line of
-the same *rerun key* lists as accepted, so a rerun after a partial send delivers only what
+Appending (:func:`append_log`) holds a file lock, starts on a new line when the file does not
+end in one (a line cut short by a killed run or a full disk is never glued to the next
+record), writes the line with ``O_APPEND`` and flushes it to disk; a write that fails part
+way (a full disk) is cut back off, so the file ends where it did.
+
+Reruns (:func:`previous_sends`): ``briefgen email --send`` skips each recipient that a line of
+the same *rerun key* lists as accepted, and each whose delivery is unknown (unless
+``--resend-unknown`` or ``--resend``), so a rerun after a partial send delivers only what
 was not accepted before. The rerun key (:func:`rerun_key`) is the Message-ID when it is
 deterministic (``SOURCE_DATE_EPOCH`` set: it is then a function of the briefing, audience,
 PDF, date, sender and recipient list), else a digest of briefing, audience and PDF SHA-256.
+
+A damaged line (cut short, or a cut line with a record glued to it by an older briefgen) is
+read as far as it goes (:mod:`briefgen.deliver.sendlog_read`): every field complete before
+the damage counts, so a record that still names its rerun key and ``accepted`` list still
+prevents a second copy; one that names its message but lost the list makes that message's
+recipients *unknown* (not sent to again without ``--resend-unknown``); each damaged line is a
+warning naming the file, the line and what it may cause (:func:`log_warnings`).
 """
 
 from __future__ import annotations
@@ -21,9 +37,13 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from briefgen.deliver.sendlog_read import LogLine, read_lines
+from briefgen.errors import Problem
 
 if TYPE_CHECKING:  # pragma: no cover
     from briefgen.deliver.mail import Outgoing
@@ -43,13 +63,15 @@ def rerun_key(message_id: str, deterministic: bool, *, briefing: str, audience: 
 
 
 def log_record(out: "Outgoing", *, accepted: Iterable[str], results: Iterable["RecipientResult"], attempt: int,
-               server: str, tls: str, when: datetime | None = None) -> dict[str, Any]:
-    """The send-log entry of one transaction of ``out`` that the server took: ``accepted`` got
-    it; ``results`` are the other answers of that transaction (refused or deferred)."""
+               server: str, tls: str, when: datetime | None = None, unknown: Iterable[str] = ()) -> dict[str, Any]:
+    """The send-log entry of one transaction of ``out`` that the server took (``accepted`` got
+    it) or whose outcome is ``unknown`` (those recipients may have got it); ``results`` are
+    the other answers of that transaction (refused or deferred)."""
     r = out.result
     a = out.addressing
     when = when or datetime.now(UTC)
-    others = [x for x in results if not x.accepted]
+    others = [x for x in results if not x.accepted and not x.outcome]
+    unknown = list(unknown)
     return {
         "time": when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "briefing": r.briefing_id,
@@ -63,7 +85,9 @@ def log_record(out: "Outgoing", *, accepted: Iterable[str], results: Iterable["R
         "to": [x.addr_spec for x in a.to],
         "cc": [x.addr_spec for x in a.cc],
         "bcc": [x.addr_spec for x in a.bcc],
+        "outcome": "unknown" if unknown else "sent",  # before the lists: a cut record still tells which it was
         "accepted": list(accepted),
+        "unknown": unknown,
         "refused": {x.address: f"{x.code} {x.reply}".strip() for x in others if not x.temporary},
         "deferred": {x.address: f"{x.code} {x.reply}".strip() for x in others if x.temporary},
         "attempt": attempt,
@@ -78,45 +102,93 @@ def log_record(out: "Outgoing", *, accepted: Iterable[str], results: Iterable["R
 
 
 def append_log(out_dir: Path, record: Mapping[str, Any]) -> Path:
-    """Append ``record`` as one JSON line to ``out_dir/sent-log.jsonl`` under a file lock,
-    in a single ``O_APPEND`` write, flushed to disk. Returns the log's path."""
+    """Append ``record`` as one JSON line to ``out_dir/sent-log.jsonl`` under a file lock: on a
+    new line (a newline first when the file does not end in one), with ``O_APPEND``, flushed
+    to disk. A write that fails part way (``OSError``, e.g. a full disk) is cut back off and
+    re-raised, so no partial line stays. Returns the log's path."""
     from filelock import FileLock
 
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / LOG_NAME
     line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
     with FileLock(str(path.with_name(f".{path.name}.lock")), timeout=60):  # hidden beside the log
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
-            os.write(fd, line)
-            os.fsync(fd)
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":  # a line cut short: never glue onto it
+                line = b"\n" + line
+            try:
+                view = memoryview(line)
+                while view:  # os.write may write part of it (a full disk) without raising
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            except OSError:
+                os.ftruncate(fd, size)  # the file ends where it did: no partial record
+                raise
         finally:
             os.close(fd)
     return path
 
 
-def read_log(out_dir: Path) -> list[dict[str, Any]]:
-    """Every entry of ``out_dir/sent-log.jsonl`` (empty when there is none). A line that is not
-    JSON (a crash mid-write on a file system without atomic appends) is skipped."""
+def _lines(out_dir: Path) -> list[LogLine]:
     path = out_dir / LOG_NAME
-    if not path.exists():
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
         return []
-    entries = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            entry = json.loads(line) if line.strip() else None
-        except json.JSONDecodeError:
-            continue
-        if isinstance(entry, dict):
-            entries.append(entry)
-    return entries
+    return read_lines(data)
+
+
+def read_log(out_dir: Path) -> list[dict[str, Any]]:
+    """Every entry of ``out_dir/sent-log.jsonl`` (empty when there is none), in order: the
+    complete records, and what could be read of a damaged one (its fields up to the damage;
+    see :mod:`briefgen.deliver.sendlog_read`)."""
+    return [record for line in _lines(out_dir) for record in line.records]
+
+
+def log_warnings(out_dir: Path, shown: str | None = None) -> list[Problem]:
+    """A warning for each damaged line of ``out_dir/sent-log.jsonl`` (``shown``: the log's
+    path as messages name it), located at its line, saying what was read of it and what the
+    damage may cause on a rerun. Empty when the log is whole or absent."""
+    return [line.problem(shown or str(out_dir / LOG_NAME)) for line in _lines(out_dir) if line.damaged]
+
+
+@dataclass
+class PreviousSends:
+    """What the send log says about one message (one rerun key): the recipients (lower-cased)
+    that accepted it, those whose delivery is unknown (not also accepted), and the damaged
+    lines that made some of them unknown."""
+
+    accepted: set[str] = field(default_factory=set)
+    unknown: set[str] = field(default_factory=set)
+    damaged_lines: list[int] = field(default_factory=list)
+
+
+def previous_sends(out_dir: Path, key: str, recipients: Iterable[str] = ()) -> PreviousSends:
+    """What earlier runs did with the message whose rerun key is ``key`` (entries written
+    before rerun keys existed match by Message-ID). A damaged record of this message that
+    lost its ``accepted`` or ``unknown`` list makes the recipients it names (its To, Cc and
+    Bcc as far as they were read, else ``recipients``) unknown: they may have got it."""
+    found = PreviousSends()
+    everyone = [r.lower() for r in recipients]
+    for line in _lines(out_dir):
+        for record in line.records:
+            if record.get("rerun_key", record.get("message_id")) != key:
+                continue
+            found.accepted.update(str(a).lower() for a in record.get("accepted", []))
+            found.unknown.update(str(a).lower() for a in record.get("unknown", []))
+            lost = "accepted" not in record or (record.get("outcome") == "unknown" and "unknown" not in record)
+            if line.is_cut(record) and lost:
+                named = [str(a).lower() for k in ("to", "cc", "bcc") for a in record.get(k, [])]
+                whole = all(k in record for k in ("to", "cc", "bcc"))
+                found.unknown.update(set(named if whole else everyone) - {str(a).lower() for a in
+                                                                          record.get("accepted", [])})
+                found.damaged_lines.append(line.number)
+    found.unknown -= found.accepted
+    return found
 
 
 def accepted_before(out_dir: Path, key: str) -> set[str]:
     """Recipients (lower-cased) that the log records as having accepted the message whose
     rerun key is ``key`` (entries written before rerun keys existed match by Message-ID)."""
-    done: set[str] = set()
-    for entry in read_log(out_dir):
-        if entry.get("rerun_key", entry.get("message_id")) == key:
-            done.update(str(a).lower() for a in entry.get("accepted", []))
-    return done
+    return previous_sends(out_dir, key).accepted

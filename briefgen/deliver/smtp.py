@@ -60,9 +60,10 @@ printed, logged or shown in ``repr``. :meth:`SmtpSettings.with_credentials` fetc
 (and runs ``token_command`` or MSAL) before anything is built or sent.
 
 Delivery (:func:`deliver`, through :func:`briefgen.deliver.smtp_client.send_message`):
-retries of temporary refusals, per-recipient reports; each transaction the server took is
-appended to the send log at once, and recipients that accepted the same message before
-are skipped (a rerun; :mod:`briefgen.deliver.sendlog`) unless ``resend``.
+retries of temporary refusals, per-recipient reports; each transaction the server took (or
+whose outcome is unknown) is appended to the send log at once, and recipients that accepted
+the same message before are skipped (a rerun; :mod:`briefgen.deliver.sendlog`) unless
+``resend``, as are those whose delivery is unknown unless ``resend`` or ``resend_unknown``.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefgen.deliver.addresses import MailInputError
-from briefgen.deliver.sendlog import LOG_NAME, accepted_before, append_log, log_record, read_log
+from briefgen.deliver.sendlog import LOG_NAME, PreviousSends, append_log, log_record, previous_sends, read_log
 from briefgen.deliver.smtp_auth import token_from_command, token_from_msal
 from briefgen.deliver.smtp_client import SendReport, Transaction, send_message
 from briefgen.deliver.smtp_values import (
@@ -98,8 +99,8 @@ from briefgen.errors import DeliveryError, Problem, did_you_mean
 if TYPE_CHECKING:  # pragma: no cover
     from briefgen.deliver.mail import Outgoing
 
-__all__ = ["LOG_NAME", "TLS_MODES", "SendReport", "SmtpSettings", "append_log", "deliver", "load_settings", "read_log",
-           "send_message"]
+__all__ = ["LOG_NAME", "TLS_MODES", "SendReport", "SmtpSettings", "UnrecordedDelivery", "append_log", "deliver",
+           "load_settings", "read_log", "send_message"]
 
 CONFIG_NAME = "briefgen.toml"
 """Config file looked for in the project root."""
@@ -308,33 +309,54 @@ def load_settings(config: Path | None = None, *, root: Path | None = None,
 
 
 # --------------------------------------------------------------------------- one message
+class UnrecordedDelivery(DeliveryError):
+    """A transaction the server took (or whose outcome is unknown: ``transaction.unknown``)
+    could not be written to the send log; ``transaction`` says to whom it went."""
+
+    def __init__(self, message: str, transaction: Transaction):
+        super().__init__(message)
+        self.transaction = transaction
+
+
 def deliver(out: "Outgoing", settings: SmtpSettings, *, out_dir: Path, all_or_nothing: bool = False,
-            resend: bool = False, sleep: Callable[[float], None] = time.sleep) -> SendReport:
-    """Send one composed :class:`~briefgen.deliver.mail.Outgoing`, recording each transaction
-    the server took in the send log at once. Recipients that accepted this message before
-    (same rerun key in the log) are skipped (listed in ``report.skipped``) unless ``resend``;
-    when that leaves nobody, nothing is sent (``report.ok``, no results). ``settings`` as for
-    :func:`send_message`. Raises what :func:`send_message` raises, and
-    :class:`~briefgen.errors.DeliveryError` when a delivered message cannot be recorded."""
-    done = set() if resend else accepted_before(out_dir, out.rerun_key)
+            resend: bool = False, resend_unknown: bool = False,
+            sleep: Callable[[float], None] = time.sleep) -> SendReport:
+    """Send one composed :class:`~briefgen.deliver.mail.Outgoing`, recording at once in the
+    send log each transaction the server took and each whose outcome is unknown (the message
+    was transmitted, the final reply never came). Recipients that accepted this message
+    before (same rerun key in the log) are skipped (``report.skipped``) unless ``resend``;
+    those whose delivery is unknown (an earlier run's, or a damaged log line's) are skipped
+    (``report.skipped_unknown``) unless ``resend`` or ``resend_unknown``. When that leaves
+    nobody, nothing is sent (no results). ``settings`` as for :func:`send_message`. Raises
+    what :func:`send_message` raises, and :class:`~briefgen.errors.DeliveryError` when a
+    delivered (or maybe delivered) message cannot be recorded."""
     everyone = out.addressing.recipients
-    skipped = [r for r in everyone if r.lower() in done]
-    todo = [r for r in everyone if r.lower() not in done]
+    before = PreviousSends() if resend else previous_sends(out_dir, out.rerun_key, everyone)
+    if resend_unknown:
+        before.unknown = set()
+    skipped = [r for r in everyone if r.lower() in before.accepted]
+    unknown = [r for r in everyone if r.lower() in before.unknown]
+    todo = [r for r in everyone if r.lower() not in before.accepted | before.unknown]
     if not todo:
+        note = "every recipient accepted this message before" if not unknown else \
+            "every recipient accepted this message before or may have it (outcome unknown)"
         return SendReport(out.message_id, settings.server, [], delivered=False, skipped=skipped,
-                          note=f"every recipient accepted this message before (see {out_dir / LOG_NAME})")
+                          skipped_unknown=unknown, note=f"{note} (see {out_dir / LOG_NAME})")
 
     def record(tx: Transaction) -> None:
         try:
-            append_log(out_dir, log_record(out, accepted=tx.accepted, results=tx.results, attempt=tx.attempt,
-                                           server=settings.server, tls=settings.tls))
+            append_log(out_dir, log_record(out, accepted=[] if tx.unknown else tx.accepted, results=tx.results,
+                                           attempt=tx.attempt, server=settings.server, tls=settings.tls,
+                                           unknown=tx.accepted if tx.unknown else ()))
         except Exception as exc:
-            raise DeliveryError(f"the message {out.message_id} for audience {out.audience!r} WAS sent "
-                                f"(to {', '.join(tx.accepted)}) but could not be recorded in "
-                                f"{out_dir / LOG_NAME}: {exc}") from None
+            what = "MAY HAVE BEEN sent (outcome unknown)" if tx.unknown else "WAS sent"
+            raise UnrecordedDelivery(f"the message {out.message_id} for audience {out.audience!r} {what} "
+                                     f"(to {', '.join(tx.accepted)}) but could not be recorded in "
+                                     f"{out_dir / LOG_NAME}: {exc}", tx) from None
 
     report = send_message(out.message, settings, envelope_from=settings.sender or out.addressing.sender.addr_spec,
                           recipients=todo, roles=out.addressing.roles(), all_or_nothing=all_or_nothing,
                           on_delivered=record, sleep=sleep)
     report.skipped = skipped
+    report.skipped_unknown = unknown
     return report

@@ -21,6 +21,25 @@ of the sender or the message) is worded by one table, :func:`_failures`, and rai
 :class:`~briefgen.errors.DeliveryError`; after part of the message was delivered, a later
 failure is reported per recipient instead (the delivered part is already recorded).
 
+What each failure point means (:func:`~briefgen.deliver.smtp_data.send_data` runs the DATA
+steps one by one to tell them apart):
+
+=========================================== ===============================================
+step that fails (error, timeout, a refusal)  outcome
+=========================================== ===============================================
+connect, EHLO, STARTTLS, AUTH, MAIL, RCPT    not sent (4xx: retried)
+the DATA command (no 354)                    not sent (4xx: retried)
+transmitting the message                     not sent: the final ``.`` never left, and a
+                                             server keeps no message without it
+the final reply: 250 (any 2xx)               sent
+the final reply: 4xx / 5xx                   not sent (4xx: retried)
+the final reply never comes (connection      **unknown**: the server may have queued it;
+closed, timeout) or is not a final reply     never retried (a copy may exist);
+                                             ``on_delivered`` gets a Transaction with
+                                             ``unknown`` set, recorded as such
+QUIT                                         sent (the goodbye changes nothing)
+=========================================== ===============================================
+
 Settings come from :func:`briefgen.deliver.smtp.load_settings`; the send log is
 :mod:`briefgen.deliver.sendlog`.
 """
@@ -35,7 +54,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from briefgen.deliver.addresses import MailInputError
 from briefgen.deliver.smtp_auth import xoauth2_string
-from briefgen.deliver.smtp_report import RecipientResult, SendReport, Transaction, explain
+from briefgen.deliver.smtp_data import OutcomeUnknown, send_data
+from briefgen.deliver.smtp_report import UNKNOWN, WITHHELD, RecipientResult, SendReport, Transaction, explain
 from briefgen.errors import DeliveryError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -175,6 +195,13 @@ def _failure(exc: OSError | _Refusal, settings: ServerSettings) -> DeliveryError
     return DeliveryError(text + (_NOT_SENT if not_sent else ""))
 
 
+def _unknown_reason(exc: OutcomeUnknown, settings: ServerSettings) -> str:
+    """Why the outcome is unknown, for the report and the send log."""
+    why = _describe(exc.cause, settings)[0] if exc.cause is not None else \
+        f"SMTP server {settings.server} gave no valid reply ({exc.code} {_reply(exc.reply)})"
+    return f"no reply after the message was transmitted: {why}"
+
+
 def _temporary(exc: BaseException) -> tuple[int, str] | None:
     """``(code, reply)`` when ``exc`` is a 4xx reply of the server (worth another try), else None."""
     import smtplib
@@ -257,9 +284,11 @@ def _transaction(settings: ServerSettings, envelope_from: str, recipients: list[
                  data: bytes, all_or_nothing: bool) -> tuple[list[RecipientResult], bool]:
     """One connection and transaction to ``recipients``: their answers, and whether the server
     took the message. Nothing is sent (RSET) when every recipient, or with ``all_or_nothing``
-    any, was refused. DATA answered 4xx: the RCPT-accepted recipients get that answer
-    (refused for now). Raises what :func:`_connect`, :func:`_login` and :func:`_envelope`
-    raise, or :class:`_MessageRefused` for another DATA refusal."""
+    any, was refused (the RCPT-accepted ones are then :data:`WITHHELD`). DATA answered 4xx:
+    the RCPT-accepted recipients get that answer (refused for now). Raises what
+    :func:`_connect`, :func:`_login`, :func:`_envelope` and :func:`send_data` raise
+    (:class:`OutcomeUnknown` with the RCPT answers in ``answers``), or
+    :class:`_MessageRefused` for another DATA refusal."""
     import smtplib
 
     client: smtplib.SMTP | None = _connect(settings)
@@ -268,14 +297,22 @@ def _transaction(settings: ServerSettings, envelope_from: str, recipients: list[
         _login(client, settings)
         answers = _envelope(client, envelope_from, recipients, roles, len(data))
         taken = [a for a in answers if a.accepted]
-        if not taken or (all_or_nothing and len(taken) < len(answers)):
+        if not taken:
             client.rset()
             return answers, False
-        code, resp = client.data(data)
+        if all_or_nothing and len(taken) < len(answers):
+            client.rset()
+            return [RecipientResult(a.address, a.role, False, a.code, a.reply, WITHHELD) if a.accepted else a
+                    for a in answers], False
+        try:
+            code, resp = send_data(client, data)
+        except OutcomeUnknown as exc:
+            exc.answers = answers
+            raise
         if 400 <= code < 500:
             return [RecipientResult(a.address, a.role, False, code, _reply(resp)) if a.accepted else a
                     for a in answers], False
-        if code != 250:
+        if not 200 <= code < 300:
             raise _MessageRefused(code, resp)
         try:  # a failing goodbye changes nothing: the message was accepted
             client.quit()
@@ -300,7 +337,8 @@ def send_message(msg: "EmailMessage", settings: ServerSettings, *, envelope_from
 
     Up to ``settings.tries`` transactions (see the module doc; ``sleep`` waits between them).
     Returns a :class:`SendReport` (refused and temporarily refused recipients are reported,
-    not raised); ``on_delivered`` is called with each :class:`Transaction` the server took.
+    not raised); ``on_delivered`` is called with each :class:`Transaction` the server took,
+    and with the one whose outcome is unknown (``unknown`` set: the last, never retried).
     Raises :class:`DeliveryError` when, before anything was delivered, the server cannot be
     reached, TLS or login fails, or the server refuses the sender or the message for good
     (one message per failure: see :func:`_failures`)."""
@@ -326,6 +364,14 @@ def send_message(msg: "EmailMessage", settings: ServerSettings, *, envelope_from
         report.attempts = attempt
         try:
             answers, sent = _transaction(settings, envelope_from, pending, roles, data, all_or_nothing)
+        except OutcomeUnknown as exc:  # never retried: the server may have a copy
+            why = _unknown_reason(exc, settings)
+            answers = [RecipientResult(a.address, a.role, False, 0, why, UNKNOWN) if a.accepted else a
+                       for a in exc.answers]
+            outcome.update((a.address, a) for a in answers)
+            if on_delivered is not None:
+                on_delivered(Transaction(attempt, [a.address for a in answers if a.unknown], answers, unknown=True))
+            break
         except (OSError, _Refusal) as exc:
             temporary = _temporary(exc)
             if temporary is None and not report.delivered:
@@ -340,7 +386,7 @@ def send_message(msg: "EmailMessage", settings: ServerSettings, *, envelope_from
                 on_delivered(Transaction(attempt, [a.address for a in answers if a.accepted], answers))
         retry = [a.address for a in answers if a.temporary]
         if all_or_nothing and not sent and retry:  # all or nothing: everyone again, unless one is refused for good
-            retry = [] if any(not a.accepted and not a.temporary for a in answers) else pending
+            retry = [] if any(a.refused for a in answers) else pending
         if stop or not retry or attempt == tries:
             break
         pending = retry

@@ -101,15 +101,10 @@ class Figure(Model):
 
     @field_validator("currency")
     @classmethod
-    def _currency(cls, value: str | None) -> str | None:
+    def _currency(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is not None and not _CURRENCY.fullmatch(value):
             raise NearMiss(f"currency is a three-letter ISO 4217 code such as USD; got {value!r}",
                            suggestion=value.upper() if _CURRENCY_ANY_CASE.fullmatch(value) else "")
-        return value
-
-    @field_validator("currency")
-    @classmethod
-    def _no_currency_for_a_share(cls, value: str | None, info: ValidationInfo) -> str | None:
         unit = str(info.data.get("unit") or "").strip().lower()
         if value is not None and unit in _SHARE_UNITS:
             raise NearMiss(f"a figure in {unit!r} is a share, not an amount of money: it has no currency",

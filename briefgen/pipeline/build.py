@@ -195,7 +195,7 @@ def check_templates(prepared: Prepared) -> None:
             found.setdefault(str(exc), exc)
         distribution = briefing.audience.distribution
         if distribution is not None and distribution.subject is not None:  # what `email` renders
-            from briefgen.pipeline.email import render_subject
+            from briefgen.pipeline.subject import render_subject
 
             try:
                 render_subject(prepared.loaded, prepared.kb, briefing)

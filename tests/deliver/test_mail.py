@@ -23,7 +23,8 @@ from briefgen.errors import DeliveryError, TemplateError
 from briefgen.model.models import Distribution, Recipient
 from briefgen.model.tlp import TLP
 from briefgen.pipeline.build import BuildOptions
-from briefgen.pipeline.email import outgoing, render_subject
+from briefgen.pipeline.email import outgoing
+from briefgen.pipeline.subject import render_subject
 from briefgen.resolve.select import resolve
 
 NOW = datetime(2025, 5, 12, 9, 30, tzinfo=UTC)
@@ -155,7 +156,7 @@ def test_subject_templates(prepared, analyst) -> None:
 
 def test_a_subject_is_marked_by_what_it_prints(prepared, analyst) -> None:
     """TLP 2.0: a subject naming AMBER material makes the message AMBER, whatever the banner."""
-    from briefgen.pipeline.email import marked_subject
+    from briefgen.pipeline.subject import marked_subject
 
     def with_subject(template):
         aud = analyst.audience.model_copy(update={"distribution": analyst.audience.distribution.model_copy(

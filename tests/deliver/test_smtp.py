@@ -275,7 +275,10 @@ def test_all_or_nothing_sends_nothing_when_one_is_refused(refusing_server, prepa
     out = make_outgoing(prepared, built, "analyst", tmp_path)
     report = smtp.deliver(out, settings_for(refusing_server), out_dir=tmp_path, all_or_nothing=True)
     assert not report.delivered and "nothing was sent" in report.note
-    assert len(report.refused) == 1 and len(report.accepted) == 2
+    assert len(report.refused) == 1 and report.accepted == []  # nobody got it: none is "accepted"
+    assert [(r.address, r.state, r.answer) for r in report.withheld] == [
+        ("andean-team@example.org", "not sent (all-or-nothing)", "250 2.1.5 OK"),
+        ("china-cell@example.org", "not sent (all-or-nothing)", "250 2.1.5 OK")]
     assert refusing_server.messages == [] and smtp.read_log(tmp_path) == []
 
 

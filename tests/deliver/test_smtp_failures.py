@@ -33,18 +33,21 @@ def ssl_error() -> ssl.SSLError:
 
 class Script:
     """What the fake server does: ``fail`` maps a step (connect, ehlo, starttls, login, mail,
-    rcpt, rset, data, quit) to the exception it raises (a list: one per call, None for none);
-    ``codes`` to the reply code it gives (a list: one per call, the last one repeated);
+    rcpt, rset, data (the DATA command), transmit (the message), reply (the final reply to
+    it), quit) to the exception it raises (a list: one per call, None for none); ``codes`` to
+    the reply code it gives (a list: one per call, the last one repeated; ``datacmd``: the
+    DATA command's, ``data``: the final reply's);
     ``busy`` maps an address to how many RCPTs of it are answered 451 first."""
 
     def __init__(self, fail=None, codes=None, extensions=("starttls", "size"), busy=None):
         self.fail = fail or {}
-        self.codes = {"mail": 250, "data": 250, **(codes or {})}
+        self.codes = {"mail": 250, "datacmd": 354, "data": 250, **(codes or {})}
         self.extensions = extensions
         self.busy = dict(busy or {})
         self.calls: list[str] = []
         self.closed = False
         self.delivered: list[list[str]] = []  # the envelope of each DATA answered 250
+        self.sent: list[bytes] = []  # what was transmitted after DATA
 
     def code(self, step: str) -> int:
         codes = self.codes[step]
@@ -100,8 +103,16 @@ def fake_client(script: Script):
         def rset(self):
             self._step("rset")
 
-        def data(self, data):
-            self._step("data")
+        def docmd(self, cmd):
+            self._step(cmd)
+            return script.code("datacmd"), b"go  ahead"
+
+        def send(self, data):
+            self._step("transmit")
+            script.sent.append(data)
+
+        def getreply(self):
+            self._step("reply")
             code = script.code("data")
             if code == 250:
                 script.delivered.append(self.envelope)
@@ -224,7 +235,8 @@ def test_refused_recipients(monkeypatch) -> None:
     assert report.note == "sent to 1 of 2 recipients"
     assert [str(r) for r in report.results] == ["a@example.org (to): accepted 250 ok",
                                                "refused@example.org (): REFUSED 550 5.1.1 no such user"]
-    assert script.calls == ["connect", "ehlo", "starttls", "ehlo", "login", "mail", "rcpt", "rcpt", "data", "quit"]
+    assert script.calls == ["connect", "ehlo", "starttls", "ehlo", "login", "mail", "rcpt", "rcpt", "data", "transmit",
+                            "reply", "quit"]
     script = Script()
     report = send(monkeypatch, script, msg=msg, all_or_nothing=True)
     assert not report.delivered and script.calls[-1] == "rset"
@@ -236,7 +248,8 @@ def test_refused_recipients(monkeypatch) -> None:
 def test_plain_connection_without_login_and_bad_calls(monkeypatch) -> None:
     script = Script(extensions=())
     report = send(monkeypatch, script, tls="none", user=None)
-    assert report.ok and script.calls == ["connect", "ehlo", "mail", "rcpt", "data", "quit"]
+    assert report.ok and script.calls == ["connect", "ehlo", "mail", "rcpt", "data", "transmit", "reply",
+                                         "quit"]
     with pytest.raises(MailInputError, match="no recipients"):
         send(monkeypatch, Script(), msg=message(), recipients=[])
     # anything else (a bug, not a delivery problem) is not disguised
@@ -306,3 +319,71 @@ def test_a_failure_after_part_was_delivered_is_reported_per_recipient(monkeypatc
     (failed,) = report.refused
     assert failed.code == 0 and failed.answer.startswith(f"cannot connect to SMTP server {SERVER}: connection refused")
     assert report.note == failed.reply
+
+
+# --------------------------------------------------------------------------- sent / not sent / unknown
+def test_the_dot_of_a_line_is_doubled_and_the_message_ends_in_a_lone_dot(monkeypatch) -> None:
+    msg = message()
+    msg.set_content(".starts with a dot\n..two\nlast")
+    script = Script()
+    assert send(monkeypatch, script, msg=msg).ok
+    (sent,) = script.sent
+    assert b"\r\n..starts with a dot\r\n...two\r\nlast\r\n.\r\n" in sent and sent.endswith(b"last\r\n.\r\n")
+
+
+NOT_SENT_STEPS = [
+    ("data", smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), {},
+     f"SMTP server {SERVER} closed the connection (Connection unexpectedly closed)"),
+    ("transmit", smtplib.SMTPServerDisconnected("Server not connected"), {},
+     f"SMTP server {SERVER} closed the connection (Server not connected)"),
+    ("transmit", TimeoutError("timed out"), {}, f"SMTP server {SERVER} did not answer within 30 s"),
+    (None, None, {"datacmd": 554}, f"SMTP server {SERVER} answered 554 go ahead"),
+    (None, None, {"data": 554}, f"SMTP server {SERVER} refused the message: 554 message reply"),
+]
+
+
+@pytest.mark.parametrize("step, exc, codes, expected", NOT_SENT_STEPS,
+                         ids=["data-command", "transmit-closed", "transmit-timeout", "data-554", "final-554"])
+def test_failures_before_the_final_reply_mean_not_sent(monkeypatch, step, exc, codes, expected) -> None:
+    script = Script(fail={step: exc} if step else {}, codes=codes)
+    with pytest.raises(DeliveryError) as err:
+        send(monkeypatch, script)
+    assert str(err.value) == expected + NOT_SENT and script.delivered == []
+
+
+UNKNOWN_STEPS = [
+    (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), {},
+     f"SMTP server {SERVER} closed the connection (Connection unexpectedly closed)"),
+    (TimeoutError("timed out"), {}, f"SMTP server {SERVER} did not answer within 30 s"),
+    (None, {"data": -1}, f"SMTP server {SERVER} gave no valid reply (-1 message reply)"),
+    (None, {"data": 354}, f"SMTP server {SERVER} gave no valid reply (354 message reply)"),
+]
+
+
+@pytest.mark.parametrize("exc, codes, why", UNKNOWN_STEPS, ids=["closed", "timeout", "garbled", "not-final"])
+def test_no_final_reply_means_unknown_never_retried_and_reported(monkeypatch, exc, codes, why) -> None:
+    script = Script(fail={"reply": exc} if exc else {}, codes=codes)
+    seen: list = []
+    msg = message("a@example.org", "refused@example.org")
+    report = send(monkeypatch, script, msg=msg, roles={"a@example.org": "to"}, on_delivered=seen.append)
+    assert not report.delivered and not report.ok and report.attempts == 1 and script.calls.count("connect") == 1
+    reason = f"no reply after the message was transmitted: {why}"
+    assert [(r.address, r.kind, r.state, r.answer) for r in report.results] == [
+        ("a@example.org", "unknown", "unknown, may have been sent", reason),
+        ("refused@example.org", "refused", "refused", "550 5.1.1 no such user")]
+    assert [r.address for r in report.unknown] == ["a@example.org"] and report.refused[0].code == 550
+    assert report.note == f"the outcome is unknown for 1 recipient(s): {reason}; the server may have queued the message"
+    (tx,) = seen
+    assert tx.unknown and tx.accepted == ["a@example.org"] and tx.attempt == 1
+
+
+def test_an_unknown_outcome_after_part_was_delivered(monkeypatch) -> None:
+    msg = message("a@example.org", "busy@example.org")
+    script = Script(busy={"busy@example.org": 1}, fail={"reply": [None, smtplib.SMTPServerDisconnected("gone")]})
+    seen: list = []
+    report = send(monkeypatch, script, msg=msg, on_delivered=seen.append)
+    assert report.delivered and report.accepted == ["a@example.org"] and not report.ok
+    assert [r.kind for r in report.results] == ["accepted", "unknown"]
+    assert [(t.attempt, t.accepted, t.unknown) for t in seen] == [(1, ["a@example.org"], False),
+                                                                 (2, ["busy@example.org"], True)]
+    assert report.note.startswith("sent to 1 of 2 recipients; the outcome is unknown for 1 recipient(s)")
