@@ -84,6 +84,7 @@ def import_stix(bundle: Path = typer.Argument(..., metavar="BUNDLE", show_defaul
     """Write a draft knowledge base from a STIX 2.1 bundle; TLP 1.0, TLP 2.0 and OpenCTI
     markings are all read; what cannot be mapped is listed."""
     from briefgen.interop.stix_import import import_bundle, yaml_files
+    from briefgen.interop.stix_yaml import earlier_import_files
     from briefgen.model.tlp import TLP
 
     jsonout.start("import stix", json_out)
@@ -95,8 +96,11 @@ def import_stix(bundle: Path = typer.Argument(..., metavar="BUNDLE", show_defaul
         raise typer.Exit(2) from None
     try:
         imported = import_bundle(bundle, unmarked=level)
-        files = {out_dir / name: data for name, data in yaml_files(imported, bundle.name).items()}
-        existing = [str(p) for p in files if p.exists()]
+        files: dict[Path, bytes | None] = {out_dir / name: data
+                                           for name, data in yaml_files(imported, bundle.name).items()}
+        earlier = earlier_import_files(out_dir)  # claims.yaml or claims-01.yaml ...: replaced as a whole
+        existing = sorted({str(p) for p in files if p.exists()} | {str(p) for p in earlier})
+        files.update({p: None for p in earlier if p not in files})
         if existing and not force:
             message = f"{', '.join(existing)} already exist(s); choose an empty folder or add --force"
             common.err.print(f"[red]error:[/] {esc(message)}; nothing was written", soft_wrap=True)
@@ -110,5 +114,5 @@ def import_stix(bundle: Path = typer.Argument(..., metavar="BUNDLE", show_defaul
                      + ", ".join(f"{n} {k}" for k, n in counts.items()), soft_wrap=True)
     for line in imported.not_mapped:
         common.err.print(f"[yellow]not mapped:[/] {esc(line)}", soft_wrap=True)
-    jsonout.emit(0, folder=str(out_dir), files=[str(p) for p in files], counts=counts,
+    jsonout.emit(0, folder=str(out_dir), files=[str(p) for p, data in files.items() if data is not None], counts=counts,
                  not_mapped=imported.not_mapped)

@@ -1,8 +1,8 @@
 """``briefgen watch``: rebuild on every save of any input, in one resident process.
 
-The rebuilds are :class:`briefgen.pipeline.watch.Rebuilder`'s; this module watches the
-folders holding the inputs with ``watchfiles`` (inotify, FSEvents, ReadDirectoryChangesW),
-prints each outcome (the built PDFs, or the problems as ``validate`` lists them) and keeps
+The rebuilds are :class:`briefgen.pipeline.watch.Rebuilder`'s; the file system is watched by
+:func:`briefgen.cli.watchfs.file_changes` (folders moved, removed and put back are followed);
+this module prints each outcome (the built PDFs, or the problems as ``validate`` lists them) and keeps
 watching. Ctrl-C ends it (exit 130); files in place are complete (outputs are written
 atomically).
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import typer
@@ -20,6 +20,7 @@ from rich.markup import escape as esc
 from briefgen.cli import common
 from briefgen.cli.common import SpecArg, show_problems
 from briefgen.cli.options import format_option, out_option, strict_option
+from briefgen.cli.watchfs import file_changes
 
 
 def watch_command(spec: Path = SpecArg,
@@ -107,6 +108,11 @@ def _report(outcome) -> None:
 
 def _print_outcome(outcome) -> None:
     stamp = time.strftime("%H:%M:%S")
+    for path in outcome.gone:
+        from briefgen.load.yamlsrc import display_path
+
+        common.err.print(f"[dim]{stamp}[/] [yellow]warning:[/] input {esc(display_path(path))} is gone "
+                         "(moved, renamed or removed); watching for it to come back", soft_wrap=True)
     if outcome.warnings:
         show_problems(outcome.warnings, "Warnings")
     if outcome.ok:
@@ -127,45 +133,3 @@ def _print_outcome(outcome) -> None:
     else:
         common.err.print(f"[dim]{stamp}[/] [red]error:[/] {esc(str(exc))}", soft_wrap=True)
         common.err.print("nothing was written; watching for the next save")
-
-
-def watched_folders(rebuilder) -> set[Path]:
-    """The folders to watch (not recursively): those holding the inputs of the last build,
-    its knowledge-base folders, the spec's folder and the project root. While the inputs
-    are unknown (the first load failed), the folders under the project root down to three
-    levels (hidden, cache and output folders left out)."""
-    from briefgen.load.paths import find_project_root
-
-    spec = rebuilder.spec.resolve()
-    root = find_project_root(spec)
-    folders = {spec.parent, root}
-    if rebuilder.inputs is not None:
-        folders |= {p.parent for p in rebuilder.inputs.files} | set(rebuilder.inputs.folders)
-        return {f for f in folders if f.is_dir()}
-    out = rebuilder.options.out_dir.resolve()
-    level = [root]
-    for _ in range(3):
-        below = []
-        for folder in level:
-            try:
-                below += [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "__"))
-                          and p.resolve() != out and p.name not in ("node_modules", "venv")]
-            except OSError:
-                continue
-        folders.update(below[:200])
-        level = below[:200]
-    return folders
-
-
-def file_changes(rebuilder) -> Iterator[set[Path]]:
-    """Sets of changed paths from the file system, as they come (debounced 50 ms), in the
-    folders :func:`watched_folders` names; the watcher is remade when that set changes."""
-    import watchfiles
-
-    while True:
-        folders = watched_folders(rebuilder)
-        for changes in watchfiles.watch(*sorted(folders), recursive=False, debounce=50, step=20,
-                                        raise_interrupt=True):
-            yield {Path(path) for _, path in changes}
-            if watched_folders(rebuilder) != folders:
-                break

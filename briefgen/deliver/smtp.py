@@ -95,6 +95,7 @@ from briefgen.deliver.smtp_values import (
     key_position,
 )
 from briefgen.errors import DeliveryError, Problem, did_you_mean
+from briefgen.regular_files import read_regular
 
 if TYPE_CHECKING:  # pragma: no cover
     from briefgen.deliver.mail import Outgoing
@@ -263,12 +264,13 @@ def load_settings(config: Path | None = None, *, root: Path | None = None,
     if path is not None:
         shown = display_path(Path(path))
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            text = read_regular(path).decode("utf-8")  # a FIFO or device: refused, not waited on
             data = tomllib.loads(text)
         except FileNotFoundError:
             raise MailInputError(f"SMTP config file {path} does not exist") from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise MailInputError(f"cannot read SMTP config file {path}: {exc}") from None
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise MailInputError(f"cannot read SMTP config file {path}: {why}") from None
         except tomllib.TOMLDecodeError as exc:
             found = re.search(r"at line (\d+), column (\d+)", str(exc))
             line, col = (int(found[1]), int(found[2])) if found else (0, 0)

@@ -31,7 +31,6 @@ import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -42,6 +41,7 @@ from briefgen.document.portions import PortionMark
 from briefgen.errors import RenderError
 from briefgen.html.runs import runs_html, text_html
 from briefgen.model.tlp import TLP
+from briefgen.regular_files import read_regular
 
 if TYPE_CHECKING:  # pragma: no cover
     from briefgen.model.theme import Theme
@@ -82,7 +82,7 @@ def image_data_url(figure: dm.Figure) -> str:
     Raises :class:`RenderError` naming the file when it cannot be read or is neither."""
     shown = figure.image_written or figure.image_path
     try:
-        data = Path(figure.image_path).read_bytes()
+        data = read_regular(figure.image_path)
     except OSError as exc:
         raise RenderError(f"{figure.where}: cannot read image {shown!r}: {exc.strerror or exc}") from None
     for magic, mime in _IMAGE_TYPES:

@@ -23,7 +23,8 @@ included once:
 * an ``identity`` for the issuing desk (the report's ``created_by_ref``), and briefgen's
   ``extension-definition`` (§7.3) with its ``identity``: the knowledge-base fields STIX has
   no property for travel in that property extension (``extensions``), so an import of
-  the bundle gives the same claims back.
+  the bundle gives the same claims back (the report's extension also declares the knowledge
+  base's own predicates the relations shown use).
 
 Ids are UUIDv5 of the knowledge-base ids; ``created`` and ``modified`` are the briefing
 date at 00:00 UTC: the same inputs give the same bytes.
@@ -199,8 +200,15 @@ class _Objects:
         props["extensions"] = self._extension(
             briefing=doc.briefing, audience=doc.audience, ceiling=doc.ceiling, marking=doc.marking,
             date=doc.date_iso, desk=doc.cover.desk,
-            sources=[_source(self.kb.sources[s]) for s in self.kb.sources if s in self.sources])
+            sources=[_source(self.kb.sources[s]) for s in self.kb.sources if s in self.sources],
+            predicates=self._predicates())
         return props
+
+    def _predicates(self) -> list[dict[str, str]]:
+        """The knowledge base's own predicates (``predicates:``) the relations shown use, so an
+        import declares them again (with their descriptions)."""
+        used = {rel.predicate for rel in self.relations.values()}
+        return [{"name": n, "description": d} if d else {"name": n} for n, d in self.kb.predicates.items() if n in used]
 
     def _report_key(self) -> str:
         return f"{self.doc.briefing}--{self.doc.audience}"

@@ -12,54 +12,70 @@ markings normalised); then:
   ``confidence`` the Admiralty credibility (Appendix A.3);
 * a ``report`` (§4.16) that is not a briefgen briefing becomes a **source**, as does each
   external reference of a note; a note without either rests on the bundle itself;
-* ``relationship`` objects (§5.1) whose type is a briefgen predicate become **relations**,
-  supported by the notes that refer to them, else by a claim made from the relationship;
+* ``relationship`` objects (§5.1) become **relations**, supported by the notes that refer
+  to them, else by a claim made from the relationship: a built-in briefgen predicate is read
+  as it is, a STIX type with a built-in equivalent as that (``located-at`` -> ``located-in``,
+  :data:`~briefgen.interop.stix_vocab.RELATIONSHIP_PREDICATES`), any other type (``attributed-to``,
+  ``targets``, a knowledge base's own predicate) as a predicate of its name, declared under
+  ``predicates:`` with its meaning (the briefing report's extension, else the STIX 2.1
+  vocabulary); ``derived-from`` and ``duplicate-of`` are about the objects and not imported;
 * each item's TLP level is the most restrictive of its markings (``unmarked`` when it has
   none); a source's is the least restrictive of the notes citing it.
+
+Objects sharing an id are versions of one object: the newest is imported once
+(:func:`briefgen.interop.stix_read.newest_versions`). Ids are readable ASCII, transliterated
+from the names (:mod:`briefgen.interop.stix_ids`).
 
 briefgen's own property extension (written by the export) restores what STIX has no
 property for, so export -> import -> build gives the same claims. Everything else is
 listed as not mapped, as is a source address that is not an http(s) URL (``javascript:``,
 ``data:``, ``file:``, a relative path): it is left out of the draft, never copied.
-Output: ``entities.yaml``, ``sources.yaml``, ``claims.yaml``, ``relations.yaml`` in the
-target folder.
+Output: ``entities.yaml``, ``sources.yaml``, ``claims.yaml``, ``relations.yaml`` (with the
+declared ``predicates:``) in the target folder, a list too large for one file split into
+numbered files (:mod:`briefgen.interop.stix_yaml`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from briefgen.interop import stix_yaml
+from briefgen.interop.stix_ids import slug
 from briefgen.interop.stix_read import Bundle, read_bundle
-from briefgen.interop.stix_vocab import EXTENSION_ID, TOOL_IDENTITY_ID, credibility_of, entity_kind
+from briefgen.interop.stix_vocab import (
+    EXTENSION_ID,
+    OBJECT_RELATIONSHIPS,
+    RELATIONSHIP_MEANINGS,
+    RELATIONSHIP_PREDICATES,
+    TOOL_IDENTITY_ID,
+    credibility_of,
+    entity_kind,
+)
+from briefgen.model.fields import BUILTIN_PREDICATES
 from briefgen.model.tlp import TLP
 from briefgen.model.urls import web_url_problem
 
-PREDICATES = ("owns", "operates", "backs", "invests-in", "opened", "donated-to", "attended", "analyses", "leads",
-              "member-of", "partner-of", "located-in", "reported-on", "allied-with", "ships-through", "represents",
-              "funds", "supplies")
-"""Relationship types read as they are (briefgen's predicates)."""
-
-STIX_PREDICATES = {"located-at": "located-in", "part-of": "member-of"}
-"""STIX relationship types (§4.x relationship lists, §5.1) read as a briefgen predicate; the
-export writes ``located-in`` as STIX's ``located-at``."""
-
 FILES = ("entities.yaml", "sources.yaml", "claims.yaml", "relations.yaml")
+"""The files of a small import (a large list is split: :mod:`briefgen.interop.stix_yaml`)."""
 
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_PREDICATE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _SOURCE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
 @dataclass
 class Imported:
-    """A draft knowledge base: the four lists, as YAML-ready dicts, and what was not mapped."""
+    """A draft knowledge base: the four lists and the declared predicates, as YAML-ready
+    dicts, and what was not mapped."""
 
     entities: list[dict] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
     claims: list[dict] = field(default_factory=list)
     relations: list[dict] = field(default_factory=list)
+    predicates: list[dict] = field(default_factory=list)
     not_mapped: list[str] = field(default_factory=list)
 
 
@@ -70,30 +86,19 @@ def import_bundle(path: Path, *, unmarked: TLP = TLP.AMBER) -> Imported:
     return _Mapper(read_bundle(path), unmarked).run()
 
 
-def yaml_files(imported: Imported, origin: str) -> dict[str, bytes]:
-    """The four knowledge-base files (name -> bytes), each headed by a comment naming the
-    bundle they come from."""
-    import yaml
-
-    out = {}
+def yaml_files(imported: Imported, origin: str, *, part_bytes: int | None = None) -> dict[str, bytes]:
+    """The knowledge-base files (name -> bytes), each headed by a comment naming the bundle
+    they come from: ``entities``, ``sources``, ``claims``, ``relations`` (with ``predicates``),
+    a list larger than ``part_bytes`` (default: below the loader's limit) split into numbered
+    files. Plain YAML: never an anchor or alias (:mod:`briefgen.interop.stix_yaml`)."""
+    head = (f"# Draft knowledge base imported from {origin} by 'briefgen import stix'.\n"
+            f"# Review every item (wording, sources, TLP levels) before a briefing uses it.\n")
+    out: dict[str, bytes] = {}
     for name in FILES:
         key = name.removesuffix(".yaml")
-        head = (f"# Draft knowledge base imported from {origin} by 'briefgen import stix'.\n"
-                f"# Review every item (wording, sources, TLP levels) before a briefing uses it.\n")
-        body = yaml.safe_dump({key: getattr(imported, key)}, sort_keys=False, allow_unicode=True, width=110)
-        out[name] = (head + body).encode("utf-8")
+        extra = {"predicates": imported.predicates} if key == "relations" else None
+        out.update(stix_yaml.list_files(key, getattr(imported, key), head, extra, part_bytes))
     return out
-
-
-def _slug(text: str, prefix: str = "") -> str:
-    """An id from ``text``: its first words (at most 40 characters, whole words), lower case."""
-    words = [w for w in _NOT_WORD.split(text.lower()) if w]
-    slug = ""
-    for word in words:
-        if slug and len(slug) + 1 + len(word) > 40:
-            break
-        slug = f"{slug}-{word}" if slug else word[:40]
-    return prefix + (slug or "item")
 
 
 def _quoted(value: object) -> str:
@@ -118,6 +123,8 @@ class _Mapper:
         self.unmarked_count = 0
         self.source_levels: dict[str, list[TLP]] = {}
         self.sources: dict[str, dict] = {}
+        self.declared: dict[str, str] = {}      # predicates the briefing reports' extensions declare
+        self.predicates: dict[str, str] = {}    # predicates the import declares: name -> meaning
 
     def _id(self, stix: str, wanted: str) -> str:
         ident, n = wanted, 2
@@ -141,6 +148,9 @@ class _Mapper:
             for src in _ext(rep).get("sources", []):
                 if isinstance(src, dict) and "id" in src:
                     self.sources[src["id"]] = self._checked_url(dict(src), rep["id"])
+            for pred in _ext(rep).get("predicates", []):
+                if isinstance(pred, dict) and isinstance(pred.get("name"), str):
+                    self.declared.setdefault(pred["name"], str(pred.get("description", "")))
         referenced = {r for o in objs for k in ("object_refs",) for r in o.get(k) or []}
         referenced |= {o.get(k) for o in objs for k in ("source_ref", "target_ref")}
         skipped: dict[str, int] = {}
@@ -170,6 +180,8 @@ class _Mapper:
                 levels = self.source_levels.get(sid) or [self.unmarked]
                 src["tlp"] = min(levels).value
         self.out.sources = list(self.sources.values())
+        self.out.predicates = [{"name": n, "description": d} if d else {"name": n} for n, d in self.predicates.items()]
+        self.out.not_mapped += self.b.versions
         for kind, n in sorted(skipped.items()):
             self.out.not_mapped.append(f"{n} {kind} object(s): no knowledge-base equivalent")
         for other in self.b.other:
@@ -181,7 +193,7 @@ class _Mapper:
 
     def _entity(self, obj: dict, kind: str) -> None:
         ext = _ext(obj)
-        ident = self._id(obj["id"], ext.get("entity") or _slug(obj.get("name", "entity")))
+        ident = self._id(obj["id"], ext.get("entity") or slug(str(obj.get("name", "")), obj["id"], obj["type"]))
         item: dict[str, Any] = {"id": ident, "name": obj.get("name", ident), "kind": ext.get("kind", kind)}
         aliases = ext.get("aliases") or obj.get("aliases") or obj.get("x_opencti_aliases")
         if aliases:
@@ -197,7 +209,7 @@ class _Mapper:
         self.out.entities.append(item)
 
     def _report_source(self, rep: dict) -> None:
-        ident = self._id(rep["id"], _slug(rep.get("name", "report"), "src-"))
+        ident = self._id(rep["id"], slug(str(rep.get("name", "")), rep["id"], rep["type"], "src-"))
         creator = self.b.by_id.get(rep.get("created_by_ref", ""), {})
         url = next((r["url"] for r in rep.get("external_references") or [] if r.get("url")), None)
         src = {"id": ident, "title": rep.get("name", ident), "publisher": creator.get("name", "unknown"),
@@ -223,7 +235,7 @@ class _Mapper:
         ids = []
         for ref in note.get("external_references") or []:
             sid = ref.get("external_id") if _SOURCE_ID.fullmatch(str(ref.get("external_id", ""))) \
-                else _slug(f"{ref.get('source_name', '')} {ref.get('description', '')}", "src-")
+                else _source_slug(f"{ref.get('source_name', '')} {ref.get('description', '')}")
             if sid not in self.sources:
                 src = {"id": sid, "title": ref.get("description") or ref.get("source_name", sid),
                        "publisher": ref.get("source_name", "unknown"), "kind": "other", "reliability": "F"}
@@ -235,7 +247,7 @@ class _Mapper:
         if not ids and report is not None and report["id"] in self.ids:
             ids.append(self.ids[report["id"]])
         if not ids:
-            sid = _slug(self.b.path.stem, "src-")
+            sid = _source_slug(self.b.path.stem)
             self.sources.setdefault(sid, {"id": sid, "title": f"STIX bundle {self.b.path.name}",
                                           "publisher": "unknown", "kind": "dataset", "reliability": "F"})
             self.source_levels.setdefault(sid, []).append(level)
@@ -249,7 +261,8 @@ class _Mapper:
             self.out.not_mapped.append(f"{note['id']}: a note without content")
             return
         level = self.level(note)
-        ident = self._id(note["id"], ext.get("claim") or _slug(note.get("abstract") or content, "c-"))
+        ident = self._id(note["id"], ext.get("claim") or slug(str(note.get("abstract") or content), note["id"],
+                                                              "note", "c-"))
         item: dict[str, Any] = {"id": ident, "statement": content}
         if note.get("abstract"):
             item["label"] = note["abstract"]
@@ -271,21 +284,47 @@ class _Mapper:
 
     def _relation(self, rel: dict, claims: list[str], report: dict | None) -> None:
         kind = str(rel.get("relationship_type", ""))
-        predicate = kind if kind in PREDICATES else STIX_PREDICATES.get(kind)
+        predicate = predicate_of(kind, self.declared)
         subject, obj = self.ids.get(rel.get("source_ref", "")), self.ids.get(rel.get("target_ref", ""))
-        if predicate is None or subject is None or obj is None:
-            why = (f"no briefgen predicate for {kind!r}" if predicate is None
-                   else "an end is not an imported entity")
+        if predicate is None or subject is None or obj is None or subject == obj:
+            why = ("it is about the STIX objects, not a relation between entities" if kind in OBJECT_RELATIONSHIPS
+                   else f"{kind!r} is not usable as a predicate (lower-case words joined by '-')" if predicate is None
+                   else "an end is not an imported entity" if subject is None or obj is None
+                   else "both ends are the same entity")
             self.out.not_mapped.append(f"{rel['id']} ({kind}): {why}")
             return
+        if predicate not in BUILTIN_PREDICATES and predicate not in self.predicates:
+            self.predicates[predicate] = self.declared.get(predicate) or RELATIONSHIP_MEANINGS.get(
+                predicate, f"imported from the STIX relationship type {predicate!r}")
         level = self.level(rel)
         if not claims:  # a claim made from the relationship, so that it rests on something
             names = {e["id"]: e["name"] for e in self.out.entities}
             statement = rel.get("description") or f"{names[subject]} {predicate.replace('-', ' ')} {names[obj]}."
-            cid = self._id("claim-of-" + rel["id"], _slug(f"{subject} {predicate} {obj}", "c-"))
+            cid = self._id("claim-of-" + rel["id"], slug(f"{subject} {predicate} {obj}", rel["id"], "relationship",
+                                                         "c-"))
             self.out.claims.append({"id": cid, "statement": statement, "about": [subject, obj],
                                     "sources": self._note_sources({"id": rel["id"]}, report, level),
                                     "tlp": level.value})
             claims = [cid]
         self.out.relations.append({"subject": subject, "predicate": predicate, "object": obj, "claims": claims,
                                    "tlp": level.value})
+
+
+def predicate_of(kind: str, declared: Mapping[str, str]) -> str | None:
+    """The briefgen predicate of STIX relationship type ``kind``: ``kind`` itself when it is
+    built in or ``declared`` (by the knowledge base the bundle was exported from), its
+    built-in equivalent (:data:`~briefgen.interop.stix_vocab.RELATIONSHIP_PREDICATES`), else
+    ``kind`` when it is usable as a predicate name; None for a relationship about the objects
+    themselves or a type that is no predicate name."""
+    if kind in BUILTIN_PREDICATES or kind in declared:
+        return kind
+    if kind in RELATIONSHIP_PREDICATES:
+        return RELATIONSHIP_PREDICATES[kind]
+    if kind in OBJECT_RELATIONSHIPS or not _PREDICATE.match(kind):
+        return None
+    return kind
+
+
+def _source_slug(text: str) -> str:
+    """A source id from an external reference's or the bundle's name (hashed when it has no Latin letter)."""
+    return slug(text, text, "source", "src-")

@@ -9,6 +9,10 @@ object the ``stix2`` library refuses (after the TLP markings are normalised, see
 :func:`briefgen.interop.stix_markings.normalise`), and ``extensions`` (briefgen's own included)
 not of their shape (:mod:`briefgen.interop.stix_extension`). The file is read under
 :mod:`briefgen.load.jsonfile` (size, UTF-8, JSON syntax, depth, number length).
+
+Versions (STIX 2.1 §3.6, Versioning): objects sharing an ``id`` are versions of one object;
+the one with the latest ``modified`` is kept (an exact copy counts once), and an object whose
+newest version is ``revoked`` is left out (:func:`newest_versions`).
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +49,8 @@ class Bundle:
     levels: dict[str, TLP]
     markings: dict[str, list[str]]
     other: list[str]
+    versions: list[str] = field(default_factory=list)
+    """What :func:`newest_versions` left out, one line each (for the import's report)."""
 
     def level(self, ident: str) -> TLP | None:
         """The most restrictive TLP level marking object ``ident`` (None when unmarked)."""
@@ -99,6 +106,7 @@ def read_bundle(path: Path) -> Bundle:
             problems += shape
             continue
         objects.append(obj)
+    objects, versions = newest_versions(objects)
     try:
         normalised, levels, other = normalise(objects)
     except UnknownMarking as exc:
@@ -121,7 +129,60 @@ def read_bundle(path: Path) -> Bundle:
     if problems:
         raise SpecError(problems)
     return Bundle(path=path, objects=normalised, by_id={o["id"]: o for o in normalised}, levels=levels,
-                  markings=markings, other=other)
+                  markings=markings, other=other, versions=versions)
+
+
+_EPOCH = datetime(1, 1, 1, tzinfo=UTC)
+
+
+def _modified(obj: dict[str, Any]) -> datetime:
+    """When this version of ``obj`` was made: its ``modified`` (else ``created``) timestamp;
+    the earliest time for one without either or with one that is not a timestamp (the
+    ``stix2`` check reports it if that version is kept)."""
+    stamp = obj.get("modified", obj.get("created"))
+    try:
+        found = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    except ValueError:
+        return _EPOCH
+    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
+
+
+def newest_versions(objects: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """One object per ``id``, in the order ids first appear: the version with the latest
+    ``modified`` (STIX 2.1 §3.6: versions share the id; the newest is current); of versions
+    with the same ``modified``, the first. An object whose kept version is ``revoked`` is
+    left out. Returns the objects and a line per kind of object left out (older versions,
+    exact copies, same-time conflicts, revoked objects)."""
+    index: dict[str, int] = {}
+    kept: list[dict[str, Any]] = []
+    older = copies = conflicts = 0
+    for obj in objects:
+        at = index.get(obj["id"])
+        if at is None:
+            index[obj["id"]] = len(kept)
+            kept.append(obj)
+        elif obj == kept[at]:
+            copies += 1
+        elif _modified(obj) > _modified(kept[at]):
+            kept[at] = obj
+            older += 1
+        elif _modified(obj) == _modified(kept[at]):
+            conflicts += 1
+        else:
+            older += 1
+    revoked = [o["id"] for o in kept if o.get("revoked") is True]
+    lines = []
+    if older:
+        lines.append(f"{older} older version(s) of objects left out: the version with the latest 'modified' is kept")
+    if copies:
+        lines.append(f"{copies} exact copy(ies) of objects left out: each object is imported once")
+    if conflicts:
+        lines.append(f"{conflicts} object version(s) with the same id and 'modified' as an earlier one but other "
+                     "content left out: the first is kept")
+    if revoked:
+        lines.append(f"{len(revoked)} revoked object(s) left out: {', '.join(revoked[:3])}"
+                     + (" ..." if len(revoked) > 3 else ""))
+    return [o for o in kept if o.get("revoked") is not True], lines
 
 
 def _stix_problems(objects: list[dict[str, Any]], shown: str, locate) -> list[Problem]:

@@ -122,3 +122,34 @@ def entity_kind(obj: dict) -> str | None:
     if any(str(s).startswith("government") for s in obj.get("sectors") or []):
         return "government"
     return "organization"  # organization, group, class, system, unknown: the extension says more
+
+
+# --------------------------------------------------------------------------- relationship types (§4, §5.1)
+RELATIONSHIP_PREDICATES = {"located-at": "located-in", "part-of": "member-of"}
+"""STIX relationship types read as a built-in briefgen predicate. The export writes
+``located-in`` as STIX's ``located-at`` (§4.5, §4.10)."""
+
+RELATIONSHIP_MEANINGS = {
+    "attributed-to": "the subject's activity is attributed to the object (STIX 2.1 attributed-to: "
+                     "who is behind a campaign, intrusion set or threat actor)",
+    "impersonates": "the subject poses as the object (STIX 2.1 impersonates)",
+    "targets": "the subject targets the object (STIX 2.1 targets)",
+    "uses": "the subject uses the object (STIX 2.1 uses)",
+    "originates-from": "the subject comes from the object, a place (STIX 2.1 originates-from)",
+    "compromises": "the subject compromised the object (STIX 2.1 compromises)",
+    "hosts": "the subject hosts the object (STIX 2.1 hosts)",
+    "authored-by": "the subject was written by the object (STIX 2.1 authored-by)",
+    "communicates-with": "the subject communicates with the object (STIX 2.1 communicates-with)",
+    "controls": "the subject controls the object (STIX 2.1 controls)",
+    "delivers": "the subject delivers the object (STIX 2.1 delivers)",
+    "indicates": "the subject indicates the object (STIX 2.1 indicates)",
+    "mitigates": "the subject mitigates the object (STIX 2.1 mitigates)",
+    "consists-of": "the subject consists of the object (STIX 2.1 consists-of)",
+    "related-to": "the subject is related to the object (STIX 2.1 related-to: no more precise relationship known)",
+}
+"""STIX 2.1 relationship types with no built-in briefgen predicate: imported as a predicate of
+the same name, declared under ``predicates:`` with this meaning."""
+
+OBJECT_RELATIONSHIPS = ("derived-from", "duplicate-of")
+"""Relationships about the STIX objects themselves (§5.1.2 common relationships), not between
+the entities they describe: not imported."""

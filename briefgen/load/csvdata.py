@@ -15,6 +15,7 @@ from pathlib import Path
 from briefgen.errors import KeyPath, Problem, SpecError, format_key_path
 from briefgen.load.textcodec import looks_like_utf16, utf8_advice
 from briefgen.model.units import MAX_MAGNITUDE
+from briefgen.regular_files import read_regular
 
 MAX_BYTES = 8 * 1024 * 1024
 """Largest chart CSV accepted (8 MiB, about 300,000 rows of a date and two numbers):
@@ -63,7 +64,7 @@ def _read(path: Path, written: str, src, key: KeyPath, numeric: bool = True) -> 
         if size > MAX_BYTES:  # refused before reading, like YAML files (briefgen.load.yamlsrc)
             return [src.problem(key, f"CSV file {written!r} is too large", expected=f"at most {MAX_BYTES} bytes",
                                 got=f"{size} bytes", code="too-large")], None
-        raw = path.read_bytes()
+        raw = read_regular(path)
         text = raw.decode("utf-8-sig")  # a BOM (spreadsheet export) is not text
     except OSError as exc:
         return [src.problem(key, f"cannot read CSV file {written!r}: {exc.strerror or exc}",

@@ -27,6 +27,7 @@ from typing import Any
 
 from briefgen.errors import BriefgenError, Problem
 from briefgen.load.yamlcompose import MAX_DEPTH
+from briefgen.regular_files import read_regular
 
 MAX_BYTES = 256 * 1024 * 1024
 """Largest JSON file read (256 MiB); larger files are refused, not read."""
@@ -66,7 +67,7 @@ def read_json(path: Path, *, what: str, shown: str | None = None, max_bytes: int
         if size > max_bytes:
             raise _error(where, f"the file is {size} bytes, larger than the {max_bytes // 2**20} MiB "
                                 f"briefgen reads as {what}", code="too-large")
-        raw = Path(path).read_bytes()
+        raw = read_regular(path)  # a FIFO or device: refused, not waited on
     except OSError as exc:
         raise _error(where, f"cannot read the file: {exc.strerror or exc}", code="unreadable-file") from None
     return parse_json(raw, where=where, what=what), raw.decode("utf-8-sig")

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.errors import Problem, SpecError, did_you_mean
+from briefgen.regular_files import read_regular
 
 CONFIG_NAME = "briefgen.toml"
 """The settings file, in the project root (also the root's marker)."""
@@ -62,15 +63,16 @@ def load_settings(root: Path) -> ProjectSettings:
     root = Path(root).resolve()
     path = root / CONFIG_NAME
     default = ProjectSettings(root=root, output=root / "output")
-    if not path.is_file():
+    if not path.exists() or path.is_dir():
         return default
     import tomllib  # only for a project that has the file (~1 ms)
 
     shown = _shown(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path).decode("utf-8")  # a FIFO or device: refused, not waited on
     except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError([Problem(shown, 0, 0, "(document)", f"cannot read {CONFIG_NAME}: {exc}",
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise SpecError([Problem(shown, 0, 0, "(document)", f"cannot read {CONFIG_NAME}: {why}",
                                  code="unreadable-file")]) from None
     try:
         data = tomllib.loads(text)

@@ -23,6 +23,7 @@ from pathlib import Path
 from briefgen.errors import BriefgenError, Problem, SpecError, UnsafePathError, did_you_mean, format_key_path
 from briefgen.load.yamlsrc import Document, display_path, load
 from briefgen.model.theme import QUOTE_HINT, REQUIRED_STYLES, Colors, Theme
+from briefgen.regular_files import open_regular, read_regular
 
 BUILTIN_PREFIX = "builtin:"
 _UNQUOTED_RE = re.compile(r"^(\s*(?:-\s+)?)(?:([\w-]+):\s+|-\s+)#[0-9A-Fa-f]{6}\b")
@@ -66,7 +67,7 @@ def load_theme(path: Path | None, project_root: Path) -> Theme:
     """
     path = default_theme_path() if path is None else Path(path)
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = hashlib.sha256(read_regular(path)).hexdigest()
         key: tuple | None = (str(path.resolve()), digest, str(Path(project_root).resolve()))
     except OSError:
         key = None  # load() below reports the missing file
@@ -113,7 +114,7 @@ def _load_theme(path: Path, project_root: Path) -> Theme:
 def _unquoted_colours(doc: Document) -> list[Problem]:
     """Values like ``text: #1b1f24`` are YAML comments (empty values): say so."""
     try:
-        lines = doc.path.read_text(encoding="utf-8-sig").splitlines()
+        lines = read_regular(doc.path).decode("utf-8-sig").splitlines()
     except OSError:
         return []
     keys_by_line: dict[int, tuple] | None = None  # the YAML is composed for positions only when a line matches
@@ -192,12 +193,12 @@ def _asset(doc: Document, key: tuple, value: str, roots: list[Path], kind: str,
                                   expected=f"a file inside {display_path(roots[0])}",
                                   code="unsafe-path"))
         return value
-    if not path.is_file():
+    if not path.exists() or path.is_dir():
         problems.append(doc.problem(key, f"{kind} file not found: {display_path(path)}",
                                     got=repr(value), code="missing-file"))
         return value
     try:
-        with path.open("rb") as fh:
+        with open(open_regular(path), "rb") as fh:  # a FIFO or device: refused, not waited on
             head = fh.read(4)
     except OSError as exc:
         problems.append(doc.problem(key, f"cannot read {kind} file {display_path(path)}: {exc.strerror}",

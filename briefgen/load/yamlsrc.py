@@ -35,6 +35,7 @@ from briefgen.load import yamlcache, yamlcompose
 from briefgen.load.gcpause import paused_gc
 from briefgen.load.textcodec import looks_like_utf16, utf8_advice
 from briefgen.load.yamlcompose import IMPLICIT, MAX_DEPTH, STR_TAG, NeedsCanonical
+from briefgen.regular_files import read_regular
 
 MAX_BYTES = 2 * 1024 * 1024
 """Largest YAML file accepted (2 MiB): larger input is refused, not parsed. Read at each
@@ -158,7 +159,7 @@ def load(path: Path | str, *, max_bytes: int | None = None) -> Document:
         if size > max_bytes:
             raise SpecError([Problem(name, 0, 0, "(file)", "file is too large",
                                      expected=f"at most {max_bytes} bytes", got=f"{size} bytes")])
-        raw = path.read_bytes()
+        raw = read_regular(path)  # a FIFO, socket or device is refused, never waited on
     except FileNotFoundError:
         raise SpecError([Problem(name, 0, 0, "(file)", "file not found")]) from None
     except IsADirectoryError:

@@ -19,6 +19,8 @@ import struct
 from collections.abc import Iterator
 from functools import lru_cache
 
+from briefgen.regular_files import open_regular
+
 # (platform, encoding, format) in order of preference: full-Unicode tables first
 _PREFERRED = ((3, 10, 12), (0, 4, 12), (0, 6, 12), (3, 1, 4), (0, 3, 4), (0, 2, 4), (0, 1, 4), (0, 0, 4))
 
@@ -68,7 +70,7 @@ def coverage(path: str) -> Coverage:
 @lru_cache(maxsize=64)
 def _coverage(path: str, _size: int, _mtime: int) -> Coverage:
     try:
-        with open(path, "rb") as f:
+        with open(open_regular(path), "rb") as f:
             return Coverage(_read(f))
     except (OSError, struct.error, ValueError):
         return Coverage([])

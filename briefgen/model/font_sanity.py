@@ -21,6 +21,7 @@ from array import array
 from functools import lru_cache
 
 from briefgen.model.font_cmap import table_directory
+from briefgen.regular_files import open_regular
 
 _REQUIRED = (b"head", b"hhea", b"maxp", b"hmtx", b"cmap", b"loca", b"glyf")
 _HEAD_MAGIC = 0x5F0F3CF5
@@ -40,7 +41,7 @@ def font_problem(path: str) -> str | None:
 @lru_cache(maxsize=64)
 def _problem(path: str, size: int, _mtime: int) -> str | None:
     try:
-        with open(path, "rb") as f:
+        with open(open_regular(path), "rb") as f:  # a FIFO or device: refused, not waited on
             return _check(f, size)
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"

@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 
 from briefgen.errors import KeyPath, Problem
+from briefgen.regular_files import read_regular
 
 FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "MPO": "JPEG"}
 """Pillow's format names of the files the editions take, and what they are called
@@ -30,7 +31,7 @@ def image_problem(path: Path, written: str, src, key: KeyPath) -> Problem | None
     from briefgen.pipeline import imagecache
 
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as exc:
         return src.problem(key, f"cannot read image file {written!r}: {exc.strerror or exc}", code="unreadable-file")
     digest = imagecache.digest_of(data)

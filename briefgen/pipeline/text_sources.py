@@ -13,6 +13,7 @@ from typing import Any
 from briefgen.errors import KeyPath, SpecError
 from briefgen.load.project import KnowledgeBase, Layered, LoadedSpec, origin_dir
 from briefgen.load.yamlsrc import Document
+from briefgen.regular_files import read_regular
 
 __all__ = ["document_non_ascii_strings", "line_col", "non_ascii_strings", "source_documents", "template_files"]
 
@@ -70,7 +71,7 @@ def template_files(loaded: LoadedSpec) -> Iterator[tuple[Any, str, str]]:
         try:
             path = resolve_inside(sec.template_file, base=origin_dir(src, key), root=loaded.root, doc=src, key=key,
                                   what="template file")
-            text = path.read_text(encoding="utf-8")
+            text = read_regular(path).decode("utf-8")
         except (SpecError, OSError, UnicodeDecodeError):
             continue
         yield sec, display_path(path), text

@@ -9,16 +9,21 @@ drawn in (the bench's "watch rebuild" measures it).
 :func:`input_files` lists the files a build of a spec reads (spec, parents, audience files,
 knowledge base, templates, CSV files, images, themes, ``briefgen.toml``) and the
 knowledge-base folders (a new file there is read by the next build). :class:`Rebuilder`
-builds and writes the chosen audiences and says which changed paths concern it;
+builds and writes the chosen audiences, says which changed paths concern it (an input, a
+knowledge-base folder, or a folder holding one: moved, removed or put back), which inputs
+are gone since the last build (:meth:`Inputs.gone`), and which changed since the last build
+read them, by their :func:`stamps` (:meth:`Rebuilder.stale`: for a change no event reported);
 :func:`run` is the loop, fed by any iterator of changed-path sets, so tests run it for a
 few iterations without watching the file system.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from briefgen.errors import BriefgenError, Problem, SpecError
@@ -37,12 +42,51 @@ class Inputs:
     files: frozenset[Path] = frozenset()
     folders: frozenset[Path] = frozenset()
 
+    @cached_property
+    def above(self) -> frozenset[Path]:
+        """The folders holding the inputs, up to the file-system root: moving, removing or
+        replacing one of them moves, removes or replaces inputs."""
+        return frozenset(p for f in self.files | self.folders for p in f.parents)
+
     def concerns(self, path: Path) -> bool:
-        """True when a change of ``path`` can change the build."""
+        """True when a change of ``path`` can change the build: an input file, a knowledge-base
+        folder, a YAML file in one, or a folder holding any of them."""
         path = Path(path)
-        if path in self.files:
+        if path in self.files or path in self.folders or path in self.above:
             return True
         return path.suffix in (".yaml", ".yml") and path.parent in self.folders
+
+    def gone(self) -> list[Path]:
+        """The input files and folders that are no longer there (moved away or removed), outermost
+        first: a folder gone stands for the inputs in it."""
+        missing = sorted((p for p in self.files | self.folders if not p.exists()), key=lambda p: (len(p.parts), p))
+        shown: list[Path] = []
+        for path in missing:
+            if not any(g in path.parents for g in shown):
+                shown.append(path)
+        return shown
+
+
+Stamp = tuple[int, ...] | tuple[str, ...] | None
+"""What a file looked like (inode, size, modification time, change time in ns) or a
+knowledge-base folder held (its YAML file names); None when it is not there."""
+
+
+def stamps(inputs: Inputs) -> dict[Path, Stamp]:
+    """The :data:`Stamp` of every input file and knowledge-base folder."""
+    found: dict[Path, Stamp] = {}
+    for path in inputs.files:
+        try:
+            st = os.stat(path)
+            found[path] = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        except (OSError, ValueError):
+            found[path] = None
+    for folder in inputs.folders:
+        try:
+            found[folder] = tuple(sorted(e.name for e in os.scandir(folder) if e.name.endswith((".yaml", ".yml"))))
+        except (OSError, ValueError):
+            found[folder] = None
+    return found
 
 
 def input_files(prepared: Prepared) -> Inputs:
@@ -116,6 +160,8 @@ class Outcome:
     error: BriefgenError | None = None
     seconds: float = 0.0
     inputs: Inputs | None = None
+    gone: list[Path] = field(default_factory=list)
+    """Inputs of the build before that are no longer there (:meth:`Inputs.gone`)."""
 
     @property
     def ok(self) -> bool:
@@ -137,6 +183,7 @@ class Rebuilder:
         self.write = write
         self.strict = strict
         self.inputs: Inputs | None = None
+        self.stamps: dict[Path, Stamp] = {}
         self.failed = False
 
     def build(self) -> Outcome:
@@ -145,10 +192,14 @@ class Rebuilder:
         from briefgen.resolve.audiences import audience_names, get_audience
 
         started = time.perf_counter()
-        outcome = Outcome(inputs=self.inputs)
+        outcome = Outcome(inputs=self.inputs, gone=self.inputs.gone() if self.inputs is not None else [])
+        before = stamps(self.inputs) if self.inputs is not None else {}  # taken before the build reads them
         try:
             prepared = prepare(self.spec, strict=self.strict)
             self.inputs = outcome.inputs = input_files(prepared)
+            seen = stamps(self.inputs)  # the inputs read before too: as they were before (a change while
+            seen.update((p, s) for p, s in before.items() if p in seen)  # reading is seen again, not missed)
+            self.stamps, before = seen, {}
             outcome.warnings = prepared.warnings
             names: list[str | None] = (list(audience_names(prepared.loaded.spec)) if self.all_audiences
                                        else list(self.audiences) or [None])
@@ -166,6 +217,8 @@ class Rebuilder:
         except (RecursionError, MemoryError) as exc:  # Python's limits met where no check foresaw: watch on
             outcome.error = BriefgenError(f"the build ran into Python's limits ({type(exc).__name__}: {exc})")
         self.failed = outcome.error is not None
+        if before:  # stopped before its inputs were known: the last ones, as they were when it started
+            self.stamps = before
         outcome.seconds = time.perf_counter() - started
         return outcome
 
@@ -178,12 +231,27 @@ class Rebuilder:
             path = Path(path).resolve()
             if out == path or out in path.parents:
                 continue
-            if self.inputs is None or self.failed:
-                if path.suffix.lower() in _INPUT_SUFFIXES:
-                    return True
-            elif self.inputs.concerns(path) or path == self.spec.resolve():
+            if path == self.spec.resolve() or (self.inputs is not None and self.inputs.concerns(path)):
+                return True
+            if (self.inputs is None or self.failed) and (path.suffix.lower() in _INPUT_SUFFIXES or path.is_dir()):
                 return True
         return False
+
+    def stale(self, settle: float = 0.25) -> set[Path]:
+        """The inputs (files and knowledge-base folders) that changed since the last build read
+        them, found by their :data:`Stamp` (a check that needs no file-system event: for one a
+        watcher missed). A file changed in the last ``settle`` seconds is left to its event."""
+        if self.inputs is None:
+            return set()
+        now = time.time_ns()
+        changed = set()
+        for path, stamp in stamps(self.inputs).items():
+            if stamp == self.stamps.get(path, stamp):
+                continue
+            if stamp and isinstance(stamp[-1], int) and now - stamp[-1] < settle * 1e9:
+                continue
+            changed.add(path)
+        return changed
 
 
 def run(rebuilder: Rebuilder, changes: Iterable[Iterable[Path]], report: Callable[[Outcome], None]) -> int:

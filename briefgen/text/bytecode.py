@@ -33,6 +33,7 @@ from typing import Any
 from jinja2.bccache import Bucket, BytecodeCache
 
 from briefgen.compat import cachesign
+from briefgen.regular_files import read_regular
 
 WRITE_FAILURES: dict[str, str] = {}
 """Cache folders that could not be written in this process: folder -> reason."""
@@ -66,7 +67,7 @@ def fingerprint(env: Any) -> str:
         module = sys.modules.get(name)
         path = getattr(module, "__file__", None)
         try:
-            digest.update(Path(path).read_bytes() if path else name.encode())
+            digest.update(read_regular(path) if path else name.encode())
         except OSError:
             digest.update(name.encode())
     return digest.hexdigest()[:24]

@@ -4,11 +4,11 @@ template file resolved inside the project."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from briefgen.errors import SpecError
 from briefgen.load.project import LoadedSpec
 from briefgen.load.textcodec import utf8_advice
+from briefgen.regular_files import read_regular
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def template_source(loaded: LoadedSpec, key: tuple, text: str | None, file: str 
         path = resolve_inside(file, base=origin_dir(loaded.source, file_key), root=loaded.root,
                               doc=loaded.source, key=file_key, what="template file")
         try:
-            body = path.read_bytes().decode("utf-8-sig")
+            body = read_regular(path).decode("utf-8-sig")
         except OSError as exc:
             raise SpecError([loaded.source.problem(file_key, f"cannot read template file {file!r}: "
                                                    f"{exc.strerror or exc}", code="unreadable-file")]) from None
@@ -81,4 +81,4 @@ def _line_text(loaded: LoadedSpec, key: tuple, file: str, line: int) -> str:
         probe = probe[:-1]
     doc = layered.origin[probe][0] if probe in layered.origin else layered.main
     found = doc.line_text(line) if doc is not None and doc.name == file else None
-    return found if found is not None else Path(file).read_text(encoding="utf-8-sig").splitlines()[line - 1]
+    return found if found is not None else read_regular(file).decode("utf-8-sig").splitlines()[line - 1]

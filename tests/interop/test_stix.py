@@ -188,11 +188,13 @@ def test_import_an_opencti_export() -> None:
     assert deal["tlp"] == "TLP:AMBER+STRICT" and deal["sources"] == ["src-baltic-freight-weekly-ostra-signs"]
     assert {(r["subject"], r["predicate"], r["object"], r["tlp"]) for r in kb.relations} == {
         ("lena-varga", "member-of", "ostra-shipping-lines", "TLP:AMBER+STRICT"),
-        ("ostra-shipping-lines", "located-in", "port-of-saltmere", "TLP:CLEAR")}
+        ("ostra-shipping-lines", "located-in", "port-of-saltmere", "TLP:CLEAR"),
+        ("ostra-shipping-lines", "related-to", "lena-varga", "TLP:CLEAR")}  # declared: not built in
+    assert [p["name"] for p in kb.predicates] == ["related-to"]
     office = next(r for r in kb.relations if r["predicate"] == "located-in")
     assert claims[office["claims"][0]]["statement"] == "Ostra Shipping Lines runs a regional office at the Port of " \
                                                        "Saltmere."
-    assert any("related-to" in line for line in kb.not_mapped)
+    assert not any("related-to" in line for line in kb.not_mapped)
     assert "1 indicator object(s): no knowledge-base equivalent" in kb.not_mapped
 
 
@@ -222,7 +224,8 @@ def test_an_imported_knowledge_base_validates(tmp_path) -> None:
         "sections:\n  - {id: claims, title: Claims, kind: claims_table, select: {}}\n"
         "  - {id: endnotes, title: Endnotes, kind: endnotes}\n")
     prepared = prepare(tmp_path / "brief.yaml")
-    assert len(prepared.kb.claims) == 3 and len(prepared.kb.relations) == 2
+    assert len(prepared.kb.claims) == 4 and len(prepared.kb.relations) == 3  # related-to, with its own claim
+    assert list(prepared.kb.predicates) == ["related-to"]
 
 
 @pytest.mark.parametrize(("name", "line", "key", "message"), [
