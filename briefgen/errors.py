@@ -153,6 +153,23 @@ class RenderError(BriefgenError):
     """Charts or layout could not be produced (names the item and the sizes involved)."""
 
 
+class ChartFitError(RenderError):
+    """A chart's content does not fit its size (rows, bars, labels, events). ``chart_id``
+    and ``field`` (the chart's key to change: ``"height"`` or ``"width"``) let the build
+    report it located at the chart, as ``validate`` does (:mod:`briefgen.model.chart_fit`).
+
+    Exit code 2: the input must change."""
+
+    exit_code = 2
+
+    def __init__(self, chart_id: str, field: str, message: str):
+        super().__init__(message)
+        self.chart_id, self.field = chart_id, field
+
+    def __reduce__(self):
+        return type(self), (self.chart_id, self.field, str(self))
+
+
 class PageBudgetError(BriefgenError):
     """A briefing variant is longer than its audience's ``max_pages`` and cannot be trimmed."""
 

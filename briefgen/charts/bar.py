@@ -9,7 +9,8 @@ unit label, e.g. 'USD millions'. The axes are placed from text measured with
 :class:`~briefgen.charts.measure.TextMeter`, where a constrained layout would put them (no
 layout engine: saving draws the figure once). Sizes: the figure is the spec's inches;
 fonts and paddings in points. Raises RenderError when categories, values and comparators
-differ in length, or when the labels do not fit the height.
+differ in length; ChartFitError when the labels do not fit the height (the rule ``validate``
+applies too: :func:`briefgen.model.chart_fit.bar_fit`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from briefgen.charts.measure import TextMeter
+from briefgen.charts.measure import MeterMeasure, TextMeter
 from briefgen.charts.registry import ChartKind, register_kind
 from briefgen.charts.style import (
     COMPARATOR_PREFIX,
@@ -29,7 +30,8 @@ from briefgen.charts.style import (
     no_data,
     wrap,
 )
-from briefgen.errors import RenderError
+from briefgen.errors import ChartFitError, RenderError
+from briefgen.model import chart_fit as fit
 from briefgen.model.resolved import BarData
 from briefgen.model.vocab import COMPARATOR_WORDS
 
@@ -38,10 +40,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from briefgen.model.resolved import ResolvedChart
 
-LABEL_WRAP = 28
-WIDE_WRAP = 44   # characters, when rows are too low for 28-character lines
-MIN_SIZE = 7.0   # points: category labels are never drawn smaller
-ROW_FILL = 0.9   # share of a bar's row its label may take
+LABEL_WRAP = fit.BAR_LABEL_WRAP
+WIDE_WRAP = fit.BAR_WIDE_WRAP  # characters, when rows are too low for 28-character lines
+MIN_SIZE = fit.BAR_MIN_SIZE    # points: category labels are never drawn smaller
+ROW_FILL = fit.BAR_ROW_FILL    # share of a bar's row its label may take
 Y_PAD = 4.0      # points between a category label and the axis (no tick marks)
 TICK = 3.5       # points: x tick length (matplotlib's default)
 TICK_PAD = 3.5   # points between an x tick and its label (matplotlib's default)
@@ -104,9 +106,7 @@ def draw_bar(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     axes_top = top - LAYOUT_PAD
     axes_h = axes_top - bottom
     if axes_h <= 0:
-        raise RenderError(
-            f"chart {chart.id!r} (bar, {W:g} x {H:g} in): no room for the bars below the title; "
-            f"increase 'height' to about {H - axes_h + 0.5:.1f} in")
+        raise _too_small(chart, top, W, H, style, fig)
 
     # Category labels must fit their rows: shrink them (not below MIN_SIZE), then wrap
     # wider; if they still do not fit, the chart needs more height.
@@ -125,12 +125,7 @@ def draw_bar(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
             wrap_at = WIDE_WRAP
             labels = [wrap(c, wrap_at) for c in d.categories]
         else:
-            need_in = n * tall * MIN_SIZE / size / ROW_FILL - axes_h
-            raise RenderError(
-                f"chart {chart.id!r} (bar, {W:g} x {H:g} in): "
-                f"{n} bars with {labels[0].count(chr(10)) + 1}-line labels do not fit at "
-                f"{MIN_SIZE:g} pt; increase 'height' to about "
-                f"{H + need_in + 0.1:.1f} in or shorten the category names")
+            raise _too_small(chart, top, W, H, style, fig)
     left = LAYOUT_PAD + max(meter.size_in(label, size)[0] for label in labels) + Y_PAD / 72
     right = W - LAYOUT_PAD
     notes = [value_label(v, k) for v, k in zip(values, comps)]
@@ -181,6 +176,16 @@ def draw_bar(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
         ax.annotate(text, xy=(v, y), xytext=(-NOTE_OFFSET if neg else NOTE_OFFSET + e * 72, 0),
                     textcoords="offset points", va="center", ha="right" if neg else "left",
                     fontsize=size, color=style.text_colour, annotation_clip=False)
+
+
+def _too_small(chart: "ResolvedChart", top: float, width: float, height: float, style: ChartStyle,
+               fig: "Figure") -> ChartFitError:
+    """The error for bars that do not fit: the rule validate applies too
+    (:func:`briefgen.model.chart_fit.bar_fit`), by this chart's measure."""
+    d = chart.data
+    assert isinstance(d, BarData)
+    bars = fit.bar_fit(d.categories, top, height, style.font_size, bool(d.unit_label), MeterMeasure(fig))
+    return ChartFitError(chart.id, "height", fit.bar_message(chart.id, bars, width, height))
 
 
 BAR = register_kind(ChartKind(name="bar", data="bar", draw=draw_bar, describe=_describe,

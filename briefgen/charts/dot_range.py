@@ -9,17 +9,19 @@ reader sees how far the sources are apart. A legend explains the marks.
 
 The x axis is linear from zero (or the lowest value, when negative) and titled with the unit
 label. Layout from measured text (:class:`~briefgen.charts.measure.TextMeter`) in inches;
-fonts in points. Raises RenderError when the rows do not fit the height.
+fonts in points. Raises ChartFitError when the rows do not fit the height (the rule
+``validate`` applies too: :func:`briefgen.model.chart_fit.dot_range_fit`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from briefgen.charts.measure import TextMeter
+from briefgen.charts.measure import MeterMeasure, TextMeter
 from briefgen.charts.registry import ChartKind, register_kind
 from briefgen.charts.style import COMPARATOR_PREFIX, LAYOUT_PAD, ChartStyle, add_title, format_number, no_data
-from briefgen.errors import RenderError
+from briefgen.errors import ChartFitError, RenderError
+from briefgen.model import chart_fit as fit
 from briefgen.model.resolved import RangeData, RangePoint
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,8 +29,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from briefgen.model.resolved import ResolvedChart
 
-LEGEND = "dot: value as reported; hollow: an estimate; band: the range given; dashed arrow: open-ended"
-ROW_IN = 0.2     # inches: the least height of a row
+LEGEND = fit.DOT_RANGE_LEGEND
+ROW_IN = fit.ROW_IN  # inches: the least height of a row
 LABEL_GAP = 6.0  # points between a row's label and the axis
 NOTE_GAP = 6.0   # points between a mark and its value note
 
@@ -81,22 +83,22 @@ def draw_dot_range(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> 
     W, H = fig.get_figwidth(), fig.get_figheight()
     size = style.font_size
     meter = TextMeter(fig)
-    line_h = meter.size_in("0", size)[1]
     rows = _rows(d)
-    legend_h = meter.size_in(LEGEND, style.small_size)[1] + 0.06
-    bottom = LAYOUT_PAD + legend_h + line_h * 2 + 0.1 + (0.02 if d.unit_label else 0.0)
+    # the rule validate applies too (briefgen.model.chart_fit), by this chart's measure
+    rows_fit = fit.dot_range_fit(len(rows), top, H, size, style.small_size, bool(d.unit_label), MeterMeasure(fig))
+    if not rows_fit.ok:
+        raise ChartFitError(chart.id, "height", fit.dot_range_message(chart.id, rows_fit, W, H))
+    bottom = fit.dot_range_bottom(size, style.small_size, bool(d.unit_label), MeterMeasure(fig))
     axes_h = top - LAYOUT_PAD - bottom
-    if axes_h < len(rows) * ROW_IN:
-        raise RenderError(f"chart {chart.id!r} (dot-range, {W:g} x {H:g} in): {len(rows)} rows do not fit; "
-                          f"increase 'height' to about {H + len(rows) * ROW_IN - axes_h + 0.1:.1f} in")
     label_w = max(meter.size_in(text, size)[0] for text, _ in rows)
     left = LAYOUT_PAD + label_w + LABEL_GAP / 72
     notes = {id(p): point_note(p) for _, p in rows if p is not None}
     note_w = max(meter.size_in(text, size * 0.9)[0] for text in notes.values()) + NOTE_GAP / 72
     right = W - LAYOUT_PAD - note_w
     if right - left < 1.0:
-        raise RenderError(f"chart {chart.id!r} (dot-range, {W:g} in wide): the source labels leave no room "
-                          f"for the axis; increase 'width' or shorten the labels")
+        raise ChartFitError(chart.id, "width", fit.too_wide_message(
+            chart.id, "dot-range", W, "the source labels and values leave no room for the axis",
+            "shorten the labels (a source's 'publisher:' or a figure's 'label:')"))
     numbers = [v for _, p in rows if p is not None for v in (p.value, p.low, p.high) if v is not None]
     lo, hi = min(0.0, *numbers), max(numbers)
     hi = hi if hi > lo else lo + 1.0

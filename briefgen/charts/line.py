@@ -6,7 +6,8 @@ at zero. Missing points may be given as NaN (the line breaks there). The axes ar
 from text measured with :class:`~briefgen.charts.measure.TextMeter`, where a constrained
 layout would put them (no layout engine: saving draws the figure once). Sizes: the
 figure is the spec's inches, fonts and paddings in points. Raises RenderError when a
-series' length differs from the number of x labels.
+series' length differs from the number of x labels, ChartFitError when its title and labels
+leave the plot no room.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import TYPE_CHECKING
 from briefgen.charts.measure import TextMeter
 from briefgen.charts.registry import ChartKind, register_kind
 from briefgen.charts.style import LAYOUT_PAD, ChartStyle, add_title, format_number, no_data, wrap
-from briefgen.errors import RenderError
+from briefgen.errors import ChartFitError, RenderError
+from briefgen.model import chart_fit
 from briefgen.model.resolved import LineData
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -126,10 +128,14 @@ def draw_line(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     over = ((ticks[-1] + 0.3) / span_units * (right - left)
             + meter.size_in(last, style.font_size)[0] / 2 - (right - left))
     right -= max(over, 0.0)
-    if axes_top - bottom <= 0 or right - left <= 0:
-        raise RenderError(
-            f"chart {chart.id!r} (line, {W:g} x {H:g} in): no room for the plot below the "
-            f"title and labels; increase 'height' or 'width'")
+    if axes_top - bottom <= 0:
+        raise ChartFitError(chart.id, "height", (
+            f"line chart {chart.id!r} ({W:g} x {H:g} in) has no room for the plot below its title and labels; "
+            f"set 'height:' to about {chart_fit.round_up(H - (axes_top - bottom) + 0.5):g} in (a page allows up to "
+            f"{chart_fit.PAGE_TEXT_H:g} in), or shorten the title"))
+    if right - left <= 0:
+        raise ChartFitError(chart.id, "width", chart_fit.too_wide_message(
+            chart.id, "line", W, "its axis labels leave no room for the plot", "shorten the labels or the unit"))
     ax.set_position((left / W, bottom / H, (right - left) / W, (axes_top - bottom) / H))
 
 

@@ -144,3 +144,21 @@ def _line_metrics(paths: tuple, line: str) -> tuple[float, float, float]:
     w, h = font.get_width_height()
     d = font.get_descent()
     return w / 64 / MEASURE_PT, (h - d) / 64 / MEASURE_PT, d / 64 / MEASURE_PT
+
+
+class MeterMeasure:
+    """A :data:`briefgen.model.chart_fit.Measure` (``(text, size, bold=False,
+    linespacing=None) -> (width, height)`` in inches) by :class:`TextMeter`s of ``fig``:
+    what the charts hand the fit rules they share with ``validate``."""
+
+    def __init__(self, fig) -> None:
+        self._fig = fig
+        self._meters: dict[tuple[bool, float | None], TextMeter] = {}
+
+    def __call__(self, text: str, size: float, bold: bool = False,
+                 linespacing: float | None = None) -> tuple[float, float]:
+        meter = self._meters.get((bold, linespacing))
+        if meter is None:
+            meter = self._meters[(bold, linespacing)] = TextMeter(
+                self._fig, fontweight="bold" if bold else "normal", linespacing=linespacing)
+        return meter.size_in(text, size)

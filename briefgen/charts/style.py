@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from briefgen.charts.fontlist import register_choice, register_fonts
 from briefgen.charts.fonts import Choice, _sha256, subset_for
-from briefgen.charts.measure import TextMeter
+from briefgen.charts.measure import MeterMeasure
 from briefgen.errors import RenderError
-from briefgen.model.labelwrap import wrap_lines
+from briefgen.model import chart_fit as fit
+from briefgen.model.chart_fit import chars_per_line, wrap  # noqa: F401  (the charts' helpers)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.typing import RcKeyType
@@ -155,19 +156,6 @@ def rc_params(style: ChartStyle, choice: Choice | None = None) -> dict[RcKeyType
 
 
 # --------------------------------------------------------------------------- text helpers
-def wrap(text: str, width: int, *, max_lines: int | None = None) -> str:
-    """``text`` wrapped to lines of at most ``width`` characters, joined by newlines
-    (:func:`briefgen.model.labelwrap.wrap_lines`: long words broken with a hyphen; ``max_lines``
-    cuts with an ellipsis)."""
-    return "\n".join(wrap_lines(text, width, max_lines))
-
-
-def chars_per_line(width_in: float, font_size: float) -> int:
-    """Roughly how many average characters of ``font_size`` points fit in ``width_in``
-    inches (average glyph ~0.55 em)."""
-    return max(int(width_in * 72 / (font_size * 0.55)), 8)
-
-
 def format_number(value: float) -> str:
     """Thousands separators; integers without decimals, others with up to 2 (``1,300``,
     ``2.5``)."""
@@ -190,10 +178,10 @@ def tint(hex_colour: str, amount: float) -> str:
 
 
 # --------------------------------------------------------------------------- figure helpers
-PAD_IN = 0.06
+PAD_IN = fit.PAD_IN
 """Margin kept around the drawing, in inches (caption/source are printed by the layout)."""
 
-LAYOUT_PAD = 0.04
+LAYOUT_PAD = fit.LAYOUT_PAD
 """Inches between an axes' tick and axis labels and the figure's edges or the title, in
 the charts that place their axes from measured text (bar, line): what matplotlib's
 constrained layout would keep (that layout runs again on every draw, saving included,
@@ -205,19 +193,12 @@ def add_title(fig, title: str, style: ChartStyle) -> float:
     the figure width less the margins. Returns the inches from the figure bottom to just
     below the title: the top of the space left for the drawing."""
     width_in, height_in = fig.get_figwidth(), fig.get_figheight()
-    avail = width_in - 2 * PAD_IN
-    meter = TextMeter(fig, fontweight="bold", linespacing=1.15)
-    chars = chars_per_line(avail, style.title_size) + 12
-    text = wrap(title, chars)
-    while chars > 10:
-        text = wrap(title, chars)
-        if meter.size_in(text, style.title_size)[0] <= avail:
-            break
-        chars -= 2
+    measure = MeterMeasure(fig)
+    text = fit.wrapped_title(title, width_in, style.title_size, measure)
     fig.text(PAD_IN / width_in, 1 - PAD_IN / height_in, text, ha="left", va="top",
              color=style.text_colour, fontsize=style.title_size, fontweight="bold",
              linespacing=1.15)
-    return height_in - PAD_IN - meter.size_in(text, style.title_size)[1] - 0.1
+    return height_in - PAD_IN - measure(text, style.title_size, bold=True, linespacing=1.15)[1] - fit.TITLE_GAP
 
 
 def no_data(fig, style: ChartStyle, message: str = "No data to show") -> None:

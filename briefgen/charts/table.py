@@ -6,18 +6,20 @@ The header is bold on the main palette colour; body rows are lightly banded. Cel
 as written (a source-by-figure comparison: "USD 1.3 billion (phase 1)"); a missing value
 reads "not stated", in muted italics. Units:
 widths and heights computed in **inches**, fonts in points. If the rows do not fit the
-spec's height even at 6 pt, RenderError says how much height is needed.
+spec's height even at 6 pt, ChartFitError says how much height is needed (the rule
+``validate`` applies too: :func:`briefgen.model.chart_fit.table_fit`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from briefgen.charts.measure import TextMeter
+from briefgen.charts.measure import MeterMeasure
 from briefgen.charts.registry import ChartKind, register_kind
-from briefgen.charts.style import PAD_IN, ChartStyle, add_title, join_limited, no_data, tint, wrap
-from briefgen.errors import RenderError
+from briefgen.charts.style import PAD_IN, ChartStyle, add_title, join_limited, no_data, tint
+from briefgen.errors import ChartFitError, RenderError
 from briefgen.load.csvdata import NOT_STATED
+from briefgen.model import chart_fit as fit
 from briefgen.model.resolved import TableData
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,8 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from briefgen.model.resolved import ResolvedChart
 
-CELL_PAD = 0.05  # inches, left/right padding inside a cell
-ROW_PAD = 0.035  # inches, top/bottom padding inside a cell
+CELL_PAD = fit.TABLE_CELL_PAD  # inches, left/right padding inside a cell
 
 
 def _describe(chart: "ResolvedChart") -> str:
@@ -34,37 +35,6 @@ def _describe(chart: "ResolvedChart") -> str:
     assert isinstance(d, TableData)  # the registry hands describe only data of this kind's shape
     return (f"Table with {len(d.columns)} column{'s' if len(d.columns) != 1 else ''} "
             f"({join_limited(d.columns)}) and {len(d.rows)} row{'s' if len(d.rows) != 1 else ''}.")
-
-
-def _widths(header: TextMeter, body: TextMeter, cells: list[list[str]], size: float,
-            area_w: float) -> list[float]:
-    """Column widths in inches: natural widths scaled to fill, with a floor per column."""
-    ncol = len(cells[0])
-    natural = []
-    for c in range(ncol):
-        w = max((header if r == 0 else body).size_in(row[c] or " ", size)[0]
-                for r, row in enumerate(cells))
-        natural.append(w + 2 * CELL_PAD + 0.02)
-    total = sum(natural)
-    if total <= area_w:
-        return [w * area_w / total for w in natural]
-    floor = area_w / ncol * 0.6
-    fixed = [min(w, floor) for w in natural]
-    extra = area_w - sum(fixed)
-    want = [w - f for w, f in zip(natural, fixed)]
-    return [f + (extra * x / sum(want) if sum(want) else 0) for f, x in zip(fixed, want)]
-
-
-def _fit(meter: TextMeter, text: str, width_in: float, size: float) -> str:
-    """``text`` wrapped so that its widest line, measured, fits ``width_in`` inches."""
-    if not text:
-        return ""
-    chars = max(int(width_in * 72 / (size * 0.5)), 4)
-    while True:
-        out = wrap(text, chars)
-        if chars <= 4 or meter.size_in(out, size)[0] <= width_in:
-            return out
-        chars = max(4, chars - max(1, chars // 12))
 
 
 def draw_table(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
@@ -85,28 +55,18 @@ def draw_table(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None
     area_w, area_h = W - 2 * PAD_IN, top - PAD_IN
     cells = [list(d.columns)] + [list(r) for r in d.rows]
 
-    header = TextMeter(fig, fontweight="bold", linespacing=1.1)
-    body = TextMeter(fig, linespacing=1.1)
-    size, chosen, need = style.font_size, None, 0.0
-    while size >= 6.0 - 1e-9:
-        widths = _widths(header, body, cells, size, area_w)
-        wrapped = [[_fit(header if r == 0 else body, text, w - 2 * CELL_PAD, size)
-                    for text, w in zip(row, widths)] for r, row in enumerate(cells)]
-        heights = []
-        for r, row in enumerate(wrapped):
-            meter = header if r == 0 else body
-            h = max(meter.size_in(t or " ", size)[1] for t in row)
-            heights.append(h + 2 * ROW_PAD)
-        need = sum(heights)
-        if need <= area_h:
+    measure = MeterMeasure(fig)
+    size, chosen = style.font_size, None
+    while size >= fit.TABLE_MIN_SIZE - 1e-9:
+        widths, wrapped, heights = fit.table_rows(cells, size, area_w, measure)
+        if sum(heights) <= area_h:
             chosen = (size, widths, wrapped, heights)
             break
         size -= 0.5
-    if chosen is None:
-        raise RenderError(
-            f"chart {chart.id!r} (table, {W:g} x {H:g} in): {len(d.rows)} rows need about "
-            f"{need + H - area_h:.1f} in of height even at 6 pt; increase 'height' or split "
-            f"the table")
+    if chosen is None:  # the rule validate applies too (briefgen.model.chart_fit), by this chart's measure
+        rows = fit.table_fit(cells, top, W, H, measure)
+        raise ChartFitError(chart.id, "height", fit.table_message(chart.id, rows, W, H,
+                                                                 bool(getattr(chart.spec, "csv", None))))
     size, widths, wrapped, heights = chosen
 
     ax = fig.add_axes((PAD_IN / W, PAD_IN / H, area_w / W, area_h / H))

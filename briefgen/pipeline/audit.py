@@ -8,7 +8,8 @@ most restrictive TLP level it names.
 
 The manifest keeps, under ``left_out``, only what names nothing withheld: sections and charts
 the audience leaves out by its own choice (``sections``, ``drop_sections``, ``charts``, a
-switch such as ``profiles: false``) or to fit its page budget, and of those only the ones
+switch such as ``profiles: false``), to fit its page budget, or because it selects nothing
+even before anything is withheld ("nothing to draw", "nothing to show"), and of those only the ones
 marked at or below the release's banner (a section above the ceiling is recorded as withheld
 for its marking, whatever else leaves it out: :mod:`briefgen.resolve.sections`). Its ``warnings`` are those
 that name nothing withheld from the audience, and its ``inputs`` the files something shown
@@ -40,7 +41,7 @@ AUDIT_NOTE = ("For the issuing desk only: what this audience's release leaves ou
               "Never send it with the release.")
 
 _CHOSEN = ("not among the audience's sections", "dropped by the audience (drop_sections)", "the audience has ",
-           "not among the audience's charts", "dropped to fit max_pages")
+           "not among the audience's charts", "dropped to fit max_pages", "nothing to show:", "nothing to draw:")
 """Reasons (their start) for leaving a section or chart out that name nothing withheld: the
 audience's own choices and its page budget (:mod:`briefgen.resolve.sections`)."""
 _PART_OF = re.compile(r"^part of section '([^']+)', which is withheld$")

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from briefgen.deliver.output import atomic_write_many, manifest_bytes, output_paths, sha256
 from briefgen.document.model import Document
-from briefgen.errors import PageBudgetError, Problem, SpecError
+from briefgen.errors import ChartFitError, PageBudgetError, Problem, SpecError
 from briefgen.load.project import KnowledgeBase, LoadedSpec, load_project
 from briefgen.model.resolved import Briefing
 from briefgen.pipeline.checks import check
 from briefgen.resolve.audiences import audience_names
+from briefgen.resolve.chart_size import located
 from briefgen.resolve.select import resolve
 
 if TYPE_CHECKING:
@@ -247,7 +248,15 @@ def build_prepared(prepared: Prepared, audience: str | None, options: BuildOptio
     """Build one variant of an already validated spec (see :func:`build`): its PDF and/or
     HTML edition (:func:`briefgen.pipeline.edition.formats_for`), both from one document.
     Without the PDF nothing is laid out (ReportLab is not imported), unless the audience
-    has a page budget: the sections dropped to fit it are dropped from the HTML too."""
+    has a page budget: the sections dropped to fit it are dropped from the HTML too. A chart
+    whose content does not fit its size is a :class:`SpecError` located at it, as in validate."""
+    try:
+        return _build_prepared(prepared, audience, options)
+    except ChartFitError as exc:
+        raise located(exc, prepared.loaded) from None
+
+
+def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOptions) -> BuildResult:
     from briefgen.document.edition import release_record
     from briefgen.pipeline.edition import formats_for, html_edition
 

@@ -48,7 +48,7 @@ def time_problems(spec: Spec, kb: KnowledgeBase) -> list[Problem]:
 
 TIMELINE_YEARS = (2, 9998)
 """First and last year a timeline event may fall in (its date's midpoint). The timeline's axis
-(:class:`briefgen.charts.timeline._Scale`) runs from the first event's year, or the month
+(:class:`briefgen.model.timeline_fit.TimeScale`) runs from the first event's year, or the month
 before its month, to the start of the year after the last event, or two months after its
 month; Python's dates, which it counts in, end at 0001-01-01 and 9999-12-31."""
 

@@ -22,6 +22,7 @@ from briefgen.model.resolved import (
 )
 from briefgen.model.tlp import TLP, most_restrictive
 from briefgen.resolve.chart_rtl import rtl_problem
+from briefgen.resolve.chart_size import check_chart_size
 from briefgen.resolve.claims import select_claims
 from briefgen.resolve.context import ResolveContext, figure_key
 from briefgen.resolve.timing import timing
@@ -69,6 +70,9 @@ def resolve_chart(chart: ChartSpec, ctx: ResolveContext, number: int) -> Resolve
                       _chart_key(ctx.loaded.spec.sections, chart.id))
     if rtl is not None:  # refused here, located at the text, rather than when the chart is drawn
         raise SpecError([rtl])
+    too_small = check_chart_size(chart, data, ctx.loaded)  # likewise content that does not fit its size
+    if too_small is not None:
+        ctx.size_problems.append(too_small)  # raised with the others that do not fit (resolve.select)
     if chart.source:
         source_line = chart.source
     elif not source_line:

@@ -23,6 +23,9 @@ class ResolveContext:
         self.extra_drops: set[str] = set()
         self.portion_marks = False
         """Mark chart links and events above the briefing's floor (the audience's portion marks)."""
+        self.size_problems: list = []
+        """Charts whose content does not fit their size (:mod:`briefgen.resolve.chart_size`),
+        raised together once every section is resolved."""
 
     @cached_property
     def claims_by_date(self) -> list[Claim]:

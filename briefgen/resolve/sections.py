@@ -53,7 +53,7 @@ def resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx: 
             continue
         resolved = resolve_chart(chart, ctx, ctx.figure_number + 1)
         if no_data(resolved):
-            withheld.append(Withheld("chart", chart.id, "no data visible to this audience", tlp.value))
+            withheld.append(Withheld("chart", chart.id, _empty_chart_reason(chart, ctx), tlp.value))
             continue
         ctx.figure_number += 1
         charts.append(resolved)
@@ -74,10 +74,40 @@ def resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx: 
     empty = {"claims": not claims, "entities": not entities, "charts": not charts and not images,
              "nothing": not kind.stands_alone}[kind.selects]
     if empty and not has_text and not subs and not images:
-        withheld.append(Withheld("section", sec.id, "nothing in it is visible to this audience", tlp.value))
+        reason = "nothing in it is visible to this audience"
+        if kind.selects == "claims" and not select_claims(sec.select or default, ctx.kb.claims):
+            reason = NOTHING_TO_SHOW + ": its selection matches no claim of the knowledge base"
+        withheld.append(Withheld("section", sec.id, reason, tlp.value))
         return None
     return ResolvedSection(section=sec, level=level, claims=tuple(claims), entities=entities,
                            charts=tuple(charts), images=tuple(images), subsections=tuple(subs))
+
+
+NOTHING_TO_SHOW = "nothing to show"
+NOTHING_TO_DRAW = "nothing to draw"
+"""Reasons (their start) for a section or chart left out because it selects nothing even
+before anything is withheld: they name nothing withheld, so the manifest lists them
+(:mod:`briefgen.pipeline.audit`). One that is empty because what it selects is withheld
+says so only in the desk's audit record ("no data visible to this audience")."""
+
+_DRAWS = {"bar": "figures", "timeline": "dated claims", "ranges": "figures with a measure", "table": "claims"}
+
+
+def _empty_chart_reason(chart, ctx: ResolveContext) -> str:
+    """Why chart ``chart`` draws nothing: its CSV file has no rows, or what it selects from
+    the whole knowledge base is visible and gives nothing to draw (NOTHING_TO_DRAW), else
+    "no data visible to this audience" (something it selects is withheld)."""
+    from briefgen.model.chart_kinds import CHART_KINDS
+
+    if chart.csv:
+        return NOTHING_TO_DRAW + ": its CSV file has no data rows"
+    kind = CHART_KINDS.get(chart.kind)
+    shape = kind.data if kind is not None else ""
+    if shape in _DRAWS:  # the network draws relations too, withheld on their own
+        selected = select_claims(chart.select, ctx.kb.claims) if chart.select else list(ctx.kb.claims.values())
+        if all(c.id in ctx.claims for c in selected):
+            return f"{NOTHING_TO_DRAW}: what it selects gives no {_DRAWS[shape]}"
+    return "no data visible to this audience"
 
 
 def _section_excluded(sec: Section, aud: Audience) -> str | None:

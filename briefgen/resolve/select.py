@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from briefgen.errors import SpecError
 from briefgen.load.project import KnowledgeBase, LoadedSpec
 from briefgen.model.models import BriefingMeta, Claim
 from briefgen.model.resolved import Briefing, Withheld
@@ -45,7 +46,8 @@ def resolve(loaded: LoadedSpec, kb: KnowledgeBase, audience: str | None = None,
 
     ``extra_drops``: section ids left out to fit the page budget.
 
-    Raises :class:`SpecError` for an unknown audience or unreadable chart CSV.
+    Raises :class:`SpecError` for an unknown audience, unreadable chart CSV, or charts whose
+    content does not fit their size (every one, located at its height).
     """
     spec = loaded.spec
     name, aud = get_audience(loaded, audience)
@@ -93,6 +95,8 @@ def resolve(loaded: LoadedSpec, kb: KnowledgeBase, audience: str | None = None,
         resolved = resolve_section(sec, 1, aud, ceiling, ctx, withheld)
         if resolved is not None:
             sections.append(resolved)
+    if ctx.size_problems:  # every chart that does not fit, at once
+        raise SpecError(ctx.size_problems)
     meta, keyword_marks = _without_hidden_keywords(spec.briefing, spec.sections, kb,
                                                    {"entity": entities, "source": sources, "claim": claims},
                                                    ceiling, withheld)

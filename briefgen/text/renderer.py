@@ -149,10 +149,12 @@ class Renderer:
 
     def _ref(self, figure_id: str) -> str:
         if figure_id in self.spec_figures and figure_id not in self.figure_numbers:
+            why = next((w.reason for w in self.briefing.withheld if w.kind == "chart" and w.id == figure_id
+                        and w.reason.startswith("nothing to draw")),
+                       "its chart or section is left out for this audience")
             raise WithheldError(
                 f"ref(): figure {figure_id!r} is not in audience {self.briefing.audience_name!r}'s "
-                f"version (its chart or section is left out for this audience); wrap it in "
-                f"{{% if visible({figure_id!r}) %}} ... {{% endif %}}")
+                f"version ({why}); wrap it in {{% if visible({figure_id!r}) %}} ... {{% endif %}}")
         if figure_id not in self.figure_numbers:
             hint = did_you_mean(figure_id, self.spec_figures or self.figure_numbers)
             raise TemplateError(f"ref(): no figure {figure_id!r} in this briefing"

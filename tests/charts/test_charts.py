@@ -18,7 +18,7 @@ from conftest import REPO, TESTS
 from briefgen.charts import CHART_KINDS, describe, draw, render_pdf
 from briefgen.charts.bar import value_label
 from briefgen.charts.style import ChartStyle, format_number
-from briefgen.errors import FontCoverageError, RenderError
+from briefgen.errors import ChartFitError, FontCoverageError, RenderError
 from briefgen.model.models import ChartSpec
 from briefgen.model.resolved import (
     BarData,
@@ -268,8 +268,10 @@ def test_labels_do_not_overlap(make, style) -> None:
 
 
 def test_timeline_too_crowded_for_its_height_says_so(style) -> None:
-    with pytest.raises(RenderError, match=r"increase 'height' to about \d"):
+    with pytest.raises(ChartFitError, match=r"draws 12 events; at this size it holds about \d+\. "
+                                            r"Set 'height: \d") as err:
         render_pdf(timeline_chart(n=12, height=1.3), style)
+    assert (err.value.field, err.value.exit_code) == ("height", 2)
 
 
 def test_empty_data_draws_a_note(style) -> None:

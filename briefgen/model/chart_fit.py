@@ -1,0 +1,306 @@
+"""How much a dot-range, bar or table chart holds at its size: the rule ``validate`` and
+``build`` apply before anything is drawn, and the one the charts themselves draw by (pure:
+no matplotlib; see :mod:`briefgen.model.timeline_fit` for timelines and
+:mod:`briefgen.model.network_fit` for networks).
+
+Every function takes a ``measure(text, size, bold=False, linespacing=None) -> (width,
+height)`` in inches. The charts pass their exact measure (matplotlib's, from the font files
+they draw with); ``validate`` and the resolving step of a build pass a
+:class:`FontMeasure` of the same font files, which reads their advances and line metrics
+(no kerning: a little wider than drawn, never narrower), or, when a file cannot be read,
+:func:`estimate_size`, which estimates from the characters and errs on the large side for
+common sans-serif fonts (a line LINE_EM of the size high: Noto Sans' line, the larger of
+the bundled fonts, is 1.362 em, DejaVu Sans' 1.0-1.2 em; a character :func:`char_em` wide
+by its class). A chart ``validate`` passes is then drawn; if the drawing still finds no
+room, the build reports it located at the chart's ``height``, as ``validate`` does (exit
+code 2).
+
+Units: inches; font sizes in points.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from briefgen.model.font_metrics import FaceMetrics
+from briefgen.model.labelwrap import wrap_lines
+from briefgen.model.network_fit import PAGE_TEXT_H, PAGE_TEXT_W
+
+Measure = Callable[..., tuple[float, float]]
+
+PAD_IN = 0.06       # inches kept around a drawing (caption and source are printed by the layout)
+LAYOUT_PAD = 0.04   # inches between an axes' labels and the figure's edges or the title
+TITLE_GAP = 0.1     # inches between the title and the drawing
+LINE_EM = 1.37      # estimated line height, in ems (see the module's docstring)
+BOLD_WIDER = 1.08   # bold text is this much wider
+DOT_RANGE_LEGEND = "dot: value as reported; hollow: an estimate; band: the range given; dashed arrow: open-ended"
+ROW_IN = 0.2        # dot-range: inches, the least height of a row
+BAR_LABEL_WRAP = 28  # bar: category labels wrap at this many characters ...
+BAR_WIDE_WRAP = 44   # ... or at this many, when rows are too low for the first
+BAR_MIN_SIZE = 7.0   # bar: points, category labels are never drawn smaller
+BAR_ROW_FILL = 0.9   # bar: share of a bar's row its label may take
+BAR_TICK_ROOM = 7.0  # bar: points, x tick length and pad below the axis
+BAR_LABEL_PAD = 4.0  # bar: points between the x tick labels and the axis label
+TABLE_MIN_SIZE = 6.0  # table: points, the least size of cell text
+TABLE_CELL_PAD = 0.05  # table: inches, left and right padding inside a cell
+TABLE_ROW_PAD = 0.035  # table: inches, top and bottom padding inside a cell
+TABLE_LINESPACING = 1.1
+
+
+def char_em(ch: str) -> float:
+    """Estimated advance of ``ch`` in ems (see the module's docstring)."""
+    if unicodedata.combining(ch):
+        return 0.0
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 1.0
+    if ch == " " or ch in "iljI.,:;'|!`()[]":
+        return 0.34
+    if ch.isupper():
+        return 0.74
+    if ch.isdigit():
+        return 0.64
+    return 0.6
+
+
+def estimate_size(text: str, size: float, bold: bool = False, linespacing: float | None = None) -> tuple[float, float]:
+    """Estimated width and height in inches of ``text`` (lines split at newlines) at
+    ``size`` points: a measure for :mod:`briefgen.model.chart_fit` without font files."""
+    if not text:
+        return 0.0, 0.0
+    lines = str(text).split("\n")
+    em = size / 72
+    width = max(sum(char_em(ch) for ch in line) for line in lines) * em * (BOLD_WIDER if bold else 1.0)
+    return width, len(lines) * LINE_EM * max(linespacing or 1.0, 1.0) * em
+
+
+class FontMeasure:
+    """A measure by the metrics of the font files a chart draws with (``regular`` and
+    ``bold`` faces, :mod:`briefgen.model.font_metrics`): widths as the sum of advances,
+    heights stacked as the charts stack lines; :func:`estimate_size` when a face is missing."""
+
+    def __init__(self, regular: FaceMetrics | None, bold: FaceMetrics | None) -> None:
+        self.regular, self.bold = regular, bold or regular
+
+    def __call__(self, text: str, size: float, bold: bool = False,
+                 linespacing: float | None = None) -> tuple[float, float]:
+        face = self.bold if bold else self.regular
+        if face is None:
+            return estimate_size(text, size, bold, linespacing)
+        if not text:
+            return 0.0, 0.0
+        lines = str(text).split("\n")
+        wider = BOLD_WIDER if bold else 1.0
+        width = max(sum(face.advance(ch) or char_em(ch) * wider for ch in line) for line in lines)
+        gap = face.gap if len(lines) > 1 else 0.0
+        if linespacing is None:
+            per_pt = len(lines) * (face.ascent + face.descent + gap)
+        else:
+            per_pt = len(lines) * linespacing * (face.ascent + face.descent)
+        return width * size / 72, per_pt * size / 72
+
+
+def wrap(text: str, width: int, *, max_lines: int | None = None) -> str:
+    """``text`` wrapped to lines of at most ``width`` characters, joined by newlines
+    (:func:`briefgen.model.labelwrap.wrap_lines`: long words broken with a hyphen; ``max_lines``
+    cuts with an ellipsis)."""
+    return "\n".join(wrap_lines(text, width, max_lines))
+
+
+def chars_per_line(width_in: float, font_size: float) -> int:
+    """Roughly how many average characters of ``font_size`` points fit in ``width_in``
+    inches (average glyph ~0.55 em)."""
+    return max(int(width_in * 72 / (font_size * 0.55)), 8)
+
+
+def wrapped_title(title: str, width: float, title_size: float, measure: Measure) -> str:
+    """``title`` wrapped (by measured width, bold, line spacing 1.15) to a chart ``width``
+    inches wide less the margins, as the chart draws it."""
+    avail = width - 2 * PAD_IN
+    chars = chars_per_line(avail, title_size) + 12
+    text = wrap(title, chars)
+    while chars > 10:
+        text = wrap(title, chars)
+        if measure(text, title_size, bold=True, linespacing=1.15)[0] <= avail:
+            break
+        chars -= 2
+    return text
+
+
+def title_top(title: str, width: float, height: float, title_size: float, measure: Measure) -> float:
+    """Inches from a chart's bottom to just below its title: the top of its drawing."""
+    text = wrapped_title(title, width, title_size, measure)
+    return height - PAD_IN - measure(text, title_size, bold=True, linespacing=1.15)[1] - TITLE_GAP
+
+
+@dataclass(frozen=True)
+class ChartFit:
+    """How a chart's items compare with its height: ``items`` to draw (``noun``: "rows",
+    "bars", ...), how many ``fits`` at this height, and ``need``: the height in inches that
+    holds them all (None when no height does: the labels are too wide)."""
+
+    items: int
+    fits: int
+    need: float | None
+    noun: str
+    ok: bool
+
+
+def dot_range_fit(rows: int, top: float, height: float, size: float, small: float, has_unit: bool,
+                  measure: Measure) -> ChartFit:
+    """The :class:`ChartFit` of a dot-range chart of ``rows`` rows (measures and reports),
+    ``height`` inches tall with its drawing's top at ``top`` (:func:`title_top`), text at
+    ``size`` and its legend at ``small`` points. Each row needs ROW_IN."""
+    axes_h = axes_height_dot_range(top, size, small, has_unit, measure)
+    fits = max(int(axes_h / ROW_IN + 1e-9), 0)
+    return ChartFit(rows, fits, height + rows * ROW_IN - axes_h, "rows (measures and reports)",
+                    not axes_h < rows * ROW_IN)
+
+
+def axes_height_dot_range(top: float, size: float, small: float, has_unit: bool, measure: Measure) -> float:
+    """Inches of a dot-range chart's rows: from ``top`` less its x axis, unit and legend."""
+    return top - LAYOUT_PAD - dot_range_bottom(size, small, has_unit, measure)
+
+
+def dot_range_bottom(size: float, small: float, has_unit: bool, measure: Measure) -> float:
+    """Inches below a dot-range chart's rows: legend, tick labels and unit label."""
+    line_h = measure("0", size)[1]
+    legend_h = measure(DOT_RANGE_LEGEND, small)[1] + 0.06
+    return LAYOUT_PAD + legend_h + line_h * 2 + 0.1 + (0.02 if has_unit else 0.0)
+
+
+def bar_bottom(size: float, has_unit: bool, measure: Measure) -> float:
+    """Inches below a bar chart's bars: tick labels and, with a unit, the axis label."""
+    line_h = measure("0", size)[1]
+    bottom = LAYOUT_PAD + line_h + BAR_TICK_ROOM / 72
+    if has_unit:
+        bottom += line_h + BAR_LABEL_PAD / 72
+    return bottom
+
+
+def bar_fit(categories: Sequence[str], top: float, height: float, size: float, has_unit: bool,
+            measure: Measure) -> ChartFit:
+    """The :class:`ChartFit` of a bar chart of ``categories``, ``height`` inches tall with
+    its drawing's top at ``top``: each bar's row must hold its label, wrapped at
+    BAR_WIDE_WRAP characters, at BAR_MIN_SIZE points in BAR_ROW_FILL of its height."""
+    axes_h = top - LAYOUT_PAD - bar_bottom(size, has_unit, measure)
+    n = len(categories)
+    tall = max((measure(wrap(c, BAR_WIDE_WRAP), BAR_MIN_SIZE)[1] for c in categories), default=0.0)
+    per_row = tall / BAR_ROW_FILL
+    fits = max(int(axes_h / per_row + 1e-9), 0) if per_row > 0 else n
+    ok = axes_h > 0 and (n == 0 or tall <= axes_h / n * BAR_ROW_FILL + 1e-3)
+    return ChartFit(n, fits, height - axes_h + n * per_row, "bars", ok)
+
+
+def table_widths(cells: Sequence[Sequence[str]], size: float, area_w: float, measure: Measure) -> list[float]:
+    """Column widths in inches of a table of ``cells`` (the header row first): natural
+    widths scaled to fill ``area_w``, with a floor per column."""
+    ncol = len(cells[0])
+    natural = []
+    for c in range(ncol):
+        w = max(measure(row[c] or " ", size, bold=r == 0, linespacing=TABLE_LINESPACING)[0]
+                for r, row in enumerate(cells))
+        natural.append(w + 2 * TABLE_CELL_PAD + 0.02)
+    total = sum(natural)
+    if total <= area_w:
+        return [w * area_w / total for w in natural]
+    floor = area_w / ncol * 0.6
+    fixed = [min(w, floor) for w in natural]
+    extra = area_w - sum(fixed)
+    want = [w - f for w, f in zip(natural, fixed)]
+    return [f + (extra * x / sum(want) if sum(want) else 0) for f, x in zip(fixed, want)]
+
+
+def fit_cell(text: str, width_in: float, size: float, bold: bool, measure: Measure) -> str:
+    """``text`` wrapped so that its widest line, measured, fits ``width_in`` inches."""
+    if not text:
+        return ""
+    chars = max(int(width_in * 72 / (size * 0.5)), 4)
+    while True:
+        out = wrap(text, chars)
+        if chars <= 4 or measure(out, size, bold=bold, linespacing=TABLE_LINESPACING)[0] <= width_in:
+            return out
+        chars = max(4, chars - max(1, chars // 12))
+
+
+def table_rows(cells: Sequence[Sequence[str]], size: float, area_w: float,
+               measure: Measure) -> tuple[list[float], list[list[str]], list[float]]:
+    """A table of ``cells`` (header row first) laid out at ``size`` points in ``area_w``
+    inches: its column widths, its cells wrapped to them and its row heights, in inches."""
+    widths = table_widths(cells, size, area_w, measure)
+    wrapped = [[fit_cell(text, w - 2 * TABLE_CELL_PAD, size, r == 0, measure) for text, w in zip(row, widths)]
+               for r, row in enumerate(cells)]
+    heights = [max(measure(t or " ", size, bold=r == 0, linespacing=TABLE_LINESPACING)[1] for t in row)
+               + 2 * TABLE_ROW_PAD for r, row in enumerate(wrapped)]
+    return widths, wrapped, heights
+
+
+def table_fit(cells: Sequence[Sequence[str]], top: float, width: float, height: float,
+              measure: Measure) -> ChartFit:
+    """The :class:`ChartFit` of a table chart of ``cells`` (header row first) at its least
+    size, TABLE_MIN_SIZE points, ``width`` x ``height`` inches with its drawing's top at ``top``."""
+    area_h = top - PAD_IN
+    heights = table_rows(cells, TABLE_MIN_SIZE, width - 2 * PAD_IN, measure)[2]
+    used, fits = 0.0, -1  # the header row is not counted
+    for h in heights:
+        if used + h > area_h:
+            break
+        used += h
+        fits += 1
+    need = sum(heights)
+    return ChartFit(len(cells) - 1, max(fits, 0), need + height - area_h, "rows", need <= area_h)
+
+
+def round_up(inches: float) -> float:
+    """``inches`` rounded up to a tenth (a height to suggest)."""
+    return math.ceil(inches * 10 - 1e-6) / 10
+
+
+def too_small_message(chart_id: str, kind: str, fit: ChartFit, width: float, height: float, fewer: str) -> str:
+    """The error for a chart whose items do not fit its height: how many it draws, how many
+    fit, and only remedies the page allows: a height that holds them up to the page's
+    (PAGE_TEXT_H; a taller chart is printed scaled down), else fewer items (``fewer``: how,
+    for this chart, e.g. "narrow 'select:'")."""
+    head = (f"{kind} chart {chart_id!r} ({width:g} x {height:g} in) draws {fit.items} {fit.noun}; at this size "
+            f"it holds about {fit.fits}")
+    if fit.fits == 0:
+        head = (f"{kind} chart {chart_id!r} ({width:g} x {height:g} in) has no room for any of its "
+                f"{fit.items} {fit.noun}")
+    if fit.need is not None and round_up(fit.need) <= PAGE_TEXT_H:
+        return f"{head}. Set 'height: {round_up(fit.need):g}' (a page allows up to {PAGE_TEXT_H:g} in), or {fewer}"
+    return f"{head}, and no height a page allows (up to {PAGE_TEXT_H:g} in) holds them all: {fewer}"
+
+
+def too_wide_message(chart_id: str, kind: str, width: float, what: str, shorten: str) -> str:
+    """The error for a chart whose labels leave no room across it: a wider chart only up to
+    the page's text width (PAGE_TEXT_W), else ``shorten`` (how)."""
+    wider = f"set 'width:' up to {PAGE_TEXT_W:g} in (the page's most) or " if width < PAGE_TEXT_W else ""
+    return f"{kind} chart {chart_id!r} ({width:g} in wide): {what}; {wider}{shorten}"
+
+
+def limit_hint(fit: ChartFit) -> str:
+    """``" or 'limit: N'"`` for a chart that holds N > 0 of its items (one per claim), else ""."""
+    return f" or 'limit: {fit.fits}'" if fit.fits > 0 else ""
+
+
+def dot_range_message(chart_id: str, rows: ChartFit, width: float, height: float) -> str:
+    """The error for a dot-range chart whose rows do not fit (:func:`dot_range_fit`)."""
+    return too_small_message(chart_id, "dot-range", rows, width, height,
+                             "draw fewer: narrow 'select:' to fewer measures or reports (e.g. 'tags:', "
+                             "'claims:') or split the chart")
+
+
+def bar_message(chart_id: str, bars: ChartFit, width: float, height: float) -> str:
+    """The error for a bar chart whose bars do not fit (:func:`bar_fit`)."""
+    return too_small_message(chart_id, "bar", bars, width, height,
+                             f"draw fewer bars: narrow 'select:' (e.g. 'claims:', 'tags:'{limit_hint(bars)}), "
+                             f"or shorten the figures' labels")
+
+
+def table_message(chart_id: str, rows: ChartFit, width: float, height: float, from_csv: bool) -> str:
+    """The error for a table chart whose rows do not fit (:func:`table_fit`)."""
+    fewer = ("draw fewer rows: split the CSV file into two tables, or drop rows" if from_csv else
+             f"draw fewer rows: narrow 'select:' (e.g. 'tags:', 'date_from:'{limit_hint(rows)})")
+    return too_small_message(chart_id, "table", rows, width, height, fewer + ", or shorten the cells")
