@@ -263,14 +263,21 @@ def too_small_message(chart_id: str, kind: str, fit: ChartFit, width: float, hei
     fit, and only remedies the page allows: a height that holds them up to the page's
     (PAGE_TEXT_H; a taller chart is printed scaled down), else fewer items (``fewer``: how,
     for this chart, e.g. "narrow 'select:'")."""
-    head = (f"{kind} chart {chart_id!r} ({width:g} x {height:g} in) draws {fit.items} {fit.noun}; at this size "
-            f"it holds about {fit.fits}")
+    head = (f"{kind} chart {chart_id!r} ({width:g} x {height:g} in) draws {_counted(fit.items, fit.noun)}; at "
+            f"this size it holds about {fit.fits}")
     if fit.fits == 0:
-        head = (f"{kind} chart {chart_id!r} ({width:g} x {height:g} in) has no room for any of its "
-                f"{fit.items} {fit.noun}")
+        head = (f"{kind} chart {chart_id!r} ({width:g} x {height:g} in) has no room for "
+                + (f"its only {_counted(1, fit.noun)[2:]}" if fit.items == 1 else f"any of its {fit.items} {fit.noun}"))
     if fit.need is not None and round_up(fit.need) <= PAGE_TEXT_H:
         return f"{head}. Set 'height: {round_up(fit.need):g}' (a page allows up to {PAGE_TEXT_H:g} in), or {fewer}"
     return f"{head}, and no height a page allows (up to {PAGE_TEXT_H:g} in) holds them all: {fewer}"
+
+
+def _counted(n: int, noun: str) -> str:
+    """``"3 bars"``, ``"1 bar"``, ``"1 entity"`` (``noun`` is plural)."""
+    if n != 1:
+        return f"{n} {noun}"
+    return f"1 {noun[:-3] + 'y' if noun.endswith('ies') else noun[:-1] if noun.endswith('s') else noun}"
 
 
 def too_wide_message(chart_id: str, kind: str, width: float, what: str, shorten: str) -> str:
