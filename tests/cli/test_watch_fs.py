@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from conftest import pdf_pages_text, squash
-from typer.testing import CliRunner
 
 from briefgen.cli.watchfs import file_changes, watched_folders
 from briefgen.pipeline.build import BuildOptions
@@ -24,15 +23,9 @@ DEADLINE = 30.0
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch) -> Path:
-    """A fresh starter project, the working folder; charts cached in tmp_path."""
-    from briefgen.cli.app import app
-
-    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
-    assert CliRunner().invoke(app, ["init", "proj"]).exit_code == 0
-    monkeypatch.chdir(tmp_path / "proj")
-    return (tmp_path / "proj").resolve()
+def project(starter) -> Path:
+    """The starter project (conftest's ``starter``), the working folder."""
+    return starter.resolve()
 
 
 def _rebuilder(project: Path) -> Rebuilder:

@@ -18,14 +18,9 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes a
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch) -> Path:
-    from briefgen.cli.app import app
-
-    monkeypatch.setenv("BRIEFGEN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
-    assert CliRunner().invoke(app, ["init", "proj"]).exit_code == 0
-    monkeypatch.chdir(tmp_path / "proj")
-    return tmp_path / "proj"
+def project(starter) -> Path:
+    """The starter project (conftest's ``starter``), the working folder."""
+    return starter
 
 
 def _invoke(*args: str):
