@@ -13,7 +13,8 @@
 * :func:`down_port`: a loopback port nothing listens on.
 
 tests/conftest.py registers this module as a pytest plugin, so every test can ask for these fixtures;
-import only the constants (``from smtp_server import HOST``).
+import only the constants and plain helpers (``from smtp_server import HOST, plain_settings``);
+the fixture ``no_smtp_env`` clears the SMTP settings the machine running the tests may have.
 Only loopback addresses are used.
 """
 
@@ -38,6 +39,22 @@ USER, PASSWORD = "briefgen", "s3cret-pw"
 REFUSED = "archive@example.org"
 TOKEN = "ya29.good-access-token"
 BUSY = "451 4.3.0 Mailbox temporarily unavailable, try again later"
+
+
+@pytest.fixture
+def no_smtp_env(monkeypatch):
+    """No SMTP setting or password from the environment, and no SOURCE_DATE_EPOCH."""
+    from briefgen.deliver import smtp
+
+    for var in (*smtp.ENV.values(), smtp.PASSWORD_ENV, "SOURCE_DATE_EPOCH"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def plain_settings(server, **kw):
+    """Settings for ``server`` without TLS, a 10 s timeout and quick retries."""
+    from briefgen.deliver import smtp
+
+    return smtp.SmtpSettings(host=server.host, port=server.port, tls="none", timeout=10, retry_delay=0.01, **kw)
 
 
 @dataclass

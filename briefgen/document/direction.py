@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["EXPLICIT_CONTROLS", "FSI", "PDI", "RTL_STRETCH", "base_level", "has_rtl", "isolated",
-           "without_explicit_controls"]
+__all__ = ["EXPLICIT_CONTROLS", "FSI", "PDI", "RTL_STRETCH", "base_level", "first_strong_outside_isolates",
+           "has_rtl", "isolated", "without_explicit_controls"]
 
 FSI, PDI = "\u2068", "\u2069"
 """First strong isolate and pop directional isolate (UAX #9 2.4): an inserted value between them
@@ -75,23 +75,37 @@ def base_level(text: str) -> int:
     character (L, R or AL, skipping isolates) is right-to-left, else 0. Text whose only strong
     characters are inside isolates (a template that prints one value) takes the first of those:
     the value is the paragraph."""
+    found = first_strong_outside_isolates(text)
+    if found is not None:
+        return found
+    for c in text:
+        kind = unicodedata.bidirectional(c)
+        if kind in ("R", "AL", "L"):
+            return int(kind != "L")
+    return 0
+
+
+def first_strong_outside_isolates(text: str, *, stop_at_unmatched_pdi: bool = False) -> int | None:
+    """1 if the first strong character of ``text`` outside its isolates (LRI, RLI, FSI ... PDI)
+    is right-to-left (R, AL), 0 if it is left-to-right (L), None when there is none (UAX #9 P2).
+    ``stop_at_unmatched_pdi``: ``text`` is an isolate's content read on to the end of its line,
+    so a PDI without its initiator ends the search (None); else such a PDI is ignored."""
     depth = 0
     for c in text:
         if c in "\u2066\u2067\u2068":
             depth += 1
-        elif c == "\u2069":
-            depth = max(0, depth - 1)
+        elif c == PDI:
+            if depth:
+                depth -= 1
+            elif stop_at_unmatched_pdi:
+                return None
         elif not depth:
             kind = unicodedata.bidirectional(c)
             if kind in ("R", "AL"):
                 return 1
             if kind == "L":
                 return 0
-    for c in text:
-        kind = unicodedata.bidirectional(c)
-        if kind in ("R", "AL", "L"):
-            return int(kind != "L")
-    return 0
+    return None
 
 
 def isolated(text: str) -> str:

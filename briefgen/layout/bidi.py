@@ -250,18 +250,5 @@ def _plain_levels(text: str, level: int) -> list[int]:
 def _first_strong(text: str) -> int:
     """1 if the first strong character of ``text`` outside the isolates in it is right-to-left
     (UAX #9 P2-P3, up to the end of an isolate's content), else 0 (also when there is none)."""
-    depth = 0
-    for c in text:
-        if c in _INITIATORS:
-            depth += 1
-        elif c == PDI:
-            if not depth:
-                return 0  # the PDI closing the isolate this text is the content of
-            depth -= 1
-        elif not depth:
-            kind = unicodedata.bidirectional(c)
-            if kind in ("R", "AL"):
-                return 1
-            if kind == "L":
-                return 0
+    return direction.first_strong_outside_isolates(text, stop_at_unmatched_pdi=True) or 0
     return 0

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from smtp_server import HOST
+from smtp_server import HOST, plain_settings
 from typer.testing import CliRunner
 
 from briefgen.deliver import smtp
@@ -20,14 +20,7 @@ from briefgen.pipeline.email import outgoing
 ANALYST = ["andean-team@example.org", "china-cell@example.org", "archive@example.org"]
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch):
-    for var in (*smtp.ENV.values(), smtp.PASSWORD_ENV, "SOURCE_DATE_EPOCH"):
-        monkeypatch.delenv(var, raising=False)
-
-
-def settings_for(server, **kw) -> smtp.SmtpSettings:
-    return smtp.SmtpSettings(host=server.host, port=server.port, tls="none", timeout=10, retry_delay=0.01, **kw)
+pytestmark = pytest.mark.usefixtures("no_smtp_env")
 
 
 def analyst(prepared, built, out_dir: Path):
@@ -36,7 +29,7 @@ def analyst(prepared, built, out_dir: Path):
 
 def test_a_dropped_reply_is_unknown_recorded_and_not_sent_again(busy_server, prepared, built, tmp_path) -> None:
     busy_server.handler.drop_after_data = 1
-    report = smtp.deliver(analyst(prepared, built, tmp_path), settings_for(busy_server), out_dir=tmp_path)
+    report = smtp.deliver(analyst(prepared, built, tmp_path), plain_settings(busy_server), out_dir=tmp_path)
     assert not report.delivered and report.attempts == 1 and len(busy_server.messages) == 1  # never retried
     assert [r.kind for r in report.results] == ["unknown"] * 3
     assert report.results[0].reply.startswith(f"no reply after the message was transmitted: SMTP server "
@@ -46,14 +39,14 @@ def test_a_dropped_reply_is_unknown_recorded_and_not_sent_again(busy_server, pre
     assert (entry["outcome"], entry["accepted"], entry["unknown"], entry["refused"]) == ("unknown", [], ANALYST, {})
     assert list(entry)[list(entry).index("bcc") + 1:][:3] == ["outcome", "accepted", "unknown"]
     # a rerun sends nothing, and says so
-    again = smtp.deliver(analyst(prepared, built, tmp_path), settings_for(busy_server), out_dir=tmp_path)
+    again = smtp.deliver(analyst(prepared, built, tmp_path), plain_settings(busy_server), out_dir=tmp_path)
     assert again.results == [] and again.skipped_unknown == ANALYST and again.skipped == []
     assert "may have it (outcome unknown)" in again.note and len(busy_server.messages) == 1
     # --resend-unknown sends to them; after that they are accepted, not unknown
-    third = smtp.deliver(analyst(prepared, built, tmp_path), settings_for(busy_server), out_dir=tmp_path,
+    third = smtp.deliver(analyst(prepared, built, tmp_path), plain_settings(busy_server), out_dir=tmp_path,
                          resend_unknown=True)
     assert third.ok and third.accepted == ANALYST and len(busy_server.messages) == 2
-    last = smtp.deliver(analyst(prepared, built, tmp_path), settings_for(busy_server), out_dir=tmp_path)
+    last = smtp.deliver(analyst(prepared, built, tmp_path), plain_settings(busy_server), out_dir=tmp_path)
     assert last.results == [] and last.skipped == ANALYST and last.skipped_unknown == []
 
 

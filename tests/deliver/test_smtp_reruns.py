@@ -10,7 +10,7 @@ import email.policy
 from pathlib import Path
 
 import pytest
-from smtp_server import BUSY, HOST, REFUSED
+from smtp_server import BUSY, HOST, REFUSED, plain_settings
 from typer.testing import CliRunner
 
 from briefgen.deliver import smtp
@@ -21,14 +21,7 @@ from briefgen.pipeline.email import outgoing
 ANALYST = ["andean-team@example.org", "china-cell@example.org", REFUSED]  # to, to, cc (archive@)
 
 
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch):
-    for var in (*smtp.ENV.values(), smtp.PASSWORD_ENV, "SOURCE_DATE_EPOCH"):
-        monkeypatch.delenv(var, raising=False)
-
-
-def settings_for(server, **kw) -> smtp.SmtpSettings:
-    return smtp.SmtpSettings(host=server.host, port=server.port, tls="none", timeout=10, retry_delay=0.01, **kw)
+pytestmark = pytest.mark.usefixtures("no_smtp_env")
 
 
 def analyst(prepared, built, out_dir: Path, **kw):
@@ -37,7 +30,7 @@ def analyst(prepared, built, out_dir: Path, **kw):
 
 def test_451_then_success(busy_server, prepared, built, tmp_path) -> None:
     busy_server.handler.busy_rcpt = {REFUSED: 1}
-    report = smtp.deliver(analyst(prepared, built, tmp_path), settings_for(busy_server), out_dir=tmp_path)
+    report = smtp.deliver(analyst(prepared, built, tmp_path), plain_settings(busy_server), out_dir=tmp_path)
     assert report.ok and report.attempts == 2 and report.accepted == ANALYST
     assert [m.rcpt_tos for m in busy_server.messages] == [ANALYST[:2], [REFUSED]]
     assert all(busy_server.handler.received_by(a) == 1 for a in ANALYST)
@@ -49,14 +42,14 @@ def test_451_then_success(busy_server, prepared, built, tmp_path) -> None:
 
 def test_451_on_data_then_success(busy_server, prepared, built, tmp_path) -> None:
     busy_server.handler.busy_data = 2
-    report = smtp.deliver(analyst(prepared, built, tmp_path), settings_for(busy_server), out_dir=tmp_path)
+    report = smtp.deliver(analyst(prepared, built, tmp_path), plain_settings(busy_server), out_dir=tmp_path)
     assert report.ok and report.attempts == 3 and busy_server.handler.data_attempts == 3
     assert [m.rcpt_tos for m in busy_server.messages] == [ANALYST]
 
 
 def test_a_451_that_persists_then_a_rerun_sends_only_what_is_missing(busy_server, prepared, built, tmp_path) -> None:
     busy_server.handler.busy_rcpt = {REFUSED: 99}
-    report = smtp.deliver(analyst(prepared, built, tmp_path), settings_for(busy_server, tries=2), out_dir=tmp_path)
+    report = smtp.deliver(analyst(prepared, built, tmp_path), plain_settings(busy_server, tries=2), out_dir=tmp_path)
     assert report.delivered and not report.ok and report.refused == []
     (deferred,) = report.deferred
     assert (deferred.address, deferred.role, deferred.state) == (REFUSED, "cc", "temporarily refused, retry later")
@@ -65,14 +58,15 @@ def test_a_451_that_persists_then_a_rerun_sends_only_what_is_missing(busy_server
     # the server recovers; the rerun composes the message again (a new Message-ID: no SOURCE_DATE_EPOCH)
     busy_server.handler.busy_rcpt = {}
     again = analyst(prepared, built, tmp_path)
-    report = smtp.deliver(again, settings_for(busy_server), out_dir=tmp_path)
+    report = smtp.deliver(again, plain_settings(busy_server), out_dir=tmp_path)
     assert report.ok and report.skipped == ANALYST[:2] and report.accepted == [REFUSED]
     assert [busy_server.handler.received_by(a) for a in ANALYST] == [1, 1, 1]  # no duplicates
     # a third run has nothing left to send; --resend sends to everyone again
-    report = smtp.deliver(analyst(prepared, built, tmp_path), settings_for(busy_server), out_dir=tmp_path)
+    report = smtp.deliver(analyst(prepared, built, tmp_path), plain_settings(busy_server), out_dir=tmp_path)
     assert report.ok and report.results == [] and report.skipped == ANALYST and len(busy_server.messages) == 2
     assert "every recipient accepted this message before" in report.note
-    report = smtp.deliver(analyst(prepared, built, tmp_path), settings_for(busy_server), out_dir=tmp_path, resend=True)
+    report = smtp.deliver(analyst(prepared, built, tmp_path), plain_settings(busy_server), out_dir=tmp_path,
+                          resend=True)
     assert report.ok and report.skipped == [] and [busy_server.handler.received_by(a) for a in ANALYST] == [2, 2, 2]
 
 
