@@ -193,6 +193,7 @@ def _receive(fd: int):
 
 def _serve(jobs: int, results: int) -> None:
     """The worker's life: import matplotlib, then answer jobs until end of file."""
+    from briefgen import collector
     from briefgen.charts.keys import _code_digest, _matplotlib_version
     from briefgen.charts.render import import_drawing
     from briefgen.charts.store import ChartStore
@@ -210,6 +211,7 @@ def _serve(jobs: int, results: int) -> None:
         import filelock  # noqa: F401  (the cache's entry locks; ~10 ms to import)
     except Exception:  # pragma: no cover - drawing will fail (and be redone) per job
         pass
+    collector.release()  # forked while the command line held the collector off: imports done
     while True:
         job = _receive(jobs)
         if job is None:

@@ -18,6 +18,7 @@ import sys
 import typer
 from rich.markup import escape as esc
 
+from briefgen import collector
 from briefgen.cli import common, jsonout
 from briefgen.cli.batch import batch_command
 from briefgen.cli.build import build
@@ -48,6 +49,7 @@ app = typer.Typer(cls=PlainGroup, add_completion=True, rich_markup_mode=None, no
 def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                       help="Print the version and exit.")) -> None:
     """Build sourced PDF and HTML briefings from a YAML knowledge base and briefing specs."""
+    collector.release()  # the command line's modules are in: freeze them (briefgen.collector)
     jsonout.reset()  # no --json state left from a command run before in this process
     from briefgen.load.cacheroot import turn_off
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape as esc
 
+from briefgen import collector
 from briefgen.cli import common, jsonout
 from briefgen.cli.common import SpecArg, check_writable, fail, note_unusable_cache, show_problems, write_outputs
 from briefgen.cli.options import (
@@ -62,12 +63,13 @@ def build(spec: Path = SpecArg,
                            since=since, file_edition=not no_edition)
     check_writable(out_dir)
     try:
-        prepared = prepare(spec)  # --strict judges each variant's own content (build_prepared)
-        names: list[str | None] = (list(audience_names(prepared.loaded.spec)) if all_audiences
-                                   else list(audience) if audience else [None])
-        for name in names:
-            if name is not None:
-                get_audience(prepared.loaded, name)  # unknown names fail before anything is built
+        with collector.long_lived():  # one build: the project lives to the end (briefgen.collector)
+            prepared = prepare(spec)  # --strict judges each variant's own content (build_prepared)
+            names: list[str | None] = (list(audience_names(prepared.loaded.spec)) if all_audiences
+                                       else list(audience) if audience else [None])
+            for name in names:
+                if name is not None:
+                    get_audience(prepared.loaded, name)  # unknown names fail before anything is built
         from briefgen.pipeline.collisions import Planned, refuse_shared_files
 
         refuse_shared_files([Planned(str(spec), prepared.loaded, name) for name in names if name is not None],

@@ -12,6 +12,7 @@ import gc
 import signal
 import sys
 
+from briefgen import collector
 from briefgen.cli.prestart import should_prestart
 from briefgen.compat.pydantic import skip_plugin_discovery
 
@@ -26,9 +27,11 @@ knowledge base's models) and makes few reference cycles; with Python's threshold
 10,000-claim build, 0.05 of 0.95 s in the example's. With these, young collections are rarer and a
 full one comes after 20 M net allocations: measured (CPU user+sys, interleaved runs) 10,000
 claims 15.1-16.0 s -> 12.9-14.3 s, the example warm 0.95 -> 0.92 s (medians of 5), peak memory
-unchanged (439 MiB, 10,000 claims). ``gc.freeze()`` after the imports gained nothing more.
-Set here, for the command line only: a program using briefgen as a library keeps its own
-settings; loading files pauses the collector in either case (:mod:`briefgen.load.gcpause`)."""
+unchanged (439 MiB, 10,000 claims). ``gc.freeze()`` after the imports alone gained nothing more;
+holding the collector off *while* importing, then freezing, does (:mod:`briefgen.collector`,
+~40 ms of a warm example build). Set here, for the command line only: a program using briefgen
+as a library keeps its own settings; loading files pauses the collector in either case
+(:mod:`briefgen.load.gcpause`)."""
 
 READY_FILE_ENV = "BRIEFGEN_TEST_READY_FILE"
 """For tests: when this environment variable names a file, :func:`main` creates it once
@@ -60,6 +63,7 @@ def main() -> None:
 
     _MAIN_PID = os.getpid()
     gc.set_threshold(*GC_THRESHOLDS)  # see GC_THRESHOLDS (workers forked from here inherit it)
+    collector.hold()  # off while the command imports its libraries (briefgen.collector)
     # pydantic scans every installed distribution's entry points for plugins when the first
     # model is built (~8 ms); briefgen uses none. Set for this command only; a value the user
     # set (to enable some plugins) is kept. Disabled, its loader need not even be imported.

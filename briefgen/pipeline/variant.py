@@ -23,6 +23,7 @@ from briefgen.load.project import KnowledgeBase, LoadedSpec
 from briefgen.model.resolved import Briefing
 from briefgen.model.theme import Theme
 from briefgen.model.tlp import TLP
+from briefgen.pipeline.stages import import_stages
 from briefgen.text.templates import render_texts
 
 
@@ -103,6 +104,7 @@ def render_variant(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing, op
     # while the texts are rendered and the document built, not after
     pending = start_charts([c.for_drawing() for c in briefing.charts()], theme, options)
     try:
+        import_stages(("pdf",))  # the first variant: while the charts are drawn
         texts = render_texts(loaded, kb, briefing)
         document = build_document(briefing, texts, dropped=dropped)
         if earlier is not None:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from briefgen.pipeline.jobs import BatchItem, Events, Job, peak_rss
+from briefgen.pipeline.stages import import_stages
 
 Files = dict[Path, "bytes | None"]  # None: a file the commit removes (BuildResult.files)
 
@@ -58,7 +59,8 @@ class WorkerPool:
         from multiprocessing.connection import wait
 
         if self.ctx.get_start_method() == "fork":
-            _preload()  # imported once here, inherited by every worker
+            import_stages()  # imported once here, inherited by every worker
+            import briefgen.pipeline.variant  # noqa: F401
         # all workers are started before the first progress event (a progress display runs
         # a thread, and forking is only safe without threads)
         workers: list[_Worker] = []
@@ -181,15 +183,6 @@ def _collect_garbage() -> None:
     goes (a memo's entry dropped); only a cycle among them would stay."""
     gc.collect()
     gc.freeze()
-
-
-def _preload() -> None:
-    """Import the layout stages (and validate nothing more) before forking workers."""
-    import pikepdf  # noqa: F401
-    import reportlab.platypus  # noqa: F401
-
-    from briefgen.layout import pdf, vector  # noqa: F401
-    from briefgen.pipeline import variant  # noqa: F401
 
 
 def _end_with_parent() -> None:
