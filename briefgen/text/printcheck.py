@@ -13,6 +13,10 @@
   The message says what it is and how to print it (``call it: claim("id")``,
   ``| join(", ")``).
 
+* None is a :class:`~briefgen.errors.TemplateError` too (code ``template-prints-none``): an
+  optional field left empty (``{{ claim("x").date_to }}``) would otherwise read "None" in the
+  briefing. The message says how to print it only when set, or with a default.
+
 Lists, tuples, sets and mappings are checked item by item (they print as their items joined).
 """
 
@@ -44,7 +48,7 @@ CALLS: dict[str, str] = {
 }
 """How each name every template sees is called, for the ``call it`` hint."""
 
-_PLAIN = (str, int, bool, type(None))
+_PLAIN = (str, int, bool)
 _CONTAINERS = (list, tuple, set, frozenset)
 
 
@@ -70,6 +74,8 @@ def checked(value: Any, names: Mapping[str, Any]) -> Any:
     without its brackets. Raises :class:`~briefgen.errors.TemplateError` (code
     ``template-not-text``) for a value with no text of its own (see the module doc); an
     undefined value is left for Jinja2 to report."""
+    if value is None:
+        raise _none_printed()
     kind = type(value)
     if kind in _PLAIN:
         return value
@@ -102,6 +108,15 @@ def _has_text(kind: type, value: Any) -> bool:
     """True when ``value`` prints as text: its type has its own, or
     :func:`briefgen.text.printing.printable` makes it text (a date, a figure ...)."""
     return _own_str(kind) or printable(value) is not value
+
+
+def _none_printed() -> TemplateError:
+    """The error for printing None: a field left empty, or an expression that gave nothing."""
+    return TemplateError("cannot print None: the value is empty here (a field this item does not set, or an "
+                         "expression that gave nothing); printed, the briefing would read 'None'. Print it only "
+                         "when it is set: {% if value %}...{% endif %}, or give it a default: "
+                         "| default(\"not known\", true) (expected " + EXPECTED + ", got None)",
+                         code="template-prints-none")
 
 
 def _not_text(value: Any, names: Mapping[str, Any]) -> TemplateError:

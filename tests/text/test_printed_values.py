@@ -104,6 +104,34 @@ def test_values_with_text_still_print(prepared, template, out) -> None:
         assert printed == out
 
 
+# --------------------------------------------------------------------------- None
+@pytest.mark.parametrize("template", [
+    "{{ none }}",
+    "{{ entity('lopez-aliaga').attributes.get('no-such-attribute') }}",  # a mapping's .get() of a missing key
+    "{{ [1, none] }}",
+    "{{ {'cost': none} }}",
+    "{% macro m() %}{% endmacro %}{% set x = none %}{{ x }}",
+])
+def test_printing_none_is_a_located_error(prepared, template) -> None:
+    with pytest.raises(TemplateError) as info:
+        render(prepared, "First line.\n" + template)
+    exc = info.value
+    assert exc.code == "template-prints-none"
+    (problem,) = exc.problems
+    assert (problem.file, problem.line, problem.key) == ("specs/peru-china.yaml", 41, "sections[9].template")
+    assert problem.message.startswith("section 'test' (line 2 of the template): cannot print None: ")
+    assert "| default(" in problem.message and problem.got == "None"
+
+
+@pytest.mark.parametrize(("template", "out"), [
+    ("{{ entity('lopez-aliaga').attributes.get('no-such-attribute') | default('not known', true) }}", "not known"),
+    ("{% set x = none %}{% if x %}{{ x }}{% else %}open{% endif %}", "open"),
+    ("{{ none is none }}", "True"),
+])
+def test_none_handled_in_the_template_prints(prepared, template, out) -> None:
+    assert render(prepared, template) == out
+
+
 # --------------------------------------------------------------------------- validate and build
 @pytest.fixture
 def not_text_project(tmp_path, monkeypatch) -> Path:
