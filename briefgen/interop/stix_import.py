@@ -134,6 +134,17 @@ class _Mapper:
         self.ids[stix] = ident
         return ident
 
+    def _fits(self, item: dict, stix_id: str, what: str) -> bool:
+        """True when ``item`` fits in a knowledge-base file; else it is listed as not mapped (the
+        loader refuses a file over :data:`briefgen.load.yamlsrc.MAX_BYTES`, and one item is never split)."""
+        size = stix_yaml.oversize(item)
+        if size is None:
+            return True
+        self.out.not_mapped.append(f"{stix_id}: the {what} it makes is {size / 2**20:.1f} MiB written out, more than "
+                                   f"a knowledge-base file may hold ({stix_yaml.PART_BYTES / 2**20:.1f} MiB); "
+                                   f"shorten it in the bundle")
+        return False
+
     def level(self, obj: dict) -> TLP:
         found = self.b.level(obj["id"])
         if found is None:
@@ -206,6 +217,9 @@ class _Mapper:
         if ext.get("attributes"):
             item["attributes"] = dict(ext["attributes"])
         item["tlp"] = ext.get("tlp") or self.level(obj).value
+        if not self._fits(item, obj["id"], "entity"):
+            del self.ids[obj["id"]]  # nothing refers to an entity left out
+            return
         self.out.entities.append(item)
 
     def _report_source(self, rep: dict) -> None:
@@ -277,6 +291,8 @@ class _Mapper:
         item["tlp"] = ext.get("tlp") or level.value
         if note.get("labels"):
             item["tags"] = list(note["labels"])
+        if not self._fits(item, note["id"], "claim"):
+            return
         self.out.claims.append(item)
         for ref in note.get("object_refs", []):
             if ref.startswith("relationship--"):
@@ -302,9 +318,11 @@ class _Mapper:
             statement = rel.get("description") or f"{names[subject]} {predicate.replace('-', ' ')} {names[obj]}."
             cid = self._id("claim-of-" + rel["id"], slug(f"{subject} {predicate} {obj}", rel["id"], "relationship",
                                                          "c-"))
-            self.out.claims.append({"id": cid, "statement": statement, "about": [subject, obj],
-                                    "sources": self._note_sources({"id": rel["id"]}, report, level),
-                                    "tlp": level.value})
+            claim = {"id": cid, "statement": statement, "about": [subject, obj],
+                     "sources": self._note_sources({"id": rel["id"]}, report, level), "tlp": level.value}
+            if not self._fits(claim, rel["id"], "claim"):
+                return
+            self.out.claims.append(claim)
             claims = [cid]
         self.out.relations.append({"subject": subject, "predicate": predicate, "object": obj, "claims": claims,
                                    "tlp": level.value})

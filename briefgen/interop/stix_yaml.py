@@ -47,7 +47,8 @@ def list_files(key: str, items: list[dict], head: str, extra: dict[str, list] | 
     """The file(s) holding list ``key`` (``{key: items}``, then ``extra``'s lists in the
     first file): ``<key>.yaml`` when it fits in ``part_bytes`` (default :data:`PART_BYTES`),
     else ``<key>-01.yaml``, ``<key>-02.yaml`` ... each headed by ``head`` and within the limit.
-    An item larger than the limit on its own gets a file of its own (the loader reports it)."""
+    An item larger than the limit on its own gets a file of its own (the loader reports it; an
+    import leaves such items out beforehand: :func:`oversize`)."""
     limit = PART_BYTES if part_bytes is None else part_bytes
     top = head.encode("utf-8")
     tail = "".join(dump({name: values}) for name, values in (extra or {}).items() if values).encode("utf-8")
@@ -62,6 +63,15 @@ def list_files(key: str, items: list[dict], head: str, extra: dict[str, list] | 
     parts[0] += tail
     width = max(2, len(str(len(parts))))
     return {f"{key}-{n:0{width}d}.yaml": data for n, data in enumerate(parts, 1)}
+
+
+def oversize(item: dict, head: str = "", part_bytes: int | None = None) -> int | None:
+    """The size in bytes of ``item`` written out when it cannot fit in a file of its own
+    (``head``, its list's label and the item over ``part_bytes``, default :data:`PART_BYTES`:
+    the loader would refuse the file); None when it fits."""
+    limit = PART_BYTES if part_bytes is None else part_bytes
+    size = len(dump([item]).encode("utf-8"))
+    return size if len(head.encode("utf-8")) + 16 + size > limit else None
 
 
 def _chunks(blobs: Iterable[bytes], limit: int) -> Iterable[list[bytes]]:

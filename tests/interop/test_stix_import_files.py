@@ -213,3 +213,31 @@ def test_a_knowledge_base_predicate_survives_export_and_import(example_project, 
     assert {"subject": "lopez-aliaga", "predicate": "governs", "object": "lima-municipality"}.items() <= next(
         r for r in data["relations"] if r["predicate"] == "governs").items()
     assert data["predicates"] == [{"name": "governs", "description": "Holds the office that runs it."}]
+
+
+def test_an_object_too_large_for_any_file_is_left_out_and_named(tmp_path, monkeypatch) -> None:
+    """One note, entity or relationship whose item alone passes the loader's limit (lowered to
+    64 KiB here; 2 MiB in use) is listed as not mapped; the rest imports and loads."""
+    monkeypatch.setattr(yamlsrc, "MAX_BYTES", 64 * 1024)
+    monkeypatch.setattr(stix_yaml, "PART_BYTES", 48 * 1024)
+    bundle = _bundle()
+    note = next(o for o in bundle["objects"] if o["type"] == "note" and o.get("abstract"))
+    person = next(o for o in bundle["objects"] if o.get("name") == "Lena Varga")
+    rel = next(o for o in bundle["objects"] if o["type"] == "relationship" and o["source_ref"] == person["id"])
+    note["content"] = "A very long note. " * 4000  # ~70 KB
+    person["description"] = "Long. " * 12000
+    result = cli("import", "stix", _write(tmp_path, bundle), "-o", tmp_path / "project" / "kb")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert f"{note['id']}: the claim it makes is 0.1 MiB written out, more than a knowledge-base file may hold" in text
+    assert f"{person['id']}: the entity it makes is 0.1 MiB written out" in text
+    assert f"{rel['id']}" in text  # its end is no longer an imported entity
+    out = tmp_path / "project" / "kb"
+    assert all(p.stat().st_size <= 48 * 1024 for p in out.iterdir())
+    from briefgen.pipeline.build import prepare
+
+    (tmp_path / "project" / "briefgen.toml").write_text("")
+    (tmp_path / "project" / "brief.yaml").write_text(SPEC)
+    kb = prepare(tmp_path / "project" / "brief.yaml").kb  # every file loads
+    assert all(e.name != "Lena Varga" for e in kb.entities.values())
+    assert all(not c.statement.startswith("A very long note.") for c in kb.claims.values())
