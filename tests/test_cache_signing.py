@@ -17,8 +17,7 @@ import pytest
 from jinja2.bccache import bc_magic
 
 from briefgen.charts.cache import ChartCache, chart_key
-from briefgen.compat import cachesign
-from briefgen.compat import reportlab as compat_reportlab
+from briefgen.compat import cachesign, reportlab_faces
 from briefgen.load import yamlcache, yamlsrc
 
 REPO = Path(__file__).resolve().parent.parent
@@ -121,7 +120,7 @@ def test_a_font_entry_from_another_key_is_not_unpickled(user_cache, tmp_path, mo
     from reportlab.pdfbase import ttfonts
 
     fonts = tmp_path / "fonts"
-    compat_reportlab.ttfont("BriefgenSignedFirst", FONT, fonts)
+    reportlab_faces.ttfont("BriefgenSignedFirst", FONT, fonts)
     (entry,) = fonts.glob("NotoSans-Regular-*.pickle")
     written = entry.read_bytes()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-user"))  # another key
@@ -134,7 +133,7 @@ def test_a_font_entry_from_another_key_is_not_unpickled(user_cache, tmp_path, mo
 
     monkeypatch.setattr(ttfonts.TTFontFace, "__init__", counting_init)
     monkeypatch.setattr(pickle, "loads", lambda *_a, **_k: pytest.fail("a foreign entry was unpickled"))
-    font = compat_reportlab.ttfont("BriefgenSignedOther", FONT, fonts)
+    font = reportlab_faces.ttfont("BriefgenSignedOther", FONT, fonts)
     assert parsed == [str(FONT)] and font.face.charToGlyph[ord("A")]
     assert entry.read_bytes() != written  # rewritten under this user's key
 

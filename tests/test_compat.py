@@ -12,9 +12,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from briefgen.compat import UnsupportedLibraryError, describe_range, in_range, major_minor, require
+from briefgen.compat import UnsupportedLibraryError, describe_range, in_range, major_minor, reportlab_faces, require
 from briefgen.compat import jinja2 as compat_jinja2
-from briefgen.compat import reportlab as compat_reportlab
 from briefgen.compat.cachesign import TAG_SIZE
 
 REPO = Path(__file__).resolve().parent.parent
@@ -80,40 +79,68 @@ def test_author_undefined_words_its_message_or_leaves_it_to_jinja2() -> None:
 def test_face_cache_writes_once_and_reads_back_the_same_face(tmp_path, monkeypatch) -> None:
     from reportlab.pdfbase import ttfonts
 
-    parsed = compat_reportlab.ttfont("BriefgenCompatParsed", FONT, None)
-    first = compat_reportlab.ttfont("BriefgenCompatFirst", FONT, tmp_path)
+    parsed = reportlab_faces.ttfont("BriefgenCompatParsed", FONT, None)
+    first = reportlab_faces.ttfont("BriefgenCompatFirst", FONT, tmp_path)
     (entry,) = tmp_path.glob("NotoSans-Regular-*.pickle")
-    state = pickle.loads(entry.read_bytes()[TAG_SIZE:])  # behind its signature (briefgen.compat.cachesign)
+    state, tables = pickle.loads(entry.read_bytes()[TAG_SIZE:])  # behind its signature (briefgen.compat.cachesign)
     assert state["filename"] == str(FONT) and "_ttf_data" not in state and "_pdfScale" not in state
+    assert "hmetrics" not in state and set(tables) == {"advances", "tail", "bearings", "glyph_pos", "pair_gids",
+                                                       "pair_cps"}
 
     def no_parsing(*args, **kwargs):
         raise AssertionError("the font file was parsed again")
 
     with monkeypatch.context() as m:
         m.setattr(ttfonts.TTFontFace, "__init__", no_parsing)
-        cached = compat_reportlab.ttfont("BriefgenCompatCached", FONT, tmp_path)
+        cached = reportlab_faces.ttfont("BriefgenCompatCached", FONT, tmp_path)
     assert list(tmp_path.glob("*.pickle")) == [entry]
     for font in (first, cached):
         assert font.face.charToGlyph == parsed.face.charToGlyph
         assert font.face._ttf_data == FONT.read_bytes()
         assert font.stringWidth("Perú", 10) == parsed.stringWidth("Perú", 10)
+        assert list(font.face.hmetrics) == parsed.face.hmetrics and len(font.face.hmetrics) == len(parsed.face.hmetrics)
+        assert font.face.hmetrics[-1] == parsed.face.hmetrics[-1]
+        assert font.face.hmetrics[3:5] == parsed.face.hmetrics[3:5]
+        assert list(font.face.glyphPos) == parsed.face.glyphPos
+        assert font.face.glyphToChar == parsed.face.glyphToChar  # made again from the kept pairs
+        assert list(font.face.glyphToChar) == list(parsed.face.glyphToChar)  # in the same order
+        codes = [0, 32, ord("P"), ord("e"), ord("r"), ord("ú")]
+        assert font.face.makeSubset(codes) == parsed.face.makeSubset(codes)  # the same embedded bytes
     entry.write_bytes(b"not a pickle")  # a damaged entry: parsed again, and rewritten
-    again = compat_reportlab.ttfont("BriefgenCompatAgain", FONT, tmp_path)
+    again = reportlab_faces.ttfont("BriefgenCompatAgain", FONT, tmp_path)
     assert again.face.charToGlyph == parsed.face.charToGlyph
-    assert pickle.loads(entry.read_bytes()[TAG_SIZE:])["filename"] == str(FONT)
+    assert pickle.loads(entry.read_bytes()[TAG_SIZE:])[0]["filename"] == str(FONT)
+
+
+def test_a_face_whose_last_glyphs_share_one_advance_reads_back_the_same(tmp_path) -> None:
+    """The Han fallback (256 units per em): past the hhea table's full pairs, ReportLab keeps the
+    one advance every remaining glyph shares, scaled (a float); read back, every metric and the
+    subset it embeds are the same."""
+    han = REPO / "assets" / "fonts" / "DroidSansFallbackFull.ttf"
+    parsed = reportlab_faces.ttfont("BriefgenCompatHanParsed", han, None)
+    reportlab_faces.ttfont("BriefgenCompatHanFirst", han, tmp_path)
+    cached = reportlab_faces.ttfont("BriefgenCompatHanCached", han, tmp_path)
+    assert type(cached.face).__name__ == "_CachedFace"  # read from the cache, not parsed
+    metrics = parsed.face.hmetrics
+    assert any(isinstance(aw, float) for aw, _ in metrics)  # the case this test is about
+    assert [cached.face.hmetrics[i] for i in range(len(metrics))] == metrics
+    assert [type(aw) for aw, _ in cached.face.hmetrics] == [type(aw) for aw, _ in metrics]
+    codes = [0, 32, ord("中"), ord("国"), ord("五"), ord("矿")]
+    assert cached.face.makeSubset(codes) == parsed.face.makeSubset(codes)
+    assert cached.stringWidth("中国五矿", 10) == parsed.stringWidth("中国五矿", 10)
 
 
 def test_face_cache_is_not_used_outside_the_supported_reportlab(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(compat_reportlab, "VERSION_OK", False)
-    font = compat_reportlab.ttfont("BriefgenCompatUnsupported", FONT, tmp_path)
+    monkeypatch.setattr(reportlab_faces, "VERSION_OK", False)
+    font = reportlab_faces.ttfont("BriefgenCompatUnsupported", FONT, tmp_path)
     assert font.face.charToGlyph[ord("A")] and list(tmp_path.iterdir()) == []
 
 
 def test_registered_face_gives_cmap_and_family_name() -> None:
     from reportlab.pdfbase import pdfmetrics
 
-    pdfmetrics.registerFont(compat_reportlab.ttfont("BriefgenCompatRegistered", FONT, None))
-    glyphs, family = compat_reportlab.registered_face("BriefgenCompatRegistered")
+    pdfmetrics.registerFont(reportlab_faces.ttfont("BriefgenCompatRegistered", FONT, None))
+    glyphs, family = reportlab_faces.registered_face("BriefgenCompatRegistered")
     assert family == "Noto Sans"
     assert {ord("A"), ord("é"), ord("€")} <= glyphs and ord("中") not in glyphs
 

@@ -11,7 +11,7 @@ import pytest
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 
 from briefgen.compat import reportlab_output
-from briefgen.compat.reportlab import ttfont
+from briefgen.compat.reportlab_faces import ttfont
 
 FONT = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "NotoSans-Regular.ttf"
 

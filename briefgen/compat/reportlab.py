@@ -4,35 +4,29 @@ Written for and checked against ReportLab 4.2 and 5.1 (:data:`SUPPORTED`, the sa
 the ``reportlab`` pin in ``pyproject.toml``). :data:`VERSION_OK` says whether the installed
 ReportLab is in that range. Outside it, each section says what it does:
 
-- fonts: the face cache is not used (every process parses its font files, ~80 ms slower);
-  fonts still load and look the same;
+- fonts (the face cache, :mod:`briefgen.compat.reportlab_faces`): not used (every process parses
+  its font files, ~80 ms slower); fonts still load and look the same;
 - canvas: the functions raise :class:`~briefgen.compat.UnsupportedLibraryError` (through
   :func:`require_supported`): the layout cannot be made without them.
 
-Sections: fonts (TTFontFace and TTFont internals), canvas, tagging (text objects), tables, shaped
-glyphs, paragraph widths (outside the range: words measured unshaped, lines break early), then
-paragraph lines (outside the range: every paragraph breaks its own lines).
+Sections: canvas, tagging (text objects), tables, shaped glyphs, paragraph widths (outside the
+range: words measured unshaped, lines break early), then paragraph lines (outside the range:
+every paragraph breaks its own lines).
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
-import os
-import pickle
-import sys
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 import reportlab
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfmetrics
 
-from briefgen.compat import VersionRange, cachesign, in_range, require
+from briefgen.compat import VersionRange, in_range, require
 
 SUPPORTED: VersionRange = ((4, 2), (5, 2))
 VERSION: str = reportlab.Version
@@ -43,113 +37,6 @@ def require_supported(feature: str) -> None:
     """Raise :class:`~briefgen.compat.UnsupportedLibraryError` naming ``feature`` if the
     installed ReportLab is outside :data:`SUPPORTED` (for internals that have no fallback)."""
     require("reportlab", VERSION, SUPPORTED, feature)
-
-
-# =========================================================================== fonts
-# Internals used: ``ttfonts.TTFontFace`` (replaced for the length of one ``TTFont(...)`` call,
-# which builds its face through that module-level name), a face's instance ``__dict__`` (pickled
-# and restored on an instance made with ``__new__``), and its ``_ttf_data`` (the file's bytes) and
-# ``_pdfScale`` (font units -> 1/1000 em, set by ``extractInfo``; a lambda, so not picklable).
-# Public attributes read: a face's ``charToGlyph`` and ``familyName``.
-
-_FACE_FORMAT = 2
-_FACE_KIND = "reportlab-face"
-_FACE_CACHE_FILES = 64
-_SKIP = ("_ttf_data", "_pdfScale")
-
-
-def ttfont(name: str, path: Path, cache_dir: Path | None) -> Any:
-    """``reportlab.pdfbase.ttfonts.TTFont(name, path)``, its parsing taken from
-    ``cache_dir`` when an earlier process kept it.
-
-    ReportLab reads every table of a TrueType file in Python when it loads it (~48 ms for
-    the 4 MB Han fallback, ~77 ms for the default theme's eight files), in every process.
-    The parsed face (names, metrics, character map, glyph positions: everything but the
-    file's bytes, which are read again) is pickled under a key made of the file's path,
-    size and modification time and the ReportLab and Python versions, and read back in
-    ~28 ms. An entry is signed with the per-user key (:mod:`briefgen.compat.cachesign`) and
-    its signature checked before it is unpickled: one planted, copied from another key, or
-    written by another user is a miss. Anything unexpected (a damaged, foreign or stale entry)
-    falls back to parsing; a damaged font file still raises as ReportLab raises. ``cache_dir``
-    None, no usable per-user key, or a ReportLab outside :data:`SUPPORTED`, parses every time.
-    """
-    secret = cachesign.user_key() if cache_dir is not None and VERSION_OK else None
-    if cache_dir is None or secret is None:
-        return ttfonts.TTFont(name, str(path))
-    entry = _face_entry(path, cache_dir)
-    face = _read_face(entry, path, secret) if entry is not None else None
-    if face is not None:
-        real = ttfonts.TTFontFace
-        ttfonts.TTFontFace = lambda *_a, **_k: face  # TTFont.__init__ as it is, parsing skipped
-        try:
-            return ttfonts.TTFont(name, str(path))
-        finally:
-            ttfonts.TTFontFace = real
-    font = ttfonts.TTFont(name, str(path))
-    if entry is not None:
-        _write_face(entry, font.face, secret)
-    return font
-
-
-def registered_face(name: str) -> tuple[frozenset[int], str]:
-    """(code points the registered TrueType font ``name`` has a glyph for, its family name
-    from the name table)."""
-    face = pdfmetrics.getFont(name).face
-    return frozenset(cp for cp, gid in face.charToGlyph.items() if gid), registered_family(name)
-
-
-def registered_family(name: str) -> str:
-    """The family name (from the name table) of the registered TrueType font ``name``."""
-    family = pdfmetrics.getFont(name).face.familyName
-    return family.decode("utf-8", "replace") if isinstance(family, bytes) else str(family)
-
-
-def _face_entry(path: Path, cache_dir: Path) -> Path | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    key = repr((_FACE_FORMAT, str(path), st.st_size, st.st_mtime_ns, VERSION, sys.version_info[:2]))
-    return Path(cache_dir) / f"{path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.pickle"
-
-
-def _read_face(entry: Path, path: Path, secret: bytes) -> Any:
-    try:
-        payload = cachesign.unseal(secret, _FACE_KIND, entry.name, entry.read_bytes())
-        if payload is None:  # not this user's entry for this key: never unpickled
-            return None
-        state = pickle.loads(payload)
-        data = path.read_bytes()
-    except Exception:  # missing, truncated or foreign: parse instead
-        return None
-    if not isinstance(state, dict) or state.get("filename") != str(path) or not state.get("charToGlyph"):
-        return None
-    face = ttfonts.TTFontFace.__new__(ttfonts.TTFontFace)
-    face.__dict__.update(state)
-    face._ttf_data = data
-    units = state["unitsPerEm"]
-    if units == 1000:  # as ReportLab's extractInfo sets it
-        face._pdfScale = lambda x: x
-    else:
-        mult = 1000 / units
-        face._pdfScale = lambda x: x * mult
-    return face
-
-
-def _write_face(entry: Path, face: Any, secret: bytes) -> None:
-    state = {k: v for k, v in vars(face).items() if k not in _SKIP}
-    try:
-        blob = cachesign.seal(secret, _FACE_KIND, entry.name, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".tmp", dir=entry.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(blob)
-        os.replace(tmp, entry)
-        entries = sorted(entry.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
-        for old in entries[:-_FACE_CACHE_FILES]:
-            old.unlink()
-    except Exception:  # a cache that cannot be written never fails a build
-        pass
 
 
 # =========================================================================== canvas

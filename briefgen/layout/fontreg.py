@@ -2,7 +2,7 @@
 font only when some text needs it.
 
 ReportLab reads a font's tables when it is registered (from the per-user face cache:
-:func:`briefgen.compat.reportlab.ttfont`), and the default theme's fallbacks are large: the
+:func:`briefgen.compat.reportlab_faces.ttfont`), and the default theme's fallbacks are large: the
 Han fallback alone is 1.5 MB of parsed tables, ~60 ms to read back, for briefings that
 rarely contain a Chinese character. So a fallback is only *named* when a
 :class:`~briefgen.layout.fonts.FontSet` is built: its coverage comes from its ``cmap`` table
@@ -60,7 +60,7 @@ def register(path: Path, cache_dir: Path | None) -> str:
     """
     from reportlab.pdfbase import pdfmetrics
 
-    from briefgen.compat.reportlab import ttfont
+    from briefgen.compat.reportlab_faces import ttfont
 
     with _LOCK:
         name = font_name(path)

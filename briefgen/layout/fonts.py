@@ -116,7 +116,7 @@ class FontSet:
     def matplotlib_families(self) -> list[str]:
         """Family names (from the fonts' name tables) for ``rcParams['font.family']``: body
         family first, then fallbacks; register :meth:`files` with ``fontManager.addfont``."""
-        from briefgen.compat.reportlab import registered_family
+        from briefgen.compat.reportlab_faces import registered_family
 
         for name in self.fallbacks:
             if name not in self.family_names:
@@ -344,9 +344,9 @@ def font_files(theme: "Theme") -> tuple[Path, ...]:
 
 def face_cache_dir() -> Path:
     """Where ReportLab's parsing of font files is kept between processes (see
-    :func:`briefgen.compat.reportlab.ttfont`): ``$BRIEFGEN_FONT_CACHE_DIR``, else ``briefgen/reportlab-fonts`` in the
-    user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``). Like matplotlib's font list,
-    it belongs to the machine's fonts, not to a project: an empty chart cache (a cold
+    :func:`briefgen.compat.reportlab_faces.ttfont`): ``$BRIEFGEN_FONT_CACHE_DIR``, else
+    ``briefgen/reportlab-fonts`` in the user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``).
+    Like matplotlib's font list, it belongs to the machine's fonts, not to a project: an empty chart cache (a cold
     build) still finds its fonts parsed."""
     import os
 
@@ -363,7 +363,7 @@ def load_fontset(theme: "Theme", *, cache_dir: Path | None = None) -> FontSet:
     Font paths must be absolute, as :func:`briefgen.load.theme.load_theme` leaves them. Raises
     :class:`~briefgen.errors.RenderError` if a file cannot be read as a TrueType font.
     ``cache_dir``: where ReportLab's reading of each font file is kept between processes
-    (see :func:`briefgen.compat.reportlab.ttfont`); None reads the files every time.
+    (see :func:`briefgen.compat.reportlab_faces.ttfont`); None reads the files every time.
     """
     f = theme.fonts
     key = tuple(Path(p).resolve() for p in (f.regular, f.bold, f.italic, f.bold_italic, f.mono, *f.fallbacks))
@@ -378,7 +378,7 @@ def _build(body: tuple[Path, ...], mono: Path, fallbacks: tuple[Path, ...],
            cache_dir: Path | None = None) -> FontSet:
     from reportlab.pdfbase import pdfmetrics
 
-    from briefgen.compat.reportlab import registered_face
+    from briefgen.compat.reportlab_faces import registered_face
 
     glyphs: dict[str, frozenset[int] | Coverage] = {}
     families: dict[str, str] = {}
