@@ -9,19 +9,21 @@ reader sees how far the sources are apart. A legend explains the marks.
 
 The x axis is linear from zero (or the lowest value, when negative) and titled with the unit
 label. Layout from measured text (:class:`~briefgen.charts.measure.TextMeter`) in inches;
-fonts in points. Raises ChartFitError when the rows do not fit the height (the rule
-``validate`` applies too: :func:`briefgen.model.chart_fit.dot_range_fit`).
+fonts in points. Raises ChartFitError when the rows do not fit the height or the labels and
+value notes leave the axis too little width (the rules ``validate`` applies too:
+:func:`briefgen.model.chart_fit.dot_range_fit` and :func:`~briefgen.model.chart_fit.dot_range_across`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from briefgen.charts.measure import MeterMeasure, TextMeter
+from briefgen.charts.measure import MeterMeasure
 from briefgen.charts.registry import ChartKind, register_kind
-from briefgen.charts.style import COMPARATOR_PREFIX, LAYOUT_PAD, ChartStyle, add_title, format_number, no_data
+from briefgen.charts.style import LAYOUT_PAD, ChartStyle, add_title, format_number, no_data
 from briefgen.errors import ChartFitError, RenderError
 from briefgen.model import chart_fit as fit
+from briefgen.model.chart_numbers import point_note
 from briefgen.model.resolved import RangeData, RangePoint
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,19 +33,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 LEGEND = fit.DOT_RANGE_LEGEND
 ROW_IN = fit.ROW_IN  # inches: the least height of a row
-LABEL_GAP = 6.0  # points between a row's label and the axis
-NOTE_GAP = 6.0   # points between a mark and its value note
-
-
-def point_note(p: RangePoint) -> str:
-    """The value as the source gave it: ``1,300``, ``~3,600 est.``, ``2,800-3,400``, ``>1``."""
-    if p.value is not None:
-        text = COMPARATOR_PREFIX.get(p.comparator, "") + format_number(p.value)
-        if p.low is not None and p.high is not None:
-            text += f" ({format_number(p.low)}-{format_number(p.high)})"
-    else:
-        text = f"{format_number(p.low or 0.0)}-{format_number(p.high or 0.0)}"
-    return text + (" est." if p.estimate else "")
+LABEL_GAP = fit.DOT_LABEL_GAP  # points between a row's label and the axis
+NOTE_GAP = fit.DOT_NOTE_GAP    # points between a mark and its value note
 
 
 def _describe(chart: "ResolvedChart") -> str:
@@ -82,7 +73,6 @@ def draw_dot_range(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> 
         return
     W, H = fig.get_figwidth(), fig.get_figheight()
     size = style.font_size
-    meter = TextMeter(fig)
     rows = _rows(d)
     # the rule validate applies too (briefgen.model.chart_fit), by this chart's measure
     rows_fit = fit.dot_range_fit(len(rows), top, H, size, style.small_size, bool(d.unit_label), MeterMeasure(fig))
@@ -90,15 +80,11 @@ def draw_dot_range(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> 
         raise ChartFitError(chart.id, "height", fit.dot_range_message(chart.id, rows_fit, W, H))
     bottom = fit.dot_range_bottom(size, style.small_size, bool(d.unit_label), MeterMeasure(fig))
     axes_h = top - LAYOUT_PAD - bottom
-    label_w = max(meter.size_in(text, size)[0] for text, _ in rows)
-    left = LAYOUT_PAD + label_w + LABEL_GAP / 72
     notes = {id(p): point_note(p) for _, p in rows if p is not None}
-    note_w = max(meter.size_in(text, size * 0.9)[0] for text in notes.values()) + NOTE_GAP / 72
-    right = W - LAYOUT_PAD - note_w
-    if right - left < 1.0:
-        raise ChartFitError(chart.id, "width", fit.too_wide_message(
-            chart.id, "dot-range", W, "the source labels and values leave no room for the axis",
-            "shorten the labels (a source's 'publisher:' or a figure's 'label:')"))
+    across = fit.dot_range_across([text for text, _ in rows], list(notes.values()), W, size, MeterMeasure(fig))
+    if not across.ok:  # likewise
+        raise ChartFitError(chart.id, "width", fit.dot_range_width_message(chart.id, across, W))
+    left, right = across.left, across.right
     numbers = [v for _, p in rows if p is not None for v in (p.value, p.low, p.high) if v is not None]
     lo, hi = min(0.0, *numbers), max(numbers)
     hi = hi if hi > lo else lo + 1.0

@@ -4,7 +4,8 @@ A legend names the series (above the plot, outside the data); the x axis is titl
 ``x_label`` and the y axis with ``unit_label``. When every value is >= 0 the y axis starts
 at zero. Missing points may be given as NaN (the line breaks there). The axes are placed
 from text measured with :class:`~briefgen.charts.measure.TextMeter`, where a constrained
-layout would put them (no layout engine: saving draws the figure once). Sizes: the
+layout would put them (no layout engine: saving draws the figure once), by the rule
+``validate`` applies too (:mod:`briefgen.model.line_fit`). Sizes: the
 figure is the spec's inches, fonts and paddings in points. Raises RenderError when a
 series' length differs from the number of x labels, ChartFitError when its title and labels
 leave the plot no room.
@@ -15,11 +16,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from briefgen.charts.measure import TextMeter
+from briefgen.charts.measure import MeterMeasure
 from briefgen.charts.registry import ChartKind, register_kind
-from briefgen.charts.style import LAYOUT_PAD, ChartStyle, add_title, format_number, no_data, wrap
+from briefgen.charts.style import ChartStyle, add_title, format_number, no_data
 from briefgen.errors import ChartFitError, RenderError
-from briefgen.model import chart_fit
+from briefgen.model import line_fit
 from briefgen.model.resolved import LineData
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,9 +34,7 @@ MARKER_LIMIT = 100
 """Most points per series drawn with markers: past it markers would merge into a band (and
 swell the PDF), so the line is drawn alone. Denser data is thinned before it gets here
 (:mod:`briefgen.resolve.thinning`, noted in the source line)."""
-TICK = 3.5       # points: tick length (matplotlib's default)
-TICK_PAD = 3.5   # points between a tick and its label (matplotlib's default)
-LABEL_PAD = 4.0  # points between tick labels and the axis label
+LABEL_PAD = line_fit.LABEL_PAD  # points between tick labels and the axis label
 
 
 def _describe(chart: "ResolvedChart") -> str:
@@ -79,14 +78,10 @@ def draw_line(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
         marker = MARKERS[i % len(MARKERS)] if len(xs) <= MARKER_LIMIT else None  # dense: the line alone
         ax.plot(xs, vals, color=style.colour(i), marker=marker,
                 markersize=3.5, linewidth=1.6, label=name, zorder=3, clip_on=False)
-    # x ticks: every label when they fit, else every k-th (always the last one).
-    label_w = max(len(str(x)) for x in d.x) * style.font_size * 0.6 / 72 + 0.15
-    fit = max(int((fig.get_figwidth() - 0.8) / label_w), 2)
-    step = max(1, math.ceil(len(xs) / fit))
-    ticks = sorted(set(xs[::-1][::step]))
+    ticks = line_fit.x_ticks(d, W, style.font_size)  # every label when they fit, else every k-th
     ax.set_xticks(ticks, [str(d.x[i]) for i in ticks])
     ax.set_xlim(-0.3, len(xs) - 0.7)
-    unit = wrap(d.unit_label, 40) if d.unit_label else ""
+    unit = line_fit.unit_text(d)
     if d.x_label:
         ax.set_xlabel(d.x_label, labelpad=LABEL_PAD)
     if unit:
@@ -99,43 +94,20 @@ def draw_line(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    legend = len(d.series) > 1 or bool(d.series[0][0])
-    if legend:
+    if line_fit.has_legend(d):
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncols=min(len(d.series), 4),
                   handlelength=2.2, columnspacing=1.6, borderaxespad=0, borderpad=0)
 
-    # The frame, from measured text, as a constrained layout would place it: LAYOUT_PAD
-    # inches from the figure's edges and below the title (the legend above the axes), the
-    # axis labels 4 pt beyond the tick labels, tick labels 3.5 pt beyond 3.5 pt ticks.
-    meter = TextMeter(fig)
-    line_h = meter.size_in("0", style.font_size)[1]
+    # The frame, from measured text, as a constrained layout would place it: the rule
+    # validate applies too (briefgen.model.line_fit), by this chart's measure and with the
+    # y tick labels matplotlib gives
     lo, hi = ax.get_ylim()
-    y_labels = [format_number(v) for v in ax.yaxis.get_major_locator().tick_values(lo, hi)
-                if lo - 1e-9 * (hi - lo) <= v <= hi + 1e-9 * (hi - lo)]
-    left = LAYOUT_PAD + max((meter.size_in(t, style.font_size)[0] for t in y_labels), default=0.0)
-    left += (TICK + TICK_PAD) / 72
-    if unit:
-        left += meter.size_in(unit, style.font_size)[1] + LABEL_PAD / 72  # rotated: its height
-    bottom = LAYOUT_PAD + line_h + (TICK + TICK_PAD) / 72
-    if d.x_label:
-        bottom += meter.size_in(d.x_label, style.font_size)[1] + LABEL_PAD / 72
-    axes_top = top - LAYOUT_PAD
-    if legend:  # the legend's bottom is 2 % of the axes' height above them
-        axes_top = (axes_top - meter.size_in("0", style.small_size)[1] + 0.02 * bottom) / 1.02
-    right = W - LAYOUT_PAD
-    last = str(d.x[ticks[-1]])  # half of the last x tick label may stick out of the axes
-    span_units = len(xs) - 0.7 + 0.3
-    over = ((ticks[-1] + 0.3) / span_units * (right - left)
-            + meter.size_in(last, style.font_size)[0] / 2 - (right - left))
-    right -= max(over, 0.0)
-    if axes_top - bottom <= 0:
-        raise ChartFitError(chart.id, "height", (
-            f"line chart {chart.id!r} ({W:g} x {H:g} in) has no room for the plot below its title and labels; "
-            f"set 'height:' to about {chart_fit.round_up(H - (axes_top - bottom) + 0.5):g} in (a page allows up to "
-            f"{chart_fit.PAGE_TEXT_H:g} in), or shorten the title"))
-    if right - left <= 0:
-        raise ChartFitError(chart.id, "width", chart_fit.too_wide_message(
-            chart.id, "line", W, "its axis labels leave no room for the plot", "shorten the labels or the unit"))
+    y_labels = line_fit.y_labels(lo, hi, ax.yaxis.get_major_locator().tick_values(lo, hi))
+    frame = line_fit.line_frame(d, top, W, style.font_size, style.small_size, y_labels, MeterMeasure(fig))
+    problem = line_fit.line_problem(chart.id, frame, W, H)
+    if problem is not None:
+        raise ChartFitError(chart.id, *problem)
+    left, bottom, right, axes_top = frame.left, frame.bottom, frame.right, frame.top
     ax.set_position((left / W, bottom / H, (right - left) / W, (axes_top - bottom) / H))
 
 

@@ -24,6 +24,7 @@ from briefgen.charts.measure import MeterMeasure
 from briefgen.errors import RenderError
 from briefgen.model import chart_fit as fit
 from briefgen.model.chart_fit import chars_per_line, wrap  # noqa: F401  (the charts' helpers)
+from briefgen.model.chart_numbers import COMPARATOR_PREFIX, format_number  # noqa: F401  (likewise)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.typing import RcKeyType
@@ -156,19 +157,6 @@ def rc_params(style: ChartStyle, choice: Choice | None = None) -> dict[RcKeyType
 
 
 # --------------------------------------------------------------------------- text helpers
-def format_number(value: float) -> str:
-    """Thousands separators; integers without decimals, others with up to 2 (``1,300``,
-    ``2.5``)."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text
-
-
-COMPARATOR_PREFIX = {"=": "", "": "", ">": ">", ">=": "≥", "<": "<", "<=": "≤", "~": "~"}
-"""Prefix drawn before a value for a figure comparator ('>' reads "more than")."""
-
-
 def tint(hex_colour: str, amount: float) -> str:
     """Mix ``hex_colour`` with white; ``amount`` 0 (unchanged) to 1 (white)."""
     h = hex_colour.lstrip("#")

@@ -94,13 +94,13 @@ def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> N
     any_planned = any(e.timing for e in events)
     legend_marks = marks_legend([e.marking for e in events], d.floor)
 
-    placement, best_need = place_labels([event_text(e) for e in events], xs, area_w, area_h, style.font_size,
-                                        any_approx or any_planned or bool(legend_marks), MeterMeasure(fig))
+    placement, _best_need = place_labels([event_text(e) for e in events], xs, area_w, area_h, style.font_size,
+                                         any_approx or any_planned or bool(legend_marks), MeterMeasure(fig))
     if placement is None:
         fit = timeline_fit([event_text(e) for e in events], xs, area_w, area_h, H, style.font_size,
                            any_approx or any_planned or bool(legend_marks), MeterMeasure(fig))
-        raise ChartFitError(chart.id, "height" if best_need is not None else "width",
-                            timeline_message(chart.id, fit, W, H))
+        # at its height, as validate reports it (labels too wide at every size: fewer events, says the message)
+        raise ChartFitError(chart.id, "height", timeline_message(chart.id, fit, W, H))
     size, labels, pitch, year_band = placement.size, placement.labels, placement.pitch, placement.year_band
     legend_band, rows_down, need = placement.legend_band, placement.rows_down, placement.need
 

@@ -38,6 +38,9 @@ LINE_EM = 1.37      # estimated line height, in ems (see the module's docstring)
 BOLD_WIDER = 1.08   # bold text is this much wider
 DOT_RANGE_LEGEND = "dot: value as reported; hollow: an estimate; band: the range given; dashed arrow: open-ended"
 ROW_IN = 0.2        # dot-range: inches, the least height of a row
+DOT_LABEL_GAP = 6.0  # dot-range: points between a row's label and the axis
+DOT_NOTE_GAP = 6.0   # dot-range: points between a mark and its value note
+DOT_LEAST_PLOT = 1.0  # dot-range: inches, the least width of the axis between labels and notes
 BAR_LABEL_WRAP = 28  # bar: category labels wrap at this many characters ...
 BAR_WIDE_WRAP = 44   # ... or at this many, when rows are too low for the first
 BAR_MIN_SIZE = 7.0   # bar: points, category labels are never drawn smaller
@@ -169,6 +172,55 @@ def dot_range_bottom(size: float, small: float, has_unit: bool, measure: Measure
     line_h = measure("0", size)[1]
     legend_h = measure(DOT_RANGE_LEGEND, small)[1] + 0.06
     return LAYOUT_PAD + legend_h + line_h * 2 + 0.1 + (0.02 if has_unit else 0.0)
+
+
+@dataclass(frozen=True)
+class Across:
+    """Where a chart's plot goes across it: ``left`` and ``right`` edges (inches from the
+    chart's left), what ``least`` width the plot needs, and the ``widest`` label (for messages)."""
+
+    left: float
+    right: float
+    least: float
+    widest: str
+
+    @property
+    def ok(self) -> bool:
+        """Whether the plot is at least ``least`` wide."""
+        return not self.right - self.left < self.least
+
+
+def dot_range_across(labels: Sequence[str], notes: Sequence[str], width: float, size: float,
+                     measure: Measure) -> Across:
+    """The plot of a dot-range chart ``width`` inches wide between its row ``labels`` (at
+    ``size`` points, on the left) and its value ``notes`` (at 0.9 of it, on the right)."""
+    widths = [measure(text, size)[0] for text in labels]
+    left = LAYOUT_PAD + max(widths) + DOT_LABEL_GAP / 72
+    note_w = max(measure(text, size * 0.9)[0] for text in notes) + DOT_NOTE_GAP / 72
+    widest = labels[widths.index(max(widths))]
+    return Across(left, width - LAYOUT_PAD - note_w, DOT_LEAST_PLOT, widest)
+
+
+def dot_range_width_message(chart_id: str, across: Across, width: float) -> str:
+    """The error for a dot-range chart whose labels and values leave its axis less than
+    DOT_LEAST_PLOT inches (:func:`dot_range_across`): the width that holds them, when a page
+    allows it, and which label is the widest."""
+    need = width - (across.right - across.left) + across.least
+    room = (f"the source labels and values leave {max(across.right - across.left, 0.0):.2f} in for the axis, "
+            f"which needs {across.least:g} in")
+    return too_narrow_message(chart_id, "dot-range", width, room, need,
+                              f"shorten the labels (the widest: {across.widest!r}; a source's 'publisher:' or a "
+                              f"figure's 'label:')")
+
+
+def too_narrow_message(chart_id: str, kind: str, width: float, room: str, need: float, shorten: str) -> str:
+    """The error for a chart whose labels leave its plot too little width (``room``: what
+    they leave, and what the plot needs): ``need`` inches (rounded up) when a page allows
+    it (PAGE_TEXT_W), and ``shorten`` (how)."""
+    head = f"{kind} chart {chart_id!r} ({width:g} in wide): {room}"
+    if round_up(need) <= PAGE_TEXT_W:
+        return f"{head}. Set 'width: {round_up(need):g}' (a page allows up to {PAGE_TEXT_W:g} in), or {shorten}"
+    return f"{head}, and no width a page allows (up to {PAGE_TEXT_W:g} in) holds them: {shorten}"
 
 
 def bar_bottom(size: float, has_unit: bool, measure: Measure) -> float:

@@ -9,7 +9,8 @@ Warnings (errors under ``--strict``): sources never cited, a key judgment restin
 single source, claims last reported longer than ``checks.max_claim_age_days`` before the
 briefing date and past events dated after it (:mod:`briefgen.pipeline.time_checks`),
 disputed quantities (:mod:`briefgen.pipeline.dispute_checks`), explicit bidi controls, which
-every edition drops (:mod:`briefgen.pipeline.bidi_checks`).
+every edition drops (:mod:`briefgen.pipeline.bidi_checks`), selections that no variant can show
+(:mod:`briefgen.pipeline.selection_checks`).
 
 Errors too: a character of any text a reader could be shown (spec, knowledge base, template
 files) that no font of a theme in use draws (:mod:`briefgen.pipeline.font_checks`).
@@ -40,6 +41,7 @@ from briefgen.pipeline.dispute_checks import dispute_problems
 from briefgen.pipeline.figure_checks import figure_problems
 from briefgen.pipeline.font_checks import coverage_problems
 from briefgen.pipeline.image_checks import image_problem
+from briefgen.pipeline.selection_checks import selection_problems
 from briefgen.pipeline.time_checks import time_problems, timeline_date_problems
 
 
@@ -52,6 +54,7 @@ def check(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
     problems += dispute_problems(loaded, kb)
     problems += coverage_problems(loaded, kb)
     problems += bidi_control_problems(loaded, kb)  # warnings: explicit bidi controls, dropped
+    problems += selection_problems(loaded, kb)  # warnings: selections no variant can show
     problems.sort(key=lambda p: (p.file, p.line, p.column))
     return _empty_kb_files(kb) + problems  # first: an empty file explains the unknown ids that follow
 
@@ -169,6 +172,12 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
     chart_ids: dict[str, KeyPath] = {}
     images_seen: set = set()  # image files decoded: each once, however many figures show it
     timeline_dated: set[str] = set()  # claims reported for a date no timeline reaches
+    known_tags: set[str] = set()  # every claim's tags, gathered when a selector first names one
+
+    def check_selector(key: KeyPath, sel: Selector) -> None:
+        if sel.tags and not known_tags:
+            known_tags.update(t for c in kb.claims.values() for t in c.tags)
+        _check_selector(problems, src, key, sel, kb, known_tags)
 
     def unique(table: dict[str, KeyPath], ident: str, key: KeyPath, kind: str) -> None:
         """Record ``ident`` at ``key``; a second use is an error naming the first."""
@@ -183,7 +192,7 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
             key = base + (i,)
             unique(section_ids, sec.id, key, "section")
             if sec.select:
-                _check_selector(problems, src, key + ("select",), sec.select, kb)
+                check_selector(key + ("select",), sec.select)
             for j, eid in enumerate(sec.entities):
                 _ref(problems, src, key + ("entities", j), "entity", eid, kb.entities)
             if sec.kind == "profiles" and not sec.entities:
@@ -196,7 +205,7 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
                 ckey = key + ("charts", j)
                 unique(chart_ids, chart.id, ckey, "chart")
                 if chart.select:
-                    _check_selector(problems, src, ckey + ("select",), chart.select, kb)
+                    check_selector(ckey + ("select",), chart.select)
                 for k, eid in enumerate(chart.entities):
                     _ref(problems, src, ckey + ("entities", k), "entity", eid, kb.entities)
                 _check_chart_data(problems, loaded, ckey, chart)
@@ -265,12 +274,13 @@ def _draws_timeline(kind_name: str) -> bool:
     return kind is not None and kind.data == "timeline"
 
 
-def _check_selector(problems: list[Problem], src, key: KeyPath, sel: Selector, kb: KnowledgeBase) -> None:
+def _check_selector(problems: list[Problem], src, key: KeyPath, sel: Selector, kb: KnowledgeBase,
+                    known_tags: set[str]) -> None:
+    """Unknown claim and entity ids of ``sel`` (errors) and tags no claim has (``known_tags``; warnings)."""
     for i, cid in enumerate(sel.claims):
         _ref(problems, src, key + ("claims", i), "claim", cid, kb.claims)
     for i, eid in enumerate(sel.entities):
         _ref(problems, src, key + ("entities", i), "entity", eid, kb.entities)
-    known_tags = {t for c in kb.claims.values() for t in c.tags}
     for i, tag in enumerate(sel.tags):
         if tag not in known_tags:
             problems.append(src.problem(key + ("tags", i), f"no claim has the tag {tag!r}",

@@ -70,7 +70,7 @@ def resolve_chart(chart: ChartSpec, ctx: ResolveContext, number: int) -> Resolve
                       _chart_key(ctx.loaded.spec.sections, chart.id))
     if rtl is not None:  # refused here, located at the text, rather than when the chart is drawn
         raise SpecError([rtl])
-    too_small = check_chart_size(chart, data, ctx.loaded)  # likewise content that does not fit its size
+    too_small = check_chart_size(chart, data, ctx.loaded, ctx.audience)  # likewise content that does not fit
     if too_small is not None:
         ctx.size_problems.append(too_small)  # raised with the others that do not fit (resolve.select)
     if chart.source:

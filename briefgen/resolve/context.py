@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from briefgen.load.project import KnowledgeBase, LoadedSpec
-from briefgen.model.models import Claim, Entity, Relation, Source
+from briefgen.model.models import Audience, Claim, Entity, Relation, Source
 from briefgen.resolve.claims import by_date
 
 
@@ -23,6 +23,8 @@ class ResolveContext:
         self.extra_drops: set[str] = set()
         self.portion_marks = False
         """Mark chart links and events above the briefing's floor (the audience's portion marks)."""
+        self.audience: tuple[str, Audience] | None = None
+        """The audience resolved, ``(name, Audience)``: its theme measures the charts' text."""
         self.size_problems: list = []
         """Charts whose content does not fit their size (:mod:`briefgen.resolve.chart_size`),
         raised together once every section is resolved."""

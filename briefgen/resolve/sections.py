@@ -31,7 +31,7 @@ def resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx: 
     if not may_see(ceiling, sec.tlp):
         reason = f"marked {sec.tlp.value}, above the audience's ceiling {ceiling.value}"
     if reason is None and level == 1:
-        reason = _section_excluded(sec, aud)
+        reason = section_excluded(sec, aud)
     if reason is None and sec.id in ctx.extra_drops:
         reason = "dropped to fit max_pages (lowest priority)"
     if reason:
@@ -48,7 +48,7 @@ def resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx: 
     entities = tuple(ctx.entities[e] for e in sec.entities if e in ctx.entities)
     charts = []
     for chart in sec.charts:
-        if (aud.charts is not None and chart.id not in aud.charts) or chart.id in aud.drop_charts:
+        if chart_excluded(chart.id, aud):
             withheld.append(Withheld("chart", chart.id, "not among the audience's charts", tlp.value))
             continue
         resolved = resolve_chart(chart, ctx, ctx.figure_number + 1)
@@ -110,7 +110,15 @@ def _empty_chart_reason(chart, ctx: ResolveContext) -> str:
     return "no data visible to this audience"
 
 
-def _section_excluded(sec: Section, aud: Audience) -> str | None:
+def chart_excluded(chart_id: str, aud: Audience) -> bool:
+    """True when audience ``aud`` leaves the chart ``chart_id`` out by its own choice
+    (``charts:`` without it, or ``drop_charts:`` with it)."""
+    return (aud.charts is not None and chart_id not in aud.charts) or chart_id in aud.drop_charts
+
+
+def section_excluded(sec: Section, aud: Audience) -> str | None:
+    """Why audience ``aud`` leaves the top-level section ``sec`` out by its own choice
+    (``sections:``, ``drop_sections:``, a switch such as ``claims_table: false``), or None."""
     if aud.sections is not None and sec.id not in aud.sections:
         return "not among the audience's sections"
     if sec.id in aud.drop_sections:

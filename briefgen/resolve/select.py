@@ -90,6 +90,7 @@ def resolve(loaded: LoadedSpec, kb: KnowledgeBase, audience: str | None = None,
     ctx = ResolveContext(loaded, kb, claims, entities, sources, relations)
     ctx.extra_drops = set(extra_drops)
     ctx.portion_marks = aud.marks_portions
+    ctx.audience = (name, aud)
     sections = []
     for sec in spec.sections:
         resolved = resolve_section(sec, 1, aud, ceiling, ctx, withheld)

@@ -99,3 +99,64 @@ def test_the_charts_own_failure_is_located_as_validate_locates_it(starter, monke
     assert error["message"].startswith("bar chart 'fig-money' (6.5 x 0.4 in) has no room for any of its 2 bars. "
                                        "Set 'height: ")
     assert not (starter / "out").exists()
+
+
+THEMES = Path(__file__).parents[1] / "data" / "bad" / "check-chart-too-small-audience-theme"
+
+
+def add_themes(project: Path) -> None:
+    """``themes/big.yaml`` (chart text 12 pt) and ``themes/same.yaml`` (8 pt, the built-in size)."""
+    (project / "themes").mkdir()
+    for name in ("big.yaml", "same.yaml"):
+        (project / "themes" / name).write_text((THEMES / name).read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def give_theme(project: Path, audience: str, theme: str) -> None:
+    path = project / "specs" / "audiences.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert f"\n  {audience}:\n" in text
+    path.write_text(text.replace(f"\n  {audience}:\n", f"\n  {audience}:\n    theme: ../themes/{theme}\n"),
+                    encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_an_audience_with_a_larger_chart_font_is_refused_by_validate_as_by_its_build(starter) -> None:
+    """The starter's money chart just fits at the spec's 8 pt; the public audience's own theme
+    draws chart text at 12 pt: validate refuses it for that audience (before, only the public
+    build did), the public build refuses it the same way, and the analyst's builds."""
+    add_themes(starter)
+    give_theme(starter, "public", "big.yaml")
+    set_height(starter, MONEY_HEIGHT_LINE, 1.2)
+    for command, audience in (("validate", ()), ("build", ("-a", "public"))):
+        result = run_cli(command, SPEC, "--json", *audience, *(("-o", "out") if command == "build" else ()))
+        assert result.exit_code == 2, result.output
+        (error,) = errors_of(result)
+        assert (error["file"], error["line"], error["key"], error["code"]) == (
+            SPEC, MONEY_HEIGHT_LINE, "sections[4].charts[2].height", "chart-too-small")
+        assert error["message"].startswith(
+            "for audience 'public' (its theme '../themes/big.yaml': chart text 12 pt; the spec's: 8 pt): bar chart "
+            "'fig-money' (6.5 x 1.2 in) has no room for its only bar. Set 'height: 1.3'"), error["message"]
+    assert not (starter / "out").exists()
+    result = run_cli("build", SPEC, "-a", "analyst", "--format", "pdf", "-o", "out")
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.slow
+def test_each_audience_is_measured_with_its_own_theme_not_the_specs(starter) -> None:
+    """The spec's theme draws chart text at 12 pt, the analyst's own theme at 8 pt: the
+    analyst's build is not refused by the spec's size (its chart fits at 8 pt) and validate
+    refuses the chart only for the audience built with the spec's theme, without naming an
+    audience (the spec's theme decides)."""
+    add_themes(starter)
+    give_theme(starter, "analyst", "same.yaml")
+    with open(starter / SPEC, "a", encoding="utf-8") as f:
+        f.write("\ntheme: ../themes/big.yaml\n")
+    set_height(starter, MONEY_HEIGHT_LINE, 1.2)
+    result = run_cli("build", SPEC, "-a", "analyst", "--format", "pdf", "-o", "out")
+    assert result.exit_code == 0, result.output
+    result = run_cli("validate", SPEC, "--json")
+    assert result.exit_code == 2, result.output
+    (error,) = errors_of(result)
+    assert (error["line"], error["key"]) == (MONEY_HEIGHT_LINE, "sections[4].charts[2].height")
+    assert error["message"].startswith("bar chart 'fig-money' (6.5 x 1.2 in) has no room for its only bar."), \
+        error["message"]

@@ -1,0 +1,32 @@
+"""How the charts write numbers: tick and value labels (``1,300``, ``2.5``), a figure's
+comparator prefix (``>``, ``~``) and a dot-range row's value note (``~3,600 est.``). Pure, so
+the fit rules (:mod:`briefgen.model.chart_fit`, :mod:`briefgen.model.line_fit`) measure
+the very texts the charts draw."""
+
+from __future__ import annotations
+
+from briefgen.model.resolved import RangePoint
+
+COMPARATOR_PREFIX = {"=": "", "": "", ">": ">", ">=": "≥", "<": "<", "<=": "≤", "~": "~"}
+"""Prefix drawn before a value for a figure comparator ('>' reads "more than")."""
+
+
+def format_number(value: float) -> str:
+    """Thousands separators; integers without decimals, others with up to 2 (``1,300``,
+    ``2.5``)."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+def point_note(p: RangePoint) -> str:
+    """A dot-range row's value as the source gave it: ``1,300``, ``~3,600 est.``,
+    ``2,800-3,400``, ``>1``."""
+    if p.value is not None:
+        text = COMPARATOR_PREFIX.get(p.comparator, "") + format_number(p.value)
+        if p.low is not None and p.high is not None:
+            text += f" ({format_number(p.low)}-{format_number(p.high)})"
+    else:
+        text = f"{format_number(p.low or 0.0)}-{format_number(p.high or 0.0)}"
+    return text + (" est." if p.estimate else "")
