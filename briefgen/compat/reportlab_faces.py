@@ -33,7 +33,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from briefgen.compat import cachesign
 from briefgen.compat.reportlab import VERSION, VERSION_OK
 
-_FACE_FORMAT = 3
+_FACE_FORMAT = 4
 _FACE_KIND = "reportlab-face"
 _FACE_CACHE_FILES = 64
 _SKIP = ("_ttf_data", "_pdfScale", "hmetrics", "glyphPos", "glyphToChar")
@@ -138,7 +138,7 @@ def _face_entry(path: Path, cache_dir: Path) -> Path | None:
 
 
 def _tables(face: Any) -> dict[str, Any] | None:
-    """The per-glyph tables of a parsed face as the bytes of arrays (see the module doc); None
+    """The per-glyph tables of a parsed face as arrays (see the module doc); None
     when they do not have the shape ReportLab gives them (then they are pickled as they are)."""
     advances = [m[0] for m in face.hmetrics]
     full = next((i for i, aw in enumerate(advances) if type(aw) is not int), len(advances))
@@ -146,20 +146,14 @@ def _tables(face: Any) -> dict[str, Any] | None:
     if any(aw != tail or type(aw) is not type(tail) for aw in advances[full:]):
         return None
     pairs = [(gid, cp) for gid, cps in face.glyphToChar.items() for cp in cps]
-    try:
-        return {"advances": array("q", advances[:full]).tobytes(), "tail": tail,
-                "bearings": array("q", (m[1] for m in face.hmetrics)).tobytes(),
-                "glyph_pos": array("q", face.glyphPos).tobytes(),
-                "pair_gids": array("q", (g for g, _ in pairs)).tobytes(),
-                "pair_cps": array("q", (c for _, c in pairs)).tobytes()}
-    except (TypeError, OverflowError):  # not all integers
+    try:  # 32-bit items: glyph ids, code points, font units and offsets into a TrueType file all fit
+        return {"advances": array("i", advances[:full]), "tail": tail,
+                "bearings": array("i", (m[1] for m in face.hmetrics)),
+                "glyph_pos": array("I", face.glyphPos),
+                "pair_gids": array("i", (g for g, _ in pairs)),
+                "pair_cps": array("i", (c for _, c in pairs))}
+    except (TypeError, OverflowError):  # not all integers, or too large
         return None
-
-
-def _array(data: bytes) -> array:
-    out = array("q")
-    out.frombytes(data)
-    return out
 
 
 def _read_face(entry: Path, path: Path, secret: bytes) -> Any:
@@ -170,9 +164,10 @@ def _read_face(entry: Path, path: Path, secret: bytes) -> Any:
         state, tables = pickle.loads(payload)
         data = path.read_bytes()
         if tables is not None:
-            metrics = _Metrics(_array(tables["advances"]), tables["tail"], _array(tables["bearings"]))
-            glyph_pos = _array(tables["glyph_pos"])
-            pairs = (_array(tables["pair_gids"]), _array(tables["pair_cps"]))
+            metrics = _Metrics(tables["advances"], tables["tail"], tables["bearings"])
+            glyph_pos, pairs = tables["glyph_pos"], (tables["pair_gids"], tables["pair_cps"])
+            if not all(isinstance(a, array) for a in (*pairs, glyph_pos, tables["advances"], tables["bearings"])):
+                return None
     except Exception:  # missing, truncated or foreign: parse instead
         return None
     if not isinstance(state, dict) or state.get("filename") != str(path) or not state.get("charToGlyph"):
