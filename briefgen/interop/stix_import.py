@@ -125,6 +125,7 @@ class _Mapper:
         self.sources: dict[str, dict] = {}
         self.declared: dict[str, str] = {}      # predicates the briefing reports' extensions declare
         self.predicates: dict[str, str] = {}    # predicates the import declares: name -> meaning
+        self.left_out: set[str] = set()         # STIX ids of entities too large to import
 
     def _id(self, stix: str, wanted: str) -> str:
         ident, n = wanted, 2
@@ -217,8 +218,15 @@ class _Mapper:
         if ext.get("attributes"):
             item["attributes"] = dict(ext["attributes"])
         item["tlp"] = ext.get("tlp") or self.level(obj).value
+        kept = stix_yaml.PART_BYTES // 20  # characters: even at 4 bytes each, well within one file
+        if stix_yaml.oversize(item) is not None and len(item.get("description", "")) > kept:
+            size = len(item["description"].encode("utf-8"))
+            item["description"] = item["description"][:kept] + " [...]"
+            self.out.not_mapped.append(f"{obj['id']}: description of entity {ident!r} cut to its first {kept:,} "
+                                       f"characters (it is {size / 2**20:.1f} MiB in the bundle)")
         if not self._fits(item, obj["id"], "entity"):
-            del self.ids[obj["id"]]  # nothing refers to an entity left out
+            del self.ids[obj["id"]]  # no relation refers to an entity left out,
+            self.left_out.add(obj["id"])  # and no claim about it is imported (it would lose its marking)
             return
         self.out.entities.append(item)
 
@@ -273,6 +281,10 @@ class _Mapper:
         content = str(note.get("content", "")).strip()
         if not content:
             self.out.not_mapped.append(f"{note['id']}: a note without content")
+            return
+        dropped = [r for r in note.get("object_refs", []) if r in self.left_out]
+        if dropped:  # a claim about a TLP:AMBER entity must not reach a wider audience without it
+            self.out.not_mapped.append(f"{note['id']}: about {dropped[0]}, which is left out (above)")
             return
         level = self.level(note)
         ident = self._id(note["id"], ext.get("claim") or slug(str(note.get("abstract") or content), note["id"],

@@ -111,6 +111,13 @@ class _Environment(BoundedSandbox):
     not set (None) is an :class:`_Unset` undefined, so it cannot print as ``None`` or as
     nothing."""
 
+    def briefgen_concat(self, parts: tuple) -> str:
+        """``a ~ b``: each part as ``{{ }}`` prints it (:func:`_finalize`: an ICD 203 term as its words,
+        a date as written, a float as a person writes it; None and values with no text refused), not
+        as Python's ``str()`` gives it (``Likelihood.LIKELY``)."""
+        return super().briefgen_concat(tuple(p if type(p) is str else printable(checked(p, self.globals))
+                                             for p in parts))
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Also refuse pydantic's machinery (``model_copy``, ``model_validate`` ...) on
         knowledge-base items: templates read fields, they do not build objects."""
@@ -142,10 +149,17 @@ def make_environment() -> BoundedSandbox:
     return env
 
 
+_QUOTES = str.maketrans({"'": "\u2018", '"': "\u201c"})
+"""Jinja2 writes a template's name into the code it makes as ``"... in {name!r} ..."`` (the message of
+an inline ``if`` without ``else``): a name with a quote (``section 's'``) would end that string and
+the code would not compile. Typographic quotes read the same."""
+
+
 @lru_cache(maxsize=4096)
 def _compile(text: str, name: str, filename: str) -> Any:
     env = _compiler()
     text = keep_line_breaks(text)  # a line of text ending in a tag keeps its newline (briefgen.text.linebreaks)
+    name = name.translate(_QUOTES)
     if cache_disabled():
         return env.compile(text, name=name, filename=filename)
     return compile_cached(env, _cache_folder(cache_dir("jinja")), text, name, filename)

@@ -216,22 +216,31 @@ def test_a_knowledge_base_predicate_survives_export_and_import(example_project, 
 
 
 def test_an_object_too_large_for_any_file_is_left_out_and_named(tmp_path, monkeypatch) -> None:
-    """One note, entity or relationship whose item alone passes the loader's limit (lowered to
-    64 KiB here; 2 MiB in use) is listed as not mapped; the rest imports and loads."""
+    """One note whose item alone passes the loader's limit (lowered to 64 KiB here; 2 MiB in use)
+    is listed as not mapped; an entity's overlong description is cut; an entity still too large
+    is left out with every claim about it (a claim must not lose the entity that withholds it)
+    and every relation naming it. The rest imports and loads."""
     monkeypatch.setattr(yamlsrc, "MAX_BYTES", 64 * 1024)
     monkeypatch.setattr(stix_yaml, "PART_BYTES", 48 * 1024)
     bundle = _bundle()
-    note = next(o for o in bundle["objects"] if o["type"] == "note" and o.get("abstract"))
+    long_note = next(o for o in bundle["objects"] if o["type"] == "note" and not o.get("abstract"))
+    long_note["content"] = "A very long note. " * 4000  # ~70 KB
     person = next(o for o in bundle["objects"] if o.get("name") == "Lena Varga")
-    rel = next(o for o in bundle["objects"] if o["type"] == "relationship" and o["source_ref"] == person["id"])
-    note["content"] = "A very long note. " * 4000  # ~70 KB
-    person["description"] = "Long. " * 12000
+    person["description"] = "Long. " * 12000  # ~70 KB: cut
+    about = next(o for o in bundle["objects"] if o.get("name") == "Ostra Shipping Lines")
+    about["aliases"] = [f"alias number {i} of a very much named thing" for i in range(2000)]  # ~90 KB: left out
+    claims_about = [n["id"] for n in bundle["objects"]
+                    if n["type"] == "note" and about["id"] in n.get("object_refs", [])]
+    rels = [r["id"] for r in bundle["objects"] if r["type"] == "relationship" and about["id"] in
+            (r["source_ref"], r["target_ref"])]
     result = cli("import", "stix", _write(tmp_path, bundle), "-o", tmp_path / "project" / "kb")
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
-    assert f"{note['id']}: the claim it makes is 0.1 MiB written out, more than a knowledge-base file may hold" in text
-    assert f"{person['id']}: the entity it makes is 0.1 MiB written out" in text
-    assert f"{rel['id']}" in text  # its end is no longer an imported entity
+    assert f"{long_note['id']}: the claim it makes is 0.1 MiB written out, more than a knowledge-base file" in text
+    assert f"{person['id']}: description of entity 'lena-varga' cut to its first 2,457 characters" in text
+    assert f"{about['id']}: the entity it makes is 0.1 MiB written out" in text
+    assert claims_about and all(f"{cid}: about {about['id']}, which is left out" in text for cid in claims_about)
+    assert rels and all(rid in text for rid in rels)
     out = tmp_path / "project" / "kb"
     assert all(p.stat().st_size <= 48 * 1024 for p in out.iterdir())
     from briefgen.pipeline.build import prepare
@@ -239,5 +248,6 @@ def test_an_object_too_large_for_any_file_is_left_out_and_named(tmp_path, monkey
     (tmp_path / "project" / "briefgen.toml").write_text("")
     (tmp_path / "project" / "brief.yaml").write_text(SPEC)
     kb = prepare(tmp_path / "project" / "brief.yaml").kb  # every file loads
-    assert all(e.name != "Lena Varga" for e in kb.entities.values())
+    assert kb.entities["lena-varga"].description.endswith(" [...]")
+    assert all(e.name != about["name"] for e in kb.entities.values())
     assert all(not c.statement.startswith("A very long note.") for c in kb.claims.values())

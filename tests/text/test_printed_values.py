@@ -95,6 +95,17 @@ def test_the_hint_says_how_to_call_it(prepared) -> None:
     ("{{ ['a', 'b'] | map('upper') | join(', ') }}", "A, B"),
     ("{{ range(3) | list }}", "0, 1, 2"),
     ("{% set ns = namespace(n=2) %}{{ ns.n }}", "2"),
+    # an inline if without else, in a template whose name has quotes (section 'test'): Jinja2 writes the
+    # name into the code it compiles, which did not compile ("nests too deeply")
+    ("{{ ', ' ~ claim('c-2026-run').likelihood if true }}", ", likely"),
+    ("a{{ 'x' if false }}b", "ab"),
+    # '~' joins what {{ }} would print, not Python's str() ("Likelihood.LIKELY", "420.0")
+    ("{{ 'Judged ' ~ claim('c-2026-run').likelihood }}", "Judged likely"),
+    ("{{ 'on ' ~ claim('c-california-ceremony').date }}", "on late April 2025"),
+    ("{{ 'cost: ' ~ claim('c-chancay-cost').figures[0].value }}", "cost: 1300"),
+    ("{{ 'x' ~ (0.1 + 0.2) ~ 'y' }}", "x0.3y"),
+    ("{{ 'n=' ~ 3 }}", "n=3"),
+    ("{% set xs = ['a', 'b'] %}{{ 'ids: ' ~ xs }}", "ids: a, b"),
 ])
 def test_values_with_text_still_print(prepared, template, out) -> None:
     printed = render(prepared, template)
