@@ -47,6 +47,9 @@ def html_edition(loaded: LoadedSpec, briefing: Briefing, document: Document, opt
     that cannot be read, :class:`~briefgen.errors.SpecError` for a theme that is not valid."""
     from briefgen.charts.recent import default_root
     from briefgen.html.render import render_html
+    from briefgen.pipeline.endnote_checks import refuse_dangling_citations
+
+    refuse_dangling_citations(document, loaded)  # its links would lead nowhere
     from briefgen.html.svgcache import SvgStore
     from briefgen.pipeline.variant import chart_style_for, variant_theme
 

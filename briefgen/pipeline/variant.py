@@ -23,6 +23,7 @@ from briefgen.load.project import KnowledgeBase, LoadedSpec
 from briefgen.model.resolved import Briefing
 from briefgen.model.theme import Theme
 from briefgen.model.tlp import TLP
+from briefgen.pipeline.endnote_checks import refuse_dangling_citations
 from briefgen.pipeline.stages import import_stages
 from briefgen.text.templates import render_texts
 
@@ -107,6 +108,7 @@ def render_variant(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing, op
         import_stages(("pdf",))  # the first variant: while the charts are drawn
         texts = render_texts(loaded, kb, briefing)
         document = build_document(briefing, texts, dropped=dropped)
+        refuse_dangling_citations(document, loaded)  # a citation with no endnote: no link to make
         if earlier is not None:
             from briefgen.document.changes import mark_changes
 
