@@ -36,8 +36,10 @@ from briefgen.compat.reportlab import VERSION, VERSION_OK
 _FACE_FORMAT = 4
 _FACE_KIND = "reportlab-face"
 _FACE_CACHE_FILES = 64
-_SKIP = ("_ttf_data", "_pdfScale", "hmetrics", "glyphPos", "glyphToChar")
-"""Left out of a pickled face: the file's bytes and the scale (never), the tables kept as arrays."""
+_NEVER_KEPT = ("_ttf_data", "_pdfScale")
+"""Never in a pickled face: the file's bytes (read again) and the scale (a lambda)."""
+_KEPT_AS_ARRAYS = ("hmetrics", "glyphPos", "glyphToChar")
+"""Pickled as arrays beside the face (:func:`_tables`), not in it, when they have ReportLab's shape."""
 
 
 def ttfont(name: str, path: Path, cache_dir: Path | None) -> Any:
@@ -192,7 +194,7 @@ def _read_face(entry: Path, path: Path, secret: bytes) -> Any:
 def _write_face(entry: Path, face: Any, secret: bytes) -> None:
     try:
         tables = _tables(face)
-        skip = _SKIP if tables is not None else _SKIP[:2]
+        skip = _NEVER_KEPT + (_KEPT_AS_ARRAYS if tables is not None else ())
         state = {k: v for k, v in vars(face).items() if k not in skip}
         blob = cachesign.seal(secret, _FACE_KIND, entry.name,
                               pickle.dumps((state, tables), protocol=pickle.HIGHEST_PROTOCOL))

@@ -65,11 +65,18 @@ def list_files(key: str, items: list[dict], head: str, extra: dict[str, list] | 
     return {f"{key}-{n:0{width}d}.yaml": data for n, data in enumerate(parts, 1)}
 
 
+_YAML_PER_REPR_CHAR = 5
+"""Bytes of YAML an item takes at most per character of its ``repr``: a character is at most 4
+bytes of UTF-8 and escapes are no longer than ``repr``'s own; the rest covers folded lines' indents."""
+
+
 def oversize(item: dict, head: str = "", part_bytes: int | None = None) -> int | None:
     """The size in bytes of ``item`` written out when it cannot fit in a file of its own
     (``head``, its list's label and the item over ``part_bytes``, default :data:`PART_BYTES`:
     the loader would refuse the file); None when it fits."""
     limit = PART_BYTES if part_bytes is None else part_bytes
+    if _YAML_PER_REPR_CHAR * len(repr(item)) + len(head.encode("utf-8")) + 16 <= limit:
+        return None  # surely fits: not written out here (list_files writes it once)
     size = len(dump([item]).encode("utf-8"))
     return size if len(head.encode("utf-8")) + 16 + size > limit else None
 

@@ -10,17 +10,17 @@ build documents, so it does not find this yet.)
 
 from __future__ import annotations
 
+from briefgen.document.blocks import Endnotes
+from briefgen.document.model import Document
 from briefgen.errors import SpecError
 from briefgen.load.project import LoadedSpec
 
 ADVICE = "add a section {id: endnotes, title: Endnotes, kind: endnotes} (or keep it for this audience)"
 
 
-def refuse_dangling_citations(document, loaded: LoadedSpec) -> None:
+def refuse_dangling_citations(document: Document, loaded: LoadedSpec) -> None:
     """Raise :class:`~briefgen.errors.SpecError` (code ``no-endnotes``, located at the spec's
     ``sections``) when ``document`` cites sources and holds no endnotes block."""
-    from briefgen.document.blocks import Endnotes
-
     if not document.endnote_numbers or any(isinstance(b, Endnotes) for b in document.blocks()):
         return
     who = "this briefing" if not loaded.spec.audiences else f"audience {document.audience!r}"

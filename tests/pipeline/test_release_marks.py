@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from pathlib import Path
 
 import pypdf
@@ -82,6 +83,17 @@ def build(audience: str, spec: str = "specs/calder-bay.yaml") -> dict:
         "html": base.with_suffix(".html").read_text(encoding="utf-8"),
         "audit": json.loads((Path("output") / "audit" / f"{base.name}.audit.json").read_text(encoding="utf-8")),
     }
+
+
+def text_spec(briefing_id: str, title: str, template: str) -> str:
+    """A spec of one text section (``template``) for the starter's knowledge base and audiences."""
+    return (f"briefing: {{id: {briefing_id}, title: {title}, date: 2025-05-06, desk: Desk}}\n"
+            "knowledge_base: [../kb]\naudience_files: [audiences.yaml]\n"
+            "sections:\n  - id: s\n    title: Text\n    template: |\n" + textwrap.indent(template, "      "))
+
+
+def mark_portions_for_the_analyst() -> None:
+    replace(Path("specs/audiences.yaml"), "    tlp: TLP:AMBER\n", "    tlp: TLP:AMBER\n    portion_marks: true\n")
 
 
 def _briefing_id(spec: str) -> str:
@@ -223,17 +235,10 @@ def test_a_subsection_of_a_red_section_is_marked_red(starter):
 
 
 # --------------------------------------------------------------------------- 4. what claims reveal
-UNDER = """briefing: {id: under, title: Under-marking, date: 2025-05-06, desk: Desk}
-knowledge_base: [../kb]
-audience_files: [audiences.yaml]
-sections:
-  - id: s
-    title: Text
-    template: |
-      Disputed by: %s
+def under(printed: str) -> str:
+    return text_spec("under", "Under-marking",
+                     "Disputed by: " + printed + "\n\nPlain: {{ claim('c-no-gap').statement }}\n")
 
-      Plain: {{ claim('c-no-gap').statement }}
-"""
 
 NO_GAP = """
   - id: c-no-gap
@@ -252,8 +257,8 @@ NO_GAP = """
                                      "{% for c in claim('c-no-gap')['contradicts'] %}{{ c }}{% endfor %}"])
 def test_an_id_a_claim_reveals_marks_the_portion_and_the_banner(starter, printed):
     append(Path("kb/claims.yaml"), NO_GAP)
-    Path("specs/under.yaml").write_text(UNDER % printed, encoding="utf-8")
-    replace(Path("specs/audiences.yaml"), "    tlp: TLP:AMBER\n", "    tlp: TLP:AMBER\n    portion_marks: true\n")
+    Path("specs/under.yaml").write_text(under(printed), encoding="utf-8")
+    mark_portions_for_the_analyst()
     analyst = build("analyst", "specs/under.yaml")
     assert analyst["manifest"]["banner"] == "TLP:AMBER"
     assert "(TLP:AMBER) Disputed by: c-funding-gap" in analyst["pdf_text"]
@@ -268,25 +273,19 @@ def test_an_id_a_claim_reveals_marks_the_portion_and_the_banner(starter, printed
 
 
 # --------------------------------------------------------------------------- 5. per paragraph
-PARAGRAPHS = """briefing: {id: mark3, title: Portion marks, date: 2025-05-06, desk: Desk}
-knowledge_base: [../kb]
-audience_files: [audiences.yaml]
-sections:
-  - id: s
-    title: Text
-    template: |
-      %s
-      P1 ordinary.
+def paragraphs(head: str, value: str) -> str:
+    return text_spec("mark3", "Portion marks", head + """
+P1 ordinary.
 
-      P2 {%% if visible('c-funding-gap') %%}guarded{%% endif %%}.
+P2 {% if visible('c-funding-gap') %}guarded{% endif %}.
 
-      P4 {%% if visible('c-funding-gap') %%}{{ %s.statement }}{%% endif %%}.
+P4 {% if visible('c-funding-gap') %}{{ """ + value + """.statement }}{% endif %}.
 
-      - P5 item {{ claim('c-strike').date | date }}
-      - P6 item.
+- P5 item {{ claim('c-strike').date | date }}
+- P6 item.
 
-      P7 ordinary.
-"""
+P7 ordinary.
+""")
 
 
 def marks_of(out: dict, starts: tuple[str, ...]) -> dict[str, tuple[str, str]]:
@@ -302,8 +301,8 @@ def marks_of(out: dict, starts: tuple[str, ...]) -> dict[str, tuple[str, str]]:
 
 @pytest.mark.slow
 def test_portions_are_marked_paragraph_by_paragraph(starter):
-    Path("specs/mark3.yaml").write_text(PARAGRAPHS % ("", "claim('c-funding-gap')"), encoding="utf-8")
-    replace(Path("specs/audiences.yaml"), "    tlp: TLP:AMBER\n", "    tlp: TLP:AMBER\n    portion_marks: true\n")
+    Path("specs/mark3.yaml").write_text(paragraphs("", "claim('c-funding-gap')"), encoding="utf-8")
+    mark_portions_for_the_analyst()
     out = build("analyst", "specs/mark3.yaml")
     assert out["manifest"]["banner"] == "TLP:AMBER"
     marks = marks_of(out, ("P1", "P2", "P4", "P5", "P6", "P7"))
@@ -317,9 +316,9 @@ def test_portions_are_marked_paragraph_by_paragraph(starter):
 def test_a_template_that_keeps_a_value_is_still_marked_as_a_whole(starter):
     """A claim kept in a variable can be printed anywhere: every portion is marked as using it.
     (No line of these templates ends in a block tag: what follows one is the subject of a fix of its own.)"""
-    Path("specs/mark3.yaml").write_text(PARAGRAPHS % ("{% set gap = claim('c-funding-gap') %}", "gap"),
+    Path("specs/mark3.yaml").write_text(paragraphs("{% set gap = claim('c-funding-gap') %}", "gap"),
                                         encoding="utf-8")
-    replace(Path("specs/audiences.yaml"), "    tlp: TLP:AMBER\n", "    tlp: TLP:AMBER\n    portion_marks: true\n")
+    mark_portions_for_the_analyst()
     out = build("analyst", "specs/mark3.yaml")
     marks = marks_of(out, ("P1", "P4", "P7"))
     assert marks == {"P1": ("TLP:AMBER", "TLP:AMBER"), "P4": ("TLP:AMBER", "TLP:AMBER"),
