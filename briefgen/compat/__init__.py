@@ -10,6 +10,8 @@ the supported range, or takes a documented fallback that only costs speed. The u
 in ``pyproject.toml`` match these ranges: raising one means re-checking that module.
 
 This package imports no third-party library itself; each submodule imports only its own.
+:mod:`briefgen.compat.lazyre` (standard library only) lets a compat module name regular
+expressions its library compiles at import but seldom uses, to be compiled on first use.
 :mod:`briefgen.compat.installed` reads what is installed (versions, entry point groups) from
 the distributions' metadata folders, without importing :mod:`importlib.metadata`.
 """

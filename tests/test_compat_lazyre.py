@@ -1,0 +1,62 @@
+"""Patterns compiled on first use (briefgen.compat.lazyre) and ReportLab's two import-time patterns
+(briefgen.compat.reportlab.import_platypus)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from briefgen.compat import reportlab as rl_compat
+from briefgen.compat.lazyre import LazyPattern, lazy_patterns
+
+
+def test_a_named_pattern_is_lazy_and_behaves_as_compiled():
+    with lazy_patterns([("a+(b)", 0), ("x", int(re.I))]):
+        lazy = re.compile("a+(b)")
+        other = re.compile("c+")
+        case = re.compile("x", re.I)
+    assert isinstance(lazy, LazyPattern) and isinstance(case, LazyPattern)
+    assert isinstance(other, re.Pattern)
+    assert lazy._compiled is None  # nothing compiled until used
+    assert lazy.match("aab").group(1) == "b"
+    assert lazy.sub("-", "xaaby") == "x-y"
+    assert lazy.pattern == "a+(b)"
+    assert case.fullmatch("X") is not None
+
+
+def test_flags_must_match_too():
+    with lazy_patterns([("x", 0)]):
+        assert isinstance(re.compile("x", re.I), re.Pattern)
+        assert isinstance(re.compile("x"), LazyPattern)
+
+
+def test_re_compile_is_put_back_even_on_error():
+    real = re.compile
+    with pytest.raises(RuntimeError), lazy_patterns([("x", 0)]):
+        raise RuntimeError("import failed")
+    assert re.compile is real
+
+
+@pytest.mark.skipif(not rl_compat.VERSION_OK, reason="outside the ReportLab range the import is plain")
+def test_reportlabs_patterns_are_the_ones_named_and_split_urls_as_before():
+    """In a fresh process, importing briefgen.layout leaves both ReportLab patterns lazy (so a
+    ReportLab that rewrote them fails here, not silently), and a URL splits as with the compiled
+    pattern."""
+    code = (
+        "import re\n"
+        "import briefgen.layout\n"
+        "from briefgen.compat.lazyre import LazyPattern\n"
+        "from reportlab.lib import textsplit\n"
+        "from reportlab.platypus import paragraph\n"
+        "print(type(paragraph.uri_pat).__name__, type(textsplit.rx).__name__)\n"
+        "url = 'https://www.example.org/reports/2025/peru/chancay-port.html'\n"
+        "lazy = paragraph._uri_split_pairs(url)\n"
+        "paragraph.uri_pat = re.compile(paragraph.uri_pat.pattern, paragraph.uri_pat.flags)\n"
+        "print(lazy == paragraph._uri_split_pairs(url), lazy[-1])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[0] == "LazyPattern LazyPattern"
+    assert out[1] == "True ('https://', 'www.example.org/reports/2025/peru/chancay-port.html')"
