@@ -29,6 +29,7 @@ from briefgen.cli.init import init_command, new_command
 from briefgen.cli.interop import export_app, import_app
 from briefgen.cli.validate import audiences, schema, validate
 from briefgen.cli.watch import watch_command
+from briefgen.compat import dataclass_code
 
 
 def _version(value: bool) -> None:
@@ -102,6 +103,7 @@ def main() -> None:
         code = 2 if isinstance(exc, (PermissionError, FileExistsError, NotADirectoryError,
                                      IsADirectoryError)) else 1
     jsonout.finish(code, sys.argv[1:])  # --json: a document even when the command printed none
+    dataclass_code.save()  # what @dataclass compiled anew, for the next run (briefgen.cli.launch)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -11,7 +11,9 @@ in ``pyproject.toml`` match these ranges: raising one means re-checking that mod
 
 This package imports no third-party library itself; each submodule imports only its own.
 :mod:`briefgen.compat.lazyre` (standard library only) lets a compat module name regular
-expressions its library compiles at import but seldom uses, to be compiled on first use.
+expressions its library compiles at import but seldom uses, to be compiled on first use;
+:mod:`briefgen.compat.dataclass_code` keeps the methods :mod:`dataclasses` compiles between runs
+of the command line (its use of ``exec``, Python 3.11-3.13).
 :mod:`briefgen.compat.installed` reads what is installed (versions, entry point groups) from
 the distributions' metadata folders, without importing :mod:`importlib.metadata`.
 """
