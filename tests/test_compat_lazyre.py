@@ -60,3 +60,23 @@ def test_reportlabs_patterns_are_the_ones_named_and_split_urls_as_before():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
     assert out[0] == "LazyPattern LazyPattern"
     assert out[1] == "True ('https://', 'www.example.org/reports/2025/peru/chancay-port.html')"
+
+
+def test_pyyaml_and_pikepdf_patterns_are_lazy_and_still_work():
+    """PyYAML's reader pattern (imported through briefgen.load) and pikepdf's XML pattern (imported
+    by a PDF build's stages) are lazy, and both still do their job when used."""
+    code = (
+        "import briefgen.load\n"
+        "from briefgen.pipeline.stages import import_stages\n"
+        "import_stages(('pdf',))\n"
+        "import yaml, yaml.reader\n"
+        "from pikepdf.models.metadata import _constants\n"
+        "print(type(yaml.reader.Reader.NON_PRINTABLE).__name__, type(_constants.re_xml_illegal_chars).__name__)\n"
+        "print(_constants.clean('TLP\\x01:AMBER'))\n"
+        "try:\n"
+        "    yaml.load('title: a\\x07b', Loader=yaml.SafeLoader)\n"
+        "except yaml.reader.ReaderError as exc:\n"
+        "    print(exc.character, exc.position)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[:3] == ["LazyPattern LazyPattern", "TLP:AMBER", "7 8"]

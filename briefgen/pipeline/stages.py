@@ -36,8 +36,10 @@ def import_stages(formats: Iterable[str] = ("pdf",)) -> None:
         import briefgen.text.templates  # noqa: F401
 
         if "pdf" in wanted:
-            import pikepdf  # noqa: F401
+            from briefgen.compat import pikepdf as pikepdf_compat
 
+            with pikepdf_compat.importing():
+                import pikepdf  # noqa: F401
             import briefgen.layout.pdf  # noqa: F401  (briefgen.layout imports reportlab.platypus its way)
             import briefgen.layout.vector  # noqa: F401
         if "html" in wanted:
