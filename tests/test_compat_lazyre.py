@@ -80,3 +80,25 @@ def test_pyyaml_and_pikepdf_patterns_are_lazy_and_still_work():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
     assert out[:3] == ["LazyPattern LazyPattern", "TLP:AMBER", "7 8"]
+
+
+@pytest.mark.skipif(not rl_compat.VERSION_OK, reason="outside the ReportLab range the import is plain")
+def test_pillow_runs_only_when_reportlab_reads_a_bitmap(tmp_path):
+    """After ``import briefgen.layout`` Pillow's image module has not run (ReportLab imported it
+    lazily); reading a PNG through ReportLab runs it and gives the image's size and pixels."""
+    code = (
+        "import struct, sys, zlib\n"
+        "import briefgen.layout\n"
+        "print('PIL._imaging' in sys.modules)\n"
+        "def chunk(kind, data):\n"
+        "    return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))\n"
+        "rows = b''.join(b'\\x00' + bytes([200, 30, 30]) * 3 for _ in range(2))\n"
+        "png = (b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 3, 2, 8, 2, 0, 0, 0))\n"
+        "       + chunk(b'IDAT', zlib.compress(rows)) + chunk(b'IEND', b''))\n"
+        f"open({str(tmp_path / 'red.png')!r}, 'wb').write(png)\n"
+        "from reportlab.lib.utils import ImageReader\n"
+        f"reader = ImageReader({str(tmp_path / 'red.png')!r})\n"
+        "print(reader.getSize(), reader.getRGBData()[:3] == bytes([200, 30, 30]), 'PIL._imaging' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[:2] == ["False", "(3, 2) True True"]

@@ -4,13 +4,13 @@ Written for and checked against ReportLab 4.2 and 5.1 (:data:`SUPPORTED`, the sa
 the ``reportlab`` pin in ``pyproject.toml``). :data:`VERSION_OK` says whether the installed
 ReportLab is in that range. Outside it, each section says what it does:
 
+- importing (:mod:`briefgen.compat.reportlab_import`): a plain import;
 - fonts (the face cache, :mod:`briefgen.compat.reportlab_faces`): not used (every process parses
   its font files, ~80 ms slower); fonts still load and look the same;
 - canvas: the functions raise :class:`~briefgen.compat.UnsupportedLibraryError` (through
   :func:`require_supported`): the layout cannot be made without them.
 
-Sections: canvas, tagging (text objects), tables, shaped glyphs, import (two patterns compiled on first
-use; outside the range: at import), paragraph widths (outside the
+Sections: canvas, tagging (text objects), tables, shaped glyphs, paragraph widths (outside the
 range: words measured unshaped, lines break early), then paragraph lines (outside the range:
 every paragraph breaks its own lines).
 """
@@ -18,7 +18,6 @@ every paragraph breaks its own lines).
 from __future__ import annotations
 
 import copy
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,7 +28,6 @@ import reportlab
 from reportlab.pdfbase import pdfmetrics
 
 from briefgen.compat import VersionRange, in_range, require
-from briefgen.compat.lazyre import lazy_patterns
 
 SUPPORTED: VersionRange = ((4, 2), (5, 2))
 VERSION: str = reportlab.Version
@@ -216,30 +214,6 @@ def add_glyph_code(name: str, code: int, gid: int) -> None:
     advance = face.hmetrics[gid][0] if gid < len(face.hmetrics) else face.hmetrics[-1][0]
     face.charToGlyph[code] = gid
     face.charWidths[code] = advance * 1000 / face.unitsPerEm
-
-
-# =========================================================================== import
-# Internals used: the regular expressions ``reportlab.platypus.paragraph.uri_pat`` (splits a URL
-# wider than a line) and ``reportlab.lib.textsplit.rx`` (used by ``cjkwrap`` only), which ReportLab
-# compiles when the modules are imported: ~30-45 ms for the first, a case-insensitive class over
-# U+00A1-U+FFFF. Given here as ReportLab writes them; a pattern that differs is compiled as usual.
-
-LAZY_PATTERNS: tuple[tuple[str, int], ...] = (
-    ('(^(?:[a-z0-9\\.\\-\\+]*)://)(?:\\S+(?::\\S*)?@)?(?:(?:25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)){3}|\\[[0-9a-f:\\.]+\\]|([a-z\xa1-\uffff0-9](?:[a-z\xa1-\uffff0-9-]{0,61}[a-z\xa1-\uffff0-9])?(?:\\.(?!-)[a-z\xa1-\uffff0-9-]{1,63}(?<!-))*\\.(?!-)(?:[a-z\xa1-\uffff-]{2,63}|xn--[a-z0-9]{1,59})(?<!-)\\.?|localhost))(?::\\d{2,5})?(?:[/?#][^\\s]*)?\\Z', 2),  # noqa: E501  (re.I)
-    ("([\u2e80-\uffff])", 32),  # re.UNICODE
-)
-"""ReportLab's import-time patterns compiled on first use instead (:func:`import_platypus`)."""
-
-
-def import_platypus() -> None:
-    """Import ``reportlab.platypus`` (the flowables, paragraphs and tables the layout is made of),
-    compiling :data:`LAZY_PATTERNS` on first use rather than at import (within :data:`SUPPORTED`;
-    outside it, a plain import). Once per process; :mod:`briefgen.layout` calls it first."""
-    if not VERSION_OK or "reportlab.platypus" in sys.modules:
-        import reportlab.platypus  # noqa: F401
-        return
-    with lazy_patterns(LAZY_PATTERNS):
-        import reportlab.platypus  # noqa: F401
 
 
 # =========================================================================== paragraph widths
