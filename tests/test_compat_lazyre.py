@@ -102,3 +102,4 @@ def test_pillow_runs_only_when_reportlab_reads_a_bitmap(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
     assert out[:2] == ["False", "(3, 2) True True"]
+

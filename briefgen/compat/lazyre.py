@@ -1,5 +1,6 @@
 """Regular expressions that a library compiles when it is imported but seldom uses, compiled
-on first use instead (standard library only).
+on first use instead; and modules a library imports but seldom uses, run on first use
+(:func:`run_on_first_use`). Standard library only.
 
 Python compiles a pattern with a wide case-insensitive character class slowly: ReportLab's
 URL pattern (``reportlab.platypus.paragraph.uri_pat``, a class over U+00A1-U+FFFF under
@@ -12,6 +13,7 @@ patterns exactly (a pattern the library no longer has is simply not matched).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -59,3 +61,33 @@ def lazy_patterns(patterns: Collection[tuple[str, int]]) -> Iterator[None]:
         yield
     finally:
         re.compile = real
+
+
+def run_on_first_use(name: str) -> bool:
+    """Put module ``name`` in ``sys.modules`` as a module whose code runs when one of its names is
+    first read (:class:`importlib.util.LazyLoader`), so that a library importing it but reading it
+    only on some paths does not pay for it on the others. Its parent packages are imported now
+    (and the module set as an attribute of its parent, as an import would). Only a library that
+    imports it as ``from parent import name`` leaves it waiting: an ``import name`` statement runs
+    it at once (Python reads the module's ``__spec__`` to see whether it is still being
+    initialized). Returns False, doing
+    nothing, when it is imported already or cannot be found (the library's own import then
+    reports it as usual)."""
+    import importlib.util
+
+    if name in sys.modules:
+        return False
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return False
+    if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+        return False
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    parent, _, child = name.rpartition(".")
+    if parent:
+        setattr(sys.modules[parent], child, module)
+    return True

@@ -21,7 +21,7 @@ from __future__ import annotations
 import sys
 
 from briefgen.compat import VersionRange, in_range, installed
-from briefgen.compat.lazyre import lazy_patterns
+from briefgen.compat.lazyre import lazy_patterns, run_on_first_use
 
 SUPPORTED: VersionRange = ((4, 2), (5, 2))
 VERSION: str = installed.version("reportlab")
@@ -33,39 +33,23 @@ LAZY_PATTERNS: tuple[tuple[str, int], ...] = (
 )
 """ReportLab's import-time patterns compiled on first use instead (:func:`import_platypus`)."""
 
+RUN_ON_FIRST_USE = ("PIL.Image",)
+"""Modules ReportLab imports at import time (``from PIL import Image``) but reads only on some
+paths: Pillow's image module (~12 ms), for a bitmap image. (HarfBuzz, ~10 ms and read only for
+shaping, cannot be left so: ReportLab imports it with ``import uharfbuzz``, which runs it.)"""
+
 
 def import_platypus() -> None:
     """Import ``reportlab.platypus`` (the flowables, paragraphs and tables the layout is made of),
-    compiling :data:`LAZY_PATTERNS` on first use rather than at import, and with Pillow's
-    ``PIL.Image`` run only when first used (:func:`_pillow_on_first_use`); within
+    compiling :data:`LAZY_PATTERNS` on first use rather than at import, and with the modules of
+    :data:`RUN_ON_FIRST_USE` run only when first read; within
     :data:`SUPPORTED` (outside it, a plain import). Once per process; :mod:`briefgen.layout`
     calls it first."""
     if not VERSION_OK or "reportlab.platypus" in sys.modules:
         import reportlab.platypus  # noqa: F401
         return
-    _pillow_on_first_use()
+    for name in RUN_ON_FIRST_USE:
+        run_on_first_use(name)
     with lazy_patterns(LAZY_PATTERNS):
         import reportlab.platypus  # noqa: F401
 
-
-def _pillow_on_first_use() -> None:
-    """Put ``PIL.Image`` in ``sys.modules`` as a module whose code runs when one of its names is
-    first read (:class:`importlib.util.LazyLoader`). ReportLab imports it at import time
-    (``reportlab.lib.utils``: ``from PIL import Image``, ~12 ms) but reads it only for a bitmap
-    image (``ImageReader``); a briefing without one never runs it. Nothing is done when Pillow
-    is imported already or cannot be found (ReportLab's own import then says so)."""
-    import importlib.util
-
-    if "PIL.Image" in sys.modules:
-        return
-    try:
-        spec = importlib.util.find_spec("PIL.Image")  # imports the small PIL package itself
-    except ImportError:
-        return
-    if spec is None or spec.loader is None:
-        return
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["PIL.Image"] = module
-    spec.loader.exec_module(module)
-    setattr(sys.modules["PIL"], "Image", module)  # noqa: B010  (as an import of the submodule would)
