@@ -32,6 +32,7 @@ from briefgen.text.limits import MAX_TEMPLATE_SIZE  # noqa: F401 - re-exported (
 from briefgen.text.linebreaks import keep_line_breaks
 from briefgen.text.located import located
 from briefgen.text.nesting import compile_failure
+from briefgen.text.none_filters import refuse_none, refuse_none_formatted, refusing_format
 from briefgen.text.printcheck import checked
 from briefgen.text.printing import printable
 from briefgen.text.sources import TemplateSource
@@ -118,6 +119,17 @@ class _Environment(BoundedSandbox):
         return super().briefgen_concat(tuple(p if type(p) is str else printable(checked(p, self.globals))
                                              for p in parts))
 
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """``'%s' % x`` refuses None as ``{{ }}`` does (:mod:`briefgen.text.none_filters`)."""
+        if operator == "%" and isinstance(left, str):
+            refuse_none_formatted(right)
+        return super().call_binop(context, operator, left, right)
+
+    def wrap_str_format(self, value: Any) -> Any:
+        """``'{}'.format(x)`` and ``format_map`` refuse None as ``{{ }}`` does (:mod:`briefgen.text.none_filters`)."""
+        wrapped = super().wrap_str_format(value)
+        return wrapped if wrapped is None else refusing_format(wrapped, value.__name__)
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Also refuse pydantic's machinery (``model_copy``, ``model_validate`` ...) on
         knowledge-base items: templates read fields, they do not build objects."""
@@ -146,6 +158,7 @@ def make_environment() -> BoundedSandbox:
     env = _Environment(undefined=_Undefined, autoescape=False, finalize=_finalize,
                        keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(briefgen_filters(_Unset))  # each checks what it is given (briefgen.text.filters)
+    refuse_none(env.filters)  # the filters that make text refuse None, as {{ }} does (briefgen.text.none_filters)
     return env
 
 

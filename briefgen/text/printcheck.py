@@ -15,7 +15,8 @@
 
 * None is a :class:`~briefgen.errors.TemplateError` too (code ``template-prints-none``): an
   optional field left empty (``{{ claim("x").date_to }}``) would otherwise read "None" in the
-  briefing. The message says how to print it only when set, or with a default.
+  briefing. The message says how to print it only when set, or with a default. The filters and
+  formatting that make text refuse None with the same code (:mod:`briefgen.text.none_filters`).
 
 Lists, tuples, sets and mappings are checked item by item (they print as their items joined).
 """
@@ -112,11 +113,24 @@ def _has_text(kind: type, value: Any) -> bool:
 
 def _none_printed() -> TemplateError:
     """The error for printing None: a field left empty, or an expression that gave nothing."""
-    return TemplateError("cannot print None: the value is empty here (a field this item does not set, or an "
-                         "expression that gave nothing); printed, the briefing would read 'None'. Print it only "
-                         "when it is set: {% if value %}...{% endif %}, or give it a default: "
-                         "| default(\"not known\", true) (expected " + EXPECTED + ", got None)",
-                         code="template-prints-none")
+    return none_refused("cannot print None", "printed", "Print it only when it is set: {% if value %}...{% endif %}, "
+                        "or give it a default: | default(\"not known\", true); without true, default() "
+                        "replaces only a missing value, not None")
+
+
+def none_refused(what: str, made: str, advice: str, suggestion: str = "") -> TemplateError:
+    """The error (code ``template-prints-none``) for None about to become text: ``what``
+    failed (``cannot print None``, ``filter 'upper' cannot make text of None``), ``made`` how
+    it would have reached the briefing (``printed``, ``joined``; "" when it would not), ``advice`` how to write it
+    instead; ``suggestion`` (optional) becomes the error's did-you-mean. Shared by ``{{ }}``
+    (:func:`checked`) and the filters and formatting that refuse None
+    (:mod:`briefgen.text.none_filters`)."""
+    read = f"; {made}, the briefing would read 'None'" if made else ""
+    message = (f"{what}: the value is empty here (a field this item does not set, or an expression that gave "
+               f"nothing){read}. {advice} (expected {EXPECTED}, got None)")
+    if suggestion:
+        message += f"; did you mean '{suggestion}'?"
+    return TemplateError(message, code="template-prints-none")
 
 
 def _not_text(value: Any, names: Mapping[str, Any]) -> TemplateError:

@@ -1,0 +1,214 @@
+"""Filters and formatting that would make None into text refuse it, as ``{{ }}`` does.
+
+``{{ x }}`` with ``x`` None is an error (code ``template-prints-none``,
+:mod:`briefgen.text.printcheck`), but Jinja2's filters make their input text with ``str()``
+before ``{{ }}`` sees it: ``{{ x | upper }}`` printed "NONE", ``{{ [a, x] | join(", ") }}``
+"a, None", ``{{ "%s" % x }}`` and ``{{ "{}".format(x) }}`` "None". In the briefgen template
+environment (:mod:`briefgen.text.environment`) each of them raises the same
+:class:`~briefgen.errors.TemplateError`, located at the template line by the renderer, whose
+message names the filter and says how to write it (``{% if x %}``,
+``| default("not known", true)``, ``| reject("none") | join(", ")``).
+
+Which filters refuse None, and why the others do not, is a table (:data:`REFUSING`,
+:data:`PASSING`) that covers every filter the environment has (a test keeps it complete):
+
+* filters that make text of their input refuse a None input, or a list or mapping holding
+  None (``[a, x] | string``): :data:`TEXT_FILTERS`; ``int`` and ``float`` refuse a None input,
+  which they would make 0 (:data:`NUMBER_FILTERS`);
+* ``join`` refuses a None item (after ``attribute=``), ``format`` and ``replace`` a None
+  argument they would write into the text;
+* filters that choose, test, count or reorder values (``default``, ``reject``, ``select``,
+  ``map``, ``first``, ``length`` ...) keep working on None: what they give is refused where it
+  is printed or joined. ``xs | reject("none")``, ``x is none`` and ``x | default(...)`` stay
+  the way to handle None.
+
+``%`` and ``str.format`` refuse a None value or argument (:func:`refuse_none_formatted`,
+:func:`refusing_format`), even one the format would not use: pass only what it prints.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache, update_wrapper
+from typing import Any
+
+from jinja2.filters import make_attrgetter
+
+from briefgen.text.printcheck import none_refused
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What of a filter's call may not be None: the value filtered (``value``), each of its
+    items (``items``, read through the argument ``attribute`` when that is given) and the
+    arguments named in ``arguments`` (``"*"``: every argument)."""
+
+    value: bool = True
+    items: bool = False
+    arguments: tuple[str, ...] = ()
+
+
+TEXT_FILTERS = ("capitalize", "center", "e", "escape", "forceescape", "indent", "lower", "pprint", "safe", "string",
+                "striptags", "title", "trim", "truncate", "upper", "urlencode", "urlize", "wordcount", "wordwrap")
+"""Jinja2's filters that make text of their input (``str(value)``): None would read "None"
+("NONE", "none", a centred "None", a word count of 1)."""
+
+REFUSING: dict[str, Refusal] = {
+    **{name: Refusal() for name in TEXT_FILTERS},
+    "replace": Refusal(arguments=("old", "new")),
+    "format": Refusal(arguments=("*",)),
+    "join": Refusal(value=False, items=True),
+    **{name: Refusal() for name in ("int", "float")},
+}
+"""The filters that refuse None, and where."""
+
+_VALUES = "give values, not text: a None among them is refused where it is printed or joined"
+PASSING: dict[str, str] = {
+    "default": "replaces a missing value; None passes on (default(x, true) replaces it) and is refused when printed",
+    "d": "default's other name",
+    **{name: "tests: keeps or leaves out items, None among them (reject(\"none\"))"
+       for name in ("select", "reject", "selectattr", "rejectattr")},
+    **{name: _VALUES for name in ("attr", "batch", "dictsort", "first", "groupby", "items", "last", "list", "map",
+                                  "max", "min", "random", "reverse", "slice", "sort", "unique")},
+    "length": "counts items, None among them", "count": "counts items, None among them",
+    **{name: "a number: None is a located Python error already" for name in ("abs", "filesizeformat", "round",
+                                                                              "sum")},
+    "tojson": "writes JSON, in which None is null", "xmlattr": "leaves out an attribute whose value is None",
+    "date": "briefgen's: prints its missing text ('undated') for None",
+    **{name: "briefgen's: refuses None already (template-filter-type, 'cannot format nothing (None)')"
+       for name in ("figure", "likelihood", "number")},
+}
+"""The filters that let None through, and why (see the module doc)."""
+
+_ADVICE_SET = ("Use it only when it is set ({% if value %}...{% endif %}), or give it a default: "
+               "(value | default(\"not known\", true))")
+
+
+def refuse_none(filters: dict[str, Callable[..., Any]]) -> None:
+    """Replace each filter of ``filters`` named in :data:`REFUSING` (in place) by one that
+    raises :class:`TemplateError` (code ``template-prints-none``) where its rule finds None,
+    then calls it unchanged. Keeps the filter's Jinja2 markings (``pass_eval_context`` ...)."""
+    for name, rule in REFUSING.items():
+        if name in filters:
+            filters[name] = _refusing(name, filters[name], rule)
+
+
+def refuse_none_formatted(values: Any) -> None:
+    """Raise :class:`TemplateError` (``template-prints-none``) if ``fmt % values`` would write
+    None: ``values`` is None, or a tuple or mapping holding None."""
+    where = _none_in(values, "value") if isinstance(values, (tuple, Mapping)) else ("" if values is None else None)
+    if where is not None:
+        raise none_refused(f"'%' formatting cannot make text of None{where and f' ({where})'}", "formatted",
+                           _ADVICE_SET)
+
+
+def refusing_format(method: Callable[..., str], name: str) -> Callable[..., str]:
+    """``method`` (a string's sandboxed ``format`` or ``format_map``, named ``name``) raising
+    :class:`TemplateError` (``template-prints-none``) for a None argument, or a None value of
+    ``format_map``'s mapping."""
+
+    def formatted(*args: Any, **kwargs: Any) -> str:
+        where = _none_in(args[0]) if name == "format_map" and len(args) == 1 and isinstance(args[0], Mapping) \
+            else _none_in(args, "argument") or _none_in(kwargs, key_label="argument")
+        if where is not None:
+            raise none_refused(f"{name}() cannot make text of None ({where})", "formatted", _ADVICE_SET)
+        return method(*args, **kwargs)
+
+    return update_wrapper(formatted, method)
+
+
+def _refusing(name: str, fn: Callable[..., Any], rule: Refusal) -> Callable[..., Any]:
+    """``fn`` checked by ``rule`` before it runs (see :func:`refuse_none`)."""
+    lead = 1 if getattr(fn, "jinja_pass_arg", None) is not None else 0  # the context Jinja2 passes first
+    params = _positional_names(inspect.unwrap(fn))[lead + 1:] if rule.items or rule.arguments else ()
+    every = "*" in rule.arguments
+
+    def arguments(args: tuple, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """The arguments after the value by name (``argument 2`` when it has none)."""
+        named = {params[i] if i < len(params) else f"argument {i + 1}": arg for i, arg in enumerate(args[lead + 1:])}
+        return {**named, **kwargs}
+
+    def filtered(*args: Any, **kwargs: Any) -> Any:
+        value: Any = args[lead] if len(args) > lead else None
+        if rule.value:
+            _check_value(name, value)
+        if rule.items:
+            if value is None:
+                raise none_refused(f"filter {name!r} cannot join None (it was given None, not a list)", "",
+                                   _ADVICE_SET.replace('"not known"', "[]"), f'| default([], true) | {name}(", ")')
+            items = list(value)
+            attribute = arguments(args, kwargs).get("attribute")
+            _check_items(name, items, attribute, args[0] if lead else None)
+            args = (*args[:lead], items, *args[lead + 1:])
+        if rule.arguments:
+            for key, arg in arguments(args, kwargs).items():
+                if arg is None and (every or key in rule.arguments):
+                    shown = key if key.startswith("argument ") else f"argument {key!r}"
+                    raise none_refused(f"filter {name!r} cannot make text of None (its {shown})", "formatted",
+                                       _ADVICE_SET)
+        return fn(*args, **kwargs)
+
+    # what Jinja2 reads of a filter (its name, and pass_eval_context and the like), set by hand: every
+    # environment wraps its filters afresh, and update_wrapper would cost more than the rest of the wrapping
+    filtered.__name__ = filtered.__qualname__ = getattr(fn, "__name__", name)
+    filtered.__doc__ = fn.__doc__
+    if lead:
+        filtered.jinja_pass_arg = fn.jinja_pass_arg  # type: ignore[attr-defined]
+    return filtered
+
+
+@lru_cache(maxsize=64)
+def _positional_names(fn: Callable[..., Any]) -> tuple[str, ...]:
+    """The names of ``fn``'s positional parameters (read once: every environment wraps the same filters)."""
+    return tuple(p.name for p in inspect.signature(fn).parameters.values()
+                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+
+
+NUMBER_FILTERS = ("int", "float")
+"""Jinja2's filters that make a number of their input: None would silently read 0 (their default)."""
+
+
+def _check_value(name: str, value: Any) -> None:
+    if value is None and name in NUMBER_FILTERS:
+        raise none_refused(f"filter {name!r} cannot make a number of None (it would print 0, a figure nobody gave)",
+                           "", f"Use it only when it is set: {{% if value is not none %}}...{{% endif %}}, "
+                           f"or say what None means: | default(0, true) | {name}", f"| default(0, true) | {name}")
+    if name in NUMBER_FILTERS:
+        return
+    if value is None:
+        raise none_refused(f"filter {name!r} cannot make text of None", "filtered",
+                           f"Use it only when it is set: {{% if value %}}{{{{ value | {name} }}}}{{% endif %}}, or "
+                           f"give it a default first: | default(\"not known\", true) | {name}",
+                           f'| default("not known", true) | {name}')
+    if isinstance(value, (list, tuple, set, frozenset, Mapping)):
+        where = _none_in(value)
+        if where is not None:
+            raise none_refused(f"filter {name!r} cannot make text of None ({where} of what it is given)",
+                               "filtered", "Leave the empty items out and join the rest: "
+                               "| reject(\"none\") | join(\", \")", '| reject("none") | join(", ")')
+
+
+def _check_items(name: str, items: list[Any], attribute: Any, eval_ctx: Any) -> None:
+    """Refuse a None item of ``items`` (or its ``attribute``, read as Jinja2's ``join`` reads it)."""
+    values = items if attribute is None else list(map(make_attrgetter(eval_ctx.environment, attribute), items))
+    i = next((i for i, item in enumerate(values, 1) if item is None), 0)
+    if not i:
+        return
+    if attribute is None:
+        raise none_refused(f"filter {name!r} cannot join None (item {i} of {len(values)})", "joined",
+                           "Leave the empty items out: | reject(\"none\") | join(\", \"), or give them a default: "
+                           "| map(\"default\", \"not known\", true) | join(\", \")", '| reject("none") | join(", ")')
+    fix = f'| rejectattr("{attribute}", "none") | join(", ", attribute="{attribute}")'
+    raise none_refused(f"filter {name!r} cannot join None (the {attribute!r} of item {i} of {len(values)})", "joined",
+                       f"Leave out the items without it: {fix}", fix)
+
+
+def _none_in(values: Any, label: str = "item", key_label: str = "value") -> str | None:
+    """Where ``values`` (a sequence, set or mapping) holds None (``item 2``, ``value 'key'``; ``label``
+    names a sequence's positions, ``key_label`` a mapping's), or None."""
+    if isinstance(values, Mapping):
+        return next((f"{key_label} {key!r}" for key, value in values.items() if value is None), None)
+    return next((f"{label} {i}" for i, value in enumerate(values, 1) if value is None), None)
+
