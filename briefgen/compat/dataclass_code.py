@@ -37,9 +37,9 @@ SUPPORTED = ((3, 11), (3, 14))
 runs its method texts through ``exec(text, globals, namespace)``."""
 
 _HEADER = f"briefgen dataclass code 1 {sys.version}".encode()
-_MAX_ENTRIES = 5000
-"""A table grown past this (many library versions over time) is written back with only what
-this process used."""
+_MAX_ENTRIES = 2000
+"""A table grown past this (a command uses ~700-900 texts; old library versions leave theirs) is
+written back with only what this process used: reading it stays a few milliseconds."""
 
 _table: dict[str, CodeType] = {}
 _used: set[str] = set()
