@@ -129,3 +129,16 @@ def test_the_command_line_keeps_the_table_and_a_library_import_does_not(tmp_path
                                                     "print('exec' in vars(dataclasses))"],
                              capture_output=True, text=True, env=env, check=True)
     assert library.stdout.strip() == "False"
+
+
+def test_an_overgrown_table_is_written_back_with_only_what_was_used(tmp_path):
+    import marshal
+
+    table = tmp_path / "dataclass-code.bin"
+    stale = {f"def __create_fn__():\n def f{i}(self):\n  return {i}\n return f{i}": compile("pass", "<string>", "exec")
+             for i in range(dataclass_code._MAX_ENTRIES + 1)}
+    table.write_bytes(dataclass_code._HEADER + b"\n" + marshal.dumps(stale))
+    result = run(tmp_path, install=True, path=table, env={"PYTHONDONTWRITEBYTECODE": ""})
+    assert result["saved"]
+    kept = dataclass_code._read(str(table))
+    assert len(kept) == result["compiled"] and not set(kept) & set(stale)
