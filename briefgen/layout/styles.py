@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from briefgen.model.theme import Theme, color
+from briefgen.model.theme import Theme, color, resolved_style
 
 if TYPE_CHECKING:
     from reportlab.lib.styles import ParagraphStyle
@@ -19,35 +19,7 @@ if TYPE_CHECKING:
 
 
 _ALIGN = {"left": 0, "center": 1, "right": 2, "justify": 4}  # reportlab.lib.enums TA_*
-
-
-def resolved_style(theme: Theme, name: str) -> dict:
-    """Every attribute of style ``name`` after inheritance (sizes in points, colours hex).
-
-    Raises KeyError for an unknown style; assumes a theme checked by
-    :func:`briefgen.load.theme.load_theme`.
-    """
-    chain = []
-    current: str | None = name
-    while current is not None:
-        chain.append(theme.styles[current])
-        current = theme.styles[current].parent
-    out: dict = {"font": "regular", "size": theme.base_size,
-                 "leading": round(theme.base_size * theme.line_height, 2),
-                 "space_before": 0.0, "space_after": 0.0, "color": "text", "alignment": "left",
-                 "left_indent": 0.0, "right_indent": 0.0, "first_line_indent": 0.0,
-                 "bullet_indent": 0.0, "keep_with_next": False, "background": None,
-                 "border_color": None, "border_width": 0.0, "border_padding": 0.0}
-    for style in reversed(chain):  # root first
-        for field, value in style.model_dump(exclude={"parent"}).items():
-            if value is not None:
-                out[field] = value
-        if style.size is not None and style.leading is None:
-            out["leading"] = round(style.size * theme.line_height, 2)
-    for field in ("color", "background", "border_color"):
-        if out[field] is not None:
-            out[field] = color(theme, out[field])
-    return out
+__all__ = ["page_size", "paragraph_styles", "resolved_style", "table_style", "table_style_commands"]
 
 
 _STYLES: dict[tuple[int, int], tuple] = {}  # (id(theme), id(fontset)) -> (theme, fontset, styles)

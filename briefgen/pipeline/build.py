@@ -21,9 +21,9 @@ from briefgen.document.model import Document
 from briefgen.errors import ChartFitError, PageBudgetError, Problem, SpecError
 from briefgen.load.project import KnowledgeBase, LoadedSpec, load_project
 from briefgen.model.resolved import Briefing
+from briefgen.pipeline.chart_checks import resolved_audiences, size_error
 from briefgen.pipeline.checks import check
 from briefgen.resolve.audiences import audience_names
-from briefgen.resolve.chart_size import located
 from briefgen.resolve.select import resolve
 
 if TYPE_CHECKING:
@@ -190,8 +190,7 @@ def check_templates(prepared: Prepared) -> None:
     from briefgen.text.templates import template_errors
 
     found: dict[str, TemplateError] = {}
-    for name in audience_names(prepared.loaded.spec):
-        briefing = resolve(prepared.loaded, prepared.kb, name)
+    for _name, briefing in resolved_audiences(prepared):  # a chart's size: one error for every audience
         for exc in template_errors(prepared.loaded, prepared.kb, briefing):
             found.setdefault(str(exc), exc)
         distribution = briefing.audience.distribution
@@ -252,8 +251,8 @@ def build_prepared(prepared: Prepared, audience: str | None, options: BuildOptio
     whose content does not fit its size is a :class:`SpecError` located at it, as in validate."""
     try:
         return _build_prepared(prepared, audience, options)
-    except ChartFitError as exc:
-        raise located(exc, prepared.loaded) from None
+    except (ChartFitError, SpecError) as exc:  # a chart's size: located, across audiences, as validate gives it
+        raise size_error(prepared, audience, exc) from None
 
 
 def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOptions) -> BuildResult:

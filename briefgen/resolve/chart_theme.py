@@ -9,8 +9,9 @@ and the estimate (validate's theme check reports why)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from briefgen.errors import SpecError
 from briefgen.load.project import LoadedSpec
@@ -28,12 +29,15 @@ class ChartText:
     ``chart.font_size``), ``measure`` (:class:`~briefgen.model.chart_fit.FontMeasure` of its
     fonts, or :func:`~briefgen.model.chart_fit.estimate_size`), and, when the audience's own
     theme file (not the spec's) decides them, ``audience`` and ``theme`` (as written) for
-    messages; both "" otherwise."""
+    messages; both "" otherwise; ``page`` the loaded :class:`~briefgen.model.theme.Theme`
+    (its page, margins and paragraph styles: :mod:`briefgen.resolve.chart_page`), None when
+    it cannot be read."""
 
     font_size: float
     measure: fit.Measure
     audience: str = ""
     theme: str = ""
+    page: Any = field(default=None, compare=False)
 
     def whose(self, spec_size: float) -> str:
         """``"for audience 'x' (theme 'big.yaml': chart text 12 pt; the spec's: 8 pt): "``
@@ -95,7 +99,7 @@ def _read(loaded: LoadedSpec, audience: str | None) -> ChartText:
         _MEASURES[faces] = fit.FontMeasure(*faces)
     differs = audience is not None and path != spec_path
     return ChartText(float(theme.chart.font_size), _MEASURES[faces],
-                     audience if differs and audience else "", own if differs else "")
+                     audience if differs and audience else "", own if differs else "", page=theme)
 
 
 def _theme_path(loaded: LoadedSpec, written: str | None, key: tuple) -> Path | None:

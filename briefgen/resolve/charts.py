@@ -21,6 +21,7 @@ from briefgen.model.resolved import (
     TimelineEvent,
 )
 from briefgen.model.tlp import TLP, most_restrictive
+from briefgen.resolve.chart_advice import noted_size
 from briefgen.resolve.chart_rtl import rtl_problem
 from briefgen.resolve.chart_size import check_chart_size
 from briefgen.resolve.claims import select_claims
@@ -72,7 +73,8 @@ def resolve_chart(chart: ChartSpec, ctx: ResolveContext, number: int) -> Resolve
         raise SpecError([rtl])
     too_small = check_chart_size(chart, data, ctx.loaded, ctx.audience)  # likewise content that does not fit
     if too_small is not None:
-        ctx.size_problems.append(too_small)  # raised with the others that do not fit (resolve.select)
+        # raised with the others that do not fit (resolve.select); noted for advice across audiences
+        ctx.size_problems.append(noted_size(too_small, chart, data, ctx.loaded, ctx.audience))
     if chart.source:
         source_line = chart.source
     elif not source_line:

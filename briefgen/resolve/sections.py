@@ -8,6 +8,7 @@ from briefgen.model.models import Audience, Claim, Section, Selector
 from briefgen.model.resolved import ResolvedImage, ResolvedSection, Withheld
 from briefgen.model.section_kinds import section_kind
 from briefgen.model.tlp import TLP, may_see, most_restrictive
+from briefgen.resolve.chart_page import page_problem
 from briefgen.resolve.charts import no_data, resolve_chart
 from briefgen.resolve.claims import select_claims, strongest
 from briefgen.resolve.context import ResolveContext, figure_key
@@ -57,6 +58,11 @@ def resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx: 
             continue
         ctx.figure_number += 1
         charts.append(resolved)
+    for i, resolved in enumerate(charts):  # each with its heading (when first) and caption on one page
+        first = i == 0 and sec.template is None and sec.template_file is None
+        too_tall = page_problem(resolved, (sec.title, level) if first else None, ctx)
+        if too_tall is not None:
+            ctx.size_problems.append(too_tall)
     images = []
     for image in sec.images:
         if not may_see(ceiling, image.tlp):

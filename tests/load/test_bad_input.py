@@ -48,7 +48,8 @@ from briefgen.errors import BriefgenError, Problem, SpecError
 from briefgen.load import yamlsrc
 from briefgen.load.project import load_project
 from briefgen.pipeline.build import prepare
-from briefgen.resolve.select import audience_names, resolve
+from briefgen.pipeline.chart_checks import resolved_audiences
+from briefgen.resolve.select import resolve
 from briefgen.text.templates import render_texts
 
 BAD = TESTS / "data" / "bad"
@@ -91,10 +92,12 @@ def run(options: dict[str, Any]) -> tuple[list[Problem], BriefgenError | None, A
     audience = options.get("audience")
     if audience is None and not options.get("render"):
         return problems, None, prepared
-    names = [audience] if audience is not None else audience_names(prepared.loaded.spec)
     try:
-        for name in names:
-            briefing = resolve(prepared.loaded, prepared.kb, name)
+        if audience is not None:
+            briefings = [(audience, resolve(prepared.loaded, prepared.kb, audience))]
+        else:  # as validate resolves them: a chart's size errors of every audience at once
+            briefings = resolved_audiences(prepared)
+        for _name, briefing in briefings:
             if options.get("render"):
                 render_texts(prepared.loaded, prepared.kb, briefing)
     except SpecError as exc:

@@ -145,8 +145,8 @@ def test_an_audience_with_a_larger_chart_font_is_refused_by_validate_as_by_its_b
 def test_each_audience_is_measured_with_its_own_theme_not_the_specs(starter) -> None:
     """The spec's theme draws chart text at 12 pt, the analyst's own theme at 8 pt: the
     analyst's build is not refused by the spec's size (its chart fits at 8 pt) and validate
-    refuses the chart only for the audience built with the spec's theme, without naming an
-    audience (the spec's theme decides)."""
+    refuses the chart only for the audience built with the spec's theme, naming it (no theme
+    of its own: the spec's decides)."""
     add_themes(starter)
     give_theme(starter, "analyst", "same.yaml")
     with open(starter / SPEC, "a", encoding="utf-8") as f:
@@ -158,5 +158,6 @@ def test_each_audience_is_measured_with_its_own_theme_not_the_specs(starter) -> 
     assert result.exit_code == 2, result.output
     (error,) = errors_of(result)
     assert (error["line"], error["key"]) == (MONEY_HEIGHT_LINE, "sections[4].charts[2].height")
-    assert error["message"].startswith("bar chart 'fig-money' (6.5 x 1.2 in) has no room for its only bar."), \
+    assert error["message"].startswith("for audience 'public': bar chart 'fig-money' (6.5 x 1.2 in) has no room "
+                                       "for its only bar."), \
         error["message"]
