@@ -173,10 +173,19 @@ class FigureImage(TaggedFigure, Image):
 
 
 class EndOfStory(Flowable):
-    """Zero-size marker after the last section, to close the last section's page span."""
+    """Zero-size marker after the last section, to close the last section's page span.
+
+    It takes no room: ReportLab asks a flowable with ``frameAction`` nothing about space and
+    counts it as placed. A zero-size flowable of the usual kind did not fit after a last
+    block that filled the page to its bottom with its space after it (a chart at the
+    largest height that fits, with its source line), and ReportLab began a page for it: a
+    blank last page with only the banners."""
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         return (0, 0)
+
+    def frameAction(self, frame: Any) -> None:  # noqa: N802 - ReportLab's name
+        """Placed wherever the frame stands: nothing to do."""
 
     def draw(self) -> None:
         pass

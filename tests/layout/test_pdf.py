@@ -498,3 +498,34 @@ def test_layout_imports_only_the_stages_below_it():
                      else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
             found += [(path.name, n) for n in names if n.startswith(forbidden)]
     assert found == []
+
+
+def test_a_last_block_filling_the_page_with_its_space_after_makes_no_blank_page():
+    """The end marker takes no room: a last block that reaches the bottom of the frame, its
+    space after below it, ends the document on that page (it made a blank page before)."""
+    import io as _io
+
+    from reportlab.platypus import Flowable, SimpleDocTemplate
+
+    from briefgen.layout.flowables import EndOfStory
+
+    class Block(Flowable):
+        def __init__(self, height: float) -> None:
+            super().__init__()
+            self.height = height
+            self.spaceAfter = 10
+
+        def wrap(self, aw, ah):
+            return (100, self.height)
+
+        def draw(self):
+            self.canv.rect(0, 0, 100, self.height)
+
+    pages = []
+    for marker in (False, True):
+        doc = SimpleDocTemplate(_io.BytesIO(), topMargin=72, bottomMargin=72)
+        frame_height = doc.height - 12  # the frame's default padding, 6 pt above and below
+        story = [Block(frame_height)] + ([EndOfStory()] if marker else [])
+        doc.build(story)
+        pages.append(doc.page)
+    assert pages == [1, 1]
