@@ -40,7 +40,7 @@ WRITE_FAILURES: dict[str, str] = {}
 
 _MODULES = ("briefgen.text.budget", "briefgen.text.limits", "briefgen.text.environment", "briefgen.compat.jinja2",
             "briefgen.text.printcheck", "briefgen.text.printing",  # finalize runs on constants as they compile
-            "briefgen.text.none_filters")  # so do the filters: a constant None | upper is refused, not folded
+            "briefgen.text.filter_text")  # so do the filters: a constant None | upper is refused, not folded
 """Modules whose source shapes the compiled code or the environment it is compiled in."""
 
 _CACHES: dict[str, Any] = {}  # folder -> FileSystemBytecodeCache, or None once it failed

@@ -27,12 +27,12 @@ from briefgen.load.cacheroot import cache_dir, cache_disabled
 from briefgen.model.models import BriefingMeta, Claim, Entity, Figure, Source
 from briefgen.text.budget import BoundedSandbox, UnsupportedTag
 from briefgen.text.bytecode import compile_cached, fingerprint
+from briefgen.text.filter_text import formatted_values, formatting, wrap_text_filters
 from briefgen.text.filters import briefgen_filters
 from briefgen.text.limits import MAX_TEMPLATE_SIZE  # noqa: F401 - re-exported (briefgen.text.templates)
 from briefgen.text.linebreaks import keep_line_breaks
 from briefgen.text.located import located
 from briefgen.text.nesting import compile_failure
-from briefgen.text.none_filters import refuse_none, refuse_none_formatted, refusing_format
 from briefgen.text.printcheck import checked
 from briefgen.text.printing import printable
 from briefgen.text.sources import TemplateSource
@@ -120,15 +120,17 @@ class _Environment(BoundedSandbox):
                                              for p in parts))
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        """``'%s' % x`` refuses None as ``{{ }}`` does (:mod:`briefgen.text.none_filters`)."""
+        """``'%s' % x`` refuses None and writes values as ``{{ }}`` prints them
+        (:mod:`briefgen.text.filter_text`)."""
         if operator == "%" and isinstance(left, str):
-            refuse_none_formatted(right)
+            right = formatted_values(right, self.globals)
         return super().call_binop(context, operator, left, right)
 
     def wrap_str_format(self, value: Any) -> Any:
-        """``'{}'.format(x)`` and ``format_map`` refuse None as ``{{ }}`` does (:mod:`briefgen.text.none_filters`)."""
+        """``'{}'.format(x)`` and ``format_map`` refuse None and write values as ``{{ }}`` prints
+        them (:mod:`briefgen.text.filter_text`)."""
         wrapped = super().wrap_str_format(value)
-        return wrapped if wrapped is None else refusing_format(wrapped, value.__name__)
+        return wrapped if wrapped is None else formatting(wrapped, value.__name__, self.globals)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Also refuse pydantic's machinery (``model_copy``, ``model_validate`` ...) on
@@ -158,7 +160,7 @@ def make_environment() -> BoundedSandbox:
     env = _Environment(undefined=_Undefined, autoescape=False, finalize=_finalize,
                        keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(briefgen_filters(_Unset))  # each checks what it is given (briefgen.text.filters)
-    refuse_none(env.filters)  # the filters that make text refuse None, as {{ }} does (briefgen.text.none_filters)
+    wrap_text_filters(env.filters, env.globals)  # None refused, values as {{ }} prints them (briefgen.text.filter_text)
     return env
 
 

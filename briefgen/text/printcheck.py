@@ -16,7 +16,7 @@
 * None is a :class:`~briefgen.errors.TemplateError` too (code ``template-prints-none``): an
   optional field left empty (``{{ claim("x").date_to }}``) would otherwise read "None" in the
   briefing. The message says how to print it only when set, or with a default. The filters and
-  formatting that make text refuse None with the same code (:mod:`briefgen.text.none_filters`).
+  formatting that make text refuse None with the same code (:mod:`briefgen.text.filter_text`).
 
 Lists, tuples, sets and mappings are checked item by item (they print as their items joined).
 """
@@ -124,7 +124,7 @@ def none_refused(what: str, made: str, advice: str, suggestion: str = "") -> Tem
     it would have reached the briefing (``printed``, ``joined``; "" when it would not), ``advice`` how to write it
     instead; ``suggestion`` (optional) becomes the error's did-you-mean. Shared by ``{{ }}``
     (:func:`checked`) and the filters and formatting that refuse None
-    (:mod:`briefgen.text.none_filters`)."""
+    (:mod:`briefgen.text.filter_text`)."""
     read = f"; {made}, the briefing would read 'None'" if made else ""
     message = (f"{what}: the value is empty here (a field this item does not set, or an expression that gave "
                f"nothing){read}. {advice} (expected {EXPECTED}, got None)")

@@ -1,4 +1,4 @@
-"""None never reaches a briefing through a filter or an operator (briefgen.text.none_filters):
+"""None never reaches a briefing through a filter or an operator (briefgen.text.filter_text):
 ``{{ x }}`` with x None was refused, but ``{{ x | upper }}`` printed "NONE", ``{{ [a, x] | join(", ") }}``
 "a, None" and ``{{ "%s" % x }}`` "None". Each is now the same located ``template-prints-none`` error,
 naming the filter and saying how to write it; the filters that test or choose values keep working on None."""
@@ -15,7 +15,7 @@ from conftest import TESTS, run_cli
 from briefgen.errors import TemplateError
 from briefgen.resolve.select import resolve
 from briefgen.text.environment import make_environment
-from briefgen.text.none_filters import PASSING, REFUSING, TEXT_FILTERS
+from briefgen.text.filter_text import PASSING, REFUSING, TEXT_FILTERS
 from briefgen.text.printcheck import EXPECTED
 from briefgen.text.templates import Renderer, TemplateSource
 

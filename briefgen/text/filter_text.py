@@ -1,42 +1,55 @@
-"""Filters and formatting that would make None into text refuse it, as ``{{ }}`` does.
+"""What Jinja2's text-making filters and formatting are given: None refused, and every other
+value as ``{{ }}`` prints it.
 
 ``{{ x }}`` with ``x`` None is an error (code ``template-prints-none``,
-:mod:`briefgen.text.printcheck`), but Jinja2's filters make their input text with ``str()``
+:mod:`briefgen.text.printcheck`), and ``{{ }}`` prints a knowledge-base item as its text (a
+claim as its statement, an entity as its name, a date at its precision: see
+:mod:`briefgen.text.printing`). But Jinja2's filters make their input text with ``str()``
 before ``{{ }}`` sees it: ``{{ x | upper }}`` printed "NONE", ``{{ [a, x] | join(", ") }}``
-"a, None", ``{{ "%s" % x }}`` and ``{{ "{}".format(x) }}`` "None". In the briefgen template
-environment (:mod:`briefgen.text.environment`) each of them raises the same
-:class:`~briefgen.errors.TemplateError`, located at the template line by the renderer, whose
-message names the filter and says how to write it (``{% if x %}``,
-``| default("not known", true)``, ``| reject("none") | join(", ")``).
+"a, None", ``{{ "%s" % x }}`` and ``{{ "{}".format(x) }}`` "None"; and
+``{{ entity("x") | upper }}``, ``{{ [entity("x")] | join(", ") }}`` or ``{{ "%s" % claim("c") }}``
+printed the item's Python repr: every field, the description and attributes included, whatever
+the audience may see of it. In the briefgen template environment
+(:mod:`briefgen.text.environment`):
 
-Which filters refuse None, and why the others do not, is a table (:data:`REFUSING`,
+* None is refused with the same located :class:`~briefgen.errors.TemplateError`, whose message
+  names the filter and says how to write it (``{% if x %}``, ``| default("not known", true)``,
+  ``| reject("none") | join(", ")``);
+* any other value reaches the filter, ``join``, ``format``, ``%`` and ``str.format`` as the text
+  ``{{ }}`` prints for it (:func:`as_text`; numbers stay numbers for ``%d`` and ``{:.1f}``), and
+  a value with no text of its own (a function, a generator) is refused as ``{{ }}`` refuses it
+  (``template-not-text``).
+
+Which filters do this, and why the others do not, is a table (:data:`REFUSING`,
 :data:`PASSING`) that covers every filter the environment has (a test keeps it complete):
 
-* filters that make text of their input refuse a None input, or a list or mapping holding
-  None (``[a, x] | string``): :data:`TEXT_FILTERS`; ``int`` and ``float`` refuse a None input,
-  which they would make 0 (:data:`NUMBER_FILTERS`);
-* ``join`` refuses a None item (after ``attribute=``), ``format`` and ``replace`` a None
-  argument they would write into the text;
+* filters that make text of their input (:data:`TEXT_FILTERS`) refuse a None input, or a list
+  or mapping holding None (``[a, x] | string``), and are given the printed text; ``int`` and
+  ``float`` refuse a None input, which they would make 0 (:data:`NUMBER_FILTERS`);
+* ``join`` refuses a None item (after ``attribute=``) and joins the items' printed texts;
+  ``format`` and ``replace`` refuse a None argument they would write into the text;
 * filters that choose, test, count or reorder values (``default``, ``reject``, ``select``,
-  ``map``, ``first``, ``length`` ...) keep working on None: what they give is refused where it
-  is printed or joined. ``xs | reject("none")``, ``x is none`` and ``x | default(...)`` stay
-  the way to handle None.
+  ``map``, ``first``, ``length`` ...) keep working on the values themselves, None included: what
+  they give is refused or printed where it is printed or joined. ``xs | reject("none")``,
+  ``x is none`` and ``x | default(...)`` stay the way to handle None.
 
-``%`` and ``str.format`` refuse a None value or argument (:func:`refuse_none_formatted`,
-:func:`refusing_format`), even one the format would not use: pass only what it prints.
+``%`` and ``str.format`` refuse a None value or argument (:func:`formatted_values`,
+:func:`formatting`), even one the format would not use: pass only what it prints.
 """
-
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache, update_wrapper
 from typing import Any
 
+import jinja2
 from jinja2.filters import make_attrgetter
 
-from briefgen.text.printcheck import none_refused
+from briefgen.text.printcheck import checked, none_refused
+from briefgen.text.printing import printable
 
 
 @dataclass(frozen=True)
@@ -86,41 +99,73 @@ _ADVICE_SET = ("Use it only when it is set ({% if value %}...{% endif %}), or gi
                "(value | default(\"not known\", true))")
 
 
-def refuse_none(filters: dict[str, Callable[..., Any]]) -> None:
+_KEPT = (str, int, float, bool, Decimal)
+"""What :func:`formatted` leaves as it is: text, and numbers, which a format may lay out itself
+(``%d``, ``{:.1f}``)."""
+
+
+def as_text(value: Any, names: Mapping[str, Any] | None = None) -> Any:
+    """``value`` as ``{{ }}`` prints it (:func:`briefgen.text.printing.printable`): a claim as its
+    statement, an entity as its name, a date at its precision, a list as its items joined; a
+    string (Markup included) as it is. Raises :class:`TemplateError` (``template-not-text``) for
+    a value with no text of its own (``names``: the template's globals, to name a function given
+    without its brackets); an undefined value is left for Jinja2 to report."""
+    if isinstance(value, str) or isinstance(value, jinja2.Undefined):
+        return value
+    return printable(checked(value, names or {}))
+
+
+def formatted(value: Any, names: Mapping[str, Any] | None = None) -> Any:
+    """``value`` ready for ``%`` or ``str.format``: text and numbers as they are, anything else as
+    :func:`as_text` (so ``"%s" % claim`` writes its statement, not its fields)."""
+    return value if isinstance(value, _KEPT) or isinstance(value, jinja2.Undefined) else as_text(value, names)
+
+
+def wrap_text_filters(filters: dict[str, Callable[..., Any]], names: Mapping[str, Any]) -> None:
     """Replace each filter of ``filters`` named in :data:`REFUSING` (in place) by one that
-    raises :class:`TemplateError` (code ``template-prints-none``) where its rule finds None,
-    then calls it unchanged. Keeps the filter's Jinja2 markings (``pass_eval_context`` ...)."""
+    raises :class:`TemplateError` (code ``template-prints-none``) where its rule finds None and
+    gives the filter the printed text of its input (:data:`TEXT_FILTERS`) or items (``join``).
+    Keeps the filter's Jinja2 markings (``pass_eval_context`` ...). ``names``: the template's
+    globals (see :func:`as_text`)."""
     for name, rule in REFUSING.items():
         if name in filters:
-            filters[name] = _refusing(name, filters[name], rule)
+            filters[name] = _refusing(name, filters[name], rule, names)
 
 
-def refuse_none_formatted(values: Any) -> None:
-    """Raise :class:`TemplateError` (``template-prints-none``) if ``fmt % values`` would write
-    None: ``values`` is None, or a tuple or mapping holding None."""
+def formatted_values(values: Any, names: Mapping[str, Any]) -> Any:
+    """The right side of ``fmt % values`` ready for formatting (:func:`formatted`, item by item
+    for a tuple or mapping). Raises :class:`TemplateError` (``template-prints-none``) if it would
+    write None: ``values`` is None, or a tuple or mapping holding None."""
     where = _none_in(values, "value") if isinstance(values, (tuple, Mapping)) else ("" if values is None else None)
     if where is not None:
         raise none_refused(f"'%' formatting cannot make text of None{where and f' ({where})'}", "formatted",
                            _ADVICE_SET)
+    if isinstance(values, tuple):
+        return tuple(formatted(v, names) for v in values)
+    if isinstance(values, Mapping):
+        return {k: formatted(v, names) for k, v in values.items()}
+    return formatted(values, names)
 
 
-def refusing_format(method: Callable[..., str], name: str) -> Callable[..., str]:
-    """``method`` (a string's sandboxed ``format`` or ``format_map``, named ``name``) raising
-    :class:`TemplateError` (``template-prints-none``) for a None argument, or a None value of
-    ``format_map``'s mapping."""
+def formatting(method: Callable[..., str], name: str, names: Mapping[str, Any]) -> Callable[..., str]:
+    """``method`` (a string's sandboxed ``format`` or ``format_map``, named ``name``) given its
+    arguments ready for formatting (:func:`formatted`); raises :class:`TemplateError`
+    (``template-prints-none``) for a None argument, or a None value of ``format_map``'s mapping."""
 
-    def formatted(*args: Any, **kwargs: Any) -> str:
-        where = _none_in(args[0]) if name == "format_map" and len(args) == 1 and isinstance(args[0], Mapping) \
-            else _none_in(args, "argument") or _none_in(kwargs, key_label="argument")
+    def formatted_call(*args: Any, **kwargs: Any) -> str:
+        mapped = name == "format_map" and len(args) == 1 and isinstance(args[0], Mapping)
+        where = _none_in(args[0]) if mapped else _none_in(args, "argument") or _none_in(kwargs, key_label="argument")
         if where is not None:
             raise none_refused(f"{name}() cannot make text of None ({where})", "formatted", _ADVICE_SET)
-        return method(*args, **kwargs)
+        if mapped:
+            return method({k: formatted(v, names) for k, v in args[0].items()})
+        return method(*(formatted(a, names) for a in args), **{k: formatted(v, names) for k, v in kwargs.items()})
 
-    return update_wrapper(formatted, method)
+    return update_wrapper(formatted_call, method)
 
 
-def _refusing(name: str, fn: Callable[..., Any], rule: Refusal) -> Callable[..., Any]:
-    """``fn`` checked by ``rule`` before it runs (see :func:`refuse_none`)."""
+def _refusing(name: str, fn: Callable[..., Any], rule: Refusal, names: Mapping[str, Any]) -> Callable[..., Any]:
+    """``fn`` checked by ``rule`` before it runs (see :func:`wrap_text_filters`)."""
     lead = 1 if getattr(fn, "jinja_pass_arg", None) is not None else 0  # the context Jinja2 passes first
     params = _positional_names(inspect.unwrap(fn))[lead + 1:] if rule.items or rule.arguments else ()
     every = "*" in rule.arguments
@@ -134,20 +179,24 @@ def _refusing(name: str, fn: Callable[..., Any], rule: Refusal) -> Callable[...,
         value: Any = args[lead] if len(args) > lead else None
         if rule.value:
             _check_value(name, value)
+            if name in TEXT_FILTERS and not (name == "urlencode" and isinstance(value, (Mapping, list, tuple))):
+                args = (*args[:lead], as_text(value, names), *args[lead + 1:])
         if rule.items:
             if value is None:
                 raise none_refused(f"filter {name!r} cannot join None (it was given None, not a list)", "",
                                    _ADVICE_SET.replace('"not known"', "[]"), f'| default([], true) | {name}(", ")')
-            items = list(value)
-            attribute = arguments(args, kwargs).get("attribute")
-            _check_items(name, items, attribute, args[0] if lead else None)
-            args = (*args[:lead], items, *args[lead + 1:])
+            given = arguments(args, kwargs)
+            values = _checked_items(name, list(value), given.get("attribute"), args[0] if lead else None)
+            return fn(*args[:lead], [as_text(v, names) for v in values], given.get("d", ""))
         if rule.arguments:
             for key, arg in arguments(args, kwargs).items():
                 if arg is None and (every or key in rule.arguments):
                     shown = key if key.startswith("argument ") else f"argument {key!r}"
                     raise none_refused(f"filter {name!r} cannot make text of None (its {shown})", "formatted",
                                        _ADVICE_SET)
+            if every:  # format: its arguments are written into the text
+                args = (*args[:lead + 1], *(formatted(a, names) for a in args[lead + 1:]))
+                kwargs = {k: formatted(v, names) for k, v in kwargs.items()}
         return fn(*args, **kwargs)
 
     # what Jinja2 reads of a filter (its name, and pass_eval_context and the like), set by hand: every
@@ -190,12 +239,13 @@ def _check_value(name: str, value: Any) -> None:
                                "| reject(\"none\") | join(\", \")", '| reject("none") | join(", ")')
 
 
-def _check_items(name: str, items: list[Any], attribute: Any, eval_ctx: Any) -> None:
-    """Refuse a None item of ``items`` (or its ``attribute``, read as Jinja2's ``join`` reads it)."""
+def _checked_items(name: str, items: list[Any], attribute: Any, eval_ctx: Any) -> list[Any]:
+    """The values ``join`` joins: ``items``, or their ``attribute`` read as Jinja2's ``join`` reads
+    it; a None among them refused."""
     values = items if attribute is None else list(map(make_attrgetter(eval_ctx.environment, attribute), items))
     i = next((i for i, item in enumerate(values, 1) if item is None), 0)
     if not i:
-        return
+        return values
     if attribute is None:
         raise none_refused(f"filter {name!r} cannot join None (item {i} of {len(values)})", "joined",
                            "Leave the empty items out: | reject(\"none\") | join(\", \"), or give them a default: "

@@ -1,0 +1,67 @@
+"""Filters and formatting write knowledge-base values as ``{{ }}`` prints them
+(briefgen.text.filter_text): ``{{ entity("x") | upper }}``, ``| join``, ``"%s" % claim`` and
+``"{}".format(...)`` printed the item's Python repr, every field included (its description,
+aliases and attributes, whatever the audience may see), where ``{{ entity("x") }}`` prints its name."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from briefgen.errors import TemplateError
+from briefgen.resolve.select import resolve
+from briefgen.text.templates import Renderer, TemplateSource
+
+NAME = "Rafael López Aliaga"
+"""The name of the example's entity 'lopez-aliaga'."""
+
+REPR_SIGNS = ("id=", "name=", "aliases=", "description=", "attributes=", "statement=", "sources=", "tlp=")
+
+
+def render(prepared, text: str) -> str:
+    b = resolve(prepared.loaded, prepared.kb, "analyst")
+    return Renderer(b, prepared.kb).render(TemplateSource(text, "specs/peru-china.yaml", 40, "section 'test'",
+                                                          "sections[9].template"))
+
+
+@pytest.mark.parametrize(("template", "text"), [
+    ('{{ entity("lopez-aliaga") | upper }}', NAME.upper()),
+    ('{{ entity("lopez-aliaga") | string }}', NAME),
+    ('{{ entity("lopez-aliaga") | title }}', NAME),
+    ('{{ entity("lopez-aliaga") | truncate(12, true, "") }}', "Rafael López"),
+    ('{{ entity("lopez-aliaga") | string | length }}', str(len(NAME))),
+    ('{{ [entity("lopez-aliaga"), "and others"] | join(", ") }}', f"{NAME}, and others"),
+    ('{{ [entity("lopez-aliaga")] | join(", ", attribute="name") }}', NAME),
+    ('{{ "%s" % entity("lopez-aliaga") }}', NAME),
+    ('{{ "%s (%d)" % (entity("lopez-aliaga"), 3) }}', f"{NAME} (3)"),
+    ('{{ "%(who)s" % {"who": entity("lopez-aliaga")} }}', NAME),
+    ('{{ "%s" | format(entity("lopez-aliaga")) }}', NAME),
+    ('{{ "{} / {:.1f}".format(entity("lopez-aliaga"), 2.25) }}', f"{NAME} / 2.2"),
+    ('{{ "{who}".format_map({"who": entity("lopez-aliaga")}) }}', NAME),
+    ('{{ claim("c-lopez-mayor").tlp | lower }}', "tlp:clear"),
+    ('{{ [1, 2.5] | string }}', "1, 2.5"),
+    ('{{ (0.1 + 0.2) | string }}', "0.3"),
+])
+def test_a_knowledge_base_value_through_a_filter_or_format_is_its_printed_text(prepared, template, text):
+    out = render(prepared, template)
+    assert out == text
+    assert not any(sign in out for sign in REPR_SIGNS)
+
+
+def test_a_claim_through_a_filter_is_its_statement(prepared):
+    statement = render(prepared, '{{ claim("c-lopez-mayor") }}')
+    assert render(prepared, '{{ claim("c-lopez-mayor") | upper }}') == statement.upper()
+    assert render(prepared, '{{ "%s" % claim("c-lopez-mayor") }}') == statement
+    assert render(prepared, '{{ claim("c-lopez-mayor") | wordcount }}') == str(len(re.findall(r"\w+", statement)))
+
+
+@pytest.mark.parametrize("template", ['{{ claim | upper }}', '{{ [claim] | join(", ") }}', '{{ "%s" % claim }}',
+                                      '{{ "{}".format(claim) }}'])
+def test_a_function_through_a_filter_or_format_is_refused_as_printing_it_is(prepared, template):
+    with pytest.raises(TemplateError) as info:
+        render(prepared, template)
+    assert info.value.code == "template-not-text"
+    (problem,) = info.value.problems
+    assert (problem.file, problem.line) == ("specs/peru-china.yaml", 40)
+    assert 'claim("id")' in problem.message
