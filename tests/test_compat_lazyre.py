@@ -1,5 +1,5 @@
-"""Patterns compiled on first use (briefgen.compat.lazyre) and ReportLab's two import-time patterns
-(briefgen.compat.reportlab.import_platypus)."""
+"""Patterns compiled on first use (briefgen.compat.lazyre) and the import-time patterns and modules of
+ReportLab, PyYAML and pikepdf left for first use by the command line (their compat modules' install())."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from briefgen.compat import reportlab as rl_compat
+from briefgen.compat import reportlab_import as rl_compat
 from briefgen.compat.lazyre import LazyPattern, lazy_patterns
 
 
@@ -42,11 +42,13 @@ def test_re_compile_is_put_back_even_on_error():
 
 @pytest.mark.skipif(not rl_compat.VERSION_OK, reason="outside the ReportLab range the import is plain")
 def test_reportlabs_patterns_are_the_ones_named_and_split_urls_as_before():
-    """In a fresh process, importing briefgen.layout leaves both ReportLab patterns lazy (so a
-    ReportLab that rewrote them fails here, not silently), and a URL splits as with the compiled
-    pattern."""
+    """In a fresh process, after install() importing briefgen.layout leaves both ReportLab patterns
+    lazy (so a ReportLab that rewrote them fails here, not silently), and a URL splits as with the
+    compiled pattern."""
     code = (
         "import re\n"
+        "from briefgen.compat import reportlab_import\n"
+        "reportlab_import.install()\n"
         "import briefgen.layout\n"
         "from briefgen.compat.lazyre import LazyPattern\n"
         "from reportlab.lib import textsplit\n"
@@ -63,9 +65,11 @@ def test_reportlabs_patterns_are_the_ones_named_and_split_urls_as_before():
 
 
 def test_pyyaml_and_pikepdf_patterns_are_lazy_and_still_work():
-    """PyYAML's reader pattern (imported through briefgen.load) and pikepdf's XML pattern (imported
-    by a PDF build's stages) are lazy, and both still do their job when used."""
+    """After install(), PyYAML's reader pattern (imported through briefgen.load) and pikepdf's XML
+    pattern (imported by a PDF build's stages) are lazy, and both still do their job when used."""
     code = (
+        "from briefgen.compat import pikepdf, pyyaml\n"
+        "pyyaml.install(), pikepdf.install()\n"
         "import briefgen.load\n"
         "from briefgen.pipeline.stages import import_stages\n"
         "import_stages(('pdf',))\n"
@@ -84,10 +88,12 @@ def test_pyyaml_and_pikepdf_patterns_are_lazy_and_still_work():
 
 @pytest.mark.skipif(not rl_compat.VERSION_OK, reason="outside the ReportLab range the import is plain")
 def test_pillow_runs_only_when_reportlab_reads_a_bitmap(tmp_path):
-    """After ``import briefgen.layout`` Pillow's image module has not run (ReportLab imported it
-    lazily); reading a PNG through ReportLab runs it and gives the image's size and pixels."""
+    """After install() and ``import briefgen.layout`` Pillow's image module has not run (ReportLab
+    imported it lazily); reading a PNG through ReportLab runs it and gives the image's size and pixels."""
     code = (
         "import struct, sys, zlib\n"
+        "from briefgen.compat import reportlab_import\n"
+        "reportlab_import.install()\n"
         "import briefgen.layout\n"
         "print('PIL._imaging' in sys.modules)\n"
         "def chunk(kind, data):\n"
@@ -103,3 +109,24 @@ def test_pillow_runs_only_when_reportlab_reads_a_bitmap(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
     assert out[:2] == ["False", "(3, 2) True True"]
 
+
+
+def test_a_library_import_is_left_alone_and_the_command_line_installs():
+    """Without install() (a program importing briefgen) ReportLab compiles its patterns as usual;
+    the command line's launcher installs the finder before anything imports ReportLab."""
+    plain = subprocess.run([sys.executable, "-c", "import re, briefgen.layout\n"
+                            "from reportlab.platypus import paragraph\n"
+                            "print(isinstance(paragraph.uri_pat, re.Pattern))"],
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert plain == "True"
+    launcher = subprocess.run([sys.executable, "-c", "import sys\n"
+                               "sys.argv = ['briefgen', '--version']\n"
+                               "import briefgen.cli.launch as launch, briefgen.compat.lazyre as lazyre\n"
+                               "import briefgen.cli.app\n"
+                               "app_main = briefgen.cli.app.main\n"
+                               "briefgen.cli.app.main = lambda: print(sorted(\n"
+                               "    n for f in sys.meta_path if type(f).__name__ == '_PatternsOnImport' for n in f.wanted))\n"
+                               "launch.main()"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+    assert launcher == ("['pikepdf.models.metadata._constants', 'reportlab.lib.textsplit', "
+                        "'reportlab.platypus.paragraph', 'yaml.reader']")

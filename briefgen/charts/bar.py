@@ -15,23 +15,22 @@ applies too: :func:`briefgen.model.chart_fit.bar_fit`).
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
-from briefgen.charts.measure import MeterMeasure, TextMeter
+from briefgen.charts.measure import MeterMeasure
 from briefgen.charts.registry import ChartKind, register_kind
 from briefgen.charts.style import (
-    COMPARATOR_PREFIX,
     LAYOUT_PAD,
     ChartStyle,
     add_title,
     format_number,
     join_limited,
     no_data,
-    wrap,
 )
 from briefgen.errors import ChartFitError, RenderError
+from briefgen.model import bar_fit
 from briefgen.model import chart_fit as fit
+from briefgen.model.axis_ticks import fitting_ticks
 from briefgen.model.resolved import BarData
 from briefgen.model.vocab import COMPARATOR_WORDS
 
@@ -44,18 +43,15 @@ LABEL_WRAP = fit.BAR_LABEL_WRAP
 WIDE_WRAP = fit.BAR_WIDE_WRAP  # characters, when rows are too low for 28-character lines
 MIN_SIZE = fit.BAR_MIN_SIZE    # points: category labels are never drawn smaller
 ROW_FILL = fit.BAR_ROW_FILL    # share of a bar's row its label may take
-Y_PAD = 4.0      # points between a category label and the axis (no tick marks)
-TICK = 3.5       # points: x tick length (matplotlib's default)
-TICK_PAD = 3.5   # points between an x tick and its label (matplotlib's default)
+Y_PAD = bar_fit.Y_PAD  # points between a category label and the axis (no tick marks)
 LABEL_PAD = 4.0  # points between the x tick labels and the axis label
-NOTE_OFFSET = 3  # points between a bar's end and its value label
-OPEN_LEN = 14    # points: the dashed arrow past the end of a "more than" bar (open-ended)
-OPEN_ENDED = (">", ">=")
+NOTE_OFFSET = bar_fit.NOTE_OFFSET  # points between a bar's end and its value label
+OPEN_LEN = bar_fit.OPEN_LEN  # points: the dashed arrow past the end of a "more than" bar (open-ended)
+OPEN_ENDED = bar_fit.OPEN_ENDED
+TICK_GAP = 0.6   # ems kept between x tick labels
 
 
-def value_label(value: float, comparator: str) -> str:
-    """``>1,300`` for a '>' comparator, ``65`` for '='."""
-    return COMPARATOR_PREFIX.get(comparator, "") + format_number(value)
+value_label = bar_fit.value_label
 
 
 def _describe(chart: "ResolvedChart") -> str:
@@ -97,45 +93,34 @@ def draw_bar(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     # The frame is computed from measured text, as a constrained layout would place it:
     # LAYOUT_PAD inches from the figure's edges and below the title, the y tick labels (4 pt
     # from the axis) on the left, x tick labels (3.5 pt ticks, 3.5 pt pad) and the axis
-    # label (4 pt below them) at the bottom.
-    meter = TextMeter(fig)
-    line_h = meter.size_in("0", style.font_size)[1]
-    bottom = LAYOUT_PAD + line_h + (TICK + TICK_PAD) / 72
-    if d.unit_label:
-        bottom += line_h + LABEL_PAD / 72
+    # label (4 pt below them) at the bottom. Category labels shrink to fit their rows (not
+    # below MIN_SIZE), then wrap wider; the plot must leave the value labels room: the rules
+    # validate applies too (briefgen.model.bar_fit), by this chart's measure.
+    measure = MeterMeasure(fig)
+    bottom = fit.bar_bottom(style.font_size, bool(d.unit_label), measure)
     axes_top = top - LAYOUT_PAD
     axes_h = axes_top - bottom
-    if axes_h <= 0:
+    sized = bar_fit.bar_labels(d.categories, axes_h, style.font_size, measure) if axes_h > 0 else None
+    if sized is None:
         raise _too_small(chart, top, W, H, style, fig)
+    labels, size = sized
+    across = bar_fit.bar_across(d, top, W, style.font_size, measure)
+    assert across is not None  # the labels fit their rows, as just found
+    if not across.ok:
+        def across_at(w: float) -> bar_fit.Across | None:
+            return bar_fit.bar_across(d, fit.title_top(chart.title, w, H, style.title_size, measure), w,
+                                      style.font_size, measure)
 
-    # Category labels must fit their rows: shrink them (not below MIN_SIZE), then wrap
-    # wider; if they still do not fit, the chart needs more height.
-    size = style.font_size
-    wrap_at = LABEL_WRAP
-    labels = [wrap(c, wrap_at) for c in d.categories]
-    row_in = axes_h / n
-    for _ in range(6):
-        tall = max(meter.size_in(label, size)[1] for label in labels)
-        if tall <= row_in * ROW_FILL + 1e-3:
-            break
-        fit = math.floor(size * row_in * ROW_FILL / tall * 10) / 10
-        if fit >= MIN_SIZE:
-            size = fit
-        elif wrap_at < WIDE_WRAP:
-            wrap_at = WIDE_WRAP
-            labels = [wrap(c, wrap_at) for c in d.categories]
-        else:
-            raise _too_small(chart, top, W, H, style, fig)
-    left = LAYOUT_PAD + max(meter.size_in(label, size)[0] for label in labels) + Y_PAD / 72
-    right = W - LAYOUT_PAD
+        raise ChartFitError(chart.id, "width", bar_fit.bar_width_message(chart.id, across, W, across_at))
+    left, right = across.left, across.right
     notes = [value_label(v, k) for v, k in zip(values, comps)]
     extra = [OPEN_LEN / 72 if k in OPEN_ENDED and v >= 0 else 0.0 for v, k in zip(values, comps)]
-    note_w = [meter.size_in(text, size)[0] + NOTE_OFFSET / 72 + e for text, e in zip(notes, extra)]
+    note_w = bar_fit.note_widths(d, size, measure)
 
     # Room for the value labels inside the axes (they must not leave the figure), and
     # for half of the last tick label when it ends the axis.
     x_lo, x_hi = lo, hi
-    last_w = meter.size_in(format_number(ticks[-1]), style.font_size)[0] if ticks else 0.0
+    last_w = measure(format_number(ticks[-1]), style.font_size)[0] if ticks else 0.0
     for _ in range(4):
         span = max(right - left, 1e-6)
         new_lo, new_hi = x_lo, x_hi
@@ -153,6 +138,7 @@ def draw_bar(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
         x_lo, x_hi = new_lo, new_hi
         right -= max(over, 0.0)
 
+    ticks = _thinned(ticks, lo, hi, x_lo, x_hi, left, right, W, style.font_size, measure)
     ax = fig.add_axes((left / W, bottom / H, (right - left) / W, axes_h / H))
     ax.barh(ys, values, height=0.62, color=style.colour(0), zorder=2)
     ax.set_yticks(ys, labels, fontsize=size)
@@ -176,6 +162,23 @@ def draw_bar(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
         ax.annotate(text, xy=(v, y), xytext=(-NOTE_OFFSET if neg else NOTE_OFFSET + e * 72, 0),
                     textcoords="offset points", va="center", ha="right" if neg else "left",
                     fontsize=size, color=style.text_colour, annotation_clip=False)
+
+
+def _thinned(ticks: list[float], lo: float, hi: float, x_lo: float, x_hi: float, left: float, right: float,
+             width: float, size: float, measure: MeterMeasure) -> list[float]:
+    """``ticks`` (over the data's range ``lo``..``hi``, on an axis from ``x_lo`` to ``x_hi``
+    drawn from ``left`` to ``right`` inches), or fewer when their labels would overlap
+    (:func:`briefgen.model.axis_ticks.fitting_ticks`), less any whose label would cross the
+    figure's right edge."""
+    if not ticks or hi <= lo:
+        return ticks
+
+    def label_w(v: float) -> float:
+        return measure(format_number(v), size)[0]
+
+    scale = (right - left) / (x_hi - x_lo)
+    kept = fitting_ticks(lo, hi, (hi - lo) * scale, label_w, TICK_GAP * size / 72, nbins=6, min_n_ticks=3)
+    return [t for t in kept if left + (t - x_lo) * scale + label_w(t) / 2 <= width - LAYOUT_PAD + 1e-9]
 
 
 def _too_small(chart: "ResolvedChart", top: float, width: float, height: float, style: ChartStyle,

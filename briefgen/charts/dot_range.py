@@ -5,7 +5,8 @@ reports it (source and date, :mod:`briefgen.resolve.ranges`): a dot at the value
 for an estimate), a bar over the range the source gives, and a dashed arrow to the edge of
 the axis for a "more than" (right) or "less than" (left) value, with the value as given
 written beside it ("~3,600 est.", "2,800-3,400", ">1"). Nothing is averaged or picked: a
-reader sees how far the sources are apart. A legend explains the marks.
+reader sees how far the sources are apart. A key line explains the marks (wrapped to the
+chart's width); the x ticks are thinned until their labels do not overlap.
 
 The x axis is linear from zero (or the lowest value, when negative) and titled with the unit
 label. Layout from measured text (:class:`~briefgen.charts.measure.TextMeter`) in inches;
@@ -23,6 +24,7 @@ from briefgen.charts.registry import ChartKind, register_kind
 from briefgen.charts.style import LAYOUT_PAD, ChartStyle, add_title, format_number, no_data
 from briefgen.errors import ChartFitError, RenderError
 from briefgen.model import chart_fit as fit
+from briefgen.model.axis_ticks import fitting_ticks
 from briefgen.model.chart_numbers import point_note
 from briefgen.model.resolved import RangeData, RangePoint
 
@@ -35,6 +37,7 @@ LEGEND = fit.DOT_RANGE_LEGEND
 ROW_IN = fit.ROW_IN  # inches: the least height of a row
 LABEL_GAP = fit.DOT_LABEL_GAP  # points between a row's label and the axis
 NOTE_GAP = fit.DOT_NOTE_GAP    # points between a mark and its value note
+TICK_GAP = 0.6  # ems kept between x tick labels
 
 
 def _describe(chart: "ResolvedChart") -> str:
@@ -62,7 +65,7 @@ def _rows(d: RangeData) -> list[tuple[str, RangePoint | None]]:
 
 
 def draw_dot_range(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
+    from matplotlib.ticker import FixedLocator, FuncFormatter
 
     d = chart.data
     if not isinstance(d, RangeData):
@@ -74,22 +77,26 @@ def draw_dot_range(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> 
     W, H = fig.get_figwidth(), fig.get_figheight()
     size = style.font_size
     rows = _rows(d)
-    # the rule validate applies too (briefgen.model.chart_fit), by this chart's measure
-    rows_fit = fit.dot_range_fit(len(rows), top, H, size, style.small_size, bool(d.unit_label), MeterMeasure(fig))
-    if not rows_fit.ok:
-        raise ChartFitError(chart.id, "height", fit.dot_range_message(chart.id, rows_fit, W, H))
-    bottom = fit.dot_range_bottom(size, style.small_size, bool(d.unit_label), MeterMeasure(fig))
-    axes_h = top - LAYOUT_PAD - bottom
+    measure = MeterMeasure(fig)
+    # the rules validate applies too (briefgen.model.chart_fit), by this chart's measure
     notes = {id(p): point_note(p) for _, p in rows if p is not None}
-    across = fit.dot_range_across([text for text, _ in rows], list(notes.values()), W, size, MeterMeasure(fig))
-    if not across.ok:  # likewise
+    across = fit.dot_range_across([text for text, _ in rows], list(notes.values()), W, size, measure,
+                                  [p is None for _, p in rows])
+    if not across.ok:
         raise ChartFitError(chart.id, "width", fit.dot_range_width_message(chart.id, across, W))
+    key, unit = fit.dot_range_texts(d.unit_label, across, W, size, style.small_size, measure)
+    rows_fit = fit.dot_range_fit(len(rows), top, H, size, style.small_size, key, unit, measure)
+    if not rows_fit.ok:  # likewise
+        raise ChartFitError(chart.id, "height", fit.dot_range_message(chart.id, rows_fit, W, H))
+    bottom = fit.dot_range_bottom(size, style.small_size, key, unit, measure)
+    axes_h = top - LAYOUT_PAD - bottom
     left, right = across.left, across.right
     numbers = [v for _, p in rows if p is not None for v in (p.value, p.low, p.high) if v is not None]
     lo, hi = min(0.0, *numbers), max(numbers)
     hi = hi if hi > lo else lo + 1.0
     span = hi - lo
     x_lo, x_hi = lo, hi + span * 0.08  # room for open ends
+    ticks = _ticks(x_lo, x_hi, left, right, W, size, measure)
 
     ax = fig.add_axes((left / W, bottom / H, (right - left) / W, axes_h / H))
     ax.set_xlim(x_lo, x_hi)
@@ -99,10 +106,10 @@ def draw_dot_range(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> 
         if p is None:
             tick.set_fontweight("bold")
     ax.tick_params(axis="y", length=0, pad=LABEL_GAP)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, min_n_ticks=3))
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v)))
-    if d.unit_label:
-        ax.set_xlabel(d.unit_label)
+    if unit:
+        ax.set_xlabel(unit)
     ax.grid(axis="x", zorder=0)
     ax.set_axisbelow(True)
     for side in ("top", "right", "left"):
@@ -129,8 +136,21 @@ def draw_dot_range(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> 
         ax.annotate(notes[id(p)], xy=(end if end is not None else 0.0, y), xytext=(NOTE_GAP, 0),
                     textcoords="offset points", va="center", ha="left", fontsize=size * 0.9,
                     color=style.text_colour, annotation_clip=False)
-    fig.text(LAYOUT_PAD, LAYOUT_PAD, LEGEND, ha="left", va="bottom", fontsize=style.small_size,
+    fig.text(LAYOUT_PAD, LAYOUT_PAD, key, ha="left", va="bottom", fontsize=style.small_size,
              color="#555555", transform=fig.dpi_scale_trans)
+
+
+def _ticks(lo: float, hi: float, left: float, right: float, width: float, size: float,
+           measure: MeterMeasure) -> list[float]:
+    """The x ticks of an axis from ``lo`` to ``hi`` drawn from ``left`` to ``right`` inches
+    on a chart ``width`` inches wide: ``MaxNLocator(nbins=6, min_n_ticks=3)``'s, or fewer
+    when their labels would overlap (:func:`briefgen.model.axis_ticks.fitting_ticks`), less
+    any whose label would cross the figure's right edge."""
+    def label_w(v: float) -> float:
+        return measure(format_number(v), size)[0]
+
+    ticks = fitting_ticks(lo, hi, right - left, label_w, TICK_GAP * size / 72, nbins=6, min_n_ticks=3)
+    return [t for t in ticks if left + (t - lo) / (hi - lo) * (right - left) + label_w(t) / 2 <= width - LAYOUT_PAD]
 
 
 DOT_RANGE = register_kind(ChartKind(name="dot-range", data="ranges", draw=draw_dot_range, describe=_describe,

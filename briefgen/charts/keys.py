@@ -24,15 +24,21 @@ if TYPE_CHECKING:  # pragma: no cover
     from briefgen.model.resolved import ResolvedChart
 
 
+DRAWN_BY = ("axis_ticks", "bar_fit", "chart_fit", "chart_numbers", "labelwrap", "legend_fit", "line_fit",
+            "network_fit", "timeline_fit")
+"""The modules of :mod:`briefgen.model` whose rules place what the charts draw."""
+
+
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
     """Digest of the chart modules' source (and of the matplotlib compat module, which
-    chooses and embeds their fonts), so editing how charts are drawn invalidates entries
-    even without a version bump."""
+    chooses and embeds their fonts, and of the model's layout rules they draw by), so
+    editing how charts are drawn invalidates entries even without a version bump."""
     here = Path(__file__).parent
     compat = here.parent / "compat" / "matplotlib.py"
+    rules = [here.parent / "model" / f"{name}.py" for name in DRAWN_BY]
     h = hashlib.sha256()
-    for path in sorted(here.glob("*.py")) + [compat]:
+    for path in sorted(here.glob("*.py")) + [compat] + rules:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]

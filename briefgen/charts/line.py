@@ -1,11 +1,13 @@
 """``line``: one line per named series over a shared categorical x axis (years or text).
 
-A legend names the series (above the plot, outside the data); the x axis is titled with
+A legend names the series (above the plot, across the figure, in as many rows as the names
+need, a name wider than the figure wrapped); the x axis is titled with
 ``x_label`` and the y axis with ``unit_label``. When every value is >= 0 the y axis starts
 at zero. Missing points may be given as NaN (the line breaks there). The axes are placed
 from text measured with :class:`~briefgen.charts.measure.TextMeter`, where a constrained
 layout would put them (no layout engine: saving draws the figure once), by the rule
-``validate`` applies too (:mod:`briefgen.model.line_fit`). Sizes: the
+``validate`` applies too (:mod:`briefgen.model.line_fit`), which also picks ticks whose
+labels do not overlap. Sizes: the
 figure is the spec's inches, fonts and paddings in points. Raises RenderError when a
 series' length differs from the number of x labels, ChartFitError when its title and labels
 leave the plot no room.
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from briefgen.charts.measure import MeterMeasure
 from briefgen.charts.registry import ChartKind, register_kind
-from briefgen.charts.style import ChartStyle, add_title, format_number, no_data
+from briefgen.charts.style import LAYOUT_PAD, ChartStyle, add_title, format_number, no_data
 from briefgen.errors import ChartFitError, RenderError
 from briefgen.model import line_fit
 from briefgen.model.resolved import LineData
@@ -35,6 +37,8 @@ MARKER_LIMIT = 100
 swell the PDF), so the line is drawn alone. Denser data is thinned before it gets here
 (:mod:`briefgen.resolve.thinning`, noted in the source line)."""
 LABEL_PAD = line_fit.LABEL_PAD  # points between tick labels and the axis label
+MARKER_SIZE = 3.5  # points
+LINE_WIDTH = 1.6   # points
 
 
 def _describe(chart: "ResolvedChart") -> str:
@@ -55,7 +59,7 @@ def _describe(chart: "ResolvedChart") -> str:
 
 
 def draw_line(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
-    from matplotlib.ticker import FuncFormatter, MaxNLocator  # lazily: importing briefgen.charts stays cheap
+    from matplotlib.ticker import FixedLocator, FuncFormatter  # lazily: importing briefgen.charts stays cheap
 
     d = chart.data
     if not isinstance(d, LineData):
@@ -64,51 +68,63 @@ def draw_line(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
         if len(ys) != len(d.x):
             raise RenderError(f"chart {chart.id!r}: series {name!r} has {len(ys)} values "
                               f"for {len(d.x)} x labels")
-    top = add_title(fig, chart.title, style)
+    add_title(fig, chart.title, style)
     if not d.x or not d.series:
         no_data(fig, style)
         return
     W, H = fig.get_figwidth(), fig.get_figheight()
-    ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))  # placed below, once its labels are known
+    # The layout, from measured text, as a constrained layout would place it: the rule
+    # validate applies too (briefgen.model.line_fit), by this chart's measure
+    frame, problem = line_fit.fit_problem(chart.id, d, chart.title, W, H, style.font_size, style.title_size,
+                                          style.small_size, MeterMeasure(fig))
+    if problem is not None:
+        raise ChartFitError(chart.id, *problem)
+    left, bottom, right, axes_top = frame.left, frame.bottom, frame.right, frame.top
+    ax = fig.add_axes((left / W, bottom / H, (right - left) / W, (axes_top - bottom) / H))
     xs = list(range(len(d.x)))
-    finite: list[float] = []
     for i, (name, ys) in enumerate(d.series):
-        vals = [float(y) for y in ys]
-        finite += [v for v in vals if not math.isnan(v)]
         marker = MARKERS[i % len(MARKERS)] if len(xs) <= MARKER_LIMIT else None  # dense: the line alone
-        ax.plot(xs, vals, color=style.colour(i), marker=marker,
-                markersize=3.5, linewidth=1.6, label=name, zorder=3, clip_on=False)
-    ticks = line_fit.x_ticks(d, W, style.font_size)  # every label when they fit, else every k-th
-    ax.set_xticks(ticks, [str(d.x[i]) for i in ticks])
-    ax.set_xlim(-0.3, len(xs) - 0.7)
-    unit = line_fit.unit_text(d)
-    if d.x_label:
-        ax.set_xlabel(d.x_label, labelpad=LABEL_PAD)
-    if unit:
-        ax.set_ylabel(unit, labelpad=LABEL_PAD)
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=6))
+        ax.plot(xs, [float(y) for y in ys], color=style.colour(i), marker=marker,
+                markersize=MARKER_SIZE, linewidth=LINE_WIDTH, label=name, zorder=3, clip_on=False)
+    ax.set_xticks(frame.ticks, [str(d.x[i]) for i in frame.ticks])
+    ax.set_xlim(line_fit.X_LIMITS[0], len(xs) - line_fit.X_LIMITS[1])
+    if frame.x_label:
+        ax.set_xlabel(frame.x_label, labelpad=LABEL_PAD)
+    if frame.unit:
+        ax.set_ylabel(frame.unit, labelpad=LABEL_PAD)
+    ax.set_ylim(*frame.y_lim)
+    ax.yaxis.set_major_locator(FixedLocator(frame.y_ticks))  # no two labels overlap at this height
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v)))
-    if finite and min(finite) >= 0:
-        ax.set_ylim(bottom=0, top=max(finite) * 1.08 if max(finite) > 0 else 1)
     ax.grid(axis="y")
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    if line_fit.has_legend(d):
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.02), ncols=min(len(d.series), 4),
-                  handlelength=2.2, columnspacing=1.6, borderaxespad=0, borderpad=0)
+    if frame.legend is not None:
+        _legend(fig, frame, style, markers=len(xs) <= MARKER_LIMIT)
 
-    # The frame, from measured text, as a constrained layout would place it: the rule
-    # validate applies too (briefgen.model.line_fit), by this chart's measure and with the
-    # y tick labels matplotlib gives
-    lo, hi = ax.get_ylim()
-    y_labels = line_fit.y_labels(lo, hi, ax.yaxis.get_major_locator().tick_values(lo, hi))
-    frame = line_fit.line_frame(d, top, W, style.font_size, style.small_size, y_labels, MeterMeasure(fig))
-    problem = line_fit.line_problem(chart.id, frame, W, H)
-    if problem is not None:
-        raise ChartFitError(chart.id, *problem)
-    left, bottom, right, axes_top = frame.left, frame.bottom, frame.right, frame.top
-    ax.set_position((left / W, bottom / H, (right - left) / W, (axes_top - bottom) / H))
+
+def _legend(fig: "Figure", frame: line_fit.LineFrame, style: ChartStyle, markers: bool) -> None:
+    """Draw the legend ``frame`` lays out (:func:`briefgen.model.line_fit.legend_layout`):
+    each series' line (and marker, when the plot has ``markers``), then its name, in rows
+    from ``frame.legend_top``."""
+    from matplotlib.lines import Line2D
+
+    assert frame.legend is not None
+    size = style.small_size
+    em = size / 72
+    inch = fig.dpi_scale_trans
+    for i, entry in enumerate(frame.legend.entries):
+        x = LAYOUT_PAD + entry.x
+        y_top = frame.legend_top - frame.legend.row_tops[entry.row]
+        mid = y_top - frame.legend.line_h / 2
+        handle = line_fit.HANDLE_EM * em
+        fig.add_artist(Line2D([x, x + handle], [mid, mid], color=style.colour(i), linewidth=LINE_WIDTH,
+                              transform=inch))
+        if markers:
+            fig.add_artist(Line2D([x + handle / 2], [mid], color=style.colour(i), marker=MARKERS[i % len(MARKERS)],
+                                  markersize=MARKER_SIZE, linestyle="none", transform=inch))
+        fig.text(x + handle + line_fit.HANDLE_PAD_EM * em, y_top, entry.text, ha="left", va="top", fontsize=size,
+                 color=style.text_colour, transform=inch)
 
 
 LINE = register_kind(ChartKind(name="line", data="line", draw=draw_line, describe=_describe,

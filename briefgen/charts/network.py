@@ -37,7 +37,7 @@ import math
 from typing import TYPE_CHECKING
 
 from briefgen.charts.marks import marks_legend, short_mark
-from briefgen.charts.measure import TextMeter
+from briefgen.charts.measure import MeterMeasure, TextMeter
 from briefgen.charts.network_labels import overlaps, separate, straighten
 from briefgen.charts.network_layout import GAP, RELAX_ITERS, graph_layout, relax
 from briefgen.charts.network_relax import relax_sparse
@@ -46,6 +46,7 @@ from briefgen.charts.registry import ChartKind, register_kind
 from briefgen.charts.style import PAD_IN, ChartStyle, add_title, join_limited, no_data, tint
 from briefgen.errors import RenderError
 from briefgen.model import network_fit as fit
+from briefgen.model.legend_fit import wrap_to_width
 from briefgen.model.resolved import NetworkData
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -271,7 +272,8 @@ def _legend(fig: "Figure", kinds: list[str], colours: dict[str, str], style: Cha
     lays it out (in font sizes: a 1.3 x 0.83 swatch in the kind's colours, centred on
     the text line; the name 0.8 after it; 1.2 between entries), without its layout
     machinery; a row that is full wraps. ``marks``: the legend of marked links
-    (:func:`~briefgen.charts.marks.marks_legend`), a row of its own above the kinds.
+    (:func:`~briefgen.charts.marks.marks_legend`), a row of its own above the kinds (more
+    rows when it is wider than the figure).
     Returns the inches from the figure bottom to the legend's top."""
     from matplotlib.patches import Rectangle
 
@@ -290,6 +292,8 @@ def _legend(fig: "Figure", kinds: list[str], colours: dict[str, str], style: Cha
         x += w + 1.2 * em
     line_h = meter.size_in("lp", size)[1]
     inch = fig.dpi_scale_trans
+    marks = wrap_to_width(marks, avail, size, MeterMeasure(fig))  # a long one on more lines, inside the figure
+    more = meter.size_in(marks, size)[1] - line_h if "\n" in marks else 0.0
     if marks:
         fig.text(PAD_IN, PAD_IN + len(rows) * line_h * 1.2, marks, ha="left", va="bottom", fontsize=size,
                  color=style.text_colour, transform=inch)
@@ -303,6 +307,8 @@ def _legend(fig: "Figure", kinds: list[str], colours: dict[str, str], style: Cha
                                      linewidth=1.0, transform=inch))
             fig.text(PAD_IN + x + 2.1 * em, y0, kind, ha="left", va="bottom", fontsize=size,
                      color=style.text_colour, transform=inch)
+    if more:
+        return PAD_IN + (len(rows) - 1) * line_h * 1.2 + line_h + more
     return PAD_IN + (len(rows) - 1) * line_h * 1.2 + line_h
 
 

@@ -19,17 +19,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from briefgen.charts.marks import marks_legend
 from briefgen.charts.measure import MeterMeasure, TextMeter
 from briefgen.charts.registry import ChartKind, register_kind
 from briefgen.charts.style import PAD_IN, ChartStyle, add_title, join_limited, no_data
 from briefgen.errors import ChartFitError, RenderError
 from briefgen.model.resolved import TimelineData, TimelineEvent
 from briefgen.model.timeline_fit import (
+    APPROXIMATE,
+    LEGEND_RATIO,
     ROW_GAP,
     STEM_MIN,
     TimeScale,
     event_text,
+    legend_entries,
     place_labels,
     timeline_fit,
     timeline_message,
@@ -90,15 +92,13 @@ def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> N
     area_w, area_h = W - 2 * PAD_IN, top - PAD_IN
     scale = TimeScale.for_days([e.date.midpoint() for e in events], area_w)
     xs = [scale.x(e.date.midpoint()) for e in events]
-    any_approx = any(_approx(e) for e in events)
-    any_planned = any(e.timing for e in events)
-    legend_marks = marks_legend([e.marking for e in events], d.floor)
+    legend = legend_entries(events, d.floor)
 
     placement, _best_need = place_labels([event_text(e) for e in events], xs, area_w, area_h, style.font_size,
-                                         any_approx or any_planned or bool(legend_marks), MeterMeasure(fig))
+                                         legend, MeterMeasure(fig))
     if placement is None:
         fit = timeline_fit([event_text(e) for e in events], xs, area_w, area_h, H, style.font_size,
-                           any_approx or any_planned or bool(legend_marks), MeterMeasure(fig))
+                           legend, MeterMeasure(fig))
         # at its height, as validate reports it (labels too wide at every size: fewer events, says the message)
         raise ChartFitError(chart.id, "height", timeline_message(chart.id, fit, W, H))
     size, labels, pitch, year_band = placement.size, placement.labels, placement.pitch, placement.year_band
@@ -168,15 +168,21 @@ def draw_timeline(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> N
                      zorder=5 if hollow else 4, linestyle="none",
                      markerfacecolor=style.background if hollow or planned else colour,
                      markeredgecolor=colour, markeredgewidth=1.3)
-    legend_x, legend_y, small = 0.0, spare + legend_band / 2, size * 0.9
-    for shown, marker, words in ((any_approx, "o", "approximate date"), (any_planned, "s", "planned or forecast")):
-        if shown:
-            line([legend_x + 0.06], [legend_y], marker=marker, markersize=5, linestyle="none",
-                 markerfacecolor=style.background, markeredgecolor=colour, markeredgewidth=1.2)
-            text(legend_x + 0.14, legend_y, words, va="center", ha="left", fontsize=small, color="#555555")
-            legend_x += 0.14 + TextMeter(fig).size_in(words, small)[0] + 0.25
-    if legend_marks:
-        text(legend_x, legend_y, legend_marks, va="center", ha="left", fontsize=small, color="#555555")
+    if placement.legend is not None:  # in rows from the top of its band, each row's centre a band's half below it
+        rows, small = placement.legend, size * LEGEND_RATIO
+        one_row = len(rows.row_tops) == 1
+        first_mid = spare + legend_band / 2 if one_row else spare + legend_band - size * 1.4 / 72 / 2
+        for entry, (words, lead) in zip(rows.entries, legend):
+            mid = first_mid - rows.row_tops[entry.row]
+            if lead:
+                marker = "o" if words == APPROXIMATE else "s"
+                line([entry.x + 0.06], [mid], marker=marker, markersize=5, linestyle="none",
+                     markerfacecolor=style.background, markeredgecolor=colour, markeredgewidth=1.2)
+            if "\n" in entry.text:  # wrapped: its first line centred on the row, the rest below
+                text(entry.x + lead, mid + rows.line_h / 2, entry.text, va="top", ha="left", fontsize=small,
+                     color="#555555")
+            else:
+                text(entry.x + lead, mid, entry.text, va="center", ha="left", fontsize=small, color="#555555")
 
 
 TIMELINE = register_kind(ChartKind(name="timeline", data="timeline", draw=draw_timeline, describe=_describe,

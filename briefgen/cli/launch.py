@@ -14,7 +14,7 @@ import sys
 
 from briefgen import collector
 from briefgen.cli.prestart import should_prestart
-from briefgen.compat import dataclass_code
+from briefgen.compat import dataclass_code, pikepdf, pyyaml, reportlab_import
 from briefgen.compat.pydantic import skip_plugin_discovery
 
 _MAIN_PID = 0
@@ -66,6 +66,8 @@ def main() -> None:
     gc.set_threshold(*GC_THRESHOLDS)  # see GC_THRESHOLDS (workers forked from here inherit it)
     collector.hold()  # off while the command imports its libraries (briefgen.collector)
     dataclass_code.install()  # the methods @dataclass writes, compiled once across runs
+    for library in (reportlab_import, pyyaml, pikepdf):  # what they compile or run at import and seldom use:
+        library.install()  # left for first use (briefgen.compat.lazyre)
     # pydantic scans every installed distribution's entry points for plugins when the first
     # model is built (~8 ms); briefgen uses none. Set for this command only; a value the user
     # set (to enable some plugins) is kept. Disabled, its loader need not even be imported.

@@ -1,20 +1,23 @@
 """Regular expressions that a library compiles when it is imported but seldom uses, compiled
-on first use instead; and modules a library imports but seldom uses, run on first use
-(:func:`run_on_first_use`). Standard library only.
+on first use instead (:func:`compile_lazily_on_import`); and modules a library imports but
+seldom uses, run on first use (:func:`run_on_first_use`). Standard library only.
 
 Python compiles a pattern with a wide case-insensitive character class slowly: ReportLab's
 URL pattern (``reportlab.platypus.paragraph.uri_pat``, a class over U+00A1-U+FFFF under
 ``re.I``) takes 30-45 ms, a tenth of a build's imports, and is used only to split a URL wider
 than a line. :func:`lazy_patterns` makes ``re.compile`` return a :class:`LazyPattern` for the
-patterns it is given while a library is imported; each library's compat module names its
-patterns exactly (a pattern the library no longer has is simply not matched).
+patterns it is given while a block runs, and :func:`compile_lazily_on_import` runs a named
+module's import in it, whoever imports it and whenever; each library's compat module names its
+patterns exactly (a pattern the library no longer has is simply not matched). The ``briefgen``
+command line installs these (:mod:`briefgen.cli.launch`); a program using briefgen as a library
+imports its libraries as usual.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -91,3 +94,56 @@ def run_on_first_use(name: str) -> bool:
     if parent:
         setattr(sys.modules[parent], child, module)
     return True
+
+
+def compile_lazily_on_import(patterns: Mapping[str, Collection[tuple[str, int]]]) -> None:
+    """Whenever a module named in ``patterns`` is first imported, run its code under
+    :func:`lazy_patterns` with its patterns (a finder put first on ``sys.meta_path``, which
+    leaves once every module named was imported). Modules imported already are left as they are."""
+    wanted = {name: tuple(found) for name, found in patterns.items() if found and name not in sys.modules}
+    if wanted:
+        sys.meta_path.insert(0, _PatternsOnImport(wanted))
+
+
+class _PatternsOnImport:
+    """A ``sys.meta_path`` finder: the spec any other finder gives for a wanted module, with a
+    loader that runs the module under :func:`lazy_patterns` (see :func:`compile_lazily_on_import`)."""
+
+    def __init__(self, wanted: dict[str, tuple[tuple[str, int], ...]]) -> None:
+        self.wanted = wanted
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        patterns = self.wanted.get(name)
+        if patterns is None:
+            return None
+        spec = None
+        for finder in sys.meta_path:
+            find = getattr(finder, "find_spec", None)
+            if finder is not self and find is not None:
+                spec = find(name, path, target)
+                if spec is not None:
+                    break
+        del self.wanted[name]
+        if not self.wanted and self in sys.meta_path:
+            sys.meta_path.remove(self)
+        if spec is not None and hasattr(spec.loader, "exec_module"):
+            spec.loader = _PatternsLoader(spec.loader, patterns)
+        return spec
+
+
+class _PatternsLoader:
+    """A module's own loader, its ``exec_module`` run under :func:`lazy_patterns`; everything
+    else (``create_module``, ``get_source`` for tracebacks ...) is the loader's own."""
+
+    def __init__(self, loader: Any, patterns: tuple[tuple[str, int], ...]) -> None:
+        self.loader, self.patterns = loader, patterns
+
+    def create_module(self, spec: Any) -> Any:
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module: Any) -> None:
+        with lazy_patterns(self.patterns):
+            self.loader.exec_module(module)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.loader, name)

@@ -1,4 +1,4 @@
-"""pikepdf imported with a regular expression it compiles at import, and briefgen never uses,
+"""pikepdf imported (by the command line) with a regular expression it compiles at import, and briefgen never uses,
 compiled on first use instead.
 
 Written for and checked against pikepdf 9 and 10 (:data:`SUPPORTED`). What is relied on:
@@ -11,10 +11,8 @@ imported as usual.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
-
 from briefgen.compat import VersionRange, in_range, installed
-from briefgen.compat.lazyre import lazy_patterns
+from briefgen.compat.lazyre import compile_lazily_on_import
 
 SUPPORTED: VersionRange = ((9, 0), (11, 0))
 VERSION: str = installed.version("pikepdf")
@@ -26,6 +24,12 @@ LAZY_PATTERNS: tuple[tuple[str, int], ...] = (
 """pikepdf's import-time pattern compiled on first use (as pikepdf writes it)."""
 
 
-def importing() -> AbstractContextManager[None]:
-    """The context to ``import pikepdf`` in for the first time (see the module doc)."""
-    return lazy_patterns(LAZY_PATTERNS if VERSION_OK else ())
+def install() -> bool:
+    """Within :data:`SUPPORTED`, make the import of ``pikepdf.models.metadata._constants``
+    (whoever imports pikepdf later) compile :data:`LAZY_PATTERNS` on first use
+    (:mod:`briefgen.cli.launch` calls it first thing).
+    Imports nothing of pikepdf. Returns False when nothing was done (outside the range)."""
+    if not VERSION_OK:
+        return False
+    compile_lazily_on_import({"pikepdf.models.metadata._constants": LAZY_PATTERNS})
+    return True

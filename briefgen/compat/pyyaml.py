@@ -1,4 +1,4 @@
-"""PyYAML imported with a regular expression it compiles at import, and briefgen seldom uses,
+"""PyYAML imported (by the command line) with a regular expression it compiles at import, and briefgen seldom uses,
 compiled on first use instead.
 
 Written for and checked against PyYAML 5.1 to 6 (:data:`SUPPORTED`). What is relied on:
@@ -10,10 +10,8 @@ the range, or when the pattern differs, PyYAML is imported as usual.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
-
 from briefgen.compat import VersionRange, in_range, installed
-from briefgen.compat.lazyre import lazy_patterns
+from briefgen.compat.lazyre import compile_lazily_on_import
 
 SUPPORTED: VersionRange = ((5, 1), (7, 0))
 VERSION: str = installed.version("PyYAML")
@@ -25,6 +23,11 @@ LAZY_PATTERNS: tuple[tuple[str, int], ...] = (
 """PyYAML's import-time pattern compiled on first use (as PyYAML writes it)."""
 
 
-def importing() -> AbstractContextManager[None]:
-    """The context to ``import yaml`` in for the first time (see the module doc)."""
-    return lazy_patterns(LAZY_PATTERNS if VERSION_OK else ())
+def install() -> bool:
+    """Within :data:`SUPPORTED`, make the import of ``yaml.reader`` (whoever imports PyYAML later)
+    compile :data:`LAZY_PATTERNS` on first use (:mod:`briefgen.cli.launch` calls it first thing).
+    Imports nothing of PyYAML. Returns False when nothing was done (outside the range)."""
+    if not VERSION_OK:
+        return False
+    compile_lazily_on_import({"yaml.reader": LAZY_PATTERNS})
+    return True

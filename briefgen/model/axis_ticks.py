@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 STEPS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 """``MaxNLocator``'s default steps."""
@@ -105,3 +105,35 @@ def tick_values(vmin: float, vmax: float, nbins: int = 6, min_n_ticks: int = 2) 
 def _arange(start: float, stop: float) -> list[float]:
     """``numpy.arange(start, stop)`` for whole-number floats."""
     return [start + i for i in range(max(int(math.ceil(stop - start)), 0))]
+
+
+def fitting_ticks(lo: float, hi: float, length: float, extent: Callable[[float], float], gap: float, *,
+                  nbins: int = 6, min_n_ticks: int = 2) -> list[float]:
+    """The ticks within ``lo``..``hi`` whose labels do not overlap on an axis ``length``
+    inches long: those of ``MaxNLocator(nbins=k, min_n_ticks=...)`` for the largest ``k``
+    from ``nbins`` down (the first try with ``min_n_ticks``, the rest with 2) whose labels,
+    each ``extent(tick)`` inches along the axis and centred on its tick, keep ``gap``
+    inches apart; when none does, every other tick is left out, from the lowest up, until
+    they do (so at least one is kept)."""
+    span = hi - lo
+    if not span > 0 or length <= 0:
+        return []
+
+    def inside(values: list[float]) -> list[float]:
+        return [v for v in values if lo - 1e-9 * span <= v <= hi + 1e-9 * span]
+
+    def apart(values: list[float]) -> bool:
+        at = [(v - lo) / span * length for v in values]
+        return all(b - a >= (extent(u) + extent(v)) / 2 + gap
+                   for a, b, u, v in zip(at, at[1:], values, values[1:]))
+
+    ticks: list[float] = []
+    for k in range(nbins, 0, -1):
+        ticks = inside(tick_values(lo, hi, k, min_n_ticks if k == nbins else 2))
+        if apart(ticks):
+            return ticks
+    kept: list[float] = []
+    for v in ticks:
+        if apart(kept + [v]):
+            kept.append(v)
+    return kept

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from briefgen.model.font_metrics import FaceMetrics
 from briefgen.model.labelwrap import wrap_lines
+from briefgen.model.legend_fit import wrap_to_width
 from briefgen.model.network_fit import PAGE_TEXT_H, PAGE_TEXT_W
 
 Measure = Callable[..., tuple[float, float]]
@@ -37,7 +38,8 @@ TITLE_GAP = 0.1     # inches between the title and the drawing
 LINE_EM = 1.37      # estimated line height, in ems (see the module's docstring)
 BOLD_WIDER = 1.08   # bold text is this much wider
 DOT_RANGE_LEGEND = "dot: value as reported; hollow: an estimate; band: the range given; dashed arrow: open-ended"
-ROW_IN = 0.2        # dot-range: inches, the least height of a row
+ROW_IN = 0.2        # dot-range: inches, the least height of a row ...
+DOT_ROW_LINES = 1.1  # ... and of its label's line height, the larger
 DOT_LABEL_GAP = 6.0  # dot-range: points between a row's label and the axis
 DOT_NOTE_GAP = 6.0   # dot-range: points between a mark and its value note
 DOT_LEAST_PLOT = 1.0  # dot-range: inches, the least width of the axis between labels and notes
@@ -151,27 +153,38 @@ class ChartFit:
     ok: bool
 
 
-def dot_range_fit(rows: int, top: float, height: float, size: float, small: float, has_unit: bool,
+def dot_range_fit(rows: int, top: float, height: float, size: float, small: float, key: str, unit: str,
                   measure: Measure) -> ChartFit:
     """The :class:`ChartFit` of a dot-range chart of ``rows`` rows (measures and reports),
     ``height`` inches tall with its drawing's top at ``top`` (:func:`title_top`), text at
-    ``size`` and its legend at ``small`` points. Each row needs ROW_IN."""
-    axes_h = axes_height_dot_range(top, size, small, has_unit, measure)
-    fits = max(int(axes_h / ROW_IN + 1e-9), 0)
-    return ChartFit(rows, fits, height + rows * ROW_IN - axes_h, "rows (measures and reports)",
-                    not axes_h < rows * ROW_IN)
+    ``size`` and its ``key`` and ``unit`` as wrapped (:func:`dot_range_texts`; the key at
+    ``small`` points). Each row needs ROW_IN, or DOT_ROW_LINES of its line's height when
+    more (large text: so that the row labels do not overlap)."""
+    axes_h = top - LAYOUT_PAD - dot_range_bottom(size, small, key, unit, measure)
+    row_in = max(ROW_IN, measure("0", size)[1] * DOT_ROW_LINES)
+    fits = max(int(axes_h / row_in + 1e-9), 0)
+    return ChartFit(rows, fits, height + rows * row_in - axes_h, "rows (measures and reports)",
+                    not axes_h < rows * row_in)
 
 
-def axes_height_dot_range(top: float, size: float, small: float, has_unit: bool, measure: Measure) -> float:
-    """Inches of a dot-range chart's rows: from ``top`` less its x axis, unit and legend."""
-    return top - LAYOUT_PAD - dot_range_bottom(size, small, has_unit, measure)
-
-
-def dot_range_bottom(size: float, small: float, has_unit: bool, measure: Measure) -> float:
-    """Inches below a dot-range chart's rows: legend, tick labels and unit label."""
+def dot_range_bottom(size: float, small: float, key: str, unit: str, measure: Measure) -> float:
+    """Inches below a dot-range chart's rows: its ``key`` (at ``small`` points), tick labels
+    and ``unit`` label."""
     line_h = measure("0", size)[1]
-    legend_h = measure(DOT_RANGE_LEGEND, small)[1] + 0.06
-    return LAYOUT_PAD + legend_h + line_h * 2 + 0.1 + (0.02 if has_unit else 0.0)
+    key_h = measure(key, small)[1] + 0.06
+    unit_h = measure(unit, size)[1] if unit else line_h
+    return LAYOUT_PAD + key_h + line_h + unit_h + 0.1 + (0.02 if unit else 0.0)
+
+
+def dot_range_texts(unit_label: str, across: "Across", width: float, size: float, small: float,
+                    measure: Measure) -> tuple[str, str]:
+    """A dot-range chart's key (DOT_RANGE_LEGEND) wrapped to the chart's ``width`` less
+    its margins at ``small`` points, and its ``unit_label`` wrapped to the room beside the
+    axis' centre (``across``) at ``size``: ``(key, unit)``, both inside the figure."""
+    key = wrap_to_width(DOT_RANGE_LEGEND, width - 2 * LAYOUT_PAD, small, measure)
+    centre = (across.left + across.right) / 2
+    room = 2 * min(centre - LAYOUT_PAD, width - LAYOUT_PAD - centre)
+    return key, wrap_to_width(unit_label, max(room, 0.0), size, measure) if unit_label else ""
 
 
 @dataclass(frozen=True)
@@ -191,10 +204,12 @@ class Across:
 
 
 def dot_range_across(labels: Sequence[str], notes: Sequence[str], width: float, size: float,
-                     measure: Measure) -> Across:
+                     measure: Measure, bold: Sequence[bool] = ()) -> Across:
     """The plot of a dot-range chart ``width`` inches wide between its row ``labels`` (at
-    ``size`` points, on the left) and its value ``notes`` (at 0.9 of it, on the right)."""
-    widths = [measure(text, size)[0] for text in labels]
+    ``size`` points, on the left; those flagged in ``bold``, the groups' headings, bold) and
+    its value ``notes`` (at 0.9 of it, on the right)."""
+    flags = list(bold) + [False] * (len(labels) - len(bold))
+    widths = [measure(text, size, bold=b)[0] for text, b in zip(labels, flags)]
     left = LAYOUT_PAD + max(widths) + DOT_LABEL_GAP / 72
     note_w = max(measure(text, size * 0.9)[0] for text in notes) + DOT_NOTE_GAP / 72
     widest = labels[widths.index(max(widths))]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from briefgen.model.chart_fit import ChartFit, Measure, limit_hint, too_small_message, wrap
+from briefgen.model.legend_fit import LegendLayout, flow_legend, marks_legend
 from briefgen.model.resolved import TimelineEvent
 
 LABEL_WRAP = 30
@@ -227,6 +228,35 @@ def has_legend(events: Sequence[TimelineEvent]) -> bool:
     return any(e.date.approximate or e.date.qualifier or e.timing or e.marking for e in events)
 
 
+APPROXIMATE = "approximate date"
+PLANNED = "planned or forecast"
+LEGEND_HANDLE = 0.14   # inches: a legend entry's marker and the gap after it
+LEGEND_SPACING = 0.25  # inches between legend entries
+LEGEND_RATIO = 0.9     # the legend's size, in the labels' size
+
+
+def legend_entries(events: Sequence[TimelineEvent], floor: str) -> list[tuple[str, float]]:
+    """The legend of a timeline of ``events`` (``floor``: the briefing's TLP floor), as
+    ``(text, handle inches)``: "approximate date" and "planned or forecast" (each after a
+    marker) when some event is so, then what portion marks mean (no marker); empty for none."""
+    entries = []
+    if any(e.date.approximate or e.date.qualifier for e in events):
+        entries.append((APPROXIMATE, LEGEND_HANDLE))
+    if any(e.timing for e in events):
+        entries.append((PLANNED, LEGEND_HANDLE))
+    marks = marks_legend([e.marking for e in events], floor)
+    if marks:
+        entries.append((marks, 0.0))
+    return entries
+
+
+def legend_rows(entries: Sequence[tuple[str, float]], area_w: float, size: float, measure: Measure) -> LegendLayout:
+    """The legend ``entries`` (:func:`legend_entries`) laid out in rows across ``area_w``
+    inches, at LEGEND_RATIO of the labels' ``size``."""
+    return flow_legend([text for text, _ in entries], area_w, size * LEGEND_RATIO, measure,
+                       handle=[lead for _, lead in entries], spacing=LEGEND_SPACING)
+
+
 @dataclass
 class Placement:
     """Labels placed at font ``size``: rows ``pitch`` inches apart, the year labels'
@@ -241,15 +271,17 @@ class Placement:
     rows_up: int
     rows_down: int
     need: float
+    legend: LegendLayout | None = None
 
 
 def place_labels(texts: Sequence[str], xs: Sequence[float], area_w: float, area_h: float, font_size: float,
-                 legend: bool, measure: Measure) -> tuple[Placement | None, float | None]:
+                 legend: Sequence[tuple[str, float]], measure: Measure) -> tuple[Placement | None, float | None]:
     """Place the labels ``texts`` (:func:`event_text`) of events at ``xs`` (inches from the
     drawing area's left) in an ``area_w`` x ``area_h`` inch area: at ``font_size`` points,
-    else smaller down to 6 pt, wrapped at LABEL_WRAP or other widths. ``legend``: a legend
-    line is drawn (:func:`has_legend`). Returns the placement, or None and the least height
-    (inches) any placement needs (None when the labels are too wide at every size)."""
+    else smaller down to 6 pt, wrapped at LABEL_WRAP or other widths. ``legend``: its
+    entries (:func:`legend_entries`), drawn in rows across the area (:func:`legend_rows`).
+    Returns the placement, or None and the least height (inches) any placement needs (None
+    when the labels are too wide at every size)."""
     sizes, sz = [], font_size
     while sz >= 6.0 - 1e-9:
         sizes.append(round(sz, 2))
@@ -257,7 +289,8 @@ def place_labels(texts: Sequence[str], xs: Sequence[float], area_w: float, area_
     best_need = None
     for size in sizes:
         year_band = size * 1.5 / 72 + 0.04
-        legend_band = size * 1.4 / 72 if legend else 0.0
+        rows = legend_rows(legend, area_w, size, measure) if legend else None
+        legend_band = size * 1.4 / 72 + rows.height - rows.line_h if rows else 0.0  # more rows: taller
         for wrap_at in (LABEL_WRAP, 24, 40, 20):
             labels = []
             for text, x in zip(texts, xs):
@@ -277,7 +310,7 @@ def place_labels(texts: Sequence[str], xs: Sequence[float], area_w: float, area_
                 need = (legend_band + year_band
                         + sum(STEM_MIN + r * pitch - ROW_GAP for r in (rows_up, rows_down) if r))
                 if best is None or need < best.need - 1e-9:
-                    best = Placement(size, trial, pitch, year_band, legend_band, rows_up, rows_down, need)
+                    best = Placement(size, trial, pitch, year_band, legend_band, rows_up, rows_down, need, rows)
             if best is None:
                 continue
             if best.need <= area_h:
@@ -287,7 +320,7 @@ def place_labels(texts: Sequence[str], xs: Sequence[float], area_w: float, area_
 
 
 def timeline_fit(texts: Sequence[str], xs: Sequence[float], area_w: float, area_h: float, height: float,
-                 font_size: float, legend: bool, measure: Measure) -> ChartFit:
+                 font_size: float, legend: Sequence[tuple[str, float]], measure: Measure) -> ChartFit:
     """The :class:`~briefgen.model.chart_fit.ChartFit` of a timeline ``height`` inches tall
     drawing the labels ``texts`` at ``xs`` (see :func:`place_labels`): when they do not
     fit, about how many events (spread over its span) do, found by bisection."""

@@ -17,7 +17,7 @@ from briefgen import collector
 
 STAGES: dict[str, tuple[str, ...]] = {
     "": ("briefgen.text.templates", "briefgen.document.build", "briefgen.document.edition"),
-    "pdf": ("pikepdf", "briefgen.layout.pdf", "briefgen.layout.vector"),
+    "pdf": ("reportlab.platypus", "pikepdf", "briefgen.layout.pdf", "briefgen.layout.vector"),
     "html": ("briefgen.html.render", "briefgen.html.svgcache"),
 }
 """Output format -> the modules its stages import (``""``: those every format uses); the stages
@@ -36,11 +36,10 @@ def import_stages(formats: Iterable[str] = ("pdf",)) -> None:
         import briefgen.text.templates  # noqa: F401
 
         if "pdf" in wanted:
-            from briefgen.compat import pikepdf as pikepdf_compat
+            import pikepdf  # noqa: F401
+            import reportlab.platypus  # noqa: F401
 
-            with pikepdf_compat.importing():
-                import pikepdf  # noqa: F401
-            import briefgen.layout.pdf  # noqa: F401  (briefgen.layout imports reportlab.platypus its way)
+            import briefgen.layout.pdf  # noqa: F401
             import briefgen.layout.vector  # noqa: F401
         if "html" in wanted:
             import briefgen.html.render  # noqa: F401

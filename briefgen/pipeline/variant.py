@@ -172,10 +172,7 @@ def layout_document(document: Document, theme: Theme, options: Any, *, spec_path
         pending.cancel()
         raise
     if pending.in_background:
-        from briefgen.compat import pikepdf as pikepdf_compat
-
-        with pikepdf_compat.importing():
-            import pikepdf  # noqa: F401  (stamping needs it: imported while the charts are drawn)
+        import pikepdf  # noqa: F401  (stamping needs it: imported while the charts are drawn)
     chart_pdfs = pending.result()
     if cache.enabled and spec_path is not None:  # a spec without charts too: its next build starts no chart worker
         from briefgen.charts.recent import remember

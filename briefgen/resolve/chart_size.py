@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from briefgen.errors import ChartFitError, Problem, SpecError
 from briefgen.load.project import LoadedSpec
+from briefgen.model import bar_fit, line_fit
 from briefgen.model import chart_fit as fit
-from briefgen.model import line_fit
 from briefgen.model.chart_numbers import point_note
 from briefgen.model.models import Audience, ChartSpec
 from briefgen.model.resolved import BarData, ChartData, LineData, RangeData, TableData, TimelineData
-from briefgen.model.timeline_fit import TimeScale, event_text, has_legend, timeline_fit, timeline_message
+from briefgen.model.timeline_fit import TimeScale, event_text, legend_entries, timeline_fit, timeline_message
 from briefgen.resolve.chart_theme import chart_text, spec_font_size
 from briefgen.resolve.context import figure_key
 
@@ -73,7 +73,13 @@ def _fit_problem(chart: ChartSpec, data: ChartData, font_size: float, measure: f
         return _dot_range_problem(chart, data, top, font_size, small, measure)
     if isinstance(data, BarData) and data.values:
         found = fit.bar_fit(data.categories, top, height, font_size, bool(data.unit_label), measure)
-        return None if found.ok else ("height", fit.bar_message(chart.id, found, width, height))
+        if not found.ok:
+            return "height", fit.bar_message(chart.id, found, width, height)
+        across = bar_fit.bar_across(data, top, width, font_size, measure)
+        if across is None or across.ok:
+            return None
+        return "width", bar_fit.bar_width_message(chart.id, across, width, lambda w: bar_fit.bar_across(
+            data, fit.title_top(chart.title, w, height, title_size, measure), w, font_size, measure))
     if isinstance(data, TableData) and data.columns and data.rows:
         cells = [list(data.columns)] + [list(r) for r in data.rows if len(r) == len(data.columns)]
         found = fit.table_fit(cells, top, width, height, measure)
@@ -87,29 +93,33 @@ def _fit_problem(chart: ChartSpec, data: ChartData, font_size: float, measure: f
             return None
         xs = [scale.x(e.date.midpoint()) for e in events]
         found = timeline_fit([event_text(e) for e in events], xs, area_w, area_h, height, font_size,
-                             has_legend(events), measure)
+                             legend_entries(events, data.floor), measure)
         return None if found.ok else ("height", timeline_message(chart.id, found, width, height))
     if isinstance(data, LineData) and data.x and data.series and all(len(ys) == len(data.x) for _, ys in data.series):
-        frame = line_fit.line_frame(data, top, width, font_size, small, line_fit.y_tick_labels(data), measure)
-        return line_fit.line_problem(chart.id, frame, width, height)
+        return line_fit.fit_problem(chart.id, data, chart.title, width, height, font_size, title_size, small,
+                                    measure)[1]
     return None
 
 
 def _dot_range_problem(chart: ChartSpec, data: RangeData, top: float, font_size: float, small: float,
                        measure: fit.Measure) -> tuple[str, str] | None:
-    """A dot-range chart's rows against its height, then its labels and notes against its
-    width (the order the chart checks them in)."""
-    labels, last = [], None
-    for p in data.points:  # each group's heading, then its points (they come grouped)
+    """A dot-range chart's labels and notes against its width, then its rows against its
+    height (the order the chart checks them in: the key and unit wrap to the width)."""
+    labels, bold, last = [], [], None
+    for p in data.points:  # each group's heading (bold), then its points (they come grouped)
         if p.group != last:
             labels.append(p.group)
+            bold.append(True)
             last = p.group
         labels.append(p.label)
-    found = fit.dot_range_fit(len(labels), top, chart.height, font_size, small, bool(data.unit_label), measure)
-    if not found.ok:
-        return "height", fit.dot_range_message(chart.id, found, chart.width, chart.height)
-    across = fit.dot_range_across(labels, [point_note(p) for p in data.points], chart.width, font_size, measure)
-    return None if across.ok else ("width", fit.dot_range_width_message(chart.id, across, chart.width))
+        bold.append(False)
+    across = fit.dot_range_across(labels, [point_note(p) for p in data.points], chart.width, font_size, measure,
+                                  bold)
+    if not across.ok:
+        return "width", fit.dot_range_width_message(chart.id, across, chart.width)
+    key, unit = fit.dot_range_texts(data.unit_label, across, chart.width, font_size, small, measure)
+    found = fit.dot_range_fit(len(labels), top, chart.height, font_size, small, key, unit, measure)
+    return None if found.ok else ("height", fit.dot_range_message(chart.id, found, chart.width, chart.height))
 
 
 def size_error(loaded: LoadedSpec, chart_id: str, field: str, message: str) -> Problem:

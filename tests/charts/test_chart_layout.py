@@ -304,7 +304,7 @@ def test_separating_pass_moves_boxes_off_lines() -> None:
 @pytest.mark.parametrize("make", [bar_chart, line_chart], ids=["bar", "line"])
 def test_axes_sit_where_a_constrained_layout_would_put_them(example, make) -> None:
     """LAYOUT_PAD from the figure's left and bottom edges to the outermost labels and
-    from the title (or legend) to the plot; no layout engine runs when saving."""
+    from the title to the plot (or the legend's names); no layout engine runs when saving."""
     _charts, style = example
     c = make()
     fig = draw(c, style)
@@ -318,7 +318,8 @@ def test_axes_sit_where_a_constrained_layout_would_put_them(example, make) -> No
 
         left = min(b.x0 for b in extents(ax.yaxis.get_ticklabels() + [ax.yaxis.label])) / 72
         bottom = min(b.y0 for b in extents(ax.xaxis.get_ticklabels() + [ax.xaxis.label])) / 72
-        top_of = (ax.get_legend() or ax.patch).get_window_extent(renderer).y1 / 72
+        legend = [t.get_window_extent(renderer).y1 for t in fig.texts[1:]]  # the line chart's series names
+        top_of = (max(legend) if legend else ax.patch.get_window_extent(renderer).y1) / 72
         title = fig.texts[0].get_window_extent(renderer).y0 / 72
         right = max([b.x1 for b in extents(ax.texts)] + [0]) / 72
     assert left == pytest.approx(LAYOUT_PAD, abs=0.004)

@@ -80,6 +80,33 @@ def test_key_ignores_what_does_not_change_the_drawing() -> None:
     assert len(base) == 64 and set(base) <= set("0123456789abcdef"), base  # a SHA-256 in hex
 
 
+def test_key_follows_the_layout_rules_the_charts_draw_by(monkeypatch) -> None:
+    """Editing a model rule a chart is placed by (a fit module, the tick or legend layout)
+    changes every key, as editing the chart's own code does."""
+    import ast
+
+    from briefgen.charts import keys
+
+    model = Path(keys.__file__).parent.parent / "model"
+    assert all((model / f"{name}.py").is_file() for name in keys.DRAWN_BY)
+    assert {p.stem for p in model.glob("*_fit.py")} <= set(keys.DRAWN_BY)
+    imported = set()
+    for path in Path(keys.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("briefgen.model."):
+                imported.add(node.module.rsplit(".", 1)[1])
+    assert {m for m in imported if m.endswith("_fit") or m in ("axis_ticks", "chart_numbers")} <= set(keys.DRAWN_BY)
+    base = keys._code_digest()
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda p: real(p) + (b"#" if p.name == "legend_fit.py" else b""))
+    keys._code_digest.cache_clear()
+    try:
+        assert keys._code_digest() != base
+    finally:
+        monkeypatch.undo()
+        keys._code_digest.cache_clear()
+
+
 def _worker(root: str) -> str:
     cache = ChartCache(Path(root))
     return hashlib.sha256(cache.get_or_render(bar(), STYLE)).hexdigest()
