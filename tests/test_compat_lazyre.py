@@ -123,9 +123,8 @@ def test_a_library_import_is_left_alone_and_the_command_line_installs():
                                "sys.argv = ['briefgen', '--version']\n"
                                "import briefgen.cli.launch as launch, briefgen.compat.lazyre as lazyre\n"
                                "import briefgen.cli.app\n"
-                               "app_main = briefgen.cli.app.main\n"
-                               "briefgen.cli.app.main = lambda: print(sorted(\n"
-                               "    n for f in sys.meta_path if type(f).__name__ == '_PatternsOnImport' for n in f.wanted))\n"
+                               "hooks = lambda: (f for f in sys.meta_path if type(f).__name__ == '_PatternsOnImport')\n"
+                               "briefgen.cli.app.main = lambda: print(sorted(n for f in hooks() for n in f.wanted))\n"
                                "launch.main()"],
                               capture_output=True, text=True, check=True).stdout.strip()
     assert launcher == ("['pikepdf.models.metadata._constants', 'reportlab.lib.textsplit', "

@@ -19,7 +19,22 @@ from typing import Any
 from reportlab.platypus import Image, Paragraph
 from reportlab.platypus.flowables import Flowable
 
-from briefgen.compat.reportlab import BrokenLines, break_lines_recorded, own_lines, replay_broken_lines
+from briefgen.compat.reportlab import (
+    VERSION_OK,
+    BrokenLines,
+    break_lines_recorded,
+    own_lines,
+    replay_broken_lines,
+)
+from briefgen.compat.reportlab_keptlines import (
+    KeptLines,
+    kept_for_parts,
+    line_index,
+    processed_words,
+    rest_words,
+    use_kept,
+)
+from briefgen.compat.reportlab_windows import break_in_windows
 from briefgen.layout.tagged import TaggedFigure, TaggedParagraph
 
 __all__ = ["CachedParagraph", "EndOfStory", "FigureImage", "Heading", "chain", "shift_rows"]
@@ -54,8 +69,13 @@ class CachedParagraph(TaggedParagraph, Paragraph):
     Wrapping: platypus wraps a paragraph several times at the same width (to keep a
     heading with what follows, to size a table row, before and after a split); ReportLab's
     ``wrap`` breaks the lines again each time. The result depends only on the width
-    (``wrap`` ignores the available height), so it is kept; splits are new paragraphs and
-    break their own lines (~10 %).
+    (``wrap`` ignores the available height), so it is kept.
+
+    Splitting: ReportLab's ``split`` makes the part after a page break a new paragraph that breaks
+    all its lines again, so a paragraph over p pages was broken p times (a 400 KB claim statement:
+    ~45 s). The part after the break keeps the lines already broken and uses them when it is
+    wrapped at the width they were broken at, and so does the part before the break
+    (:mod:`briefgen.compat.reportlab_keptlines`: the same lines as ReportLab's).
 
     Line breaking: a paragraph's line breaking (ReportLab's ``breakLines``) is kept per (markup,
     style, bullet, the widths it has broken its lines at so far) the second time that key is met,
@@ -79,6 +99,13 @@ class CachedParagraph(TaggedParagraph, Paragraph):
     """The widths it has broken its lines at so far, in order (part of the memo's key)."""
     _shares_lines = False
     """True while ``blPara`` and ``frags`` are shared with the paragraphs of the same key."""
+    _given_widths: tuple[float, ...] | None = None
+    """The widths its lines were last broken at (points), as given to ``breakLines``."""
+    _split_words: Any = None
+    """While it is split: how the rest takes its words (None: as ReportLab's split takes them)."""
+    _kept_lines: KeptLines | None = None
+    """The lines of this part after a split, taken from the paragraph it was split from (kept until
+    it breaks its own lines at another width)."""
 
     def __init__(self, text: str, style: Any, bulletText: str | None = None, frags: Any = None,  # noqa: N803
                  *, tag: str | None = None, keep_parsed: bool = True, **kw: Any) -> None:
@@ -100,11 +127,17 @@ class CachedParagraph(TaggedParagraph, Paragraph):
         _PARSED[key] = (style, self.style, [f.clone() for f in self.frags], self.bulletText)
 
     def breakLines(self, width: Any) -> Any:  # noqa: N802
+        self._given_widths = tuple(width) if isinstance(width, (list, tuple)) else (width,)
+        if self._kept_lines is not None:
+            lines = use_kept(self, width, self._kept_lines)
+            if lines is not None:  # kept while the words stay as they are: a split may find no room
+                return lines
+            self._kept_lines = None  # breaking lines remakes the words they count from
         made_from = self._line_key
         history = self._line_widths + ((tuple(width) if isinstance(width, (list, tuple)) else width),)
         if made_from is None or len(history) > _LINE_HISTORY_MAX:  # a split part, text met once, or re-wrapped often
             self._own_lines()
-            return super().breakLines(width)
+            return self._break_own_lines(width)
         text, style, bullet = made_from
         key = (text, id(style), bullet, history)
         self._line_widths = history
@@ -118,8 +151,8 @@ class CachedParagraph(TaggedParagraph, Paragraph):
             if len(_SEEN) >= _SEEN_MAX:
                 _SEEN.clear()
             _SEEN.add(hash(key))
-            return super().breakLines(width)
-        lines, record = break_lines_recorded(self, width, super().breakLines)
+            return self._break_own_lines(width)
+        lines, record = break_lines_recorded(self, width, self._break_own_lines)
         if record is not None:
             _LINES[key] = (style, record)
             if len(_LINES) > _LINES_MAX:
@@ -127,9 +160,37 @@ class CachedParagraph(TaggedParagraph, Paragraph):
             self._shares_lines = True
         return lines
 
+    def _break_own_lines(self, width: Any) -> Any:
+        """ReportLab's line breaking; a very long paragraph's (not right-to-left) a window of words at
+        a time (:mod:`briefgen.compat.reportlab_windows`: the same lines, in time linear in its length)."""
+        if self._bidi_text() is None:
+            made = break_in_windows(self, width, super().breakLines)
+            if made is not None:
+                return made
+        return super().breakLines(width)
+
     def split(self, availWidth: float, availHeight: float) -> list:  # noqa: N803
         self._own_lines()  # ReportLab's split changes the lines and words it splits
-        return super().split(availWidth, availHeight)
+        indexed = line_index(self, self._kept_lines)
+        self._split_words = rest_words(self, *indexed) if indexed is not None else None
+        try:
+            parts = super().split(availWidth, availHeight)
+        finally:
+            self._split_words = None
+        if len(parts) == 2 and all(isinstance(part, CachedParagraph) for part in parts):
+            first, rest = parts
+            first._kept_lines, rest._kept_lines = kept_for_parts(self, first, rest, self._given_widths, indexed)
+        return parts
+
+    def _get_split_blParaFunc(self) -> Any:  # noqa: N802
+        # the rest's words of a paragraph of one fragment from the index of its lines (not walked again)
+        return self._split_words or super()._get_split_blParaFunc()
+
+    def _split_blParaProcessed(self, blPara: Any, start: int, stop: int) -> list:  # noqa: N802, N803
+        # a part given kept lines counts its lines' first words from the whole paragraph's
+        if VERSION_OK:
+            return processed_words(self, blPara, start, stop)
+        return super()._split_blParaProcessed(blPara, start, stop)
 
     def _own_lines(self) -> None:
         if self._shares_lines:

@@ -307,8 +307,10 @@ def test_a_paragraph_breaks_its_lines_once_per_width(monkeypatch) -> None:
     assert p.wrap(400, 700) == wide and len(calls) == 3
     first, second = p.split(400, 30)
     assert len(calls) == 3 and len(first.blPara.lines) == 2  # the split reuses the lines...
-    second.wrap(400, 700)
-    assert len(calls) == 4  # ...and each part breaks its own
+    first.wrap(400, 700), second.wrap(400, 700)
+    assert len(calls) == 3  # ...and so do its parts at the same width (briefgen.compat.reportlab_keptlines)
+    second.wrap(100, 700)
+    assert len(calls) == 4  # at another width a part breaks its own
 
 
 def test_paragraph_markup_is_parsed_once_and_each_paragraph_gets_its_own_fragments(monkeypatch) -> None:
