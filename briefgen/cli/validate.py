@@ -20,7 +20,8 @@ def validate(spec: Path = SpecArg,
              strict: bool = typer.Option(False, "--strict", help="Treat warnings as errors."),
              json_out: bool = jsonout.JsonOpt) -> None:
     """Check a spec and its knowledge base without rendering anything."""
-    from briefgen.pipeline.build import check_templates, prepare
+    from briefgen.pipeline.build import prepare
+    from briefgen.pipeline.variant_checks import check_templates
 
     jsonout.start("validate", json_out)
     try:

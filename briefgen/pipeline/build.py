@@ -21,8 +21,9 @@ from briefgen.document.model import Document
 from briefgen.errors import ChartFitError, PageBudgetError, Problem, SpecError
 from briefgen.load.project import KnowledgeBase, LoadedSpec, load_project
 from briefgen.model.resolved import Briefing
-from briefgen.pipeline.chart_checks import resolved_audiences, size_error
+from briefgen.pipeline.chart_checks import size_error
 from briefgen.pipeline.checks import check
+from briefgen.pipeline.variant_checks import check_templates as check_templates  # validate's checks per audience
 from briefgen.resolve.audiences import audience_names
 from briefgen.resolve.select import resolve
 
@@ -178,34 +179,6 @@ def prepare(spec_path: Path | str, *, strict: bool = False, root: Path | None = 
     if any(p.severity == "error" for p in problems):
         raise SpecError(problems)  # warnings too: one run shows everything
     return Prepared(loaded, kb, [p for p in problems if p.severity == "warning"])
-
-
-def check_templates(prepared: Prepared) -> None:
-    """Resolve every audience and render its templates, and the subject of each audience that
-    writes one (no drawing): finds withheld claims, undefined names and missing fields before
-    any build. Raises :class:`TemplateError`:
-    the error itself when there is one, else one listing every distinct error (each
-    template of each audience is rendered)."""
-    from briefgen.errors import TemplateError
-    from briefgen.text.templates import template_errors
-
-    found: dict[str, TemplateError] = {}
-    for _name, briefing in resolved_audiences(prepared):  # a chart's size: one error for every audience
-        for exc in template_errors(prepared.loaded, prepared.kb, briefing):
-            found.setdefault(str(exc), exc)
-        distribution = briefing.audience.distribution
-        if distribution is not None and distribution.subject is not None:  # what `email` renders
-            from briefgen.pipeline.subject import render_subject
-
-            try:
-                render_subject(prepared.loaded, prepared.kb, briefing)
-            except TemplateError as exc:
-                found.setdefault(str(exc), exc)
-    if len(found) == 1:
-        raise next(iter(found.values()))
-    if found:
-        raise TemplateError(f"{len(found)} template errors:\n" + "\n".join(f"  {m}" for m in found),
-                            [p for exc in found.values() for p in exc.problems])
 
 
 def validate(spec_path: Path | str, *, strict: bool = False) -> list[Problem]:

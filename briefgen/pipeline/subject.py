@@ -2,7 +2,7 @@
 templates are, and the TLP level of what it printed (TLP 2.0: the message carries it).
 
 Used by ``email`` (:mod:`briefgen.pipeline.email`) and by ``validate``
-(:func:`briefgen.pipeline.build.check_templates`), which renders every subject in advance.
+(:func:`briefgen.pipeline.variant_checks.check_templates`), which renders every subject in advance.
 """
 
 from __future__ import annotations

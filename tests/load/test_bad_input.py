@@ -8,7 +8,8 @@ marks its root): ``spec.yaml``, ``kb/*.yaml`` and whatever else the case needs, 
     options:                  # all optional
       strict: true            # validate with --strict
       audience: analsyt       # resolve (and render, with render: true) this audience only
-      render: true            # resolve and render the templates of every audience
+      render: true            # resolve and render the templates of every audience, then judge each
+                              # audience's citations (no-endnotes), as validate does
       max_bytes: 2000         # lower yamlsrc.MAX_BYTES for this case
       symlinks: {kb/evil.yaml: /etc/passwd}   # made in the copy before loading
     problems:                 # exactly these problems, no more, no fewer
@@ -49,6 +50,7 @@ from briefgen.load import yamlsrc
 from briefgen.load.project import load_project
 from briefgen.pipeline.build import prepare
 from briefgen.pipeline.chart_checks import resolved_audiences
+from briefgen.pipeline.endnote_checks import citation_problems
 from briefgen.resolve.select import resolve
 from briefgen.text.templates import render_texts
 
@@ -92,6 +94,7 @@ def run(options: dict[str, Any]) -> tuple[list[Problem], BriefgenError | None, A
     audience = options.get("audience")
     if audience is None and not options.get("render"):
         return problems, None, prepared
+    dangling: list[Problem] = []  # reported once every template renders, as validate does
     try:
         if audience is not None:
             briefings = [(audience, resolve(prepared.loaded, prepared.kb, audience))]
@@ -100,11 +103,12 @@ def run(options: dict[str, Any]) -> tuple[list[Problem], BriefgenError | None, A
         for _name, briefing in briefings:
             if options.get("render"):
                 render_texts(prepared.loaded, prepared.kb, briefing)
+                dangling += citation_problems(prepared.loaded, prepared.kb, briefing)
     except SpecError as exc:
         return problems + exc.problems, None, prepared
     except BriefgenError as exc:
         return problems, exc, prepared
-    return problems, None, prepared
+    return problems + dangling, None, prepared
 
 
 def _show(p: Problem | dict) -> str:
