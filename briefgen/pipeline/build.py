@@ -341,9 +341,10 @@ def _edition(document: Document, kb: KnowledgeBase, earlier: dict | None, key: W
 def _lowest_priority(briefing: Briefing, dropped: list[str]) -> str | None:
     """The shown section or subsection of lowest ``priority`` (the later one on a tie), or
     None when none has a priority. A subsection's own priority counts (a dropped section
-    takes its subsections with it)."""
+    takes its subsections with it). An ``endnotes`` section is never dropped: the citations
+    left in the briefing point to it (without it the build refuses the variant: no-endnotes)."""
     candidates = [(rs.section.priority, -i, rs.id) for i, rs in enumerate(briefing.all_sections())
-                  if rs.section.priority is not None and rs.id not in dropped]
+                  if rs.section.priority is not None and rs.id not in dropped and rs.section.kind != "endnotes"]
     return min(candidates)[2] if candidates else None
 
 

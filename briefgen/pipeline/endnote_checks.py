@@ -18,9 +18,8 @@ disagree:
   not built; only an audience without one is, which is cheap next to the layout validate skips.
 
 The problem is located at the spec's ``sections`` and names the audience (code ``no-endnotes``,
-exit 2). What validate cannot foresee: a page budget (``max_pages``) that drops the endnotes
-section itself to fit (a section with a ``priority``) while citations remain; only the layout
-knows the pages, and the build refuses that variant.
+exit 2). A page budget (``max_pages``) never drops an endnotes section
+(:func:`briefgen.pipeline.build._lowest_priority`), so it cannot make citations dangle.
 """
 
 from __future__ import annotations

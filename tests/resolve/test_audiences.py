@@ -532,6 +532,20 @@ def test_budget_trim_drops_lowest_priority_first(example_project, tmp_path, cach
     assert "Claims and sources" not in titles and "Main actors" not in titles
 
 
+@pytest.mark.slow
+def test_budget_never_drops_the_endnotes_the_citations_point_to(example_project, tmp_path, cache_dir):
+    """Endnotes given the lowest priority stay: dropping them would leave the citations pointing
+    nowhere (the build refused such a variant: no-endnotes); the next lowest go instead."""
+    specs = example_project / "specs"
+    (specs / "trim.yaml").write_text("extends: peru-china.yaml\naudiences:\n  analyst: {max_pages: 6}\n"
+                                     "sections:\n  - {id: endnotes, priority: 1}\n")
+    result = build_child(specs / "trim.yaml", "analyst", tmp_path, cache_dir)
+    assert max_pages_drops(result) == ["claims", "actors"]
+    assert "endnotes" in result.manifest["included"]["sections"]
+    titles = [t for _, t in outline_titles(pypdf.PdfReader(io.BytesIO(result.pdf)).outline)]
+    assert "Endnotes" in titles
+
+
 NO_PRIORITIES = """\
 extends: peru-china.yaml
 audiences:
