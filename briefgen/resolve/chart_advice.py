@@ -16,6 +16,7 @@ audience, and a build that fails resolves the others to give the same error
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -52,6 +53,26 @@ _NOTED: dict[int, tuple[Problem, Advice]] = {}
 audiences' errors can be equal."""
 _SHOWN: dict[tuple[int, str], set[str]] = {}
 _ROOM: dict[tuple[int, str, str], float] = {}
+_OWNERS: dict[int, Callable[[], Any]] = {}
+"""id(loaded spec) -> a reference to it: the tables above are keyed by the spec's id, which a spec
+loaded later (``watch``, a batch, tests) may be given once the first is gone."""
+
+
+def _key(loaded: Any) -> int:
+    """``id(loaded)``, first forgetting what the tables hold under it for an earlier spec that had
+    the same id."""
+    key = id(loaded)
+    owner = _OWNERS.get(key)
+    if owner is None or owner() is not loaded:
+        for shown_key in [k for k in _SHOWN if k[0] == key]:
+            del _SHOWN[shown_key]
+        for room_key in [k for k in _ROOM if k[0] == key]:
+            del _ROOM[room_key]
+        try:
+            _OWNERS[key] = weakref.ref(loaded)
+        except TypeError:  # no weak reference to it: keep it alive while it is noted
+            _OWNERS[key] = (lambda kept: lambda: kept)(loaded)
+    return key
 
 
 def note(problem: Problem, advice: Advice) -> Problem:
@@ -73,14 +94,16 @@ def shown(loaded: Any, audience: str, chart_id: str, most_height: float) -> None
     if len(_SHOWN) > 64:
         _SHOWN.clear()
         _ROOM.clear()
-    _SHOWN.setdefault((id(loaded), audience), set()).add(chart_id)
-    _ROOM[(id(loaded), audience, chart_id)] = most_height
+        _OWNERS.clear()
+    key = _key(loaded)
+    _SHOWN.setdefault((key, audience), set()).add(chart_id)
+    _ROOM[(key, audience, chart_id)] = most_height
 
 
 def room(loaded: Any, audience: str, chart_id: str) -> float:
     """The tallest chart ``chart_id`` may be on ``audience``'s page (inches; the page's
     text height when not recorded)."""
-    return _ROOM.get((id(loaded), audience, chart_id), PAGE_TEXT_H)
+    return _ROOM.get((_key(loaded), audience, chart_id), PAGE_TEXT_H)
 
 
 def across_audiences(loaded: Any, failed: list[tuple[str, list[Problem]]], audiences: list[str],
@@ -108,7 +131,8 @@ def _merged(loaded: Any, members: list[tuple[str, Problem]], audiences: list[str
         return first
     known = [a for a in advices if a is not None]
     chart_id = _chart_id(first.key, loaded)
-    showing = [a for a in audiences if chart_id in _SHOWN.get((id(loaded), a), set())] if chart_id else []
+    key = _key(loaded)
+    showing = [a for a in audiences if chart_id in _SHOWN.get((key, a), set())] if chart_id else []
     every = set(showing) <= {a.audience for a in known}
     if len(known) == 1 and every:
         return first  # as the audience's own resolving gave it

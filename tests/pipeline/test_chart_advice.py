@@ -80,3 +80,21 @@ def test_every_audience_alike_is_not_named(two_themes) -> None:
     height = float(re.search(r"Set 'height: ([\d.]+)'", error.message).group(1))
     _set_height(two_themes, height)
     assert _errors(two_themes) == []
+
+
+def test_what_is_noted_for_a_spec_gone_is_not_taken_for_a_later_one_at_the_same_address():
+    """The notes are keyed by the spec's id: a spec loaded later (watch, a batch) may get the id of
+    one that is gone, and must not inherit the charts it showed."""
+    from briefgen.resolve import chart_advice
+
+    class Spec:  # stands for a loaded spec: only its identity counts
+        pass
+
+    first = Spec()
+    chart_advice.shown(first, "executive", "fig-old", 3.0)
+    address = id(first)
+    del first
+    later = next(s for s in (Spec() for _ in range(10_000)) if id(s) == address)
+    assert chart_advice.room(later, "executive", "fig-old") == chart_advice.PAGE_TEXT_H
+    chart_advice.shown(later, "executive", "fig-new", 4.0)
+    assert chart_advice.room(later, "executive", "fig-new") == 4.0
