@@ -131,14 +131,40 @@ def test_the_command_line_keeps_the_table_and_a_library_import_does_not(tmp_path
     assert library.stdout.strip() == "False"
 
 
-def test_an_overgrown_table_is_written_back_with_only_what_was_used(tmp_path):
+def write_table(path, table) -> None:
     import marshal
 
+    payload = marshal.dumps(table)
+    path.write_bytes(dataclass_code._HEADER + b"\n" + dataclass_code._digest(payload) + payload)
+
+
+def test_an_overgrown_table_is_written_back_with_only_what_was_used(tmp_path):
+    """A table past the cap (old library versions' texts) is trimmed to what this run used, even
+    when the run compiled nothing new."""
     table = tmp_path / "dataclass-code.bin"
+    first = run(tmp_path, install=True, path=table, env={"PYTHONDONTWRITEBYTECODE": ""})
+    used = dataclass_code._read(str(table))
+    assert first["saved"] and len(used) == first["compiled"]
     stale = {f"def __create_fn__():\n def f{i}(self):\n  return {i}\n return f{i}": compile("pass", "<string>", "exec")
              for i in range(dataclass_code._MAX_ENTRIES + 1)}
-    table.write_bytes(dataclass_code._HEADER + b"\n" + marshal.dumps(stale))
-    result = run(tmp_path, install=True, path=table, env={"PYTHONDONTWRITEBYTECODE": ""})
-    assert result["saved"]
-    kept = dataclass_code._read(str(table))
-    assert len(kept) == result["compiled"] and not set(kept) & set(stale)
+    write_table(table, {**used, **stale})
+    second = run(tmp_path, install=True, path=table, env={"PYTHONDONTWRITEBYTECODE": ""})
+    assert second["compiled"] == 0 and second["saved"]
+    assert dataclass_code._read(str(table)).keys() == used.keys()
+
+
+def test_a_table_with_any_byte_changed_is_ignored(tmp_path):
+    """Every byte of the payload counts (its digest): a changed byte could make marshal build a broken
+    code object, or raise SystemError, and every command would fail."""
+    table = tmp_path / "dataclass-code.bin"
+    plain = run(tmp_path, install=False)
+    run(tmp_path, install=True, path=table, env={"PYTHONDONTWRITEBYTECODE": ""})
+    good = table.read_bytes()
+    start = len(dataclass_code._HEADER) + 1 + dataclass_code._DIGEST_SIZE
+    for offset in (start, start + 1000, len(good) // 2, len(good) - 1):
+        bad = bytearray(good)
+        bad[offset] ^= 0x5A
+        table.write_bytes(bytes(bad))
+        assert dataclass_code._read(str(table)) == {}
+        result = run(tmp_path, install=True, path=table, env={"PYTHONDONTWRITEBYTECODE": "1"})
+        assert result["facts"] == plain["facts"] and result["compiled"] > 10

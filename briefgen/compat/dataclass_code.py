@@ -26,6 +26,7 @@ A program using briefgen as a library is not affected.
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import os
 import sys
@@ -36,7 +37,8 @@ SUPPORTED = ((3, 11), (3, 14))
 """Python versions (major, minor; lowest included, upper excluded) whose :mod:`dataclasses`
 runs its method texts through ``exec(text, globals, namespace)``."""
 
-_HEADER = f"briefgen dataclass code 1 {sys.version}".encode()
+_HEADER = f"briefgen dataclass code 2 {sys.version}".encode()
+_DIGEST_SIZE = 16
 _MAX_ENTRIES = 2000
 """A table grown past this (a command uses ~700-900 texts; old library versions leave theirs) is
 written back with only what this process used: reading it stays a few milliseconds."""
@@ -95,15 +97,20 @@ def _exec(source: Any, globals: dict | None = None, locals: dict | None = None) 
 
 
 def _read(path: str) -> dict[str, CodeType]:
-    """The table in ``path``; empty when it is missing, unreadable, another Python's or not a
-    table of code objects."""
+    """The table in ``path``; empty when it is missing, unreadable, another Python's, not the
+    bytes its digest says (a changed byte can make marshal build a broken code object, or fail
+    with SystemError) or not a table of code objects."""
     try:
         with open(path, "rb") as fh:
             data = fh.read()
-        if not data.startswith(_HEADER + b"\n"):
+        head = _HEADER + b"\n"
+        if not data.startswith(head):
             return {}
-        table = marshal.loads(data[len(_HEADER) + 1:])
-    except (OSError, ValueError, EOFError, TypeError):
+        digest, payload = data[len(head):len(head) + _DIGEST_SIZE], data[len(head) + _DIGEST_SIZE:]
+        if digest != _digest(payload):
+            return {}
+        table = marshal.loads(payload)
+    except Exception:  # whatever a bad file makes marshal raise: the table is only a saving
         return {}
     if not isinstance(table, dict) or not all(
             isinstance(k, str) and isinstance(v, CodeType) for k, v in table.items()):
@@ -111,19 +118,27 @@ def _read(path: str) -> dict[str, CodeType]:
     return table
 
 
+def _digest(payload: bytes) -> bytes:
+    """The digest written before the marshalled table (BLAKE2b, :data:`_DIGEST_SIZE` bytes)."""
+    return hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest()
+
+
 def save() -> bool:
-    """Write the table back if this process compiled something new (atomically; in the process
-    that installed it only; not when Python writes no bytecode). Never raises: a folder that
+    """Write the table back if this process compiled something new, or the table read had grown
+    past :data:`_MAX_ENTRIES` (atomically; in the process that installed it only; not when Python
+    writes no bytecode). Never raises: a folder that
     cannot be written just keeps nothing. Returns True when a file was written."""
     global _compiled
-    if not _compiled or _path is None or os.getpid() != _owner_pid or sys.dont_write_bytecode:
+    overgrown = len(_table) > _MAX_ENTRIES
+    if not (_compiled or overgrown) or _path is None or os.getpid() != _owner_pid or sys.dont_write_bytecode:
         return False
-    table = _table if len(_table) <= _MAX_ENTRIES else {k: _table[k] for k in _used}
+    table = {k: _table[k] for k in _used} if overgrown else _table
     temporary = f"{_path}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(_path), exist_ok=True)
         with open(temporary, "wb") as fh:
-            fh.write(_HEADER + b"\n" + marshal.dumps(table))
+            payload = marshal.dumps(table)
+            fh.write(_HEADER + b"\n" + _digest(payload) + payload)
         os.replace(temporary, _path)
     except (OSError, ValueError):
         try:
