@@ -151,6 +151,13 @@ class _Environment(BoundedSandbox):
         return value
 
 
+def is_none(value: Any) -> bool:
+    """The ``none`` test: None, or a field the knowledge base leaves unset (``{% if source('s').date
+    is none %}``, ``| rejectattr('country', 'none')``). An unset field is an undefined value, not
+    None, so Jinja2's own test said no."""
+    return value is None or isinstance(value, jinja2.Undefined)
+
+
 def make_environment() -> BoundedSandbox:
     """The sandboxed, strict Jinja2 environment all briefgen templates use.
 
@@ -160,6 +167,7 @@ def make_environment() -> BoundedSandbox:
     env = _Environment(undefined=_Undefined, autoescape=False, finalize=_finalize,
                        keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(briefgen_filters(_Unset))  # each checks what it is given (briefgen.text.filters)
+    env.tests["none"] = is_none  # an unset field counts as none, as written
     wrap_text_filters(env.filters, env.globals)  # None refused, values as {{ }} prints them (briefgen.text.filter_text)
     return env
 

@@ -48,6 +48,7 @@ from typing import Any
 import jinja2
 from jinja2.filters import make_attrgetter
 
+from briefgen.errors import TemplateError
 from briefgen.text.printcheck import checked, none_refused
 from briefgen.text.printing import printable
 
@@ -130,6 +131,44 @@ def wrap_text_filters(filters: dict[str, Callable[..., Any]], names: Mapping[str
     for name, rule in REFUSING.items():
         if name in filters:
             filters[name] = _refusing(name, filters[name], rule, names)
+    for name in PASSING:
+        if name in filters and name not in TAKING_NOTHING:
+            filters[name] = _needing_input(name, filters[name])
+
+
+TAKING_NOTHING = ("default", "d", "date", "figure", "likelihood", "number")
+"""The filters of :data:`PASSING` that take None or an unset field themselves: ``default`` replaces it,
+``date`` prints its missing text, briefgen's other filters word their own error. Every other filter of
+:data:`PASSING` refuses a None input (``None | length`` was a bare TypeError, ``None | tojson`` printed
+"null") and an unset field or undefined name (``| pprint`` printed "Undefined")."""
+
+
+def _needing_input(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` refusing an undefined or None value (see :data:`TAKING_NOTHING`)."""
+    lead = 1 if getattr(fn, "jinja_pass_arg", None) is not None else 0
+
+    def filtered(*args: Any, **kwargs: Any) -> Any:
+        value = args[lead] if len(args) > lead else None
+        _refuse_undefined(value)
+        if value is None:
+            raise none_refused(f"filter {name!r} cannot take None", "", f"Use it only when it is set: "
+                               f"{{% if value is not none %}}...{{% endif %}}, or give it a default first: "
+                               f"| default([], true) | {name}", f"| default([], true) | {name}")
+        return fn(*args, **kwargs)
+
+    filtered.__name__ = filtered.__qualname__ = getattr(fn, "__name__", name)
+    filtered.__doc__ = fn.__doc__
+    if lead:
+        filtered.jinja_pass_arg = fn.jinja_pass_arg  # type: ignore[attr-defined]
+    return filtered
+
+
+def _refuse_undefined(value: Any) -> None:
+    """Raise the located error of an undefined value (an unset field, a misspelt name) as printing
+    it would, rather than let a filter make "Undefined" or nothing of it."""
+    if isinstance(value, jinja2.Undefined):
+        str(value)  # the environment's undefined is strict: this raises its own message
+        raise jinja2.UndefinedError(f"{value!r} is undefined")
 
 
 def formatted_values(values: Any, names: Mapping[str, Any]) -> Any:
@@ -178,7 +217,10 @@ def _refusing(name: str, fn: Callable[..., Any], rule: Refusal, names: Mapping[s
     def filtered(*args: Any, **kwargs: Any) -> Any:
         value: Any = args[lead] if len(args) > lead else None
         if rule.value:
+            _refuse_undefined(value)
             _check_value(name, value)
+            if name in NUMBER_FILTERS and len(args) <= lead + 1 and "default" not in kwargs:
+                return _number(name, fn, value, args, kwargs)
             if name in TEXT_FILTERS and not (name == "urlencode" and isinstance(value, (Mapping, list, tuple))):
                 args = (*args[:lead], as_text(value, names), *args[lead + 1:])
         if rule.items:
@@ -216,7 +258,23 @@ def _positional_names(fn: Callable[..., Any]) -> tuple[str, ...]:
 
 
 NUMBER_FILTERS = ("int", "float")
-"""Jinja2's filters that make a number of their input: None would silently read 0 (their default)."""
+"""Jinja2's filters that make a number of their input: None, or text that is no number ("1,300",
+"about 40"), would silently read 0 (their default); given no default of the author's, both are
+refused (:func:`_number`)."""
+
+_NOT_A_NUMBER = object()
+
+
+def _number(name: str, fn: Callable[..., Any], value: Any, args: tuple, kwargs: dict[str, Any]) -> Any:
+    """``value | int`` or ``| float`` without a default: the number, or a located error
+    (``template-filter-type``) for a value that is no number."""
+    made = fn(*args, default=_NOT_A_NUMBER, **kwargs)
+    if made is not _NOT_A_NUMBER:
+        return made
+    raise TemplateError(f"filter {name!r} cannot make a number of {as_text(value)!r} (it would print 0, a figure "
+                        f"nobody gave); write the number plainly (1300, 40.5), use | number to format one, or give "
+                        f"the default you mean: | {name}(0) (expected a number or the text of one, got "
+                        f"{as_text(value)!r}); did you mean '| {name}(0)'?", code="template-filter-type")
 
 
 def _check_value(name: str, value: Any) -> None:

@@ -65,3 +65,36 @@ def test_a_function_through_a_filter_or_format_is_refused_as_printing_it_is(prep
     (problem,) = info.value.problems
     assert (problem.file, problem.line) == ("specs/peru-china.yaml", 40)
     assert 'claim("id")' in problem.message
+
+
+@pytest.mark.parametrize(("template", "code", "said"), [
+    ("{{ source('src-fdd-report').date | pprint }}", "template-undefined", "has no field 'date' set"),
+    ("{{ entity('lopez-aliaga').nosuch | upper }}", "template-undefined", "has no field 'nosuch'"),
+    ("{{ entity('xi-jinping').attributes.get('party') | tojson }}", "template-prints-none",
+     "filter 'tojson' cannot take None"),
+    ("{{ none | length }}", "template-prints-none", "filter 'length' cannot take None"),
+    ("{{ none | map('upper') | join(', ') }}", "template-prints-none", "filter 'map' cannot take None"),
+    ("{{ '1,300' | int }}", "template-filter-type", "filter 'int' cannot make a number of '1,300' (it would print 0"),
+    ("{{ 'about 40' | float }}", "template-filter-type", "filter 'float' cannot make a number of 'about 40'"),
+])
+def test_an_unset_field_none_or_no_number_never_prints_undefined_null_or_zero(prepared, template, code, said):
+    """``| pprint`` printed "Undefined" for an unset field, ``| tojson`` "null" for None, ``| int`` 0 for
+    text that is no number; ``None | length`` was a bare Python error."""
+    with pytest.raises(TemplateError) as info:
+        render(prepared, template)
+    assert info.value.code == code
+    (problem,) = info.value.problems
+    assert (problem.file, problem.line) == ("specs/peru-china.yaml", 40)
+    assert said in problem.message
+
+
+@pytest.mark.parametrize(("template", "text"), [
+    ("{{ '1300' | int }} {{ '40.5' | float }} {{ 'x' | int(7) }} {{ 'x' | float(default=1.5) }}", "1300 40.5 7 1.5"),
+    ("{% if source('src-fdd-report').date is none %}undated{% else %}dated{% endif %}", "undated"),
+    ("{% if source('src-fdd-report').publisher is none %}none{% else %}set{% endif %}", "set"),
+    ("{{ [1, none] | length }} {{ none | default('n/a', true) }} {{ source('src-fdd-report').date | date }}",
+     "2 n/a undated"),
+])
+def test_numbers_defaults_and_the_none_test_still_work(prepared, template, text):
+    """An unset field counts as none for ``is none`` (it is an undefined value, not None)."""
+    assert render(prepared, template) == text
