@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from briefgen.model.chart_fit import Measure
 from briefgen.model.theme import Theme, resolved_style
@@ -51,9 +52,12 @@ def frame_size(theme: Theme, paper: str | None) -> tuple[float, float]:
     return width - m.left - m.right, height - m.top - m.bottom
 
 
+@lru_cache(maxsize=1024)
 def line_count(text: str, width_pt: float, size: float, bold: bool, measure: Measure) -> int:
     """Lines ``text`` takes when wrapped greedily at spaces into ``width_pt`` points at
-    ``size`` points (0 for no text); a word wider than the line takes a line of its own."""
+    ``size`` points (0 for no text); a word wider than the line takes a line of its own.
+    Kept per arguments: every audience of a batch measures the same headings and captions
+    (``measure`` is one of the few long-lived font measures, compared by identity)."""
     words = text.split()
     if not words:
         return 0
