@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from functools import partial
 from operator import ge
+from typing import Any
 
 from briefgen.errors import Problem
 from briefgen.model import page_frame
@@ -31,7 +32,7 @@ def page_problem(chart: ResolvedChart, heading: tuple[str, int] | None, ctx: Res
     with it does not fit one page of the audience being resolved (``ctx.audience``); None when
     it fits or its theme cannot be read (validate's theme check says why). ``heading``:
     ``(title, level)`` of its section when the chart is the section's first block, else None."""
-    if ctx.audience is None:
+    if ctx.audience is None or not _laid_out(ctx.audience[1]):
         return None
     room = chart_room(chart, heading, ctx)
     if room is None:
@@ -46,6 +47,13 @@ def page_problem(chart: ResolvedChart, heading: tuple[str, int] | None, ctx: Res
     return note(problem, Advice(audience=name, field="height", current=height, most=room.most_height,
                                 fits=partial(ge, room.most_height),  # most >= size
                                 who=f"its theme {text.theme!r}" if text.audience else ""))
+
+
+def _laid_out(audience: Any) -> bool:
+    """False for an audience whose own ``formats:`` leave out the PDF: its HTML edition has no
+    pages to keep a chart with its heading on (a ``--format html`` build of another audience is
+    still checked: resolving does not see the command line)."""
+    return "formats" not in audience.model_fields_set or "pdf" in audience.formats
 
 
 def chart_room(chart: ResolvedChart, heading: tuple[str, int] | None,

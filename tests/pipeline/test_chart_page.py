@@ -87,3 +87,15 @@ def test_the_chart_its_heading_and_caption_share_a_page_exactly_when_validate_ac
             together = _together(spec, tmp_path / "out", first)
         checked.append((height, accepted, together))
     assert [(accepted, together) for _, accepted, together in checked] == [(True, True), (False, False)], checked
+
+
+def test_an_audience_without_a_pdf_is_not_held_to_a_page(tmp_path):
+    """An audience whose formats leave out the PDF (its HTML edition has no pages) may show a chart
+    taller than a page; the same audience with a PDF may not."""
+    project = tmp_path / "p"
+    shutil.copytree(CASE, project)
+    spec = _write(project, "letter", 6.5, 9, first=True)
+    assert _validate(spec) is not None
+    spec.write_text(spec.read_text(encoding="utf-8").replace("contents: false}", "contents: false, formats: [html]}"),
+                    encoding="utf-8")
+    assert _validate(spec) is None
