@@ -156,9 +156,16 @@ def _needing_input(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
                                f"| default([], true) | {name}", f"| default([], true) | {name}")
         return fn(*args, **kwargs)
 
+    return _marked_as(fn, filtered, name)
+
+
+def _marked_as(fn: Callable[..., Any], filtered: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``filtered`` with what Jinja2 reads of the filter ``fn`` it stands for: its name and its
+    ``pass_eval_context``-like marking. Set by hand: every environment wraps its filters afresh,
+    and ``update_wrapper`` would cost more than the rest of the wrapping."""
     filtered.__name__ = filtered.__qualname__ = getattr(fn, "__name__", name)
     filtered.__doc__ = fn.__doc__
-    if lead:
+    if getattr(fn, "jinja_pass_arg", None) is not None:
         filtered.jinja_pass_arg = fn.jinja_pass_arg  # type: ignore[attr-defined]
     return filtered
 
@@ -241,13 +248,7 @@ def _refusing(name: str, fn: Callable[..., Any], rule: Refusal, names: Mapping[s
                 kwargs = {k: formatted(v, names) for k, v in kwargs.items()}
         return fn(*args, **kwargs)
 
-    # what Jinja2 reads of a filter (its name, and pass_eval_context and the like), set by hand: every
-    # environment wraps its filters afresh, and update_wrapper would cost more than the rest of the wrapping
-    filtered.__name__ = filtered.__qualname__ = getattr(fn, "__name__", name)
-    filtered.__doc__ = fn.__doc__
-    if lead:
-        filtered.jinja_pass_arg = fn.jinja_pass_arg  # type: ignore[attr-defined]
-    return filtered
+    return _marked_as(fn, filtered, name)
 
 
 @lru_cache(maxsize=64)
