@@ -1,8 +1,11 @@
 """One module per third-party library whose private API briefgen relies on.
 
-Each module (:mod:`briefgen.compat.reportlab`, with its output-side replacements split off in
-:mod:`briefgen.compat.reportlab_output` for length; :mod:`briefgen.compat.jinja2`,
-:mod:`briefgen.compat.matplotlib`, :mod:`briefgen.compat.pydantic`, :mod:`briefgen.compat.fonttools`) gathers every
+Each module (:mod:`briefgen.compat.reportlab`, with parts split off for length: its output-side
+replacements, :mod:`briefgen.compat.reportlab_output`; its parsed fonts, ``reportlab_faces``; its
+import, ``reportlab_import``; its line breaking kept linear, ``reportlab_keptlines`` and
+``reportlab_windows``; :mod:`briefgen.compat.jinja2`, :mod:`briefgen.compat.matplotlib`,
+:mod:`briefgen.compat.pydantic`, :mod:`briefgen.compat.fonttools`, :mod:`briefgen.compat.pyyaml`,
+:mod:`briefgen.compat.pikepdf`) gathers every
 read or replacement of the library's non-public names (leading underscore, undocumented
 classes), and states the versions it was written and checked for. Outside that range it
 either raises :class:`UnsupportedLibraryError` naming the library, the installed version and
