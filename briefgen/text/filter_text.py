@@ -42,11 +42,13 @@ import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import Enum
 from functools import lru_cache, update_wrapper
 from typing import Any
 
 import jinja2
 from jinja2.filters import make_attrgetter
+from pydantic import BaseModel
 
 from briefgen.errors import TemplateError
 from briefgen.text.printcheck import checked, none_refused
@@ -111,15 +113,52 @@ def as_text(value: Any, names: Mapping[str, Any] | None = None) -> Any:
     string (Markup included) as it is. Raises :class:`TemplateError` (``template-not-text``) for
     a value with no text of its own (``names``: the template's globals, to name a function given
     without its brackets); an undefined value is left for Jinja2 to report."""
-    if isinstance(value, str) or isinstance(value, jinja2.Undefined):
+    if (isinstance(value, str) and not isinstance(value, Enum)) or isinstance(value, jinja2.Undefined):
         return value
     return printable(checked(value, names or {}))
 
 
 def formatted(value: Any, names: Mapping[str, Any] | None = None) -> Any:
     """``value`` ready for ``%`` or ``str.format``: text and numbers as they are, anything else as
-    :func:`as_text` (so ``"%s" % claim`` writes its statement, not its fields)."""
-    return value if isinstance(value, _KEPT) or isinstance(value, jinja2.Undefined) else as_text(value, names)
+    :func:`as_text` (so ``"%s" % claim`` writes its statement, not its fields; ``"%r"`` of an
+    ICD 203 term its word, not the enum's repr)."""
+    if (isinstance(value, _KEPT) and not isinstance(value, Enum)) or isinstance(value, jinja2.Undefined):
+        return value
+    return as_text(value, names)
+
+
+class PrintedItem:
+    """A value handed to ``str.format``: formats as the text ``{{ }}`` prints for it (``"{}"``,
+    ``"{:>20}"``), while ``"{0.name}"`` still reads its fields."""
+
+    __slots__ = ("_value", "_text")
+
+    def __init__(self, value: Any, text: str) -> None:
+        self._value, self._text = value, text
+
+    def __format__(self, spec: str) -> str:
+        return format(self._text, spec)
+
+    def __str__(self) -> str:
+        return self._text
+
+    def __repr__(self) -> str:
+        return repr(self._text)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith(("_", "model_")):  # what the sandbox refuses on the item itself
+            raise AttributeError(name)
+        return getattr(self._value, name)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._value[key]
+
+
+def for_format(value: Any, names: Mapping[str, Any] | None = None) -> Any:
+    """``value`` ready for ``str.format``: as :func:`formatted`, but a value made text is a
+    :class:`PrintedItem`, whose fields a format can still name (``"{0.name}"``)."""
+    ready = formatted(value, names)
+    return ready if ready is value or not isinstance(ready, str) else PrintedItem(value, ready)
 
 
 def wrap_text_filters(filters: dict[str, Callable[..., Any]], names: Mapping[str, Any]) -> None:
@@ -144,12 +183,18 @@ TAKING_NOTHING = ("default", "d", "date", "figure", "likelihood", "number")
 
 
 def _needing_input(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-    """``fn`` refusing an undefined or None value (see :data:`TAKING_NOTHING`)."""
+    """``fn`` refusing an undefined or None value (see :data:`TAKING_NOTHING`), and a single
+    knowledge-base item, which these filters would take apart as its fields (``claim("c") | first``
+    printed "id, c")."""
     lead = 1 if getattr(fn, "jinja_pass_arg", None) is not None else 0
 
     def filtered(*args: Any, **kwargs: Any) -> Any:
         value = args[lead] if len(args) > lead else None
         _refuse_undefined(value)
+        if isinstance(value, BaseModel) and name != "attr":  # attr reads one field of one item
+            raise TemplateError(f"filter {name!r} takes a list or other values, not one knowledge-base item "
+                                f"({as_text(value)!r}): it would read the item's fields; pass a list ([item]) or "
+                                f"a field of it (expected a list, got one item)", code="template-filter-type")
         if value is None:
             raise none_refused(f"filter {name!r} cannot take None", "", f"Use it only when it is set: "
                                f"{{% if value is not none %}}...{{% endif %}}, or give it a default first: "
@@ -204,8 +249,8 @@ def formatting(method: Callable[..., str], name: str, names: Mapping[str, Any]) 
         if where is not None:
             raise none_refused(f"{name}() cannot make text of None ({where})", "formatted", _ADVICE_SET)
         if mapped:
-            return method({k: formatted(v, names) for k, v in args[0].items()})
-        return method(*(formatted(a, names) for a in args), **{k: formatted(v, names) for k, v in kwargs.items()})
+            return method({k: for_format(v, names) for k, v in args[0].items()})
+        return method(*(for_format(a, names) for a in args), **{k: for_format(v, names) for k, v in kwargs.items()})
 
     return update_wrapper(formatted_call, method)
 
@@ -228,7 +273,7 @@ def _refusing(name: str, fn: Callable[..., Any], rule: Refusal, names: Mapping[s
             _check_value(name, value)
             if name in NUMBER_FILTERS and len(args) <= lead + 1 and "default" not in kwargs:
                 return _number(name, fn, value, args, kwargs)
-            if name in TEXT_FILTERS and not (name == "urlencode" and isinstance(value, (Mapping, list, tuple))):
+            if name in CONVERTED and not (name == "urlencode" and isinstance(value, (Mapping, list, tuple))):
                 args = (*args[:lead], as_text(value, names), *args[lead + 1:])
         if rule.items:
             if value is None:
@@ -257,6 +302,10 @@ def _positional_names(fn: Callable[..., Any]) -> tuple[str, ...]:
     return tuple(p.name for p in inspect.signature(fn).parameters.values()
                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
 
+
+CONVERTED = (*TEXT_FILTERS, "replace", "format")
+"""The filters given the printed text of their input (:func:`as_text`): those that make text of it,
+and ``replace`` and ``format``, which work on it as text."""
 
 NUMBER_FILTERS = ("int", "float")
 """Jinja2's filters that make a number of their input: None, or text that is no number ("1,300",

@@ -98,3 +98,37 @@ def test_an_unset_field_none_or_no_number_never_prints_undefined_null_or_zero(pr
 def test_numbers_defaults_and_the_none_test_still_work(prepared, template, text):
     """An unset field counts as none for ``is none`` (it is an undefined value, not None)."""
     assert render(prepared, template) == text
+
+
+@pytest.mark.parametrize(("template", "text"), [
+    ('{{ entity("lopez-aliaga") | replace("a", "o") }}', "Rofoel López Aliogo"),
+    ('{{ entity("lopez-aliaga") | format }}', NAME),
+    ('{{ "%r" % claim("c-lopez-mayor").tlp }}', "'TLP:CLEAR'"),
+    ('{{ claim("c-lopez-mayor").tlp | pprint }}', "'TLP:CLEAR'"),
+    ('{{ entity("lopez-aliaga") | attr("name") }}', NAME),
+    ('{{ "{0.name}".format(entity("lopez-aliaga")) }}', NAME),
+    ('{{ "{}|{:>22}".format(entity("lopez-aliaga"), entity("lopez-aliaga")) }}', f"{NAME}|   {NAME}"),
+    ('{{ "{x.name}".format_map({"x": entity("lopez-aliaga")}) }}', NAME),
+])
+def test_replace_format_enums_and_format_fields_print_the_text(prepared, template, text):
+    """``replace`` and ``format`` work on the item's text; an ICD 203 or TLP term is its word, not the
+    enum's repr; ``str.format`` still reads a field of an item (``{0.name}``)."""
+    out = render(prepared, template)
+    assert out == text
+    assert not any(sign in out for sign in (*REPR_SIGNS, "<"))
+
+
+@pytest.mark.parametrize("name", ["first", "max", "list", "length", "tojson", "reverse", "sort"])
+def test_one_item_through_a_filter_that_takes_a_list_is_refused(prepared, name):
+    """An item through a filter that takes a list would be read as its fields (``| first`` printed
+    "id, lopez-aliaga")."""
+    with pytest.raises(TemplateError) as info:
+        render(prepared, f'{{{{ entity("lopez-aliaga") | {name} }}}}')
+    assert info.value.code == "template-filter-type"
+    (problem,) = info.value.problems
+    assert f"filter {name!r} takes a list or other values, not one knowledge-base item" in problem.message
+
+
+def test_a_format_field_cannot_reach_what_the_sandbox_hides(prepared):
+    with pytest.raises(TemplateError):
+        render(prepared, '{{ "{0.model_fields}".format(entity("lopez-aliaga")) }}')
