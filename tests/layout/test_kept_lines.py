@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from claims_project import one_audience_spec
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus.paragraph import Paragraph
 
@@ -167,24 +168,7 @@ def long_claim_project(folder: Path, words: int) -> Path:
     (kb / "claims.yaml").write_text(f"claims:\n  - id: c-long\n    statement: {statement}\n    about: [ent-1]\n"
                                     "    sources: [src-1, src-2]\n    likelihood: likely\n    confidence: low\n",
                                     encoding="utf-8")
-    spec = folder / "spec.yaml"
-    spec.write_text("""briefing:
-  id: long-claim
-  title: Long claim
-  date: 2025-05-12
-  desk: Desk
-  author: Author
-  tlp: TLP:CLEAR
-  language: en
-knowledge_base: [kb]
-default_audience: all
-audiences:
-  all:
-    tlp: TLP:CLEAR
-    paper: A4
-    cover: false
-    contents: false
-sections:
+    return one_audience_spec(folder, "long-claim", "Long claim", """\
   - id: body
     title: Body
     kind: text
@@ -201,8 +185,7 @@ sections:
   - id: endnotes
     title: Endnotes
     kind: endnotes
-""", encoding="utf-8")
-    return spec
+""")
 
 
 @pytest.mark.slow
