@@ -19,9 +19,9 @@ way (a full disk) is cut back off, so the file ends where it did.
 Reruns (:func:`previous_sends`): ``briefgen email --send`` skips each recipient that a line of
 the same *rerun key* lists as accepted, and each whose delivery is unknown (unless
 ``--resend-unknown`` or ``--resend``), so a rerun after a partial send delivers only what
-was not accepted before. The rerun key (:func:`rerun_key`) is the Message-ID when it is
-deterministic (``SOURCE_DATE_EPOCH`` set: it is then a function of the briefing, audience,
-PDF, date, sender and recipient list), else a digest of briefing, audience and PDF SHA-256.
+was not accepted before. The rerun key (:func:`rerun_key`) is a digest of briefing, audience
+and PDF SHA-256, with or without ``SOURCE_DATE_EPOCH``; a line written by an older briefgen,
+whose key was the deterministic Message-ID (or that has no key), matches by Message-ID.
 
 A damaged line (cut short, or a cut line with a record glued to it by an older briefgen) is
 read as far as it goes (:mod:`briefgen.deliver.sendlog_read`): every field complete before
@@ -53,11 +53,11 @@ LOG_NAME = "sent-log.jsonl"
 """Send log file name, in the output folder."""
 
 
-def rerun_key(message_id: str, deterministic: bool, *, briefing: str, audience: str, pdf_sha256: str) -> str:
-    """What makes two sends "the same message" for a rerun: ``message_id`` when it is
-    deterministic, else ``content:`` + a digest of briefing, audience and the PDF's SHA-256."""
-    if deterministic:
-        return message_id
+def rerun_key(*, briefing: str, audience: str, pdf_sha256: str) -> str:
+    """What makes two sends "the same message" for a rerun: ``content:`` + a digest of
+    briefing, audience and the PDF's SHA-256. Not the Message-ID, even when it is
+    deterministic (``SOURCE_DATE_EPOCH``): that one also depends on the recipient list, so a
+    recipient added to the audience would make everyone who accepted the briefing get it again."""
     digest = hashlib.sha256(f"{briefing}\n{audience}\n{pdf_sha256}".encode()).hexdigest()[:32]
     return f"content:{digest}"
 
@@ -164,16 +164,18 @@ class PreviousSends:
     damaged_lines: list[int] = field(default_factory=list)
 
 
-def previous_sends(out_dir: Path, key: str, recipients: Iterable[str] = ()) -> PreviousSends:
-    """What earlier runs did with the message whose rerun key is ``key`` (entries written
-    before rerun keys existed match by Message-ID). A damaged record of this message that
+def previous_sends(out_dir: Path, key: str, recipients: Iterable[str] = (), *, message_id: str = "") -> PreviousSends:
+    """What earlier runs did with the message whose rerun key is ``key``; a line whose
+    ``message_id`` is ``message_id`` (when given) is that message too (lines of older
+    briefgens, keyed by a deterministic Message-ID or by none). A damaged record of this message that
     lost its ``accepted`` or ``unknown`` list makes the recipients it names (its To, Cc and
     Bcc as far as they were read, else ``recipients``) unknown: they may have got it."""
     found = PreviousSends()
     everyone = [r.lower() for r in recipients]
     for line in _lines(out_dir):
         for record in line.records:
-            if record.get("rerun_key", record.get("message_id")) != key:
+            if record.get("rerun_key", record.get("message_id")) != key and \
+                    not (message_id and record.get("message_id") == message_id):
                 continue
             found.accepted.update(str(a).lower() for a in record.get("accepted", []))
             found.unknown.update(str(a).lower() for a in record.get("unknown", []))
@@ -188,7 +190,7 @@ def previous_sends(out_dir: Path, key: str, recipients: Iterable[str] = ()) -> P
     return found
 
 
-def accepted_before(out_dir: Path, key: str) -> set[str]:
+def accepted_before(out_dir: Path, key: str, *, message_id: str = "") -> set[str]:
     """Recipients (lower-cased) that the log records as having accepted the message whose
-    rerun key is ``key`` (entries written before rerun keys existed match by Message-ID)."""
-    return previous_sends(out_dir, key).accepted
+    rerun key is ``key`` (or whose Message-ID is ``message_id``, see :func:`previous_sends`)."""
+    return previous_sends(out_dir, key, message_id=message_id).accepted

@@ -333,7 +333,7 @@ def deliver(out: "Outgoing", settings: SmtpSettings, *, out_dir: Path, all_or_no
     what :func:`send_message` raises, and :class:`~briefgen.errors.DeliveryError` when a
     delivered (or maybe delivered) message cannot be recorded."""
     everyone = out.addressing.recipients
-    before = PreviousSends() if resend else previous_sends(out_dir, out.rerun_key, everyone)
+    before = PreviousSends() if resend else previous_sends(out_dir, out.rerun_key, everyone, message_id=out.message_id)
     if resend_unknown:
         before.unknown = set()
     skipped = [r for r in everyone if r.lower() in before.accepted]

@@ -29,7 +29,7 @@ from datetime import datetime
 from briefgen.deliver.addresses import addressing
 from briefgen.deliver.attachment import DEFAULT_MAX_ATTACHMENT, AttachmentInfo, check_size
 from briefgen.deliver.distribution_checks import check_domains
-from briefgen.deliver.mail import Outgoing, compose, message_date
+from briefgen.deliver.mail import Outgoing, compose
 from briefgen.deliver.mailcontent import mail_content
 from briefgen.deliver.output import output_paths
 from briefgen.deliver.sendlog import rerun_key
@@ -49,8 +49,8 @@ def outgoing(prepared: Prepared, audience: str | None, options: BuildOptions, *,
     ``result`` is given; writes nothing else. ``default_sender`` is the ``[smtp] from``
     setting, ``max_attachment`` the limit in bytes (None: no limit), ``now`` the message's
     date (see :func:`briefgen.deliver.mail.compose`). The message's rerun key (what the send
-    log matches on a rerun, :func:`briefgen.deliver.sendlog.rerun_key`) is its Message-ID when
-    that is deterministic, else made from briefing, audience and the PDF's SHA-256. Raises
+    log matches on a rerun, :func:`briefgen.deliver.sendlog.rerun_key`) is made from briefing,
+    audience and the PDF's SHA-256. Raises
     :class:`~briefgen.deliver.addresses.MailInputError` from a guard, or
     :class:`~briefgen.errors.DeliveryError` for a build that carries no PDF or document."""
     if result is None:
@@ -71,6 +71,5 @@ def outgoing(prepared: Prepared, audience: str | None, options: BuildOptions, *,
     attachment = AttachmentInfo(paths["pdf"].name, result.pdf, result.pages)
     msg = compose(mail_content(result.document), addrs, banner=banner, subject=subject,
                   attachment=attachment, now=now)
-    key = rerun_key(str(msg["Message-ID"]), message_date(now)[1], briefing=result.briefing_id,
-                    audience=result.audience, pdf_sha256=attachment.sha256)
+    key = rerun_key(briefing=result.briefing_id, audience=result.audience, pdf_sha256=attachment.sha256)
     return Outgoing(result.audience, result, msg, addrs, banner, paths["eml"], key)

@@ -71,19 +71,25 @@ def test_a_451_that_persists_then_a_rerun_sends_only_what_is_missing(busy_server
 
 
 def test_rerun_identity(prepared, built, tmp_path, monkeypatch) -> None:
-    """Deterministic Message-IDs (SOURCE_DATE_EPOCH) are the rerun key; otherwise briefing,
-    audience and PDF SHA-256 are, so that a new Message-ID still finds the earlier send."""
+    """Briefing, audience and PDF SHA-256 are the rerun key, with or without deterministic
+    Message-IDs (SOURCE_DATE_EPOCH), so that a new Message-ID still finds the earlier send; a
+    line of an older briefgen, keyed by the deterministic Message-ID or by none, matches by
+    Message-ID."""
     a, b = analyst(prepared, built, tmp_path), analyst(prepared, built, tmp_path)
-    assert a.message_id != b.message_id and a.rerun_key == b.rerun_key == rerun_key(
-        "x", False, briefing="peru-china", audience="analyst", pdf_sha256=built["analyst"].sha256)
+    content_key = rerun_key(briefing="peru-china", audience="analyst", pdf_sha256=built["analyst"].sha256)
+    assert a.message_id != b.message_id and a.rerun_key == b.rerun_key == content_key
     executive = outgoing(prepared, "executive", BuildOptions(out_dir=tmp_path), result=built["executive"])
     assert executive.rerun_key != a.rerun_key
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1747040000")
     c, d = analyst(prepared, built, tmp_path), analyst(prepared, built, tmp_path)
-    assert c.rerun_key == c.message_id == d.message_id
-    smtp.append_log(tmp_path, {"message_id": c.message_id, "accepted": ["Andean-Team@example.org"]})  # older line
-    assert accepted_before(tmp_path, c.rerun_key) == {"andean-team@example.org"}
-    assert accepted_before(tmp_path, a.rerun_key) == set()
+    assert c.message_id == d.message_id != a.message_id and c.rerun_key == content_key
+    smtp.append_log(tmp_path, {"message_id": c.message_id, "accepted": ["Andean-Team@example.org"]})  # no key
+    smtp.append_log(tmp_path, {"message_id": c.message_id, "rerun_key": c.message_id,  # the old key
+                               "accepted": ["china-cell@example.org"]})
+    assert accepted_before(tmp_path, c.rerun_key, message_id=c.message_id) == {"andean-team@example.org",
+                                                                               "china-cell@example.org"}
+    assert accepted_before(tmp_path, c.rerun_key) == set()  # those lines name no content key
+    assert accepted_before(tmp_path, executive.rerun_key, message_id=executive.message_id) == set()
 
 
 # --------------------------------------------------------------------------- briefgen email
@@ -127,4 +133,28 @@ def test_cli_goes_on_after_a_failure_and_a_rerun_completes(project, busy_server,
     assert [e["audience"] for e in log] == ["executive", "analyst", "public"]
     eml = email.message_from_bytes((project / "output" / "peru-china--public.eml").read_bytes(),
                                    policy=email.policy.default)
-    assert log[2]["message_id"] == log[2]["rerun_key"] == eml["Message-ID"]
+    assert log[2]["message_id"] == eml["Message-ID"] and log[2]["rerun_key"].startswith("content:")
+
+
+@pytest.mark.slow
+def test_a_recipient_added_with_source_date_epoch_gets_the_briefing_alone(project, busy_server, monkeypatch) -> None:
+    """Deterministic Message-IDs depend on the recipient list; adding a recipient to the
+    audience still sends the same briefing to the new recipient only."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1747040000")
+    result = cli("email", "specs/peru-china.yaml", "-a", "executive", "--send")
+    assert result.exit_code == 0, result.output
+    assert [m.rcpt_tos for m in busy_server.messages] == [["director-wh@example.org", "andean-team@example.org"]]
+    audiences = project / "specs" / "audiences.yaml"
+    executive_cc = "      cc:\n        - {name: Andean Team, email: andean-team@example.org}\n"
+    assert audiences.read_text().count(executive_cc) == 1
+    audiences.write_text(audiences.read_text().replace(
+        executive_cc, executive_cc + "        - {name: Policy Planning, email: policy-planning@example.org}\n"))
+    result = cli("email", "specs/peru-china.yaml", "-a", "executive", "--send")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "executive: skipped 2 recipient(s) that accepted this message before" in text
+    assert [m.rcpt_tos for m in busy_server.messages] == [["director-wh@example.org", "andean-team@example.org"],
+                                                          ["policy-planning@example.org"]]
+    first, second = (m.message["Message-ID"] for m in busy_server.messages)
+    assert first != second  # a new recipient list, a new message; the same briefing
+    assert "policy-planning@example.org" in busy_server.messages[1].message["Cc"]
