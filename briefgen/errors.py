@@ -8,6 +8,7 @@ line, column, key path, expected, got, suggestion) and raised together in one
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -51,7 +52,9 @@ class Problem:
     """One located problem in an input file.
 
     ``line`` and ``column`` are 1-based; 0 means "unknown" (``null`` in ``--json``). ``severity`` is ``"error"``
-    or ``"warning"``; warnings fail a build only under ``--strict``.
+    or ``"warning"``; warnings fail a build only under ``--strict`` (:meth:`under_strict`), except one with
+    ``strict`` False: a warning that leaves nothing to fix (a disputed measure a ``conflicts`` section
+    already shows side by side), which ``--strict`` leaves a warning.
     """
 
     file: str
@@ -64,6 +67,14 @@ class Problem:
     suggestion: str = ""
     severity: str = "error"
     code: str = ""
+    strict: bool = True
+
+    def under_strict(self) -> "Problem":
+        """This problem as ``--strict`` judges it: a warning becomes an error, unless ``strict``
+        is False (see the class doc)."""
+        if self.severity == "error" or not self.strict:
+            return self
+        return dataclasses.replace(self, severity="error")
 
     def location(self) -> str:
         """``file:line:col`` (parts that are unknown are left out)."""

@@ -175,7 +175,7 @@ def prepare(spec_path: Path | str, *, strict: bool = False, root: Path | None = 
     loaded, kb = load_project(spec_path, root=root)
     problems = check(loaded, kb)
     if strict:
-        problems = [Problem(**{**p.__dict__, "severity": "error"}) for p in problems]
+        problems = [p.under_strict() for p in problems]
     if any(p.severity == "error" for p in problems):
         raise SpecError(problems)  # warnings too: one run shows everything
     return Prepared(loaded, kb, [p for p in problems if p.severity == "warning"])
@@ -274,9 +274,9 @@ def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOpti
     if options.strict:  # judged on what this variant contains (briefgen.pipeline.audit)
         from briefgen.pipeline.audit import variant_warnings
 
-        concerned = variant_warnings(prepared.warnings, kb, document)
-        if concerned:
-            raise SpecError([Problem(**{**p.__dict__, "severity": "error"}) for p in concerned])
+        concerned = [p.under_strict() for p in variant_warnings(prepared.warnings, kb, document)]
+        if any(p.severity == "error" for p in concerned):
+            raise SpecError(concerned)
     from briefgen.pipeline.editions import build_key
 
     key = options.withheld_key or build_key(loaded.root, filing=options.file_edition)  # made on first filing

@@ -15,6 +15,9 @@ from briefgen.resolve.claims import select_claims
 from briefgen.resolve.disputes import Dispute, Report, find_disputes
 from briefgen.text import fmt
 
+SHOWN_ALREADY = "shows them (done: --strict leaves this a warning)"
+"""The end of the advice when a ``conflicts`` section shows every report of the dispute."""
+
 NO_SECTION = "every report shown side by side (a 'conflicts' section), or figures that agree"
 """The advice when the spec has no ``conflicts`` section."""
 
@@ -30,11 +33,12 @@ def dispute_problems(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
         for report in dispute.reports:
             doc, key = _key(kb, report)
             others = "; ".join(f"{_reported(o)} at {where[id(o)]}" for o in dispute.reports if o is not report)
+            advice = _advice(dispute, report, shown)
             problems.append(doc.problem(
                 key, f"measure {dispute.measure!r} is disputed ({dispute.summary()}): {_reported(report)} here, "
                      f"against {others}",
-                expected=_advice(dispute, report, shown),
-                severity="warning", code="disputed-quantity"))
+                expected=advice, severity="warning", code="disputed-quantity",
+                strict=not advice.endswith(SHOWN_ALREADY)))  # shown side by side: nothing left to fix
     for cid, claim in kb.claims.items():
         doc, base = kb.where("claims", cid)
         for i, other in enumerate(claim.contradicts):
@@ -82,8 +86,7 @@ def _advice(dispute: Dispute, report: Report,
         if here in reports:
             left_out = sorted({cid for cid, i in others if (cid, i) not in reports})
             if not left_out:
-                return (f"every report side by side, as section {sid!r} (kind conflicts) shows them (done), or "
-                        f"figures that agree")
+                return f"every report side by side, as section {sid!r} (kind conflicts) {SHOWN_ALREADY}"
             return (f"every report side by side: section {sid!r} (kind conflicts) shows this one, but its select "
                     f"leaves out {_claims(left_out)}; select {'them' if len(left_out) > 1 else 'it'} too, or "
                     f"figures that agree")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import TESTS
 
+from briefgen.errors import Problem, SpecError
 from briefgen.pipeline.build import prepare
 from briefgen.pipeline.dispute_checks import NO_SECTION
 
@@ -39,7 +40,33 @@ def test_without_a_conflicts_section_it_asks_for_one(tmp_path) -> None:
 def test_a_section_showing_every_report_is_named_as_done(tmp_path) -> None:
     found = advice(tmp_path, CONFLICTS)
     assert set(found.values()) == {"every report side by side, as section 'conflicts' (kind conflicts) shows them "
-                                   "(done), or figures that agree"}
+                                   "(done: --strict leaves this a warning)"}
+
+
+def _strict(tmp_path: Path, conflicts: str) -> list[Problem]:
+    """The problems of ``validate --strict`` on the test spec with ``conflicts`` as its conflicts
+    section, and the stale-claim check switched off (its claims are old on purpose)."""
+    root = tmp_path / "alba"
+    shutil.copytree(DISPUTES, root)
+    spec = root / "spec.yaml"
+    spec.write_text(spec.read_text().replace(CONFLICTS, conflicts) + "checks: {max_claim_age_days: 100000}\n")
+    try:
+        return prepare(spec, strict=True).warnings
+    except SpecError as exc:
+        return exc.problems
+
+
+def test_strict_passes_disputes_a_section_shows_and_fails_the_others(tmp_path) -> None:
+    """A dispute shown side by side has nothing left to fix: --strict keeps it a warning (tester:
+    --strict could not pass a correctly handled dispute); one the section leaves out fails."""
+    shown = [p for p in _strict(tmp_path / "a", CONFLICTS) if p.code == "disputed-quantity"]
+    assert len(shown) == 6 and {p.severity for p in shown} == {"warning"}
+    select = "    select: {claims: [c-cost-ministry, c-cost-gazette, c-cost-cable, c-cost-institute]}\n"
+    partial = {p.key: p.severity for p in _strict(tmp_path / "b", CONFLICTS + select)
+               if p.code == "disputed-quantity"}
+    assert partial == {"claims[0].figures[0]": "warning", "claims[1].figures[0]": "warning",
+                       "claims[2].figures[0]": "warning", "claims[3].figures[0]": "warning",
+                       "claims[4].figures[0]": "error", "claims[5].figures[0]": "error"}
 
 
 def test_a_select_that_leaves_reports_out_is_named(tmp_path) -> None:
