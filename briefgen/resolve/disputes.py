@@ -67,8 +67,8 @@ class Dispute:
 
     @property
     def label(self) -> str:
-        """What is measured, in words: the first report's figure label."""
-        return self.reports[0].figure.label
+        """What is measured, in words (:func:`measure_label` of its reports)."""
+        return measure_label(self.reports)
 
     @property
     def claims(self) -> tuple[str, ...]:
@@ -79,6 +79,28 @@ class Dispute:
         """Why it is disputed, in words."""
         return {"values": "the reported values differ", "comparators": "the reported bounds exclude each other",
                 "units": "the figures use units that cannot be compared"}[self.reason]
+
+
+def measure_label(reports: Iterable[Report]) -> str:
+    """What the ``reports`` of one measure measure, in words: their figures' label when they
+    share one; else the words every label starts with ("Tarazu cost" for "Tarazu cost
+    (ministry)" and "Tarazu cost (RiverWatch)"), a bracket or dash left open at its end
+    dropped; else the first label. The name of the measure's group in a dot-range chart and of
+    its rows in a conflicts table, which must agree (tester: the chart drew two groups where
+    the table named one)."""
+    labels = list(dict.fromkeys(r.figure.label for r in reports))
+    if len(labels) <= 1:
+        return labels[0] if labels else ""
+    words = [label.split() for label in labels]
+    common: list[str] = []
+    for column in zip(*words):
+        if len(set(column)) > 1:
+            break
+        common.append(column[0])
+    while common and (common[-1][0] in "([{" or common[-1] in ("-", "–", "—", ":", ",")):
+        common.pop()
+    shared = " ".join(common).rstrip(",:;")
+    return shared or labels[0]
 
 
 def reports_by_measure(claims: Iterable[Claim], tolerance: float = DEFAULT_TOLERANCE) -> dict[str, list[Report]]:

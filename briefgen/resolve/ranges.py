@@ -15,7 +15,7 @@ from briefgen.errors import Problem, SpecError
 from briefgen.model.models import ChartSpec, Claim, Source
 from briefgen.model.resolved import RangeData, RangePoint
 from briefgen.model.units import SCALES, parse_unit, scale_of
-from briefgen.resolve.disputes import reports_by_measure
+from briefgen.resolve.disputes import measure_label, reports_by_measure
 
 
 def range_data(chart: ChartSpec, claims: Iterable[Claim], sources: dict[str, Source],
@@ -36,15 +36,16 @@ def range_data(chart: ChartSpec, claims: Iterable[Claim], sources: dict[str, Sou
     scale = scale_of(chart.unit) if chart.unit else units[0].scale
     divisor = SCALES.get(scale, 1.0)
     points = []
+    group_of = {measure: measure_label(group) for measure, group in groups.items()}
     for report, unit in zip(reports, units):
         fig, factor = report.figure, unit.multiplier / divisor
 
         def scaled(v: float | None, f: float = factor) -> float | None:
             return None if v is None else v * f
 
-        points.append(RangePoint(group=fig.label, label=_who(report.claim, sources, fig), value=scaled(fig.value),
-                                 low=scaled(fig.low), high=scaled(fig.high), comparator=fig.comparator,
-                                 estimate=fig.estimate, claim_id=report.claim.id))
+        points.append(RangePoint(group=group_of[fig.measure or ""], label=_who(report.claim, sources, fig),
+                                 value=scaled(fig.value), low=scaled(fig.low), high=scaled(fig.high),
+                                 comparator=fig.comparator, estimate=fig.estimate, claim_id=report.claim.id))
     used = list({r.claim.id: r.claim for r in reports}.values())
     return RangeData(tuple(points), chart.unit or units[0].label(scale)), used
 
