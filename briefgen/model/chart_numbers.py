@@ -20,13 +20,23 @@ def format_number(value: float) -> str:
     return text
 
 
+def format_range(low: float, high: float) -> str:
+    """``low-high`` with both bounds at one precision, the finer of the two as
+    :func:`format_number` writes them: ``3.0-3.6`` (not ``3-3.6``), ``2,800-3,400``."""
+    shown = [format_number(low), format_number(high)]
+    places = max(len(t.partition(".")[2]) for t in shown)
+    if places:
+        shown = [f"{v:,.{places}f}" for v in (low, high)]
+    return "-".join(shown)
+
+
 def point_note(p: RangePoint) -> str:
     """A dot-range row's value as the source gave it: ``1,300``, ``~3,600 est.``,
     ``2,800-3,400``, ``>1``."""
     if p.value is not None:
         text = COMPARATOR_PREFIX.get(p.comparator, "") + format_number(p.value)
         if p.low is not None and p.high is not None:
-            text += f" ({format_number(p.low)}-{format_number(p.high)})"
+            text += f" ({format_range(p.low, p.high)})"
     else:
-        text = f"{format_number(p.low or 0.0)}-{format_number(p.high or 0.0)}"
+        text = format_range(p.low or 0.0, p.high or 0.0)
     return text + (" est." if p.estimate else "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from briefgen.model.chart_numbers import format_range
 from briefgen.model.models import Claim, Figure, Source
 from briefgen.model.vocab import COMPARATOR_WORDS, CREDIBILITY, PartialDate, admiralty
 
@@ -13,10 +14,18 @@ def number(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def number_range(low: float, high: float) -> str:
+    """``low-high`` with both bounds at one precision, the finer of the two as :func:`number`
+    writes them: ``3.0-3.6`` (not ``3-3.6``), ``2,800-3,400``, ``1.25-1.50`` (the charts'
+    :func:`~briefgen.model.chart_numbers.format_range`, which writes numbers as :func:`number` does)."""
+    return format_range(low, high)
+
+
 def figure(fig: Figure) -> str:
     """A figure in words, as the source gave it: ``more than USD 65 million per year``,
-    ``USD 1.3 billion``, a range ``USD 1.3-1.5 billion`` (with its value: ``USD 1.4 billion
-    (range 1.3-1.5)``), an estimate ``USD 3.6 billion (estimate)``.
+    ``USD 1.3 billion``, a range ``USD 1.3-1.5 billion`` at one precision (``EUR 3.0-3.6
+    billion``, :func:`number_range`; with its value: ``USD 1.4 billion (range 1.3-1.5)``), an
+    estimate ``USD 3.6 billion (estimate)``.
 
     Millions of 1,000 or more are shown in billions; ``/`` in the unit reads "per".
     """
@@ -30,7 +39,7 @@ def figure(fig: Figure) -> str:
         shown = number(fig.value / scale)
     else:
         assert fig.low is not None and fig.high is not None, "validated: a value or a range"
-        shown = f"{number(fig.low / scale)}-{number(fig.high / scale)}"
+        shown = number_range(fig.low / scale, fig.high / scale)
     text = shown + (f" {head.strip()}" if head.strip() else "")
     if per:
         text += f" per {per.strip()}"
@@ -38,7 +47,7 @@ def figure(fig: Figure) -> str:
         text = f"{fig.currency} {text}"
     notes = []
     if fig.value is not None and fig.low is not None and fig.high is not None:
-        notes.append(f"range {number(fig.low / scale)}-{number(fig.high / scale)}")
+        notes.append(f"range {number_range(fig.low / scale, fig.high / scale)}")
     if fig.estimate:
         notes.append("estimate")
     return COMPARATOR_WORDS[fig.comparator] + text + (f" ({', '.join(notes)})" if notes else "")
