@@ -64,6 +64,14 @@ def _describe(chart: "ResolvedChart") -> str:
     return f"Bar chart of {n} figure{'s' if n != 1 else ''}{unit}: {join_limited(items)}."
 
 
+BAR_SHARE = 0.62
+"""A bar's thickness, as a share of its row."""
+
+MAX_BAR_IN = 0.4
+"""The thickest a bar is drawn (inches): one or two bars in a tall chart stay bars, not a block
+filling the plot (tester: a single-bar chart was one slab)."""
+
+
 def draw_bar(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     from matplotlib.ticker import FuncFormatter, MaxNLocator  # lazily: importing briefgen.charts stays cheap
 
@@ -140,7 +148,7 @@ def draw_bar(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
 
     ticks = _thinned(ticks, lo, hi, x_lo, x_hi, left, right, W, style.font_size, measure)
     ax = fig.add_axes((left / W, bottom / H, (right - left) / W, axes_h / H))
-    ax.barh(ys, values, height=0.62, color=style.colour(0), zorder=2)
+    ax.barh(ys, values, height=min(BAR_SHARE, MAX_BAR_IN * n / axes_h), color=style.colour(0), zorder=2)
     ax.set_yticks(ys, labels, fontsize=size)
     ax.set_ylim(n - 0.5, -0.5)  # first category on top
     ax.tick_params(axis="y", length=0, pad=Y_PAD)
