@@ -7,8 +7,10 @@ or a decision past the piece it was made for. :func:`marks_paragraphs` says so f
 template that has no ``{% set %}``, ``{% macro %}``, ``{% call %}``, ``{% filter %}``,
 ``{% with %}`` or ``{% for %}`` (a loop's items are fetched once, before its first piece),
 and whose ``{% if %}`` blocks hold no line break (a test's use could decide a later line or
-paragraph). Any other template is marked as a whole, as every portion of it used everything
-it used: when unsure, mark higher.
+paragraph) unless the block's test uses nothing (:func:`_uses_nothing`: ``visible('id')``,
+``audience.tlp``, constants and their logic, the guard around a bullet or paragraph that only
+this audience may see). Any other template is marked as a whole, as every portion of it used
+everything it used: when unsure, mark higher.
 """
 
 from __future__ import annotations
@@ -49,8 +51,37 @@ def marks_paragraphs(text: str) -> bool:
         return False
     if any(True for _ in tree.find_all(_CARRIERS)):
         return False
-    for block in tree.find_all(nodes.If):
+    for block in tree.find_all(nodes.If):  # elif branches are If nodes too
+        if _uses_nothing(block.test):
+            continue  # its branches are printed with their own uses only (the test records none)
         for data in block.find_all(nodes.TemplateData):
             if "\n" in data.data or "\r" in data.data:
                 return False
+    return True
+
+
+_SAFE_NAMES = frozenset({"visible", "audience"})
+"""Template globals whose reading records no use: ``visible()`` answers from the audience's
+briefing without using the item (:meth:`briefgen.text.renderer.Renderer._visible`), and
+``audience`` is the name and ceiling."""
+
+_SAFE_NODES = (nodes.Const, nodes.Name, nodes.Call, nodes.Getattr, nodes.Getitem, nodes.Compare, nodes.Operand,
+               nodes.And, nodes.Or, nodes.Not, nodes.Tuple, nodes.List, nodes.Test)
+
+
+def _uses_nothing(test: nodes.Node) -> bool:
+    """True when evaluating the ``{% if %}`` test ``test`` cannot record a use: it is built of
+    constants, ``visible(...)`` calls on constant ids, ``audience`` fields and their
+    comparisons and logic (``is defined``-style tests on those); anything else (a claim, an
+    entity, ``briefing.keywords``, a filter) may use an item that decides what follows."""
+    for node in [test, *test.find_all(nodes.Node)]:
+        if not isinstance(node, _SAFE_NODES):
+            return False
+        if isinstance(node, nodes.Name) and node.name not in _SAFE_NAMES:
+            return False
+        if isinstance(node, nodes.Call) and not (
+                isinstance(node.node, nodes.Name) and node.node.name == "visible"
+                and all(isinstance(a, nodes.Const) for a in node.args) and not node.kwargs
+                and node.dyn_args is None and node.dyn_kwargs is None):
+            return False
     return True

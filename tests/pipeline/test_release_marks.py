@@ -313,6 +313,37 @@ def test_portions_are_marked_paragraph_by_paragraph(starter):
 
 
 @pytest.mark.slow
+def test_guarded_bullets_over_several_lines_are_marked_one_by_one(starter):
+    """An ``{% if visible(...) %}`` over several lines decides nothing with a use (visible()
+    uses no item): its bullets are marked one by one, as one-line guards are (tester: the
+    whole template was marked TLP:AMBER); a guard whose test uses a claim still marks the
+    template as a whole."""
+    guarded = """
+P1 ordinary.
+
+{% if visible('c-funding-gap') %}
+- P8 guarded {{ claim('c-funding-gap').statement }}
+- P9 guarded plain.
+{% else %}
+- P10 not shown.
+{% endif %}
+
+P7 ordinary.
+"""
+    Path("specs/mark3.yaml").write_text(text_spec("mark3", "Portion marks", guarded), encoding="utf-8")
+    mark_portions_for_the_analyst()
+    out = build("analyst", "specs/mark3.yaml")
+    assert marks_of(out, ("P1", "P8", "P9", "P7")) == {
+        "P1": ("TLP:CLEAR", "TLP:CLEAR"), "P8": ("TLP:AMBER", "TLP:AMBER"), "P9": ("TLP:CLEAR", "TLP:CLEAR"),
+        "P7": ("TLP:CLEAR", "TLP:CLEAR")}
+    assert "P10" not in out["pdf_text"]
+    deciding = guarded.replace("visible('c-funding-gap')", "claim('c-funding-gap').likelihood is none")
+    Path("specs/mark3.yaml").write_text(text_spec("mark3", "Portion marks", deciding), encoding="utf-8")
+    out = build("analyst", "specs/mark3.yaml")
+    assert set(marks_of(out, ("P1", "P7")).values()) == {("TLP:AMBER", "TLP:AMBER")}
+
+
+@pytest.mark.slow
 def test_a_template_that_keeps_a_value_is_still_marked_as_a_whole(starter):
     """A claim kept in a variable can be printed anywhere: every portion is marked as using it.
     (No line of these templates ends in a block tag: what follows one is the subject of a fix of its own.)"""

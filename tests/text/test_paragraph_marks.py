@@ -20,6 +20,14 @@ from briefgen.text.tokens import use_token
     ("{% filter upper %}{{ claim('a') }}{% endfilter %}", False),
     ("{% with a = claim('a') %}{{ a }}{% endwith %}", False),
     ("{% if x %}\n\nP{% endif %}{% else %}", False),  # does not parse: marked as a whole
+    ("P1.\n{% if visible('a') %}\n- b {{ claim('a') }}\n- c\n{% endif %}\nP3", True),  # the test uses nothing
+    ("{% if visible('a') and audience.tlp == 'TLP:AMBER' %}\nx\n\ny{% else %}\nz\n{% endif %}", True),
+    ("{% if not visible('a') %}\nx\n\ny{% endif %}", True),
+    ("{% if visible(claim('a').id) %}\nx\n\ny{% endif %}", False),  # a use inside the test
+    ("{% if briefing.keywords %}\nx\n\ny{% endif %}", False),  # reading keywords records their items
+    ("{% if visible('a') | length %}\nx\n\ny{% endif %}", False),  # a filter: not judged
+    ("{% if visible('a') %}\nx\n{% elif claim('b').likelihood %}\ny\n\nz{% endif %}", False),
+    ("{% if visible('a') %}\nx {% if claim('b').likelihood %}y\n\nz{% endif %}\n{% endif %}", False),
 ])
 def test_which_templates_are_marked_paragraph_by_paragraph(template, expected):
     assert marks_paragraphs(template) is expected
