@@ -4,7 +4,8 @@ Written for and checked against Jinja2 3.1 (:data:`SUPPORTED`, the same range as
 ``jinja2`` pin in ``pyproject.toml``). briefgen words the message of an undefined name or
 field itself (``entity 'x' has no field 'country'; did you mean 'countries'?``), which Jinja2
 offers no public hook for: :class:`AuthorUndefined` overrides ``Undefined._undefined_message``
-and reads the ``_undefined_hint`` / ``_undefined_obj`` / ``_undefined_name`` slots, and
+and reads the ``_undefined_hint`` / ``_undefined_obj`` / ``_undefined_name`` slots (the hint also
+through :func:`undefined_hint`), and
 :data:`MISSING` is ``jinja2.utils.missing`` (the "no object" marker of an undefined *name*).
 
 Outside :data:`SUPPORTED`, :func:`require_supported` (called when an environment is made)
@@ -55,3 +56,10 @@ class AuthorUndefined(jinja2.StrictUndefined):
     def _undefined_message(self) -> str:
         text = self._briefgen_message(self._undefined_hint, self._undefined_obj, self._undefined_name)
         return super()._undefined_message if text is None else text
+
+
+def undefined_hint(value: jinja2.Undefined) -> str | None:
+    """The hint Jinja2 gave the undefined ``value`` (the sandbox's "access to attribute ... is
+    unsafe", a macro's "parameter ... was not provided"), or None for a plain lookup that failed."""
+    hint: str | None = value._undefined_hint
+    return hint

@@ -30,6 +30,7 @@ def check_templates(prepared: Prepared) -> None:
     Then, when every template renders, raises :class:`SpecError` with the ``no-endnotes``
     problem of each audience that cites sources and keeps no endnotes section, as its build
     would refuse it (:mod:`briefgen.pipeline.endnote_checks`)."""
+    from briefgen.text.located import add_error  # the same error of several audiences' versions, once
     from briefgen.text.templates import template_errors
 
     found: dict[str, TemplateError] = {}
@@ -37,7 +38,7 @@ def check_templates(prepared: Prepared) -> None:
     for _name, briefing in resolved_audiences(prepared):  # a chart's size: one error for every audience
         errors = template_errors(prepared.loaded, prepared.kb, briefing)
         for exc in errors:
-            found.setdefault(str(exc), exc)
+            add_error(found, exc)
         distribution = briefing.audience.distribution
         if distribution is not None and distribution.subject is not None:  # what `email` renders
             from briefgen.pipeline.subject import render_subject
@@ -45,7 +46,7 @@ def check_templates(prepared: Prepared) -> None:
             try:
                 render_subject(prepared.loaded, prepared.kb, briefing)
             except TemplateError as exc:
-                found.setdefault(str(exc), exc)
+                add_error(found, exc)
         if not errors:  # its build would stop at the first template error, before any citation is judged
             dangling += citation_problems(prepared.loaded, prepared.kb, briefing)
     if len(found) == 1:

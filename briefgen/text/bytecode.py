@@ -38,7 +38,8 @@ from briefgen.regular_files import read_regular
 WRITE_FAILURES: dict[str, str] = {}
 """Cache folders that could not be written in this process: folder -> reason."""
 
-_MODULES = ("briefgen.text.budget", "briefgen.text.limits", "briefgen.text.environment", "briefgen.compat.jinja2",
+_MODULES = ("briefgen.text.budget", "briefgen.text.codegen", "briefgen.text.folding", "briefgen.text.audience_lines",
+            "briefgen.text.limits", "briefgen.text.environment", "briefgen.compat.jinja2",
             "briefgen.text.printcheck", "briefgen.text.printing",  # finalize runs on constants as they compile
             "briefgen.text.filter_text")  # so do the filters: a constant None | upper is refused, not folded
 """Modules whose source shapes the compiled code or the environment it is compiled in."""

@@ -7,12 +7,15 @@ Templates run in :class:`jinja2.sandbox.SandboxedEnvironment`; reaching for inte
 (``{{ cycler.__init__.__globals__ }}``) raises :class:`jinja2.sandbox.SecurityError`.
 Undefined names and missing fields fail with a message in the author's terms
 (``entity 'china-minmetals' has no field 'country'``); an optional field left out of the
-knowledge base is an undefined too, so nothing renders as an empty string or ``None`` by
-accident. Jinja2's undefined internals are reached only through :mod:`briefgen.compat.jinja2`.
+knowledge base is an undefined too (:class:`_Unset`: none to ``is none``, ``== none`` and
+``!= none``), so nothing renders as an empty string or ``None`` by accident, while a name that is
+no field of the item at all (a misspelt field) fails as soon as it is read, in a test or a
+comparison too. Jinja2's undefined internals are reached only through :mod:`briefgen.compat.jinja2`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,19 +24,20 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
-from briefgen.compat.jinja2 import MISSING, AuthorUndefined, require_supported
+from briefgen.compat.jinja2 import MISSING, AuthorUndefined, require_supported, undefined_hint
 from briefgen.errors import TemplateError, did_you_mean
 from briefgen.load.cacheroot import cache_dir, cache_disabled
 from briefgen.model.models import BriefingMeta, Claim, Entity, Figure, Source
 from briefgen.text.budget import BoundedSandbox, UnsupportedTag
 from briefgen.text.bytecode import compile_cached, fingerprint
+from briefgen.text.codegen import TemplateCodeGenerator
 from briefgen.text.filter_text import formatted_values, formatting, wrap_text_filters
 from briefgen.text.filters import briefgen_filters
 from briefgen.text.limits import MAX_TEMPLATE_SIZE  # noqa: F401 - re-exported (briefgen.text.templates)
 from briefgen.text.linebreaks import keep_line_breaks
 from briefgen.text.located import located
 from briefgen.text.nesting import compile_failure
-from briefgen.text.printcheck import checked
+from briefgen.text.printcheck import checked, none_refused
 from briefgen.text.printing import printable
 from briefgen.text.sources import TemplateSource
 
@@ -62,20 +66,39 @@ class _Undefined(AuthorUndefined):
         if hint:  # e.g. the sandbox's "access to attribute ... is unsafe"
             return hint
         if type(obj) in _KIND_NAMES:
-            fields = list(type(obj).model_fields)
-            close = did_you_mean(str(name), fields)
-            return (f"{_describe(obj)} has no field {name!r}"
-                    + (f"; did you mean {close!r}?" if close else f" (fields: {', '.join(fields)})"))
+            return no_such_field(obj, name)
         if obj is MISSING:
             close = did_you_mean(str(name), _TEMPLATE_NAMES)
             return f"{name!r} is undefined" + (f"; did you mean {close!r}?" if close else "")
+        if isinstance(obj, Mapping) and isinstance(name, str):
+            return _no_such_key(obj, name)
         return None
+
+
+def no_such_field(obj: Any, name: Any) -> str:
+    """The message for ``name``, which is no field of the knowledge-base item ``obj`` at all (a
+    misspelt field): the item, the field, its fields (as ``expected``) and the did-you-mean."""
+    fields = list(type(obj).model_fields)
+    close = did_you_mean(str(name), fields)
+    return (f"{_describe(obj)} has no field {name!r} (expected one of its fields: {', '.join(fields)}, "
+            f"got {name!r})" + (f"; did you mean {close!r}?" if close else ""))
+
+
+def _no_such_key(obj: Mapping, name: str) -> str:
+    keys = [str(k) for k in obj]
+    close = did_you_mean(name, keys)
+    shown = ("one of its keys: " + ", ".join(keys[:20]) + (", ..." if len(keys) > 20 else "") if keys
+             else "a key, but it has none")
+    return (f"no key {name!r} in this mapping; to test a key that may be missing, read it with "
+            f".get({name!r}), which gives none when it is missing (expected {shown}, got {name!r})"
+            + (f"; did you mean {close!r}?" if close else ""))
 
 
 class _Unset(_Undefined):
     """An optional field left out of the knowledge base (``entity(...).country`` when no
     country is written). Printing it, or reaching into it, fails like a missing field;
-    ``{% if ... %}``, ``is defined``, ``default()`` and ``==`` treat it as absent."""
+    ``{% if ... %}``, ``is defined``, ``default()`` and ``is none`` treat it as absent, and
+    ``== none`` / ``!= none`` compare it as None (as ``is none`` does)."""
 
     __slots__ = ()
 
@@ -84,12 +107,16 @@ class _Unset(_Undefined):
                 f"test it first ({{% if ... .{name} %}}) or give a default (| default('...'))")
 
     # StrictUndefined makes these fail (its stub types them as its error function); an unset
-    # field has jinja2.Undefined's lenient ones back, on purpose
+    # field is falsy and equal to None (and to another unset field), on purpose
     def __bool__(self) -> bool:  # type: ignore[override]
         return False
 
-    __eq__ = jinja2.Undefined.__eq__  # type: ignore[assignment]
-    __ne__ = jinja2.Undefined.__ne__  # type: ignore[assignment]
+    def __eq__(self, other: object) -> bool:  # type: ignore[override]
+        return other is None or type(other) is type(self)
+
+    def __ne__(self, other: object) -> bool:  # type: ignore[override]
+        return not self.__eq__(other)
+
     __hash__ = jinja2.Undefined.__hash__  # type: ignore[assignment]
 
 
@@ -110,7 +137,31 @@ class _Environment(BoundedSandbox):
     """The bounded sandbox (:class:`~briefgen.text.budget.BoundedSandbox`: sizes, loops,
     calls and output are limited), plus: an optional field of a knowledge-base item that is
     not set (None) is an :class:`_Unset` undefined, so it cannot print as ``None`` or as
-    nothing."""
+    nothing; ``~`` of constants is worked out by :meth:`briefgen_concat` as for variables
+    (:mod:`briefgen.text.folding`); ``audience_tests`` holds the audience tests (``visible('c-x')``)
+    whose branches the running template is inside (:mod:`briefgen.text.audience_lines`)."""
+
+    code_generator_class = TemplateCodeGenerator
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.audience_tests: list[str] = []
+
+    def begin_render(self) -> Any:
+        """A fresh budget (:meth:`BoundedSandbox.begin_render`), and no audience test entered."""
+        self.audience_tests.clear()
+        return super().begin_render()
+
+    def briefgen_enter(self, test: str) -> None:
+        """The template enters a branch of audience test ``test`` (:mod:`briefgen.text.audience_lines`)."""
+        self.audience_tests.append(test)
+
+    def briefgen_leave(self, _entered: Any = None, value: Any = None) -> Any:
+        """The template leaves the innermost audience test's branch; gives ``value`` back (an inline
+        ``if``'s value)."""
+        if self.audience_tests:
+            self.audience_tests.pop()
+        return value
 
     def briefgen_concat(self, parts: tuple) -> str:
         """``a ~ b``: each part as ``{{ }}`` prints it (:func:`_finalize`: an ICD 203 term as its words,
@@ -118,13 +169,6 @@ class _Environment(BoundedSandbox):
         as Python's ``str()`` gives it (``Likelihood.LIKELY``)."""
         return super().briefgen_concat(tuple(p if type(p) is str else printable(checked(p, self.globals))
                                              for p in parts))
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        """``'%s' % x`` refuses None and writes values as ``{{ }}`` prints them
-        (:mod:`briefgen.text.filter_text`)."""
-        if operator == "%" and isinstance(left, str):
-            right = formatted_values(right, self.globals)
-        return super().call_binop(context, operator, left, right)
 
     def wrap_str_format(self, value: Any) -> Any:
         """``'{}'.format(x)`` and ``format_map`` refuse None and write values as ``{{ }}`` prints
@@ -140,22 +184,52 @@ class _Environment(BoundedSandbox):
         return super().is_safe_attribute(obj, attr, value)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        return self._unset(obj, attribute, super().getattr(obj, attribute))
+        return self._field(obj, attribute, super().getattr(obj, attribute))
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        return self._unset(obj, argument, super().getitem(obj, argument))
+        return self._field(obj, argument, super().getitem(obj, argument))
 
-    def _unset(self, obj: Any, name: Any, value: Any) -> Any:
-        if value is None and type(obj) in _KIND_NAMES and name in type(obj).model_fields:
+    def _field(self, obj: Any, name: Any, value: Any) -> Any:
+        """``value``, read as ``obj.name``: an :class:`_Unset` undefined for an optional field of a
+        knowledge-base item that is not set. Raises :class:`jinja2.UndefinedError` (its message:
+        :func:`no_such_field`) at once for a name that is no field of the item at all (a misspelt
+        field), which would otherwise pass ``is none``, ``is defined``, ``default()`` and
+        ``selectattr`` as a field that is not set; an item's fields are fixed by its kind."""
+        if type(obj) not in _KIND_NAMES:
+            return value
+        if value is None and name in type(obj).model_fields:
             return _Unset(obj=obj, name=name)
+        if type(value) is _Undefined and undefined_hint(value) is None:  # not the sandbox's refusal
+            raise jinja2.UndefinedError(no_such_field(obj, name))
         return value
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """``'%s' % x`` refuses None and writes values as ``{{ }}`` prints them
+        (:mod:`briefgen.text.filter_text`); ``'a' + x`` with ``x`` None is the located
+        ``template-prints-none`` error of ``'a' ~ x``, not Python's TypeError."""
+        if operator == "%" and isinstance(left, str):
+            right = formatted_values(right, self.globals)
+        elif operator == "+" and (left is None or right is None) and isinstance(right if left is None else left, str):
+            raise none_refused("'+' cannot join text and None", "", _ADVICE_JOIN)
+        return super().call_binop(context, operator, left, right)
+
+
+_ADVICE_JOIN = ("Join it only when it is set ({% if value %}...{% endif %}), or give it a default: "
+                "(value | default(\"not known\", true))")
 
 
 def is_none(value: Any) -> bool:
     """The ``none`` test: None, or a field the knowledge base leaves unset (``{% if source('s').date
     is none %}``, ``| rejectattr('country', 'none')``). An unset field is an undefined value, not
-    None, so Jinja2's own test said no."""
-    return value is None or isinstance(value, jinja2.Undefined)
+    None, so Jinja2's own test said no. Any other undefined value (an unknown name, a missing key)
+    raises its own located error (:class:`jinja2.UndefinedError`) rather than count as none: a
+    misspelt name would silently be none. The undefined of an inline ``if`` without ``else`` (no
+    value) counts as none."""
+    if value is None or isinstance(value, _Unset):
+        return True
+    if isinstance(value, jinja2.StrictUndefined):
+        str(value)  # strict: raises its own message (the name, what there is, the did-you-mean)
+    return isinstance(value, jinja2.Undefined)
 
 
 def make_environment() -> BoundedSandbox:

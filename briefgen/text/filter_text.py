@@ -34,7 +34,9 @@ Which filters do this, and why the others do not, is a table (:data:`REFUSING`,
   ``x is none`` and ``x | default(...)`` stay the way to handle None.
 
 ``%`` and ``str.format`` refuse a None value or argument (:func:`formatted_values`,
-:func:`formatting`), even one the format would not use: pass only what it prints.
+:func:`formatting`), even one the format would not use: pass only what it prints. A filter that
+cannot work on what it is given (``| unique`` of lists, ``| tojson`` of items, the no-value of
+``(x if test)``) fails in briefgen's words (:mod:`briefgen.text.filter_failures`), not Python's.
 """
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache, update_wrapper
+from types import GeneratorType
 from typing import Any
 
 import jinja2
@@ -51,6 +54,7 @@ from jinja2.filters import make_attrgetter
 from pydantic import BaseModel
 
 from briefgen.errors import TemplateError
+from briefgen.text.filter_failures import FAILURES, TAKES, TEXT_TAKES, failing_as, filter_failure, no_value_given
 from briefgen.text.printcheck import checked, none_refused
 from briefgen.text.printing import printable
 
@@ -190,7 +194,7 @@ def _needing_input(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 
     def filtered(*args: Any, **kwargs: Any) -> Any:
         value = args[lead] if len(args) > lead else None
-        _refuse_undefined(value)
+        _refuse_undefined(name, value)
         if isinstance(value, BaseModel) and name != "attr":  # attr reads one field of one item
             raise TemplateError(f"filter {name!r} takes a list or other values, not one knowledge-base item "
                                 f"({as_text(value)!r}): it would read the item's fields; pass a list ([item]) or "
@@ -199,7 +203,11 @@ def _needing_input(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
             raise none_refused(f"filter {name!r} cannot take None", "", f"Use it only when it is set: "
                                f"{{% if value is not none %}}...{{% endif %}}, or give it a default first: "
                                f"| default([], true) | {name}", f"| default([], true) | {name}")
-        return fn(*args, **kwargs)
+        try:
+            made = fn(*args, **kwargs)
+        except FAILURES as exc:
+            raise filter_failure(name, value, exc, TAKES[name]) from None
+        return failing_as(name, value, made, TAKES[name]) if isinstance(made, GeneratorType) else made
 
     return _marked_as(fn, filtered, name)
 
@@ -215,12 +223,13 @@ def _marked_as(fn: Callable[..., Any], filtered: Callable[..., Any], name: str) 
     return filtered
 
 
-def _refuse_undefined(value: Any) -> None:
-    """Raise the located error of an undefined value (an unset field, a misspelt name) as printing
-    it would, rather than let a filter make "Undefined" or nothing of it."""
+def _refuse_undefined(name: str, value: Any) -> None:
+    """Raise the located error of an undefined value given to filter ``name`` (an unset field, a
+    misspelt name) as printing it would, rather than let a filter make "Undefined" or nothing of it;
+    for the no-value of an inline ``if`` without ``else`` (not strict), :func:`no_value_given`."""
     if isinstance(value, jinja2.Undefined):
         str(value)  # the environment's undefined is strict: this raises its own message
-        raise jinja2.UndefinedError(f"{value!r} is undefined")
+        raise no_value_given(name)
 
 
 def formatted_values(values: Any, names: Mapping[str, Any]) -> Any:
@@ -267,9 +276,16 @@ def _refusing(name: str, fn: Callable[..., Any], rule: Refusal, names: Mapping[s
         return {**named, **kwargs}
 
     def filtered(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return checked_call(*args, **kwargs)
+        except FAILURES as exc:
+            raise filter_failure(name, args[lead] if len(args) > lead else None, exc,
+                                 TAKES.get(name, TEXT_TAKES)) from None
+
+    def checked_call(*args: Any, **kwargs: Any) -> Any:
         value: Any = args[lead] if len(args) > lead else None
         if rule.value:
-            _refuse_undefined(value)
+            _refuse_undefined(name, value)
             _check_value(name, value)
             if name in NUMBER_FILTERS and len(args) <= lead + 1 and "default" not in kwargs:
                 return _number(name, fn, value, args, kwargs)

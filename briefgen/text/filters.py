@@ -17,9 +17,10 @@ from typing import Any
 import jinja2
 
 from briefgen.errors import TemplateError
-from briefgen.model.models import BriefingMeta, Claim, Entity, Figure, Source
+from briefgen.model.models import Claim, Figure, Source
 from briefgen.model.vocab import PartialDate
 from briefgen.text import fmt
+from briefgen.text.filter_failures import described, no_value_given
 
 EXPECTS: dict[str, str] = {
     "date": "a date of the knowledge base (claim(\"id\").date, source(\"id\").date, a figure's as_of)",
@@ -40,7 +41,7 @@ def briefgen_filters(unset: type) -> dict[str, Callable[..., str]]:
         otherwise, and for a ``missing`` that is not text."""
         if not isinstance(missing, str):
             raise TemplateError(f"filter 'date': its argument is the text printed for a missing date (expected "
-                                f"text such as 'undated', got {_got(missing)})", code="template-filter-type")
+                                f"text such as 'undated', got {described(missing)})", code="template-filter-type")
         if value is None or isinstance(value, unset):
             return missing
         if not isinstance(value, PartialDate):
@@ -83,31 +84,11 @@ def number(value: Any) -> str:
 def _wrong(name: str, value: Any, suggestion: str) -> TemplateError:
     if isinstance(value, jinja2.Undefined):
         str(value)  # an unknown name, a field not set: raises its own message (the item and the field)
-    message = (f"filter {name!r} cannot format {_got(value)} (expected {EXPECTS[name]}, got {_got(value)})")
+        raise no_value_given(name)  # not strict: the no-value of an inline if without else
+    message = (f"filter {name!r} cannot format {described(value)} (expected {EXPECTS[name]}, got {described(value)})")
     if suggestion:
         message += f"; did you mean '{suggestion}'?"
     return TemplateError(message, code="template-filter-type")
-
-
-def _got(value: Any) -> str:
-    """``the int 1``, ``the text '2025-04'``, ``nothing (None)``, ``claim 'c-x'``, ``a list of 2``."""
-    if value is None:
-        return "nothing (None)"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"the text {shown!r}"
-    for kind, label in ((Claim, "claim"), (Entity, "entity"), (Source, "source")):
-        if isinstance(value, kind):
-            return f"{label} {value.id!r}"
-    if isinstance(value, BriefingMeta):
-        return "the briefing"
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return f"a list of {len(value)}"
-    if isinstance(value, dict):
-        return f"a mapping of {len(value)}"
-    if isinstance(value, (bool, int, float)):
-        return f"the {type(value).__name__} {value!r}"
-    return f"a {type(value).__name__!r}"
 
 
 def _date_hint(value: Any) -> str:

@@ -5,6 +5,7 @@ and the spec key, as one :class:`~briefgen.errors.Problem` (shared by compiling,
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from briefgen.errors import Problem, TemplateError
 from briefgen.text.sources import TemplateSource
@@ -14,14 +15,17 @@ _EXPECTED = re.compile(r" \(expected (.*?)(?:, got (.*))?\)$", re.S)
 
 
 def located(cls: type[TemplateError], source: TemplateSource, line: int, message: str,
-            code: str = "") -> TemplateError:
+            code: str = "", audience: tuple[str, str] | None = None) -> TemplateError:
     """``cls`` for ``message`` at template line ``line`` (1-based) of ``source``: its text
     names the file line (``source.line + line - 1``) and the template line; its one
     :class:`Problem` has them as fields, with the did-you-mean hint (if any) as
     ``suggestion``, a closing ``(expected X, got Y)`` as ``expected`` and ``got``, and
-    ``code`` (default: the class's)."""
+    ``code`` (default: the class's). ``audience``: (the audience's name, the test of it the line is
+    inside, such as ``visible('c-x')``) for a line that runs for some audiences only
+    (:mod:`briefgen.text.audience_lines`), named after the template line."""
     at_line = source.line + max(line, 1) - 1
-    where = f"{source.label} (line {max(line, 1)} of the template)"
+    for_whom = f", for audience {audience[0]!r}: inside a test of {audience[1]}" if audience else ""
+    where = f"{source.label} (line {max(line, 1)} of the template{for_whom})"
     hint = _DID_YOU_MEAN.search(message)
     text = message[:hint.start()] if hint else message
     wanted = _EXPECTED.search(text)
@@ -42,3 +46,31 @@ def template_line(exc: BaseException, filename: str) -> int:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
+
+
+_FOR_AUDIENCE = re.compile(r", for audiences? ('[^']*'(?:, '[^']*')*): inside a test of ")
+
+
+def add_error(found: dict[str, TemplateError], exc: TemplateError) -> None:
+    """Add ``exc`` to ``found`` (errors by their text, in order) unless it is there: the same error
+    met in another audience's version, on a line inside a test of ``visible()`` or ``audience``
+    (:func:`located`'s ``audience``), is kept once, naming every audience it was met for
+    (``for audiences 'analyst', 'internal'``)."""
+    text = str(exc)
+    mine = _FOR_AUDIENCE.search(text)
+    if mine is None:
+        found.setdefault(text, exc)
+        return
+    for key, kept in list(found.items()):
+        theirs = _FOR_AUDIENCE.search(key)
+        if theirs is None or (key[:theirs.start()], key[theirs.end():]) != (text[:mine.start()], text[mine.end():]):
+            continue
+        names = ", ".join(dict.fromkeys([*theirs.group(1).split(", "), *mine.group(1).split(", ")]))
+        fragment = f", for audiences {names}: inside a test of "
+        problems = [replace(p, message=p.message.replace(theirs.group(0), fragment, 1)) for p in kept.problems]
+        merged = type(kept)(key.replace(theirs.group(0), fragment, 1), problems, code=kept.code)
+        rebuilt = {(str(merged) if k == key else k): (merged if k == key else v) for k, v in found.items()}
+        found.clear()
+        found.update(rebuilt)
+        return
+    found.setdefault(text, exc)

@@ -207,14 +207,18 @@ class Renderer:
             return template.render(**extra)
         except SecurityError as exc:
             line = template_line(exc, filename)
-            raise located(TemplateSecurityError, source, line,
-                          f"unsafe template access refused by the sandbox: {exc}") from None
-        except TemplateError as exc:
+            raise located(TemplateSecurityError, source, line, f"unsafe template access refused by the sandbox: {exc}",
+                          audience=self._audience_at()) from None
+        except WithheldError as exc:  # names its audience already
             line = template_line(exc, filename)
             raise located(type(exc), source, line, str(exc), exc.code) from None
+        except TemplateError as exc:
+            line = template_line(exc, filename)
+            raise located(type(exc), source, line, str(exc), exc.code, self._audience_at()) from None
         except jinja2.UndefinedError as exc:
             line = template_line(exc, filename)
-            raise located(TemplateError, source, line, str(exc), "template-undefined") from None
+            raise located(TemplateError, source, line, str(exc), "template-undefined",
+                          self._audience_at()) from None
         except BriefgenError:
             raise
         except RecursionError as exc:  # a recursive macro, a value nested too deeply (briefgen.text.nesting)
@@ -225,7 +229,15 @@ class Renderer:
             raise located(TemplateSecurityError, source, line, "the template needs more memory than there is") from None
         except Exception as exc:  # a filter given the wrong type, a division by zero...
             line = template_line(exc, filename)
-            raise located(TemplateError, source, line, f"{type(exc).__name__}: {exc}") from None
+            raise located(TemplateError, source, line, f"{type(exc).__name__}: {exc}",
+                          audience=self._audience_at()) from None
+
+    def _audience_at(self) -> tuple[str, str] | None:
+        """(this audience's name, the innermost audience test) when the template stopped inside a
+        branch of ``{% if visible(...) %}`` or another audience test, which runs for some audiences
+        only (:mod:`briefgen.text.audience_lines`); else None."""
+        inside = getattr(self.env, "audience_tests", None)
+        return (self.briefing.audience_name, inside[-1]) if inside else None
 
 
 class _Keywords(list):

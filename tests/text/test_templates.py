@@ -110,9 +110,10 @@ def test_validate_lists_every_broken_template_at_once(example_project):
         check_templates(prepare(spec))
     message = str(info.value)
     assert message.startswith("3 template errors:")
-    for culprit in ("'chancay-prot'", "'c-us-donatoin'", "nmae"):
+    for culprit in ("'chancay-prot'", "'c-us-donatoin'", "has no field 'nmae'"):
         assert message.count(culprit) == 1, (culprit, message)
     assert message.count("peru-china.yaml:") == 3  # each with its file and line
+    assert "for audience" not in message  # none of them is inside a test of visible()
     assert sorted((p.code, p.suggestion) for p in info.value.problems) == [  # located, for --json
         ("template-undefined", "c-us-donation"), ("template-undefined", "chancay-port"), ("template-undefined", "name")]
 
