@@ -21,10 +21,10 @@ from briefgen.document.model import Document
 from briefgen.errors import ChartFitError, PageBudgetError, Problem, SpecError
 from briefgen.load.project import KnowledgeBase, LoadedSpec, load_project
 from briefgen.model.resolved import Briefing
-from briefgen.pipeline.chart_checks import size_error
+from briefgen.pipeline.chart_checks import document_maker, heading_sizes, size_error
 from briefgen.pipeline.checks import check
 from briefgen.pipeline.variant_checks import check_templates as check_templates  # validate's checks per audience
-from briefgen.resolve.audiences import audience_names
+from briefgen.resolve.audiences import audience_names, get_audience
 from briefgen.resolve.select import resolve
 
 if TYPE_CHECKING:
@@ -225,7 +225,9 @@ def build_prepared(prepared: Prepared, audience: str | None, options: BuildOptio
     try:
         return _build_prepared(prepared, audience, options)
     except (ChartFitError, SpecError) as exc:  # a chart's size: located, across audiences, as validate gives it
-        raise size_error(prepared, audience, exc) from None
+        from briefgen.pipeline.edition import formats_for
+
+        raise size_error(prepared, audience, exc, lambda aud: "pdf" in formats_for(options, aud)) from None
 
 
 def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOptions) -> BuildResult:
@@ -235,8 +237,13 @@ def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOpti
     started = time.perf_counter()
     loaded, kb = prepared.loaded, prepared.kb
     dropped: list[str] = []
-    briefing = resolve(loaded, kb, audience)
-    formats = formats_for(options, briefing.audience)
+    formats = formats_for(options, get_audience(loaded, audience)[1])
+    laid_out = "pdf" in formats  # only a PDF holds a chart to a page (briefgen.resolve.chart_page)
+    briefing = resolve(loaded, kb, audience, pdf=laid_out)
+    if laid_out:  # a chart first in its section once its text renders to nothing: kept with its heading
+        too_tall = heading_sizes(prepared, briefing, [], document_maker(prepared, briefing), laid_out)
+        if too_tall:
+            raise SpecError(too_tall)
     earlier, since_path, notes = _earlier_edition(prepared, briefing, options)
     variant = None
     if "pdf" in formats or briefing.audience.max_pages is not None:
@@ -251,13 +258,13 @@ def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOpti
             if victim is None:
                 raise PageBudgetError(_budget_message(briefing, variant, budget, dropped))
             dropped.append(victim)
-            briefing = resolve(loaded, kb, audience, extra_drops=dropped)
+            briefing = resolve(loaded, kb, audience, extra_drops=dropped, pdf=laid_out)
         if budget is not None and len(dropped) > 1:
             # the last drop may have freed more than was needed: give back, most important first,
             # each dropped section with which the briefing still fits
             for candidate in reversed(dropped[:-1]):  # dropped least important first
                 trial = [sid for sid in dropped if sid != candidate]
-                trial_briefing = resolve(loaded, kb, audience, extra_drops=trial)
+                trial_briefing = resolve(loaded, kb, audience, extra_drops=trial, pdf=laid_out)
                 trial_variant = render_variant(loaded, kb, trial_briefing, options, tuple(trial), earlier=earlier)
                 if trial_variant.pages <= budget:
                     dropped, briefing, variant = trial, trial_briefing, trial_variant

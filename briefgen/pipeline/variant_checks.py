@@ -8,11 +8,14 @@ the build's own decision). Nothing is laid out or drawn (no ReportLab, no matplo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from briefgen.errors import Problem, SpecError, TemplateError
-from briefgen.pipeline.chart_checks import resolved_audiences
+from briefgen.pipeline.chart_checks import audience_sizes, document_maker, heading_sizes, merged_sizes
 from briefgen.pipeline.endnote_checks import citation_problems
+from briefgen.resolve.audiences import audience_names, get_audience
 
 if TYPE_CHECKING:
     from briefgen.pipeline.build import Prepared
@@ -21,21 +24,28 @@ if TYPE_CHECKING:
 def check_templates(prepared: Prepared) -> None:
     """Resolve every audience and render its templates, and the subject of each audience that
     writes one (no drawing): finds withheld claims, undefined names and missing fields before
-    any build. Raises :class:`TemplateError`:
-    the error itself when there is one, else one listing every distinct error (each
-    template of each audience is rendered). Resolving raises :class:`SpecError` as a build's
-    does, a chart's size errors merged across audiences
-    (:func:`briefgen.pipeline.chart_checks.resolved_audiences`).
+    any build. Resolving raises :class:`SpecError` at once for an error other than a chart's
+    size, as a build's does.
 
-    Then, when every template renders, raises :class:`SpecError` with the ``no-endnotes``
-    problem of each audience that cites sources and keeps no endnotes section, as its build
-    would refuse it (:mod:`briefgen.pipeline.endnote_checks`)."""
+    Raises, in this order of precedence, the template errors (:class:`TemplateError`: the
+    error itself when there is one, else one listing every distinct error; each template of
+    each audience is rendered), else the ``no-endnotes`` problem of each audience that cites
+    sources and keeps no endnotes section, as its build would refuse it
+    (:mod:`briefgen.pipeline.endnote_checks`; judged once every template renders). A chart's
+    size errors (its content; its page, for an audience that a build without ``--format`` makes
+    a PDF of: :func:`_default_pdf`) do not stop an audience's texts from being checked: they are
+    merged across audiences (:mod:`briefgen.pipeline.chart_checks`) and given with those
+    problems in one :class:`SpecError`, first, so that one run shows everything to mend."""
     from briefgen.text.located import add_error  # the same error of several audiences' versions, once
     from briefgen.text.templates import template_errors
 
     found: dict[str, TemplateError] = {}
     dangling: list[Problem] = []
-    for _name, briefing in resolved_audiences(prepared):  # a chart's size: one error for every audience
+    failed: list[tuple[str, list[Problem]]] = []
+    pdf_of = _default_pdf(prepared)
+    for name in audience_names(prepared.loaded.spec):
+        pdf = pdf_of(get_audience(prepared.loaded, name)[1])
+        briefing, sizes = audience_sizes(prepared, name, pdf)
         errors = template_errors(prepared.loaded, prepared.kb, briefing)
         for exc in errors:
             add_error(found, exc)
@@ -49,6 +59,15 @@ def check_templates(prepared: Prepared) -> None:
                 add_error(found, exc)
         if not errors:  # its build would stop at the first template error, before any citation is judged
             dangling += citation_problems(prepared.loaded, prepared.kb, briefing)
+            sizes = heading_sizes(prepared, briefing, sizes, document_maker(prepared, briefing), pdf)
+        if sizes:
+            failed.append((name, sizes))
+    sizes = merged_sizes(prepared, failed) if failed else []
+    if sizes and (found or dangling):
+        later = [p for exc in found.values() for p in exc.problems or _unlocated(prepared, exc)] if found else dangling
+        raise SpecError(sizes + later)
+    if sizes:
+        raise SpecError(sizes)
     if len(found) == 1:
         raise next(iter(found.values()))
     if found:
@@ -56,3 +75,26 @@ def check_templates(prepared: Prepared) -> None:
                             [p for exc in found.values() for p in exc.problems])
     if dangling:
         raise SpecError(dangling)
+
+
+def _unlocated(prepared: Prepared, exc: TemplateError) -> list[Problem]:
+    """``exc`` (a template error without located problems) as a problem at the spec's sections."""
+    return [prepared.loaded.source.problem(("sections",), str(exc), code=exc.code)]
+
+
+def _default_pdf(prepared: Prepared) -> Callable[[Any], bool | None]:
+    """Whether a build without ``--format`` makes an audience's PDF: by its own ``formats:``,
+    else by the project's ``[project] formats`` (``briefgen.toml``), as
+    :func:`briefgen.pipeline.edition.formats_for` decides; None (by its own ``formats:`` alone)
+    when the project sets none, or its settings cannot be read (``validate`` reports them)."""
+    from briefgen.load.settings import load_settings
+    from briefgen.pipeline.edition import formats_for
+
+    try:
+        project = load_settings(prepared.loaded.root).formats
+    except SpecError:
+        project = ()
+    if not project:
+        return lambda _audience: None
+    options = SimpleNamespace(formats=None, project_formats=project, with_pdf=False)
+    return lambda audience: "pdf" in formats_for(options, audience)

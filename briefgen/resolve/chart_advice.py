@@ -28,6 +28,8 @@ SIZE_CODES = ("chart-too-small", "chart-too-tall")
 """The codes of chart size errors: what :func:`across_audiences` merges."""
 STEP_IN = 0.1
 """Inches: sizes are suggested in steps of this."""
+AWAY = "would be printed on a page of its own, away from them"
+"""What befalls a chart too tall for its page (:mod:`briefgen.resolve.chart_page`)."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,9 @@ class Advice:
     (inches); ``fits(size)`` True when the chart fits this audience at that value of
     ``field``; ``who`` what decides for this audience when its own theme does ("its theme
     'big.yaml': chart text 12 pt; the spec's: 8 pt"; "" for the spec's theme); ``base`` the
-    error's message without an audience named in it."""
+    error's message without an audience named in it; ``page`` (a chart too tall for its page)
+    ``page(whom)``, the clause saying what this audience's page leaves ``whom`` (the chart
+    named, the audiences named: :func:`briefgen.resolve.chart_page.page_clause`)."""
 
     audience: str
     field: str
@@ -46,6 +50,7 @@ class Advice:
     fits: Callable[[float], bool]
     who: str
     base: str = ""
+    page: Callable[[str], str] | None = None
 
 
 _NOTED: dict[int, tuple[Problem, Advice]] = {}
@@ -77,8 +82,9 @@ def _key(loaded: Any) -> int:
 
 def note(problem: Problem, advice: Advice) -> Problem:
     """Keep ``advice`` for ``problem`` (an audience's chart size error); returns ``problem``."""
-    if len(_NOTED) > 256:
-        _NOTED.clear()
+    if len(_NOTED) > 256:  # the oldest half: those of the merge under way are the latest noted
+        for old in list(_NOTED)[:128]:
+            del _NOTED[old]
     _NOTED[id(problem)] = (problem, advice if advice.base else replace(advice, base=problem.message))
     return problem
 
@@ -91,11 +97,14 @@ def _advice_of(problem: Problem) -> Advice | None:
 def shown(loaded: Any, audience: str, chart_id: str, most_height: float) -> None:
     """Record that ``audience`` of ``loaded`` shows chart ``chart_id``, and the tallest it may
     be on that audience's page (inches)."""
-    if len(_SHOWN) > 64:
-        _SHOWN.clear()
-        _ROOM.clear()
-        _OWNERS.clear()
     key = _key(loaded)
+    if len(_SHOWN) > 64:  # forget earlier specs, never this one: its audiences are merged together
+        for shown_key in [k for k in _SHOWN if k[0] != key]:
+            del _SHOWN[shown_key]
+        for room_key in [k for k in _ROOM if k[0] != key]:
+            del _ROOM[room_key]
+        for spec in [k for k in _OWNERS if k != key]:
+            del _OWNERS[spec]
     _SHOWN.setdefault((key, audience), set()).add(chart_id)
     _ROOM[(key, audience, chart_id)] = most_height
 
@@ -138,7 +147,8 @@ def _merged(loaded: Any, members: list[tuple[str, Problem]], audiences: list[str
         return first  # as the audience's own resolving gave it
     if first.code == "chart-too-tall":
         worst = min(known, key=lambda a: a.most)
-        return replace(first, message=_prefix(known, every) + worst.base, expected=f"height at most {worst.most:g}")
+        return replace(first, message=_prefix(known, every) + _pages_message(known, worst, chart_id),
+                       expected=f"height at most {worst.most:g}")
     worst, size = _common_size(known, loaded, chart_id)
     message = worst.base
     own = _suggested(worst)
@@ -161,8 +171,34 @@ def _prefix(known: list[Advice], every: bool) -> str:
     named = [f"{a.audience!r}" + (f" ({a.who})" if a.who else "") for a in known]
     if every:
         return f"for every audience ({'; '.join(named)}): "
-    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
-    return f"for audience{'s' if len(named) > 1 else ''} {listed}: "
+    return f"for audience{'s' if len(named) > 1 else ''} {_listed(named)}: "
+
+
+def _pages_message(known: list[Advice], worst: Advice, chart_id: str | None) -> str:
+    """A chart too tall for the pages of ``known`` (each failing audience's advice): the tightest
+    page's own message when they all have the same page, else what each page leaves (audiences
+    with the same page together, the tightest first) and the height that fits them all."""
+    pages: dict[str, list[Advice]] = {}
+    for a in sorted(known, key=lambda a: a.most):  # stable: the spec's order among equal pages
+        if a.page is None or chart_id is None:
+            return worst.base
+        pages.setdefault(a.page(""), []).append(a)
+    if len(pages) == 1:
+        return worst.base
+    clauses = [_page_of(group[0])(_listed([repr(a.audience) for a in group])) for group in pages.values()]
+    return (f"chart {chart_id!r} is {worst.current:g} in high, more than the pages it is printed on leave it: "
+            f"{'; '.join(clauses)}; on each, the chart {AWAY}. Set 'height:' at most {worst.most:g}, which fits "
+            f"them all")
+
+
+def _page_of(advice: Advice) -> Callable[[str], str]:
+    assert advice.page is not None, "every advice of a chart too tall has its page"
+    return advice.page
+
+
+def _listed(names: list[str]) -> str:
+    """``'a'``, ``'a' and 'b'``, ``'a', 'b' and 'c'``."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 _SUGGESTED = (r"Set '{field}: ([\d.]+)'", r"set '{field}:' to about ([\d.]+) in", r"'{field}: ([\d.]+)'")

@@ -8,7 +8,14 @@ A chart too tall for that is refused with an error (code ``chart-too-tall``) loc
 ``height``, saying what the paper leaves and the largest height that fits: ReportLab would
 otherwise print it on a page of its own, away from its heading and caption, without a word.
 The check across audiences (one height that fits every audience that fails) is
-:mod:`briefgen.resolve.chart_advice`'s."""
+:mod:`briefgen.resolve.chart_advice`'s.
+
+Only a variant whose PDF is made is held to a page (an HTML edition has none): a build says
+whether it makes one (its formats, ``--format`` included); ``validate`` goes by what a build
+without ``--format`` makes (:mod:`briefgen.pipeline.variant_checks`). A chart after its
+section's template text is checked here without the heading; when the text renders to nothing
+the chart is its section's first block after all, which only the rendered document shows:
+:func:`heading_problem` checks it then (:mod:`briefgen.pipeline.chart_checks`)."""
 
 from __future__ import annotations
 
@@ -19,7 +26,7 @@ from typing import Any
 from briefgen.errors import Problem
 from briefgen.model import page_frame
 from briefgen.model.resolved import ResolvedChart
-from briefgen.resolve.chart_advice import Advice, note, shown
+from briefgen.resolve.chart_advice import AWAY, Advice, note, shown
 from briefgen.resolve.chart_theme import chart_text
 from briefgen.resolve.context import ResolveContext, figure_key
 
@@ -29,41 +36,61 @@ WIDEST_MARK = " (TLP:AMBER+STRICT)"
 
 def page_problem(chart: ResolvedChart, heading: tuple[str, int] | None, ctx: ResolveContext) -> Problem | None:
     """The error (located at ``chart``'s ``height``) when ``chart`` with what the layout keeps
-    with it does not fit one page of the audience being resolved (``ctx.audience``); None when
-    it fits or its theme cannot be read (validate's theme check says why). ``heading``:
-    ``(title, level)`` of its section when the chart is the section's first block, else None."""
-    if ctx.audience is None or not _laid_out(ctx.audience[1]):
+    with it does not fit one page of the audience being resolved (``ctx.audience``, made as a
+    PDF when ``ctx.pdf`` says so); None when it fits, no PDF is made, or its theme cannot be
+    read (validate's theme check says why). ``heading``: ``(title, level)`` of its section when
+    the chart is the section's first block, else None."""
+    if ctx.audience is None or not makes_pdf(ctx.audience[1], ctx.pdf):
         return None
-    room = chart_room(chart, heading, ctx)
-    if room is None:
-        return None
-    name, _ = ctx.audience
-    shown(ctx.loaded, name, chart.spec.id, room.most_height)
-    height = chart.spec.height
-    if height <= room.most_height:
-        return None
-    problem = too_tall(ctx, chart.spec.id, height, chart.spec.width, room)
-    text = chart_text(ctx.loaded, ctx.audience)
-    return note(problem, Advice(audience=name, field="height", current=height, most=room.most_height,
-                                fits=partial(ge, room.most_height),  # most >= size
-                                who=f"its theme {text.theme!r}" if text.audience else ""))
+    return _problem(chart, heading, ctx.loaded, ctx.audience, record=True)
 
 
-def _laid_out(audience: Any) -> bool:
-    """False for an audience whose own ``formats:`` leave out the PDF: its HTML edition has no
-    pages to keep a chart with its heading on (a ``--format html`` build of another audience is
-    still checked: resolving does not see the command line)."""
+def heading_problem(chart: ResolvedChart, heading: tuple[str, int], loaded: Any, audience: tuple[str, Any],
+                    pdf: bool | None = None) -> Problem | None:
+    """As :func:`page_problem`, for ``chart`` kept with its section's ``heading`` (``(title,
+    level)``) on a page of ``audience`` (``(name, Audience)``) of ``loaded``'s spec: a chart that
+    is its section's first block because the section's text rendered to nothing. ``pdf`` as
+    :func:`resolve <briefgen.resolve.select.resolve>` takes it."""
+    if not makes_pdf(audience[1], pdf):
+        return None
+    return _problem(chart, heading, loaded, audience, record=False)
+
+
+def makes_pdf(audience: Any, pdf: bool | None) -> bool:
+    """``pdf`` when it is known (a build's formats); else False only for an audience whose own
+    ``formats:`` leave out the PDF (validate: an audience without them gets a PDF)."""
+    if pdf is not None:
+        return pdf
     return "formats" not in audience.model_fields_set or "pdf" in audience.formats
 
 
-def chart_room(chart: ResolvedChart, heading: tuple[str, int] | None,
-               ctx: ResolveContext) -> page_frame.FigureRoom | None:
-    """The room ``chart`` has on a page of the audience being resolved (None: no audience, or
-    its theme cannot be read)."""
-    if ctx.audience is None:
+def _problem(chart: ResolvedChart, heading: tuple[str, int] | None, loaded: Any, audience: tuple[str, Any],
+             record: bool) -> Problem | None:
+    """The error of :func:`page_problem`, noted with its advice across audiences; ``record``:
+    keep the room as what this audience's page allows the chart (:func:`chart_advice.shown`)."""
+    room = chart_room(chart, heading, loaded, audience)
+    if room is None:
         return None
-    _, aud = ctx.audience
-    text = chart_text(ctx.loaded, ctx.audience)
+    name, _ = audience
+    if record:
+        shown(loaded, name, chart.spec.id, room.most_height)
+    height = chart.spec.height
+    if height <= room.most_height:
+        return None
+    problem = too_tall(loaded, chart.spec.id, height, chart.spec.width, room)
+    text = chart_text(loaded, audience)
+    return note(problem, Advice(audience=name, field="height", current=height, most=room.most_height,
+                                fits=partial(ge, room.most_height),  # most >= size
+                                who=f"its theme {text.theme!r}" if text.audience else "",
+                                page=partial(page_clause, room, width=chart.spec.width)))
+
+
+def chart_room(chart: ResolvedChart, heading: tuple[str, int] | None, loaded: Any,
+               audience: tuple[str, Any]) -> page_frame.FigureRoom | None:
+    """The room ``chart`` has on a page of ``audience`` (``(name, Audience)``) of ``loaded``'s
+    spec (None: its theme cannot be read)."""
+    _, aud = audience
+    text = chart_text(loaded, audience)
     theme = text.page
     if theme is None:
         return None
@@ -82,22 +109,30 @@ def chart_room(chart: ResolvedChart, heading: tuple[str, int] | None,
                                   page_frame.Paragraph(chart.source_line, "source_line"), text.measure)
 
 
-def too_tall(ctx: ResolveContext, chart_id: str, height: float, width: float, room: page_frame.FigureRoom) -> Problem:
-    """The located error for chart ``chart_id`` whose ``height`` (inches) ``room`` does not hold."""
-    key = figure_key(ctx.loaded.spec.sections, chart_id, "charts")
+def too_tall(loaded: Any, chart_id: str, height: float, width: float, room: page_frame.FigureRoom) -> Problem:
+    """The located error for chart ``chart_id`` of ``loaded``'s spec whose ``height`` (inches)
+    ``room`` does not hold."""
+    key = figure_key(loaded.spec.sections, chart_id, "charts")
     where = key + ("height",) if key is not None else ("sections",)
-    return ctx.loaded.source.problem(where, room_message(chart_id, height, width, room),
-                                     expected=f"height at most {room.most_height:g}", got=f"{height:g}",
-                                     code="chart-too-tall")
+    return loaded.source.problem(where, room_message(chart_id, height, width, room),
+                                 expected=f"height at most {room.most_height:g}", got=f"{height:g}",
+                                 code="chart-too-tall")
 
 
 def room_message(chart_id: str, height: float, width: float, room: page_frame.FigureRoom) -> str:
     """``letter paper leaves 8.43 in for chart 'x' with its section heading, caption and source
     line (...); height 9 in does not fit ...: at most 8.43 in``."""
+    return (f"{page_clause(room, f'chart {chart_id!r}', width)}; height {height:g} in does not fit: the chart "
+            f"{AWAY}. Set 'height:' at most {room.most_height:g}")
+
+
+def page_clause(room: page_frame.FigureRoom, whom: str, width: float) -> str:
+    """``letter paper leaves 8.43 in for {whom} with its section heading, caption and source
+    line (its text frame ... is 9.19 in high, and they take 0.76 in)``: what ``room`` leaves a
+    chart ``width`` inches wide."""
     kept = "its section heading, caption and source line" if room.heading else "its caption and source line"
     scaled = (f"; at {width:g} in wide it is printed at {room.scale:.0%} of its size, to the frame's "
               f"{room.frame_w / 72:.2f} in width") if room.scale < 1 else ""
-    return (f"{room.paper} paper leaves {room.most_height:g} in for chart {chart_id!r} with {kept} (its text frame, "
-            f"between the theme's margins that hold the TLP banners, is {room.frame_h / 72:.2f} in high, and they "
-            f"take {(room.heading + room.below) / 72:.2f} in{scaled}); height {height:g} in does not fit: the chart "
-            f"would be printed on a page of its own, away from them. Set 'height:' at most {room.most_height:g}")
+    return (f"{room.paper} paper leaves {room.most_height:g} in for {whom} with {kept} (its text frame, between "
+            f"the theme's margins that hold the TLP banners, is {room.frame_h / 72:.2f} in high, and they take "
+            f"{(room.heading + room.below) / 72:.2f} in{scaled})")

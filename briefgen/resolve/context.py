@@ -25,6 +25,9 @@ class ResolveContext:
         """Mark chart links and events above the briefing's floor (the audience's portion marks)."""
         self.audience: tuple[str, Audience] | None = None
         """The audience resolved, ``(name, Audience)``: its theme measures the charts' text."""
+        self.pdf: bool | None = None
+        """Whether a PDF of the variant is made (its charts must fit a page); None: as the
+        audience's own ``formats:`` say (:mod:`briefgen.resolve.chart_page`)."""
         self.size_problems: list = []
         """Charts whose content does not fit their size (:mod:`briefgen.resolve.chart_size`),
         raised together once every section is resolved."""

@@ -41,13 +41,17 @@ and :mod:`briefgen.resolve.claims` for the callers that import them from this mo
 
 
 def resolve(loaded: LoadedSpec, kb: KnowledgeBase, audience: str | None = None,
-            extra_drops: Iterable[str] = ()) -> Briefing:
+            extra_drops: Iterable[str] = (), *, pdf: bool | None = None, sizes: list | None = None) -> Briefing:
     """The briefing ``audience`` gets: visible content, sections in order, charts with data.
 
-    ``extra_drops``: section ids left out to fit the page budget.
+    ``extra_drops``: section ids left out to fit the page budget. ``pdf``: whether a PDF of it
+    is made (a build's formats, ``--format`` included), which holds its charts to a page
+    (:mod:`briefgen.resolve.chart_page`); None: as the audience's own ``formats:`` say.
 
     Raises :class:`SpecError` for an unknown audience, unreadable chart CSV, or charts whose
-    content does not fit their size (every one, located at its height).
+    content does not fit their size or page (every one, located at its height). With ``sizes``
+    (a list), those chart size errors are appended to it instead and the briefing is returned
+    with the charts as written (``validate``: its texts are rendered and checked too).
     """
     spec = loaded.spec
     name, aud = get_audience(loaded, audience)
@@ -91,13 +95,16 @@ def resolve(loaded: LoadedSpec, kb: KnowledgeBase, audience: str | None = None,
     ctx.extra_drops = set(extra_drops)
     ctx.portion_marks = aud.marks_portions
     ctx.audience = (name, aud)
+    ctx.pdf = pdf
     sections = []
     for sec in spec.sections:
         resolved = resolve_section(sec, 1, aud, ceiling, ctx, withheld)
         if resolved is not None:
             sections.append(resolved)
-    if ctx.size_problems:  # every chart that does not fit, at once
+    if ctx.size_problems and sizes is None:  # every chart that does not fit, at once
         raise SpecError(ctx.size_problems)
+    if sizes is not None:
+        sizes += ctx.size_problems
     meta, keyword_marks = _without_hidden_keywords(spec.briefing, spec.sections, kb,
                                                    {"entity": entities, "source": sources, "claim": claims},
                                                    ceiling, withheld)

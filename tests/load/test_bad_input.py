@@ -8,8 +8,8 @@ marks its root): ``spec.yaml``, ``kb/*.yaml`` and whatever else the case needs, 
     options:                  # all optional
       strict: true            # validate with --strict
       audience: analsyt       # resolve (and render, with render: true) this audience only
-      render: true            # resolve and render the templates of every audience, then judge each
-                              # audience's citations (no-endnotes), as validate does
+      render: true            # validate's checks of every audience (check_templates): resolve it (chart
+                              # sizes), render its templates, judge its citations (no-endnotes), at once
       max_bytes: 2000         # lower yamlsrc.MAX_BYTES for this case
       symlinks: {kb/evil.yaml: /etc/passwd}   # made in the copy before loading
     problems:                 # exactly these problems, no more, no fewer
@@ -49,8 +49,8 @@ from briefgen.errors import BriefgenError, Problem, SpecError
 from briefgen.load import yamlsrc
 from briefgen.load.project import load_project
 from briefgen.pipeline.build import prepare
-from briefgen.pipeline.chart_checks import resolved_audiences
 from briefgen.pipeline.endnote_checks import citation_problems
+from briefgen.pipeline.variant_checks import check_templates
 from briefgen.resolve.select import resolve
 from briefgen.text.templates import render_texts
 
@@ -96,14 +96,13 @@ def run(options: dict[str, Any]) -> tuple[list[Problem], BriefgenError | None, A
         return problems, None, prepared
     dangling: list[Problem] = []  # reported once every template renders, as validate does
     try:
-        if audience is not None:
-            briefings = [(audience, resolve(prepared.loaded, prepared.kb, audience))]
-        else:  # as validate resolves them: a chart's size errors of every audience at once
-            briefings = resolved_audiences(prepared)
-        for _name, briefing in briefings:
-            if options.get("render"):
-                render_texts(prepared.loaded, prepared.kb, briefing)
-                dangling += citation_problems(prepared.loaded, prepared.kb, briefing)
+        if audience is None:  # validate's own checks of every audience: chart sizes, templates, citations at once
+            check_templates(prepared)
+            return problems, None, prepared
+        briefing = resolve(prepared.loaded, prepared.kb, audience)
+        if options.get("render"):
+            render_texts(prepared.loaded, prepared.kb, briefing)
+            dangling += citation_problems(prepared.loaded, prepared.kb, briefing)
     except SpecError as exc:
         return problems + exc.problems, None, prepared
     except BriefgenError as exc:

@@ -98,3 +98,26 @@ def test_what_is_noted_for_a_spec_gone_is_not_taken_for_a_later_one_at_the_same_
     assert chart_advice.room(later, "executive", "fig-old") == chart_advice.PAGE_TEXT_H
     chart_advice.shown(later, "executive", "fig-new", 4.0)
     assert chart_advice.room(later, "executive", "fig-new") == 4.0
+
+
+def test_a_full_table_forgets_earlier_specs_never_the_one_being_checked(monkeypatch):
+    """Once the table of charts shown is full, recording an audience of the spec being checked
+    forgets what earlier specs showed, not what its own other audiences did (the merge of one
+    chart's errors needs every audience that shows it)."""
+    from briefgen.resolve import chart_advice
+
+    for table in ("_SHOWN", "_ROOM", "_OWNERS"):
+        monkeypatch.setattr(chart_advice, table, {})
+
+    class Spec:  # stands for a loaded spec: only its identity counts
+        pass
+
+    earlier = [Spec() for _ in range(64)]  # the table full but for one: the executive's comes in past it
+    for spec in earlier:
+        chart_advice.shown(spec, "analyst", "fig-old", 2.0)
+    current = Spec()
+    chart_advice.shown(current, "analyst", "fig-money", 8.43)
+    chart_advice.shown(current, "executive", "fig-money", 9.38)
+    assert chart_advice.room(current, "analyst", "fig-money") == 8.43
+    assert chart_advice.room(current, "executive", "fig-money") == 9.38
+    assert chart_advice.room(earlier[0], "analyst", "fig-old") == chart_advice.PAGE_TEXT_H  # forgotten
