@@ -46,7 +46,7 @@ def diff_command(old: Path = typer.Argument(..., metavar="OLD", show_default=Fal
     before publishing: new, changed and removed key judgments, claims (likelihood and
     confidence moves with their direction, revised figures), sources, entities, relations
     and figures."""
-    from briefgen.document.changes import summary_lines
+    from briefgen.document.change_lines import edition_summary_lines
     from briefgen.document.diff import diff_editions
     from briefgen.document.edition import EditionError
     from briefgen.pipeline.editions import key_beside, read_edition
@@ -69,8 +69,7 @@ def diff_command(old: Path = typer.Argument(..., metavar="OLD", show_default=Fal
     notes = order_notes(before, after, old, new)
     for note in notes:
         common.err.print(f"[yellow]warning:[/] {esc(note)}", soft_wrap=True)
-    numbers = {cid: kj["number"] for cid, kj in after["key_judgments"].items()}
-    lines = summary_lines(diff, numbers)
+    lines = edition_summary_lines(diff, before, after)
     if diff.changes:  # nothing changed: the summary line says so, without an empty table
         common.out.print(change_table(diff))
     summary = f"{diff.briefing} for {diff.audience}, {diff.old_date} -> {diff.new_date}: {counts_line(diff)}"

@@ -211,8 +211,13 @@ def _send_all(items: "list[Outgoing]", settings: "SmtpSettings", *, out_dir: Pat
                              f"{esc(', '.join(report.skipped_unknown))}; check that they got it, and "
                              f"--resend-unknown sends it to them again", soft_wrap=True)
         if not report.results and report.skipped_unknown:
-            common.out.print(f"[yellow]not sent[/] {esc(item.audience)} {esc(report.message_id)}: every recipient "
-                             f"accepted this message before or may have it (outcome unknown)", soft_wrap=True)
+            common.out.print(f"[yellow]not confirmed[/] {esc(item.audience)} {esc(report.message_id)}: not sent, "
+                             f"every recipient accepted this message before or may have it (outcome unknown)",
+                             soft_wrap=True)
+        elif report.ok and report.skipped_unknown:
+            common.out.print(f"[yellow]not confirmed[/] {esc(item.audience)} {esc(report.message_id)}: sent to "
+                             f"{len(report.accepted)} recipient(s) via {esc(report.server)} ({settings.tls}); "
+                             f"{len(report.skipped_unknown)} may have it (outcome unknown)", soft_wrap=True)
         elif report.ok and not report.results:
             common.out.print(f"[green]already sent[/] {esc(item.audience)} {esc(report.message_id)}: nothing left "
                              f"to send", soft_wrap=True)
@@ -231,7 +236,8 @@ def _delivery_json(item: "Outgoing", report: "SendReport | None", error: Deliver
     """One message's outcome for ``--json``: ``status`` (``sent``, ``partial``: delivered to
     some, ``unknown``: transmitted, not confirmed, ``not-sent``, ``failed``: an error stopped
     it before anything was delivered, ``not-recorded``: delivered (or maybe) but the send log
-    could not be written, ``nothing-to-send``: every recipient was skipped), a
+    could not be written, ``nothing-to-send``: every recipient was skipped, ``unconfirmed``: the
+    rest sent or skipped, but recipients left out whose earlier send's outcome is unknown), a
     note, and per recipient its ``result`` (``accepted``, ``refused``, ``deferred``,
     ``unknown``, ``withheld``: not sent because of --all-or-nothing, ``skipped``: accepted
     before, ``skipped-unknown``: may have it from an earlier send, ``not-sent``) with the
@@ -246,12 +252,18 @@ def _delivery_json(item: "Outgoing", report: "SendReport | None", error: Deliver
             for a in item.addressing.recipients]}
     status = ("nothing-to-send" if not report.results else "sent" if report.ok else
               "partial" if report.delivered else "unknown" if report.unknown else "not-sent")
+    note = report.note
+    if status in ("sent", "nothing-to-send") and report.skipped_unknown:
+        status = "unconfirmed"  # recipients left out whose delivery was never confirmed: not done yet
+        note = (f"delivery to {len(report.skipped_unknown)} recipient(s) is not confirmed: an earlier send's "
+                f"outcome is unknown (they may have it): {', '.join(report.skipped_unknown)}; check that they got "
+                f"it, then --resend-unknown sends it to them")
     recipients = [{"address": r.address, "role": r.role, "result": r.kind, "code": r.code or None,
                    "reply": r.reply} for r in report.results]
     recipients += [{"address": a, "role": roles.get(a, ""), "result": kind, "code": None, "reply": ""}
                    for kind, skipped in (("skipped", report.skipped), ("skipped-unknown", report.skipped_unknown))
                    for a in skipped]
-    return {**base, "status": status, "note": report.note, "recipients": recipients}
+    return {**base, "status": status, "note": note, "recipients": recipients}
 
 
 def _show_refusals(item: "Outgoing", report: "SendReport") -> None:

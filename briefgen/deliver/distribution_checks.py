@@ -4,6 +4,9 @@
 one line (:func:`~briefgen.deliver.addresses.check_address`), located at the ``email`` or
 ``name`` key that is wrong.
 
+:func:`duplicate_problems`: a recipient written twice in one audience's To, Cc and Bcc (a
+warning; an error when one of the two is Bcc and the other names it to everyone).
+
 :func:`domain_problems`: an audience's ``allowed_domains``, checked against every recipient.
 The rule (README, "Email distribution" -> "Guards"):
 
@@ -87,6 +90,58 @@ def address_problems(audience: str, dist: "Distribution", src: Locator) -> list[
             check_address(recipient.email, recipient.name)
         except AddressError as exc:
             problems.append(src.problem(key + (exc.part,), str(exc), code="bad-address"))
+    return problems
+
+
+def mailbox_key(local: str, ascii_domain_form: str) -> str:
+    """What makes two addresses one mailbox: the local part and the domain (ASCII, IDNA 2008)
+    compared without case, as the message's envelope (:attr:`~briefgen.deliver.addresses.Addressing.recipients`)
+    and the send log already compare them. RFC 5321 lets a receiving host tell ``A@`` from ``a@``,
+    but no mail system in use does, and briefgen sends one copy to both."""
+    return f"{local.lower()}@{ascii_domain_form.lower()}"
+
+
+def duplicate_problems(audience: str, dist: "Distribution", src: Locator) -> list[Problem]:
+    """A recipient written twice in ``audience``'s To, Cc and Bcc (:func:`mailbox_key`), located
+    at the later ``email`` key and naming the earlier one:
+
+    * in To or Cc and again in Bcc: an error (code ``bcc-recipient-shown``). Bcc keeps a recipient
+      hidden from the others, and To and Cc name them to everyone: the spec asks for both, and
+      the headers would show the address the Bcc entry means to hide (the .eml would also count
+      it among the Bcc recipients it leaves out). Nothing is written or sent until one is removed;
+    * twice in To and Cc, or twice in Bcc: a warning (code ``duplicate-recipient``). The envelope
+      takes the mailbox once, so it gets one copy, but the headers would list it twice.
+
+    Invalid addresses are left to :func:`address_problems`."""
+    base: KeyPath = ("audiences", audience, "distribution")
+    first: dict[str, tuple[str, int, str]] = {}  # mailbox -> (role, index, address as written)
+    problems = []
+    for role in ("to", "cc", "bcc"):
+        for i, recipient in enumerate(getattr(dist, role)):
+            try:
+                mailbox = mailbox_key(*check_address(recipient.email, recipient.name))
+            except AddressError:
+                continue
+            written = recipient.email.strip()
+            if mailbox not in first:
+                first[mailbox] = (role, i, written)
+                continue
+            was_role, was_i, was = first[mailbox]
+            here, there = f"{role}[{i}]", f"{was_role}[{was_i}]"
+            same = f"{written!r} ({here}) is the same mailbox as {was!r} ({there}; compared without case)"
+            if role == "bcc" and was_role != "bcc":
+                problems.append(src.problem(
+                    base + (role, i, "email"),
+                    f"{same}: Bcc hides a recipient from the others, but {was_role.capitalize()} names it to all of "
+                    f"them; remove {here} to show it, or {there} to keep it hidden",
+                    expected="each recipient in one of to, cc and bcc", got=f"{there} and {here}",
+                    code="bcc-recipient-shown"))
+            else:
+                problems.append(src.problem(
+                    base + (role, i, "email"),
+                    f"{same}: it gets one copy, but the {'Bcc list' if role == 'bcc' else 'headers'} would list it "
+                    f"twice; remove {here}", expected="each recipient once", got=f"{there} and {here}",
+                    severity="warning", code="duplicate-recipient"))
     return problems
 
 

@@ -8,8 +8,8 @@ document with:
 * a :class:`ChangeSummary` block, "What changed since <date>", at the end of the bottom
   line's blocks (the section with id ``bluf``, else the first section): new and dropped
   key judgments, likelihood, confidence and probability moves with their direction,
-  revised figures (old to new), new, revised and dropped claims and sources
-  (:func:`summary_lines`);
+  revised figures (old to new), new, revised and dropped claims and sources, then figures,
+  entities and links: every change counted (:mod:`briefgen.document.change_lines`);
 * ``change`` set to ``new`` or ``changed`` on every paragraph, list item, key judgment,
   profile, figure, table row and endnote that is new or whose content changed (the PDF
   draws a change bar beside it);
@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from briefgen.document.change_lines import edition_summary_lines
 from briefgen.document.edition import edition_record, withheld_test
 from briefgen.document.model import (
     Block,
@@ -45,7 +46,7 @@ from briefgen.document.model import (
 from briefgen.model.tlp import TLP, most_restrictive
 
 if TYPE_CHECKING:  # the comparison itself is imported by mark_changes: a build without --since needs only the block
-    from briefgen.document.diff import Change, EditionDiff
+    from briefgen.document.diff import EditionDiff
 
 
 @dataclass(frozen=True)
@@ -62,78 +63,6 @@ class ChangeSummary(Block):
     items: tuple[ListItem, ...] = ()
     empty_text: str = ""
     lines: tuple[str, ...] = ()
-
-
-# ------------------------------------------------------------------------------------ summary
-def summary_lines(diff: EditionDiff, kj_numbers: dict[str, int] | None = None, *,
-                  left_out: tuple[tuple[str, str], ...] = (), folded: frozenset[str] = frozenset(),
-                  folded_judgments: frozenset[str] = frozenset()) -> list[tuple[str, str, tuple[str, str]]]:
-    """The summary, one line per change: (bold lead, text, (record kind, id) it names).
-    ``kj_numbers``: claim id -> key judgment number in the newer edition (a move of a key
-    judgment's likelihood names it "KJ2"). ``left_out``: (id, title) of sections the newer
-    edition left out to fit its page budget, said in one line each; the claims (``folded``)
-    and key judgments (``folded_judgments``) they showed are not listed one by one. Order:
-    new and dropped key judgments, likelihood/confidence/probability moves, revised
-    figures, new, revised and dropped claims, sections left out, then sources."""
-    kj_numbers = dict(kj_numbers or {})
-    new_kjs = {c.id for c in diff.of("key_judgments", "new")}
-    lines: list[tuple[str, str, tuple[str, str]]] = []
-    for c in diff.of("key_judgments", "new"):
-        lines.append(("New key judgment", f"KJ{c.number}: {c.text}", ("claims", c.id)))
-    for c in diff.of("key_judgments", "removed"):
-        if c.id not in folded_judgments:
-            lines.append(("Key judgment dropped", c.text, ("claims", c.id)))
-    revised: list[tuple[Change, list[str]]] = []
-    figures: list[tuple[str, str, tuple[str, str]]] = []
-    for c in diff.of("claims", "changed"):
-        ref = f"KJ{kj_numbers[c.id]}, " if kj_numbers.get(c.id) else ""
-        rest: list[str] = []
-        for f in c.fields:
-            if f.field in ("likelihood", "confidence", "probability") and f.direction:
-                unit = "%" if f.field == "probability" else ""
-                lines.append((f"{f.field.capitalize()} {f.direction}",
-                              f"{ref}from {f.old}{unit} to {f.new}{unit}: {c.text}", ("claims", c.id)))
-            elif f.field == "figure":
-                figures.append(("Figure revised", _figure_words(f.label, f.old, f.new), ("claims", c.id)))
-            else:
-                rest.append(_field_words(f.field, f.new))
-        if rest:
-            revised.append((c, rest))
-    lines += figures
-    for c in diff.of("claims", "new"):
-        if c.id not in new_kjs:
-            lines.append(("New claim", c.text, ("claims", c.id)))
-    for c, rest in revised:
-        lines.append(("Claim revised", f"{c.text} ({'; '.join(rest)})", ("claims", c.id)))
-    dropped_kjs = {c.id for c in diff.of("key_judgments", "removed")}
-    for c in diff.of("claims", "removed"):
-        if c.id not in dropped_kjs and c.id not in folded:
-            lines.append(("Claim dropped", c.text, ("claims", c.id)))
-    for sid, title in left_out:
-        lines.append(("Section left out to fit the page limit", title, ("sections", sid)))
-    leads = {"new": "New source", "changed": "Source revised", "removed": "Source dropped"}
-    for c in diff.of("sources"):
-        detail = f" ({'; '.join(_field_words(f.field, f.new) for f in c.fields)})" if c.fields else ""
-        lines.append((leads[c.status], c.text + detail, ("sources", c.id)))
-    return lines
-
-
-def _figure_words(label: str, old: str, new: str) -> str:
-    if not old:
-        return f"{label}: now {new}"
-    if not new:
-        return f"{label}: no longer given (was {old})"
-    return f"{label}: from {old} to {new}"
-
-
-def _field_words(field: str, new: str) -> str:
-    if field == "statement":
-        return "reworded"
-    if field in ("date", "marking", "reliability", "publisher", "title", "likelihood", "confidence", "probability"):
-        return f"{field} now {new}" if new else f"{field} no longer given"
-    if field == "sources":
-        return "sources changed"
-    return f"{field} changed" if field != "content" else "details changed"
 
 
 def summary_of(doc: Document) -> ChangeSummary | None:
@@ -182,18 +111,13 @@ def _summary(doc: Document, diff: EditionDiff, old: dict, new: dict, level: int)
     """The summary block: one list item per line (at most :data:`MAX_ITEMS`), each marked
     as what it names (as the document marks the block showing it, else as the edition
     showing it did), with a portion mark when the document prints them."""
-    numbers = {cid: kj["number"] for cid, kj in new["key_judgments"].items()}
     shown_as = _block_markings(doc)
-    left_out = tuple((sid, old["sections"][sid]["title"]) for sid in new.get("dropped", ())
-                     if sid in old["sections"] and sid not in old.get("dropped", ()))
-    tops = {s for s, _ in left_out}
-    lines = summary_lines(diff, numbers, left_out=left_out, folded=_claims_shown_in(old, tops),
-                          folded_judgments=_claims_shown_in(old, tops, (".kj.",), figures=False))
+    lines = edition_summary_lines(diff, old, new)
     items = []
     for n, (lead, text, (kind, ident)) in enumerate(lines[:MAX_ITEMS - 1] if len(lines) > MAX_ITEMS else lines, 1):
         now = new[kind].get(ident)
         marking = shown_as.get((kind, ident)) or (now or old[kind].get(ident, {})).get("marking") or "TLP:CLEAR"
-        uses = Uses(claims=(ident,)) if now and kind == "claims" else Uses(sources=(ident,)) if now else Uses()
+        uses = Uses(**{kind: (ident,)}) if now and kind in ("claims", "sources", "entities", "relations") else Uses()
         items.append(ListItem(f"changes.i{n}", "LI", uses, marking, f"change summary, item {n}",
                               (Text(f"{lead}: ", bold=True), Text(text))))
     if len(lines) > len(items):
@@ -212,35 +136,6 @@ def _summary(doc: Document, diff: EditionDiff, old: dict, new: dict, level: int)
                          title=f"What changed since {diff.old_date_text}", since=diff.old_date, level=level + 1,
                          items=tuple(items), empty_text="" if items else NOTHING_CHANGED,
                          lines=tuple(f"{lead}: {text}" for lead, text, _ in lines))
-
-
-def _claims_shown_in(old: dict, left_out: set[str], markers: tuple[str, ...] = (".kj.", ".row."), *,
-                     figures: bool = True) -> frozenset[str]:
-    """The claims edition ``old`` showed in sections ``left_out`` (and their subsections):
-    in blocks whose ids hold one of ``markers`` (key judgments, table rows) and, with
-    ``figures``, drawn in figures."""
-    sections = old["sections"]
-    inside = {sid for sid in sections if _under(sections, sid, left_out)}
-    claims: set[str] = set()
-    for sid in inside:
-        for block_id in sections[sid]["blocks"]:
-            for marker in markers:
-                if marker in block_id:
-                    claims.add(block_id.split(marker, 1)[1])
-            if figures and block_id.startswith("figure-"):
-                claims.update(old["figures"].get(block_id.removeprefix("figure-"), {}).get("claims", ()))
-    return frozenset(claims)
-
-
-def _under(sections: dict, sid: str | None, tops: set[str]) -> bool:
-    """True when section ``sid`` is one of ``tops`` or inside one."""
-    seen = set()
-    while sid is not None and sid not in seen:
-        if sid in tops:
-            return True
-        seen.add(sid)
-        sid = sections.get(sid, {}).get("parent")
-    return False
 
 
 def _block_markings(doc: Document) -> dict[tuple[str, str], str]:

@@ -140,7 +140,7 @@ def diff_editions(old: dict[str, Any], new: dict[str, Any], key: WithheldKey | N
             if ident not in before:
                 changes.append(Change(kind, ident, "new", _text(kind, item), item.get("number") or 0))
                 continue
-            fields = _fields(kind, gone.visible(kind, before[ident]), item)
+            fields = gone.unexplained(kind, _fields(kind, gone.visible(kind, before[ident], old), item), before[ident])
             if not fields and before[ident].get("digest") != item.get("digest"):
                 if kind in ("entities", "sources"):  # their digests cover what a profile or an endnote prints
                     fields = (FieldChange("content", "", ""),)
@@ -170,19 +170,40 @@ class _Gone:
         """True when item ``ident`` of ``kind`` (a key judgment: its claim) must not be named."""
         if self.withheld("claims" if kind == "key_judgments" else kind, ident):
             return True
-        try:
-            return TLP.parse((item or {}).get("marking") or "TLP:CLEAR") > self.ceiling
-        except ValueError:
-            return True  # a marking this briefgen cannot read: never name it
+        return self.above_ceiling((item or {}).get("marking"))
 
-    def visible(self, kind: str, item: dict) -> dict:
-        """``item`` of the earlier edition without the ids it lists that are withheld now (a
-        claim's sources, a relation's or figure's claims): their going is no change."""
+    def above_ceiling(self, marking: Any) -> bool:
+        """True when ``marking`` (a TLP label, None for TLP:CLEAR) is above the newer edition's
+        ceiling, or is one this briefgen cannot read (never name what it marks)."""
+        try:
+            return TLP.parse(marking or "TLP:CLEAR") > self.ceiling
+        except ValueError:
+            return True
+
+    def visible(self, kind: str, item: dict, old: dict[str, Any]) -> dict:
+        """``item`` of the earlier edition ``old`` without the ids it lists that must not be
+        named now (a claim's sources, a relation's or figure's claims: withheld, or marked above
+        the ceiling as ``old`` recorded them, such as a claim deleted since): their going is no
+        change, and their ids never appear in one."""
         listed = self.LISTS.get(kind)
         if listed is None or not isinstance(item.get(listed[0]), list):
             return item
         field, of = listed
-        return {**item, field: [i for i in item[field] if not self(of, i)]}
+        recorded = old.get(of, {})
+        return {**item, field: [i for i in item[field] if not self(of, i, recorded.get(i))]}
+
+    ROLLED_UP = ("key_judgments", "figures")
+    """Kinds whose ``marking`` is the roll-up of what they show (a key judgment's claim, its
+    sources and entities; what a figure draws), not a level of their own."""
+
+    def unexplained(self, kind: str, fields: tuple[FieldChange, ...], before: dict) -> tuple[FieldChange, ...]:
+        """``fields`` without a rolled-up marking's move that only what the audience may no
+        longer see explains: an earlier marking above the ceiling came from material withheld
+        (or deleted) since; what the audience may see that moved is reported on its own item.
+        Reporting it would also print a level above the ceiling in the audience's change record."""
+        if kind not in self.ROLLED_UP or not self.above_ceiling(before.get("marking")):
+            return fields
+        return tuple(f for f in fields if f.field != "marking")
 
 
 def _figure_data_changed(before: dict, after: dict, old: dict, new: dict, gone: _Gone, changes: list[Change]) -> bool:

@@ -47,6 +47,8 @@ audience's own choices and its page budget (:mod:`briefgen.resolve.sections`).""
 _PART_OF = re.compile(r"^part of section '([^']+)', which is withheld$")
 _LAST_KEY_PART = re.compile(r"(\[\d+\]|\.[^.\[]+)$")
 """The last step of a formatted key path (``[3]`` or ``.name``), trimmed to reach its parent."""
+_AUDIENCE_KEY = re.compile(r"^audiences\.([^.\[]+)(?:[.\[]|$)")
+"""A key path located at one audience (``audiences.public.tlp``): group 1 its name."""
 
 
 def audit_path(out_dir: Path, briefing: str, audience: str) -> Path:
@@ -179,7 +181,8 @@ def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
 def variant_warnings(warnings: Iterable[Problem], kb: KnowledgeBase, doc: Document) -> list[Problem]:
     """The warnings that concern what one audience's variant contains (``build --strict``):
     those located at a claim, source, entity or relation the document shows, and those not
-    located at a knowledge-base item (a spec's unknown tag, an audience's ceiling)."""
+    located at a knowledge-base item (a spec's unknown tag, an audience's ceiling), except
+    those located at another audience (``audiences.<name>...``)."""
     warnings = list(warnings)
     if not warnings:
         return []
@@ -188,6 +191,9 @@ def variant_warnings(warnings: Iterable[Problem], kb: KnowledgeBase, doc: Docume
     index = subject_index(kb)
     out = []
     for p in warnings:
+        other = _AUDIENCE_KEY.match(p.key)
+        if other is not None and other.group(1) != doc.audience:
+            continue
         subject = warning_subject(p, kb, index)
         if subject is None or subject[1] in shown.get(subject[0], set()):
             out.append(p)

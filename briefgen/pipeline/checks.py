@@ -410,15 +410,17 @@ def _fmt(key: KeyPath) -> str:
 def _check_addresses(spec, src) -> list[Problem]:
     """Every distribution address of every audience, and its allowed_domains, located (see
     :mod:`briefgen.deliver.distribution_checks`)."""
+    from briefgen.deliver import distribution_checks as lists
     from briefgen.deliver.addresses import RESTRICTED
-    from briefgen.deliver.distribution_checks import address_problems, domain_problems, subject_label_problems
 
     problems = []
     for name, aud in spec.audiences.items():
         dist = aud.distribution
-        problems += address_problems(name, dist, src)
-        problems += domain_problems(name, dist, src)  # allowed_domains hold at every TLP level
-        problems += subject_label_problems(name, dist, src, floor=min(spec.briefing.tlp, aud.tlp), ceiling=aud.tlp)
+        problems += lists.address_problems(name, dist, src)
+        problems += lists.duplicate_problems(name, dist, src)  # one mailbox twice in To, Cc, Bcc
+        problems += lists.domain_problems(name, dist, src)  # allowed_domains hold at every TLP level
+        problems += lists.subject_label_problems(name, dist, src, floor=min(spec.briefing.tlp, aud.tlp),
+                                                 ceiling=aud.tlp)
         if aud.tlp in RESTRICTED and not dist.allowed_domains and (dist.to or dist.cc or dist.bcc):
             # the edition's own marking is known only once built; `email` refuses a restricted one then
             problems.append(src.problem(

@@ -181,7 +181,12 @@ class _Checker:
         if not showing:
             return  # no audience shows it, by its own choice: nothing to warn about
         top = max(aud.tlp for _, aud in showing)
-        lowest = self.ceilings.lowest(matched, enough=top)
+        if chart_id is None:  # a section is printed whatever it selects: one audience may be left with none
+            lowest = self.ceilings.lowest(matched, enough=min(aud.tlp for _, aud in showing))
+            if lowest is not None and lowest[1] <= top:
+                self.left_empty(label, key, showing, chain[0], matched, lowest)
+        else:
+            lowest = self.ceilings.lowest(matched, enough=top)
         if lowest is None or lowest[1] <= top:
             return
         cid, level = lowest
@@ -190,6 +195,32 @@ class _Checker:
             f"needs a ceiling of {level.label} (for its sources or the entities it is about)"
         self._withheld_problem(label, key, written, showing, "its " + _count(len(matched), "claim"),
                                len(matched), f"{cid!r}, {why}", level)
+
+    def left_empty(self, label: str, key: KeyPath, showing: list[tuple[str, Audience]], top: Section,
+                   matched: Set[str], lowest: tuple[str, TLP]) -> None:
+        """A ``withheld-selection`` warning for each audience of ``showing`` whose ceiling is below
+        ``lowest`` (the claim of ``matched`` with the lowest ceiling, and that ceiling) while another
+        audience sees some of it: its variant prints the section at ``key`` (of top-level section
+        ``top``) with none of the claims it selects. Located at the audience: its ``sections`` entry
+        naming ``top``, else its ``tlp``."""
+        cid, level = lowest
+        claim = self.kb.claims[cid]
+        why = f"is marked {level.label}" if claim.tlp == level else \
+            f"needs a ceiling of {level.label} (for its sources or the entities it is about)"
+        n = len(matched)
+        for name, aud in showing:
+            if aud.tlp >= level:
+                continue
+            listed = aud.sections or []
+            where: KeyPath = ("audiences", name, "sections", listed.index(top.id)) if top.id in listed \
+                else ("audiences", name, "tlp")
+            leave_out = f"{top.id!r} left out of its sections" if top.id in listed else f"drop_sections: [{top.id}]"
+            self.problems.append(self.src.problem(
+                where, f"audience {name!r} would show {label} ({_where_written(key)}) with none of its claims: "
+                f"its ceiling {aud.tlp.label} withholds all {_count(n, 'claim')} the section selects; the least "
+                f"restricted, {cid!r}, {why}",
+                expected=f"a ceiling of {level.label} or above, a selection the audience may see, or {leave_out}",
+                severity="warning", code="withheld-selection", at_key=True))
 
     def _withheld_problem(self, label: str, key: KeyPath, written: Selector | None,
                           showing: list[tuple[str, Audience]], what: str, n: int, least: str, level: TLP) -> None:
@@ -258,6 +289,11 @@ def _written(criterion: str, sel: Selector) -> str:
     if isinstance(value, bool):
         return f"{criterion}: {str(value).lower()}"
     return f"{criterion}: {getattr(value, 'value', value)}"
+
+
+def _where_written(key: KeyPath) -> str:
+    """``sections[3]``, ``sections[1].subsections[0]``: a spec key path as messages print it."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in key).lstrip(".")
 
 
 def _where(key: KeyPath, written: Selector | None, criterion: str | None) -> KeyPath:

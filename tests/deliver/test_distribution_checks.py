@@ -130,3 +130,64 @@ def test_a_line_break_in_a_display_name_is_named_at_the_name_key() -> None:
     assert problem.key == "audiences.desk.distribution.to.0.name"
     assert problem.message == ("the display name 'Ana\\r\\nBcc: eve@evil.example' of 'ok@example.org' contains a "
                                "line break or control character: write the name on one line")
+
+
+# ------------------------------------------------------------------------------------ one mailbox twice
+def test_one_mailbox_twice_in_to_and_cc_is_a_warning_and_in_bcc_an_error() -> None:
+    from briefgen.deliver.distribution_checks import duplicate_problems
+
+    dist = Distribution(to=[Recipient(email="a@example.org"), Recipient(email="A@EXAMPLE.org")],
+                        cc=[Recipient(email="a@example.org")], bcc=[Recipient(email="a@Example.ORG")])
+    found = duplicate_problems("desk", dist, Source())
+    assert [(p.key, p.severity, p.code, p.got) for p in found] == [
+        ("audiences.desk.distribution.to.1.email", "warning", "duplicate-recipient", "to[0] and to[1]"),
+        ("audiences.desk.distribution.cc.0.email", "warning", "duplicate-recipient", "to[0] and cc[0]"),
+        ("audiences.desk.distribution.bcc.0.email", "error", "bcc-recipient-shown", "to[0] and bcc[0]")]
+    assert found[0].message == ("'A@EXAMPLE.org' (to[1]) is the same mailbox as 'a@example.org' (to[0]; compared "
+                                "without case): it gets one copy, but the headers would list it twice; remove to[1]")
+    assert found[2].message.endswith("Bcc hides a recipient from the others, but To names it to all of them; "
+                                     "remove bcc[0] to show it, or to[0] to keep it hidden")
+
+
+def test_different_mailboxes_and_domains_are_not_duplicates() -> None:
+    from briefgen.deliver.distribution_checks import duplicate_problems
+
+    dist = Distribution(to=[Recipient(email="a@example.org"), Recipient(email="a@faß.de")],
+                        cc=[Recipient(email="a.b@example.org"), Recipient(email="a@fass.de")],  # IDNA 2008: not faß.de
+                        bcc=[Recipient(email="b@example.org"), Recipient(email="not an address")])
+    assert duplicate_problems("desk", dist, Source()) == []
+    same_idn = Distribution(to=[Recipient(email="a@faß.de")], bcc=[Recipient(email="a@xn--fa-hia.de")])
+    (problem,) = duplicate_problems("desk", same_idn, Source())
+    assert (problem.code, problem.key) == ("bcc-recipient-shown", "audiences.desk.distribution.bcc.0.email")
+    twice_in_bcc = Distribution(to=[Recipient(email="a@example.org")],
+                                bcc=[Recipient(email="q@example.org"), Recipient(email="Q@example.org")])
+    (problem,) = duplicate_problems("desk", twice_in_bcc, Source())
+    assert (problem.code, problem.severity, problem.key) == (
+        "duplicate-recipient", "warning", "audiences.desk.distribution.bcc.1.email")
+    assert "the Bcc list would list it twice; remove bcc[1]" in problem.message
+
+
+DUPLICATES = (
+    "extends: peru-china.yaml\n"
+    "audiences:\n"
+    "  executive:\n"
+    "    distribution:\n"
+    "      to: [{email: director-wh@example.org}, {email: Director-WH@EXAMPLE.org}]\n"
+    "      cc: [{email: andean-team@example.org}]\n"
+    "      bcc: [{email: director-wh@example.org}]\n")
+
+
+def test_validate_locates_each_duplicate_and_email_refuses_a_bcc_recipient_in_to(project) -> None:
+    (project / "specs" / "dups.yaml").write_text(DUPLICATES)
+    result = cli("validate", "specs/dups.yaml", "--json")
+    assert result.exit_code == 2
+    doc = json.loads(result.stdout)
+    lines = DUPLICATES.splitlines()
+    assert [(e["line"], e["column"], e["key"], e["code"]) for e in doc["errors"]] == [
+        (7, lines[6].index("director-wh@") + 1, f"{KEY}.bcc[0].email", "bcc-recipient-shown")]
+    assert [(w["line"], w["column"], w["key"], w["code"]) for w in doc["warnings"]
+            if w["code"] == "duplicate-recipient"] == [
+        (5, lines[4].index("Director-WH@") + 1, f"{KEY}.to[1].email", "duplicate-recipient")]
+    refused = cli("email", "specs/dups.yaml", "-a", "executive", "-o", "out")
+    assert refused.exit_code == 2 and not (project / "out").exists()
+    assert "remove bcc[0] to show it, or to[0] to keep it hidden" in refused.output

@@ -81,14 +81,41 @@ def test_cli_unknown_outcome_then_rerun(project, busy_server) -> None:
         ("press@example.org", "to", "unknown")]
     assert doc["errors"][0]["code"] == "delivery-unknown"
     assert doc["errors"][0]["message"].startswith("public: the outcome is unknown for 1 recipient(s): no reply after")
+    # a rerun sends nothing and leaves the delivery unconfirmed: exit 1, not 0
     result = cli("email", "specs/peru-china.yaml", "-a", "public", "--send", "--json")
-    assert result.exit_code == 0 and len(busy_server.messages) == 1
-    (warning,) = [w for w in document(result)["warnings"] if w["code"] == "skipped-unknown"]
+    assert result.exit_code == 1 and len(busy_server.messages) == 1
+    doc = document(result)
+    (warning,) = [w for w in doc["warnings"] if w["code"] == "skipped-unknown"]
     assert warning["message"] == ("public: skipped press@example.org: an earlier send's outcome is unknown (they may "
                                   "have it); --resend-unknown sends to them")
+    (delivery,) = doc["deliveries"]
+    assert (delivery["status"], doc["not_delivered"], doc["exit_code"]) == ("unconfirmed", 1, 1)
+    assert [(r["address"], r["result"]) for r in delivery["recipients"]] == [("press@example.org", "skipped-unknown")]
+    (error,) = doc["errors"]
+    assert error["code"] == "delivery-unconfirmed" and error["message"] == (
+        "public: delivery to 1 recipient(s) is not confirmed: an earlier send's outcome is unknown (they may have "
+        "it): press@example.org; check that they got it, then --resend-unknown sends it to them")
     text = " ".join(result.stderr.split())
     assert "warning: public: skipped 1 recipient(s) that may have this message already" in text
-    assert "--resend-unknown sends it to them again" in text and "not sent public" in text
+    assert "--resend-unknown sends it to them again" in text and "not confirmed public" in text
+    assert "1 message(s) not delivered (or not confirmed) to every recipient" in text
+    # a recipient added since gets it; the one whose delivery is unknown is still not confirmed
+    audiences = project / "specs" / "audiences.yaml"
+    audiences.write_text(audiences.read_text(encoding="utf-8").replace(
+        "        - {name: Public Affairs, email: press@example.org}\n",
+        "        - {name: Public Affairs, email: press@example.org}\n        - {email: web@example.org}\n"))
+    busy_server.handler.drop_after_data = 0
+    result = cli("email", "specs/peru-china.yaml", "-a", "public", "--send", "--json")
+    (delivery,) = document(result)["deliveries"]
+    assert result.exit_code == 1 and len(busy_server.messages) == 2 and delivery["status"] == "unconfirmed"
+    assert [(r["address"], r["result"]) for r in delivery["recipients"]] == [
+        ("web@example.org", "accepted"), ("press@example.org", "skipped-unknown")]
+    # --resend-unknown sends to them: confirmed, exit 0
+    result = cli("email", "specs/peru-china.yaml", "-a", "public", "--send", "--resend-unknown", "--json")
+    (delivery,) = document(result)["deliveries"]
+    assert result.exit_code == 0 and delivery["status"] == "sent" and len(busy_server.messages) == 3
+    assert [(r["address"], r["result"]) for r in delivery["recipients"]] == [
+        ("press@example.org", "accepted"), ("web@example.org", "skipped")]
 
 
 @pytest.mark.slow

@@ -146,6 +146,8 @@ def test_diff_of_the_scenario_for_the_analyst(scenario):
         "Claim revised: " + new["claims"][RELEASED]["statement"] + " (marking now TLP:CLEAR)",
         "Claim dropped: " + old["claims"][REMOVED]["statement"],
         "New source: Chancay and the Copper Corridor",
+        # the chart drawing the revised figure has a change bar: the box says why, as the counts count it
+        f"Figure updated: Figure {new['figures']['fig-money']['number']}: Reported sums (USD millions) (data changed)",
     ]
 
 
@@ -164,6 +166,21 @@ def test_summary_goes_after_the_bottom_line_and_marks_what_changed(scenario):
     (table,) = [b for b in doc.blocks() if b.role == "Table"]
     rows = {r.id.split(".row.")[1]: r.change for r in table.rows if r.change}
     assert rows == {RELEASED: "new", ADDED: "new", MOVED: "changed"}
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_every_change_counted_is_told_in_the_box(scenario, audience):
+    """The counts (console, --json) and the box agree: each counted change has its line (a key
+    judgment that moved with its claim, the claim's)."""
+    from briefgen.document.change_lines import edition_summary_lines
+
+    old, new, doc, diff, kb = scenario[audience]
+    lines = edition_summary_lines(diff, old, new)
+    told = {ref for _, _, ref in lines}
+    counted = {("claims" if c.kind == "key_judgments" else c.kind, c.id) for c in diff.changes}
+    assert counted and counted <= told, counted - told
+    assert [f"{lead}: {text}" for lead, text, _ in lines] == list(summary_of(doc).lines)
+    assert (("figures", "fig-money") in told) == (audience != "executive")  # it draws the revised figure
 
 
 # ------------------------------------------------------------------------------------ withholding

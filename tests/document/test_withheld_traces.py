@@ -130,7 +130,10 @@ def test_briefgen_diff_of_the_store_says_nothing_either(editions):
 def test_the_analyst_is_told_the_marking_was_raised(editions):
     _, _, document = editions
     summary = changes_of(document, "analyst")["summary"]
-    assert summary == ["Claim revised: Dock workers stopped work for 48 hours at Chancay. (marking now TLP:AMBER)"]
+    assert summary == ["Claim revised: Dock workers stopped work for 48 hours at Chancay. (marking now TLP:AMBER)",
+                       # the charts drawing it now mark it (AMBER): counted, and so told
+                       "Figure updated: Figure 1: Key events, November 2024 to April 2025 (marking now TLP:AMBER)",
+                       "Figure updated: Figure 2: Who is linked to whom (data changed)"]
 
 
 def test_what_disappears_only_with_a_withheld_item_is_listed_with_it():

@@ -198,8 +198,9 @@ def test_box_is_tagged_content(project):
     assert heading.type == "H3" and heading.parent.type == "Sect"
     (items,) = [n for n in heading.parent.elements() if n.type == "L"]
     lines = [element_text(li, texts) for li in items.elements()]
-    assert [li.type for li in items.elements()] == ["LI"] * len(lines) and len(lines) == 6
-    assert lines[-1] == "• New source: Chancay and the Copper Corridor"
+    assert [li.type for li in items.elements()] == ["LI"] * len(lines) and len(lines) == 7
+    assert lines[-2:] == ["• New source: Chancay and the Copper Corridor",
+                          "• Figure updated: Figure 3: Reported sums (USD millions) (data changed)"]
 
 
 # ------------------------------------------------------------------------------------ diff

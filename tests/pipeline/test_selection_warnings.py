@@ -80,8 +80,10 @@ def test_the_criterion_that_empties_a_selection_is_named(starter, select, key, w
 
 
 def test_the_same_criteria_matching_a_claim_give_no_warning(starter) -> None:
-    assert warnings(starter, {"select: {judgments: true}": "select: {judgments: true, min_confidence: moderate, "
-                                                           "tags: [labour, concession]}"}) == []
+    found = warnings(starter, {"select: {judgments: true}": "select: {judgments: true, min_confidence: moderate, "
+                                                            "tags: [labour, concession]}"})
+    # not empty; but the one claim it matches is AMBER: the public release would print the section without it
+    assert [(p.code, p.key) for p in found] == [("withheld-selection", "audiences.public.tlp")]
 
 
 def test_a_key_judgments_section_without_select_in_a_knowledge_base_without_judgments(starter) -> None:
@@ -210,3 +212,48 @@ def test_a_network_whose_relations_only_the_analysts_may_see(starter) -> None:
         "no variant shows network chart 'fig-network': its 1 relation is above the ceiling of every audience that "
         "would show it (public: TLP:CLEAR); the least restricted, relation 'meridian-terminals --partner-of--> "
         "calder-bay-authority', needs a ceiling of TLP:AMBER")
+
+
+# ------------------------------------------------------------------------------------ one audience left with none
+ONE_AMBER_CLAIM = {"    select: {}\n": "    select: {claims: [c-funding-gap]}\n"}
+
+
+def test_an_audience_whose_ceiling_empties_a_section_is_warned_at_the_audience(starter) -> None:
+    """The analysts see the AMBER claim; the public release would print the claims table with no
+    row (and no endnote): a warning located at the public audience's ceiling."""
+    (problem,) = warnings(starter, ONE_AMBER_CLAIM)
+    assert (problem.code, problem.severity, problem.file, problem.line, problem.key) == (
+        "withheld-selection", "warning", "specs/audiences.yaml", 19, "audiences.public.tlp")
+    assert problem.message == (
+        "audience 'public' would show claims_table section 'claims' (sections[5]) with none of its claims: its "
+        "ceiling TLP:CLEAR withholds all 1 claim the section selects; the least restricted, 'c-funding-gap', is "
+        "marked TLP:AMBER")
+    assert problem.expected == ("a ceiling of TLP:AMBER or above, a selection the audience may see, or "
+                                "drop_sections: [claims]")
+
+
+def test_the_warning_points_at_the_audience_s_sections_entry_and_counts_what_it_withholds(starter) -> None:
+    listed = {"    tlp: TLP:CLEAR\n": "    tlp: TLP:CLEAR\n    sections: [claims, endnotes]\n"}
+    (problem,) = warnings(starter, {"    select: {}\n": "    select: {claims: [c-funding-gap, c-concession-award]}\n"},
+                          audiences=listed)
+    assert (problem.code, problem.line, problem.key) == ("withheld-selection", 20, "audiences.public.sections[0]")
+    assert "withholds all 2 claims the section selects" in problem.message
+    assert problem.expected.endswith("or 'claims' left out of its sections")
+
+
+def test_a_section_each_audience_sees_some_of_gives_no_warning(starter) -> None:
+    one_clear = {"    select: {}\n": "    select: {claims: [c-funding-gap, c-teu-2023]}\n"}
+    assert warnings(starter, one_clear) == []
+    no_table = {"    tlp: TLP:CLEAR\n": "    tlp: TLP:CLEAR\n    claims_table: false\n"}
+    assert warnings(starter, {"c-funding-gap, c-teu-2023]": "c-funding-gap]"}, audiences=no_table) == []
+
+
+def test_build_strict_fails_only_the_variant_left_with_none(starter) -> None:
+    from briefgen.pipeline.audit import variant_warnings
+    from briefgen.pipeline.build import document_of, prepare
+
+    assert [p.key for p in warnings(starter, ONE_AMBER_CLAIM)] == ["audiences.public.tlp"]
+    prepared = prepare(starter / SPEC)
+    concerned = {name: [p.key for p in variant_warnings(prepared.warnings, prepared.kb, document_of(prepared, name))
+                        if p.code in CODES] for name in ("analyst", "public")}
+    assert concerned == {"analyst": [], "public": ["audiences.public.tlp"]}
