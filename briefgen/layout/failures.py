@@ -112,7 +112,8 @@ def _describe(flowable: Any) -> str:
     if flowable is None:
         return ""
     kind = {"Heading": "the heading", "Table": "the table", "CachedParagraph": "the paragraph",
-            "KeepTogether": "the block kept together"}.get(type(flowable).__name__, f"a {type(flowable).__name__}")
+            "KeepTogether": "the block kept together", "KeepWithNext": "the block kept together",
+            }.get(type(flowable).__name__, f"a {type(flowable).__name__}")
     return f"{kind} "
 
 

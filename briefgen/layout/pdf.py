@@ -51,6 +51,7 @@ from briefgen.layout.contents import ContentsForms
 from briefgen.layout.failures import layout_failure
 from briefgen.layout.flowables import EndOfStory, Heading
 from briefgen.layout.furniture import PageFurniture
+from briefgen.layout.keeping import KeepWithNext
 from briefgen.layout.linktext import anchor_descriptions
 from briefgen.layout.story import StoryBuilder
 from briefgen.layout.structure import Metadata
@@ -228,7 +229,7 @@ def assemble(document: Document, *, theme: Any, fonts: Any, styles: dict, page_s
     doc = _Doc(buf, state, pagesize=page_size, leftMargin=m.left, rightMargin=m.right, topMargin=m.top,
                bottomMargin=m.bottom, title=document.title, author=document.author, subject=document.subject,
                keywords=list(document.keywords), creator="briefgen", invariant=1, lang=document.language,
-               initialFontName=fonts.regular)
+               initialFontName=fonts.regular, keepTogetherClass=KeepWithNext)
     frame = Frame(m.left, m.bottom, frame_w, frame_h,
                   id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("cover", [frame], onPage=state.on_page),
