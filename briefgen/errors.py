@@ -152,6 +152,20 @@ class WithheldError(TemplateError):
     code = "template-withheld"
 
 
+class DroppedRefError(WithheldError):
+    """A template's ``ref()`` named a figure or table whose section the page budget dropped.
+    ``figure``: its id; ``section``: the dropped section holding it. The page budget
+    (:mod:`briefgen.pipeline.page_budget`) never keeps a text whose figure it dropped, so a
+    build does not raise it; laying out a document with chosen drops can."""
+
+    code = "template-dropped"
+
+    def __init__(self, message: str, problems: Sequence[Problem] = (), *, code: str = "", figure: str = "",
+                 section: str = ""):
+        super().__init__(message, problems, code=code)
+        self.figure, self.section = figure, section
+
+
 def located_problems(exc: BaseException) -> list[Problem]:
     """The located problems an error carries in its ``problems`` (a :class:`SpecError`'s, a
     located :class:`TemplateError`'s, an unusable edition file's), or ``[]`` for an error
@@ -181,8 +195,10 @@ class ChartFitError(RenderError):
         return type(self), (self.chart_id, self.field, str(self))
 
 
-class PageBudgetError(BriefgenError):
-    """A briefing variant is longer than its audience's ``max_pages`` and cannot be trimmed."""
+class PageBudgetError(SpecError):
+    """A briefing variant is longer than its audience's ``max_pages`` and cannot be trimmed:
+    one problem located at that ``max_pages`` (code ``page-budget``), exit code 2 (the input
+    must change: the budget, the sections' priorities or their length)."""
 
 
 class FontCoverageError(RenderError):

@@ -10,7 +10,7 @@ document has the same envelope (documented in the README, "Machine-readable outp
 
 A PROBLEM is ``{"file", "line", "column", "key", "severity", "code", "message", "expected",
 "got", "suggestion"}`` (line and column 1-based, ``null`` when unknown; an error that is not
-about an input file has ``file`` ``""`` and ``code`` the error's kind, e.g. ``PageBudgetError``).
+about an input file has ``file`` ``""`` and ``code`` the error's kind, e.g. ``RenderError``).
 ``exit_code`` is the process's exit status (0 ok, 1 a build or delivery failed, 2 invalid
 input or usage), so a failed command still prints a document.
 

@@ -319,8 +319,8 @@ class Section(Model):
                                     description="Figures from image files, laid out after the charts.")
     tlp: TLPField = Field(TLP.CLEAR, description="Marking of the section itself; withheld from audiences below it.")
     priority: int | None = Field(None,
-                                 description="Page budget: higher is kept longer; sections without priority are never "
-                                             "dropped.")
+                                 description="Page budget: the highest is kept first, each while it still fits; "
+                                             "sections without priority are never dropped.")
     subsections: list["Section"] = Field(default_factory=list, description="Nested sections (outline level 2).")
 
     @model_validator(mode="after")

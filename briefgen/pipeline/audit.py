@@ -63,8 +63,10 @@ def withheld_entries(doc: Document) -> list[dict[str, str]]:
     entries = [{"kind": kind, "id": ident, "reason": reason, "tlp": tlp} for kind, ident, reason, tlp in doc.withheld
                if not (kind == "section" and ident in doc.dropped)]
     levels = {ident: tlp for kind, ident, _, tlp in doc.withheld if kind == "section"}
-    for sid in doc.dropped:
-        entries.append({"kind": "section", "id": sid, "reason": "dropped to fit max_pages (lowest priority)",
+    reasons = {ident: reason for kind, ident, reason, _ in doc.withheld
+               if kind == "section" and reason.startswith("dropped to fit max_pages")}
+    for sid in doc.dropped:  # the reason the budget gave (briefgen.pipeline.page_budget)
+        entries.append({"kind": "section", "id": sid, "reason": reasons.get(sid, "dropped to fit max_pages"),
                         "tlp": levels.get(sid, "")})
     return entries
 

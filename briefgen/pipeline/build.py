@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from briefgen.deliver.output import atomic_write_many, manifest_bytes, output_paths, sha256
 from briefgen.document.model import Document
-from briefgen.errors import ChartFitError, PageBudgetError, Problem, SpecError
+from briefgen.errors import ChartFitError, Problem, SpecError
 from briefgen.load.project import KnowledgeBase, LoadedSpec, load_project
 from briefgen.model.resolved import Briefing
 from briefgen.pipeline.chart_checks import document_maker, heading_sizes, size_error
@@ -249,25 +249,17 @@ def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOpti
     if "pdf" in formats or briefing.audience.max_pages is not None:
         from briefgen.pipeline.variant import render_variant
 
-        budget = briefing.audience.max_pages
-        while True:
-            variant = render_variant(loaded, kb, briefing, options, tuple(dropped), earlier=earlier)
-            if budget is None or variant.pages <= budget:
-                break
-            victim = _lowest_priority(briefing, dropped)
-            if victim is None:
-                raise PageBudgetError(_budget_message(briefing, variant, budget, dropped))
-            dropped.append(victim)
-            briefing = resolve(loaded, kb, audience, extra_drops=dropped, pdf=laid_out)
-        if budget is not None and len(dropped) > 1:
-            # the last drop may have freed more than was needed: give back, most important first,
-            # each dropped section with which the briefing still fits
-            for candidate in reversed(dropped[:-1]):  # dropped least important first
-                trial = [sid for sid in dropped if sid != candidate]
-                trial_briefing = resolve(loaded, kb, audience, extra_drops=trial, pdf=laid_out)
-                trial_variant = render_variant(loaded, kb, trial_briefing, options, tuple(trial), earlier=earlier)
-                if trial_variant.pages <= budget:
-                    dropped, briefing, variant = trial, trial_briefing, trial_variant
+        def render(trial: Briefing, drops: tuple[str, ...]) -> Any:
+            return render_variant(loaded, kb, trial, options, drops, earlier=earlier)
+
+        if briefing.audience.max_pages is None:
+            variant = render(briefing, ())
+        else:  # sections dropped to fit, by priority (briefgen.pipeline.page_budget)
+            from briefgen.pipeline.page_budget import fit_variant
+
+            variant, briefing, reasons = fit_variant(
+                loaded, briefing, render, lambda drops: resolve(loaded, kb, audience, extra_drops=drops, pdf=laid_out))
+            dropped = list(reasons)
         document = variant.document
     else:
         from briefgen.document.build import build_document
@@ -343,30 +335,6 @@ def _edition(document: Document, kb: KnowledgeBase, earlier: dict | None, key: W
     from briefgen.document.diff import diff_editions
 
     return record, diff_editions(earlier, record, key)
-
-
-def _lowest_priority(briefing: Briefing, dropped: list[str]) -> str | None:
-    """The shown section or subsection of lowest ``priority`` (the later one on a tie), or
-    None when none has a priority. A subsection's own priority counts (a dropped section
-    takes its subsections with it). An ``endnotes`` section is never dropped: the citations
-    left in the briefing point to it (without it the build refuses the variant: no-endnotes)."""
-    candidates = [(rs.section.priority, -i, rs.id) for i, rs in enumerate(briefing.all_sections())
-                  if rs.section.priority is not None and rs.id not in dropped and rs.section.kind != "endnotes"]
-    return min(candidates)[2] if candidates else None
-
-
-def _budget_message(briefing: Briefing, variant: Any, budget: int, dropped: list[str]) -> str:
-    # by pages spanned, ties in reading order
-    spans = sorted(((last - first + 1, sid) for sid, (first, last) in variant.section_pages.items()),
-                   key=lambda span: -span[0])
-    largest = ", ".join(f"{sid!r} ({n} page{'s' if n > 1 else ''})" for n, sid in spans[:3])
-    head = (f"audience {briefing.audience_name!r} of briefing {briefing.meta.id!r} has "
-            f"{variant.pages} pages, {variant.pages - budget} over its max_pages of {budget}. "
-            f"Largest sections: {largest}.")
-    if dropped:
-        return (head + f" That is after dropping every section with a priority "
-                f"({', '.join(map(repr, dropped))}); raise max_pages or shorten what is left.")
-    return head + " Give sections a 'priority' so briefgen can drop the least important, or raise max_pages."
 
 
 def _add_audit(result: BuildResult, prepared: Prepared, options: BuildOptions) -> None:

@@ -19,7 +19,7 @@ disagree:
 
 The problem is located at the spec's ``sections`` and names the audience (code ``no-endnotes``,
 exit 2). A page budget (``max_pages``) never drops an endnotes section
-(:func:`briefgen.pipeline.build._lowest_priority`), so it cannot make citations dangle.
+(:func:`briefgen.pipeline.page_budget.drop_order`), so it cannot make citations dangle.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ class ResolveContext:
         self.loaded, self.kb = loaded, kb
         self.claims, self.entities, self.sources, self.relations = claims, entities, sources, relations
         self.figure_number = 0
-        self.extra_drops: set[str] = set()
+        self.extra_drops: dict[str, str] = {}
+        """Section ids dropped to fit the page budget, each with the reason recorded."""
         self.portion_marks = False
         """Mark chart links and events above the briefing's floor (the audience's portion marks)."""
         self.audience: tuple[str, Audience] | None = None

@@ -34,7 +34,7 @@ def resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx: 
     if reason is None and level == 1:
         reason = section_excluded(sec, aud)
     if reason is None and sec.id in ctx.extra_drops:
-        reason = "dropped to fit max_pages (lowest priority)"
+        reason = ctx.extra_drops[sec.id]
     if reason:
         withheld.append(Withheld("section", sec.id, reason, tlp.value))
         _withhold_contents(sec, sec.id, withheld, tlp)

@@ -41,12 +41,15 @@ and :mod:`briefgen.resolve.claims` for the callers that import them from this mo
 
 
 def resolve(loaded: LoadedSpec, kb: KnowledgeBase, audience: str | None = None,
-            extra_drops: Iterable[str] = (), *, pdf: bool | None = None, sizes: list | None = None) -> Briefing:
+            extra_drops: Iterable[str] | Mapping[str, str] = (), *, pdf: bool | None = None,
+            sizes: list | None = None) -> Briefing:
     """The briefing ``audience`` gets: visible content, sections in order, charts with data.
 
-    ``extra_drops``: section ids left out to fit the page budget. ``pdf``: whether a PDF of it
-    is made (a build's formats, ``--format`` included), which holds its charts to a page
-    (:mod:`briefgen.resolve.chart_page`); None: as the audience's own ``formats:`` say.
+    ``extra_drops``: section ids left out to fit the page budget, or a mapping of each to the
+    reason recorded (it starts "dropped to fit max_pages"; :mod:`briefgen.pipeline.page_budget`).
+    ``pdf``: whether a PDF of it is made (a build's formats, ``--format`` included), which holds
+    its charts to a page (:mod:`briefgen.resolve.chart_page`); None: as the audience's own
+    ``formats:`` say.
 
     Raises :class:`SpecError` for an unknown audience, unreadable chart CSV, or charts whose
     content does not fit their size or page (every one, located at its height). With ``sizes``
@@ -92,7 +95,8 @@ def resolve(loaded: LoadedSpec, kb: KnowledgeBase, audience: str | None = None,
         relations.append(r)
 
     ctx = ResolveContext(loaded, kb, claims, entities, sources, relations)
-    ctx.extra_drops = set(extra_drops)
+    ctx.extra_drops = (dict(extra_drops) if isinstance(extra_drops, Mapping)
+                       else dict.fromkeys(extra_drops, "dropped to fit max_pages"))
     ctx.portion_marks = aud.marks_portions
     ctx.audience = (name, aud)
     ctx.pdf = pdf

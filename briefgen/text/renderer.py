@@ -9,7 +9,14 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SecurityError
 
-from briefgen.errors import BriefgenError, TemplateError, TemplateSecurityError, WithheldError, did_you_mean
+from briefgen.errors import (
+    BriefgenError,
+    DroppedRefError,
+    TemplateError,
+    TemplateSecurityError,
+    WithheldError,
+    did_you_mean,
+)
 from briefgen.load.project import KnowledgeBase
 from briefgen.model.models import Claim, Entity, Source
 from briefgen.model.resolved import Briefing
@@ -23,6 +30,11 @@ NAMED_LEVEL = "level-named"
 """The kind under which :attr:`Renderer.used` records the level (its id: a TLP label) of an
 item a template printed the name of without using it: a briefing keyword naming it
 (:class:`_Keywords`). It marks, it is not shown."""
+
+BUDGET_REASON = "dropped to fit max_pages"
+"""How the reason of a section the page budget dropped starts (:mod:`briefgen.resolve.sections`)."""
+_PART_OF = "part of section '"
+"""How the reason of a chart or image in a left-out section starts (:mod:`briefgen.resolve.sections`)."""
 
 NAMED_CLAIM = "claim-named"
 """The kind under which :attr:`Renderer.used` records a claim a template can name without
@@ -149,17 +161,39 @@ class Renderer:
 
     def _ref(self, figure_id: str) -> str:
         if figure_id in self.spec_figures and figure_id not in self.figure_numbers:
+            guard = f"wrap it in {{% if visible({figure_id!r}) %}} ... {{% endif %}}"
+            dropped = self._budget_dropped(figure_id)
+            if dropped is not None:
+                section, reason = dropped
+                raise DroppedRefError(
+                    f"ref(): figure {figure_id!r} is not in the version for audience {self.briefing.audience_name!r}: "
+                    f"section {section!r} was {reason}; give section {section!r} a higher priority, or {guard}",
+                    figure=figure_id, section=section)
             why = next((w.reason for w in self.briefing.withheld if w.kind == "chart" and w.id == figure_id
                         and w.reason.startswith("nothing to draw")),
                        "its chart or section is left out for this audience")
             raise WithheldError(
-                f"ref(): figure {figure_id!r} is not in audience {self.briefing.audience_name!r}'s "
-                f"version ({why}); wrap it in {{% if visible({figure_id!r}) %}} ... {{% endif %}}")
+                f"ref(): figure {figure_id!r} is not in the version for audience {self.briefing.audience_name!r} "
+                f"({why}); {guard}")
         if figure_id not in self.figure_numbers:
             hint = did_you_mean(figure_id, self.spec_figures or self.figure_numbers)
             raise TemplateError(f"ref(): no figure {figure_id!r} in this briefing"
                                 + (f"; did you mean {hint!r}?" if hint else ""), code="template-undefined")
         return ref_token(figure_id)
+
+    def _budget_dropped(self, figure_id: str) -> tuple[str, str] | None:
+        """``(section id, reason)`` when figure or table ``figure_id`` is left out because the
+        page budget dropped its section (the reason as :mod:`briefgen.resolve.sections`
+        records it, "dropped to fit max_pages ..."), else None."""
+        reasons = {w.id: w.reason for w in self.briefing.withheld if w.kind == "section"}
+        section = figure_id if figure_id in reasons else None  # a table is its section
+        if section is None:
+            part_of = next((w.reason for w in self.briefing.withheld if w.kind in ("chart", "image")
+                            and w.id == figure_id and w.reason.startswith(_PART_OF)), "")
+            section = part_of[len(_PART_OF):].split("'")[0] if part_of else None
+        if section is None or not reasons.get(section, "").startswith(BUDGET_REASON):
+            return None
+        return section, reasons[section]
 
     # ---------------------------------------------------------------- rendering
     def _marked(self, template: Any, extra: dict[str, Any]) -> str:
@@ -209,6 +243,10 @@ class Renderer:
             line = template_line(exc, filename)
             raise located(TemplateSecurityError, source, line, f"unsafe template access refused by the sandbox: {exc}",
                           audience=self._audience_at()) from None
+        except DroppedRefError as exc:  # located, still naming the figure and its section
+            err = located(DroppedRefError, source, template_line(exc, filename), str(exc), exc.code)
+            raise DroppedRefError(str(err), err.problems, code=err.code, figure=exc.figure,
+                                  section=exc.section) from None
         except WithheldError as exc:  # names its audience already
             line = template_line(exc, filename)
             raise located(type(exc), source, line, str(exc), exc.code) from None

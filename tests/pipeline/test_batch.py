@@ -247,8 +247,8 @@ def test_cluster_reports_failures_per_briefing(in_project, dask_cluster, tmp_pat
                            task=_dies_on_executive)
     status = {(i.briefing, i.audience): i for i in items}
     assert status[("peru-china", "executive")].status == "failed"    # worker lost
-    assert status[("tight", "tight")].status == "failed"             # build error, reported by the task
-    assert "max_pages" in status[("tight", "tight")].message
+    assert status[("tight", "tight")].status == "invalid"            # its page budget, reported by the task
+    assert "audiences.tight.max_pages" in status[("tight", "tight")].message     # located at it
     assert status[("peru-china", "analyst")].ok and status[("tight", "roomy")].ok
     assert (tmp_path / "out" / "peru-china--analyst.pdf").exists()
 

@@ -46,5 +46,5 @@ def test_a_ref_to_a_chart_with_nothing_to_draw_says_so(starter) -> None:
     result = run_cli("build", SPEC, "-a", "analyst", "--format", "pdf", "--json", "-o", "out")
     assert result.exit_code == 2, result.output
     (error,) = json.loads(result.stdout)["errors"]
-    assert ("ref(): figure 'fig-empty' is not in audience 'analyst''s version (nothing to draw: what it selects "
+    assert ("ref(): figure 'fig-empty' is not in the version for audience 'analyst' (nothing to draw: what it selects "
             "gives no figures)") in error["message"]

@@ -510,11 +510,18 @@ def test_budget_pass_nothing_dropped(built):
     assert max_pages_drops(result) == []
 
 
+def over(max_pages: int, pages: int) -> str:
+    return (f"dropped to fit max_pages {max_pages}: with it beside the higher-priority sections kept (and none of "
+            f"lower priority), the briefing had {pages} pages")
+
+
 @pytest.mark.parametrize("max_pages,dropped,pages", [
-    (6, ["claims", "actors"], 5),
-    # subsections carry their own priorities (55, 50, 45): they go before their parent (60), then 'figures' (70)
-    # makes it fit at 3 pages; the background (sub)sections are then given back, as 4 pages still fit
-    (4, ["claims", "actors", "figures"], 4),
+    # claims (30) and actors (40) go; claims, tried again without actors, still makes 7 pages
+    (6, {"claims": 7, "actors": 7}, 5),
+    # subsections carry their own priorities (55, 50, 45): they go before their parent (60), then 'figures' (70),
+    # 5 pages beside bluf and key judgments alone, goes; the background (sub)sections are then given back, as 4
+    # pages still fit, and actors and claims, tried again, do not (5 pages each)
+    (4, {"claims": 5, "actors": 5, "figures": 5}, 4),
 ])
 @pytest.mark.slow
 def test_budget_trim_drops_lowest_priority_first(example_project, tmp_path, cache_dir, max_pages, dropped, pages):
@@ -523,10 +530,10 @@ def test_budget_trim_drops_lowest_priority_first(example_project, tmp_path, cach
     result = build_child(specs / "trim.yaml", "analyst", tmp_path, cache_dir)
     assert result.pages == pages <= max_pages
     assert len(pypdf.PdfReader(io.BytesIO(result.pdf)).pages) == pages
-    assert max_pages_drops(result) == dropped      # in the order they were dropped
-    entries = {w["id"]: w for w in result.manifest["left_out"] if w["id"] in dropped}
-    assert all(e == {"kind": "section", "id": e["id"], "reason": "dropped to fit max_pages (lowest priority)",
-                     "tlp": "TLP:CLEAR"} for e in entries.values())
+    assert max_pages_drops(result) == list(dropped) == result.dropped      # in the order they were dropped
+    entries = [w for w in result.manifest["left_out"] if w["id"] in dropped]
+    assert entries == [{"kind": "section", "id": sid, "reason": over(max_pages, n), "tlp": "TLP:CLEAR"}
+                       for sid, n in dropped.items()]
     assert not set(dropped) & set(result.manifest["included"]["sections"])
     titles = [t for _, t in outline_titles(pypdf.PdfReader(io.BytesIO(result.pdf)).outline)]
     assert "Claims and sources" not in titles and "Main actors" not in titles
@@ -573,10 +580,15 @@ def test_budget_fail_without_priorities_says_by_how_much_and_what_is_largest(exa
     (specs / "tight.yaml").write_text(NO_PRIORITIES)
     with pytest.raises(PageBudgetError) as info:
         build_child(specs / "tight.yaml", "analyst", tmp_path, cache_dir)
-    assert str(info.value) == (
+    (problem,) = info.value.problems        # located at the audience's max_pages, as an input error
+    assert Path(problem.file).resolve() == (specs / "tight.yaml").resolve()
+    assert (problem.line, problem.key, problem.code) == (3, "audiences.analyst.max_pages", "page-budget")
+    assert (problem.expected, problem.got, info.value.exit_code) == ("at most 5 pages", "8 pages", 2)
+    assert problem.message == (
         "audience 'analyst' of briefing 'peru-china' has 8 pages, 3 over its max_pages of 5. "
-        "Largest sections: 'figures' (3 pages), 'key-judgments' (2 pages), 'background' (2 pages). "
-        "Give sections a 'priority' so briefgen can drop the least important, or raise max_pages.")
+        "Sections spanning the most pages: 'figures' (pages 5-7), 'key-judgments' (pages 2-3), "
+        "'background' (pages 3-4). "
+        "Give sections a 'priority' so briefgen can drop the least important, or raise max_pages to 8.")
     assert not (tmp_path / "out").exists()      # nothing written
 
 
@@ -588,11 +600,14 @@ def test_budget_fail_after_dropping_everything_droppable(tmp_path, cache_dir):
     (root / "one.yaml").write_text("extends: spec.yaml\naudiences:\n  clear: {max_pages: 1}\n")
     with pytest.raises(PageBudgetError) as info:
         build_child(root / "one.yaml", "clear", tmp_path, cache_dir)
-    assert str(info.value) == (
+    (problem,) = info.value.problems
+    assert Path(problem.file).resolve() == (root / "one.yaml").resolve()
+    assert (problem.line, problem.key) == (3, "audiences.clear.max_pages")
+    assert problem.message == (
         "audience 'clear' of briefing 'tlp-levels' has 2 pages, 1 over its max_pages of 1. "
-        "Largest sections: 'endnotes' (1 page). That is after dropping every section with a "
-        "priority ('claims', 'actors', 'details', 'figures', 'key-judgments', 'overview'); "
-        "raise max_pages or shorten what is left.")
+        "Sections spanning the most pages: 'endnotes' (page 2). That is after dropping "
+        "'claims', 'actors', 'details', 'figures', 'key-judgments', 'overview'; "
+        "raise max_pages to 2, or shorten what is left.")
 
 
 # --------------------------------------------------------------------------- manifest
