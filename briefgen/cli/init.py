@@ -69,7 +69,8 @@ def new_command(spec: Path = typer.Argument(..., metavar="SPEC", show_default=Fa
                 title: str | None = typer.Option(None, "--title", metavar="TEXT",
                                                  help="Briefing title (default: from the file name)."),
                 date: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD",
-                                                help="Briefing date (default: today)."),
+                                                help="Briefing date (default: today; the starter's own "
+                                                     "date over the starter's knowledge base)."),
                 desk: str = typer.Option("Desk", "--desk", metavar="TEXT", help="Issuing desk."),
                 ) -> None:
     """Add a briefing spec to an existing project: it reads the project's knowledge base
@@ -93,7 +94,8 @@ def new_command(spec: Path = typer.Argument(..., metavar="SPEC", show_default=Fa
     kb = root / "kb"
     if not kb.is_dir():
         _refuse(f"the project has no knowledge-base folder {esc(str(kb))}")
-    when = date or _dt.date.today().isoformat()
+    starter_date = None if date else _starter_kb_date(kb)
+    when = date or starter_date or _dt.date.today().isoformat()
     try:
         when = _dt.date.fromisoformat(when).isoformat()  # 20250520 is read as 2025-05-20 and written so
     except ValueError:
@@ -103,6 +105,9 @@ def new_command(spec: Path = typer.Argument(..., metavar="SPEC", show_default=Fa
                      date=when, desk=desk, folder=folder, root=root, kb=kb, spec_shown=str(spec))
     common.write_outputs({spec: text.encode("utf-8")}, fix="Choose another SPEC path.")
     common.out.print(f"wrote {esc(str(spec))} (knowledge base {esc(_rel(kb, folder))})")
+    if starter_date:
+        common.out.print(f"dated {starter_date}, the date of the starter's knowledge base, whose claims would "
+                         f"be stale at today's date; --date sets another", soft_wrap=True)
     common.out.print(f"next: briefgen build {esc(shell_word(str(spec)))} --all-audiences")
 
 
@@ -166,6 +171,25 @@ def _entity_ids(kb: Path) -> list[str]:
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 ids.append(item["id"])
     return ids
+
+
+_STARTER_KB = tuple(name for name in _STARTER_FILES if name.startswith("kb/"))
+
+
+def _starter_kb_date(kb: Path) -> str | None:
+    """The starter spec's briefing date (``YYYY-MM-DD``) when ``kb`` holds the starter's
+    knowledge base unchanged (its files and no other YAML file), else None: a spec dated today
+    over that fictional knowledge base would start with stale-claim warnings."""
+    try:
+        names = sorted(p.name for p in kb.glob("*.y*ml"))
+        if names != sorted(Path(n).name for n in _STARTER_KB):
+            return None
+        if any((kb / Path(n).name).read_bytes() != _starter(n) for n in _STARTER_KB):
+            return None
+    except OSError:
+        return None
+    found = re.search(rb"^  date: (\d{4}-\d{2}-\d{2})$", _starter(f"specs/{STARTER_SPEC}.yaml"), re.M)
+    return found.group(1).decode() if found else None
 
 
 def _rel(path: Path, folder: Path) -> str:

@@ -8,6 +8,7 @@ under the project root: ``../../etc/passwd`` or a symlink leaving the project is
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from briefgen.errors import KeyPath, UnsafePathError
@@ -44,7 +45,8 @@ def root_search_note(root: Path) -> str:
 
 
 def resolve_inside(written: str, *, base: Path, root: Path, doc, key: KeyPath,
-                   must_exist: bool = True, what: str = "file", allow_dir: bool = False) -> Path:
+                   must_exist: bool = True, what: str = "file", allow_dir: bool = False,
+                   could_be: Callable[[Path], bool] | None = None) -> Path:
     """Resolve ``written`` relative to folder ``base`` and check it stays under ``root``.
 
     ``doc`` (a :class:`~briefgen.load.yamlsrc.Document` or anything with ``problem()``) and
@@ -77,7 +79,7 @@ def resolve_inside(written: str, *, base: Path, root: Path, doc, key: KeyPath,
                      "put an empty briefgen.toml in the project's top folder)"),
             got=str(resolved), code="unsafe-path")])
     if must_exist and not exists:
-        hint = _near_miss(written, resolved)
+        hint = _near_miss(written, resolved, could_be)
         raise SpecError([doc.problem(key, f"{what} not found: {written!r}",
                                      got=str(resolved), suggestion=hint, code="missing-file")])
     if exists and is_dir and not allow_dir:
@@ -103,13 +105,14 @@ def _has_symlink(path: Path) -> bool:
     return False
 
 
-def _near_miss(written: str, path: Path) -> str:
-    """``written`` with its last part replaced by the closest name in that folder, or ''."""
+def _near_miss(written: str, path: Path, could_be: Callable[[Path], bool] | None = None) -> str:
+    """``written`` with its last part replaced by the closest name in that folder (of the files
+    ``could_be`` accepts, when given), or ''."""
     from briefgen.errors import did_you_mean
 
     folder = path.parent
     try:
-        names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+        names = [p.name for p in folder.iterdir() if could_be is None or could_be(p)] if folder.is_dir() else []
     except OSError:
         return ""
     best = did_you_mean(path.name, names)

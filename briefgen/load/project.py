@@ -248,7 +248,8 @@ def _load_layered(path: Path, root: Path, chain: list[Path]) -> tuple[Layered, l
     if not isinstance(parent_written, str):  # None, or a wrong type the schema reports
         return layer(doc), [resolved]
     parent_path = resolve_inside(str(parent_written), base=resolved.parent, root=root, doc=doc,
-                                 key=("extends",), what="parent spec")
+                                 key=("extends",), what="parent spec",
+                                 could_be=lambda p: p.resolve() not in chain + [resolved] and _could_be_spec(p))
     if parent_path in chain + [resolved]:
         cycle = " -> ".join(os.path.relpath(p, root) for p in chain + [resolved, parent_path])
         raise SpecError([doc.problem(("extends",), f"'extends' makes a cycle: {cycle}",
@@ -258,6 +259,19 @@ def _load_layered(path: Path, root: Path, chain: list[Path]) -> tuple[Layered, l
     child = layer(doc)
     child.data = {k: v for k, v in doc.data.items() if k != "extends"}
     return merge(parent, child), files + [resolved]
+
+
+def _could_be_spec(path: Path) -> bool:
+    """True when ``path`` is a YAML file holding a mapping of spec keys beyond ``audiences``: a
+    spec, or part of one, that ``extends`` could name (not an audience or knowledge-base file)."""
+    if path.suffix not in (".yaml", ".yml") or not path.is_file():
+        return False
+    try:
+        data = yamlsrc.load(path).data
+    except SpecError:
+        return False
+    keys = set(Spec.model_fields) | {"extends"}
+    return isinstance(data, dict) and bool(data) and set(data) <= keys and bool(set(data) - {"audiences"})
 
 
 # --------------------------------------------------------------------------- knowledge base
@@ -348,8 +362,14 @@ def _add(kb: KnowledgeBase, doc: Document, part: KnowledgeBaseFile, problems: li
         kb.origin[("relations", str(len(kb.relations)))] = (doc, ("relations", i))
         kb.relations.append(rel)
     for i, pred in enumerate(part.predicates):
-        kb.predicates.setdefault(pred.name, pred.description)
-        kb.origin.setdefault(("predicates", pred.name), (doc, ("predicates", i)))
+        if pred.name in kb.predicates:  # the second's description would be lost without a word
+            first_doc, first_key = kb.where("predicates", pred.name)
+            problems.append(doc.problem(("predicates", i, "name"), f"predicate {pred.name!r} is declared twice "
+                                        f"(first at {first_doc.name}:{first_doc.locate(first_key)[0]})",
+                                        expected="one declaration per predicate", code="duplicate-predicate"))
+            continue
+        kb.predicates[pred.name] = pred.description
+        kb.origin[("predicates", pred.name)] = (doc, ("predicates", i))
 
 
 def _what_is(data: object) -> str:

@@ -63,7 +63,7 @@ def problems_from_validation(doc: Located, model: type[BaseModel], exc: Validati
         if kind == "extra_forbidden":
             name = str(loc[-1]) if loc else ""
             allowed = _allowed_keys(model, loc[:-1])
-            suggestion = did_you_mean(name, allowed) or ""
+            suggestion = synonym_of(name, allowed) or did_you_mean(name, allowed) or ""
             message = f"unknown key {name!r}"
             expected = "one of " + ", ".join(sorted(allowed)) if allowed else ""
             if _THOUSANDS.fullmatch(name) and err.get("input") is None:  # {value: 1,300}: the comma split it
@@ -88,6 +88,8 @@ def problems_from_validation(doc: Located, model: type[BaseModel], exc: Validati
             suggestion = str(getattr(error, "suggestion", "") or "")
             expected = str(getattr(error, "expected", "") or "")
             message = message.removeprefix("Value error, ")
+            if isinstance(err.get("input"), (dict, list)):  # a check of the whole mapping: its message says what
+                got = ""
         elif kind in _PLAIN:
             message, expected = _PLAIN[kind]
             ctx = {k: _num(v) for k, v in (err.get("ctx") or {}).items()}
@@ -98,8 +100,11 @@ def problems_from_validation(doc: Located, model: type[BaseModel], exc: Validati
             message = "expected a list (lines starting with '- ')"
         if got and got in message:  # the message already quotes the input
             got = ""
+        at_key = bool(loc) and loc[-1] == "[key]"  # a bad mapping key (an audience's name): pydantic adds '[key]'
+        if at_key:
+            key, message, got = key[:-1], _refused_name(loc, message), ""
         problems.append(doc.problem(key, message, expected=expected, got=got, suggestion=suggestion,
-                                    code=kind, at_key=bool(loc) and loc[-1] == "[key]"))  # a bad mapping key
+                                    code=kind, at_key=at_key))
     # "missing 'title'" is noise beside "unknown key 'titel' -- did you mean 'title'?"
     def parent(key: str) -> str:
         return key.rsplit(".", 1)[0] if "." in key else ""
@@ -128,6 +133,38 @@ _PLAIN = {
     "too_short": ("too few items: at least {min_length} needed", "a list of at least {min_length}"),
 }
 """Plain wording of pydantic's error kinds: (message, expected)."""
+
+
+KEY_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "ceiling": ("tlp",), "floor": ("tlp",), "marking": ("tlp",), "classification": ("tlp",), "tlp_level": ("tlp",),
+    "page_budget": ("max_pages",), "budget": ("max_pages",), "pages": ("max_pages",), "page_limit": ("max_pages",),
+    "paper_size": ("paper",), "page_size": ("paper",), "toc": ("contents",), "table_of_contents": ("contents",),
+    "recipients": ("distribution",), "email": ("distribution",), "mail": ("distribution",),
+    "type": ("kind",), "body": ("template", "statement"), "text": ("template", "statement"),
+    "kb": ("knowledge_base",), "parent": ("extends",), "inherits": ("extends",), "base": ("extends",),
+    "data": ("csv",), "file": ("template_file", "csv", "path"), "link": ("url",), "published": ("date",),
+    "min": ("low",), "max": ("high",), "amount": ("value",), "lang": ("language",),
+}
+"""Words an author may write for a key, as the README names it in words (an audience's *ceiling* is
+its ``tlp``, its *page budget* ``max_pages``): key written -> the keys meant, the first one the
+model has is suggested. Read before the spelling-based did-you-mean, which cannot find them."""
+
+
+def synonym_of(name: str, allowed: list[str]) -> str | None:
+    """The key of ``allowed`` that ``name`` is a word for (:data:`KEY_SYNONYMS`), or None."""
+    for meant in KEY_SYNONYMS.get(name.strip().lower().replace("-", "_").replace(" ", "_"), ()):
+        if meant in allowed:
+            return meant
+    return None
+
+
+def _refused_name(loc: tuple, message: str) -> str:
+    """The message of a mapping key that is refused (an audience named ``public--web``):
+    says which name and what it names, then why."""
+    name = loc[-2] if len(loc) >= 2 else ""
+    what = {"audiences": "audience name"}.get(str(loc[-3]) if len(loc) >= 3 else "", "name")
+    reason = re.sub(r"; got '[^']*'$", "", message)
+    return f"{what} {str(name)!r} is refused: {reason}"
 
 
 def _num(value: Any) -> str:

@@ -34,6 +34,7 @@ from briefgen.errors import KeyPath, Problem, SpecError
 from briefgen.load import yamlcache, yamlcompose
 from briefgen.load.gcpause import paused_gc
 from briefgen.load.textcodec import looks_like_utf16, utf8_advice
+from briefgen.load.yaml_messages import syntax_message
 from briefgen.load.yamlcompose import IMPLICIT, MAX_DEPTH, STR_TAG, NeedsCanonical
 from briefgen.regular_files import read_regular
 
@@ -223,18 +224,14 @@ def _loads(raw: bytes | str, path: Path, max_bytes: int | None) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        message = str(exc.problem or exc.context or "invalid YAML")
-        if exc.problem and exc.context:  # "expected ',' or ']' ... (while parsing a flow sequence ...)"
-            started = exc.context_mark
-            message += f" ({exc.context}" + (
-                f" that starts on line {started.line + 1})" if started and started.line + 1 != line else ")")
+        message, expected = syntax_message(exc, text)  # in words, not PyYAML's token names
         if "found character '\\t' that cannot start any token" in message:
             message += " (indent with spaces, not tabs)"
         if "mapping values are not allowed here" in message:
             message += " (a value containing ': ' must be quoted, or this line is indented wrongly)"
         if "expected a single document" in message or "expected a single document" in str(exc.context):
             message = "only one YAML document per file (found a second '---')"
-        raise SpecError([Problem(name, line, col, "(syntax)", message)]) from None
+        raise SpecError([Problem(name, line, col, "(syntax)", message, expected=expected)]) from None
     except yaml.reader.ReaderError as exc:  # a control character or other unacceptable one
         line, col = _line_col(text, exc.position)
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)

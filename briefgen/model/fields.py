@@ -91,6 +91,18 @@ def _parse_date(value: object) -> PartialDate:
     return value if isinstance(value, PartialDate) else PartialDate.parse(str(value))
 
 
+def _parse_day(value: object) -> PartialDate:
+    """A date to the day (``YYYY-MM-DD``, not approximate): a briefing date. It is the PDF's
+    creation date and files the edition (``editions/<id>/<date>/``), so a month or a year,
+    which name no one day, is refused rather than placed at the middle of its span."""
+    date = _parse_date(value)
+    if date.precision != "day" or date.approximate:
+        raise NearMiss(f"a briefing date is one day, written YYYY-MM-DD (it is the PDF's creation date and files "
+                       f"the edition); {str(value)!r} names no one day",
+                       expected="YYYY-MM-DD, e.g. 2026-11-20")
+    return date
+
+
 Id = Annotated[str, BeforeValidator(_check_id),
                WithJsonSchema({"type": "string", "pattern": _ID_RE.pattern})]
 OutputName = Annotated[str, BeforeValidator(_check_output_name),
@@ -102,6 +114,9 @@ TLPField = Annotated[TLP, BeforeValidator(_parse_tlp), PlainSerializer(lambda t:
 DateField = Annotated[PartialDate, BeforeValidator(_parse_date), PlainSerializer(str),
                       WithJsonSchema({"type": "string", "pattern":
                                       r"^(~|c\. ?|(early|mid|late) )?\d{4}(-\d{2}(-\d{2})?)?$"})]
+DayField = Annotated[PartialDate, BeforeValidator(_parse_day), PlainSerializer(str),
+                     WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"})]
+"""A date to the day, ``YYYY-MM-DD``: the briefing date."""
 
 
 class Model(BaseModel):

@@ -17,6 +17,7 @@ from briefgen.model.chart_kinds import CHART_KINDS
 from briefgen.model.fields import (
     ConfidenceField,
     DateField,
+    DayField,
     Id,
     LikelihoodField,
     Model,
@@ -42,8 +43,7 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 _CURRENCY_ANY_CASE = re.compile(r"[A-Za-z]{3}")
 
 EntityKind = Literal["person", "organization", "company", "government", "place", "project", "program"]
-SourceKind = Literal["news-report", "think-tank-report", "official-statement", "media-report",
-                     "dataset", "other"]
+SourceKind = Literal["news-report", "think-tank-report", "official-statement", "media-report", "dataset", "other"]
 
 
 class Entity(Model):
@@ -411,7 +411,7 @@ class BriefingMeta(Model):
                                        "in it).")
     title: Text = Field(description="Briefing title (cover, running header, PDF title).")
     subtitle: str = Field("", description="Subtitle (cover; PDF subject).")
-    date: DateField = Field(description="Briefing date (YYYY-MM-DD); also the PDF's fixed creation date.")
+    date: DayField = Field(description="Briefing date (YYYY-MM-DD); also the PDF's fixed creation date.")
     desk: str = Field(description="Issuing desk.")
     author: str = Field("", description="PDF author metadata (default: the desk).")
     tlp: TLPField = Field(TLP.CLEAR,

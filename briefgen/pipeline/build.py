@@ -233,6 +233,7 @@ def build_prepared(prepared: Prepared, audience: str | None, options: BuildOptio
 def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOptions) -> BuildResult:
     from briefgen.document.edition import release_record
     from briefgen.pipeline.edition import formats_for, html_edition
+    from briefgen.pipeline.subject import refuse_bad_subject
 
     started = time.perf_counter()
     loaded, kb = prepared.loaded, prepared.kb
@@ -240,6 +241,7 @@ def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOpti
     formats = formats_for(options, get_audience(loaded, audience)[1])
     laid_out = "pdf" in formats  # only a PDF holds a chart to a page (briefgen.resolve.chart_page)
     briefing = resolve(loaded, kb, audience, pdf=laid_out)
+    refuse_bad_subject(loaded, kb, briefing)  # validate refuses it: so does a build of its audience
     if laid_out:  # a chart first in its section once its text renders to nothing: kept with its heading
         too_tall = heading_sizes(prepared, briefing, [], document_maker(prepared, briefing), laid_out)
         if too_tall:

@@ -41,6 +41,9 @@ from briefgen.pipeline.dispute_checks import dispute_problems
 from briefgen.pipeline.figure_checks import figure_problems
 from briefgen.pipeline.font_checks import coverage_problems
 from briefgen.pipeline.image_checks import image_problem
+from briefgen.pipeline.placeholder_checks import placeholder_problems
+from briefgen.pipeline.reading_checks import builtin_predicate_problems, tlp_white_problems
+from briefgen.pipeline.section_checks import chart_select_problem, empty_section_problem
 from briefgen.pipeline.selection_checks import selection_problems
 from briefgen.pipeline.time_checks import time_problems, timeline_date_problems
 
@@ -55,6 +58,7 @@ def check(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
     problems += coverage_problems(loaded, kb)
     problems += bidi_control_problems(loaded, kb)  # warnings: explicit bidi controls, dropped
     problems += selection_problems(loaded, kb)  # warnings: selections no variant can show
+    problems += tlp_white_problems(loaded, kb) + builtin_predicate_problems(kb)  # warnings: read otherwise
     problems.sort(key=lambda p: (p.file, p.line, p.column))
     return _empty_kb_files(kb) + problems  # first: an empty file explains the unknown ids that follow
 
@@ -191,6 +195,7 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
         for i, sec in enumerate(sections):
             key = base + (i,)
             unique(section_ids, sec.id, key, "section")
+            problems.extend(p for p in (empty_section_problem(src, key, sec),) if p is not None)
             if sec.select:
                 check_selector(key + ("select",), sec.select)
             for j, eid in enumerate(sec.entities):
@@ -206,6 +211,7 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
                 unique(chart_ids, chart.id, ckey, "chart")
                 if chart.select:
                     check_selector(ckey + ("select",), chart.select)
+                problems.extend(p for p in (chart_select_problem(src, ckey, chart),) if p is not None)
                 for k, eid in enumerate(chart.entities):
                     _ref(problems, src, ckey + ("entities", k), "entity", eid, kb.entities)
                 _check_chart_data(problems, loaded, ckey, chart)
@@ -324,10 +330,11 @@ def _check_template(problems: list[Problem], loaded: LoadedSpec, key: KeyPath, t
         return
     if src is None:
         return
+    where = key[:-1] + ("template_file",) if file is not None else key
+    problems.extend(placeholder_problems(src, _fmt(where)))  # warnings: the starter's text left in
     try:
         compiled(src)
     except TemplateError as exc:
-        where = key[:-1] + ("template_file",) if file is not None else key
         problems.extend(replace(p, key=_fmt(where)) for p in exc.problems)
 
 

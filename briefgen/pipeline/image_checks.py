@@ -80,9 +80,28 @@ def _said(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
+_SIGNATURES = ((b"%PDF", "a PDF document"), (b"GIF8", "a GIF image"), (b"PK\x03\x04", "a ZIP archive (or an "
+                "office document)"), (b"<!doctype html", "an HTML page (a web page saved in place of the image?)"),
+               (b"<html", "an HTML page (a web page saved in place of the image?)"))
+"""First bytes (lower case) of files often named .png or .jpg by mistake, and what they are."""
+
+
 def _sniff(data: bytes) -> str:
-    """What a file seems to be, from its first bytes: an SVG drawing, or unknown data."""
+    """What a file seems to be, from its first bytes, in words: an SVG drawing, a known kind of
+    file, text (quoted, up to 24 characters), else binary data shown as hex bytes."""
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head:
+        return "an empty file"
     if b"<svg" in head.lower():
         return "an SVG drawing (vector graphics are not taken as images)"
-    return f"data starting {head[:8]!r}" if head else "an empty file"
+    for start, what in _SIGNATURES:
+        if head.lower().startswith(start.lower()):
+            return what
+    try:
+        text = head[:64].decode("utf-8")
+    except UnicodeDecodeError:
+        text = ""
+    if text and " ".join(text.split()).isprintable():
+        line = " ".join(text.split())
+        return f"a text file starting {line[:24] + ('...' if len(line) > 24 else '')!r}"
+    return "binary data of another kind (first bytes " + " ".join(f"{b:02x}" for b in head[:8]) + ")"

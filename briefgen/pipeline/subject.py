@@ -12,7 +12,7 @@ from briefgen.model.resolved import Briefing
 from briefgen.model.tlp import TLP
 from briefgen.text.inline import strip_tokens
 
-__all__ = ["DEFAULT_SUBJECT", "marked_subject", "render_subject"]
+__all__ = ["DEFAULT_SUBJECT", "marked_subject", "refuse_bad_subject", "render_subject"]
 
 DEFAULT_SUBJECT = "{{ briefing.title }} ({{ briefing.date }})"
 """Subject template used when the audience's ``distribution.subject`` is not set."""
@@ -25,6 +25,15 @@ def render_subject(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) ->
     folded to single spaces. Without the TLP label (see
     :func:`briefgen.deliver.mail.subject_line`). Raises :class:`~briefgen.errors.TemplateError`."""
     return marked_subject(loaded, kb, briefing)[0]
+
+
+def refuse_bad_subject(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) -> None:
+    """Render the audience's own ``distribution.subject`` (nothing when it sets none), as
+    ``validate`` does, so that a build of the audience refuses the subject validate refuses
+    (the README: both give the same errors). Raises :class:`~briefgen.errors.TemplateError`."""
+    distribution = briefing.audience.distribution
+    if distribution is not None and distribution.subject is not None:
+        render_subject(loaded, kb, briefing)
 
 
 def marked_subject(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) -> tuple[str, TLP]:

@@ -5,6 +5,8 @@
   source's date decides, or its own ``date``);
 * ``future-claim``: a claim dated to a day after the briefing date that does not say it is
   ``planned`` or ``forecast`` (``timing:``);
+* ``future-source``: a source whose date (all of its span, at its precision) is after the
+  briefing date: published after the briefing it supports;
 * ``timeline-date`` (an error): a claim a timeline chart selects, dated where the timeline's
   axis cannot reach (:func:`timeline_date_problems`).
 """
@@ -18,10 +20,19 @@ from briefgen.resolve.timing import last_reported
 
 
 def time_problems(spec: Spec, kb: KnowledgeBase) -> list[Problem]:
-    """The stale and future-dated claims of ``kb`` at ``spec``'s briefing date, as warnings."""
+    """The future-dated sources, and the stale and future-dated claims, of ``kb`` at ``spec``'s
+    briefing date, as warnings."""
     problems: list[Problem] = []
     brief = spec.briefing.date
     limit = spec.checks.max_claim_age_days
+    last_day = brief.span()[1]
+    for sid, source in kb.sources.items():
+        if source.date is not None and source.date.span()[0] > last_day:
+            doc, base = kb.where("sources", sid)
+            problems.append(doc.problem(base + ("date",), f"source {sid!r} is dated {source.date.render()}, after the "
+                                        f"briefing date {brief.render()}: a briefing cannot rest on a document "
+                                        f"published after it", expected="the date it was published, on or before "
+                                        "the briefing date", severity="warning", code="future-source"))
     for cid, claim in kb.claims.items():
         doc, base = kb.where("claims", cid)
         if (claim.date is not None and claim.timing is None and claim.date.precision == "day"

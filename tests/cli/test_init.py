@@ -123,6 +123,44 @@ def test_new_adds_a_spec_to_the_project(isolated) -> None:
     check_templates(prepare(spec_path))  # valid, and every audience's templates render
 
 
+def test_new_over_the_starter_knowledge_base_validates_with_only_the_placeholder_warning(isolated) -> None:
+    """Dated today, the starter's claims would be stale at once: over the unchanged starter knowledge
+    base ``new`` dates the spec as the starter spec is; its placeholder text is the one warning,
+    located at its line."""
+    from briefgen.pipeline.build import prepare
+
+    assert cli("init", "proj").exit_code == 0
+    result = cli("new", "proj/specs/harbour.yaml")
+    assert result.exit_code == 0, result.output
+    assert "dated 2025-05-06, the date of the starter's knowledge base" in squash(result.stdout)
+    spec_path = isolated / "proj/specs/harbour.yaml"
+    assert yaml.safe_load(spec_path.read_text())["briefing"]["date"] == dt.date(2025, 5, 6)
+    warnings = prepare(spec_path).warnings
+    line = next(i for i, text in enumerate(spec_path.read_text().splitlines(), 1) if "Replace this" in text)
+    assert [(w.code, w.file, w.line, w.key) for w in warnings] == [
+        ("placeholder-text", "proj/specs/harbour.yaml", line, "sections[0].template")]
+
+
+def test_new_dates_a_spec_today_over_a_knowledge_base_of_its_own(isolated) -> None:
+    assert cli("init", "proj").exit_code == 0
+    claims = isolated / "proj/kb/claims.yaml"
+    claims.write_text(claims.read_text() + "\n")  # no longer the starter's
+    result = cli("new", "proj/specs/harbour.yaml")
+    assert result.exit_code == 0, result.output
+    assert "starter" not in result.stdout
+    spec = yaml.safe_load((isolated / "proj/specs/harbour.yaml").read_text())
+    assert spec["briefing"]["date"] == dt.date.today()
+
+
+def test_the_placeholder_sentences_are_the_starter_spec_s() -> None:
+    from importlib import resources
+
+    from briefgen.pipeline.placeholder_checks import PLACEHOLDERS
+
+    text = resources.files("briefgen.cli").joinpath("starter", "new-spec.yaml.tmpl").read_text(encoding="utf-8")
+    assert PLACEHOLDERS and all(sentence in text for sentence in PLACEHOLDERS)
+
+
 def test_new_refuses_an_existing_spec_a_bad_name_and_a_folder_outside_a_project(isolated) -> None:
     assert cli("init", "proj").exit_code == 0
     result = cli("new", "proj/specs/calder-bay.yaml")

@@ -131,7 +131,13 @@ def _png(fmt: str = "PNG") -> bytes:
 
 BAD_IMAGES = {
     "garbage.png": (bytes(range(256)) * 8, "image '../img/garbage.png' is not an image file briefgen can read",
-                    "data starting b'\\x00\\x01\\x02\\x03\\x04\\x05\\x06\\x07'"),
+                    "binary data of another kind (first bytes 00 01 02 03 04 05 06 07)"),
+    "notes.png": (b"not a png, only words\nand a second line\n",
+                  "image '../img/notes.png' is not an image file briefgen can read",
+                  "a text file starting 'not a png, only words an...'"),
+    "page.jpg": (b"<!DOCTYPE html><html><body>moved</body></html>",
+                 "image '../img/page.jpg' is not an image file briefgen can read",
+                 "an HTML page (a web page saved in place of the image?)"),
     "x.svg": (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>\n',
               "image '../img/x.svg' is not an image file briefgen can read",
               "an SVG drawing (vector graphics are not taken as images)"),

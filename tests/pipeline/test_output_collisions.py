@@ -47,7 +47,7 @@ def test_dashes_in_a_briefing_id_or_audience_name_are_located_errors_with_a_sugg
         prepare(SPEC)
     found = {(p.file, p.line, p.key, p.suggestion) for p in caught.value.problems if "'--'" in p.message}
     assert found == {("specs/calder-bay.yaml", line_of(spec, "  id: calder--bay"), "briefing.id", "calder-bay"),
-                     ("specs/audiences.yaml", line_of(audiences, "  pub--lic:"), "audiences.pub--lic.[key]",
+                     ("specs/audiences.yaml", line_of(audiences, "  pub--lic:"), "audiences.pub--lic",
                       "pub-lic")}
     result = cli("validate", SPEC)
     assert result.exit_code == 2 and "did you mean 'calder-bay'" in result.output
