@@ -12,6 +12,7 @@ import dataclasses
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 KeyPath = tuple[str | int, ...]
 
@@ -54,7 +55,9 @@ class Problem:
     ``line`` and ``column`` are 1-based; 0 means "unknown" (``null`` in ``--json``). ``severity`` is ``"error"``
     or ``"warning"``; warnings fail a build only under ``--strict`` (:meth:`under_strict`), except one with
     ``strict`` False: a warning that leaves nothing to fix (a disputed measure a ``conflicts`` section
-    already shows side by side), which ``--strict`` leaves a warning.
+    already shows side by side), which ``--strict`` leaves a warning. ``audiences``: the audiences whose
+    versions met it (a template error, a variant's build), empty when it is not about an audience's version
+    (:func:`for_audience`).
     """
 
     file: str
@@ -68,6 +71,7 @@ class Problem:
     severity: str = "error"
     code: str = ""
     strict: bool = True
+    audiences: tuple[str, ...] = ()
 
     def under_strict(self) -> "Problem":
         """This problem as ``--strict`` judges it: a warning becomes an error, unless ``strict``
@@ -101,6 +105,10 @@ class BriefgenError(Exception):
     """Base class of every error briefgen raises on purpose. ``exit_code`` is the CLI's."""
 
     exit_code = 1
+
+
+E = TypeVar("E", bound=BriefgenError)
+"""Any briefgen error (:func:`for_audience` gives back the type it is given)."""
 
 
 class SpecError(BriefgenError):
@@ -164,6 +172,30 @@ class DroppedRefError(WithheldError):
                  section: str = ""):
         super().__init__(message, problems, code=code)
         self.figure, self.section = figure, section
+
+
+def for_audience(exc: E, audience: str) -> E:
+    """``exc``, met in the version of ``audience``: its problems that name no audience name it
+    (:attr:`Problem.audiences`), and ``exc.audience`` is set when it has none (for an error with
+    no problems; ``--json`` gives it as the ``audience`` of its PROBLEM). Returns ``exc``."""
+    if not audience:
+        return exc
+    problems = getattr(exc, "problems", None)
+    if problems:
+        exc.problems = [dataclasses.replace(p, audiences=(audience,))  # type: ignore[attr-defined]
+                        if isinstance(p, Problem) and not p.audiences else p for p in problems]
+    if not getattr(exc, "audience", None):
+        exc.audience = audience  # type: ignore[attr-defined]
+    return exc
+
+
+def met_also(kept: TemplateError, exc: TemplateError) -> None:
+    """``kept`` stands for ``exc`` too (the same error, met in another audience's version): its
+    problems also name the audiences ``exc``'s do (:attr:`Problem.audiences`)."""
+    met = tuple(dict.fromkeys(a for p in exc.problems for a in p.audiences))
+    if met:
+        kept.problems = [dataclasses.replace(p, audiences=tuple(dict.fromkeys(p.audiences + met)))
+                         for p in kept.problems]
 
 
 def located_problems(exc: BaseException) -> list[Problem]:

@@ -98,7 +98,8 @@ def batch_command(
     show_editions(items)
     bad = failed(items)
     jsonout.emit(1 if bad else 0, results=[jsonout.batch_item(i) for i in items],
-                 errors=[jsonout.message_problem(f"{i.briefing} / {i.audience}: {i.status}: {i.message}", i.status)
+                 errors=[jsonout.message_problem(f"{i.briefing} / {i.audience}: {i.status}: {i.message}", i.status,
+                                                 audience=i.audience or None)
                          for i in bad])
     if bad:
         describe_failures(bad, lambda line: common.err.print(esc(line), soft_wrap=True))

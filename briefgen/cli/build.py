@@ -21,7 +21,7 @@ from briefgen.cli.options import (
     since_option,
     strict_option,
 )
-from briefgen.errors import BriefgenError
+from briefgen.errors import BriefgenError, for_audience
 
 
 def build(spec: Path = SpecArg,
@@ -46,7 +46,7 @@ def build(spec: Path = SpecArg,
     written; then all files are renamed into place together, so a failure or Ctrl-C never
     leaves a mix of old and new variants."""
     from briefgen.cli import defaults
-    from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
+    from briefgen.pipeline.build import BuildOptions, prepare
     from briefgen.resolve.audiences import audience_names, get_audience
 
     jsonout.start("build", json_out)
@@ -80,7 +80,7 @@ def build(spec: Path = SpecArg,
             common.err.print(f"{len(prepared.warnings)} warning(s); " + (
                 "--strict: those about what an audience's variant contains fail its build" if strict
                 else "the build goes on (--strict makes them errors)"))
-        results = [build_prepared(prepared, name, options) for name in names]
+        results = [_built(prepared, name, options) for name in names]
         for r in results:  # --since: a first edition has nothing to compare with
             for note in r.notes:
                 common.err.print(f"[yellow]note:[/] {esc(note)}", soft_wrap=True)
@@ -114,3 +114,14 @@ def build(spec: Path = SpecArg,
         jsonout.emit(0, warnings=prepared.warnings, results=[jsonout.build_result(r) for r in results])
     except BriefgenError as exc:
         fail(exc)
+
+
+def _built(prepared, name: str | None, options):
+    """:func:`~briefgen.pipeline.build.build_prepared` of audience ``name``; an error names the audience
+    whose version met it (``--json``: its PROBLEM's ``audience``)."""
+    from briefgen.pipeline.build import build_prepared
+
+    try:
+        return build_prepared(prepared, name, options)
+    except BriefgenError as exc:
+        raise for_audience(exc, name or prepared.loaded.spec.default_audience or "") from None

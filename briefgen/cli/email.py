@@ -150,7 +150,8 @@ def email_command(
     deliveries = _send_all(items, settings, out_dir=out_dir, all_or_nothing=all_or_nothing, resend=resend,
                            resend_unknown=resend_unknown)
     failed = sum(1 for d in deliveries if d["status"] not in ("sent", "nothing-to-send"))
-    errors = [jsonout.message_problem(f"{d['audience']}: {d['note']}", f"delivery-{d['status']}")
+    errors = [jsonout.message_problem(f"{d['audience']}: {d['note']}", f"delivery-{d['status']}",
+                                      audience=d["audience"])
               for d in deliveries if d["status"] not in ("sent", "nothing-to-send")]
     jsonout.emit(1 if failed else 0, warnings=[*prepared.warnings, *log_warnings, *_skipped_unknown(deliveries)],
                  messages=messages, sent=True, not_delivered=failed, deliveries=deliveries, errors=errors)
@@ -167,7 +168,7 @@ def _skipped_unknown(deliveries: list[dict]) -> list[dict]:
         if who:
             warnings.append(jsonout.message_problem(
                 f"{d['audience']}: skipped {', '.join(who)}: an earlier send's outcome is unknown (they may have it); "
-                f"--resend-unknown sends to them", "skipped-unknown", severity="warning"))
+                f"--resend-unknown sends to them", "skipped-unknown", severity="warning", audience=d["audience"]))
     return warnings
 
 

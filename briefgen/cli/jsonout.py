@@ -9,8 +9,10 @@ document has the same envelope (documented in the README, "Machine-readable outp
      "warnings": [PROBLEM, ...], "errors": [PROBLEM, ...], ...the command's own keys}
 
 A PROBLEM is ``{"file", "line", "column", "key", "severity", "code", "message", "expected",
-"got", "suggestion"}`` (line and column 1-based, ``null`` when unknown; an error that is not
-about an input file has ``file`` ``""`` and ``code`` the error's kind, e.g. ``RenderError``).
+"got", "suggestion", "audience", "audiences"}`` (line and column 1-based, ``null`` when unknown; an
+error that is not about an input file has ``file`` ``""`` and ``code`` the error's kind, e.g.
+``RenderError``; ``audiences`` the audiences whose versions met it, ``audience`` the one when
+there is exactly one, see :func:`audience_fields`).
 ``exit_code`` is the process's exit status (0 ok, 1 a build or delivery failed, 2 invalid
 input or usage), so a failed command still prints a document.
 
@@ -70,16 +72,25 @@ def active() -> bool:
     return _STATE["command"] is not None
 
 
-def problem(p: Any) -> dict:
-    """A :class:`~briefgen.errors.Problem` as JSON."""
+def problem(p: Any, audience: str | None = None) -> dict:
+    """A :class:`~briefgen.errors.Problem` as JSON; ``audience``: the audience whose version met it,
+    when the problem names none itself (:attr:`~briefgen.errors.Problem.audiences`)."""
+    met = list(p.audiences) or ([audience] if audience else [])
     return {"file": p.file, "line": p.line or None, "column": p.column or None, "key": p.key, "severity": p.severity,
-            "code": p.code, "message": p.message, "expected": p.expected, "got": p.got, "suggestion": p.suggestion}
+            "code": p.code, "message": p.message, "expected": p.expected, "got": p.got, "suggestion": p.suggestion,
+            **audience_fields(met)}
 
 
-def message_problem(message: str, code: str = "", severity: str = "error") -> dict:
-    """A PROBLEM for an error that is not located in an input file."""
+def message_problem(message: str, code: str = "", severity: str = "error", audience: str | None = None) -> dict:
+    """A PROBLEM for an error that is not located in an input file (met in ``audience``'s version, if given)."""
     return {"file": "", "line": None, "column": None, "key": "", "severity": severity, "code": code, "message": message,
-            "expected": "", "got": "", "suggestion": ""}
+            "expected": "", "got": "", "suggestion": "", **audience_fields([audience] if audience else [])}
+
+
+def audience_fields(met: list[str]) -> dict:
+    """A PROBLEM's ``audience`` (the one audience whose version met it, null when it is not about one
+    audience's version or several met it) and ``audiences`` (every audience that met it; [] when none)."""
+    return {"audience": met[0] if len(met) == 1 else None, "audiences": met}
 
 
 def emit(exit_code: int = 0, *, warnings: list | None = None, errors: list | None = None, **fields: Any) -> None:
@@ -108,12 +119,13 @@ def error(exc: Exception, **fields: Any) -> None:
 
     code = getattr(exc, "exit_code", 1)
     problems = located_problems(exc)
+    audience = getattr(exc, "audience", None)  # the version that met it (briefgen.errors.for_audience)
     if problems:
-        errors = [p for p in problems if p.severity == "error"]
-        warnings = [p for p in problems if p.severity != "error"]
+        errors = [problem(p, audience) for p in problems if p.severity == "error"]
+        warnings = [problem(p, audience) for p in problems if p.severity != "error"]
         emit(code, errors=errors, warnings=warnings, **fields)
     else:
-        emit(code, errors=[message_problem(str(exc), type(exc).__name__)], **fields)
+        emit(code, errors=[message_problem(str(exc), type(exc).__name__, audience=audience)], **fields)
 
 
 def finish(exit_code: int, argv: list[str]) -> None:

@@ -36,6 +36,12 @@ def require_supported() -> None:
     require("jinja2", VERSION, SUPPORTED, "briefgen's template error messages")
 
 
+def undefined_lookup(value: jinja2.Undefined) -> tuple[Any, Any]:
+    """(the object, the field or key) whose lookup gave the undefined ``value``: ``(claim, "date")``
+    for an unset ``claim("x").date``; ``obj`` is :data:`MISSING` for an unknown top-level name."""
+    return value._undefined_obj, value._undefined_name
+
+
 class AuthorUndefined(jinja2.StrictUndefined):
     """A StrictUndefined whose error message a subclass words in :meth:`_briefgen_message`.
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from briefgen.errors import Problem, SpecError, TemplateError
+from briefgen.errors import Problem, SpecError, TemplateError, for_audience
 from briefgen.pipeline.chart_checks import audience_sizes, document_maker, heading_sizes, merged_sizes
 from briefgen.pipeline.endnote_checks import citation_problems
 from briefgen.resolve.audiences import audience_names, get_audience
@@ -56,7 +56,7 @@ def check_templates(prepared: Prepared) -> None:
             try:
                 render_subject(prepared.loaded, prepared.kb, briefing)
             except TemplateError as exc:
-                add_error(found, exc)
+                add_error(found, for_audience(exc, briefing.audience_name))  # --json names the audience
         if not errors:  # its build would stop at the first template error, before any citation is judged
             dangling += citation_problems(prepared.loaded, prepared.kb, briefing)
             sizes = heading_sizes(prepared, briefing, sizes, document_maker(prepared, briefing), pdf)

@@ -36,10 +36,12 @@ from briefgen.text.filters import briefgen_filters
 from briefgen.text.limits import MAX_TEMPLATE_SIZE  # noqa: F401 - re-exported (briefgen.text.templates)
 from briefgen.text.linebreaks import keep_line_breaks
 from briefgen.text.located import located
+from briefgen.text.missing_values import refuse_missing
 from briefgen.text.nesting import compile_failure
 from briefgen.text.printcheck import checked, none_refused
 from briefgen.text.printing import printable
 from briefgen.text.sources import TemplateSource
+from briefgen.text.template_objects import no_view_field
 
 _KIND_NAMES: dict[type, str] = {Claim: "claim", Entity: "entity", Source: "source", Figure: "figure",
                BriefingMeta: "briefing"}
@@ -72,7 +74,7 @@ class _Undefined(AuthorUndefined):
             return f"{name!r} is undefined" + (f"; did you mean {close!r}?" if close else "")
         if isinstance(obj, Mapping) and isinstance(name, str):
             return _no_such_key(obj, name)
-        return None
+        return no_view_field(obj, name)  # a conflicts() value's field, or None (briefgen.text.template_objects)
 
 
 def no_such_field(obj: Any, name: Any) -> str:
@@ -243,6 +245,7 @@ def make_environment() -> BoundedSandbox:
     env.filters.update(briefgen_filters(_Unset))  # each checks what it is given (briefgen.text.filters)
     env.tests["none"] = is_none  # an unset field counts as none, as written
     wrap_text_filters(env.filters, env.globals)  # None refused, values as {{ }} prints them (briefgen.text.filter_text)
+    refuse_missing(env.filters, _Unset)  # | date and | likelihood given nothing (briefgen.text.missing_values)
     return env
 
 

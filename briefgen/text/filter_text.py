@@ -96,7 +96,7 @@ PASSING: dict[str, str] = {
     **{name: "a number: None is a located Python error already" for name in ("abs", "filesizeformat", "round",
                                                                               "sum")},
     "tojson": "writes JSON, in which None is null", "xmlattr": "leaves out an attribute whose value is None",
-    "date": "briefgen's: prints its missing text ('undated') for None",
+    "date": "briefgen's: prints its argument for None (date('undated')), refuses None without one (missing_values)",
     **{name: "briefgen's: refuses None already (template-filter-type, 'cannot format nothing (None)')"
        for name in ("figure", "likelihood", "number")},
 }
@@ -181,7 +181,7 @@ def wrap_text_filters(filters: dict[str, Callable[..., Any]], names: Mapping[str
 
 TAKING_NOTHING = ("default", "d", "date", "figure", "likelihood", "number")
 """The filters of :data:`PASSING` that take None or an unset field themselves: ``default`` replaces it,
-``date`` prints its missing text, briefgen's other filters word their own error. Every other filter of
+``date`` its argument or its own error, briefgen's other filters word their own error. Every other filter of
 :data:`PASSING` refuses a None input (``None | length`` was a bare TypeError, ``None | tojson`` printed
 "null") and an unset field or undefined name (``| pprint`` printed "Undefined")."""
 

@@ -5,8 +5,10 @@ expects, what it got and how to write it (``{{ 1 | date }}`` said "AttributeErro
 object has no attribute 'render'"). The formatting itself is :mod:`briefgen.text.fmt`'s.
 
 An optional knowledge-base field that is not set (an undefined) given to ``date`` prints its
-``missing`` text ("undated"); given to another filter it fails as printing it would (the item
-and the field named).
+``missing`` text when the template gives one (``| date("undated")``), and is an error naming the
+item and the field when it does not (:mod:`briefgen.text.missing_values`, which also refuses
+``likelihood`` of a claim that is no judgment); given to another filter it fails as printing it
+would (the item and the field named).
 """
 
 from __future__ import annotations

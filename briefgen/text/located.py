@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from briefgen.errors import Problem, TemplateError
+from briefgen.errors import Problem, TemplateError, met_also
 from briefgen.text.sources import TemplateSource
 
 _DID_YOU_MEAN = re.compile(r"; did you mean '([^']*)'\?$")
@@ -59,7 +59,9 @@ def add_error(found: dict[str, TemplateError], exc: TemplateError) -> None:
     text = str(exc)
     mine = _FOR_AUDIENCE.search(text)
     if mine is None:
-        found.setdefault(text, exc)
+        kept = found.setdefault(text, exc)
+        if kept is not exc:
+            met_also(kept, exc)  # its problems name every audience that met it (--json)
         return
     for key, kept in list(found.items()):
         theirs = _FOR_AUDIENCE.search(key)
@@ -69,6 +71,7 @@ def add_error(found: dict[str, TemplateError], exc: TemplateError) -> None:
         fragment = f", for audiences {names}: inside a test of "
         problems = [replace(p, message=p.message.replace(theirs.group(0), fragment, 1)) for p in kept.problems]
         merged = type(kept)(key.replace(theirs.group(0), fragment, 1), problems, code=kept.code)
+        met_also(merged, exc)
         rebuilt = {(str(merged) if k == key else k): (merged if k == key else v) for k, v in found.items()}
         found.clear()
         found.update(rebuilt)

@@ -22,8 +22,11 @@ from briefgen.model.models import Claim, Entity, Source
 from briefgen.model.resolved import Briefing
 from briefgen.text.environment import compiled, make_environment
 from briefgen.text.located import located, template_line
+from briefgen.text.lookup_messages import no_ref_target, ref_left_out, withheld
 from briefgen.text.nesting import render_failure
+from briefgen.text.python_errors import worded
 from briefgen.text.sources import TemplateSource
+from briefgen.text.template_objects import NamedMapping, OwnedList
 from briefgen.text.tokens import cite_token, ref_token, use_token
 
 NAMED_LEVEL = "level-named"
@@ -59,6 +62,8 @@ class Renderer:
         self.spans: list[frozenset[tuple[str, str]]] = []
         """What each use span marked in a text rendered with ``marked`` (see :meth:`render`) used."""
         self._pending: set[tuple[str, str]] | None = None
+        self._copies: dict[tuple[str, str], Claim | Entity] = {}
+        """The claim and entity copies templates are given, made once (kind, id): what this audience sees."""
         self.figure_numbers = figure_numbers if figure_numbers is not None else briefing.figure_numbers()
         self.figure_numbers = {**self.figure_numbers, **briefing.table_numbers()}  # ref() takes both
         self.spec_figures: frozenset[str] = frozenset(spec_figures) | frozenset(self.figure_numbers)
@@ -66,7 +71,8 @@ class Renderer:
         self.env.globals.update(
             claim=self._claim, entity=self._entity, source=self._source, visible=self._visible,
             cite=self._cite, ref=self._ref, conflicts=self._conflicts, briefing=self._template_meta(),
-            audience={"name": briefing.audience_name, "tlp": briefing.audience.tlp.value},
+            audience=NamedMapping({"name": briefing.audience_name, "tlp": briefing.audience.tlp.value},
+                                  label="audience", noun="field", test="", undefined=self.env.undefined),
         )
 
     def _template_meta(self) -> Any:
@@ -84,10 +90,7 @@ class Renderer:
             self._record(kind, ident)
             return visible[ident]
         if ident in hidden:
-            raise WithheldError(
-                f"refers to {kind} {ident!r}, which is withheld from audience "
-                f"{self.briefing.audience_name!r} (ceiling {self.briefing.audience.tlp.value}); "
-                f"wrap it in {{% if visible({ident!r}) %}} ... {{% endif %}}")
+            raise WithheldError(withheld(kind, ident, self.briefing.audience_name, self.briefing.audience.tlp.value))
         hint = did_you_mean(str(ident), known)
         raise TemplateError(f"unknown {kind} id {ident!r}" + (f"; did you mean {hint!r}?" if hint else ""),
                             code="template-undefined")
@@ -113,12 +116,30 @@ class Renderer:
         for other in claim.contradicts:
             if other in b.claims:
                 self._record(NAMED_CLAIM, other)
-        return claim.model_copy(update={"sources": [b.sources[s] for s in claim.sources if s in b.sources],
-                                        "about": [b.entities[e] for e in claim.about if e in b.entities],
-                                        "contradicts": [c for c in claim.contradicts if c in b.claims]})
+        seen = self._copies.get(("claim", ident))
+        if seen is not None:
+            return seen  # type: ignore[return-value]
+
+        def owned(field: str, items: Any) -> OwnedList:  # an index past the end names the claim
+            return OwnedList(items, label=f"claim {ident!r}", call=f"claim({ident!r})", field=field,
+                             undefined=self.env.undefined)
+
+        copy = self._copies[("claim", ident)] = claim.model_copy(update={
+            "sources": owned("sources", (b.sources[s] for s in claim.sources if s in b.sources)),
+            "about": owned("about", (b.entities[e] for e in claim.about if e in b.entities)),
+            "contradicts": [c for c in claim.contradicts if c in b.claims],
+            "figures": owned("figures", claim.figures)})
+        return copy
 
     def _entity(self, ident: str) -> Entity:
-        return self._get("entity", ident, self.briefing.entities, self.kb.entities, self.briefing.hidden_entities)
+        """The entity; its ``attributes`` name it when a key is missing (:mod:`briefgen.text.template_objects`)."""
+        entity = self._get("entity", ident, self.briefing.entities, self.kb.entities, self.briefing.hidden_entities)
+        seen = self._copies.get(("entity", ident))
+        if seen is None:
+            seen = self._copies[("entity", ident)] = entity.model_copy(update={"attributes": NamedMapping(
+                entity.attributes, label=f"entity {ident!r}", noun="attribute", test=f"entity({ident!r}).attributes",
+                undefined=self.env.undefined)})
+        return seen  # type: ignore[return-value]
 
     def _source(self, ident: str) -> Source:
         return self._get("source", ident, self.briefing.sources, self.kb.sources, self.briefing.hidden_sources)
@@ -161,7 +182,7 @@ class Renderer:
 
     def _ref(self, figure_id: str) -> str:
         if figure_id in self.spec_figures and figure_id not in self.figure_numbers:
-            guard = f"wrap it in {{% if visible({figure_id!r}) %}} ... {{% endif %}}"
+            guard = f"wrap it in {{% if visible({figure_id!r}) %}} ... {{% endif %}}"  # the dropped section's fix
             dropped = self._budget_dropped(figure_id)
             if dropped is not None:
                 section, reason = dropped
@@ -172,13 +193,11 @@ class Renderer:
             why = next((w.reason for w in self.briefing.withheld if w.kind == "chart" and w.id == figure_id
                         and w.reason.startswith("nothing to draw")),
                        "its chart or section is left out for this audience")
-            raise WithheldError(
-                f"ref(): figure {figure_id!r} is not in the version for audience {self.briefing.audience_name!r} "
-                f"({why}); {guard}")
+            raise WithheldError(ref_left_out(figure_id, self.briefing.audience_name, why))
         if figure_id not in self.figure_numbers:
-            hint = did_you_mean(figure_id, self.spec_figures or self.figure_numbers)
-            raise TemplateError(f"ref(): no figure {figure_id!r} in this briefing"
-                                + (f"; did you mean {hint!r}?" if hint else ""), code="template-undefined")
+            kinds = {rs.section.id: rs.section.kind for rs in self.briefing.all_sections()}
+            raise TemplateError(no_ref_target(figure_id, self.spec_figures or self.figure_numbers, kinds),
+                                code="template-undefined")
         return ref_token(figure_id)
 
     def _budget_dropped(self, figure_id: str) -> tuple[str, str] | None:
@@ -267,7 +286,7 @@ class Renderer:
             raise located(TemplateSecurityError, source, line, "the template needs more memory than there is") from None
         except Exception as exc:  # a filter given the wrong type, a division by zero...
             line = template_line(exc, filename)
-            raise located(TemplateError, source, line, f"{type(exc).__name__}: {exc}",
+            raise located(TemplateError, source, line, *worded(exc),  # in briefgen's words
                           audience=self._audience_at()) from None
 
     def _audience_at(self) -> tuple[str, str] | None:

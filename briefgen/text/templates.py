@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from briefgen.errors import TemplateError
+from briefgen.errors import TemplateError, for_audience
 from briefgen.load.project import KnowledgeBase, LoadedSpec
 from briefgen.model.resolved import Briefing
 from briefgen.model.section_kinds import SECTION_KINDS, section_kind
@@ -96,6 +96,7 @@ def _render_all(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing,
         try:
             return renderer.render(src, marked=marked)
         except TemplateError as exc:
+            for_audience(exc, briefing.audience_name)  # --json names the audience (Problem.audiences)
             if errors is None:
                 raise
             errors.append(exc)

@@ -17,7 +17,8 @@ from conftest import REPO
 from conftest import run_cli as cli
 
 ENVELOPE = {"briefgen", "command", "ok", "exit_code", "warnings", "errors"}
-PROBLEM = {"file", "line", "column", "key", "severity", "code", "message", "expected", "got", "suggestion"}
+PROBLEM = {"file", "line", "column", "key", "severity", "code", "message", "expected", "got", "suggestion", "audience",
+           "audiences"}
 
 
 def document(result) -> dict:
@@ -91,7 +92,8 @@ def edit_background(project: Path, old: str, new: str) -> None:
     ("{{ entity('calder-bay-authority').name }}, chaired", "{{ entity('calder-bay-authority').nmae }}, chaired",
      "template-undefined", "entity 'calder-bay-authority' has no field 'nmae'", "name"),
     ("{{ entity('calder-bay-authority').name }}, chaired", "{{ claim('c-concession-award').statement }}, chaired",
-     "template-withheld", "refers to claim 'c-concession-award', which is withheld from audience 'public'", ""),
+     "template-withheld", "refers to claim 'c-concession-award', which is withheld from audience 'public'",
+     '{% if visible("c-concession-award") %}'),
     ("{{ entity('calder-bay-authority').name }}, chaired", "{% if %}, chaired",
      "template-syntax", "template syntax error", ""),
 ])
@@ -108,6 +110,31 @@ def test_template_errors_are_located_in_json(project, command, old, new, code, m
     assert message in err["message"] and "background" in err["message"], err["message"]
     assert "Problems" in result.stderr and f"{SPEC}:40  error  sections[2].template" in result.stderr
     assert not (project / "output").exists()
+
+
+@pytest.mark.parametrize(("new", "code", "in_validate"), [
+    ("{{ claim('c-concession-award').statement }}, chaired", "template-withheld", ["public"]),  # the public's only
+    ("{{ entity('calder-bay-authorty').name }}, chaired", "template-undefined", ["analyst", "public"]),
+])
+def test_a_template_error_names_the_audiences_that_met_it(project, new, code, in_validate) -> None:
+    """``audiences``: every audience whose version met the error (validate lists an error once);
+    ``audience``: the one, when there is one; build names the audience it built."""
+    edit_background(project, "{{ entity('calder-bay-authority').name }}, chaired", new)
+    (err,) = document(cli("validate", SPEC, "--json"))["errors"]
+    assert (err["code"], err["audiences"]) == (code, in_validate)
+    assert err["audience"] == (in_validate[0] if len(in_validate) == 1 else None)
+    (err,) = document(cli("build", SPEC, "-a", "public", "--json"))["errors"]
+    assert (err["code"], err["audience"], err["audiences"]) == (code, "public", ["public"])
+
+
+def test_a_withheld_claim_has_its_fix_as_fields_in_json(project) -> None:
+    edit_background(project, "{{ entity('calder-bay-authority').name }}, chaired",
+                    "{{ claim('c-concession-award').statement }}, chaired")
+    (err,) = document(cli("validate", SPEC, "--json"))["errors"]
+    assert err["expected"] == ("a claim audience 'public' may see, or its use inside "
+                               "{% if visible(\"c-concession-award\") %}")
+    assert (err["got"], err["suggestion"]) == ("claim 'c-concession-award', withheld",
+                                               '{% if visible("c-concession-award") %}')
 
 
 def test_usage_errors_give_their_message_in_json(project) -> None:

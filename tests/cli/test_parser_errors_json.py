@@ -31,7 +31,7 @@ def test_an_unknown_option_gives_the_message_and_the_near_miss(tmp_path):
     assert error == {"file": "", "line": None, "column": None, "key": "--audince", "severity": "error",
                      "code": "no-such-option", "message": message,
                      "expected": "one of --all-audiences, --audience, --since", "got": "--audince",
-                     "suggestion": "--audience"}
+                     "suggestion": "--audience", "audience": None, "audiences": []}
     assert f"Error: {message}" in proc.stderr and "build [OPTIONS] SPEC" in proc.stderr
 
 

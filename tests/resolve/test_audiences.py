@@ -701,7 +701,9 @@ def test_template_using_a_withheld_claim_fails_naming_line_and_claim(tmp_path, c
     assert str(info.value).endswith(
         "unguarded.yaml:6: section 'details' (line 2 of the template): refers to claim 'c-rhino', which "
         "is withheld from audience 'amber-strict' (ceiling TLP:AMBER+STRICT); "
-        "wrap it in {% if visible('c-rhino') %} ... {% endif %}")
+        "wrap it in {% if visible('c-rhino') %} ... {% endif %} (expected a claim audience 'amber-strict' may see, "
+        "or its use inside {% if visible(\"c-rhino\") %}, got claim 'c-rhino', withheld); "
+        "did you mean '{% if visible(\"c-rhino\") %}'?")
     assert not (tmp_path / "out" / "tlp-levels--amber-strict.pdf").exists()
 
 

@@ -92,7 +92,7 @@ def test_an_unset_field_none_or_no_number_never_prints_undefined_null_or_zero(pr
     ("{{ '1300' | int }} {{ '40.5' | float }} {{ 'x' | int(7) }} {{ 'x' | float(default=1.5) }}", "1300 40.5 7 1.5"),
     ("{% if source('src-fdd-report').date is none %}undated{% else %}dated{% endif %}", "undated"),
     ("{% if source('src-fdd-report').publisher is none %}none{% else %}set{% endif %}", "set"),
-    ("{{ [1, none] | length }} {{ none | default('n/a', true) }} {{ source('src-fdd-report').date | date }}",
+    ("{{ [1, none] | length }} {{ none | default('n/a', true) }} {{ source('src-fdd-report').date | date('undated') }}",
      "2 n/a undated"),
 ])
 def test_numbers_defaults_and_the_none_test_still_work(prepared, template, text):

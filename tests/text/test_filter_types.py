@@ -79,7 +79,7 @@ def test_a_date_filter_argument_must_be_text(prepared) -> None:
 
 def test_an_unset_field_is_missing_for_date_and_named_for_the_others(prepared) -> None:
     fact = next(c for c in prepared.kb.claims.values() if c.probability is None and c.tlp.value == "TLP:CLEAR")
-    assert render(prepared, f"{{{{ claim('{fact.id}').probability | date }}}}") == "undated"
+    assert render(prepared, f"{{{{ claim('{fact.id}').probability | date('undated') }}}}") == "undated"
     with pytest.raises(TemplateError) as info:
         render(prepared, f"{{{{ claim('{fact.id}').probability | number }}}}")
     assert info.value.code == "template-undefined"

@@ -92,10 +92,10 @@ def test_a_misspelt_name_or_key_is_an_error_in_is_none(prepared) -> None:
         "template-undefined", "section 'test' (line 1 of the template): 'claimm' is undefined", "claim")
     code, problem = problem_of(prepared, "{% if entity('perurail').attributes.staf is none %}x{% endif %}")
     assert code == "template-undefined"
-    assert problem.message == ("section 'test' (line 1 of the template): no key 'staf' in this mapping; to test a "
-                               "key that may be missing, read it with .get('staf'), which gives none when it is "
-                               "missing")
-    assert (problem.expected, problem.got) == ("one of its keys: sector, reported revenue", "'staf'")
+    assert problem.message == ("section 'test' (line 1 of the template): entity 'perurail' has no attribute 'staf'; "
+                               "test it first ({% if entity('perurail').attributes.staf is defined %}) or read it "
+                               "with .get('staf'), which gives none when it is missing")  # the entity named (H7)
+    assert (problem.expected, problem.got) == ("one of its attributes: sector, reported revenue", "'staf'")
     # the ways that stay: a name tested with `is defined`, a key read with .get()
     assert render(prepared, "{{ claimm is defined }} {{ entity('perurail').attributes.get('staf') is none }}") \
         == "False True"

@@ -130,7 +130,7 @@ def test_the_message_says_how_to_fix_it(prepared, template, advice) -> None:
     (NONE + "{{ x | default('not known', true) | upper }}", "NOT KNOWN"),
     (NONE + "{% if x %}{{ x | upper }}{% else %}open{% endif %}", "open"),
     (NONE + "{{ x is none }} {{ [x, 1] | length }} {{ [x] | count }}", "True 2 1"),
-    (NONE + "{{ x | date }}", "undated"),
+    (NONE + "{{ x | date('undated') }}", "undated"),
     (NONE + "{{ [x, 'b'] | last }}", "b"),
     (NONE + "[{{ x | default([], true) | join(', ') }}]", "[]"),
 ])

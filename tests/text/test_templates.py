@@ -65,7 +65,8 @@ def test_missing_field_and_undefined_name_name_the_culprit(prepared):
     ("{{ claim('c-us-donaton') }}", "analyst", 40, "template-undefined",
      "section 'test' (line 1 of the template): unknown claim id 'c-us-donaton'", "c-us-donation"),
     ("x\ny\n{{ claim('c-desk-leverage').statement }}", "public", 42, "template-withheld",
-     "section 'test' (line 3 of the template): refers to claim 'c-desk-leverage', which is withheld", ""),
+     "section 'test' (line 3 of the template): refers to claim 'c-desk-leverage', which is withheld",
+     '{% if visible("c-desk-leverage") %}'),
     ("one\ntwo {% if %}", "analyst", 41, "template-syntax",
      "section 'test' (line 2 of the template): template syntax error", ""),
 ])
