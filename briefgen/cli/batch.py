@@ -107,8 +107,10 @@ def batch_command(
 
 
 def show_editions(items: list) -> None:
-    """Per briefing built with ``--since``: a first edition's note, or what changed (one line)."""
+    """Per briefing: the files of an earlier build it removed; built with ``--since``, a first
+    edition's note, or what changed (one line)."""
     for item in items:
+        common.note_removed([Path(p) for p in item.removed])
         for note in item.notes:
             common.err.print(f"[yellow]note:[/] {esc(note)}", soft_wrap=True)
         if item.changes is not None:

@@ -93,9 +93,7 @@ def build(spec: Path = SpecArg,
 
                 assert r.document is not None, "a build keeps the document it laid out"
                 files[r.document_path] = document_bytes(r.document)
-        for path in write_outputs(files):  # a format not built this time: the earlier build's file went
-            common.err.print(f"[yellow]note:[/] removed {esc(str(path))} (an earlier build's; "
-                             f"not among this build's formats)", soft_wrap=True)
+        common.note_removed(write_outputs(files))  # a file this build did not make: the earlier build's went
         for r in results:
             budget = r.briefing.audience.max_pages if r.briefing is not None else None
             dropped = (f"  [yellow]dropped to fit max_pages {budget}: {esc(', '.join(r.dropped))}[/]"

@@ -223,6 +223,28 @@ def write_outputs(files: dict, *, fix: str = "Choose another folder with --out."
         raise OutputError(f"cannot write {display_path(where)}: {why}. {fix}", errno=exc.errno) from None
 
 
+def note_removed(paths: list[Path], *, stamp: str = "") -> None:
+    """Say, on stderr, which files of an earlier build a commit removed and why
+    (:meth:`briefgen.pipeline.build.BuildResult.stale_paths`); ``stamp``: a time to start
+    each line with (``watch``)."""
+    for path in paths:
+        err.print((f"[dim]{stamp}[/] " if stamp else "") + f"[yellow]note:[/] removed {esc(str(path))} "
+                  f"({removal_reason(Path(path))})", soft_wrap=True)
+
+
+def removal_reason(path: Path) -> str:
+    """Why a variant's file of an earlier build was removed, by its kind (its name's end)."""
+    name = path.name
+    if name.endswith(".eml"):
+        return ("a message made from an earlier build, which may show what this one withholds; "
+                "briefgen email makes one of this build")
+    if name.endswith(".stix.json"):
+        return "a STIX bundle of an earlier build; briefgen export stix makes one of this build"
+    if name.endswith(".document.json"):
+        return "an earlier build's --emit-document model; not written by this build"
+    return "an earlier build's; not among this build's formats"
+
+
 def file_in_the_way(path: Path, *, itself: bool = False) -> Path | None:
     """The file standing where a folder is needed: the nearest of ``path``'s ancestors (and,
     when ``itself``, ``path``: a folder that could not be made, "File exists") that exists,

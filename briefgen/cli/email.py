@@ -26,6 +26,7 @@ from briefgen.cli.options import (
     all_audiences_option,
     apply_no_cache,
     audience_option,
+    format_option,
     non_empty,
     out_option,
     since_option,
@@ -70,14 +71,18 @@ def email_command(
         strict: bool = strict_option(),
         no_cache: bool = NoCacheOpt,
         since: str | None = since_option("Open each body (and the PDF) with what changed since an earlier "
-                                         "edition: an edition file, or 'last' (see briefgen build --since)."),
+                                         "edition: an edition file, or 'last' (see briefgen build --since); "
+                                         "'none': no comparison. Default: the comparison the published PDF "
+                                         "in the output folder shows, if any.", metavar="FILE|last|none"),
+        output_format: str | None = format_option("What to write as well as the message's PDF: pdf, html or "
+                                                  "pdf,html (default: each audience's formats and those of its "
+                                                  "files already in the output folder)."),
         json_out: bool = jsonout.JsonOpt,
 ) -> None:
     """Build each audience's PDF and write a ready email (output/<briefing>--<audience>.eml);
     with --send, deliver it through SMTP and record it in output/sent-log.jsonl."""
     from briefgen.cli import defaults
     from briefgen.deliver.mail import saved_bytes
-    from briefgen.deliver.output import manifest_bytes
     from briefgen.deliver.smtp import load_settings
     from briefgen.pipeline.build import BuildOptions, prepare
     from briefgen.pipeline.email import outgoing
@@ -93,12 +98,18 @@ def email_command(
         if given and not send:
             common.usage_error(f"{flag} changes how --send delivers; without --send nothing is sent (add --send, or "
                                f"leave {flag} out)")
-    common.check_since(since)  # 'lats': did you mean 'last'?
+    no_comparison = since == "none"
+    if not no_comparison:
+        common.check_since(since)  # 'lats': did you mean 'last'?
     audience, all_audiences = defaults.audiences(spec, audience, all_audiences)  # briefgen.toml [project]
     out_dir = defaults.output_folder(spec, out_dir)
-    # the formats a build writes for each audience (so none is left stale), and the PDF the message carries
-    options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache, write=False, since=since,
-                           project_formats=defaults.project_formats(spec), with_pdf=True)
+    formats = defaults.parse_formats(output_format) if output_format is not None else None  # --format wins
+    # each variant rebuilt as published (its formats, its comparison: nothing published is lost) unless
+    # --format or --since say otherwise, and the PDF the message carries
+    options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache, write=False,
+                           since=None if no_comparison else since, formats=formats,
+                           project_formats=defaults.project_formats(spec), with_formats=("pdf",),
+                           keep_published=formats is None, keep_comparison=since is None)
     check_writable(out_dir)
     written = False
     try:
@@ -120,18 +131,17 @@ def email_command(
         for note in (note for item in items for note in item.result.notes):  # --since: a first edition
             common.err.print(f"[yellow]note:[/] {esc(note)}", soft_wrap=True)
         files: dict[Path, bytes | None] = {}
-        for item in items:  # PDFs, manifests and messages land together, or not at all
-            files[item.result.pdf_path] = item.result.pdf
-            files[item.result.manifest_path] = manifest_bytes(item.result.manifest)
+        for item in items:  # each variant's files as build writes them, and its message: together, or not at all
+            files.update(item.result.files())  # PDF, HTML, manifest, audit record; None: an earlier build's, removed
             files[item.eml_path] = saved_bytes(item.message, draft=draft)
-            files.update(dict.fromkeys(item.result.stale_paths()))  # an HTML edition the manifest no longer describes
-        for path in write_outputs(files):
-            common.err.print(f"[yellow]note:[/] removed {esc(str(path))} (an earlier build's; "
-                             f"the new manifest describes the PDF only)", soft_wrap=True)
+        common.note_removed(write_outputs(files))
         written = True
         for item in items:
+            r = item.result
+            if r.html_path is not None:
+                common.out.print(f"{esc(str(r.html_path))}  {len(r.html) / 1024:.0f} KB  {r.banner}", soft_wrap=True)
             common.out.print(f"{esc(str(item.eml_path))}  {'draft  ' if draft else ''}{esc(item.subject)}  "
-                             f"{len(item.addressing.recipients)} recipient(s)  {item.result.size / 1024:.0f} KB PDF",
+                             f"{len(item.addressing.recipients)} recipient(s)  {r.size / 1024:.0f} KB PDF",
                              soft_wrap=True)
             if item.addressing.bcc:
                 common.out.print(f"[dim]  {len(item.addressing.bcc)} Bcc recipient(s) not written into the .eml; "

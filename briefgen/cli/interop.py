@@ -43,6 +43,7 @@ def export_stix(spec: Path = SpecArg,
     SHA-256), identities and locations, notes for claims, relationships, TLP 2.0 markings;
     only what that audience's PDF shows."""
     from briefgen.cli import defaults
+    from briefgen.deliver.output import output_paths
     from briefgen.interop.stix_export import bundle_bytes, bundle_of
     from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
     from briefgen.resolve.audiences import get_audience
@@ -59,7 +60,7 @@ def export_stix(spec: Path = SpecArg,
         result = build_prepared(prepared, name, BuildOptions(out_dir=folder, strict=strict, write=False))
         assert result.document is not None
         bundle = bundle_of(result.document, prepared.kb, pdf=(result.pdf_path.name, result.sha256))
-        target = out or folder / f"{result.briefing_id}--{result.audience}.stix.json"
+        target = out or output_paths(folder, result.briefing_id, result.audience)["stix"]
         write_outputs({target: bundle_bytes(bundle)}, fix="Choose another file with --out.")
     except BriefgenError as exc:
         fail(exc)

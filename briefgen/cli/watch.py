@@ -121,7 +121,8 @@ def _print_outcome(outcome) -> None:
             for path, data in r.files().items():
                 if path != r.manifest_path and data is not None:  # None: an earlier build's file, removed
                     pages = f"  [bold]{r.pages}[/] pages" if path == r.pdf_path else ""
-                    common.out.print(f"  {esc(str(path))}{pages}  {len(data) / 1024:.0f} KB  {r.banner}")
+                    common.out.print(f"  {esc(str(path))}{pages}  {len(data) / 1024:.0f} KB  {r.marking_of(path)}")
+        common.note_removed(outcome.removed, stamp=stamp)
         return
     from briefgen.errors import SpecError
 

@@ -53,10 +53,24 @@ _folders_locked = journal.folders_locked  # a reader that takes its turn with th
 
 def output_paths(out_dir: Path, briefing_id: str, audience: str) -> dict[str, Path]:
     """``{"pdf": out/<id>--<audience>.pdf, "html": ....html, "manifest": ....json,
-    "eml": ....eml, "document": ....document.json}``."""
+    "eml": ....eml, "document": ....document.json, "stix": ....stix.json}`` (the STIX
+    bundle's default place, ``briefgen export stix`` without ``-o``)."""
     stem = f"{briefing_id}--{audience}"
     return {"pdf": out_dir / f"{stem}.pdf", "html": out_dir / f"{stem}.html", "manifest": out_dir / f"{stem}.json",
-            "eml": out_dir / f"{stem}.eml", "document": out_dir / f"{stem}.document.json"}
+            "eml": out_dir / f"{stem}.eml", "document": out_dir / f"{stem}.document.json",
+            "stix": out_dir / f"{stem}.stix.json"}
+
+
+PRIVATE_SUFFIXES = (".audit.json",)
+"""Files written readable and writable by their owner only (0600): the desk's audit records
+(:mod:`briefgen.pipeline.audit`), which name in clear what a release withholds; an output
+folder served or shared as it is (a public release built into a web server's folder) must
+not hand them out. Every other output file is 0644."""
+
+
+def file_mode(path: Path) -> int:
+    """The permissions an output file is written with (see :data:`PRIVATE_SUFFIXES`)."""
+    return 0o600 if path.name.endswith(PRIVATE_SUFFIXES) else 0o644
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -163,7 +177,7 @@ def _stage(files: dict[Path, bytes], staged: list[Entry], handles: list[IO[bytes
         try:
             fh.write(data)
             fh.flush()
-            os.fchmod(fd, 0o644)
+            os.fchmod(fd, file_mode(path))
         except OSError as exc:  # a full disk: name the target
             raise OSError(exc.errno, exc.strerror, str(path)) from None
 

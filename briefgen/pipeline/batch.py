@@ -197,7 +197,8 @@ def build_job(job: Job, options) -> tuple[BatchItem, BuildResult | None]:
                      size=result.size or len(result.html), seconds=result.seconds,  # the PDF's, else the HTML's
                      pdf_path=str(result.pdf_path) if "pdf" in result.formats else "", sha256=result.sha256,
                      edition_path=str(result.edition_path) if result.edition_path is not None else "",
-                     changes=changes_json(result), notes=list(result.notes))
+                     changes=changes_json(result), notes=list(result.notes),
+                     removed=[str(p) for p in result.removed])  # written here: the files it removed
     return item, result
 
 
@@ -224,7 +225,7 @@ def commit_built(item: BatchItem, files: dict[Path, bytes | None] | None, option
 
     started = time.perf_counter()
     try:
-        atomic_write_many(files)
+        item.removed = [str(p) for p in atomic_write_many(files)]
     except Exception as exc:  # nothing of this job was written; the batch goes on
         message = _cannot_write(exc, options) if isinstance(exc, OSError) else _internal_error(exc)
         return dataclasses.replace(item, status="failed", message=message, pages=0, size=0, pdf_path="", sha256="",

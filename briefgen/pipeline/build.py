@@ -62,8 +62,17 @@ class BuildOptions:
     (default ``pdf``); see :func:`briefgen.pipeline.edition.formats_for`."""
     project_formats: tuple[str, ...] | None = None
     """``briefgen.toml``'s ``[project] formats``: for an audience without ``formats:`` of its own."""
-    with_pdf: bool = False
-    """Write the PDF whatever the formats (``email``: the message carries it)."""
+    with_formats: tuple[str, ...] = ()
+    """Formats made as well as those chosen (``email``: ``pdf``, the message carries it)."""
+    keep_published: bool = False
+    """``email`` without ``--format``: make as well the formats of the variant already in the
+    output folder (its PDF, its HTML edition), so that rebuilding it for a message removes
+    nothing published (:func:`briefgen.pipeline.edition.formats_for`)."""
+    keep_comparison: bool = False
+    """``email`` without ``--since``: when the variant's manifest in the output folder shows
+    what changed since an earlier edition, compare with that edition again, so the message
+    carries the PDF as published, its "What changed" box included
+    (:func:`briefgen.pipeline.published.published_since`)."""
     since: str | ReadEdition | None = None
     """``last`` or an edition file: mark what changed since that edition of the same
     briefing and audience (:mod:`briefgen.pipeline.editions`); None: no comparison. A
@@ -121,6 +130,8 @@ class BuildResult:
     audit: dict = field(repr=False, default_factory=dict)
     """The desk's audit record of what this release leaves out (:mod:`briefgen.pipeline.audit`),
     written to its own folder, never beside the release."""
+    removed: list[Path] = field(default_factory=list)
+    """The files of an earlier build that writing this one removed (see :meth:`stale_paths`)."""
 
     def paths(self) -> list[Path]:
         """Where this build writes, in the order of :meth:`files` (without encoding anything;
@@ -157,11 +168,22 @@ class BuildResult:
 
     def stale_paths(self) -> list[Path]:
         """The files of this variant that this build did not make (the PDF, the HTML edition,
-        the ``--emit-document`` model; a caller that writes the model puts its bytes in their
-        place): whatever is there is from an earlier build, and goes (see :meth:`files`)."""
+        the ``--emit-document`` model, the ``.eml`` message of ``briefgen email`` and the STIX
+        bundle ``briefgen export stix`` writes by default; a caller that writes one of them, as
+        ``email`` writes the message, puts its bytes in their place): whatever is there was made
+        from an earlier build (a message or bundle may show what this build withholds, a claim
+        since raised above the audience's ceiling), and goes (see :meth:`files`)."""
         made = self.paths()
-        return [p for p in (self.pdf_path, self.pdf_path.with_suffix(".html"), self.document_path)
-                if p not in made]
+        named = output_paths(self.pdf_path.parent, self.briefing_id, self.audience)
+        return [p for p in (self.pdf_path, self.pdf_path.with_suffix(".html"), self.document_path, named["eml"],
+                            named["stix"]) if p not in made]
+
+    def marking_of(self, path: Path) -> str:
+        """The TLP label of a file this build writes: the audit record's own marking (the most
+        restrictive level it names: it lists what the release withholds), else the release's banner."""
+        if path == self.audit_path and self.audit.get("marking"):
+            return str(self.audit["marking"])
+        return self.banner
 
     @property
     def document_path(self) -> Path:
@@ -233,12 +255,20 @@ def build_prepared(prepared: Prepared, audience: str | None, options: BuildOptio
 def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOptions) -> BuildResult:
     from briefgen.document.edition import release_record
     from briefgen.pipeline.edition import formats_for, html_edition
+    from briefgen.pipeline.published import earlier_edition_for
     from briefgen.pipeline.subject import refuse_bad_subject
 
     started = time.perf_counter()
     loaded, kb = prepared.loaded, prepared.kb
     dropped: list[str] = []
-    formats = formats_for(options, get_audience(loaded, audience)[1])
+    name, own = get_audience(loaded, audience)
+    paths = output_paths(options.out_dir, loaded.spec.briefing.id, name)
+    published: tuple[str, ...] = ()
+    if options.keep_published:  # email: the formats of the variant in the output folder, made again
+        from briefgen.pipeline.published import published_formats
+
+        published = published_formats(paths)
+    formats = formats_for(options, own, published)
     laid_out = "pdf" in formats  # only a PDF holds a chart to a page (briefgen.resolve.chart_page)
     briefing = resolve(loaded, kb, audience, pdf=laid_out)
     refuse_bad_subject(loaded, kb, briefing)  # validate refuses it: so does a build of its audience
@@ -246,7 +276,7 @@ def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOpti
         too_tall = heading_sizes(prepared, briefing, [], document_maker(prepared, briefing), laid_out)
         if too_tall:
             raise SpecError(too_tall)
-    earlier, since_path, notes = _earlier_edition(prepared, briefing, options)
+    earlier, since_path, notes = earlier_edition_for(prepared, briefing, options)
     variant = None
     if "pdf" in formats or briefing.audience.max_pages is not None:
         from briefgen.pipeline.variant import render_variant
@@ -282,7 +312,6 @@ def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOpti
 
     key = options.withheld_key or build_key(loaded.root, filing=options.file_edition)  # made on first filing
     record, changes = _edition(document, kb, earlier, key)
-    paths = output_paths(options.out_dir, briefing.meta.id, briefing.audience_name)
     pdf = variant.pdf if variant is not None and "pdf" in formats else b""
     digest = sha256(pdf) if pdf else ""
     html = html_edition(loaded, briefing, document, options) if "html" in formats else b""
@@ -304,26 +333,9 @@ def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOpti
         result.edition_path = store_path(loaded.root, document.briefing, document.audience, document.date_iso)
     _add_audit(result, prepared, options)
     if options.write:
-        atomic_write_many(result.files())
+        result.removed = atomic_write_many(result.files())
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _earlier_edition(prepared: Prepared, briefing: Briefing,
-                     options: BuildOptions) -> tuple[dict | None, Path | None, list[str]]:
-    """The edition record ``options.since`` names for this audience (None without
-    ``since``, or for ``last`` when the store has no other edition: then a note says so),
-    its path, and the notes. Raises :class:`~briefgen.document.edition.EditionError`."""
-    if not options.since:
-        return None, None, []
-    from briefgen.pipeline.editions import LAST, earlier_edition, first_edition_note, store_notes
-
-    meta, name, date = briefing.meta, briefing.audience_name, briefing.meta.date.midpoint().isoformat()
-    record, path = earlier_edition(options.since, root=prepared.loaded.root, briefing=meta.id, audience=name, date=date)
-    notes = store_notes(prepared.loaded.root, meta.id, name, date) if str(options.since) == LAST else []
-    if record is None:
-        return None, None, [first_edition_note(prepared.loaded.root, meta.id, name, date), *notes]
-    return record, path, notes
 
 
 def _edition(document: Document, kb: KnowledgeBase, earlier: dict | None, key: WithheldKey) -> tuple[dict, Any]:

@@ -81,8 +81,10 @@ def build_remote(job: Job, options: BuildOptions, submitter: Submitter) -> dict:
     return a dict: ``item`` (the :class:`BatchItem`), ``host``, and on success ``files``
     (``{role: bytes}``: what :meth:`~briefgen.pipeline.build.BuildResult.files` holds, by role
     ``pdf``, ``html``, ``manifest``, ``edition``, ``audit``; None for a format the build did
-    not make, whose earlier file is removed here) and ``date`` (the edition's, ISO).
+    not make, and for ``document``, ``eml``, ``stix``, whose earlier file is removed here)
+    and ``date`` (the edition's, ISO).
     Never raises for a failing briefing."""
+    from briefgen.deliver.output import output_paths
     from briefgen.pipeline.batch import build_job
     from briefgen.pipeline.jobs import peak_rss
 
@@ -93,9 +95,10 @@ def build_remote(job: Job, options: BuildOptions, submitter: Submitter) -> dict:
     item.peak_rss = peak_rss()
     item.worker = host
     if result is not None:
+        named = output_paths(result.pdf_path.parent, result.briefing_id, result.audience)
         roles = {result.pdf_path: "pdf", result.pdf_path.with_suffix(".html"): "html",
                  result.manifest_path: "manifest", result.edition_path: "edition", result.audit_path: "audit",
-                 result.document_path: "document"}
+                 result.document_path: "document", named["eml"]: "eml", named["stix"]: "stix"}
         out["files"] = {roles[path]: data for path, data in result.files().items()}
         out["date"] = result.edition["date"]
     return out
@@ -238,7 +241,7 @@ def _write_here(item: BatchItem, out: dict, job: Job, options: BuildOptions, loc
     targets = {"pdf": paths["pdf"], "html": paths["pdf"].with_suffix(".html"), "manifest": paths["manifest"],
                "document": paths["pdf"].with_name(paths["pdf"].stem + ".document.json"),
                "edition": store_path(local.root, job.briefing, job.audience, str(out["date"])),
-               "audit": audit_path(out_dir, job.briefing, job.audience)}
+               "audit": audit_path(out_dir, job.briefing, job.audience), "eml": paths["eml"], "stix": paths["stix"]}
     files = {targets[role]: data for role, data in out["files"].items()}
     item.pdf_path = str(paths["pdf"]) if out["files"].get("pdf") is not None else ""  # none made: none named
     item.edition_path = str(targets["edition"]) if "edition" in out["files"] else ""

@@ -24,18 +24,20 @@ from briefgen.model.models import OUTPUT_FORMATS, Audience
 from briefgen.model.resolved import Briefing
 
 
-def formats_for(options: Any, audience: Audience) -> tuple[str, ...]:
+def formats_for(options: Any, audience: Audience, published: tuple[str, ...] = ()) -> tuple[str, ...]:
     """What to write for ``audience``: ``options.formats`` (``--format``) if set, else the
     audience's ``formats`` when its file sets them, else ``options.project_formats``
     (``briefgen.toml``) if set, else the audience's default (``pdf``); each once, in
-    :data:`~briefgen.model.models.OUTPUT_FORMATS` order. With ``options.with_pdf`` (``email``:
-    the message carries the PDF), ``pdf`` is added to them."""
+    :data:`~briefgen.model.models.OUTPUT_FORMATS` order. ``options.with_formats`` are added
+    to them (``email``: ``pdf``, the message carries it), and with ``options.keep_published``
+    the ``published`` ones too (the formats of the variant already in the output folder)."""
     wanted = getattr(options, "formats", None)
     if not wanted:
         own = "formats" in audience.model_fields_set  # written in the audience, not the model's default
         wanted = audience.formats if own else (getattr(options, "project_formats", None) or audience.formats)
-    if getattr(options, "with_pdf", False):
-        wanted = (*wanted, "pdf")
+    wanted = (*wanted, *getattr(options, "with_formats", ()))
+    if getattr(options, "keep_published", False):
+        wanted = (*wanted, *published)
     return tuple(f for f in OUTPUT_FORMATS if f in wanted)
 
 

@@ -24,6 +24,7 @@ repeats it for the distribution the build resolved, and adds the rule of restric
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
 from briefgen.deliver.addresses import addressing
@@ -46,11 +47,12 @@ def outgoing(prepared: Prepared, audience: str | None, options: BuildOptions, *,
     """The checked message of ``audience`` (see the module doc).
 
     Builds the audience's PDF (written to ``options.out_dir`` when ``options.write``) unless
-    ``result`` is given; writes nothing else. ``default_sender`` is the ``[smtp] from``
-    setting, ``max_attachment`` the limit in bytes (None: no limit), ``now`` the message's
-    date (see :func:`briefgen.deliver.mail.compose`). The message's rerun key (what the send
-    log matches on a rerun, :func:`briefgen.deliver.sendlog.rerun_key`) is made from briefing,
-    audience and the PDF's SHA-256. Raises
+    ``result`` is given; writes nothing else. The message's file is added to the ``released``
+    files of the build's audit record (written with the build's files and the message).
+    ``default_sender`` is the ``[smtp] from`` setting, ``max_attachment`` the limit in bytes
+    (None: no limit), ``now`` the message's date (see :func:`briefgen.deliver.mail.compose`).
+    The message's rerun key (what the send log matches on a rerun,
+    :func:`briefgen.deliver.sendlog.rerun_key`) is made from briefing, audience and the PDF's SHA-256. Raises
     :class:`~briefgen.deliver.addresses.MailInputError` from a guard, or
     :class:`~briefgen.errors.DeliveryError` for a build that carries no PDF or document."""
     if result is None:
@@ -72,4 +74,6 @@ def outgoing(prepared: Prepared, audience: str | None, options: BuildOptions, *,
     msg = compose(mail_content(result.document), addrs, banner=banner, subject=subject,
                   attachment=attachment, now=now)
     key = rerun_key(briefing=result.briefing_id, audience=result.audience, pdf_sha256=attachment.sha256)
+    if result.audit_path is not None:  # the message is released with the build's files
+        result.audit.setdefault("released", []).append(os.path.relpath(paths["eml"]))
     return Outgoing(result.audience, result, msg, addrs, banner, paths["eml"], key)

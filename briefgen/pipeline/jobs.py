@@ -62,6 +62,9 @@ class BatchItem:
     """With ``--since``: what changed (:func:`briefgen.pipeline.edition.changes_json`)."""
     notes: list[str] = field(default_factory=list)
     """Things to tell the user that are not warnings (a first edition: nothing to compare)."""
+    removed: list[str] = field(default_factory=list)
+    """Files of an earlier build that writing this one removed (a format it did not make, a
+    message or STIX bundle made from an earlier build)."""
 
     @property
     def ok(self) -> bool:

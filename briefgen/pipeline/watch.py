@@ -41,6 +41,9 @@ class Inputs:
 
     files: frozenset[Path] = frozenset()
     folders: frozenset[Path] = frozenset()
+    absent: frozenset[Path] = frozenset()
+    """Inputs the build would read that were not there when it ran (a project without
+    ``briefgen.toml``): watched for, never reported gone."""
 
     @cached_property
     def above(self) -> frozenset[Path]:
@@ -57,9 +60,10 @@ class Inputs:
         return path.suffix in (".yaml", ".yml") and path.parent in self.folders
 
     def gone(self) -> list[Path]:
-        """The input files and folders that are no longer there (moved away or removed), outermost
-        first: a folder gone stands for the inputs in it."""
-        missing = sorted((p for p in self.files | self.folders if not p.exists()), key=lambda p: (len(p.parts), p))
+        """The input files and folders that were there when the build read them and are no
+        longer (moved away or removed), outermost first: a folder gone stands for the inputs in it."""
+        missing = sorted((p for p in (self.files | self.folders) - self.absent if not p.exists()),
+                         key=lambda p: (len(p.parts), p))
         shown: list[Path] = []
         for path in missing:
             if not any(g in path.parents for g in shown):
@@ -135,7 +139,7 @@ def input_files(prepared: Prepared) -> Inputs:
     files |= themes
     for path in themes:
         files |= _theme_files(path, loaded.root)
-    return Inputs(frozenset(files), frozenset(folders))
+    return Inputs(frozenset(files), frozenset(folders), frozenset(p for p in files | folders if not p.exists()))
 
 
 def _theme_files(path: Path, root: Path) -> set[Path]:
@@ -162,6 +166,9 @@ class Outcome:
     inputs: Inputs | None = None
     gone: list[Path] = field(default_factory=list)
     """Inputs of the build before that are no longer there (:meth:`Inputs.gone`)."""
+    removed: list[Path] = field(default_factory=list)
+    """Files of an earlier build that this one removed (a format it did not make, a message or
+    bundle made from an earlier build: :meth:`~briefgen.pipeline.build.BuildResult.stale_paths`)."""
 
     @property
     def ok(self) -> bool:
@@ -171,8 +178,10 @@ class Outcome:
 class Rebuilder:
     """Builds one spec's chosen audiences (``audiences`` names, or every one with
     ``all_audiences``; the default audience when neither) and writes what ``build`` writes
-    (PDF, HTML when asked, manifest) with ``write`` (a function taking ``{path: bytes}``, e.g.
-    :func:`briefgen.cli.common.write_outputs`). Keeps the inputs of its last build."""
+    (PDF, HTML when asked, manifest, audit record; an earlier build's file it did not make
+    removed) with ``write`` (a function taking ``{path: bytes or None}`` and returning the
+    files it removed, e.g. :func:`briefgen.cli.common.write_outputs`). Keeps the inputs of its
+    last build."""
 
     def __init__(self, spec: Path, *, audiences: list[str] | None, all_audiences: bool, options: BuildOptions,
                  write: Callable[[dict], object], strict: bool = False) -> None:
@@ -210,8 +219,9 @@ class Rebuilder:
             files: dict[Path, bytes | None] = {}
             for r in results:
                 files.update(r.files())  # the PDF (and HTML) and the manifest, as ``build`` writes them
-            self.write(files)
+            removed = self.write(files)
             outcome.results = results
+            outcome.removed = list(removed) if isinstance(removed, list) else []
         except BriefgenError as exc:
             outcome.error = exc
         except (RecursionError, MemoryError) as exc:  # Python's limits met where no check foresaw: watch on

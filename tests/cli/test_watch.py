@@ -232,3 +232,34 @@ def test_format_html_writes_the_html_edition_only(project) -> None:
     assert "busiest year on record" in seen[0]
     assert "a record year for the port" in html.read_text(encoding="utf-8")
     assert not list((project / "output").glob("*.pdf"))
+
+
+def test_only_inputs_that_were_there_are_reported_gone(tmp_path) -> None:
+    """An input the build looks for but did not find (a project without briefgen.toml) is
+    watched for, never reported gone; one that was there and went is."""
+    from briefgen.pipeline.watch import Inputs
+
+    spec, toml = tmp_path / "spec.yaml", tmp_path / "briefgen.toml"
+    spec.write_text("briefing: {}")
+    inputs = Inputs(frozenset({spec, toml}), frozenset(), absent=frozenset({toml}))
+    assert inputs.gone() == [] and inputs.concerns(toml)
+    spec.unlink()
+    assert inputs.gone() == [spec]
+
+
+@pytest.mark.slow
+def test_a_project_without_briefgen_toml_is_watched_without_warnings(project, capsys) -> None:
+    """The tester's case: no briefgen.toml (pyproject.toml marks the root); each rebuild said
+    the missing file was gone. Removing briefgen.toml after a build that read it is reported."""
+    from briefgen.cli.watch import watch
+
+    (project / "briefgen.toml").unlink()
+    (project / "pyproject.toml").write_text("[project]\nname = 'harbour'\n")
+
+    def changes():
+        yield {_edit(_claims(project), "the port's busiest year on record", "a record year for the port")}
+        yield {_edit(_claims(project), "a record year for the port", "the port's busiest year on record")}
+
+    assert watch(Path("specs/calder-bay.yaml"), changes=changes()) == 3
+    captured = capsys.readouterr()
+    assert captured.out.count("built in") == 3 and "is gone" not in captured.err

@@ -86,7 +86,9 @@ def test_paths_lists_what_files_writes_and_the_audit_names_them(prepared, option
     result = build_prepared(prepared, "analyst", BuildOptions(**{**options.__dict__, "file_edition": True,
                                                                  "formats": ("pdf", "html")}))
     assert result.paths() + result.stale_paths() == list(result.files())
-    assert result.stale_paths() == [result.document_path]  # no --emit-document: an earlier one goes
+    stem = result.pdf_path.with_suffix("")
+    # no --emit-document, no message, no STIX bundle: an earlier build's go
+    assert result.stale_paths() == [result.document_path, stem.with_suffix(".eml"), stem.with_suffix(".stix.json")]
     assert result.audit_path is not None and result.edition_path is not None
     assert [p.suffix for p in result.paths()] == [".pdf", ".html", ".json", ".json", ".json"]
     # the audit record lists every file released but itself
