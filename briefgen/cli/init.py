@@ -87,6 +87,14 @@ def new_command(spec: Path = typer.Argument(..., metavar="SPEC", show_default=Fa
         hint = re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9._-]+", "-", briefing_id.lower())).strip("-._") or "briefing"
         _refuse(f"the file name is the briefing id: lower-case letters, digits, '-', '_' and '.', no '--'; got "
                 f"{esc(repr(briefing_id))}; did you mean {esc(repr(hint + spec.suffix))}?")
+    from briefgen.model.fields import check_output_name  # pydantic: not for every command's start
+
+    try:  # the rule validate applies to a briefing id, so new never writes a spec validate refuses
+        check_output_name(briefing_id)
+    except ValueError as exc:
+        suggestion = getattr(exc, "suggestion", "")
+        _refuse(f"the file name is the briefing id: {esc(str(exc))}"
+                + (f"; did you mean {esc(repr(suggestion + spec.suffix))}?" if suggestion else ""))
     root = find_project_root(spec.absolute())
     if not (root / CONFIG_NAME).is_file():
         _refuse(f"{esc(str(spec))} is not inside a briefgen project: {esc(root_search_note(root))}; run "

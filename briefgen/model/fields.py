@@ -56,7 +56,7 @@ def _check_id(value: object) -> str:
     return text
 
 
-def _check_output_name(value: object) -> str:
+def check_output_name(value: object) -> str:
     """An id that names output files (a briefing id, an audience name): an id without
     ``--``, the separator of ``<briefing>--<audience>``, so that a file name tells its
     variant and no two variants share one (``cb`` / ``pub--lic`` and ``cb--pub`` / ``lic``
@@ -105,7 +105,7 @@ def _parse_day(value: object) -> PartialDate:
 
 Id = Annotated[str, BeforeValidator(_check_id),
                WithJsonSchema({"type": "string", "pattern": _ID_RE.pattern})]
-OutputName = Annotated[str, BeforeValidator(_check_output_name),
+OutputName = Annotated[str, BeforeValidator(check_output_name),
                        WithJsonSchema({"type": "string",
                                        "pattern": r"^(?!.*--)(?!.*\.document$)[a-z0-9][a-z0-9._-]*$"})]
 """A briefing id or audience name: an :data:`Id` without ``--`` (it names output files)."""

@@ -218,7 +218,7 @@ def budget_error(loaded: Any, briefing: Briefing, fitted: Fitted) -> PageBudgetE
                    key=lambda span: -span[0])
     longest = ", ".join(f"{sid!r} (page {first})" if first == last else f"{sid!r} (pages {first}-{last})"
                         for _, sid, first, last in spans[:3])
-    text = (f"audience {briefing.audience_name!r} of briefing {briefing.meta.id!r} has {laid.pages} pages, "
+    text = (f"audience {briefing.audience_name!r} of briefing {briefing.meta.id!r} has {_pages(laid.pages)}, "
             f"{laid.pages - budget} over its max_pages of {budget}. Sections spanning the most pages: {longest}.")
     if fitted.pinned:
         text += " Kept as a kept text refers to them (ref()): " + ", ".join(
@@ -232,6 +232,13 @@ def budget_error(loaded: Any, briefing: Briefing, fitted: Fitted) -> PageBudgetE
     else:
         text += (f" Give sections a 'priority' so briefgen can drop the least important, "
                  f"or raise max_pages to {laid.pages}.")
+    if briefing.audience.cover and laid.pages == budget + 1:  # the page no priority drops (tester: max_pages 1)
+        text += " The cover takes a page of its own: 'cover: false' puts a compact title block on page 1 instead."
     key = ("audiences", briefing.audience_name, "max_pages")
-    return PageBudgetError([loaded.source.problem(key, text, expected=f"at most {budget} pages",
-                                                  got=f"{laid.pages} pages", code="page-budget")])
+    return PageBudgetError([loaded.source.problem(key, text, expected=f"at most {_pages(budget)}",
+                                                  got=_pages(laid.pages), code="page-budget")])
+
+
+def _pages(n: int) -> str:
+    """``1 page``, ``2 pages``."""
+    return f"{n} page" + ("" if n == 1 else "s")

@@ -167,6 +167,9 @@ def test_new_refuses_an_existing_spec_a_bad_name_and_a_folder_outside_a_project(
     assert result.exit_code == 2 and "already exists" in result.stderr
     result = cli("new", "proj/specs/Harbour Update.yaml")
     assert result.exit_code == 2 and "did you mean 'harbour-update.yaml'?" in result.stderr
+    result = cli("new", "proj/specs/x.document.yaml")  # a name validate refuses (tester: new wrote it)
+    assert result.exit_code == 2 and "ending in '.document'" in result.stderr
+    assert "did you mean 'x-document.yaml'?" in result.stderr and not (isolated / "proj/specs/x.document.yaml").exists()
     (isolated / "elsewhere").mkdir()
     result = cli("new", "elsewhere/x.yaml")
     assert result.exit_code == 2 and "is not inside a briefgen project" in result.stderr

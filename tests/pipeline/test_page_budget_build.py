@@ -94,8 +94,23 @@ def test_a_budget_that_cannot_be_met_is_an_input_error_at_max_pages(example_proj
     assert document["exit_code"] == 2
     assert {k: error[k] for k in ("file", "line", "column", "key", "code", "expected", "got")} == {
         "file": "specs/tight.yaml", "line": 3, "column": 26, "key": "audiences.executive.max_pages",
-        "code": "page-budget", "expected": "at most 1 pages", "got": "2 pages"}
+        "code": "page-budget", "expected": "at most 1 page", "got": "2 pages"}
     assert error["message"].startswith("audience 'executive' of briefing 'peru-china' has 2 pages, 1 over its "
                                        "max_pages of 1. Sections spanning the most pages: ")
-    assert error["message"].endswith("raise max_pages to 2, or shorten what is left.")
+    assert error["message"].endswith("raise max_pages to 2, or shorten what is left.")  # no cover: not named
+
+
+def test_a_budget_that_a_cover_breaks_names_the_cover(example_project, monkeypatch):
+    """The cover is a page no priority drops: the error says so (tester: max_pages 1 with a cover
+    was refused with advice to raise max_pages, though 'cover: false' fitted)."""
+    monkeypatch.chdir(example_project)
+    (example_project / "specs" / "tight.yaml").write_text(
+        "extends: peru-china.yaml\naudiences:\n  executive: {max_pages: 1, cover: true}\n"
+        "sections:\n  - {id: bluf, priority: null}\n  - {id: key-judgments, priority: null}\n", encoding="utf-8")
+    result = run_cli("build", "specs/tight.yaml", "-a", "executive", "--format", "pdf", "--json", "-o", "out")
+    assert result.exit_code == 2, result.output
+    (error,) = json.loads(result.stdout)["errors"]
+    assert error["message"].endswith("The cover takes a page of its own: 'cover: false' puts a compact title block "
+                                     "on page 1 instead.")
+    assert (error["expected"], error["code"]) == ("at most 1 page", "page-budget")
     assert not (example_project / "out").exists()

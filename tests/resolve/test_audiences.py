@@ -607,7 +607,8 @@ def test_budget_fail_after_dropping_everything_droppable(tmp_path, cache_dir):
         "audience 'clear' of briefing 'tlp-levels' has 2 pages, 1 over its max_pages of 1. "
         "Sections spanning the most pages: 'endnotes' (page 2). That is after dropping "
         "'claims', 'actors', 'details', 'figures', 'key-judgments', 'overview'; "
-        "raise max_pages to 2, or shorten what is left.")
+        "raise max_pages to 2, or shorten what is left. The cover takes a page of its own: 'cover: false' puts a "
+        "compact title block on page 1 instead.")
 
 
 # --------------------------------------------------------------------------- manifest
