@@ -214,6 +214,7 @@ def budget_error(loaded: Any, briefing: Briefing, fitted: Fitted) -> PageBudgetE
     (``fitted``: where the budget stopped), located at the audience's ``max_pages``: by how
     much, the pages each of its longest sections is on, what was dropped, and the fix."""
     budget, laid = briefing.audience.max_pages, fitted.laid
+    assert budget is not None, "an error of a page budget: the audience has one"
     spans = sorted(((last - first + 1, sid, first, last) for sid, (first, last) in laid.section_pages.items()),
                    key=lambda span: -span[0])
     longest = ", ".join(f"{sid!r} (page {first})" if first == last else f"{sid!r} (pages {first}-{last})"
