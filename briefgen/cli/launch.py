@@ -48,7 +48,11 @@ def _interrupted(signum, frame) -> None:  # noqa: ARG001 - a signal handler's si
     ReportLab, pikepdf or an import as a traceback. Worker processes leave silently."""
     import os
 
-    discard = getattr(sys.modules.get("briefgen.deliver.output"), "discard_staged", None)
+    output = sys.modules.get("briefgen.deliver.output")
+    deferred = getattr(output, "arrived_during_commit", None)
+    if deferred is not None and deferred(signum):  # sent again once the commit is done
+        return
+    discard = getattr(output, "discard_staged", None)
     if discard is not None:  # None while the module is still being imported
         discard()
     if os.getpid() == _MAIN_PID:

@@ -294,19 +294,43 @@ def _random_suffix() -> str:
     return base64.b32encode(os.urandom(5)).decode("ascii").lower()
 
 
+_COMMITTING = [0]
+"""How many commits of this process are under way (in any thread)."""
+
+_ARRIVED: list[int] = []
+"""Signals whose handler ran during a commit and deferred to it (:func:`arrived_during_commit`)."""
+
+
+def arrived_during_commit(signum: int) -> bool:
+    """For a SIGINT or SIGTERM handler: True when a commit is under way, the signal then kept
+    and sent again once the commit is done (:func:`_signals_held`). The process mask holds a
+    signal back from the thread that commits only: one delivered to another thread (the
+    progress display's) still runs its Python handler in the main thread, in the middle of
+    the commit, which an exit there would leave to the next command to recover."""
+    if _COMMITTING[0]:
+        _ARRIVED.append(signum)
+        return True
+    return False
+
+
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back (they arrive afterwards), where the platform can."""
+    """Hold SIGINT and SIGTERM back (they arrive afterwards), where the platform can; a handler
+    that asks :func:`arrived_during_commit` defers to the commit whichever thread took it."""
     mask = getattr(signal, "pthread_sigmask", None)
-    if mask is None or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held = {signal.SIGINT, signal.SIGTERM}
-    before = mask(signal.SIG_BLOCK, held)
+    main = threading.current_thread() is threading.main_thread()
+    before = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if mask is not None and main else None
+    _COMMITTING[0] += 1
     try:
         yield
     finally:
-        mask(signal.SIG_SETMASK, before)
+        _COMMITTING[0] -= 1
+        if before is not None and mask is not None:
+            mask(signal.SIG_SETMASK, before)
+        if _ARRIVED and not _COMMITTING[0]:
+            signum = _ARRIVED[0]
+            _ARRIVED.clear()
+            os.kill(os.getpid(), signum)  # handled now that the files are in place
 
 
 def discard_staged() -> None:

@@ -63,3 +63,25 @@ def test_a_failed_flush_while_staging_names_its_target_and_changes_nothing(tmp_p
     assert caught.value.filename == str(target) and staged_fds
     monkeypatch.undo()
     assert sorted(os.listdir(tmp_path)) == ["b.pdf"] and target.read_bytes() == b"old"
+
+
+def test_a_signal_whose_handler_runs_during_a_commit_is_sent_again_after_it() -> None:
+    """A SIGTERM delivered to another thread (the progress display's) runs its handler in the
+    main thread in the middle of a commit, past the commit's signal mask: the command line's
+    handler asks arrived_during_commit, which keeps the signal for after the commit (a batch
+    interrupted under load left its commit journal and backups to the next run)."""
+    import signal
+
+    got: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: got.append(signum))
+    try:
+        assert output.arrived_during_commit(signal.SIGTERM) is False  # no commit: handle it now
+        with output._signals_held():
+            assert output.arrived_during_commit(signal.SIGTERM) is True
+            assert got == []
+        for _ in range(1000):  # the signal is handled at the next check of the interpreter
+            if got:
+                break
+        assert got == [signal.SIGTERM]
+    finally:
+        signal.signal(signal.SIGTERM, previous)
