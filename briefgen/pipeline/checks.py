@@ -43,7 +43,7 @@ from briefgen.pipeline.font_checks import coverage_problems
 from briefgen.pipeline.image_checks import image_problem
 from briefgen.pipeline.placeholder_checks import placeholder_problems
 from briefgen.pipeline.reading_checks import builtin_predicate_problems, tlp_white_problems
-from briefgen.pipeline.section_checks import chart_select_problem, empty_section_problem
+from briefgen.pipeline.section_checks import chart_select_problem, data_at, empty_section_problem
 from briefgen.pipeline.selection_checks import selection_problems
 from briefgen.pipeline.time_checks import time_problems, timeline_date_problems
 
@@ -92,7 +92,7 @@ def _check_kb(kb: KnowledgeBase) -> list[Problem]:
         for i, eid in enumerate(claim.about):
             _ref(problems, doc, base + ("about", i), "entity", eid, kb.entities)
         if not claim.sources:
-            written = _data_at(doc.data, base)
+            written = data_at(doc.data, base)
             key = base + ("sources",) if isinstance(written, dict) and "sources" in written else base
             problems.append(doc.problem(key, f"claim {cid!r} has no source", expected="at least one source id",
                                         code="unsourced-claim"))
@@ -151,16 +151,6 @@ def _in_audience_file(src: Any, key: KeyPath) -> bool:
     (``audience_files``: a file of audiences that several specs may share), not in a spec."""
     doc = src.origin.get(key, (None,))[0]
     return doc is not None and isinstance(doc.data, dict) and "briefing" not in doc.data
-
-
-def _data_at(data: Any, key: KeyPath) -> Any:
-    """The value at ``key`` in loaded YAML data, or None."""
-    for part in key:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
 
 
 def _first(src, key: KeyPath) -> str:

@@ -30,7 +30,7 @@ def empty_section_problem(src: Any, key: KeyPath, sec: Section) -> Problem | Non
         return None
     if sec.template is not None or sec.template_file is not None or sec.images or sec.subsections:
         return None
-    written = _data_at(src.data, key)
+    written = data_at(src.data, key)
     given = written if isinstance(written, dict) else {}
     kind_written = "kind" in given
     meant = _likely_kind(sec, given, kind_written)
@@ -77,7 +77,7 @@ def chart_select_problem(src: Any, key: KeyPath, chart: ChartSpec) -> Problem | 
                        code="chart-select-csv")
 
 
-def _data_at(data: Any, key: KeyPath) -> Any:
+def data_at(data: Any, key: KeyPath) -> Any:
     """The value at ``key`` in loaded YAML data, or None."""
     for part in key:
         try:

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from conftest import pdf_pages_text, squash
 from conftest import run_cli as cli
+from test_stale_formats import NEW, OLD, edit_claim  # the starter's claim edited alike
 
 pytestmark = pytest.mark.slow
 
 SPEC = "specs/calder-bay.yaml"
-OLD, NEW = "about 1.9 million TEU", "about 2.9 million TEU"
 BOX = "What changed since 6 May 2025"
 
 
@@ -26,15 +26,6 @@ def starter(starter: Path, tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("BRIEFGEN_EDITIONS_DIR", str(tmp_path / "editions"))
     return starter
 
-
-def edit_claim(root: Path) -> None:
-    """2024's traffic becomes 2.9 million TEU (statement and figure)."""
-    claims = root / "kb" / "claims.yaml"
-    text = claims.read_text(encoding="utf-8")
-    for old, new in ((OLD, NEW), ("value: 1.9, unit: million TEU", "value: 2.9, unit: million TEU")):
-        assert text.count(old) == 1
-        text = text.replace(old, new)
-    claims.write_text(text, encoding="utf-8")
 
 
 def next_week(root: Path) -> None:
