@@ -95,7 +95,7 @@ def one_audience(audience: list[str] | None, command: str, writes: str) -> str |
 
 
 def format_option(help_text: str = "What to write: pdf, html or pdf,html (default: each audience's formats, "
-                                   "else pdf).") -> Any:
+                                   "else briefgen.toml's [project] formats, else pdf).") -> Any:
     """``--format LIST``: what to write (pdf, html or pdf,html); parsed with
     :func:`briefgen.cli.defaults.parse_formats`."""
     return typer.Option(None, "--format", metavar="LIST", help=help_text)

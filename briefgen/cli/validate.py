@@ -26,7 +26,7 @@ def validate(spec: Path = SpecArg,
     jsonout.start("validate", json_out)
     try:
         prepared = prepare(spec, strict=strict)
-        check_templates(prepared)
+        prepared.warnings += check_templates(prepared)  # per audience: a section its text leaves empty
     except BriefgenError as exc:
         fail(exc, None)
     finally:

@@ -11,7 +11,9 @@ decides, once, for every renderer:
 * what each block uses and its marking (TLP 2.0: the most restrictive level of the claims,
   entities, sources and relations it uses and of its section); a claim's use brings the
   sources it rests on and the entities it is about (its text names them);
-* what the audience is shown (:class:`~briefgen.document.model.Shown`).
+* what the audience is shown (:class:`~briefgen.document.model.Shown`);
+* which sections it is not shown at all, their text showing it nothing
+  (:mod:`briefgen.document.empty_text`): no heading, no contents entry.
 
 Each section kind adds its blocks through :mod:`briefgen.document.sections`.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from briefgen.document.empty_text import left_empty, left_empty_ids
 from briefgen.document.keywords import releasable_keywords
 from briefgen.document.marking import Marker, raised
 from briefgen.document.model import (
@@ -61,6 +64,8 @@ class Context:
     """Print each portion's marking (:mod:`briefgen.document.portions`); tables gain a marking column."""
     section_levels: dict[str, TLP] = field(default_factory=dict)
     """Each section's level: the most restrictive of its own marking and its enclosing sections'."""
+    left_out: frozenset[str] = frozenset()
+    """Sections whose text shows this audience nothing, left out (:mod:`briefgen.document.empty_text`)."""
 
     def cite(self, claim_ids: tuple[str, ...]) -> Citation:
         """A citation of ``claim_ids``: the endnote numbers of their visible sources,
@@ -122,15 +127,17 @@ def build_document(briefing: Briefing, texts: Texts, *, dropped: tuple[str, ...]
     """The document of one audience's ``briefing`` with its rendered ``texts``.
 
     ``dropped``: section ids left out to fit the page budget (recorded, already absent from
-    ``briefing``). Raises :class:`~briefgen.errors.RenderError` for a section kind that no
-    registered builder knows.
+    ``briefing``). A section whose text shows the audience nothing is left out here, and
+    recorded in ``withheld`` (:mod:`briefgen.document.empty_text`). Raises
+    :class:`~briefgen.errors.RenderError` for a section kind that no registered builder knows.
     """
     from briefgen.document.sections import section_blocks
 
     b = briefing
-    ctx = Context(b, texts, Marker(b, texts), portion_marks=b.audience.marks_portions)
+    left = left_empty(b, texts)
+    ctx = Context(b, texts, Marker(b, texts), portion_marks=b.audience.marks_portions, left_out=left_empty_ids(left))
     cover = _cover(ctx)
-    sections = tuple(_section(ctx, rs, section_blocks) for rs in b.sections)
+    sections = tuple(_section(ctx, rs, section_blocks) for rs in b.sections if rs.id not in ctx.left_out)
     sections = _fill_endnotes(ctx, sections)
     # every portion at least its sections' levels, whatever built it (a kind, the endnotes filled in last)
     sections = tuple(_floored(s, ctx.section_levels) for s in sections)
@@ -151,7 +158,8 @@ def build_document(briefing: Briefing, texts: Texts, *, dropped: tuple[str, ...]
         footer=f"{meta.desk} · {meta.date.render()}", paper=b.audience.paper or "",
         max_pages=b.audience.max_pages, cover=cover, contents=contents, sections=sections,
         shown=_shown(ctx, sections, blocks), endnote_numbers=tuple(ctx.source_numbers.items()),
-        withheld=tuple((w.kind, w.id, w.reason, w.tlp) for w in b.withheld) + keywords_left,
+        withheld=(tuple((w.kind, w.id, w.reason, w.tlp) for w in b.withheld)
+                  + tuple(e for entry in left for e in entry.withheld_entries()) + keywords_left),
         dropped=tuple(dropped))
 
 
@@ -179,7 +187,8 @@ def _section(ctx: Context, rs: ResolvedSection, section_blocks, enclosing: TLP =
                                     extra=ctx.marker.template_uses(rs.id),
                                     floor=(level, *ctx.marker.template_floor(rs.id)))
     blocks += section_blocks(ctx, rs)
-    subsections = tuple(_section(ctx, sub, section_blocks, level) for sub in rs.subsections)
+    subsections = tuple(_section(ctx, sub, section_blocks, level) for sub in rs.subsections
+                        if sub.id not in ctx.left_out)
     uses = Uses.union(blk.uses for blk in blocks)
     return Section(f"section-{rs.id}.sect", "Sect", uses, ctx.marker.level(uses, level).label, f"section {rs.id!r}",
                    section=rs.id, kind=rs.kind, level=rs.level, title=rs.title, heading=heading,

@@ -311,6 +311,9 @@ def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOpti
     from briefgen.pipeline.editions import build_key
 
     key = options.withheld_key or build_key(loaded.root, filing=options.file_edition)  # made on first filing
+    from briefgen.pipeline.empty_text_checks import left_empty_notes
+
+    notes = notes + left_empty_notes(document)  # a section whose text shows this audience nothing, left out
     record, changes = _edition(document, kb, earlier, key)
     pdf = variant.pdf if variant is not None and "pdf" in formats else b""
     digest = sha256(pdf) if pdf else ""

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from briefgen.pipeline.build import Prepared
 
 
-def check_templates(prepared: Prepared) -> None:
+def check_templates(prepared: Prepared) -> list[Problem]:
     """Resolve every audience and render its templates, and the subject of each audience that
     writes one (no drawing): finds withheld claims, undefined names and missing fields before
     any build. Resolving raises :class:`SpecError` at once for an error other than a chart's
@@ -35,18 +35,23 @@ def check_templates(prepared: Prepared) -> None:
     size errors (its content; its page, for an audience that a build without ``--format`` makes
     a PDF of: :func:`_default_pdf`) do not stop an audience's texts from being checked: they are
     merged across audiences (:mod:`briefgen.pipeline.chart_checks`) and given with those
-    problems in one :class:`SpecError`, first, so that one run shows everything to mend."""
+    problems in one :class:`SpecError`, first, so that one run shows everything to mend.
+
+    Returns the warnings of the audiences whose templates render: each section a variant leaves
+    out as its text shows that audience nothing (:mod:`briefgen.pipeline.empty_text_checks`)."""
+    from briefgen.pipeline.empty_text_checks import left_empty_problems
     from briefgen.text.located import add_error  # the same error of several audiences' versions, once
-    from briefgen.text.templates import template_errors
+    from briefgen.text.templates import checked_texts
 
     found: dict[str, TemplateError] = {}
     dangling: list[Problem] = []
     failed: list[tuple[str, list[Problem]]] = []
+    warnings: list[Problem] = []
     pdf_of = _default_pdf(prepared)
     for name in audience_names(prepared.loaded.spec):
         pdf = pdf_of(get_audience(prepared.loaded, name)[1])
         briefing, sizes = audience_sizes(prepared, name, pdf)
-        errors = template_errors(prepared.loaded, prepared.kb, briefing)
+        texts, errors = checked_texts(prepared.loaded, prepared.kb, briefing)
         for exc in errors:
             add_error(found, exc)
         distribution = briefing.audience.distribution
@@ -59,6 +64,7 @@ def check_templates(prepared: Prepared) -> None:
                 add_error(found, for_audience(exc, briefing.audience_name))  # --json names the audience
         if not errors:  # its build would stop at the first template error, before any citation is judged
             dangling += citation_problems(prepared.loaded, prepared.kb, briefing)
+            warnings += left_empty_problems(prepared.loaded, briefing, texts)
             sizes = heading_sizes(prepared, briefing, sizes, document_maker(prepared, briefing), pdf)
         if sizes:
             failed.append((name, sizes))
@@ -75,6 +81,7 @@ def check_templates(prepared: Prepared) -> None:
                             [p for exc in found.values() for p in exc.problems])
     if dangling:
         raise SpecError(dangling)
+    return warnings
 
 
 def _unlocated(prepared: Prepared, exc: TemplateError) -> list[Problem]:

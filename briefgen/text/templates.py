@@ -42,7 +42,8 @@ from briefgen.text.sources import TemplateSource, template_source
 from briefgen.text.tokens import TOKEN_CLOSE, TOKEN_OPEN, cite_token, ref_token
 
 __all__ = [
-    "MAX_TEMPLATE_SIZE", "TOKEN_CLOSE", "TOKEN_OPEN", "Renderer", "TemplateSource", "Texts", "cite_token", "compiled",
+    "MAX_TEMPLATE_SIZE", "TOKEN_CLOSE", "TOKEN_OPEN", "Renderer", "TemplateSource", "Texts", "checked_texts",
+    "cite_token", "compiled",
     "make_environment", "ref_token", "render_texts", "spec_figure_ids", "template_errors", "template_source",
 ]
 """Rendering every template of a briefing is here; the other names are re-exported from
@@ -76,9 +77,14 @@ def render_texts(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) -> T
 def template_errors(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) -> list[TemplateError]:
     """Every template error of the audience's briefing (each template is rendered even
     when an earlier one failed), in reading order."""
+    return checked_texts(loaded, kb, briefing)[1]
+
+
+def checked_texts(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing) -> tuple[Texts, list[TemplateError]]:
+    """:func:`template_errors`, with the texts rendered on the way (a template that failed
+    gives ""; no use spans: what each paragraph used is not recorded)."""
     errors: list[TemplateError] = []
-    _render_all(loaded, kb, briefing, errors)
-    return errors
+    return _render_all(loaded, kb, briefing, errors), errors
 
 
 def _render_all(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing,
