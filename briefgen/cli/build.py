@@ -95,23 +95,31 @@ def build(spec: Path = SpecArg,
                 files[r.document_path] = document_bytes(r.document)
         common.note_removed(write_outputs(files))  # a file this build did not make: the earlier build's went
         for r in results:
-            budget = r.briefing.audience.max_pages if r.briefing is not None else None
-            dropped = (f"  [yellow]dropped to fit max_pages {budget}: {esc(', '.join(r.dropped))}[/]"
-                       if r.dropped else "")
-            if "pdf" in r.formats:
-                common.out.print(f"{esc(str(r.pdf_path))}  [bold]{r.pages}[/] pages  {r.size / 1024:.0f} KB  "
-                                 f"{r.banner}  {r.seconds:.2f} s{dropped}")
-                dropped = ""
-            if r.html_path is not None:
-                common.out.print(f"{esc(str(r.html_path))}  {len(r.html) / 1024:.0f} KB  {r.banner}"
-                                 + ("" if "pdf" in r.formats else f"  {r.seconds:.2f} s") + dropped)
-            if r.changes is not None:
-                from briefgen.cli.diff import counts_line
-
-                common.out.print(f"  [dim]changes since {esc(r.changes.old_date)}: {counts_line(r.changes)}[/]")
+            show_built(r)
         jsonout.emit(0, warnings=prepared.warnings, results=[jsonout.build_result(r) for r in results])
     except BriefgenError as exc:
         fail(exc)
+
+
+def show_built(result) -> None:
+    """One line on stdout per file of a built variant (a :class:`~briefgen.pipeline.build.BuildResult`)
+    that is shown: the PDF (path, pages, size, marking, seconds, the sections dropped to fit
+    ``max_pages``), the HTML edition (path, size, marking), then with ``--since`` the counts of what
+    changed. ``build`` and ``email`` list what they wrote with it."""
+    r = result
+    budget = r.briefing.audience.max_pages if r.briefing is not None else None
+    dropped = f"  [yellow]dropped to fit max_pages {budget}: {esc(', '.join(r.dropped))}[/]" if r.dropped else ""
+    if "pdf" in r.formats:
+        common.out.print(f"{esc(str(r.pdf_path))}  [bold]{r.pages}[/] pages  {r.size / 1024:.0f} KB  "
+                         f"{r.banner}  {r.seconds:.2f} s{dropped}")
+        dropped = ""
+    if r.html_path is not None:
+        common.out.print(f"{esc(str(r.html_path))}  {len(r.html) / 1024:.0f} KB  {r.banner}"
+                         + ("" if "pdf" in r.formats else f"  {r.seconds:.2f} s") + dropped)
+    if r.changes is not None:
+        from briefgen.cli.diff import counts_line
+
+        common.out.print(f"  [dim]changes since {esc(r.changes.old_date)}: {counts_line(r.changes)}[/]")
 
 
 def _built(prepared, name: str | None, options):

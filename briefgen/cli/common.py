@@ -18,9 +18,23 @@ from rich.markup import escape as esc
 
 from briefgen.errors import BriefgenError, Problem, SpecError, TemplateError, located_problems
 
-_WIDTH = None if sys.stdout.isatty() else 120  # pipes and CI logs: do not squeeze tables to 80
-out = Console(highlight=False, emoji=False, width=_WIDTH)  # ":smile:" in user text stays as written
-err = Console(stderr=True, highlight=False, emoji=False, width=None if sys.stderr.isatty() else 120)
+PIPE_WIDTH = 100_000
+"""Columns of a console whose stream is not a terminal (a pipe, a file, a CI log): rich would take 80
+there; this wide, and soft-wrapped, no line is broken (a path stays whole for grep and copy) and a
+table is as wide as its content needs (a table does not stretch to the console's width)."""
+
+
+def console_for(stderr: bool = False) -> Console:
+    """A rich console for stdout (or stderr): on a terminal as wide as the terminal, which wraps;
+    otherwise :data:`PIPE_WIDTH` wide and soft-wrapped (nothing wrapped). Markup is read, emoji codes
+    and highlighting are not (":smile:" in user text stays as written)."""
+    terminal = (sys.stderr if stderr else sys.stdout).isatty()
+    return Console(stderr=stderr, highlight=False, emoji=False, width=None if terminal else PIPE_WIDTH,
+                   soft_wrap=not terminal)
+
+
+out = console_for()
+err = console_for(stderr=True)
 
 SpecArg = typer.Argument(..., help="Briefing spec (YAML), e.g. specs/peru-china.yaml.", show_default=False,
                          metavar="SPEC")

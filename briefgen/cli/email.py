@@ -20,6 +20,7 @@ import typer
 from rich.markup import escape as esc
 
 from briefgen.cli import common, jsonout
+from briefgen.cli.build import show_built
 from briefgen.cli.common import SpecArg, check_writable, fail, show_problems, write_outputs
 from briefgen.cli.options import (
     NoCacheOpt,
@@ -138,8 +139,7 @@ def email_command(
         written = True
         for item in items:
             r = item.result
-            if r.html_path is not None:
-                common.out.print(f"{esc(str(r.html_path))}  {len(r.html) / 1024:.0f} KB  {r.banner}", soft_wrap=True)
+            show_built(r)  # the PDF and HTML rewritten, as build lists them
             common.out.print(f"{esc(str(item.eml_path))}  {'draft  ' if draft else ''}{esc(item.subject)}  "
                              f"{len(item.addressing.recipients)} recipient(s)  {r.size / 1024:.0f} KB PDF",
                              soft_wrap=True)

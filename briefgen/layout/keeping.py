@@ -18,6 +18,11 @@ its paragraph (a table is split between its rows likewise) -- when
 Otherwise, or when the paragraph cannot be split in the room left, the group moves whole as before:
 a figure (picture, caption, source line) that fits a page is never split from its caption, and a
 page is left at most a quarter blank to keep a heading with its text.
+
+A parent section's heading with no text of its own is in one group with its first subsection's
+heading and first block (:meth:`briefgen.layout.story.StoryBuilder.section`). Only when that group
+is taller than a page and cannot be split (a chart as tall as its one heading allows) are its leading
+headings placed here and the rest moved whole (:func:`_headings_apart`).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from reportlab.platypus.flowables import KeepTogether, Spacer
 from reportlab.platypus.paragraph import Paragraph
 
 from briefgen.compat.reportlab import frame_inner_height
+from briefgen.layout.flowables import Heading
 
 __all__ = ["MOVE_LIMIT", "KeepWithNext", "split_here"]
 
@@ -62,6 +68,8 @@ class KeepWithNext(KeepTogether):
         if not taller_than_page and not (all_text and aH > MOVE_LIMIT * frame_height):
             return kept  # a figure moves whole; little of the page is left blank by moving it
         here = split_here(items, self.canv, aW, aH)
+        if here is None and taller_than_page:
+            here = _headings_apart(items, self.canv, aW, aH, frame_height)
         return kept if here is None else here
 
 
@@ -99,3 +107,20 @@ def _stacked(items: list[Any], canv: Any, width: float) -> list[tuple[Any, float
 
 def _stacked_height(items: list[Any], canv: Any, width: float) -> float:
     return sum(gap + tall for _item, gap, tall in _stacked(items, canv, width))
+
+
+def _headings_apart(items: list[Any], canv: Any, width: float, height: float, frame_height: float) -> list[Any] | None:
+    """``items`` as the fewest leading headings, placed in the ``height`` left here, and the rest kept
+    together (moved to the next page): when the rest, a figure under a subsection heading, fits a page
+    but not with its parent's heading too (a chart as tall as validation allows with one heading). The
+    heading left at the foot of the page is the lesser harm: moved on with the rest, the headings would
+    stand alone at the top of a page and the figure go to the page after. None when there is no such
+    split (the group moves whole)."""
+    for n in range(1, len(items)):
+        if not isinstance(items[n - 1], Heading):
+            return None
+        if _stacked_height(items[:n], canv, width) > height + _FUZZ:
+            return None
+        if _stacked_height(items[n:], canv, width) <= frame_height + _FUZZ:
+            return items[:n] + [KeepWithNext(items[n:])]
+    return None

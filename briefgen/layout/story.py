@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import CondPageBreak, Image, NextPageTemplate, PageBreak, Spacer, TableStyle
@@ -44,6 +45,7 @@ class StoryBuilder:
         self.doc, self.st = document, state
         self.blocks = BlockFlowables(state, slots)
         self.para = self.blocks.para
+        self._styles_after: dict[tuple[str, str], ParagraphStyle] = {}
 
     def story(self) -> list[Flowable]:
         """Every flowable of the document, in reading order, ending with :class:`EndOfStory`."""
@@ -123,20 +125,44 @@ class StoryBuilder:
                             declare(f"{contents.id}#heading", "H2"))
         return [heading, toc, Spacer(1, 10)]
 
-    def section(self, section: dm.Section, parent: str | None = None) -> list[Flowable]:
+    def section(self, section: dm.Section, parent: str | None = None, *,
+                under: ParagraphStyle | None = None) -> list[Flowable]:
         """A section: its heading, its blocks in reading order, then its subsections (elements
-        under ``parent``, a section's key; None: the document)."""
+        under ``parent``, a section's key; None: the document). ``under``: the style of the parent's
+        heading when this section's heading comes right after it (the parent has no blocks) and is kept
+        with it (the style keeps with the next: ``keep_with_next`` of the theme)."""
         out: list[Flowable] = []
         key = self.st.tagger.declare(section.id, section.role, parent)
         head = section.heading
+        style = None
         if head is not None:
-            style = "h1" if head.level == 1 else "h2"
+            style = self.st.styles["h1" if head.level == 1 else "h2"]
             markup = self.st.fonts.fallback_markup(f'<a name="{head.anchor}"/>{escape(head.text)}', head.where)
-            heading = Heading(markup, self.st.styles[style], level=head.level, key=head.anchor, title=head.text,
-                              in_outline=head.in_outline, tag=self.st.tagger.declare(head.id, head.role, key))
-            out += [CondPageBreak(1.2 * inch) if head.level == 1 else CondPageBreak(0.8 * inch), heading]
+            heading = Heading(markup, style if under is None else self._after_heading(style, under), level=head.level,
+                              key=head.anchor, title=head.text, in_outline=head.in_outline,
+                              tag=self.st.tagger.declare(head.id, head.role, key))
+            if under is None:
+                out.append(CondPageBreak(1.2 * inch) if head.level == 1 else CondPageBreak(0.8 * inch))
+            out.append(heading)
         for block in section.blocks:
             out += self.blocks.flowables(block, key)
-        for sub in section.subsections:
-            out += self.section(sub, key)
+        for n, sub in enumerate(section.subsections):
+            joined = n == 0 and not section.blocks and style is not None and style.keepWithNext  # the theme's
+            out += self.section(sub, key, under=style if joined else None)
         return out
+
+    def _after_heading(self, style: ParagraphStyle, above: ParagraphStyle) -> ParagraphStyle:
+        """``style`` for a heading right after a heading in style ``above``, with no page break between.
+
+        A CondPageBreak may not join a keepWithNext group (ReportLab's ``_ktAllow``): between the two
+        headings it ended the first's group there, which left that heading alone at the foot of a page
+        when the second moved on with its section's first block (a figure, :mod:`briefgen.layout.keeping`).
+        Without it the headings, and that block, are one group. The space between them stays what it
+        was with the break between: the space after ``above`` and then all of this heading's space before
+        (the break, a zero-height flowable, ended the overlapping of the two)."""
+        made = self._styles_after.get((style.name, above.name))
+        if made is None:
+            made = ParagraphStyle(f"{style.name}-after-{above.name}", parent=style,
+                                  spaceBefore=above.spaceAfter + style.spaceBefore)
+            self._styles_after[(style.name, above.name)] = made
+        return made
