@@ -134,6 +134,9 @@ def email_command(
         files: dict[Path, bytes | None] = {}
         for item in items:  # each variant's files as build writes them, and its message: together, or not at all
             files.update(item.result.files())  # PDF, HTML, manifest, audit record; None: an earlier build's, removed
+            if send and not resend and _delivered_before(item, out_dir):  # its .eml is the one sent: kept
+                files.pop(item.eml_path, None)
+                continue
             files[item.eml_path] = saved_bytes(item.message, draft=draft)
         common.note_removed(write_outputs(files))
         written = True
@@ -180,6 +183,17 @@ def _skipped_unknown(deliveries: list[dict]) -> list[dict]:
                 f"{d['audience']}: skipped {', '.join(who)}: an earlier send's outcome is unknown (they may have it); "
                 f"--resend-unknown sends to them", "skipped-unknown", severity="warning", audience=d["audience"]))
     return warnings
+
+
+def _delivered_before(item: "Outgoing", out_dir: Path) -> bool:
+    """Whether every recipient of ``item`` accepted this message before (the send log): then
+    nothing is sent, and the message takes the Message-ID and Date of that delivery."""
+    from briefgen.deliver.sendlog import as_delivered, last_delivery
+
+    record = last_delivery(out_dir, item.rerun_key, item.addressing.recipients, message_id=item.message_id)
+    if record is not None:
+        as_delivered(item, record)
+    return record is not None
 
 
 def _send_log_warnings(out_dir: Path) -> list:

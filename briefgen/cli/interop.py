@@ -1,9 +1,12 @@
 """``briefgen export stix`` and ``briefgen import stix``: STIX 2.1 bundles out and in.
 
-``export stix SPEC -a NAME -o FILE`` builds the audience's variant (in memory: the PDF is
-byte-identical to the one ``briefgen build`` writes for the same inputs, so its SHA-256
-in the bundle names that file; an older PDF in the output folder is never read) and
-writes the bundle of what that variant shows (:mod:`briefgen.interop.stix_export`).
+``export stix SPEC -a NAME -o FILE`` builds the audience's variant in memory as it is
+published in the output folder, as ``briefgen email`` rebuilds it: with the comparison its
+manifest shows (a ``--since last`` "What changed" box, and so the sections its page budget
+then dropped; :func:`briefgen.pipeline.published.published_since`), unless ``--since`` says
+otherwise. Builds are byte-identical, so the bundle's SHA-256 names the PDF ``briefgen build``
+wrote with those options; a note says when the folder's PDF is another (older inputs). The
+bundle holds what that variant shows (:mod:`briefgen.interop.stix_export`).
 ``import stix BUNDLE -o DIR`` writes a draft knowledge base (:mod:`briefgen.interop.stix_import`).
 
 Exit codes: 0 written; 1 the build failed; 2 invalid input (spec, bundle, marking) or a
@@ -20,7 +23,7 @@ from rich.markup import escape as esc
 from briefgen.cli import common, jsonout
 from briefgen.cli.common import SpecArg, fail, show_problems, write_outputs
 from briefgen.cli.helpfmt import PlainGroup, PlainHelpCommand
-from briefgen.cli.options import one_audience, strict_option
+from briefgen.cli.options import one_audience, since_option, strict_option
 from briefgen.errors import BriefgenError
 
 export_app = typer.Typer(cls=PlainGroup, help="Write a briefing for another tool (STIX 2.1).", no_args_is_help=True,
@@ -38,6 +41,10 @@ def export_stix(spec: Path = SpecArg,
                                                 help="Bundle file (default: <output folder>/<briefing>--"
                                                      "<audience>.stix.json)."),
                 strict: bool = strict_option(),
+                since: str | None = since_option("Describe the PDF built with what changed since an earlier edition "
+                                                 "(see briefgen build --since); 'none': no comparison. Default: the "
+                                                 "comparison the published PDF in the output folder shows, if any.",
+                                                 metavar="FILE|last|none"),
                 json_out: bool = jsonout.JsonOpt) -> None:
     """Write one audience's briefing as a STIX 2.1 bundle: a report (with the PDF's
     SHA-256), identities and locations, notes for claims, relationships, TLP 2.0 markings;
@@ -50,15 +57,22 @@ def export_stix(spec: Path = SpecArg,
 
     jsonout.start("export stix", json_out)
     name = one_audience(audience, "export stix", "one bundle")  # -a analyst -a public: which one?
+    if since != "none":
+        common.check_since(since)  # 'lats': did you mean 'last'?
     folder = defaults.output_folder(spec, None)
+    # the variant as published (build --since, its page budget's drops), as email rebuilds it
+    options = BuildOptions(out_dir=folder, strict=strict, write=False, formats=("pdf",),
+                           since=None if since == "none" else since, keep_comparison=since is None)
     try:
         prepared = prepare(spec, strict=strict)
         if name is not None:
             get_audience(prepared.loaded, name)
         if prepared.warnings:
             show_problems(prepared.warnings, "Warnings")
-        result = build_prepared(prepared, name, BuildOptions(out_dir=folder, strict=strict, write=False))
+        result = build_prepared(prepared, name, options)
         assert result.document is not None
+        for note in [*result.notes, *_other_pdf(result)]:
+            common.err.print(f"[yellow]note:[/] {esc(note)}", soft_wrap=True)
         bundle = bundle_of(result.document, prepared.kb, pdf=(result.pdf_path.name, result.sha256))
         target = out or output_paths(folder, result.briefing_id, result.audience)["stix"]
         write_outputs({target: bundle_bytes(bundle)}, fix="Choose another file with --out.")
@@ -70,6 +84,22 @@ def export_stix(spec: Path = SpecArg,
     jsonout.emit(0, warnings=prepared.warnings, bundle=str(target), objects=n, briefing=result.briefing_id,
                  audience=result.audience, marking=result.banner,
                  pdf={"name": result.pdf_path.name, "sha256": result.sha256})
+
+
+def _other_pdf(result) -> list[str]:
+    """A note when the output folder's manifest of the variant names another PDF than the one
+    the bundle names (the folder holds a build of other inputs or options), else []."""
+    import json
+
+    try:
+        published = json.loads(result.manifest_path.read_bytes()).get("sha256")
+    except (OSError, ValueError, AttributeError):
+        return []
+    if not isinstance(published, str) or not published or published == result.sha256:
+        return []
+    return [f"{result.pdf_path} in the output folder is another build (sha256 {published[:12]}...), of other inputs "
+            f"or options: the bundle names the PDF a build of the inputs now gives (sha256 {result.sha256[:12]}...); "
+            f"build again to publish it"]
 
 
 @import_app.command("stix", cls=PlainHelpCommand)

@@ -2,7 +2,8 @@
 
 Each time the server takes a message (``DATA`` answered 250), and each time the outcome of a
 transmitted message is unknown (its final reply never came), one JSON line is appended
-(:func:`append_log`): time, briefing, audience, banner, subject, Message-ID, the rerun key,
+(:func:`append_log`): time, briefing, audience, the briefing's date (which edition of the
+editions store it carried), banner, subject, Message-ID, the rerun key,
 date, From, To/Cc/Bcc, ``accepted`` (the recipients that got it in that transaction),
 ``outcome`` (``"sent"`` or ``"unknown"``), ``unknown`` (the recipients whose delivery is
 unknown: the server may have queued the message), ``refused`` (for good) and ``deferred``
@@ -22,6 +23,11 @@ the same *rerun key* lists as accepted, and each whose delivery is unknown (unle
 was not accepted before. The rerun key (:func:`rerun_key`) is a digest of briefing, audience
 and PDF SHA-256, with or without ``SOURCE_DATE_EPOCH``; a line written by an older briefgen,
 whose key was the deterministic Message-ID (or that has no key), matches by Message-ID.
+
+What was delivered: :func:`last_delivery` gives the latest record of a message every
+recipient accepted (``email --send`` run again then keeps the .eml that was sent and names its
+Message-ID), :func:`edition_delivery` the latest of an edition (a build does not replace the
+record of an edition that was sent: :func:`briefgen.pipeline.editions.filing`).
 
 A damaged line (cut short, or a cut line with a record glued to it by an older briefgen) is
 read as far as it goes (:mod:`briefgen.deliver.sendlog_read`): every field complete before
@@ -76,6 +82,7 @@ def log_record(out: "Outgoing", *, accepted: Iterable[str], results: Iterable["R
         "time": when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "briefing": r.briefing_id,
         "audience": out.audience,
+        "briefing_date": r.document.date_iso if r.document is not None else None,  # which edition: the store's date
         "banner": out.banner.label,
         "subject": out.subject,
         "message_id": out.message_id,
@@ -194,3 +201,52 @@ def accepted_before(out_dir: Path, key: str, *, message_id: str = "") -> set[str
     """Recipients (lower-cased) that the log records as having accepted the message whose
     rerun key is ``key`` (or whose Message-ID is ``message_id``, see :func:`previous_sends`)."""
     return previous_sends(out_dir, key, message_id=message_id).accepted
+
+
+def _delivered(record: Mapping[str, Any]) -> bool:
+    """A record of a transaction the server took, for at least one recipient."""
+    return record.get("outcome", "sent") == "sent" and bool(record.get("accepted"))
+
+
+def last_delivery(out_dir: Path, key: str, recipients: Iterable[str], *, message_id: str = "") -> dict[str, Any] | None:
+    """The latest record of the message whose rerun key is ``key`` (see :func:`previous_sends`)
+    when every one of ``recipients`` accepted it before (so a rerun sends nothing), else None.
+    Its ``message_id`` and ``date`` are those of the .eml the last delivery wrote."""
+    everyone = {r.lower() for r in recipients}
+    before = previous_sends(out_dir, key, everyone, message_id=message_id)
+    if not everyone or not everyone <= before.accepted:
+        return None
+    latest = None
+    for record in read_log(out_dir):
+        if _delivered(record) and record.get("message_id") and (
+                record.get("rerun_key", record.get("message_id")) == key or
+                (message_id and record.get("message_id") == message_id)):
+            latest = record
+    return latest
+
+
+def as_delivered(out: "Outgoing", record: Mapping[str, Any]) -> None:
+    """Give ``out``'s message the Message-ID and Date of the delivery ``record`` (from
+    :func:`last_delivery`): a rerun that sends nothing names the message its recipients got,
+    and writes no new one."""
+    for header in ("Message-ID", "Date"):
+        value = record.get(header.lower().replace("-", "_"))
+        if isinstance(value, str) and value:
+            del out.message[header]
+            out.message[header] = value
+
+
+def edition_delivery(out_dir: Path, briefing: str, audience: str, date: str, *,
+                     pdf_sha256: str = "") -> dict[str, Any] | None:
+    """The latest record in ``out_dir``'s send log of a delivery of the edition of ``briefing``
+    for ``audience`` dated ``date`` (ISO; the record's ``briefing_date``), None when none was
+    delivered. A record written before ``briefing_date`` existed matches when its PDF's
+    SHA-256 is ``pdf_sha256`` (the PDF published with that edition, when known)."""
+    latest = None
+    for record in read_log(out_dir):
+        if record.get("briefing") != briefing or record.get("audience") != audience or not _delivered(record):
+            continue
+        dated = record.get("briefing_date")
+        if dated == date or (dated is None and pdf_sha256 and record.get("pdf_sha256") == pdf_sha256):
+            latest = record
+    return latest

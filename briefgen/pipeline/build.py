@@ -330,10 +330,11 @@ def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOpti
         document=document, briefing=briefing, warnings=prepared.warnings, dropped=list(dropped),
         formats=formats, html_path=html_path if "html" in formats else None, html=html, changes=changes,
         since_path=since_path, notes=notes, edition=record)
-    if options.file_edition:
-        from briefgen.pipeline.editions import store_path
+    if options.file_edition:  # not over the differing record of an edition readers have (sent, published)
+        from briefgen.pipeline.editions import filing
 
-        result.edition_path = store_path(loaded.root, document.briefing, document.audience, document.date_iso)
+        result.edition_path, kept = filing(loaded.root, record, out_dir=options.out_dir)
+        result.notes = [*result.notes, *kept]
     _add_audit(result, prepared, options)
     if options.write:
         result.removed = atomic_write_many(result.files())

@@ -4,7 +4,8 @@ Layout: ``<project root>/editions/<briefing>/<audience>/<date>.json`` (the brief
 ``YYYY-MM-DD``); the environment variable ``BRIEFGEN_EDITIONS_DIR`` puts the store elsewhere
 (``<that folder>/<briefing>/<audience>/<date>.json``: a CI job's scratch folder, a test
 run). ``briefgen build`` files each audience's record there with its other outputs (a
-second build on the same date replaces that date's file); ``--since last`` reads the
+second build on the same date replaces that date's file, unless that edition is published:
+see :func:`filing`); ``--since last`` reads the
 newest one older than the build's date, else the one filed earlier for that same date
 (:func:`find_last`); a briefing dated before every stored edition compares with none (a
 later edition would read every change backwards), and :func:`store_notes` says so, as it
@@ -196,6 +197,80 @@ def first_edition_note(root: Path, briefing: str, audience: str, date: str = "")
                 f"nothing to compare with")
     return (f"{audience}: first edition of {briefing!r} for this audience, nothing to compare with "
             f"(no other edition in {folder})")
+
+
+# ------------------------------------------------------------------------------ published records
+def filing(root: Path, record: dict[str, Any], *, out_dir: Path) -> tuple[Path | None, list[str]]:
+    """Where a build writing to ``out_dir`` files ``record`` (its edition record; the store of
+    the project rooted at ``root``), and the note to show: (its store path, []) unless a
+    record of that date is filed already, differs, and stands for an edition readers have:
+
+    * one that was sent: the send log (:func:`briefgen.deliver.sendlog.edition_delivery`) of
+      ``out_dir`` or of the project's output folder names a delivery of it;
+    * one published in the project's output folder (its manifest holds that edition), when
+      ``out_dir`` is another folder (a preview, a test build).
+
+    Then (None, [a note naming the audience, the date and why]): the record is kept, so that
+    next week's ``--since last`` compares with what readers got."""
+    briefing, audience, date = record["briefing"], record["audience"], record["date"]
+    path = store_path(root, briefing, audience, date)
+    try:
+        filed = path.read_bytes()
+    except OSError:  # none yet (or not a file: filing says so)
+        return path, []
+    if filed == edition_bytes(record):
+        return path, []
+    from briefgen.deliver.output import output_paths
+    from briefgen.deliver.sendlog import edition_delivery
+
+    project_out = _project_output(root)
+    published = _published_pdf(output_paths(project_out, briefing, audience)["manifest"], date)
+    folders = dict.fromkeys(_same_place(folder) for folder in (Path(out_dir), project_out))
+    for folder in folders:
+        sent = edition_delivery(folder, briefing, audience, date, pdf_sha256=published or "")
+        if sent is not None:
+            return None, [f"{audience}: the edition of {date} was sent on {sent.get('time', '?')} as message "
+                          f"{sent.get('message_id', '?')}; its record is kept ({os.path.relpath(path)}), not "
+                          f"replaced by this build's, which differs: build with the same options, or change "
+                          f"briefing.date"]
+    if published is not None and _same_place(Path(out_dir)) != _same_place(project_out):
+        return None, [f"{audience}: the edition of {date} is published in {os.path.relpath(project_out)}; its record "
+                      f"is kept ({os.path.relpath(path)}), not replaced by this build to {out_dir}, which differs: "
+                      f"build into {os.path.relpath(project_out)}, or give --no-edition"]
+    return path, []
+
+
+def _project_output(root: Path) -> Path:
+    """The output folder of the project rooted at ``root`` (``briefgen.toml``'s ``[project] output``)."""
+    from briefgen.errors import SpecError
+    from briefgen.load.settings import load_settings
+
+    try:
+        return Path(load_settings(Path(root)).output)
+    except SpecError:  # the command has reported it already
+        return Path(root) / "output"
+
+
+def _same_place(folder: Path) -> Path:
+    try:
+        return folder.resolve()
+    except OSError:
+        return folder.absolute()
+
+
+def _published_pdf(manifest_path: Path, date: str) -> str | None:
+    """The SHA-256 of the PDF a variant's manifest (``manifest_path``) describes when that
+    manifest is of the edition dated ``date`` ("" when it made no PDF), else None (no
+    manifest, unreadable, or of another edition)."""
+    import json
+
+    try:
+        manifest = json.loads(manifest_path.read_bytes())
+        if manifest["edition"]["date"] != date:
+            return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return manifest.get("sha256") or ""
 
 
 # ------------------------------------------------------------------------------------ the key
