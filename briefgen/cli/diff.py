@@ -105,11 +105,14 @@ def order_notes(before: dict, after: dict, old: Path, new: Path) -> list[str]:
 
 
 def counts_line(diff: Any) -> str:
-    """``3 new, 2 changed, 1 removed`` (over every kind), or ``no changes``."""
+    """``3 new, 2 changed, 1 removed`` (over every kind), or ``no changes``; then, when the newer
+    edition left sections out to fit its page budget, ``; left out to fit the page limit: 1 section``."""
     totals = {s: sum(c[s] for c in diff.counts().values()) for s in ("new", "changed", "removed")}
+    left = len(getattr(diff, "left_out", ()))
+    fit = f"left out to fit the page limit: {left} section{'s' if left > 1 else ''}" if left else ""
     if not any(totals.values()):
-        return "no changes"
-    return ", ".join(f"{n} {status}" for status, n in totals.items())
+        return fit or "no changes"
+    return ", ".join(f"{n} {status}" for status, n in totals.items()) + (f"; {fit}" if fit else "")
 
 
 def change_table(diff: Any) -> Any:

@@ -16,20 +16,16 @@ if TYPE_CHECKING:
 
 
 def summary_lines(diff: EditionDiff, kj_numbers: dict[str, int] | None = None, *,
-                  left_out: tuple[tuple[str, str], ...] = (), folded: frozenset[str] = frozenset(),
-                  folded_judgments: frozenset[str] = frozenset(),
-                  folded_items: frozenset[tuple[str, str]] = frozenset(),
+                  left_out: tuple[tuple[str, str], ...] = (),
                   names: dict[str, str] | None = None) -> list[tuple[str, str, tuple[str, str]]]:
     """The summary, one line per change: (bold lead, text, (record kind, id) it names).
     Every change the diff counts is told by a line (a key judgment by its claim's when both
-    moved), or by the line of the section that held it when the page budget left it out, so
-    that the box and the counts agree. ``kj_numbers``: claim id -> key judgment number in the
-    newer edition (a move of a key judgment's likelihood names it "KJ2"). ``left_out``: (id,
-    title) of sections the newer edition left out to fit its page budget, said in one line
-    each; the claims (``folded``), key judgments (``folded_judgments``) and figures, profiled
-    entities and drawn relations (``folded_items``: (record kind, id)) they showed are not
-    listed as dropped one by one. ``names``: entity id -> name,
-    to name a relation's ends. Order: new and dropped key judgments,
+    moved), so that the box and the counts agree. ``kj_numbers``: claim id -> key judgment
+    number in the newer edition (a move of a key judgment's likelihood names it "KJ2").
+    ``left_out``: (id, title) of sections the newer edition left out to fit its page budget
+    (``diff.left_out``), said in one line each: the diff does not count what they held as
+    removed, and a reader who saw the section last time is told why it is not there.
+    ``names``: entity id -> name, to name a relation's ends. Order: new and dropped key judgments,
     likelihood/confidence/probability moves, revised figures of claims, new and revised
     claims, key judgments revised alone, dropped claims, sections left out, then sources,
     figures, entities and links (relations)."""
@@ -40,8 +36,7 @@ def summary_lines(diff: EditionDiff, kj_numbers: dict[str, int] | None = None, *
     for c in diff.of("key_judgments", "new"):
         lines.append(("New key judgment", f"KJ{c.number}: {c.text}", ("claims", c.id)))
     for c in diff.of("key_judgments", "removed"):
-        if c.id not in folded_judgments:
-            lines.append(("Key judgment dropped", c.text, ("claims", c.id)))
+        lines.append(("Key judgment dropped", c.text, ("claims", c.id)))
     revised: list[tuple[Change, list[str]]] = []
     figures: list[tuple[str, str, tuple[str, str]]] = []
     for c in diff.of("claims", "changed"):
@@ -71,15 +66,13 @@ def summary_lines(diff: EditionDiff, kj_numbers: dict[str, int] | None = None, *
                           ("claims", c.id)))
     dropped_kjs = {c.id for c in diff.of("key_judgments", "removed")}
     for c in diff.of("claims", "removed"):
-        if c.id not in dropped_kjs and c.id not in folded:
+        if c.id not in dropped_kjs:
             lines.append(("Claim dropped", c.text, ("claims", c.id)))
     for sid, title in left_out:
         lines.append(("Section left out to fit the page limit", title, ("sections", sid)))
     for kind, (new_lead, changed_lead, removed_lead) in _OTHER_LEADS.items():
         leads = {"new": new_lead, "changed": changed_lead, "removed": removed_lead}
         for c in diff.of(kind):
-            if c.status == "removed" and (kind, c.id) in folded_items:
-                continue
             lines.append((leads[c.status], _item_words(kind, c, names) + _details(c), (kind, c.id)))
     return lines
 
@@ -126,67 +119,12 @@ def _field_words(field: str, new: str) -> str:
     return f"{field} changed" if field != "content" else "details changed"
 
 
-
 def edition_summary_lines(diff: EditionDiff, old: dict, new: dict) -> list[tuple[str, str, tuple[str, str]]]:
     """:func:`summary_lines` of ``diff``, the changes from edition record ``old`` to ``new``:
     key judgments numbered as in ``new``, relations named by their entities' names, and each
-    section ``new`` left out to fit its page budget (and ``old`` did not) one line, what it
-    showed not listed as dropped one by one. The box's lines, and ``briefgen diff``'s summary."""
+    section ``new`` left out to fit its page budget (``diff.left_out``: what it held is not
+    among the diff's removals, :mod:`briefgen.document.left_out`) one line. The box's lines,
+    and ``briefgen diff``'s summary."""
     numbers = {cid: kj["number"] for cid, kj in new["key_judgments"].items()}
-    left_out = tuple((sid, old["sections"][sid]["title"]) for sid in new.get("dropped", ())
-                     if sid in old["sections"] and sid not in old.get("dropped", ()))
-    tops = {s for s, _ in left_out}
     names = {eid: e.get("name") or eid for record in (old, new) for eid, e in record["entities"].items()}
-    return summary_lines(diff, numbers, left_out=left_out, folded=_claims_shown_in(old, tops),
-                         folded_judgments=_claims_shown_in(old, tops, (".kj.",), figures=False),
-                         folded_items=_items_shown_in(old, tops), names=names)
-
-
-
-
-def _claims_shown_in(old: dict, left_out: set[str], markers: tuple[str, ...] = (".kj.", ".row."), *,
-                     figures: bool = True) -> frozenset[str]:
-    """The claims edition ``old`` showed in sections ``left_out`` (and their subsections):
-    in blocks whose ids hold one of ``markers`` (key judgments, table rows) and, with
-    ``figures``, drawn in figures."""
-    sections = old["sections"]
-    inside = {sid for sid in sections if _under(sections, sid, left_out)}
-    claims: set[str] = set()
-    for sid in inside:
-        for block_id in sections[sid]["blocks"]:
-            for marker in markers:
-                if marker in block_id:
-                    claims.add(block_id.split(marker, 1)[1])
-            if figures and block_id.startswith("figure-"):
-                claims.update(old["figures"].get(block_id.removeprefix("figure-"), {}).get("claims", ()))
-    return frozenset(claims)
-
-
-def _items_shown_in(old: dict, left_out: set[str]) -> frozenset[tuple[str, str]]:
-    """(record kind, id) of the figures edition ``old`` showed in sections ``left_out`` (and
-    their subsections), the entities and relations those figures drew and the entities profiled there."""
-    sections = old["sections"]
-    items: set[tuple[str, str]] = set()
-    for sid in (sid for sid in sections if _under(sections, sid, left_out)):
-        for block_id in sections[sid]["blocks"]:
-            if ".profile." in block_id:
-                items.add(("entities", block_id.split(".profile.", 1)[1]))
-            elif block_id.startswith("figure-"):
-                fid = block_id.removeprefix("figure-")
-                figure = old["figures"].get(fid, {})
-                items.add(("figures", fid))
-                items.update((kind, ident) for kind in ("entities", "relations") for ident in figure.get(kind) or ())
-    return frozenset(items)
-
-
-def _under(sections: dict, sid: str | None, tops: set[str]) -> bool:
-    """True when section ``sid`` is one of ``tops`` or inside one."""
-    seen = set()
-    while sid is not None and sid not in seen:
-        if sid in tops:
-            return True
-        seen.add(sid)
-        sid = sections.get(sid, {}).get("parent")
-    return False
-
-
+    return summary_lines(diff, numbers, left_out=diff.left_out, names=names)

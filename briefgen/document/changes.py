@@ -18,7 +18,9 @@ document with:
 What the audience may not see is never named: the comparison is between what each
 edition showed this audience, an item that disappeared because it is now withheld (or only
 with a withheld item: a source only a withheld claim cited) is left out (see
-:mod:`briefgen.document.diff`), and the summary names only items the audience was or is
+:mod:`briefgen.document.diff`), a block whose content changed only because of such an item
+(a claims-table row whose sources and rating lost a now-withheld source) gets no change bar
+and marks no section changed, and the summary names only items the audience was or is
 shown. Its marking is the most restrictive of what it names; the document's marking rolls
 it up.
 """
@@ -26,12 +28,11 @@ it up.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from briefgen.document.change_lines import edition_summary_lines
-from briefgen.document.edition import edition_record, withheld_test
+from briefgen.document.edition import edition_record
 from briefgen.document.model import (
     Block,
     BulletList,
@@ -46,7 +47,7 @@ from briefgen.document.model import (
 from briefgen.model.tlp import TLP, most_restrictive
 
 if TYPE_CHECKING:  # the comparison itself is imported by mark_changes: a build without --since needs only the block
-    from briefgen.document.diff import EditionDiff
+    from briefgen.document.diff import EditionDiff, Gone
 
 
 @dataclass(frozen=True)
@@ -71,19 +72,24 @@ def summary_of(doc: Document) -> ChangeSummary | None:
 
 
 # ------------------------------------------------------------------------------------ marking
-def mark_changes(doc: Document, kb: Any, earlier: dict[str, Any]) -> tuple[Document, EditionDiff]:
+def mark_changes(doc: Document, kb: Any, earlier: dict[str, Any], *,
+                 max_items: int | None = None) -> tuple[Document, EditionDiff]:
     """``doc`` marked with what changed since edition record ``earlier`` (checked, of the
-    same briefing and audience), and the diff itself (see the module doc)."""
-    from briefgen.document.diff import diff_editions
+    same briefing and audience), and the diff itself (see the module doc). ``max_items``: at
+    most that many lines in the box, the last counting the rest (None: :data:`MAX_ITEMS`; a
+    page budget shortens the box before it leaves out a section,
+    :func:`briefgen.pipeline.editions.fit_change_box`)."""
+    from briefgen.document.diff import Gone, diff_editions
     from briefgen.document.withheld import WithheldKey
 
     key = WithheldKey.fresh()  # the record is compared here and dropped: any key will do
     record = edition_record(doc, kb, key)
     diff = diff_editions(earlier, record, key)
-    marks = _BlockMarks(earlier, record, diff, withheld_test(record, key))
+    marks = _BlockMarks(earlier, record, diff, Gone(record, key))
     sections = tuple(marks.section(s) for s in doc.sections)
     target = next((s.section for s in _walk(sections) if s.section == "bluf"), sections[0].section if sections else "")
-    summary = _summary(doc, diff, earlier, record, next((s.level for s in _walk(sections) if s.section == target), 1))
+    summary = _summary(doc, diff, earlier, record, next((s.level for s in _walk(sections) if s.section == target), 1),
+                       max_items or MAX_ITEMS)
     sections = tuple(_append(s, target, summary) for s in sections)
     marking = most_restrictive([TLP.parse(doc.marking), TLP.parse(summary.marking)]).label
     contents = doc.contents
@@ -104,17 +110,19 @@ NOTHING_CHANGED = "Nothing in the judgments, claims, figures or sources has chan
 """The box's text when there is nothing to list."""
 
 MAX_ITEMS = 12
-"""At most this many lines in the box; the last says how many more changes there are."""
+"""At most this many lines in the box; the last says how many more changes there are (a page
+budget may ask for fewer: :func:`briefgen.pipeline.editions.fit_change_box`)."""
 
 
-def _summary(doc: Document, diff: EditionDiff, old: dict, new: dict, level: int) -> ChangeSummary:
-    """The summary block: one list item per line (at most :data:`MAX_ITEMS`), each marked
+def _summary(doc: Document, diff: EditionDiff, old: dict, new: dict, level: int,
+             max_items: int = MAX_ITEMS) -> ChangeSummary:
+    """The summary block: one list item per line (at most ``max_items``), each marked
     as what it names (as the document marks the block showing it, else as the edition
     showing it did), with a portion mark when the document prints them."""
     shown_as = _block_markings(doc)
     lines = edition_summary_lines(diff, old, new)
     items = []
-    for n, (lead, text, (kind, ident)) in enumerate(lines[:MAX_ITEMS - 1] if len(lines) > MAX_ITEMS else lines, 1):
+    for n, (lead, text, (kind, ident)) in enumerate(lines[:max_items - 1] if len(lines) > max_items else lines, 1):
         now = new[kind].get(ident)
         marking = shown_as.get((kind, ident)) or (now or old[kind].get(ident, {})).get("marking") or "TLP:CLEAR"
         uses = Uses(**{kind: (ident,)}) if now and kind in ("claims", "sources", "entities", "relations") else Uses()
@@ -175,13 +183,14 @@ _KEYED = ((".kj.", "claims"), (".row.", "claims"), (".profile.", "entities"), ("
 
 class _BlockMarks:
     """Sets each block's ``change`` from the two records' block digests and collects the
-    sections that changed."""
+    sections that changed. ``gone``: what the newer edition keeps from its audience
+    (:class:`~briefgen.document.diff.Gone`); a block whose content changed only because of
+    that (:meth:`_moved_only_by_withheld`) is not marked, nor is its section."""
 
-    def __init__(self, old: dict, new: dict, diff: EditionDiff, withheld: Callable[[str, str], bool]) -> None:
+    def __init__(self, old: dict, new: dict, diff: EditionDiff, gone: Gone) -> None:
         self.old_sections = old["sections"]
         self.old, self.new, self.diff = old, new, diff
-        self.withheld = withheld
-        self.ceiling = TLP.parse(new["ceiling"])
+        self.gone = gone
         self.changed_sections: set[str] = set()
 
     def section(self, section: Section) -> Section:
@@ -203,6 +212,8 @@ class _BlockMarks:
                 result = change.status if change is not None else ""
             else:
                 result = "new" if block.id not in old_blocks else "changed" if old_blocks[block.id] != now else ""
+                if result == "changed" and self._moved_only_by_withheld(block.id):
+                    result = ""
             changed = changed or bool(result)
             return result
 
@@ -227,17 +238,31 @@ class _BlockMarks:
             return dataclasses.replace(block, notes=marked(block.notes))
         return dataclasses.replace(block, change=status(block))
 
+    def _moved_only_by_withheld(self, block_id: str) -> bool:
+        """True when the block (a claims-table row, a key judgment: keyed to a claim) changed
+        only because an item its claim listed is now withheld or above the ceiling (a row's
+        sources and rating lost a withheld source): the diff reports nothing of the claim, nor
+        of its key judgment, nor of a source it still cites
+        (:func:`~briefgen.document.diff.moved_only_by_withheld`)."""
+        from briefgen.document.diff import moved_only_by_withheld
+
+        kind, ident = _keyed(block_id)
+        if kind != "claims" or self.diff.find("key_judgments", ident) is not None:
+            return False
+        return moved_only_by_withheld(self.diff, kind, ident, self.old, self.new, self.gone)
+
     def _reported_removal(self, block_id: str) -> bool:
         """True when a block of the earlier edition that is gone now showed an item the
         audience may still be told about (not withheld, not above its ceiling)."""
-        for marker, kind in _KEYED:
-            if marker in block_id:
-                ident = block_id.split(marker, 1)[1]
-                item = self.old[kind].get(ident, {})
-                if self.withheld(kind, ident):
-                    return False
-                try:
-                    return TLP.parse(item.get("marking") or "TLP:CLEAR") <= self.ceiling
-                except ValueError:
-                    return False
-        return False  # a paragraph: its text may have given way to withheld material's alternative
+        kind, ident = _keyed(block_id)
+        if not kind:
+            return False  # a paragraph: its text may have given way to withheld material's alternative
+        return not self.gone(kind, ident, self.old[kind].get(ident, {}))
+
+
+def _keyed(block_id: str) -> tuple[str, str]:
+    """(record kind, id) of the item a block shows (:data:`_KEYED`), ("", "") for another block."""
+    for marker, kind in _KEYED:
+        if marker in block_id:
+            return kind, block_id.split(marker, 1)[1]
+    return "", ""

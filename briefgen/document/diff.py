@@ -3,9 +3,10 @@
 :func:`diff_editions` compares two edition records (:mod:`briefgen.document.edition`) and
 returns an :class:`EditionDiff`: every key judgment, claim, source, entity, relation and
 figure that is new, changed (field by field, with the direction of a likelihood,
-confidence, probability or marking move) or removed. Likelihoods move along the ICD 203
-scale (:class:`~briefgen.model.vocab.Likelihood`, "almost no chance" to "almost
-certain"), confidence along low < moderate < high, markings along TLP 2.0 (CLEAR < GREEN <
+confidence, probability or marking move) or removed, and the sections the newer edition left
+out to fit its page budget (what they held is not "removed": :mod:`briefgen.document.left_out`).
+Likelihoods move along the ICD 203 scale (:class:`~briefgen.model.vocab.Likelihood`, "almost
+no chance" to "almost certain"), confidence along low < moderate < high, markings along TLP 2.0 (CLEAR < GREEN <
 AMBER < AMBER+STRICT < RED): "raised" is up those scales.
 
 Withholding holds (TLP 2.0): the comparison is between what each edition showed *this
@@ -14,7 +15,9 @@ audience*. An item the new edition withholds (its hash is in the new record's
 :func:`~briefgen.document.edition.withheld_items`), or one marked above the new edition's
 ceiling, is not reported at all when it disappears: from the audience's point of view it
 vanishes without a trace, and a figure that drew it (or named its source in the source line,
-or drew its entity or relation in a network) does not count as changed for it. An item
+or drew its entity or relation in a network) does not count as changed for it, nor does a key
+judgment's or figure's marking that came down with it (:meth:`Gone.unexplained`); a block
+showing an item that changed only so (:func:`moved_only_by_withheld`) is not marked. An item
 released to the audience appears as new. A keyed
 ``withheld`` list is read with the key that made it (:mod:`briefgen.document.withheld`).
 
@@ -28,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefgen.document.edition import withheld_test
+from briefgen.document.left_out import budget_left_out, shown_in
 from briefgen.document.withheld import WithheldKey
 from briefgen.model.tlp import TLP
 from briefgen.model.vocab import Confidence, Likelihood
@@ -98,7 +102,10 @@ class Change:
 
 @dataclass(frozen=True)
 class EditionDiff:
-    """The changes from edition ``old`` to ``new`` (their briefing, audience, dates)."""
+    """The changes from edition ``old`` to ``new`` (their briefing, audience, dates).
+    ``left_out``: (section id, title) of each section ``new`` left out to fit its page budget
+    that ``old`` showed (:mod:`briefgen.document.left_out`); what it held is not among the
+    ``removed`` changes."""
 
     briefing: str
     audience: str
@@ -106,6 +113,7 @@ class EditionDiff:
     new_date: str
     old_date_text: str
     changes: tuple[Change, ...] = ()
+    left_out: tuple[tuple[str, str], ...] = ()
 
     def of(self, kind: str, status: str | None = None) -> list[Change]:
         """The changes of record kind ``kind`` (and ``status``), in report order."""
@@ -121,10 +129,12 @@ class EditionDiff:
                 for k in KIND_WORDS}
 
     def to_json(self) -> dict[str, Any]:
-        """``{"briefing", "audience", "old": {"date"}, "new": {"date"}, "counts", "changes": [...]}``."""
+        """``{"briefing", "audience", "old": {"date"}, "new": {"date"}, "counts", "changes": [...],
+        "left_out_to_fit": [{"section", "title"}]}``."""
         return {"briefing": self.briefing, "audience": self.audience, "old": {"date": self.old_date},
                 "new": {"date": self.new_date}, "counts": self.counts(),
-                "changes": [c.to_json() for c in self.changes]}
+                "changes": [c.to_json() for c in self.changes],
+                "left_out_to_fit": [{"section": sid, "title": title} for sid, title in self.left_out]}
 
 
 def diff_editions(old: dict[str, Any], new: dict[str, Any], key: WithheldKey | None = None) -> EditionDiff:
@@ -132,7 +142,7 @@ def diff_editions(old: dict[str, Any], new: dict[str, Any], key: WithheldKey | N
     briefing and audience; see the module doc for what is left out). ``key``: the key of
     ``new``'s ``withheld`` hashes. Raises :class:`~briefgen.document.edition.EditionError`
     when they are keyed and ``key`` is not their key."""
-    gone = _Gone(new, key)
+    gone = Gone(new, key)
     changes: list[Change] = []
     for kind in KIND_WORDS:
         before, after = old.get(kind, {}), new.get(kind, {})
@@ -140,7 +150,8 @@ def diff_editions(old: dict[str, Any], new: dict[str, Any], key: WithheldKey | N
             if ident not in before:
                 changes.append(Change(kind, ident, "new", _text(kind, item), item.get("number") or 0))
                 continue
-            fields = gone.unexplained(kind, _fields(kind, gone.visible(kind, before[ident], old), item), before[ident])
+            fields = gone.unexplained(kind, ident, _fields(kind, gone.visible(kind, before[ident], old), item),
+                                      before[ident], old)
             if not fields and before[ident].get("digest") != item.get("digest"):
                 if kind in ("entities", "sources"):  # their digests cover what a profile or an endnote prints
                     fields = (FieldChange("content", "", ""),)
@@ -151,13 +162,18 @@ def diff_editions(old: dict[str, Any], new: dict[str, Any], key: WithheldKey | N
         for ident, item in before.items():
             if ident not in after and not gone(kind, ident, item):
                 changes.append(Change(kind, ident, "removed", _text(kind, item), item.get("number") or 0))
+    left_out = budget_left_out(old, new)
+    if left_out:  # not removed: left out with their section, which the page budget had no room for
+        held = shown_in(old, {sid for sid, _ in left_out})
+        changes = [c for c in changes if c.status != "removed" or (c.kind, c.id) not in held]
     return EditionDiff(new["briefing"], new["audience"], old["date"], new["date"],
-                       old.get("date_text") or old["date"], tuple(changes))
+                       old.get("date_text") or old["date"], tuple(changes), left_out)
 
 
-class _Gone:
+class Gone:
     """What the newer edition ``new`` keeps from its audience: the items it withholds (their
-    hashes) and anything marked above its ceiling."""
+    hashes, read with ``key``) and anything marked above its ceiling. Raises
+    :class:`~briefgen.document.edition.EditionError` as :func:`diff_editions` does."""
 
     LISTS = {"claims": ("sources", "sources"), "relations": ("claims", "claims"), "figures": ("claims", "claims")}
     """Per kind, a field listing ids of another kind (field, that kind)."""
@@ -196,17 +212,35 @@ class _Gone:
     """Kinds whose ``marking`` is the roll-up of what they show (a key judgment's claim, its
     sources and entities; what a figure draws), not a level of their own."""
 
-    def unexplained(self, kind: str, fields: tuple[FieldChange, ...], before: dict) -> tuple[FieldChange, ...]:
-        """``fields`` without a rolled-up marking's move that only what the audience may no
-        longer see explains: an earlier marking above the ceiling came from material withheld
-        (or deleted) since; what the audience may see that moved is reported on its own item.
-        Reporting it would also print a level above the ceiling in the audience's change record."""
-        if kind not in self.ROLLED_UP or not self.above_ceiling(before.get("marking")):
+    def unexplained(self, kind: str, ident: str, fields: tuple[FieldChange, ...], before: dict,
+                    old: dict[str, Any]) -> tuple[FieldChange, ...]:
+        """``fields`` of item ``ident`` without a rolled-up marking's move that only what the
+        audience may no longer see explains: an earlier marking above the ceiling came from
+        material withheld (or deleted) since, and a marking lowered while what the item rests
+        on in the earlier edition ``old`` (a key judgment's claim's sources, what a figure drew)
+        lost an item now withheld or above the ceiling came down with it; what the audience
+        may see that moved is reported on its own item. Reporting it would also print a level
+        above the ceiling in the audience's change record, or tell that something was withheld."""
+        if kind not in self.ROLLED_UP:
+            return fields
+        if not self.above_ceiling(before.get("marking")) and not self._lowered_by_gone(kind, ident, fields, before,
+                                                                                        old):
             return fields
         return tuple(f for f in fields if f.field != "marking")
 
+    def _lowered_by_gone(self, kind: str, ident: str, fields: tuple[FieldChange, ...], before: dict,
+                         old: dict[str, Any]) -> bool:
+        move = next((f for f in fields if f.field == "marking"), None)
+        if move is None or move.direction != "lowered":
+            return False
+        if kind == "key_judgments":
+            rests_on = listed_ids("claims", old.get("claims", {}).get(ident) or {}, old)
+        else:
+            rests_on = drawn(before, old)
+        return any(self(k, i, old.get(k, {}).get(i)) for k, i in rests_on)
 
-def _figure_data_changed(before: dict, after: dict, old: dict, new: dict, gone: _Gone, changes: list[Change]) -> bool:
+
+def _figure_data_changed(before: dict, after: dict, old: dict, new: dict, gone: Gone, changes: list[Change]) -> bool:
     """A figure whose drawing changed (its digest: data, source line, alt text) with the same
     title, kind and claims: a change to report unless an item it drew (:func:`drawn`: a claim,
     a source of its source line, an entity or relation of a network) is now withheld or above
@@ -216,6 +250,32 @@ def _figure_data_changed(before: dict, after: dict, old: dict, new: dict, gone: 
         return True
     now = drawn(after, new)
     return any((c.kind, c.id) in now for c in changes)
+
+
+def listed_ids(kind: str, item: dict, record: dict) -> set[tuple[str, str]]:
+    """(record kind, id) of what ``item`` (of ``kind`` in edition ``record``) lists: a claim's
+    sources, a relation's claims, what a figure draws (:func:`drawn`); nothing for another kind."""
+    if kind == "figures":
+        return drawn(item, record)
+    listed = Gone.LISTS.get(kind)
+    if listed is None or not isinstance(item.get(listed[0]), list):
+        return set()
+    return {(listed[1], ident) for ident in item[listed[0]] if isinstance(ident, str)}
+
+
+def moved_only_by_withheld(diff: EditionDiff, kind: str, ident: str, old: dict, new: dict, gone: Gone) -> bool:
+    """True when item ``ident`` of ``kind``, shown by both editions ``old`` and ``new``, differs
+    between them only through what the audience may not see now: the diff reports no change of
+    it, the earlier edition's item listed an id now withheld or above the ceiling (a claim's
+    withheld source), and none of the items the newer one lists changed. A block showing it (a
+    claims-table row whose rating and sources cell lost a withheld source, a key judgment) is
+    then no change either: its content changed because of material the audience may not see."""
+    before, after = old.get(kind, {}).get(ident), new.get(kind, {}).get(ident)
+    if before is None or after is None or diff.find(kind, ident) is not None:
+        return False
+    if not any(gone(k, i, old.get(k, {}).get(i)) for k, i in listed_ids(kind, before, old)):
+        return False
+    return not any(diff.find(k, i) is not None for k, i in listed_ids(kind, after, new))
 
 
 def drawn(figure: dict, record: dict) -> set[tuple[str, str]]:

@@ -281,17 +281,25 @@ def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOpti
     if "pdf" in formats or briefing.audience.max_pages is not None:
         from briefgen.pipeline.variant import render_variant
 
-        def render(trial: Briefing, drops: tuple[str, ...]) -> Any:
-            return render_variant(loaded, kb, trial, options, drops, earlier=earlier)
+        def render(trial: Briefing, drops: tuple[str, ...], box_items: int | None = None) -> Any:
+            return render_variant(loaded, kb, trial, options, drops, earlier=earlier, box_items=box_items)
 
         if briefing.audience.max_pages is None:
             variant = render(briefing, ())
-        else:  # sections dropped to fit, by priority (briefgen.pipeline.page_budget)
+        else:  # sections dropped to fit, by priority (briefgen.pipeline.page_budget); a change box yields first
+            from briefgen.pipeline.editions import crowded_out_note, fit_change_box
             from briefgen.pipeline.page_budget import fit_variant
 
-            variant, briefing, reasons = fit_variant(
-                loaded, briefing, render, lambda drops: resolve(loaded, kb, audience, extra_drops=drops, pdf=laid_out))
-            dropped = list(reasons)
+            variant, box_notes = fit_change_box(briefing, render) if earlier is not None else (None, [])
+            if variant is None:
+                full = briefing
+                variant, briefing, reasons = fit_variant(
+                    loaded, briefing, render,
+                    lambda drops: resolve(loaded, kb, audience, extra_drops=drops, pdf=laid_out))
+                dropped = list(reasons)
+                if earlier is not None and reasons:  # the change box may have taken a section's room: say so
+                    box_notes = crowded_out_note(full, reasons, render_variant(loaded, kb, full, options).pages)
+            notes = [*notes, *box_notes]
         document = variant.document
     else:
         from briefgen.document.build import build_document

@@ -26,6 +26,11 @@ keys the hashes of what each record's audience is not shown
 (:mod:`briefgen.document.withheld`); it is made on the first filing (:func:`store_key`),
 never copied into a record or an output, and found again beside a filed record
 (:func:`key_beside`) when ``briefgen diff`` compares two.
+
+With a page budget (``max_pages``), the "What changed since" box yields before a section the
+audience's table promises: :func:`fit_change_box` shortens it (down to :data:`SHORTEST_BOX`
+lines) before the budget leaves a section out, and when the budget still leaves one out that
+would have fitted without the box, :func:`crowded_out_note` says which.
 """
 
 from __future__ import annotations
@@ -344,3 +349,71 @@ def build_key(root: Path, *, filing: bool) -> WithheldKey:
     made on first use), else the store's if it has one, else a fresh one (a record that is not
     filed is compared in this process only)."""
     return store_key(root, create=filing) or WithheldKey.fresh()
+
+
+# ------------------------------------------------------------------------------------ the change box and the budget
+def crowded_out_note(briefing: Any, dropped: dict[str, str], pages_without_box: int) -> list[str]:
+    """What the build says when the "What changed since" box took the room of a section: the
+    sections ``dropped`` (ids: reasons) to fit the page budget of ``briefing`` (the resolved
+    briefing before any drop) when, laid out without the box, it had ``pages_without_box``
+    pages and fitted with every one of them. [] when it would not have fitted anyway (the
+    box is then not why they went) or nothing was dropped. The box is not one of the sections
+    the audience's table promises; a desk that wants the section back raises ``max_pages`` or
+    builds without ``--since`` (the box's lines are also in ``--json`` and ``briefgen diff``)."""
+    budget = briefing.audience.max_pages
+    if not dropped or budget is None or pages_without_box > budget:
+        return []
+    titles: dict[str, str] = {}
+
+    def walk(sections: Any) -> None:
+        for rs in sections:
+            titles[rs.id] = rs.section.title or rs.id
+            walk(rs.subsections)
+
+    walk(briefing.sections)
+    named = ", ".join(f"{sid!r} ({titles.get(sid, sid)})" for sid in dropped)
+    return [f"{briefing.audience_name}: the \"What changed since\" box took the room of section(s) {named}, left out "
+            f"to fit max_pages {budget}: without the box the briefing fits in {pages_without_box} page(s) with them; "
+            f"raise max_pages or build without --since to keep them"]
+
+
+SHORTEST_BOX = 3
+"""The fewest lines a page budget shortens the "What changed since" box to (two changes and a
+line counting the rest) before it leaves out a section instead."""
+
+
+def fit_change_box(briefing: Any, render: Any) -> tuple[Any | None, list[str]]:
+    """The variant of ``briefing`` (resolved, its audience with a ``max_pages``) whose "What
+    changed since" box fits the page budget with every section, and the note a shortened box
+    gives. Laid out by ``render(briefing, dropped section ids, box lines)``: with the full box
+    (box lines None), else, when the box of :data:`SHORTEST_BOX` lines fits, with the longest
+    box that fits (a binary search: a shorter box never takes more pages). (None, []) when none fits:
+    the page budget then leaves sections out (:mod:`briefgen.pipeline.page_budget`). The box
+    is the build's own addition, not a section the audience's table promises, so it yields
+    first; its every line is still in ``--json`` and ``briefgen diff``."""
+    from briefgen.document.changes import summary_of
+
+    budget = briefing.audience.max_pages
+    variant = render(briefing, (), None)
+    if variant.pages <= budget:
+        return variant, []
+    summary = summary_of(variant.document)
+    total = len(summary.lines) if summary is not None else 0
+    high = min(total, len(summary.items) if summary is not None else 0) - 1
+    if high < SHORTEST_BOX:
+        return None, []
+    shortest = render(briefing, (), SHORTEST_BOX)
+    if shortest.pages > budget:  # still too long: sections go (crowded_out_note says when the box is why)
+        return None, []
+    low, best = SHORTEST_BOX + 1, (SHORTEST_BOX, shortest)
+    while low <= high:
+        size = (low + high) // 2
+        trial = render(briefing, (), size)
+        if trial.pages <= budget:
+            best, low = (size, trial), size + 1
+        else:
+            high = size - 1
+    size, variant = best
+    return variant, [f"{briefing.audience_name}: the \"What changed since\" box lists {size - 1} of its {total} "
+                     f"changes (its last line counts the rest) to fit max_pages {budget} without leaving out a "
+                     f"section; --json and briefgen diff list them all"]

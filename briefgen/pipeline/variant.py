@@ -95,11 +95,13 @@ def variant_theme(loaded: LoadedSpec, briefing: Briefing) -> Theme:
 
 
 def render_variant(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing, options: Any,
-                   dropped: tuple[str, ...] = (), *, earlier: dict | None = None) -> Variant:
+                   dropped: tuple[str, ...] = (), *, earlier: dict | None = None,
+                   box_items: int | None = None) -> Variant:
     """Render the texts, make the document, then lay it out with its charts stamped in
     (:func:`layout_document`): the variant's final PDF. ``dropped``: sections left out to
     fit the page budget; ``earlier``: the edition record to mark the changes since
-    (:func:`briefgen.document.changes.mark_changes`), None for none."""
+    (:func:`briefgen.document.changes.mark_changes`), None for none; ``box_items``: at most
+    that many lines in its box (None: :data:`~briefgen.document.changes.MAX_ITEMS`)."""
     theme = variant_theme(loaded, briefing)
     # the resolved briefing names its charts: the missing ones are sent to be drawn now,
     # while the texts are rendered and the document built, not after
@@ -112,7 +114,7 @@ def render_variant(loaded: LoadedSpec, kb: KnowledgeBase, briefing: Briefing, op
         if earlier is not None:
             from briefgen.document.changes import mark_changes
 
-            document, _ = mark_changes(document, kb, earlier)
+            document, _ = mark_changes(document, kb, earlier, max_items=box_items)
     except BaseException:
         pending.cancel()
         raise
