@@ -6,7 +6,9 @@ A :class:`ChartKind` says what a kind is called, which data shape it draws (a ke
 come the accepted values of ``ChartSpec.kind`` and their JSON Schema enum
 (:mod:`briefgen.model.models`), the did-you-mean of a misspelt kind, the data ``select``
 builds for a chart (it dispatches on the kind's shape), the checks of a chart's CSV file
-(:mod:`briefgen.pipeline.checks`), alternative text (:func:`describe`), drawing
+(:mod:`briefgen.pipeline.checks`), which keys of a chart spec a kind reads (:func:`keys_read`:
+the ``unused-key`` warning of :mod:`briefgen.pipeline.section_checks`), alternative text
+(:func:`describe`), drawing
 (:mod:`briefgen.charts.render`) and how the chart worker shares charts between
 processes (:attr:`ChartKind.cost`).
 
@@ -35,6 +37,19 @@ kind when imported)."""
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
 
+KIND_KEYS: dict[str, str] = {
+    "select": "pick claims",
+    "csv": "take their data from a CSV file",
+    "entities": "draw entities",
+    "unit": "label their values with a unit",
+}
+"""The keys of a chart spec (:class:`~briefgen.model.models.ChartSpec`) that only some kinds read,
+with what the kinds that read them do with them (for messages). Every other key (``id``,
+``kind``, ``title``, ``caption``, ``source``, ``alt``, ``width``, ``height``) every kind reads.
+Which kind reads which is :func:`keys_read`, derived from its :class:`DataShape` (as
+:mod:`briefgen.resolve.charts` builds the data: ``select`` for a shape built from claims,
+``csv`` for one a CSV file gives, then :attr:`DataShape.reads`) and :attr:`ChartKind.reads`."""
+
 DrawFn = Callable[[Any, Any, Any], None]
 """``draw(fig, chart, style) -> None``: draws the ResolvedChart ``chart`` onto the empty
 matplotlib Figure ``fig`` (size already set in inches, Agg canvas attached for measuring
@@ -58,22 +73,25 @@ class DataShape:
     from_csv: bool
     """A chart CSV file can give it (``csv:`` in the chart spec)."""
     doc: str
+    reads: tuple[str, ...] = ()
+    """The other keys of :data:`KIND_KEYS` its data is built from (``unit``: the axis unit;
+    ``entities``: the network's entities)."""
 
 
 SHAPES: dict[str, DataShape] = {shape.name: shape for shape in (
     DataShape("bar", "BarData", True, True,
               "categories with one value each: the figures of the selected claims, or a CSV file's "
-              "first column and first value column"),
+              "first column and first value column", reads=("unit",)),
     DataShape("line", "LineData", False, True,
-              "named series over shared x labels: a CSV file's first column and its value columns"),
+              "named series over shared x labels: a CSV file's first column and its value columns", reads=("unit",)),
     DataShape("timeline", "TimelineData", True, False, "the dated events of the selected claims"),
     DataShape("network", "NetworkData", True, False,
-              "entities and the relations between them that the selected claims support"),
+              "entities and the relations between them that the selected claims support", reads=("entities",)),
     DataShape("table", "TableData", True, True,
               "columns and rows of text: date and label of the selected claims, or a CSV file"),
     DataShape("ranges", "RangeData", True, False,
               "what each source reports for a measure (value, range, open end) in one unit: the figures of "
-              "the selected claims that name a measure"),
+              "the selected claims that name a measure", reads=("unit",)),
 )}
 """The data shapes a chart kind may take, by name."""
 
@@ -87,8 +105,10 @@ class ChartKind:
     :data:`DrawFn`. ``describe``: its :data:`DescribeFn` (None: a generic sentence).
     ``doc``: one line saying what it shows. ``cost``: rough drawing time relative to a
     bar chart (the chart worker shares charts between two processes by it). ``module``:
-    where it is defined (default: the draw function's module).
-    Raises ValueError for a bad name or an unknown shape.
+    where it is defined (default: the draw function's module). ``reads``: keys of
+    :data:`KIND_KEYS` its draw function reads from the chart spec itself, beyond those its
+    shape's data is built from (see :func:`keys_read`).
+    Raises ValueError for a bad name, an unknown shape or a key not in :data:`KIND_KEYS`.
     """
 
     name: str
@@ -98,8 +118,12 @@ class ChartKind:
     doc: str = ""
     cost: int = 1
     module: str = field(default="")
+    reads: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if not set(self.reads) <= set(KIND_KEYS):
+            raise ValueError(f"chart kind {self.name!r}: reads {sorted(set(self.reads) - set(KIND_KEYS))}, "
+                             f"which are not keys some kinds read (those: {', '.join(KIND_KEYS)})")
         if not _NAME_RE.match(self.name):
             raise ValueError(f"chart kind name {self.name!r}: lower-case letters, digits, '-' and '_', "
                              f"starting with a letter")
@@ -136,17 +160,37 @@ def unknown_kind_hint(name: str) -> str:
     return f"; did you mean {hint!r}?" if hint else f" (known: {', '.join(sorted(CHART_KINDS.names()))})"
 
 
-def kinds_taking_csv() -> str:
-    """The kinds whose data a CSV file can give, as text: ``bar, line or table`` (kinds of
-    plugins that cannot be loaded are left out)."""
-    names = []
+def keys_read(kind: ChartKind) -> frozenset[str]:
+    """The keys of :data:`KIND_KEYS` a chart of ``kind`` reads: ``select`` when its shape is
+    built from claims, ``csv`` when a CSV file can give it, its shape's :attr:`DataShape.reads`
+    and its own :attr:`ChartKind.reads`."""
+    shape = kind.shape
+    return frozenset((("select",) if shape.from_claims else ()) + (("csv",) if shape.from_csv else ())
+                     + shape.reads + kind.reads)
+
+
+def kinds_reading(key: str) -> list[str]:
+    """The names of the kinds that read ``key`` (one of :data:`KIND_KEYS`), in registry order
+    (kinds of plugins that cannot be loaded are left out)."""
+    return [kind.name for kind in _loadable_kinds() if key in keys_read(kind)]
+
+
+def _loadable_kinds() -> list[ChartKind]:
+    kinds = []
     for name in CHART_KINDS.names():
         try:
             kind = CHART_KINDS.get(name)
         except KindPluginError:
             continue
-        if kind is not None and kind.shape.from_csv:
-            names.append(name)
+        if kind is not None:
+            kinds.append(kind)
+    return kinds
+
+
+def kinds_taking_csv() -> str:
+    """The kinds whose data a CSV file can give, as text: ``bar, line or table`` (kinds of
+    plugins that cannot be loaded are left out)."""
+    names = [kind.name for kind in _loadable_kinds() if kind.shape.from_csv]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 

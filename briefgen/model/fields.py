@@ -14,6 +14,7 @@ from briefgen.model.vocab import (
     CONFIDENCE_SYNONYMS,
     LIKELIHOOD_SYNONYMS,
     Confidence,
+    DateFormError,
     Likelihood,
     PartialDate,
     confidence_of,
@@ -88,19 +89,84 @@ def _parse_tlp(value: object) -> TLP:
 
 
 def _parse_date(value: object) -> PartialDate:
-    return value if isinstance(value, PartialDate) else PartialDate.parse(str(value))
+    """A date at its precision (:class:`PartialDate`). Text in none of the accepted forms is a
+    :class:`NearMiss` whose message lists them all (:data:`briefgen.model.vocab.DATE_FORMS`) and
+    whose did-you-mean is the text rewritten in one (:func:`date_suggestion`)."""
+    if isinstance(value, PartialDate):
+        return value
+    try:
+        return PartialDate.parse(str(value))
+    except DateFormError as exc:
+        expected = "YYYY, YYYY-MM or YYYY-MM-DD, optionally after ~, c., circa, early, mid or late"
+        raise NearMiss(str(exc), suggestion=date_suggestion(str(value)), expected=expected) from None
+
+
+_BRIEFING_DATE = "a briefing date is one day, written YYYY-MM-DD (it is the PDF's creation date and files the edition)"
 
 
 def _parse_day(value: object) -> PartialDate:
     """A date to the day (``YYYY-MM-DD``, not approximate): a briefing date. It is the PDF's
     creation date and files the edition (``editions/<id>/<date>/``), so a month or a year,
-    which name no one day, is refused rather than placed at the middle of its span."""
-    date = _parse_date(value)
+    which name no one day, is refused rather than placed at the middle of its span; text that
+    is no date is refused in the briefing date's own words (not the partial dates' forms)."""
+    expected = "YYYY-MM-DD, e.g. 2026-11-20"
+    try:
+        date = _parse_date(value)
+    except NearMiss as exc:  # not a date at all: the forms of a claim's date would mislead here
+        near = exc.suggestion if _DAY_RE.match(exc.suggestion) else ""
+        raise NearMiss(f"{_BRIEFING_DATE}; {str(value).strip()!r} is not a date in that form",
+                       suggestion=near, expected=expected) from None
+    except ValueError as exc:  # a date of that form that does not exist (2025-02-30)
+        raise NearMiss(f"{_BRIEFING_DATE}; {exc}", expected=expected) from None
     if date.precision != "day" or date.approximate:
-        raise NearMiss(f"a briefing date is one day, written YYYY-MM-DD (it is the PDF's creation date and files "
-                       f"the edition); {str(value)!r} names no one day",
-                       expected="YYYY-MM-DD, e.g. 2026-11-20")
+        raise NearMiss(f"{_BRIEFING_DATE}; {str(value)!r} names no one day", expected=expected)
     return date
+
+
+_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NUMERIC_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?$")
+_DAY_FIRST_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_APPROX_RE = re.compile(r"^(?:approx\.?|approximately|about|around|ca\.?|c|circa\.)\s*(?=\d)", re.IGNORECASE)
+_THIRD_RE = re.compile(r"^(early|mid|late)[-\s]*(?=\d)", re.IGNORECASE)
+_WORDED = ("%B %Y", "%b %Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y")
+
+
+def date_suggestion(text: str) -> str:
+    """``text`` rewritten in an accepted date form, or "" when it cannot be told:
+    ``2024/11/5`` -> ``2024-11-05``, ``14.11.2024`` -> ``2024-11-14`` (only when the day
+    cannot be the month), ``November 2024`` -> ``2024-11``, ``approx. 2019`` -> ``c. 2019``,
+    ``mid-2024`` -> ``mid 2024``."""
+    import datetime as dt
+
+    raw = " ".join(text.split())
+    for pattern, prefix in ((_APPROX_RE, "c. "), (_THIRD_RE, "")):
+        lead = pattern.match(raw)
+        if lead:
+            rest = date_suggestion(raw[lead.end():]) or raw[lead.end():]
+            word = prefix or lead.group(1).lower() + " "
+            return _valid(word + rest)
+    found = _NUMERIC_RE.match(raw)
+    if found:
+        return _valid("-".join(part.zfill(2) for part in found.groups() if part))
+    found = _DAY_FIRST_RE.match(raw)
+    if found and int(found[1]) > 12:  # else it could be the month (5/11/2024)
+        return _valid(f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}")
+    for form in _WORDED:
+        try:
+            made = dt.datetime.strptime(raw, form)
+        except ValueError:
+            continue
+        return made.strftime("%Y-%m-%d" if "%d" in form else "%Y-%m")
+    return ""
+
+
+def _valid(text: str) -> str:
+    """``text`` when it parses as a date, else ""."""
+    try:
+        PartialDate.parse(text)
+    except ValueError:
+        return ""
+    return text
 
 
 Id = Annotated[str, BeforeValidator(_check_id),
@@ -113,7 +179,8 @@ TLPField = Annotated[TLP, BeforeValidator(_parse_tlp), PlainSerializer(lambda t:
                      WithJsonSchema({"type": "string", "enum": LABELS + [label.split(":")[1] for label in LABELS]})]
 DateField = Annotated[PartialDate, BeforeValidator(_parse_date), PlainSerializer(str),
                       WithJsonSchema({"type": "string", "pattern":
-                                      r"^(~|c\. ?|(early|mid|late) )?\d{4}(-\d{2}(-\d{2})?)?$"})]
+                                      r"^(~|[cC]\.\s*|[cC]irca\s+|([eE]arly|[mM]id|[lL]ate)\s+)?"
+                                      r"\d{4}(-\d{2}(-\d{2})?)?$"})]
 DayField = Annotated[PartialDate, BeforeValidator(_parse_day), PlainSerializer(str),
                      WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"})]
 """A date to the day, ``YYYY-MM-DD``: the briefing date."""

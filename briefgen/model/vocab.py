@@ -19,6 +19,16 @@ _DATE_RE = re.compile(
     r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$",
     re.IGNORECASE,
 )
+DATE_FORMS = ("YYYY (2024), YYYY-MM (2024-11) or YYYY-MM-DD (2024-11-14); approximate with '~', 'c.' or 'circa' "
+              "before it (~2024-11, c. 2019, circa 2019-06); or a third of a year or month with 'early', 'mid' or "
+              "'late' before it (early 2025, mid 2024-03, late 2024-11; not before a full date)")
+"""Every form :data:`_DATE_RE` accepts, with an example each (for messages)."""
+
+
+class DateFormError(ValueError):
+    """Text that is not written in any of the :data:`DATE_FORMS`."""
+
+
 # "early"/"mid"/"late" split a span into thirds: a year into Jan-Apr, May-Aug, Sep-Dec; a month into
 # days 1-10, 11-20 and 21 to its end. Values: (first month, last month) and (first day, last day or None=end).
 _QUAL_MONTHS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
@@ -63,15 +73,14 @@ class PartialDate:
 
     @classmethod
     def parse(cls, text: str) -> "PartialDate":
-        """Parse the written form; raise ValueError saying what is accepted."""
+        """Parse the written form; raise ValueError saying what is wrong (:class:`DateFormError`,
+        listing every accepted form, for text in none of them)."""
         if isinstance(text, _dt.date):
             return cls(text.year, text.month, text.day)
         raw = str(text).strip()
         m = _DATE_RE.match(raw)
         if not m:
-            raise ValueError(
-                f"not a date: {raw!r}; expected YYYY, YYYY-MM or YYYY-MM-DD, optionally "
-                "prefixed by '~', 'early', 'mid' or 'late'")
+            raise DateFormError(f"not a date: {raw!r}; a date is written {DATE_FORMS}")
         year = int(m["y"])
         if year < _dt.MINYEAR:  # 0000: no such year, and no midpoint() to place it at
             raise ValueError(f"year {year:04d} does not exist in {raw!r}; years start at 0001")

@@ -43,7 +43,7 @@ from briefgen.pipeline.font_checks import coverage_problems
 from briefgen.pipeline.image_checks import image_problem
 from briefgen.pipeline.placeholder_checks import placeholder_problems
 from briefgen.pipeline.reading_checks import builtin_predicate_problems, tlp_white_problems
-from briefgen.pipeline.section_checks import chart_select_problem, data_at, empty_section_problem
+from briefgen.pipeline.section_checks import chart_key_problems, data_at, section_key_problems
 from briefgen.pipeline.selection_checks import selection_problems
 from briefgen.pipeline.time_checks import time_problems, timeline_date_problems
 
@@ -185,7 +185,7 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
         for i, sec in enumerate(sections):
             key = base + (i,)
             unique(section_ids, sec.id, key, "section")
-            problems.extend(p for p in (empty_section_problem(src, key, sec),) if p is not None)
+            problems.extend(section_key_problems(src, key, sec))  # empty-section, unused-key
             if sec.select:
                 check_selector(key + ("select",), sec.select)
             for j, eid in enumerate(sec.entities):
@@ -201,7 +201,7 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
                 unique(chart_ids, chart.id, ckey, "chart")
                 if chart.select:
                     check_selector(ckey + ("select",), chart.select)
-                problems.extend(p for p in (chart_select_problem(src, ckey, chart),) if p is not None)
+                problems.extend(chart_key_problems(src, ckey, chart))  # chart-select-csv, unused-key
                 for k, eid in enumerate(chart.entities):
                     _ref(problems, src, ckey + ("entities", k), "entity", eid, kb.entities)
                 _check_chart_data(problems, loaded, ckey, chart)

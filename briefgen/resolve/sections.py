@@ -48,7 +48,8 @@ def resolve_section(sec: Section, level: int, aud: Audience, ceiling: TLP, ctx: 
             claims = strongest(claims, aud.max_key_judgments)
     entities = tuple(ctx.entities[e] for e in sec.entities if e in ctx.entities)
     charts = []
-    for chart in sec.charts:
+    # only a kind that draws charts numbers them: another kind's ``charts:`` is an unused-key warning
+    for chart in sec.charts if kind.selects == "charts" else ():
         if chart_excluded(chart.id, aud):
             withheld.append(Withheld("chart", chart.id, "not among the audience's charts", tlp.value))
             continue

@@ -38,7 +38,7 @@ from briefgen.text.linebreaks import keep_line_breaks
 from briefgen.text.located import located
 from briefgen.text.missing_values import refuse_missing
 from briefgen.text.nesting import compile_failure
-from briefgen.text.printcheck import checked, none_refused
+from briefgen.text.printcheck import checked, concat_texts, none_refused
 from briefgen.text.printing import printable
 from briefgen.text.sources import TemplateSource
 from briefgen.text.template_objects import no_view_field
@@ -169,8 +169,7 @@ class _Environment(BoundedSandbox):
         """``a ~ b``: each part as ``{{ }}`` prints it (:func:`_finalize`: an ICD 203 term as its words,
         a date as written, a float as a person writes it; None and values with no text refused), not
         as Python's ``str()`` gives it (``Likelihood.LIKELY``)."""
-        return super().briefgen_concat(tuple(p if type(p) is str else printable(checked(p, self.globals))
-                                             for p in parts))
+        return super().briefgen_concat(concat_texts(parts, self.globals))
 
     def wrap_str_format(self, value: Any) -> Any:
         """``'{}'.format(x)`` and ``format_map`` refuse None and write values as ``{{ }}`` prints
@@ -210,7 +209,7 @@ class _Environment(BoundedSandbox):
         (:mod:`briefgen.text.filter_text`); ``'a' + x`` with ``x`` None is the located
         ``template-prints-none`` error of ``'a' ~ x``, not Python's TypeError."""
         if operator == "%" and isinstance(left, str):
-            right = formatted_values(right, self.globals)
+            right = formatted_values(right, self.globals, left)
         elif operator == "+" and (left is None or right is None) and isinstance(right if left is None else left, str):
             raise none_refused("'+' cannot join text and None", "", _ADVICE_JOIN)
         return super().call_binop(context, operator, left, right)

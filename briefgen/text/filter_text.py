@@ -55,7 +55,7 @@ from pydantic import BaseModel
 
 from briefgen.errors import TemplateError
 from briefgen.text.filter_failures import FAILURES, TAKES, TEXT_TAKES, failing_as, filter_failure, no_value_given
-from briefgen.text.printcheck import checked, none_refused
+from briefgen.text.printcheck import checked, none_refused, would_read
 from briefgen.text.printing import printable
 
 
@@ -232,19 +232,34 @@ def _refuse_undefined(name: str, value: Any) -> None:
         raise no_value_given(name)
 
 
-def formatted_values(values: Any, names: Mapping[str, Any]) -> Any:
-    """The right side of ``fmt % values`` ready for formatting (:func:`formatted`, item by item
+def formatted_values(values: Any, names: Mapping[str, Any], template: Any = None) -> Any:
+    """The right side of ``template % values`` ready for formatting (:func:`formatted`, item by item
     for a tuple or mapping). Raises :class:`TemplateError` (``template-prints-none``) if it would
-    write None: ``values`` is None, or a tuple or mapping holding None."""
+    write None: ``values`` is None, or a tuple or mapping holding None (the message quotes what
+    ``template`` would have read, when given)."""
     where = _none_in(values, "value") if isinstance(values, (tuple, Mapping)) else ("" if values is None else None)
     if where is not None:
+        reads = would_read(lambda: template % _keeping_none(values, names)) if template is not None else None
         raise none_refused(f"'%' formatting cannot make text of None{where and f' ({where})'}", "formatted",
-                           _ADVICE_SET)
+                           _ADVICE_SET, reads=reads)
     if isinstance(values, tuple):
         return tuple(formatted(v, names) for v in values)
     if isinstance(values, Mapping):
         return {k: formatted(v, names) for k, v in values.items()}
     return formatted(values, names)
+
+
+def _keeping_none(values: Any, names: Mapping[str, Any]) -> Any:
+    """``values`` as :func:`formatted` makes them (item by item for a tuple or mapping), None kept:
+    what a format would have written with None in it (for the message)."""
+    def one(value: Any) -> Any:
+        return None if value is None else formatted(value, names)
+
+    if isinstance(values, tuple):
+        return tuple(one(v) for v in values)
+    if isinstance(values, Mapping):
+        return {k: one(v) for k, v in values.items()}
+    return one(values)
 
 
 def formatting(method: Callable[..., str], name: str, names: Mapping[str, Any]) -> Callable[..., str]:
@@ -256,7 +271,9 @@ def formatting(method: Callable[..., str], name: str, names: Mapping[str, Any]) 
         mapped = name == "format_map" and len(args) == 1 and isinstance(args[0], Mapping)
         where = _none_in(args[0]) if mapped else _none_in(args, "argument") or _none_in(kwargs, key_label="argument")
         if where is not None:
-            raise none_refused(f"{name}() cannot make text of None ({where})", "formatted", _ADVICE_SET)
+            reads = would_read(lambda: method(_keeping_none(args[0], names)) if mapped else
+                               method(*_keeping_none(args, names), **_keeping_none(kwargs, names)))
+            raise none_refused(f"{name}() cannot make text of None ({where})", "formatted", _ADVICE_SET, reads=reads)
         if mapped:
             return method({k: for_format(v, names) for k, v in args[0].items()})
         return method(*(for_format(a, names) for a in args), **{k: for_format(v, names) for k, v in kwargs.items()})
@@ -286,7 +303,7 @@ def _refusing(name: str, fn: Callable[..., Any], rule: Refusal, names: Mapping[s
         value: Any = args[lead] if len(args) > lead else None
         if rule.value:
             _refuse_undefined(name, value)
-            _check_value(name, value)
+            _check_value(name, value, lambda: fn(*args, **kwargs))
             if name in NUMBER_FILTERS and len(args) <= lead + 1 and "default" not in kwargs:
                 return _number(name, fn, value, args, kwargs)
             if name in CONVERTED and not (name == "urlencode" and isinstance(value, (Mapping, list, tuple))):
@@ -296,14 +313,17 @@ def _refusing(name: str, fn: Callable[..., Any], rule: Refusal, names: Mapping[s
                 raise none_refused(f"filter {name!r} cannot join None (it was given None, not a list)", "",
                                    _ADVICE_SET.replace('"not known"', "[]"), f'| default([], true) | {name}(", ")')
             given = arguments(args, kwargs)
-            values = _checked_items(name, list(value), given.get("attribute"), args[0] if lead else None)
+            values = _checked_items(name, list(value), given.get("attribute"), args[0] if lead else None,
+                                    given.get("d", ""))
             return fn(*args[:lead], [as_text(v, names) for v in values], given.get("d", ""))
         if rule.arguments:
             for key, arg in arguments(args, kwargs).items():
                 if arg is None and (every or key in rule.arguments):
                     shown = key if key.startswith("argument ") else f"argument {key!r}"
+                    reads = would_read(lambda: fn(*args[:lead + 1], *_keeping_none(tuple(args[lead + 1:]), names),
+                                                  **_keeping_none(kwargs, names)))
                     raise none_refused(f"filter {name!r} cannot make text of None (its {shown})", "formatted",
-                                       _ADVICE_SET)
+                                       _ADVICE_SET, reads=reads)
             if every:  # format: its arguments are written into the text
                 args = (*args[:lead + 1], *(formatted(a, names) for a in args[lead + 1:]))
                 kwargs = {k: formatted(v, names) for k, v in kwargs.items()}
@@ -343,7 +363,9 @@ def _number(name: str, fn: Callable[..., Any], value: Any, args: tuple, kwargs: 
                         f"{as_text(value)!r}); did you mean '| {name}(0)'?", code="template-filter-type")
 
 
-def _check_value(name: str, value: Any) -> None:
+def _check_value(name: str, value: Any, made: Callable[[], Any]) -> None:
+    """Refuse a None ``value`` given to filter ``name``, or a list or mapping holding None;
+    ``made`` runs the filter itself on it (what the briefing would have read, for the message)."""
     if value is None and name in NUMBER_FILTERS:
         raise none_refused(f"filter {name!r} cannot make a number of None (it would print 0, a figure nobody gave)",
                            "", f"Use it only when it is set: {{% if value is not none %}}...{{% endif %}}, "
@@ -354,29 +376,32 @@ def _check_value(name: str, value: Any) -> None:
         raise none_refused(f"filter {name!r} cannot make text of None", "filtered",
                            f"Use it only when it is set: {{% if value %}}{{{{ value | {name} }}}}{{% endif %}}, or "
                            f"give it a default first: | default(\"not known\", true) | {name}",
-                           f'| default("not known", true) | {name}')
+                           f'| default("not known", true) | {name}', reads=would_read(made))
     if isinstance(value, (list, tuple, set, frozenset, Mapping)):
         where = _none_in(value)
         if where is not None:
             raise none_refused(f"filter {name!r} cannot make text of None ({where} of what it is given)",
                                "filtered", "Leave the empty items out and join the rest: "
-                               "| reject(\"none\") | join(\", \")", '| reject("none") | join(", ")')
+                               "| reject(\"none\") | join(\", \")", '| reject("none") | join(", ")',
+                               reads=would_read(made))
 
 
-def _checked_items(name: str, items: list[Any], attribute: Any, eval_ctx: Any) -> list[Any]:
-    """The values ``join`` joins: ``items``, or their ``attribute`` read as Jinja2's ``join`` reads
-    it; a None among them refused."""
+def _checked_items(name: str, items: list[Any], attribute: Any, eval_ctx: Any, joiner: Any = "") -> list[Any]:
+    """The values ``join`` joins (with ``joiner``): ``items``, or their ``attribute`` read as
+    Jinja2's ``join`` reads it; a None among them refused (the message quotes the joined text)."""
     values = items if attribute is None else list(map(make_attrgetter(eval_ctx.environment, attribute), items))
     i = next((i for i, item in enumerate(values, 1) if item is None), 0)
     if not i:
         return values
+    reads = would_read(lambda: str(joiner).join("None" if v is None else str(as_text(v)) for v in values))
     if attribute is None:
         raise none_refused(f"filter {name!r} cannot join None (item {i} of {len(values)})", "joined",
                            "Leave the empty items out: | reject(\"none\") | join(\", \"), or give them a default: "
-                           "| map(\"default\", \"not known\", true) | join(\", \")", '| reject("none") | join(", ")')
+                           "| map(\"default\", \"not known\", true) | join(\", \")", '| reject("none") | join(", ")',
+                           reads=reads)
     fix = f'| rejectattr("{attribute}", "none") | join(", ", attribute="{attribute}")'
     raise none_refused(f"filter {name!r} cannot join None (the {attribute!r} of item {i} of {len(values)})", "joined",
-                       f"Leave out the items without it: {fix}", fix)
+                       f"Leave out the items without it: {fix}", fix, reads=reads)
 
 
 def _none_in(values: Any, label: str = "item", key_label: str = "value") -> str | None:

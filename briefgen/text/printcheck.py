@@ -16,7 +16,9 @@
 * None is a :class:`~briefgen.errors.TemplateError` too (code ``template-prints-none``): an
   optional field left empty (``{{ claim("x").date_to }}``) would otherwise read "None" in the
   briefing. The message says how to print it only when set, or with a default. The filters and
-  formatting that make text refuse None with the same code (:mod:`briefgen.text.filter_text`).
+  formatting that make text refuse None with the same code (:mod:`briefgen.text.filter_text`),
+  and so does ``~`` (:func:`concat_texts`); each message quotes what the briefing would have read
+  (``'a' ~ none``: 'aNone'; ``none | upper``: 'NONE'), worked out by :func:`would_read`.
 
 Lists, tuples, sets and mappings are checked item by item (they print as their items joined).
 """
@@ -24,9 +26,9 @@ Lists, tuples, sets and mappings are checked item by item (they print as their i
 from __future__ import annotations
 
 import types
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import jinja2
@@ -118,19 +120,64 @@ def _none_printed() -> TemplateError:
                         "replaces only a missing value, not None")
 
 
-def none_refused(what: str, made: str, advice: str, suggestion: str = "") -> TemplateError:
+def none_refused(what: str, made: str, advice: str, suggestion: str = "", reads: str | None = "None") -> TemplateError:
     """The error (code ``template-prints-none``) for None about to become text: ``what``
     failed (``cannot print None``, ``filter 'upper' cannot make text of None``), ``made`` how
     it would have reached the briefing (``printed``, ``joined``; "" when it would not), ``advice`` how to write it
-    instead; ``suggestion`` (optional) becomes the error's did-you-mean. Shared by ``{{ }}``
-    (:func:`checked`) and the filters and formatting that refuse None
-    (:mod:`briefgen.text.filter_text`)."""
-    read = f"; {made}, the briefing would read 'None'" if made else ""
+    instead; ``suggestion`` (optional) becomes the error's did-you-mean; ``reads``: the text the
+    briefing would have read (:func:`would_read`; None when it cannot be told: then the message says
+    'None' would stand in the value's place). Shared by ``{{ }}`` (:func:`checked`), ``~``
+    (:func:`concat_texts`) and the filters and formatting that refuse None (:mod:`briefgen.text.filter_text`)."""
+    shown = f"would read {_excerpt(reads)!r}" if reads is not None else "would show 'None' in its place"
+    read = f"; {made}, the briefing {shown}" if made else ""
     message = (f"{what}: the value is empty here (a field this item does not set, or an expression that gave "
                f"nothing){read}. {advice} (expected {EXPECTED}, got None)")
     if suggestion:
         message += f"; did you mean '{suggestion}'?"
     return TemplateError(message, code="template-prints-none")
+
+
+EXCERPT = 60
+"""At most this many characters of what the briefing would read are quoted (around the first 'None')."""
+
+
+def _excerpt(text: str) -> str:
+    """``text``, or for a long one the stretch around its first "None" with "…" for what is left out."""
+    if len(text) <= EXCERPT:
+        return text
+    at = max(text.find("None"), 0)
+    start = max(0, min(at - EXCERPT // 2, len(text) - EXCERPT))
+    return ("…" if start else "") + text[start:start + EXCERPT] + ("…" if start + EXCERPT < len(text) else "")
+
+
+def would_read(make: Callable[[], Any]) -> str | None:
+    """The text ``make()`` gives (what an operation would have written with None in it, e.g.
+    Jinja2's own filter called with None), or None when it fails: then no text is quoted."""
+    try:
+        return str(make())
+    except Exception:  # whatever the operation raises on None: nothing to quote
+        return None
+
+
+_ADVICE_CONCAT = ("Join it only when it is set: {% if value %}...{% endif %}, or give it a default: "
+                  "(value | default(\"not known\", true))")
+
+
+def concat_texts(parts: tuple, names: Mapping[str, Any]) -> tuple[str, ...]:
+    """The parts of ``a ~ b`` as ``{{ }}`` prints each (:func:`checked`, then
+    :func:`briefgen.text.printing.printable`). Raises :class:`TemplateError`
+    (``template-prints-none``) for a None part, quoting what the concatenation would have read
+    ('aNone'), or (``template-not-text``) for a part with no text of its own."""
+    if any(p is None for p in parts):
+        i = next(i for i, p in enumerate(parts, 1) if p is None)
+        reads = "".join("None" if p is None else (would_read(partial(_text, p, names)) or "…") for p in parts)
+        raise none_refused(f"cannot print None (part {i} of {len(parts)} joined by '~')", "joined with '~'",
+                           _ADVICE_CONCAT, reads=reads)
+    return tuple(_text(p, names) for p in parts)
+
+
+def _text(part: Any, names: Mapping[str, Any]) -> Any:
+    return part if type(part) is str else printable(checked(part, names))
 
 
 def _not_text(value: Any, names: Mapping[str, Any]) -> TemplateError:

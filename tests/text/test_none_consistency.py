@@ -102,16 +102,19 @@ def test_a_misspelt_name_or_key_is_an_error_in_is_none(prepared) -> None:
 
 
 # --------------------------------------------------------------------------- 3. "x" ~ none, a literal none
-@pytest.mark.parametrize("template", [
-    "{{ 'x' ~ none }}", "{{ none ~ 'x' }}", "{{ ('x' ~ none) | upper }}", "{% set y = 'x' ~ none %}{{ y }}",
-    "{{ 'x' ~ [none][0] }}", "{% set v = none %}{{ 'x' ~ v }}",
+@pytest.mark.parametrize(("template", "part", "reads"), [
+    ("{{ 'x' ~ none }}", "2 of 2", "xNone"), ("{{ none ~ 'x' }}", "1 of 2", "Nonex"),
+    ("{{ ('x' ~ none) | upper }}", "2 of 2", "xNone"), ("{% set y = 'x' ~ none %}{{ y }}", "2 of 2", "xNone"),
+    ("{{ 'x' ~ [none][0] }}", "2 of 2", "xNone"), ("{% set v = none %}{{ 'x' ~ v }}", "2 of 2", "xNone"),
+    ("{% set v = none %}{{ 'a' ~ v ~ 1.0 }}", "2 of 3", "aNone1"),
 ])
-def test_a_literal_none_joined_is_refused_as_a_variable_is(prepared, template) -> None:
+def test_a_literal_none_joined_is_refused_as_a_variable_is(prepared, template, part, reads) -> None:
     code, problem = problem_of(prepared, "Intro.\n" + template)
     assert code == "template-prints-none" and problem.line == 41
-    assert problem.message.startswith("section 'test' (line 2 of the template): cannot print None: the value is "
-                                      "empty here (a field this item does not set, or an expression that gave "
-                                      "nothing); printed, the briefing would read 'None'.")
+    assert problem.message.startswith(f"section 'test' (line 2 of the template): cannot print None (part {part} "
+                                      f"joined by '~'): the value is empty here (a field this item does not set, or "
+                                      f"an expression that gave nothing); joined with '~', the briefing would read "
+                                      f"'{reads}'.")  # what the concatenation prints, not 'None'
     assert (problem.expected, problem.got) == (EXPECTED, "None")
 
 
