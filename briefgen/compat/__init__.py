@@ -3,7 +3,8 @@
 Each module (:mod:`briefgen.compat.reportlab`, with parts split off for length: its output-side
 replacements, :mod:`briefgen.compat.reportlab_output`; its parsed fonts, ``reportlab_faces``; its
 import, ``reportlab_import``; its line breaking kept linear, ``reportlab_keptlines`` and
-``reportlab_windows``; :mod:`briefgen.compat.jinja2`, :mod:`briefgen.compat.matplotlib`,
+``reportlab_windows``; :mod:`briefgen.compat.jinja2`, with where a template's syntax error is,
+``jinja2_syntax``; :mod:`briefgen.compat.matplotlib`,
 :mod:`briefgen.compat.pydantic`, :mod:`briefgen.compat.fonttools`, :mod:`briefgen.compat.pyyaml`,
 :mod:`briefgen.compat.pikepdf`) gathers every
 read or replacement of the library's non-public names (leading underscore, undocumented

@@ -216,10 +216,11 @@ class Endnote(Block):
 
 @dataclass(frozen=True)
 class Endnotes(Block):
-    """The endnotes, in number order; ``empty_text`` is shown when none is cited."""
+    """The endnotes, in number order; ``empty_text`` is shown when none is cited (said of this
+    briefing alone: no "in this version", which would tell a reader that other editions cite sources)."""
 
     notes: tuple[Endnote, ...] = ()
-    empty_text: str = "No sources are cited in this version."
+    empty_text: str = "This briefing cites no sources."
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,9 @@ MARKED_COLUMNS = (("Quantity", 0.16), ("Reported", 0.18), ("Scope", 0.13), ("As 
                   ("Rating", 0.09), ("Marking", 0.14))
 """The same with a marking column, for an audience shown portion marks."""
 NOT_STATED = "not stated"
+NO_DISPUTES = "This briefing reports no disagreement between sources on a quantity."
+"""The conflicts table's one row when the audience sees no dispute. Said of this briefing alone, with
+nothing ("in this version") that would tell a reader other editions hold disputes withheld from them."""
 
 
 def conflicts(ctx: "Context", rs: ResolvedSection) -> list:
@@ -60,7 +63,7 @@ def conflicts(ctx: "Context", rs: ResolvedSection) -> list:
             first: Runs = (Text(dispute.label, bold=True), LineBreak(), Text(dispute.summary(), italic=True))
             rows.append(_row(ctx, rs, f"{dispute.measure}.{n + 1}", report, first if n == 0 else ()))
     if not rows:
-        cells: tuple[Cell, ...] = (Cell((Text("No source disagrees with another on a quantity in this version."),)),)
+        cells: tuple[Cell, ...] = (Cell((Text(NO_DISPUTES),)),)
         cells += tuple(Cell(()) for _ in columns[1:])
         rows.append(TableRow(f"table-{rs.id}.none", "TR", Uses(), rs.section.tlp.label, "conflicts table, no rows",
                              cells=cells))

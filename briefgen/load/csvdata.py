@@ -88,14 +88,25 @@ def _read(path: Path, written: str, src, key: KeyPath, numeric: bool = True) -> 
             data_lines.append((number, line))
     rows: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO("\n".join(line for _, line in data_lines)))
+    spanning: list[Problem] = []  # a quoted cell running past its line: reported instead of its row
+    start = 0
     try:
-        start = 0
         for cells in reader:
-            rows.append((data_lines[min(start, len(data_lines) - 1)][0], cells))
+            spans = reader.line_num - start > 1  # a quoted cell took in a line break
+            quote = _unclosed_quote(data_lines[start:reader.line_num], name, where) if spans else None
+            if quote is not None:
+                spanning.append(quote)
+            else:
+                rows.append((data_lines[min(start, len(data_lines) - 1)][0], cells))
             start = reader.line_num
     except csv.Error as exc:
+        quote = _unclosed_quote(data_lines[start:], name, where)  # never closed: a cell over the field limit
+        if quote is not None:
+            return [*spanning, quote], None
         bad_line = data_lines[min(reader.line_num, len(data_lines)) - 1][0]
         return [Problem(name, bad_line, 0, where, f"not valid CSV: {exc}", code="csv")], None
+    if spanning:
+        return spanning, None
     problems = [src.problem(key, f"CSV {written!r} lacks a '# {needed}:' line",
                             expected=f"'# {needed}: ...' before the header row", code="csv")
                 for needed in (("source", "unit") if numeric else ("source",)) if needed not in meta]
@@ -161,3 +172,58 @@ def _other_separator(lines: list[str]) -> str:
         if lines and len(counts) == 1 and counts != {0}:
             return name
     return ""
+
+
+def _unclosed_quote(lines: list[tuple[int, str]], name: str, where: str) -> Problem | None:
+    """The problem of the quote that opens a cell and is not closed on its line, in the record that
+    starts at ``lines[0]`` (numbered lines of file ``name``; ``where``: the spec key naming it),
+    located at the quote; None when no cell of that record runs past its line. Quotes are read as
+    :mod:`csv`'s default dialect reads them: a quote opens a cell only at its start, ``""`` inside is
+    a quote, any quote elsewhere is text. A cell cannot span lines here (comment and blank lines are
+    dropped before the rows are read), so such a quote was meant to be closed on its line."""
+    for i, (number, line) in enumerate(lines):
+        column = _open_at_end(line)
+        if column is None:
+            continue
+        closing = _closing_line(lines[i + 1:])
+        runs = (f"the cell runs on to the first quote of line {closing}" if closing is not None
+                else "the cell runs to the end of the file")
+        return Problem(name, number, column, where, f"the quote (\") opened at line {number}, column {column} is "
+                                                    f"never closed on its line: {runs}",
+                       expected='a closing quote (") before the end of the line, or a cell without quotes',
+                       code="csv")
+    return None
+
+
+def _open_at_end(line: str) -> int | None:
+    """The 1-based column of the quote that opens a cell still open at the end of ``line``, or None."""
+    quoted, field_start, opened = False, True, 0
+    i, n = 0, len(line)
+    while i < n:
+        ch = line[i]
+        if quoted:
+            if ch == '"':
+                if i + 1 < n and line[i + 1] == '"':
+                    i += 1  # "" inside a quoted cell
+                else:
+                    quoted = False
+        elif ch == ",":
+            field_start = True
+            i += 1
+            continue
+        elif ch == '"' and field_start:
+            quoted, opened = True, i + 1
+        field_start = False
+        i += 1
+    return opened if quoted else None
+
+
+def _closing_line(lines: list[tuple[int, str]]) -> int | None:
+    """The file line of the first lone quote in ``lines`` (which closes a cell opened before them), or None."""
+    for number, line in lines:
+        at = line.find('"')
+        while at >= 0:
+            if line[at + 1:at + 2] != '"':
+                return number
+            at = line.find('"', at + 2)
+    return None

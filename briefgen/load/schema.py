@@ -90,6 +90,7 @@ def problems_from_validation(doc: Located, model: type[BaseModel], exc: Validati
             message = message.removeprefix("Value error, ")
             if isinstance(err.get("input"), (dict, list)):  # a check of the whole mapping: its message says what
                 got = ""
+            got = str(getattr(error, "got", "") or "") or got  # what was written, in the validator's words
         elif kind in _PLAIN:
             message, expected = _PLAIN[kind]
             ctx = {k: _num(v) for k, v in (err.get("ctx") or {}).items()}

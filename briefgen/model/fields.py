@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
-from briefgen.model.tlp import LABELS, TLP
+from briefgen.model.tlp import LABELS, TLP, read_label
 from briefgen.model.vocab import (
     CONFIDENCE_SYNONYMS,
     LIKELIHOOD_SYNONYMS,
@@ -75,17 +75,9 @@ def check_output_name(value: object) -> str:
 
 
 def _parse_tlp(value: object) -> TLP:
-    """A TLP label; a typo's error carries ``suggestion`` ('amberr' -> 'TLP:AMBER')."""
-    if isinstance(value, TLP):
-        return value
-    try:
-        return TLP.parse(str(value))
-    except ValueError as exc:
-        from briefgen.errors import did_you_mean
-
-        text = str(value).strip().upper().replace(" ", "")
-        text = text if text.startswith("TLP:") else "TLP:" + text
-        raise NearMiss(str(exc), suggestion=did_you_mean(text, LABELS) or "") from exc
+    """A TLP label (:func:`briefgen.model.tlp.read_label`: a refusal names what was written and the
+    labels accepted, and carries ``suggestion`` for a near miss, 'amberr' -> 'TLP:AMBER')."""
+    return read_label(value)
 
 
 def _parse_date(value: object) -> PartialDate:

@@ -41,6 +41,7 @@ from briefgen.text.nesting import compile_failure
 from briefgen.text.printcheck import checked, concat_texts, none_refused
 from briefgen.text.printing import printable
 from briefgen.text.sources import TemplateSource
+from briefgen.text.syntax_where import syntax_where
 from briefgen.text.template_objects import no_view_field
 
 _KIND_NAMES: dict[type, str] = {Claim: "claim", Entity: "entity", Source: "source", Figure: "figure",
@@ -283,7 +284,8 @@ def compiled(source: TemplateSource) -> Any:
     fixes, not on its globals).
 
     Raises :class:`~briefgen.errors.TemplateError` located at the template's line (see
-    :func:`briefgen.text.located.located`): ``template-syntax`` for a syntax error or a tag
+    :func:`briefgen.text.located.located`): ``template-syntax`` for a syntax error (with its
+    column and an excerpt marking it, :mod:`briefgen.text.syntax_where`) or a tag
     that loads another template (``{% include %}``, ``{% import %}``, ``{% extends %}``:
     :class:`~briefgen.text.budget.UnsupportedTag`), ``template-too-deep`` for a template
     nested deeper than Python compiles (:mod:`briefgen.text.nesting`)."""
@@ -292,8 +294,9 @@ def compiled(source: TemplateSource) -> Any:
     except UnsupportedTag as exc:
         raise located(TemplateError, source, exc.lineno or 1, exc.message or "", "template-syntax") from None
     except jinja2.TemplateSyntaxError as exc:
-        raise located(TemplateError, source, exc.lineno or 1, f"template syntax error: {exc.message}",
-                      "template-syntax") from None
+        where = syntax_where(_compiler(), source, exc)  # the column Jinja2 does not give, and an excerpt
+        raise located(TemplateError, source, exc.lineno or 1, f"template syntax error: {exc.message}{where.note}",
+                      "template-syntax", column=(where.column, where.file_column)) from None
     except (RecursionError, SyntaxError, MemoryError, OverflowError) as exc:  # Python's limits (nesting.py)
         line, message = compile_failure(_compiler(), source.text, exc)
         raise located(TemplateError, source, line, message, "template-too-deep") from None

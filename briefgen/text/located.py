@@ -15,25 +15,29 @@ _EXPECTED = re.compile(r" \(expected (.*?)(?:, got (.*))?\)$", re.S)
 
 
 def located(cls: type[TemplateError], source: TemplateSource, line: int, message: str,
-            code: str = "", audience: tuple[str, str] | None = None) -> TemplateError:
+            code: str = "", audience: tuple[str, str] | None = None, column: tuple[int, int] = (0, 0)) -> TemplateError:
     """``cls`` for ``message`` at template line ``line`` (1-based) of ``source``: its text
     names the file line (``source.line + line - 1``) and the template line; its one
     :class:`Problem` has them as fields, with the did-you-mean hint (if any) as
     ``suggestion``, a closing ``(expected X, got Y)`` as ``expected`` and ``got``, and
     ``code`` (default: the class's). ``audience``: (the audience's name, the test of it the line is
     inside, such as ``visible('c-x')``) for a line that runs for some audiences only
-    (:mod:`briefgen.text.audience_lines`), named after the template line."""
+    (:mod:`briefgen.text.audience_lines`), named after the template line. ``column``: (column in the
+    template line, column in the file), 1-based, 0 when unknown: the first is named after the line,
+    the second is the problem's column (and in the text's ``file:line:col``)."""
     at_line = source.line + max(line, 1) - 1
     for_whom = f", for audience {audience[0]!r}: inside a test of {audience[1]}" if audience else ""
-    where = f"{source.label} (line {max(line, 1)} of the template{for_whom})"
+    in_line = f", column {column[0]}" if column[0] else ""
+    where = f"{source.label} (line {max(line, 1)}{in_line} of the template{for_whom})"
     hint = _DID_YOU_MEAN.search(message)
     text = message[:hint.start()] if hint else message
     wanted = _EXPECTED.search(text)
-    problem = Problem(file=source.file, line=at_line, column=0, key=source.key,
+    problem = Problem(file=source.file, line=at_line, column=column[1], key=source.key,
                       message=f"{where}: {text[:wanted.start()] if wanted else text}",
                       expected=wanted.group(1) if wanted else "", got=(wanted.group(2) or "") if wanted else "",
                       suggestion=hint.group(1) if hint else "", code=code or cls.code)
-    return cls(f"{source.file}:{at_line}: {where}: {message}", [problem], code=code)
+    file_column = f":{column[1]}" if column[1] else ""
+    return cls(f"{source.file}:{at_line}{file_column}: {where}: {message}", [problem], code=code)
 
 
 def template_line(exc: BaseException, filename: str) -> int:

@@ -115,7 +115,8 @@ def test_a_syntax_error_names_the_template_line(prepared) -> None:
         compiled(src)
     (problem,) = info.value.problems
     assert (problem.file, problem.line, problem.code) == ("specs/t.j2", 3, "template-syntax")
-    assert problem.message.startswith("section 'x' (line 3 of the template): template syntax error: unexpected")
+    assert problem.message.startswith("section 'x' (line 3, column 14 of the template): template syntax error: "
+                                      "unexpected")
 
 
 def test_too_deep_templates_go_through_the_bytecode_cache_and_are_never_stored(project_cache) -> None:

@@ -68,7 +68,7 @@ def test_missing_field_and_undefined_name_name_the_culprit(prepared):
      "section 'test' (line 3 of the template): refers to claim 'c-desk-leverage', which is withheld",
      '{% if visible("c-desk-leverage") %}'),
     ("one\ntwo {% if %}", "analyst", 41, "template-syntax",
-     "section 'test' (line 2 of the template): template syntax error", ""),
+     "section 'test' (line 2, column 11 of the template): template syntax error", ""),
 ])
 def test_template_errors_carry_a_located_problem(prepared, text, audience, line, code, message, suggestion):
     """The error's one Problem holds the file, the line in it, the spec key, a code and the
