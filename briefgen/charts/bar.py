@@ -10,7 +10,10 @@ unit label, e.g. 'USD millions'. The axes are placed from text measured with
 layout engine: saving draws the figure once). Sizes: the figure is the spec's inches;
 fonts and paddings in points. Raises RenderError when categories, values and comparators
 differ in length; ChartFitError when the labels do not fit the height (the rule ``validate``
-applies too: :func:`briefgen.model.chart_fit.bar_fit`).
+applies too: :func:`briefgen.model.chart_fit.bar_fit`). Portion marks: a bar whose claim is marked
+above the briefing's floor has its mark before its category, ``(RED) Affiliate take per attack``,
+and a legend line at the bottom says what the marks mean, as a timeline's events
+(:mod:`briefgen.charts.marks`; the markings come with :class:`~briefgen.model.resolved.BarData`).
 """
 
 from __future__ import annotations
@@ -105,10 +108,11 @@ def draw_bar(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
     # below MIN_SIZE), then wrap wider; the plot must leave the value labels room: the rules
     # validate applies too (briefgen.model.bar_fit), by this chart's measure.
     measure = MeterMeasure(fig)
-    bottom = fit.bar_bottom(style.font_size, bool(d.unit_label), measure)
+    legend, legend_h = bar_fit.bar_legend(d, W, style.font_size, measure)
+    bottom = fit.bar_bottom(style.font_size, bool(d.unit_label), measure, legend_h)
     axes_top = top - LAYOUT_PAD
     axes_h = axes_top - bottom
-    sized = bar_fit.bar_labels(d.categories, axes_h, style.font_size, measure) if axes_h > 0 else None
+    sized = bar_fit.bar_labels(d.labels, axes_h, style.font_size, measure) if axes_h > 0 else None
     if sized is None:
         raise _too_small(chart, top, W, H, style, fig)
     labels, size = sized
@@ -170,6 +174,9 @@ def draw_bar(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:
         ax.annotate(text, xy=(v, y), xytext=(-NOTE_OFFSET if neg else NOTE_OFFSET + e * 72, 0),
                     textcoords="offset points", va="center", ha="right" if neg else "left",
                     fontsize=size, color=style.text_colour, annotation_clip=False)
+    if legend:  # in the room bar_bottom keeps for it, under the axis label
+        fig.text(LAYOUT_PAD / W, LAYOUT_PAD / H, legend, ha="left", va="bottom", fontsize=style.small_size,
+                 color=style.text_colour)
 
 
 def _thinned(ticks: list[float], lo: float, hi: float, x_lo: float, x_hi: float, left: float, right: float,
@@ -195,7 +202,9 @@ def _too_small(chart: "ResolvedChart", top: float, width: float, height: float, 
     (:func:`briefgen.model.chart_fit.bar_fit`), by this chart's measure."""
     d = chart.data
     assert isinstance(d, BarData)
-    bars = fit.bar_fit(d.categories, top, height, style.font_size, bool(d.unit_label), MeterMeasure(fig))
+    measure = MeterMeasure(fig)
+    bars = fit.bar_fit(d.labels, top, height, style.font_size, bool(d.unit_label), measure,
+                       bar_fit.bar_legend(d, width, style.font_size, measure)[1])
     return ChartFitError(chart.id, "height", fit.bar_message(chart.id, bars, width, height))
 
 

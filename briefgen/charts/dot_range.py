@@ -60,7 +60,7 @@ def _rows(d: RangeData) -> list[tuple[str, RangePoint | None]]:
         if p.group != last:
             rows.append((p.group, None))
             last = p.group
-        rows.append((p.label, p))
+        rows.append((p.shown_label, p))
     return rows
 
 
@@ -84,7 +84,7 @@ def draw_dot_range(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> 
                                   [p is None for _, p in rows])
     if not across.ok:
         raise ChartFitError(chart.id, "width", fit.dot_range_width_message(chart.id, across, W))
-    key, unit = fit.dot_range_texts(d.unit_label, across, W, size, style.small_size, measure)
+    key, unit = fit.dot_range_texts(d.unit_label, across, W, size, style.small_size, measure, d.marks)
     rows_fit = fit.dot_range_fit(len(rows), top, H, size, style.small_size, key, unit, measure)
     if not rows_fit.ok:  # likewise
         raise ChartFitError(chart.id, "height", fit.dot_range_message(chart.id, rows_fit, W, H))

@@ -63,6 +63,7 @@ from briefgen.document.model import (
 from briefgen.document.runs import inline_runs
 from briefgen.document.withheld import KEY_FILE, SCHEME, WithheldKey, legacy_hash, withheld_list
 from briefgen.errors import BriefgenError
+from briefgen.model.resolved import BarData, RangeData
 from briefgen.model.tlp import TLP
 from briefgen.text import fmt
 
@@ -283,9 +284,23 @@ def _figure(fig: Figure) -> dict[str, Any]:
 def figure_digest(fig: Figure) -> str:
     """The digest of what a figure shows: title, caption, source line, alt text and the
     chart's data (or the image's path); not its number."""
-    data = dataclasses.asdict(fig.chart.data) if fig.chart is not None else {"image": fig.image_written}
+    data = _chart_data(fig.chart.data) if fig.chart is not None else {"image": fig.image_written}
     return digest({"title": fig.title, "caption": _runs_text(fig.caption, marks=False), "source": fig.source_line,
                    "alt": fig.alt, "kind": fig.kind, "data": data})
+
+
+def _chart_data(data: Any) -> dict[str, Any]:
+    """A chart's data as its digest reads it: unmarked bars and dot-range points without the
+    (empty) portion-mark fields those kinds gained later, so that digests earlier editions
+    recorded still match."""
+    out = dataclasses.asdict(data)
+    if isinstance(data, BarData) and not data.markings:
+        del out["markings"], out["floor"]
+    elif isinstance(data, RangeData) and not data.floor:
+        del out["floor"]
+        for point in out["points"]:
+            del point["marking"]
+    return out
 
 
 def _runs_text(runs: Any, *, marks: bool = True) -> str:

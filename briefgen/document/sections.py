@@ -66,11 +66,12 @@ def profiles(ctx: "Context", rs: ResolvedSection) -> list:
     attributes."""
     out = []
     for ent in rs.entities:
+        # right-to-left values isolated (FSI ... PDI): "(person; also <Arabic name>)" keeps its order
         extra: list[str] = [ent.kind]
         if ent.country:
-            extra.append(ent.country)
+            extra.append(isolated(ent.country))
         if ent.aliases:
-            extra.append("also " + ", ".join(ent.aliases))
+            extra.append("also " + ", ".join(isolated(a) for a in ent.aliases))
         uses = Uses(entities=(ent.id,))
         out.append(Profile(f"{rs.id}.profile.{ent.id}", "Profile", uses, ctx.marker.level(uses, rs.section.tlp).label,
                            f"profile of {ent.id!r}", entity=ent.id, name=ent.name, details="; ".join(extra),

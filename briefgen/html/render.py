@@ -109,7 +109,7 @@ _RTL_ITEM = Markup(' dir="rtl" style="margin-right: 1.5rem"')
 
 
 def rtl_attrs(value: "dm.Runs | str", *, item: bool = False) -> Markup:
-    """`` dir="rtl"`` for a heading, profile name or list item whose text runs right to left
+    """`` dir="rtl"`` for a heading or list item whose text runs right to left
     (UAX #9 P2-P3, as the PDF decides; a portion mark does not count): it is right-aligned and a
     list item's bullet is on the right (``item``: with room for it there); else nothing."""
     if isinstance(value, str):

@@ -24,6 +24,7 @@ from reportlab.platypus.flowables import Flowable
 from briefgen.compat.xmlescape import escape
 from briefgen.document import model as dm
 from briefgen.document.changes import ChangeSummary
+from briefgen.document.direction import isolated
 from briefgen.errors import RenderError
 from briefgen.layout.changes import change_box, with_change_bars
 from briefgen.layout.failures import image_failure
@@ -117,8 +118,11 @@ class BlockFlowables:
         return [self.para(head + self.markup(kj.statement), "judgment", kj.where, kj.id)]
 
     def profile(self, p: dm.Profile) -> list[Flowable]:
-        """Name (details in brackets), description and attributes, kept together."""
-        head = f'<b>{escape(p.name)}</b> <font color="{self.st.theme.colors.muted}">({escape(p.details)})</font>'
+        """Name (details in brackets), description and attributes, kept together. A
+        right-to-left name is isolated (FSI ... PDI): the heading runs left to right, as its
+        details do, the name in its own direction."""
+        muted = self.st.theme.colors.muted
+        head = f'<b>{escape(isolated(p.name))}</b> <font color="{muted}">({escape(p.details)})</font>'
         declare = self.tagger.declare
         block: list[Flowable] = [self.para(head, "body", p.where, declare(f"{p.id}#name", "P", p.id))]
         if p.description:

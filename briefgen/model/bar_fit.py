@@ -30,8 +30,12 @@ from briefgen.model.chart_fit import (
     wrap,
 )
 from briefgen.model.chart_numbers import COMPARATOR_PREFIX, format_number
+from briefgen.model.legend_fit import marks_legend, wrap_to_width
 from briefgen.model.network_fit import PAGE_TEXT_W
 from briefgen.model.resolved import BarData
+
+LEGEND_GAP = 0.06
+"""Inches between the marks' legend and the axis label above it."""
 
 Y_PAD = 4.0        # points between a category label and the axis (no tick marks)
 NOTE_OFFSET = 3.0  # points between a bar's end and its value label
@@ -77,19 +81,32 @@ def note_widths(data: BarData, size: float, measure: Measure) -> list[float]:
             + (OPEN_LEN / 72 if k in OPEN_ENDED and v >= 0 else 0.0) for v, k in zip(data.values, comps)]
 
 
+def bar_legend(data: BarData, width: float, font_size: float, measure: Measure) -> tuple[str, float]:
+    """The legend of a bar chart's portion marks (:func:`briefgen.model.legend_fit.marks_legend`)
+    wrapped to its ``width`` less its margins at the charts' small size, and the inches it takes
+    under the axis label; ``("", 0.0)`` when no bar is marked."""
+    legend = marks_legend(data.markings, data.floor)
+    if not legend:
+        return "", 0.0
+    small = round(max(font_size * 0.88, 6.0), 2)  # as briefgen.charts.style.ChartStyle.small_size
+    text = wrap_to_width(legend, width - 2 * LAYOUT_PAD, small, measure)
+    return text, measure(text, small)[1] + LEGEND_GAP
+
+
 def bar_across(data: BarData, top: float, width: float, font_size: float, measure: Measure) -> Across | None:
     """Where the plot of a bar chart of ``data`` goes across it (``width`` inches; its
     drawing's top at ``top``): right of its labels, with the width its value labels need;
     None when the labels do not fit the height (:func:`briefgen.model.chart_fit.bar_fit`)."""
-    axes_h = top - LAYOUT_PAD - bar_bottom(font_size, bool(data.unit_label), measure)
-    sized = bar_labels(data.categories, axes_h, font_size, measure) if axes_h > 0 else None
+    axes_h = top - LAYOUT_PAD - bar_bottom(font_size, bool(data.unit_label), measure,
+                                           bar_legend(data, width, font_size, measure)[1])
+    sized = bar_labels(data.labels, axes_h, font_size, measure) if axes_h > 0 else None
     if sized is None:
         return None
     labels, size = sized
     widths = [measure(label, size)[0] for label in labels]
     left = LAYOUT_PAD + max(widths) + Y_PAD / 72
     least = max([BAR_LEAST_PLOT] + [(w + NOTE_SPARE) / NOTE_SHARE for w in note_widths(data, size, measure)])
-    return Across(left, width - LAYOUT_PAD, least, data.categories[widths.index(max(widths))])
+    return Across(left, width - LAYOUT_PAD, least, data.labels[widths.index(max(widths))])
 
 
 def bar_width_message(chart_id: str, across: Across, width: float, need_at: Callable[[float], Across | None]) -> str:

@@ -177,11 +177,13 @@ def dot_range_bottom(size: float, small: float, key: str, unit: str, measure: Me
 
 
 def dot_range_texts(unit_label: str, across: "Across", width: float, size: float, small: float,
-                    measure: Measure) -> tuple[str, str]:
-    """A dot-range chart's key (DOT_RANGE_LEGEND) wrapped to the chart's ``width`` less
-    its margins at ``small`` points, and its ``unit_label`` wrapped to the room beside the
-    axis' centre (``across``) at ``size``: ``(key, unit)``, both inside the figure."""
-    key = wrap_to_width(DOT_RANGE_LEGEND, width - 2 * LAYOUT_PAD, small, measure)
+                    measure: Measure, marks: str = "") -> tuple[str, str]:
+    """A dot-range chart's key (DOT_RANGE_LEGEND, then the legend of its portion ``marks``)
+    wrapped to the chart's ``width`` less its margins at ``small`` points, and its ``unit_label``
+    wrapped to the room beside the axis' centre (``across``) at ``size``: ``(key, unit)``, both
+    inside the figure."""
+    key = wrap_to_width(f"{DOT_RANGE_LEGEND}. {marks}" if marks else DOT_RANGE_LEGEND, width - 2 * LAYOUT_PAD,
+                        small, measure)
     centre = (across.left + across.right) / 2
     room = 2 * min(centre - LAYOUT_PAD, width - LAYOUT_PAD - centre)
     return key, wrap_to_width(unit_label, max(room, 0.0), size, measure) if unit_label else ""
@@ -238,21 +240,22 @@ def too_narrow_message(chart_id: str, kind: str, width: float, room: str, need: 
     return f"{head}, and no width a page allows (up to {PAGE_TEXT_W:g} in) holds them: {shorten}"
 
 
-def bar_bottom(size: float, has_unit: bool, measure: Measure) -> float:
-    """Inches below a bar chart's bars: tick labels and, with a unit, the axis label."""
+def bar_bottom(size: float, has_unit: bool, measure: Measure, legend_h: float = 0.0) -> float:
+    """Inches below a bar chart's bars: tick labels and, with a unit, the axis label, above
+    ``legend_h`` inches of its marks' legend (:func:`briefgen.model.bar_fit.bar_legend`)."""
     line_h = measure("0", size)[1]
     bottom = LAYOUT_PAD + line_h + BAR_TICK_ROOM / 72
     if has_unit:
         bottom += line_h + BAR_LABEL_PAD / 72
-    return bottom
+    return bottom + legend_h if legend_h else bottom
 
 
 def bar_fit(categories: Sequence[str], top: float, height: float, size: float, has_unit: bool,
-            measure: Measure) -> ChartFit:
+            measure: Measure, legend_h: float = 0.0) -> ChartFit:
     """The :class:`ChartFit` of a bar chart of ``categories``, ``height`` inches tall with
     its drawing's top at ``top``: each bar's row must hold its label, wrapped at
     BAR_WIDE_WRAP characters, at BAR_MIN_SIZE points in BAR_ROW_FILL of its height."""
-    axes_h = top - LAYOUT_PAD - bar_bottom(size, has_unit, measure)
+    axes_h = top - LAYOUT_PAD - bar_bottom(size, has_unit, measure, legend_h)
     n = len(categories)
     tall = max((measure(wrap(c, BAR_WIDE_WRAP), BAR_MIN_SIZE)[1] for c in categories), default=0.0)
     per_row = tall / BAR_ROW_FILL

@@ -393,9 +393,9 @@ class Audience(Model):
                                                     "both (`--format` overrides); see the README's HTML edition.")
     portion_marks: bool | None = Field(None,
                                        description="Print each portion's TLP marking before it ('(TLP:AMBER) ...'), "
-                                                   "a marking column in claims tables, and mark chart links and "
-                                                   "events above the briefing's floor (default: on when the ceiling "
-                                                   "is above TLP:CLEAR).")
+                                                   "a marking column in claims tables, and mark chart links, "
+                                                   "events, bars and rows above the briefing's floor (default: "
+                                                   "on when the ceiling is above TLP:CLEAR).")
 
     @property
     def marks_portions(self) -> bool:

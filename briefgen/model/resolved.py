@@ -39,6 +39,18 @@ class BarData:
     values: tuple[float, ...]
     comparators: tuple[str, ...]
     unit_label: str
+    markings: tuple[str, ...] = ()
+    """Empty, or one TLP label per bar (empty for a bar at or below the briefing's ``floor``),
+    when the audience is shown portion marks: the bar's category is drawn marked, ``(RED) ...``,
+    as a timeline's events are, and a legend line says what the marks mean."""
+    floor: str = ""
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The category labels as drawn: each marked bar's with its mark before it."""
+        if not self.markings:
+            return self.categories
+        return tuple(f"({m.removeprefix('TLP:')}) {c}" if m else c for c, m in zip(self.categories, self.markings))
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,14 @@ class RangePoint:
     comparator: str = "="
     estimate: bool = False
     claim_id: str = ""
+    marking: str = ""
+    """The claim's TLP label when the audience is shown portion marks and it is marked above
+    the briefing's floor (else empty): the row is drawn marked, ``(RED) ...``."""
+
+    @property
+    def shown_label(self) -> str:
+        """``label`` as drawn: with its mark before it when marked."""
+        return f"({self.marking.removeprefix('TLP:')}) {self.label}" if self.marking else self.label
 
 
 @dataclass(frozen=True)
@@ -119,6 +139,15 @@ class RangeData:
 
     points: tuple[RangePoint, ...]
     unit_label: str
+    floor: str = ""
+    """The briefing's floor label when some point is marked (named in the key's marks legend)."""
+
+    @property
+    def marks(self) -> str:
+        """The legend of the points' marks (:func:`briefgen.model.legend_fit.marks_legend`), or ""."""
+        from briefgen.model.legend_fit import marks_legend
+
+        return marks_legend([p.marking for p in self.points], self.floor) if self.floor else ""
 
 
 ChartData = BarData | LineData | TimelineData | NetworkData | TableData | RangeData

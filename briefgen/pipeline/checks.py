@@ -41,6 +41,7 @@ from briefgen.pipeline.dispute_checks import dispute_problems
 from briefgen.pipeline.figure_checks import figure_problems
 from briefgen.pipeline.font_checks import coverage_problems
 from briefgen.pipeline.image_checks import image_problem
+from briefgen.pipeline.keyword_checks import keyword_problems
 from briefgen.pipeline.placeholder_checks import placeholder_problems
 from briefgen.pipeline.reading_checks import builtin_predicate_problems, tlp_white_problems
 from briefgen.pipeline.section_checks import chart_key_problems, data_at, section_key_problems
@@ -58,6 +59,7 @@ def check(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
     problems += coverage_problems(loaded, kb)
     problems += bidi_control_problems(loaded, kb)  # warnings: explicit bidi controls, dropped
     problems += selection_problems(loaded, kb)  # warnings: selections no variant can show
+    problems += keyword_problems(loaded, kb)  # warnings: keywords an audience's metadata will not carry
     problems += tlp_white_problems(loaded, kb) + builtin_predicate_problems(kb)  # warnings: read otherwise
     problems.sort(key=lambda p: (p.file, p.line, p.column))
     return _empty_kb_files(kb) + problems  # first: an empty file explains the unknown ids that follow

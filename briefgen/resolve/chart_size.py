@@ -72,7 +72,8 @@ def _fit_problem(chart: ChartSpec, data: ChartData, font_size: float, measure: f
     if isinstance(data, RangeData) and data.points:
         return _dot_range_problem(chart, data, top, font_size, small, measure)
     if isinstance(data, BarData) and data.values:
-        found = fit.bar_fit(data.categories, top, height, font_size, bool(data.unit_label), measure)
+        found = fit.bar_fit(data.labels, top, height, font_size, bool(data.unit_label), measure,
+                            bar_fit.bar_legend(data, width, font_size, measure)[1])
         if not found.ok:
             return "height", fit.bar_message(chart.id, found, width, height)
         across = bar_fit.bar_across(data, top, width, font_size, measure)
@@ -111,13 +112,13 @@ def _dot_range_problem(chart: ChartSpec, data: RangeData, top: float, font_size:
             labels.append(p.group)
             bold.append(True)
             last = p.group
-        labels.append(p.label)
+        labels.append(p.shown_label)
         bold.append(False)
     across = fit.dot_range_across(labels, [point_note(p) for p in data.points], chart.width, font_size, measure,
                                   bold)
     if not across.ok:
         return "width", fit.dot_range_width_message(chart.id, across, chart.width)
-    key, unit = fit.dot_range_texts(data.unit_label, across, chart.width, font_size, small, measure)
+    key, unit = fit.dot_range_texts(data.unit_label, across, chart.width, font_size, small, measure, data.marks)
     found = fit.dot_range_fit(len(labels), top, chart.height, font_size, small, key, unit, measure)
     return None if found.ok else ("height", fit.dot_range_message(chart.id, found, chart.width, chart.height))
 

@@ -58,11 +58,12 @@ def resolve_chart(chart: ChartSpec, ctx: ResolveContext, number: int) -> Resolve
 
         data, used = range_data(chart, claims, ctx.sources,
                                 lambda message, **kw: _chart_problem(ctx, chart, message, **kw))
+        data = _marked_points(data, ctx)
         source_line = ""
     elif shape == "table":
         used = claims
-        data = TableData(("Date", "Claim"),
-                         tuple(((c.date.render() if c.date else "undated"), _short_label(c)) for c in used))
+        data = TableData(("Date", "Claim"), tuple(((c.date.render() if c.date else "undated"), _marked_row(c, ctx))
+                                                  for c in used))
         source_line = ""
     else:  # a shape only a CSV file gives (line: series)
         raise SpecError([_chart_problem(ctx, chart, f"a {chart.kind} chart takes its data from a CSV file",
@@ -164,10 +165,12 @@ def _bar_data(chart: ChartSpec, claims: Iterable[Claim], ctx: ResolveContext) ->
     for c, _, _ in items:
         if c not in used:
             used.append(c)
+    markings = [_above_floor(ctx, claims=(c.id,)) for c, _, _ in items]  # each bar marked as its claim
     return BarData(tuple(f.label for _, f, _ in items),
                    tuple(f.central * u.multiplier / divisor for _, f, u in items),
                    tuple(f.comparator for _, f, _ in items),
-                   chart.unit or first.label(scale)), used
+                   chart.unit or first.label(scale), tuple(markings) if any(markings) else (),
+                   _floor_if_marked(ctx, markings)), used
 
 
 def _network_data(chart: ChartSpec, ctx: ResolveContext, claim_ids: set[str]) -> tuple[NetworkData, list[Claim]]:
@@ -222,6 +225,24 @@ def _above_floor(ctx: ResolveContext, *, claims: tuple[str, ...] = (), entities:
     levels += [ctx.entities[e].tlp for e in entities if e in ctx.entities]
     marking = most_restrictive(levels)
     return marking.label if marking > ctx.loaded.spec.briefing.tlp else ""
+
+
+def _marked_row(claim: Claim, ctx: ResolveContext) -> str:
+    """A table chart's claim cell: its short label, after its portion mark, ``(TLP:RED) ...``, as a
+    paragraph's (a table has no legend to explain a short one), when marked above the floor."""
+    marking = _above_floor(ctx, claims=(claim.id,))
+    return f"({marking}) {_short_label(claim)}" if marking else _short_label(claim)
+
+
+def _marked_points(data: RangeData, ctx: ResolveContext) -> RangeData:
+    """``data`` with each point marked as its claim (:func:`_above_floor`), when one is."""
+    from dataclasses import replace
+
+    markings = [_above_floor(ctx, claims=(p.claim_id,)) if p.claim_id else "" for p in data.points]
+    if not any(markings):
+        return data
+    return replace(data, points=tuple(replace(p, marking=m) for p, m in zip(data.points, markings)),
+                   floor=_floor_if_marked(ctx, markings))
 
 
 def _floor_if_marked(ctx: ResolveContext, markings: list[str]) -> str:

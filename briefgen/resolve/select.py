@@ -32,6 +32,7 @@ from briefgen.model.tlp import TLP, may_see
 from briefgen.resolve.audiences import DEFAULT_AUDIENCE, audience_names, get_audience
 from briefgen.resolve.claims import select_claims
 from briefgen.resolve.context import ResolveContext
+from briefgen.resolve.keyword_text import keyword_occurrences
 from briefgen.resolve.keywords import Touch, keyword_touches
 from briefgen.resolve.sections import resolve_section
 
@@ -156,5 +157,37 @@ def _without_hidden_keywords(meta: BriefingMeta, spec_sections, kb: KnowledgeBas
             top = max(found.touches, key=lambda t: t.level.rank, default=None)
         keep.append(found.text)
         marks.append(None if top is None else (found.index, top.kind, top.id, top.level))
+    if keep:  # a keyword found only in material withheld from this audience (resolve.keyword_text)
+        keep, marks = _without_hidden_words(meta, kb, spec_sections, may_see_item, keep, marks, withheld)
     meta = meta if len(keep) == len(meta.keywords) else meta.model_copy(update={"keywords": keep})
     return meta, tuple(marks)
+
+
+def _without_hidden_words(meta: BriefingMeta, kb: KnowledgeBase, spec_sections, may_see_item, keep: list[str],
+                          marks: list, withheld: list[Withheld]) -> tuple[list[str], list]:
+    """``keep`` and its ``marks`` less each keyword that occurs (as whole words) in material
+    withheld from the audience and in nothing it may see (:mod:`briefgen.resolve.keyword_text`),
+    each recorded in ``withheld``."""
+    found = keyword_occurrences(keep, kb, spec_sections, meta)
+    kept: list[str] = []
+    kept_marks: list = []
+    for keyword, mark, where, index in zip(keep, marks, found, _spec_indexes(meta.keywords, keep), strict=True):
+        hidden = where.only_hidden(may_see_item)
+        if hidden is None:
+            kept.append(keyword)
+            kept_marks.append(mark)
+        else:
+            withheld.append(Withheld("keyword", f"keywords[{index}]", f"it occurs only in material withheld from "
+                                     f"the audience ({hidden.kind} {hidden.id!r})", hidden.level.value))
+    return kept, kept_marks
+
+
+def _spec_indexes(keywords: list[str], keep: list[str]) -> list[int]:
+    """The index in the spec's ``keywords`` of each of ``keep`` (a subsequence of them)."""
+    out, at = [], 0
+    for k in keep:
+        while keywords[at] != k:
+            at += 1
+        out.append(at)
+        at += 1
+    return out

@@ -65,6 +65,18 @@ def marked_network_chart():
                                                   floor="TLP:CLEAR"), height=4.2)
 
 
+def marked_bar_chart():
+    plain = bar_chart()
+    return dataclasses.replace(plain, data=dataclasses.replace(plain.data, markings=("", "TLP:AMBER", "TLP:RED"),
+                                                                floor="TLP:CLEAR"))
+
+
+def marked_dot_range_chart():
+    plain = dot_range_chart()
+    points = tuple(dataclasses.replace(p, marking=m) for p, m in zip(plain.data.points, ("TLP:RED", "", "TLP:GREEN")))
+    return dataclasses.replace(plain, data=dataclasses.replace(plain.data, points=points, floor="TLP:CLEAR"))
+
+
 def at(resolved, width: float, height: float):
     return dataclasses.replace(resolved, spec=resolved.spec.model_copy(update={"width": width, "height": height}))
 
@@ -111,7 +123,8 @@ def verdicts(resolved, size: float) -> tuple[str | None, str | None, list[str]]:
 KINDS = {"line": line_chart, "line-long-labels": long_labels_line_chart,
          "line-long-names": long_names_line_chart, "line-monthly": monthly_line_chart,
          "dot-range": dot_range_chart, "dot-range-wide": wide_labels_dot_range_chart,
-         "bar": bar_chart, "timeline": timeline_chart, "timeline-marked": marked_timeline_chart}
+         "bar": bar_chart, "timeline": timeline_chart, "timeline-marked": marked_timeline_chart,
+         "bar-marked": marked_bar_chart, "dot-range-marked": marked_dot_range_chart}
 
 
 @pytest.mark.slow

@@ -52,7 +52,7 @@ def test_citations_and_cross_references_in_right_to_left_text_are_isolated() -> 
 def test_right_to_left_headings_profiles_and_items_get_their_direction() -> None:
     from briefgen.html.render import rtl_attrs
 
-    assert str(rtl_attrs("مصادر بالعربية")) == ' dir="rtl"'  # heading, profile name: right-aligned
+    assert str(rtl_attrs("مصادر بالعربية")) == ' dir="rtl"'  # a heading: right-aligned
     item = (portion_mark("TLP:CLEAR"), dm.Text("רשות הנמלים מרחיבה את הנמל."))
     assert str(rtl_attrs(item, item=True)) == ' dir="rtl" style="margin-right: 1.5rem"'  # bullet on the right
     assert str(rtl_attrs("Background")) == "" and str(rtl_attrs((portion_mark("TLP:CLEAR"), dm.Text("x")))) == ""
