@@ -14,11 +14,15 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape as esc
 
 from briefgen.cli import common
+
+if TYPE_CHECKING:  # pragma: no cover
+    from briefgen.cli.new_charts import Figures
 
 STARTER_SPEC = "calder-bay"
 """The starter project's briefing (``specs/calder-bay.yaml``)."""
@@ -108,11 +112,26 @@ def new_command(spec: Path = typer.Argument(..., metavar="SPEC", show_default=Fa
         when = _dt.date.fromisoformat(when).isoformat()  # 20250520 is read as 2025-05-20 and written so
     except ValueError:
         _refuse(f"--date takes YYYY-MM-DD; got {esc(repr(when))}")
+    from briefgen.cli.new_charts import Figures, fitted_figures
+
     folder = spec.absolute().parent
-    text = _new_spec(briefing_id=briefing_id, title=title or briefing_id.replace("-", " ").capitalize(),
-                     date=when, desk=desk, folder=folder, root=root, kb=kb, spec_shown=str(spec))
-    common.write_outputs({spec: text.encode("utf-8")}, fix="Choose another SPEC path.")
+    figures = Figures()
+    for _ in range(3):  # written, then checked: its charts fitted to the knowledge base (new_charts)
+        text = _new_spec(briefing_id=briefing_id, title=title or briefing_id.replace("-", " ").capitalize(),
+                         date=when, desk=desk, folder=folder, root=root, kb=kb, spec_shown=str(spec),
+                         figures=figures)
+        common.write_outputs({spec: text.encode("utf-8")}, fix="Choose another SPEC path.")
+        better = fitted_figures(spec, figures)
+        if better is None or better == figures:
+            break
+        figures = better
     common.out.print(f"wrote {esc(str(spec))} (knowledge base {esc(_rel(kb, folder))})")
+    if figures.limit is not None:
+        common.out.print(f"its timeline shows the first {figures.limit} dated claims ('limit: {figures.limit}'): "
+                         f"all {figures.limited_from} would not fit it", soft_wrap=True)
+    for chart_id in figures.left_out:
+        common.out.print(f"left out chart {chart_id!r}: it does not fit the knowledge base (see the comment in the "
+                         f"spec)", soft_wrap=True)
     if starter_date:
         common.out.print(f"dated {starter_date}, the date of the starter's knowledge base, whose claims would "
                          f"be stale at today's date; --date sets another", soft_wrap=True)
@@ -120,11 +139,14 @@ def new_command(spec: Path = typer.Argument(..., metavar="SPEC", show_default=Fa
 
 
 def _new_spec(*, briefing_id: str, title: str, date: str, desk: str, folder: Path, root: Path, kb: Path,
-              spec_shown: str) -> str:
+              spec_shown: str, figures: Figures | None = None) -> str:
     """The text of a new spec (``starter/new-spec.yaml.tmpl`` filled in): every value put
     into the YAML is quoted by :func:`yaml_string` (``date`` is written by ``new`` itself,
-    ``YYYY-MM-DD``), the spec path in the comment is a shell word on one line."""
+    ``YYYY-MM-DD``), the spec path in the comment is a shell word on one line. ``figures``: its
+    chart section (:class:`briefgen.cli.new_charts.Figures`; both charts, unlimited, when None)."""
     from string import Template
+
+    from briefgen.cli.new_charts import Figures
 
     shared = next((p for p in (folder / "audiences.yaml", root / "specs" / "audiences.yaml") if p.is_file()), None)
     if shared is not None:
@@ -138,6 +160,7 @@ def _new_spec(*, briefing_id: str, title: str, date: str, desk: str, folder: Pat
     return Template(_starter("new-spec.yaml.tmpl").decode("utf-8")).substitute(
         briefing_id=yaml_string(briefing_id), title=yaml_string(title), date=date, desk=yaml_string(desk),
         kb=yaml_string(_rel(kb, folder)), audiences=audiences, profiles=profiles,
+        figures=(figures or Figures()).text(),
         spec_shown=_one_line(shell_word(spec_shown)))
 
 

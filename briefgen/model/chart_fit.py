@@ -328,11 +328,13 @@ def round_up(inches: float) -> float:
     return math.ceil(inches * 10 - 1e-6) / 10
 
 
-def too_small_message(chart_id: str, kind: str, fit: ChartFit, width: float, height: float, fewer: str) -> str:
+def too_small_message(chart_id: str, kind: str, fit: ChartFit, width: float, height: float, fewer: str,
+                      no_height: str = "") -> str:
     """The error for a chart whose items do not fit its height: how many it draws, how many
     fit, and only remedies the page allows: a height that holds them up to the page's
     (PAGE_TEXT_H; a taller chart is printed scaled down), else fewer items (``fewer``: how,
-    for this chart, e.g. "narrow 'select:'")."""
+    for this chart, e.g. "narrow 'select:'"). ``no_height``: why, when no height at all holds
+    them (``fit.need`` None), else it says no height a page allows does."""
     head = (f"{kind} chart {chart_id!r} ({width:g} x {height:g} in) draws {_counted(fit.items, fit.noun)}; at "
             f"this size it holds about {fit.fits}")
     if fit.fits == 0:
@@ -340,6 +342,8 @@ def too_small_message(chart_id: str, kind: str, fit: ChartFit, width: float, hei
                 + (f"its only {_counted(1, fit.noun)[2:]}" if fit.items == 1 else f"any of its {fit.items} {fit.noun}"))
     if fit.need is not None and round_up(fit.need) <= PAGE_TEXT_H:
         return f"{head}. Set 'height: {round_up(fit.need):g}' (a page allows up to {PAGE_TEXT_H:g} in), or {fewer}"
+    if fit.need is None and no_height:
+        return f"{head}, and {no_height}: {fewer}"
     return f"{head}, and no height a page allows (up to {PAGE_TEXT_H:g} in) holds them all: {fewer}"
 
 

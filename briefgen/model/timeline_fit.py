@@ -15,11 +15,20 @@ area; fonts in points.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from briefgen.model.chart_fit import ChartFit, Measure, limit_hint, too_small_message, wrap
+from briefgen.model.chart_fit import (
+    ChartFit,
+    FontMeasure,
+    Measure,
+    estimate_size,
+    limit_hint,
+    too_small_message,
+    wrap,
+)
 from briefgen.model.legend_fit import LegendLayout, flow_legend, marks_legend
 from briefgen.model.resolved import TimelineEvent
 
@@ -281,49 +290,105 @@ def place_labels(texts: Sequence[str], xs: Sequence[float], area_w: float, area_
     else smaller down to 6 pt, wrapped at LABEL_WRAP or other widths. ``legend``: its
     entries (:func:`legend_entries`), drawn in rows across the area (:func:`legend_rows`).
     Returns the placement, or None and the least height (inches) any placement needs (None
-    when the labels are too wide at every size)."""
-    sizes, sz = [], font_size
-    while sz >= 6.0 - 1e-9:
-        sizes.append(round(sz, 2))
-        sz -= 0.5
+    when the labels are too wide at every size). The placements tried do not depend on
+    ``area_h``: they are kept (:class:`_Tried`), so that asking again at another height (a
+    height suggested, tested for several audiences) only compares heights."""
+    tried = _tried(tuple(texts), tuple(xs), area_w, font_size, tuple(legend), measure)
     best_need = None
-    for size in sizes:
-        year_band = size * 1.5 / 72 + 0.04
-        rows = legend_rows(legend, area_w, size, measure) if legend else None
-        legend_band = size * 1.4 / 72 + rows.height - rows.line_h if rows else 0.0  # more rows: taller
-        for wrap_at in (LABEL_WRAP, 24, 40, 20):
-            labels = []
-            for text, x in zip(texts, xs):
-                wrapped = wrap(text, wrap_at)
-                w, h = measure(wrapped, size, linespacing=1.1)
-                labels.append(Label(x, wrapped, w, h))
-            if max(lab.w for lab in labels) > area_w:
-                continue
-            pitch = max(lab.h for lab in labels) + ROW_GAP
-            best = None
-            for order, anchor in STRATEGIES:
-                trial = [Label(lab.x, lab.text, lab.w, lab.h) for lab in labels]
-                if not assign_labels(trial, area_w, pitch, year_band, order, anchor):
-                    continue
-                rows_up = max((lab.row for lab in trial if lab.side == 1), default=0)
-                rows_down = max((lab.row for lab in trial if lab.side == -1), default=0)
-                need = (legend_band + year_band
-                        + sum(STEM_MIN + r * pitch - ROW_GAP for r in (rows_up, rows_down) if r))
-                if best is None or need < best.need - 1e-9:
-                    best = Placement(size, trial, pitch, year_band, legend_band, rows_up, rows_down, need, rows)
-            if best is None:
-                continue
-            if best.need <= area_h:
-                return best, None
-            best_need = best.need if best_need is None else min(best_need, best.need)
+    for best in tried:
+        if best is None:
+            continue
+        if best.need <= area_h:
+            return replace(best, labels=[replace(lab) for lab in best.labels]), None
+        best_need = best.need if best_need is None else min(best_need, best.need)
     return None, best_need
 
 
+_WRAPS = (LABEL_WRAP, 24, 40, 20)
+
+
+class _Tried:
+    """The best placement (or None) at each font size and wrap width :func:`place_labels` tries,
+    in its order, each computed when first asked for (the first that fits usually ends the search)."""
+
+    def __init__(self, texts: tuple[str, ...], xs: tuple[float, ...], area_w: float, font_size: float,
+                 legend: tuple[tuple[str, float], ...], measure: Measure) -> None:
+        self.texts, self.xs, self.area_w, self.legend, self.measure = texts, xs, area_w, legend, measure
+        sizes, sz = [], font_size
+        while sz >= 6.0 - 1e-9:
+            sizes.append(round(sz, 2))
+            sz -= 0.5
+        self.steps = [(size, wrap_at) for size in sizes for wrap_at in _WRAPS]
+        self.done: list[Placement | None] = []
+        self.lock = threading.Lock()
+
+    def __iter__(self):
+        for i in range(len(self.steps)):
+            if i >= len(self.done):
+                with self.lock:
+                    while len(self.done) <= i:
+                        self.done.append(self._best(*self.steps[len(self.done)]))
+            yield self.done[i]
+
+    def _best(self, size: float, wrap_at: int) -> Placement | None:
+        area_w, measure = self.area_w, self.measure
+        year_band = size * 1.5 / 72 + 0.04
+        rows = legend_rows(self.legend, area_w, size, measure) if self.legend else None
+        legend_band = size * 1.4 / 72 + rows.height - rows.line_h if rows else 0.0  # more rows: taller
+        labels = []
+        for text, x in zip(self.texts, self.xs):
+            wrapped = wrap(text, wrap_at)
+            w, h = measure(wrapped, size, linespacing=1.1)
+            labels.append(Label(x, wrapped, w, h))
+        if max(lab.w for lab in labels) > area_w:
+            return None
+        pitch = max(lab.h for lab in labels) + ROW_GAP
+        best = None
+        for order, anchor in STRATEGIES:
+            trial = [Label(lab.x, lab.text, lab.w, lab.h) for lab in labels]
+            if not assign_labels(trial, area_w, pitch, year_band, order, anchor):
+                continue
+            rows_up = max((lab.row for lab in trial if lab.side == 1), default=0)
+            rows_down = max((lab.row for lab in trial if lab.side == -1), default=0)
+            need = (legend_band + year_band
+                    + sum(STEM_MIN + r * pitch - ROW_GAP for r in (rows_up, rows_down) if r))
+            if best is None or need < best.need - 1e-9:
+                best = Placement(size, trial, pitch, year_band, legend_band, rows_up, rows_down, need, rows)
+        return best
+
+
+_TRIED: dict[tuple, _Tried] = {}
+_TRIED_LOCK = threading.Lock()
+
+
+def _tried(texts: tuple[str, ...], xs: tuple[float, ...], area_w: float, font_size: float,
+           legend: tuple[tuple[str, float], ...], measure: Measure) -> _Tried:
+    """The kept :class:`_Tried` of these labels (at most 256 kept: the oldest half goes first); kept
+    only for the measures of ``validate`` (a chart's own measure holds its figure, which must not outlive it)."""
+    if not (isinstance(measure, FontMeasure) or measure is estimate_size):
+        return _Tried(texts, xs, area_w, font_size, legend, measure)
+    key = (texts, xs, area_w, font_size, legend, measure)
+    with _TRIED_LOCK:
+        found = _TRIED.get(key)
+        if found is None:
+            if len(_TRIED) >= 256:
+                for old in list(_TRIED)[:128]:
+                    del _TRIED[old]
+            found = _TRIED[key] = _Tried(texts, xs, area_w, font_size, legend, measure)
+        return found
+
+
+Subset = Callable[[int], tuple[Sequence[str], Sequence[float], Sequence[tuple[str, float]]]]
+"""The labels, positions and legend of the first ``k`` events (:func:`events_fit`)."""
+
+
 def timeline_fit(texts: Sequence[str], xs: Sequence[float], area_w: float, area_h: float, height: float,
-                 font_size: float, legend: Sequence[tuple[str, float]], measure: Measure) -> ChartFit:
+                 font_size: float, legend: Sequence[tuple[str, float]], measure: Measure,
+                 first: Subset | None = None) -> ChartFit:
     """The :class:`~briefgen.model.chart_fit.ChartFit` of a timeline ``height`` inches tall
     drawing the labels ``texts`` at ``xs`` (see :func:`place_labels`): when they do not
-    fit, about how many events (spread over its span) do, found by bisection."""
+    fit, about how many events do, found by bisection: the first k as ``first(k)`` draws them
+    (what ``select: {limit: k}`` keeps), else k spread over its span."""
     n = len(texts)
     placement, best_need = place_labels(texts, xs, area_w, area_h, font_size, legend, measure)
     if placement is not None:
@@ -331,17 +396,39 @@ def timeline_fit(texts: Sequence[str], xs: Sequence[float], area_w: float, area_
     low, high = 0, n - 1  # low events fit; high + 1 do not
     while low < high:
         k = (low + high + 1) // 2
-        pick = sorted({round(i * (n - 1) / max(k - 1, 1)) for i in range(k)})
-        if place_labels([texts[i] for i in pick], [xs[i] for i in pick], area_w, area_h, font_size, legend,
-                        measure)[0] is not None:
+        if first is not None:
+            some, at, keyed = first(k)
+        else:
+            pick = sorted({round(i * (n - 1) / max(k - 1, 1)) for i in range(k)})
+            some, at, keyed = [texts[i] for i in pick], [xs[i] for i in pick], legend
+        if place_labels(some, at, area_w, area_h, font_size, keyed, measure)[0] is not None:
             low = k
         else:
             high = k - 1
     return ChartFit(n, low, None if best_need is None else best_need + height - area_h, "events", False)
 
 
+def events_fit(events: Sequence[TimelineEvent], floor: str, area_w: float, area_h: float, height: float,
+               font_size: float, measure: Measure) -> ChartFit:
+    """:func:`timeline_fit` of a timeline drawing ``events`` (in date order; ``floor`` as
+    :func:`legend_entries` takes it) across an ``area_w`` x ``area_h`` inch area, its capacity
+    counted as the first k events drawn alone (their own time scale and legend). Raises
+    ValueError or OverflowError for dates no time scale holds."""
+    def first(k: int) -> tuple[list[str], list[float], list[tuple[str, float]]]:
+        some = events[:k]
+        scale = TimeScale.for_days([e.date.midpoint() for e in some], area_w)
+        return [event_text(e) for e in some], [scale.x(e.date.midpoint()) for e in some], legend_entries(some, floor)
+
+    texts, xs, legend = first(len(events))
+    return timeline_fit(texts, xs, area_w, area_h, height, font_size, legend, measure, first)
+
+
 def timeline_message(chart_id: str, fit: ChartFit, width: float, height: float) -> str:
-    """The error for a timeline whose labels do not fit (:func:`timeline_fit`)."""
+    """The error for a timeline whose labels do not fit (:func:`timeline_fit`): a height only
+    when one holds them; else what limits it, the labels side by side across its width."""
     return too_small_message(chart_id, "timeline", fit, width, height,
                              f"draw fewer events: narrow 'select:' (e.g. 'tags:', 'date_from:'{limit_hint(fit)}), "
-                             f"shorten their labels ('label:' on a claim) or split the chart")
+                             f"shorten their labels ('label:' on a claim) or split the chart",
+                             no_height=f"no height holds them all: their labels do not fit side by side across its "
+                                       f"{width:g} in width (at most {MAX_ROWS} rows above and below the axis, "
+                                       f"down to 6 pt)")

@@ -22,6 +22,7 @@ from typing import Any
 
 from briefgen.errors import BriefgenError, ChartFitError, Problem, SpecError
 from briefgen.model.resolved import Briefing
+from briefgen.pipeline.chart_capacity import mended
 from briefgen.resolve.audiences import audience_names, get_audience
 from briefgen.resolve.chart_advice import SIZE_CODES, across_audiences
 from briefgen.resolve.chart_page import heading_problem
@@ -81,8 +82,20 @@ def document_maker(prepared, briefing: Briefing) -> Callable[[], Any]:
 
 def merged_sizes(prepared, failed: list[tuple[str, list[Problem]]], only: str | None = None) -> list[Problem]:
     """The chart size errors of ``failed`` (``(audience, its errors)``, in the spec's order)
-    merged across audiences (:func:`briefgen.resolve.chart_advice.across_audiences`)."""
-    return across_audiences(prepared.loaded, failed, audience_names(prepared.loaded.spec), only=only)
+    merged across audiences (:func:`briefgen.resolve.chart_advice.across_audiences`); a chart that
+    draws more than its height holds told for every failing audience at once, with remedies tested
+    for all of them (:func:`briefgen.pipeline.chart_capacity.mended`)."""
+    audiences = audience_names(prepared.loaded.spec)
+    merged = across_audiences(prepared.loaded, failed, audiences, only=only)
+    return mended(prepared, failed, merged, lambda name: _briefing_or_none(prepared, name), audiences)
+
+
+def _briefing_or_none(prepared, name: str) -> Briefing | None:
+    """Audience ``name`` resolved with its chart size errors kept aside; None when it fails otherwise."""
+    try:
+        return audience_sizes(prepared, name)[0]
+    except BriefgenError:
+        return None
 
 
 def resolved_audiences(prepared) -> list[tuple[str, Briefing]]:

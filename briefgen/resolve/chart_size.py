@@ -18,7 +18,7 @@ from briefgen.model import chart_fit as fit
 from briefgen.model.chart_numbers import point_note
 from briefgen.model.models import Audience, ChartSpec
 from briefgen.model.resolved import BarData, ChartData, LineData, RangeData, TableData, TimelineData
-from briefgen.model.timeline_fit import TimeScale, event_text, legend_entries, timeline_fit, timeline_message
+from briefgen.model.timeline_fit import events_fit, timeline_message
 from briefgen.resolve.chart_theme import chart_text, spec_font_size
 from briefgen.resolve.context import figure_key
 
@@ -87,14 +87,11 @@ def _fit_problem(chart: ChartSpec, data: ChartData, font_size: float, measure: f
         return None if found.ok else ("height", fit.table_message(chart.id, found, width, height, bool(chart.csv)))
     if isinstance(data, TimelineData) and data.events:
         events = sorted(data.events, key=lambda e: e.date.sort_key())
-        area_w, area_h = width - 2 * fit.PAD_IN, top - fit.PAD_IN
         try:
-            scale = TimeScale.for_days([e.date.midpoint() for e in events], area_w)
+            found = events_fit(events, data.floor, width - 2 * fit.PAD_IN, top - fit.PAD_IN, height, font_size,
+                               measure)
         except (ValueError, OverflowError):  # dates a timeline cannot draw: reported by validate's date check
             return None
-        xs = [scale.x(e.date.midpoint()) for e in events]
-        found = timeline_fit([event_text(e) for e in events], xs, area_w, area_h, height, font_size,
-                             legend_entries(events, data.floor), measure)
         return None if found.ok else ("height", timeline_message(chart.id, found, width, height))
     if isinstance(data, LineData) and data.x and data.series and all(len(ys) == len(data.x) for _, ys in data.series):
         return line_fit.fit_problem(chart.id, data, chart.title, width, height, font_size, title_size, small,

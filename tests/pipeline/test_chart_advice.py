@@ -51,8 +51,8 @@ def test_one_error_names_every_audience_that_fails_and_a_height_that_fits_them_a
     (error,) = _errors(two_themes)
     assert (error.line, error.key, error.code) == (16, "sections[0].charts[0].height", "chart-too-small")
     assert error.message.startswith(
-        "for audiences 'analyst' (its theme 'mid.yaml': chart text 10 pt; the spec's: 8 pt) and 'partners' (its "
-        "theme 'big.yaml': chart text 12 pt; the spec's: 8 pt): bar chart 'fig-money' (6.5 x 1.2 in) has no room for "
+        "for audiences 'partners' (its theme 'big.yaml': chart text 12 pt; the spec's: 8 pt) and 'analyst' (its "
+        "theme 'mid.yaml': chart text 10 pt; the spec's: 8 pt): bar chart 'fig-money' (6.5 x 1.2 in) has no room for "
         "any of its 2 bars. Set 'height: "), error.message
     assert "public" not in error.message  # the spec's 8 pt draws it at 1 in
     height = float(re.search(r"Set 'height: ([\d.]+)'", error.message).group(1))
@@ -71,11 +71,11 @@ def test_the_build_of_one_audience_gives_validates_error(two_themes, tmp_path) -
     assert [p.message for p in info.value.problems] == [expected.message]
 
 
-def test_every_audience_alike_is_not_named(two_themes) -> None:
+def test_every_audience_alike_is_named_the_worst_first(two_themes) -> None:
     _set_height(two_themes, 0.3)  # no room for a bar at any of the three sizes
     (error,) = _errors(two_themes)
-    assert error.message.startswith("for every audience ('analyst' (its theme 'mid.yaml': chart text 10 pt; the "
-                                    "spec's: 8 pt); 'partners' (its theme 'big.yaml': chart text 12 pt; the spec's: "
+    assert error.message.startswith("for every audience ('partners' (its theme 'big.yaml': chart text 12 pt; the "
+                                    "spec's: 8 pt); 'analyst' (its theme 'mid.yaml': chart text 10 pt; the spec's: "
                                     "8 pt); 'public'): bar chart 'fig-money' (6.5 x 0.3 in)"), error.message
     height = float(re.search(r"Set 'height: ([\d.]+)'", error.message).group(1))
     _set_height(two_themes, height)

@@ -58,7 +58,8 @@ def test_a_crowded_timeline_is_refused_by_validate_and_build_then_drawn_at_the_h
         (error,) = errors_of(result)
         assert (error["file"], error["line"], error["key"], error["code"]) == (
             SPEC, TIMELINE_HEIGHT_LINE, "sections[4].charts[0].height", "chart-too-small")
-        assert re.match(r"timeline chart 'fig-timeline' \(6\.5 x 2\.4 in\) draws 16 events; at this size it holds "
+        assert re.match(r"for every audience \('analyst' and 'public'\): "
+                        r"timeline chart 'fig-timeline' \(6\.5 x 2\.4 in\) draws 16 events; at this size it holds "
                         r"about \d+\. Set 'height: (\d\.\d)' \(a page allows up to 9 in\)", error["message"])
     assert not (starter / "out").exists()
     height = float(re.search(r"Set 'height: (\d\.\d)'", error["message"]).group(1))
@@ -78,10 +79,10 @@ def test_a_timeline_no_page_holds_asks_for_fewer_events(starter) -> None:
     (error,) = errors_of(result)
     assert (error["line"], error["key"]) == (TIMELINE_HEIGHT_LINE, "sections[4].charts[0].height")
     message = error["message"]
-    assert "draws 24 events" in message and "no height a page allows (up to 9 in) holds them all" in message
+    assert "draws 24 events" in message and "no height holds them all" in message and "'height:" not in message
     fits = int(re.search(r"holds about (\d+)", message).group(1))
     assert 0 < fits < 24 and f"'limit: {fits}'" in message
-    assert "width" not in message  # the page gives no more width
+    assert "'width:" not in message  # the page gives no more width
 
 
 def test_the_charts_own_failure_is_located_as_validate_locates_it(starter, monkeypatch) -> None:

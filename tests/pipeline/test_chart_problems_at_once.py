@@ -71,7 +71,8 @@ def test_a_too_small_chart_and_a_template_error_come_together_too(tmp_path, monk
     problems = _problems(spec)
     assert [(p.code, p.key) for p in problems] == [("chart-too-small", "sections[0].charts[0].height"),
                                                    ("template-undefined", "sections[1].template")]
-    assert problems[0].message.startswith("bar chart 'fig-money' (6.5 x 0.3 in) has no room for any of its 2 bars")
+    assert problems[0].message.startswith("for every audience ('analyst', 'executive' and 'board'): bar chart "
+                                          "'fig-money' (6.5 x 0.3 in) has no room for any of its 2 bars")
 
 
 def test_a_chart_too_tall_for_two_themes_pages_names_each_page(tmp_path, monkeypatch) -> None:

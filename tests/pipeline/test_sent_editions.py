@@ -1,6 +1,6 @@
 """What was published stays on record: the edition record of an edition that was sent is never
-replaced by a build that differs (a preview batch to another folder without ``--since``: the
-sent executive edition had dropped a section for its "What changed" box), nor is a record
+replaced by a build that differs (a preview batch to another folder after the knowledge base
+was edited again on the same briefing date), nor is a record
 published in the project's output folder replaced by a build elsewhere; ``email --send`` run
 again with nothing left to send keeps the .eml that was sent and names its Message-ID."""
 
@@ -44,15 +44,23 @@ def project(example_project: Path, monkeypatch):
     return root, run
 
 
+def edit_after_publishing(root: Path) -> None:
+    """A claim the executive edition shows revised after its edition of 12 May was published."""
+    claims = root / "assets" / "kb" / "claims.yaml"
+    text = claims.read_text(encoding="utf-8")
+    assert text.count("value: 1300\n") == 1
+    claims.write_text(text.replace("value: 1300\n", "value: 1400\n"), encoding="utf-8")
+
+
 def publish_second_week(root: Path, run) -> None:
-    """The executive edition of 5 May, then of 12 May built ``--since last``: the box drops a section."""
+    """The executive edition of 5 May, then of 12 May built ``--since last``."""
     set_date(root, FIRST_DATE)
     assert run("build", SPEC, "-a", "executive").exit_code == 0
     edit_knowledge_base(root)
     set_date(root, SECOND_DATE)
     result = run("build", SPEC, "-a", "executive", "--since", "last")
     assert result.exit_code == 0, result.output
-    assert "dropped to fit max_pages" in result.output
+    assert "changes since" in result.output
 
 
 def test_a_sent_editions_record_is_not_replaced_by_a_preview(project, smtp_server, monkeypatch, tmp_path) -> None:
@@ -64,6 +72,7 @@ def test_a_sent_editions_record_is_not_replaced_by_a_preview(project, smtp_serve
     (entry,) = read_log(root / "output")
     assert entry["briefing_date"] == SECOND_DATE
     record = (root / RECORD).read_bytes()
+    edit_after_publishing(root)
 
     preview = run("batch", "specs/", "--all-audiences", "-o", tmp_path / "elsewhere")
     assert preview.exit_code == 0, preview.output
@@ -79,6 +88,7 @@ def test_a_published_record_is_kept_from_a_build_elsewhere_not_from_one_in_place
     root, run = project
     publish_second_week(root, run)
     record = (root / RECORD).read_bytes()
+    edit_after_publishing(root)
     elsewhere = run("build", SPEC, "-a", "executive", "-o", tmp_path / "elsewhere")
     assert elsewhere.exit_code == 0, elsewhere.output
     assert (root / RECORD).read_bytes() == record
