@@ -110,7 +110,8 @@ def show_built(result) -> None:
     budget = r.briefing.audience.max_pages if r.briefing is not None else None
     dropped = f"  [yellow]dropped to fit max_pages {budget}: {esc(', '.join(r.dropped))}[/]" if r.dropped else ""
     if "pdf" in r.formats:
-        common.out.print(f"{esc(str(r.pdf_path))}  [bold]{r.pages}[/] pages  {r.size / 1024:.0f} KB  "
+        pages = "page" if r.pages == 1 else "pages"
+        common.out.print(f"{esc(str(r.pdf_path))}  [bold]{r.pages}[/] {pages}  {r.size / 1024:.0f} KB  "
                          f"{r.banner}  {r.seconds:.2f} s{dropped}")
         dropped = ""
     if r.html_path is not None:

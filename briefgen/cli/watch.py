@@ -120,7 +120,7 @@ def _print_outcome(outcome) -> None:
         for r in outcome.results:
             for path, data in r.files().items():
                 if path != r.manifest_path and data is not None:  # None: an earlier build's file, removed
-                    pages = f"  [bold]{r.pages}[/] pages" if path == r.pdf_path else ""
+                    pages = f"  [bold]{r.pages}[/] page{'' if r.pages == 1 else 's'}" if path == r.pdf_path else ""
                     common.out.print(f"  {esc(str(path))}{pages}  {len(data) / 1024:.0f} KB  {r.marking_of(path)}")
         common.note_removed(outcome.removed, stamp=stamp)
         return

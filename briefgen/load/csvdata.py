@@ -93,7 +93,8 @@ def _read(path: Path, written: str, src, key: KeyPath, numeric: bool = True) -> 
     try:
         for cells in reader:
             spans = reader.line_num - start > 1  # a quoted cell took in a line break
-            quote = _unclosed_quote(data_lines[start:reader.line_num], name, where) if spans else None
+            last = reader.line_num >= len(data_lines)  # a quote left open there just ends with the file
+            quote = _unclosed_quote(data_lines[start:reader.line_num], name, where) if spans or last else None
             if quote is not None:
                 spanning.append(quote)
             else:

@@ -53,7 +53,7 @@ def test_build_piped_prints_a_long_output_path_on_one_line(tmp_path: Path) -> No
     pdf = str(out / "long-table--all.pdf")
     assert len(pdf) > 130
     (line,) = [line for line in done.stdout.splitlines() if LONG[:20] in line]
-    assert line.startswith(f"{pdf}  1 pages  ")
+    assert line.startswith(f"{pdf}  1 page  ")
 
 
 @pytest.mark.slow

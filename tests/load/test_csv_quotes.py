@@ -36,6 +36,14 @@ def test_a_quote_never_closed_is_located_at_the_quote(tmp_path: Path) -> None:
     assert p.expected == "a closing quote (\") before the end of the line, or a cell without quotes"
 
 
+@pytest.mark.parametrize("ending", ["\n", ""])
+def test_a_quote_never_closed_on_the_last_line_is_located_at_the_quote(tmp_path: Path, ending: str) -> None:
+    """On the last line the open cell ends with the file, so the reader sees no line break taken in."""
+    [p] = problems(tmp_path, "2019,4\n2020,\"5" + ending)
+    assert (p.line, p.column, p.code) == (5, 6, "csv")
+    assert p.message.endswith("is never closed on its line: the cell runs to the end of the file")
+
+
 def test_a_quote_closed_on_a_later_line_names_that_line(tmp_path: Path) -> None:
     [p] = problems(tmp_path, "\"2019,4\n2020,5\n2021,\"6\"\n2022,7\n")
     assert (p.line, p.column) == (4, 1)
