@@ -25,6 +25,8 @@ def located(cls: type[TemplateError], source: TemplateSource, line: int, message
     (:mod:`briefgen.text.audience_lines`), named after the template line. ``column``: (column in the
     template line, column in the file), 1-based, 0 when unknown: the first is named after the line,
     the second is the problem's column (and in the text's ``file:line:col``)."""
+    if column == (0, 0):  # the file's column of the id the message quotes; the text keeps its words
+        column = (0, _quoted_column(source, max(line, 1), message))
     at_line = source.line + max(line, 1) - 1
     for_whom = f", for audience {audience[0]!r}: inside a test of {audience[1]}" if audience else ""
     in_line = f", column {column[0]}" if column[0] else ""
@@ -38,6 +40,25 @@ def located(cls: type[TemplateError], source: TemplateSource, line: int, message
                       suggestion=hint.group(1) if hint else "", code=code or cls.code)
     file_column = f":{column[1]}" if column[1] else ""
     return cls(f"{source.file}:{at_line}{file_column}: {where}: {message}", [problem], code=code)
+
+
+_QUOTED_ID = re.compile(r"'([\w.:+-]{2,})'")
+
+
+def _quoted_column(source: TemplateSource, line: int, message: str) -> int:
+    """The 1-based column in the file of the id ``message`` quotes first (``unknown claim id
+    'c-us-donaton'``) where template line ``line`` writes it quoted exactly once
+    (``cite('c-us-donaton')``), so that ``file:line:col`` finds it on a long one-line template;
+    0 when the message quotes no id, the line does not write it once, or the file's line differs."""
+    from briefgen.text.syntax_where import file_column
+
+    quoted = _QUOTED_ID.search(message)
+    lines = source.text.splitlines()
+    if quoted is None or not 1 <= line <= len(lines):
+        return 0
+    text = lines[line - 1]
+    spots = [m.start() for q in ("'", '"') for m in re.finditer(re.escape(q + quoted.group(1) + q), text)]
+    return file_column(source, line, text, spots[0] + 2) if len(spots) == 1 else 0
 
 
 def template_line(exc: BaseException, filename: str) -> int:

@@ -46,13 +46,13 @@ def syntax_where(env: Environment, source: TemplateSource, error: TemplateSyntax
     column = spot.start - line_start + 1
     excerpt = marked(line, column - 1, min(spot.end, line_start + len(line)) - line_start)
     line_number = text.count("\n", 0, spot.start) + 1
-    file_column = _file_column(source, line_number, line, column)
+    in_file = file_column(source, line_number, line, column)
     if spot.unclosed:
         where = f"line {line_number}, column {column} of the template"
-        if file_column:
-            where += f" ({source.file}:{source.line + line_number - 1}:{file_column})"
+        if in_file:
+            where += f" ({source.file}:{source.line + line_number - 1}:{in_file})"
         return SyntaxWhere(note=f" The {spot.unclosed!r} block opens at {where}: {excerpt}")
-    return SyntaxWhere(column, file_column, f"; here: {excerpt}")
+    return SyntaxWhere(column, in_file, f"; here: {excerpt}")
 
 
 def marked(line: str, start: int, end: int) -> str:
@@ -65,7 +65,7 @@ def marked(line: str, start: int, end: int) -> str:
             + ("…" if end + CONTEXT < len(line) else ""))
 
 
-def _file_column(source: TemplateSource, line_number: int, line: str, column: int) -> int:
+def file_column(source: TemplateSource, line_number: int, line: str, column: int) -> int:
     """The column in ``source.file`` of template line ``line_number``'s ``column``: found where the
     line's text stands as written on its file line; 0 when it does not (or the file cannot be read)."""
     if not line.strip():
