@@ -17,7 +17,10 @@ ceiling, is not reported at all when it disappears: from the audience's point of
 vanishes without a trace, and a figure that drew it (or named its source in the source line,
 or drew its entity or relation in a network) does not count as changed for it, nor does a key
 judgment's or figure's marking that came down with it (:meth:`Gone.unexplained`); a block
-showing an item that changed only so (:func:`moved_only_by_withheld`) is not marked. An item
+showing an item that changed only so (:func:`moved_only_by_withheld`) is not marked. Each
+field listing ids (a claim's sources, a relation's claims, a figure's claims, sources,
+entities and relations) is compared without the ids withheld now (:meth:`Gone.visible`), so a
+withheld id makes no field differ whatever else changed. An item
 released to the audience appears as new. A keyed
 ``withheld`` list is read with the key that made it (:mod:`briefgen.document.withheld`).
 
@@ -175,8 +178,11 @@ class Gone:
     hashes, read with ``key``) and anything marked above its ceiling. Raises
     :class:`~briefgen.document.edition.EditionError` as :func:`diff_editions` does."""
 
-    LISTS = {"claims": ("sources", "sources"), "relations": ("claims", "claims"), "figures": ("claims", "claims")}
-    """Per kind, a field listing ids of another kind (field, that kind)."""
+    LISTS = {"claims": (("sources", "sources"),), "relations": (("claims", "claims"),),
+             "figures": (("claims", "claims"), ("sources", "sources"), ("entities", "entities"),
+                         ("relations", "relations"))}
+    """Per kind, the fields listing ids of another kind (field, that kind); key judgments,
+    sources and entities list none."""
 
     def __init__(self, new: dict[str, Any], key: WithheldKey | None) -> None:
         self.withheld = withheld_test(new, key)
@@ -199,14 +205,16 @@ class Gone:
     def visible(self, kind: str, item: dict, old: dict[str, Any]) -> dict:
         """``item`` of the earlier edition ``old`` without the ids it lists that must not be
         named now (a claim's sources, a relation's or figure's claims: withheld, or marked above
-        the ceiling as ``old`` recorded them, such as a claim deleted since): their going is no
-        change, and their ids never appear in one."""
-        listed = self.LISTS.get(kind)
-        if listed is None or not isinstance(item.get(listed[0]), list):
-            return item
-        field, of = listed
-        recorded = old.get(of, {})
-        return {**item, field: [i for i in item[field] if not self(of, i, recorded.get(i))]}
+        the ceiling as ``old`` recorded them, such as a claim deleted since; a figure's sources,
+        entities and relations too): their going is no change, and their ids never appear in one.
+        Each listing field is cleaned on its own, so no withheld id makes a field differ whatever
+        else changed."""
+        out = item
+        for field, of in self.LISTS.get(kind, ()):
+            if isinstance(item.get(field), list):
+                recorded = old.get(of, {})
+                out = {**out, field: [i for i in item[field] if not self(of, i, recorded.get(i))]}
+        return out
 
     ROLLED_UP = ("key_judgments", "figures")
     """Kinds whose ``marking`` is the roll-up of what they show (a key judgment's claim, its
@@ -240,16 +248,33 @@ class Gone:
         return any(self(k, i, old.get(k, {}).get(i)) for k, i in rests_on)
 
 
+FIGURE_SHOWS: dict[str, dict[str, tuple[str, ...]]] = {
+    "network": {"claims": ("marking",), "entities": ("name", "kind", "marking")},
+    "bar": {"claims": ("figure", "marking")},
+}
+"""Per figure kind, per record kind it draws, the fields of an item that show in its drawing
+(:mod:`briefgen.resolve.charts`: a network draws entities by name and kind and marks a link as
+the claims it rests on; a bar chart draws its claims' figures, marked as their claims). A kind
+or record kind not listed: any field may show."""
+
+
 def _figure_data_changed(before: dict, after: dict, old: dict, new: dict, gone: Gone, changes: list[Change]) -> bool:
     """A figure whose drawing changed (its digest: data, source line, alt text) with the same
     title, kind and claims: a change to report unless an item it drew (:func:`drawn`: a claim,
     a source of its source line, an entity or relation of a network) is now withheld or above
-    the ceiling and no item it draws changed (then what changed is what the audience may no
-    longer see)."""
+    the ceiling, and, those ids taken out of each list of the earlier edition's figure
+    (:meth:`Gone.visible`), every list is the same and no item it draws changed in a field its
+    kind shows (:data:`FIGURE_SHOWS`): then what changed is what the audience may no longer
+    see, whatever else changed (a claim's figure in a network that lists it: told on the
+    claim's own line; "data changed" beside it would tell that something was withheld)."""
     if not any(gone(kind, ident, old.get(kind, {}).get(ident)) for kind, ident in drawn(before, old)):
         return True
-    now = drawn(after, new)
-    return any((c.kind, c.id) in now for c in changes)
+    seen = gone.visible("figures", before, old)
+    if any(seen[field] != after[field] for field, _ in Gone.LISTS["figures"] if field in seen and field in after):
+        return True
+    now, shows = drawn(after, new), FIGURE_SHOWS.get(after.get("kind") or "", {})
+    return any((c.kind, c.id) in now and (c.kind not in shows or any(f.field in shows[c.kind] for f in c.fields))
+               for c in changes)
 
 
 def listed_ids(kind: str, item: dict, record: dict) -> set[tuple[str, str]]:
@@ -257,10 +282,8 @@ def listed_ids(kind: str, item: dict, record: dict) -> set[tuple[str, str]]:
     sources, a relation's claims, what a figure draws (:func:`drawn`); nothing for another kind."""
     if kind == "figures":
         return drawn(item, record)
-    listed = Gone.LISTS.get(kind)
-    if listed is None or not isinstance(item.get(listed[0]), list):
-        return set()
-    return {(listed[1], ident) for ident in item[listed[0]] if isinstance(ident, str)}
+    return {(of, ident) for field, of in Gone.LISTS.get(kind, ()) if isinstance(item.get(field), list)
+            for ident in item[field] if isinstance(ident, str)}
 
 
 def moved_only_by_withheld(diff: EditionDiff, kind: str, ident: str, old: dict, new: dict, gone: Gone) -> bool:

@@ -51,13 +51,13 @@ def test_the_box_is_shortened_to_the_longest_that_fits():
 
 
 def test_when_even_the_shortest_box_does_not_fit_the_budget_decides():
-    render = Layouts(total=10, fits=2)
+    render = Layouts(total=10, fits=SHORTEST_BOX - 1)
     assert fit_change_box(briefing(), render) == (None, [])
     assert [lines for _, lines in render.calls] == [None, SHORTEST_BOX]
 
 
 def test_a_box_too_short_to_shorten_is_left_to_the_budget():
-    render = Layouts(total=3, fits=0)
+    render = Layouts(total=SHORTEST_BOX, fits=0)
     assert fit_change_box(briefing(), render) == (None, [])
     assert render.calls == [((), None)]
 
