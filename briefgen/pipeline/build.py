@@ -119,6 +119,8 @@ class BuildResult:
     edition: dict = field(repr=False, default_factory=dict)
     """The edition record as the store keeps it (the manifest's, with the hashes of what the
     audience is not shown: :func:`briefgen.document.edition.release_record`)."""
+    edition_text: bytes = field(repr=False, default=b"")
+    """``edition`` as filed (:func:`~briefgen.pipeline.editions.edition_bytes`), once made; b"": not yet."""
     changes: Any = field(repr=False, default=None)
     """What changed since the edition compared with (a
     :class:`~briefgen.document.diff.EditionDiff`), None without ``since``."""
@@ -159,7 +161,7 @@ class BuildResult:
         if self.edition_path is not None:
             from briefgen.pipeline.editions import edition_bytes
 
-            out[self.edition_path] = edition_bytes(self.edition)
+            out[self.edition_path] = self.edition_text or edition_bytes(self.edition)
         if self.audit_path is not None:
             out[self.audit_path] = manifest_bytes(self.audit)
         for path in self.stale_paths():
@@ -345,9 +347,10 @@ def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOpti
         formats=formats, html_path=html_path if "html" in formats else None, html=html, changes=changes,
         since_path=since_path, notes=notes, edition=record)
     if options.file_edition:  # not over the differing record of an edition readers have (sent, published)
-        from briefgen.pipeline.editions import filing
+        from briefgen.pipeline.editions import edition_bytes, filing
 
-        result.edition_path, kept = filing(loaded.root, record, out_dir=options.out_dir)
+        result.edition_text = edition_bytes(record)  # compared with the record filed, then written
+        result.edition_path, kept = filing(loaded.root, record, out_dir=options.out_dir, text=result.edition_text)
         result.notes = [*result.notes, *kept]
     _add_audit(result, prepared, options)
     if options.write:

@@ -205,7 +205,8 @@ def first_edition_note(root: Path, briefing: str, audience: str, date: str = "")
 
 
 # ------------------------------------------------------------------------------ published records
-def filing(root: Path, record: dict[str, Any], *, out_dir: Path) -> tuple[Path | None, list[str]]:
+def filing(root: Path, record: dict[str, Any], *, out_dir: Path,
+           text: bytes | None = None) -> tuple[Path | None, list[str]]:
     """Where a build writing to ``out_dir`` files ``record`` (its edition record; the store of
     the project rooted at ``root``), and the note to show: (its store path, []) unless a
     record of that date is filed already, differs, and stands for an edition readers have:
@@ -216,14 +217,15 @@ def filing(root: Path, record: dict[str, Any], *, out_dir: Path) -> tuple[Path |
       ``out_dir`` is another folder (a preview, a test build).
 
     Then (None, [a note naming the audience, the date and why]): the record is kept, so that
-    next week's ``--since last`` compares with what readers got."""
+    next week's ``--since last`` compares with what readers got. ``text``: the record's
+    :func:`edition_bytes`, where the caller has made them already."""
     briefing, audience, date = record["briefing"], record["audience"], record["date"]
     path = store_path(root, briefing, audience, date)
     try:
         filed = path.read_bytes()
     except OSError:  # none yet (or not a file: filing says so)
         return path, []
-    if filed == edition_bytes(record):
+    if filed == (edition_bytes(record) if text is None else text):
         return path, []
     from briefgen.deliver.output import output_paths
     from briefgen.deliver.sendlog import edition_delivery
