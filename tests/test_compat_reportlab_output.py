@@ -96,3 +96,42 @@ def test_pdf_names_are_escaped_as_reportlab_escapes_them(font) -> None:
     for key in ["Type", "Font", "A B", "Name#1", "(odd)", "\u00e9t\u00e9", "Type"]:
         assert pdfdoc.PDFName(key) == original(key)
     assert pdfdoc.PDFName("A B") == "/A#20B" and pdfdoc.PDFName("x", "a", "z") == original("x", "a", "z")
+
+
+def _outcome(call, *args):
+    """What ``call(*args)`` returns, or the type of what it raises."""
+    try:
+        return call(*args)
+    except Exception as exc:  # noqa: BLE001 - compared with the original's outcome
+        return type(exc)
+
+
+def test_text_is_written_in_pdfdoc_encoding_as_reportlab_writes_it(font) -> None:
+    original = inspect.unwrap(pdfdoc.pdfdocEnc)
+    assert original is not pdfdoc.pdfdocEnc
+    texts = [chr(c) for c in range(0, 0x250)] + ["", "5 0 obj\n", "/Type /Annot", "Section: Key judgments",
+                                                  "tab\there", "caf\u00e9", "\u2014", "a\x18b", b"raw bytes"]
+    for text in texts:
+        assert _outcome(pdfdoc.pdfdocEnc, text) == _outcome(original, text), repr(text)
+    assert _outcome(pdfdoc.pdfdocEnc, "\x18") is UnicodeEncodeError
+
+
+def test_pdf_values_are_formatted_as_reportlab_formats_them(font) -> None:
+    original = inspect.unwrap(pdfdoc.format)
+    assert original is not pdfdoc.format
+    document = pdfdoc.PDFDocument()
+    values = [0, 1, -7, 123456789, 0.5, -0.25, 1e-7, 612.0, 72.123456, 3.0000001, True, False, None, "abc",
+              "/Name", "caf\u00e9", b"bytes", pdfdoc.PDFString("text (with) parens"), pdfdoc.PDFArray([1, 2.5, "x"])]
+    for value in values:
+        assert _outcome(pdfdoc.format, value, document) == _outcome(original, value, document), value
+
+
+@pytest.mark.parametrize("sequence", [[], [0], [0, 0, 0], list(range(10)), list(range(11)), list(range(25)),
+                                      [0.5, -1.25, 612, 72.0001, 1e-9, 123456.789] * 4, [1, True, 2], [1, "x", 2.5],
+                                      [1, None], [pdfdoc.PDFName("A"), 1]])
+def test_arrays_are_formatted_as_reportlab_formats_them(font, sequence) -> None:
+    original = inspect.unwrap(pdfdoc.PDFArray.format)
+    assert original is not pdfdoc.PDFArray.format
+    document = pdfdoc.PDFDocument()
+    for array in (pdfdoc.PDFArray(sequence), pdfdoc.PDFArrayCompact(sequence)):
+        assert _outcome(array.format, document) == _outcome(original, array, document)

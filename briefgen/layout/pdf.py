@@ -277,8 +277,7 @@ def finish(layout: LayoutResult, chart_pdfs: dict[str, bytes]) -> bytes:
                 plan = write_structure(pdf, layout.root, layout.annotations, layout.metadata)
             final = vector.save(pdf)
         finally:
-            for src in sources:
-                src.close()
+            vector.release(sources)  # the charts this thread keeps stay open for the next variant
     del pdf, sources  # closed is not freed: the objects go with the last reference
     # the saved file's object numbers, read by qpdf into the memory it has just freed
     refs = None if plan is None else read_references(final)

@@ -28,9 +28,10 @@ from reportlab.platypus import Flowable
 
 from briefgen.compat.reportlab import frame_inner_height
 from briefgen.errors import RenderError
+from briefgen.layout.chart_forms import chart_form, release
 from briefgen.layout.tagged import TaggedFigure
 
-__all__ = ["ChartSlot", "Placement", "PlacementLog", "stamp", "stamp_into"]
+__all__ = ["ChartSlot", "Placement", "PlacementLog", "release", "stamp", "stamp_into"]
 
 
 @dataclass(frozen=True)
@@ -172,8 +173,7 @@ def stamp(pdf_bytes: bytes, placements: list[Placement], chart_pdfs: dict[str, b
         try:
             return save(pdf)
         finally:
-            for src in sources:
-                src.close()
+            release(sources)
 
 
 def save(pdf: Any) -> bytes:
@@ -190,7 +190,8 @@ def save(pdf: Any) -> bytes:
 def stamp_into(pdf: Any, placements: list[Placement], chart_pdfs: dict[str, bytes]) -> list[Any]:
     """Overlay page 1 of ``chart_pdfs[p.key]`` into each placement's rectangle of the open
     pikepdf ``pdf``, in a marked-content sequence with the placement's MCID when it has one.
-    Returns the chart PDFs opened, to be closed once ``pdf`` is saved.
+    Returns the chart PDFs the forms are copied from, to be held until ``pdf`` is saved and
+    then given to :func:`release` (:mod:`briefgen.layout.chart_forms`).
 
     A chart used several times is copied into the document once and referenced from each
     page. The chart is fitted into the rectangle keeping its aspect ratio (centred).
@@ -211,16 +212,10 @@ def stamp_into(pdf: Any, placements: list[Placement], chart_pdfs: dict[str, byte
                 data = chart_pdfs.get(p.key)
                 if data is None:
                     raise RenderError(f"no chart PDF for placement {p.key!r}")
-                try:
-                    src = pikepdf.open(io.BytesIO(data))
-                except pikepdf.PdfError as exc:
-                    raise RenderError(f"chart {p.key!r}: unreadable chart PDF: {exc}") from None
-                sources.append(src)
-                if len(src.pages) < 1:
-                    raise RenderError(f"chart {p.key!r}: chart PDF has no pages")
-                form = pdf.copy_foreign(src.pages[0].as_form_xobject())
+                source, form = chart_form(p.key, data)
+                sources.append(source)
                 # deterministic resource name (pikepdf's add_overlay picks a random one)
-                forms[p.key] = (form, pikepdf.Name(f"/BriefgenChart{len(forms) + 1}"))
+                forms[p.key] = (pdf.copy_foreign(form), pikepdf.Name(f"/BriefgenChart{len(forms) + 1}"))
             by_page.setdefault(p.page, []).append(p)
         for number in sorted(by_page):
             page = pdf.pages[number - 1]
@@ -237,7 +232,6 @@ def stamp_into(pdf: Any, placements: list[Placement], chart_pdfs: dict[str, byte
                 page.contents_add(drawing, prepend=False)
             page.contents_coalesce()
     except BaseException:
-        for src in sources:
-            src.close()
+        release(sources)
         raise
     return sources
