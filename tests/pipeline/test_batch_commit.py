@@ -141,7 +141,7 @@ def test_commit_built_turns_a_full_disk_into_a_failed_item_and_passes_failures_t
     ok = BatchItem(spec="s.yaml", briefing="b", audience="a", status="ok", pages=3, size=9, seconds=0.5,
                    pdf_path=str(target), sha256="ab", edition_path="e.json", notes=["n"], peak_rss=7, worker="w")
 
-    def full(files):
+    def full(files, **_options):
         raise OSError(errno.ENOSPC, "No space left on device", str(target))
 
     monkeypatch.setattr(output, "atomic_write_many", full)
@@ -151,7 +151,7 @@ def test_commit_built_turns_a_full_disk_into_a_failed_item_and_passes_failures_t
     assert (item.pages, item.size, item.pdf_path, item.sha256, item.edition_path, item.notes) == (0, 0, "", "", "", [])
     assert (item.peak_rss, item.worker) == (7, "w") and item.seconds >= 0.5
 
-    def buggy(files):
+    def buggy(files, **_options):
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(output, "atomic_write_many", buggy)
@@ -260,3 +260,22 @@ def test_an_interrupted_parallel_batch_leaves_complete_sets_and_no_temporary_fil
         names = [f"peru-china--{audience}.pdf", f"peru-china--{audience}.json",
                  f"audit/peru-china--{audience}.audit.json"]
         assert [found[n] for n in names] in ([new[n] for n in names], [old[n] for n in names]), audience
+
+
+def test_a_batch_commit_flushes_its_files_one_after_the_other(tmp_path, monkeypatch) -> None:
+    """A parallel batch's commit overlaps the other workers' builds: it starts no threads (they
+    cost CPU the builds need); a single build's commit flushes its files at the same time."""
+    import threading
+
+    from briefgen.deliver import output
+
+    started: list[str] = []
+    real_start = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start", lambda self: started.append(self.name) or real_start(self))
+    files = {tmp_path / "b--a.pdf": b"%PDF", tmp_path / "b--a.json": b"{}", tmp_path / "audit" / "b--a.json": b"{}"}
+    item = batch.commit_built(BatchItem(spec="s", briefing="b", audience="a", status="ok"), files,
+                              BuildOptions(out_dir=tmp_path))
+    assert item.ok and started == []
+    assert {p: p.read_bytes() for p in files} == files
+    output.atomic_write_many({p: b"again" for p in files})
+    assert len(started) >= 3 and all(p.read_bytes() == b"again" for p in files)
