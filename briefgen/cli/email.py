@@ -132,10 +132,14 @@ def email_command(
         for note in (note for item in items for note in item.result.notes):  # --since: a first edition
             common.err.print(f"[yellow]note:[/] {esc(note)}", soft_wrap=True)
         files: dict[Path, bytes | None] = {}
+        sent_before: set[Path] = set()
         for item in items:  # each variant's files as build writes them, and its message: together, or not at all
             files.update(item.result.files())  # PDF, HTML, manifest, audit record; None: an earlier build's, removed
-            if send and not resend and _delivered_before(item, out_dir):  # its .eml is the one sent: kept
+            # the .eml of a message every recipient accepted before is the one sent: kept (a preview
+            # without --send, too: it would put a Message-ID nobody got in its place); a draft asked for is written
+            if not resend and (send or not draft) and _delivered_before(item, out_dir):
                 files.pop(item.eml_path, None)
+                sent_before.add(item.eml_path)
                 continue
             files[item.eml_path] = saved_bytes(item.message, draft=draft)
         common.note_removed(write_outputs(files))
@@ -146,6 +150,9 @@ def email_command(
             common.out.print(f"{esc(str(item.eml_path))}  {'draft  ' if draft else ''}{esc(item.subject)}  "
                              f"{len(item.addressing.recipients)} recipient(s)  {r.size / 1024:.0f} KB PDF",
                              soft_wrap=True)
+            if item.eml_path in sent_before and not send:
+                common.out.print(f"[dim]  already sent to every recipient as {esc(item.message_id)}: the .eml sent "
+                                 f"is kept[/]", soft_wrap=True)
             if item.addressing.bcc:
                 common.out.print(f"[dim]  {len(item.addressing.bcc)} Bcc recipient(s) not written into the .eml; "
                                  + ("add them in the mail client, or use --send[/]" if draft else

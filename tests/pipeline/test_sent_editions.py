@@ -2,7 +2,8 @@
 replaced by a build that differs (a preview batch to another folder after the knowledge base
 was edited again on the same briefing date), nor is a record
 published in the project's output folder replaced by a build elsewhere; ``email --send`` run
-again with nothing left to send keeps the .eml that was sent and names its Message-ID."""
+again with nothing left to send (or run without ``--send`` to preview the same message) keeps the
+.eml that was sent and names its Message-ID."""
 
 from __future__ import annotations
 
@@ -113,4 +114,15 @@ def test_email_again_keeps_the_sent_eml_and_names_its_message(project, smtp_serv
     assert again.exit_code == 0, again.output
     assert f"already sent analyst {entry['message_id']}: nothing left to send" in again.output
     assert eml.read_bytes() == sent
+    assert len(smtp_server.messages) == 1 and len(read_log(root / "output")) == 1
+
+    preview = run("email", SPEC, "-a", "analyst")  # no --send: a preview of the same message
+    assert preview.exit_code == 0, preview.output
+    assert f"already sent to every recipient as {entry['message_id']}: the .eml sent is kept" \
+           in " ".join(preview.output.split())
+    assert eml.read_bytes() == sent  # not replaced by a message nobody got
+
+    draft = run("email", SPEC, "-a", "analyst", "--draft")  # a draft asked for is written
+    assert draft.exit_code == 0, draft.output
+    assert b"X-Unsent: 1" in eml.read_bytes() and "already sent" not in draft.output
     assert len(smtp_server.messages) == 1 and len(read_log(root / "output")) == 1
