@@ -248,14 +248,14 @@ class Gone:
         return any(self(k, i, old.get(k, {}).get(i)) for k, i in rests_on)
 
 
-FIGURE_SHOWS: dict[str, dict[str, tuple[str, ...]]] = {
-    "network": {"claims": ("marking",), "entities": ("name", "kind", "marking")},
-    "bar": {"claims": ("figure", "marking")},
-}
-"""Per figure kind, per record kind it draws, the fields of an item that show in its drawing
-(:mod:`briefgen.resolve.charts`: a network draws entities by name and kind and marks a link as
-the claims it rests on; a bar chart draws its claims' figures, marked as their claims). A kind
-or record kind not listed: any field may show."""
+def figure_shows(kind: str) -> dict[str, tuple[str, ...]]:
+    """Per record kind a figure of chart kind ``kind`` draws, the fields of an item that show in
+    its drawing: its data shape's declaration (:attr:`~briefgen.model.chart_kinds.DataShape.shows`).
+    Empty for a kind that declares none (or is unknown): any field may show."""
+    from briefgen.model.chart_kinds import CHART_KINDS
+
+    chart_kind = CHART_KINDS.get(kind) if kind else None
+    return (chart_kind.shape.shown_fields() or {}) if chart_kind is not None else {}
 
 
 def _figure_data_changed(before: dict, after: dict, old: dict, new: dict, gone: Gone, changes: list[Change]) -> bool:
@@ -264,7 +264,7 @@ def _figure_data_changed(before: dict, after: dict, old: dict, new: dict, gone: 
     a source of its source line, an entity or relation of a network) is now withheld or above
     the ceiling, and, those ids taken out of each list of the earlier edition's figure
     (:meth:`Gone.visible`), every list is the same and no item it draws changed in a field its
-    kind shows (:data:`FIGURE_SHOWS`): then what changed is what the audience may no longer
+    kind shows (:func:`figure_shows`): then what changed is what the audience may no longer
     see, whatever else changed (a claim's figure in a network that lists it: told on the
     claim's own line; "data changed" beside it would tell that something was withheld)."""
     if not any(gone(kind, ident, old.get(kind, {}).get(ident)) for kind, ident in drawn(before, old)):
@@ -272,7 +272,7 @@ def _figure_data_changed(before: dict, after: dict, old: dict, new: dict, gone: 
     seen = gone.visible("figures", before, old)
     if any(seen[field] != after[field] for field, _ in Gone.LISTS["figures"] if field in seen and field in after):
         return True
-    now, shows = drawn(after, new), FIGURE_SHOWS.get(after.get("kind") or "", {})
+    now, shows = drawn(after, new), figure_shows(after.get("kind") or "")
     return any((c.kind, c.id) in now and (c.kind not in shows or any(f.field in shows[c.kind] for f in c.fields))
                for c in changes)
 

@@ -76,17 +76,31 @@ class DataShape:
     reads: tuple[str, ...] = ()
     """The other keys of :data:`KIND_KEYS` its data is built from (``unit``: the axis unit;
     ``entities``: the network's entities)."""
+    shows: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    """What of the knowledge base its data shows when built from claims, as
+    :mod:`briefgen.resolve.charts` builds it: per record kind of an edition record (``claims``,
+    ``entities``), the fields of an item that reach the drawing; a record kind not listed shows
+    any field. None: not declared, any field of anything it draws may show. Editions read it
+    (:mod:`briefgen.document.diff`): an edit to a field a chart does not show does not change
+    the figure."""
+
+    def shown_fields(self) -> dict[str, tuple[str, ...]] | None:
+        """:attr:`shows` as a dict (record kind -> fields), None when not declared."""
+        return dict(self.shows) if self.shows is not None else None
 
 
 SHAPES: dict[str, DataShape] = {shape.name: shape for shape in (
     DataShape("bar", "BarData", True, True,
               "categories with one value each: the figures of the selected claims, or a CSV file's "
-              "first column and first value column", reads=("unit",)),
+              "first column and first value column", reads=("unit",),
+              shows=(("claims", ("figure", "marking")),)),  # a bar per figure, labelled and marked as its claim
     DataShape("line", "LineData", False, True,
               "named series over shared x labels: a CSV file's first column and its value columns", reads=("unit",)),
     DataShape("timeline", "TimelineData", True, False, "the dated events of the selected claims"),
     DataShape("network", "NetworkData", True, False,
-              "entities and the relations between them that the selected claims support", reads=("entities",)),
+              "entities and the relations between them that the selected claims support", reads=("entities",),
+              # entities by name and kind, a link marked as the claims it rests on
+              shows=(("claims", ("marking",)), ("entities", ("name", "kind", "marking")))),
     DataShape("table", "TableData", True, True,
               "columns and rows of text: date and label of the selected claims, or a CSV file"),
     DataShape("ranges", "RangeData", True, False,

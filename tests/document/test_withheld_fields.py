@@ -139,3 +139,18 @@ def test_a_figure_that_gained_what_the_audience_may_see_is_still_changed():
 def test_a_source_that_stays_visible_leaves_the_figure_changed():
     diff = diff_editions(*records({}, withheld=False))
     assert [f.field for f in diff.find("figures", "f").fields] == ["data"]
+
+
+def test_what_a_figure_shows_comes_from_its_data_shape() -> None:
+    """The fields an edition compares for a figure are declared once, beside the data shape
+    resolve builds: a network shows entities' names and kinds and the claims' markings, a bar
+    chart its claims' figures and markings; a kind that declares nothing shows every field."""
+    from briefgen.document.diff import figure_shows
+    from briefgen.model.chart_kinds import CHART_KINDS
+
+    assert figure_shows("network") == {"claims": ("marking",), "entities": ("name", "kind", "marking")}
+    assert figure_shows("bar") == {"claims": ("figure", "marking")}
+    assert figure_shows("timeline") == figure_shows("dot-range") == figure_shows("no-such-kind") == {}
+    declared = {CHART_KINDS.get(name).shape.name for name in CHART_KINDS.names()
+                if CHART_KINDS.get(name).shape.shows is not None}
+    assert declared == {"bar", "network"}
