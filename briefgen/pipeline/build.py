@@ -288,25 +288,17 @@ def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOpti
 
         if briefing.audience.max_pages is None:
             variant = render(briefing, ())
-        else:  # sections dropped to fit, by priority (briefgen.pipeline.page_budget); a change box yields first
-            from briefgen.pipeline.editions import SHORTEST_BOX, crowded_out_note, fit_change_box
-            from briefgen.pipeline.page_budget import fit_variant
+        else:  # sections dropped to fit, by priority; a change box yields first (briefgen.pipeline.page_budget)
+            from briefgen.pipeline.page_budget import fit_budget
 
-            variant, box_notes = fit_change_box(briefing, render) if earlier is not None else (None, [])
-            if variant is None:
-                full, budget = briefing, briefing.audience.max_pages
+            def resolve_with(drops: dict[str, str]) -> Briefing:
+                return resolve(loaded, kb, audience, extra_drops=drops, pdf=laid_out)
 
-                def resolve_with(drops: dict[str, str]) -> Briefing:
-                    return resolve(loaded, kb, audience, extra_drops=drops, pdf=laid_out)
-
-                variant, briefing, reasons = fit_variant(loaded, full, render, resolve_with)
-                if earlier is not None and reasons:  # the change box may have taken a section's room
-                    bare = render_variant(loaded, kb, full, options).pages
-                    if bare <= budget:  # it did: the sections are fitted beside the shortest box instead
-                        variant, briefing, reasons = fit_variant(
-                            loaded, full, lambda trial, drops: render(trial, drops, SHORTEST_BOX), resolve_with)
-                    box_notes = crowded_out_note(full, reasons, bare)  # those even the shortest box took
-                dropped = list(reasons)
+            full = briefing
+            variant, briefing, reasons, box_notes = fit_budget(
+                loaded, full, render, resolve_with, with_box=earlier is not None,
+                pages_without_box=lambda: render_variant(loaded, kb, full, options).pages)
+            dropped = list(reasons)
             notes = [*notes, *box_notes]
         document = variant.document
     else:

@@ -183,6 +183,32 @@ def fit_variant(loaded: Any, briefing: Briefing, render: Callable[[Briefing, tup
     return _with_reasons(fitted.laid, fitted.dropped), briefings[id(fitted.laid)], fitted.dropped
 
 
+def fit_budget(loaded: Any, briefing: Briefing, render: Callable[..., Any],
+               resolve_with: Callable[[dict[str, str]], Briefing], *, with_box: bool,
+               pages_without_box: Callable[[], int]) -> tuple[Any, Briefing, dict[str, str], list[str]]:
+    """``(variant, briefing, dropped, notes)``: the variant of ``briefing`` (resolved, its audience
+    with a ``max_pages``) that fits the page budget, laid out by ``render(briefing, dropped ids,
+    box lines=None)``. ``with_box`` (built ``--since``): the "What changed since" box yields
+    first, shortened down to :data:`~briefgen.pipeline.editions.SHORTEST_BOX` lines
+    (:func:`~briefgen.pipeline.editions.fit_change_box`); only then are sections dropped by
+    priority (:func:`fit_variant`), beside the shortest box when the briefing laid out without
+    a box (``pages_without_box()``) fits, with the note saying which sections the box took.
+    Raises :class:`PageBudgetError` as :func:`fit_variant` does."""
+    from briefgen.pipeline.editions import SHORTEST_BOX, crowded_out_note, fit_change_box
+
+    variant, notes = fit_change_box(briefing, render) if with_box else (None, [])
+    if variant is not None:
+        return variant, briefing, {}, notes
+    variant, fitted, dropped = fit_variant(loaded, briefing, render, resolve_with)
+    if with_box and dropped:  # the change box may have taken a section's room
+        bare = pages_without_box()
+        if bare <= (briefing.audience.max_pages or 0):  # it did: the sections are fitted beside the shortest box
+            variant, fitted, dropped = fit_variant(
+                loaded, briefing, lambda trial, drops: render(trial, drops, SHORTEST_BOX), resolve_with)
+        notes = crowded_out_note(briefing, dropped, bare)  # those even the shortest box took
+    return variant, fitted, dropped, notes
+
+
 def _section_at(sections: Any, key: str) -> str | None:
     """The id of the section whose key ``key`` is or is under (``sections[2].subsections[0].template``:
     that subsection), None for a key outside ``sections`` (a cover note)."""
