@@ -71,6 +71,9 @@ _LOCK = threading.Lock()
 _CACHE: dict[tuple, "FontSet"] = {}
 
 
+_MARKUPS_MAX = 20_000
+
+
 @dataclass(eq=False)
 class FontSet:
     """Registered ReportLab font names of a theme, with per-character fallback.
@@ -94,6 +97,9 @@ class FontSet:
     _cache: dict[str, dict[int, str | None]] = field(default_factory=dict, repr=False)
     _ascii_ok: bool = field(default=False, repr=False)
     _drawn_by: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _markups: dict[tuple[str, str | None], str] = field(default_factory=dict, repr=False)
+    """Markup given by :meth:`fallback_markup` per (text, font): the variants of a batch repeat
+    their paragraphs (~1 ms of a variant); at most :data:`_MARKUPS_MAX` kept."""
     where_of: "Places" = field(default_factory=lambda: Places(), repr=False)
     """Where each paragraph's markup came from (for errors about a flowable, see
     :mod:`briefgen.layout.failures`)."""
@@ -147,7 +153,12 @@ class FontSet:
         text is isolated (:func:`~briefgen.layout.bidi.isolate_rtl_stretches`). Raises FontCoverageError naming
         every character no font has, and ``where`` (e.g. "section 'bluf', paragraph 2").
         """
-        markup = self._fallback_markup(escaped_text, where, font)
+        markup = self._markups.get((escaped_text, font))
+        if markup is None:
+            markup = self._fallback_markup(escaped_text, where, font)  # raises: nothing kept
+            if len(self._markups) >= _MARKUPS_MAX:
+                self._markups.clear()
+            self._markups[escaped_text, font] = markup
         self.where_of.remember(markup, where)
         return markup
 
