@@ -182,11 +182,21 @@ _NOT_PLAIN = re.compile("[^\\x00-\\x17\\x20-\\x7f]")
 
 
 def _plain_text_encoding(original: Any) -> Any:
+    kept: dict[str, bytes] = {}  # short texts met before (names, "12 0 obj" lines...): most of them
+
     @functools.wraps(original)
     def pdfdocEnc(x: Any) -> Any:  # noqa: N802
-        if type(x) is str and x.isascii() and _NOT_PLAIN.search(x) is None:
-            return x.encode("ascii")
-        return original(x)
+        if type(x) is not str:
+            return original(x)
+        found = kept.get(x)
+        if found is not None:
+            return found
+        found = x.encode("ascii") if x.isascii() and _NOT_PLAIN.search(x) is None else original(x)
+        if len(x) <= 64:
+            if len(kept) >= _NAMES_MAX:
+                kept.clear()
+            kept[x] = found
+        return found
 
     return pdfdocEnc
 
