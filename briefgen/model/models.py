@@ -274,8 +274,8 @@ class ChartSpec(Model):
                                     description="Claims whose figures (bar), dates (timeline) or relations (network) "
                                                 "are drawn.")
     entities: list[Id] = Field(default_factory=list,
-                               description="network: entities to draw (default: every visible entity in a visible "
-                                           "relation).")
+                               description="network: entities to draw, with the visible relations between them "
+                                           "(default: all in visible relations); no relation joins two: no figure.")
     csv: str | None = Field(None,
                             description="CSV file (relative to the spec) with a '# source:' and '# unit:' header.")
     unit: str | None = Field(None, description="Axis unit label override, e.g. 'USD millions'.")

@@ -5,11 +5,13 @@ plugin's) and every chart drawn from claims (not from a CSV file) is checked twi
 
 * ``empty-selection``: what it selects from the whole knowledge base is empty, or gives nothing
   its chart kind draws (a bar chart draws figures, a timeline dated claims, a dot-range chart
-  figures naming a measure, a network relations). Located at the criterion that empties it
-  (``select.date_from`` ...), the message names it and why (what the criteria before it match,
-  the newest date, the highest confidence), ``expected`` says what would match. A criterion whose
-  ids or tags are all unknown is left to the checks that already report them (unknown ids are
-  errors, an unknown tag a warning with a did-you-mean).
+  figures naming a measure, a network relations: one without a link is not drawn). Located at the
+  criterion that empties it (``select.date_from`` ...), the message names it and why (what the
+  criteria before it match, the newest date, the highest confidence), ``expected`` says what would
+  match; a network whose listed ``entities`` no relation joins, at its ``entities``. A criterion
+  whose ids are all unknown is left to the errors that report them; so are a section's tags all
+  unknown (a warning with a did-you-mean), but a chart so emptied is left out of every variant,
+  and says so beside the ``unknown-tag`` warning.
 * ``withheld-selection``: it selects something, but every audience that would show it (not
   leaving it out by its own choice: ``sections:``, ``drop_charts:``, ``claims_table: false``, a
   section marked above its ceiling) withholds all of it by its TLP ceiling, so no variant shows
@@ -94,9 +96,12 @@ class _Checker:
         if kind.data == "network":  # the relations the claims support, between the entities it lists (if any)
             wanted = set(chart.entities) if chart.entities else None
             relations = [r for r in self.kb.relations if wanted is None or (r.subject in wanted and r.object in wanted)]
-            needs = () if wanted else (("relations", {c for r in relations for c in r.claims}),)  # listed: drawn
-            consequence = "every variant draws its entities without links" if wanted else left_out
-            matched = self.selected(label, key, chart.select, Selector(), consequence, needs, chart.kind)
+            if wanted is not None and not relations:  # no link to draw, whatever it selects
+                self.unlinked(label, key, chart)
+                return
+            supporting = {c for r in relations for c in r.claims}  # a network without links is not drawn
+            matched = self.selected(label, key, chart.select, Selector(), left_out, (("relations", supporting),),
+                                    chart.kind)
             if matched is not None:
                 self.network_withheld(label, key, chart, chain, relations, matched)
             return
@@ -105,6 +110,21 @@ class _Checker:
         matched = self.selected(label, key, chart.select, Selector(), left_out, needs, chart.kind)
         if matched is not None:
             self.withheld(label, key, chart.select, chain, chart.id, matched)
+
+    def unlinked(self, label: str, key: KeyPath, chart: ChartSpec) -> None:
+        """The ``empty-selection`` warning of a network chart none of whose listed entities are joined
+        by a relation of the knowledge base (or that lists one entity), located at its ``entities``;
+        entities the knowledge base does not know are reported where they are written."""
+        known = [e for e in chart.entities if e in self.kb.entities]
+        if not known:
+            return
+        listed = ", ".join(chart.entities)
+        why = ("it lists a single entity" if len(set(chart.entities)) == 1 else
+               f"no relation of the knowledge base joins two of the entities it lists [{listed}]")
+        self.problems.append(self.src.problem(
+            key + ("entities",), f"{label} has no link to draw: {why}, so it is left out of every variant",
+            expected="entities joined by a relation (its links), or no 'entities' (every relation it selects)",
+            severity="warning", code="empty-selection", at_key=True))
 
     def selected(self, label: str, key: KeyPath, written: Selector | None, default: Selector, consequence: str,
                  needs: tuple[tuple[str, Set[str]], ...] = (), kind_name: str = "") -> Set[str] | None:
@@ -123,8 +143,8 @@ class _Checker:
     def empty(self, label: str, key: KeyPath, written: Selector | None, sel: Selector, steps: list[Step],
               consequence: str, kind_name: str) -> None:
         last = steps[-1].criterion
-        if _all_unknown(last, sel, self.kb, self.index):
-            return  # every id or tag it names is unknown: reported where it is written
+        if _all_unknown(last, sel, self.kb, self.index) and not (kind_name and last == "tags"):
+            return  # every id or tag it names is unknown: reported where it is written (a chart's tags: also here)
         before = steps[-2].matched if len(steps) > 1 else self.kb.claims.keys()
         narrowed, size = [], len(self.kb.claims)
         for step in steps[:-1]:
@@ -246,7 +266,7 @@ class _Checker:
     def network_withheld(self, label: str, key: KeyPath, chart: ChartSpec, chain: tuple[Section, ...],
                          relations: list, matched: Set[str]) -> None:
         """The withheld-selection warning of a network chart: its relations (supported by claims it
-        selects) and the entities it lists, judged by their ceilings."""
+        selects, between the entities it lists), judged by their ceilings; it is drawn only with a link."""
         showing = self.showing(chain, chart.id)
         if not showing:
             return
@@ -256,19 +276,12 @@ class _Checker:
             level = self.ceilings.relation(rel, [c for c in rel.claims if c in matched])
             if level is not None:
                 found.append((level, "relation", rel.key))
-        for eid in chart.entities:
-            level = self.ceilings.entity(eid)
-            if level is not None:
-                found.append((level, "entity", eid))
-        if not found:
+        if not found:  # a listed entity withheld takes its relations with it (Ceilings.relation)
             return
         level, what, ident = min(found, key=lambda f: (f[0].rank, f[1], f[2]))
         if level <= top:
             return
-        kinds = [f[1] for f in found]
-        counts = " and ".join(_count(kinds.count(k), noun) for k, noun in (("relation", "relation"),
-                                                                           ("entity", "listed entity")) if k in kinds)
-        self._withheld_problem(label, key, chart.select, showing, "its " + counts, len(found),
+        self._withheld_problem(label, key, chart.select, showing, "its " + _count(len(found), "relation"), len(found),
                                f"{what} {ident!r}, needs a ceiling of {level.label}", level)
 
 

@@ -68,6 +68,8 @@ def resolve_chart(chart: ChartSpec, ctx: ResolveContext, number: int) -> Resolve
     else:  # a shape only a CSV file gives (line: series)
         raise SpecError([_chart_problem(ctx, chart, f"a {chart.kind} chart takes its data from a CSV file",
                                         expected="csv: path/to/data.csv")])
+    if no_data_in(data):  # left out of this audience's document (resolve.sections): nothing to check or source
+        return ResolvedChart(spec=chart, data=data, number=number, source_line="", alt="", claim_ids=())
     rtl = rtl_problem(chart, data, used, ctx, lambda message, **kw: _chart_problem(ctx, chart, message, **kw),
                       _chart_key(ctx.loaded.spec.sections, chart.id))
     if rtl is not None:  # refused here, located at the text, rather than when the chart is drawn
@@ -88,15 +90,22 @@ def resolve_chart(chart: ChartSpec, ctx: ResolveContext, number: int) -> Resolve
 
 
 def no_data(chart: ResolvedChart) -> bool:
-    """True when the chart would draw nothing (no bars, events, nodes, rows or series):
-    everything it selects is withheld from this audience."""
-    data = chart.data
+    """True when the chart would draw nothing (no bars, events, links, rows or series): what it
+    selects gives nothing, or everything it selects is withheld from this audience. A network
+    with no link is nothing to draw: its entities alone, unconnected under "who is linked to
+    whom", would hint at a link withheld, with no claim to source them. Such a chart is
+    resolved with an empty source line (never the knowledge-base placeholder) and no alt text."""
+    return no_data_in(chart.data)
+
+
+def no_data_in(data) -> bool:
+    """:func:`no_data` of a chart's data (a :data:`~briefgen.model.resolved.ChartData`)."""
     if isinstance(data, BarData):
         return not data.values
     if isinstance(data, TimelineData):
         return not data.events
     if isinstance(data, NetworkData):
-        return not data.edges and not data.nodes
+        return not data.edges
     if isinstance(data, TableData):
         return not data.rows
     if isinstance(data, LineData):
@@ -199,6 +208,8 @@ def _network_data(chart: ChartSpec, ctx: ResolveContext, claim_ids: set[str]) ->
                 used_ids.add(("entity", e))
                 node_ids.append(e)
     nodes = tuple((e, ctx.entities[e].name, ctx.entities[e].kind) for e in node_ids)
+    if not edges:  # not drawn (no_data): its listed entities alone are never refused for their number
+        return NetworkData(nodes, (), (), ""), used_claims
     fit = network_fit([name for _e, name, _k in nodes], [p for _s, _o, p in edges], chart.width, chart.height)
     if not fit.ok:  # refused before a layout of minutes draws an unreadable chart
         raise SpecError([_chart_problem(ctx, chart, too_many_message(chart.id, fit, chart.width, chart.height),

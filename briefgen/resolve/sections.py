@@ -101,20 +101,33 @@ _DRAWS = {"bar": "figures", "timeline": "dated claims", "ranges": "figures with 
 
 
 def _empty_chart_reason(chart, ctx: ResolveContext) -> str:
-    """Why chart ``chart`` draws nothing: its CSV file has no rows, or what it selects from
-    the whole knowledge base is visible and gives nothing to draw (NOTHING_TO_DRAW), else
-    "no data visible to this audience" (something it selects is withheld)."""
+    """Why chart ``chart`` draws nothing: its CSV file has no rows, what it selects from the
+    whole knowledge base is visible and gives nothing to draw, or (a network) no relation of the
+    whole knowledge base between the entities it lists rests on a claim it selects
+    (NOTHING_TO_DRAW); else "no data visible to this audience" (something it draws is withheld)."""
     from briefgen.model.chart_kinds import CHART_KINDS
 
     if chart.csv:
         return NOTHING_TO_DRAW + ": its CSV file has no data rows"
     kind = CHART_KINDS.get(chart.kind)
     shape = kind.data if kind is not None else ""
-    if shape in _DRAWS:  # the network draws relations too, withheld on their own
-        selected = select_claims(chart.select, ctx.kb.claims) if chart.select else list(ctx.kb.claims.values())
+    selected = select_claims(chart.select, ctx.kb.claims) if chart.select else list(ctx.kb.claims.values())
+    if shape in _DRAWS:
         if all(c.id in ctx.claims for c in selected):
             return f"{NOTHING_TO_DRAW}: what it selects gives no {_DRAWS[shape]}"
+    elif shape == "network" and not _kb_links(chart, {c.id for c in selected}, ctx):
+        between = " between the entities it lists" if chart.entities else ""
+        return f"{NOTHING_TO_DRAW}: no relation{between} rests on a claim it selects"
     return "no data visible to this audience"
+
+
+def _kb_links(chart, claim_ids: set[str], ctx: ResolveContext) -> bool:
+    """True when some relation of the whole knowledge base (withheld or not) would be a link of
+    network chart ``chart``: between the entities it lists (any, when none) and supported by a
+    claim of ``claim_ids`` (what it selects)."""
+    wanted = set(chart.entities) if chart.entities else None
+    return any((wanted is None or (r.subject in wanted and r.object in wanted)) and claim_ids.intersection(r.claims)
+               for r in ctx.kb.relations)
 
 
 def chart_excluded(chart_id: str, aud: Audience) -> bool:

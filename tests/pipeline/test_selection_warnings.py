@@ -118,14 +118,25 @@ def test_a_timeline_of_undated_claims_and_a_network_of_claims_supporting_no_rela
                                          "a network chart draws)")]
 
 
-def test_unknown_ids_and_tags_are_left_to_their_own_checks(starter) -> None:
+def test_unknown_tags_of_a_section_are_left_to_their_own_check(starter) -> None:
+    from briefgen.pipeline.build import prepare
+
+    spec = starter / SPEC
+    spec.write_text(spec.read_text(encoding="utf-8").replace("    select: {}\n", "    select: {tags: [milstone]}\n"))
+    found = prepare(spec).warnings
+    assert [(p.code, p.key, p.suggestion) for p in found] == [("unknown-tag", "sections[5].select.tags[0]",
+                                                               "milestone")]
+
+
+def test_a_chart_emptied_by_unknown_tags_is_left_out_and_says_so_beside_them(starter) -> None:
     from briefgen.pipeline.build import prepare
 
     spec = starter / SPEC
     spec.write_text(spec.read_text(encoding="utf-8").replace(TIMELINE, "select: {dated: true, tags: [milstone]}"))
     found = prepare(spec).warnings
-    assert [(p.code, p.key, p.suggestion) for p in found] == [("unknown-tag", "sections[4].charts[0].select.tags[0]",
-                                                               "milestone")]
+    assert [(p.code, p.key, p.suggestion) for p in found] == [
+        ("empty-selection", "sections[4].charts[0].select.tags", ""),
+        ("unknown-tag", "sections[4].charts[0].select.tags[0]", "milestone")]
 
 
 AMBER_ONLY = {"select: {claims: [c-north-quay-cost, c-funding-gap]}": "select: {claims: [c-funding-gap]}"}
