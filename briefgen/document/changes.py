@@ -21,8 +21,10 @@ with a withheld item: a source only a withheld claim cited) is left out (see
 :mod:`briefgen.document.diff`), a block whose content changed only because of such an item
 (a claims-table row whose sources and rating lost a now-withheld source) gets no change bar
 and marks no section changed, and the summary names only items the audience was or is
-shown. Its marking is the most restrictive of what it names; the document's marking rolls
-it up.
+shown. Each line is marked as what it names is marked wherever the edition shows it (a
+claim with its sources and entities: :func:`effective_marking`), not as whichever block
+showing it this audience kept; the box's marking is the most restrictive of its lines, and
+the document's marking rolls it up.
 """
 
 from __future__ import annotations
@@ -88,8 +90,8 @@ def mark_changes(doc: Document, kb: Any, earlier: dict[str, Any], *,
     marks = _BlockMarks(earlier, record, diff, Gone(record, key))
     sections = tuple(marks.section(s) for s in doc.sections)
     target = next((s.section for s in _walk(sections) if s.section == "bluf"), sections[0].section if sections else "")
-    summary = _summary(doc, diff, earlier, record, next((s.level for s in _walk(sections) if s.section == target), 1),
-                       max_items or MAX_ITEMS)
+    level = next((s.level for s in _walk(sections) if s.section == target), 1)
+    summary = _summary(doc, kb, diff, earlier, record, level, max_items or MAX_ITEMS)
     sections = tuple(_append(s, target, summary) for s in sections)
     marking = most_restrictive([TLP.parse(doc.marking), TLP.parse(summary.marking)]).label
     contents = doc.contents
@@ -114,17 +116,21 @@ MAX_ITEMS = 12
 budget may ask for fewer: :func:`briefgen.pipeline.editions.fit_change_box`)."""
 
 
-def _summary(doc: Document, diff: EditionDiff, old: dict, new: dict, level: int,
+def _summary(doc: Document, kb: Any, diff: EditionDiff, old: dict, new: dict, level: int,
              max_items: int = MAX_ITEMS) -> ChangeSummary:
     """The summary block: one list item per line (at most ``max_items``), each marked
-    as what it names (as the document marks the block showing it, else as the edition
-    showing it did), with a portion mark when the document prints them."""
+    as what it names: its effective marking in the edition showing it
+    (:func:`effective_marking`, ``kb`` the knowledge base of ``new``), and never below a block
+    of the document showing it alone, with a portion mark when the document prints them."""
     shown_as = _block_markings(doc)
     lines = edition_summary_lines(diff, old, new)
     items = []
     for n, (lead, text, (kind, ident)) in enumerate(lines[:max_items - 1] if len(lines) > max_items else lines, 1):
         now = new[kind].get(ident)
-        marking = shown_as.get((kind, ident)) or (now or old[kind].get(ident, {})).get("marking") or "TLP:CLEAR"
+        levels = [effective_marking(kind, ident, new if now else old, kb if now else None)]
+        if (kind, ident) in shown_as:
+            levels.append(TLP.parse(shown_as[kind, ident]))
+        marking = most_restrictive(levels).label
         uses = Uses(**{kind: (ident,)}) if now and kind in ("claims", "sources", "entities", "relations") else Uses()
         items.append(ListItem(f"changes.i{n}", "LI", uses, marking, f"change summary, item {n}",
                               (Text(f"{lead}: ", bold=True), Text(text))))
@@ -144,6 +150,47 @@ def _summary(doc: Document, diff: EditionDiff, old: dict, new: dict, level: int,
                          title=f"What changed since {diff.old_date_text}", since=diff.old_date, level=level + 1,
                          items=tuple(items), empty_text="" if items else NOTHING_CHANGED,
                          lines=tuple(f"{lead}: {text}" for lead, text, _ in lines))
+
+
+def effective_marking(kind: str, ident: str, record: dict, kb: Any = None) -> TLP:
+    """The marking of item ``ident`` of record kind ``kind`` as edition ``record`` shows it
+    wherever it shows it (the rule of :class:`~briefgen.document.marking.Marker`): a claim's
+    own with its sources' in the record (those the audience may see) and, with ``kb`` (the
+    knowledge base ``record`` was built from), the entities it is about; a relation's own with
+    its end entities' and its claims' (as a network marks its link,
+    :func:`briefgen.resolve.charts._above_floor`); any other kind's own (a key judgment's and a
+    figure's are already rolled up). Not the marking of one block showing it: a line about the item
+    is marked the same whichever blocks a page budget left out. An unreadable marking counts
+    as TLP:RED (never under-mark)."""
+    def level(marking: Any) -> TLP:
+        try:
+            return TLP.parse(marking or "TLP:CLEAR")
+        except ValueError:
+            return TLP.parse("TLP:RED")
+
+    item = record.get(kind, {}).get(ident) or {}
+    levels = [level(item.get("marking"))]
+    if kind == "claims":
+        sources = record.get("sources", {})
+        levels += [level((sources.get(sid) or {}).get("marking")) for sid in item.get("sources") or []]
+        claim = getattr(kb, "claims", {}).get(ident) if kb is not None else None
+        levels += [_entity_level(eid, record, kb) for eid in getattr(claim, "about", ())]
+    elif kind == "relations":
+        levels += [_entity_level(eid, record, kb) for eid in (item.get("subject"), item.get("object"))]
+        levels += [effective_marking("claims", cid, record, kb) for cid in item.get("claims") or []
+                   if cid in record.get("claims", {})]
+    return most_restrictive(levels)
+
+
+def _entity_level(eid: Any, record: dict, kb: Any) -> TLP:
+    """The marking of entity ``eid``: the knowledge base's, else as ``record`` lists it, else TLP:CLEAR."""
+    entity = getattr(kb, "entities", {}).get(eid) if kb is not None else None
+    if entity is not None:
+        return entity.tlp
+    try:
+        return TLP.parse((record.get("entities", {}).get(eid) or {}).get("marking") or "TLP:CLEAR")
+    except ValueError:
+        return TLP.parse("TLP:RED")
 
 
 def _block_markings(doc: Document) -> dict[tuple[str, str], str]:

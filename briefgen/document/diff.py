@@ -20,7 +20,10 @@ judgment's or figure's marking that came down with it (:meth:`Gone.unexplained`)
 showing an item that changed only so (:func:`moved_only_by_withheld`) is not marked. Each
 field listing ids (a claim's sources, a relation's claims, a figure's claims, sources,
 entities and relations) is compared without the ids withheld now (:meth:`Gone.visible`), so a
-withheld id makes no field differ whatever else changed. An item
+withheld id makes no field differ whatever else changed; a figure's lists also lose what it
+drew only through such items (:meth:`Gone.drawn_only_through_gone`: a link resting on withheld
+claims alone, a node that was an end of such links alone, a source only withheld claims cited),
+while what the audience may see that changed in it (a link added) is still reported. An item
 released to the audience appears as new. A keyed
 ``withheld`` list is read with the key that made it (:mod:`briefgen.document.withheld`).
 
@@ -153,7 +156,7 @@ def diff_editions(old: dict[str, Any], new: dict[str, Any], key: WithheldKey | N
             if ident not in before:
                 changes.append(Change(kind, ident, "new", _text(kind, item), item.get("number") or 0))
                 continue
-            fields = gone.unexplained(kind, ident, _fields(kind, gone.visible(kind, before[ident], old), item),
+            fields = gone.unexplained(kind, ident, _fields(kind, gone.visible(kind, before[ident], old, item), item),
                                       before[ident], old)
             if not fields and before[ident].get("digest") != item.get("digest"):
                 if kind in ("entities", "sources"):  # their digests cover what a profile or an endnote prints
@@ -202,19 +205,58 @@ class Gone:
         except ValueError:
             return True
 
-    def visible(self, kind: str, item: dict, old: dict[str, Any]) -> dict:
+    def visible(self, kind: str, item: dict, old: dict[str, Any], now: dict | None = None) -> dict:
         """``item`` of the earlier edition ``old`` without the ids it lists that must not be
         named now (a claim's sources, a relation's or figure's claims: withheld, or marked above
         the ceiling as ``old`` recorded them, such as a claim deleted since; a figure's sources,
         entities and relations too): their going is no change, and their ids never appear in one.
         Each listing field is cleaned on its own, so no withheld id makes a field differ whatever
-        else changed."""
+        else changed. A figure's lists also lose what it drew only through such items
+        (:meth:`drawn_only_through_gone`; ``now``: the newer edition's figure, whose lists keep
+        what they still hold)."""
+        hidden = self.drawn_only_through_gone(item, old, now) if kind == "figures" else set()
         out = item
         for field, of in self.LISTS.get(kind, ()):
             if isinstance(item.get(field), list):
                 recorded = old.get(of, {})
-                out = {**out, field: [i for i in item[field] if not self(of, i, recorded.get(i))]}
+                out = {**out, field: [i for i in item[field]
+                                      if (of, i) not in hidden and not self(of, i, recorded.get(i))]}
         return out
+
+    def drawn_only_through_gone(self, figure: dict, old: dict[str, Any],
+                                now: dict | None = None) -> set[tuple[str, str]]:
+        """(record kind, id) of what ``figure`` (of the earlier edition ``old``) drew or named
+        only through items that must not be named now: each of its claims and relations that
+        is gone (:meth:`__call__`), each relation whose claims within the figure's claims are
+        all gone (it rested on them alone), each entity every one of the figure's relations
+        touching it is gone (a network node that was an end of those alone), and each source
+        every one of the figure's claims citing it is gone (a source-line entry those alone
+        brought). Their going is what the audience may not see, not a change of the figure.
+        An item the figure lists for which the record names no such link is kept, and so is one
+        the newer edition's figure ``now`` still lists (a node a network draws for itself)."""
+        claims = [c for c in figure.get("claims") or [] if isinstance(c, str)]
+        recorded = {kind: old.get(kind, {}) for kind in ("claims", "relations")}
+        gone_claims = {c for c in claims if self("claims", c, recorded["claims"].get(c))}
+        out = {("claims", c) for c in gone_claims}
+        relations = [r for r in figure.get("relations") or [] if isinstance(r, str)]
+        gone_relations = set()
+        for key in relations:
+            rel = recorded["relations"].get(key) or {}
+            support = [c for c in rel.get("claims") or [] if c in claims]
+            if self("relations", key, rel or None) or (support and all(c in gone_claims for c in support)):
+                gone_relations.add(key)
+        out |= {("relations", key) for key in gone_relations}
+        for eid in figure.get("entities") or []:
+            touching = [key for key in relations if eid in ((recorded["relations"].get(key) or {}).get("subject"),
+                                                            (recorded["relations"].get(key) or {}).get("object"))]
+            if touching and all(key in gone_relations for key in touching):
+                out.add(("entities", eid))
+        for sid in figure.get("sources") or []:
+            citing = [c for c in claims if sid in ((recorded["claims"].get(c) or {}).get("sources") or [])]
+            if citing and all(c in gone_claims for c in citing):
+                out.add(("sources", sid))
+        still = {(kind, i) for kind in ("relations", "entities", "sources") for i in (now or {}).get(kind) or []}
+        return out - still
 
     ROLLED_UP = ("key_judgments", "figures")
     """Kinds whose ``marking`` is the roll-up of what they show (a key judgment's claim, its
@@ -262,14 +304,16 @@ def _figure_data_changed(before: dict, after: dict, old: dict, new: dict, gone: 
     """A figure whose drawing changed (its digest: data, source line, alt text) with the same
     title, kind and claims: a change to report unless an item it drew (:func:`drawn`: a claim,
     a source of its source line, an entity or relation of a network) is now withheld or above
-    the ceiling, and, those ids taken out of each list of the earlier edition's figure
+    the ceiling, and, those ids and what it drew only through them
+    (:meth:`Gone.drawn_only_through_gone`) taken out of each list of the earlier edition's figure
     (:meth:`Gone.visible`), every list is the same and no item it draws changed in a field its
     kind shows (:func:`figure_shows`): then what changed is what the audience may no longer
     see, whatever else changed (a claim's figure in a network that lists it: told on the
     claim's own line; "data changed" beside it would tell that something was withheld)."""
-    if not any(gone(kind, ident, old.get(kind, {}).get(ident)) for kind, ident in drawn(before, old)):
+    if not gone.drawn_only_through_gone(before, old, after) and not any(
+            gone(kind, ident, old.get(kind, {}).get(ident)) for kind, ident in drawn(before, old)):
         return True
-    seen = gone.visible("figures", before, old)
+    seen = gone.visible("figures", before, old, after)
     if any(seen[field] != after[field] for field, _ in Gone.LISTS["figures"] if field in seen and field in after):
         return True
     now, shows = drawn(after, new), figure_shows(after.get("kind") or "")
