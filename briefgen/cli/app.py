@@ -96,6 +96,9 @@ def main() -> None:
             code = 1
     except KeyboardInterrupt:
         common.err.print("interrupted; files already in place are complete, nothing is half-written")
+        report = sys.modules.get("briefgen.cli.batch_report")  # a batch: how many variants are in place
+        if report is not None and (note := report.interrupted_note()):
+            common.err.print(esc(note), soft_wrap=True)
         code = 130
     except OSError as exc:  # a folder that cannot be written, a full disk...
         where = f"{exc.filename}: " if exc.filename else ""

@@ -46,12 +46,22 @@ def batch_command(
     """Build every spec x audience in parallel, with progress, then a summary table; a
     failing briefing does not stop the others (exit code 1 if any failed)."""
     from briefgen.cli import defaults
-    from briefgen.cli.batch_report import ProgressEvents, describe_failures, failed, summary_table
+    from briefgen.cli.batch_report import (
+        ProgressEvents,
+        batch_started,
+        describe_failures,
+        failed,
+        shown_audience,
+        summary_table,
+    )
     from briefgen.pipeline import batch
     from briefgen.pipeline.build import BuildOptions
 
     jsonout.start("batch", json_out)
     apply_no_cache(no_cache)
+    specs, items = batch.find_specs(paths)
+    if items:  # a path typed that does not exist: a usage error, as build's, before anything is built
+        refuse_missing(items)
     out_dir = defaults.output_folder(paths[0] if paths else None, out_dir)  # briefgen.toml [project]
     if since is not None and since != "last":  # one edition file cannot be of every briefing and audience
         common.usage_error(f"--since: batch compares each briefing with its own last edition: give --since last, "
@@ -61,8 +71,7 @@ def batch_command(
     options = BuildOptions(out_dir=out_dir, strict=strict, cache=not no_cache, since=since,
                            file_edition=not no_edition, formats=formats,
                            project_formats=defaults.project_formats(paths[0] if paths else None))
-    check_writable(out_dir)
-    specs, items = batch.find_specs(paths)
+    check_writable(out_dir)  # as build: nothing is built for an output folder that cannot be written
     if not specs and not items:
         common.err.print("[red]error:[/] no specs found (a spec has a top-level 'briefing:' key)")
         jsonout.emit(2, errors=[jsonout.message_problem("no specs found (a spec has a top-level 'briefing:' key)",
@@ -84,6 +93,7 @@ def batch_command(
         if warnings:
             show_problems(warnings, f"{spec}: warnings")
     note_unusable_cache(options)
+    batch_started(len(jobs_list), out_dir)  # Ctrl-C then says how many are in place (interrupted_note)
     try:
         with ProgressEvents(common.err, len(jobs_list), 1 if scheduler else jobs) as events:
             if scheduler:
@@ -98,12 +108,22 @@ def batch_command(
     show_editions(items)
     bad = failed(items)
     jsonout.emit(1 if bad else 0, results=[jsonout.batch_item(i) for i in items],
-                 errors=[jsonout.message_problem(f"{i.briefing} / {i.audience}: {i.status}: {i.message}", i.status,
-                                                 audience=i.audience or None)
+                 errors=[jsonout.message_problem(f"{i.briefing} / {shown_audience(i)}: {i.status}: {i.message}",
+                                                 i.status, audience=i.audience or None)
                          for i in bad])
     if bad:
         describe_failures(bad, lambda line: common.err.print(esc(line), soft_wrap=True))
         raise typer.Exit(1)
+
+
+def refuse_missing(items: list) -> None:
+    """Stop with ``build``'s error for a spec file that does not exist (exit 2, located
+    ``file not found`` with the nearest file's did-you-mean), one problem per path of the
+    command line that is neither a file nor a folder (``items``: :func:`find_specs`'s)."""
+    from briefgen.errors import Problem, SpecError
+    from briefgen.load.yamlsrc import display_path
+
+    fail(SpecError([Problem(display_path(Path(i.spec)), 0, 0, "(file)", "file not found") for i in items]))
 
 
 def show_editions(items: list) -> None:

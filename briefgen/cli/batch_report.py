@@ -18,6 +18,35 @@ if TYPE_CHECKING:
     from rich.progress import TaskID
 
 
+_UNDER_WAY: list[tuple[int, str, int, Callable[[], int]]] = []
+"""The batch being built, for :func:`interrupted_note`: its number of variants, its output folder,
+the commit count when it started and the function that counts
+(:func:`briefgen.deliver.output.commits_completed`: kept here, so the note imports nothing)."""
+
+
+def batch_started(variants: int, out_dir: object) -> None:
+    """Remember that ``variants`` are about to be built into ``out_dir`` (for
+    :func:`interrupted_note`). Each variant is one commit of this process (local workers and
+    a Dask cluster alike: only this process writes)."""
+    from briefgen.deliver.output import commits_completed
+
+    _UNDER_WAY[:] = [(variants, str(out_dir), commits_completed(), commits_completed)]
+
+
+def interrupted_note() -> str:
+    """For an interrupted batch, what is in place: ``3 of 12 variants complete and in place in
+    output (the other 9 not written)``; "" when no batch was under way. Made for a signal
+    handler (:func:`briefgen.cli.launch.batch_note`): reads two counters and formats them (no
+    import, lock or I/O); the commit count is kept while signals are held, so a variant whose
+    files are in place is counted."""
+    if not _UNDER_WAY:
+        return ""
+    total, out_dir, start, count = _UNDER_WAY[0]
+    done = min(total, count() - start)
+    return (f"{done} of {total} variant{'' if total == 1 else 's'} complete and in place in {out_dir}"
+            + (f" (the other {total - done} not written)" if done < total else ""))
+
+
 def failed(items: Iterable[BatchItem]) -> list[BatchItem]:
     """The items that were not built (status ``failed`` or ``invalid``), in order."""
     return [i for i in items if not i.ok]
@@ -35,7 +64,7 @@ def summary_table(items: list[BatchItem], *, title: str = "Batch"):
                          justify="right" if col in ("pages", "size", "seconds") else "left")
     for i in items:
         status = "[green]ok[/]" if i.ok else f"[red]{i.status}[/]"
-        table.add_row(escape(i.briefing), escape(i.audience), str(i.pages) if i.ok and i.pages else "-",
+        table.add_row(escape(i.briefing), escape(shown_audience(i)), str(i.pages) if i.ok and i.pages else "-",
                       f"{i.size / 1024:.0f} KB" if i.ok else "-", f"{i.seconds:.2f}", status)
     return table
 
@@ -100,7 +129,7 @@ class ProgressEvents:
         self.progress.advance(self.total)
         if not item.ok:
             self.progress.console.print(f"[red]{item.status}[/] {escape(item.briefing)} / "
-                                        f"{escape(item.audience)}: {escape(item.message)}", soft_wrap=True)
+                                        f"{escape(shown_audience(item))}: {escape(item.message)}", soft_wrap=True)
         # a worker's next job may start before its last one's files are written and reported
         self.open[slot] = max(0, self.open.get(slot, 0) - 1)
         task = self.slots.get(slot)
@@ -111,4 +140,10 @@ class ProgressEvents:
 def describe_failures(items: list[BatchItem], print_fn: Callable[[str], None]) -> None:
     """One line per failed briefing (plain text, for logs)."""
     for i in failed(items):
-        print_fn(f"{i.briefing} / {i.audience} ({i.spec}): {i.status}: {i.message}")
+        print_fn(f"{i.briefing} / {shown_audience(i)} ({i.spec}): {i.status}: {i.message}")
+
+
+def shown_audience(item: BatchItem) -> str:
+    """An item's audience as the table and the failure lines show it: ``-`` when unknown (a spec
+    that did not validate)."""
+    return item.audience or "-"

@@ -122,15 +122,19 @@ def check_since(since: str | None) -> None:
                     file=since)
 
 
-def usage_error(message: str, *, suggestion: str = "", file: str = "", code: str = "usage") -> NoReturn:
+def usage_error(message: str, *, suggestion: str = "", file: str = "", code: str = "usage",
+                outcome: str = "") -> NoReturn:
     """Refuse a bad option or argument: print ``error: message`` (with ``; did you mean
-    'suggestion'?``) on stderr, and under ``--json`` the same as the document's one error
-    (``message``, ``suggestion`` and ``file`` as fields); exit with code 2."""
+    'suggestion'?``) on stderr, then ``outcome`` (what happened to the output folder) when
+    given, and under ``--json`` the same as the document's one error (``message``,
+    ``suggestion`` and ``file`` as fields); exit with code 2."""
     from briefgen.cli import jsonout
 
     jsonout.emit(2, errors=[{**jsonout.message_problem(message, code), "file": file, "suggestion": suggestion}])
     err.print(f"[red]error:[/] {esc(message)}" + (f"; did you mean {suggestion!r}?" if suggestion else ""),
               soft_wrap=True)
+    if outcome:
+        err.print(outcome)
     raise typer.Exit(2)
 
 
@@ -187,8 +191,10 @@ def note_template_cache_failures() -> None:
 
 def check_writable(out_dir: Path) -> None:
     """Stop before building anything when ``out_dir`` could not be written: it is not a
-    folder, or it (or, when it does not exist yet, the folder it would be made in) does
-    not take a new file. Creates nothing; exits with code 2."""
+    folder, or it does not take a new file, or (when it does not exist yet) no folder can be
+    made in its nearest existing folder (tried: a folder made and removed at once, as
+    permission bits do not tell for read-only mounts, /sys or /proc). Leaves nothing behind;
+    exits with code 2 (``batch`` as ``build``)."""
     import errno
     import tempfile
 
@@ -206,9 +212,12 @@ def check_writable(out_dir: Path) -> None:
                 raise OSError(errno.ENOTDIR, f"{parent} is not a folder")
             if not os.access(parent, os.W_OK | os.X_OK):
                 raise OSError(errno.EACCES, f"cannot create folders in {parent}")
+            # the permission bits may say yes where the file system says no (root in /sys or
+            # /proc, a read-only mount): a folder made there, and removed at once, tells
+            os.rmdir(tempfile.mkdtemp(prefix=".briefgen-probe-", dir=parent))
     except OSError as exc:
         usage_error(f"cannot write {out_dir}: {exc.strerror or exc}. Choose another folder with --out.",
-                    file=str(out_dir), code="output")
+                    file=str(out_dir), code="output", outcome="nothing was written.")
 
 
 def write_outputs(files: dict, *, fix: str = "Choose another folder with --out.") -> list[Path]:

@@ -179,9 +179,13 @@ def batch_item(i: Any) -> dict:
     """A batch outcome (:class:`~briefgen.pipeline.jobs.BatchItem`) as JSON: ``status`` is
     ``ok``, ``failed`` or ``invalid``; ``problems`` the located problems of an invalid spec;
     ``edition`` the edition record filed (null when none), ``changes`` and ``notes`` as for
-    ``build`` (:func:`build_result`)."""
-    return {"spec": i.spec, "briefing": i.briefing, "audience": i.audience, "status": i.status,
-            "pdf": i.pdf_path or None, "pages": i.pages, "bytes": i.size, "sha256": i.sha256 or None,
+    ``build`` (:func:`build_result`). What does not exist is null: ``audience`` of a spec whose
+    audiences are unknown, ``pages`` and ``bytes`` of a variant not built (``pages`` of one built
+    without a PDF is 0, as ``build`` gives it)."""
+    built = i.status == "ok"
+    return {"spec": i.spec, "briefing": i.briefing, "audience": i.audience or None, "status": i.status,
+            "pdf": i.pdf_path or None, "pages": i.pages if built else None, "bytes": i.size if built else None,
+            "sha256": i.sha256 or None,
             "seconds": round(i.seconds, 3), "message": i.message, "problems": [problem(p) for p in i.problems],
             "edition": shown_path(i.edition_path) if getattr(i, "edition_path", "") else None,
             "changes": getattr(i, "changes", None), "notes": list(getattr(i, "notes", []))}

@@ -45,7 +45,8 @@ def _interrupted(signum, frame) -> None:  # noqa: ARG001 - a signal handler's si
     Output is only ever changed by a commit, which holds these signals back until it is
     done (:mod:`briefgen.deliver.output`), so what is in place is complete: the old set or the new
     one. Leaving at once (``os._exit``) also keeps the interruption from surfacing inside
-    ReportLab, pikepdf or an import as a traceback. Worker processes leave silently."""
+    ReportLab, pikepdf or an import as a traceback. Worker processes leave silently. An interrupted
+    batch also says how many of its variants are in place, and where (:func:`batch_note`)."""
     import os
 
     output = sys.modules.get("briefgen.deliver.output")
@@ -56,8 +57,22 @@ def _interrupted(signum, frame) -> None:  # noqa: ARG001 - a signal handler's si
     if discard is not None:  # None while the module is still being imported
         discard()
     if os.getpid() == _MAIN_PID:
-        os.write(2, b"\ninterrupted; files already in place are complete, nothing is half-written\n")
+        os.write(2, b"\ninterrupted; files already in place are complete, nothing is half-written\n"
+                 + batch_note().encode("utf-8", "replace"))
     os._exit(130 if signum == signal.SIGINT else 143)
+
+
+def batch_note() -> str:
+    """An interrupted batch's line saying how many variants are in place, and where
+    (:func:`briefgen.cli.batch_report.interrupted_note`), ending in a newline; "" for another
+    command or when it cannot be said. The module is looked up, never imported here."""
+    report = sys.modules.get("briefgen.cli.batch_report")
+    note = getattr(report, "interrupted_note", None)
+    try:
+        text = note() if note is not None else ""
+    except Exception:  # a signal handler must leave whatever happens
+        text = ""
+    return f"{text}\n" if text else ""
 
 
 def main() -> None:

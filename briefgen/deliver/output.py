@@ -115,6 +115,7 @@ def atomic_write_many(files: Mapping[Path, bytes | None], *, overlap: bool = Tru
             # decided under the lock: a file another commit wrote meanwhile is removed too
             removed = [Entry(p, None) for p in removals if p.is_file()]
             _commit(staged + removed, overlap)
+            _COMPLETED[0] += 1  # signals still held: a handler never sees the files in place but not counted
         done = True
         return [e.target for e in removed]
     finally:
@@ -303,6 +304,18 @@ def _random_suffix() -> str:
 
 _COMMITTING = [0]
 """How many commits of this process are under way (in any thread)."""
+
+_COMPLETED = [0]
+"""How many commits this process completed (:func:`commits_completed`)."""
+
+
+def commits_completed() -> int:
+    """How many :func:`atomic_write_many` commits this process completed so far: each one's
+    files are all in place. Counted while signals are held, so a SIGINT or SIGTERM handler
+    reading it (``batch``: how many variants are in place) never misses a commit whose files
+    are in place."""
+    return _COMPLETED[0]
+
 
 _ARRIVED: list[int] = []
 """Signals whose handler ran during a commit and deferred to it (:func:`arrived_during_commit`)."""

@@ -55,7 +55,8 @@ files found in the same folder do not."""
 def find_specs(paths: Iterable[Path | str]) -> tuple[list[Path], list[BatchItem]]:
     """Spec files named by ``paths``: a file is taken as a spec; a folder contributes its
     ``*.yaml``/``*.yml`` files that have a top-level ``briefing:`` key (not recursive,
-    sorted by name). A path that does not exist becomes an ``invalid`` item. Duplicates
+    sorted by name). A path that does not exist becomes an ``invalid`` item (its audience "";
+    ``briefgen batch`` refuses it before anything is built, as ``build`` does). Duplicates
     (the same file twice) are dropped."""
     specs: list[Path] = []
     missing: list[BatchItem] = []
@@ -76,7 +77,7 @@ def find_specs(paths: Iterable[Path | str]) -> tuple[list[Path], list[BatchItem]
         elif path.is_file():
             add(path)
         else:
-            missing.append(BatchItem(spec=str(path), briefing=path.stem or str(path), audience="-",
+            missing.append(BatchItem(spec=str(path), briefing=path.stem or str(path), audience="",
                                      status="invalid", message="no such file or folder"))
     return specs, missing
 
@@ -110,7 +111,7 @@ def plan(specs: Iterable[Path], *, all_audiences: bool = False, strict: bool = F
             loaded = prepared.loaded
             names = audience_names(loaded.spec) if all_audiences else [get_audience(loaded, None)[0]]
         except BriefgenError as exc:
-            invalid.append(_failure(shown, Path(spec).stem, "-", exc, status="invalid"))
+            invalid.append(_failure(shown, briefing_id_of(spec), "", exc, status="invalid"))
             continue
         for name in names:
             planned.append(Planned(shown, loaded, name))
@@ -119,6 +120,21 @@ def plan(specs: Iterable[Path], *, all_audiences: bool = False, strict: bool = F
     out_dir, file_edition = (options.out_dir, options.file_edition) if options is not None else (Path("output"), True)
     refuse_shared_files(planned, out_dir, file_edition=file_edition)
     return jobs, invalid
+
+
+def briefing_id_of(spec: Path | str) -> str:
+    """The briefing id of a spec that may not validate: its ``briefing.id`` when the file reads as
+    YAML and that is a non-empty string, else the file's stem (``specs/tlp.yaml`` -> ``tlp``).
+    Never raises."""
+    from briefgen.load.yamlsrc import load
+
+    try:
+        data = load(spec).data
+    except (BriefgenError, OSError):
+        data = None
+    briefing = data.get("briefing") if isinstance(data, dict) else None
+    found = briefing.get("id") if isinstance(briefing, dict) else None
+    return found.strip() if isinstance(found, str) and found.strip() else Path(spec).stem or str(spec)
 
 
 def refuse_shared_outputs(jobs: list[Job], options) -> None:

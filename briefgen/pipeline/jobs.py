@@ -37,8 +37,9 @@ class BatchItem:
 
     ``status``: ``ok``, ``failed`` (the build failed) or ``invalid`` (the input is wrong: the
     spec did not validate, or a template failed while the text was rendered, before anything
-    was drawn, see :func:`failure_status`; ``audience`` is ``-`` when its audiences are unknown). ``pages`` of
-    the PDF (0 when no PDF was made), ``size`` in bytes of the PDF (of the HTML edition when no PDF was made),
+    was drawn, see :func:`failure_status`; ``audience`` is ``""`` when its audiences are unknown). ``pages`` of
+    the PDF (0 when no PDF was made), ``size`` in bytes of the PDF (of the HTML edition when no PDF was made; 0
+    when nothing was built),
     ``seconds`` of build time, ``peak_rss`` the peak resident memory in bytes of the
     process that built it (0 when unknown).
     """

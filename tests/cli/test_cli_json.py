@@ -207,7 +207,7 @@ def test_batch_json_reports_each_briefing_and_fails_with_1(project) -> None:
     assert result.exit_code == 1
     doc = document(result)
     status = {(r["briefing"], r["audience"]): r["status"] for r in doc["results"]}
-    assert status[("calder-bay", "analyst")] == "ok" and status[("broken", "-")] == "invalid"
+    assert status[("calder-bay", "analyst")] == "ok" and status[("broken", None)] == "invalid"  # no audience: null
     broken = next(r for r in doc["results"] if r["briefing"] == "broken")
     assert any(p["file"] == "specs/broken.yaml" for p in broken["problems"])
     assert doc["errors"] and doc["errors"][0]["code"] == "invalid"

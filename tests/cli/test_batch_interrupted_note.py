@@ -1,0 +1,43 @@
+"""An interrupted batch says how many of its variants are complete and in place, and where: the
+count is that of the variants whose files are in the output folder when the process has ended."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import REPO
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a process")]
+
+AUDIENCES = 8
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_interrupted_batch_says_how_many_variants_are_in_place(example_project, tmp_path, jobs) -> None:
+    lines = ["extends: peru-china.yaml", "briefing:", "  id: many", "audience_files: []",
+             "default_audience: v1", "audiences:"] + [f"  v{i}: {{tlp: TLP:AMBER}}" for i in range(1, AUDIENCES + 1)]
+    (example_project / "specs" / "many.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    env = dict(os.environ, BRIEFGEN_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(REPO))
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "batch", "specs/many.yaml", "--all-audiences",
+                             "-j", jobs, "--no-edition", "-o", str(out)],
+                            cwd=example_project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not list(out.glob("*.pdf")):
+        time.sleep(0.005)
+    assert proc.poll() is None, "the batch ended before it could be interrupted"
+    os.kill(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    in_place = len(list(out.glob("many--*.pdf")))
+    assert 1 <= in_place < AUDIENCES
+    note = re.search(r"^(\d+) of (\d+) variants complete and in place in (.+) \(the other (\d+) not written\)$",
+                     stderr, re.MULTILINE)
+    assert note is not None, stderr
+    assert note.groups() == (str(in_place), str(AUDIENCES), str(out), str(AUDIENCES - in_place))
