@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.errors import KeyPath, Problem, SpecError, format_key_path
+from briefgen.errors import KeyPath, Problem, SpecError
 from briefgen.load.textcodec import looks_like_utf16, utf8_advice
 from briefgen.model.units import MAX_MAGNITUDE
 from briefgen.regular_files import read_regular
@@ -44,7 +44,8 @@ class CsvTable:
 def read_chart_csv(path: Path, written: str, src, key: KeyPath, *, numeric: bool = True) -> CsvTable:
     """Read and check a chart CSV (``numeric``: cells after the first are numbers; else text,
     as a table takes them). Raises :class:`SpecError` with every problem, located in the
-    CSV's own lines (or at ``key`` of the spec for file-level problems)."""
+    CSV's own lines (or at ``key`` of the spec for file-level problems); each names ``key`` as
+    the spec file that names the CSV writes it (``src.problem``: a parent's own path under ``extends``)."""
     problems, table = _read(path, written, src, key, numeric)
     if problems or table is None:
         raise SpecError(problems)
@@ -77,7 +78,7 @@ def _read(path: Path, written: str, src, key: KeyPath, numeric: bool = True) -> 
         return [src.problem(key, f"CSV file {written!r} is not valid UTF-8", got="UTF-16 text",
                             expected=utf8_advice(raw), code="encoding")], None
     name = display_path(path)
-    where = format_key_path(key)
+    where = src.problem(key, "").key  # the spec's key as written in the file that names the CSV
     meta: dict[str, str] = {}
     data_lines: list[tuple[int, str]] = []
     for number, line in enumerate(text.splitlines(), 1):

@@ -10,11 +10,15 @@ Merge rules for ``extends`` (child over parent), applied recursively:
 * ``extends`` itself is not inherited. Cycles and missing parents are errors.
 
 Audiences from ``audience_files`` come first; the spec's own ``audiences`` merge over them.
+
+A problem is located in the file that wrote the value, with the key path as written there
+(:meth:`Layered.problem`); :meth:`Layered.merged_key` finds the merged spec's key of a problem.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,35 +35,84 @@ from briefgen.model.models import Claim, Entity, KnowledgeBaseFile, Relation, So
 @dataclass
 class Layered:
     """Merged data of several YAML documents; ``origin`` maps each merged key path to the
-    document and key path it came from, so problems point at the right file and line."""
+    document and key path it came from, so problems point at the right file, line and key."""
 
     data: Any
     origin: dict[KeyPath, tuple[Document, KeyPath]] = field(default_factory=dict)
     main: Document | None = None
+    _merged_of: dict[tuple[str, str], KeyPath] | None = field(default=None, repr=False, compare=False)
+    """(file, key as written) -> merged key, made at the first :meth:`merged_key` (``data`` is final then)."""
 
     @property
     def name(self) -> str:
         return self.main.name if self.main else "<spec>"
 
-    def problem(self, key: KeyPath, message: str, **kw: Any) -> Problem:
-        """A Problem located in whichever file the value at ``key`` came from."""
+    def written(self, key: KeyPath) -> tuple[Document, KeyPath]:
+        """The document that wrote the value at merged key ``key`` and ``key`` as written there
+        (``sections[4].kind`` of a parent plus child is the child's ``sections[1].kind`` when the
+        child wrote it). A key no document wrote (a missing key) is placed under its nearest
+        written ancestor; one with none, in the main document."""
         key = tuple(key)
         probe = key
         while probe not in self.origin and probe:
             probe = probe[:-1]
         if probe in self.origin:
             doc, doc_key = self.origin[probe]
-            problem = doc.problem(doc_key + key[len(probe):], message, **kw)
-        else:
-            assert self.main is not None
-            problem = self.main.problem(key, message, **kw)
-        # show the key path as it is in the merged spec
-        return Problem(**{**problem.__dict__, "key": format_key_path(key)})
+            return doc, doc_key + key[len(probe):]
+        assert self.main is not None, "a merged spec always has its main document"
+        return self.main, key
+
+    def written_key(self, key: KeyPath) -> str:
+        """Merged key ``key`` as written in the file that wrote it (see :meth:`written`), formatted."""
+        return format_key_path(self.written(key)[1])
+
+    def problem(self, key: KeyPath, message: str, **kw: Any) -> Problem:
+        """A Problem located in whichever file the value at merged key ``key`` came from, at
+        its line there and with its key path as written there (see :meth:`written`)."""
+        doc, doc_key = self.written(key)
+        return doc.problem(doc_key, message, **kw)
+
+    def merged_key(self, file: str, key: str) -> KeyPath | None:
+        """The merged key path of a problem located at ``file`` (as :attr:`Problem.file` names
+        it) and ``key`` (as :attr:`Problem.key` writes it): the inverse of :meth:`problem`'s
+        placing. None when no value of this spec was written there. Keys left out of the data
+        (a missing key) are found under their nearest written ancestor."""
+        if self._merged_of is None:
+            self._merged_of = {}
+            self._index_merged((), self.data)
+        found = self._merged_of.get((file, key))
+        if found is not None:
+            return found
+        last = _LAST_PART.search(key)
+        if last is None:
+            return None
+        if last.start():
+            head = self.merged_key(file, key[:last.start()])
+        else:  # a top-level key: of this spec only when ``file`` holds its top
+            head = () if self.written(())[0].name == file else None
+        if head is None:
+            return None
+        return head + ((int(last.group(2)),) if last.group(2) is not None else (last.group(3),))
+
+    def _index_merged(self, key: KeyPath, value: Any) -> None:
+        doc, doc_key = self.written(key)
+        assert self._merged_of is not None
+        self._merged_of.setdefault((doc.name, format_key_path(doc_key)), key)
+        if isinstance(value, dict):
+            for k, v in value.items():
+                self._index_merged(key + (k,), v)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                self._index_merged(key + (i,), v)
 
     @property
     def path(self) -> Path:
         assert self.main is not None
         return self.main.path
+
+
+_LAST_PART = re.compile(r"(\[(\d+)\]|\.?([^.\[\]]+))$")
+"""The last part of a formatted key path (:func:`~briefgen.errors.format_key_path`): ``[2]`` or ``.name``."""
 
 
 def _index_origin(value: Any, key: KeyPath, doc: Document, doc_key: KeyPath,

@@ -51,7 +51,7 @@ _THOUSANDS = re.compile(r"\d{3}(?:[.,]\d+)?")
 def problems_from_validation(doc: Located, model: type[BaseModel], exc: ValidationError,
                              prefix: KeyPath = ()) -> list[Problem]:
     """Map a pydantic ValidationError to located Problems (one per error, in file order)."""
-    problems = []
+    found: list[tuple[KeyPath, Problem]] = []  # with the key in ``doc.data`` (a merged spec's, not a file's)
     for err in exc.errors(include_url=False):
         loc = tuple(_clean_loc(err["loc"]))
         key = prefix + loc
@@ -71,8 +71,8 @@ def problems_from_validation(doc: Located, model: type[BaseModel], exc: Validati
                             "separator, 1300 not 1,300)")
                 suggestion = ""
             got = ""
-            problems.append(doc.problem(key, message, expected=expected, suggestion=suggestion,
-                                        at_key=True, code="unknown-key"))
+            found.append((key, doc.problem(key, message, expected=expected, suggestion=suggestion,
+                                           at_key=True, code="unknown-key")))
             continue
         if kind == "missing":
             message = f"required key {str(loc[-1])!r} is missing"
@@ -104,15 +104,13 @@ def problems_from_validation(doc: Located, model: type[BaseModel], exc: Validati
         at_key = bool(loc) and loc[-1] == "[key]"  # a bad mapping key (an audience's name): pydantic adds '[key]'
         if at_key:
             key, message, got = key[:-1], _refused_name(loc, message), ""
-        problems.append(doc.problem(key, message, expected=expected, got=got, suggestion=suggestion,
-                                    code=kind, at_key=at_key))
-    # "missing 'title'" is noise beside "unknown key 'titel' -- did you mean 'title'?"
-    def parent(key: str) -> str:
-        return key.rsplit(".", 1)[0] if "." in key else ""
-
-    misspelt = {(parent(p.key), p.suggestion) for p in problems if p.code == "unknown-key" and p.suggestion}
-    problems = [p for p in problems
-                if not (p.code == "missing" and (parent(p.key), p.key.rsplit(".", 1)[-1]) in misspelt)]
+        found.append((key, doc.problem(key, message, expected=expected, got=got, suggestion=suggestion,
+                                       code=kind, at_key=at_key)))
+    # "missing 'title'" is noise beside "unknown key 'titel' -- did you mean 'title'?" (in the same
+    # mapping of the data: under 'extends' the two may be in different files)
+    misspelt = {(key[:-1], p.suggestion) for key, p in found if p.code == "unknown-key" and p.suggestion}
+    problems = [p for key, p in found
+                if not (p.code == "missing" and key and (key[:-1], str(key[-1])) in misspelt)]
     problems.sort(key=lambda p: (p.line, p.column))
     return problems
 

@@ -27,7 +27,7 @@ from briefgen.errors import BriefgenError, Problem
 from briefgen.model.chart_fit import PAGE_TEXT_H, round_up
 from briefgen.model.models import ChartSpec, Selector
 from briefgen.model.resolved import BarData, Briefing, RangeData, ResolvedChart, TableData, TimelineData
-from briefgen.resolve.chart_advice import room
+from briefgen.resolve.chart_advice import chart_at, room
 from briefgen.resolve.chart_theme import chart_text, spec_font_size
 
 ResolveAudience = Callable[[str], "Briefing | None"]
@@ -73,7 +73,7 @@ def mended(prepared, failed: Sequence[tuple[str, list[Problem]]], merged: list[P
         if problem.code != "chart-too-small" or not problem.key.endswith(".height"):
             out.append(problem)
             continue
-        chart = _chart_at(prepared.loaded.spec, problem.key)
+        chart = chart_at(prepared.loaded, problem)
         members = [(name, p) for name, problems in failed for p in problems
                    if (p.file, p.line, p.key, p.code) == (problem.file, problem.line, problem.key, problem.code)]
         if chart is None or not members or not all(_DRAWS.search(p.message) for _, p in members):
@@ -206,19 +206,6 @@ def _chart_of(briefing: Briefing | None, chart_id: str) -> ResolvedChart | None:
     if briefing is None:
         return None
     return next((c for c in briefing.charts() if c.spec.id == chart_id), None)
-
-
-def _chart_at(spec, key: str) -> ChartSpec | None:
-    """The chart at ``key`` (``sections[0].subsections[1].charts[2].height``) of ``spec``."""
-    found = re.fullmatch(r"(.*charts\[\d+\])\.height", key)
-    node = spec
-    for name, index in re.findall(r"(\w+)(?:\[(\d+)\])?", found.group(1)) if found else [("", "")]:
-        node = getattr(node, name, None) if name else None
-        if index and node is not None:
-            node = node[int(index)] if int(index) < len(node) else None
-        if node is None:
-            return None
-    return node if isinstance(node, ChartSpec) else None
 
 
 def _items(message: str) -> int:

@@ -322,12 +322,13 @@ def _check_template(problems: list[Problem], loaded: LoadedSpec, key: KeyPath, t
         return
     if src is None:
         return
-    where = key[:-1] + ("template_file",) if file is not None else key
-    problems.extend(placeholder_problems(src, _fmt(where)))  # warnings: the starter's text left in
+    # the key as written in the spec file that wrote it (a parent's, under 'extends')
+    where = loaded.source.written_key(key[:-1] + ("template_file",) if file is not None else key)
+    problems.extend(placeholder_problems(src, where))  # warnings: the starter's text left in
     try:
         compiled(src)
     except TemplateError as exc:
-        problems.extend(replace(p, key=_fmt(where)) for p in exc.problems)
+        problems.extend(replace(p, key=where) for p in exc.problems)
 
 
 def _check_chart_data(problems: list[Problem], loaded: LoadedSpec, key: KeyPath, chart) -> None:
@@ -398,12 +399,6 @@ def _check_themes(loaded: LoadedSpec) -> list[Problem]:
         except SpecError as exc:
             problems.extend(exc.problems)
     return problems
-
-
-def _fmt(key: KeyPath) -> str:
-    from briefgen.errors import format_key_path
-
-    return format_key_path(key)
 
 
 def _check_addresses(spec, src) -> list[Problem]:

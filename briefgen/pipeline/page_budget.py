@@ -22,12 +22,11 @@ important first, giving back each with which the briefing still fits.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-from briefgen.errors import DroppedRefError, PageBudgetError
+from briefgen.errors import DroppedRefError, KeyPath, PageBudgetError
 from briefgen.model.resolved import Briefing
 
 BUDGET_REASON = "dropped to fit max_pages"
@@ -174,7 +173,10 @@ def fit_variant(loaded: Any, briefing: Briefing, render: Callable[[Briefing, tup
         return variant
 
     def referrer(exc: DroppedRefError) -> str | None:
-        return _section_at(loaded.spec.sections, exc.problems[0].key) if exc.problems else None
+        if not exc.problems:
+            return None
+        where = exc.problems[0]  # located as written: a child's own key under 'extends'
+        return _section_at(loaded.spec.sections, loaded.source.merged_key(where.file, where.key))
 
     try:
         fitted = fit(drop_order(briefing), budget, lay_out, referrer)
@@ -209,15 +211,17 @@ def fit_budget(loaded: Any, briefing: Briefing, render: Callable[..., Any],
     return variant, fitted, dropped, notes
 
 
-def _section_at(sections: Any, key: str) -> str | None:
-    """The id of the section whose key ``key`` is or is under (``sections[2].subsections[0].template``:
-    that subsection), None for a key outside ``sections`` (a cover note)."""
-    if not key.startswith("sections["):
+def _section_at(sections: Any, key: KeyPath | None) -> str | None:
+    """The id of the section whose key ``key`` (of the merged spec) is or is under
+    (``("sections", 2, "subsections", 0, "template")``: that subsection), None for a key outside
+    ``sections`` (a cover note) or None."""
+    if not key or key[0] != "sections":
         return None
     section = None
-    for index in re.findall(r"\[(\d+)\]", key):
-        section = sections[int(index)]
-        sections = section.subsections
+    for index in key:
+        if isinstance(index, int):
+            section = sections[index]
+            sections = section.subsections
     return section.id if section is not None else None
 
 

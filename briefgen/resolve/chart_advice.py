@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from briefgen.errors import Problem
+from briefgen.model.models import ChartSpec
 from briefgen.model.network_fit import PAGE_TEXT_H, PAGE_TEXT_W
 
 SIZE_CODES = ("chart-too-small", "chart-too-tall")
@@ -139,7 +140,8 @@ def _merged(loaded: Any, members: list[tuple[str, Problem]], audiences: list[str
     if any(a is None for a in advices):  # not noted (another process, a memo cleared): as resolved
         return first
     known = [a for a in advices if a is not None]
-    chart_id = _chart_id(first.key, loaded)
+    chart = chart_at(loaded, first)
+    chart_id = chart.id if chart is not None else None
     key = _key(loaded)
     showing = [a for a in audiences if chart_id in _SHOWN.get((key, a), set())] if chart_id else []
     every = set(showing) <= {a.audience for a in known}
@@ -233,19 +235,23 @@ def _common_size(known: list[Advice], loaded: Any, chart_id: str | None) -> tupl
     return worst, None
 
 
-def _chart_id(key: str, loaded: Any) -> str | None:
-    """The id of the chart at ``key`` (``sections[0].charts[2].height``) of ``loaded``'s spec."""
-    found = re.fullmatch(r"(.*charts\[\d+\])\.(height|width)", key)
-    if not found:
+def chart_at(loaded: Any, problem: Problem) -> Any | None:
+    """The chart (a :class:`~briefgen.model.models.ChartSpec` of ``loaded``'s spec) whose ``height``
+    or ``width`` ``problem`` is located at, None for a problem located elsewhere. A problem names
+    the key as the file it cites writes it (a child's own path under ``extends``): the chart is
+    found at the merged spec's key (:meth:`~briefgen.load.project.Layered.merged_key`)."""
+    key = loaded.source.merged_key(problem.file, problem.key)
+    if key is None or len(key) < 3 or key[-1] not in ("height", "width") or key[-3] != "charts":
         return None
     node: Any = loaded.spec
-    for name, index in re.findall(r"(\w+)(?:\[(\d+)\])?", found.group(1)):
-        node = getattr(node, name, None)
-        if index and node is not None:
-            node = node[int(index)]
+    for part in key[:-1]:
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+        else:
+            node = getattr(node, part, None)
         if node is None:
             return None
-    return getattr(node, "id", None)
+    return node if isinstance(node, ChartSpec) else None
 
 
 def noted_size(problem: Problem, chart: Any, data: Any, loaded: Any, audience: tuple[str, Any] | None) -> Problem:

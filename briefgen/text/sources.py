@@ -76,9 +76,6 @@ def _line_text(loaded: LoadedSpec, key: tuple, file: str, line: int) -> str:
     """Line ``line`` of the spec file that wrote ``key``: from the text it was loaded from
     (split once per file, not once per template), else read from ``file``. Raises
     OSError, IndexError or ValueError when there is no such line."""
-    layered, probe = loaded.source, tuple(key)
-    while probe not in layered.origin and probe:
-        probe = probe[:-1]
-    doc = layered.origin[probe][0] if probe in layered.origin else layered.main
-    found = doc.line_text(line) if doc is not None and doc.name == file else None
+    doc = loaded.source.written(key)[0]
+    found = doc.line_text(line) if doc.name == file else None
     return found if found is not None else read_regular(file).decode("utf-8-sig").splitlines()[line - 1]
