@@ -81,6 +81,9 @@ def build(spec: Path = SpecArg,
                 "--strict: those about what an audience's variant contains fail its build" if strict
                 else "the build goes on (--strict makes them errors)"))
         results = [_built(prepared, name, options) for name in names]
+        own = [w for r in results for w in r.edition_warnings]  # a keyword an edition's metadata leaves out
+        if own:
+            show_problems(own, "Warnings")
         for r in results:  # --since: a first edition has nothing to compare with
             for note in r.notes:
                 common.err.print(f"[yellow]note:[/] {esc(note)}", soft_wrap=True)
@@ -96,7 +99,7 @@ def build(spec: Path = SpecArg,
         common.note_removed(write_outputs(files))  # a file this build did not make: the earlier build's went
         for r in results:
             show_built(r)
-        jsonout.emit(0, warnings=prepared.warnings, results=[jsonout.build_result(r) for r in results])
+        jsonout.emit(0, warnings=prepared.warnings + own, results=[jsonout.build_result(r) for r in results])
     except BriefgenError as exc:
         fail(exc)
 

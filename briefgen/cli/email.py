@@ -129,6 +129,9 @@ def email_command(
         # every message is built, composed and checked before any is written or sent
         items = [outgoing(prepared, name, options, default_sender=settings.sender, max_attachment=limit, force=force)
                  for name in names]
+        own = [w for item in items for w in item.result.edition_warnings]  # a keyword an edition leaves out
+        if own:
+            show_problems(own, "Warnings")
         for note in (note for item in items for note in item.result.notes):  # --since: a first edition
             common.err.print(f"[yellow]note:[/] {esc(note)}", soft_wrap=True)
         files: dict[Path, bytes | None] = {}
@@ -160,7 +163,7 @@ def email_command(
         messages = [jsonout.email_message(item, draft=draft) for item in items]
         if not send:
             common.out.print("[dim]not sent: add --send to deliver through SMTP[/]")
-            jsonout.emit(0, warnings=prepared.warnings, messages=messages, sent=False)
+            jsonout.emit(0, warnings=prepared.warnings + own, messages=messages, sent=False)
             return
     except BriefgenError as exc:
         if written:
@@ -173,7 +176,7 @@ def email_command(
     errors = [jsonout.message_problem(f"{d['audience']}: {d['note']}", f"delivery-{d['status']}",
                                       audience=d["audience"])
               for d in deliveries if d["status"] not in ("sent", "nothing-to-send")]
-    jsonout.emit(1 if failed else 0, warnings=[*prepared.warnings, *log_warnings, *_skipped_unknown(deliveries)],
+    jsonout.emit(1 if failed else 0, warnings=[*prepared.warnings, *own, *log_warnings, *_skipped_unknown(deliveries)],
                  messages=messages, sent=True, not_delivered=failed, deliveries=deliveries, errors=errors)
     if failed:
         common.err.print(f"[red]{failed} message(s) not delivered (or not confirmed) to every recipient[/]")

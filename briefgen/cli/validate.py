@@ -13,7 +13,7 @@ from rich.markup import escape as esc
 
 from briefgen.cli import common, jsonout
 from briefgen.cli.common import SpecArg, fail, show_problems
-from briefgen.errors import BriefgenError
+from briefgen.errors import BriefgenError, SpecError
 
 
 def validate(spec: Path = SpecArg,
@@ -26,7 +26,10 @@ def validate(spec: Path = SpecArg,
     jsonout.start("validate", json_out)
     try:
         prepared = prepare(spec, strict=strict)
-        prepared.warnings += check_templates(prepared)  # per audience: a section its text leaves empty
+        per_audience = check_templates(prepared)  # a section its text leaves empty, a keyword left out
+        if strict and any(p.under_strict().severity == "error" for p in per_audience):
+            raise SpecError([p.under_strict() for p in per_audience])
+        prepared.warnings += per_audience
     except BriefgenError as exc:
         fail(exc, None)
     finally:

@@ -24,7 +24,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from briefgen.document.empty_text import left_empty, left_empty_ids
-from briefgen.document.keywords import releasable_keywords
+from briefgen.document.keywords import releasable_keywords, shown_entities
 from briefgen.document.marking import Marker, raised
 from briefgen.document.model import (
     BulletList,
@@ -149,7 +149,8 @@ def build_document(briefing: Briefing, texts: Texts, *, dropped: tuple[str, ...]
     marking = ctx.marker.rollup(blocks)
     cover = dataclasses.replace(cover, marking=marking.label)
     meta = b.meta
-    keywords, keywords_left = releasable_keywords(b, marking)
+    shown = _shown(ctx, sections, blocks)
+    keywords, keywords_left = releasable_keywords(b, marking, shown_entities(b, shown))
     return Document(
         briefing=meta.id, audience=b.audience_name, title=b.title, language=meta.language,
         marking=marking.label, floor=meta.tlp.label, ceiling=b.audience.tlp.label, author=meta.author or meta.desk,
@@ -157,7 +158,7 @@ def build_document(briefing: Briefing, texts: Texts, *, dropped: tuple[str, ...]
         date_iso=meta.date.midpoint().isoformat(), running_title=b.title,
         footer=f"{meta.desk} · {meta.date.render()}", paper=b.audience.paper or "",
         max_pages=b.audience.max_pages, cover=cover, contents=contents, sections=sections,
-        shown=_shown(ctx, sections, blocks), endnote_numbers=tuple(ctx.source_numbers.items()),
+        shown=shown, endnote_numbers=tuple(ctx.source_numbers.items()),
         withheld=(tuple((w.kind, w.id, w.reason, w.tlp) for w in b.withheld)
                   + tuple(e for entry in left for e in entry.withheld_entries()) + keywords_left),
         dropped=tuple(dropped))

@@ -271,6 +271,12 @@ class Briefing:
     """For each of ``meta.keywords``: the most restrictive item it names, ``(index in the spec's
     keywords, kind, id, level)``, or None (:mod:`briefgen.resolve.keywords`); the document
     keeps a keyword only when that level is at or below the edition's banner."""
+    keyword_entities: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    """For each of ``meta.keywords``: the entities it names that the edition must show for its
+    metadata to carry it, as groups of ids; the document keeps it only when it shows an entity of
+    every group (:mod:`briefgen.document.keywords`). Each entity a keyword names is a group of its
+    own; a keyword that is exactly the name of entities the audience may see is judged by them
+    alone, one group (showing one of them shows the name)."""
     dispute_tolerance: float = 0.05
     """How far (a fraction of the value) figures of one measure may differ and still agree
     (``checks.dispute_tolerance_percent``; :mod:`briefgen.resolve.disputes`)."""

@@ -12,8 +12,8 @@ switch such as ``profiles: false``), to fit its page budget, or because it selec
 even before anything is withheld ("nothing to draw", "nothing to show"), and of those only the ones
 marked at or below the release's banner (a section above the ceiling is recorded as withheld
 for its marking, whatever else leaves it out: :mod:`briefgen.resolve.sections`). Its ``warnings`` are those
-that name nothing withheld from the audience, and its ``inputs`` the files something shown
-came from.
+that name nothing withheld from the audience, never one telling what some edition's keywords
+leave out (``keyword-withheld``), and its ``inputs`` the files something shown came from.
 
 Warnings are tied to the knowledge-base item they are located at (:func:`warning_subject`),
 so that ``build --strict`` can judge what one audience's variant contains
@@ -33,6 +33,7 @@ from briefgen.errors import Problem, format_key_path
 from briefgen.load.project import KnowledgeBase, LoadedSpec
 from briefgen.model.resolved import Briefing
 from briefgen.model.tlp import TLP, most_restrictive
+from briefgen.pipeline.keyword_checks import CODE as KEYWORD_WITHHELD
 
 AUDIT_FOLDER = "audit"
 """The audit records' folder inside the output folder."""
@@ -153,8 +154,11 @@ def names_any(text: str, names: Iterable[str]) -> bool:
 
 def releasable_warnings(warnings: Iterable[Problem], kb: KnowledgeBase, briefing: Briefing) -> list[Problem]:
     """The warnings an audience's manifest may carry: those located at nothing withheld from
-    it and naming nothing withheld from it."""
-    warnings = list(warnings)
+    it and naming nothing withheld from it, and never a ``keyword-withheld`` one
+    (:mod:`briefgen.pipeline.keyword_checks`): it tells what some edition's metadata leaves out
+    and the item that decides it, which this edition need not show either (an entity the
+    audience may see that no claim it gets is about)."""
+    warnings = [p for p in warnings if p.code != KEYWORD_WITHHELD]
     if not warnings:  # the usual case: no index or pattern to make
         return []
     hidden = _hidden_names(briefing, kb)

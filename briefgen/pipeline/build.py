@@ -105,6 +105,11 @@ class BuildResult:
     briefing: Briefing | None = field(repr=False, default=None)
     """The resolved briefing (what this audience may see), for composing its email."""
     warnings: list[Problem] = field(default_factory=list)
+    """The spec's warnings (every audience's), then :attr:`edition_warnings`."""
+    edition_warnings: list[Problem] = field(default_factory=list)
+    """The warnings of this variant's own document: a keyword its metadata leaves out as it names an
+    entity the edition does not show or an item above its marking
+    (:func:`briefgen.pipeline.keyword_checks.edition_keyword_problems`)."""
     dropped: list[str] = field(default_factory=list)
     """Section ids left out to fit the audience's ``max_pages``."""
     formats: tuple[str, ...] = ("pdf",)
@@ -310,10 +315,13 @@ def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOpti
             from briefgen.document.changes import mark_changes
 
             document, _ = mark_changes(document, kb, earlier)
+    from briefgen.pipeline.keyword_checks import edition_keyword_problems
+
+    own_warnings = edition_keyword_problems(loaded, briefing, document)  # keywords its metadata leaves out
     if options.strict:  # judged on what this variant contains (briefgen.pipeline.audit)
         from briefgen.pipeline.audit import variant_warnings
 
-        concerned = [p.under_strict() for p in variant_warnings(prepared.warnings, kb, document)]
+        concerned = [p.under_strict() for p in variant_warnings(prepared.warnings, kb, document) + own_warnings]
         if any(p.severity == "error" for p in concerned):
             raise SpecError(concerned)
     from briefgen.pipeline.editions import build_key
@@ -335,7 +343,8 @@ def _build_prepared(prepared: Prepared, audience: str | None, options: BuildOpti
         briefing_id=briefing.meta.id, audience=briefing.audience_name, pdf_path=paths["pdf"],
         manifest_path=paths["manifest"], pages=variant.pages if variant is not None else 0, size=len(pdf),
         seconds=0.0, sha256=digest, banner=document.marking, pdf=pdf, manifest=manifest,
-        document=document, briefing=briefing, warnings=prepared.warnings, dropped=list(dropped),
+        document=document, briefing=briefing, warnings=prepared.warnings + own_warnings,
+        edition_warnings=own_warnings, dropped=list(dropped),
         formats=formats, html_path=html_path if "html" in formats else None, html=html, changes=changes,
         since_path=since_path, notes=notes, edition=record)
     if options.file_edition:  # not over the differing record of an edition readers have (sent, published)
@@ -371,7 +380,7 @@ def _add_audit(result: BuildResult, prepared: Prepared, options: BuildOptions) -
     assert result.document is not None, "a build result has its document"
     released = [os.path.relpath(p) for p in result.paths()]  # the audit file is not set yet
     result.audit_path = audit_path(options.out_dir, result.briefing_id, result.audience)
-    result.audit = audit_record(result.document, prepared.warnings, prepared.loaded.files + prepared.kb.files, released)
+    result.audit = audit_record(result.document, result.warnings, prepared.loaded.files + prepared.kb.files, released)
 
 
 def _manifest(prepared: Prepared, doc: Document, variant: Any, digest: str,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from briefgen.errors import Problem, SpecError, TemplateError, for_audience
 from briefgen.pipeline.chart_checks import audience_sizes, document_maker, heading_sizes, merged_sizes
 from briefgen.pipeline.endnote_checks import citation_problems
+from briefgen.pipeline.keyword_checks import edition_keyword_problems
 from briefgen.resolve.audiences import audience_names, get_audience
 
 if TYPE_CHECKING:
@@ -38,7 +39,10 @@ def check_templates(prepared: Prepared) -> list[Problem]:
     problems in one :class:`SpecError`, first, so that one run shows everything to mend.
 
     Returns the warnings of the audiences whose templates render: each section a variant leaves
-    out as its text shows that audience nothing (:mod:`briefgen.pipeline.empty_text_checks`)."""
+    out as its text shows that audience nothing (:mod:`briefgen.pipeline.empty_text_checks`), and
+    each keyword its edition's metadata leaves out as it names an entity the edition does not
+    show or an item above its marking (:func:`briefgen.pipeline.keyword_checks.edition_keyword_problems`,
+    on its document before any page-budget drop)."""
     from briefgen.pipeline.empty_text_checks import left_empty_problems
     from briefgen.text.located import add_error  # the same error of several audiences' versions, once
     from briefgen.text.templates import checked_texts
@@ -65,7 +69,10 @@ def check_templates(prepared: Prepared) -> list[Problem]:
         if not errors:  # its build would stop at the first template error, before any citation is judged
             dangling += citation_problems(prepared.loaded, prepared.kb, briefing)
             warnings += left_empty_problems(prepared.loaded, briefing, texts)
-            sizes = heading_sizes(prepared, briefing, sizes, document_maker(prepared, briefing), pdf)
+            document_of = _once(document_maker(prepared, briefing))
+            sizes = heading_sizes(prepared, briefing, sizes, document_of, pdf)
+            if any(briefing.keyword_marks):  # a keyword naming what its edition does not show
+                warnings += edition_keyword_problems(prepared.loaded, briefing, document_of())
         if sizes:
             failed.append((name, sizes))
     sizes = merged_sizes(prepared, failed) if failed else []
@@ -82,6 +89,17 @@ def check_templates(prepared: Prepared) -> list[Problem]:
     if dangling:
         raise SpecError(dangling)
     return warnings
+
+
+def _once(make: Callable[[], Any]) -> Callable[[], Any]:
+    """``make``, called at most once: its result kept for every later call."""
+    made: list[Any] = []
+
+    def once() -> Any:
+        if not made:
+            made.append(make())
+        return made[0]
+    return once
 
 
 def _unlocated(prepared: Prepared, exc: TemplateError) -> list[Problem]:

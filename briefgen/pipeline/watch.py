@@ -216,6 +216,7 @@ class Rebuilder:
                 if name is not None:
                     get_audience(prepared.loaded, name)
             results = [build_prepared(prepared, name, self.options) for name in names]
+            outcome.warnings = prepared.warnings + [w for r in results for w in r.edition_warnings]
             files: dict[Path, bytes | None] = {}
             for r in results:
                 files.update(r.files())  # the PDF (and HTML) and the manifest, as ``build`` writes them

@@ -13,7 +13,8 @@ what is marked at or below its ceiling) are:
   listed, so the manifest accounts for every section);
 * a briefing keyword naming a withheld item (normalised, case-insensitive containment
   either way, :mod:`briefgen.resolve.keywords`) is left out of this audience's metadata (the
-  document stage also leaves out those naming an item marked above the edition's banner).
+  document stage also leaves out those naming an item marked above the edition's banner, or
+  an entity the edition does not show: :mod:`briefgen.document.keywords`).
 
 :func:`resolve` applies the rules to the knowledge base and the briefing's keywords here;
 sections are resolved in :mod:`briefgen.resolve.sections`, chart data in
@@ -110,13 +111,12 @@ def resolve(loaded: LoadedSpec, kb: KnowledgeBase, audience: str | None = None,
         raise SpecError(ctx.size_problems)
     if sizes is not None:
         sizes += ctx.size_problems
-    meta, keyword_marks = _without_hidden_keywords(spec.briefing, spec.sections, kb,
-                                                   {"entity": entities, "source": sources, "claim": claims},
-                                                   ceiling, withheld)
+    meta, keyword_marks, keyword_entities = _without_hidden_keywords(
+        spec.briefing, spec.sections, kb, {"entity": entities, "source": sources, "claim": claims}, ceiling, withheld)
     return Briefing(
         meta=meta, audience_name=name, audience=aud, sections=tuple(sections),
         claims=claims, entities=entities, sources=sources, relations=tuple(relations),
-        withheld=tuple(withheld), keyword_marks=keyword_marks,
+        withheld=tuple(withheld), keyword_marks=keyword_marks, keyword_entities=keyword_entities,
         hidden_claims=frozenset(kb.claims) - frozenset(claims),
         hidden_entities=frozenset(kb.entities) - frozenset(entities),
         hidden_sources=frozenset(kb.sources) - frozenset(sources),
@@ -125,7 +125,7 @@ def resolve(loaded: LoadedSpec, kb: KnowledgeBase, audience: str | None = None,
 
 
 def _without_hidden_keywords(meta: BriefingMeta, spec_sections, kb: KnowledgeBase, visible: dict[str, Mapping],
-                             ceiling: TLP, withheld: list[Withheld]) -> tuple[BriefingMeta, tuple]:
+                             ceiling: TLP, withheld: list[Withheld]) -> tuple[BriefingMeta, tuple, tuple]:
     """``meta`` without the keywords that name (:mod:`briefgen.resolve.keywords`: normalised,
     case-insensitive containment either way) an item withheld from this audience: an entity,
     source or claim it may not see, a publisher only withheld sources have, a section, chart or
@@ -134,20 +134,23 @@ def _without_hidden_keywords(meta: BriefingMeta, spec_sections, kb: KnowledgeBas
     by that item alone. Also, for every keyword kept, the item that decides its level as
     ``(spec index, kind, id, level)`` (the most restrictive item it names, or the most open one
     it is the name of; None: it names nothing), for the document stage to judge it against the
-    edition's banner."""
+    edition's banner, and the entities the edition must show for it to stay
+    (:attr:`~briefgen.model.resolved.Briefing.keyword_entities`: each entity it names, or, judged
+    by the entities it is the name of, one of them)."""
     if not meta.keywords:
-        return meta, ()
+        return meta, (), ()
 
     def may_see_item(t: Touch) -> bool:
         return t.id in visible[t.kind] if t.kind in visible else may_see(ceiling, t.level)
 
-    keep: list[str] = []
-    marks: list[tuple[int, str, str, TLP] | None] = []
+    kept: list[tuple[str, tuple[int, str, str, TLP] | None, tuple[tuple[str, ...], ...]]] = []
     for found in keyword_touches(meta.keywords, kb, spec_sections):
         vouched = [t for t in found.exact if may_see_item(t)]
         top: Touch | None
         if vouched:  # the keyword is the name of an item this audience may see: judged by that item
             top = min(vouched, key=lambda t: t.level.rank)
+            named = tuple(t.id for t in vouched if t.kind == "entity")
+            groups: tuple[tuple[str, ...], ...] = (named,) if named else ()
         else:
             hit = next((t for t in found.touches if not may_see_item(t)), None)
             if hit is not None:
@@ -155,31 +158,31 @@ def _without_hidden_keywords(meta: BriefingMeta, spec_sections, kb: KnowledgeBas
                                          f"it names withheld {hit.kind} {hit.id!r}", hit.level.value))
                 continue
             top = max(found.touches, key=lambda t: t.level.rank, default=None)
-        keep.append(found.text)
-        marks.append(None if top is None else (found.index, top.kind, top.id, top.level))
-    if keep:  # a keyword found only in material withheld from this audience (resolve.keyword_text)
-        keep, marks = _without_hidden_words(meta, kb, spec_sections, may_see_item, keep, marks, withheld)
+            groups = tuple((t.id,) for t in found.touches if t.kind == "entity")
+        kept.append((found.text, None if top is None else (found.index, top.kind, top.id, top.level), groups))
+    if kept:  # a keyword found only in material withheld from this audience (resolve.keyword_text)
+        kept = _without_hidden_words(meta, kb, spec_sections, may_see_item, kept, withheld)
+    keep = [text for text, _, _ in kept]
     meta = meta if len(keep) == len(meta.keywords) else meta.model_copy(update={"keywords": keep})
-    return meta, tuple(marks)
+    return meta, tuple(mark for _, mark, _ in kept), tuple(groups for _, _, groups in kept)
 
 
-def _without_hidden_words(meta: BriefingMeta, kb: KnowledgeBase, spec_sections, may_see_item, keep: list[str],
-                          marks: list, withheld: list[Withheld]) -> tuple[list[str], list]:
-    """``keep`` and its ``marks`` less each keyword that occurs (as whole words) in material
-    withheld from the audience and in nothing it may see (:mod:`briefgen.resolve.keyword_text`),
-    each recorded in ``withheld``."""
+def _without_hidden_words(meta: BriefingMeta, kb: KnowledgeBase, spec_sections, may_see_item, kept: list,
+                          withheld: list[Withheld]) -> list:
+    """``kept`` (``(keyword, mark, entity groups)``) less each keyword that occurs (as whole
+    words) in material withheld from the audience and in nothing it may see
+    (:mod:`briefgen.resolve.keyword_text`), each recorded in ``withheld``."""
+    keep = [text for text, _, _ in kept]
     found = keyword_occurrences(keep, kb, spec_sections, meta)
-    kept: list[str] = []
-    kept_marks: list = []
-    for keyword, mark, where, index in zip(keep, marks, found, _spec_indexes(meta.keywords, keep), strict=True):
+    out: list = []
+    for item, where, index in zip(kept, found, _spec_indexes(meta.keywords, keep), strict=True):
         hidden = where.only_hidden(may_see_item)
         if hidden is None:
-            kept.append(keyword)
-            kept_marks.append(mark)
+            out.append(item)
         else:
             withheld.append(Withheld("keyword", f"keywords[{index}]", f"it occurs only in material withheld from "
                                      f"the audience ({hidden.kind} {hidden.id!r})", hidden.level.value))
-    return kept, kept_marks
+    return out
 
 
 def _spec_indexes(keywords: list[str], keep: list[str]) -> list[int]:

@@ -77,12 +77,14 @@ class Renderer:
 
     def _template_meta(self) -> Any:
         """The briefing's metadata as templates see it: its keywords record, when read, the
-        level of the items they name (``Briefing.keyword_marks``), as printing them would."""
+        level of the items they name (``Briefing.keyword_marks``), as printing them would, and
+        use the entities they name."""
         meta = self.briefing.meta
         marks = self.briefing.keyword_marks
         if not meta.keywords or not any(marks):
             return meta
-        return meta.model_copy(update={"keywords": _Keywords(meta.keywords, marks, self._record)})
+        return meta.model_copy(update={"keywords": _Keywords(meta.keywords, marks, self.briefing.keyword_entities,
+                                                             self._record)})
 
     # ---------------------------------------------------------------- template functions
     def _get(self, kind: str, ident: str, visible: dict, known: dict, hidden: frozenset):
@@ -299,18 +301,25 @@ class Renderer:
 
 class _Keywords(list):
     """A briefing's keywords for templates: reading them (iterating, printing, one by index)
-    records the level of the items each names, under :data:`NAMED_LEVEL`."""
+    records the level of the items each names, under :data:`NAMED_LEVEL`, and uses the entities
+    each names (``Briefing.keyword_entities``): the text prints their names, so the edition shows
+    them (:mod:`briefgen.document.keywords`)."""
 
-    def __init__(self, keywords: list[str], marks: tuple, record: Any) -> None:
+    def __init__(self, keywords: list[str], marks: tuple, entities: tuple, record: Any) -> None:
         super().__init__(keywords)
         self._levels = [mark[3].value if mark is not None else "" for mark in marks]
+        self._entities = [tuple(e for group in groups for e in group) for groups in entities]
+        self._entities += [()] * (len(keywords) - len(self._entities))
         self._record = record
 
     def _read(self, index: int | slice | None = None) -> None:
-        picked = self._levels if index is None else self._levels[index]
-        for level in [picked] if isinstance(picked, str) else picked:
-            if level:
-                self._record(NAMED_LEVEL, level)
+        positions = range(len(self._levels))
+        picked = positions if index is None else positions[index]
+        for at in [picked] if isinstance(picked, int) else picked:
+            if self._levels[at]:
+                self._record(NAMED_LEVEL, self._levels[at])
+            for entity in self._entities[at]:
+                self._record("entity", entity)
 
     def __iter__(self) -> Any:
         self._read()
