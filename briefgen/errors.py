@@ -41,7 +41,70 @@ def did_you_mean(word: str, choices: Iterable[str], *, cutoff: float = 0.6) -> s
     for c in options:
         lowered.setdefault(c.lower(), c)
     matches = difflib.get_close_matches(str(word).lower(), list(lowered), n=1, cutoff=cutoff)
-    return lowered[matches[0]] if matches else None
+    return lowered[matches[0]] if matches else _within(folded, options)
+
+
+_SUFFIXES = ("chart", "charts", "graph", "plot", "diagram", "table", "list", "type", "kind", "es", "s")
+"""Common endings added to a name (``barchart``, ``bars``, ``line-graph``): a value that is a
+choice with one of them (after case, spaces, hyphens and underscores are dropped) means that choice."""
+
+
+def _within(folded: str, options: list[str]) -> str | None:
+    """The longest of ``options`` (3 characters or more) that ``folded`` is, followed by a
+    :data:`_SUFFIXES` ending (``barchart`` -> ``bar``), or that ``folded`` holds with such an
+    ending after it (``stackedbarchart`` -> ``bar``); None when there is none."""
+    best = None
+    for c in options:
+        name = _folded(c)
+        if len(name) < 3 or (best is not None and len(name) <= len(_folded(best))):
+            continue
+        at = folded.find(name)
+        if at >= 0 and folded[at + len(name):] in _SUFFIXES and (at == 0 or folded[at + len(name):]):
+            best = c
+    return best
+
+
+def near_id(word: str, ids: Iterable[str]) -> str | None:
+    """The id of ``ids`` that ``word`` is a near miss of, for a did-you-mean, or None. The rule
+    for every id (source, claim, entity, audience ...): the same but for case, spaces, hyphens or
+    underscores, else at most 3 edits (insert, delete, replace, swap two neighbours) and at most
+    one edit per 4 characters of the longer id. Ids share prefixes (``src-``, ``c-``), which make
+    any two look alike to a ratio: ``src-nowhere`` is not a near miss of ``src-herald``."""
+    word = str(word)
+    options = [str(i) for i in ids]
+    folded = _folded(word)
+    same = [c for c in options if _folded(c) == folded]
+    if same:
+        return same[0]
+    near: dict[str, int] = {}
+    for c in options:
+        limit = min(3, max(len(word), len(c)) // 4)
+        if limit == 0 or abs(len(word) - len(c)) > limit:
+            continue
+        d = _edits(word.lower(), c.lower(), limit)
+        if d <= limit:
+            near[c] = d
+    if not near:
+        return None
+    fewest = min(near.values())
+    return did_you_mean(word, [c for c, d in near.items() if d == fewest], cutoff=0.0)  # ties: as difflib ranks them
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Edits from ``a`` to ``b`` (optimal string alignment distance), or ``limit + 1`` once over ``limit``."""
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        before, row = row, current
+    return row[-1]
 
 
 def _folded(text: str) -> str:

@@ -116,6 +116,34 @@ def syntax_error_spot(env: Environment, text: str, error: TemplateSyntaxError) -
     return None
 
 
+_UNKNOWN = re.compile(r"No (filter|test) named '([^']+)'")
+
+
+def unknown_name_spot(env: Environment, text: str, error: TemplateSyntaxError) -> tuple[Spot, str, str] | None:
+    """For Jinja2's compile-time ``No filter named 'dat'.`` (or ``No test named ...``), which the
+    parser does not meet again: ``(spot, kind, name)``, the spot being the name after its ``|`` (or
+    ``is``, ``not``, ``{% filter``) on the error's line, ``kind`` ``filter`` or ``test``; None when the
+    error is not one of these or the name is not found there."""
+    named = _UNKNOWN.search(error.message or "")
+    if named is None or not checked.VERSION_OK:
+        return None
+    kind, name = named.group(1), named.group(2)
+    positions = _Positions(env, text)
+    try:
+        for _ in positions.tokens():
+            pass
+    except TemplateSyntaxError:
+        return None
+    before: Token | None = None
+    for token, start, end in positions.seen:
+        if (token.type == "name" and token.value == name and before is not None
+                and (before.type == "pipe" or (before.type == "name" and before.value in ("is", "not", "filter")))
+                and _line_of(positions.source, start) == error.lineno):
+            return Spot(start, end), kind, name
+        before = token
+    return None
+
+
 def _innermost_open(seen: list[tuple[Token, int, int]], message: str) -> Spot | None:
     """The opening tag of the innermost block still open after ``seen``, if it is the one ``message``
     (Jinja2's "Unexpected end of template") names."""

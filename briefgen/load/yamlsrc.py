@@ -34,7 +34,7 @@ from briefgen.errors import KeyPath, Problem, SpecError
 from briefgen.load import yamlcache, yamlcompose
 from briefgen.load.gcpause import paused_gc
 from briefgen.load.textcodec import looks_like_utf16, utf8_advice
-from briefgen.load.yaml_messages import syntax_message
+from briefgen.load.yaml_messages import syntax_problem
 from briefgen.load.yamlcompose import IMPLICIT, MAX_DEPTH, STR_TAG, NeedsCanonical
 from briefgen.regular_files import read_regular
 
@@ -222,9 +222,7 @@ def _loads(raw: bytes | str, path: Path, max_bytes: int | None) -> Document:
         except NeedsCanonical:  # the fast composer let through what the rules refuse: read again
             node = yamlcompose.compose_canonical(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        message, expected = syntax_message(exc, text)  # in words, not PyYAML's token names
+        line, col, message, expected = syntax_problem(exc, text)  # in words, where to look, not PyYAML's tokens
         if "found character '\\t' that cannot start any token" in message:
             message += " (indent with spaces, not tabs)"
         if "mapping values are not allowed here" in message:

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from briefgen.errors import KeyPath, Problem, SpecError, did_you_mean
+from briefgen.errors import KeyPath, Problem, SpecError, did_you_mean, near_id
 from briefgen.load.csvdata import check_chart_csv
 from briefgen.load.paths import resolve_inside
 from briefgen.load.project import KnowledgeBase, LoadedSpec, origin_dir
@@ -71,7 +71,7 @@ def _ref(problems: list[Problem], doc, key: KeyPath, kind: str, ident: str,
         known = list(known)
     if ident not in known:
         problems.append(doc.problem(key, f"unknown {kind} id {ident!r}",
-                                    suggestion=did_you_mean(ident, known) or "", code=f"unknown-{kind}"))
+                                    suggestion=near_id(ident, known) or "", code=f"unknown-{kind}"))
 
 
 def _empty_kb_files(kb: KnowledgeBase) -> list[Problem]:
@@ -238,7 +238,7 @@ def _check_spec(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
                     problems.append(src.problem(
                         key, f"{kind} id {ident!r} is not in this spec; audience {name!r} comes from an audience "
                              f"file (shared by specs), so it is ignored here",
-                        suggestion=did_you_mean(ident, known) or "", severity="warning", code=f"unknown-{kind}"))
+                        suggestion=near_id(ident, known) or "", severity="warning", code=f"unknown-{kind}"))
                 else:
                     _ref(problems, src, key, kind, ident, known)
         if aud.cover_note is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from briefgen.errors import Problem, did_you_mean
+from briefgen.errors import Problem, near_id
 from briefgen.load.project import KnowledgeBase, LoadedSpec
 from briefgen.model.models import Section, Selector
 from briefgen.resolve.claims import select_claims
@@ -47,7 +47,7 @@ def dispute_problems(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
                                             code="contradicts"))
             elif other not in kb.claims:
                 problems.append(doc.problem(base + ("contradicts", i), f"unknown claim id {other!r}",
-                                            suggestion=did_you_mean(other, kb.claims) or "", code="unknown-claim"))
+                                            suggestion=near_id(other, kb.claims) or "", code="unknown-claim"))
     return problems
 
 

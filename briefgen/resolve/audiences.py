@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from briefgen.errors import SpecError, did_you_mean
+from briefgen.errors import SpecError, near_id
 from briefgen.load.project import LoadedSpec
 from briefgen.model.models import Audience
 from briefgen.model.tlp import TLP
@@ -37,7 +37,7 @@ def get_audience(loaded: LoadedSpec, name: str | None) -> tuple[str, Audience]:
     if name not in spec.audiences:
         message = f"unknown audience {name!r} (asked for by name; the spec's audiences are listed here)"
         details = {"expected": "one of " + ", ".join(spec.audiences),
-                   "suggestion": did_you_mean(name, spec.audiences) or "", "code": "unknown-audience"}
+                   "suggestion": near_id(name, spec.audiences) or "", "code": "unknown-audience"}
         problem = loaded.source.problem(("audiences",), message, **details)
         listed = loaded.source.problem(("audiences", next(iter(spec.audiences))), message, **details)
         if listed.file != problem.file:  # the audiences come from an audience file: point there

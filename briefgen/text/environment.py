@@ -295,7 +295,8 @@ def compiled(source: TemplateSource) -> Any:
         raise located(TemplateError, source, exc.lineno or 1, exc.message or "", "template-syntax") from None
     except jinja2.TemplateSyntaxError as exc:
         where = syntax_where(_compiler(), source, exc)  # the column Jinja2 does not give, and an excerpt
-        raise located(TemplateError, source, exc.lineno or 1, f"template syntax error: {exc.message}{where.note}",
+        said = where.message or exc.message
+        raise located(TemplateError, source, exc.lineno or 1, f"template syntax error: {said}{where.note}",
                       "template-syntax", column=(where.column, where.file_column)) from None
     except (RecursionError, SyntaxError, MemoryError, OverflowError) as exc:  # Python's limits (nesting.py)
         line, message = compile_failure(_compiler(), source.text, exc)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from briefgen.errors import did_you_mean
+from briefgen.errors import near_id
 from briefgen.model.section_kinds import SECTION_KINDS
 
 _SHOWN = 20
@@ -55,5 +55,5 @@ def no_ref_target(ident: str, targets: Iterable[str], sections: Mapping[str, str
         head = f"ref(): no chart, image or table section {ident!r} in this briefing; {accepts}"
     listed = ", ".join(known[:_SHOWN]) + (", ..." if len(known) > _SHOWN else "")
     expected = f"one of {listed}" if known else "an id of one, but this briefing has none"
-    close = did_you_mean(str(ident), [k for k in known if k != ident])
+    close = near_id(str(ident), [k for k in known if k != ident])
     return f"{head} (expected {expected}, got {ident!r})" + (f"; did you mean {close!r}?" if close else "")

@@ -16,6 +16,7 @@ from briefgen.errors import (
     TemplateSecurityError,
     WithheldError,
     did_you_mean,
+    near_id,
 )
 from briefgen.load.project import KnowledgeBase
 from briefgen.model.models import Claim, Entity, Source
@@ -93,7 +94,7 @@ class Renderer:
             return visible[ident]
         if ident in hidden:
             raise WithheldError(withheld(kind, ident, self.briefing.audience_name, self.briefing.audience.tlp.value))
-        hint = did_you_mean(str(ident), known)
+        hint = near_id(str(ident), known)
         raise TemplateError(f"unknown {kind} id {ident!r}" + (f"; did you mean {hint!r}?" if hint else ""),
                             code="template-undefined")
 
@@ -154,7 +155,7 @@ class Renderer:
                 or ident in self.spec_figures):
             return False
         known = list(self.kb.claims) + list(self.kb.entities) + list(self.kb.sources) + sorted(self.spec_figures)
-        hint = did_you_mean(str(ident), known)
+        hint = near_id(str(ident), known)
         raise TemplateError(f"visible(): unknown id {ident!r}" + (f"; did you mean {hint!r}?" if hint else ""),
                             code="template-undefined")
 
