@@ -141,9 +141,12 @@ def email_command(
             # the .eml of a message every recipient accepted before is the one sent: kept (a preview
             # without --send, too: it would put a Message-ID nobody got in its place); a draft asked for is written
             if not resend and (send or not draft) and _delivered_before(item, out_dir):
-                files.pop(item.eml_path, None)
-                sent_before.add(item.eml_path)
-                continue
+                if _message_id_of(item.eml_path) == item.message_id:
+                    files.pop(item.eml_path, None)
+                    sent_before.add(item.eml_path)
+                    continue
+                # the .eml in place is another message (a preview of another build replaced the one
+                # sent): this one is written as it was delivered (its Message-ID and Date)
             files[item.eml_path] = saved_bytes(item.message, draft=draft)
         common.note_removed(write_outputs(files))
         written = True
@@ -204,6 +207,19 @@ def _delivered_before(item: "Outgoing", out_dir: Path) -> bool:
     if record is not None:
         as_delivered(item, record)
     return record is not None
+
+
+def _message_id_of(path: Path) -> str:
+    """The Message-ID header of the .eml at ``path`` ("" when there is none or it cannot be read)."""
+    import email.parser
+    import email.policy
+
+    try:
+        with open(path, "rb") as fh:
+            headers = email.parser.BytesHeaderParser(policy=email.policy.default).parse(fh)
+    except OSError:
+        return ""
+    return str(headers.get("Message-ID", "") or "").strip()
 
 
 def _send_log_warnings(out_dir: Path) -> list:

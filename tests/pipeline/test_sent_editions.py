@@ -126,3 +126,13 @@ def test_email_again_keeps_the_sent_eml_and_names_its_message(project, smtp_serv
     assert draft.exit_code == 0, draft.output
     assert b"X-Unsent: 1" in eml.read_bytes() and "already sent" not in draft.output
     assert len(smtp_server.messages) == 1 and len(read_log(root / "output")) == 1
+
+    # the .eml in place is now the draft: "kept" would be false; the message is written as delivered
+    again = run("email", SPEC, "-a", "analyst")
+    assert again.exit_code == 0, again.output
+    assert "the .eml sent is kept" not in again.output
+    written = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert written["Message-ID"] == entry["message_id"] and "X-Unsent" not in written
+    as_delivered = eml.read_bytes()
+    kept = run("email", SPEC, "-a", "analyst")  # and from then on it is the one kept
+    assert "the .eml sent is kept" in " ".join(kept.output.split()) and eml.read_bytes() == as_delivered
