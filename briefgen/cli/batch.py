@@ -82,6 +82,8 @@ def batch_command(
     except BriefgenError as exc:
         fail(exc)
     items += invalid
+    if options.file_edition and jobs_list:  # as build: nothing is built for an editions store that cannot be written
+        check_writable(out_dir, stores=_stores(specs, strict))
     for item in invalid:
         if item.problems:
             show_problems(item.problems, f"{item.spec}: not built")
@@ -138,3 +140,18 @@ def show_editions(items: list) -> None:
             words = ", ".join(f"{n} {s}" for s, n in totals.items()) if any(totals.values()) else "no changes"
             common.out.print(f"  [dim]{esc(item.briefing)} / {esc(item.audience)}: changes since "
                              f"{esc(item.changes['old']['date'])}: {words}[/]")
+
+
+def _stores(specs: list, strict: bool) -> list[Path]:
+    """The editions stores the valid ones of ``specs`` file their records in (validated by
+    ``plan``: the memo answers)."""
+    from briefgen.pipeline import batch
+    from briefgen.pipeline.editions import store_root
+
+    stores = set()
+    for spec in specs:
+        try:
+            stores.add(store_root(batch.prepared_for(spec, strict).loaded.root))
+        except BriefgenError:
+            continue  # not built: listed as invalid
+    return sorted(stores)

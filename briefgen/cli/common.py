@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NoReturn
 
@@ -189,61 +190,63 @@ def note_template_cache_failures() -> None:
                   f"are compiled at every run" + (f" ({fix})" if fix else ""), soft_wrap=True)
 
 
-def check_writable(out_dir: Path) -> None:
-    """Stop before building anything when ``out_dir`` could not be written: it is not a
-    folder, or it does not take a new file, or (when it does not exist yet) no folder can be
-    made in its nearest existing folder (tried: a folder made and removed at once, as
-    permission bits do not tell for read-only mounts, /sys or /proc). Leaves nothing behind;
-    exits with code 2 (``batch`` as ``build``)."""
+def check_writable(out_dir: Path, *, stores: "Iterable[Path]" = ()) -> None:
+    """Stop before building anything when ``out_dir``, its ``audit`` folder or one of the
+    editions ``stores`` could not be written: it is not a folder, or it does not take a new
+    file, or (when it does not exist yet) no folder can be made in its nearest existing folder
+    (tried: a folder made and removed at once, as permission bits do not tell for read-only
+    mounts, /sys or /proc). Leaves nothing behind; exits with code 2 (``batch`` as ``build``)
+    with :func:`briefgen.pipeline.write_errors.cannot_write`'s message."""
+    from briefgen.pipeline.write_errors import cannot_write
+
+    for folder in (out_dir, out_dir / "audit", *stores):
+        try:
+            _probe_folder(folder)
+        except OSError as exc:
+            usage_error(cannot_write(exc, folder), file=str(folder), code="output", outcome="nothing was written.")
+
+
+def _probe_folder(folder: Path) -> None:
+    """Raise OSError (``filename`` the folder, or the file in its way) unless ``folder`` takes a
+    new file or, missing, can be made."""
     import errno
     import tempfile
 
+    if folder.exists() or folder.is_symlink():
+        if not folder.is_dir():
+            raise OSError(errno.EEXIST, "it is a file, where a folder is needed", str(folder))
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+        return
+    parent = folder.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OSError(errno.ENOTDIR, f"{parent} is not a folder", str(folder))
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OSError(errno.EACCES, f"cannot create folders in {parent}", str(folder))
+    # the permission bits may say yes where the file system says no (root in /sys or
+    # /proc, a read-only mount): a folder made there, and removed at once, tells
     try:
-        if out_dir.exists():
-            if not out_dir.is_dir():
-                raise OSError(errno.ENOTDIR, "not a folder")
-            with tempfile.TemporaryFile(dir=out_dir):
-                pass
-        else:
-            parent = out_dir.absolute().parent
-            while not parent.exists():
-                parent = parent.parent
-            if not parent.is_dir():
-                raise OSError(errno.ENOTDIR, f"{parent} is not a folder")
-            if not os.access(parent, os.W_OK | os.X_OK):
-                raise OSError(errno.EACCES, f"cannot create folders in {parent}")
-            # the permission bits may say yes where the file system says no (root in /sys or
-            # /proc, a read-only mount): a folder made there, and removed at once, tells
-            os.rmdir(tempfile.mkdtemp(prefix=".briefgen-probe-", dir=parent))
+        os.rmdir(tempfile.mkdtemp(prefix=".briefgen-probe-", dir=parent))
     except OSError as exc:
-        usage_error(f"cannot write {out_dir}: {exc.strerror or exc}. Choose another folder with --out.",
-                    file=str(out_dir), code="output", outcome="nothing was written.")
+        raise OSError(exc.errno, exc.strerror, str(folder)) from None
 
 
 def write_outputs(files: dict, *, fix: str = "Choose another folder with --out.") -> list[Path]:
     """Write output files atomically (a value of None removes that file in the same commit),
     turning file-system refusals into a clear error (:class:`briefgen.errors.OutputError`)
-    that ends with ``fix``. Returns the files removed."""
-    import errno
-
+    that ends with ``fix`` (:func:`briefgen.pipeline.write_errors.cannot_write`). Returns the
+    files removed."""
     from briefgen.deliver.output import atomic_write_many
     from briefgen.errors import OutputError
 
     try:
         return atomic_write_many(files)
     except OSError as exc:
-        from briefgen.load.yamlsrc import display_path
+        from briefgen.pipeline.write_errors import cannot_write
 
-        where = Path(exc.filename or next(iter(files), ""))
-        blocker = file_in_the_way(where, itself=exc.errno == errno.EEXIST)
-        why = (exc.strerror or exc if blocker is None else "it is a file, where a folder is needed"
-               if blocker == where else f"{display_path(blocker)} is a file, not a folder")
-        store = editions_store_of(where)
-        if store is not None:  # --out would not help: the store is not in the output folder
-            fix = (f"The editions store {display_path(store)} (where each build files its edition record) must be "
-                   f"a folder: " + (f"move or remove the file {display_path(blocker)}, or " if blocker else "")
-                   + "set BRIEFGEN_EDITIONS_DIR to another folder (or build with --no-edition).")
-        raise OutputError(f"cannot write {display_path(where)}: {why}. {fix}", errno=exc.errno) from None
+        raise OutputError(cannot_write(exc, Path(next(iter(files), "")), fix), errno=exc.errno) from None
 
 
 def note_removed(paths: list[Path], *, stamp: str = "") -> None:
@@ -268,25 +271,3 @@ def removal_reason(path: Path) -> str:
     return "an earlier build's; not among this build's formats"
 
 
-def file_in_the_way(path: Path, *, itself: bool = False) -> Path | None:
-    """The file standing where a folder is needed: the nearest of ``path``'s ancestors (and,
-    when ``itself``, ``path``: a folder that could not be made, "File exists") that exists,
-    when it is a file; None when that is a folder (or nothing exists)."""
-    for folder in ([path] if itself else []) + list(path.parents):
-        if folder.exists() or folder.is_symlink():
-            return folder if folder.is_file() else None
-    return None
-
-
-def editions_store_of(path: Path) -> Path | None:
-    """The editions store (:func:`briefgen.pipeline.editions.store_root` of the project holding
-    ``path``) when ``path`` is that store or lies inside it, else None."""
-    from briefgen.load.paths import find_project_root
-    from briefgen.pipeline.editions import store_root
-
-    try:
-        store = store_root(find_project_root(path)).absolute()
-        target = path.absolute()
-    except (OSError, RuntimeError):
-        return None
-    return store if target == store or store in target.parents else None

@@ -91,9 +91,10 @@ def schema(out_dir: Path = typer.Option(Path("schemas"), "--out", "-o", metavar=
     from briefgen.load.schema import audience_file_model, json_schema
     from briefgen.model.models import KnowledgeBaseFile, Spec
     from briefgen.model.theme import Theme
+    from briefgen.pipeline.write_errors import file_in_the_way
 
     formats = (("spec", Spec), ("kb", KnowledgeBaseFile), ("audiences", audience_file_model()), ("theme", Theme))
-    blocker = out_dir if out_dir.exists() and not out_dir.is_dir() else common.file_in_the_way(out_dir / "x")
+    blocker = out_dir if out_dir.exists() and not out_dir.is_dir() else file_in_the_way(out_dir / "x")
     if blocker is not None:
         common.usage_error(f"--out: {blocker} is a file; the schemas are written into a folder: give a folder "
                            f"(it is made when missing), e.g. --out schemas", file=str(blocker), code="output")

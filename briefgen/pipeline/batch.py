@@ -254,9 +254,11 @@ def commit_built(item: BatchItem, files: dict[Path, bytes | None] | None, option
 
 
 def _cannot_write(exc: OSError, options) -> str:
-    """What a job that could not write its outputs says (the file named, else the folder)."""
-    where = exc.filename or options.out_dir
-    return f"cannot write {where}: {exc.strerror or exc}; choose another folder with --out"
+    """What a job that could not write its outputs says: ``build``'s message (the file named, else
+    the folder; a file in the way; the editions store's own fix)."""
+    from briefgen.pipeline.write_errors import cannot_write
+
+    return cannot_write(exc, Path(options.out_dir))
 
 
 def _internal_error(exc: Exception) -> str:

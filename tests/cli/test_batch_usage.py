@@ -75,3 +75,30 @@ def test_an_invalid_spec_is_shown_by_its_briefing_id_with_json_nulls(in_example,
     document = json.loads(run_cli("batch", "specs/odd.yaml", "specs/tlp.yaml", "-o", tmp_path / "out", "--json").stdout)
     assert [(i["briefing"], i["status"]) for i in document["results"]] == [("odd", "invalid"), ("tlptest", "invalid")]
 
+
+
+def test_an_audit_folder_or_editions_store_that_is_a_file_stops_batch_before_building(in_example, tmp_path,
+                                                                                     monkeypatch) -> None:
+    """Every place a batch writes is checked before anything is built, as the output folder is:
+    the audit folder inside it, and the editions store (with the store's own fix, not --out)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "audit").write_text("a file where the audit folder goes\n", encoding="utf-8")
+    result = run_cli("batch", "specs/peru-china.yaml", "--all-audiences", "-j", "2", "-o", out)
+    assert result.exit_code == 2, result.output
+    assert error_lines(result.output) == [
+        f"error: cannot write {out / 'audit'}: it is a file, where a folder is needed. Choose another folder "
+        "with --out.", "nothing was written."]
+    assert "Batch:" not in result.output and not list(out.glob("*.pdf"))
+
+    (out / "audit").unlink()
+    store = tmp_path / "store"
+    store.write_text("a file where the editions store goes\n", encoding="utf-8")
+    monkeypatch.setenv("BRIEFGEN_EDITIONS_DIR", str(store))
+    result = run_cli("batch", "specs/peru-china.yaml", "--all-audiences", "-j", "2", "-o", out)
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert f"cannot write {store}: it is a file, where a folder is needed. The editions store {store}" in text
+    assert "set BRIEFGEN_EDITIONS_DIR to another folder (or build with --no-edition)" in text
+    assert "Batch:" not in result.output and not list(out.glob("*.pdf"))
+    assert run_cli("batch", "specs/peru-china.yaml", "-o", out, "--no-edition").exit_code == 0  # no store: built

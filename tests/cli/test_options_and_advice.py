@@ -80,7 +80,7 @@ def test_an_editions_store_that_is_a_file_is_named_with_its_fixes(starter, monke
         "editions (where each build files its edition record) must be a folder: move or remove the file editions, "
         "or set BRIEFGEN_EDITIONS_DIR to another folder (or build with --no-edition). nothing was written.")
     assert "--out" not in result.output and not (starter / "output" / "calder-bay--analyst.pdf").exists()
-    from briefgen.cli.common import file_in_the_way
+    from briefgen.pipeline.write_errors import file_in_the_way
 
     deep = starter / "editions" / "calder-bay" / "analyst"
     assert file_in_the_way(deep) == file_in_the_way(starter / "editions", itself=True) == starter / "editions"

@@ -102,7 +102,7 @@ def test_a_commit_that_fails_in_the_parent_fails_that_job_with_the_message_of_on
         assert not [p for p in out.rglob(".*")], "a temporary file was left"
         messages[n] = failed.message.replace(str(out), "OUT")
     assert messages[2] == messages[1] == ("cannot write OUT/peru-china--executive.pdf: something other than a "
-                                          "file is in the way; choose another folder with --out")
+                                          "file is in the way. Choose another folder with --out.")
 
 
 @pytest.mark.slow
@@ -146,8 +146,8 @@ def test_commit_built_turns_a_full_disk_into_a_failed_item_and_passes_failures_t
 
     monkeypatch.setattr(output, "atomic_write_many", full)
     item = batch.commit_built(ok, {target: b"%PDF"}, BuildOptions(out_dir=tmp_path))
-    assert (item.status, item.message) == ("failed", f"cannot write {target}: No space left on device; "
-                                                     "choose another folder with --out")
+    assert (item.status, item.message) == ("failed", f"cannot write {target}: No space left on device. "
+                                                     "Choose another folder with --out.")
     assert (item.pages, item.size, item.pdf_path, item.sha256, item.edition_path, item.notes) == (0, 0, "", "", "", [])
     assert (item.peak_rss, item.worker) == (7, "w") and item.seconds >= 0.5
 
