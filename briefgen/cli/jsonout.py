@@ -112,6 +112,16 @@ def emit(exit_code: int = 0, *, warnings: list | None = None, errors: list | Non
     _STATE["emitted"] = True
 
 
+def interrupted(exit_code: int, note: str = "") -> None:
+    """From the Ctrl-C / SIGTERM handler: under ``--json``, the document the command did not get
+    to print (``ok`` false, ``exit_code`` 130 or 143, one ``interrupted`` error saying what is in
+    place, ``note`` added: how many of a batch's variants are). Nothing when no document is due
+    or one was printed."""
+    if active() and not _STATE["emitted"]:
+        text = "interrupted; files already in place are complete, nothing is half-written"
+        emit(exit_code, errors=[message_problem(text + (f"; {note}" if note else ""), "interrupted")])
+
+
 def error(exc: Exception, **fields: Any) -> None:
     """Print the document of a command that failed with ``exc`` (a
     :class:`~briefgen.errors.BriefgenError`): its problems, or its message."""

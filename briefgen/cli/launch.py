@@ -56,10 +56,18 @@ def _interrupted(signum, frame) -> None:  # noqa: ARG001 - a signal handler's si
     discard = getattr(output, "discard_staged", None)
     if discard is not None:  # None while the module is still being imported
         discard()
+    code = 130 if signum == signal.SIGINT else 143
     if os.getpid() == _MAIN_PID:
+        note = batch_note()
         os.write(2, b"\ninterrupted; files already in place are complete, nothing is half-written\n"
-                 + batch_note().encode("utf-8", "replace"))
-    os._exit(130 if signum == signal.SIGINT else 143)
+                 + note.encode("utf-8", "replace"))
+        jsonout = sys.modules.get("briefgen.cli.jsonout")
+        try:  # --json: the one document a command prints, failed or not
+            if jsonout is not None:
+                jsonout.interrupted(code, note.strip())
+        except Exception:  # noqa: BLE001 - a signal handler must leave whatever happens
+            pass
+    os._exit(code)
 
 
 def batch_note() -> str:

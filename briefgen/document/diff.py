@@ -229,9 +229,11 @@ class Gone:
         only through items that must not be named now: each of its claims and relations that
         is gone (:meth:`__call__`), each relation whose claims within the figure's claims are
         all gone (it rested on them alone), each entity every one of the figure's relations
-        touching it is gone (a network node that was an end of those alone), and each source
-        every one of the figure's claims citing it is gone (a source-line entry those alone
-        brought). Their going is what the audience may not see, not a change of the figure.
+        touching it is gone (a network node that was an end of those alone), each claim whose
+        every relation of the figure it supports is gone (a link withheld by its own marking takes
+        its support with it), and each source every one of the figure's claims citing it is gone
+        (a source-line entry those alone brought). Their going is what the audience may not see,
+        not a change of the figure.
         An item the figure lists for which the record names no such link is kept, and so is one
         the newer edition's figure ``now`` still lists (a node a network draws for itself)."""
         claims = [c for c in figure.get("claims") or [] if isinstance(c, str)]
@@ -246,6 +248,13 @@ class Gone:
             if self("relations", key, rel or None) or (support and all(c in gone_claims for c in support)):
                 gone_relations.add(key)
         out |= {("relations", key) for key in gone_relations}
+        through = set()  # claims the figure drew only as support of relations now gone
+        for cid in claims:
+            supports = [key for key in relations if cid in ((recorded["relations"].get(key) or {}).get("claims") or [])]
+            if cid not in gone_claims and supports and all(key in gone_relations for key in supports):
+                through.add(cid)
+        out |= {("claims", c) for c in through}
+        gone_claims |= through
         for eid in figure.get("entities") or []:
             touching = [key for key in relations if eid in ((recorded["relations"].get(key) or {}).get("subject"),
                                                             (recorded["relations"].get(key) or {}).get("object"))]
@@ -255,7 +264,8 @@ class Gone:
             citing = [c for c in claims if sid in ((recorded["claims"].get(c) or {}).get("sources") or [])]
             if citing and all(c in gone_claims for c in citing):
                 out.add(("sources", sid))
-        still = {(kind, i) for kind in ("relations", "entities", "sources") for i in (now or {}).get(kind) or []}
+        still = {(kind, i) for kind in ("claims", "relations", "entities", "sources")
+                 for i in (now or {}).get(kind) or []}
         return out - still
 
     ROLLED_UP = ("key_judgments", "figures")

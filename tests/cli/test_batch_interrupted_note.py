@@ -41,3 +41,29 @@ def test_an_interrupted_batch_says_how_many_variants_are_in_place(example_projec
                      stderr, re.MULTILINE)
     assert note is not None, stderr
     assert note.groups() == (str(in_place), str(AUDIENCES), str(out), str(AUDIENCES - in_place))
+
+
+def test_an_interrupted_batch_still_prints_its_json_document(example_project, tmp_path) -> None:
+    """--json prints one document, failed or not: an interrupted batch's says so, with the count."""
+    import json
+
+    lines = ["extends: peru-china.yaml", "briefing:", "  id: many", "audience_files: []",
+             "default_audience: v1", "audiences:"] + [f"  v{i}: {{tlp: TLP:AMBER}}" for i in range(1, AUDIENCES + 1)]
+    (example_project / "specs" / "many.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    env = dict(os.environ, BRIEFGEN_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(REPO))
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "batch", "specs/many.yaml", "--all-audiences",
+                             "-j", "2", "--no-edition", "-o", str(out), "--json"],
+                            cwd=example_project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not list(out.glob("*.pdf")):
+        time.sleep(0.005)
+    assert proc.poll() is None, "the batch ended before it could be interrupted"
+    os.kill(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    (document,) = [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    assert (document["command"], document["ok"], document["exit_code"]) == ("batch", False, 130)
+    (error,) = document["errors"]
+    in_place = len(list(out.glob("many--*.pdf")))
+    assert error["code"] == "interrupted" and f"{in_place} of {AUDIENCES} variants complete" in error["message"]

@@ -69,3 +69,14 @@ def test_a_link_the_audience_may_see_added_is_still_a_change():
     assert change is not None and change.status == "changed"
     assert [f.field for f in change.fields] == ["data"]
     assert diff_editions(old, new).find("relations", ADDED).status == "new"
+
+
+def test_a_link_raised_above_the_ceiling_takes_the_claims_it_alone_drew_with_it():
+    """The link itself raised (its claims still shown elsewhere): the claim the network drew only as
+    its support, and the source only that claim brought, go with it; no change of the figure."""
+    old, new = editions(add_link=False)
+    old["claims"]["c-a"]["marking"] = "TLP:CLEAR"  # the claim may be seen ...
+    old["relations"][LINK]["marking"] = "TLP:AMBER"  # ... the link it supports may not
+    new["claims"]["c-a"] = claim(["s-a"])
+    diff = diff_editions(old, new)
+    assert diff.find("figures", "fig-network") is None, diff.changes
