@@ -312,7 +312,7 @@ def _check_template(problems: list[Problem], loaded: LoadedSpec, key: KeyPath, t
     from dataclasses import replace
 
     from briefgen.errors import TemplateError
-    from briefgen.text.environment import compiled
+    from briefgen.text.environment import check_names, compiled
     from briefgen.text.sources import template_source
 
     try:
@@ -327,6 +327,7 @@ def _check_template(problems: list[Problem], loaded: LoadedSpec, key: KeyPath, t
     problems.extend(placeholder_problems(src, where))  # warnings: the starter's text left in
     try:
         compiled(src)
+        check_names(src)  # a filter or test name Jinja2 would report only where its block runs
     except TemplateError as exc:
         problems.extend(replace(p, key=where) for p in exc.problems)
 

@@ -15,6 +15,7 @@ comparison too. Jinja2's undefined internals are reached only through :mod:`brie
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -301,3 +302,40 @@ def compiled(source: TemplateSource) -> Any:
     except (RecursionError, SyntaxError, MemoryError, OverflowError) as exc:  # Python's limits (nesting.py)
         line, message = compile_failure(_compiler(), source.text, exc)
         raise located(TemplateError, source, line, message, "template-too-deep") from None
+
+
+_TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+"""An expression or statement tag (the text between them is not read)."""
+_NAMED = re.compile(r"\|\s*([A-Za-z_]\w*)|\bis\s+(?:not\s+)?([A-Za-z_]\w*)")
+"""A name after ``|`` (a filter) or ``is`` / ``is not`` (a test) in a tag."""
+
+
+def check_names(source: TemplateSource) -> None:
+    """Raise :class:`~briefgen.errors.TemplateError` (``template-syntax``, located at the name
+    with its column and a did-you-mean, as :func:`compiled` locates a syntax error) for a filter
+    or test the environment does not have, wherever it stands: Jinja2 reports one inside a
+    block that does not run (``{% if visible(...) %}``) only when that block runs, so a typo
+    there would pass validation and fail, or vanish, in some audience's build. Every such name
+    is a problem of the error. A template whose every ``|`` and ``is`` name is known is not
+    parsed again."""
+    env = _compiler()
+    names = [name for tag in _TAGS.findall(source.text) for name in _NAMED.findall(tag)]
+    if all(f in env.filters if f else t in env.tests for f, t in names):
+        return
+    from jinja2 import nodes
+
+    try:
+        tree = env.parse(keep_line_breaks(source.text))
+    except jinja2.TemplateSyntaxError:
+        return  # compiled() reports it
+    found: list[TemplateError] = []
+    for node in tree.find_all((nodes.Filter, nodes.Test)):
+        kind, known = ("filter", env.filters) if isinstance(node, nodes.Filter) else ("test", env.tests)
+        if node.name not in known:
+            error = jinja2.TemplateSyntaxError(f"No {kind} named {node.name!r}.", node.lineno)
+            where = syntax_where(env, source, error)
+            found.append(located(TemplateError, source, node.lineno or 1,
+                                 f"template syntax error: {where.message or error.message}{where.note}",
+                                 "template-syntax", column=(where.column, where.file_column)))
+    if found:  # every one at once
+        raise TemplateError(str(found[0]), [p for exc in found for p in exc.problems], code="template-syntax")
