@@ -162,17 +162,11 @@ def effective_marking(kind: str, ident: str, record: dict, kb: Any = None) -> TL
     figure's are already rolled up). Not the marking of one block showing it: a line about the item
     is marked the same whichever blocks a page budget left out. An unreadable marking counts
     as TLP:RED (never under-mark)."""
-    def level(marking: Any) -> TLP:
-        try:
-            return TLP.parse(marking or "TLP:CLEAR")
-        except ValueError:
-            return TLP.parse("TLP:RED")
-
     item = record.get(kind, {}).get(ident) or {}
-    levels = [level(item.get("marking"))]
+    levels = [_level(item.get("marking"))]
     if kind == "claims":
         sources = record.get("sources", {})
-        levels += [level((sources.get(sid) or {}).get("marking")) for sid in item.get("sources") or []]
+        levels += [_level((sources.get(sid) or {}).get("marking")) for sid in item.get("sources") or []]
         claim = getattr(kb, "claims", {}).get(ident) if kb is not None else None
         levels += [_entity_level(eid, record, kb) for eid in getattr(claim, "about", ())]
     elif kind == "relations":
@@ -187,10 +181,16 @@ def _entity_level(eid: Any, record: dict, kb: Any) -> TLP:
     entity = getattr(kb, "entities", {}).get(eid) if kb is not None else None
     if entity is not None:
         return entity.tlp
+    return _level((record.get("entities", {}).get(eid) or {}).get("marking"))
+
+
+def _level(marking: Any) -> TLP:
+    """A marking as an edition record holds it: None is TLP:CLEAR; one this briefgen cannot read
+    counts as TLP:RED (never under-mark)."""
     try:
-        return TLP.parse((record.get("entities", {}).get(eid) or {}).get("marking") or "TLP:CLEAR")
+        return TLP.parse(marking or "TLP:CLEAR")
     except ValueError:
-        return TLP.parse("TLP:RED")
+        return TLP.RED
 
 
 def _block_markings(doc: Document) -> dict[tuple[str, str], str]:

@@ -8,6 +8,7 @@ the build's own decision). Nothing is laid out or drawn (no ReportLab, no matplo
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -69,7 +70,7 @@ def check_templates(prepared: Prepared) -> list[Problem]:
         if not errors:  # its build would stop at the first template error, before any citation is judged
             dangling += citation_problems(prepared.loaded, prepared.kb, briefing)
             warnings += left_empty_problems(prepared.loaded, briefing, texts)
-            document_of = _once(document_maker(prepared, briefing))
+            document_of = functools.cache(document_maker(prepared, briefing))  # made once, if asked for
             sizes = heading_sizes(prepared, briefing, sizes, document_of, pdf)
             if any(briefing.keyword_marks):  # a keyword naming what its edition does not show
                 warnings += edition_keyword_problems(prepared.loaded, briefing, document_of())
@@ -89,17 +90,6 @@ def check_templates(prepared: Prepared) -> list[Problem]:
     if dangling:
         raise SpecError(dangling)
     return warnings
-
-
-def _once(make: Callable[[], Any]) -> Callable[[], Any]:
-    """``make``, called at most once: its result kept for every later call."""
-    made: list[Any] = []
-
-    def once() -> Any:
-        if not made:
-            made.append(make())
-        return made[0]
-    return once
 
 
 def _unlocated(prepared: Prepared, exc: TemplateError) -> list[Problem]:

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from conftest import REPO
@@ -18,23 +19,31 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reas
 AUDIENCES = 8
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_an_interrupted_batch_says_how_many_variants_are_in_place(example_project, tmp_path, jobs) -> None:
+def interrupted_batch(project, tmp_path, *args: str) -> tuple[subprocess.CompletedProcess, Path]:
+    """A batch of AUDIENCES variants (``-j 2`` unless ``args`` say) interrupted with SIGINT once
+    its first PDF is in place: (the finished process, its stdout and stderr text; the output folder)."""
     lines = ["extends: peru-china.yaml", "briefing:", "  id: many", "audience_files: []",
              "default_audience: v1", "audiences:"] + [f"  v{i}: {{tlp: TLP:AMBER}}" for i in range(1, AUDIENCES + 1)]
-    (example_project / "specs" / "many.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (project / "specs" / "many.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out"
     env = dict(os.environ, BRIEFGEN_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(REPO))
-    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "batch", "specs/many.yaml", "--all-audiences",
-                             "-j", jobs, "--no-edition", "-o", str(out)],
-                            cwd=example_project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    argv = [sys.executable, "-m", "briefgen", "batch", "specs/many.yaml", "--all-audiences", "--no-edition",
+            "-o", str(out), *args]
+    proc = subprocess.Popen(argv, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None and not list(out.glob("*.pdf")):
         time.sleep(0.005)
     assert proc.poll() is None, "the batch ended before it could be interrupted"
     os.kill(proc.pid, signal.SIGINT)
-    _, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, stderr
+    stdout, stderr = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(argv, proc.returncode, stdout, stderr), out
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_interrupted_batch_says_how_many_variants_are_in_place(example_project, tmp_path, jobs) -> None:
+    done, out = interrupted_batch(example_project, tmp_path, "-j", jobs)
+    stderr = done.stderr
+    assert done.returncode == 130, stderr
     in_place = len(list(out.glob("many--*.pdf")))
     assert 1 <= in_place < AUDIENCES
     note = re.search(r"^(\d+) of (\d+) variants complete and in place in (.+) \(the other (\d+) not written\)$",
@@ -47,22 +56,9 @@ def test_an_interrupted_batch_still_prints_its_json_document(example_project, tm
     """--json prints one document, failed or not: an interrupted batch's says so, with the count."""
     import json
 
-    lines = ["extends: peru-china.yaml", "briefing:", "  id: many", "audience_files: []",
-             "default_audience: v1", "audiences:"] + [f"  v{i}: {{tlp: TLP:AMBER}}" for i in range(1, AUDIENCES + 1)]
-    (example_project / "specs" / "many.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    out = tmp_path / "out"
-    env = dict(os.environ, BRIEFGEN_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(REPO))
-    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "batch", "specs/many.yaml", "--all-audiences",
-                             "-j", "2", "--no-edition", "-o", str(out), "--json"],
-                            cwd=example_project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None and not list(out.glob("*.pdf")):
-        time.sleep(0.005)
-    assert proc.poll() is None, "the batch ended before it could be interrupted"
-    os.kill(proc.pid, signal.SIGINT)
-    stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, stderr
-    (document,) = [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    done, out = interrupted_batch(example_project, tmp_path, "-j", "2", "--json")
+    assert done.returncode == 130, done.stderr
+    (document,) = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     assert (document["command"], document["ok"], document["exit_code"]) == ("batch", False, 130)
     (error,) = document["errors"]
     in_place = len(list(out.glob("many--*.pdf")))
