@@ -18,6 +18,11 @@ paper, cover, contents and sections. The marginal cost of a variant is
 ``(t200 - t50) / 150`` with ``-j 2``: what one more variant adds once the processes run.
 The reference pipeline is bench/reference.py
 (Jinja2 + WeasyPrint, same text and charts, exported by bench/export_content.py).
+
+"Through ``briefgen serve``": the same fresh ``python -m briefgen build`` process, with a build
+server (started by this script, in its own socket folder) running; the process hands the command
+to it and waits. Every other measurement sets ``BRIEFGEN_SERVER=off``, so a server you run
+yourself never takes them.
 """
 
 from __future__ import annotations
@@ -49,6 +54,26 @@ def run(cmd: list[str], *, cwd: Path = REPO, env: dict | None = None) -> tuple[f
     if code != 0:
         raise SystemExit(f"failed ({code}): {' '.join(cmd)}\n{err[-2000:]}")
     return wall, rss, code
+
+
+def start_server(work: Path) -> tuple[subprocess.Popen, dict]:
+    """Start ``briefgen serve`` with its socket in ``work/runtime``; return the process and the
+    environment a client needs to use it (the same import path as :func:`run` gives)."""
+    import time
+
+    runtime = work / "runtime"
+    runtime.mkdir(mode=0o700)
+    client = {"XDG_RUNTIME_DIR": str(runtime), "BRIEFGEN_SERVER": "on"}
+    env = dict(os.environ, **client)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    log = work / "serve.log"
+    proc = subprocess.Popen([PY, "-m", "briefgen", "serve", "--idle", "30"], cwd=REPO, env=env,
+                            stdout=log.open("w"), stderr=subprocess.STDOUT)
+    while "ready:" not in log.read_text():
+        if proc.poll() is not None:
+            raise SystemExit(f"briefgen serve failed:\n{log.read_text()[-2000:]}")
+        time.sleep(0.05)
+    return proc, client
 
 
 def variants_spec(n: int, briefing_id: str) -> str:
@@ -108,6 +133,7 @@ def compile_package() -> None:
 
 
 def main() -> int:
+    os.environ["BRIEFGEN_SERVER"] = "off"  # every process measures itself, unless a row says otherwise
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=5, help="runs per single-process measurement (median)")
     ap.add_argument("--batch-repeat", type=int, default=3, help="runs per batch measurement (median)")
@@ -175,17 +201,30 @@ def _bench(work: Path, repeat: int, batch_repeat: int, have_ref: bool) -> int:
         "build warm": lambda: run([PY, "-m", "briefgen", "build", SPEC, "-o", str(out)],
                                   env={"BRIEFGEN_CACHE_DIR": str(warm_cache)}),
     }
+    server, via_server = start_server(work)
+    single["build warm, served"] = lambda: run([PY, "-m", "briefgen", "build", SPEC, "-o", str(out)],
+                                               env={**via_server, "BRIEFGEN_CACHE_DIR": str(warm_cache)})
+    single["build cold, served"] = lambda: run([PY, "-m", "briefgen", "build", SPEC, "-o", str(out)],
+                                               env={**via_server, **cold_env()})
     if have_ref:
         single["reference warm"] = lambda: run([PY, str(HERE / "reference.py"), str(content), str(work / "ref.pdf")])
         single["reference cold"] = lambda: run([PY, str(HERE / "reference.py"), str(content), str(work / "ref.pdf"),
                                                 "--draw-charts"])
     times: dict[str, list[float]] = {k: [] for k in single}
     peaks: dict[str, list[int]] = {k: [] for k in single}
-    for _ in range(repeat):
-        for name, fn in single.items():
-            wall, rss, _code = fn()
-            times[name].append(wall)
-            peaks[name].append(rss)
+    try:
+        for _ in range(repeat):
+            for name, fn in single.items():
+                wall, rss, _code = fn()
+                times[name].append(wall)
+                peaks[name].append(rss)
+    finally:
+        server.terminate()
+        server.wait()
+    served = (work / "serve.log").read_text().count("  run   pid ")
+    if served != 2 * repeat:
+        raise SystemExit(f"the build server ran {served} commands, not {2 * repeat}:\n"
+                         f"{(work / 'serve.log').read_text()[-2000:]}")
 
     # batches: a copy of the project with generated variant specs
     project = work / "project"
@@ -242,6 +281,17 @@ def _bench(work: Path, repeat: int, batch_repeat: int, have_ref: bool) -> int:
         row("WeasyPrint + Jinja2 reference / briefgen, cold (charts drawn in the run)",
             f"{med['reference cold'] / med['build cold']:.2f}x  ({med['reference cold']:.2f} s)",
             ">= 4x", med["reference cold"] / med["build cold"] >= 4)
+    row("example briefing, warm, through `briefgen serve` (a fresh client process)",
+        f"{med['build warm, served'] / floor:.2f}x floor  ({med['build warm, served']:.2f} s)", "", None)
+    row("example briefing, cold (no chart cache), through `briefgen serve`",
+        f"{med['build cold, served'] / floor:.2f}x floor  ({med['build cold, served']:.2f} s)", "", None)
+    if have_ref:
+        row("WeasyPrint + Jinja2 reference / briefgen through `briefgen serve`, warm",
+            f"{med['reference warm'] / med['build warm, served']:.2f}x", ">= 4x",
+            med["reference warm"] / med["build warm, served"] >= 4)
+        row("WeasyPrint + Jinja2 reference / briefgen through `briefgen serve`, cold",
+            f"{med['reference cold'] / med['build cold, served']:.2f}x", ">= 4x",
+            med["reference cold"] / med["build cold, served"] >= 4)
     row("batch of 50 audience variants, sequential (-j 1), cold cache",
         f"{med['batch 50, -j 1'] / med['build cold']:.2f}x one cold briefing  ({med['batch 50, -j 1']:.1f} s)",
         "", None)

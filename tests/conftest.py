@@ -36,6 +36,12 @@ EXAMPLE_SPEC = REPO / "specs" / "peru-china.yaml"
 AUDIENCES = ("analyst", "executive", "public")
 
 
+# A build server the developer runs (``briefgen serve``) would take the commands the tests run in
+# subprocesses: every test measures a command in its own process; tests/cli/test_serve.py
+# starts its own server and turns this off for its commands.
+os.environ["BRIEFGEN_SERVER"] = "off"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def font_cache(tmp_path_factory) -> Path:
     """Parsed fonts (briefgen.layout.fonts.face_cache_dir) go to a folder of the test run, not to

@@ -26,7 +26,8 @@ import os
 import pickle
 import struct
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 # Nothing of briefgen at the top: the launcher imports this module to fork the worker first
@@ -49,12 +50,27 @@ def chart_weight(chart) -> int:
     return kind.cost if kind is not None else 1
 
 
+_DRAW_HERE = [False]  # set by drawing_here()
+
+
 def can_fork() -> bool:
     """True when drawing in a forked child is safe: ``os.fork`` exists and this process
     runs no other thread (a fork copies only the calling thread; locks held by others
-    would stay locked in the child)."""
+    would stay locked in the child); False inside :func:`drawing_here`."""
     return hasattr(os, "fork") and threading.active_count() == 1 \
-        and threading.current_thread() is threading.main_thread()
+        and threading.current_thread() is threading.main_thread() and not _DRAW_HERE[0]
+
+
+@contextmanager
+def drawing_here() -> Iterator[None]:
+    """Within the ``with`` body, charts are drawn in this process, not in a worker or a forked
+    child (the build server's warm-up, :mod:`briefgen.cli.warmup`: matplotlib's caches of fonts
+    and text then live in the server, and every process it forks starts with them)."""
+    _DRAW_HERE[0] = True
+    try:
+        yield
+    finally:
+        _DRAW_HERE[0] = False
 
 
 def usable_cores() -> int:
@@ -415,5 +431,5 @@ class PendingCharts:
     __del__ = cancel  # never leave a zombie behind
 
 
-__all__ = ["ChartWorker", "chart_weight", "PendingCharts", "can_fork", "draw_split", "prestart",
+__all__ = ["ChartWorker", "chart_weight", "PendingCharts", "can_fork", "draw_split", "drawing_here", "prestart",
            "stop_worker", "take_worker", "usable_cores"]

@@ -27,6 +27,7 @@ from briefgen.cli.email import email_command
 from briefgen.cli.helpfmt import PlainGroup, PlainHelpCommand
 from briefgen.cli.init import init_command, new_command
 from briefgen.cli.interop import export_app, import_app
+from briefgen.cli.serve import CommandLine, serve_command
 from briefgen.cli.validate import audiences, schema, validate
 from briefgen.cli.watch import watch_command
 from briefgen.compat import dataclass_code
@@ -47,9 +48,11 @@ app = typer.Typer(cls=PlainGroup, add_completion=True, rich_markup_mode=None, no
 
 
 @app.callback()
-def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                      help="Print the version and exit.")) -> None:
+def _main(ctx: typer.Context,
+          version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
     """Build sourced PDF and HTML briefings from a YAML knowledge base and briefing specs."""
+    ctx.obj = CommandLine(run=run, main=main)  # for `serve`, which runs commands (briefgen.cli.serve)
     collector.release()  # the command line's modules are in: freeze them (briefgen.collector)
     jsonout.reset()  # no --json state left from a command run before in this process
     from briefgen.load.cacheroot import turn_off
@@ -68,17 +71,29 @@ app.command("init", cls=PlainHelpCommand)(init_command)  # issue 16
 app.command("new", cls=PlainHelpCommand)(new_command)
 app.command("watch", cls=PlainHelpCommand)(watch_command)
 app.command("diff", cls=PlainHelpCommand)(diff_command)  # issue 14
+app.command("serve", cls=PlainHelpCommand)(serve_command)  # issue 18
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 
 
 def main() -> None:
-    """Console entry point.
+    """Console entry point: :func:`run`, then leave with its exit code.
 
     Exits with ``os._exit`` after flushing: every file is already written (atomically) and
     every worker joined by then, and skipping the interpreter's teardown of matplotlib,
     ReportLab and pydantic saves about 0.1 s per command.
     """
+    code = run()
+    dataclass_code.save()  # what @dataclass compiled anew, for the next run (briefgen.cli.launch)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def run() -> int:
+    """Run the command line in ``sys.argv`` once, in this process, and return its exit code
+    (0 success, 1 a build or delivery failed, 2 invalid input or usage, 130 interrupted); never
+    raises for a user's mistake. The build server's warm-up runs commands this way."""
     code: int = 0
     from briefgen.cli.prestart import should_prestart
 
@@ -106,10 +121,7 @@ def main() -> None:
         code = 2 if isinstance(exc, (PermissionError, FileExistsError, NotADirectoryError,
                                      IsADirectoryError)) else 1
     jsonout.finish(code, sys.argv[1:])  # --json: a document even when the command printed none
-    dataclass_code.save()  # what @dataclass compiled anew, for the next run (briefgen.cli.launch)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    return code
 
 
 if __name__ == "__main__":

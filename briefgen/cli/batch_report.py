@@ -36,7 +36,7 @@ def batch_started(variants: int, out_dir: object) -> None:
 def interrupted_note() -> str:
     """For an interrupted batch, what is in place: ``3 of 12 variants complete and in place in
     output (the other 9 not written)``; "" when no batch was under way. Made for a signal
-    handler (:func:`briefgen.cli.launch.batch_note`): reads two counters and formats them (no
+    handler (:func:`briefgen.cli.interrupts.batch_note`): reads two counters and formats them (no
     import, lock or I/O); the commit count is kept while signals are held, so a variant whose
     files are in place is counted."""
     if not _UNDER_WAY:

@@ -1,23 +1,22 @@
 """The ``briefgen`` command's entry point (also ``python -m briefgen``), kept light.
 
-For a command that draws charts it starts the chart worker (:mod:`briefgen.charts.worker`)
-before anything else is imported (when :func:`briefgen.cli.prestart.should_prestart` says
-so): typer and rich alone take ~0.04 s, and every moment the worker's matplotlib import
-starts earlier is a moment off a cold build. Then it runs :func:`briefgen.cli.app.main`.
+First it offers the command to a running build server (``briefgen serve``,
+:mod:`briefgen.cli.serve_client`): with one, the command runs in a process forked from the
+warm server and this one only waits for its exit code. Otherwise (:func:`run_here`), for a
+command that draws charts it starts the chart worker (:mod:`briefgen.charts.worker`) before
+anything else is imported (when :func:`briefgen.cli.prestart.should_prestart` says so):
+typer and rich alone take ~0.04 s, and every moment the worker's matplotlib import starts
+earlier is a moment off a cold build. Then it runs :func:`briefgen.cli.app.main`.
 """
 
 from __future__ import annotations
 
 import gc
-import signal
 import sys
 
 from briefgen import collector
+from briefgen.cli import interrupts
 from briefgen.cli.prestart import should_prestart
-from briefgen.compat import dataclass_code, pikepdf, pyyaml, reportlab_import
-from briefgen.compat.pydantic import skip_plugin_discovery
-
-_MAIN_PID = 0
 
 GC_THRESHOLDS = (10_000, 20, 100)
 """The cyclic garbage collector's thresholds for a ``briefgen`` process (Python's: 700, 10, 10).
@@ -34,62 +33,24 @@ holding the collector off *while* importing, then freezing, does (:mod:`briefgen
 as a library keeps its own settings; loading files pauses the collector in either case
 (:mod:`briefgen.load.gcpause`)."""
 
-READY_FILE_ENV = "BRIEFGEN_TEST_READY_FILE"
-"""For tests: when this environment variable names a file, :func:`main` creates it once
-Ctrl-C and SIGTERM are handled (tests/deliver/test_output.py waits for it before interrupting a
-build, instead of guessing how long the interpreter takes to start)."""
-
-
-def _interrupted(signum, frame) -> None:  # noqa: ARG001 - a signal handler's signature
-    """Ctrl-C or SIGTERM: leave at once, removing this process's temporary output files.
-    Output is only ever changed by a commit, which holds these signals back until it is
-    done (:mod:`briefgen.deliver.output`), so what is in place is complete: the old set or the new
-    one. Leaving at once (``os._exit``) also keeps the interruption from surfacing inside
-    ReportLab, pikepdf or an import as a traceback. Worker processes leave silently. An interrupted
-    batch also says how many of its variants are in place, and where (:func:`batch_note`)."""
-    import os
-
-    output = sys.modules.get("briefgen.deliver.output")
-    deferred = getattr(output, "arrived_during_commit", None)
-    if deferred is not None and deferred(signum):  # sent again once the commit is done
-        return
-    discard = getattr(output, "discard_staged", None)
-    if discard is not None:  # None while the module is still being imported
-        discard()
-    code = 130 if signum == signal.SIGINT else 143
-    if os.getpid() == _MAIN_PID:
-        note = batch_note()
-        os.write(2, b"\ninterrupted; files already in place are complete, nothing is half-written\n"
-                 + note.encode("utf-8", "replace"))
-        jsonout = sys.modules.get("briefgen.cli.jsonout")
-        try:  # --json: the one document a command prints, failed or not
-            if jsonout is not None:
-                jsonout.interrupted(code, note.strip())
-        except Exception:  # noqa: BLE001 - a signal handler must leave whatever happens
-            pass
-    os._exit(code)
-
-
-def batch_note() -> str:
-    """An interrupted batch's line saying how many variants are in place, and where
-    (:func:`briefgen.cli.batch_report.interrupted_note`), ending in a newline; "" for another
-    command or when it cannot be said. The module is looked up, never imported here."""
-    report = sys.modules.get("briefgen.cli.batch_report")
-    note = getattr(report, "interrupted_note", None)
-    try:
-        text = note() if note is not None else ""
-    except Exception:  # a signal handler must leave whatever happens
-        text = ""
-    return f"{text}\n" if text else ""
-
-
 def main() -> None:
-    """Handle Ctrl-C, start the chart worker if the command may draw, then run the
-    command line."""
-    global _MAIN_PID
+    """The ``briefgen`` command: through the build server when one runs (see the module doc),
+    else :func:`run_here`."""
+    from briefgen.cli.serve_client import run_or_forward
+
+    run_or_forward(sys.argv)  # leaves with the command's exit code when a server ran it
+    run_here()
+
+
+def prepare_process() -> None:
+    """Settings of a process that runs briefgen commands (this one, or the build server
+    before it warms up): the collector's thresholds and hold, and the libraries' import-time
+    work left for first use. Changes nothing the second time."""
     import os
 
-    _MAIN_PID = os.getpid()
+    from briefgen.compat import dataclass_code, pikepdf, pyyaml, reportlab_import
+    from briefgen.compat.pydantic import skip_plugin_discovery
+
     gc.set_threshold(*GC_THRESHOLDS)  # see GC_THRESHOLDS (workers forked from here inherit it)
     collector.hold()  # off while the command imports its libraries (briefgen.collector)
     dataclass_code.install()  # the methods @dataclass writes, compiled once across runs
@@ -100,16 +61,19 @@ def main() -> None:
     # set (to enable some plugins) is kept. Disabled, its loader need not even be imported.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     skip_plugin_discovery()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, _interrupted)
-    if os.environ.get(READY_FILE_ENV):
-        open(os.environ[READY_FILE_ENV], "w").close()
     if not os.path.isdir(os.path.expanduser("~")) and "reportlab_mods" not in sys.modules:
         # ReportLab reads ~/.reportlab_mods when imported and fails (NotADirectoryError)
         # when the home folder is a file: there is nothing to read there anyway
         import types
 
         sys.modules["reportlab_mods"] = types.ModuleType("reportlab_mods")
+
+
+def run_here() -> None:
+    """Run the command line in this process: handle Ctrl-C, start the chart worker if the
+    command may draw, run it, leave with its exit code (:func:`briefgen.cli.app.main`)."""
+    prepare_process()
+    interrupts.handle_interrupts()
     if should_prestart(sys.argv[1:]):
         from briefgen.charts.worker import prestart
 

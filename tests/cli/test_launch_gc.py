@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from briefgen import collector
-from briefgen.cli import launch
+from briefgen.cli import interrupts, launch
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -20,7 +20,7 @@ def test_the_command_runs_with_the_raised_thresholds_and_the_collector_held(monk
 
     seen = []
     before = gc.get_threshold()
-    monkeypatch.setattr(launch.signal, "signal", lambda *a: None)  # not this test process's handlers
+    monkeypatch.setattr(interrupts.signal, "signal", lambda *a: None)  # not this test process's handlers
     monkeypatch.setattr(launch, "should_prestart", lambda argv: False)
     monkeypatch.setattr(app, "main", lambda: seen.append((gc.get_threshold(), gc.isenabled())))
     monkeypatch.setattr(collector, "_managed", False)  # restored afterwards: this process is no command

@@ -196,9 +196,9 @@ def test_a_temporary_file_that_cannot_be_made_is_reported_as_its_target(tmp_path
 def test_an_interruption_while_the_output_module_is_still_importing_leaves_quietly(tmp_path) -> None:
     code = ("import os, signal, sys, types\n"
             "sys.modules['briefgen.deliver.output'] = types.ModuleType('briefgen.deliver.output')  # half imported\n"
-            "import briefgen.cli.launch as launch\n"
-            "launch._MAIN_PID = os.getpid()\n"
-            "launch._interrupted(signal.SIGINT, None)\n")
+            "import briefgen.cli.interrupts as interrupts\n"
+            "interrupts._MAIN_PID = os.getpid()\n"
+            "interrupts._interrupted(signal.SIGINT, None)\n")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                          env=dict(os.environ, PYTHONPATH=str(REPO)))
     assert run.returncode == 130 and "interrupted" in run.stderr and "Traceback" not in run.stderr, run.stderr

@@ -1,0 +1,174 @@
+"""What the build server (``briefgen serve``) and the command line agree on: where the
+server listens, which code it runs, and how a command travels to it.
+
+Light on purpose: the ``briefgen`` entry point imports this module before anything else
+(:mod:`briefgen.cli.serve_client`), so it imports only the standard library's cheapest.
+
+**Where.** One server per user and per Python environment: a Unix socket
+``<runtime>/briefgen-<uid>/<environment>.sock``, where ``<runtime>`` is ``$XDG_RUNTIME_DIR``
+(the per-user runtime folder of the freedesktop base-directory spec) or else the temporary
+folder, and ``<environment>`` a digest of ``sys.prefix`` and the interpreter. The folder is
+made private (mode 0700) by the server; a client trusts only a folder that it owns and that
+no one else may write (:func:`trusted_folder`), and the server answers only its own user
+(``SO_PEERCRED``).
+
+**Which code.** A server runs the code it imported when it started. :func:`fingerprint`
+digests what decides that code: the interpreter and its flags, the import path, the size
+and modification time of every file of the briefgen package and of every folder on the
+import path (installing or removing a distribution changes its folder). A client sends its
+own; a server whose fingerprint differs refuses the command and retires, and the command
+runs in the client's own process as it would without a server.
+
+**How.** One connection per command, newline-delimited JSON: the client sends its request
+(:func:`request`) together with its standard input, output and error as file descriptors
+(``SCM_RIGHTS``); the server answers ``{"accepted": <pid>}`` (the process that runs the
+command) or ``{"refused": <why>}``, and later ``{"exit": <code>}``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+
+PROTOCOL = 1
+"""Raised whenever a message changes shape: a client and a server of different protocols do
+not talk (the fingerprint differs too, since the code does)."""
+
+DISABLE_ENV = "BRIEFGEN_SERVER"
+"""``BRIEFGEN_SERVER=off`` (or ``0``, ``no``, ``false``): never use a running build server;
+every command runs in its own process. The test suite sets it."""
+
+SERVED_ENV = "BRIEFGEN_SERVED"
+"""Set (to the server's pid) in the environment of a command the server runs, so that the
+command, its children and a test can tell."""
+
+MAX_MESSAGE = 1 << 20
+"""Longest request accepted, in bytes (an environment and a command line fit many times)."""
+
+
+def disabled(env: dict[str, str] | os._Environ[str] | None = None) -> bool:
+    """True when :data:`DISABLE_ENV` says not to use a server."""
+    value = (os.environ if env is None else env).get(DISABLE_ENV, "")
+    return value.strip().lower() in ("off", "0", "no", "false")
+
+
+def supported() -> bool:
+    """True where a build server can run: Unix sockets that pass file descriptors, and ``fork``."""
+    return hasattr(socket, "AF_UNIX") and hasattr(socket, "send_fds") and hasattr(os, "fork")
+
+
+def socket_folder() -> str:
+    """The per-user folder holding the servers' sockets (see the module doc)."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "").strip()
+    if not runtime or not os.path.isabs(runtime):
+        import tempfile
+
+        runtime = tempfile.gettempdir()
+    return os.path.join(runtime, f"briefgen-{os.getuid()}")
+
+
+def socket_path() -> str:
+    """The socket of this Python environment's server (which may not be running)."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{sys.prefix}\0{sys.executable}".encode()).hexdigest()[:16]
+    return os.path.join(socket_folder(), f"{digest}.sock")
+
+
+def trusted_folder(folder: str) -> bool:
+    """True when ``folder`` is a real folder (not a link) owned by this user that no one else
+    may write or enter: a socket found elsewhere could be anyone's."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    import stat
+
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077
+
+
+def fingerprint() -> str:
+    """A digest of the code this process would run (see the module doc): equal in a client
+    and a server exactly when both import the same files with the same interpreter settings.
+    Costs about a millisecond (a ``stat`` of each of the package's ~300 files)."""
+    import hashlib
+
+    import briefgen
+
+    parts = [str(PROTOCOL), sys.executable, sys.version, repr(sys.flags), repr(sys.warnoptions),
+             repr(sorted(getattr(sys, "_xoptions", {}).items()))]
+    for entry in sys.path[1:]:  # [0] is the script's or the working folder, sent as it is
+        parts.append(entry)
+        parts.append(_stamp(entry))
+    for root in briefgen.__path__:
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith((".py", ".yaml", ".j2", ".html", ".css", ".ttf", ".otf", ".json", ".toml")):
+                    path = os.path.join(folder, name)
+                    parts.append(path)
+                    parts.append(_stamp(path))
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _stamp(path: str) -> str:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return "-"
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def request(argv: list[str]) -> dict:
+    """What a client sends with its file descriptors: the command line (``sys.argv`` whole),
+    the working folder, the environment, the file mode mask, the import path and the text
+    encodings of its standard streams (``None`` for a stream it does not have)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    streams = []
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        streams.append([stream.encoding, stream.errors] if stream is not None else None)
+    return {"protocol": PROTOCOL, "fingerprint": fingerprint(), "argv": list(argv), "cwd": os.getcwd(),
+            "env": dict(os.environ), "umask": umask, "path": list(sys.path), "streams": streams}
+
+
+def send(sock: socket.socket, message: dict, fds: list[int] | None = None) -> None:
+    """Send one JSON message (a line), with ``fds`` attached when given."""
+    data = json.dumps(message, separators=(",", ":")).encode("utf-8", "surrogateescape") + b"\n"
+    if fds:
+        socket.send_fds(sock, [data[:1]], fds)
+        sock.sendall(data[1:])
+    else:
+        sock.sendall(data)
+
+
+class LineReader:
+    """Reads newline-delimited JSON messages from a stream socket, keeping what follows a line."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.buffer = b""
+        self.fds: list[int] = []
+
+    def receive(self, *, with_fds: bool = False) -> dict | None:
+        """The next message (None at the end of the stream or on a garbled one). With
+        ``with_fds``, descriptors that came with it are collected in :attr:`fds` (up to three)."""
+        while b"\n" not in self.buffer:
+            if len(self.buffer) > MAX_MESSAGE:
+                return None
+            if with_fds:
+                chunk, fds, _flags, _addr = socket.recv_fds(self.sock, 1 << 16, 3)
+                self.fds.extend(fds)
+            else:
+                chunk = self.sock.recv(1 << 16)
+            if not chunk:
+                return None
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        try:
+            message = json.loads(line.decode("utf-8", "surrogateescape"))
+        except ValueError:
+            return None
+        return message if isinstance(message, dict) else None
