@@ -9,7 +9,6 @@ makes a command ignore it.
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,6 +53,8 @@ def serve_command(ctx: typer.Context,
 
 def _ask(path: str, what: str) -> int:
     """Send a control message; print the answer. 0 when a server answered, 1 when none runs."""
+    import socket
+
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(10)
     try:

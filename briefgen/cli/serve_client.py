@@ -18,11 +18,13 @@ server has accepted the command, this process never runs it itself.
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import sys
+from typing import TYPE_CHECKING
 
 from briefgen.cli import serve_protocol as protocol
+
+if TYPE_CHECKING:
+    import socket
 
 _LOST = 1
 """Exit code when the server goes away before saying how the command ended (it may still be
@@ -33,11 +35,13 @@ def forward(argv: list[str]) -> int | None:
     """Run ``argv`` (``sys.argv`` whole) through the build server and return its exit code,
     or None when there is no usable server (:data:`~briefgen.cli.serve_protocol.DISABLE_ENV`
     set, none running, another user's folder, other code) and the caller should run it."""
-    if len(argv) > 1 and argv[1] == "serve" or protocol.disabled() or not protocol.supported():
+    if len(argv) > 1 and argv[1] == "serve" or protocol.disabled() or os.name != "posix":
         return None
     path = protocol.socket_path()
-    if not os.path.exists(path) or not protocol.trusted_folder(os.path.dirname(path)):
+    if not os.path.exists(path) or not protocol.trusted_folder(os.path.dirname(path)) or not protocol.supported():
         return None
+    import socket
+
     try:
         for fd in (0, 1, 2):
             os.fstat(fd)
@@ -67,12 +71,13 @@ class _Relay:
     the command's process group (as a terminal sends Ctrl-C to its foreground group); one that
     comes before the server names the process waits for :meth:`to`."""
 
-    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
     def __init__(self) -> None:
+        import signal
+
         self.pid = 0
         self.pending: list[int] = []
-        self.previous = {sig: signal.signal(sig, self._handle) for sig in self.SIGNALS}
+        self.previous = {sig: signal.signal(sig, self._handle)
+                         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
 
     def _handle(self, signum, frame) -> None:  # noqa: ARG002 - a signal handler's signature
         if self.pid:
@@ -95,13 +100,15 @@ class _Relay:
     def give_up(self) -> None:
         """No server runs the command: the usual handlers again, and a signal that came meanwhile
         acts now as it would have (the command has not started)."""
+        import signal
+
         for sig, previous in self.previous.items():
             signal.signal(sig, previous)
         for signum in self.pending:
             signal.raise_signal(signum)
 
 
-def _wait(sock: socket.socket, reader: protocol.LineReader) -> int:
+def _wait(sock: "socket.socket", reader: protocol.LineReader) -> int:
     """The command's exit code, when the server reports it."""
     while True:
         try:

@@ -29,8 +29,11 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where used: a command without a server never needs it (~3 ms)
+    import socket
 
 PROTOCOL = 1
 """Raised whenever a message changes shape: a client and a server of different protocols do
@@ -56,6 +59,8 @@ def disabled(env: dict[str, str] | os._Environ[str] | None = None) -> bool:
 
 def supported() -> bool:
     """True where a build server can run: Unix sockets that pass file descriptors, and ``fork``."""
+    import socket
+
     return hasattr(socket, "AF_UNIX") and hasattr(socket, "send_fds") and hasattr(os, "fork")
 
 
@@ -134,8 +139,10 @@ def request(argv: list[str]) -> dict:
             "env": dict(os.environ), "umask": umask, "path": list(sys.path), "streams": streams}
 
 
-def send(sock: socket.socket, message: dict, fds: list[int] | None = None) -> None:
+def send(sock: "socket.socket", message: dict, fds: list[int] | None = None) -> None:
     """Send one JSON message (a line), with ``fds`` attached when given."""
+    import socket
+
     data = json.dumps(message, separators=(",", ":")).encode("utf-8", "surrogateescape") + b"\n"
     if fds:
         socket.send_fds(sock, [data[:1]], fds)
@@ -147,7 +154,7 @@ def send(sock: socket.socket, message: dict, fds: list[int] | None = None) -> No
 class LineReader:
     """Reads newline-delimited JSON messages from a stream socket, keeping what follows a line."""
 
-    def __init__(self, sock: socket.socket) -> None:
+    def __init__(self, sock: "socket.socket") -> None:
         self.sock = sock
         self.buffer = b""
         self.fds: list[int] = []
@@ -155,6 +162,8 @@ class LineReader:
     def receive(self, *, with_fds: bool = False) -> dict | None:
         """The next message (None at the end of the stream or on a garbled one). With
         ``with_fds``, descriptors that came with it are collected in :attr:`fds` (up to three)."""
+        import socket
+
         while b"\n" not in self.buffer:
             if len(self.buffer) > MAX_MESSAGE:
                 return None
