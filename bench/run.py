@@ -206,6 +206,7 @@ def _bench(work: Path, repeat: int, batch_repeat: int, have_ref: bool) -> int:
                                                env={**via_server, "BRIEFGEN_CACHE_DIR": str(warm_cache)})
     single["build cold, served"] = lambda: run([PY, "-m", "briefgen", "build", SPEC, "-o", str(out)],
                                                env={**via_server, **cold_env()})
+    single["briefgen validate, served"] = lambda: run([PY, "-m", "briefgen", "validate", SPEC], env=via_server)
     if have_ref:
         single["reference warm"] = lambda: run([PY, str(HERE / "reference.py"), str(content), str(work / "ref.pdf")])
         single["reference cold"] = lambda: run([PY, str(HERE / "reference.py"), str(content), str(work / "ref.pdf"),
@@ -222,8 +223,8 @@ def _bench(work: Path, repeat: int, batch_repeat: int, have_ref: bool) -> int:
         server.terminate()
         server.wait()
     served = (work / "serve.log").read_text().count("  run   pid ")
-    if served != 2 * repeat:
-        raise SystemExit(f"the build server ran {served} commands, not {2 * repeat}:\n"
+    if served != 3 * repeat:
+        raise SystemExit(f"the build server ran {served} commands, not {3 * repeat}:\n"
                          f"{(work / 'serve.log').read_text()[-2000:]}")
 
     # batches: a copy of the project with generated variant specs
@@ -320,6 +321,8 @@ def _bench(work: Path, repeat: int, batch_repeat: int, have_ref: bool) -> int:
     row("briefgen validate (example), whole process",
         f"{med['briefgen validate']:.2f} s  ({med['briefgen validate'] / floor:.2f}x floor)",
         "<= 0.25 s", med["briefgen validate"] <= 0.25)
+    row("briefgen validate (example), through `briefgen serve`",
+        f"{med['briefgen validate, served']:.2f} s", "<= 0.25 s", med["briefgen validate, served"] <= 0.25)
     row("briefgen audiences, whole process", f"{med['briefgen audiences']:.2f} s", "", None)
     row("briefgen --help, whole process", f"{med['briefgen --help']:.2f} s", "", None)
     row("python -c pass (interpreter start)", f"{med['python -c pass']:.2f} s", "", None)
