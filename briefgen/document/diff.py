@@ -268,9 +268,10 @@ class Gone:
                  for i in (now or {}).get(kind) or []}
         return out - still
 
-    ROLLED_UP = ("key_judgments", "figures")
+    ROLLED_UP = ("key_judgments", "figures", "claims")
     """Kinds whose ``marking`` is the roll-up of what they show (a key judgment's claim, its
-    sources and entities; what a figure draws), not a level of their own."""
+    sources and entities; what a figure draws; a claim's own level, its visible sources' and
+    its entities'), not a level of their own."""
 
     def unexplained(self, kind: str, ident: str, fields: tuple[FieldChange, ...], before: dict,
                     old: dict[str, Any]) -> tuple[FieldChange, ...]:
@@ -295,6 +296,8 @@ class Gone:
             return False
         if kind == "key_judgments":
             rests_on = listed_ids("claims", old.get("claims", {}).get(ident) or {}, old)
+        elif kind == "claims":
+            rests_on = listed_ids("claims", before, old)
         else:
             rests_on = drawn(before, old)
         return any(self(k, i, old.get(k, {}).get(i)) for k, i in rests_on)

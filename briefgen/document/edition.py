@@ -64,7 +64,7 @@ from briefgen.document.runs import inline_runs
 from briefgen.document.withheld import KEY_FILE, SCHEME, WithheldKey, legacy_hash, withheld_list
 from briefgen.errors import BriefgenError
 from briefgen.model.resolved import BarData, RangeData
-from briefgen.model.tlp import TLP
+from briefgen.model.tlp import TLP, most_restrictive
 from briefgen.text import fmt
 
 FORMAT = "briefgen-edition/1"
@@ -126,7 +126,8 @@ def edition_record(doc: Document, kb: Any, key: WithheldKey | None = None) -> di
     document shows an id the knowledge base lacks (never for a document built from it)."""
     uses = all_uses(doc)
     visible_sources = set(uses.sources) | set(doc.shown.sources)
-    claims = {cid: _claim(kb.claims[cid], visible_sources) for cid in sorted(set(doc.shown.claims) | set(uses.claims))}
+    claims = {cid: _claim(kb.claims[cid], visible_sources, kb)
+              for cid in sorted(set(doc.shown.claims) | set(uses.claims))}
     relations_by_key = {rel.key: rel for rel in kb.relations}
     shown_claims = set(claims)
     entities = {eid: _entity(kb.entities[eid]) for eid in sorted(set(doc.shown.entities) | set(uses.entities))}
@@ -236,7 +237,15 @@ def _sections(doc: Document) -> dict[str, Any]:
     return out
 
 
-def _claim(claim: Any, visible_sources: set[str]) -> dict[str, Any]:
+def _claim(claim: Any, visible_sources: set[str], kb: Any) -> dict[str, Any]:
+    """A claim's record; its ``marking`` is the level its text is shown at, as a block showing
+    it is marked (:mod:`briefgen.document.marking`): its own, its visible sources' and the
+    entities it is about (its statement names them), so that a change line never tells a
+    level lower than the claim's portion mark (a claim released to TLP:CLEAR about a
+    TLP:GREEN entity is still shown at TLP:GREEN)."""
+    sources = sorted(s for s in claim.sources if s in visible_sources)
+    levels = [claim.tlp, *(kb.sources[s].tlp for s in sources),
+              *(kb.entities[e].tlp for e in claim.about if e in kb.entities)]
     return _with_digest({
         "statement": _text(claim.statement),
         "likelihood": claim.likelihood.value if claim.likelihood is not None else None,
@@ -244,8 +253,8 @@ def _claim(claim: Any, visible_sources: set[str]) -> dict[str, Any]:
         "confidence": claim.confidence.value if claim.confidence is not None else None,
         "figures": [{"label": f.label, "text": fmt.figure(f)} for f in claim.figures],
         "date": fmt.date(claim.date, "") or None,
-        "sources": sorted(s for s in claim.sources if s in visible_sources),
-        "marking": claim.tlp.label,
+        "sources": sources,
+        "marking": most_restrictive(levels).label,
     })
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from briefgen.document.model import Document
 from briefgen.model.resolved import ResolvedChart
+from briefgen.model.tlp import TLP
 from briefgen.model.vocab import PartialDate
 
 FORMAT = "briefgen-document/1"
@@ -25,9 +26,15 @@ FORMAT = "briefgen-document/1"
 def to_json(doc: Document) -> dict[str, Any]:
     """The document as JSON-able data (see module doc), without ``withheld``: the file is
     written for the audience, and what was withheld from it is the desk's audit record's
-    business (:mod:`briefgen.pipeline.audit`)."""
+    business (:mod:`briefgen.pipeline.audit`). ``dropped`` names only the sections the page
+    budget left out that the document may name (:meth:`Document.left_out_to_fit`: none marked
+    above its banner), and ``dropped_titles`` their titles."""
     data = _plain(doc)
     data.pop("withheld", None)
+    levels = {ident: level for kind, ident, _, level in doc.withheld if kind == "section" and level}
+    banner = TLP.parse(doc.marking)
+    data["dropped"] = [sid for sid in doc.dropped if sid in levels and TLP.parse(levels[sid]) <= banner]
+    data["dropped_titles"] = [[sid, title] for sid, title, _ in doc.left_out_to_fit()]
     return {"format": FORMAT, **data}
 
 

@@ -50,6 +50,7 @@ from briefgen.document.blocks import (
     Uses,
 )
 from briefgen.document.textruns import Citation, CrossRef, LineBreak, Link, PortionMark, Run, Runs, Text, plain_text
+from briefgen.model.tlp import TLP
 
 __all__ = [
     "Block", "BodyBlock", "BulletList", "Cell", "Citation", "Contents", "ContentsEntry", "Cover", "CrossRef",
@@ -146,6 +147,18 @@ class Document:
     endnote_numbers: tuple[tuple[str, int], ...] = ()
     withheld: tuple[tuple[str, str, str, str], ...] = ()
     dropped: tuple[str, ...] = ()
+    dropped_titles: tuple[tuple[str, str], ...] = ()
+
+    def left_out_to_fit(self) -> tuple[tuple[str, str, str], ...]:
+        """(section id, title, marking) of each section the page budget left out that this
+        edition may name: marked at or below its banner (a section the budget dropped can be
+        marked above what the edition shows; naming it would say more than the banner allows,
+        the rule of the manifest's ``left_out``), and not inside another section left out.
+        In the order dropped."""
+        levels = {ident: level for kind, ident, _, level in self.withheld if kind == "section" and level}
+        banner = TLP.parse(self.marking)
+        return tuple((sid, title, levels[sid]) for sid, title in self.dropped_titles
+                     if sid in levels and TLP.parse(levels[sid]) <= banner)
 
     def all_sections(self) -> list[Section]:
         """Sections and subsections in reading order."""

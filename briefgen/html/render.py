@@ -40,7 +40,7 @@ from briefgen.document.direction import base_level, has_rtl
 from briefgen.document.portions import PortionMark
 from briefgen.errors import RenderError
 from briefgen.html.runs import runs_html, text_html
-from briefgen.model.tlp import TLP
+from briefgen.model.tlp import TLP, most_restrictive
 from briefgen.regular_files import read_regular
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -121,6 +121,21 @@ def rtl_attrs(value: "dm.Runs | str", *, item: bool = False) -> Markup:
     return _RTL_ITEM if item else Markup(' dir="rtl"')
 
 
+def left_out_note(document: dm.Document) -> tuple[str, str] | None:
+    """``(text, marking)`` of the note that tells a reader of the HTML edition which sections
+    its audience's page budget left out (the HTML leaves out what the PDF's ``max_pages`` had
+    no room for, and a web page has no pages to explain that), or None when none was left out
+    that the edition may name (:meth:`~briefgen.document.model.Document.left_out_to_fit`).
+    Its marking is the most restrictive of the sections it names, never below the floor."""
+    left = document.left_out_to_fit()
+    if not left:
+        return None
+    pages = f"{document.max_pages} page{'' if document.max_pages == 1 else 's'}"
+    titles = "; ".join(title for _, title, _ in left)
+    marking = most_restrictive([TLP.parse(document.floor), *(TLP.parse(level) for _, _, level in left)])
+    return f"To fit its PDF's limit of {pages}, this edition leaves out: {titles}.", marking.label
+
+
 def render_html(document: dm.Document, *, charts: Mapping[str, bytes | str] | None = None,
                 theme: "Theme | None" = None) -> bytes:
     """The HTML edition of ``document`` (UTF-8 bytes).
@@ -158,6 +173,7 @@ def render_html(document: dm.Document, *, charts: Mapping[str, bytes | str] | No
         "doc": document, "pictures": pictures, "colours": colours, "tlp": tlp,
         "contents": contents_tree(document.contents.entries) if document.contents is not None else [],
         "runs": runs, "text": text, "rtl": rtl_attrs,
+        "left_out": left_out_note(document),
         "marks_changes": any(type(b).__name__ == "ChangeSummary" for b in document.blocks()),  # built --since
     }
     return environment().get_template(TEMPLATE).render(context).encode("utf-8")

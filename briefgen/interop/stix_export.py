@@ -86,7 +86,11 @@ class _Objects:
         withheld = {(kind, ident) for kind, ident, _, _ in document.withheld}
         shown = set(document.shown.claims)
         self.claims = [c for c in kb.claims if c in shown and ("claim", c) not in withheld]
-        self.sources = {s for s in document.shown.sources if ("source", s) not in withheld and s in kb.sources}
+        # every source of a claim shown that is not withheld: a claim drawn only in a chart names its
+        # sources in the figure's source line, not in the endnotes, and its block is marked with them
+        cited = {s for c in self.claims for s in kb.claims[c].sources}
+        self.sources = {s for s in cited | set(document.shown.sources)
+                        if ("source", s) not in withheld and s in kb.sources}
         shown = set(document.shown.relations)
         self.relations = {rel.key: rel for rel in kb.relations
                           if rel.key in shown and ("relation", rel.key) not in withheld}
@@ -149,10 +153,17 @@ class _Objects:
                                               country=e.country, attributes=dict(e.attributes), tlp=e.tlp.value)
         return props
 
+    def claim_level(self, cid: str) -> TLP:
+        """The level claim ``cid`` is shown at, as its block in the PDF is marked: its own, its
+        visible sources' and the entities it is about (its statement names them)."""
+        c = self.kb.claims[cid]
+        sources = [self.kb.sources[s] for s in c.sources if s in self.sources]
+        return most_restrictive([c.tlp, *(s.tlp for s in sources), *(self.kb.entities[e].tlp for e in c.about)])
+
     def note(self, cid: str) -> dict[str, Any]:
         c = self.kb.claims[cid]
         sources = [self.kb.sources[s] for s in c.sources if s in self.sources]
-        level = most_restrictive([c.tlp, *(s.tlp for s in sources), *(self.kb.entities[e].tlp for e in c.about)])
+        level = self.claim_level(cid)
         refs = [stix_id(self._type_of(e), e) for e in c.about if e in self.entities]
         refs += [stix_id("relationship", key) for key, rel in self.relations.items() if cid in rel.claims]
         props = {**self._common("note", cid, level), "content": c.statement,
@@ -179,9 +190,16 @@ class _Objects:
         rel = self.relations[key]
         # STIX names located-in "located-at" (§4.5, §4.10 relationships); the import reads it back
         kind = "located-at" if rel.predicate == "located-in" else rel.predicate
-        return {**self._common("relationship", key, rel.tlp), "relationship_type": kind,
+        # marked as the network draws the link: its own level, its visible supporting claims' (a
+        # TLP:CLEAR relation that rests only on a TLP:AMBER claim tells what that claim says) and
+        # its end entities'
+        shown = set(self.claims)
+        level = most_restrictive([rel.tlp, *(self.claim_level(c) for c in rel.claims if c in shown),
+                                  *(self.kb.entities[e].tlp for e in (rel.subject, rel.object))])
+        return {**self._common("relationship", key, level), "relationship_type": kind,
                 "source_ref": stix_id(self._type_of(rel.subject), rel.subject),
-                "target_ref": stix_id(self._type_of(rel.object), rel.object)}
+                "target_ref": stix_id(self._type_of(rel.object), rel.object),
+                "extensions": self._extension(tlp=rel.tlp.value)}  # its own level, for an import
 
     def report(self, refs: list[str], pdf: tuple[str, str] | None) -> dict[str, Any]:
         doc = self.doc

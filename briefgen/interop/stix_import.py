@@ -337,7 +337,7 @@ class _Mapper:
             self.out.claims.append(claim)
             claims = [cid]
         self.out.relations.append({"subject": subject, "predicate": predicate, "object": obj, "claims": claims,
-                                   "tlp": level.value})
+                                   "tlp": _ext(rel).get("tlp") or level.value})  # its own level, as exported
 
 
 def predicate_of(kind: str, declared: Mapping[str, str]) -> str | None:

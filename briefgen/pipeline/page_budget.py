@@ -182,7 +182,8 @@ def fit_variant(loaded: Any, briefing: Briefing, render: Callable[[Briefing, tup
         fitted = fit(drop_order(briefing), budget, lay_out, referrer)
     except Unfit as exc:
         raise budget_error(loaded, briefing, exc.fitted) from None
-    return _with_reasons(fitted.laid, fitted.dropped), briefings[id(fitted.laid)], fitted.dropped
+    return (_with_reasons(fitted.laid, fitted.dropped, _outermost_titles(briefing, fitted.dropped)),
+            briefings[id(fitted.laid)], fitted.dropped)
 
 
 def fit_budget(loaded: Any, briefing: Briefing, render: Callable[..., Any],
@@ -194,7 +195,8 @@ def fit_budget(loaded: Any, briefing: Briefing, render: Callable[..., Any],
     first, shortened down to :data:`~briefgen.pipeline.editions.SHORTEST_BOX` lines
     (:func:`~briefgen.pipeline.editions.fit_change_box`); only then are sections dropped by
     priority (:func:`fit_variant`), beside the shortest box when the briefing laid out without
-    a box (``pages_without_box()``) fits, with the note saying which sections the box took.
+    a box (``pages_without_box()``) fits, with the note saying which sections the box took; the
+    box then regrows into the room they left (:func:`_box_regrown`).
     Raises :class:`PageBudgetError` as :func:`fit_variant` does."""
     from briefgen.pipeline.editions import SHORTEST_BOX, crowded_out_note, fit_change_box
 
@@ -207,8 +209,25 @@ def fit_budget(loaded: Any, briefing: Briefing, render: Callable[..., Any],
         if bare <= (briefing.audience.max_pages or 0):  # it did: the sections are fitted beside the shortest box
             variant, fitted, dropped = fit_variant(
                 loaded, briefing, lambda trial, drops: render(trial, drops, SHORTEST_BOX), resolve_with)
+            variant = _box_regrown(variant, fitted, dropped, render, _outermost_titles(briefing, dropped))
         notes = crowded_out_note(briefing, dropped, bare)  # those even the shortest box took
     return variant, fitted, dropped, notes
+
+
+def _box_regrown(variant: Any, fitted: Briefing, dropped: dict[str, str], render: Callable[..., Any],
+                 titles: tuple[tuple[str, str], ...]) -> Any:
+    """``variant`` (laid out with the shortest "What changed since" box beside the sections
+    ``dropped`` to fit) with the longest box that fits the room those sections left (a tester's
+    partner edition: one line and "And 9 more changes." on 5 of its 6 pages): the box yields
+    before a section, and takes back what room is left once sections have gone. ``variant``
+    itself when no longer box fits."""
+    from briefgen.pipeline.editions import fit_change_box
+
+    drops = tuple(dropped)
+    longer, _ = fit_change_box(fitted, lambda trial, _none, lines: render(trial, drops, lines))
+    if longer is None:
+        return variant
+    return _with_reasons(longer, dropped, titles)
 
 
 def _section_at(sections: Any, key: KeyPath | None) -> str | None:
@@ -225,17 +244,34 @@ def _section_at(sections: Any, key: KeyPath | None) -> str | None:
     return section.id if section is not None else None
 
 
-def _with_reasons(variant: Any, dropped: dict[str, str]) -> Any:
+def _outermost_titles(briefing: Briefing, dropped: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """(id, title) of each section in ``dropped`` that no other dropped section holds, in the
+    order dropped: what a reader is told the page budget left out (a sub-section goes with its
+    parent's title)."""
+    found: dict[str, str] = {}
+
+    def walk(sections: tuple, inside_dropped: bool) -> None:
+        for rs in sections:
+            if rs.id in dropped and not inside_dropped:
+                found[rs.id] = rs.title
+            walk(rs.subsections, inside_dropped or rs.id in dropped)
+
+    walk(briefing.sections, False)
+    return tuple((sid, found[sid]) for sid in dropped if sid in found)
+
+
+def _with_reasons(variant: Any, dropped: dict[str, str], titles: tuple[tuple[str, str], ...] = ()) -> Any:
     """``variant`` whose document records the sections dropped and each one's final reason: a
     section tried again after this layout was made may have a truer one, and a sub-section
-    whose parent stayed dropped goes with it (the same layout), not on its own."""
+    whose parent stayed dropped goes with it (the same layout), not on its own; ``titles``:
+    (id, title) of the outermost of them (:attr:`Document.dropped_titles`)."""
     doc = variant.document
     withheld = tuple((kind, ident, dropped[ident], tlp) if kind == "section" and ident in dropped
                      and reason.startswith(BUDGET_REASON) else (kind, ident, reason, tlp)
                      for kind, ident, reason, tlp in doc.withheld)
-    if withheld == doc.withheld and doc.dropped == tuple(dropped):
+    if withheld == doc.withheld and doc.dropped == tuple(dropped) and doc.dropped_titles == titles:
         return variant
-    doc = dataclasses.replace(doc, withheld=withheld, dropped=tuple(dropped))
+    doc = dataclasses.replace(doc, withheld=withheld, dropped=tuple(dropped), dropped_titles=titles)
     return dataclasses.replace(variant, document=doc)
 
 

@@ -132,7 +132,13 @@ def test_diff_of_the_scenario_for_the_analyst(scenario):
     assert diff.find("claims", REMOVED).status == "removed"
     assert diff.find("claims", ADDED).status == "new" and diff.find("key_judgments", ADDED).status == "new"
     assert diff.find("sources", "src-port-study").status == "new"
-    assert diff.find("claims", RELEASED).field("marking").direction == "lowered"  # the analyst saw it before
+    # released to TLP:CLEAR, it still rests on the TLP:AMBER desk note: the analyst's edition shows it at
+    # TLP:AMBER, as before, so its marking did not move (a line "marking now TLP:CLEAR" beside a row and a
+    # key judgment marked TLP:AMBER would tell the reader a level lower than the one that binds them)
+    assert diff.find("claims", RELEASED) is None
+    assert old["claims"][RELEASED]["marking"] == new["claims"][RELEASED]["marking"] == "TLP:AMBER"
+    (table,) = [b for b in doc.blocks() if b.role == "Table" and any(".row." in r.id for r in b.rows)]
+    assert {r.id.split(".row.")[1]: r.marking for r in table.rows}[RELEASED] == "TLP:AMBER"
     assert diff.find("figures", "fig-money").status == "changed"  # it draws the revised figure
     assert diff.find("figures", "fig-timeline") is None and diff.find("key_judgments", "c-us-concern") is None
     assert summary_text(doc) == [
@@ -143,7 +149,6 @@ def test_diff_of_the_scenario_for_the_analyst(scenario):
         "critics cited in the reporting argue.",
         "Figure revised: PeruRail annual revenue: from more than USD 65 million per year to more than USD 72 "
         "million per year",
-        "Claim revised: " + new["claims"][RELEASED]["statement"] + " (marking now TLP:CLEAR)",
         "Claim dropped: " + old["claims"][REMOVED]["statement"],
         "New source: Chancay and the Copper Corridor",
         # the chart drawing the revised figure has a change bar: the box says why, as the counts count it
@@ -202,8 +207,9 @@ def test_released_claim_is_new_only_where_it_was_withheld(scenario, audience):
         assert RELEASED not in old["claims"] and change.status == "new"
         assert any(line.startswith("New key judgment: ") and "material commercial leverage" in line
                    for line in summary_text(doc))
-    else:
-        assert change.status == "changed" and change.field("marking").new == "TLP:CLEAR"
+    else:  # its TLP:AMBER source (the desk note) still marks it TLP:AMBER where it is cited: no change
+        assert change is None and new["claims"][RELEASED]["marking"] == "TLP:AMBER"
+        assert not any("marking now TLP:CLEAR" in line for line in summary_text(doc))
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)

@@ -89,7 +89,8 @@ def test_the_desk_shows_the_claim_only_on_the_timeline(project):
     """The premise: no claims table for the desk, and the claim as shown there is AMBER."""
     record = json.loads((project / "editions" / "peru-china" / "desk" / f"{SECOND}.json").read_text("utf-8"))
     assert "claims" not in record["sections"]
-    assert STRIKE in record["figures"]["fig-timeline"]["claims"] and record["claims"][STRIKE]["marking"] == "TLP:CLEAR"
+    # its own level is TLP:CLEAR; the record keeps the level it is shown at, its desk note's
+    assert STRIKE in record["figures"]["fig-timeline"]["claims"] and record["claims"][STRIKE]["marking"] == "TLP:AMBER"
     assert record["sources"][NOTE]["marking"] == "TLP:AMBER"
 
 

@@ -7,7 +7,8 @@ with ``--since last``. The public's claims-table row of ``c-chancay-cost`` then 
 C2 instead of B2 and lists one source fewer, the two figures' source lines lose it and its
 endnote goes: every one of those is caused only by what the public may no longer see, so no
 change line, contents mark, change bar or diff entry may follow from it. The analyst (ceiling
-TLP:AMBER) still sees the source, and is told its marking was raised.
+TLP:AMBER) still sees the source, and is told its marking was raised, and that the claim citing
+it is now shown at TLP:AMBER.
 """
 
 from __future__ import annotations
@@ -134,7 +135,11 @@ def test_the_analyst_is_told_the_source_was_raised(project):
     """The analyst still sees the source: its marking move is a change there, with its row."""
     root, results = project
     summary = results["analyst"]["changes"]["summary"]
-    assert summary[0] == "Source revised: Port wire report on Chancay costs (marking now TLP:AMBER)"
+    assert "Source revised: Port wire report on Chancay costs (marking now TLP:AMBER)" in summary
+    # the claim citing it is shown at TLP:AMBER now (its claims-table row says so): its line says so too
+    assert [line for line in summary if line.startswith("Claim revised: ")] == [
+        "Claim revised: The deepwater port at Chancay, a short distance north of Lima, is a Chinese-backed project "
+        "reported to cost USD 1.3 billion. (marking now TLP:AMBER)"]
     assert [line for line in summary if line.startswith("Figure updated")] == [
         "Figure updated: Figure 2: Who is linked to whom (data changed)",
         "Figure updated: Figure 3: Reported sums (USD millions) (marking now TLP:AMBER)"]
