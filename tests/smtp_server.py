@@ -9,7 +9,8 @@
   token ``TOKEN`` is let in, any other token gets Google's error challenge, then ``535``;
 * :func:`busy_server`: a server whose temporary refusals (``451``) a test scripts through
   its handler's ``busy_rcpt`` (address -> how many RCPTs to refuse) and ``busy_data`` (how
-  many DATAs to refuse), and lasting refusals through ``reject_data`` (554);
+  many DATAs to refuse), and lasting refusals through ``reject_data`` (554); ``data_delay`` makes
+  any server slow to answer a message;
 * :func:`down_port`: a loopback port nothing listens on.
 
 tests/conftest.py registers this module as a pytest plugin, so every test can ask for these fixtures;
@@ -88,6 +89,8 @@ class RecordingHandler:
     reject_data: int = 0
     drop_after_data: int = 0
     data_attempts: int = 0
+    data_delay: float = 0.0
+    """Seconds the server takes to answer each message's final dot (a slow server)."""
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.rcpt_attempts.append(address)
@@ -107,6 +110,10 @@ class RecordingHandler:
         if self.reject_data > 0:
             self.reject_data -= 1
             return "554 5.6.0 Message rejected by policy"
+        if self.data_delay:
+            import asyncio
+
+            await asyncio.sleep(self.data_delay)
         self.tls_seen.append(server.transport.get_extra_info("ssl_object") is not None)
         self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content)))
         if self.drop_after_data > 0:  # queued, but the connection drops before the 250 leaves

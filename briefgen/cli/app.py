@@ -31,6 +31,7 @@ from briefgen.cli.serve import CommandLine, serve_command
 from briefgen.cli.validate import audiences, schema, validate
 from briefgen.cli.watch import watch_command
 from briefgen.compat import dataclass_code
+from briefgen.errors import BriefgenError
 
 
 def _version(value: bool) -> None:
@@ -115,6 +116,11 @@ def run() -> int:
         if report is not None and (note := report.interrupted_note()):
             common.err.print(esc(note), soft_wrap=True)
         code = 130
+    except BriefgenError as exc:  # a command that let one through: its message and exit code, not a traceback
+        try:
+            common.fail(exc, outcome=None)
+        except typer.Exit as done:
+            code = done.exit_code
     except OSError as exc:  # a folder that cannot be written, a full disk...
         where = f"{exc.filename}: " if exc.filename else ""
         common.err.print(f"[red]error:[/] {esc(where + (exc.strerror or str(exc)))}", soft_wrap=True)

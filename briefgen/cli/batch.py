@@ -87,6 +87,7 @@ def batch_command(
     for item in invalid:
         if item.problems:
             show_problems(item.problems, f"{item.spec}: not built")
+    all_warnings: list = []  # each spec's, for --json as on stderr
     for spec in specs:  # validated once by plan(); the memo answers
         try:
             warnings = batch.prepared_for(spec, strict).warnings
@@ -94,6 +95,7 @@ def batch_command(
             continue  # listed above as not built
         if warnings:
             show_problems(warnings, f"{spec}: warnings")
+            all_warnings += warnings
     note_unusable_cache(options)
     batch_started(len(jobs_list), out_dir)  # Ctrl-C then says how many are in place (interrupted_note)
     try:
@@ -107,9 +109,13 @@ def batch_command(
     except BriefgenError as exc:
         fail(exc)
     common.out.print(summary_table(items))
+    for item in items:  # a variant's own warnings (a keyword its edition leaves out), as build shows them
+        if item.warnings:
+            show_problems(item.warnings, f"{item.briefing} / {item.audience}: warnings")
+            all_warnings += item.warnings
     show_editions(items)
     bad = failed(items)
-    jsonout.emit(1 if bad else 0, results=[jsonout.batch_item(i) for i in items],
+    jsonout.emit(1 if bad else 0, warnings=all_warnings, results=[jsonout.batch_item(i) for i in items],
                  errors=[jsonout.message_problem(f"{i.briefing} / {shown_audience(i)}: {i.status}: {i.message}",
                                                  i.status, audience=i.audience or None)
                          for i in bad])

@@ -13,6 +13,7 @@ outcome per recipient (:func:`_delivery_json`).
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,7 +84,9 @@ def email_command(
     """Build each audience's PDF and write a ready email (output/<briefing>--<audience>.eml);
     with --send, deliver it through SMTP and record it in output/sent-log.jsonl."""
     from briefgen.cli import defaults
+    from briefgen.deliver.attachment import limit_advice
     from briefgen.deliver.mail import saved_bytes
+    from briefgen.deliver.sendlog import LOG_NAME, as_delivered, sending_from
     from briefgen.deliver.smtp import load_settings
     from briefgen.pipeline.build import BuildOptions, prepare
     from briefgen.pipeline.email import outgoing
@@ -112,78 +115,103 @@ def email_command(
                            project_formats=defaults.project_formats(spec), with_formats=("pdf",),
                            keep_published=formats is None, keep_comparison=since is None)
     check_writable(out_dir)
-    written = False
+    held = ExitStack()  # the output folder's send lock, once taken (held until the command ends)
     try:
-        prepared = prepare(spec, strict=strict)
-        names: list[str | None] = (list(audience_names(prepared.loaded.spec)) if all_audiences
-                                   else list(audience) if audience else [None])
-        for name in names:
-            if name is not None:
-                get_audience(prepared.loaded, name)
-        settings = load_settings(smtp_config, root=prepared.loaded.root)
-        if send:  # fails before anything is built or sent (a token command runs now)
-            settings = settings.with_credentials(notify=lambda text: common.err.print(esc(text), soft_wrap=True))
-        limit = int(max_attachment_mb * 1024 * 1024) if max_attachment_mb else settings.max_attachment
-        if prepared.warnings:
-            show_problems(prepared.warnings, "Warnings")
-        # every message is built, composed and checked before any is written or sent
-        items = [outgoing(prepared, name, options, default_sender=settings.sender, max_attachment=limit, force=force)
-                 for name in names]
-        own = [w for item in items for w in item.result.edition_warnings]  # a keyword an edition leaves out
-        if own:
-            show_problems(own, "Warnings")
-        for note in (note for item in items for note in item.result.notes):  # --since: a first edition
-            common.err.print(f"[yellow]note:[/] {esc(note)}", soft_wrap=True)
-        files: dict[Path, bytes | None] = {}
-        sent_before: set[Path] = set()
-        for item in items:  # each variant's files as build writes them, and its message: together, or not at all
-            files.update(item.result.files())  # PDF, HTML, manifest, audit record; None: an earlier build's, removed
-            # the .eml of a message every recipient accepted before is the one sent: kept (a preview
-            # without --send, too: it would put a Message-ID nobody got in its place); a draft asked for is written
-            if not resend and (send or not draft) and _delivered_before(item, out_dir):
-                if _message_id_of(item.eml_path) == item.message_id:
-                    files.pop(item.eml_path, None)
-                    sent_before.add(item.eml_path)
-                    continue
-                # the .eml in place is another message (a preview of another build replaced the one
-                # sent): this one is written as it was delivered (its Message-ID and Date)
-            files[item.eml_path] = saved_bytes(item.message, draft=draft)
-        common.note_removed(write_outputs(files))
-        written = True
-        for item in items:
-            r = item.result
-            show_built(r)  # the PDF and HTML rewritten, as build lists them
-            common.out.print(f"{esc(str(item.eml_path))}  {'draft  ' if draft else ''}{esc(item.subject)}  "
-                             f"{len(item.addressing.recipients)} recipient(s)  {r.size / 1024:.0f} KB PDF",
-                             soft_wrap=True)
-            if item.eml_path in sent_before and not send:
-                common.out.print(f"[dim]  already sent to every recipient as {esc(item.message_id)}: the .eml sent "
-                                 f"is kept[/]", soft_wrap=True)
-            if item.addressing.bcc:
-                common.out.print(f"[dim]  {len(item.addressing.bcc)} Bcc recipient(s) not written into the .eml; "
-                                 + ("add them in the mail client, or use --send[/]" if draft else
-                                    "--send puts them in the SMTP envelope only[/]"), soft_wrap=True)
-        messages = [jsonout.email_message(item, draft=draft) for item in items]
-        if not send:
-            common.out.print("[dim]not sent: add --send to deliver through SMTP[/]")
-            jsonout.emit(0, warnings=prepared.warnings + own, messages=messages, sent=False)
-            return
-    except BriefgenError as exc:
-        if written:
-            fail(exc, f"the PDFs and .eml files are in {out_dir}; nothing was sent.")
-        fail(exc)
-    log_warnings = _send_log_warnings(out_dir)
-    deliveries = _send_all(items, settings, out_dir=out_dir, all_or_nothing=all_or_nothing, resend=resend,
-                           resend_unknown=resend_unknown)
-    failed = sum(1 for d in deliveries if d["status"] not in ("sent", "nothing-to-send"))
-    errors = [jsonout.message_problem(f"{d['audience']}: {d['note']}", f"delivery-{d['status']}",
-                                      audience=d["audience"])
-              for d in deliveries if d["status"] not in ("sent", "nothing-to-send")]
-    jsonout.emit(1 if failed else 0, warnings=[*prepared.warnings, *own, *log_warnings, *_skipped_unknown(deliveries)],
-                 messages=messages, sent=True, not_delivered=failed, deliveries=deliveries, errors=errors)
-    if failed:
-        common.err.print(f"[red]{failed} message(s) not delivered (or not confirmed) to every recipient[/]")
-        raise typer.Exit(1)
+        written = False
+        try:
+            prepared = prepare(spec, strict=strict)
+            names: list[str | None] = (list(audience_names(prepared.loaded.spec)) if all_audiences
+                                       else list(audience) if audience else [None])
+            for name in names:
+                if name is not None:
+                    get_audience(prepared.loaded, name)
+            settings = load_settings(smtp_config, root=prepared.loaded.root)
+            if send:  # fails before anything is built or sent (a token command runs now)
+                settings = settings.with_credentials(notify=lambda text: common.err.print(esc(text),
+                                                                                          soft_wrap=True))
+            limit = int(max_attachment_mb * 1024 * 1024) if max_attachment_mb else settings.max_attachment
+            if prepared.warnings:
+                show_problems(prepared.warnings, "Warnings")
+            # every message is built, composed and checked before any is written or sent
+            advice = limit_advice(max_attachment_mb, settings.where.get("max_attachment_mb"))
+            items = [outgoing(prepared, name, options, default_sender=settings.sender, max_attachment=limit,
+                              force=force, limit_advice=advice) for name in names]
+            own = [w for item in items for w in item.result.edition_warnings]  # a keyword an edition leaves out
+            if own:
+                show_problems(own, "Warnings")
+            for note in (note for item in items for note in item.result.notes):  # --since: a first edition
+                common.err.print(f"[yellow]note:[/] {esc(note)}", soft_wrap=True)
+            # one run at a time decides what was sent, writes the messages and sends them: a second run
+            # (an overlapping cron job) waits, then finds the first one's deliveries in the send log
+            held.enter_context(sending_from(out_dir, notify=lambda text: common.err.print(
+                f"[yellow]note:[/] {esc(text)}", soft_wrap=True)))
+            files: dict[Path, bytes | None] = {}
+            sent_before: set[Path] = set()
+            sent_as: dict[str, str] = {}  # audience -> the Message-ID every recipient accepted this message as
+            for item in items:  # each variant's files as build writes them, and its message: together, or not at all
+                files.update(item.result.files())  # PDF, HTML, manifest, audit record; None: an earlier build's
+                # the .eml of a message every recipient accepted before is the one sent: kept (a preview without
+                # --send, too: it would put a Message-ID nobody got in its place); a draft asked for is written
+                delivery = _last_delivery(item, out_dir)
+                if delivery is not None:
+                    sent_as[item.audience] = str(delivery.get("message_id") or "")
+                # the message every recipient has, or may have (an outcome unknown): not a new one
+                transmitted = delivery or _last_transmission(item, out_dir)
+                if transmitted is not None and not resend and (send or not draft):
+                    as_delivered(item, transmitted)  # the Message-ID and Date its recipients got (or may have)
+                    if _message_id_of(item.eml_path) == item.message_id:
+                        files.pop(item.eml_path, None)
+                        if delivery is not None:
+                            sent_before.add(item.eml_path)
+                        continue
+                    # the .eml in place is another message (a preview of another build replaced the one
+                    # sent): this one is written as it was delivered (its Message-ID and Date)
+                files[item.eml_path] = saved_bytes(item.message, draft=draft)
+            common.note_removed(write_outputs(files))
+            written = True
+            for item in items:
+                r = item.result
+                show_built(r)  # the PDF and HTML rewritten, as build lists them
+                common.out.print(f"{esc(str(item.eml_path))}  {'draft  ' if draft else ''}{esc(item.subject)}  "
+                                 f"{len(item.addressing.recipients)} recipient(s)  {r.size / 1024:.0f} KB PDF",
+                                 soft_wrap=True)
+                if item.eml_path in sent_before and not send:
+                    common.out.print(f"[dim]  already sent to every recipient as {esc(item.message_id)}: the .eml "
+                                     f"sent is kept[/]", soft_wrap=True)
+                elif item.audience not in sent_as and not send and not draft and _last_transmission(item, out_dir):
+                    common.out.print(f"[yellow]  not confirmed:[/] {esc(item.message_id)} was transmitted but its "
+                                     f"outcome is unknown for some recipients (see {esc(str(out_dir / LOG_NAME))}); "
+                                     f"check that they got it, then --send --resend-unknown sends this message to "
+                                     f"them again", soft_wrap=True)
+                if item.addressing.bcc:
+                    common.out.print(f"[dim]  {len(item.addressing.bcc)} Bcc recipient(s) not written into the "
+                                     ".eml; " + ("add them in the mail client, or use --send[/]" if draft else
+                                        "--send puts them in the SMTP envelope only[/]"), soft_wrap=True)
+            messages = [jsonout.email_message(item, draft=draft, sent_as=sent_as.get(item.audience))
+                        for item in items]
+            if not send:
+                common.out.print("[dim]not sent: add --send to deliver through SMTP[/]")
+                jsonout.emit(0, warnings=prepared.warnings + own, messages=messages, sent=False)
+                return
+        except BriefgenError as exc:
+            if written:
+                fail(exc, f"the PDFs and .eml files are in {out_dir}; nothing was sent.")
+            fail(exc)
+        log_warnings = _send_log_warnings(out_dir)
+        deliveries = _send_all(items, settings, out_dir=out_dir, all_or_nothing=all_or_nothing, resend=resend,
+                               resend_unknown=resend_unknown)
+        failed = sum(1 for d in deliveries if d["status"] not in ("sent", "nothing-to-send"))
+        errors = [jsonout.message_problem(f"{d['audience']}: {d['note']}", f"delivery-{d['status']}",
+                                          audience=d["audience"])
+                  for d in deliveries if d["status"] not in ("sent", "nothing-to-send")]
+        jsonout.emit(1 if failed else 0,
+                     warnings=[*prepared.warnings, *own, *log_warnings, *_skipped_unknown(deliveries)],
+                     messages=messages, sent=True, not_delivered=failed, deliveries=deliveries, errors=errors)
+        if failed:
+            common.err.print(f"[red]{failed} message(s) not delivered (or not confirmed) to every recipient[/]")
+            raise typer.Exit(1)
+    finally:
+        held.close()
 
 
 def _skipped_unknown(deliveries: list[dict]) -> list[dict]:
@@ -198,15 +226,23 @@ def _skipped_unknown(deliveries: list[dict]) -> list[dict]:
     return warnings
 
 
-def _delivered_before(item: "Outgoing", out_dir: Path) -> bool:
-    """Whether every recipient of ``item`` accepted this message before (the send log): then
-    nothing is sent, and the message takes the Message-ID and Date of that delivery."""
-    from briefgen.deliver.sendlog import as_delivered, last_delivery
+def _last_delivery(item: "Outgoing", out_dir: Path) -> dict | None:
+    """The send log's latest record of this message when every recipient of ``item`` accepted
+    it before (then nothing is sent: the message takes that delivery's Message-ID and Date,
+    :func:`briefgen.deliver.sendlog.as_delivered`), else None."""
+    from briefgen.deliver.sendlog import last_delivery
 
-    record = last_delivery(out_dir, item.rerun_key, item.addressing.recipients, message_id=item.message_id)
-    if record is not None:
-        as_delivered(item, record)
-    return record is not None
+    return last_delivery(out_dir, item.rerun_key, item.addressing.recipients, message_id=item.message_id)
+
+
+def _last_transmission(item: "Outgoing", out_dir: Path) -> dict | None:
+    """The send log's record of the message some recipients of ``item`` may have (its outcome
+    unknown) when nobody else is left to send to: the rerun names that message (its Message-ID
+    is the one to look for), keeps its .eml and, with ``--resend-unknown``, sends it again as the
+    same message (:func:`briefgen.deliver.sendlog.last_transmission`); else None."""
+    from briefgen.deliver.sendlog import last_transmission
+
+    return last_transmission(out_dir, item.rerun_key, item.addressing.recipients, message_id=item.message_id)
 
 
 def _message_id_of(path: Path) -> str:
@@ -279,7 +315,10 @@ def _send_all(items: "list[Outgoing]", settings: "SmtpSettings", *, out_dir: Pat
         else:
             _show_refusals(item, report)
     if recorded:
-        common.out.print(f"recorded in {esc(str(out_dir / LOG_NAME))}")
+        from briefgen.deliver.sendlog import SENT_DIR
+
+        common.out.print(f"recorded in {esc(str(out_dir / LOG_NAME))}; each message as sent kept in "
+                         f"{esc(str(out_dir / SENT_DIR))}/")
     return deliveries
 
 

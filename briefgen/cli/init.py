@@ -6,7 +6,9 @@ an analyst audience at TLP:AMBER and a public one at TLP:CLEAR) into a new or em
 it builds at once. ``new`` writes a spec into an existing project (one whose root holds
 ``briefgen.toml``), pointing at the project's knowledge base and shared audiences.
 
-Exit codes: 0 written; 2 the folder is not empty, the spec exists, or there is no project.
+Exit codes: 0 written; 2 the folder is not empty, the spec exists, there is no project, or the
+file system refuses the folder (a file in the way, no permission); 1 a write that failed (a full
+disk). Nothing is half-written.
 """
 
 from __future__ import annotations
@@ -44,6 +46,19 @@ def _refuse(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _write(files: dict[Path, bytes], *, fix: str) -> None:
+    """Write ``files`` all or nothing; a folder the file system refuses (a file in the way, no
+    permission, a read-only or full disk) is the command's error, with ``fix``: exit 2 for a
+    folder that cannot be used, 1 for a failed write (:class:`briefgen.errors.OutputError`),
+    never a traceback."""
+    from briefgen.errors import OutputError
+
+    try:
+        common.write_outputs(files, fix=fix)
+    except OutputError as exc:
+        common.fail(exc)
+
+
 def init_command(folder: Path = typer.Argument(..., metavar="DIR", show_default=False,
                                                help="Folder for the new project (created; must be empty).")) -> None:
     """Start a project: a knowledge base, a briefing spec using every section kind, and
@@ -58,7 +73,7 @@ def init_command(folder: Path = typer.Argument(..., metavar="DIR", show_default=
                     f"(nothing was written)")
     files = {folder / name: _starter(name) for name in _STARTER_FILES}
     files[folder / ".gitignore"] = _starter("gitignore")
-    common.write_outputs(files, fix="Choose another DIR.")
+    _write(files, fix="Choose another DIR.")
     spec = f"specs/{STARTER_SPEC}.yaml"
     common.out.print(f"created a briefgen project in {esc(str(folder))}: briefgen.toml, kb/ (entities, sources, "
                      f"claims, relations), {spec}, specs/audiences.yaml, data/monthly-teu.csv", soft_wrap=True)
@@ -120,7 +135,7 @@ def new_command(spec: Path = typer.Argument(..., metavar="SPEC", show_default=Fa
         text = _new_spec(briefing_id=briefing_id, title=title or briefing_id.replace("-", " ").capitalize(),
                          date=when, desk=desk, folder=folder, root=root, kb=kb, spec_shown=str(spec),
                          figures=figures)
-        common.write_outputs({spec: text.encode("utf-8")}, fix="Choose another SPEC path.")
+        _write({spec: text.encode("utf-8")}, fix="Choose another SPEC path.")
         better = fitted_figures(spec, figures)
         if better is None or better == figures:
             break

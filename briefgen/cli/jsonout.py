@@ -201,11 +201,16 @@ def batch_item(i: Any) -> dict:
             "changes": getattr(i, "changes", None), "notes": list(getattr(i, "notes", []))}
 
 
-def email_message(item: Any, *, draft: bool = False) -> dict:
+def email_message(item: Any, *, draft: bool = False, sent_as: str | None = None) -> dict:
     """A composed message (:class:`~briefgen.deliver.mail.Outgoing`) as JSON: the .eml and
     PDF written, subject (TLP label first), ``recipients`` (every address it goes to, Bcc
-    included), ``bcc`` how many of them are Bcc."""
+    included), ``bcc`` how many of them are Bcc, ``message_id`` (the .eml's), and
+    ``already_sent`` / ``sent_message_id``: whether every recipient accepted this message (same
+    briefing, audience and PDF) before, by the send log, and the Message-ID they got it as
+    (``sent_as``; null when not)."""
     recipients = [getattr(r, "address", str(r)) for r in item.addressing.recipients]
     return {"audience": item.audience, "eml": str(item.eml_path), "draft": draft, "subject": item.subject,
-            "recipients": recipients, "bcc": len(getattr(item.addressing, "bcc", []) or []),
-            "pdf": str(item.result.pdf_path), "bytes": item.result.size, "sha256": item.result.sha256}
+            "message_id": item.message_id, "recipients": recipients,
+            "bcc": len(getattr(item.addressing, "bcc", []) or []),
+            "pdf": str(item.result.pdf_path), "bytes": item.result.size, "sha256": item.result.sha256,
+            "already_sent": sent_as is not None, "sent_message_id": sent_as or None}

@@ -140,12 +140,7 @@ def explain_command_option(exc: BaseException, group: Any, ctx: Any) -> None:
     if _kind(exc) != "NoSuchOption" or not hasattr(group, "list_commands"):
         return
     name = getattr(exc, "option_name", "") or ""
-    owners = []
-    for command_name in group.list_commands(ctx):
-        command = group.get_command(ctx, command_name)
-        opts = {o for p in getattr(command, "params", ()) for o in (getattr(p, "opts", ()) or ())}
-        if name in opts:
-            owners.append(command_name)
+    owners = commands_taking(group, ctx, name)
     if owners:
         example = "build" if "build" in owners else owners[0]
         exc.possibilities = None  # type: ignore[attr-defined]
@@ -160,6 +155,20 @@ _OPTION_ADVICE = {
 """What to do instead, for options a command lacks on purpose (command, option) -> advice."""
 
 
+def commands_taking(group: Any, ctx: Any, name: str, *, besides: Any = None) -> list[str]:
+    """The commands of ``group`` (other than ``besides``) that take the option ``name``, as
+    typed: a command of a sub-group with its group's name (``export stix``)."""
+    owners = []
+    for command_name in group.list_commands(ctx):
+        command = group.get_command(ctx, command_name)
+        listed = [(command_name, command)]
+        if hasattr(command, "list_commands"):  # a group of its own (export, import): its commands
+            listed = [(f"{command_name} {sub}", command.get_command(ctx, sub)) for sub in command.list_commands(ctx)]
+        owners += [shown for shown, candidate in listed if candidate is not besides and name in
+                   {o for p in getattr(candidate, "params", ()) for o in (getattr(p, "opts", ()) or ())}]
+    return owners
+
+
 def explain_sibling_option(exc: BaseException, command: Any, ctx: Any) -> None:
     """An unknown option given to a command that other commands of its group know
     (``briefgen batch -a``): name them (and, for some, what to do instead), dropping click's
@@ -169,12 +178,7 @@ def explain_sibling_option(exc: BaseException, command: Any, ctx: Any) -> None:
     if _kind(exc) != "NoSuchOption" or group is None or not hasattr(group, "list_commands"):
         return
     name = getattr(exc, "option_name", "") or ""
-    owners = []
-    for command_name in group.list_commands(parent):
-        other = group.get_command(parent, command_name)
-        opts = {o for p in getattr(other, "params", ()) for o in (getattr(p, "opts", ()) or ())}
-        if other is not command and name in opts:
-            owners.append(command_name)
+    owners = commands_taking(group, parent, name, besides=command)
     advice = _OPTION_ADVICE.get((ctx.info_name or "", name))
     if not owners and not advice:
         return

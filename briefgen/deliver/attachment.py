@@ -35,15 +35,32 @@ class AttachmentInfo:
         return f"{self.filename} (PDF, {pages}{size_text(len(self.data))})"
 
 
+RAISE_LIMIT = "raise max_attachment_mb in the [smtp] section of briefgen.toml"
+"""How to raise the limit when it is the default; see :func:`limit_advice` for one set elsewhere."""
+
+
+def limit_advice(option: float | None = None, setting: str | None = None) -> str:
+    """How to raise the attachment limit where it was set: ``option``, the ``--max-attachment-mb``
+    given (it overrides every setting, so raising the setting would change nothing), else
+    ``setting``, where ``max_attachment_mb`` is written (``briefgen.toml:7:1: [smtp]
+    max_attachment_mb``), else the default's :data:`RAISE_LIMIT`."""
+    if option:
+        return f"give a larger --max-attachment-mb (this run's limit: {option:g} MiB)"
+    if setting:
+        return f"raise max_attachment_mb where it is set ({setting})"
+    return RAISE_LIMIT
+
+
 def check_size(size: int, limit: int | None = DEFAULT_MAX_ATTACHMENT, *, force: bool = False,
-               filename: str = "the PDF") -> None:
-    """Refuse an attachment of more than ``limit`` bytes unless ``force`` (None: no limit).
+               filename: str = "the PDF", advice: str = RAISE_LIMIT) -> None:
+    """Refuse an attachment of more than ``limit`` bytes unless ``force`` (None: no limit);
+    ``advice`` says how to raise the limit (:func:`limit_advice`).
     Raises :class:`~briefgen.deliver.addresses.MailInputError`."""
     if limit is None or force or size <= limit:
         return
     raise MailInputError(f"{filename} is {size_text(size)}, over the attachment limit of {size_text(limit)}; "
                          f"many mail servers refuse such messages. Use --force to send it anyway, "
-                         f"or raise max_attachment_mb in the [smtp] section of briefgen.toml")
+                         f"or {advice}")
 
 
 def size_text(n: int) -> str:

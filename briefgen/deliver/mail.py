@@ -35,6 +35,8 @@ together for one built audience.
 
 Determinism: with ``now`` given, or ``SOURCE_DATE_EPOCH`` set, ``Date`` and ``Message-ID``
 are functions of the inputs, so the same inputs give the same bytes (MIME boundaries too).
+Without, the boundaries are drawn from the Message-ID when the message is written
+(:func:`message_bytes`): the ``.eml`` and the bytes transmitted are the same.
 """
 
 from __future__ import annotations
@@ -133,9 +135,22 @@ def compose(content: MailContent, addrs: Addressing, *, banner: TLP | str, subje
 
 
 def message_bytes(msg: EmailMessage) -> bytes:
-    """The message as RFC 5322 bytes with CRLF line ends: the ``.eml`` file's content."""
+    """The message as RFC 5322 bytes with CRLF line ends: the ``.eml`` file's content, and what
+    is transmitted. A multipart part without a boundary (:func:`compose` sets them only when the
+    message is deterministic) gets one derived from the Message-ID, so that every serialisation
+    of one message gives the same bytes: the ``.eml`` written is the message the server got, and
+    one written again with a delivery's Message-ID and Date (:func:`briefgen.deliver.sendlog.as_delivered`)
+    is that delivery's bytes (Python's generator would draw new random boundaries each time)."""
+    import copy
     from email import policy
 
+    parts = [part for part in msg.walk() if part.is_multipart()]
+    if any(part.get_boundary() is None for part in parts):
+        msg = copy.deepcopy(msg)  # the caller's message is left as it was
+        seed = str(msg.get("Message-ID", "")).strip()
+        for i, part in enumerate(msg.walk()):
+            if part.is_multipart() and part.get_boundary() is None:
+                part.set_boundary(f"=_briefgen_{hashlib.sha256(f'{seed}|{i}'.encode()).hexdigest()[:24]}")
     return msg.as_bytes(policy=policy.SMTP)
 
 

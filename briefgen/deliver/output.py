@@ -353,6 +353,31 @@ def _signals_held() -> Iterator[None]:
             os.kill(os.getpid(), signum)  # handled now that the files are in place
 
 
+class SignalsHeldFrom:
+    """Ctrl-C (SIGINT) and SIGTERM held back, as a commit holds them, from the moment
+    :meth:`hold` is called until the ``with`` block ends; then a signal that arrived takes
+    effect. For a step that must be finished once begun: from when a message is transmitted
+    until the server's answer is in and recorded in the send log
+    (:func:`briefgen.deliver.smtp_client.send_message`), as an exit in between would forget
+    a message the server has, and a rerun would send it again."""
+
+    def __init__(self) -> None:
+        self._stack = contextlib.ExitStack()
+        self._held = False
+
+    def __enter__(self) -> "SignalsHeldFrom":
+        return self
+
+    def hold(self) -> None:
+        """Hold the signals back from now on (once; later calls change nothing)."""
+        if not self._held:
+            self._stack.enter_context(_signals_held())
+            self._held = True
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+
 def discard_staged() -> None:
     """Remove this process's temporary output files (on an interruption: the targets are
     untouched, as no commit was under way — commits hold signals back)."""

@@ -8,7 +8,8 @@ date, From, To/Cc/Bcc, ``accepted`` (the recipients that got it in that transact
 ``outcome`` (``"sent"`` or ``"unknown"``), ``unknown`` (the recipients whose delivery is
 unknown: the server may have queued the message), ``refused`` (for good) and ``deferred``
 (refused for now: a 4xx reply after every try), the attempt number, server, TLS mode, PDF
-path, size, pages and SHA-256, the .eml path. A message retried after a temporary refusal
+path, size, pages and SHA-256, the .eml path and ``sent_eml``, the copy of the message as
+transmitted that ``<out>/sent/`` keeps (:func:`keep_sent_copy`). A message retried after a temporary refusal
 may so have several lines, one per transaction. Lines written before ``outcome`` existed
 are ``"sent"`` records.
 
@@ -42,7 +43,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,11 +70,44 @@ def rerun_key(*, briefing: str, audience: str, pdf_sha256: str) -> str:
     return f"content:{digest}"
 
 
+SENT_DIR = "sent"
+"""Folder of the output folder that keeps each message transmitted, as transmitted
+(:func:`keep_sent_copy`)."""
+
+
+def sent_copy_path(out_dir: Path, eml_path: Path, message_id: str) -> Path:
+    """Where the message ``message_id`` (written at ``eml_path``) is kept once transmitted:
+    ``<out>/sent/<briefing>--<audience>.<12 hex digits of the Message-ID's SHA-256>.eml``."""
+    digest = hashlib.sha256(message_id.strip().encode("utf-8")).hexdigest()[:12]
+    return out_dir / SENT_DIR / f"{eml_path.stem}.{digest}.eml"
+
+
+def keep_sent_copy(out_dir: Path, eml_path: Path, message_id: str, data: bytes) -> Path:
+    """Keep ``data``, the bytes of the message ``message_id`` as transmitted, at
+    :func:`sent_copy_path` (written atomically; once: a message transmitted again, a retry or
+    ``--resend-unknown``, is the same bytes). The ``.eml`` beside the PDF is the variant's
+    message of the moment: a preview of another build writes over it and a later build removes
+    it, while this copy stays what the recipients got. Returns its path; raises OSError when it
+    cannot be written."""
+    from briefgen.deliver.output import atomic_write_many
+
+    path = sent_copy_path(out_dir, eml_path, message_id)
+    try:
+        if path.read_bytes() == data:
+            return path
+    except OSError:
+        pass
+    atomic_write_many({path: data})
+    return path
+
+
 def log_record(out: "Outgoing", *, accepted: Iterable[str], results: Iterable["RecipientResult"], attempt: int,
-               server: str, tls: str, when: datetime | None = None, unknown: Iterable[str] = ()) -> dict[str, Any]:
+               server: str, tls: str, when: datetime | None = None, unknown: Iterable[str] = (),
+               sent_eml: Path | None = None) -> dict[str, Any]:
     """The send-log entry of one transaction of ``out`` that the server took (``accepted`` got
     it) or whose outcome is ``unknown`` (those recipients may have got it); ``results`` are
-    the other answers of that transaction (refused or deferred)."""
+    the other answers of that transaction (refused or deferred); ``sent_eml`` the copy of the
+    message as transmitted (:func:`keep_sent_copy`; null when it could not be written)."""
     r = out.result
     a = out.addressing
     when = when or datetime.now(UTC)
@@ -105,6 +140,7 @@ def log_record(out: "Outgoing", *, accepted: Iterable[str], results: Iterable["R
         "pdf_bytes": r.size,
         "pages": r.pages,
         "eml": str(out.eml_path),
+        "sent_eml": str(sent_eml) if sent_eml is not None else None,
     }
 
 
@@ -135,6 +171,42 @@ def append_log(out_dir: Path, record: Mapping[str, Any]) -> Path:
         finally:
             os.close(fd)
     return path
+
+
+SEND_LOCK_NAME = ".sent-log.jsonl.send-lock"
+"""The lock one ``briefgen email`` run holds on an output folder while it decides what was
+sent, writes the messages and sends them (:func:`sending_from`); hidden, beside the log."""
+
+
+@contextmanager
+def sending_from(out_dir: Path, *, notify: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the send lock of ``out_dir`` (made when missing) for the ``with`` block: one run at
+    a time reads the send log, writes its messages and sends them, so two runs started together
+    (an overlapping cron job, a script run twice) never both send a message neither has logged
+    yet; the second waits, then skips what the first delivered. ``notify`` is told once when
+    another run holds it (it is waited for: a run that dies releases it, the system drops its
+    lock). Raises :class:`~briefgen.errors.OutputError` when the lock file cannot be made."""
+    from filelock import FileLock, Timeout
+
+    from briefgen.errors import OutputError
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(out_dir / SEND_LOCK_NAME))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if notify is not None:
+                notify(f"another briefgen email run is writing or sending from {out_dir}; waiting for it to end "
+                       f"(then what it delivered is skipped)")
+            lock.acquire()
+    except OSError as exc:
+        raise OutputError(f"cannot lock {out_dir / SEND_LOCK_NAME}: {exc.strerror or exc}. Choose another folder "
+                          f"with --out.", errno=exc.errno) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _lines(out_dir: Path) -> list[LogLine]:
@@ -225,15 +297,44 @@ def last_delivery(out_dir: Path, key: str, recipients: Iterable[str], *, message
     return latest
 
 
+def last_transmission(out_dir: Path, key: str, recipients: Iterable[str], *,
+                      message_id: str = "") -> dict[str, Any] | None:
+    """The record whose message a rerun of the message whose rerun key is ``key`` is, when every
+    one of ``recipients`` accepted it before or may have it (its outcome unknown): the latest
+    transmission whose outcome is unknown for a recipient still unconfirmed (the message they
+    may have, whose Message-ID to look for in the server's log, and which
+    ``--resend-unknown`` sends again as the same message, so that a copy that did arrive is
+    the same message as the second, not another), else :func:`last_delivery`'s. None when a
+    recipient is left to send to, or when the unknown recipients come from a damaged line
+    that lost its Message-ID."""
+    everyone = {r.lower() for r in recipients}
+    before = previous_sends(out_dir, key, everyone, message_id=message_id)
+    if not everyone or not everyone <= before.accepted | before.unknown:
+        return None
+    if not before.unknown & everyone:
+        return last_delivery(out_dir, key, everyone, message_id=message_id)
+    latest = None
+    for record in read_log(out_dir):
+        if record.get("outcome") == "unknown" and record.get("message_id") and isinstance(record.get("date"), str) \
+                and before.unknown & {str(a).lower() for a in record.get("unknown", [])} and (
+                    record.get("rerun_key", record.get("message_id")) == key or
+                    (message_id and record.get("message_id") == message_id)):
+            latest = record
+    return latest
+
+
 def as_delivered(out: "Outgoing", record: Mapping[str, Any]) -> None:
     """Give ``out``'s message the Message-ID and Date of the delivery ``record`` (from
     :func:`last_delivery`): a rerun that sends nothing names the message its recipients got,
-    and writes no new one."""
+    and writes no new one. Each header keeps its place, so that the message written again is
+    the one delivered, byte for byte (:func:`briefgen.deliver.mail.message_bytes`)."""
     for header in ("Message-ID", "Date"):
         value = record.get(header.lower().replace("-", "_"))
         if isinstance(value, str) and value:
-            del out.message[header]
-            out.message[header] = value
+            if header in out.message:
+                out.message.replace_header(header, value)
+            else:
+                out.message[header] = value
 
 
 def edition_delivery(out_dir: Path, briefing: str, audience: str, date: str, *,

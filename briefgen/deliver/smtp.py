@@ -80,7 +80,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefgen.deliver.addresses import MailInputError
-from briefgen.deliver.sendlog import LOG_NAME, PreviousSends, append_log, log_record, previous_sends, read_log
+from briefgen.deliver.sendlog import (
+    LOG_NAME,
+    PreviousSends,
+    append_log,
+    keep_sent_copy,
+    log_record,
+    previous_sends,
+    read_log,
+)
 from briefgen.deliver.smtp_auth import token_from_command, token_from_msal
 from briefgen.deliver.smtp_client import SendReport, Transaction, send_message
 from briefgen.deliver.smtp_values import (
@@ -325,7 +333,9 @@ def deliver(out: "Outgoing", settings: SmtpSettings, *, out_dir: Path, all_or_no
             sleep: Callable[[float], None] = time.sleep) -> SendReport:
     """Send one composed :class:`~briefgen.deliver.mail.Outgoing`, recording at once in the
     send log each transaction the server took and each whose outcome is unknown (the message
-    was transmitted, the final reply never came). Recipients that accepted this message
+    was transmitted, the final reply never came), and keeping the message as transmitted in
+    ``<out>/sent/`` (:func:`briefgen.deliver.sendlog.keep_sent_copy`; the record's
+    ``sent_eml``, null when it could not be written). Recipients that accepted this message
     before (same rerun key in the log) are skipped (``report.skipped``) unless ``resend``;
     those whose delivery is unknown (an earlier run's, or a damaged log line's) are skipped
     (``report.skipped_unknown``) unless ``resend`` or ``resend_unknown``. When that leaves
@@ -345,11 +355,21 @@ def deliver(out: "Outgoing", settings: SmtpSettings, *, out_dir: Path, all_or_no
         return SendReport(out.message_id, settings.server, [], delivered=False, skipped=skipped,
                           skipped_unknown=unknown, note=f"{note} (see {out_dir / LOG_NAME})")
 
+    kept: list[Path | None] = []
+
     def record(tx: Transaction) -> None:
+        if not kept:  # the message as transmitted, kept once whatever later replaces its .eml
+            from briefgen.deliver.mail import message_bytes, wire_copy
+
+            try:
+                data = message_bytes(wire_copy(out.message))  # the bytes send_message transmitted
+                kept.append(keep_sent_copy(out_dir, out.eml_path, out.message_id, data))
+            except OSError:
+                kept.append(None)  # the delivery stands and is logged; the log says no copy was kept
         try:
             append_log(out_dir, log_record(out, accepted=[] if tx.unknown else tx.accepted, results=tx.results,
                                            attempt=tx.attempt, server=settings.server, tls=settings.tls,
-                                           unknown=tx.accepted if tx.unknown else ()))
+                                           unknown=tx.accepted if tx.unknown else (), sent_eml=kept[0]))
         except Exception as exc:
             what = "MAY HAVE BEEN sent (outcome unknown)" if tx.unknown else "WAS sent"
             raise UnrecordedDelivery(f"the message {out.message_id} for audience {out.audience!r} {what} "

@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from briefgen.deliver.addresses import MailInputError
+from briefgen.deliver.output import SignalsHeldFrom
 from briefgen.deliver.smtp_auth import xoauth2_string
 from briefgen.deliver.smtp_data import OutcomeUnknown, send_data
 from briefgen.deliver.smtp_report import UNKNOWN, WITHHELD, RecipientResult, SendReport, Transaction, explain
@@ -281,14 +282,15 @@ def _close(client: "smtplib.SMTP") -> None:
 
 
 def _transaction(settings: ServerSettings, envelope_from: str, recipients: list[str], roles: Mapping[str, str],
-                 data: bytes, all_or_nothing: bool) -> tuple[list[RecipientResult], bool]:
+                 data: bytes, all_or_nothing: bool,
+                 before_end: Callable[[], None] | None = None) -> tuple[list[RecipientResult], bool]:
     """One connection and transaction to ``recipients``: their answers, and whether the server
     took the message. Nothing is sent (RSET) when every recipient, or with ``all_or_nothing``
     any, was refused (the RCPT-accepted ones are then :data:`WITHHELD`). DATA answered 4xx:
     the RCPT-accepted recipients get that answer (refused for now). Raises what
     :func:`_connect`, :func:`_login`, :func:`_envelope` and :func:`send_data` raise
     (:class:`OutcomeUnknown` with the RCPT answers in ``answers``), or
-    :class:`_MessageRefused` for another DATA refusal."""
+    :class:`_MessageRefused` for another DATA refusal. ``before_end``: see :func:`send_data`."""
     import smtplib
 
     client: smtplib.SMTP | None = _connect(settings)
@@ -305,7 +307,7 @@ def _transaction(settings: ServerSettings, envelope_from: str, recipients: list[
             return [RecipientResult(a.address, a.role, False, a.code, a.reply, WITHHELD) if a.accepted else a
                     for a in answers], False
         try:
-            code, resp = send_data(client, data)
+            code, resp = send_data(client, data, before_end=before_end)
         except OutcomeUnknown as exc:
             exc.answers = answers
             raise
@@ -362,28 +364,33 @@ def send_message(msg: "EmailMessage", settings: ServerSettings, *, envelope_from
     pending, tries, stop = list(recipients), max(1, settings.tries), ""
     for attempt in range(1, tries + 1):
         report.attempts = attempt
-        try:
-            answers, sent = _transaction(settings, envelope_from, pending, roles, data, all_or_nothing)
-        except OutcomeUnknown as exc:  # never retried: the server may have a copy
-            why = _unknown_reason(exc, settings)
-            answers = [RecipientResult(a.address, a.role, False, 0, why, UNKNOWN) if a.accepted else a
-                       for a in exc.answers]
+        # once the message is transmitted, Ctrl-C and SIGTERM wait until the server's answer is in
+        # and recorded: an exit in between would forget a message the server has (sent twice)
+        with SignalsHeldFrom() as signals:
+            try:
+                answers, sent = _transaction(settings, envelope_from, pending, roles, data, all_or_nothing,
+                                             before_end=signals.hold)
+            except OutcomeUnknown as exc:  # never retried: the server may have a copy
+                why = _unknown_reason(exc, settings)
+                answers = [RecipientResult(a.address, a.role, False, 0, why, UNKNOWN) if a.accepted else a
+                           for a in exc.answers]
+                outcome.update((a.address, a) for a in answers)
+                if on_delivered is not None:
+                    on_delivered(Transaction(attempt, [a.address for a in answers if a.unknown], answers,
+                                             unknown=True))
+                break
+            except (OSError, _Refusal) as exc:
+                temporary = _temporary(exc)
+                if temporary is None and not report.delivered:
+                    raise _failure(exc, settings) from None
+                code, reply = temporary or (0, _describe(exc, settings)[0])
+                answers, sent = [RecipientResult(r, roles.get(r, ""), False, code, reply) for r in pending], False
+                stop = "" if temporary else reply
             outcome.update((a.address, a) for a in answers)
-            if on_delivered is not None:
-                on_delivered(Transaction(attempt, [a.address for a in answers if a.unknown], answers, unknown=True))
-            break
-        except (OSError, _Refusal) as exc:
-            temporary = _temporary(exc)
-            if temporary is None and not report.delivered:
-                raise _failure(exc, settings) from None
-            code, reply = temporary or (0, _describe(exc, settings)[0])
-            answers, sent = [RecipientResult(r, roles.get(r, ""), False, code, reply) for r in pending], False
-            stop = "" if temporary else reply
-        outcome.update((a.address, a) for a in answers)
-        if sent:
-            report.delivered = True
-            if on_delivered is not None:
-                on_delivered(Transaction(attempt, [a.address for a in answers if a.accepted], answers))
+            if sent:
+                report.delivered = True
+                if on_delivered is not None:
+                    on_delivered(Transaction(attempt, [a.address for a in answers if a.accepted], answers))
         retry = [a.address for a in answers if a.temporary]
         if all_or_nothing and not sent and retry:  # all or nothing: everyone again, unless one is refused for good
             retry = [] if any(a.refused for a in answers) else pending

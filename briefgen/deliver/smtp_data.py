@@ -11,6 +11,7 @@ one call, so a closed connection looks the same whether it happened before the m
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,13 +28,16 @@ class OutcomeUnknown(Exception):
         self.cause, self.code, self.reply, self.answers = cause, code, reply, answers or []
 
 
-def send_data(client: "smtplib.SMTP", data: bytes) -> tuple[int, bytes]:
+def send_data(client: "smtplib.SMTP", data: bytes, *,
+              before_end: Callable[[], None] | None = None) -> tuple[int, bytes]:
     """DATA, the message (dot-stuffed, RFC 5321 4.5.2, ending in CRLF . CRLF) and the final
-    reply, ``(code, reply)``. Raises ``SMTPDataError`` when DATA is not answered 354 and
-    smtplib/socket errors while the message is sent (not sent: its final dot never left,
-    and a server keeps no message without it), and :class:`OutcomeUnknown` when the final
-    reply never comes or is not one (neither 2xx, 4xx nor 5xx; smtplib gives -1 for a line
-    without a code)."""
+    reply, ``(code, reply)``. ``before_end`` is called before the message and its final dot
+    (the line that makes the server keep it) are sent: the caller holds Ctrl-C and SIGTERM back
+    from then until the outcome is recorded. Raises ``SMTPDataError`` when DATA is not answered
+    354 and smtplib/socket errors while the message is sent (not sent: its final dot never
+    left, and a server keeps no message without it), and :class:`OutcomeUnknown` when the
+    final reply never comes or is not one (neither 2xx, 4xx nor 5xx; smtplib gives -1 for a
+    line without a code)."""
     import smtplib
 
     code, reply = client.docmd("data")
@@ -42,6 +46,8 @@ def send_data(client: "smtplib.SMTP", data: bytes) -> tuple[int, bytes]:
     body = re.sub(rb"(?m)^\.", b"..", data)
     if not body.endswith(b"\r\n"):
         body += b"\r\n"
+    if before_end is not None:
+        before_end()
     client.send(body + b".\r\n")
     try:
         code, reply = client.getreply()

@@ -214,7 +214,8 @@ def build_job(job: Job, options) -> tuple[BatchItem, BuildResult | None]:
                      pdf_path=str(result.pdf_path) if "pdf" in result.formats else "", sha256=result.sha256,
                      edition_path=str(result.edition_path) if result.edition_path is not None else "",
                      changes=changes_json(result), notes=list(result.notes),
-                     removed=[str(p) for p in result.removed])  # written here: the files it removed
+                     removed=[str(p) for p in result.removed],  # written here: the files it removed
+                     warnings=list(result.edition_warnings))
     return item, result
 
 

@@ -28,7 +28,7 @@ import os
 from datetime import datetime
 
 from briefgen.deliver.addresses import addressing
-from briefgen.deliver.attachment import DEFAULT_MAX_ATTACHMENT, AttachmentInfo, check_size
+from briefgen.deliver.attachment import DEFAULT_MAX_ATTACHMENT, RAISE_LIMIT, AttachmentInfo, check_size
 from briefgen.deliver.distribution_checks import check_domains
 from briefgen.deliver.mail import Outgoing, compose
 from briefgen.deliver.mailcontent import mail_content
@@ -43,14 +43,16 @@ from briefgen.pipeline.subject import marked_subject
 def outgoing(prepared: Prepared, audience: str | None, options: BuildOptions, *,
              default_sender: str | None = None, max_attachment: int | None = DEFAULT_MAX_ATTACHMENT,
              force: bool = False, now: datetime | None = None,
-             result: BuildResult | None = None) -> Outgoing[BuildResult]:
+             result: BuildResult | None = None, limit_advice: str = RAISE_LIMIT) -> Outgoing[BuildResult]:
     """The checked message of ``audience`` (see the module doc).
 
     Builds the audience's PDF (written to ``options.out_dir`` when ``options.write``) unless
     ``result`` is given; writes nothing else. The message's file is added to the ``released``
     files of the build's audit record (written with the build's files and the message).
     ``default_sender`` is the ``[smtp] from`` setting, ``max_attachment`` the limit in bytes
-    (None: no limit), ``now`` the message's date (see :func:`briefgen.deliver.mail.compose`).
+    (None: no limit) and ``limit_advice`` how to raise it
+    (:func:`briefgen.deliver.attachment.limit_advice`), ``now`` the message's date (see
+    :func:`briefgen.deliver.mail.compose`).
     The message's rerun key (what the send log matches on a rerun,
     :func:`briefgen.deliver.sendlog.rerun_key`) is made from briefing, audience and the PDF's SHA-256. Raises
     :class:`~briefgen.deliver.addresses.MailInputError` from a guard, or
@@ -67,7 +69,7 @@ def outgoing(prepared: Prepared, audience: str | None, options: BuildOptions, *,
     banner = most_restrictive([TLP.parse(result.banner), subject_level])  # the message carries both
     check_domains(result.audience, dist, prepared.loaded.source, banner=banner)
     paths = output_paths(options.out_dir, result.briefing_id, result.audience)
-    check_size(len(result.pdf), max_attachment, force=force, filename=paths["pdf"].name)
+    check_size(len(result.pdf), max_attachment, force=force, filename=paths["pdf"].name, advice=limit_advice)
     if not result.pdf:
         raise DeliveryError(f"the build of audience {result.audience!r} returned no PDF bytes")
     attachment = AttachmentInfo(paths["pdf"].name, result.pdf, result.pages)

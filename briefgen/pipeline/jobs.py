@@ -66,6 +66,9 @@ class BatchItem:
     removed: list[str] = field(default_factory=list)
     """Files of an earlier build that writing this one removed (a format it did not make, a
     message or STIX bundle made from an earlier build)."""
+    warnings: list[Problem] = field(default_factory=list)
+    """The warnings of this variant's own document (:attr:`briefgen.pipeline.build.BuildResult.edition_warnings`:
+    a keyword its metadata leaves out); the spec's warnings are the spec's, not repeated per variant."""
 
     @property
     def ok(self) -> bool:

@@ -262,3 +262,59 @@ def test_new_prints_and_comments_the_spec_path_as_one_shell_word(isolated) -> No
     first = (isolated / "my proj/specs/harbour-update.yaml").read_text().splitlines()[0]
     assert shlex.split(first.split("Build it:", 1)[1]) == ["briefgen", "build", "my proj/specs/harbour-update.yaml",
                                                            "--all-audiences"]
+
+
+def test_init_where_a_file_stands_is_refused_with_its_message_not_a_traceback(isolated) -> None:
+    """``init`` under a path whose parent is a file: the file system's refusal is the command's
+    error (exit 2, the file in the way named, what to do), no traceback, nothing written."""
+    (isolated / "notes").write_text("a file\n")
+    result = cli("init", "notes/proj")
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    assert squash(result.stderr) == squash("error: cannot write notes: it is a file, where a folder is needed. "
+                                           "Choose another DIR. nothing was written.")
+    assert files_under(isolated) == ["notes"]
+
+
+def test_new_where_a_file_stands_is_refused_with_its_message_not_a_traceback(isolated) -> None:
+    assert cli("init", "proj").exit_code == 0
+    (isolated / "proj/specs/drafts").write_text("a file\n")
+    result = cli("new", "proj/specs/drafts/update.yaml")
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert "cannot write proj/specs/drafts: it is a file, where a folder is needed. Choose another SPEC path." \
+        in squash(result.stderr)
+    assert (isolated / "proj/specs/drafts").read_text() == "a file\n"
+
+
+def test_an_error_a_command_lets_through_is_reported_not_a_traceback(monkeypatch, capsys) -> None:
+    """The entry point's safety net: a BriefgenError no command caught is printed as an error
+    with its exit code (here OutputError's 2), and ``--json`` still gets its one document."""
+    import json
+    import os
+    import sys
+
+    from briefgen.cli import app as app_module
+    from briefgen.errors import OutputError
+
+    def boom() -> None:
+        from briefgen.cli import jsonout
+
+        jsonout.start("validate", True)
+        raise OutputError("cannot write out/x.pdf: it is a file, where a folder is needed. Choose another folder.")
+
+    codes: list[int] = []
+
+    def fake_exit(code: int) -> None:
+        codes.append(code)
+        raise SystemExit(code)
+
+    monkeypatch.setattr(app_module, "app", boom)
+    monkeypatch.setattr(os, "_exit", fake_exit)
+    monkeypatch.setattr(sys, "argv", ["briefgen", "validate", "x.yaml", "--json"])
+    with pytest.raises(SystemExit):
+        app_module.main()
+    out, err = capsys.readouterr()
+    assert codes == [2]
+    doc = json.loads(out)
+    assert (doc["exit_code"], doc["errors"][0]["code"]) == (2, "OutputError")
+    assert "Traceback" not in err and "error: cannot write out/x.pdf" in squash(err)

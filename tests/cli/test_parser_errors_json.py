@@ -98,6 +98,8 @@ def test_a_command_option_before_the_command_says_where_it_belongs(tmp_path):
     assert error["message"].startswith("No such option: --json (it belongs to a command: write it after the command, "
                                        "e.g. briefgen build ... --json; commands that take it: ")
     assert "--version" not in proc.stderr and "it belongs to a command" in proc.stderr
+    assert error["message"].endswith("commands that take it: validate, build, audiences, email, batch, diff, "
+                                     "export stix, import stix)")  # those of export and import too
 
 
 def test_an_option_only_other_commands_take_names_them_and_says_what_to_do(tmp_path):
@@ -105,7 +107,7 @@ def test_an_option_only_other_commands_take_names_them_and_says_what_to_do(tmp_p
     proc, error = run(tmp_path, "batch", "specs", "-a", "public", "--json")
     assert (proc.returncode, error["code"], error["key"]) == (2, "no-such-option", "-a")
     assert error["message"] == ("No such option: -a (batch builds each spec's default audience, or every audience "
-                                "with --all-audiences; commands that take -a: build, email, watch)")
+                                "with --all-audiences; commands that take -a: build, email, watch, export stix)")
 
 
 def test_batch_takes_format(tmp_path, starter):

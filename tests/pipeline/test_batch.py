@@ -249,8 +249,14 @@ def test_cluster_reports_failures_per_briefing(in_project, dask_cluster, tmp_pat
     assert status[("peru-china", "executive")].status == "failed"    # worker lost
     assert status[("tight", "tight")].status == "invalid"            # its page budget, reported by the task
     assert "audiences.tight.max_pages" in status[("tight", "tight")].message     # located at it
-    assert status[("peru-china", "analyst")].ok and status[("tight", "roomy")].ok
-    assert (tmp_path / "out" / "peru-china--analyst.pdf").exists()
+    # the others are built, or lost with the worker (the scheduler hands a worker all its tasks at
+    # once, and with no retries allowed a task waiting on the dead worker fails too): never wrong
+    dead = status[("peru-china", "executive")].message.split("attempt to run the task was ")[1].split(". ")[0]
+    others = [status[k] for k in (("peru-china", "analyst"), ("peru-china", "public"), ("tight", "roomy"))]
+    assert any(i.ok for i in others)
+    for item in others:
+        assert item.ok or (item.status == "failed" and "KilledWorker" in item.message and dead in item.message), item
+        assert (tmp_path / "out" / f"{item.briefing}--{item.audience}.pdf").exists() == item.ok
 
 
 @pytest.mark.slow
