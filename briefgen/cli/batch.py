@@ -131,7 +131,9 @@ def refuse_missing(items: list) -> None:
     from briefgen.errors import Problem, SpecError
     from briefgen.load.yamlsrc import display_path
 
-    fail(SpecError([Problem(display_path(Path(i.spec)), 0, 0, "(file)", "file not found") for i in items]))
+    fail(SpecError([Problem(display_path(Path(i.spec)), 0, 0, "(file)", "file not found",
+                            suggestion=common.nearest_file(display_path(Path(i.spec)), folders=True))
+                    for i in items]))
 
 
 def show_editions(items: list) -> None:

@@ -94,21 +94,13 @@ def with_missing_file_suggestions(exc: BriefgenError) -> BriefgenError:
     return SpecError(problems)
 
 
-def nearest_file(missing: str) -> str:
-    """The existing file in ``missing``'s folder whose name is nearest to it (with the same
-    suffix), written as ``missing`` is (its folder part kept); "" when none is near."""
-    from briefgen.errors import did_you_mean
+def nearest_file(missing: str, *, folders: bool = False) -> str:
+    """The existing file (or folder, with ``folders``) nearest to the path ``missing`` (as typed
+    on the command line), its folders too (``spec/x.yaml`` -> ``specs/x.yaml``, ``x.yml`` ->
+    ``x.yaml``): see :func:`briefgen.load.paths.near_path`; "" when none is near."""
+    from briefgen.load.paths import near_path
 
-    path = Path(missing)
-    try:
-        stems = {p.stem: p.name for p in path.parent.iterdir() if p.is_file() and p.suffix == path.suffix}
-    except OSError:
-        return ""
-    near_stem = did_you_mean(path.stem, stems)  # by stem: every name shares the suffix, which would match
-    if not near_stem:
-        return ""
-    near = stems[near_stem]
-    return near if path.parent == Path(".") and "/" not in missing else (path.parent / near).as_posix()
+    return near_path(missing, Path(missing).absolute(), lambda p: p.is_file() or folders and p.is_dir())
 
 
 def check_since(since: str | None) -> None:

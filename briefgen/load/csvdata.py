@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.errors import KeyPath, Problem, SpecError
-from briefgen.load.textcodec import looks_like_utf16, utf8_advice
+from briefgen.load.textcodec import looks_like_utf16, undecodable_at, utf8_advice
 from briefgen.model.units import MAX_MAGNITUDE
 from briefgen.regular_files import read_regular
 
@@ -70,10 +70,11 @@ def _read(path: Path, written: str, src, key: KeyPath, numeric: bool = True) -> 
     except OSError as exc:
         return [src.problem(key, f"cannot read CSV file {written!r}: {exc.strerror or exc}",
                             code="unreadable-file")], None
-    except UnicodeDecodeError as exc:
-        return [src.problem(key, f"CSV file {written!r} is not valid UTF-8",
-                            got=f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}",
-                            expected=utf8_advice(exc.object), code="encoding")], None
+    except UnicodeDecodeError as exc:  # named at the byte, in the CSV file, as YAML files are
+        at_line, at_column = undecodable_at(exc.object, exc.start)
+        return [Problem(display_path(path), at_line, at_column, src.problem(key, "").key,
+                        f"CSV file {written!r} is not valid UTF-8", got=f"byte 0x{exc.object[exc.start]:02x}",
+                        expected=utf8_advice(exc.object), code="encoding")], None
     if "\x00" in text and looks_like_utf16(raw):
         return [src.problem(key, f"CSV file {written!r} is not valid UTF-8", got="UTF-16 text",
                             expected=utf8_advice(raw), code="encoding")], None

@@ -79,7 +79,7 @@ def resolve_inside(written: str, *, base: Path, root: Path, doc, key: KeyPath,
                      "put an empty briefgen.toml in the project's top folder)"),
             got=str(resolved), code="unsafe-path")])
     if must_exist and not exists:
-        hint = _near_miss(written, resolved, could_be)
+        hint = near_path(written, resolved, could_be)
         raise SpecError([doc.problem(key, f"{what} not found: {written!r}",
                                      got=str(resolved), suggestion=hint, code="missing-file")])
     if exists and is_dir and not allow_dir:
@@ -105,18 +105,53 @@ def _has_symlink(path: Path) -> bool:
     return False
 
 
-def _near_miss(written: str, path: Path, could_be: Callable[[Path], bool] | None = None) -> str:
-    """``written`` with its last part replaced by the closest name in that folder (of the files
-    ``could_be`` accepts, when given), or ''."""
+def yaml_file_name(name: str) -> bool:
+    """A file of a folder that is read as YAML (a knowledge-base folder's): ``.yaml`` or ``.yml`` in
+    any case (``.YAML`` was left out without a word), not hidden (``._claims.yaml``, which macOS
+    writes beside a copied file, or an editor's ``.#claims.yaml``)."""
+    return not name.startswith(".") and Path(name).suffix.lower() in (".yaml", ".yml")
+
+
+_SUFFIX_SPELLINGS = ({".yaml", ".yml"}, {".jpg", ".jpeg"}, {".htm", ".html"}, {".tif", ".tiff"})
+"""Suffixes that name one kind of file: a name written with one is a near miss of the other."""
+
+
+def near_path(written: str, path: Path, could_be: Callable[[Path], bool] | None = None) -> str:
+    """``written`` (a path as the author wrote it, which names ``path``, absolute, and does not
+    exist) with each part that names nothing replaced by the nearest name in the folder above it,
+    for a did-you-mean: a folder among folders (``spec/`` -> ``specs/``), the last part among the
+    names ``could_be`` accepts (all, when None), compared without their suffix among names of the
+    same kind of file (``.yml`` and ``.yaml`` alike, so ``x.yml`` -> ``x.yaml``). '' when a part
+    has no near name, or ``written`` does not end in the parts that are missing."""
     from briefgen.errors import did_you_mean
 
-    folder = path.parent
+    missing: list[str] = []
+    folder = Path(path)
     try:
-        names = [p.name for p in folder.iterdir() if could_be is None or could_be(p)] if folder.is_dir() else []
+        while not folder.exists():
+            if folder.parent == folder:
+                return ""
+            missing.insert(0, folder.name)
+            folder = folder.parent
+        if not missing or not folder.is_dir():
+            return ""
+        parts = written.replace("\\", "/").rstrip("/").split("/")
+        if parts[len(parts) - len(missing):] != missing:  # '..' after a missing part: no telling
+            return ""
+        fixed = []
+        for n, name in enumerate(missing):
+            last = n == len(missing) - 1
+            entries = [p for p in folder.iterdir()
+                       if (could_be is None or could_be(p) if last else p.is_dir())]
+            kind = next((group for group in _SUFFIX_SPELLINGS if Path(name).suffix.lower() in group),
+                        {Path(name).suffix.lower()})
+            stems = {p.stem: p.name for p in entries if p.suffix.lower() in kind}
+            near = did_you_mean(Path(name).stem, stems)  # by stem: a shared suffix would make any two alike
+            best = stems[near] if near else did_you_mean(name, [p.name for p in entries])
+            if not best:
+                return ""
+            fixed.append(best)
+            folder = folder / best
     except OSError:
         return ""
-    best = did_you_mean(path.name, names)
-    if not best:
-        return ""
-    head, sep, _ = written.replace("\\", "/").rpartition("/")
-    return head + sep + best
+    return "/".join(parts[:len(parts) - len(missing)] + fixed)

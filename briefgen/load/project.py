@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefgen.errors import KeyPath, Problem, SpecError, format_key_path
+from briefgen.errors import KeyPath, Problem, SpecError, format_key_path, near_id
 from briefgen.load import yamlsrc
+from briefgen.load.extends_advice import added_near_misses, not_a_spec, siblings
 from briefgen.load.gcpause import paused_gc
-from briefgen.load.paths import find_project_root, resolve_inside
+from briefgen.load.paths import find_project_root, resolve_inside, yaml_file_name
 from briefgen.load.schema import parse_model
 from briefgen.load.yamlsrc import Document
 from briefgen.model.models import Claim, Entity, KnowledgeBaseFile, Relation, Source, Spec
@@ -40,6 +41,9 @@ class Layered:
     data: Any
     origin: dict[KeyPath, tuple[Document, KeyPath]] = field(default_factory=dict)
     main: Document | None = None
+    added: list[tuple[KeyPath, str]] = field(default_factory=list)
+    """Items a child appended to a parent's list of ids with an id that is a near miss of one there
+    (``bluff`` beside ``bluf``): (merged key of the item, the parent's id)."""
     _merged_of: dict[tuple[str, str], KeyPath] | None = field(default=None, repr=False, compare=False)
     """(file, key as written) -> merged key, made at the first :meth:`merged_key` (``data`` is final then)."""
 
@@ -143,8 +147,9 @@ def merge(parent: Layered, child: Layered) -> Layered:
     """Merge ``child`` over ``parent`` per the module's rules; returns a new :class:`Layered`
     whose ``main`` document is the child's."""
     origin = dict(parent.origin)
-    data = _merge_value(parent.data, child.data, (), (), child.origin, origin)
-    return Layered(data=data, origin=origin, main=child.main or parent.main)
+    added = parent.added + child.added
+    data = _merge_value(parent.data, child.data, (), (), child.origin, origin, added)
+    return Layered(data=data, origin=origin, main=child.main or parent.main, added=added)
 
 
 def _take(origin: dict, key: KeyPath, child_origin: dict, child_key: KeyPath) -> None:
@@ -157,7 +162,7 @@ def _take(origin: dict, key: KeyPath, child_origin: dict, child_key: KeyPath) ->
 
 
 def _merge_value(base: Any, over: Any, key: KeyPath, child_key: KeyPath, child_origin: dict,
-                 origin: dict) -> Any:
+                 origin: dict, added: list) -> Any:
     if isinstance(base, dict) and isinstance(over, dict):
         result = dict(base)
         for k, v in over.items():
@@ -165,7 +170,7 @@ def _merge_value(base: Any, over: Any, key: KeyPath, child_key: KeyPath, child_o
                 result.pop(k, None)
                 _take(origin, key + (k,), child_origin, child_key + (k,))
             elif k in base:
-                result[k] = _merge_value(base[k], v, key + (k,), child_key + (k,), child_origin, origin)
+                result[k] = _merge_value(base[k], v, key + (k,), child_key + (k,), child_origin, origin, added)
             else:
                 result[k] = v
                 _take(origin, key + (k,), child_origin, child_key + (k,))
@@ -176,10 +181,13 @@ def _merge_value(base: Any, over: Any, key: KeyPath, child_key: KeyPath, child_o
         for j, item in enumerate(over):
             if item["id"] in positions:
                 i = positions[item["id"]]
-                items[i] = _merge_value(base[i], item, key + (i,), child_key + (j,), child_origin, origin)
+                items[i] = _merge_value(base[i], item, key + (i,), child_key + (j,), child_origin, origin, added)
             else:
                 items.append(item)
                 _take(origin, key + (len(items) - 1,), child_origin, child_key + (j,))
+                near = near_id(item["id"], positions)
+                if near and not siblings(item["id"], near):  # meant to change the parent's item, most likely
+                    added.append((key + (len(items) - 1,), near))
         return items
     _take(origin, key, child_origin, child_key)
     return over
@@ -250,17 +258,18 @@ def _load_spec_parts(path: Path | str, root: Path | None
                 continue
             extra = sorted(set(doc.data) - {"audiences"})
             if extra or not isinstance(doc.data.get("audiences"), dict):
-                problems.append(doc.problem((extra[0],) if extra else (),
-                                            "an audience file holds one mapping, 'audiences:'",
-                                            got=", ".join(extra) or "no audiences"))
+                near = "audiences" if extra and near_id(extra[0], ["audiences"]) else ""
+                problems.append(doc.problem((extra[0],) if extra else (), "an audience file holds one mapping, "
+                                            "'audiences:'", got=", ".join(extra) or "no audiences",
+                                            at_key=bool(extra), suggestion=near))
                 continue
             shared = merge(shared, layer(doc))
         shared.main = main
         layered = merge(shared, layered)
     try:
         spec = parse_model(layered, Spec)
-    except SpecError as exc:
-        return layered, root, None, problems + exc.problems
+    except SpecError as exc:  # an appended near miss explains the keys missing from it
+        return layered, root, None, problems + exc.problems + added_near_misses(layered)
     return layered, root, LoadedSpec(spec=spec, path=path.resolve(), root=root, source=layered,
                                      files=files), problems
 
@@ -308,6 +317,9 @@ def _load_layered(path: Path, root: Path, chain: list[Path]) -> tuple[Layered, l
         raise SpecError([doc.problem(("extends",), f"'extends' makes a cycle: {cycle}",
                                      code="extends-cycle")])
     parent, files = _load_layered(parent_path, root, chain + [resolved])
+    if not_a_spec(parent.data):  # its keys would be reported as a spec's, in the wrong file
+        raise SpecError([doc.problem(("extends",), f"parent spec {parent_written!r} is {not_a_spec(parent.data)}",
+                                     expected="a briefing spec", code="not-a-spec")])
     parent.data = {k: v for k, v in parent.data.items() if k != "extends"}
     child = layer(doc)
     child.data = {k: v for k, v in doc.data.items() if k != "extends"}
@@ -347,7 +359,7 @@ class KnowledgeBase:
 
 
 def load_kb(loaded: LoadedSpec) -> KnowledgeBase:
-    """Load every knowledge-base file the spec names (folders: their ``*.yaml``, sorted).
+    """Load every knowledge-base file the spec names (folders: their ``*.yaml`` and ``*.yml``, sorted).
 
     Raises :class:`SpecError` with all problems of all files, including duplicate ids.
     """
@@ -370,8 +382,7 @@ def _load_kb_files(written_paths: list, source: Layered, root: Path) -> tuple[Kn
             target = resolve_inside(written, base=origin_dir(source, key), root=root,
                                     doc=source, key=key, what="knowledge-base file or folder",
                                     allow_dir=True)
-            paths = (sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml"))
-                     if target.is_dir() else [target])
+            paths = (sorted(p for p in target.iterdir() if yaml_file_name(p.name)) if target.is_dir() else [target])
         except SpecError as exc:
             problems.extend(exc.problems)
             continue

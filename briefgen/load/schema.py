@@ -64,7 +64,7 @@ def problems_from_validation(doc: Located, model: type[BaseModel], exc: Validati
             name = str(loc[-1]) if loc else ""
             allowed = _allowed_keys(model, loc[:-1])
             suggestion = synonym_of(name, allowed) or did_you_mean(name, allowed) or ""
-            message = f"unknown key {name!r}"
+            message = f"unknown key {name!r}" + _invisible(name)
             expected = "one of " + ", ".join(sorted(allowed)) if allowed else ""
             if _THOUSANDS.fullmatch(name) and err.get("input") is None:  # {value: 1,300}: the comma split it
                 message += (" (inside { } a comma separates entries: write numbers without a thousands "
@@ -76,11 +76,14 @@ def problems_from_validation(doc: Located, model: type[BaseModel], exc: Validati
             continue
         if kind == "missing":
             message = f"required key {str(loc[-1])!r} is missing"
+            expected = _needed(model, loc)
             got = ""
         elif kind in ("literal_error", "enum"):
             choices = _choices(err)
             expected = "one of " + ", ".join(repr(c) for c in choices)
-            suggestion = did_you_mean(str(err.get("input")), choices) or ""
+            words = " ".join(str(err.get("input")).lower().split())
+            said = VALUE_SYNONYMS.get(str(loc[-1]) if loc else "", {}).get(words)
+            suggestion = said if said in choices else did_you_mean(str(err.get("input")), choices) or ""
             message = "not an accepted value"
         elif kind == "value_error":
             # validators may raise a ValueError that names a near miss (see briefgen.model.fields.NearMiss)
@@ -95,10 +98,20 @@ def problems_from_validation(doc: Located, model: type[BaseModel], exc: Validati
             message, expected = _PLAIN[kind]
             ctx = {k: _num(v) for k, v in (err.get("ctx") or {}).items()}
             message, expected = message.format(**ctx), expected.format(**ctx)
+            if kind in _NUMBER_KINDS:
+                suggestion, why = number_meant(err.get("input"), whole=kind.startswith("int"),
+                                               key=str(loc[-1]) if loc else "")
+                message += why
         elif kind in ("model_type", "dict_type"):
             message = "expected a mapping (key: value)"
+            required = _required_keys(model, loc)
+            expected = "'key: value' lines" + (f" (required: {', '.join(required)})" if required else "")
+            if "id" in required and isinstance(err.get("input"), str):  # '- bluf' for a section
+                suggestion = f"id: {err['input']}"
         elif kind == "list_type":
-            message = "expected a list (lines starting with '- ')"
+            message = "expected a list"
+            expected = "[a, b] on one line, or one '- item' line per item"
+            suggestion = as_list(err.get("input"))
         if got and got in message:  # the message already quotes the input
             got = ""
         at_key = bool(loc) and loc[-1] == "[key]"  # a bad mapping key (an audience's name): pydantic adds '[key]'
@@ -125,13 +138,87 @@ _PLAIN = {
     "bool_parsing": ("not true or false", "true or false"),
     "bool_type": ("not true or false", "true or false"),
     "string_type": ("not text", "text (a single value, not a list or mapping)"),
-    "greater_than": ("number too small: it must be greater than {gt}", ""),
-    "greater_than_equal": ("number too small: it must be greater than or equal to {ge}", ""),
-    "less_than": ("number too large: it must be less than {lt}", ""),
-    "less_than_equal": ("number too large: it must be less than or equal to {le}", ""),
+    "greater_than": ("number too small: it must be greater than {gt}", "a number greater than {gt}"),
+    "greater_than_equal": ("number too small: it must be greater than or equal to {ge}", "a number of at least {ge}"),
+    "less_than": ("number too large: it must be less than {lt}", "a number less than {lt}"),
+    "less_than_equal": ("number too large: it must be less than or equal to {le}", "a number of at most {le}"),
     "too_short": ("too few items: at least {min_length} needed", "a list of at least {min_length}"),
 }
 """Plain wording of pydantic's error kinds: (message, expected)."""
+
+
+_NUMBER_KINDS = {"int_parsing", "float_parsing"}
+"""Pydantic's kinds for text that is not a number: a near miss of one gets it as the did-you-mean."""
+
+_DECORATED = re.compile(r"^(?:[$€£¥]\s*)?([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(?:%|percent)?$",
+                        re.IGNORECASE)
+"""A number written with what a number field does not take: a thousands separator (1,300), a
+percent sign (65%) or a currency symbol ($65)."""
+
+_ADMIRALTY = re.compile(r"^[A-F]\s*([1-6])$", re.IGNORECASE)
+"""A whole Admiralty rating (B2) where only its number is asked for."""
+
+
+def number_meant(value: Any, *, whole: bool, key: str = "") -> tuple[str, str]:
+    """``(suggestion, why)`` for ``value``, refused as a number (a whole one when ``whole``): the
+    number it is a near miss of (``65%`` -> ``65``, ``1,300`` -> ``1300``, ``$65`` -> ``65``; a
+    claim's ``credibility: B2`` -> ``2``, with why the letter goes), or ``("", "")``."""
+    text = str(value).strip() if isinstance(value, str) else ""
+    rating = _ADMIRALTY.match(text)
+    if rating and key == "credibility":
+        return rating[1], (f" ({text!r} is a whole Admiralty rating: its letter is the source's reliability, "
+                           "set on the source; a claim's credibility is the number)")
+    found = _DECORATED.match(text)
+    number = found[1].replace(",", "") if found else text
+    if number == text or whole and "." in number:
+        return "", ""
+    return number, ""
+
+
+VALUE_SYNONYMS: dict[str, dict[str, str]] = {
+    "comparator": {**dict.fromkeys(("more than", "over", "above", "greater than", "exceeds"), ">"),
+                   **dict.fromkeys(("at least", "no less than", "minimum"), ">="),
+                   **dict.fromkeys(("less than", "under", "below", "fewer than"), "<"),
+                   **dict.fromkeys(("at most", "up to", "no more than", "maximum"), "<="),
+                   **dict.fromkeys(("about", "around", "approximately", "approx.", "roughly", "circa", "c.",
+                                    "some", "nearly", "almost"), "~"),
+                   **dict.fromkeys(("exactly", "equal", "equals", "==", "is"), "=")},
+    "kind": {**dict.fromkeys(("corporation", "firm", "business", "enterprise", "state-owned enterprise"), "company"),
+             **dict.fromkeys(("organisation", "ngo", "agency", "institution", "party"), "organization"),
+             **dict.fromkeys(("individual", "people"), "person"), "programme": "program",
+             **dict.fromkeys(("city", "country", "region", "location", "port"), "place"),
+             **dict.fromkeys(("state", "ministry"), "government"),
+             **dict.fromkeys(("news", "article", "newspaper"), "news-report"),
+             **dict.fromkeys(("report", "study", "think tank"), "think-tank-report"),
+             **dict.fromkeys(("statement", "press release", "speech"), "official-statement"),
+             **dict.fromkeys(("data", "statistics"), "dataset")},
+}
+"""Words an author may write for an accepted value, by key (a figure's ``comparator: more than`` is
+``>``, as the README words it; an entity's ``kind: corporation`` is ``company``): the did-you-mean,
+where spelling alone finds nothing or the wrong value."""
+
+
+def _invisible(name: str) -> str:
+    """`` (it holds an invisible ZERO WIDTH NO-BREAK SPACE, U+FEFF: delete it)`` for a key holding a
+    character that shows as nothing or as a space (a byte-order mark where two files were joined, a
+    no-break space), else ""."""
+    import unicodedata
+
+    odd = next((c for c in name if c != " " and unicodedata.category(c) in ("Cf", "Zs")), None)
+    if odd is None:
+        return ""
+    return f" (it holds an invisible {unicodedata.name(odd, 'character')}, U+{ord(odd):04X}: delete it)"
+
+
+def as_list(value: Any) -> str:
+    """A one-line value written where a list is asked for, as the list it most likely means
+    (``politics`` -> ``[politics]``, ``rail, mining`` -> ``[rail, mining]``), or "" when the text
+    holds what a bracketed list would read otherwise (brackets, braces, ``: ``, ``#``, quotes)."""
+    if not isinstance(value, str) or not value.strip() or "\n" in value:
+        return ""
+    if re.search(r"[\[\]{}#'\"]|: ", value):
+        return ""
+    return "[" + ", ".join(part.strip() for part in value.split(",")) + "]"
 
 
 KEY_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -189,6 +276,35 @@ def _choices(err: ErrorDetails) -> list[str]:
     ctx = err.get("ctx") or {}
     expected = ctx.get("expected", "")
     return [c.strip().strip("'\"") for c in expected.replace(" or ", ",").split(",") if c.strip()]
+
+
+def _required_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The required keys of the mapping asked for at ``loc`` below ``model`` ([] when it is no model)."""
+    owner: Any = model
+    for part in loc:
+        owner = _descend(owner, part)
+        if owner is None:
+            return []
+    if not (isinstance(owner, type) and issubclass(owner, BaseModel)):
+        return []
+    return [f.alias or name for name, f in owner.model_fields.items() if f.is_required()]
+
+
+def _needed(model: type[BaseModel], loc: tuple) -> str:
+    """What a missing key at ``loc`` below ``model`` is, for ``expected``: ``'tlp: ...' (Ceiling: the
+    most restrictive TLP 2.0 level this audience may receive.)``, from the field's description."""
+    if not loc:
+        return ""
+    owner = model
+    for part in loc[:-1]:
+        owner = _descend(owner, part)
+        if owner is None:
+            return ""
+    if not (isinstance(owner, type) and issubclass(owner, BaseModel)):
+        return ""
+    field = next((f for name, f in owner.model_fields.items() if loc[-1] in (name, f.alias)), None)
+    about = (field.description or "") if field is not None else ""
+    return f"'{loc[-1]}: ...'" + (f" ({about.rstrip('.')})" if about else "")
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:

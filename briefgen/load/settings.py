@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.errors import Problem, SpecError, did_you_mean
+from briefgen.load.textcodec import undecodable_at, utf8_advice
 from briefgen.regular_files import read_regular
 
 CONFIG_NAME = "briefgen.toml"
@@ -69,10 +70,14 @@ def load_settings(root: Path) -> ProjectSettings:
 
     shown = _shown(path)
     try:
-        text = read_regular(path).decode("utf-8")  # a FIFO or device: refused, not waited on
-    except (OSError, UnicodeDecodeError) as exc:
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise SpecError([Problem(shown, 0, 0, "(document)", f"cannot read {CONFIG_NAME}: {why}",
+        text = read_regular(path).decode("utf-8-sig")  # a FIFO or device: refused, not waited on
+    except UnicodeDecodeError as exc:  # at the byte, with what the file looks like, as YAML files are
+        line, column = undecodable_at(exc.object, exc.start)
+        raise SpecError([Problem(shown, line, column, "(document)", f"{CONFIG_NAME} is not valid UTF-8",
+                                 got=f"byte 0x{exc.object[exc.start]:02x}", expected=utf8_advice(exc.object),
+                                 code="encoding")]) from None
+    except OSError as exc:
+        raise SpecError([Problem(shown, 0, 0, "(document)", f"cannot read {CONFIG_NAME}: {exc.strerror or exc}",
                                  code="unreadable-file")]) from None
     try:
         data = tomllib.loads(text)

@@ -8,7 +8,7 @@ into something a user can act on.
 
 from __future__ import annotations
 
-__all__ = ["looks_like_utf16", "utf8_advice"]
+__all__ = ["looks_like_utf16", "undecodable_at", "utf8_advice"]
 
 _SAMPLE = 4096
 
@@ -36,6 +36,34 @@ def utf8_advice(raw: bytes) -> str:
             raw.decode("cp1252")
             found = "Windows-1252 or Latin-1"
         except UnicodeDecodeError:
-            found = ""
+            found = _mixed(raw)
     return ("UTF-8 text" + (f" (the file looks like {found}: save it as UTF-8)" if found
                             else " (save the file as UTF-8)"))
+
+
+def _mixed(raw: bytes) -> str:
+    """'UTF-8 with ... in Windows-1252 or Latin-1' when every byte that is not UTF-8 reads as a
+    Windows-1252 character (a file edited in two editors: 'è' saved as the one byte 0xe8), else ''.
+    The first 50 such bytes are judged."""
+    bad: list[str] = []
+    at = 0
+    while len(bad) < 50:
+        try:
+            raw[at:].decode("utf-8")
+            break
+        except UnicodeDecodeError as exc:
+            at += exc.start
+            try:
+                bad.append(raw[at:at + 1].decode("cp1252"))
+            except UnicodeDecodeError:
+                return ""
+            at += 1
+    shown = ", ".join(repr(c) for c in list(dict.fromkeys(bad))[:5])
+    return f"UTF-8 with some characters ({shown}) saved as Windows-1252 or Latin-1" if bad else ""
+
+
+def undecodable_at(raw: bytes, index: int) -> tuple[int, int]:
+    """The 1-based line and column (in characters) of byte ``index`` of ``raw``, the first byte
+    that is not UTF-8: where to look in an editor."""
+    start = raw.rfind(b"\n", 0, index) + 1
+    return raw.count(b"\n", 0, index) + 1, len(raw[start:index].decode("utf-8", errors="replace")) + 1

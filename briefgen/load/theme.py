@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 
 from briefgen.errors import BriefgenError, Problem, SpecError, UnsafePathError, did_you_mean, format_key_path
+from briefgen.load.paths import near_path
 from briefgen.load.yamlsrc import Document, display_path, load
 from briefgen.model.theme import QUOTE_HINT, REQUIRED_STYLES, Colors, Theme
 from briefgen.regular_files import open_regular, read_regular
@@ -194,8 +195,9 @@ def _asset(doc: Document, key: tuple, value: str, roots: list[Path], kind: str,
                                   code="unsafe-path"))
         return value
     if not path.exists() or path.is_dir():
+        near = "" if value.startswith(BUILTIN_PREFIX) else near_path(value, path, lambda p: p.is_file())
         problems.append(doc.problem(key, f"{kind} file not found: {display_path(path)}",
-                                    got=repr(value), code="missing-file"))
+                                    got=repr(value), suggestion=near, code="missing-file"))
         return value
     try:
         with open(open_regular(path), "rb") as fh:  # a FIFO or device: refused, not waited on

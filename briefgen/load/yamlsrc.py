@@ -33,8 +33,8 @@ import yaml
 from briefgen.errors import KeyPath, Problem, SpecError
 from briefgen.load import yamlcache, yamlcompose
 from briefgen.load.gcpause import paused_gc
-from briefgen.load.textcodec import looks_like_utf16, utf8_advice
-from briefgen.load.yaml_messages import syntax_problem
+from briefgen.load.textcodec import looks_like_utf16, undecodable_at, utf8_advice
+from briefgen.load.yaml_messages import past_separator_tabs, syntax_problem
 from briefgen.load.yamlcompose import IMPLICIT, MAX_DEPTH, STR_TAG, NeedsCanonical
 from briefgen.regular_files import read_regular
 
@@ -191,8 +191,8 @@ def _loads(raw: bytes | str, path: Path, max_bytes: int | None) -> Document:
             if looks_like_utf16(raw):  # its lines are not UTF-8 lines: the first is as good as any
                 raise SpecError([Problem(name, 1, 0, "(file)", "file is not valid UTF-8", got="UTF-16 text",
                                          expected=utf8_advice(raw))]) from None
-            line = raw[: exc.start].count(b"\n") + 1
-            raise SpecError([Problem(name, line, 0, "(file)", "file is not valid UTF-8",
+            line, column = undecodable_at(raw, exc.start)
+            raise SpecError([Problem(name, line, column, "(file)", "file is not valid UTF-8",
                                      got=f"byte 0x{raw[exc.start]:02x}", expected=utf8_advice(raw))]) from None
     else:
         text = raw
@@ -221,13 +221,10 @@ def _loads(raw: bytes | str, path: Path, max_bytes: int | None) -> Document:
             return doc
         except NeedsCanonical:  # the fast composer let through what the rules refuse: read again
             node = yamlcompose.compose_canonical(text)
-    except yaml.MarkedYAMLError as exc:
-        line, col, message, expected = syntax_problem(exc, text)  # in words, where to look, not PyYAML's tokens
-        if "found character '\\t' that cannot start any token" in message:
-            message += " (indent with spaces, not tabs)"
-        if "mapping values are not allowed here" in message:
-            message += " (a value containing ': ' must be quoted, or this line is indented wrongly)"
-        if "expected a single document" in message or "expected a single document" in str(exc.context):
+    except yaml.MarkedYAMLError as caught:
+        stopped, text = past_separator_tabs(caught, text)  # the error libyaml stopped at, not a tab it reads
+        line, col, message, expected = syntax_problem(stopped, text)  # in words, where to look
+        if "expected a single document" in message or "expected a single document" in str(stopped.context):
             message = "only one YAML document per file (found a second '---')"
         raise SpecError([Problem(name, line, col, "(syntax)", message, expected=expected)]) from None
     except yaml.reader.ReaderError as exc:  # a control character or other unacceptable one

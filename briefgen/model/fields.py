@@ -52,9 +52,19 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 def _check_id(value: object) -> str:
     text = str(value)
     if not _ID_RE.match(text):
-        raise ValueError(f"ids are lower-case letters, digits, '-', '_' and '.', starting "
-                         f"with a letter or digit; got {text!r}")
+        raise NearMiss(f"ids are lower-case letters, digits, '-', '_' and '.', starting "
+                       f"with a letter or digit; got {text!r}", suggestion=id_like(text),
+                       expected="an id such as 'lopez-aliaga' or 'src-fdd-report'")
     return text
+
+
+def id_like(text: str) -> str:
+    """``text`` written as an id (``Public`` -> ``public``, ``Lima Port`` -> ``lima-port``,
+    ``López`` -> ``lopez``), or "" when nothing of it is left."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9._-]+", "-", plain)).strip("-._")
 
 
 def check_output_name(value: object) -> str:
@@ -91,6 +101,15 @@ def _parse_date(value: object) -> PartialDate:
     except DateFormError as exc:
         expected = "YYYY, YYYY-MM or YYYY-MM-DD, optionally after ~, c., circa, early, mid or late"
         raise NearMiss(str(exc), suggestion=date_suggestion(str(value)), expected=expected) from None
+    except ValueError as exc:  # written in a form, but no such date (2025-13, 2025-02-30, 0000)
+        raise NoSuchDate(str(exc), expected=_EXISTING) from None
+
+
+_EXISTING = "a date that exists: a year from 0001, a month from 01 to 12, a day of that month"
+
+
+class NoSuchDate(NearMiss):
+    """A date written in an accepted form that names no date (month 13, 30 February)."""
 
 
 _BRIEFING_DATE = "a briefing date is one day, written YYYY-MM-DD (it is the PDF's creation date and files the edition)"
@@ -104,12 +123,12 @@ def _parse_day(value: object) -> PartialDate:
     expected = "YYYY-MM-DD, e.g. 2026-11-20"
     try:
         date = _parse_date(value)
+    except NoSuchDate as exc:  # a date of that form that does not exist (2025-02-30)
+        raise NearMiss(f"{_BRIEFING_DATE}; {exc}", expected=expected) from None
     except NearMiss as exc:  # not a date at all: the forms of a claim's date would mislead here
         near = exc.suggestion if _DAY_RE.match(exc.suggestion) else ""
         raise NearMiss(f"{_BRIEFING_DATE}; {str(value).strip()!r} is not a date in that form",
                        suggestion=near, expected=expected) from None
-    except ValueError as exc:  # a date of that form that does not exist (2025-02-30)
-        raise NearMiss(f"{_BRIEFING_DATE}; {exc}", expected=expected) from None
     if date.precision != "day" or date.approximate:
         raise NearMiss(f"{_BRIEFING_DATE}; {str(value)!r} names no one day", expected=expected)
     return date
@@ -118,16 +137,20 @@ def _parse_day(value: object) -> PartialDate:
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMERIC_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?$")
 _DAY_FIRST_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_MONTH_FIRST_RE = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
 _APPROX_RE = re.compile(r"^(?:approx\.?|approximately|about|around|ca\.?|c|circa\.)\s*(?=\d)", re.IGNORECASE)
-_THIRD_RE = re.compile(r"^(early|mid|late)[-\s]*(?=\d)", re.IGNORECASE)
+_THIRD_RE = re.compile(r"^(early|mid|late|middle(?: of)?|beginning of|start of|end of)[-\s]*(?=\d)",
+                       re.IGNORECASE)
+_THIRDS = {"middle": "mid", "middle of": "mid", "beginning of": "early", "start of": "early", "end of": "late"}
 _WORDED = ("%B %Y", "%b %Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y")
 
 
 def date_suggestion(text: str) -> str:
     """``text`` rewritten in an accepted date form, or "" when it cannot be told:
     ``2024/11/5`` -> ``2024-11-05``, ``14.11.2024`` -> ``2024-11-14`` (only when the day
-    cannot be the month), ``November 2024`` -> ``2024-11``, ``approx. 2019`` -> ``c. 2019``,
-    ``mid-2024`` -> ``mid 2024``."""
+    cannot be the month), ``05/2025`` -> ``2025-05``, ``November 2024`` -> ``2024-11``,
+    ``approx. 2019`` -> ``c. 2019``, ``mid-2024`` and ``middle of 2024`` -> ``mid 2024``, ``end of
+    2024`` -> ``late 2024``."""
     import datetime as dt
 
     raw = " ".join(text.split())
@@ -135,7 +158,7 @@ def date_suggestion(text: str) -> str:
         lead = pattern.match(raw)
         if lead:
             rest = date_suggestion(raw[lead.end():]) or raw[lead.end():]
-            word = prefix or lead.group(1).lower() + " "
+            word = prefix or _THIRDS.get(" ".join(lead.group(1).lower().split()), lead.group(1).lower()) + " "
             return _valid(word + rest)
     found = _NUMERIC_RE.match(raw)
     if found:
@@ -143,6 +166,9 @@ def date_suggestion(text: str) -> str:
     found = _DAY_FIRST_RE.match(raw)
     if found and int(found[1]) > 12:  # else it could be the month (5/11/2024)
         return _valid(f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}")
+    found = _MONTH_FIRST_RE.match(raw)  # 05/2025: a month and its year
+    if found:
+        return _valid(f"{found[2]}-{int(found[1]):02d}")
     for form in _WORDED:
         try:
             made = dt.datetime.strptime(raw, form)

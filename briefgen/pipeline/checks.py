@@ -32,10 +32,12 @@ from typing import Any
 
 from briefgen.errors import KeyPath, Problem, SpecError, did_you_mean, near_id
 from briefgen.load.csvdata import check_chart_csv
+from briefgen.load.extends_advice import added_near_misses
 from briefgen.load.paths import resolve_inside
 from briefgen.load.project import KnowledgeBase, LoadedSpec, origin_dir
 from briefgen.model.fields import BUILTIN_PREDICATES
 from briefgen.model.models import Section, Selector
+from briefgen.pipeline.audience_checks import empty_audience_problems
 from briefgen.pipeline.bidi_checks import bidi_control_problems
 from briefgen.pipeline.dispute_checks import dispute_problems
 from briefgen.pipeline.figure_checks import figure_problems
@@ -55,6 +57,8 @@ def check(loaded: LoadedSpec, kb: KnowledgeBase) -> list[Problem]:
     problems += _check_kb(kb)
     problems += figure_problems(kb)  # numbers the editions print and charts draw exactly
     problems += _check_spec(loaded, kb)
+    problems += added_near_misses(loaded.source)  # warnings: a child's new id one typo from a parent's
+    problems += empty_audience_problems(loaded)  # an audience shown no section: a cover and nothing else
     problems += dispute_problems(loaded, kb)
     problems += coverage_problems(loaded, kb)
     problems += bidi_control_problems(loaded, kb)  # warnings: explicit bidi controls, dropped

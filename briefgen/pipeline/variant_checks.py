@@ -53,6 +53,14 @@ def check_templates(prepared: Prepared) -> list[Problem]:
     failed: list[tuple[str, list[Problem]]] = []
     warnings: list[Problem] = []
     pdf_of = _default_pdf(prepared)
+    refused: list[Problem] = []  # every audience whose build is refused (its ceiling, no section), at once
+    for name in audience_names(prepared.loaded.spec):
+        try:
+            get_audience(prepared.loaded, name)
+        except SpecError as refusal:
+            refused += refusal.problems
+    if refused:
+        raise SpecError(refused)
     for name in audience_names(prepared.loaded.spec):
         pdf = pdf_of(get_audience(prepared.loaded, name)[1])
         briefing, sizes = audience_sizes(prepared, name, pdf)

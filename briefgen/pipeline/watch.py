@@ -27,6 +27,7 @@ from functools import cached_property
 from pathlib import Path
 
 from briefgen.errors import BriefgenError, Problem, SpecError
+from briefgen.load.paths import yaml_file_name
 from briefgen.pipeline.build import BuildOptions, BuildResult, Prepared, build_prepared, prepare
 
 _INPUT_SUFFIXES = (".yaml", ".yml", ".toml", ".csv", ".j2", ".jinja", ".txt", ".md", ".png", ".jpg", ".jpeg",
@@ -57,7 +58,7 @@ class Inputs:
         path = Path(path)
         if path in self.files or path in self.folders or path in self.above:
             return True
-        return path.suffix in (".yaml", ".yml") and path.parent in self.folders
+        return yaml_file_name(path.name) and path.parent in self.folders  # as the knowledge base reads them
 
     def gone(self) -> list[Path]:
         """The input files and folders that were there when the build read them and are no
@@ -87,7 +88,7 @@ def stamps(inputs: Inputs) -> dict[Path, Stamp]:
             found[path] = None
     for folder in inputs.folders:
         try:
-            found[folder] = tuple(sorted(e.name for e in os.scandir(folder) if e.name.endswith((".yaml", ".yml"))))
+            found[folder] = tuple(sorted(e.name for e in os.scandir(folder) if yaml_file_name(e.name)))
         except (OSError, ValueError):
             found[folder] = None
     return found

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from briefgen.errors import TemplateError
 from briefgen.model.models import BriefingMeta, Claim, Entity, Figure, Source
 from briefgen.model.vocab import PartialDate
+from briefgen.text.python_errors import called_wrong
 
 _ORDERED = "values of one kind that can be put in order (numbers, or text), or items ordered by a field"
 _LIST = "a list, text or mapping"
@@ -81,6 +82,9 @@ def failing_as(name: str, value: Any, items: Iterator[Any], takes: str) -> Itera
 def filter_failure(name: str, value: Any, exc: Exception, takes: str) -> TemplateError:
     """The error (``template-filter-type``) for filter ``name``, which takes ``takes``, failing with
     ``exc`` on ``value``: what it could not work on, why, and how to write it, in briefgen's words."""
+    called = called_wrong(str(exc), name) if isinstance(exc, TypeError) else None
+    if called is not None:  # upper(2): the filter given values it does not take
+        return TemplateError(called[0], code=called[1])
     reason, got, fix = _explained(name, value, exc)
     message = f"filter {name!r} cannot work on {got}: {reason} (expected {takes}, got {got})"
     return TemplateError(message + (f"; did you mean '{fix}'?" if fix else ""), code="template-filter-type")

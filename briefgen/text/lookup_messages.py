@@ -10,6 +10,7 @@ and lists the ids it would accept, rather than "no figure 'bluf'" for a section 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from briefgen.errors import near_id
@@ -57,3 +58,25 @@ def no_ref_target(ident: str, targets: Iterable[str], sections: Mapping[str, str
     expected = f"one of {listed}" if known else "an id of one, but this briefing has none"
     close = near_id(str(ident), [k for k in known if k != ident])
     return f"{head} (expected {expected}, got {ident!r})" + (f"; did you mean {close!r}?" if close else "")
+
+
+_UNDEFINED = re.compile(r"^'([A-Za-z_]\w*)' is undefined")
+_FUNCTIONS = "claim|entity|source|visible|cite|ref|conflicts"
+
+
+def unquoted_id(message: str, line: str) -> tuple[str, int]:
+    """``message`` (``'c' is undefined``) for template line ``line``, said as what it is when the
+    undefined name begins an id written without its quotes in a call (``claim(c-one)``, which Jinja2
+    reads as ``c - one``): the id, and the call with it quoted as the did-you-mean; with the 1-based
+    column of the id in ``line``. Else ``(message, 0)``."""
+    found = _UNDEFINED.match(message)
+    if found is None:
+        return message, 0
+    name = re.escape(found.group(1))
+    call = re.search(rf"\b({_FUNCTIONS})\((?:[^()]*,)?\s*({name}[\w.-]*)\s*[,)]", line)
+    if call is None:
+        return message, 0
+    function, written = call.group(1), call.group(2)
+    return (f"{function}({written}): the id is not in quotes, so Jinja2 reads it as names ({found.group(1)!r} "
+            f"is undefined) (expected an id in quotes, got {written} without them); "
+            f"did you mean '{function}(\"{written}\")'?", call.start(2) + 1)

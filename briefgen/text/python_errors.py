@@ -79,6 +79,60 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match], tuple[str, str]]]] = [
 ]
 
 
+def _values(n: int) -> str:
+    return "none" if n == 0 else f"{n} value" + ("s" if n != 1 else "")
+
+
+def _arity(m: re.Match, name: str, function: bool) -> tuple[str, str]:
+    """A template function (a method of the renderer, whose ``self`` Python counts) or a filter (the
+    value before ``|`` is its first argument) called with too many values."""
+    takes, given = int(m.group(3)) - 1, int(m.group(4)) - 1
+    if function:
+        return (f"{name}() takes {_values(takes)}, but was given {given}: one call for each (expected "
+                f"{_values(takes)}, got {given})", "template-error")
+    if takes == 0:
+        return (f"the filter '{name}' takes no value in parentheses, but was given {given} (expected "
+                f"'| {name}', got {given} in parentheses); did you mean '| {name}'?", "template-error")
+    return (f"the filter '{name}' takes {_values(takes)} in parentheses, but was given {given} (expected "
+            f"{_values(takes)}, got {given})", "template-error")
+
+
+def _missing(m: re.Match, name: str, function: bool) -> tuple[str, str]:
+    needed = int(m.group(3))
+    if function:
+        return (f"{name}() needs {_values(needed)} in its parentheses, e.g. {name}(\"id\") (expected "
+                f"{_values(needed)}, got fewer)", "template-error")
+    return f"the filter '{name}' needs {_values(needed)} more (expected {_values(needed)} more, got fewer)", \
+        "template-error"
+
+
+def _keyword(m: re.Match, name: str, function: bool) -> tuple[str, str]:
+    what = f"{name}()" if function else f"the filter '{name}'"
+    return (f"{what} takes no value named {m.group(3)!r} (expected its values without names, got "
+            f"{m.group(3)}=...)", "template-error")
+
+
+_CALLS: list[tuple[re.Pattern[str], Callable[[re.Match, str, bool], tuple[str, str]]]] = [
+    (re.compile(r"(\w+\.)?_?(\w+)\(\) takes (\d+) positional arguments? but (\d+) (?:was|were) given"), _arity),
+    (re.compile(r"(\w+\.)?_?(\w+)\(\) missing (\d+) required positional arguments?: .*"), _missing),
+    (re.compile(r"(\w+\.)?_?(\w+)\(\) got an unexpected keyword argument '(\w+)'"), _keyword),
+]
+"""A template function or filter called with the wrong values (Python's words name the renderer's
+methods and the filters' functions: ``Renderer._claim() takes 2 positional arguments but 3 were
+given``, ``do_upper() takes 1 ...``)."""
+
+
+def called_wrong(text: str, filter_name: str = "") -> tuple[str, str] | None:
+    """(the message, the problem code) when ``text``, Python's message, says a template function or
+    the filter ``filter_name`` (when given: Python names its function, ``do_upper``) was called
+    with the wrong values; else None."""
+    for pattern, word in _CALLS:
+        m = pattern.fullmatch(text)
+        if m:
+            return word(m, filter_name or m.group(2), not filter_name and bool(m.group(1)))
+    return None
+
+
 def worded(exc: Exception) -> tuple[str, str]:
     """(the message, the problem code) for ``exc``, raised by Python while a template ran (see the
     module doc); an error it does not know gives ``"TypeName: message"`` and ``template-error``."""
@@ -91,4 +145,7 @@ def worded(exc: Exception) -> tuple[str, str]:
             m = pattern.fullmatch(text)
             if m:
                 return word(m)
+        called = called_wrong(text)
+        if called is not None:
+            return called
     return f"{type(exc).__name__}: {exc}", "template-error"

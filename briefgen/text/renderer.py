@@ -23,10 +23,11 @@ from briefgen.model.models import Claim, Entity, Source
 from briefgen.model.resolved import Briefing
 from briefgen.text.environment import compiled, make_environment
 from briefgen.text.located import located, template_line
-from briefgen.text.lookup_messages import no_ref_target, ref_left_out, withheld
+from briefgen.text.lookup_messages import no_ref_target, ref_left_out, unquoted_id, withheld
 from briefgen.text.nesting import render_failure
 from briefgen.text.python_errors import worded
 from briefgen.text.sources import TemplateSource
+from briefgen.text.syntax_where import file_column
 from briefgen.text.template_objects import NamedMapping, OwnedList
 from briefgen.text.tokens import cite_token, ref_token, use_token
 
@@ -277,8 +278,12 @@ class Renderer:
             raise located(type(exc), source, line, str(exc), exc.code, self._audience_at()) from None
         except jinja2.UndefinedError as exc:
             line = template_line(exc, filename)
-            raise located(TemplateError, source, line, str(exc), "template-undefined",
-                          self._audience_at()) from None
+            lines = source.text.splitlines()
+            written = lines[line - 1] if 0 < line <= len(lines) else ""
+            message, column = unquoted_id(str(exc), written)  # claim(c-one): an id without its quotes
+            at = (column, file_column(source, line, written, column)) if column else (0, 0)
+            raise located(TemplateError, source, line, message, "template-undefined", self._audience_at(),
+                          column=at) from None
         except BriefgenError:
             raise
         except RecursionError as exc:  # a recursive macro, a value nested too deeply (briefgen.text.nesting)

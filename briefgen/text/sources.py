@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from briefgen.errors import SpecError
+from briefgen.errors import Problem, SpecError
 from briefgen.load.project import LoadedSpec
-from briefgen.load.textcodec import utf8_advice
+from briefgen.load.textcodec import undecodable_at, utf8_advice
 from briefgen.regular_files import read_regular
 
 
@@ -43,10 +43,12 @@ def template_source(loaded: LoadedSpec, key: tuple, text: str | None, file: str 
         except OSError as exc:
             raise SpecError([loaded.source.problem(file_key, f"cannot read template file {file!r}: "
                                                    f"{exc.strerror or exc}", code="unreadable-file")]) from None
-        except UnicodeDecodeError as exc:
-            raise SpecError([loaded.source.problem(file_key, f"template file {file!r} is not valid UTF-8",
-                                                   got=f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}",
-                                                   expected=utf8_advice(exc.object), code="encoding")]) from None
+        except UnicodeDecodeError as exc:  # named at the byte, in the template file, as YAML files are
+            line, column = undecodable_at(exc.object, exc.start)
+            raise SpecError([Problem(display_path(path), line, column, loaded.source.problem(file_key, "").key,
+                                     f"template file {file!r} is not valid UTF-8",
+                                     got=f"byte 0x{exc.object[exc.start]:02x}",
+                                     expected=utf8_advice(exc.object), code="encoding")]) from None
         return TemplateSource(body, display_path(path), 1, label, "template")
     if text is None:
         return None

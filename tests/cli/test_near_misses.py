@@ -33,3 +33,23 @@ def test_since_near_last_suggests_last(starter, command, written):
     (error,) = json.loads(result.stdout)["errors"]
     assert error["suggestion"] == "last" and f"no edition file {written!r}" in error["message"]
     assert not (starter / "output").exists()  # refused before building
+
+
+@pytest.mark.parametrize("command", ["build", "validate"])
+@pytest.mark.parametrize(("written", "meant"), [
+    ("spec/calder-bay.yaml", "specs/calder-bay.yaml"),   # the folder misspelt
+    ("specs/calder-bay.yml", "specs/calder-bay.yaml"),   # the suffix spelt the other way
+    ("Specs/calder-bey.yml", "specs/calder-bay.yaml"),   # all three at once
+])
+def test_a_spec_path_missing_by_its_folder_or_suffix_suggests_the_file(starter, command, written, meant):
+    result = cli(command, written, "--json")
+    assert result.exit_code == 2
+    (error,) = json.loads(result.stdout)["errors"]
+    assert (error["file"], error["message"], error["suggestion"]) == (written, "file not found", meant)
+
+
+def test_batch_of_a_misspelt_folder_suggests_the_folder(starter):
+    result = cli("batch", "spec", "--json")
+    assert result.exit_code == 2
+    (error,) = json.loads(result.stdout)["errors"]
+    assert (error["file"], error["message"], error["suggestion"]) == ("spec", "file not found", "specs")

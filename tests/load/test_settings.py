@@ -62,6 +62,22 @@ def test_mistakes_are_located(tmp_path, text, line, key, message) -> None:
         assert p.suggestion == "output"
 
 
+def test_a_settings_file_saved_with_a_byte_order_mark_is_read(tmp_path) -> None:
+    """Windows editors save UTF-8 with a byte-order mark; YAML files are read with it, and so is
+    briefgen.toml (it was 'not valid TOML: Invalid statement' at 1:1)."""
+    (tmp_path / "briefgen.toml").write_bytes('\ufeff[project]\noutput = "build"\n'.encode())
+    assert load_settings(tmp_path).output == tmp_path.resolve() / "build"
+
+
+def test_a_settings_file_that_is_not_utf8_is_named_at_the_byte(tmp_path) -> None:
+    (tmp_path / "briefgen.toml").write_bytes(b'[project]\noutput = "sorti\xe9"\n')
+    with pytest.raises(SpecError) as info:
+        load_settings(tmp_path)
+    (p,) = info.value.problems
+    assert (p.line, p.column, p.message, p.got) == (2, 16, "briefgen.toml is not valid UTF-8", "byte 0xe9")
+    assert p.expected == "UTF-8 text (the file looks like Windows-1252 or Latin-1: save it as UTF-8)"
+
+
 def test_formats_each_known_once_with_a_did_you_mean(tmp_path) -> None:
     toml(tmp_path, '[project]\nformats = ["PDF", "html", "pdf"]\n')
     assert load_settings(tmp_path).formats == ("pdf", "html")

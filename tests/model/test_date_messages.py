@@ -77,3 +77,11 @@ def test_a_briefing_date_gets_its_own_message(written, says, suggestion) -> None
 def test_a_briefing_date_is_refused_by_the_model() -> None:
     with pytest.raises(ValidationError, match="a briefing date is one day"):
         BriefingMeta(id="b", title="T", date="2025-5-12", desk="D")
+
+
+def test_a_month_before_its_year_and_thirds_in_words_are_rewritten() -> None:
+    pairs = [("05/2025", "2025-05"), ("5.2025", "2025-05"), ("middle 2024-03", "mid 2024-03"),
+             ("middle of 2024", "mid 2024"), ("end of 2024", "late 2024"), ("beginning of 2025-04", "early 2025-04"),
+             ("start of 2025", "early 2025"),
+             ("13/2025", "")]  # no month 13: not told
+    assert [date_suggestion(text) for text, _ in pairs] == [suggestion for _, suggestion in pairs]
