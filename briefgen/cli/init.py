@@ -1,9 +1,9 @@
 """``briefgen init DIR`` and ``briefgen new SPEC``: start a project, add a briefing to one.
 
 ``init`` copies the starter project (package data in ``briefgen/cli/starter/``: a fictional
-port authority, its knowledge base, a spec using every section kind and four chart kinds,
-an analyst audience at TLP:AMBER and a public one at TLP:CLEAR) into a new or empty folder;
-it builds at once. ``new`` writes a spec into an existing project (one whose root holds
+port authority, its knowledge base, a spec using every section kind but conflicts and four
+chart kinds, an analyst audience at TLP:AMBER and a public one at TLP:CLEAR) into a new or
+empty folder; it builds at once. ``new`` writes a spec into an existing project (one whose root holds
 ``briefgen.toml``), pointing at the project's knowledge base and shared audiences.
 
 Exit codes: 0 written; 2 the folder is not empty, the spec exists, there is no project, or the
@@ -61,8 +61,8 @@ def _write(files: dict[Path, bytes], *, fix: str) -> None:
 
 def init_command(folder: Path = typer.Argument(..., metavar="DIR", show_default=False,
                                                help="Folder for the new project (created; must be empty).")) -> None:
-    """Start a project: a knowledge base, a briefing spec using every section kind, and
-    two audiences (analyst at TLP:AMBER, public at TLP:CLEAR), ready to build."""
+    """Start a project: a knowledge base, a briefing spec using every section kind but
+    conflicts, and two audiences (analyst at TLP:AMBER, public at TLP:CLEAR), ready to build."""
     if folder.exists() and not folder.is_dir():
         _refuse(f"{esc(str(folder))} is a file, not a folder")
     if folder.is_dir():
@@ -93,7 +93,8 @@ def new_command(spec: Path = typer.Argument(..., metavar="SPEC", show_default=Fa
                 desk: str = typer.Option("Desk", "--desk", metavar="TEXT", help="Issuing desk."),
                 ) -> None:
     """Add a briefing spec to an existing project: it reads the project's knowledge base
-    (kb/) and shared audiences (specs/audiences.yaml), and uses every section kind."""
+    (kb/) and shared audiences (specs/audiences.yaml), and uses every section kind but
+    conflicts."""
     from briefgen.load.paths import find_project_root, root_search_note
     from briefgen.load.settings import CONFIG_NAME
 

@@ -38,7 +38,7 @@ JsonOpt = typer.Option(False, "--json", help="Print one JSON document on stdout 
                                               "output'); human output goes to stderr.")
 
 _STATE: dict[str, Any] = {"command": None, "emitted": False, "stdout": None, "redirect": None,
-                          "parser_error": None, "parser_problem": None}
+                          "parser_error": None, "parser_problem": None, "parser_command": ""}
 
 
 def reset() -> None:
@@ -47,14 +47,16 @@ def reset() -> None:
     replaced the streams, a test runner, has put its own back already)."""
     if _STATE["stdout"] is not None and sys.stdout is _STATE["redirect"]:
         sys.stdout = _STATE["stdout"]
-    _STATE.update(command=None, emitted=False, stdout=None, redirect=None, parser_error=None, parser_problem=None)
+    _STATE.update(command=None, emitted=False, stdout=None, redirect=None, parser_error=None, parser_problem=None,
+                  parser_command="")
 
 
-def note_parser_error(exc: BaseException, make_problem: Any) -> None:
+def note_parser_error(exc: BaseException, make_problem: Any, command: str = "") -> None:
     """Keep the PROBLEM of an error of the command-line parser (``make_problem()``, made
-    once per error: :mod:`briefgen.cli.parse_errors`) for :func:`finish`."""
+    once per error: :mod:`briefgen.cli.parse_errors`) for :func:`finish`, with ``command``,
+    the command it was raised in (``export stix``; "" for the top-level group)."""
     if _STATE["parser_error"] is not exc:
-        _STATE.update(parser_error=exc, parser_problem=make_problem())
+        _STATE.update(parser_error=exc, parser_problem=make_problem(), parser_command=command)
 
 
 def start(command: str, enabled: bool) -> None:
@@ -142,8 +144,9 @@ def finish(exit_code: int, argv: list[str]) -> None:
     """At exit: when ``--json`` was asked for and no document was printed (a usage error
     before the command ran, an exit without one), print a bare one with ``exit_code``."""
     if not _STATE["emitted"] and "--json" in argv and (exit_code != 0 or active()):
-        if not active():
-            _STATE["command"] = next((a for a in argv if not a.startswith("-")), "")
+        if not active():  # the command the parser was in (a sub-group's with its group: export stix)
+            _STATE["command"] = (_STATE.get("parser_command") or
+                                 next((a for a in argv if not a.startswith("-")), ""))
         parsed = _STATE["parser_problem"] if exit_code == 2 else None  # the parser's own message and near miss
         emit(exit_code, errors=[] if exit_code == 0 else [parsed] if parsed is not None else
              [message_problem("the command failed before producing a result; see stderr", "usage" if exit_code == 2

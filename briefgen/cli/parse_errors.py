@@ -71,7 +71,18 @@ def record(exc: BaseException, commands: list[str] | None = None) -> None:
     knows, for an unknown command's did-you-mean."""
     from briefgen.cli import jsonout
 
-    jsonout.note_parser_error(exc, lambda: problem_of(exc, commands))
+    jsonout.note_parser_error(exc, lambda: problem_of(exc, commands), command_name(exc))
+
+
+def command_name(exc: BaseException) -> str:
+    """The command ``exc`` was raised in, as typed after ``briefgen`` (``export stix``, a
+    command of a sub-group, with its group's name); "" for the top-level group itself."""
+    ctx = getattr(exc, "ctx", None)
+    names: list[str] = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
 
 
 def _kind(exc: BaseException) -> str:

@@ -378,7 +378,8 @@ class Audience(Model):
                                                       "confidence (then likelihood), in their original order.")
     max_pages: int | None = Field(None, ge=1,
                                   description="Page budget; see the README for trimming by section priority.")
-    paper: Literal["A4", "letter"] = Field("A4", description="Paper size.")
+    paper: Literal["A4", "letter"] | None = Field(None, description="Paper size (default: the page size of the "
+                                                                     "audience's theme, A4 in the built-in theme).")
     cover: bool = Field(True, description="Start with a cover page (false: a compact title block on page 1).")
     contents: bool = Field(True, description="Include the table of contents.")
     prepared_for: str | None = Field(None,
@@ -390,7 +391,8 @@ class Audience(Model):
     distribution: Distribution = Field(default_factory=Distribution, description="Email recipients.")
     formats: list[OutputFormat] = Field(default_factory=lambda: list[OutputFormat](["pdf"]), min_length=1,
                                         description="What `briefgen build` writes for this audience: pdf, html or "
-                                                    "both (`--format` overrides); see the README's HTML edition.")
+                                                    "both (left out: briefgen.toml's `formats`, else pdf; "
+                                                    "`--format` overrides); see the README's HTML edition.")
     portion_marks: bool | None = Field(None,
                                        description="Print each portion's TLP marking before it ('(TLP:AMBER) ...'), "
                                                    "a marking column in claims tables, and mark chart links, "

@@ -71,6 +71,14 @@ def chart_text(loaded: LoadedSpec, audience: tuple[str, Audience] | None = None)
     return text
 
 
+def theme_paper(loaded: LoadedSpec, audience: tuple[str, Audience]) -> str:
+    """The paper (``A4`` or ``letter``) of an audience that names none: its theme's
+    ``page.size`` (the audience's own ``theme:``, else the spec's, else the built-in theme's A4).
+    Never raises: a theme that cannot be read gives A4 (validate's theme check says why)."""
+    page = chart_text(loaded, audience).page
+    return "A4" if page is None else page.page.size
+
+
 def spec_font_size(loaded: LoadedSpec) -> float:
     """The chart font size (points) of the spec's own theme (the default one when it names none)."""
     return chart_text(loaded).font_size

@@ -31,6 +31,7 @@ from briefgen.model.models import BriefingMeta, Claim
 from briefgen.model.resolved import Briefing, Withheld
 from briefgen.model.tlp import TLP, may_see
 from briefgen.resolve.audiences import DEFAULT_AUDIENCE, audience_names, get_audience
+from briefgen.resolve.chart_theme import theme_paper
 from briefgen.resolve.claims import select_claims
 from briefgen.resolve.context import ResolveContext
 from briefgen.resolve.keyword_text import keyword_occurrences
@@ -60,6 +61,8 @@ def resolve(loaded: LoadedSpec, kb: KnowledgeBase, audience: str | None = None,
     """
     spec = loaded.spec
     name, aud = get_audience(loaded, audience)
+    if aud.paper is None:  # the theme it is built with decides
+        aud = aud.model_copy(update={"paper": theme_paper(loaded, (name, aud))})
     ceiling = aud.tlp
     withheld: list[Withheld] = []
 

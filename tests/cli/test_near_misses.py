@@ -53,3 +53,11 @@ def test_batch_of_a_misspelt_folder_suggests_the_folder(starter):
     assert result.exit_code == 2
     (error,) = json.loads(result.stdout)["errors"]
     assert (error["file"], error["message"], error["suggestion"]) == ("spec", "file not found", "specs")
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "batch"])
+def test_a_spec_typed_yml_for_yaml_suggests_the_yaml_file_in_every_command(starter, command):
+    result = cli(command, "specs/calder-bay.yml", "--json")
+    assert result.exit_code == 2
+    (error,) = json.loads(result.stdout)["errors"]
+    assert (error["message"], error["suggestion"]) == ("file not found", "specs/calder-bay.yaml")

@@ -120,3 +120,17 @@ def test_batch_takes_format(tmp_path, starter):
     assert sorted(p.suffix for p in out.glob("*.*")) == [".html", ".html", ".json", ".json"]
     items = json.loads(proc.stdout)["results"]
     assert [(i["pdf"], i["pages"], i["bytes"] > 0) for i in items] == [(None, 0, True), (None, 0, True)]
+
+
+@pytest.mark.parametrize("args,command", [
+    (("export", "stix", "spec.yaml", "--json", "--audince", "public"), "export stix"),
+    (("import", "stix", "bundle.json", "--json"), "import stix"),
+    (("build", "spec.yaml", "--json", "--audince", "public"), "build"),
+    (("export", "stx", "--json"), "export"),
+])
+def test_the_document_names_the_command_as_a_successful_one_would(tmp_path, args, command):
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.run([sys.executable, "-m", "briefgen.cli.app", *args], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    doc = json.loads(proc.stdout)
+    assert (doc["command"], doc["exit_code"]) == (command, 2)
