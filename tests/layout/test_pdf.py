@@ -275,18 +275,21 @@ def test_contents_over_several_pages(example_project, tmp_path):
         assert f"Page {n} of {len(pages)}" in text
 
 
-def test_contents_without_sections_is_empty(example_project, tmp_path):
-    """An audience shown no section gets an empty contents (no placeholder entry)."""
+def test_an_audience_shown_no_section_is_refused_not_built_as_a_cover(example_project, tmp_path):
+    """An audience shown no section would get a cover and an empty contents: the build refuses it
+    (``no-sections``, located at its list) and writes nothing."""
+    from briefgen.errors import SpecError
     from briefgen.pipeline.build import BuildOptions, build_prepared, prepare
 
     specs = example_project / "specs"
     (specs / "empty.yaml").write_text("extends: peru-china.yaml\naudiences:\n  analyst: {sections: []}\n")
-    result = build_prepared(prepare(specs / "empty.yaml"), "analyst",
-                            BuildOptions(write=False, cache_dir=tmp_path / "cache"))
-    pages = [squash(t) for t in pdf_pages_text(result.pdf)]
-    assert result.pages == len(pages) == 2
-    assert "Contents" in pages[1] and "Placeholder" not in pages[1] and " . . ." not in pages[1]
-    assert "Page 2 of 2" in pages[1]
+    with pytest.raises(SpecError) as info:
+        build_prepared(prepare(specs / "empty.yaml"), "analyst", BuildOptions(out_dir=tmp_path / "out",
+                                                                             cache_dir=tmp_path / "cache"))
+    (problem,) = [p for p in info.value.problems if p.severity == "error"]
+    assert (problem.key, problem.line) == ("audiences.analyst.sections", 3)
+    assert "would be shown no section" in problem.message
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_paragraph_breaks_its_lines_once_per_width(monkeypatch) -> None:
