@@ -25,7 +25,7 @@ from briefgen.charts.style import LAYOUT_PAD, ChartStyle, add_title, format_numb
 from briefgen.errors import ChartFitError, RenderError
 from briefgen.model import chart_fit as fit
 from briefgen.model.axis_ticks import fitting_ticks
-from briefgen.model.chart_numbers import point_note
+from briefgen.model.chart_numbers import point_note, point_words
 from briefgen.model.resolved import RangeData, RangePoint
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,7 +46,7 @@ def _describe(chart: "ResolvedChart") -> str:
     unit = f" ({d.unit_label})" if d.unit_label else ""
     groups: dict[str, list[str]] = {}
     for p in d.points:
-        groups.setdefault(p.group, []).append(f"{p.label}: {point_note(p)}")
+        groups.setdefault(p.group, []).append(f"{p.label}: {point_words(p)}")
     parts = [f"{group}{unit}: " + "; ".join(items) for group, items in groups.items()]
     return "Reported values by source. " + ". ".join(parts) + "."
 

@@ -52,10 +52,22 @@ def _describe(chart: "ResolvedChart") -> str:
         pts = [(x, y) for x, y in zip(d.x, ys) if not math.isnan(float(y))]
         if pts:
             parts.append(f"{name} {format_number(pts[0][1])} ({pts[0][0]}) to "
-                         f"{format_number(pts[-1][1])} ({pts[-1][0]})")
+                         f"{format_number(pts[-1][1])} ({pts[-1][0]})" + _extremes(pts))
     n = len(names)
     head = f"Line chart of {n} series{unit}{span}"
     return head + (": " + "; ".join(parts) if parts else "") + "."
+
+
+def _extremes(pts: list) -> str:
+    """``, highest 780 (Jun), lowest 290 (Jan)`` for a series' points ``(x, y)``: the highest
+    and the lowest point, each named when it is neither end (first and last are said already);
+    a series that rises and falls between equal ends would otherwise read as flat."""
+    ends = (0, len(pts) - 1)
+    top = max(range(len(pts)), key=lambda i: float(pts[i][1]))
+    low = min(range(len(pts)), key=lambda i: float(pts[i][1]))
+    words = [f"{word} {format_number(pts[i][1])} ({pts[i][0]})" for word, i in (("highest", top), ("lowest", low))
+             if i not in ends and pts[i][1] not in (pts[0][1], pts[-1][1])]
+    return "".join(", " + w for w in words)
 
 
 def draw_line(fig: "Figure", chart: "ResolvedChart", style: ChartStyle) -> None:

@@ -15,7 +15,9 @@ Rules, per the HTML Living Standard (https://html.spec.whatwg.org/):
 * line breaks: ``<br>``;
 * Han characters in a document whose language is not Chinese, Japanese or Korean are
   wrapped in ``<span lang="zh">`` (WCAG 2.2 SC 3.1.2 Language of Parts: a screen reader
-  switches voice), the knowledge base's Han names being Chinese;
+  switches voice), the knowledge base's Han names being Chinese; Arabic, Hebrew and Cyrillic
+  stretches likewise (``ar``/``fa``, ``he``, ``ru``/``uk``/...; :mod:`briefgen.document.languages`),
+  inside the ``<bdi>`` that isolates right-to-left text;
 * right-to-left text (Arabic, Hebrew, Persian; browsers shape and order it themselves): text
   whose first letter is right-to-left (UAX #9 P2-P3; a portion mark does not count) is in
   ``<bdi dir="rtl">``, a whole paragraph's or cell's as a block (class ``rtl``, ``display: block``:
@@ -39,15 +41,10 @@ import re
 from markupsafe import Markup, escape
 
 from briefgen.document.direction import EXPLICIT_CONTROLS, RTL_STRETCH, base_level, has_rtl
+from briefgen.document.languages import FOREIGN_STRETCH, stretch_language
 from briefgen.document.model import Citation, CrossRef, LineBreak, Link, Runs, Text
 from briefgen.document.portions import PortionMark
 from briefgen.model.urls import safe_link
-
-HAN = re.compile(r"[\u2E80-\u2FDF\u3005\u3007\u3021-\u3029\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF"
-                 r"\U00020000-\U0003134F]+(?:[\u3000-\u303F\uFF00-\uFFEF]*[\u2E80-\u2FDF\u3400-\u4DBF"
-                 r"\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0003134F]+)*")
-"""A stretch of Han ideographs (CJK radicals, unified ideographs and their extensions,
-compatibility ideographs), with the CJK punctuation between them."""
 
 HAN_LANG = "zh"
 CJK_LANGS = ("zh", "ja", "ko")
@@ -59,8 +56,10 @@ _BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 
 
 def text_html(text: str, language: str = "en", *, isolate: bool = True) -> Markup:
-    """``text`` escaped, its Han stretches in ``<span lang="zh">`` unless ``language`` (the
-    document's BCP 47 tag) is already Chinese, Japanese or Korean; right-to-left text in
+    """``text`` escaped, each stretch in another script in ``<span lang>`` with its language
+    (:mod:`briefgen.document.languages`: Han ``zh`` unless ``language``, the document's BCP 47
+    tag, is Chinese, Japanese or Korean; Arabic ``ar``, Hebrew ``he``, Cyrillic ``ru`` ...,
+    unless it is the document's own); right-to-left text in
     ``<bdi>`` (see the module doc; ``isolate`` False: it is inside a right-to-left block)."""
     if not text.isascii() and EXPLICIT_CONTROLS.search(text):
         return _isolates_html(text, language, isolate)
@@ -75,13 +74,17 @@ def text_html(text: str, language: str = "en", *, isolate: bool = True) -> Marku
             pos = m.end()
         pieces.append(text_html(text[pos:], language, isolate=False))
         return Markup("").join(pieces)
-    if language.split("-")[0].lower() in CJK_LANGS:
+    own = language.split("-")[0].lower()
+    if text.isascii():
         return escape(text)
     out: list[str] = []
     pos = 0
-    for m in HAN.finditer(text):
+    for m in FOREIGN_STRETCH.finditer(text):
+        lang = stretch_language(m.group())
+        if lang == own or (lang == HAN_LANG and own in CJK_LANGS):
+            continue
         out.append(escape(text[pos:m.start()]))
-        out.append(Markup('<span lang="{}">{}</span>').format(HAN_LANG, m.group()))
+        out.append(Markup('<span lang="{}">{}</span>').format(lang, m.group()))
         pos = m.end()
     out.append(escape(text[pos:]))
     return Markup("").join(out)
@@ -109,12 +112,21 @@ def _emphasised(html: Markup, bold: bool, italic: bool) -> Markup:
     return html
 
 
-def citation_html(citation: Citation, *, superscript: bool = True) -> Markup:
+IN_TEXT_LINK = Markup(' style="text-decoration: underline"')
+"""What a plain (not superscript) endnote link beside other text carries: the stylesheet leaves
+citation links undecorated, and one set in a line of text at the text's size would otherwise be
+told from it by its colour alone (WCAG 2.2 SC 1.4.1; axe-core's ``link-in-text-block``). A style
+attribute, so that editions without such a citation keep their bytes."""
+
+
+def citation_html(citation: Citation, *, superscript: bool = True, in_text: bool = False) -> Markup:
     """The endnote numbers of ``citation``, each linked to its endnote (empty when it has
-    none)."""
+    none). ``in_text``: a plain citation in a line of other text (a conflicts table's source
+    cell, "Ministry of Water 3"), whose links are underlined (:data:`IN_TEXT_LINK`)."""
     if not citation.numbers:
         return Markup("")
-    marks = Markup(",").join(Markup('<a href="#endnote-{0}" role="doc-noteref">{0}</a>').format(n)
+    style = IN_TEXT_LINK if in_text and not superscript else Markup("")
+    marks = Markup(",").join(Markup('<a href="#endnote-{0}" role="doc-noteref"{1}>{0}</a>').format(n, style)
                              for n in citation.numbers)
     tag = "sup" if superscript else "span"
     return Markup('<{0} class="cite" data-claims="{1}">{2}</{0}>').format(tag, " ".join(citation.claims), marks)
@@ -136,6 +148,7 @@ def runs_html(runs: Runs, language: str = "en", *, superscript_citations: bool =
 
 def _runs_html(runs: Runs, language: str, superscript_citations: bool, *, isolate: bool) -> Markup:
     out: list[Markup] = []
+    in_text = any(isinstance(r, (Text, Link)) and not isinstance(r, PortionMark) and r.text.strip() for r in runs)
     i = 0
     while i < len(runs):
         run = runs[i]
@@ -156,7 +169,7 @@ def _runs_html(runs: Runs, language: str, superscript_citations: bool, *, isolat
         elif isinstance(run, Text):
             out.append(_emphasised(text_html(run.text, language, isolate=isolate), run.bold, run.italic))
         elif isinstance(run, Citation):
-            cite = citation_html(run, superscript=superscript_citations)
+            cite = citation_html(run, superscript=superscript_citations, in_text=in_text)
             out.append(Markup("<bdi>{}</bdi>").format(cite) if not isolate and cite else cite)
         elif isinstance(run, CrossRef):
             xref = Markup('<a href="#{}" class="xref">{}</a>').format(run.target, run.label)

@@ -97,7 +97,7 @@ class TextMarks:
         """The element a run belongs to: its link's (or the paragraph's), or a Span with the
         run's language inside that (the current one when the run continues it)."""
         owner = self.link_owner(link) if link is not None else (self.whole or self.element)
-        lang = script_language(text) if font in self.tagger.foreign_fonts else ""
+        lang = script_language(getattr(text, "actual", None) or text) if font in self.tagger.foreign_fonts else ""
         if not lang:
             return owner
         if current is not None and current.role == "Span" and current.parent is owner and current.lang == lang:

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from briefgen.compat.reportlab import canvas_code
+from briefgen.document.languages import stretch_language
 
 __all__ = ["ROLE_MAP", "AnnotationRef", "Element", "MarkedContent", "Tagger", "link_descriptions",
            "script_language", "tagger_of"]
@@ -100,7 +101,11 @@ def tagger_of(canv: Any) -> Tagger | None:
 
 def script_language(text: str) -> str:
     """The language of ``text`` by its script, for text that needs its own ``/Lang`` (ISO 14289-1
-    7.2; Matterhorn 11): kana ``ja``, Hangul ``ko``, other Han ``zh``; "" for anything else."""
+    7.2; Matterhorn 11): kana ``ja``, Hangul ``ko``, other Han ``zh``; Arabic ``ar`` (``fa``),
+    Hebrew ``he`` (:func:`briefgen.document.languages.stretch_language`); "" for anything else."""
+    rtl = RTL_LETTER.search(text)
+    if rtl is not None:
+        return stretch_language(text[rtl.start():])
     han = False
     for ch in text:
         cp = ord(ch)
@@ -111,6 +116,10 @@ def script_language(text: str) -> str:
         if 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2FA1F or 0xF900 <= cp <= 0xFAFF:
             han = True
     return "zh" if han else ""
+
+
+RTL_LETTER = re.compile("[\u0590-\u05FF\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]+")
+"""Arabic and Hebrew letters (and their presentation forms, as shaped text may hold them)."""
 
 
 class Tagger:

@@ -210,15 +210,27 @@ def kinds_taking_csv() -> str:
 
 def describe(chart: Any, limit: int = 400) -> str:
     """Short alternative text of the ResolvedChart ``chart``, derived from its data by its
-    kind (used when ``spec.alt`` is None), at most ``limit`` characters. Kinds without a
+    kind (used when ``spec.alt`` is None), at most ``limit`` characters (:func:`shorten`). Kinds without a
     describer (and unknown kinds) get a generic sentence. Raises KindPluginError when the
     kind's plugin cannot be loaded."""
     kind = CHART_KINDS.get(chart.kind)
     fn = kind.describe if kind is not None else None
     text = fn(chart) if fn else f"{chart.kind.capitalize()} chart: {chart.title}."
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip(" ,;:") + "…"
-    return text
+    return shorten(text, limit)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` when it has at most ``limit`` characters, else cut at the last word boundary
+    that leaves room for "…" (never inside a word or a name: "… Amaru analys…" would be read
+    aloud as a word that is not one), its trailing punctuation dropped; a single word longer
+    than the limit is cut inside it."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    cut = len(head) if text[limit - 1] == " " else head.rfind(" ")
+    if cut > 0:
+        head = head[:cut]
+    return head.rstrip(" ,;:—-") + "…"
 
 
 def alt_text(chart: Any) -> str:

@@ -6,6 +6,7 @@ the very texts the charts draw."""
 from __future__ import annotations
 
 from briefgen.model.resolved import RangePoint
+from briefgen.model.vocab import COMPARATOR_WORDS
 
 COMPARATOR_PREFIX = {"=": "", "": "", ">": ">", ">=": "≥", "<": "<", "<=": "≤", "~": "~"}
 """Prefix drawn before a value for a figure comparator ('>' reads "more than")."""
@@ -40,3 +41,19 @@ def point_note(p: RangePoint) -> str:
     else:
         text = format_range(p.low or 0.0, p.high or 0.0)
     return text + (" est." if p.estimate else "")
+
+
+def point_words(p: RangePoint) -> str:
+    """A dot-range row's value in words, for alternative text read aloud: ``1,300``,
+    ``about 3,600 (estimate)``, ``2,800 to 3,400``, ``more than 1``, ``1,300 (range 1,200 to
+    1,400)``; :func:`point_note` is what the chart draws (``~3,600 est.``), whose ``~``, ``-``
+    and ``est.`` a screen reader reads as "tilde", "minus" or a word it does not know."""
+    if p.value is not None:
+        text = COMPARATOR_WORDS.get(p.comparator, "") + format_number(p.value)
+        notes = [f"range {format_range(p.low, p.high).replace('-', ' to ')}"] \
+            if p.low is not None and p.high is not None else []
+    else:
+        text, notes = format_range(p.low or 0.0, p.high or 0.0).replace("-", " to "), []
+    if p.estimate:
+        notes.append("estimate")
+    return text + (f" ({', '.join(notes)})" if notes else "")

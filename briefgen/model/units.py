@@ -20,6 +20,18 @@ on a bar's label alike, and beyond about 1e150 matplotlib cannot draw a bar at a
 quantity reads better in a larger unit ('1.2 trillion' for 1.2e12)."""
 
 
+def per_text(per: str) -> str:
+    """How a rate's denominator follows its amount: `` per year`` for a word (``million/year``
+    reads "million per year"), ``/s`` for a unit symbol (``m³/s`` stays "m³/s": "410 m³ per s"
+    reads as no one writes it; also ``km/h``, ``t/ha``, ``kWh/m²``). A symbol is a denominator
+    of one or two letters, or one holding anything but letters (a digit, ``²``, ``·``); a word
+    has three or more letters only (``year``, ``day``, ``barrel``, ``kWh``). ``""`` for none."""
+    per = per.strip()
+    if not per:
+        return ""
+    return f" per {per}" if len(per) >= 3 and per.isalpha() else f"/{per}"
+
+
 @dataclass(frozen=True)
 class Unit:
     """A parsed unit: ``scale`` word ('' for none), ``base`` ('' for a pure amount of
@@ -40,7 +52,7 @@ class Unit:
         return (self.currency, self.base)
 
     def label(self, scale: str | None = None) -> str:
-        """Axis label, e.g. ``USD millions per year``, ``thousand tonnes``."""
+        """Axis label, e.g. ``USD millions per year``, ``thousand tonnes``, ``m³/s`` (:func:`per_text`)."""
         scale = self.scale if scale is None else scale
         words = [self.currency] if self.currency else []
         if scale:
@@ -48,7 +60,7 @@ class Unit:
         if self.base:
             words.append(self.base)
         text = " ".join(words) or "count"
-        return text + (f" per {self.per}" if self.per else "")
+        return text + per_text(self.per)
 
 
 def parse_unit(unit: str, currency: str | None = None) -> Unit:

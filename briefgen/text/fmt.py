@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from briefgen.model.chart_numbers import format_range
 from briefgen.model.models import Claim, Figure, Source
+from briefgen.model.units import per_text
 from briefgen.model.vocab import COMPARATOR_WORDS, CREDIBILITY, PartialDate, admiralty
 
 
@@ -27,7 +28,9 @@ def figure(fig: Figure) -> str:
     billion``, :func:`number_range`; with its value: ``USD 1.4 billion (range 1.3-1.5)``), an
     estimate ``USD 3.6 billion (estimate)``.
 
-    Millions of 1,000 or more are shown in billions; ``/`` in the unit reads "per".
+    Millions of 1,000 or more are shown in billions; ``/`` in the unit reads "per" before a
+    word (``million/year``) and stays a slash before a unit symbol (``410 m³/s``,
+    :func:`briefgen.model.units.per_text`).
     """
     unit = fig.unit
     head, _, per = unit.partition("/")
@@ -41,8 +44,8 @@ def figure(fig: Figure) -> str:
         assert fig.low is not None and fig.high is not None, "validated: a value or a range"
         shown = number_range(fig.low / scale, fig.high / scale)
     text = shown + (f" {head.strip()}" if head.strip() else "")
-    if per:
-        text += f" per {per.strip()}"
+    if per.strip():
+        text += per_text(per) if head.strip() else f" per {per.strip()}"
     if fig.currency:
         text = f"{fig.currency} {text}"
     notes = []

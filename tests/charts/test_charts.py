@@ -308,7 +308,9 @@ def test_describe_derives_alt_text_from_data() -> None:
     assert describe(table_chart()) == (
         "Table with 4 columns (Project, Owner / operator, Investment (USD millions), Status) and 3 rows.")
     assert "China 13.5 (2019) to 23.4 (2023)" in describe(line_chart())
-    assert len(describe(network_chart(), limit=80)) == 80
+    # cut to the limit between words ("... Shipping Ports owns…", never "... owns Chan…")
+    assert describe(network_chart(), limit=80) == (
+        "Network diagram of 14 entities and 12 relations: COSCO Shipping Ports owns…")
 
 
 def test_style_is_hashable_with_a_stable_key(fonts) -> None:

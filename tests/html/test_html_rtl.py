@@ -12,16 +12,18 @@ def test_right_to_left_paragraph_is_a_right_to_left_block() -> None:
             dm.Text(" قوي."), dm.Citation(("c",), (1,)))
     html = str(runs_html(runs))
     assert html.startswith('<bdi dir="rtl" class="rtl" style="display: block"><bdi dir="ltr">(TLP:CLEAR)</bdi> '
-                           "قال وزير الخارجية في عام 2020 إن <strong>NATO</strong> قوي.<bdi><sup class=\"cite\"")
+                           '<span lang="ar">قال وزير الخارجية في عام 2020 إن</span> <strong>NATO</strong> '
+                           '<span lang="ar">قوي</span>.'
+                           '<bdi><sup class="cite"')
     assert html.endswith("</sup></bdi></bdi>")  # the citation isolated: it never joins a number
 
 
 def test_right_to_left_stretch_in_english_is_isolated() -> None:
     runs = (portion_mark("TLP:CLEAR"), dm.Text("The minister محمد جواد ظريف said in 2020, and שלום (2) too."))
-    assert str(runs_html(runs)) == ("(TLP:CLEAR) The minister <bdi>محمد جواد ظريف</bdi> said in 2020, "
-                                    "and <bdi>שלום</bdi> (2) too.")
-    assert str(text_html("مصادر بالعربية")) == '<bdi dir="rtl">مصادر بالعربية</bdi>'  # a title or a name
-    assert str(text_html("می\u200cخواهم & co")) == '<bdi dir="rtl">می\u200cخواهم &amp; co</bdi>'
+    assert str(runs_html(runs)) == ('(TLP:CLEAR) The minister <bdi><span lang="ar">محمد جواد ظريف</span></bdi> '
+                                    'said in 2020, and <bdi><span lang="he">שלום</span></bdi> (2) too.')
+    assert str(text_html("مصادر بالعربية")) == '<bdi dir="rtl"><span lang="ar">مصادر بالعربية</span></bdi>'  # a title
+    assert str(text_html("می\u200cخواهم & co")) == '<bdi dir="rtl"><span lang="fa">می\u200cخواهم</span> &amp; co</bdi>'
 
 
 def test_text_without_right_to_left_letters_is_unchanged() -> None:
@@ -35,10 +37,10 @@ def test_isolated_value_in_english_text_is_a_bdi_and_the_note_stays_left_to_righ
 
     note = (dm.Text(isolated("تقرير وزارة النقل السنوي ٢٠٢٤"), italic=True),
             dm.Text(". December 2024. Reliability B (usually reliable)."))
-    assert str(runs_html(note)) == ("<em><bdi>تقرير وزارة النقل السنوي ٢٠٢٤</bdi></em>. December 2024. "
-                                    "Reliability B (usually reliable).")
-    assert str(text_html("a \u2067שלום\u2069 \u2066ABC\u2069 b")) == ('a <bdi dir="rtl">שלום</bdi> '
-                                                                     '<bdi dir="ltr">ABC</bdi> b')
+    assert str(runs_html(note)) == ('<em><bdi><span lang="ar">تقرير وزارة النقل السنوي ٢٠٢٤</span></bdi></em>. '
+                                    "December 2024. Reliability B (usually reliable).")
+    assert str(text_html("a \u2067שלום\u2069 \u2066ABC\u2069 b")) == (
+        'a <bdi dir="rtl"><span lang="he">שלום</span></bdi> <bdi dir="ltr">ABC</bdi> b')
 
 
 def test_citations_and_cross_references_in_right_to_left_text_are_isolated() -> None:
@@ -60,4 +62,4 @@ def test_right_to_left_headings_profiles_and_items_get_their_direction() -> None
 
 def test_overrides_are_never_written() -> None:
     assert str(text_html("ABC\u202eDEF 123\u202c GHI")) == "ABCDEF 123 GHI"  # as the PDF draws it
-    assert str(text_html("שלום \u202dABC\u202c")) == '<bdi dir="rtl">שלום ABC</bdi>'
+    assert str(text_html("שלום \u202dABC\u202c")) == '<bdi dir="rtl"><span lang="he">שלום</span> ABC</bdi>'

@@ -270,10 +270,11 @@ def test_explicit_bidi_controls_are_dropped_for_every_edition(fonts) -> None:
 @pytest.mark.slow
 def test_both_editions_show_the_testers_cases_alike(rtl_pdf: Path) -> None:
     html = next(rtl_pdf.parent.glob("*.html")).read_text()
-    assert "<em><bdi>تقرير وزارة النقل السنوي ٢٠٢٤</bdi></em>. Ministry of Transport. December 2024." in html
+    assert ('<em><bdi><span lang="ar">تقرير وزارة النقل السنوي ٢٠٢٤</span></bdi></em>. Ministry of Transport. '
+            "December 2024.") in html
     assert '2027.<bdi><sup class="cite"' in html
     assert html.count('dir="rtl" style="margin-right: 1.5rem"><bdi dir="rtl" class="rtl"') == 2  # the two RTL items
-    assert 'data-marking="TLP:CLEAR" dir="rtl"><bdi dir="rtl">مصادر بالعربية</bdi></h2>' in html
+    assert 'data-marking="TLP:CLEAR" dir="rtl"><bdi dir="rtl"><span lang="ar">مصادر بالعربية</span></bdi></h2>' in html
     assert "ABCDEF 123 GHI" in html and "\u202e" not in html
     lines = _lines(rtl_pdf)
     assert any("The port authority reported ABCDEF 123 GHI." in line for line in lines)

@@ -208,7 +208,7 @@ def test_dot_range_chart_draws_values_ranges_and_estimates(alba_built):
         ("Embassy reporting, February 2025", 4100.0, None, None, False)]
     assert fig.alt.startswith("Reported values by source. Puerto Alba capital cost (USD millions): "
                               "Ministry of Transport, June 2024: 1,300; Southern Trade Institute, November 2024: "
-                              "2,800-3,400; Coastal Gazette, January 2025: ~3,600 est.")
+                              "2,800 to 3,400; Coastal Gazette, January 2025: about 3,600 (estimate)")  # words
     text = squash(" ".join(pdf_pages_text(alba_built["analyst"].pdf)))
     for label in ("Ministry of Transport, June 2024", "1,300", "2,800-3,400", "~3,600 est.", "4,100",
                   "hollow: an estimate"):
