@@ -12,14 +12,13 @@ mistake).
 
 from __future__ import annotations
 
-import os
 import sys
 
 import typer
 from rich.markup import escape as esc
 
 from briefgen import collector
-from briefgen.cli import common, jsonout
+from briefgen.cli import common, interrupts, jsonout
 from briefgen.cli.batch import batch_command
 from briefgen.cli.build import build
 from briefgen.cli.diff import diff_command
@@ -80,15 +79,15 @@ app.add_typer(import_app, name="import")
 def main() -> None:
     """Console entry point: :func:`run`, then leave with its exit code.
 
-    Exits with ``os._exit`` after flushing: every file is already written (atomically) and
-    every worker joined by then, and skipping the interpreter's teardown of matplotlib,
-    ReportLab and pydantic saves about 0.1 s per command.
+    Exits with ``os._exit`` (:func:`briefgen.cli.interrupts.leave`) after flushing: every file
+    is already written (atomically) and every worker joined by then, and skipping the
+    interpreter's teardown of matplotlib, ReportLab and pydantic saves about 0.1 s per command.
     """
     code = run()
     dataclass_code.save()  # what @dataclass compiled anew, for the next run (briefgen.cli.launch)
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(code)
+    interrupts.leave(code)  # os._exit, told to the build server's client first (briefgen.cli.server)
 
 
 def run() -> int:

@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Callable
+from typing import NoReturn
 
 _MAIN_PID = 0
 """The process running the command (set by :func:`handle_interrupts`); its forked workers
 leave silently."""
+
+_REPORT: Callable[[int], None] | None = None
+"""Told the exit code just before the command's process leaves (:func:`report_exit_to`): the
+build server's fork tells its client itself, so that the client learns it even when the
+server is gone (:mod:`briefgen.cli.server`)."""
 
 READY_FILE_ENV = "BRIEFGEN_TEST_READY_FILE"
 """For tests: when this environment variable names a file, :func:`handle_interrupts` creates it once
@@ -47,6 +54,28 @@ def _interrupted(signum, frame) -> None:  # noqa: ARG001 - a signal handler's si
             if jsonout is not None:
                 jsonout.interrupted(code, note.strip())
         except Exception:  # noqa: BLE001 - a signal handler must leave whatever happens
+            pass
+        leave(code)
+    os._exit(code)
+
+
+def report_exit_to(report: Callable[[int], None]) -> None:
+    """Have :func:`leave` call ``report(code)`` in this process (not in its workers) just
+    before it leaves."""
+    global _REPORT
+    _REPORT = report
+
+
+def leave(code: int) -> NoReturn:
+    """End the command's process with ``code`` at once (``os._exit``: no interpreter teardown,
+    nothing more flushed: the caller flushes what it means to print), the exit reported first
+    (:func:`report_exit_to`)."""
+    import os
+
+    if _REPORT is not None and os.getpid() == _MAIN_PID:
+        try:
+            _REPORT(code)
+        except Exception:  # noqa: BLE001 - leaving must not fail
             pass
     os._exit(code)
 

@@ -9,6 +9,7 @@ makes a command ignore it.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,6 +54,11 @@ def serve_command(ctx: typer.Context,
 
 def _ask(path: str, what: str) -> int:
     """Send a control message; print the answer. 0 when a server answered, 1 when none runs."""
+    folder = os.path.dirname(path)
+    problem = protocol.untrusted_folder(folder) if os.path.lexists(folder) else ""
+    if problem:  # a server listening there could be anyone's: never asked
+        common.err.print(f"[red]error:[/] {esc(problem)}", soft_wrap=True)
+        return 1
     import socket
 
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -84,8 +90,11 @@ def _run(path: str, idle_seconds: float, command_line: CommandLine) -> None:
     from briefgen.cli.warmup import warm_up
 
     def log(line: str) -> None:
-        common.out.print(f"{time.strftime('%H:%M:%S')}  {esc(line)}", soft_wrap=True, highlight=False)
-        common.out.file.flush()
+        try:
+            common.out.print(f"{time.strftime('%H:%M:%S')}  {esc(line)}", soft_wrap=True, highlight=False)
+            common.out.file.flush()
+        except (OSError, ValueError, SystemExit):  # its output is gone (`briefgen serve | head`; rich
+            pass  # raises SystemExit for a broken pipe): it serves on, unheard
 
     server = BuildServer(path=path, idle=idle_seconds, log=log, command=command_line.main)
     try:

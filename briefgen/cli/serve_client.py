@@ -18,30 +18,37 @@ server has accepted the command, this process never runs it itself.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING
 
 from briefgen.cli import serve_protocol as protocol
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported once a server's socket is there: a command without one never needs it
     import socket
 
+ANSWER_WAIT = 3.0
+"""Seconds a client waits for the server to start its command (a fork: milliseconds) before it
+runs the command itself: a server that is stopped (Ctrl-Z in its terminal) or stuck never holds
+a command. The command's process starts the command only on the client's go-ahead, which a
+client that stopped waiting never gives: nothing runs twice."""
+
 _LOST = 1
-"""Exit code when the server goes away before saying how the command ended (it may still be
-running: its output keeps reaching this terminal)."""
+"""Exit code when no one says how the command ended: the server went away and the command's
+process ended without saying (killed outright while the server was gone). The command's process
+tells its code itself when it leaves, so a server that dies meanwhile costs nothing else."""
 
 
 def forward(argv: list[str]) -> int | None:
     """Run ``argv`` (``sys.argv`` whole) through the build server and return its exit code,
     or None when there is no usable server (:data:`~briefgen.cli.serve_protocol.DISABLE_ENV`
     set, none running, another user's folder, other code) and the caller should run it."""
-    if len(argv) > 1 and argv[1] == "serve" or protocol.disabled() or os.name != "posix":
+    if runs_alone(argv) or protocol.disabled() or os.name != "posix":
         return None
     path = protocol.socket_path()
     if not os.path.exists(path) or not protocol.trusted_folder(os.path.dirname(path)) or not protocol.supported():
         return None
     import socket
-
     try:
         for fd in (0, 1, 2):
             os.fstat(fd)
@@ -53,9 +60,16 @@ def forward(argv: list[str]) -> int | None:
         sock.connect(path)
         protocol.send(sock, protocol.request(argv), [0, 1, 2])
         reader = protocol.LineReader(sock)
+        sock.settimeout(ANSWER_WAIT)
         answer = reader.receive()
-    except OSError:  # refused (a server that died and left its socket), reset...
+        if answer and "accepted" in answer:
+            sock.settimeout(None)
+            protocol.send(sock, {"go": 1})  # from here on, this process never runs the command itself
+    except OSError:  # refused (a server that died and left its socket), reset, no answer in time...
         answer = None
+    if answer and "exit" in answer:  # it ran (whoever failed to say so first): never again here
+        sock.close()
+        return int(answer["exit"])
     if not answer or "accepted" not in answer:
         sock.close()
         if answer and answer.get("note"):
@@ -66,24 +80,50 @@ def forward(argv: list[str]) -> int | None:
     return _wait(sock, reader)
 
 
+ALONE_OPTIONS = frozenset({"--install-completion", "--show-completion"})
+"""Options whose command always runs in its own process: they find the user's shell among the
+process's ancestors (``shellingham``), and a process forked by the server has the server's."""
+
+
+def runs_alone(argv: list[str]) -> bool:
+    """True for a command line the server must not run: ``serve`` itself, and one with an
+    option of :data:`ALONE_OPTIONS` (``--show-completion=zsh`` too)."""
+    if len(argv) > 1 and argv[1] == "serve":
+        return True
+    return any(arg.partition("=")[0] in ALONE_OPTIONS for arg in argv[1:])
+
+
 class _Relay:
     """Handles Ctrl-C, SIGTERM and SIGHUP while a command is with the server: each is sent to
     the command's process group (as a terminal sends Ctrl-C to its foreground group); one that
-    comes before the server names the process waits for :meth:`to`."""
+    comes before the server names the process waits for :meth:`to`. Ctrl-Z (SIGTSTP) stops the
+    command's group and this process, and SIGCONT (``fg``, ``bg``) resumes both: the command's
+    group is in a session of its own, where the terminal's job control does not reach."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGTSTP, signal.SIGCONT)
 
     def __init__(self) -> None:
-        import signal
-
         self.pid = 0
         self.pending: list[int] = []
-        self.previous = {sig: signal.signal(sig, self._handle)
-                         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+        self.previous = {sig: signal.signal(sig, self._handle) for sig in self.SIGNALS}
 
     def _handle(self, signum, frame) -> None:  # noqa: ARG002 - a signal handler's signature
-        if self.pid:
+        if signum == signal.SIGTSTP:
+            self._stop_both()
+        elif signum == signal.SIGCONT:
+            if self.pid:
+                self._send(signal.SIGCONT)
+        elif self.pid:
             self._send(signum)
         else:
             self.pending.append(signum)
+
+    def _stop_both(self) -> None:
+        """Ctrl-Z: stop the command (SIGSTOP: its group is orphaned, where SIGTSTP does nothing),
+        then this process as the terminal would (SIGCONT resumes both)."""
+        if self.pid:
+            self._send(signal.SIGSTOP)
+        os.kill(os.getpid(), signal.SIGSTOP)
 
     def _send(self, signum: int) -> None:
         try:
@@ -100,8 +140,6 @@ class _Relay:
     def give_up(self) -> None:
         """No server runs the command: the usual handlers again, and a signal that came meanwhile
         acts now as it would have (the command has not started)."""
-        import signal
-
         for sig, previous in self.previous.items():
             signal.signal(sig, previous)
         for signum in self.pending:
@@ -120,7 +158,23 @@ def _wait(sock: "socket.socket", reader: protocol.LineReader) -> int:
             return _LOST
         if "exit" in message:
             sock.close()
+            if message.get("signal"):
+                _die_of(int(message["signal"]))
             return int(message["exit"])
+
+
+def _die_of(signum: int) -> None:
+    """End this process by signal ``signum``, as the command's process ended (a parent waiting for
+    it sees the same: a shell's "Killed", ``subprocess``'s negative return code); returns only
+    when the signal cannot be delivered so (the caller exits with 128 + ``signum``)."""
+    try:
+        if signum not in (signal.SIGKILL, signal.SIGSTOP):  # these cannot be handled, nor need resetting
+            signal.signal(signum, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, [signum])
+        sys.stdout.flush()
+        os.kill(os.getpid(), signum)
+    except (OSError, ValueError):
+        pass
 
 
 def run_or_forward(argv: list[str]) -> None:

@@ -16,13 +16,16 @@ no one else may write (:func:`trusted_folder`), and the server answers only its 
 digests what decides that code: the interpreter and its flags, the import path, the size
 and modification time of every file of the briefgen package and of every folder on the
 import path (installing or removing a distribution changes its folder). A client sends its
-own; a server whose fingerprint differs refuses the command and retires, and the command
-runs in the client's own process as it would without a server.
+own; a server whose fingerprint differs refuses the command, which runs in the client's own
+process as it would without a server, and retires when its own code changed since it started
+(:meth:`briefgen.cli.server.BuildServer._refuse_other`).
 
 **How.** One connection per command, newline-delimited JSON: the client sends its request
 (:func:`request`) together with its standard input, output and error as file descriptors
-(``SCM_RIGHTS``); the server answers ``{"accepted": <pid>}`` (the process that runs the
-command) or ``{"refused": <why>}``, and later ``{"exit": <code>}``.
+(``SCM_RIGHTS``); the server answers ``{"refused": <why>}``, or the process it forked for the
+command answers ``{"accepted": <its pid>}`` once it leads its own process group (a client told
+nothing knows that nothing ran); later ``{"exit": <code>}`` comes from that process as it
+leaves and from the server once it collected it (``"signal"`` added when a signal killed it).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported where used: a command without a server never needs it (~3 ms)
     import socket
 
-PROTOCOL = 1
+PROTOCOL = 2
 """Raised whenever a message changes shape: a client and a server of different protocols do
 not talk (the fingerprint differs too, since the code does)."""
 
@@ -78,20 +81,40 @@ def socket_path() -> str:
     """The socket of this Python environment's server (which may not be running)."""
     import hashlib
 
-    digest = hashlib.sha256(f"{sys.prefix}\0{sys.executable}".encode()).hexdigest()[:16]
+    digest = hashlib.sha256(f"{sys.prefix}\0{interpreter()}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
     return os.path.join(socket_folder(), f"{digest}.sock")
+
+
+def interpreter() -> str:
+    """The interpreter's file, links resolved: ``python``, ``python3`` and ``python3.11`` of one
+    environment (``python -m briefgen`` and the ``briefgen`` script) are one interpreter."""
+    return os.path.realpath(sys.executable) if sys.executable else ""
 
 
 def trusted_folder(folder: str) -> bool:
     """True when ``folder`` is a real folder (not a link) owned by this user that no one else
     may write or enter: a socket found elsewhere could be anyone's."""
-    try:
-        st = os.lstat(folder)
-    except OSError:
-        return False
+    return not untrusted_folder(folder)
+
+
+def untrusted_folder(folder: str) -> str:
+    """Why ``folder`` is not a socket folder to trust (see :func:`trusted_folder`), as one line
+    saying what to do; "" when it is."""
     import stat
 
-    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077
+    try:
+        st = os.lstat(folder)
+    except OSError as exc:
+        return f"{folder}: {exc.strerror}"
+    if stat.S_ISLNK(st.st_mode):
+        return f"{folder} is a symbolic link, not a folder: remove it (rm {folder})"
+    if not stat.S_ISDIR(st.st_mode):
+        return f"{folder} is a file, not a folder: remove it (rm {folder})"
+    if st.st_uid != os.getuid():
+        return f"{folder} belongs to another user (uid {st.st_uid}): remove it or set XDG_RUNTIME_DIR"
+    if st.st_mode & 0o077:
+        return f"{folder} must be a folder of yours that no one else may write or enter (chmod 700 {folder})"
+    return ""
 
 
 def fingerprint() -> str:
@@ -102,7 +125,7 @@ def fingerprint() -> str:
 
     import briefgen
 
-    parts = [str(PROTOCOL), sys.executable, sys.version, repr(sys.flags), repr(sys.warnoptions),
+    parts = [str(PROTOCOL), sys.prefix, interpreter(), sys.version, repr(sys.flags), repr(sys.warnoptions),
              repr(sorted(getattr(sys, "_xoptions", {}).items()))]
     for entry in sys.path[1:]:  # [0] is the script's or the working folder, sent as it is
         parts.append(entry)
@@ -129,14 +152,19 @@ def _stamp(path: str) -> str:
 def request(argv: list[str]) -> dict:
     """What a client sends with its file descriptors: the command line (``sys.argv`` whole),
     the working folder, the environment, the file mode mask, the import path and the text
-    encodings of its standard streams (``None`` for a stream it does not have)."""
+    encodings of its standard streams (``None`` for a stream it does not have) and
+    ``sys.executable`` as the client has it (the interpreter by the name it was started), and
+    the process's limits, priority and identity (:func:`briefgen.cli.serve_process.describe`)."""
+    from briefgen.cli.serve_process import describe
+
     umask = os.umask(0)
     os.umask(umask)
     streams = []
     for stream in (sys.stdin, sys.stdout, sys.stderr):
         streams.append([stream.encoding, stream.errors] if stream is not None else None)
     return {"protocol": PROTOCOL, "fingerprint": fingerprint(), "argv": list(argv), "cwd": os.getcwd(),
-            "env": dict(os.environ), "umask": umask, "path": list(sys.path), "streams": streams}
+            "env": dict(os.environ), "umask": umask, "path": list(sys.path), "streams": streams,
+            "executable": sys.executable, "process": describe()}
 
 
 def send(sock: "socket.socket", message: dict, fds: list[int] | None = None) -> None:

@@ -12,9 +12,11 @@ would run alone: its output, files, exit code and errors are the same (the tests
 them), and one command's state never reaches another (the server never runs one itself).
 
 The server stops on Ctrl-C or SIGTERM, on ``briefgen serve --stop``, after ``idle`` seconds
-without a command, or when a client runs other code (briefgen or a library changed: see
+without a command, or when its own code changed (briefgen or a library: see
 :func:`briefgen.cli.serve_protocol.fingerprint`); it first waits for the commands still
-running, whose clients get their exit codes. POSIX only (Unix sockets, ``fork``).
+running, whose clients get their exit codes. A command's process tells its client its exit
+code itself as it leaves, so a server killed meanwhile costs the client nothing; a client
+killed outright takes its command with it. POSIX only (Unix sockets, ``fork``).
 """
 
 from __future__ import annotations
@@ -30,7 +32,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from briefgen.cli import serve_process
 from briefgen.cli import serve_protocol as protocol
+from briefgen.cli.serve_command import RELAYED, Start, become_command
+
+ORPHAN_GRACE = 0.5
+"""Seconds between a client hanging up before it was told its command's exit code and the
+command being killed. A command tells its client its exit code just before it leaves
+(:func:`briefgen.cli.interrupts.leave`), and that client may hang up before the server has
+collected the ended process: a killed client's command would still be running after this."""
 
 
 class ServerError(Exception):
@@ -62,15 +72,22 @@ class BuildServer:
     _running: dict[int, _Running] = field(default_factory=dict)
     _stopping: str = ""
     _started: float = field(default_factory=time.time)
+    _selector: selectors.BaseSelector | None = None
+    _hangups: _Hangups | None = None
+    _orphaned: dict[int, float] = field(default_factory=dict)
+    """Commands whose client hung up without being told their exit code -> when they are killed."""
 
     def check_free(self) -> None:
         """Raise :class:`ServerError` when a server already answers at :attr:`path`, or its
         folder cannot be made private; remove a socket left by a server that died."""
         folder = os.path.dirname(self.path)
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        if not protocol.trusted_folder(folder):
-            raise ServerError(f"{folder} must be a folder of yours that no one else may write or enter "
-                              f"(chmod 700 {folder})")
+        try:
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+        except FileExistsError:  # a file, or a link to nowhere, where the folder goes
+            pass
+        problem = protocol.untrusted_folder(folder)
+        if problem:
+            raise ServerError(problem)
         if not os.path.exists(self.path):
             return
         probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -99,23 +116,31 @@ class BuildServer:
         os.set_blocking(wake_r, False)
         old_wakeup = signal.set_wakeup_fd(wake_w)
         handlers = {sig: signal.signal(sig, lambda *_: None) for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM)}
-        selector = selectors.DefaultSelector()
+        selector = self._selector = selectors.DefaultSelector()
         selector.register(listener, selectors.EVENT_READ, "listener")
         selector.register(wake_r, selectors.EVENT_READ, "signal")
+        self._hangups = _Hangups()
+        if self._hangups.poll is not None:
+            selector.register(self._hangups.poll.fileno(), selectors.EVENT_READ, "hangup")
         self.log(f"ready: {self.path} (pid {os.getpid()})")
         last = time.monotonic()
         listening = True
         try:
             while not (self._stopping and not self._running):
-                timeout = None
+                idle_until = None
                 if self.idle and not self._running and not self._stopping:
-                    timeout = max(0.0, last + self.idle - time.monotonic())
-                events = selector.select(timeout)
-                if not events and timeout is not None:
+                    idle_until = last + self.idle
+                deadlines = [t for t in (idle_until, *self._orphaned.values()) if t is not None]
+                events = selector.select(max(0.0, min(deadlines) - time.monotonic()) if deadlines else None)
+                if idle_until is not None and time.monotonic() >= idle_until:
                     self._stop(f"idle for {self.idle:g} s")
+                self._kill_orphans()
                 for key, _mask in events:
                     if key.data == "signal":
                         self._on_signals(wake_r)
+                    elif key.data == "hangup":  # a running command's client hung up
+                        for pid in self._hangups.gone():
+                            self._on_client(pid)
                     elif not self._stopping:
                         self._accept(listener, [listener.fileno(), wake_r, wake_w])
                         last = time.monotonic()
@@ -154,6 +179,13 @@ class BuildServer:
         except BlockingIOError:
             received = b""
         if {signal.SIGINT, signal.SIGTERM} & set(received):
+            if self._stopping and self._running:  # asked again: the running commands are interrupted
+                self.log(f"interrupting {len(self._running)} running command(s) (SIGTERM)")
+                for pid in self._running:
+                    try:
+                        os.killpg(pid, signal.SIGTERM)
+                    except OSError:
+                        pass
             self._stop("interrupted")
         self._reap()
 
@@ -169,15 +201,46 @@ class BuildServer:
             running = self._running.pop(pid, None)
             if running is None:
                 continue
+            self._forget(running.conn)
+            self._orphaned.pop(pid, None)
             code = os.waitstatus_to_exitcode(status)
-            code = 128 - code if code < 0 else code  # killed by a signal: as a shell reports it
+            ended: dict = {"exit": code}
+            if code < 0:  # killed by a signal: the client dies of it too (else exits as a shell reports it)
+                ended = {"exit": 128 - code, "signal": -code}
+                code = 128 - code
             try:
-                protocol.send(running.conn, {"exit": code})
+                protocol.send(running.conn, ended)
             except OSError:  # the client is gone (killed)
                 pass
             running.conn.close()
             seconds = time.monotonic() - running.started
             self.log(f"exit {code}  {seconds:.2f} s  pid {pid}  {' '.join(running.argv[1:])}")
+
+    def _forget(self, conn: socket.socket) -> None:
+        if self._hangups is not None:
+            self._hangups.forget(conn)
+
+    def _on_client(self, pid: int) -> None:
+        """The client of command ``pid`` closed its connection before the server told it the
+        exit code: it was killed outright (SIGKILL), which alone would have ended the command at
+        once; so does the command here, with its whole process group (its workers), unless it
+        ends by itself within :data:`ORPHAN_GRACE` (it told its client as it left)."""
+        if pid in self._running:
+            self._orphaned[pid] = time.monotonic() + ORPHAN_GRACE
+
+    def _kill_orphans(self) -> None:
+        """Kill (SIGKILL, whole process group) each command whose client hung up
+        :data:`ORPHAN_GRACE` seconds ago and that has not ended since."""
+        self._reap()
+        now = time.monotonic()
+        for pid, when in list(self._orphaned.items()):
+            if when <= now and pid in self._running:
+                del self._orphaned[pid]
+                self.log(f"client gone  pid {pid}: the command is killed, as it would have been alone")
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except OSError:
+                    pass
 
     def _accept(self, listener: socket.socket, own_fds: list[int]) -> None:
         try:
@@ -185,7 +248,7 @@ class BuildServer:
         except BlockingIOError:
             return
         conn.setblocking(True)
-        conn.settimeout(5.0)  # a client that connects and says nothing does not hold the server
+        conn.settimeout(1.0)  # a client that connects and says nothing does not hold the server
         reader = protocol.LineReader(conn)
         try:
             message = reader.receive(with_fds=True)
@@ -214,33 +277,105 @@ class BuildServer:
 
     def _command(self, conn: socket.socket, message: dict, fds: list[int], own_fds: list[int]) -> None:
         if message.get("protocol") != protocol.PROTOCOL or message.get("fingerprint") != self.fingerprint:
-            protocol.send(conn, {"refused": "other code",
-                                 "note": "briefgen: the build server runs code older or other than this "
-                                         "command's; it stops, and this command runs on its own "
-                                         "(start it again: briefgen serve)"})
-            conn.close()
-            self._stop("a client runs other code (briefgen or a library changed)")
+            self._refuse_other(conn)
             return
         if len(fds) != 3:
             conn.close()
             return
+        if serve_process.unreachable(message.get("process")):  # ulimit -H, sg, unshare...: it runs alone
+            protocol.send(conn, {"refused": "process"})
+            conn.close()
+            return
         conn.settimeout(None)
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):  # what the fork would print again
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # the log's reader is gone
+                pass
+        # A signal that comes before the command handles it waits, blocked, instead of ending it
+        # half-made (or reaching the server's handler and stopping the server). The command's
+        # process tells the client its pid itself, once it leads its own process group (the
+        # client relays Ctrl-C to that group): so a client told nothing knows nothing ran.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, RELAYED)
         try:
             pid = os.fork()
         except OSError as exc:  # out of processes or memory: the client runs the command itself
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
             protocol.send(conn, {"refused": "fork", "note": f"briefgen: the build server could not start a "
                                                             f"process ({exc.strerror}); this command runs on its own"})
             conn.close()
             return
         if pid == 0:  # the command's process: never returns
             others = [r.conn.fileno() for r in self._running.values()]
-            _run_command(self.command, message, fds, [*own_fds, *others, conn.fileno()], os.getppid())
+            for poller in (self._selector, self._hangups.poll if self._hangups else None):
+                fileno = getattr(poller, "fileno", None)
+                if fileno is not None:
+                    others.append(fileno())  # epoll's own descriptors
+            become_command(self.command, message, fds, [*own_fds, *others], conn,
+                           Start(server_pid=os.getppid(), mask=mask))
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         self.served += 1
         self._running[pid] = _Running(conn, list(message.get("argv") or []), time.monotonic())
-        protocol.send(conn, {"accepted": pid})
+        if self._hangups is not None:
+            self._hangups.watch(conn, pid)
         self.log(f"run   pid {pid}  {message.get('cwd')}: {' '.join(message.get('argv', [])[1:])}")
+
+
+    def _refuse_other(self, conn: socket.socket) -> None:
+        """A client whose fingerprint is not this server's runs the command itself. When this
+        server's own code changed since it started (an edit, an upgrade), it is stale: it says
+        so and retires. Otherwise the client differs by its own settings (interpreter flags such
+        as ``-X dev`` or the UTF-8 mode of ``LC_ALL=C``, ``PYTHONPATH``, another copy of
+        briefgen): it runs alone, with nothing added to its output, and the server stays."""
+        stale = protocol.fingerprint() != self.fingerprint
+        answer: dict = {"refused": "other code"}
+        if stale:
+            answer["note"] = ("briefgen: the build server runs code older or other than this command's; it "
+                              "stops, and this command runs on its own (start it again: briefgen serve)")
+        try:
+            protocol.send(conn, answer)
+        except OSError:
+            pass
+        conn.close()
+        if stale:
+            self._stop("its code changed (briefgen or a library): a client runs other code")
+
+
+class _Hangups:
+    """Which running commands' clients hung up, found without reading what they send (the
+    command's process reads its client's go-ahead): epoll's ``EPOLLRDHUP``, where there is
+    epoll (elsewhere :attr:`poll` is None and a killed client's command runs to its end)."""
+
+    def __init__(self) -> None:
+        import select
+
+        self.poll = select.epoll() if hasattr(select, "epoll") else None
+        self.flags = getattr(select, "EPOLLRDHUP", 0) | getattr(select, "EPOLLHUP", 0)
+        self.pids: dict[int, int] = {}
+
+    def watch(self, conn: socket.socket, pid: int) -> None:
+        if self.poll is not None:
+            self.poll.register(conn.fileno(), self.flags)
+            self.pids[conn.fileno()] = pid
+
+    def forget(self, conn: socket.socket) -> None:
+        if self.poll is not None and self.pids.pop(conn.fileno(), None) is not None:
+            try:
+                self.poll.unregister(conn.fileno())
+            except (OSError, ValueError):
+                pass
+
+    def gone(self) -> list[int]:
+        """The commands whose clients hung up since asked last (each said once)."""
+        if self.poll is None:
+            return []
+        pids = []
+        for fd, _events in self.poll.poll(0):
+            pid = self.pids.pop(fd, None)
+            self.poll.unregister(fd)
+            if pid is not None:
+                pids.append(pid)
+        return pids
 
 
 def _same_user(conn: socket.socket) -> bool:
@@ -252,62 +387,3 @@ def _same_user(conn: socket.socket) -> bool:
     creds = conn.getsockopt(socket.SOL_SOCKET, option, struct.calcsize("3i"))
     _pid, uid, _gid = struct.unpack("3i", creds)
     return uid == os.getuid()
-
-
-def _run_command(command: Callable[[], None], message: dict, fds: list[int], server_fds: list[int],
-                 server_pid: int) -> None:
-    """In the forked process: become the client's command (streams, folder, environment,
-    import path, mask), then run it as ``briefgen`` would; leaves with its exit code."""
-    try:
-        os.setsid()  # its own process group: the client relays signals to it (not the server's)
-        signal.set_wakeup_fd(-1)
-        for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, signal.SIG_DFL)
-        for fd in server_fds:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        for target, fd in enumerate(fds):
-            os.dup2(fd, target)
-            os.close(fd)
-        _adopt_streams(message.get("streams") or [None, None, None])
-        os.environ.clear()
-        os.environ.update({str(k): str(v) for k, v in dict(message.get("env") or {}).items()})
-        os.environ[protocol.SERVED_ENV] = str(server_pid)
-        time.tzset()
-        os.umask(int(message.get("umask", 0o022)))
-        sys.path[:] = [str(p) for p in message.get("path") or sys.path]
-        sys.argv = [str(a) for a in message.get("argv") or ["briefgen"]]
-        os.chdir(str(message.get("cwd")))
-    except OSError as exc:  # the working folder is gone, ...
-        os.write(2, f"briefgen: {exc.filename or ''}: {exc.strerror or exc}\n".encode("utf-8", "replace"))
-        os._exit(2)
-    except BaseException:  # pragma: no cover - never the server's code path
-        os._exit(1)
-    from briefgen import collector
-    from briefgen.cli import common, interrupts
-
-    common.out, common.err = common.console_for(), common.console_for(stderr=True)
-    collector.hold()  # as in a fresh command: frozen again once the command's modules are in
-    interrupts.handle_interrupts()
-    command()
-    os._exit(0)  # pragma: no cover - the command leaves with its own code
-
-
-def _adopt_streams(streams: list) -> None:
-    """New ``sys.stdin``/``stdout``/``stderr`` over descriptors 0-2 with the client's encodings
-    (the server's were made for its own terminal)."""
-    import io
-
-    made = []
-    for fd, spec in enumerate(streams[:3]):
-        encoding, errors = (spec or [None, None])[:2]
-        raw = io.FileIO(fd, "r" if fd == 0 else "w", closefd=False)
-        interactive = os.isatty(fd)
-        buffered = io.BufferedReader(raw) if fd == 0 else io.BufferedWriter(raw)
-        made.append(io.TextIOWrapper(buffered, encoding=encoding or "utf-8", errors=errors or "strict",
-                                     line_buffering=interactive or fd == 2, write_through=fd == 2))
-    sys.stdin, sys.stdout, sys.stderr = made
-    for name, stream in zip(("__stdin__", "__stdout__", "__stderr__"), made):
-        setattr(sys, name, stream)  # what a library falls back to

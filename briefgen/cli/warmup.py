@@ -41,6 +41,9 @@ def warm_up(run: Callable[[], int]) -> list[str]:
     only leaves the server less warm)."""
     problems: list[str] = []
     _import_drawing(problems)
+    from briefgen.compat import matplotlib_rc
+
+    matplotlib_rc.remember()  # the settings file it read: a command of another folder reads its own
     from briefgen.charts.worker import drawing_here, stop_worker
 
     with tempfile.TemporaryDirectory(prefix="briefgen-warmup-") as tmp, _isolated(tmp), drawing_here():
@@ -94,8 +97,7 @@ def _isolated(tmp: str) -> Iterator[None]:
     saved_cwd = os.getcwd()
     os.environ.update(BRIEFGEN_CACHE_DIR=os.path.join(tmp, "cache"),
                       BRIEFGEN_EDITIONS_DIR=os.path.join(tmp, "editions"))
-    sys.stdout.flush()
-    sys.stderr.flush()
+    _flush()
     saved_fds = [os.dup(1), os.dup(2)]
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
@@ -104,11 +106,20 @@ def _isolated(tmp: str) -> Iterator[None]:
     try:
         yield
     finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        _flush()
         for target, fd in zip((1, 2), saved_fds):
             os.dup2(fd, target)
             os.close(fd)
         os.chdir(saved_cwd)
         os.environ.clear()
         os.environ.update(saved_env)
+
+
+def _flush() -> None:
+    """Flush the standard streams; one whose reader is gone (``briefgen serve | head``) loses
+    what it held: the server's log is not worth stopping for."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass

@@ -378,8 +378,7 @@ class Audience(Model):
                                                       "confidence (then likelihood), in their original order.")
     max_pages: int | None = Field(None, ge=1,
                                   description="Page budget; see the README for trimming by section priority.")
-    paper: Literal["A4", "letter"] | None = Field(None, description="Paper size (default: the page size of the "
-                                                                     "audience's theme, A4 in the built-in theme).")
+    paper: Literal["A4", "letter"] | None = Field(None, description="Paper size (default: its theme's page size).")
     cover: bool = Field(True, description="Start with a cover page (false: a compact title block on page 1).")
     contents: bool = Field(True, description="Include the table of contents.")
     prepared_for: str | None = Field(None,
@@ -390,9 +389,8 @@ class Audience(Model):
     theme: str | None = Field(None, description="Theme file override, relative to the spec.")
     distribution: Distribution = Field(default_factory=Distribution, description="Email recipients.")
     formats: list[OutputFormat] = Field(default_factory=lambda: list[OutputFormat](["pdf"]), min_length=1,
-                                        description="What `briefgen build` writes for this audience: pdf, html or "
-                                                    "both (left out: briefgen.toml's `formats`, else pdf; "
-                                                    "`--format` overrides); see the README's HTML edition.")
+                                        description="What `briefgen build` writes: pdf, html or both (default: "
+                                                    "briefgen.toml's `formats`, else pdf; `--format` overrides).")
     portion_marks: bool | None = Field(None,
                                        description="Print each portion's TLP marking before it ('(TLP:AMBER) ...'), "
                                                    "a marking column in claims tables, and mark chart links, "

@@ -1,6 +1,7 @@
 """``briefgen serve``: a command run through the build server writes, prints and exits exactly
-as it does alone, in the client's folder and environment; Ctrl-C reaches it; a client of other
-code, a socket left by a dead server and a folder others may write are never trusted.
+as it does alone, in the client's folder, environment and process settings; a client of other
+code, a socket left by a dead server and a folder others may write are never trusted (signals
+and processes that die: test_serve_signals.py).
 
 Each server here is a real ``python -m briefgen serve`` with its own socket folder
 (``XDG_RUNTIME_DIR``); the clients are real ``python -m briefgen`` processes.
@@ -18,72 +19,22 @@ import time
 from pathlib import Path
 
 import pytest
+from serve_support import (
+    BUILD,
+    REPO,
+    Server,
+    alone,
+    client_env,
+    project,
+    run_pid,
+    served_pids,
+    server,
+)
 
 from briefgen.cli import serve_protocol as protocol
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not protocol.supported(), reason="Unix sockets and fork")]
-
-REPO = Path(__file__).resolve().parents[2]
-BUILD = ["build", "specs/peru-china.yaml", "-a", "executive", "-o", "out"]
-
-
-def client_env(runtime: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != protocol.DISABLE_ENV}
-    env.update(XDG_RUNTIME_DIR=str(runtime), **extra)
-    return env
-
-
-class Server:
-    """A ``briefgen serve`` process with its log file and socket folder."""
-
-    def __init__(self, runtime: Path, log: Path, *args: str) -> None:
-        runtime.mkdir(mode=0o700, exist_ok=True)
-        self.runtime, self.log = runtime, log
-        self.proc = subprocess.Popen([sys.executable, "-m", "briefgen", "serve", *args], cwd=REPO,
-                                     env=client_env(runtime), stdout=log.open("w"), stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 180
-        while "ready:" not in self.text():
-            assert self.proc.poll() is None, self.text()
-            assert time.monotonic() < deadline, self.text()
-            time.sleep(0.05)
-        self.socket = self.text().split("ready: ")[1].split(" (pid")[0]
-
-    def text(self) -> str:
-        return self.log.read_text() if self.log.exists() else ""
-
-    def run(self, args: list[str], cwd: Path, python: list[str] | None = None, **env: str):
-        return subprocess.run([*(python or [sys.executable]), "-m", "briefgen", *args], cwd=cwd,
-                              env=client_env(self.runtime, **env), capture_output=True, timeout=300)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:  # pragma: no cover
-                self.proc.kill()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("serve")
-    srv = Server(tmp / "runtime", tmp / "server.log")
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def project(copy_example, tmp_path) -> Path:
-    return copy_example(tmp_path / "project")
-
-
-def alone(args: list[str], cwd: Path, **env: str):
-    return subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=cwd, capture_output=True, timeout=300,
-                          env=dict(os.environ, **env))
-
-
-def served_pids(server: Server) -> list[int]:
-    return [int(line.split("pid ")[1].split()[0]) for line in server.text().splitlines() if "  run   pid " in line]
+__all__ = ["project", "server"]  # fixtures, used by name
 
 
 def test_a_build_through_the_server_writes_and_prints_what_a_build_alone_does(server, project, tmp_path):
@@ -141,35 +92,32 @@ def test_help_and_version_are_served_as_they_print_alone(server, project):
     assert all(pid != os.getpid() for pid in served_pids(server))
 
 
-def test_ctrl_c_reaches_the_served_command_and_nothing_is_half_written(server, project, tmp_path):
-    ready = tmp_path / "ready"
-    out = project / "out-int"
-    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "build", "specs/peru-china.yaml", "--all-audiences",
-                             "--format", "pdf,html", "--no-cache", "-o", str(out)], cwd=project,
-                            env=client_env(server.runtime, BRIEFGEN_TEST_READY_FILE=str(ready)),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while not ready.exists():
-        assert proc.poll() is None and time.monotonic() < deadline
-        time.sleep(0.005)
-    proc.send_signal(signal.SIGINT)
-    _out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err.decode()[-800:]
-    assert b"interrupted" in err and b"Traceback" not in err
-    assert not out.exists() or not [p for p in out.rglob("*") if p.name.startswith(".")]  # no temporary files
-
-
-def test_a_client_of_other_code_runs_by_itself_and_the_server_retires(tmp_path, project):
+def test_a_client_of_other_settings_runs_alone_and_a_server_of_changed_code_retires(tmp_path, project):
     srv = Server(tmp_path / "runtime", tmp_path / "server.log", "--idle", "5")
     try:
-        # -X dev: other interpreter settings, so another fingerprint
-        via = srv.run(BUILD, cwd=project, python=[sys.executable, "-X", "dev"])
+        # -X dev, or LC_ALL=C (Python's UTF-8 mode): the same code under other interpreter settings.
+        # The command runs alone, printing exactly what it prints alone; the server serves on.
+        for python, env in (([sys.executable, "-X", "dev"], {}), ([sys.executable], {"LC_ALL": "C"})):
+            via = srv.run(["validate", "specs/peru-china.yaml"], cwd=project, python=python, **env)
+            by_itself = subprocess.run([*python, "-m", "briefgen", "validate", "specs/peru-china.yaml"], cwd=project,
+                                       env=dict(os.environ, **env), capture_output=True, timeout=300)
+            assert via.returncode == by_itself.returncode == 0, via.stderr.decode()[-1500:]
+            assert via.stderr == by_itself.stderr and via.stdout == by_itself.stdout
+        assert srv.proc.poll() is None and not served_pids(srv) and "stopping" not in srv.text()
+        assert srv.run(["--version"], cwd=project).returncode == 0 and len(served_pids(srv)) == 1
+        # an edit of briefgen after the server started: its code is stale, it says so and retires
+        source = REPO / "briefgen" / "cli" / "diff.py"
+        st = source.stat()
+        os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        try:
+            via = srv.run(BUILD, cwd=project)
+        finally:
+            os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))
         assert via.returncode == 0, via.stderr.decode()[-1500:]
-        assert b"runs code older or other than this command's" in via.stderr
-        assert (project / "out" / "peru-china--executive.pdf").exists()
+        assert via.stderr.count(b"runs code older or other than this command's") == 1
+        assert (project / "out" / "peru-china--executive.pdf").exists() and len(served_pids(srv)) == 1
         assert srv.proc.wait(timeout=60) == 0
-        assert "a client runs other code" in srv.text() and not served_pids(srv)
-        assert not Path(srv.socket).exists()
+        assert "its code changed" in srv.text() and not Path(srv.socket).exists()
     finally:
         srv.stop()
 
@@ -254,3 +202,109 @@ def test_messages_travel_whole_with_their_descriptors(tmp_path):
     assert reader.receive() is None
     for fd in (r, w, *reader.fds):
         os.close(fd)
+
+
+def test_a_command_that_raises_ends_as_alone_and_never_returns_into_the_server(server, project):
+    """A command that fails with an exception the app does not catch (here: an output folder
+    named with bytes that are not UTF-8) ends as it ends alone; its process must not go on to run
+    the server's own code (it printed the server's '[Errno 9] Bad file descriptor')."""
+    args = ["build", "specs/peru-china.yaml", "-a", "public", "-o", os.fsdecode(b"out\xff")]
+    before = len(served_pids(server))
+    via = server.run(args, cwd=project)
+    by_itself = alone(args, cwd=project)
+    assert len(served_pids(server)) == before + 1
+    assert via.returncode == by_itself.returncode != 0
+    assert via.stderr.strip().splitlines()[-1] == by_itself.stderr.strip().splitlines()[-1]
+    assert b"Bad file descriptor" not in via.stderr and b"error: [Errno" not in via.stderr
+    status = server.run(["serve", "--status"], cwd=project)
+    assert status.returncode == 0 and f"pid {server.proc.pid},".encode() in status.stdout
+    assert server.text().count("ready:") == 1 and "stopped" not in server.text()
+
+
+def test_shell_completion_looks_for_the_clients_shell_not_the_servers(server, project):
+    """`--show-completion` finds the shell among the process's ancestors: a forked process has
+    the server's (here pytest's shell), so it runs alone."""
+    before = len(served_pids(server))
+    env = {k: v for k, v in client_env(server.runtime).items() if k != "SHELL"}
+    command = f"{sys.executable} -m briefgen --show-completion"
+    via = subprocess.run(["sh", "-c", command], cwd=project, env=env, capture_output=True, timeout=60)
+    by_itself = subprocess.run(["sh", "-c", command], cwd=project, env=dict(env, BRIEFGEN_SERVER="off"),
+                               capture_output=True, timeout=60)
+    assert (via.returncode, via.stdout, via.stderr) == (by_itself.returncode, by_itself.stdout, by_itself.stderr)
+    assert len(served_pids(server)) == before
+
+
+def test_one_server_serves_every_name_of_the_environments_interpreter(server, project):
+    """`python -m briefgen`, `python3 -m briefgen` and the `briefgen` script (whose first line names
+    python3) of one environment are one interpreter: one server serves them all."""
+    names = [Path(sys.executable).with_name(n) for n in ("python", "python3", "briefgen")]
+    assert len({p.resolve() for p in names[:2]}) == 1
+    before = len(served_pids(server))
+    for path in names:
+        command = [str(path), "--version"] if path.name == "briefgen" else [str(path), "-m", "briefgen", "--version"]
+        via = subprocess.run(command, cwd=project, env=client_env(server.runtime), capture_output=True, timeout=60)
+        assert via.returncode == 0 and via.stdout.startswith(b"briefgen ") and not via.stderr
+    assert len(served_pids(server)) == before + 3, server.text()
+
+
+def test_the_command_takes_the_clients_limits_and_priority_or_runs_alone(server, project):
+    """`ulimit -f`, `nice` and `sg`: what a process is besides folder and environment."""
+    import resource
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (10_000, 10_000))
+
+    args = ["build", "specs/peru-china.yaml", "-a", "public", "-o"]
+    before = len(served_pids(server))
+    via = subprocess.run([sys.executable, "-m", "briefgen", *args, "out-f"], cwd=project, preexec_fn=small_files,
+                         env=client_env(server.runtime), capture_output=True, timeout=300)
+    by_itself = subprocess.run([sys.executable, "-m", "briefgen", *args, "out-f"], cwd=project,
+                               preexec_fn=small_files, capture_output=True, timeout=300)
+    assert len(served_pids(server)) == before + 1
+    assert via.returncode == by_itself.returncode == 1 and b"File too large" in via.stderr
+    assert via.stderr == by_itself.stderr
+
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "watch", "specs/peru-china.yaml", "-a", "public",
+                             "-o", "out-n"], cwd=project, env=client_env(server.runtime), preexec_fn=lambda: os.nice(5),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        pid = run_pid(server, "watch specs/peru-china.yaml -a public -o out-n")
+        wanted = os.getpriority(os.PRIO_PROCESS, 0) + 5
+        deadline = time.monotonic() + 20  # the server logs the command before it has become the client's
+        while os.getpriority(os.PRIO_PROCESS, pid) != wanted and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert os.getpriority(os.PRIO_PROCESS, pid) == wanted
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+
+    before = len(served_pids(server))  # string hashing with another seed: only a fresh interpreter has it
+    seeded = server.run(["--version"], cwd=project, PYTHONHASHSEED="7")
+    assert seeded.returncode == 0 and len(served_pids(server)) == before
+    assert server.run(["--version"], cwd=project).returncode == 0 and len(served_pids(server)) == before + 1
+
+    if os.geteuid() == 0:  # another group (as `sg` gives): files of that group, so it runs alone
+        before = len(served_pids(server))
+        other = subprocess.run([sys.executable, "-m", "briefgen", *args, "out-g"], cwd=project,
+                               preexec_fn=lambda: os.setgid(4242), env=client_env(server.runtime),
+                               capture_output=True, timeout=300)
+        assert other.returncode == 0 and len(served_pids(server)) == before
+        assert (project / "out-g" / "peru-china--public.pdf").stat().st_gid == 4242
+
+
+def test_charts_follow_the_matplotlibrc_of_the_commands_folder(server, project, tmp_path):
+    """matplotlib reads ./matplotlibrc (or $MATPLOTLIBRC...) when imported: alone, in the command's
+    folder; the server imported it in its own."""
+    (project / "matplotlibrc").write_text("lines.linewidth: 9\naxes.grid: True\nxtick.major.size: 20\n")
+    args = ["build", "specs/peru-china.yaml", "-a", "analyst", "--no-cache", "-o"]
+    via = server.run([*args, "out-via"], cwd=project)
+    by_itself = alone([*args, "out-alone"], cwd=project)
+    assert via.returncode == by_itself.returncode == 0, via.stderr.decode()[-1500:]
+    name = "peru-china--analyst.pdf"
+    assert (project / "out-via" / name).read_bytes() == (project / "out-alone" / name).read_bytes()
+    (project / "matplotlibrc").unlink()  # and the next command, without one, draws with matplotlib's defaults
+    again = server.run([*args, "out-again"], cwd=project)
+    plain = alone([*args, "out-plain"], cwd=project)
+    assert again.returncode == plain.returncode == 0
+    assert (project / "out-again" / name).read_bytes() == (project / "out-plain" / name).read_bytes()
+    assert (project / "out-plain" / name).read_bytes() != (project / "out-alone" / name).read_bytes()  # it counts
