@@ -58,13 +58,16 @@ def forward(argv: list[str]) -> int | None:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.connect(path)
-        protocol.send(sock, protocol.request(argv), [0, 1, 2])
+        protocol.send(sock, protocol.request(argv))
         reader = protocol.LineReader(sock)
         sock.settimeout(ANSWER_WAIT)
         answer = reader.receive()
         if answer and "accepted" in answer:
             sock.settimeout(None)
-            protocol.send(sock, {"go": 1})  # from here on, this process never runs the command itself
+            # the streams go with the go-ahead, not with the request: a request a stopped server
+            # never takes would hold them open (a caller reading this process's output to its
+            # end would wait for that server), and from here on this process never runs it itself
+            protocol.send(sock, {"go": 1}, [0, 1, 2])
     except OSError:  # refused (a server that died and left its socket), reset, no answer in time...
         answer = None
     if answer and "exit" in answer:  # it ran (whoever failed to say so first): never again here

@@ -37,17 +37,20 @@ class Start:
     mask: set
 
 
-def become_command(command: Callable[[], None], message: dict, fds: list[int], server_fds: list[int],
+def become_command(command: Callable[[], None], message: dict, server_fds: list[int],
                    conn: socket.socket, start: Start) -> None:
     """In the forked process: become the client's command (see the module doc), closing the
-    server's descriptors ``server_fds`` and taking ``fds`` (the client's stdin, stdout, stderr)
-    as 0-2, then run ``command`` (the app's ``main``); leaves with its exit code, which it also
-    tells the client over ``conn`` (so the client learns it even if the server dies meanwhile)."""
+    server's descriptors ``server_fds`` and taking the client's stdin, stdout and stderr (sent
+    with its go-ahead) as 0-2, then run ``command`` (the app's ``main``); leaves with its exit
+    code, which it also tells the client over ``conn`` (so the client learns it even if the
+    server dies meanwhile)."""
     try:
         os.setsid()  # its own process group: the client relays signals to it (not the server's)
         protocol.send(conn, {"accepted": os.getpid()})
-        go = protocol.LineReader(conn).receive()  # the client, waiting still, answers "go"
-        if not go or "go" not in go:  # it gave up waiting (and runs the command itself): never here too
+        reader = protocol.LineReader(conn)
+        go = reader.receive(with_fds=True)  # the client, waiting still, answers "go" with its streams
+        fds = reader.fds
+        if not go or "go" not in go or len(fds) != 3:  # it gave up waiting (and runs it itself): never here
             os._exit(0)
         signal.set_wakeup_fd(-1)
         for sig in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGHUP):

@@ -21,11 +21,13 @@ process as it would without a server, and retires when its own code changed sinc
 (:meth:`briefgen.cli.server.BuildServer._refuse_other`).
 
 **How.** One connection per command, newline-delimited JSON: the client sends its request
-(:func:`request`) together with its standard input, output and error as file descriptors
-(``SCM_RIGHTS``); the server answers ``{"refused": <why>}``, or the process it forked for the
+(:func:`request`); the server answers ``{"refused": <why>}``, or the process it forked for the
 command answers ``{"accepted": <its pid>}`` once it leads its own process group (a client told
-nothing knows that nothing ran); later ``{"exit": <code>}`` comes from that process as it
-leaves and from the server once it collected it (``"signal"`` added when a signal killed it).
+nothing knows that nothing ran); the client answers ``{"go": 1}`` with its standard input,
+output and error as file descriptors (``SCM_RIGHTS``: sent only now, so that a request a
+stopped server never takes holds none of them open); later ``{"exit": <code>}`` comes from
+that process as it leaves and from the server once it collected it (``"signal"`` added when a
+signal killed it).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported where used: a command without a server never needs it (~3 ms)
     import socket
 
-PROTOCOL = 2
+PROTOCOL = 3
 """Raised whenever a message changes shape: a client and a server of different protocols do
 not talk (the fingerprint differs too, since the code does)."""
 
@@ -150,7 +152,7 @@ def _stamp(path: str) -> str:
 
 
 def request(argv: list[str]) -> dict:
-    """What a client sends with its file descriptors: the command line (``sys.argv`` whole),
+    """What a client asks the server to run: the command line (``sys.argv`` whole),
     the working folder, the environment, the file mode mask, the import path and the text
     encodings of its standard streams (``None`` for a stream it does not have) and
     ``sys.executable`` as the client has it (the interpreter by the name it was started), and

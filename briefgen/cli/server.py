@@ -251,20 +251,15 @@ class BuildServer:
         conn.settimeout(1.0)  # a client that connects and says nothing does not hold the server
         reader = protocol.LineReader(conn)
         try:
-            message = reader.receive(with_fds=True)
+            message = reader.receive()
         except OSError:
             message = None
-        fds = reader.fds
-        try:
-            if message is None or not _same_user(conn):
-                conn.close()
-            elif "control" in message:
-                self._control(conn, message["control"])
-            else:
-                self._command(conn, message, fds, own_fds)
-        finally:
-            for fd in fds:
-                os.close(fd)
+        if message is None or not _same_user(conn):
+            conn.close()
+        elif "control" in message:
+            self._control(conn, message["control"])
+        else:
+            self._command(conn, message, own_fds)
 
     def _control(self, conn: socket.socket, what: str) -> None:
         if what == "stop":
@@ -275,12 +270,9 @@ class BuildServer:
                                  "running": len(self._running), "path": self.path})
         conn.close()
 
-    def _command(self, conn: socket.socket, message: dict, fds: list[int], own_fds: list[int]) -> None:
+    def _command(self, conn: socket.socket, message: dict, own_fds: list[int]) -> None:
         if message.get("protocol") != protocol.PROTOCOL or message.get("fingerprint") != self.fingerprint:
             self._refuse_other(conn)
-            return
-        if len(fds) != 3:
-            conn.close()
             return
         if serve_process.unreachable(message.get("process")):  # ulimit -H, sg, unshare...: it runs alone
             protocol.send(conn, {"refused": "process"})
@@ -311,7 +303,7 @@ class BuildServer:
                 fileno = getattr(poller, "fileno", None)
                 if fileno is not None:
                     others.append(fileno())  # epoll's own descriptors
-            become_command(self.command, message, fds, [*own_fds, *others], conn,
+            become_command(self.command, message, [*own_fds, *others], conn,
                            Start(server_pid=os.getppid(), mask=mask))
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         self.served += 1

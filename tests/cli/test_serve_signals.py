@@ -124,10 +124,10 @@ def test_a_ctrl_c_relayed_the_moment_the_command_is_accepted_reaches_it(server, 
                                       "as p; print(json.dumps(p.request(sys.argv[1:])))", "briefgen", "watch",
                                       "specs/peru-china.yaml", "-a", "public", "-o", f"out-c{attempt}"], cwd=project,
                                      env=client_env(server.runtime), capture_output=True, check=True).stdout
-            protocol.send(sock, json.loads(request), [i.fileno(), o.fileno(), e.fileno()])
+            protocol.send(sock, json.loads(request))
             reader = protocol.LineReader(sock)
             pid = int(reader.receive()["accepted"])
-            protocol.send(sock, {"go": 1})
+            protocol.send(sock, {"go": 1}, [i.fileno(), o.fileno(), e.fileno()])
             os.killpg(pid, signal.SIGINT)  # at once, as _Relay.to does with a pending Ctrl-C
             codes.append(reader.receive())
             sock.close()
@@ -221,3 +221,32 @@ def test_ctrl_c_reaches_the_served_command_and_nothing_is_half_written(server, p
     assert b"interrupted" in err and b"Traceback" not in err
     assert not out.exists() or not [p for p in out.rglob("*") if p.name.startswith(".")]  # no temporary files
 
+
+
+def test_a_stopped_server_never_holds_a_command_nor_runs_it_later(tmp_path, project):
+    """A server stopped in its terminal (Ctrl-Z: SIGSTOP here) does not answer: the client waits
+    ANSWER_WAIT seconds and runs the command itself; its caller, reading its output to the end,
+    is not held (the streams go with the go-ahead, never with the request); and the server,
+    resumed, never runs it."""
+    from briefgen.cli.serve_client import ANSWER_WAIT
+
+    srv = Server(tmp_path / "runtime", tmp_path / "server.log", "--idle", "5")
+    try:
+        srv.proc.send_signal(signal.SIGSTOP)
+        started = time.monotonic()
+        run = srv.run(["build", "specs/peru-china.yaml", "-a", "executive", "-o", "out-z"], cwd=project)
+        waited = time.monotonic() - started
+        assert run.returncode == 0, run.stderr.decode()[-1500:]
+        assert (project / "out-z" / "peru-china--executive.pdf").read_bytes().startswith(b"%PDF-")
+        assert waited >= ANSWER_WAIT
+        pdf = project / "out-z" / "peru-china--executive.pdf"
+        made = pdf.stat().st_mtime_ns
+        srv.proc.send_signal(signal.SIGCONT)
+        status = srv.run(["serve", "--status"], cwd=tmp_path)  # answered once resumed
+        assert status.returncode == 0, status.stderr.decode()
+        time.sleep(1)
+        # resumed, it took the request it was sent while stopped; the client had gone: not run again
+        assert pdf.stat().st_mtime_ns == made and "build specs/peru-china.yaml" in srv.text()
+    finally:
+        srv.proc.send_signal(signal.SIGCONT)
+        srv.stop()
