@@ -278,29 +278,27 @@ def _choices(err: ErrorDetails) -> list[str]:
     return [c.strip().strip("'\"") for c in expected.replace(" or ", ",").split(",") if c.strip()]
 
 
-def _required_keys(model: type[BaseModel], loc: tuple) -> list[str]:
-    """The required keys of the mapping asked for at ``loc`` below ``model`` ([] when it is no model)."""
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The model of the mapping at ``loc`` below ``model`` (None when ``loc`` leads to no model)."""
     owner: Any = model
     for part in loc:
         owner = _descend(owner, part)
         if owner is None:
-            return []
-    if not (isinstance(owner, type) and issubclass(owner, BaseModel)):
-        return []
-    return [f.alias or name for name, f in owner.model_fields.items() if f.is_required()]
+            return None
+    return owner if isinstance(owner, type) and issubclass(owner, BaseModel) else None
+
+
+def _required_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The required keys of the mapping asked for at ``loc`` below ``model`` ([] when it is no model)."""
+    owner = _model_at(model, loc)
+    return [f.alias or name for name, f in owner.model_fields.items() if f.is_required()] if owner else []
 
 
 def _needed(model: type[BaseModel], loc: tuple) -> str:
     """What a missing key at ``loc`` below ``model`` is, for ``expected``: ``'tlp: ...' (Ceiling: the
     most restrictive TLP 2.0 level this audience may receive.)``, from the field's description."""
-    if not loc:
-        return ""
-    owner = model
-    for part in loc[:-1]:
-        owner = _descend(owner, part)
-        if owner is None:
-            return ""
-    if not (isinstance(owner, type) and issubclass(owner, BaseModel)):
+    owner = _model_at(model, loc[:-1]) if loc else None
+    if owner is None:
         return ""
     field = next((f for name, f in owner.model_fields.items() if loc[-1] in (name, f.alias)), None)
     about = (field.description or "") if field is not None else ""

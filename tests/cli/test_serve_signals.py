@@ -31,6 +31,20 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(not protocol.supported(), rea
 __all__ = ["project", "server"]  # fixtures, used by name
 
 
+def served_watch(server, project: Path, out: str) -> tuple[subprocess.Popen, int]:
+    """A client running ``briefgen watch`` (the public audience into ``out``) through ``server``, and
+    the pid of the command's process, returned once the command has built once (it is watching)."""
+    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "watch", "specs/peru-china.yaml", "-a", "public",
+                             "-o", out], cwd=project, env=client_env(server.runtime),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    pid = run_pid(server, f"watch specs/peru-china.yaml -a public -o {out}")
+    deadline = time.monotonic() + 120
+    while not (project / out / "peru-china--public.pdf").exists():
+        assert proc.poll() is None and time.monotonic() < deadline, server.text()
+        time.sleep(0.02)
+    return proc, pid
+
+
 def test_a_server_killed_mid_command_leaves_the_client_its_command_and_exit_code(tmp_path, project):
     srv = Server(tmp_path / "runtime", tmp_path / "server.log", "--idle", "5")
     ready = tmp_path / "ready"
@@ -56,14 +70,7 @@ def test_a_server_killed_mid_command_leaves_the_client_its_command_and_exit_code
 def test_a_client_killed_outright_takes_its_command_with_it(server, project, tmp_path):
     """Alone, SIGKILL ends `briefgen watch` at once; through the server its fork must not go on
     watching (and rebuilding on every save) with no one waiting for it."""
-    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "watch", "specs/peru-china.yaml", "-a", "public",
-                             "-o", "out-w"], cwd=project, env=client_env(server.runtime),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    pid = run_pid(server, "watch specs/peru-china.yaml -a public -o out-w")
-    deadline = time.monotonic() + 120
-    while not (project / "out-w" / "peru-china--public.pdf").exists():  # watching: it built once
-        assert proc.poll() is None and time.monotonic() < deadline, server.text()
-        time.sleep(0.02)
+    proc, pid = served_watch(server, project, "out-w")
     proc.kill()
     proc.wait(timeout=30)
     assert wait_gone(pid), server.text()
@@ -71,14 +78,7 @@ def test_a_client_killed_outright_takes_its_command_with_it(server, project, tmp
 
 
 def test_a_command_killed_by_a_signal_kills_its_client_by_the_same_signal(server, project):
-    proc = subprocess.Popen([sys.executable, "-m", "briefgen", "watch", "specs/peru-china.yaml", "-a", "public",
-                             "-o", "out-s"], cwd=project, env=client_env(server.runtime),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    pid = run_pid(server, "watch specs/peru-china.yaml -a public -o out-s")
-    deadline = time.monotonic() + 120
-    while not (project / "out-s" / "peru-china--public.pdf").exists():  # watching: it built once
-        assert proc.poll() is None and time.monotonic() < deadline, server.text()
-        time.sleep(0.02)
+    proc, pid = served_watch(server, project, "out-s")
     os.kill(pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
     assert proc.wait(timeout=30) == -signal.SIGKILL  # not 137: a parent sees what it sees alone
 
