@@ -213,7 +213,9 @@ def test_watch_command_rebuilds_on_save_and_exits_130_on_ctrl_c(tmp_path) -> Non
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 130, err
-    assert out.count("built in") == 2, out
+    # the first build and the save's rebuild; one save may reach the watcher as two file events
+    # further apart than its debounce on a loaded machine (truncate, then write): one more rebuild
+    assert out.count("built in") in (2, 3), out
 
 
 @pytest.mark.slow
